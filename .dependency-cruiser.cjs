@@ -1,0 +1,65 @@
+/**
+ * Tapio's architecture rules, enforced in CI as errors:
+ *  - levels: domain (0) < collectors (1) < intelligence (2) < integrations (3) < interfaces (4) < apps;
+ *    a project imports only from lower levels (never its own level's other projects, never higher);
+ *  - no cycles;
+ *  - no deep imports: another project is reached only through its package entry (src/index.ts).
+ */
+const LEVELS = [
+  { name: 'domain', path: '^libs/domain/' },
+  { name: 'collectors', path: '^libs/collectors/' },
+  { name: 'intelligence', path: '^libs/intelligence/' },
+  { name: 'integrations', path: '^libs/integrations/' },
+  { name: 'interfaces', path: '^libs/interfaces/' },
+  { name: 'apps', path: '^apps/' },
+];
+const PROJECT = '^(libs/domain|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/';
+
+const levelRules = LEVELS.slice(0, -1).map((level, index) => ({
+  name: `level-${index}-${level.name}-imports-upward`,
+  comment: `${level.name} (level ${index}) may import only from lower levels`,
+  severity: 'error',
+  from: { path: level.path },
+  to: { path: LEVELS.slice(index + 1).map((higher) => higher.path) },
+}));
+
+module.exports = {
+  forbidden: [
+    ...levelRules,
+    {
+      name: 'same-level-cross-project',
+      comment: 'projects of one level do not import each other; share through a lower level or a port',
+      severity: 'error',
+      from: { path: '^libs/(collectors|intelligence|integrations|interfaces)/([^/]+)/' },
+      to: { path: '^libs/$1/', pathNot: '^libs/$1/$2/' },
+    },
+    {
+      name: 'no-deep-imports',
+      comment: "reach another project only through its entry file, never its internals",
+      severity: 'error',
+      from: { path: PROJECT },
+      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/index\\.ts$'] },
+    },
+    {
+      name: 'examples-use-domain-only',
+      comment: 'third-party plugin examples depend on the public domain package only',
+      severity: 'error',
+      from: { path: '^examples/' },
+      to: { path: '^(libs/(collectors|intelligence|integrations|interfaces)|apps)/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['(^|/)dist/', '(^|/)node_modules/', '\\.d\\.ts$'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['@tapio/source', 'import', 'types', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.node'],
+      extensionAlias: { '.js': ['.ts', '.js'] },
+    },
+  },
+};

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { RawEvent } from '@tapio/domain';
+
+/** JSON with object keys sorted, so equal values always serialise identically. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/**
+ * What makes a RawEvent the same event. A Kubernetes watch event is identified by
+ * the object's uid and resourceVersion (plus the watch verb), which is both exact
+ * and far cheaper than hashing the whole object; anything else by its content.
+ */
+function identityOf(raw: RawEvent): string {
+  const data = raw.data as { type?: unknown; object?: { metadata?: { uid?: unknown; resourceVersion?: unknown } } } | null;
+  const metadata = data && typeof data === 'object' ? data.object?.metadata : undefined;
+  if (raw.source === 'kubeapi' && typeof metadata?.uid === 'string' && typeof metadata.resourceVersion === 'string') {
+    return `kubeapi|${raw.metadata['cluster'] ?? ''}|${String(data?.type)}|${metadata.uid}|${metadata.resourceVersion}`;
+  }
+  return canonicalJson({
+    timestamp: raw.timestamp,
+    type: raw.type,
+    source: raw.source,
+    data: raw.data,
+    metadata: raw.metadata,
+    traceId: raw.traceId,
+    spanId: raw.spanId,
+  });
+}
+
+/** Deterministic id of a RawEvent: replays and redeliveries of one event share it. */
+export function rawEventId(raw: RawEvent): string {
+  return `raw-${digest(identityOf(raw))}`;
+}
+
+/** Deterministic id of the UnifiedEvent derived from a RawEvent under a discriminator. */
+export function derivedEventId(rawId: string, discriminator: string): string {
+  return `evt-${digest(`${rawId}#${discriminator}`)}`;
+}

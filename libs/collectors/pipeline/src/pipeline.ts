@@ -1,0 +1,176 @@
+import {
+  DEFAULT_CLUSTER,
+  RawEvent,
+  UnifiedEvent,
+  entityFromContext,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type DeadLetter,
+  type DeadLetterSink,
+  type Logger,
+  type Metrics,
+  type RawEventTransformer,
+  type TransformContext,
+} from '@tapio/domain';
+import { derivedEventId, rawEventId } from './event-id.js';
+import { k8sContextFromMetadata } from './k8s-metadata.js';
+
+export interface PipelineOptions {
+  transformers: readonly RawEventTransformer[];
+  deadLetters: DeadLetterSink;
+  /** Cluster name for events whose collector did not stamp one. */
+  cluster?: string;
+  metrics?: Metrics;
+  logger?: Logger;
+  clock?: Clock;
+  /** Validate every UnifiedEvent a transformer produces against the schema (default true). */
+  validateOutput?: boolean;
+}
+
+export type PipelineResult =
+  | { ok: true; rawId: string; raw: RawEvent; events: UnifiedEvent[] }
+  | { ok: false; reason: string; stage: DeadLetter['stage'] };
+
+function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * RawEvent → UnifiedEvent: validate, pick the transformer for the source, transform,
+ * enrich with the standard Kubernetes metadata keys and trace context. Never throws
+ * for bad input: a reject is counted and kept in the dead-letter sink with its reason.
+ */
+export class Pipeline {
+  private readonly bySource = new Map<string, RawEventTransformer>();
+  private readonly cluster: string;
+  private readonly deadLetters: DeadLetterSink;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly validateOutput: boolean;
+  private readonly counters: { accepted: number; produced: number; rejected: Record<DeadLetter['stage'], number> } = {
+    accepted: 0,
+    produced: 0,
+    rejected: { decode: 0, validate: 0, transform: 0, process: 0, store: 0 },
+  };
+  private readonly metrics: {
+    accepted?: ReturnType<Metrics['counter']>;
+    rejected?: ReturnType<Metrics['counter']>;
+    produced?: ReturnType<Metrics['counter']>;
+  } = {};
+
+  constructor(options: PipelineOptions) {
+    for (const transformer of options.transformers) {
+      for (const source of transformer.sources) {
+        if (this.bySource.has(source)) throw new Error(`two transformers claim RawEvent source "${source}"`);
+        this.bySource.set(source, transformer);
+      }
+    }
+    this.cluster = options.cluster ?? DEFAULT_CLUSTER;
+    this.deadLetters = options.deadLetters;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.validateOutput = options.validateOutput ?? true;
+    if (options.metrics) {
+      this.metrics.accepted = options.metrics.counter('tapio_pipeline_raw_accepted_total', 'RawEvents accepted by the pipeline, by source');
+      this.metrics.rejected = options.metrics.counter('tapio_pipeline_rejected_total', 'Inputs rejected and dead-lettered, by stage and source');
+      this.metrics.produced = options.metrics.counter('tapio_pipeline_unified_produced_total', 'UnifiedEvents produced, by type');
+    }
+  }
+
+  sources(): string[] {
+    return [...this.bySource.keys()];
+  }
+
+  stats(): { accepted: number; produced: number; rejected: Record<DeadLetter['stage'], number> } {
+    return { accepted: this.counters.accepted, produced: this.counters.produced, rejected: { ...this.counters.rejected } };
+  }
+
+  /** Parses one NDJSON line and processes it; `origin` names where it came from (file:line). */
+  processLine(line: string, origin?: string): PipelineResult {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      return this.reject('decode', `not JSON: ${(error as Error).message}`, line, undefined, origin);
+    }
+    return this.process(parsed, origin);
+  }
+
+  process(input: unknown, origin?: string): PipelineResult {
+    const validated = RawEvent.safeParse(input);
+    if (!validated.success) {
+      const source = (input as { source?: unknown } | null)?.source;
+      return this.reject('validate', `invalid RawEvent: ${describeIssues(validated.error)}`, input, typeof source === 'string' ? source : undefined, origin);
+    }
+    return this.transform(validated.data, origin);
+  }
+
+  /** Transforms an already validated RawEvent (from a collector in this process). */
+  transform(raw: RawEvent, origin?: string): PipelineResult {
+    const transformer = this.bySource.get(raw.source);
+    if (!transformer) {
+      return this.reject('transform', `no transformer for source "${raw.source}" (known: ${this.sources().join(', ')})`, raw, raw.source, origin);
+    }
+    const rawId = rawEventId(raw);
+    const context: TransformContext = {
+      eventId: (_raw, discriminator) => derivedEventId(rawId, discriminator),
+      processedAt: new Date(this.clock.now()).toISOString(),
+      cluster: raw.metadata['cluster'] ?? this.cluster,
+    };
+    let events: UnifiedEvent[];
+    try {
+      events = transformer.transform(raw, context);
+    } catch (error) {
+      return this.reject('transform', (error as Error).message, raw, raw.source, origin);
+    }
+    for (let index = 0; index < events.length; index += 1) {
+      const event = this.enrich(events[index] as UnifiedEvent, raw, context.cluster);
+      if (this.validateOutput) {
+        const checked = UnifiedEvent.safeParse(event);
+        if (!checked.success) {
+          return this.reject('transform', `transformer for "${raw.source}" produced an invalid UnifiedEvent: ${describeIssues(checked.error)}`, raw, raw.source, origin);
+        }
+      }
+      events[index] = event;
+    }
+    this.counters.accepted += 1;
+    this.counters.produced += events.length;
+    this.metrics.accepted?.inc({ source: raw.source });
+    for (const event of events) this.metrics.produced?.inc({ type: event.type });
+    return { ok: true, rawId, raw, events };
+  }
+
+  private enrich(event: UnifiedEvent, raw: RawEvent, cluster: string): UnifiedEvent {
+    if (!event.k8sContext) {
+      const fromMetadata = k8sContextFromMetadata(raw.metadata);
+      if (fromMetadata) event.k8sContext = { cluster, ...fromMetadata };
+    } else if (!event.k8sContext.cluster) {
+      event.k8sContext.cluster = cluster;
+    }
+    if (!event.entity && event.k8sContext) event.entity = entityFromContext(event.k8sContext);
+    if (event.entity && !event.entity.cluster) event.entity.cluster = cluster;
+    if (!event.traceContext && raw.traceId) {
+      event.traceContext = { traceId: raw.traceId, ...(raw.spanId ? { spanId: raw.spanId } : {}) };
+    }
+    return event;
+  }
+
+  private reject(stage: DeadLetter['stage'], reason: string, payload: unknown, source: string | undefined, origin: string | undefined): PipelineResult {
+    this.counters.rejected[stage] += 1;
+    this.metrics.rejected?.inc({ stage, source: source ?? 'unknown' });
+    this.deadLetters.put({
+      stage,
+      reason,
+      at: new Date(this.clock.now()).toISOString(),
+      payload,
+      ...(source ? { source } : {}),
+      ...(origin ? { origin } : {}),
+    });
+    this.logger.warn({ stage, reason, source, origin }, 'event rejected');
+    return { ok: false, reason, stage };
+  }
+}

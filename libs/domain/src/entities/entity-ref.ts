@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * How every layer names a thing: a Kubernetes object (Pod, ConfigMap, Node...) or a
+ * host-level entity (Host, Process, SystemdUnit). Compared on kind, namespace, name
+ * (and cluster when both sides know it). Cluster-scoped kinds have no namespace.
+ */
+export const EntityRef = z.object({
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  namespace: z.string().min(1).nullish(),
+  cluster: z.string().min(1).optional(),
+  uid: z.string().min(1).optional(),
+});
+export type EntityRef = z.infer<typeof EntityRef>;
+
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Node',
+  'PersistentVolume',
+  'Namespace',
+  'StorageClass',
+  'VolumeAttachment',
+  'PriorityClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'Host',
+]);
+
+export const DEFAULT_CLUSTER = 'default';
+
+/**
+ * A stable string key for an entity, used as the graph node key everywhere:
+ * `cluster/Kind/namespace/name` (namespace `_` for cluster-scoped kinds).
+ */
+export function entityKey(ref: Pick<EntityRef, 'kind' | 'name' | 'namespace' | 'cluster'>): string {
+  const namespace = CLUSTER_SCOPED_KINDS.has(ref.kind) ? '_' : (ref.namespace ?? '_');
+  return `${ref.cluster ?? DEFAULT_CLUSTER}/${ref.kind}/${namespace}/${ref.name}`;
+}
+
+/** Inverse of `entityKey`. Returns undefined for a string that is not an entity key. */
+export function parseEntityKey(key: string): EntityRef | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4) return undefined;
+  const [cluster, kind, namespace, name] = parts as [string, string, string, string];
+  if (!cluster || !kind || !name) return undefined;
+  return { cluster, kind, name, namespace: namespace === '_' ? null : namespace };
+}
+
+export function sameEntity(a: EntityRef, b: EntityRef): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false;
+  if ((a.namespace ?? null) !== (b.namespace ?? null) && !CLUSTER_SCOPED_KINDS.has(a.kind)) return false;
+  return a.cluster === undefined || b.cluster === undefined || a.cluster === b.cluster;
+}
+
+export function formatEntity(ref: Pick<EntityRef, 'kind' | 'name' | 'namespace'>): string {
+  return ref.namespace && !CLUSTER_SCOPED_KINDS.has(ref.kind)
+    ? `${ref.kind} ${ref.namespace}/${ref.name}`
+    : `${ref.kind} ${ref.name}`;
+}

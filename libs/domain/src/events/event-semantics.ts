@@ -1,0 +1,92 @@
+import type { EventCategory, EventType } from './event-type.js';
+import type { Severity } from './severity.js';
+
+export interface EventSemantics {
+  intent: string;
+  category: EventCategory;
+  severity: Severity;
+  /** True for types that report harm (a symptom), false for changes and routine facts. */
+  failure: boolean;
+}
+
+const s = (intent: string, category: EventCategory, severity: Severity, failure: boolean): EventSemantics => ({
+  intent,
+  category,
+  severity,
+  failure,
+});
+
+/** Default meaning of every event type; a transformer may raise or lower severity per event. */
+export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
+  pod_failed: s('pod-failure', 'availability', 'high', true),
+  pod_restart: s('container-restart', 'availability', 'medium', true),
+  pod_ready: s('pod-ready', 'lifecycle', 'info', false),
+  connection_failed: s('connection-failure', 'network', 'high', true),
+  service_unavailable: s('service-unavailable', 'availability', 'high', true),
+  network_policy_violation: s('policy-block', 'security', 'medium', true),
+  config_changed: s('config-change', 'configuration', 'low', false),
+  secret_changed: s('secret-change', 'configuration', 'low', false),
+  resource_created: s('resource-create', 'lifecycle', 'info', false),
+  resource_updated: s('resource-update', 'lifecycle', 'info', false),
+  resource_deleted: s('resource-delete', 'lifecycle', 'info', false),
+  workload_spec_changed: s('workload-change', 'configuration', 'low', false),
+  workload_scaled: s('scale', 'capacity', 'info', false),
+  rollout_started: s('rollout', 'lifecycle', 'info', false),
+  rollout_completed: s('rollout-complete', 'lifecycle', 'info', false),
+  rollout_stalled: s('rollout-stalled', 'availability', 'high', true),
+  service_changed: s('service-change', 'configuration', 'low', false),
+  endpoints_changed: s('endpoints-change', 'network', 'info', false),
+  network_policy_changed: s('network-policy-change', 'security', 'low', false),
+  node_spec_changed: s('node-change', 'configuration', 'low', false),
+  pod_not_ready: s('pod-not-ready', 'availability', 'medium', true),
+  oom_killed: s('oom-kill', 'performance', 'high', true),
+  crash_loop: s('crash-loop', 'availability', 'high', true),
+  image_pull_failed: s('image-pull-failure', 'availability', 'high', true),
+  pod_pending: s('pod-pending', 'scheduling', 'medium', true),
+  pod_unschedulable: s('unschedulable', 'scheduling', 'high', true),
+  pod_evicted: s('eviction', 'capacity', 'high', true),
+  probe_failed: s('probe-failure', 'availability', 'low', true),
+  container_killed: s('container-kill', 'lifecycle', 'info', false),
+  pod_scheduled: s('pod-scheduled', 'scheduling', 'info', false),
+  pod_completed: s('pod-completed', 'lifecycle', 'info', false),
+  volume_attach_failed: s('volume-attach-failure', 'storage', 'high', true),
+  volume_mount_failed: s('volume-mount-failure', 'storage', 'high', true),
+  replica_create_failed: s('replica-create-failure', 'availability', 'high', true),
+  job_failed: s('job-failure', 'availability', 'medium', true),
+  hpa_failed: s('autoscaler-failure', 'capacity', 'medium', true),
+  node_ready: s('node-ready', 'availability', 'info', false),
+  node_not_ready: s('node-not-ready', 'availability', 'critical', true),
+  memory_pressure: s('memory-pressure', 'capacity', 'high', true),
+  disk_pressure: s('disk-pressure', 'capacity', 'high', true),
+  pid_pressure: s('pid-pressure', 'capacity', 'high', true),
+  network_unavailable: s('network-unavailable', 'network', 'critical', true),
+  node_pressure_relieved: s('pressure-relieved', 'capacity', 'info', false),
+  node_rebooted: s('node-reboot', 'availability', 'medium', true),
+  k8s_event: s('kubernetes-event', 'lifecycle', 'info', false),
+  oom_kill: s('oom-kill', 'performance', 'high', true),
+  process_exec: s('process-exec', 'lifecycle', 'info', false),
+  process_exit: s('process-exit', 'lifecycle', 'info', false),
+  process_crashed: s('process-crash', 'availability', 'high', true),
+  connection_refused: s('connection-refused', 'network', 'medium', true),
+  connection_timeout: s('connection-timeout', 'network', 'medium', true),
+  connection_reset: s('connection-reset', 'network', 'low', true),
+  network_unreachable: s('network-unreachable', 'network', 'high', true),
+  tcp_retransmits_high: s('tcp-retransmits', 'network', 'medium', true),
+  dns_failure: s('dns-failure', 'network', 'medium', true),
+  dns_timeout: s('dns-timeout', 'network', 'high', true),
+  dns_slow: s('dns-slow', 'performance', 'low', true),
+  container_created: s('container-create', 'lifecycle', 'info', false),
+  container_started: s('container-start', 'lifecycle', 'info', false),
+  container_exited: s('container-exit', 'lifecycle', 'info', false),
+  cni_error: s('cni-error', 'network', 'high', true),
+  ip_allocation_failed: s('ip-allocation-failure', 'network', 'high', true),
+  service_failed: s('service-failure', 'availability', 'high', true),
+  service_restarted: s('service-restart', 'availability', 'medium', true),
+  service_started: s('service-start', 'lifecycle', 'info', false),
+  service_stopped: s('service-stop', 'lifecycle', 'info', false),
+  journal_error: s('journal-error', 'availability', 'low', true),
+  etcd_slow: s('etcd-slow', 'performance', 'medium', true),
+  etcd_leader_changed: s('etcd-leader-change', 'availability', 'medium', true),
+  etcd_key_changed: s('etcd-key-change', 'configuration', 'info', false),
+  custom: s('custom', 'lifecycle', 'info', false),
+};

@@ -1,0 +1,29 @@
+import { CLUSTER_SCOPED_KINDS, DEFAULT_CLUSTER } from '../entities/entity-ref.js';
+import type { UnifiedEvent } from './unified-event.js';
+
+/**
+ * Which correlation worker an event belongs to. Every event of a namespace (an
+ * entity, its owners, the ConfigMaps it mounts, the Service selecting it) shares one
+ * key, so those never split between workers. Cluster-scoped events (Nodes, PVs)
+ * return null: they go to every worker, because every namespace may run on a node.
+ */
+export function partitionKey(event: Pick<UnifiedEvent, 'entity' | 'k8sContext'>): string | null {
+  const entity = event.entity ?? event.k8sContext;
+  if (!entity) return null;
+  if (CLUSTER_SCOPED_KINDS.has(entity.kind) || !entity.namespace) return null;
+  return `${entity.cluster ?? DEFAULT_CLUSTER}/${entity.namespace}`;
+}
+
+/** FNV-1a 32-bit: stable across processes and Node versions. */
+export function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export function partitionOf(key: string, count: number): number {
+  return stableHash(key) % count;
+}

@@ -1,0 +1,44 @@
+import type { RawEvent } from '../events/raw-event.js';
+import type { UnifiedEvent } from '../events/unified-event.js';
+import type { ComponentHealth } from './health.js';
+import { token } from './token.js';
+
+/** Where a collector hands its events. Awaiting `emit` is how backpressure reaches a collector. */
+export interface RawEventSink {
+  emit(event: RawEvent): Promise<void>;
+}
+
+/**
+ * A source of RawEvents. `start` returns once the collector runs; finite collectors
+ * (a replay) also expose `completion`, which settles when their input is exhausted.
+ */
+export interface Collector {
+  readonly id: string;
+  /** The RawEvent.source this collector stamps on its events. */
+  readonly source: string;
+  start(sink: RawEventSink): Promise<void>;
+  stop(): Promise<void>;
+  health(): ComponentHealth;
+  completion?(): Promise<void>;
+}
+export const Collector = token<Collector>('Collector');
+
+/** What a transformer may consult besides the event itself. */
+export interface TransformContext {
+  /** Deterministic id for the n-th UnifiedEvent derived from this RawEvent. */
+  eventId(raw: RawEvent, discriminator: string): string;
+  /** Wall-clock processing time, ISO. */
+  processedAt: string;
+  cluster: string;
+}
+
+/**
+ * Turns one RawEvent of a source into zero or more UnifiedEvents. Throwing means the
+ * input is malformed: the pipeline dead-letters it with the message and moves on.
+ */
+export interface RawEventTransformer {
+  /** RawEvent.source values this transformer handles. */
+  readonly sources: readonly string[];
+  transform(raw: RawEvent, context: TransformContext): UnifiedEvent[];
+}
+export const RawEventTransformer = token<RawEventTransformer>('RawEventTransformer');

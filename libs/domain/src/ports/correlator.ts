@@ -1,0 +1,37 @@
+import type { UnifiedEvent } from '../events/unified-event.js';
+import type { EventType } from '../events/event-type.js';
+import type { Correlation } from '../insights/insight.js';
+import type { ResourceNode, TopologyRelationship } from '../graph/graph-model.js';
+import { token } from './token.js';
+
+/** A recent event as the correlation working state indexes it. */
+export interface IndexedEvent {
+  event: UnifiedEvent;
+  /** Epoch ms of event.timestamp, parsed once. */
+  at: number;
+  entityKey: string | undefined;
+}
+
+/**
+ * The read-only view a correlator gets: current topology and the recent-event
+ * index, both bounded. Keys are `entityKey()` strings.
+ */
+export interface CorrelationState {
+  resource(key: string): ResourceNode | undefined;
+  /** Targets of outgoing edges (`out`) or sources of incoming edges (`in`) of one type. */
+  neighbours(key: string, type: TopologyRelationship, direction: 'out' | 'in'): string[];
+  /** Owner chain, nearest first (Pod → ReplicaSet → Deployment). */
+  ownerChain(key: string): string[];
+  /** Recent events on an entity, oldest first, at or after `since` (epoch ms). */
+  eventsOn(key: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[];
+  eventsOfType(type: EventType, since: number): IndexedEvent[];
+  eventsOnNode(nodeName: string, since: number): IndexedEvent[];
+  eventsInNamespace(namespace: string, since: number): IndexedEvent[];
+}
+
+/** A correlation strategy plugin: given a new event and the state, the edges it finds. */
+export interface Correlator {
+  readonly id: string;
+  correlate(event: IndexedEvent, state: CorrelationState): Correlation[];
+}
+export const Correlator = token<Correlator>('Correlator');

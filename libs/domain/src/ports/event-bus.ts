@@ -1,0 +1,56 @@
+import type { RawEvent } from '../events/raw-event.js';
+import type { UnifiedEvent } from '../events/unified-event.js';
+import type { Insight } from '../insights/insight.js';
+import type { ComponentHealth } from './health.js';
+import { token } from './token.js';
+
+export interface BusMessages {
+  raw: RawEvent;
+  unified: UnifiedEvent;
+  insights: Insight;
+}
+export type BusTopic = keyof BusMessages;
+
+export interface SubscribeOptions {
+  /**
+   * Several consumers in one group share the work. With `partition`, this consumer
+   * takes only the messages whose partition key hashes to `index` of `count`.
+   */
+  partition?: { index: number; count: number };
+  /** Maximum messages in flight to this handler. */
+  concurrency?: number;
+}
+
+export interface BusSubscription {
+  unsubscribe(): Promise<void>;
+}
+
+export interface BusStats {
+  published: number;
+  delivered: number;
+  /** Messages waiting per topic. */
+  queueDepth: Record<string, number>;
+  dropped: number;
+}
+
+/**
+ * Moves events between stages. `publish` resolves once the bus has accepted the
+ * message (for a durable bus: stored); it waits when the bus is full. A handler's
+ * promise resolving acknowledges the message; rejecting makes it redeliver.
+ * `id` is the de-duplication key: publishing the same id twice delivers once.
+ */
+export interface EventBus {
+  publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void>;
+  subscribe<T extends BusTopic>(
+    topic: T,
+    group: string,
+    handler: (message: BusMessages[T]) => Promise<void>,
+    options?: SubscribeOptions,
+  ): Promise<BusSubscription>;
+  /** Resolves when everything published so far has been handled by current subscribers. */
+  drain(): Promise<void>;
+  stats(): BusStats;
+  health(): ComponentHealth;
+  close(): Promise<void>;
+}
+export const EventBus = token<EventBus>('EventBus');

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Scaffolds a workspace project: tools/new-project.sh <dir> <package-name> <level-tag> [deps...]
+# Writes package.json (source-condition exports), project.json (Nx tags/targets) and tsconfig.json
+# (composite, referencing its workspace dependencies).
+set -euo pipefail
+dir=$1; name=$2; level=$3; shift 3
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$root/$dir/src"
+rel=$(realpath --relative-to="$root/$dir" "$root")
+deps_json=""; refs_json=""
+for dep in "$@"; do
+  dep_dir=$( (grep -l "\"name\": \"$dep\"" "$root"/libs/domain/package.json "$root"/libs/*/*/package.json 2>/dev/null || true) | head -1 | xargs dirname)
+  deps_json+="    \"$dep\": \"*\",\n"
+  refs_json+="{ \"path\": \"$(realpath --relative-to="$root/$dir" "$dep_dir")\" }, "
+done
+deps_json=$(printf "$deps_json" | sed '$ s/,$//')
+cat > "$root/$dir/package.json" <<JSON
+{
+  "name": "$name",
+  "version": "0.1.0",
+  "private": true,
+  "type": "module",
+  "exports": {
+    ".": {
+      "@tapio/source": "./src/index.ts",
+      "types": "./dist/index.d.ts",
+      "default": "./dist/index.js"
+    }
+  },
+  "dependencies": {
+$deps_json
+  }
+}
+JSON
+short=$(basename "$dir")
+cat > "$root/$dir/project.json" <<JSON
+{
+  "name": "$short",
+  "\$schema": "$rel/node_modules/nx/schemas/project-schema.json",
+  "projectType": "library",
+  "sourceRoot": "$dir/src",
+  "tags": ["$level"],
+  "targets": {
+    "build": { "executor": "nx:run-commands", "options": { "command": "tsc -b $dir" } },
+    "test": { "executor": "nx:run-commands", "options": { "command": "vitest run --project $short" } }
+  }
+}
+JSON
+cat > "$root/$dir/tsconfig.json" <<JSON
+{
+  "extends": "$rel/tsconfig.base.json",
+  "compilerOptions": { "rootDir": "src", "outDir": "dist", "tsBuildInfoFile": "dist/.tsbuildinfo" },
+  "include": ["src/**/*.ts"],
+  "exclude": ["src/**/*.test.ts"],
+  "references": [${refs_json%, }]
+}
+JSON
+echo "created $dir ($name, $level)"

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Every workspace project with a src/index.ts is a test project; tests import other
+// projects through their package name, aliased here to the sources (no build needed).
+const root = import.meta.dirname;
+const projectDirs = ['libs/domain', ...['libs/collectors', 'libs/intelligence', 'libs/integrations', 'libs/interfaces', 'apps', 'examples'].flatMap((group) =>
+  existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
+)].filter((dir) => existsSync(join(root, dir, 'package.json')));
+
+const alias: Record<string, string> = {};
+for (const dir of projectDirs) {
+  const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string };
+  if (existsSync(join(root, dir, 'src/index.ts'))) alias[pkg.name] = resolve(root, dir, 'src/index.ts');
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: projectDirs.map((dir) => ({
+      extends: true,
+      test: {
+        name: dir.split('/').pop() as string,
+        root: join(root, dir),
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        testTimeout: 60_000,
+        hookTimeout: 180_000,
+      },
+    })),
+  },
+});
