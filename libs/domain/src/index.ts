@@ -62,6 +62,7 @@ export {
   EVENT_RELATIONSHIPS,
   ResourceNode,
   TopologyEdge,
+  EdgeSet,
   TopologyChange,
   EventSummary,
 } from './graph/graph-model.js';

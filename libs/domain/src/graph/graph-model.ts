@@ -78,16 +78,23 @@ export const TopologyEdge = z.object({
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;
 
+/** A set of edges a node defines: its outgoing (or incoming) edges of one type. */
+export const EdgeSet = z.object({ type: TopologyRelationship, direction: z.enum(['out', 'in']) });
+export type EdgeSet = z.infer<typeof EdgeSet>;
+
 /**
- * One topology mutation. `upsert` sets the node and replaces all of its outgoing
- * edges of the listed types with `edges` (so a changed selector or mount drops stale
- * edges); `delete` removes the node's topology edges and marks it deleted.
+ * One topology mutation. `upsert` sets the node and, for every edge set in `replace`,
+ * makes the node's edges of that type and direction exactly those listed in `edges`
+ * (so a changed selector, mount or owner drops stale edges). A Pod, for example,
+ * replaces its outgoing MOUNTS and RUNS_ON and its incoming OWNS and SELECTS.
+ * `delete` removes every edge of the node and marks it deleted (kept so past events
+ * still resolve).
  */
 export const TopologyChange = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('upsert'),
     node: ResourceNode,
-    edgeTypes: z.array(TopologyRelationship),
+    replace: z.array(EdgeSet),
     edges: z.array(TopologyEdge),
   }),
   z.object({ op: z.literal('delete'), key: z.string().min(1), at: z.iso.datetime({ offset: true }) }),
