@@ -18,7 +18,7 @@ export {
   ImpactContext,
   UnifiedEvent,
 } from './events/unified-event.js';
-export { partitionKey, stableHash, partitionOf } from './events/partition-key.js';
+export { partitionKey, rawPartitionKey, stableHash, partitionOf } from './events/partition-key.js';
 export { makeUnifiedEvent, entityFromContext } from './events/make-unified-event.js';
 export type { UnifiedEventDraft, DraftContext } from './events/make-unified-event.js';
 export {

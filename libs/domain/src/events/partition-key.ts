@@ -27,3 +27,21 @@ export function stableHash(text: string): number {
 export function partitionOf(key: string, count: number): number {
   return stableHash(key) % count;
 }
+
+/**
+ * Partition key of a RawEvent, consistent with `partitionKey` for the events it
+ * becomes: Kubernetes objects by namespace (so a stateful transformer sees every
+ * version of one object), cluster-scoped objects null (every worker), other sources
+ * by their k8s_namespace metadata, else by source.
+ */
+export function rawPartitionKey(raw: { source: string; data: unknown; metadata: Record<string, string> }): string | null {
+  const cluster = raw.metadata['cluster'] ?? DEFAULT_CLUSTER;
+  const object = (raw.data as { object?: { kind?: unknown; metadata?: { namespace?: unknown } } } | null)?.object;
+  if (object && typeof object === 'object') {
+    const namespace = object.metadata?.namespace;
+    if (typeof object.kind === 'string' && CLUSTER_SCOPED_KINDS.has(object.kind)) return null;
+    return typeof namespace === 'string' && namespace ? `${cluster}/${namespace}` : null;
+  }
+  const namespace = raw.metadata['k8s_namespace'];
+  return namespace ? `${cluster}/${namespace}` : `${cluster}/source:${raw.source}`;
+}
