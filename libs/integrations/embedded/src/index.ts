@@ -1,0 +1,10 @@
+export { InProcessBus, messagePartitionKey } from './bus/in-process-bus.js';
+export type { InProcessBusOptions } from './bus/in-process-bus.js';
+export { BoundedQueue } from './bus/bounded-queue.js';
+export { MemoryGraphStore } from './graph/memory-graph-store.js';
+export type { MemoryGraphStoreOptions } from './graph/memory-graph-store.js';
+export { saveSnapshot, loadSnapshot } from './graph/snapshot.js';
+export type { SnapshotContent } from './graph/snapshot.js';
+export { PrometheusRegistry } from './metrics/prometheus-registry.js';
+export { DeadLetterStore } from './dead-letter/dead-letter-store.js';
+export type { DeadLetterStoreOptions } from './dead-letter/dead-letter-store.js';

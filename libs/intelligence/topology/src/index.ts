@@ -1,0 +1,3 @@
+export { TopologyIndex } from './topology-index.js';
+export { TopologyProjector } from './topology-projector.js';
+export { matchesSelector, matchesServiceSelector, isEmptySelector } from './label-selector.js';

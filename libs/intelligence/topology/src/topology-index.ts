@@ -1,0 +1,180 @@
+import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '@tapio/domain';
+
+type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
+
+function link(adjacency: Adjacency, from: string, type: TopologyRelationship, to: string): void {
+  let byType = adjacency.get(from);
+  if (!byType) adjacency.set(from, (byType = new Map()));
+  let targets = byType.get(type);
+  if (!targets) byType.set(type, (targets = new Set()));
+  targets.add(to);
+}
+
+function unlink(adjacency: Adjacency, from: string, type: TopologyRelationship, to: string): void {
+  const byType = adjacency.get(from);
+  const targets = byType?.get(type);
+  if (!byType || !targets) return;
+  targets.delete(to);
+  if (targets.size === 0) byType.delete(type);
+  if (byType.size === 0) adjacency.delete(from);
+}
+
+const EMPTY: readonly string[] = [];
+
+/**
+ * The current topology in memory: resource nodes and typed edges, indexed both ways.
+ * Applying a TopologyChange is idempotent. Used by the correlation engine's working
+ * state and by the embedded graph store.
+ */
+export class TopologyIndex {
+  private readonly nodes = new Map<string, ResourceNode>();
+  private readonly outgoing: Adjacency = new Map();
+  private readonly incoming: Adjacency = new Map();
+  private edgeCount = 0;
+
+  apply(change: TopologyChange): void {
+    if (change.op === 'delete') {
+      this.remove(change.key, change.at);
+      return;
+    }
+    const { node, replace, edges } = change;
+    this.nodes.set(node.key, { ...node, deleted: false });
+    for (const { type, direction } of replace) {
+      const wanted = edges.filter((edge) => edge.type === type && (direction === 'out' ? edge.from : edge.to) === node.key);
+      this.replaceEdges(node.key, type, direction, wanted);
+    }
+  }
+
+  /** Creates a node for an entity only known by reference (an event about it, an edge to it). */
+  ensure(node: ResourceNode): void {
+    if (!this.nodes.has(node.key)) this.nodes.set(node.key, node);
+  }
+
+  node(key: string): ResourceNode | undefined {
+    return this.nodes.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.nodes.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.nodes.keys();
+  }
+
+  values(): IterableIterator<ResourceNode> {
+    return this.nodes.values();
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get relationshipCount(): number {
+    return this.edgeCount;
+  }
+
+  out(key: string, type: TopologyRelationship): readonly string[] {
+    const targets = this.outgoing.get(key)?.get(type);
+    return targets ? [...targets] : EMPTY;
+  }
+
+  in(key: string, type: TopologyRelationship): readonly string[] {
+    const sources = this.incoming.get(key)?.get(type);
+    return sources ? [...sources] : EMPTY;
+  }
+
+  /** Every edge touching the key, both directions. */
+  edgesOf(key: string): TopologyEdge[] {
+    const edges: TopologyEdge[] = [];
+    for (const [type, targets] of this.outgoing.get(key) ?? []) for (const to of targets) edges.push({ type, from: key, to });
+    for (const [type, sources] of this.incoming.get(key) ?? []) for (const from of sources) edges.push({ type, from, to: key });
+    return edges;
+  }
+
+  /** Owners nearest first (Pod → ReplicaSet → Deployment); stops on cycles. */
+  ownerChain(key: string): string[] {
+    const chain: string[] = [];
+    const seen = new Set([key]);
+    let current = key;
+    for (;;) {
+      const owner = this.in(current, 'OWNS')[0];
+      if (!owner || seen.has(owner)) return chain;
+      chain.push(owner);
+      seen.add(owner);
+      current = owner;
+    }
+  }
+
+  /** The top of the owner chain, or the key itself when it has no owner. */
+  rootOwner(key: string): string {
+    const chain = this.ownerChain(key);
+    return chain[chain.length - 1] ?? key;
+  }
+
+  /** Everything a node owns, transitively (Deployment → ReplicaSets → Pods). */
+  owned(key: string): string[] {
+    const result: string[] = [];
+    const queue = [key];
+    const seen = new Set(queue);
+    while (queue.length) {
+      const current = queue.shift() as string;
+      for (const child of this.out(current, 'OWNS')) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        result.push(child);
+        queue.push(child);
+      }
+    }
+    return result;
+  }
+
+  toJSON(): { nodes: ResourceNode[]; edges: TopologyEdge[] } {
+    const edges: TopologyEdge[] = [];
+    for (const [from, byType] of this.outgoing) for (const [type, targets] of byType) for (const to of targets) edges.push({ type, from, to });
+    return { nodes: [...this.nodes.values()], edges };
+  }
+
+  static fromJSON(snapshot: { nodes: ResourceNode[]; edges: TopologyEdge[] }): TopologyIndex {
+    const index = new TopologyIndex();
+    for (const node of snapshot.nodes) index.nodes.set(node.key, node);
+    for (const edge of snapshot.edges) index.addEdge(edge.from, edge.type, edge.to);
+    return index;
+  }
+
+  private replaceEdges(key: string, type: TopologyRelationship, direction: 'out' | 'in', edges: readonly TopologyEdge[]): void {
+    if (direction === 'out') {
+      const wanted = new Set(edges.map((edge) => edge.to));
+      for (const to of this.out(key, type)) if (!wanted.has(to)) this.removeEdge(key, type, to);
+      for (const to of wanted) this.addEdge(key, type, to);
+    } else {
+      const wanted = new Set(edges.map((edge) => edge.from));
+      for (const from of this.in(key, type)) if (!wanted.has(from)) this.removeEdge(from, type, key);
+      for (const from of wanted) this.addEdge(from, type, key);
+    }
+  }
+
+  private addEdge(from: string, type: TopologyRelationship, to: string): void {
+    if (this.outgoing.get(from)?.get(type)?.has(to)) return;
+    link(this.outgoing, from, type, to);
+    link(this.incoming, to, type, from);
+    this.edgeCount += 1;
+  }
+
+  private removeEdge(from: string, type: TopologyRelationship, to: string): void {
+    if (!this.outgoing.get(from)?.get(type)?.has(to)) return;
+    unlink(this.outgoing, from, type, to);
+    unlink(this.incoming, to, type, from);
+    this.edgeCount -= 1;
+  }
+
+  /**
+   * A deleted object keeps its node (marked deleted, so past events still resolve)
+   * but loses every edge, in and out: a deleted Pod is no longer selected or owned.
+   */
+  private remove(key: string, at: string): void {
+    for (const edge of this.edgesOf(key)) this.removeEdge(edge.from, edge.type, edge.to);
+    const node = this.nodes.get(key);
+    if (node) this.nodes.set(key, { ...node, deleted: true, updatedAt: at });
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  entityKey,
+  type EntityRef,
+  type EdgeSet,
+  type K8sObjectFacts,
+  type LabelSelector,
+  type TopologyChange,
+  type TopologyEdge,
+  type UnifiedEvent,
+} from '@tapio/domain';
+import { matchesSelector, matchesServiceSelector } from './label-selector.js';
+
+interface NamespaceState {
+  pods: Map<string, Record<string, string>>;
+  services: Map<string, Record<string, string>>;
+  policies: Map<string, LabelSelector>;
+}
+
+const POD_EDGE_SETS: EdgeSet[] = [
+  { type: 'OWNS', direction: 'in' },
+  { type: 'RUNS_ON', direction: 'out' },
+  { type: 'MOUNTS', direction: 'out' },
+  { type: 'USES_SECRET', direction: 'out' },
+  { type: 'CLAIMS', direction: 'out' },
+  { type: 'SELECTS', direction: 'in' },
+  { type: 'APPLIES_TO', direction: 'in' },
+];
+
+/**
+ * Keeps the topology current from the Kubernetes API collector's lifecycle events:
+ * each event carrying object facts becomes a TopologyChange that sets the node and
+ * the edges it defines. Label selectors are evaluated here and re-evaluated when a
+ * pod's labels or a Service / NetworkPolicy selector change, so SELECTS and
+ * APPLIES_TO never go stale. Events without facts (derived signals) change nothing.
+ */
+export class TopologyProjector {
+  private readonly namespaces = new Map<string, NamespaceState>();
+
+  project(event: UnifiedEvent): TopologyChange[] {
+    const facts = event.kubernetes?.object;
+    const watchType = event.kubernetes?.watchType;
+    if (!facts || !watchType) return [];
+    const cluster = event.entity?.cluster ?? event.k8sContext?.cluster;
+    const ref = this.refOf(facts, cluster);
+    const key = entityKey(ref);
+    if (watchType === 'DELETED') return this.deleted(facts, ref, key, event.timestamp);
+    return this.upserted(facts, ref, key, event.timestamp);
+  }
+
+  private refOf(facts: K8sObjectFacts, cluster: string | undefined): EntityRef {
+    return {
+      kind: facts.kind,
+      name: facts.name,
+      ...(facts.namespace ? { namespace: facts.namespace } : {}),
+      ...(cluster ? { cluster } : {}),
+      ...(facts.uid ? { uid: facts.uid } : {}),
+    };
+  }
+
+  private keyIn(ref: EntityRef, kind: string, name: string, namespace = ref.namespace): string {
+    return entityKey({ kind, name, namespace: namespace ?? null, ...(ref.cluster ? { cluster: ref.cluster } : {}) });
+  }
+
+  private state(cluster: string | undefined, namespace: string): NamespaceState {
+    const id = `${cluster ?? ''}/${namespace}`;
+    let state = this.namespaces.get(id);
+    if (!state) this.namespaces.set(id, (state = { pods: new Map(), services: new Map(), policies: new Map() }));
+    return state;
+  }
+
+  private upserted(facts: K8sObjectFacts, ref: EntityRef, key: string, at: string): TopologyChange[] {
+    const node = { key, ref, facts, deleted: false, updatedAt: at };
+    const edges: TopologyEdge[] = [];
+    const replace: EdgeSet[] = [{ type: 'OWNS', direction: 'in' }];
+    for (const owner of facts.ownerReferences ?? []) edges.push({ type: 'OWNS', from: this.keyIn(ref, owner.kind, owner.name), to: key });
+    const namespace = facts.namespace ?? undefined;
+
+    switch (facts.kind) {
+      case 'Pod': {
+        replace.splice(0, replace.length, ...POD_EDGE_SETS);
+        if (facts.nodeName) edges.push({ type: 'RUNS_ON', from: key, to: this.keyIn(ref, 'Node', facts.nodeName, null) });
+        for (const name of facts.configMaps ?? []) edges.push({ type: 'MOUNTS', from: key, to: this.keyIn(ref, 'ConfigMap', name) });
+        for (const name of facts.secrets ?? []) edges.push({ type: 'USES_SECRET', from: key, to: this.keyIn(ref, 'Secret', name) });
+        for (const name of facts.persistentVolumeClaims ?? []) edges.push({ type: 'CLAIMS', from: key, to: this.keyIn(ref, 'PersistentVolumeClaim', name) });
+        if (namespace) {
+          const state = this.state(ref.cluster, namespace);
+          state.pods.set(facts.name, facts.labels ?? {});
+          for (const [service, selector] of state.services) {
+            if (matchesServiceSelector(facts.labels, selector)) edges.push({ type: 'SELECTS', from: this.keyIn(ref, 'Service', service), to: key });
+          }
+          for (const [policy, selector] of state.policies) {
+            if (matchesSelector(facts.labels, selector)) edges.push({ type: 'APPLIES_TO', from: this.keyIn(ref, 'NetworkPolicy', policy), to: key });
+          }
+        }
+        break;
+      }
+      case 'Service': {
+        replace.push({ type: 'SELECTS', direction: 'out' });
+        if (namespace) {
+          const state = this.state(ref.cluster, namespace);
+          const selector = facts.serviceSelector ?? {};
+          state.services.set(facts.name, selector);
+          for (const [pod, labels] of state.pods) {
+            if (matchesServiceSelector(labels, selector)) edges.push({ type: 'SELECTS', from: key, to: this.keyIn(ref, 'Pod', pod) });
+          }
+        }
+        break;
+      }
+      case 'NetworkPolicy': {
+        replace.push({ type: 'APPLIES_TO', direction: 'out' });
+        if (namespace) {
+          const state = this.state(ref.cluster, namespace);
+          const selector = facts.selector ?? {};
+          state.policies.set(facts.name, selector);
+          for (const [pod, labels] of state.pods) {
+            if (matchesSelector(labels, selector)) edges.push({ type: 'APPLIES_TO', from: key, to: this.keyIn(ref, 'Pod', pod) });
+          }
+        }
+        break;
+      }
+      case 'Ingress':
+        replace.push({ type: 'ROUTES_TO', direction: 'out' });
+        for (const service of facts.services ?? []) edges.push({ type: 'ROUTES_TO', from: key, to: this.keyIn(ref, 'Service', service) });
+        break;
+      case 'PersistentVolumeClaim':
+        replace.push({ type: 'BOUND_TO', direction: 'out' });
+        if (facts.volumeName) edges.push({ type: 'BOUND_TO', from: key, to: this.keyIn(ref, 'PersistentVolume', facts.volumeName, null) });
+        break;
+      case 'HorizontalPodAutoscaler':
+        replace.push({ type: 'SCALES', direction: 'out' });
+        if (facts.scaleTarget) edges.push({ type: 'SCALES', from: key, to: this.keyIn(ref, facts.scaleTarget.kind, facts.scaleTarget.name) });
+        break;
+      default:
+        break;
+    }
+    return [{ op: 'upsert', node, replace, edges }];
+  }
+
+  private deleted(facts: K8sObjectFacts, ref: EntityRef, key: string, at: string): TopologyChange[] {
+    const namespace = facts.namespace ?? undefined;
+    if (namespace) {
+      const state = this.state(ref.cluster, namespace);
+      if (facts.kind === 'Pod') state.pods.delete(facts.name);
+      if (facts.kind === 'Service') state.services.delete(facts.name);
+      if (facts.kind === 'NetworkPolicy') state.policies.delete(facts.name);
+    }
+    return [{ op: 'delete', key, at }];
+  }
+}
