@@ -1,0 +1,77 @@
+import type { EventType, Severity } from '@tapio/domain';
+
+export interface ReasonMapping {
+  type: EventType;
+  severity?: Severity;
+}
+
+/**
+ * Kubernetes Event `reason` → Tapio event type. Reasons come from the kubelet,
+ * scheduler, controllers and the node problem detector. `docs/kubeapi-events.md`
+ * mirrors this table. A reason not listed becomes `k8s_event` (Warning: low, Normal: info).
+ */
+export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
+  // kubelet, container lifecycle
+  BackOff: { type: 'crash_loop' },
+  CrashLoopBackOff: { type: 'crash_loop' },
+  Failed: { type: 'pod_failed' },
+  ErrImagePull: { type: 'image_pull_failed' },
+  ImagePullBackOff: { type: 'image_pull_failed' },
+  InspectFailed: { type: 'image_pull_failed' },
+  ErrImageNeverPull: { type: 'image_pull_failed' },
+  Unhealthy: { type: 'probe_failed' },
+  ProbeWarning: { type: 'probe_failed', severity: 'info' },
+  Killing: { type: 'container_killed' },
+  Preempting: { type: 'container_killed', severity: 'medium' },
+  OOMKilling: { type: 'oom_killed' },
+  Evicted: { type: 'pod_evicted' },
+  Evicting: { type: 'pod_evicted' },
+  FailedMount: { type: 'volume_mount_failed' },
+  FailedAttachVolume: { type: 'volume_attach_failed' },
+  FailedMapVolume: { type: 'volume_mount_failed' },
+  FailedCreatePodSandBox: { type: 'cni_error' },
+  FailedKillPod: { type: 'pod_failed', severity: 'medium' },
+  Scheduled: { type: 'pod_scheduled' },
+  // scheduler
+  FailedScheduling: { type: 'pod_unschedulable' },
+  // controllers
+  FailedCreate: { type: 'replica_create_failed' },
+  ScalingReplicaSet: { type: 'workload_scaled' },
+  SuccessfulRescale: { type: 'workload_scaled' },
+  FailedGetScale: { type: 'hpa_failed' },
+  FailedComputeMetricsReplicas: { type: 'hpa_failed' },
+  FailedGetResourceMetric: { type: 'hpa_failed' },
+  BackoffLimitExceeded: { type: 'job_failed' },
+  DeadlineExceeded: { type: 'job_failed' },
+  ProgressDeadlineExceeded: { type: 'rollout_stalled' },
+  ProvisioningFailed: { type: 'volume_attach_failed' },
+  // nodes
+  NodeNotReady: { type: 'node_not_ready' },
+  NodeReady: { type: 'node_ready' },
+  NodeHasInsufficientMemory: { type: 'memory_pressure' },
+  NodeHasDiskPressure: { type: 'disk_pressure' },
+  NodeHasInsufficientPID: { type: 'pid_pressure' },
+  NodeHasSufficientMemory: { type: 'node_pressure_relieved' },
+  NodeHasNoDiskPressure: { type: 'node_pressure_relieved' },
+  NodeHasSufficientPID: { type: 'node_pressure_relieved' },
+  EvictionThresholdMet: { type: 'memory_pressure' },
+  Rebooted: { type: 'node_rebooted' },
+  SystemOOM: { type: 'oom_killed' },
+  NodeNotSchedulable: { type: 'node_spec_changed' },
+  FreeDiskSpaceFailed: { type: 'disk_pressure', severity: 'medium' },
+  ImageGCFailed: { type: 'disk_pressure', severity: 'medium' },
+  // network
+  NetworkNotReady: { type: 'network_unavailable' },
+};
+
+/** Maps an Event; BackOff means a crash loop unless it is an image pull back-off. */
+export function mapEventReason(reason: string, message: string, eventType: string): ReasonMapping {
+  if (reason === 'BackOff' && /pull/i.test(message)) return { type: 'image_pull_failed' };
+  if (reason === 'Failed' && /(pull|image)/i.test(message)) return { type: 'image_pull_failed' };
+  if (reason === 'Evicted' || reason === 'Evicting') {
+    return /memory/i.test(message) ? { type: 'pod_evicted', severity: 'high' } : { type: 'pod_evicted' };
+  }
+  const mapped = EVENT_REASON_TABLE[reason];
+  if (mapped) return mapped;
+  return { type: 'k8s_event', severity: eventType === 'Warning' ? 'low' : 'info' };
+}

@@ -1,0 +1,269 @@
+import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSelector, type OwnerReference } from '@tapio/domain';
+import { contentHash, keyHashes } from './content-hash.js';
+import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
+import { parseQuantity } from './quantity.js';
+
+function selectorOf(value: unknown): LabelSelector | undefined {
+  const selector = obj(value);
+  if (!('matchLabels' in selector) && !('matchExpressions' in selector)) return undefined;
+  const result: LabelSelector = {};
+  const labels = strMap(selector['matchLabels']);
+  if (labels) result.matchLabels = labels;
+  const expressions = arr(selector['matchExpressions'])
+    .map((expression) => ({
+      key: str(expression['key']) ?? '',
+      operator: str(expression['operator']) as 'In' | 'NotIn' | 'Exists' | 'DoesNotExist',
+      values: Array.isArray(expression['values']) ? (expression['values'] as unknown[]).filter((item): item is string => typeof item === 'string') : undefined,
+    }))
+    .filter((expression) => expression.key && ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(expression.operator))
+    .map((expression) => (expression.values ? expression : { key: expression.key, operator: expression.operator }));
+  if (expressions.length) result.matchExpressions = expressions;
+  return result;
+}
+
+function ownersOf(metadata: Json): OwnerReference[] | undefined {
+  const owners = arr(metadata['ownerReferences'])
+    .map((owner) => ({
+      kind: str(owner['kind']) ?? '',
+      name: str(owner['name']) ?? '',
+      ...(str(owner['uid']) ? { uid: str(owner['uid']) as string } : {}),
+      ...(owner['controller'] === true ? { controller: true } : {}),
+    }))
+    .filter((owner) => owner.kind && owner.name);
+  return owners.length ? owners : undefined;
+}
+
+/** ConfigMaps, Secrets and PVCs a pod spec uses: volumes, projected sources, envFrom, env valueFrom. */
+export function podReferences(spec: Json): { configMaps: string[]; secrets: string[]; claims: string[] } {
+  const configMaps = new Set<string>();
+  const secrets = new Set<string>();
+  const claims = new Set<string>();
+  for (const volume of arr(spec['volumes'])) {
+    const configMap = str(obj(volume['configMap'])['name']);
+    if (configMap) configMaps.add(configMap);
+    const secret = str(obj(volume['secret'])['secretName']);
+    if (secret) secrets.add(secret);
+    const claim = str(obj(volume['persistentVolumeClaim'])['claimName']);
+    if (claim) claims.add(claim);
+    for (const source of arr(obj(volume['projected'])['sources'])) {
+      const projectedConfigMap = str(obj(source['configMap'])['name']);
+      if (projectedConfigMap && projectedConfigMap !== 'kube-root-ca.crt') configMaps.add(projectedConfigMap);
+      const projectedSecret = str(obj(source['secret'])['name']);
+      if (projectedSecret) secrets.add(projectedSecret);
+    }
+  }
+  for (const container of [...arr(spec['initContainers']), ...arr(spec['containers'])]) {
+    for (const from of arr(container['envFrom'])) {
+      const configMap = str(obj(from['configMapRef'])['name']);
+      if (configMap) configMaps.add(configMap);
+      const secret = str(obj(from['secretRef'])['name']);
+      if (secret) secrets.add(secret);
+    }
+    for (const env of arr(container['env'])) {
+      const valueFrom = obj(env['valueFrom']);
+      const configMap = str(obj(valueFrom['configMapKeyRef'])['name']);
+      if (configMap) configMaps.add(configMap);
+      const secret = str(obj(valueFrom['secretKeyRef'])['name']);
+      if (secret) secrets.add(secret);
+    }
+  }
+  for (const pullSecret of arr(spec['imagePullSecrets'])) {
+    const name = str(pullSecret['name']);
+    if (name) secrets.add(name);
+  }
+  return { configMaps: [...configMaps].sort(), secrets: [...secrets].sort(), claims: [...claims].sort() };
+}
+
+function containerFacts(spec: Json, status: Json): ContainerFacts[] {
+  const statuses = new Map(arr(status['containerStatuses']).map((item) => [str(item['name']) ?? '', item]));
+  return arr(spec['containers']).map((container) => {
+    const name = str(container['name']) ?? '';
+    const item = statuses.get(name) ?? {};
+    const state = obj(item['state']);
+    const stateName = (['waiting', 'running', 'terminated'] as const).find((candidate) => candidate in state);
+    const lastTerminated = obj(obj(item['lastState'])['terminated']);
+    const facts: ContainerFacts = { name };
+    const image = str(container['image']);
+    if (image) facts.image = image;
+    const containerId = str(item['containerID']);
+    if (containerId) facts.containerId = bareContainerId(containerId);
+    if (typeof item['ready'] === 'boolean') facts.ready = item['ready'];
+    const restarts = num(item['restartCount']);
+    if (restarts !== undefined) facts.restartCount = restarts;
+    if (stateName) {
+      facts.state = stateName;
+      const reason = str(obj(state[stateName])['reason']);
+      if (reason) facts.stateReason = reason;
+    }
+    const lastReason = str(lastTerminated['reason']);
+    if (lastReason) facts.lastTerminationReason = lastReason;
+    const lastExit = num(lastTerminated['exitCode']);
+    if (lastExit !== undefined) facts.lastExitCode = lastExit;
+    const memoryLimit = parseQuantity(str(obj(obj(container['resources'])['limits'])['memory']));
+    if (memoryLimit !== undefined) facts.memoryLimitBytes = memoryLimit;
+    return facts;
+  });
+}
+
+function conditionsOf(status: Json): Record<string, string> | undefined {
+  const conditions: Record<string, string> = {};
+  for (const condition of arr(status['conditions'])) {
+    const type = str(condition['type']);
+    const value = str(condition['status']);
+    if (type && value) conditions[type] = value;
+  }
+  return Object.keys(conditions).length ? conditions : undefined;
+}
+
+function endpointCounts(object: Json): { ready: number; notReady: number } {
+  let ready = 0;
+  let notReady = 0;
+  if (Array.isArray(object['subsets'])) {
+    for (const subset of arr(object['subsets'])) {
+      ready += arr(subset['addresses']).length;
+      notReady += arr(subset['notReadyAddresses']).length;
+    }
+  } else {
+    // discovery.k8s.io/v1 EndpointSlice
+    for (const endpoint of arr(object['endpoints'])) {
+      if (obj(endpoint['conditions'])['ready'] === false) notReady += 1;
+      else ready += 1;
+    }
+  }
+  return { ready, notReady };
+}
+
+function ingressServices(spec: Json): string[] {
+  const services = new Set<string>();
+  const backend = (value: unknown) => {
+    const service = obj(obj(value)['service']);
+    const name = str(service['name']) ?? str(obj(value)['serviceName']);
+    if (name) services.add(name);
+  };
+  backend(spec['defaultBackend']);
+  backend(spec['backend']);
+  for (const rule of arr(spec['rules'])) for (const path of arr(obj(rule['http'])['paths'])) backend(path['backend']);
+  return [...services].sort();
+}
+
+/**
+ * What Tapio keeps of an object: identity, labels, owners and the fields that define
+ * topology and health. Secret and ConfigMap values are reduced to key names and a
+ * content hash.
+ */
+export function factsOf(object: Json): K8sObjectFacts {
+  const metadata = obj(object['metadata']);
+  const spec = obj(object['spec']);
+  const status = obj(object['status']);
+  const kind = str(object['kind']) ?? 'Unknown';
+  const facts: K8sObjectFacts = { kind, name: str(metadata['name']) ?? '' };
+  const put = <K extends keyof K8sObjectFacts>(key: K, value: K8sObjectFacts[K] | undefined) => {
+    if (value !== undefined) facts[key] = value;
+  };
+  put('apiVersion', str(object['apiVersion']));
+  put('namespace', str(metadata['namespace']));
+  put('uid', str(metadata['uid']));
+  put('resourceVersion', str(metadata['resourceVersion']));
+  put('generation', num(metadata['generation']));
+  put('creationTimestamp', str(metadata['creationTimestamp']));
+  const labels = strMap(metadata['labels']);
+  if (labels && Object.keys(labels).length) facts.labels = labels;
+  put('ownerReferences', ownersOf(metadata));
+
+  switch (kind) {
+    case 'Pod': {
+      put('nodeName', str(spec['nodeName']));
+      put('podIP', str(status['podIP']));
+      const ips = arr(status['podIPs']).map((item) => str(item['ip'])).filter((ip): ip is string => !!ip);
+      if (ips.length) facts.podIPs = ips;
+      put('hostIP', str(status['hostIP']));
+      put('phase', str(status['phase']));
+      put('qosClass', str(status['qosClass']));
+      const conditions = conditionsOf(status);
+      put('conditions', conditions);
+      if (conditions?.['Ready']) facts.ready = conditions['Ready'] === 'True';
+      facts.containers = containerFacts(spec, status);
+      const references = podReferences(spec);
+      if (references.configMaps.length) facts.configMaps = references.configMaps;
+      if (references.secrets.length) facts.secrets = references.secrets;
+      if (references.claims.length) facts.persistentVolumeClaims = references.claims;
+      break;
+    }
+    case 'Service': {
+      const selector = strMap(spec['selector']);
+      if (selector) facts.serviceSelector = selector;
+      put('serviceType', str(spec['type']));
+      const ports = arr(spec['ports']).map((port) => `${num(port['port']) ?? '?'}/${str(port['protocol']) ?? 'TCP'}${port['targetPort'] !== undefined ? `->${String(port['targetPort'])}` : ''}`);
+      if (ports.length) facts.ports = ports;
+      break;
+    }
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job': {
+      put('selector', selectorOf(spec['selector']));
+      put('replicas', num(spec['replicas']) ?? num(spec['parallelism']));
+      put('readyReplicas', num(status['readyReplicas']) ?? num(status['numberReady']) ?? num(status['succeeded']));
+      put('conditions', conditionsOf(status));
+      const references = podReferences(obj(obj(spec['template'])['spec']));
+      if (references.configMaps.length) facts.configMaps = references.configMaps;
+      if (references.secrets.length) facts.secrets = references.secrets;
+      if (references.claims.length) facts.persistentVolumeClaims = references.claims;
+      break;
+    }
+    case 'NetworkPolicy':
+      facts.selector = selectorOf(spec['podSelector']) ?? {};
+      break;
+    case 'PodDisruptionBudget':
+      put('selector', selectorOf(spec['selector']));
+      break;
+    case 'Ingress':
+      facts.services = ingressServices(spec);
+      break;
+    case 'PersistentVolumeClaim':
+      put('volumeName', str(spec['volumeName']));
+      put('phase', str(status['phase']));
+      break;
+    case 'PersistentVolume':
+      put('phase', str(status['phase']));
+      break;
+    case 'HorizontalPodAutoscaler': {
+      const target = obj(spec['scaleTargetRef']);
+      const targetKind = str(target['kind']);
+      const targetName = str(target['name']);
+      if (targetKind && targetName) facts.scaleTarget = { kind: targetKind, name: targetName };
+      put('replicas', num(status['desiredReplicas']));
+      put('readyReplicas', num(status['currentReplicas']));
+      break;
+    }
+    case 'Endpoints':
+    case 'EndpointSlice': {
+      const counts = endpointCounts(object);
+      facts.readyEndpoints = counts.ready;
+      facts.notReadyEndpoints = counts.notReady;
+      break;
+    }
+    case 'ConfigMap':
+    case 'Secret': {
+      const hashes = keyHashes(object);
+      facts.dataKeys = Object.keys(hashes).sort();
+      facts.contentHash = contentHash(hashes);
+      break;
+    }
+    case 'Node': {
+      put('conditions', conditionsOf(status));
+      const taints = arr(spec['taints']).map((taint) => `${str(taint['key']) ?? ''}${taint['value'] ? `=${String(taint['value'])}` : ''}:${str(taint['effect']) ?? ''}`);
+      if (taints.length) facts.taints = taints.sort();
+      if (spec['unschedulable'] === true) facts.unschedulable = true;
+      if (facts.conditions?.['Ready']) facts.ready = facts.conditions['Ready'] === 'True';
+      break;
+    }
+    case 'Namespace':
+      put('phase', str(status['phase']));
+      break;
+    default:
+      break;
+  }
+  return facts;
+}

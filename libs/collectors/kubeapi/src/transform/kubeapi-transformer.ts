@@ -1,0 +1,303 @@
+import {
+  CLUSTER_SCOPED_KINDS,
+  makeUnifiedEvent,
+  type ChangeItem,
+  type EntityRef,
+  type EventType,
+  type K8sContext,
+  type K8sObjectFacts,
+  type KubernetesData,
+  type RawEvent,
+  type RawEventTransformer,
+  type TransformContext,
+  type UnifiedEvent,
+} from '@tapio/domain';
+import { keyHashes } from './content-hash.js';
+import { mapEventReason } from './event-reasons.js';
+import { factsOf } from './facts.js';
+import { obj, readMeta, readWatchEvent, str, type Json, type ObjectMeta } from './k8s-object.js';
+import { nodeSignals } from './node-signals.js';
+import { podMemory, podSignals, type PodMemory } from './pod-signals.js';
+import { describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
+import type { Signal } from './signal.js';
+import { progressingReason, rolloutSignals } from './workload-signals.js';
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** What is remembered of an object between its versions (never Secret values). */
+interface Remembered {
+  facts: K8sObjectFacts;
+  factsJson: string;
+  digest?: Record<string, string>;
+  pod?: PodMemory;
+  progressing?: string | undefined;
+}
+
+interface Folded {
+  count: number;
+  at: number;
+}
+
+export interface KubeApiTransformerOptions {
+  /** A repeating Event object is signalled again when its count doubles or after this long. */
+  eventRefoldMs?: number;
+}
+
+function comparableFacts(facts: K8sObjectFacts): string {
+  const { resourceVersion: _ignored, ...rest } = facts;
+  return JSON.stringify(rest);
+}
+
+function digestOf(kind: string, object: Json): Record<string, string> | undefined {
+  const spec = obj(object['spec']);
+  if (WORKLOAD_KINDS.has(kind)) return { ...templateDigest(obj(spec['template'])), replicas: String(spec['replicas'] ?? '') };
+  if (kind === 'ConfigMap' || kind === 'Secret') return keyHashes(object);
+  if (kind === 'Service') return serviceDigest(spec);
+  if (kind === 'NetworkPolicy') return networkPolicyDigest(spec);
+  if (kind === 'Node') return nodeSpecDigest(spec);
+  return undefined;
+}
+
+/**
+ * RawEvents of the Kubernetes API collector (watch events) → UnifiedEvents: one
+ * lifecycle event per real change carrying the object's facts and a semantic diff,
+ * plus failure signals (restarts, OOM kills, crash loops, image pull failures,
+ * evictions, unschedulable pods, readiness flips, node conditions, stalled rollouts)
+ * and Kubernetes Event objects mapped by reason and folded by count. Stateful: it
+ * remembers each object's previous version to compute deltas.
+ */
+export class KubeApiTransformer implements RawEventTransformer {
+  readonly sources = ['kubeapi'] as const;
+  private readonly objects = new Map<string, Remembered>();
+  private readonly folded = new Map<string, Folded>();
+  private readonly refoldMs: number;
+
+  constructor(options: KubeApiTransformerOptions = {}) {
+    this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
+  }
+
+  /** Objects currently remembered (for memory accounting). */
+  get size(): number {
+    return this.objects.size;
+  }
+
+  transform(raw: RawEvent, context: TransformContext): UnifiedEvent[] {
+    const watch = readWatchEvent(raw.data);
+    if (watch.type === 'BOOKMARK') return [];
+    if (watch.type === 'ERROR') {
+      throw new Error(`kubeapi: watch ERROR event: ${str(watch.object['message']) ?? JSON.stringify(watch.object).slice(0, 200)}`);
+    }
+    if (raw.type !== watch.type && ['ADDED', 'MODIFIED', 'DELETED'].includes(raw.type)) {
+      throw new Error(`kubeapi: type "${raw.type}" disagrees with data.type "${watch.type}"`);
+    }
+    const meta = readMeta(watch.object);
+    if (meta.kind === 'Event' && (meta.apiVersion === 'v1' || meta.apiVersion === 'events.k8s.io/v1' || meta.apiVersion === undefined)) {
+      return this.kubernetesEvent(raw, context, watch.type, watch.object, meta);
+    }
+    return this.objectChange(raw, context, watch.type, watch.object, meta);
+  }
+
+  private objectChange(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
+    const memoryKey = `${context.cluster}|${meta.uid}`;
+    const previous = this.objects.get(memoryKey);
+    const facts = factsOf(object);
+    const entity = this.entityOf(meta, context.cluster);
+    const k8sContext = this.contextOf(entity, facts);
+    const label = `${meta.kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`;
+
+    if (verb === 'DELETED') {
+      this.objects.delete(memoryKey);
+      return [
+        makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
+          entity,
+          k8sContext,
+          message: `${label} deleted`,
+          kubernetes: { watchType: 'DELETED', object: facts },
+        }),
+      ];
+    }
+
+    const remembered: Remembered = { facts, factsJson: comparableFacts(facts) };
+    const digest = digestOf(meta.kind, object);
+    if (digest) remembered.digest = digest;
+    if (meta.kind === 'Pod') remembered.pod = podMemory(object);
+    if (meta.kind === 'Deployment') remembered.progressing = progressingReason(object);
+    this.objects.set(memoryKey, remembered);
+
+    const signals: Signal[] = [];
+    if (meta.kind === 'Pod') {
+      signals.push(...podSignals(previous?.pod ? { facts: previous.facts, memory: previous.pod } : undefined, facts, remembered.pod as PodMemory, object));
+    } else if (meta.kind === 'Node') {
+      signals.push(...nodeSignals(previous?.facts, facts));
+    } else if (meta.kind === 'Deployment' && previous) {
+      signals.push(...rolloutSignals(previous.progressing, remembered.progressing, facts, object));
+    } else if ((meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') && previous) {
+      signals.push(...this.endpointSignals(previous.facts, facts, meta));
+    }
+
+    const events: UnifiedEvent[] = [];
+    if (!previous) {
+      events.push(
+        makeUnifiedEvent(raw, context, 'resource_created', 'lifecycle', {
+          entity,
+          k8sContext,
+          message: verb === 'ADDED' ? `${label} exists` : `${label} seen`,
+          kubernetes: { watchType: verb, object: facts },
+        }),
+      );
+    } else {
+      const change = this.classify(meta.kind, previous, remembered, label);
+      if (change || previous.factsJson !== remembered.factsJson) {
+        const type = change?.type ?? 'resource_updated';
+        events.push(
+          makeUnifiedEvent(raw, context, type, 'lifecycle', {
+            entity,
+            k8sContext,
+            message: change?.message ?? `${label} updated`,
+            kubernetes: { watchType: verb, object: facts, ...(change?.changes.length ? { changes: change.changes } : {}) },
+          }),
+        );
+      }
+    }
+    for (const signal of signals) {
+      const target = signal.type === 'service_unavailable' && meta.namespace ? { kind: 'Service', name: meta.name, namespace: meta.namespace, cluster: context.cluster } : entity;
+      events.push(
+        makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
+          entity: target,
+          k8sContext: target === entity ? k8sContext : this.contextOf(target, undefined),
+          message: signal.message,
+          ...(signal.severity ? { severity: signal.severity } : {}),
+          ...(signal.kubernetes ? { kubernetes: signal.kubernetes } : {}),
+        }),
+      );
+    }
+    return events;
+  }
+
+  /** Names what kind of change a MODIFIED is, with its semantic diff; undefined when nothing meaningful changed. */
+  private classify(kind: string, previous: Remembered, current: Remembered, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
+    const before = previous.digest ?? {};
+    const after = current.digest ?? {};
+    if (kind === 'ConfigMap' || kind === 'Secret') {
+      const changes = diffMaps(before, after, 'data', true);
+      if (!changes.length) return undefined;
+      const what = changes.map((change) => `data key ${change.path.slice(5)} ${change.op === 'changed' ? 'edited' : change.op}`).join(', ');
+      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${what}`, changes };
+    }
+    if (WORKLOAD_KINDS.has(kind)) {
+      const changes = diffMaps(before, after, 'spec');
+      if (!changes.length) return undefined;
+      const templateChanges = changes.filter((change) => change.path !== 'spec.replicas');
+      if (templateChanges.length) return { type: 'workload_spec_changed', message: `${label} pod template changed: ${describeChanges(templateChanges)}`, changes };
+      return { type: 'workload_scaled', message: `${label} scaled: ${describeChanges(changes)}`, changes };
+    }
+    if (kind === 'Service' || kind === 'NetworkPolicy' || kind === 'Node') {
+      const changes = diffMaps(before, after, 'spec');
+      if (!changes.length) return undefined;
+      const type: EventType = kind === 'Service' ? 'service_changed' : kind === 'NetworkPolicy' ? 'network_policy_changed' : 'node_spec_changed';
+      return { type, message: `${label} changed: ${describeChanges(changes)}`, changes };
+    }
+    const changes = this.factChanges(previous.facts, current.facts);
+    if (!changes.length) return undefined;
+    return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated: ${describeChanges(changes)}`, changes };
+  }
+
+  private factChanges(before: K8sObjectFacts, after: K8sObjectFacts): ChangeItem[] {
+    const flat = (facts: K8sObjectFacts): Record<string, string> => {
+      const result: Record<string, string> = {};
+      for (const key of ['replicas', 'readyReplicas', 'readyEndpoints', 'notReadyEndpoints', 'phase', 'ready', 'nodeName', 'podIP', 'volumeName'] as const) {
+        if (facts[key] !== undefined) result[key] = String(facts[key]);
+      }
+      return result;
+    };
+    return diffMaps(flat(before), flat(after));
+  }
+
+  private endpointSignals(before: K8sObjectFacts, after: K8sObjectFacts, meta: ObjectMeta): Signal[] {
+    const was = before.readyEndpoints ?? 0;
+    const now = after.readyEndpoints ?? 0;
+    if (was > 0 && now === 0) {
+      return [{ type: 'service_unavailable', key: 'endpoints:none', message: `Service ${meta.namespace ?? ''}/${meta.name} has no ready endpoints (was ${was})`, kubernetes: { reason: 'NoReadyEndpoints' } }];
+    }
+    return [];
+  }
+
+  private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
+    const foldKey = `${context.cluster}|${meta.uid}`;
+    if (verb === 'DELETED') {
+      this.folded.delete(foldKey);
+      return [];
+    }
+    const involved = obj(object['involvedObject'] ?? object['regarding']);
+    const kind = str(involved['kind']);
+    const name = str(involved['name']);
+    if (!kind || !name) throw new Error(`kubeapi: Event ${meta.namespace ?? ''}/${meta.name} has no involvedObject kind/name`);
+    const reason = str(object['reason']) ?? 'Unknown';
+    const message = str(object['message']) ?? str(object['note']) ?? '';
+    const eventType = str(object['type']) ?? 'Normal';
+    const series = obj(object['series']);
+    const count = typeof object['count'] === 'number' ? object['count'] : typeof series['count'] === 'number' ? series['count'] : 1;
+    const at = Date.parse(raw.timestamp);
+    const previous = this.folded.get(foldKey);
+    if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) return [];
+    this.folded.set(foldKey, { count, at });
+
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : (str(involved['namespace']) ?? meta.namespace);
+    const uid = str(involved['uid']);
+    const entity: EntityRef = {
+      kind,
+      name,
+      cluster: context.cluster,
+      ...(namespace ? { namespace } : {}),
+      ...(uid && kind !== 'Node' ? { uid } : {}),
+    };
+    const mapping = mapEventReason(reason, message, eventType);
+    const fieldPath = str(involved['fieldPath']);
+    const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
+    const source = obj(object['source']);
+    const component = str(object['reportingComponent']) || str(source['component']) || str(object['reportingController']);
+    const kubernetes: KubernetesData = {
+      eventReason: reason,
+      eventType,
+      count,
+      ...(str(object['firstTimestamp']) ? { firstTimestamp: str(object['firstTimestamp']) as string } : {}),
+      ...(str(object['lastTimestamp']) ? { lastTimestamp: str(object['lastTimestamp']) as string } : {}),
+      ...(component ? { reportingComponent: component } : {}),
+      ...(container ? { container } : {}),
+      reason,
+    };
+    return [
+      makeUnifiedEvent(raw, context, mapping.type, `event:${count}`, {
+        entity,
+        k8sContext: this.contextOf(entity, undefined),
+        message: `${reason}: ${message}${count > 1 ? ` (x${count})` : ''}`,
+        ...(mapping.severity ? { severity: mapping.severity } : {}),
+        kubernetes,
+        annotations: { k8s_event: `${meta.namespace ?? ''}/${meta.name}` },
+      }),
+    ];
+  }
+
+  private entityOf(meta: ObjectMeta, cluster: string): EntityRef {
+    return {
+      kind: meta.kind,
+      name: meta.name,
+      cluster,
+      ...(meta.namespace && !CLUSTER_SCOPED_KINDS.has(meta.kind) ? { namespace: meta.namespace } : {}),
+      ...(meta.uid ? { uid: meta.uid } : {}),
+    };
+  }
+
+  private contextOf(entity: EntityRef, facts: K8sObjectFacts | undefined): K8sContext {
+    return {
+      kind: entity.kind,
+      name: entity.name,
+      ...(entity.cluster ? { cluster: entity.cluster } : {}),
+      ...(entity.namespace ? { namespace: entity.namespace } : {}),
+      ...(entity.uid ? { uid: entity.uid } : {}),
+      ...(facts?.labels ? { labels: facts.labels } : {}),
+      ...(facts?.ownerReferences ? { ownerReferences: facts.ownerReferences } : {}),
+      ...(facts?.nodeName ? { nodeName: facts.nodeName } : {}),
+    };
+  }
+}

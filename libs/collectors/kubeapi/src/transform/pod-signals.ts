@@ -1,0 +1,135 @@
+import type { K8sObjectFacts } from '@tapio/domain';
+import { arr, obj, str, type Json } from './k8s-object.js';
+import type { Signal } from './signal.js';
+
+const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
+const CONFIG_ERROR_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+
+/** What we remember of a pod between versions beyond its facts. */
+export interface PodMemory {
+  scheduledReason: string | undefined;
+  statusReason: string | undefined;
+}
+
+export function podMemory(object: Json): PodMemory {
+  const status = obj(object['status']);
+  const scheduled = arr(status['conditions']).find((condition) => condition['type'] === 'PodScheduled');
+  return {
+    scheduledReason: scheduled && scheduled['status'] === 'False' ? str(scheduled['reason']) : undefined,
+    statusReason: str(status['reason']),
+  };
+}
+
+function isOom(reason: string | undefined, exitCode: number | undefined): boolean {
+  return reason === 'OOMKilled' || (exitCode === 137 && (reason === undefined || reason === 'OOMKilled'));
+}
+
+/**
+ * Failure signals of a pod, from its previous and current state. Without a previous
+ * state (the first sight of a pod), only conditions that are bad right now are
+ * reported; restarts need a previous count to be a delta.
+ */
+export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory } | undefined, facts: K8sObjectFacts, memory: PodMemory, object: Json): Signal[] {
+  const signals: Signal[] = [];
+  const name = `${facts.namespace ?? ''}/${facts.name}`;
+  const before = new Map((previous?.facts.containers ?? []).map((container) => [container.name, container]));
+  const statuses = new Map(arr(obj(object['status'])['containerStatuses']).map((item) => [str(item['name']) ?? '', item]));
+
+  for (const container of facts.containers ?? []) {
+    const old = before.get(container.name);
+    const status = statuses.get(container.name) ?? {};
+    const restarts = container.restartCount ?? 0;
+    const delta = old ? restarts - (old.restartCount ?? 0) : 0;
+    const terminated = obj(obj(status['state'])['terminated']);
+    if (delta > 0) {
+      const reason = container.lastTerminationReason;
+      const exitCode = container.lastExitCode;
+      signals.push({
+        type: 'pod_restart',
+        key: `restart:${container.name}:${restarts}`,
+        message: `Container ${container.name} of pod ${name} restarted (${restarts} restarts${reason ? `, last exit: ${reason}` : ''}${exitCode !== undefined ? ` code ${exitCode}` : ''})`,
+        kubernetes: {
+          container: container.name,
+          restartCount: restarts,
+          restartDelta: delta,
+          ...(reason ? { reason } : {}),
+          ...(exitCode !== undefined ? { exitCode } : {}),
+        },
+      });
+      if (isOom(reason, exitCode)) {
+        signals.push({
+          type: 'oom_killed',
+          key: `oom:${container.name}:${restarts}`,
+          message: `Container ${container.name} of pod ${name} was OOMKilled (exit ${exitCode ?? 137})${container.memoryLimitBytes ? `, memory limit ${Math.round(container.memoryLimitBytes / 2 ** 20)}Mi` : ''}`,
+          kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+        });
+      }
+    } else if (container.state === 'terminated' && old?.state !== 'terminated') {
+      const reason = str(terminated['reason']);
+      const exitCode = typeof terminated['exitCode'] === 'number' ? terminated['exitCode'] : undefined;
+      if (isOom(reason, exitCode)) {
+        signals.push({
+          type: 'oom_killed',
+          key: `oom:${container.name}:${restarts}:terminated`,
+          message: `Container ${container.name} of pod ${name} was OOMKilled (exit ${exitCode ?? 137})`,
+          kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+        });
+      }
+    }
+    const waiting = container.state === 'waiting' ? container.stateReason : undefined;
+    const wasWaiting = old?.state === 'waiting' ? old.stateReason : undefined;
+    if (waiting && waiting !== wasWaiting) {
+      const message = str(obj(obj(status['state'])['waiting'])['message']);
+      if (waiting === 'CrashLoopBackOff') {
+        signals.push({
+          type: 'crash_loop',
+          key: `crashloop:${container.name}:${restarts}`,
+          message: `Container ${container.name} of pod ${name} is in CrashLoopBackOff (${restarts} restarts${container.lastTerminationReason ? `, last exit: ${container.lastTerminationReason}` : ''}${container.lastExitCode !== undefined ? ` code ${container.lastExitCode}` : ''})`,
+          kubernetes: { container: container.name, reason: waiting, restartCount: restarts, ...(container.lastExitCode !== undefined ? { exitCode: container.lastExitCode } : {}) },
+        });
+      } else if (IMAGE_PULL_REASONS.has(waiting)) {
+        signals.push({
+          type: 'image_pull_failed',
+          key: `imagepull:${container.name}:${waiting}`,
+          message: `Container ${container.name} of pod ${name} cannot pull image ${container.image ?? ''}: ${waiting}${message ? ` (${message})` : ''}`,
+          kubernetes: { container: container.name, reason: waiting },
+        });
+      } else if (CONFIG_ERROR_REASONS.has(waiting)) {
+        signals.push({
+          type: 'pod_failed',
+          key: `configerror:${container.name}:${waiting}`,
+          message: `Container ${container.name} of pod ${name} cannot start: ${waiting}${message ? ` (${message})` : ''}`,
+          kubernetes: { container: container.name, reason: waiting },
+        });
+      }
+    }
+  }
+
+  const phase = facts.phase;
+  const previousPhase = previous?.facts.phase;
+  if (phase !== previousPhase) {
+    if (phase === 'Failed') {
+      const evicted = memory.statusReason === 'Evicted';
+      const statusMessage = str(obj(object['status'])['message']);
+      signals.push({
+        type: evicted ? 'pod_evicted' : 'pod_failed',
+        key: `phase:${phase}`,
+        message: evicted ? `Pod ${name} was evicted${statusMessage ? `: ${statusMessage}` : ''}` : `Pod ${name} failed${memory.statusReason ? `: ${memory.statusReason}` : ''}${statusMessage ? ` (${statusMessage})` : ''}`,
+        kubernetes: { ...(memory.statusReason ? { reason: memory.statusReason } : {}) },
+      });
+    } else if (phase === 'Succeeded' && previous) {
+      signals.push({ type: 'pod_completed', key: 'phase:Succeeded', message: `Pod ${name} completed` });
+    }
+  }
+  if (memory.scheduledReason === 'Unschedulable' && previous?.memory.scheduledReason !== 'Unschedulable') {
+    signals.push({ type: 'pod_unschedulable', key: 'unschedulable', message: `Pod ${name} cannot be scheduled`, kubernetes: { reason: 'Unschedulable' } });
+  }
+  if (previous && facts.ready !== undefined && previous.facts.ready !== undefined && facts.ready !== previous.facts.ready && phase === 'Running') {
+    signals.push(
+      facts.ready
+        ? { type: 'pod_ready', key: 'ready:true', message: `Pod ${name} became ready` }
+        : { type: 'pod_not_ready', key: 'ready:false', message: `Pod ${name} is no longer ready`, kubernetes: { condition: 'Ready', conditionStatus: 'False' } },
+    );
+  }
+  return signals;
+}

@@ -1,0 +1,96 @@
+import type { ChangeItem } from '@tapio/domain';
+import { canonical } from './canonical.js';
+import { contentHash } from './content-hash.js';
+import { arr, obj, str, type Json } from './k8s-object.js';
+
+/**
+ * The parts of a pod template whose change matters to "why did it break": per
+ * container image, env, resources and probes, plus template annotations (a
+ * `checksum/config` bump is how many pipelines roll a ConfigMap change out) and volumes.
+ */
+export type TemplateDigest = Record<string, string>;
+
+export function templateDigest(template: Json): TemplateDigest {
+  const digest: TemplateDigest = {};
+  const metadata = obj(template['metadata']);
+  const spec = obj(template['spec']);
+  for (const [key, value] of Object.entries(obj(metadata['annotations']))) digest[`template.annotations.${key}`] = String(value);
+  for (const container of arr(spec['containers'])) {
+    const name = str(container['name']) ?? '?';
+    const prefix = `containers[${name}]`;
+    if (container['image'] !== undefined) digest[`${prefix}.image`] = String(container['image']);
+    for (const env of arr(container['env'])) {
+      const envName = str(env['name']);
+      if (envName) digest[`${prefix}.env.${envName}`] = env['value'] !== undefined ? String(env['value']) : `valueFrom:${canonical(env['valueFrom'])}`;
+    }
+    if (container['envFrom'] !== undefined) digest[`${prefix}.envFrom`] = canonical(container['envFrom']);
+    const resources = obj(container['resources']);
+    for (const section of ['limits', 'requests']) {
+      for (const [resource, quantity] of Object.entries(obj(resources[section]))) digest[`${prefix}.resources.${section}.${resource}`] = String(quantity);
+    }
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      if (container[probe] !== undefined) digest[`${prefix}.${probe}`] = canonical(container[probe]);
+    }
+    if (container['command'] !== undefined) digest[`${prefix}.command`] = canonical(container['command']);
+    if (container['args'] !== undefined) digest[`${prefix}.args`] = canonical(container['args']);
+  }
+  if (spec['volumes'] !== undefined) digest['volumes'] = contentHash(canonical(spec['volumes']));
+  if (spec['nodeSelector'] !== undefined) digest['nodeSelector'] = canonical(spec['nodeSelector']);
+  if (spec['tolerations'] !== undefined) digest['tolerations'] = contentHash(canonical(spec['tolerations']));
+  return digest;
+}
+
+const SECRET_LIKE = /(password|secret|token|key|credential)/i;
+
+/** Key-by-key comparison; values of secret-looking keys are never copied into the change. */
+export function diffMaps(before: Record<string, string>, after: Record<string, string>, prefix = '', hideValues = false): ChangeItem[] {
+  const changes: ChangeItem[] = [];
+  const path = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  const shown = (key: string, value: string | undefined) => (hideValues || SECRET_LIKE.test(key) || value === undefined ? undefined : value.length > 200 ? `${value.slice(0, 197)}...` : value);
+  for (const key of Object.keys(after).sort()) {
+    if (!(key in before)) {
+      const value = shown(key, after[key]);
+      changes.push({ path: path(key), op: 'added', ...(value !== undefined ? { after: value } : {}) });
+    } else if (before[key] !== after[key]) {
+      const was = shown(key, before[key]);
+      const now = shown(key, after[key]);
+      changes.push({ path: path(key), op: 'changed', ...(was !== undefined ? { before: was } : {}), ...(now !== undefined ? { after: now } : {}) });
+    }
+  }
+  for (const key of Object.keys(before).sort()) if (!(key in after)) changes.push({ path: path(key), op: 'removed' });
+  return changes;
+}
+
+export function describeChanges(changes: readonly ChangeItem[], limit = 3): string {
+  const shown = changes.slice(0, limit).map((change) => {
+    if (change.op === 'changed' && change.before !== undefined && change.after !== undefined) return `${change.path} ${change.before} -> ${change.after}`;
+    return `${change.path} ${change.op}`;
+  });
+  return changes.length > limit ? `${shown.join(', ')} and ${changes.length - limit} more` : shown.join(', ');
+}
+
+export function serviceDigest(spec: Json): Record<string, string> {
+  const digest: Record<string, string> = {};
+  for (const [key, value] of Object.entries(obj(spec['selector']))) digest[`selector.${key}`] = String(value);
+  for (const port of arr(spec['ports'])) {
+    const name = str(port['name']) ?? String(port['port']);
+    digest[`ports[${name}]`] = `${String(port['port'])}/${str(port['protocol']) ?? 'TCP'}->${String(port['targetPort'] ?? port['port'])}`;
+  }
+  if (spec['type'] !== undefined) digest['type'] = String(spec['type']);
+  return digest;
+}
+
+export function networkPolicyDigest(spec: Json): Record<string, string> {
+  return {
+    podSelector: canonical(spec['podSelector'] ?? {}),
+    ingress: canonical(spec['ingress'] ?? null),
+    egress: canonical(spec['egress'] ?? null),
+    policyTypes: canonical(spec['policyTypes'] ?? null),
+  };
+}
+
+export function nodeSpecDigest(spec: Json): Record<string, string> {
+  const digest: Record<string, string> = { unschedulable: String(spec['unschedulable'] === true) };
+  for (const taint of arr(spec['taints'])) digest[`taints.${str(taint['key']) ?? ''}:${str(taint['effect']) ?? ''}`] = String(taint['value'] ?? '');
+  return digest;
+}
