@@ -11,6 +11,11 @@ export interface PluginContribution {
   collectors?: Collector[];
   transformers?: RawEventTransformer[];
   correlators?: Correlator[];
+  /**
+   * Services this plugin offers other plugins, by port token (the Kubernetes API
+   * collector provides the KubeIndex the kernel and DNS collectors use).
+   */
+  provides?: ReadonlyArray<{ token: Token<unknown>; value: unknown }>;
 }
 
 export type Needs = Record<string, Token<unknown>>;

@@ -1,0 +1,133 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { RawEvent, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+
+export interface ReplayOptions {
+  /** NDJSON recording; "-" reads standard input. */
+  file: string;
+  /** 0: as fast as possible; 1: at recorded pace; 10: ten times faster. */
+  speed: number;
+  deadLetters: DeadLetterSink;
+  logger?: Logger;
+  /** Stream to read instead of opening `file` (standard input, tests). */
+  input?: Readable;
+  /** Called after each line with the count of lines read, for progress display. */
+  onProgress?: (linesRead: number) => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Replays a recording (RawEvent NDJSON, the format of shared/scenarios) as if its
+ * collectors were live. A malformed line is dead-lettered with its file and line
+ * number; the replay goes on.
+ */
+export class ReplayCollector implements Collector {
+  readonly id = 'replay';
+  readonly source = 'replay';
+  private readonly abort = new AbortController();
+  private done: Promise<void> = Promise.resolve();
+  private status: ComponentHealth = { status: 'stopped' };
+  private lines = 0;
+  private emitted = 0;
+  private rejected = 0;
+
+  constructor(private readonly options: ReplayOptions) {
+    if (!(options.speed >= 0)) throw new Error(`replay speed must be 0 (as fast as possible) or a positive factor, got ${options.speed}`);
+  }
+
+  async start(sink: RawEventSink): Promise<void> {
+    const input = this.options.input ?? (this.options.file === '-' ? process.stdin : undefined);
+    if (!input) {
+      try {
+        await access(this.options.file);
+      } catch {
+        this.status = { status: 'down', reason: `recording ${this.options.file} cannot be read` };
+        throw new Error(`replay: recording ${this.options.file} does not exist or cannot be read`);
+      }
+    }
+    this.status = { status: 'ok', details: { file: this.options.file } };
+    this.done = this.run(sink, input ?? createReadStream(this.options.file, { encoding: 'utf8' }));
+  }
+
+  completion(): Promise<void> {
+    return this.done;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.done.catch(() => undefined);
+    this.status = { status: 'stopped', details: this.details() };
+  }
+
+  health(): ComponentHealth {
+    return this.status.status === 'ok' ? { ...this.status, details: this.details() } : this.status;
+  }
+
+  private details(): Record<string, number | string> {
+    return { file: this.options.file, lines: this.lines, emitted: this.emitted, rejected: this.rejected };
+  }
+
+  private async run(sink: RawEventSink, input: Readable): Promise<void> {
+    const logger = this.options.logger ?? silentLogger;
+    const name = this.options.file === '-' ? 'stdin' : this.options.file;
+    const reader = createInterface({ input, crlfDelay: Infinity });
+    let firstRecorded: number | undefined;
+    const startedAt = Date.now();
+    try {
+      for await (const line of reader) {
+        if (this.abort.signal.aborted) break;
+        this.lines += 1;
+        this.options.onProgress?.(this.lines);
+        if (!line.trim()) continue;
+        const event = this.parse(line, `${name}:${this.lines}`);
+        if (!event) continue;
+        if (this.options.speed > 0) {
+          const recorded = Date.parse(event.timestamp);
+          firstRecorded ??= recorded;
+          const due = startedAt + (recorded - firstRecorded) / this.options.speed;
+          const wait = due - Date.now();
+          if (wait > 0) await sleep(wait, this.abort.signal);
+          if (this.abort.signal.aborted) break;
+        }
+        await sink.emit(event);
+        this.emitted += 1;
+      }
+      logger.info({ file: name, lines: this.lines, emitted: this.emitted, rejected: this.rejected }, 'replay finished');
+    } finally {
+      reader.close();
+    }
+  }
+
+  private parse(line: string, origin: string): RawEvent | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      return this.reject(origin, 'decode', `not JSON: ${(error as Error).message}`, line);
+    }
+    const result = RawEvent.safeParse(value);
+    if (!result.success) {
+      const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+      return this.reject(origin, 'validate', `invalid RawEvent: ${issues}`, value);
+    }
+    return result.data;
+  }
+
+  private reject(origin: string, stage: 'decode' | 'validate', reason: string, payload: unknown): undefined {
+    this.rejected += 1;
+    this.options.deadLetters.put({ stage, reason, origin, at: new Date().toISOString(), payload, source: 'replay' });
+    (this.options.logger ?? silentLogger).warn({ origin, reason }, 'replay line rejected');
+    return undefined;
+  }
+}
