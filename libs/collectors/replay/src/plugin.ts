@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DeadLetterSink, Logger, definePlugin } from '@tapio/domain';
 import { ReplayCollector } from './replay-collector.js';
@@ -19,7 +20,14 @@ export const replayCollectorPlugin = definePlugin({
   description: 'Replays a RawEvent NDJSON recording from a file or standard input',
   needs: { deadLetters: DeadLetterSink, logger: Logger },
   configSchema: ReplayConfig,
-  register: ({ deps, config }) => ({
-    collectors: [new ReplayCollector({ file: config.file, speed: config.speed, deadLetters: deps.deadLetters, logger: deps.logger })],
+  register: ({ deps, config, baseDir }) => ({
+    collectors: [
+      new ReplayCollector({
+        file: config.file === '-' ? '-' : resolve(baseDir, config.file),
+        speed: config.speed,
+        deadLetters: deps.deadLetters,
+        logger: deps.logger,
+      }),
+    ],
   }),
 });

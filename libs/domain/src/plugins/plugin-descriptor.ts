@@ -26,6 +26,8 @@ export interface PluginContext<N extends Needs, C> {
   /** The plugin's own section of tapio.yaml, validated by `configSchema`. */
   config: C;
   logger: Logger;
+  /** Folder of the configuration file: relative paths in a plugin's settings resolve against it. */
+  baseDir: string;
 }
 
 /**

@@ -1,0 +1,16 @@
+export const HELP = `tapio: answers WHY Kubernetes broke.
+
+Usage:
+  tapio [run] [-config FILE] [-mode MODE]   run Tapio (default command)
+  tapio version                             print the version
+  tapio help | --help                       this text
+
+Options:
+  -config FILE, --config FILE   configuration file (default: ./tapio.yaml if present)
+  -mode MODE                    all | collectors | transformer | correlation | api
+                                (overrides "mode:" in the configuration)
+
+Configuration reference: README.md; plugins: docs/plugins.md.
+Exit status: 0 success, 1 runtime failure, 2 usage or configuration error,
+3 a requested mode or command is not available in this build.
+`;

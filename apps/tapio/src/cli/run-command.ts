@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { Logger } from '@tapio/domain';
+import { compose } from '../compose.js';
+import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
+import { RUN_MODES, type RunMode } from '../config/schema.js';
+import { createLogger } from '../logging.js';
+import { ModeNotAvailableError, TapioRuntime } from '../runtime/tapio-runtime.js';
+import { stringFlag, UsageError, type ParsedArgs } from './args.js';
+
+export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
+  const file = stringFlag(args, 'config');
+  if (file) return loadConfig(file);
+  if (existsSync('tapio.yaml')) return loadConfig('tapio.yaml');
+  return parseConfig('{}', '(defaults)');
+}
+
+function modeFrom(args: ParsedArgs, loaded: LoadedConfig): RunMode {
+  const mode = stringFlag(args, 'mode') ?? loaded.config.mode;
+  if (!(RUN_MODES as readonly string[]).includes(mode)) throw new UsageError(`unknown mode "${mode}" (use one of ${RUN_MODES.join(', ')})`);
+  return mode as RunMode;
+}
+
+/**
+ * `tapio run`: start the configured mode and run until SIGINT / SIGTERM, then stop
+ * cleanly, flushing what was accepted. A second signal exits at once.
+ */
+export async function runCommand(args: ParsedArgs): Promise<number> {
+  const loaded = await loadConfigFromArgs(args);
+  const mode = modeFrom(args, loaded);
+  const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
+  let runtime: TapioRuntime;
+  try {
+    const composition = await compose(loaded, logger);
+    runtime = new TapioRuntime(composition, mode, { cluster: loaded.config.cluster, busType: loaded.config.bus.type });
+  } catch (error) {
+    if (error instanceof ModeNotAvailableError) {
+      process.stderr.write(`tapio: ${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+  await runtime.start();
+  return waitForSignal(runtime, logger);
+}
+
+function waitForSignal(runtime: TapioRuntime, logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    // A daemon: stay up after finite collectors (a replay) finish, until told to stop.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without flushing');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      runtime
+        .stop()
+        .then(
+          () => resolve(0),
+          (error: Error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            resolve(1);
+          },
+        )
+        .finally(() => clearInterval(keepAlive));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

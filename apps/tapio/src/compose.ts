@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import {
+  Clock,
+  DeadLetterSink,
+  EventBus,
+  GraphStore,
+  KubeIndex,
+  Logger,
+  Metrics,
+  parseDuration,
+  systemClock,
+  type Collector,
+  type Correlator,
+  type RawEventTransformer,
+} from '@tapio/domain';
+import { DeadLetterStore, InProcessBus, MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
+import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { seedMappingTransformers } from '@tapio/pipeline';
+import { resolve } from 'node:path';
+import type { LoadedConfig } from './config/load-config.js';
+import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
+import { DelegatingKubeIndex } from './plugins/delegating-kube-index.js';
+import { loadPluginModules } from './plugins/load-plugin-modules.js';
+import { registerPlugins } from './plugins/register-plugins.js';
+
+/** Everything a running Tapio is made of, built from the configuration. */
+export interface Composition {
+  container: DependencyContainer;
+  logger: Logger;
+  metrics: Metrics;
+  deadLetters: DeadLetterSink;
+  bus: EventBus;
+  graph: GraphStore;
+  kubeIndex: DelegatingKubeIndex;
+  collectors: Collector[];
+  transformers: RawEventTransformer[];
+  correlators: Correlator[];
+  /** Plugins that could not be loaded or registered, with the reason. */
+  pluginFailures: Array<{ id: string; message: string }>;
+  activePlugins: string[];
+}
+
+function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): EventBus {
+  const bus = loaded.config.bus;
+  if (bus.type === 'nats') {
+    throw new Error('bus.type "nats": the NATS JetStream adapter is not part of this build yet; use bus.type: embedded');
+  }
+  return new InProcessBus({ queueCapacity: bus.embedded.queueCapacity, maxDeliver: bus.embedded.maxDeliver, deadLetters, logger: logger.child({ component: 'bus' }) });
+}
+
+function createGraph(loaded: LoadedConfig): GraphStore {
+  const graph = loaded.config.graph;
+  if (graph.type === 'neo4j') {
+    throw new Error('graph.type "neo4j": the Neo4j adapter is not part of this build yet; use graph.type: memory');
+  }
+  const memory = graph.memory;
+  return new MemoryGraphStore({
+    retention: { maxEvents: memory.maxEvents, maxAgeMs: parseDuration(memory.maxAge) },
+    maxInsights: memory.maxInsights,
+    ...(memory.snapshotFile ? { snapshotFile: resolve(loaded.baseDir, memory.snapshotFile) } : {}),
+    ...(memory.snapshotInterval ? { snapshotIntervalMs: parseDuration(memory.snapshotInterval) } : {}),
+  });
+}
+
+/**
+ * The composition root: the only place that builds the tsyringe container. Core
+ * services are registered under their port tokens, then built-in and third-party
+ * plugins resolve what they need and contribute collectors, transformers and
+ * correlators.
+ */
+export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Composition> {
+  const container = rootContainer.createChildContainer();
+  const metrics = new PrometheusRegistry();
+  const deadLetters = new DeadLetterStore({
+    keep: loaded.config.deadLetters.keep,
+    ...(loaded.config.deadLetters.file ? { file: resolve(loaded.baseDir, loaded.config.deadLetters.file) } : {}),
+  });
+  const kubeIndex = new DelegatingKubeIndex();
+  const bus = createBus(loaded, deadLetters, logger);
+  const graph = createGraph(loaded);
+  container.registerInstance(Logger, logger);
+  container.registerInstance(Clock, systemClock);
+  container.registerInstance(Metrics, metrics);
+  container.registerInstance(DeadLetterSink, deadLetters);
+  container.registerInstance(EventBus, bus);
+  container.registerInstance(GraphStore, graph);
+  container.registerInstance(KubeIndex, kubeIndex);
+
+  const thirdParty = await loadPluginModules(loaded.config.plugins, loaded.baseDir);
+  const failures = thirdParty.failures.map((failure) => ({ id: failure.spec, message: failure.message }));
+  const candidates = [
+    ...BUILTIN_PLUGINS.map((descriptor) => ({ descriptor, origin: 'built-in' })),
+    ...thirdParty.descriptors,
+  ];
+  const registered = await registerPlugins(container, candidates, loaded, kubeIndex, logger);
+  for (const failure of [...failures, ...registered.failures]) logger.error({ plugin: failure.id }, failure.message);
+
+  return {
+    container,
+    logger,
+    metrics,
+    deadLetters,
+    bus,
+    graph,
+    kubeIndex,
+    collectors: registered.collectors,
+    transformers: [...seedMappingTransformers, new KubeApiTransformer(), ...registered.transformers],
+    correlators: registered.correlators,
+    pluginFailures: [...failures, ...registered.failures],
+    activePlugins: registered.active,
+  };
+}

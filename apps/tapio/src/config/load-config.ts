@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isScalar, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { TapioConfig } from './schema.js';
+
+/** A configuration problem, with where it is: file, YAML path, line and column. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: Array<{ path: string; line?: number; column?: number; message: string }>,
+  ) {
+    super(
+      `invalid configuration ${file}:\n${problems
+        .map((problem) => `  ${file}${problem.line ? `:${problem.line}:${problem.column ?? 1}` : ''} ${problem.path ? `${problem.path}: ` : ''}${problem.message}`)
+        .join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: TapioConfig;
+  file: string;
+  /** Folder relative plugin paths and file settings resolve against. */
+  baseDir: string;
+  /** Where a YAML path is in the file, for errors reported later (plugin sections). */
+  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+function position(lines: LineCounter, offset: number): { line: number; column: number } {
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+function locator(document: Document, lines: LineCounter) {
+  return (path: readonly PropertyKey[]): { line: number; column: number } | undefined => {
+    for (let length = path.length; length >= 0; length -= 1) {
+      const node = document.getIn(path.slice(0, length) as unknown[], true) as YamlNode | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) return position(lines, offset);
+    }
+    return undefined;
+  };
+}
+
+/** Where a key itself stands (for "unknown key" errors, which point at the key, not the value). */
+function locateKey(document: Document, lines: LineCounter, parent: readonly PropertyKey[], key: string) {
+  const map = (parent.length ? document.getIn(parent as unknown[], true) : document.contents) as { items?: Array<{ key: YamlNode & { value?: unknown } }> } | undefined;
+  const item = map?.items?.find((pair) => isScalar(pair.key) && String(pair.key.value) === key);
+  const offset = item?.key.range?.[0];
+  return offset !== undefined ? position(lines, offset) : undefined;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index ? `.${String(part)}` : String(part))).join('');
+}
+
+/** Turns zod issues into located problems. */
+export function zodProblems(document: Document, lines: LineCounter, issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []) {
+  const locate = locator(document, lines);
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...path, key]), ...locateKey(document, lines, path, key), message: `unknown key "${key}"` }));
+    }
+    return [{ path: formatPath(path), ...locate(path), message: issue.message }];
+  });
+}
+
+/** Replaces ${VAR} and ${VAR:-default} in every string scalar; a missing variable is an error with its place. */
+function substituteEnv(document: Document, lines: LineCounter, env: NodeJS.ProcessEnv, file: string): void {
+  const problems: ConfigError['problems'] = [];
+  visit(document, {
+    Scalar(_key, node, path) {
+      if (typeof node.value !== 'string' || !node.value.includes('${')) return;
+      node.value = node.value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
+        const value = env[name];
+        if (value !== undefined) return value;
+        if (fallback !== undefined) return fallback;
+        const offset = node.range?.[0];
+        const where = offset !== undefined ? position(lines, offset) : undefined;
+        problems.push({ path: `(${path.length} levels deep)`, ...where, message: `environment variable ${name} is not set (write \${${name}:-default} for a default)` });
+        return '';
+      });
+    },
+  });
+  if (problems.length) throw new ConfigError(file, problems.map((problem) => ({ ...problem, path: '' })));
+}
+
+/** Parses and validates tapio.yaml text. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length) {
+    throw new ConfigError(
+      file,
+      document.errors.map((error) => ({ path: '', line: error.linePos?.[0]?.line, column: error.linePos?.[0]?.col, message: error.message.split('\n')[0] ?? error.message })),
+    );
+  }
+  substituteEnv(document, lines, env, file);
+  const raw = document.toJS() ?? {};
+  const result = TapioConfig.safeParse(raw);
+  if (!result.success) throw new ConfigError(file, zodProblems(document, lines, result.error.issues));
+  return { config: result.data, file, baseDir: dirname(resolve(file)), locate: locator(document, lines) };
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read the configuration file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }]);
+  }
+  return parseConfig(text, file, env);
+}

@@ -1,0 +1,79 @@
+import { Duration } from '@tapio/domain';
+import { z } from 'zod';
+
+export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
+export const RunMode = z.enum(RUN_MODES);
+export type RunMode = z.infer<typeof RunMode>;
+
+const LogConfig = z
+  .object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    format: z.enum(['json', 'pretty']).default('json'),
+  })
+  .strict();
+
+const EmbeddedBusConfig = z
+  .object({
+    queueCapacity: z.number().int().min(1).default(10_000),
+    maxDeliver: z.number().int().min(1).default(3),
+  })
+  .strict();
+
+const BusConfig = z
+  .object({
+    type: z.enum(['embedded', 'nats']).default('embedded'),
+    embedded: EmbeddedBusConfig.default({ queueCapacity: 10_000, maxDeliver: 3 }),
+    /** NATS JetStream settings; validated by the NATS adapter when `type: nats`. */
+    nats: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const MemoryGraphConfig = z
+  .object({
+    maxEvents: z.number().int().min(1).default(1_000_000),
+    maxAge: Duration.default('7d'),
+    maxInsights: z.number().int().min(1).default(50_000),
+    /** File the graph is saved to on shutdown (and periodically) and restored from on start. */
+    snapshotFile: z.string().min(1).optional(),
+    snapshotInterval: Duration.optional(),
+  })
+  .strict();
+
+const GraphConfig = z
+  .object({
+    type: z.enum(['memory', 'neo4j']).default('memory'),
+    memory: MemoryGraphConfig.default({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 }),
+    /** Neo4j settings; validated by the Neo4j adapter when `type: neo4j`. */
+    neo4j: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const DeadLetterConfig = z
+  .object({
+    /** NDJSON file every refused input is appended to; unset keeps them in memory only. */
+    file: z.string().min(1).optional(),
+    keep: z.number().int().min(1).default(1000),
+  })
+  .strict();
+
+/** A plugin's section: `enabled` plus the plugin's own settings (validated by the plugin). */
+const PluginSection = z.record(z.string(), z.unknown()).nullable();
+
+export const TapioConfig = z
+  .object({
+    /** Cluster name stamped on events whose collector did not name one. */
+    cluster: z.string().min(1).default('default'),
+    mode: RunMode.default('all'),
+    log: LogConfig.default({ level: 'info', format: 'json' }),
+    bus: BusConfig.default({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } }),
+    graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
+    deadLetters: DeadLetterConfig.default({ keep: 1000 }),
+    /** Third-party plugin modules: package names or paths relative to this file. */
+    plugins: z.array(z.string().min(1)).default([]),
+    /** Collector plugins to run, by id, each with its settings. */
+    collectors: z.record(z.string(), PluginSection).default({}),
+    /** Correlator plugins' settings by id; every correlator runs unless `enabled: false`. */
+    correlators: z.record(z.string(), PluginSection).default({}),
+  })
+  .strict();
+export type TapioConfig = z.infer<typeof TapioConfig>;

@@ -1,0 +1,129 @@
+import type { DependencyContainer } from 'tsyringe';
+import {
+  KubeIndex,
+  type Collector,
+  type Correlator,
+  type Logger,
+  type PluginDescriptor,
+  type RawEventTransformer,
+} from '@tapio/domain';
+import { ConfigError, type LoadedConfig } from '../config/load-config.js';
+import type { DelegatingKubeIndex } from './delegating-kube-index.js';
+
+export interface RegisteredPlugins {
+  collectors: Collector[];
+  transformers: RawEventTransformer[];
+  correlators: Correlator[];
+  /** Plugins that failed, by id, with the reason; the others run. */
+  failures: Array<{ id: string; message: string }>;
+  active: string[];
+}
+
+interface Candidate {
+  descriptor: PluginDescriptor;
+  origin: string;
+}
+
+function tokenName(token: symbol): string {
+  return token.description?.replace(/^tapio\./, '') ?? String(token);
+}
+
+/**
+ * Decides which plugins run (collectors named under `collectors:`, every correlator
+ * unless disabled), validates each one's settings against its schema, resolves what
+ * it needs from the container and registers what it contributes. Configuration
+ * mistakes are fatal (ConfigError with file and line); a plugin that throws is
+ * reported by id and skipped.
+ */
+export async function registerPlugins(
+  container: DependencyContainer,
+  candidates: readonly Candidate[],
+  loaded: LoadedConfig,
+  kubeIndex: DelegatingKubeIndex,
+  logger: Logger,
+): Promise<RegisteredPlugins> {
+  const result: RegisteredPlugins = { collectors: [], transformers: [], correlators: [], failures: [], active: [] };
+  const byId = new Map<string, Candidate>();
+  for (const candidate of candidates) {
+    const existing = byId.get(candidate.descriptor.id);
+    if (existing) {
+      result.failures.push({
+        id: candidate.descriptor.id,
+        message: `duplicate plugin id "${candidate.descriptor.id}": ${candidate.origin} and ${existing.origin} both define it; keeping ${existing.origin}`,
+      });
+      continue;
+    }
+    byId.set(candidate.descriptor.id, candidate);
+  }
+
+  const problems: ConfigError['problems'] = [];
+  for (const id of Object.keys(loaded.config.collectors)) {
+    const candidate = byId.get(id);
+    if (!candidate || candidate.descriptor.kind !== 'collector') {
+      const known = [...byId.values()].filter((item) => item.descriptor.kind === 'collector').map((item) => item.descriptor.id);
+      problems.push({ path: `collectors.${id}`, ...loaded.locate(['collectors', id]), message: `no collector plugin with id "${id}" (known: ${known.join(', ') || 'none'}; third-party plugins are listed under plugins:)` });
+    }
+  }
+  for (const id of Object.keys(loaded.config.correlators)) {
+    const candidate = byId.get(id);
+    if (!candidate || candidate.descriptor.kind !== 'correlator') {
+      problems.push({ path: `correlators.${id}`, ...loaded.locate(['correlators', id]), message: `no correlator plugin with id "${id}"` });
+    }
+  }
+
+  const selected: Array<{ candidate: Candidate; config: unknown; disabled: boolean }> = [];
+  for (const candidate of byId.values()) {
+    const section = candidate.descriptor.kind === 'collector' ? 'collectors' : 'correlators';
+    const settings = loaded.config[section][candidate.descriptor.id];
+    if (section === 'collectors' && settings === undefined) continue;
+    const { enabled, ...rest } = (settings ?? {}) as Record<string, unknown>;
+    if (enabled !== undefined && typeof enabled !== 'boolean') {
+      problems.push({ path: `${section}.${candidate.descriptor.id}.enabled`, ...loaded.locate([section, candidate.descriptor.id, 'enabled']), message: 'must be true or false' });
+      continue;
+    }
+    if (section === 'correlators' && enabled === false) continue;
+    const schema = candidate.descriptor.configSchema;
+    let config: unknown = rest;
+    if (schema) {
+      const parsed = schema.safeParse(rest);
+      if (!parsed.success) {
+        problems.push(
+          ...parsed.error.issues.map((issue) => {
+            const path = [section, candidate.descriptor.id, ...issue.path];
+            const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}` : issue.message;
+            return { path: path.map(String).join('.'), ...loaded.locate(path), message };
+          }),
+        );
+        continue;
+      }
+      config = parsed.data;
+    }
+    selected.push({ candidate, config, disabled: section === 'collectors' && enabled === false });
+  }
+  if (problems.length) throw new ConfigError(loaded.file, problems);
+
+  for (const entry of selected) {
+    const { descriptor } = entry.candidate;
+    const pluginLogger = logger.child({ plugin: descriptor.id });
+    try {
+      const deps: Record<string, unknown> = {};
+      for (const [name, token] of Object.entries(descriptor.needs)) {
+        if (!container.isRegistered(token, true)) throw new Error(`needs "${name}" (${tokenName(token)}), which nothing provides`);
+        deps[name] = container.resolve(token);
+      }
+      const contribution = await descriptor.register({ deps, config: entry.config, logger: pluginLogger, baseDir: loaded.baseDir });
+      for (const provided of contribution.provides ?? []) {
+        if (provided.token === KubeIndex) kubeIndex.setTarget(provided.value as KubeIndex);
+        else container.registerInstance(provided.token, provided.value);
+      }
+      if (!entry.disabled) result.collectors.push(...(contribution.collectors ?? []));
+      result.transformers.push(...(contribution.transformers ?? []));
+      result.correlators.push(...(contribution.correlators ?? []));
+      result.active.push(descriptor.id);
+    } catch (error) {
+      const message = `plugin "${descriptor.id}" (${entry.candidate.origin}) failed to register: ${(error as Error).message}`;
+      result.failures.push({ id: descriptor.id, message });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,47 @@
+import type { Collector, ComponentHealth, EventBus, Logger, RawEvent, UnifiedEvent } from '@tapio/domain';
+import { rawEventId, type Pipeline } from '@tapio/pipeline';
+import type { GraphIngestor } from '@tapio/topology';
+
+/** Starts the collectors; each publishes its RawEvents on the bus. A collector that fails to start is reported, the rest run. */
+export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  const sink = {
+    emit: (event: RawEvent) => bus.publish('raw', event, rawEventId(event)),
+  };
+  await Promise.all(
+    collectors.map(async (collector) => {
+      try {
+        await collector.start(sink);
+        logger.info({ collector: collector.id }, 'collector started');
+      } catch (error) {
+        const message = `collector "${collector.id}" failed to start: ${(error as Error).message}`;
+        failures.set(collector.id, message);
+        logger.error({ collector: collector.id, err: error }, message);
+      }
+    }),
+  );
+  return failures;
+}
+
+/** raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and acknowledged. */
+export function transformHandler(pipeline: Pipeline, bus: EventBus): (raw: RawEvent) => Promise<void> {
+  return async (raw) => {
+    const result = pipeline.transform(raw);
+    if (!result.ok) return;
+    for (const event of result.events) await bus.publish('unified', event, event.id);
+  };
+}
+
+/** unified → knowledge graph (topology, events). */
+export function ingestHandler(ingestor: GraphIngestor): (event: UnifiedEvent) => Promise<void> {
+  return (event) => ingestor.ingest([event]);
+}
+
+export function collectorHealth(collectors: readonly Collector[], failures: ReadonlyMap<string, string>): Record<string, ComponentHealth> {
+  const health: Record<string, ComponentHealth> = {};
+  for (const collector of collectors) {
+    const failure = failures.get(collector.id);
+    health[collector.id] = failure ? { status: 'down', reason: failure } : collector.health();
+  }
+  return health;
+}

@@ -1,0 +1,99 @@
+import type { BusSubscription, ComponentHealth } from '@tapio/domain';
+import { Pipeline } from '@tapio/pipeline';
+import { GraphIngestor } from '@tapio/topology';
+import type { Composition } from '../compose.js';
+import type { RunMode } from '../config/schema.js';
+import { collectorHealth, ingestHandler, startCollectors, transformHandler } from './stages.js';
+
+export class ModeNotAvailableError extends Error {}
+
+/** What each run mode runs. The embedded bus only connects stages of one process. */
+const STAGES: Record<RunMode, { collectors: boolean; transformer: boolean; processing: boolean; api: boolean }> = {
+  all: { collectors: true, transformer: true, processing: true, api: false },
+  collectors: { collectors: true, transformer: false, processing: false, api: false },
+  transformer: { collectors: false, transformer: true, processing: false, api: false },
+  correlation: { collectors: false, transformer: false, processing: true, api: false },
+  api: { collectors: false, transformer: false, processing: false, api: true },
+};
+
+/**
+ * A running Tapio in one of its modes: collectors → raw → transformer → unified →
+ * processing (topology and events into the graph). `stop` shuts down in order and
+ * flushes everything already accepted.
+ */
+export class TapioRuntime {
+  private readonly subscriptions: BusSubscription[] = [];
+  private collectorFailures = new Map<string, string>();
+  private readonly pipeline: Pipeline;
+  private started = false;
+
+  constructor(
+    private readonly composition: Composition,
+    private readonly mode: RunMode,
+    options: { cluster: string; busType: 'embedded' | 'nats' },
+  ) {
+    const { cluster, busType } = options;
+    if (mode === 'api') throw new ModeNotAvailableError('mode "api": the REST API is not part of this build yet');
+    if (mode !== 'all' && busType === 'embedded') {
+      throw new ModeNotAvailableError(`mode "${mode}" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"`);
+    }
+    this.pipeline = new Pipeline({
+      transformers: composition.transformers,
+      deadLetters: composition.deadLetters,
+      cluster,
+      metrics: composition.metrics,
+      logger: composition.logger.child({ component: 'pipeline' }),
+    });
+  }
+
+  get stages() {
+    return STAGES[this.mode];
+  }
+
+  pipelineStats() {
+    return this.pipeline.stats();
+  }
+
+  async start(): Promise<void> {
+    const { bus, graph, collectors, logger } = this.composition;
+    const stages = STAGES[this.mode];
+    if (stages.processing) {
+      await graph.start();
+      const ingestor = new GraphIngestor(graph);
+      this.subscriptions.push(await bus.subscribe('unified', 'correlation', ingestHandler(ingestor)));
+    }
+    if (stages.transformer) this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus)));
+    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);
+    this.started = true;
+    logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');
+  }
+
+  /** Resolves when every finite collector (a replay) has delivered all its events and they are processed. */
+  async finiteCollectorsDone(): Promise<void> {
+    await Promise.all(this.composition.collectors.map((collector) => collector.completion?.()));
+    await this.composition.bus.drain();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    const { bus, graph, collectors, logger } = this.composition;
+    await Promise.all(collectors.map((collector) => collector.stop().catch((error: Error) => logger.error({ collector: collector.id, err: error }, 'collector stop failed'))));
+    await bus.drain();
+    for (const subscription of this.subscriptions.splice(0)) await subscription.unsubscribe();
+    if (STAGES[this.mode].processing) {
+      await graph.flush();
+      await graph.stop();
+    }
+    await bus.close();
+    logger.info({ pipeline: this.pipeline.stats(), deadLetters: this.composition.deadLetters.count() }, 'tapio stopped');
+  }
+
+  health(): Record<string, ComponentHealth | Record<string, ComponentHealth>> {
+    return {
+      bus: this.composition.bus.health(),
+      graph: this.composition.graph.health(),
+      collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
+    };
+  }
+}
