@@ -59,7 +59,6 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['@tapio/source', 'import', 'types', 'node', 'default'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.node'],
-      extensionAlias: { '.js': ['.ts', '.js'] },
     },
   },
 };
