@@ -8,6 +8,7 @@ import {
   type Clock,
   type DeadLetter,
   type DeadLetterSink,
+  type K8sContext,
   type Logger,
   type Metrics,
   type RawEventTransformer,
@@ -31,6 +32,15 @@ export interface PipelineOptions {
 export type PipelineResult =
   | { ok: true; rawId: string; raw: RawEvent; events: UnifiedEvent[] }
   | { ok: false; reason: string; stage: DeadLetter['stage'] };
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues
@@ -125,10 +135,20 @@ export class Pipeline {
     try {
       events = transformer.transform(raw, context);
     } catch (error) {
-      return this.reject('transform', (error as Error).message, raw, raw.source, origin);
+      return this.reject('transform', errorMessage(error), raw, raw.source, origin);
+    }
+    // A third-party transformer is code we do not control: a wrong return value is its input's reject, not our crash.
+    if (!Array.isArray(events)) {
+      return this.reject('transform', `transformer for "${raw.source}" returned ${describeValue(events)} instead of a list of UnifiedEvents`, raw, raw.source, origin);
+    }
+    let metadataContext: K8sContext | undefined;
+    try {
+      metadataContext = k8sContextFromMetadata(raw.metadata);
+    } catch (error) {
+      return this.reject('transform', errorMessage(error), raw, raw.source, origin);
     }
     for (let index = 0; index < events.length; index += 1) {
-      const event = this.enrich(events[index] as UnifiedEvent, raw, context.cluster);
+      const event = this.enrich(events[index] as UnifiedEvent, raw, context.cluster, metadataContext);
       if (this.validateOutput) {
         const checked = UnifiedEvent.safeParse(event);
         if (!checked.success) {
@@ -144,12 +164,23 @@ export class Pipeline {
     return { ok: true, rawId, raw, events };
   }
 
-  private enrich(event: UnifiedEvent, raw: RawEvent, cluster: string): UnifiedEvent {
+  /**
+   * Completes an event with what the collector stamped (seed 001's k8s_* keys): a
+   * missing context is taken whole; a context the transformer built for the same
+   * object gets the uid, labels, owners and node it lacks.
+   */
+  private enrich(event: UnifiedEvent, raw: RawEvent, cluster: string, fromMetadata: K8sContext | undefined): UnifiedEvent {
     if (!event.k8sContext) {
-      const fromMetadata = k8sContextFromMetadata(raw.metadata);
       if (fromMetadata) event.k8sContext = { cluster, ...fromMetadata };
-    } else if (!event.k8sContext.cluster) {
-      event.k8sContext.cluster = cluster;
+    } else {
+      const context = event.k8sContext;
+      if (fromMetadata && fromMetadata.kind === context.kind && fromMetadata.name === context.name) {
+        if (context.uid === undefined && fromMetadata.uid !== undefined) context.uid = fromMetadata.uid;
+        if (context.labels === undefined && fromMetadata.labels !== undefined) context.labels = fromMetadata.labels;
+        if (context.ownerReferences === undefined && fromMetadata.ownerReferences !== undefined) context.ownerReferences = fromMetadata.ownerReferences;
+        if (context.nodeName === undefined && fromMetadata.nodeName !== undefined) context.nodeName = fromMetadata.nodeName;
+      }
+      if (!context.cluster) context.cluster = cluster;
     }
     if (!event.entity && event.k8sContext) event.entity = entityFromContext(event.k8sContext);
     if (event.entity && !event.entity.cluster) event.entity.cluster = cluster;
