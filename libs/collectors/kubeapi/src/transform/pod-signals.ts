@@ -56,7 +56,9 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
           ...(exitCode !== undefined ? { exitCode } : {}),
         },
       });
-      if (isOom(reason, exitCode)) {
+      // A kill already reported when the container was seen terminated is the same kill, now restarted.
+      const reportedWhenTerminated = old?.state === 'terminated' && old.stateReason === 'OOMKilled';
+      if (isOom(reason, exitCode) && !reportedWhenTerminated) {
         signals.push({
           type: 'oom_killed',
           key: `oom:${container.name}:${restarts}`,
