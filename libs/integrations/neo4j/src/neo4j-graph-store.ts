@@ -1,0 +1,271 @@
+import {
+  Correlation,
+  Feedback,
+  Insight,
+  PatternConfidence,
+  Prediction,
+  silentLogger,
+  TopologyChange,
+  UnifiedEvent,
+  type CauseEffectCount,
+  type ComponentHealth,
+  type DeadLetterSink,
+  type DeathSpiral,
+  type EntityRef,
+  type EventContext,
+  type EventQuery,
+  type GraphStats,
+  type GraphStore,
+  type ImpactAnswer,
+  type InsightQuery,
+  type Logger,
+  type Page,
+  type ResourceNode,
+  type TimeRange,
+  type TopologyEdge,
+  type WhyAnswer,
+} from '@tapio/domain';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import { createDriver } from './driver-factory.js';
+import { describeTarget, Neo4jOptions, type Neo4jOptionsInput } from './options.js';
+import { deathSpirals, eventContext, patternDiscovery, timeline, why } from './read/graph-questions.js';
+import { impact } from './read/impact.js';
+import * as lookups from './read/lookups.js';
+import { eventsPage, insightsPage } from './read/pages.js';
+import { schemaStatements } from './schema/graph-schema.js';
+import { validateAll } from './validate-input.js';
+import { BatchWriter } from './write/batch-writer.js';
+import { WriteBuffer } from './write/write-buffer.js';
+import type { WriteOp } from './write/write-op.js';
+
+export interface Neo4jGraphStoreDependencies {
+  logger?: Logger;
+  /** Where writes Neo4j refuses for good end up (with the reason), instead of vanishing. */
+  deadLetters?: DeadLetterSink;
+}
+
+/**
+ * The GraphStore port on Neo4j 5 (seeds 000 §4 and 002 §5). Writes are accepted into a
+ * bounded buffer and written in batches of `UNWIND … MERGE` statements, so a replayed or
+ * redelivered write changes nothing; while Neo4j is slow or down, writers wait once the
+ * buffer is full and the backlog is caught up when it comes back. Reads go straight to
+ * Neo4j and see what has been flushed.
+ */
+export class Neo4jGraphStore implements GraphStore {
+  readonly options: Neo4jOptions;
+  private readonly target: string;
+  private readonly logger: Logger;
+  private readonly buffer: WriteBuffer;
+  private driver: Driver | undefined;
+  private writer: BatchWriter | undefined;
+  private phase: 'stopped' | 'starting' | 'running' = 'stopped';
+
+  constructor(options: Neo4jOptionsInput, private readonly dependencies: Neo4jGraphStoreDependencies = {}) {
+    const parsed = Neo4jOptions.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`Neo4j graph store options: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    this.options = parsed.data;
+    this.target = describeTarget(this.options);
+    this.logger = (dependencies.logger ?? silentLogger).child({ component: 'neo4j-graph-store' });
+    this.buffer = new WriteBuffer(this.options.bufferLimit);
+  }
+
+  /** Connects, creates constraints and indexes, and starts writing; fails with the target named when Neo4j cannot be reached. */
+  async start(): Promise<void> {
+    if (this.phase !== 'stopped') return;
+    this.phase = 'starting';
+    const driver = createDriver(this.options);
+    try {
+      await driver.verifyConnectivity({ database: this.options.database });
+      const session = driver.session({ database: this.options.database });
+      try {
+        for (const statement of schemaStatements()) await session.run(statement);
+        await session.run('CALL db.awaitIndexes(300)');
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      await driver.close();
+      this.phase = 'stopped';
+      throw new Error(`${this.target} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    this.driver = driver;
+    this.writer = new BatchWriter(
+      driver,
+      this.buffer,
+      { database: this.options.database, batchSize: this.options.batchSize, backoffMs: this.options.reconnectBackoffMs, target: this.target },
+      this.logger,
+      this.dependencies.deadLetters,
+    );
+    this.writer.start();
+    this.phase = 'running';
+    this.logger.info({ target: this.target }, 'Neo4j graph store started');
+  }
+
+  /** Writes what is buffered (waiting up to `stopTimeoutMs`), then disconnects. */
+  async stop(): Promise<void> {
+    if (this.phase !== 'running') return;
+    const left = (await this.writer?.stop(this.options.stopTimeoutMs)) ?? 0;
+    if (left > 0) this.logger.error({ target: this.target, left }, `${left} accepted writes could not be written to ${this.target} before stop`);
+    await this.driver?.close();
+    this.driver = undefined;
+    this.writer = undefined;
+    this.phase = 'stopped';
+  }
+
+  health(): ComponentHealth {
+    if (this.phase !== 'running') return { status: this.phase === 'starting' ? 'starting' : 'stopped' };
+    const state = this.writer?.state;
+    const details = {
+      target: this.options.uri,
+      database: this.options.database,
+      buffered: this.buffer.size,
+      bufferLimit: this.options.bufferLimit,
+      written: this.buffer.committedCount - (state?.rejected ?? 0),
+      rejected: state?.rejected ?? 0,
+    };
+    if (state?.failure) {
+      return {
+        status: state.failure.kind === 'blocked' ? 'down' : 'degraded',
+        reason: `${state.failure.message}; ${this.buffer.size} writes buffered since ${new Date(state.failure.since).toISOString()}`,
+        details,
+      };
+    }
+    if (this.buffer.size >= this.options.bufferLimit) return { status: 'degraded', reason: `write buffer full (${this.buffer.size}); writers are waiting for ${this.target}`, details };
+    return { status: 'ok', details };
+  }
+
+  /** Resolves when every write accepted before the call is committed in Neo4j. */
+  async flush(): Promise<void> {
+    this.requireRunning();
+    await this.buffer.drained();
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  async applyTopology(changes: TopologyChange[]): Promise<void> {
+    validateAll(TopologyChange, changes, 'topology change', (change) => (change.op === 'upsert' ? change.node.key : change.key));
+    await this.accept(changes.map((change) => ({ kind: 'topology', change })));
+  }
+
+  async writeEvents(events: UnifiedEvent[]): Promise<void> {
+    validateAll(UnifiedEvent, events, 'event', (event) => event.id);
+    await this.accept(events.map((event) => ({ kind: 'event', event })));
+  }
+
+  async writeCorrelations(correlations: Correlation[]): Promise<void> {
+    validateAll(Correlation, correlations, 'correlation', (c) => `${c.kind} ${c.fromEventId} -> ${c.toEventId}`);
+    await this.accept(correlations.map((correlation) => ({ kind: 'correlation', correlation })));
+  }
+
+  async writeInsights(insights: Insight[], predictions: Prediction[]): Promise<void> {
+    validateAll(Prediction, predictions, 'prediction', (prediction) => prediction.id);
+    validateAll(Insight, insights, 'insight', (insight) => insight.id);
+    await this.accept([
+      ...predictions.map((prediction): WriteOp => ({ kind: 'prediction', prediction })),
+      ...insights.map((insight): WriteOp => ({ kind: 'insight', insight })),
+    ]);
+  }
+
+  async upsertPatterns(patterns: PatternConfidence[]): Promise<void> {
+    validateAll(PatternConfidence, patterns, 'pattern', (pattern) => pattern.patternId);
+    await this.accept(patterns.map((pattern) => ({ kind: 'pattern', pattern })));
+  }
+
+  async writeFeedback(feedback: Feedback): Promise<void> {
+    validateAll(Feedback, [feedback], 'feedback', (item) => item.id);
+    await this.accept([{ kind: 'feedback', feedback }]);
+  }
+
+  // ---- reads -------------------------------------------------------------
+
+  resource(ref: EntityRef): Promise<ResourceNode | undefined> {
+    return this.read((tx) => lookups.resource(tx, ref));
+  }
+
+  edgesOf(key: string): Promise<TopologyEdge[]> {
+    return this.read((tx) => lookups.edgesOf(tx, key));
+  }
+
+  event(id: string): Promise<UnifiedEvent | undefined> {
+    return this.read((tx) => lookups.event(tx, id));
+  }
+
+  events(query: EventQuery): Promise<Page<UnifiedEvent>> {
+    return this.read((tx) => eventsPage(tx, query));
+  }
+
+  insight(id: string): Promise<Insight | undefined> {
+    return this.read((tx) => lookups.insight(tx, id));
+  }
+
+  insights(query: InsightQuery): Promise<Page<Insight>> {
+    return this.read((tx) => insightsPage(tx, query));
+  }
+
+  prediction(id: string): Promise<Prediction | undefined> {
+    return this.read((tx) => lookups.prediction(tx, id));
+  }
+
+  feedbackFor(patternId: string): Promise<Feedback[]> {
+    return this.read((tx) => lookups.feedbackFor(tx, patternId));
+  }
+
+  patterns(): Promise<PatternConfidence[]> {
+    return this.read((tx) => lookups.patterns(tx));
+  }
+
+  why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer> {
+    return this.read((tx) => why(tx, ref, range));
+  }
+
+  eventContext(eventId: string): Promise<EventContext | undefined> {
+    return this.read((tx) => eventContext(tx, eventId));
+  }
+
+  impact(ref: EntityRef): Promise<ImpactAnswer> {
+    return this.read((tx) => impact(tx, ref));
+  }
+
+  timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]> {
+    return this.read((tx) => timeline(tx, ref, range));
+  }
+
+  deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]> {
+    return this.read((tx) => deathSpirals(tx, since, minRestarts));
+  }
+
+  patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {
+    return this.read((tx) => patternDiscovery(tx, minOccurrences));
+  }
+
+  stats(): Promise<GraphStats> {
+    return this.read((tx) => lookups.stats(tx));
+  }
+
+  // ---- internals ---------------------------------------------------------
+
+  private async accept(ops: WriteOp[]): Promise<void> {
+    this.requireRunning();
+    await this.buffer.add(ops);
+  }
+
+  private requireRunning(): void {
+    if (this.phase !== 'running') throw new Error(`Neo4jGraphStore for ${this.target} is not started`);
+  }
+
+  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.requireRunning();
+    const session = (this.driver as Driver).session({ database: this.options.database, defaultAccessMode: 'READ' });
+    try {
+      return await session.executeRead(work);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('invalid cursor')) throw error;
+      throw new Error(`${this.target} read failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      await session.close();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { entityKey, severityRank, type EntityRef, type Insight } from '@tapio/domain';
+
+/** Newest first, ties broken by id descending: the order of every paged list. */
+export function newestFirst(a: { timestamp: string; id: string }, b: { timestamp: string; id: string }): number {
+  const byTime = Date.parse(b.timestamp) - Date.parse(a.timestamp);
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export function oldestFirst(a: { timestamp: string; id: string }, b: { timestamp: string; id: string }): number {
+  return -newestFirst(a, b);
+}
+
+/** Most relevant insight first: confidence, then severity, then most recent. */
+export function insightRelevance(a: Insight, b: Insight): number {
+  if (b.confidence !== a.confidence) return b.confidence - a.confidence;
+  const bySeverity = severityRank(b.severity) - severityRank(a.severity);
+  if (bySeverity !== 0) return bySeverity;
+  return newestFirst({ timestamp: a.firstSeen, id: a.id }, { timestamp: b.firstSeen, id: b.id });
+}
+
+export function byEntityKey(a: EntityRef, b: EntityRef): number {
+  const left = entityKey(a);
+  const right = entityKey(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}

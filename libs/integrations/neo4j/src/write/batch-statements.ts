@@ -1,0 +1,271 @@
+import {
+  entityKey,
+  parseEntityKey,
+  TOPOLOGY_RELATIONSHIPS,
+  type Correlation,
+  type Feedback,
+  type Insight,
+  type PatternConfidence,
+  type Prediction,
+  type ResourceNode,
+  type TopologyChange,
+  type TopologyRelationship,
+  type UnifiedEvent,
+} from '@tapio/domain';
+import { eventProperties } from '../codec/event-codec.js';
+import { feedbackProperties, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
+import { resourceProperties, stubNode } from '../codec/resource-codec.js';
+import { toDateTime, toDuration, toInteger } from '../codec/temporal.js';
+import { kindLabel } from '../schema/graph-schema.js';
+import type { WriteOp } from './write-op.js';
+
+export interface Statement {
+  text: string;
+  params: Record<string, unknown>;
+}
+
+const TOPOLOGY_TYPES = TOPOLOGY_RELATIONSHIPS.join('|');
+
+type Upsert = Extract<TopologyChange, { op: 'upsert' }>;
+type Delete = Extract<TopologyChange, { op: 'delete' }>;
+
+interface Collected {
+  upserts: Upsert[];
+  deletes: Delete[];
+  events: UnifiedEvent[];
+  correlations: Correlation[];
+  predictions: Prediction[];
+  insights: Insight[];
+  patterns: PatternConfidence[];
+  feedback: Feedback[];
+}
+
+function collect(ops: readonly WriteOp[]): Collected {
+  const collected: Collected = { upserts: [], deletes: [], events: [], correlations: [], predictions: [], insights: [], patterns: [], feedback: [] };
+  const eventIds = new Set<string>();
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'topology':
+        if (op.change.op === 'upsert') collected.upserts.push(op.change);
+        else collected.deletes.push(op.change);
+        break;
+      case 'event':
+        // The first write of an id wins, as in every replay or redelivery.
+        if (!eventIds.has(op.event.id)) collected.events.push(op.event);
+        eventIds.add(op.event.id);
+        break;
+      case 'correlation':
+        collected.correlations.push(op.correlation);
+        break;
+      case 'prediction':
+        collected.predictions.push(op.prediction);
+        break;
+      case 'insight':
+        collected.insights.push(op.insight);
+        break;
+      case 'pattern':
+        collected.patterns.push(op.pattern);
+        break;
+      case 'feedback':
+        collected.feedback.push(op.feedback);
+        break;
+    }
+  }
+  return collected;
+}
+
+/** Groups rows by the label their kind gives; nodes of kinds that are no valid label get only :Resource. */
+function byLabel<T>(rows: T[], kindOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const label = kindLabel(kindOf(row)) ?? '';
+    let group = groups.get(label);
+    if (!group) groups.set(label, (group = []));
+    group.push(row);
+  }
+  return groups;
+}
+
+function resourceUpserts(upserts: Upsert[]): Statement[] {
+  const rows = upserts.map((change) => ({ key: change.node.key, kind: change.node.ref.kind, props: resourceProperties({ ...change.node, deleted: false }, false) }));
+  return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
+    text: `UNWIND $rows AS row MERGE (r:Resource {key: row.key}) SET r = row.props${label ? ` SET r:${label}` : ''}`,
+    params: { rows: group.map(({ key, props }) => ({ key, props })) },
+  }));
+}
+
+/** Nodes only referenced (edge endpoints, event entities): created if missing, never overwritten. */
+function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
+  const stubs = new Map<string, ResourceNode>();
+  for (const change of upserts) {
+    // Every endpoint named, kept or not, as the reference store does.
+    for (const edge of change.edges) {
+      for (const key of [edge.from, edge.to]) {
+        if (stubs.has(key)) continue;
+        const node = stubNode(key, change.node.updatedAt);
+        if (node) stubs.set(key, node);
+      }
+    }
+  }
+  for (const event of events) {
+    if (!event.entity) continue;
+    const key = entityKey(event.entity);
+    if (!stubs.has(key)) stubs.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
+  }
+  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: resourceProperties(node, true) }));
+  return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
+    text: `UNWIND $rows AS row MERGE (r:Resource {key: row.key}) ON CREATE SET r = row.props${label ? `, r:${label}` : ''}`,
+    params: { rows: group.map(({ key, props }) => ({ key, props })) },
+  }));
+}
+
+function eventNodes(events: UnifiedEvent[]): Statement[] {
+  if (!events.length) return [];
+  return [
+    {
+      text: 'UNWIND $rows AS row MERGE (e:Event {id: row.id}) ON CREATE SET e = row.props',
+      params: { rows: events.map((event) => ({ id: event.id, props: eventProperties(event) })) },
+    },
+  ];
+}
+
+function intelligenceNodes(collected: Collected): Statement[] {
+  const statements: Statement[] = [];
+  const add = (text: string, rows: unknown[]) => rows.length && statements.push({ text, params: { rows } });
+  add('UNWIND $rows AS row MERGE (n:Prediction {id: row.id}) SET n = row.props', collected.predictions.map((p) => ({ id: p.id, props: predictionProperties(p) })));
+  add('UNWIND $rows AS row MERGE (n:Pattern {id: row.id}) SET n = row.props', collected.patterns.map((p) => ({ id: p.patternId, props: patternProperties(p) })));
+  add('UNWIND $rows AS row MERGE (n:Insight {id: row.id}) SET n = row.props', collected.insights.map((i) => ({ id: i.id, props: insightProperties(i) })));
+  add('UNWIND $rows AS row MERGE (n:Feedback {id: row.id}) SET n = row.props', collected.feedback.map((f) => ({ id: f.id, props: feedbackProperties(f) })));
+  // Patterns and predictions only referenced so far get a bare node to hang edges on.
+  const patternIds = new Set([...collected.predictions.map((p) => p.patternId), ...collected.insights.flatMap((i) => (i.pattern ? [i.pattern] : []))]);
+  add('UNWIND $rows AS id MERGE (:Pattern {id: id})', [...patternIds]);
+  add('UNWIND $rows AS id MERGE (:Prediction {id: id})', [...new Set(collected.feedback.map((f) => f.predictionId))]);
+  return statements;
+}
+
+function topologyDeletes(deletes: Delete[]): Statement[] {
+  if (!deletes.length) return [];
+  return [
+    {
+      text: `UNWIND $rows AS row MATCH (r:Resource {key: row.key})
+SET r.deleted = true, r.updated_at = row.at, r.updated_at_text = row.atText
+WITH r OPTIONAL MATCH (r)-[rel:${TOPOLOGY_TYPES}]-() DELETE rel`,
+      params: { rows: deletes.map((change) => ({ key: change.key, at: toDateTime(change.at), atText: change.at })) },
+    },
+  ];
+}
+
+/** For every (type, direction) an upsert replaces: drop edges no longer listed, then merge the listed ones. */
+function edgeReplacements(upserts: Upsert[]): Statement[] {
+  const groups = new Map<string, { type: TopologyRelationship; direction: 'out' | 'in'; rows: { key: string; others: string[] }[] }>();
+  for (const change of upserts) {
+    for (const { type, direction } of change.replace) {
+      const id = `${type}:${direction}`;
+      let group = groups.get(id);
+      if (!group) groups.set(id, (group = { type, direction, rows: [] }));
+      const others = change.edges
+        .filter((edge) => edge.type === type && (direction === 'out' ? edge.from === change.node.key : edge.to === change.node.key))
+        .map((edge) => (direction === 'out' ? edge.to : edge.from))
+        .filter((key) => parseEntityKey(key) !== undefined);
+      group.rows.push({ key: change.node.key, others: [...new Set(others)] });
+    }
+  }
+  const statements: Statement[] = [];
+  for (const { type, direction, rows } of groups.values()) {
+    const pattern = direction === 'out' ? `(n)-[rel:${type}]->(o)` : `(n)<-[rel:${type}]-(o)`;
+    const merge = direction === 'out' ? `(n)-[:${type}]->(o)` : `(n)<-[:${type}]-(o)`;
+    statements.push({
+      text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) MATCH ${pattern} WHERE NOT o.key IN row.others DELETE rel`,
+      params: { rows },
+    });
+    const withEdges = rows.filter((row) => row.others.length);
+    if (withEdges.length) {
+      statements.push({
+        text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) UNWIND row.others AS other MATCH (o:Resource {key: other}) MERGE ${merge}`,
+        params: { rows: withEdges },
+      });
+    }
+  }
+  return statements;
+}
+
+function affects(events: UnifiedEvent[]): Statement[] {
+  const rows = events.filter((event) => event.entity).map((event) => ({ id: event.id, key: entityKey(event.entity as NonNullable<UnifiedEvent['entity']>) }));
+  if (!rows.length) return [];
+  // The stored entity_key decides: a redelivered id with another entity changes nothing.
+  return [
+    {
+      text: 'UNWIND $rows AS row MATCH (e:Event {id: row.id}) WHERE e.entity_key = row.key MATCH (r:Resource {key: row.key}) MERGE (e)-[:AFFECTS]->(r)',
+      params: { rows },
+    },
+  ];
+}
+
+function correlations(items: Correlation[]): Statement[] {
+  const byKind = new Map<Correlation['kind'], Correlation[]>();
+  for (const correlation of items) {
+    let group = byKind.get(correlation.kind);
+    if (!group) byKind.set(correlation.kind, (group = []));
+    group.push(correlation);
+  }
+  return [...byKind].map(([kind, group]) => ({
+    text: `UNWIND $rows AS row MATCH (a:Event {id: row.from}) MATCH (b:Event {id: row.to}) MERGE (a)-[r:${kind}]->(b) SET r = row.props`,
+    params: {
+      rows: group.map((c) => ({
+        from: c.fromEventId,
+        to: c.toEventId,
+        props: {
+          confidence: c.confidence,
+          reason: c.reason,
+          correlator: c.correlator,
+          delay_ms: c.delayMs === undefined ? null : toInteger(c.delayMs),
+          delay: c.delayMs === undefined ? null : toDuration(c.delayMs),
+        },
+      })),
+    },
+  }));
+}
+
+function intelligenceEdges(collected: Collected): Statement[] {
+  const statements: Statement[] = [];
+  const add = (text: string, rows: unknown[]) => rows.length && statements.push({ text, params: { rows } });
+  const insights = collected.insights.map((insight) => ({ id: insight.id, eventIds: insight.eventIds, pattern: insight.pattern ?? null }));
+  add('UNWIND $rows AS row MATCH (i:Insight {id: row.id})-[rel:EXPLAINS]->() DELETE rel', insights);
+  add(
+    'UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.eventIds AS eventId MATCH (e:Event {id: eventId}) MERGE (i)-[:EXPLAINS]->(e)',
+    insights.filter((row) => row.eventIds.length),
+  );
+  add(
+    'UNWIND $rows AS row MATCH (p:Pattern {id: row.pattern}) UNWIND row.eventIds AS eventId MATCH (e:Event {id: eventId}) MERGE (e)-[:MATCHES]->(p)',
+    insights.filter((row) => row.pattern && row.eventIds.length),
+  );
+  add(
+    'UNWIND $rows AS row MATCH (p:Pattern {id: row.pattern}) MATCH (n:Prediction {id: row.id}) MERGE (p)-[:PREDICTED]->(n)',
+    collected.predictions.map((p) => ({ id: p.id, pattern: p.patternId })),
+  );
+  add(
+    'UNWIND $rows AS row MATCH (f:Feedback {id: row.id}) MATCH (n:Prediction {id: row.prediction}) MERGE (f)-[:VALIDATES]->(n)',
+    collected.feedback.map((f) => ({ id: f.id, prediction: f.predictionId })),
+  );
+  return statements;
+}
+
+/**
+ * The statements that apply one sub-batch (see `subBatches`): every node statement
+ * before any relationship statement, each an `UNWIND $rows ... MERGE` so replaying it
+ * changes nothing.
+ */
+export function batchStatements(ops: readonly WriteOp[]): Statement[] {
+  const collected = collect(ops);
+  return [
+    ...resourceUpserts(collected.upserts),
+    ...stubEnsures(collected.upserts, collected.events),
+    ...eventNodes(collected.events),
+    ...intelligenceNodes(collected),
+    ...topologyDeletes(collected.deletes),
+    ...edgeReplacements(collected.upserts),
+    ...affects(collected.events),
+    ...correlations(collected.correlations),
+    ...intelligenceEdges(collected),
+  ];
+}

@@ -1,0 +1,152 @@
+import type { DeadLetterSink, Logger } from '@tapio/domain';
+import type { Driver } from 'neo4j-driver';
+import { batchStatements } from './batch-statements.js';
+import { classifyFailure, messageOf, type FailureKind } from './error-kinds.js';
+import { subBatches } from './sub-batches.js';
+import type { WriteBuffer } from './write-buffer.js';
+import { describeOp, payloadOf, type WriteOp } from './write-op.js';
+
+export interface BatchWriterOptions {
+  database: string;
+  batchSize: number;
+  backoffMs: { min: number; max: number };
+  /** "Neo4j at bolt://... (database "neo4j")", for messages. */
+  target: string;
+}
+
+export interface WriterState {
+  /** Set while the last attempt failed; what and why. */
+  failure: { kind: FailureKind; message: string; since: number } | undefined;
+  batches: number;
+  rejected: number;
+}
+
+/**
+ * Drains the write buffer into Neo4j, one batch per transaction, oldest first. A batch
+ * leaves the buffer only when its transaction committed; while Neo4j is unreachable the
+ * batch is retried with a growing pause, so writes pile up in the (bounded) buffer and are
+ * caught up once Neo4j is back. Data Neo4j refuses is isolated op by op and dead-lettered.
+ */
+export class BatchWriter {
+  readonly state: WriterState = { failure: undefined, batches: 0, rejected: 0 };
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wakeSleep: (() => void) | undefined;
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly buffer: WriteBuffer,
+    private readonly options: BatchWriterOptions,
+    private readonly logger: Logger,
+    private readonly deadLetters: DeadLetterSink | undefined,
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Stops after the buffer drained or `timeoutMs` passed; returns how many writes were left. */
+  async stop(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.buffer.drained(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.stopping = true;
+    this.buffer.wake();
+    this.wakeSleep?.();
+    await this.running;
+    return this.buffer.size;
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = this.options.backoffMs.min;
+    while (!this.stopping) {
+      await this.buffer.whenData();
+      if (this.stopping) break;
+      const ops = this.buffer.peek(this.options.batchSize);
+      if (!ops.length) continue;
+      try {
+        await this.write(ops);
+        this.buffer.commit(ops.length);
+        this.state.batches += 1;
+        if (this.state.failure) this.logger.info({ target: this.options.target, buffered: this.buffer.size }, 'Neo4j writes resumed');
+        this.state.failure = undefined;
+        backoff = this.options.backoffMs.min;
+      } catch (error) {
+        const kind = classifyFailure(error);
+        if (kind === 'reject') {
+          this.buffer.commit(await this.isolate(ops));
+          continue;
+        }
+        const message = `${this.options.target} ${kind === 'blocked' ? 'refuses writes' : 'unreachable'}: ${messageOf(error)}`;
+        if (!this.state.failure) this.logger.warn({ buffered: this.buffer.size, error: messageOf(error) }, message);
+        this.state.failure = { kind, message, since: this.state.failure?.since ?? Date.now() };
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.backoffMs.max);
+      }
+    }
+  }
+
+  private async write(ops: readonly WriteOp[]): Promise<void> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
+    try {
+      await session.executeWrite(async (tx) => {
+        for (const part of subBatches(ops)) {
+          for (const statement of batchStatements(part)) await tx.run(statement.text, statement.params);
+        }
+      });
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * Writes ops one by one so that one bad value does not hold back the rest. Returns how
+   * many leading ops are done (written or dead-lettered); fewer than all only on stop.
+   */
+  private async isolate(ops: readonly WriteOp[]): Promise<number> {
+    let done = 0;
+    for (const op of ops) {
+      for (;;) {
+        try {
+          await this.write([op]);
+          break;
+        } catch (error) {
+          const kind = classifyFailure(error);
+          if (kind !== 'reject') {
+            // Neo4j went away meanwhile: wait and retry this op; nothing accepted is dropped.
+            await this.sleep(this.options.backoffMs.max);
+            if (this.stopping) return done;
+            continue;
+          }
+          this.reject(op, error);
+          break;
+        }
+      }
+      done += 1;
+    }
+    return done;
+  }
+
+  private reject(op: WriteOp, error: unknown): void {
+    this.state.rejected += 1;
+    const reason = `${this.options.target} refused ${describeOp(op)}: ${messageOf(error)}`;
+    this.logger.error({ op: describeOp(op) }, reason);
+    this.deadLetters?.put({ stage: 'store', reason, source: 'neo4j', at: new Date().toISOString(), payload: payloadOf(op) });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wakeSleep = undefined;
+        resolve();
+      }
+      this.wakeSleep = done;
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { isRetryableError, Neo4jError } from 'neo4j-driver';
+
+/**
+ * What to do about a failed write:
+ *  - `retry`: Neo4j is unreachable, restarting or briefly overloaded; keep the batch and try again;
+ *  - `blocked`: Neo4j refuses us until an operator acts (credentials, missing database); keep the
+ *    batch, report `down`, and keep trying;
+ *  - `reject`: this data cannot be written (a value Neo4j refuses); isolate and dead-letter it.
+ */
+export type FailureKind = 'retry' | 'blocked' | 'reject';
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export function classifyFailure(error: unknown): FailureKind {
+  if (error instanceof Neo4jError) {
+    if (isRetryableError(error) || error.code === 'ServiceUnavailable' || error.code === 'SessionExpired') return 'retry';
+    if (error.code.startsWith('Neo.TransientError.')) return 'retry';
+    if (error.code.startsWith('Neo.ClientError.Security.') || error.code === 'Neo.ClientError.Database.DatabaseNotFound') return 'blocked';
+    if (error.code.startsWith('Neo.DatabaseError.') || error.code.startsWith('Neo.ClientError.Cluster.')) return 'retry';
+    return 'reject';
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'retry';
+  return 'reject';
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Neo4jError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

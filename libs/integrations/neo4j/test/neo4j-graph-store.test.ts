@@ -1,0 +1,269 @@
+import { entityKey } from '@tapio/domain';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { schemaNames, type Neo4jGraphStore } from '../src/index.js';
+import { checkoutStory } from './graph-fixture.js';
+import { graphSnapshot, startHarness, type Harness } from './neo4j-harness.js';
+
+let harness: Harness;
+let store: Neo4jGraphStore;
+const story = checkoutStory();
+
+async function writeStory(target: Neo4jGraphStore): Promise<void> {
+  await target.applyTopology(story.topology);
+  await target.writeEvents(story.allEvents);
+  await target.writeCorrelations(story.correlations);
+  await target.upsertPatterns([story.pattern]);
+  await target.writeInsights([story.insight, story.lesserInsight], [story.prediction]);
+  await target.writeFeedback(story.feedback);
+  await target.flush();
+}
+
+beforeAll(async () => {
+  harness = await startHarness();
+  store = await harness.store({ batchSize: 7 });
+});
+afterAll(async () => harness?.close());
+beforeEach(async () => harness.clear());
+
+describe('Neo4jGraphStore schema', () => {
+  it('creates a uniqueness constraint for every node key and the time/type indexes', async () => {
+    const constraints = await harness.driver.executeQuery('SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type RETURN name, labelsOrTypes, properties, type');
+    const byName = new Map(constraints.records.map((record) => [record.get('name') as string, record.toObject()]));
+    for (const name of schemaNames().constraints) expect(byName.get(name)?.type, name).toBe('UNIQUENESS');
+    expect(byName.get('tapio_event_id_unique')).toMatchObject({ labelsOrTypes: ['Event'], properties: ['id'] });
+    expect(byName.get('tapio_pod_key_unique')).toMatchObject({ labelsOrTypes: ['Pod'], properties: ['key'] });
+    const indexes = await harness.driver.executeQuery('SHOW INDEXES YIELD name, state RETURN name, state');
+    const states = new Map(indexes.records.map((record) => [record.get('name') as string, record.get('state') as string]));
+    for (const name of schemaNames().indexes) expect(states.get(name), name).toBe('ONLINE');
+  });
+});
+
+describe('Neo4jGraphStore writes', () => {
+  it('stores the seed schema: kind labels, keys, native integers and datetimes', async () => {
+    await writeStory(store);
+    const pod = await harness.driver.executeQuery(
+      `MATCH (p:Pod:Resource {key: $key}) RETURN p.name AS name, p.namespace AS namespace, p.cluster AS cluster, p.phase AS phase,
+       valueType(p.restart_count) AS restartType, p.restart_count AS restarts, valueType(p.updated_at) AS updatedType`,
+      { key: story.key(story.refs.pod1) },
+    );
+    expect(pod.records[0]?.toObject()).toEqual({
+      name: 'checkout-abc-1',
+      namespace: 'shop',
+      cluster: 'test',
+      phase: 'Running',
+      restartType: 'INTEGER NOT NULL',
+      restarts: 5,
+      updatedType: 'ZONED DATETIME NOT NULL',
+    });
+    const event = await harness.driver.executeQuery('MATCH (e:Event {id: $id})-[:AFFECTS]->(r:ConfigMap) RETURN valueType(e.timestamp) AS type, e.type AS eventType, r.name AS name', {
+      id: story.events.configChanged.id,
+    });
+    expect(event.records[0]?.toObject()).toEqual({ type: 'ZONED DATETIME NOT NULL', eventType: 'config_changed', name: 'checkout-config' });
+    const preceded = await harness.driver.executeQuery('MATCH (:Event)-[r:PRECEDED]->(:Event) RETURN valueType(r.delay) AS type, r.delay_ms AS ms');
+    expect(preceded.records[0]?.toObject()).toEqual({ type: 'DURATION NOT NULL', ms: 228_000 });
+    const relationships = await harness.driver.executeQuery('MATCH ()-[r]->() RETURN DISTINCT type(r) AS type ORDER BY type');
+    expect(relationships.records.map((record) => record.get('type'))).toEqual([
+      'AFFECTS',
+      'APPLIES_TO',
+      'BOUND_TO',
+      'CAUSED',
+      'CLAIMS',
+      'CORRELATED_WITH',
+      'EXPLAINS',
+      'MATCHES',
+      'MOUNTS',
+      'OWNS',
+      'PRECEDED',
+      'PREDICTED',
+      'ROUTES_TO',
+      'RUNS_ON',
+      'SELECTS',
+      'TRIGGERED',
+      'USES_SECRET',
+      'VALIDATES',
+    ]);
+  });
+
+  it('is idempotent: writing the same batches twice leaves the graph unchanged', async () => {
+    await writeStory(store);
+    const once = await graphSnapshot(harness.driver);
+    await writeStory(store);
+    const twice = await graphSnapshot(harness.driver);
+    expect(twice).toEqual(once);
+    expect(once.nodes.length).toBeGreaterThan(20);
+    const stats = await store.stats();
+    expect(stats.events).toBe(story.allEvents.length);
+  });
+
+  it('keeps the first write of an event id, as replays and redeliveries expect', async () => {
+    await store.writeEvents([story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }]);
+    await store.flush();
+    expect((await store.event(story.events.crashLoop.id))?.message).toBe(story.events.crashLoop.message);
+    const affects = await harness.driver.executeQuery('MATCH (:Event {id: $id})-[:AFFECTS]->(r) RETURN r.key AS key', { id: story.events.crashLoop.id });
+    expect(affects.records.map((record) => record.get('key'))).toEqual([story.key(story.refs.pod1)]);
+  });
+
+  it('replaces edge sets: a changed selector drops the stale SELECTS edge', async () => {
+    await writeStory(store);
+    const service = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.service));
+    if (service?.op !== 'upsert') throw new Error('fixture has no service');
+    await store.applyTopology([{ ...service, edges: service.edges.filter((edge) => edge.to === story.key(story.refs.pod2)) }]);
+    await store.flush();
+    const selected = (await store.edgesOf(story.key(story.refs.service))).filter((edge) => edge.type === 'SELECTS').map((edge) => edge.to);
+    expect(selected).toEqual([story.key(story.refs.pod2)]);
+  });
+
+  it('deletes: the node stays marked deleted with its events, its topology edges go', async () => {
+    await writeStory(store);
+    const podKey = story.key(story.refs.pod1);
+    await store.applyTopology([{ op: 'delete', key: podKey, at: '2026-03-02T10:30:00Z' }]);
+    await store.flush();
+    const node = await store.resource(story.refs.pod1);
+    expect(node).toMatchObject({ key: podKey, deleted: true, updatedAt: '2026-03-02T10:30:00Z' });
+    expect(node?.facts?.phase).toBe('Running');
+    expect(await store.edgesOf(podKey)).toEqual([]);
+    expect((await store.timeline(story.refs.pod1, {})).length).toBe(7);
+    const impact = await store.impact(story.refs.configMap);
+    expect(impact.pods.map((pod) => pod.name)).toEqual(['checkout-abc-2']);
+    // Deleted and re-created under the same name: live again, edges back.
+    const recreated = story.topology.find((change) => change.op === 'upsert' && change.node.key === podKey);
+    await store.applyTopology(recreated ? [recreated] : []);
+    await store.flush();
+    expect((await store.resource(story.refs.pod1))?.deleted).toBe(false);
+    // Its own edge sets come back; SELECTS and APPLIES_TO are the Service's and policy's to re-add.
+    expect((await store.edgesOf(podKey)).length).toBe(5);
+  });
+
+  it('applies changes of one batch in order: delete then re-create, upsert then delete', async () => {
+    const [namespace] = story.topology;
+    if (namespace?.op !== 'upsert') throw new Error('fixture order changed');
+    const key = namespace.node.key;
+    await store.applyTopology([namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }]);
+    await store.flush();
+    expect(await store.resource(namespace.node.ref)).toMatchObject({ deleted: true, updatedAt: '2026-03-02T11:05:00Z' });
+  });
+
+  it('creates a node for an event about an unknown entity and for edge endpoints never seen', async () => {
+    const stranger = { cluster: 'test', kind: 'Pod', namespace: 'other', name: 'ghost', uid: 'u-ghost' };
+    await store.writeEvents([{ ...story.events.crashLoop, id: 'ghost-event', entity: stranger }]);
+    await store.flush();
+    expect(await store.resource(stranger)).toEqual({ key: entityKey(stranger), ref: stranger, deleted: false, updatedAt: story.events.crashLoop.timestamp });
+    expect((await store.why({ kind: 'Pod', namespace: 'other', name: 'ghost' }, {})).known).toBe(true);
+  });
+
+  it('refuses invalid input before accepting it, naming what and where', async () => {
+    const broken = { ...story.events.crashLoop, id: 'broken-1', timestamp: 'yesterday' };
+    await expect(store.writeEvents([story.events.rollout, broken])).rejects.toThrow(/event\[1\] \(broken-1\) is invalid at timestamp/);
+    await store.flush();
+    expect(await store.event(story.events.rollout.id)).toBeUndefined();
+    await expect(store.applyTopology([{ op: 'delete', key: '', at: 'now' } as never])).rejects.toThrow(/topology change\[0\]/);
+  });
+});
+
+describe('Neo4jGraphStore reads', () => {
+  beforeEach(async () => writeStory(store));
+
+  it('reads back exactly what was written', async () => {
+    expect(await store.event(story.events.configChanged.id)).toEqual(story.events.configChanged);
+    expect(await store.insight(story.insight.id)).toEqual(story.insight);
+    expect(await store.prediction(story.prediction.id)).toEqual(story.prediction);
+    expect(await store.feedbackFor('config-cascade')).toEqual([story.feedback]);
+    expect(await store.patterns()).toEqual([story.pattern]);
+    expect(await store.prediction('missing')).toBeUndefined();
+    const configMap = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.configMap));
+    expect(await store.resource({ kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' })).toEqual(configMap?.op === 'upsert' ? configMap.node : undefined);
+  });
+
+  it('why: insights on the pod and its owners, its events newest first, the causal chain earliest first', async () => {
+    const answer = await store.why({ kind: 'Pod', namespace: 'shop', name: 'checkout-abc-1' }, { since: '2026-03-02T10:00:00Z' });
+    expect(answer.known).toBe(true);
+    expect(answer.entity).toEqual(story.refs.pod1);
+    expect(answer.insights.map((insight) => insight.id)).toEqual([story.insight.id]);
+    expect(answer.events.map((event) => event.id)).toEqual([story.events.crashLoop.id, ...[...story.events.restarts].reverse().map((event) => event.id)]);
+    expect(answer.causalChain.map((event) => event.id)).toEqual([story.events.configChanged.id, story.events.rollout.id]);
+    const unknown = await store.why({ kind: 'Pod', namespace: 'shop', name: 'nope' }, {});
+    expect(unknown).toMatchObject({ known: false, insights: [], events: [], causalChain: [] });
+  });
+
+  it('eventContext: resources, owners, dependencies, correlated events, root cause, consequences', async () => {
+    const context = await store.eventContext(story.events.crashLoop.id);
+    expect(context?.affectedResources).toEqual([story.refs.pod1]);
+    expect(context?.ownershipChain).toEqual([story.refs.replicaSet, story.refs.deployment]);
+    expect(context?.dependencies.map((ref) => `${ref.kind}/${ref.name}`)).toEqual([
+      'ConfigMap/checkout-config',
+      'Ingress/shop',
+      'NetworkPolicy/deny-all',
+      'PersistentVolume/pv-1',
+      'PersistentVolumeClaim/checkout-data',
+      'Pod/checkout-abc-2',
+      'Secret/checkout-db',
+      'Service/checkout',
+    ]);
+    expect(context?.correlatedEvents.map((event) => event.id)).toEqual([...story.events.restarts.map((event) => event.id), story.events.endpoints.id]);
+    expect(context?.rootCause?.id).toBe(story.events.configChanged.id);
+    const rootContext = await store.eventContext(story.events.configChanged.id);
+    expect(rootContext?.consequences.map((event) => event.id)).toEqual([
+      story.events.rollout.id,
+      story.events.pod2Restart.id,
+      story.events.restarts[0]?.id,
+      story.events.crashLoop.id,
+    ]);
+    expect(await store.eventContext('missing')).toBeUndefined();
+  });
+
+  it('impact of a ConfigMap change: pods that mount it, their workloads, services, ingresses and nodes', async () => {
+    const impact = await store.impact({ kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' });
+    expect(impact).toEqual({
+      entity: story.refs.configMap,
+      known: true,
+      pods: [story.refs.pod1, story.refs.pod2],
+      workloads: [story.refs.deployment],
+      services: [story.refs.service],
+      ingresses: [story.refs.ingress],
+      nodes: [story.refs.node],
+    });
+    expect((await store.impact({ kind: 'PersistentVolume', name: 'pv-1' })).pods).toHaveLength(2);
+    expect((await store.impact({ kind: 'Ingress', namespace: 'shop', name: 'shop' })).pods).toHaveLength(2);
+    expect((await store.impact({ kind: 'ConfigMap', namespace: 'shop', name: 'nope' })).known).toBe(false);
+  });
+
+  it('timeline, death spirals and pattern discovery', async () => {
+    const timeline = await store.timeline(story.refs.pod1, { since: '2026-03-02T10:06:15Z', until: '2026-03-02T10:07:00Z' });
+    expect(timeline.map((event) => event.id)).toEqual([...story.events.restarts.slice(1).map((event) => event.id), story.events.crashLoop.id]);
+    expect(await store.deathSpirals('2026-03-02T10:00:00Z', 3)).toEqual([{ entity: story.refs.pod1, restarts: 5 }]);
+    expect(await store.deathSpirals('2026-03-02T10:06:25Z', 3)).toEqual([]);
+    expect(await store.patternDiscovery(1)).toEqual([
+      { cause: 'rollout_started', effect: 'pod_restart', occurrences: 2 },
+      { cause: 'config_changed', effect: 'rollout_started', occurrences: 1 },
+      { cause: 'pod_restart', effect: 'crash_loop', occurrences: 1 },
+    ]);
+    expect(await store.patternDiscovery(2)).toHaveLength(1);
+  });
+
+  it('pages events and insights with cursors, newest first', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.events({ limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((event) => event.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const expected = [...story.allEvents].sort((a, b) => Date.parse(b.timestamp) - Date.parse(a.timestamp) || (a.id < b.id ? 1 : -1)).map((event) => event.id);
+    expect(seen).toEqual(expected);
+    const filtered = await store.events({ limit: 100, entity: { kind: 'Pod', namespace: 'shop', name: 'checkout-abc-1' }, type: ['pod_restart'], minSeverity: 'medium' });
+    expect(filtered.items).toHaveLength(5);
+    expect(filtered.nextCursor).toBeNull();
+    const insights = await store.insights({ limit: 1 });
+    expect(insights.items.map((insight) => insight.id)).toEqual([story.lesserInsight.id]);
+    const next = await store.insights({ limit: 1, cursor: insights.nextCursor ?? '' });
+    expect(next.items.map((insight) => insight.id)).toEqual([story.insight.id]);
+    expect(next.nextCursor).toBeNull();
+    expect((await store.insights({ limit: 10, entity: story.refs.pod2 })).items.map((insight) => insight.id)).toEqual([story.insight.id]);
+    await expect(store.events({ limit: 1, cursor: 'garbage' })).rejects.toThrow(/invalid cursor/);
+  });
+
+  it('stats count resources, events, relationships and insights', async () => {
+    const stats = await store.stats();
+    expect(stats).toEqual({ resources: 13, events: story.allEvents.length, relationships: 16 + story.allEvents.length + story.correlations.length, insights: 2 });
+  });
+});

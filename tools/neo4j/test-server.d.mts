@@ -1,0 +1,23 @@
+export interface Neo4jTestServerOptions {
+  /** Fixed port; a free one by default. */
+  port?: number;
+  /** Enables authentication with user neo4j and this password; off by default. */
+  password?: string;
+  heapMb?: number;
+  pageCacheMb?: number;
+  startTimeoutMs?: number;
+}
+
+export interface Neo4jTestServer {
+  uri: string;
+  port: number;
+  dataDir: string;
+  halt(): Promise<void>;
+  resume(): Promise<void>;
+  restart(): Promise<void>;
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number>;
+export function startNeo4j(options?: Neo4jTestServerOptions): Promise<Neo4jTestServer>;
