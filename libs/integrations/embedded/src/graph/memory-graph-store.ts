@@ -515,6 +515,17 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   private forgetEvent(event: UnifiedEvent): void {
+    // Its AFFECTS edge goes with it; retention evicts oldest first, so the id is at the front.
+    if (event.entity) {
+      const key = entityKey(event.entity);
+      const ids = this.affects.get(key);
+      const at = ids ? (ids[0] === event.id ? 0 : ids.indexOf(event.id)) : -1;
+      if (ids && at !== -1) {
+        if (at === 0) ids.shift();
+        else ids.splice(at, 1);
+        if (ids.length === 0) this.affects.delete(key);
+      }
+    }
     for (const correlation of this.correlationsOf(event.id)) {
       const id = `${correlation.kind}|${correlation.fromEventId}|${correlation.toEventId}`;
       if (this.correlationsOut.get(correlation.fromEventId)?.delete(id)) this.correlationCount -= 1;
