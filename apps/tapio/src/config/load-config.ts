@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isScalar, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { TapioConfig } from './schema.js';
 
@@ -70,6 +70,16 @@ export function zodProblems(document: Document, lines: LineCounter, issues: read
   });
 }
 
+/** The YAML path of a node from the visitor's ancestors: map keys and sequence indexes. */
+function yamlPath(ancestors: readonly unknown[]): string {
+  const parts: PropertyKey[] = [];
+  ancestors.forEach((ancestor, index) => {
+    if (isPair(ancestor) && isScalar(ancestor.key)) parts.push(String(ancestor.key.value));
+    else if (isSeq(ancestor)) parts.push(ancestor.items.indexOf(ancestors[index + 1] as never));
+  });
+  return formatPath(parts);
+}
+
 /** Replaces ${VAR} and ${VAR:-default} in every string scalar; a missing variable is an error with its place. */
 function substituteEnv(document: Document, lines: LineCounter, env: NodeJS.ProcessEnv, file: string): void {
   const problems: ConfigError['problems'] = [];
@@ -82,12 +92,12 @@ function substituteEnv(document: Document, lines: LineCounter, env: NodeJS.Proce
         if (fallback !== undefined) return fallback;
         const offset = node.range?.[0];
         const where = offset !== undefined ? position(lines, offset) : undefined;
-        problems.push({ path: `(${path.length} levels deep)`, ...where, message: `environment variable ${name} is not set (write \${${name}:-default} for a default)` });
+        problems.push({ path: yamlPath([...path, node]), ...where, message: `environment variable ${name} is not set (write \${${name}:-default} for a default)` });
         return '';
       });
     },
   });
-  if (problems.length) throw new ConfigError(file, problems.map((problem) => ({ ...problem, path: '' })));
+  if (problems.length) throw new ConfigError(file, problems);
 }
 
 /** Parses and validates tapio.yaml text. */

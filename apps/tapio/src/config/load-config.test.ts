@@ -1,0 +1,114 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from './load-config.js';
+
+function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): ConfigError {
+  try {
+    parseConfig(text, 'tapio.yaml', env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('tapio.yaml loading', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tapio-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fills defaults so that a minimal file (even an empty one) runs the embedded default', () => {
+    for (const text of ['', 'cluster: demo\n']) {
+      const { config } = parseConfig(text, 'tapio.yaml', {});
+      expect(config.mode).toBe('all');
+      expect(config.bus).toEqual({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } });
+      expect(config.graph.type).toBe('memory');
+      expect(config.graph.memory).toMatchObject({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 });
+      expect(config.log).toEqual({ level: 'info', format: 'json' });
+      expect(config.plugins).toEqual([]);
+      expect(config.collectors).toEqual({});
+    }
+    expect(parseConfig('cluster: demo\n', 'tapio.yaml', {}).config.cluster).toBe('demo');
+  });
+
+  it('loads the committed tapio.yaml', async () => {
+    const loaded = await loadConfig(new URL('../../../../tapio.yaml', import.meta.url).pathname, {});
+    expect(loaded.config.bus.type).toBe('embedded');
+    expect(loaded.config.graph.type).toBe('memory');
+    expect(Object.keys(loaded.config.collectors)).toEqual(['replay']);
+  });
+
+  it('reports an unknown key with its YAML path and line, pointing at the key', () => {
+    const error = problemsOf('cluster: demo\ngraph:\n  type: memory\n  memory:\n    maxEvents: 10\n    maxEvnets: 20\n');
+    expect(error.problems).toEqual([{ path: 'graph.memory.maxEvnets', line: 6, column: 5, message: 'unknown key "maxEvnets"' }]);
+    expect(error.message).toContain('tapio.yaml:6:5 graph.memory.maxEvnets: unknown key "maxEvnets"');
+  });
+
+  it('reports an unknown top-level key', () => {
+    const error = problemsOf('cluster: demo\n\nbuss:\n  type: nats\n');
+    expect(error.problems).toEqual([{ path: 'buss', line: 3, column: 1, message: 'unknown key "buss"' }]);
+  });
+
+  it('reports a wrong type with its YAML path and the line of the value', () => {
+    const error = problemsOf('cluster: demo\nbus:\n  embedded:\n    queueCapacity: lots\n');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({ path: 'bus.embedded.queueCapacity', line: 4, column: 20 });
+    expect(error.problems[0]?.message).toMatch(/expected number/);
+    const list = problemsOf('plugins:\n  - ./ok.js\n  - 42\n');
+    expect(list.problems[0]).toMatchObject({ path: 'plugins[1]', line: 3, column: 5 });
+  });
+
+  it('reports every problem of a file at once', () => {
+    const error = problemsOf('mode: sideways\nlog:\n  level: loud\n');
+    expect(error.problems.map((problem) => [problem.path, problem.line])).toEqual([
+      ['mode', 1],
+      ['log.level', 3],
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const error = problemsOf('cluster: demo\ngraph:\n  type: [memory\n');
+    expect(error.problems[0]?.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('substitutes ${VAR} and ${VAR:-default} in string values', () => {
+    const text = 'cluster: ${CLUSTER_NAME}\ndeadLetters:\n  file: ${DLQ_DIR:-/var/lib/tapio}/dead.ndjson\ngraph:\n  memory:\n    snapshotFile: ${SNAP:-snap.ndjson}\n';
+    const { config } = parseConfig(text, 'tapio.yaml', { CLUSTER_NAME: 'prod-west', SNAP: 'mine.ndjson' });
+    expect(config.cluster).toBe('prod-west');
+    expect(config.deadLetters.file).toBe('/var/lib/tapio/dead.ndjson');
+    expect(config.graph.memory.snapshotFile).toBe('mine.ndjson');
+  });
+
+  it('reports a missing variable with its YAML path and line, naming the variable', () => {
+    const error = problemsOf('cluster: demo\ncollectors:\n  replay:\n    file: ${RECORDING}\n');
+    expect(error.problems).toEqual([
+      { path: 'collectors.replay.file', line: 4, column: 11, message: 'environment variable RECORDING is not set (write ${RECORDING:-default} for a default)' },
+    ]);
+    const inList = problemsOf('plugins:\n  - ./a.js\n  - ${PLUGIN_DIR}/b.js\n');
+    expect(inList.problems[0]).toMatchObject({ path: 'plugins[1]', line: 3 });
+    expect(inList.message).toContain('tapio.yaml:3:5 plugins[1]: environment variable PLUGIN_DIR is not set');
+  });
+
+  it('reports plugin section errors at their place, once the plugin validates its section', async () => {
+    const loaded = parseConfig('cluster: demo\ncollectors:\n  replay:\n    file: x.ndjson\n    sped: 2\n', 'tapio.yaml', {});
+    expect(loaded.locate(['collectors', 'replay', 'sped'])).toEqual({ line: 5, column: 11 });
+    expect(loaded.locate(['collectors', 'replay', 'nothing-here'])).toEqual({ line: 4, column: 5 });
+  });
+
+  it('names the file when it cannot be read', async () => {
+    const missing = join(dir, 'nope.yaml');
+    await expect(loadConfig(missing, {})).rejects.toThrow(`invalid configuration ${missing}:\n  ${missing} cannot read the configuration file (ENOENT)`);
+  });
+
+  it('resolves relative paths against the folder of the file', async () => {
+    const file = join(dir, 'tapio.yaml');
+    await writeFile(file, 'cluster: demo\n');
+    expect((await loadConfig(file, {})).baseDir).toBe(dir);
+  });
+});
