@@ -108,3 +108,4 @@ export type {
   PluginContext,
   PluginDescriptor,
 } from './plugins/plugin-descriptor.js';
+export { z } from './plugins/plugin-sdk.js';

@@ -56,7 +56,7 @@ export const PatternCondition = z
 export type PatternCondition = z.infer<typeof PatternCondition>;
 
 /** How a step's entity must relate to the previous step's entity. */
-export const ENTITY_RELATIONS = ['same_entity', 'same_owner', 'mounts', 'selects', 'same_node', 'same_namespace', 'related', 'any'] as const;
+export const ENTITY_RELATIONS = ['same_entity', 'same_owner', 'mounts', 'selects', 'same_node', 'same_node_other_owner', 'same_namespace', 'related', 'any'] as const;
 export const EntityRelation = z.enum(ENTITY_RELATIONS);
 export type EntityRelation = z.infer<typeof EntityRelation>;
 

@@ -1,0 +1,74 @@
+import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
+import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
+
+function minutes(ms: number): string {
+  return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
+}
+
+/**
+ * Dependency correlation over shared things: a failure of a pod that uses a
+ * ConfigMap / Secret / PVC changed shortly before (and that was healthy before the
+ * change) was CAUSED by the change; trouble on a pod's node CAUSED its failures; pod
+ * failures TRIGGERED their Service losing its endpoints.
+ */
+export class DependencyCorrelator implements Correlator {
+  readonly id = 'dependency';
+
+  constructor(private readonly windowMs = 60 * MINUTE) {}
+
+  correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    if (!entityKey) return [];
+    if (event.type === 'service_unavailable' || event.type === 'endpoints_changed') return this.serviceImpact(indexed, state);
+    if (!POD_FAILURE_TYPES.has(event.type)) return [];
+    const edges: Correlation[] = [];
+    const since = at - this.windowMs;
+    for (const dependency of state.dependenciesOf(entityKey)) {
+      const changes = state.eventsOn(dependency, since, CONFIG_CHANGE_TYPES).filter((change) => change.at <= at);
+      const change = changes[changes.length - 1];
+      if (!change || this.failingBefore(state, entityKey, change.at)) continue;
+      const ref = parseEntityKey(dependency);
+      edges.push({
+        kind: 'CAUSED',
+        fromEventId: change.event.id,
+        toEventId: event.id,
+        confidence: 0.75,
+        reason: `uses ${ref?.kind ?? 'dependency'} ${ref?.name ?? dependency}, changed ${minutes(at - change.at)} before this failure`,
+        correlator: this.id,
+      });
+    }
+    const node = state.nodeNameOf(entityKey);
+    // Node trouble explains pods going NotReady, failing or being evicted, not OOM kills or
+    // crash loops (those cause pressure, not the other way round), and only for pods that
+    // were healthy before it.
+    if (node && NODE_VICTIM_TYPES.has(event.type)) {
+      const trouble = state.eventsOnNode(node, at - 10 * MINUTE, NODE_TROUBLE_TYPES).filter((item) => item.at <= at && item.entityKey !== entityKey && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
+      const latest = trouble[trouble.length - 1];
+      if (latest && !this.failingBefore(state, entityKey, latest.at)) {
+        edges.push({ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.6, reason: `node ${node} reported ${latest.event.type} ${minutes(at - latest.at)} earlier`, correlator: this.id });
+      }
+    }
+    return edges;
+  }
+
+  /** True when the entity already had failures before `time` (within the window): the change cannot explain them. */
+  private failingBefore(state: CorrelationState, key: string, time: number): boolean {
+    return state.eventsOn(key, time - this.windowMs).some((item) => item.at < time && isFailure(item.event.type) && item.event.type !== 'probe_failed');
+  }
+
+  private serviceImpact(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    if (event.type === 'endpoints_changed') {
+      const ready = event.kubernetes?.changes?.find((change) => change.path === 'readyEndpoints');
+      if (!ready || Number(ready.after ?? 0) >= Number(ready.before ?? 0)) return [];
+    }
+    const serviceKey = entityKey?.replace('/Endpoints/', '/Service/') as string;
+    const edges: Correlation[] = [];
+    for (const pod of state.neighbours(serviceKey, 'SELECTS', 'out')) {
+      const failures = state.eventsOn(pod, at - 10 * MINUTE, POD_FAILURE_TYPES).filter((item) => item.at <= at);
+      const first = failures[0];
+      if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });
+    }
+    return edges;
+  }
+}

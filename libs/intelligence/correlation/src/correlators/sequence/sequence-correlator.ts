@@ -1,0 +1,47 @@
+import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
+import { CHANGE_TYPES, CONFIG_CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
+
+/**
+ * Sequence correlation: A → B → C chains such as config change → rollout → crash.
+ * A ConfigMap / Secret change followed by a rollout of a workload that uses it is
+ * TRIGGERED; every change followed by failures of what depends on it gets PRECEDED
+ * edges carrying the delay.
+ */
+export class SequenceCorrelator implements Correlator {
+  readonly id = 'sequence';
+
+  constructor(private readonly windowMs = 30 * MINUTE) {}
+
+  correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    if (!entityKey) return [];
+    const since = at - this.windowMs;
+    const edges: Correlation[] = [];
+    if (event.type === 'workload_spec_changed') {
+      for (const dependency of state.dependenciesOf(entityKey)) {
+        for (const change of state.eventsOn(dependency, since, CONFIG_CHANGE_TYPES)) {
+          if (change.at > at) continue;
+          edges.push(this.edge('TRIGGERED', change, indexed, 0.8, `${dependency.split('/').slice(1).join('/')} changed ${Math.round((at - change.at) / 1000)}s before the rollout of a workload that uses it`));
+          edges.push(this.preceded(change, indexed));
+        }
+      }
+      return edges;
+    }
+    if (!isFailure(event.type)) return edges;
+    const upstream = [entityKey, ...state.ownerChain(entityKey), ...state.dependenciesOf(entityKey)];
+    for (const key of upstream) {
+      const changes = state.eventsOn(key, since, CHANGE_TYPES).filter((change) => change.at <= at);
+      const latest = changes[changes.length - 1];
+      if (latest) edges.push(this.preceded(latest, indexed));
+    }
+    return edges;
+  }
+
+  private preceded(from: IndexedEvent, to: IndexedEvent): Correlation {
+    return this.edge('PRECEDED', from, to, 0.5, `${from.event.type} preceded ${to.event.type} by ${Math.round((to.at - from.at) / 1000)}s`, to.at - from.at);
+  }
+
+  private edge(kind: Correlation['kind'], from: IndexedEvent, to: IndexedEvent, confidence: number, reason: string, delayMs?: number): Correlation {
+    return { kind, fromEventId: from.event.id, toEventId: to.event.id, confidence, reason, correlator: this.id, ...(delayMs !== undefined ? { delayMs } : {}) };
+  }
+}

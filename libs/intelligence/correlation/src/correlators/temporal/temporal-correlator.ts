@@ -1,0 +1,54 @@
+import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
+import { isInteresting, MINUTE } from '../event-classes.js';
+
+export interface TemporalOptions {
+  windowMs?: number;
+  /** Most CORRELATED_WITH edges one event gets (the nearest in time). */
+  maxLinks?: number;
+}
+
+/**
+ * Temporal correlation: a failure or change is CORRELATED_WITH the nearest earlier
+ * failures and changes on related entities (same entity, same owner family, same
+ * node, the ConfigMaps / Secrets / PVCs it uses) within a window.
+ */
+export class TemporalCorrelator implements Correlator {
+  readonly id = 'temporal';
+  private readonly windowMs: number;
+  private readonly maxLinks: number;
+
+  constructor(options: TemporalOptions = {}) {
+    this.windowMs = options.windowMs ?? 5 * MINUTE;
+    this.maxLinks = options.maxLinks ?? 3;
+  }
+
+  correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    if (!entityKey || !isInteresting(event.type)) return [];
+    const since = at - this.windowMs;
+    const candidates = new Map<string, { item: IndexedEvent; why: string }>();
+    const consider = (items: IndexedEvent[], why: string) => {
+      for (const item of items) {
+        if (item.event.id === event.id || item.at > at || !isInteresting(item.event.type)) continue;
+        if (!candidates.has(item.event.id)) candidates.set(item.event.id, { item, why });
+      }
+    };
+    consider(state.eventsOn(entityKey, since), 'same entity');
+    const owner = state.rootOwner(entityKey);
+    if (owner !== entityKey) consider(state.eventsOnOwner(owner, since), 'same owner');
+    for (const dependency of state.dependenciesOf(entityKey)) consider(state.eventsOn(dependency, since), 'uses it');
+    const node = state.nodeNameOf(entityKey);
+    if (node) consider(state.eventsOnNode(node, since), `same node ${node}`);
+    return [...candidates.values()]
+      .sort((a, b) => b.item.at - a.item.at)
+      .slice(0, this.maxLinks)
+      .map(({ item, why }) => ({
+        kind: 'CORRELATED_WITH' as const,
+        fromEventId: item.event.id,
+        toEventId: event.id,
+        confidence: 0.5,
+        reason: `${item.event.type} ${Math.round((at - item.at) / 1000)}s earlier (${why})`,
+        correlator: this.id,
+      }));
+  }
+}

@@ -1,0 +1,64 @@
+import type { PatternCondition, UnifiedEvent } from '@tapio/domain';
+import { compileField } from './field-path.js';
+
+export type EventPredicate = (event: UnifiedEvent) => boolean;
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** Compiles one condition into a predicate; the schema has already checked operator and value shapes. */
+export function compileCondition(condition: PatternCondition): EventPredicate {
+  const read = compileField(condition.field);
+  const expected = condition.value;
+  switch (condition.operator) {
+    case 'equals':
+      return (event) => read(event) === expected;
+    case 'not_equals':
+      return (event) => read(event) !== expected;
+    case 'in': {
+      const set = new Set(expected as unknown[]);
+      return (event) => set.has(read(event));
+    }
+    case 'not_in': {
+      const set = new Set(expected as unknown[]);
+      return (event) => !set.has(read(event));
+    }
+    case 'gt':
+      return (event) => (asNumber(read(event)) ?? Number.NaN) > (expected as number);
+    case 'gte':
+      return (event) => (asNumber(read(event)) ?? Number.NaN) >= (expected as number);
+    case 'lt':
+      return (event) => (asNumber(read(event)) ?? Number.NaN) < (expected as number);
+    case 'lte':
+      return (event) => (asNumber(read(event)) ?? Number.NaN) <= (expected as number);
+    case 'matches': {
+      const pattern = new RegExp(String(expected));
+      return (event) => {
+        const value = read(event);
+        return value !== undefined && value !== null && pattern.test(String(value));
+      };
+    }
+    case 'exists':
+      return (event) => read(event) !== undefined && read(event) !== null;
+    case 'not_exists':
+      return (event) => read(event) === undefined || read(event) === null;
+  }
+}
+
+export function compileConditions(conditions: readonly PatternCondition[]): EventPredicate {
+  const predicates = conditions.map(compileCondition);
+  return (event) => predicates.every((predicate) => predicate(event));
+}
+
+/** Event types a condition list can match, when it pins `type` (for indexing patterns by type). */
+export function typesOf(conditions: readonly PatternCondition[]): Set<string> | undefined {
+  for (const condition of conditions) {
+    if (condition.field !== 'type') continue;
+    if (condition.operator === 'equals') return new Set([String(condition.value)]);
+    if (condition.operator === 'in') return new Set((condition.value as unknown[]).map(String));
+  }
+  return undefined;
+}

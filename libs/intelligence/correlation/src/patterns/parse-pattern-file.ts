@@ -1,0 +1,86 @@
+import { BehaviorPattern, EVENT_TYPES, type PatternLoadError } from '@tapio/domain';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[]): { line: number; column: number } | undefined {
+  for (let length = path.length; length >= 0; length -= 1) {
+    const node = (length === 0 ? document.contents : document.getIn(path.slice(0, length) as unknown[], true)) as YamlNode | undefined;
+    const offset = node?.range?.[0];
+    if (offset !== undefined) {
+      const { line, col } = lines.linePos(offset);
+      return { line, column: col };
+    }
+  }
+  return undefined;
+}
+
+function format(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+}
+
+/** Conditions on `type` must name real event types; a typo would silently never match. */
+function unknownTypes(pattern: BehaviorPattern): Array<{ path: PropertyKey[]; value: string }> {
+  const problems: Array<{ path: PropertyKey[]; value: string }> = [];
+  const check = (conditions: BehaviorPattern['spec']['conditions'], prefix: PropertyKey[]) => {
+    conditions?.forEach((condition, index) => {
+      if (condition.field !== 'type') return;
+      const values = Array.isArray(condition.value) ? condition.value : [condition.value];
+      values.forEach((value, valueIndex) => {
+        if (typeof value === 'string' && !KNOWN_TYPES.has(value)) {
+          problems.push({ path: [...prefix, index, 'value', ...(Array.isArray(condition.value) ? [valueIndex] : [])], value });
+        }
+      });
+    });
+  };
+  check(pattern.spec.conditions, ['spec', 'conditions']);
+  pattern.spec.sequence?.forEach((step, index) => check(step.conditions, ['spec', 'sequence', index, 'conditions']));
+  return problems;
+}
+
+export interface ParsedPatternFile {
+  patterns: BehaviorPattern[];
+  errors: PatternLoadError[];
+}
+
+/**
+ * Parses one YAML file of BehaviorPatterns (several documents allowed). Every problem
+ * names the file, line and reason; a file with any error contributes no pattern, so
+ * a half-valid edit never goes live.
+ */
+export function parsePatternFile(text: string, file: string): ParsedPatternFile {
+  const lines = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  const errors: PatternLoadError[] = [];
+  const patterns: BehaviorPattern[] = [];
+  if (!Array.isArray(documents)) {
+    return { patterns, errors: [{ file, reason: 'not a YAML stream' }] };
+  }
+  for (const document of documents) {
+    for (const error of document.errors) {
+      errors.push({ file, line: error.linePos?.[0]?.line, column: error.linePos?.[0]?.col, reason: error.message.split('\n')[0] ?? error.message });
+    }
+    if (document.errors.length) continue;
+    if (document.contents === null) continue;
+    if (!isMap(document.contents) && !isSeq(document.contents)) {
+      errors.push({ file, ...lineOf(document, lines, []), reason: 'a pattern document must be a mapping (apiVersion, kind, metadata, spec)' });
+      continue;
+    }
+    const result = BehaviorPattern.safeParse(document.toJS());
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
+        const reason = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
+        errors.push({ file, ...lineOf(document, lines, path), reason: `${format(path) || '(document)'}: ${reason}` });
+      }
+      continue;
+    }
+    const typos = unknownTypes(result.data);
+    if (typos.length) {
+      for (const typo of typos) errors.push({ file, ...lineOf(document, lines, typo.path), reason: `${format(typo.path)}: "${typo.value}" is not an event type` });
+      continue;
+    }
+    patterns.push(result.data);
+  }
+  return errors.length ? { patterns: [], errors } : { patterns, errors };
+}

@@ -1,0 +1,94 @@
+import { entityKey, parseEntityKey, type EntityRelation } from '@tapio/domain';
+import type { WorkingState } from './working-state.js';
+
+const DEPENDENCY_KINDS: Record<string, 'configMaps' | 'secrets' | 'persistentVolumeClaims'> = {
+  ConfigMap: 'configMaps',
+  Secret: 'secrets',
+  PersistentVolumeClaim: 'persistentVolumeClaims',
+};
+
+/**
+ * Whether `user` (a Pod, or a workload through its pod template) uses `dependency`
+ * (a ConfigMap, Secret or PVC): directly, or through any owner's template.
+ */
+export function usesDependency(state: WorkingState, user: string, dependency: string): boolean {
+  const ref = parseEntityKey(dependency);
+  const field = ref ? DEPENDENCY_KINDS[ref.kind] : undefined;
+  if (!ref || !field) return false;
+  for (const key of [user, ...state.ownerChain(user)]) {
+    const facts = state.resource(key)?.facts;
+    if (facts?.[field]?.includes(ref.name) && (facts.namespace ?? null) === (ref.namespace ?? null)) return true;
+  }
+  return false;
+}
+
+/** ConfigMaps, Secrets and PVCs a pod or workload uses (its own and its owners' templates). */
+export function dependenciesOf(state: WorkingState, user: string): string[] {
+  const result = new Set<string>();
+  for (const key of [user, ...state.ownerChain(user)]) {
+    const node = state.resource(key);
+    const facts = node?.facts;
+    if (!facts) continue;
+    const cluster = node.ref.cluster;
+    const add = (kind: string, names: readonly string[] | undefined) => {
+      for (const name of names ?? []) result.add(entityKey({ kind, name, namespace: facts.namespace ?? null, ...(cluster ? { cluster } : {}) }));
+    };
+    add('ConfigMap', facts.configMaps);
+    add('Secret', facts.secrets);
+    add('PersistentVolumeClaim', facts.persistentVolumeClaims);
+  }
+  return [...result];
+}
+
+function selects(state: WorkingState, service: string, target: string): boolean {
+  const pods = state.neighbours(service, 'SELECTS', 'out');
+  if (pods.includes(target)) return true;
+  return pods.some((pod) => state.ownerChain(pod).includes(target));
+}
+
+function sameOwner(state: WorkingState, a: string, b: string): boolean {
+  if (a === b) return true;
+  const rootA = state.rootOwner(a);
+  const rootB = state.rootOwner(b);
+  return rootA === rootB || state.ownerChain(b).includes(a) || state.ownerChain(a).includes(b);
+}
+
+function sameNode(state: WorkingState, a: string, b: string): boolean {
+  const nodeA = state.nodeNameOf(a);
+  return nodeA !== undefined && nodeA === state.nodeNameOf(b);
+}
+
+/**
+ * How two entities relate, for pattern sequences ("A then B on related entities")
+ * and correlators. `related` is any of: same entity or owner family, one uses the
+ * other (mounts / secret / claim), a Service selects the other, same node when one
+ * of them is a Node.
+ */
+export function related(state: WorkingState, a: string | undefined, b: string | undefined, relation: EntityRelation): boolean {
+  if (relation === 'any') return true;
+  if (a === undefined || b === undefined) return false;
+  switch (relation) {
+    case 'same_entity':
+      return a === b;
+    case 'same_owner':
+      return sameOwner(state, a, b);
+    case 'mounts':
+      return usesDependency(state, b, a) || usesDependency(state, a, b);
+    case 'selects':
+      return selects(state, a, b) || selects(state, b, a);
+    case 'same_node':
+      return sameNode(state, a, b);
+    case 'same_node_other_owner':
+      return sameNode(state, a, b) && !sameOwner(state, a, b);
+    case 'same_namespace':
+      return parseEntityKey(a)?.namespace === parseEntityKey(b)?.namespace && parseEntityKey(a)?.namespace != null;
+    case 'related': {
+      if (sameOwner(state, a, b)) return true;
+      if (usesDependency(state, b, a) || usesDependency(state, a, b)) return true;
+      if (selects(state, a, b) || selects(state, b, a)) return true;
+      const kindA = parseEntityKey(a)?.kind;
+      const kindB = parseEntityKey(b)?.kind;
+      return (kindA === 'Node' || kindB === 'Node') && sameNode(state, a, b);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import {
+  entityKey,
+  type CorrelationState,
+  type EntityRelation,
+  type EventType,
+  type IndexedEvent,
+  type ResourceNode,
+  type TopologyChange,
+  type TopologyRelationship,
+  type UnifiedEvent,
+} from '@tapio/domain';
+import { TopologyIndex, TopologyProjector } from '@tapio/topology';
+import { EventList, type SequencedEvent } from './event-list.js';
+import { dependenciesOf, related } from './relations.js';
+
+export interface WorkingStateOptions {
+  /** How far back (event time) the recent-event index reaches. */
+  windowMs?: number;
+  /** Most events kept in the index. */
+  maxEvents?: number;
+}
+
+type Index = Map<string, EventList>;
+
+function push(index: Index, key: string | undefined, event: SequencedEvent): void {
+  if (key === undefined) return;
+  let list = index.get(key);
+  if (!list) index.set(key, (list = new EventList()));
+  list.push(event);
+}
+
+/**
+ * The correlation engine's bounded working state: the current topology (kept by the
+ * projector from the event stream) and the recent events, indexed by entity, root
+ * owner, node, namespace and type. Bounded by a time window and a count.
+ */
+export class WorkingState implements CorrelationState {
+  readonly topology = new TopologyIndex();
+  private readonly projector = new TopologyProjector();
+  private readonly byEntity: Index = new Map();
+  private readonly byOwner: Index = new Map();
+  private readonly byNode: Index = new Map();
+  private readonly byNamespace: Index = new Map();
+  private readonly byType: Index = new Map();
+  private readonly byId = new Map<string, SequencedEvent>();
+  private readonly order: SequencedEvent[] = [];
+  private orderHead = 0;
+  private seq = 0;
+  private newest = Number.NEGATIVE_INFINITY;
+  private readonly windowMs: number;
+  private readonly maxEvents: number;
+
+  constructor(options: WorkingStateOptions = {}) {
+    this.windowMs = options.windowMs ?? 2 * 3_600_000;
+    this.maxEvents = options.maxEvents ?? 1_000_000;
+  }
+
+  /** Applies the event's topology change and indexes it; returns the indexed event (undefined for a duplicate). */
+  add(event: UnifiedEvent): { indexed: IndexedEvent; changes: TopologyChange[] } | undefined {
+    if (this.byId.has(event.id)) return undefined;
+    const changes = this.projector.project(event);
+    for (const change of changes) this.topology.apply(change);
+    const key = event.entity ? entityKey(event.entity) : undefined;
+    if (key && !this.topology.has(key) && event.entity) this.topology.ensure({ key, ref: event.entity, deleted: false, updatedAt: event.timestamp });
+    const at = Date.parse(event.timestamp);
+    const indexed: SequencedEvent = { event, at, entityKey: key, seq: this.seq++ };
+    this.byId.set(event.id, indexed);
+    this.order.push(indexed);
+    if (at > this.newest) this.newest = at;
+    push(this.byEntity, key, indexed);
+    push(this.byType, event.type, indexed);
+    if (key) {
+      const owner = this.topology.rootOwner(key);
+      if (owner !== key) push(this.byOwner, owner, indexed);
+      push(this.byNode, this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed);
+    }
+    push(this.byNamespace, event.entity?.namespace ?? undefined, indexed);
+    this.evict();
+    return { indexed, changes };
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): IndexedEvent | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Newest event time seen: the engine's notion of "now" (replays keep their own time). */
+  get now(): number {
+    return this.newest;
+  }
+
+  resource(key: string): ResourceNode | undefined {
+    return this.topology.node(key);
+  }
+
+  neighbours(key: string, type: TopologyRelationship, direction: 'out' | 'in'): string[] {
+    return [...(direction === 'out' ? this.topology.out(key, type) : this.topology.in(key, type))];
+  }
+
+  ownerChain(key: string): string[] {
+    return this.topology.ownerChain(key);
+  }
+
+  rootOwner(key: string): string {
+    return this.topology.rootOwner(key);
+  }
+
+  dependenciesOf(key: string): string[] {
+    return dependenciesOf(this, key);
+  }
+
+  related(a: string | undefined, b: string | undefined, relation: EntityRelation): boolean {
+    return related(this, a, b, relation);
+  }
+
+  /** The node a pod runs on (by name); a Node's own name; undefined otherwise. */
+  nodeNameOf(key: string): string | undefined {
+    const node = this.topology.node(key);
+    if (node?.ref.kind === 'Node') return node.ref.name;
+    const target = this.topology.out(key, 'RUNS_ON')[0];
+    return target ? this.topology.node(target)?.ref.name ?? target.split('/').pop() : node?.facts?.nodeName;
+  }
+
+  eventsOn(key: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
+    return this.filter(this.byEntity.get(key), since, types);
+  }
+
+  eventsOnOwner(ownerKey: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
+    return this.filter(this.byOwner.get(ownerKey), since, types);
+  }
+
+  eventsOfType(type: EventType, since: number): IndexedEvent[] {
+    return this.filter(this.byType.get(type), since);
+  }
+
+  eventsOnNode(nodeName: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
+    return this.filter(this.byNode.get(nodeName), since, types);
+  }
+
+  eventsInNamespace(namespace: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
+    return this.filter(this.byNamespace.get(namespace), since, types);
+  }
+
+  private filter(list: EventList | undefined, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
+    if (!list) return [];
+    const minSeq = this.minLiveSeq();
+    const items = list.since(since).filter((item) => item.seq >= minSeq);
+    return types ? items.filter((item) => types.has(item.event.type)) : items;
+  }
+
+  private evict(): void {
+    const oldest = this.newest - this.windowMs;
+    while (this.orderHead < this.order.length) {
+      const head = this.order[this.orderHead] as SequencedEvent;
+      if (this.byId.size <= this.maxEvents && head.at >= oldest) break;
+      this.byId.delete(head.event.id);
+      this.orderHead += 1;
+    }
+    if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
+      this.order.splice(0, this.orderHead);
+      this.orderHead = 0;
+    }
+    // Per-index lists are trimmed in batches: cheap amortised, bounded memory.
+    if (this.seq % 4096 === 0) this.trimIndexes();
+  }
+
+  private minLiveSeq(): number {
+    return (this.order[this.orderHead] as SequencedEvent | undefined)?.seq ?? this.seq;
+  }
+
+  private trimIndexes(): void {
+    const minSeq = this.minLiveSeq();
+    for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace, this.byType]) {
+      for (const [key, list] of index) if (list.trim(minSeq)) index.delete(key);
+    }
+  }
+}

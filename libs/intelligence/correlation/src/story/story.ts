@@ -1,0 +1,61 @@
+import { formatEntity, type EntityRef } from '@tapio/domain';
+
+export interface StoryInput {
+  rootCause: { entity: EntityRef; what: string; at: string | undefined };
+  chain: Array<{ at: string; text: string }>;
+  symptoms: EntityRef[];
+  symptomSummary: string;
+  owners: EntityRef[];
+  nodes: string[];
+  services: EntityRef[];
+  ingresses: EntityRef[];
+  mountedBy: number;
+  previousOccurrences: string[];
+  confidence: number;
+  pattern: string;
+  headline: string | undefined;
+  nextCheck: string;
+  now: number;
+}
+
+function ago(at: string | undefined, now: number): string {
+  if (!at) return '';
+  const minutes = Math.round((now - Date.parse(at)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${minutes} minutes ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+function list(refs: readonly EntityRef[], limit = 3): string {
+  const names = refs.slice(0, limit).map((ref) => ref.name);
+  return refs.length > limit ? `${names.join(', ')} and ${refs.length - limit} more` : names.join(', ');
+}
+
+/**
+ * The deterministic story, in the shape of seed 002's "Tapio's graph reveals" tree:
+ * when and what the root cause was, what it touched, which Services and Ingresses
+ * are behind it, previous occurrences, confidence, and the next thing to check.
+ */
+export function tellStory(input: StoryInput): string {
+  const lines: string[] = [];
+  const when = input.rootCause.at ? `${input.rootCause.at} (${ago(input.rootCause.at, input.now)})` : 'Already in place';
+  const subject = formatEntity(input.rootCause.entity);
+  lines.push(`${when}: ${input.rootCause.what.includes(subject) ? input.rootCause.what : `${subject}: ${input.rootCause.what}`}`);
+  if (input.headline) lines.push(`  ├─ ${input.headline}`);
+  if (input.mountedBy > 0) lines.push(`  ├─ Used by: ${input.mountedBy} pod${input.mountedBy === 1 ? '' : 's'}${input.owners.length ? ` of ${input.owners.map(formatEntity).join(', ')}` : ''}`);
+  for (const step of input.chain) lines.push(`  ├─ ${step.at}: ${step.text}`);
+  if (input.symptoms.length) {
+    lines.push(`  ├─ ${input.symptomSummary}: ${list(input.symptoms)}${input.nodes.length ? ` across ${input.nodes.length} node${input.nodes.length === 1 ? '' : 's'} (${input.nodes.join(', ')})` : ''}`);
+  }
+  for (const service of input.services) lines.push(`  ├─ Service '${service.name}' selects these pods`);
+  for (const ingress of input.ingresses) lines.push(`  ├─ Ingress '${ingress.name}' routes to ${input.services.length === 1 ? 'that Service' : 'these Services'}`);
+  lines.push(
+    input.previousOccurrences.length
+      ? `  ├─ Previous occurrence: same pattern ${ago(input.previousOccurrences[input.previousOccurrences.length - 1], input.now)} (${input.previousOccurrences.length} before)`
+      : '  ├─ Previous occurrence: none on record',
+  );
+  lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern})`);
+  lines.push(`  └─ Next: ${input.nextCheck}`);
+  return lines.join('\n');
+}
