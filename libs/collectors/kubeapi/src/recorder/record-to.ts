@@ -1,0 +1,57 @@
+import type { Logger } from '@tapio/domain';
+import { KubeApiCollector, type KubeApiCollectorDeps } from '../collector/kubeapi-collector.js';
+import type { KubeApiCollectorConfigInput } from '../collector/kubeapi-config.js';
+import { sleep } from '../informers/backoff.js';
+import { NdjsonRecordingSink } from './ndjson-recording-sink.js';
+
+export interface RecordOptions {
+  /** The collector configuration (cluster, kubeconfig / inCluster, namespaces, kinds). */
+  config: KubeApiCollectorConfigInput;
+  /** Stops the recording when aborted (e.g. on SIGINT). */
+  signal?: AbortSignal;
+  /** Stops the recording after this long. Without it and without `signal`, records until the initial state is written. */
+  durationMs?: number;
+  logger?: Logger;
+  /** Overrides API access (tests). */
+  api?: KubeApiCollectorDeps['api'];
+}
+
+export interface RecordingSummary {
+  file: string;
+  events: number;
+  startedAt: string;
+  endedAt: string;
+}
+
+/**
+ * Records what the API server reports into `file` as kubeapi RawEvents (NDJSON): the
+ * starting state first, then every change until `signal` aborts or `durationMs` passes.
+ * `tapio record` calls this; `tapio analyze` / the replay collector read the result.
+ */
+export async function recordTo(file: string, options: RecordOptions): Promise<RecordingSummary> {
+  const deps: KubeApiCollectorDeps = {};
+  if (options.logger) deps.logger = options.logger;
+  if (options.api) deps.api = options.api;
+  const collector = new KubeApiCollector(options.config, deps);
+  const sink = new NdjsonRecordingSink(file);
+  const startedAt = new Date().toISOString();
+  const stopper = new AbortController();
+  const stopOnSignal = (): void => stopper.abort();
+  options.signal?.addEventListener('abort', stopOnSignal, { once: true });
+  try {
+    await collector.start(sink);
+    if (options.signal?.aborted) stopper.abort();
+    if (options.durationMs !== undefined) {
+      await sleep(options.durationMs, stopper.signal);
+    } else if (options.signal !== undefined) {
+      await new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
+    } else {
+      await Promise.race([collector.synced(), new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', stopOnSignal);
+    await collector.stop();
+    await sink.close();
+  }
+  return { file, events: sink.eventsWritten, startedAt, endedAt: new Date().toISOString() };
+}
