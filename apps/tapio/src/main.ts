@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
+import { analyzeCommand } from './cli/analyze-command.js';
 import { runCommand } from './cli/run-command.js';
 import { ConfigError } from './config/load-config.js';
 import { tapioVersion } from './version.js';
@@ -9,6 +10,7 @@ type Command = (args: ReturnType<typeof parseArgs>) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  analyze: analyzeCommand,
   version: async () => {
     process.stdout.write(`tapio ${tapioVersion()} (node ${process.version})\n`);
     return 0;

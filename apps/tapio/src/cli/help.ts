@@ -2,6 +2,9 @@ export const HELP = `tapio: answers WHY Kubernetes broke.
 
 Usage:
   tapio [run] [-config FILE] [-mode MODE]   run Tapio (default command)
+  tapio analyze FILE [--json] [--verbose]   offline post-mortem of a recording (RawEvent NDJSON,
+                                            "-" for standard input): prints the stories, or the
+                                            insight document with --json
   tapio version                             print the version
   tapio help | --help                       this text
 

@@ -31,7 +31,13 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   let runtime: TapioRuntime;
   try {
     const composition = await compose(loaded, logger);
-    runtime = new TapioRuntime(composition, mode, { cluster: loaded.config.cluster, busType: loaded.config.bus.type });
+    runtime = new TapioRuntime(composition, mode, {
+      cluster: loaded.config.cluster,
+      busType: loaded.config.bus.type,
+      correlation: loaded.config.correlation,
+      baseDir: loaded.baseDir,
+      watchPatterns: true,
+    });
   } catch (error) {
     if (error instanceof ModeNotAvailableError) {
       process.stderr.write(`tapio: ${error.message}\n`);

@@ -56,6 +56,20 @@ const DeadLetterConfig = z
   })
   .strict();
 
+const CorrelationConfig = z
+  .object({
+    /** Directories of extra BehaviorPattern YAML files (hot reloaded), relative to this file. */
+    patterns: z.array(z.string().min(1)).default([]),
+    /** Load the patterns Tapio ships. */
+    builtinPatterns: z.boolean().default(true),
+    /** How far back (event time) the engine's working state reaches. */
+    window: Duration.default('2h'),
+    maxEvents: z.number().int().min(1000).default(1_000_000),
+    /** A new match with the same root cause within this time joins the existing insight. */
+    mergeWindow: Duration.default('1h'),
+  })
+  .strict();
+
 /** A plugin's section: `enabled` plus the plugin's own settings (validated by the plugin). */
 const PluginSection = z.record(z.string(), z.unknown()).nullable();
 
@@ -68,6 +82,7 @@ export const TapioConfig = z
     bus: BusConfig.default({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } }),
     graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
+    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h' }),
     /** Third-party plugin modules: package names or paths relative to this file. */
     plugins: z.array(z.string().min(1)).default([]),
     /** Collector plugins to run, by id, each with its settings. */

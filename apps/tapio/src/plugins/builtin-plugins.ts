@@ -1,10 +1,24 @@
 import type { PluginDescriptor } from '@tapio/domain';
+import { kubeApiPlugin } from '@tapio/collector-kubeapi';
 import { replayCollectorPlugin } from '@tapio/collector-replay';
+import {
+  dependencyCorrelatorPlugin,
+  ownershipCorrelatorPlugin,
+  performanceCorrelatorPlugin,
+  sequenceCorrelatorPlugin,
+  temporalCorrelatorPlugin,
+} from '@tapio/correlation';
 
 /**
  * Tapio's built-in plugins, one line each. Adding a collector or correlator means
  * adding its descriptor here; third-party plugins come from tapio.yaml `plugins:`.
  */
 export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
+  kubeApiPlugin as PluginDescriptor,
   replayCollectorPlugin as PluginDescriptor,
+  temporalCorrelatorPlugin as PluginDescriptor,
+  sequenceCorrelatorPlugin as PluginDescriptor,
+  dependencyCorrelatorPlugin as PluginDescriptor,
+  ownershipCorrelatorPlugin as PluginDescriptor,
+  performanceCorrelatorPlugin as PluginDescriptor,
 ];

@@ -1,6 +1,5 @@
-import type { Collector, ComponentHealth, EventBus, Logger, RawEvent, UnifiedEvent } from '@tapio/domain';
+import type { Collector, ComponentHealth, EventBus, Logger, RawEvent } from '@tapio/domain';
 import { rawEventId, type Pipeline } from '@tapio/pipeline';
-import type { GraphIngestor } from '@tapio/topology';
 
 /** Starts the collectors; each publishes its RawEvents on the bus. A collector that fails to start is reported, the rest run. */
 export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger): Promise<Map<string, string>> {
@@ -30,11 +29,6 @@ export function transformHandler(pipeline: Pipeline, bus: EventBus): (raw: RawEv
     if (!result.ok) return;
     for (const event of result.events) await bus.publish('unified', event, event.id);
   };
-}
-
-/** unified → knowledge graph (topology, events). */
-export function ingestHandler(ingestor: GraphIngestor): (event: UnifiedEvent) => Promise<void> {
-  return (event) => ingestor.ingest([event]);
 }
 
 export function collectorHealth(collectors: readonly Collector[], failures: ReadonlyMap<string, string>): Record<string, ComponentHealth> {

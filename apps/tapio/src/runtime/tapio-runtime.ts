@@ -1,9 +1,9 @@
 import type { BusSubscription, ComponentHealth } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
-import { GraphIngestor } from '@tapio/topology';
 import type { Composition } from '../compose.js';
-import type { RunMode } from '../config/schema.js';
-import { collectorHealth, ingestHandler, startCollectors, transformHandler } from './stages.js';
+import type { RunMode, TapioConfig } from '../config/schema.js';
+import { ProcessingStage } from './processing-stage.js';
+import { collectorHealth, startCollectors, transformHandler } from './stages.js';
 
 export class ModeNotAvailableError extends Error {}
 
@@ -25,12 +25,13 @@ export class TapioRuntime {
   private readonly subscriptions: BusSubscription[] = [];
   private collectorFailures = new Map<string, string>();
   private readonly pipeline: Pipeline;
+  private processing: ProcessingStage | undefined;
   private started = false;
 
   constructor(
     private readonly composition: Composition,
     private readonly mode: RunMode,
-    options: { cluster: string; busType: 'embedded' | 'nats' },
+    private readonly options: { cluster: string; busType: 'embedded' | 'nats'; correlation: TapioConfig['correlation']; baseDir: string; watchPatterns: boolean },
   ) {
     const { cluster, busType } = options;
     if (mode === 'api') throw new ModeNotAvailableError('mode "api": the REST API is not part of this build yet');
@@ -46,6 +47,11 @@ export class TapioRuntime {
     });
   }
 
+  /** The correlation stage, when this mode runs it. */
+  get correlation(): ProcessingStage | undefined {
+    return this.processing;
+  }
+
   get stages() {
     return STAGES[this.mode];
   }
@@ -59,8 +65,10 @@ export class TapioRuntime {
     const stages = STAGES[this.mode];
     if (stages.processing) {
       await graph.start();
-      const ingestor = new GraphIngestor(graph);
-      this.subscriptions.push(await bus.subscribe('unified', 'correlation', ingestHandler(ingestor)));
+      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }));
+      await processing.start(this.options.watchPatterns);
+      this.processing = processing;
+      this.subscriptions.push(await bus.subscribe('unified', 'correlation', (event) => processing.handle(event)));
     }
     if (stages.transformer) this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus)));
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);
@@ -81,7 +89,8 @@ export class TapioRuntime {
     await Promise.all(collectors.map((collector) => collector.stop().catch((error: Error) => logger.error({ collector: collector.id, err: error }, 'collector stop failed'))));
     await bus.drain();
     for (const subscription of this.subscriptions.splice(0)) await subscription.unsubscribe();
-    if (STAGES[this.mode].processing) {
+    if (this.processing) {
+      await this.processing.stop();
       await graph.flush();
       await graph.stop();
     }

@@ -281,7 +281,12 @@ export class CorrelationEngine {
     for (const service of services) for (const ingress of state.neighbours(service, 'ROUTES_TO', 'in')) ingresses.add(ingress);
     owners.delete(rootKey);
 
-    const chainEvents = [...path.events];
+    // Prefer the causal path from the root all the way to the symptom (it shows the
+    // intermediate steps, such as the rollout between a config change and the crashes).
+    const symptomPath = findRootCause(match.events[pattern.symptomStep] as IndexedEvent, this.causal, state);
+    const throughSymptom = symptomPath.events[0]?.event.id === rootEvent.event.id;
+    const chainPath = throughSymptom ? symptomPath : path;
+    const chainEvents = [...chainPath.events];
     for (let index = pattern.rootStep + 1; index < match.events.length; index += 1) {
       const event = match.events[index] as IndexedEvent;
       if (!chainEvents.some((item) => item.event.id === event.event.id)) chainEvents.push(event);
@@ -292,7 +297,7 @@ export class CorrelationEngine {
       type: item.event.type,
       timestamp: item.event.timestamp,
       summary: item.event.message,
-      ...(index > 0 && path.edges[index - 1] ? { relation: path.edges[index - 1]!.reason } : {}),
+      ...(index > 0 && chainPath.edges[index - 1] ? { relation: chainPath.edges[index - 1]!.reason } : {}),
     }));
 
     const symptomRefs = [...incident.symptomEvents.entries()]

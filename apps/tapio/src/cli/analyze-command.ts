@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { formatEntity, type EntityRef, type Insight } from '@tapio/domain';
+import { compose } from '../compose.js';
+import { createLogger } from '../logging.js';
+import { TapioRuntime } from '../runtime/tapio-runtime.js';
+import { UsageError, type ParsedArgs } from './args.js';
+import { countLines, ProgressBar } from './progress-bar.js';
+import { loadConfigFromArgs } from './run-command.js';
+
+function entityOut(ref: EntityRef): { kind: string; namespace: string | null; name: string } {
+  return { kind: ref.kind, namespace: ref.namespace ?? null, name: ref.name };
+}
+
+/** The insight document of shared/scenarios/README.md, plus Tapio's own fields. */
+export function insightDocument(insight: Insight) {
+  return {
+    id: insight.id,
+    rootCause: { ...entityOut(insight.rootCause.entity), what: insight.rootCause.what },
+    severity: insight.severity,
+    pattern: insight.pattern ?? null,
+    confidence: Math.round(insight.confidence * 1000) / 1000,
+    predictionId: insight.predictionId ?? null,
+    symptoms: insight.symptoms.map(entityOut),
+    affected: insight.affected.map(entityOut),
+    chain: insight.chain.map((link) => `${link.timestamp} ${link.type} ${formatEntity(link.entity)}: ${link.summary}`),
+    firstSeen: insight.firstSeen,
+    lastSeen: insight.lastSeen,
+    nextChecks: insight.nextChecks,
+    story: insight.story,
+  };
+}
+
+/**
+ * `tapio analyze FILE [--json]`: the offline post-mortem. Replays a recording through
+ * the full pipeline on the embedded bus and graph, then prints the stories (or the
+ * JSON insight document). Exit status 0 whenever the analysis ran, whatever it found.
+ */
+export async function analyzeCommand(args: ParsedArgs): Promise<number> {
+  const file = args.positionals[0];
+  if (!file) throw new UsageError('analyze needs a recording: tapio analyze FILE [--json]');
+  const json = args.flags.has('json');
+  const base = await loadConfigFromArgs(args);
+  const loaded = {
+    ...base,
+    config: {
+      ...base.config,
+      mode: 'all' as const,
+      log: { ...base.config.log, level: args.flags.has('verbose') ? ('info' as const) : ('warn' as const) },
+      bus: { ...base.config.bus, type: 'embedded' as const },
+      graph: { type: 'memory' as const, memory: { ...base.config.graph.memory, snapshotFile: undefined, snapshotInterval: undefined } },
+      collectors: { replay: { file: file === '-' ? '-' : resolve(file), speed: 0 } },
+    },
+  };
+  const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
+  const composition = await compose(loaded, logger);
+  const runtime = new TapioRuntime(composition, 'all', { cluster: loaded.config.cluster, busType: 'embedded', correlation: loaded.config.correlation, baseDir: loaded.baseDir, watchPatterns: false });
+  const replay = composition.collectors.find((collector) => collector.id === 'replay');
+  const showProgress = process.stderr.isTTY === true && file !== '-';
+  const bar = showProgress ? new ProgressBar(process.stderr, await countLines(file), 'analyzing') : undefined;
+  const timer = bar ? setInterval(() => bar.update(Number(replay?.health().details?.['lines'] ?? 0)), 100) : undefined;
+  await runtime.start();
+  try {
+    await runtime.finiteCollectorsDone();
+  } finally {
+    if (timer) clearInterval(timer);
+    bar?.finish();
+  }
+  const insights = runtime.correlation?.engine.insights() ?? [];
+  const stats = runtime.pipelineStats();
+  await runtime.stop();
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ insights: insights.map(insightDocument), events: stats.produced, rejected: composition.deadLetters.count() }, null, 2)}\n`);
+    return 0;
+  }
+  if (insights.length === 0) {
+    process.stdout.write(`No incident found: ${stats.accepted} recorded events, ${stats.produced} normalised events, nothing matched a behavior pattern.\n`);
+  }
+  insights.forEach((insight, index) => {
+    process.stdout.write(`#${index + 1} [${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)} (confidence ${Math.round(insight.confidence * 100)}%, prediction ${insight.predictionId ?? '-'})\n${insight.story}\n\n`);
+  });
+  const rejected = composition.deadLetters.count();
+  if (rejected) process.stderr.write(`tapio: ${rejected} input line(s) were rejected; see the dead-letter log\n`);
+  return 0;
+}

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { parseDuration, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger } from '@tapio/correlation';
+import type { TapioConfig } from '../config/schema.js';
+
+/**
+ * unified → correlation engine → knowledge graph, and insights → bus. Patterns load
+ * from the built-in and configured directories and reload live; feedback counts load
+ * from the graph so confidence survives restarts.
+ */
+export class ProcessingStage {
+  readonly engine: CorrelationEngine;
+  readonly ledger = new FeedbackLedger();
+  private readonly source: DirectoryPatternSource;
+  private stopWatching: (() => Promise<void>) | undefined;
+  private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
+
+  constructor(
+    private readonly graph: GraphStore,
+    private readonly bus: EventBus,
+    correlators: readonly Correlator[],
+    config: TapioConfig['correlation'],
+    baseDir: string,
+    private readonly logger: Logger,
+  ) {
+    this.engine = new CorrelationEngine(correlators, this.ledger, {
+      windowMs: parseDuration(config.window),
+      maxEvents: config.maxEvents,
+      mergeWindowMs: parseDuration(config.mergeWindow),
+    });
+    const directories = [...(config.builtinPatterns ? [BUILTIN_PATTERN_DIR] : []), ...config.patterns.map((directory) => resolve(baseDir, directory))];
+    this.source = new DirectoryPatternSource(directories, { logger });
+  }
+
+  get patterns(): PatternSet {
+    return this.patternSet;
+  }
+
+  async start(watch: boolean): Promise<void> {
+    this.apply(await this.source.load());
+    await this.ledger.loadFrom(this.graph, this.engine.patternNames());
+    await this.publishPatternStats();
+    if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
+  }
+
+  /** Re-reads every pattern file now (POST /api/v1/patterns/reload). */
+  async reload(): Promise<PatternSet> {
+    this.apply(await this.source.load());
+    return this.patternSet;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWatching?.();
+    await this.publishPatternStats();
+  }
+
+  async handle(event: UnifiedEvent): Promise<void> {
+    const output = this.engine.process(event);
+    if (output.topology.length) await this.graph.applyTopology(output.topology);
+    await this.graph.writeEvents([event]);
+    if (output.correlations.length) await this.graph.writeCorrelations(output.correlations);
+    if (output.insights.length) {
+      await this.graph.writeInsights(output.insights, output.predictions);
+      for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
+    }
+  }
+
+  async publishPatternStats(): Promise<void> {
+    await this.graph.upsertPatterns(
+      this.patternSet.patterns.map((pattern) => {
+        const base = pattern.spec.predictions[0]?.confidence_base ?? 0.5;
+        const { accurate, total } = this.ledger.stats(pattern.metadata.name);
+        return {
+          patternId: pattern.metadata.name,
+          baseConfidence: base,
+          confidence: this.ledger.confidence(pattern.metadata.name, base),
+          accuracy: total ? accurate / total : null,
+          feedbackCount: total,
+          accurateCount: accurate,
+          matches: this.engine.matches(pattern.metadata.name),
+        };
+      }),
+    );
+  }
+
+  private apply(set: PatternSet): void {
+    this.patternSet = set;
+    this.engine.setPatterns(set.patterns);
+    for (const error of set.errors) this.logger.error({ file: error.file, line: error.line, reason: error.reason }, 'behavior pattern rejected');
+    this.logger.info({ patterns: set.patterns.length, errors: set.errors.length }, 'behavior patterns loaded');
+  }
+}
