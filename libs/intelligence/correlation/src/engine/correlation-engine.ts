@@ -22,6 +22,7 @@ import { findRootCause, type CausalPath } from '../rootcause/find-root-cause.js'
 import { WorkingState, type WorkingStateOptions } from '../state/working-state.js';
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { tellStory } from '../story/story.js';
+import { CHANGE_TYPES } from '../correlators/event-classes.js';
 import { deterministicId } from './ids.js';
 import { rankInsights } from './insight-ranking.js';
 import { renderTemplate } from './template.js';
@@ -291,6 +292,17 @@ export class CorrelationEngine {
       const event = match.events[index] as IndexedEvent;
       if (!chainEvents.some((item) => item.event.id === event.event.id)) chainEvents.push(event);
     }
+    // Changes to the symptom's owners between the root cause and the symptom (a rollout
+    // that carried a config change to new pods) belong in the story too.
+    const symptom = match.events[pattern.symptomStep] as IndexedEvent;
+    if (symptom.entityKey) {
+      for (const owner of state.ownerChain(symptom.entityKey)) {
+        for (const change of state.eventsOn(owner, rootEvent.at, CHANGE_TYPES)) {
+          if (change.at <= symptom.at && change.event.id !== rootEvent.event.id && !chainEvents.some((item) => item.event.id === change.event.id)) chainEvents.push(change);
+        }
+      }
+    }
+    chainEvents.sort((a, b) => a.at - b.at);
     const chain: ChainLink[] = chainEvents.map((item, index) => ({
       eventId: item.event.id,
       entity: item.entityKey ? refOf(item.entityKey, state) : { kind: 'Unknown', name: item.event.source },
