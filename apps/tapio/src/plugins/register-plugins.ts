@@ -56,20 +56,26 @@ export async function registerPlugins(
     byId.set(candidate.descriptor.id, candidate);
   }
 
+  // A section naming no plugin (a typo, or a plugin module that failed to load) is
+  // reported by id with its place in the file; the plugins that do exist still run.
+  const where = (path: string[]) => {
+    const position = loaded.locate(path);
+    return position ? `${loaded.file}:${position.line}:${position.column}` : loaded.file;
+  };
+  for (const section of ['collectors', 'correlators'] as const) {
+    const kind = section === 'collectors' ? 'collector' : 'correlator';
+    for (const id of Object.keys(loaded.config[section])) {
+      const candidate = byId.get(id);
+      if (candidate && candidate.descriptor.kind === kind) continue;
+      const known = [...byId.values()].filter((item) => item.descriptor.kind === kind).map((item) => item.descriptor.id);
+      result.failures.push({
+        id,
+        message: `${where([section, id])} ${section}.${id}: no ${kind} plugin with id "${id}" (known: ${known.join(', ') || 'none'}; third-party plugins are listed under plugins:)`,
+      });
+    }
+  }
+
   const problems: ConfigError['problems'] = [];
-  for (const id of Object.keys(loaded.config.collectors)) {
-    const candidate = byId.get(id);
-    if (!candidate || candidate.descriptor.kind !== 'collector') {
-      const known = [...byId.values()].filter((item) => item.descriptor.kind === 'collector').map((item) => item.descriptor.id);
-      problems.push({ path: `collectors.${id}`, ...loaded.locate(['collectors', id]), message: `no collector plugin with id "${id}" (known: ${known.join(', ') || 'none'}; third-party plugins are listed under plugins:)` });
-    }
-  }
-  for (const id of Object.keys(loaded.config.correlators)) {
-    const candidate = byId.get(id);
-    if (!candidate || candidate.descriptor.kind !== 'correlator') {
-      problems.push({ path: `correlators.${id}`, ...loaded.locate(['correlators', id]), message: `no correlator plugin with id "${id}"` });
-    }
-  }
 
   const selected: Array<{ candidate: Candidate; config: unknown; disabled: boolean }> = [];
   for (const candidate of byId.values()) {
@@ -88,10 +94,13 @@ export async function registerPlugins(
       const parsed = schema.safeParse(rest);
       if (!parsed.success) {
         problems.push(
-          ...parsed.error.issues.map((issue) => {
+          ...parsed.error.issues.flatMap((issue) => {
             const path = [section, candidate.descriptor.id, ...issue.path];
-            const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}` : issue.message;
-            return { path: path.map(String).join('.'), ...loaded.locate(path), message };
+            // One problem per unknown key, located at that key's line like the core settings.
+            if (issue.code === 'unrecognized_keys') {
+              return issue.keys.map((key) => ({ path: [...path, key].map(String).join('.'), ...loaded.locate([...path, key]), message: `unknown key "${key}"` }));
+            }
+            return [{ path: path.map(String).join('.'), ...loaded.locate(path), message: issue.message }];
           }),
         );
         continue;
