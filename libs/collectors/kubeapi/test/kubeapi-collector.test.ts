@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnifiedEvent } from '@tapio/domain';
 import { KubeApiCollector } from '../src/index.js';
+import { unifiedEventsOf } from './support/transform.js';
 import { CollectingSink, syncedWithin, waitUntil } from './support/collecting-sink.js';
 import { startKubeMock, type KubeMock } from './support/kube-mock-server.js';
 import { collectionOf, configMap, deployment, event, namespace, node, pod, replicaSet, secret, service } from './support/objects.js';
@@ -131,6 +133,19 @@ describe('kubeapi collector against a live API server (fabric8 mock, CRUD mode)'
     expect(deleted[0]?.data.object.metadata.uid).toBe(podA.metadata.uid);
     await waitUntil('pod to leave the index', () => collector.index.podByIp('10.1.0.5') === undefined);
     expect(collector.index.podsOnNode('node-a')).toEqual([]);
+  });
+
+  it('feeds the kubeapi transformer: lifecycle, semantic diffs and Event signals come out as UnifiedEvents', () => {
+    const unified = unifiedEventsOf(sink.events, 'it-cluster');
+    for (const event of unified) expect(UnifiedEvent.safeParse(event).success).toBe(true);
+    const of = (type: string, name: string) => unified.filter((event) => event.type === type && event.entity?.name === name);
+    expect(of('config_changed', 'checkout-config')).toHaveLength(1);
+    expect(of('config_changed', 'checkout-config')[0]?.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed' }]);
+    const template = of('workload_spec_changed', 'checkout');
+    expect(template).toHaveLength(1);
+    expect(JSON.stringify(template[0]?.kubernetes?.changes)).toContain('shop/checkout:1.1');
+    expect(of('resource_deleted', 'checkout-7d9f-a')).toHaveLength(1);
+    expect(unified.every((event) => event.entity === undefined || event.entity.cluster === 'it-cluster')).toBe(true);
   });
 
   it('emits each change once (no duplicates from the watch replaying state)', () => {

@@ -1,10 +1,13 @@
-import { definePlugin } from '@tapio/domain';
+import { isAbsolute, resolve } from 'node:path';
+import { definePlugin, KubeIndex } from '@tapio/domain';
 import { KubeApiCollector } from '../collector/kubeapi-collector.js';
 import { KubeApiCollectorConfig } from '../collector/kubeapi-config.js';
 
 /**
- * The Kubernetes API collector as a plugin. Its collector carries the pod index
- * (`collector.index`), which the composition root registers as the KubeIndex port.
+ * The Kubernetes API collector as a plugin. It provides its pod index as the KubeIndex
+ * port for the kernel, DNS and CRI collectors. (The `kubeapi` transformer is registered by
+ * the composition root for every source of kubeapi events, replays included, so it is not
+ * contributed here a second time.)
  */
 export const kubeApiPlugin = definePlugin({
   id: 'kubeapi',
@@ -12,5 +15,9 @@ export const kubeApiPlugin = definePlugin({
   description: 'Lists and watches the Kubernetes API server: objects, changes and Events as kubeapi RawEvents',
   needs: {},
   configSchema: KubeApiCollectorConfig,
-  register: ({ config, logger }) => ({ collectors: [new KubeApiCollector(config, { logger })] }),
+  register: ({ config, logger, baseDir }) => {
+    const kubeconfig = config.kubeconfig === undefined || isAbsolute(config.kubeconfig) ? config.kubeconfig : resolve(baseDir, config.kubeconfig);
+    const collector = new KubeApiCollector({ ...config, kubeconfig }, { logger });
+    return { collectors: [collector], provides: [{ token: KubeIndex, value: collector.index }] };
+  },
 });
