@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawEvent, type RawEventSink } from '@tapio/domain';
+import { KubeApiCollector, NdjsonRecordingSink, recordTo } from '../src/index.js';
+import { CollectingSink, syncedWithin } from './support/collecting-sink.js';
+import { startKubeMock, type KubeMock } from './support/kube-mock-server.js';
+import { collectionOf, configMap, deployment, namespace, pod, secret } from './support/objects.js';
+import { unifiedEventsOf } from './support/transform.js';
+
+describe('recordings made by the kubeapi collector', () => {
+  let mock: KubeMock;
+  let dir: string;
+  const create = (object: Parameters<typeof collectionOf>[0]) => mock.request('POST', collectionOf(object), object);
+  const readRecording = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => RawEvent.parse(JSON.parse(line)));
+
+  beforeAll(async () => {
+    mock = await startKubeMock();
+    dir = mkdtempSync(join(tmpdir(), 'tapio-kubeapi-recording-'));
+    await create(namespace('shop'));
+    await create(deployment('shop', 'checkout', 'shop/checkout:1.0'));
+    await create(pod('shop', 'checkout-a', { ip: '10.3.0.1', nodeName: 'node-a', containerId: 'c0ffee', app: 'checkout' }));
+    await create(configMap('shop', 'checkout-config', { 'application.yaml': 'timeout: 5s' }));
+    await create(secret('shop', 'checkout-db', { password: 'hunter2' }));
+  });
+  afterAll(async () => {
+    await mock?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('recordTo writes the starting state as parseable kubeapi RawEvents', async () => {
+    const file = join(dir, 'start.ndjson');
+    const summary = await recordTo(file, { config: { cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket' } });
+    const events = readRecording(file);
+    expect(summary.events).toBe(events.length);
+    expect(events.map((event) => `${event.type} ${(event.data as { object: { kind: string } }).object.kind}`).sort()).toEqual(
+      ['ADDED ConfigMap', 'ADDED Deployment', 'ADDED Namespace', 'ADDED Pod', 'ADDED Secret'].sort(),
+    );
+    expect(events.every((event) => event.source === 'kubeapi' && event.metadata['cluster'] === 'rec')).toBe(true);
+    expect(readFileSync(file, 'utf8')).not.toContain(Buffer.from('hunter2').toString('base64'));
+  });
+
+  it('recordTo keeps recording changes until its duration ends', async () => {
+    const file = join(dir, 'changes.ndjson');
+    const recording = recordTo(file, { config: { cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket', kinds: ['ConfigMap'] }, durationMs: 4000 });
+    await new Promise((done) => setTimeout(done, 2000));
+    await create(configMap('shop', 'late', { k: 'v' }));
+    await recording;
+    const names = readRecording(file).map((event) => `${event.type} ${(event.data as { object: { metadata: { name: string } } }).object.metadata.name}`);
+    expect(names).toEqual(['ADDED checkout-config', 'ADDED late']);
+  });
+
+  it('a recording replays to the very events the collector emitted, and to the same UnifiedEvents', async () => {
+    const file = join(dir, 'replay.ndjson');
+    const live = new CollectingSink();
+    const recorder = new NdjsonRecordingSink(file);
+    const tee: RawEventSink = { emit: async (event) => (await live.emit(event), await recorder.emit(event)) };
+    const collector = new KubeApiCollector({ cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket' });
+    await collector.start(tee);
+    await syncedWithin(collector);
+    const cm = await mock.request<{ data: Record<string, string> }>('GET', '/api/v1/namespaces/shop/configmaps/checkout-config');
+    cm.data['application.yaml'] = 'timeout: 0s';
+    await mock.request('PUT', '/api/v1/namespaces/shop/configmaps/checkout-config', cm);
+    await mock.request('DELETE', '/api/v1/namespaces/shop/pods/checkout-a');
+    await live.waitFor('the edit and the deletion', (events) => events.some((e) => e.type === 'DELETED') && events.some((e) => e.type === 'MODIFIED'));
+    await collector.stop();
+    await recorder.close();
+
+    const replayed = readRecording(file);
+    expect(replayed).toEqual(live.events);
+    const liveUnified = unifiedEventsOf(live.events, 'rec');
+    expect(unifiedEventsOf(replayed, 'rec')).toEqual(liveUnified);
+    expect(liveUnified.map((event) => event.type)).toEqual(expect.arrayContaining(['config_changed', 'resource_deleted']));
+  });
+});
