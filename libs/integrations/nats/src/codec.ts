@@ -1,0 +1,40 @@
+import { Insight, RawEvent, UnifiedEvent, type BusTopic, type DeadLetter } from '@tapio/domain';
+
+export type Decoded =
+  | { ok: true; value: unknown }
+  | { ok: false; stage: DeadLetter['stage']; reason: string; payload: unknown };
+
+const SCHEMAS = { raw: RawEvent, unified: UnifiedEvent, insights: Insight } as const;
+
+/**
+ * JSON on the wire. Consumers validate against the domain schema by default: a subject
+ * anyone with publish rights can write to is a trust boundary.
+ */
+export class MessageCodec {
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly validate: boolean) {}
+
+  encode(message: unknown): Uint8Array {
+    return this.encoder.encode(JSON.stringify(message));
+  }
+
+  decode(topic: BusTopic, data: Uint8Array): Decoded {
+    const text = this.decoder.decode(data);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, stage: 'decode', reason: `not JSON: ${(error as Error).message}`, payload: text.slice(0, 4096) };
+    }
+    if (!this.validate) return { ok: true, value };
+    const parsed = SCHEMAS[topic].safeParse(value);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, stage: 'validate', reason: `not a valid ${topic} message: ${issues}`, payload: value };
+  }
+}

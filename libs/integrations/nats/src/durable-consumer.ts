@@ -1,0 +1,200 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { BusTopic, DeadLetter, DeadLetterSink, Logger } from '@tapio/domain';
+import type { MessageCodec } from './codec.js';
+
+export interface ConsumerSpec {
+  topic: BusTopic;
+  stream: string;
+  durable: string;
+  filter: string;
+  /** Client-side partition filter: false means "another worker's", acknowledged and skipped. */
+  accepts?: (message: unknown) => boolean;
+}
+
+export interface ConsumerSettings {
+  maxDeliver: number;
+  ackWaitMs: number;
+  prefetch: number;
+  retryDelayMs: number;
+  concurrency: number;
+}
+
+export interface ConsumerCounters {
+  delivered: number;
+  /** Handler rejections sent back for another delivery. */
+  redelivered: number;
+  deadLettered: number;
+  /** Other partitions' messages seen by a client-side partition filter. */
+  skipped: number;
+}
+
+export interface ConsumerDeps {
+  codec: MessageCodec;
+  counters: ConsumerCounters;
+  deadLetters: DeadLetterSink | undefined;
+  logger: Logger;
+  onError: (error: string | undefined) => void;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One durable pull consumer: fetches up to `prefetch` messages ahead, runs the handler
+ * with at most `concurrency` in flight, acknowledges only after the handler resolved,
+ * asks for redelivery (with a growing delay) when it rejected, and after `maxDeliver`
+ * deliveries puts the message in the dead-letter sink and terminates it. Survives
+ * reconnects; recreates its consumer if someone deleted it.
+ */
+export class DurableConsumer {
+  /** Messages the server still has for this consumer (from the last delivery's metadata). */
+  pending = 0;
+  private active = 0;
+  private stopped = false;
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    readonly spec: ConsumerSpec,
+    private readonly settings: ConsumerSettings,
+    private readonly handler: (message: unknown) => Promise<void>,
+    private readonly deps: ConsumerDeps,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  config(): ConsumerConfig {
+    return {
+      durable_name: this.spec.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.spec.filter,
+      ack_wait: nanos(this.settings.ackWaitMs),
+      max_deliver: this.settings.maxDeliver,
+      // Several processes may pull from one durable; each keeps at most `prefetch`.
+      max_ack_pending: Math.max(1_000, this.settings.prefetch * 16),
+    } as ConsumerConfig;
+  }
+
+  /** Create the durable, or bring its settings in line; safe to race with other workers. */
+  async ensure(jsm: JetStreamManager): Promise<void> {
+    const config = this.config();
+    try {
+      await jsm.consumers.add(this.spec.stream, config);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError) || !/already exists/i.test(error.message)) {
+        throw new Error(`cannot create NATS consumer ${this.spec.durable} on stream ${this.spec.stream} (filter ${this.spec.filter}): ${(error as Error).message}`);
+      }
+      const { durable_name: _durable, deliver_policy: _deliver, filter_subject: _filter, ...changeable } = config;
+      await jsm.consumers.update(this.spec.stream, this.spec.durable, changeable);
+    }
+  }
+
+  start(js: JetStreamClient, jsm: JetStreamManager): void {
+    this.loop ??= this.run(js, jsm);
+  }
+
+  /** Stop fetching; wait up to `graceMs` for running handlers (their messages are then acknowledged). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    if (!this.loop) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Messages not yet acknowledged by this consumer, server side plus running here. */
+  async backlog(jsm: JetStreamManager): Promise<number> {
+    const info = await jsm.consumers.info(this.spec.stream, this.spec.durable);
+    this.pending = info.num_pending;
+    return info.num_pending + info.num_ack_pending + this.active;
+  }
+
+  private async run(js: JetStreamClient, jsm: JetStreamManager): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        await this.ensure(jsm);
+        const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
+        const messages = await consumer.consume({ max_messages: this.settings.prefetch });
+        this.messages = messages;
+        if (this.stopped) messages.stop();
+        this.deps.onError(undefined);
+        failures = 0;
+        await this.process(messages);
+      } catch (error) {
+        if (this.stopped) break;
+        failures += 1;
+        const message = `consumer ${this.spec.durable} on ${this.spec.stream}: ${(error as Error).message}`;
+        this.deps.onError(message);
+        this.deps.logger.warn({ err: error, durable: this.spec.durable, stream: this.spec.stream }, 'NATS consumer failed; retrying');
+        await delay(Math.min(10_000, 250 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async process(messages: ConsumerMessages): Promise<void> {
+    const running = new Set<Promise<void>>();
+    for await (const msg of messages) {
+      if (this.stopped) {
+        // Fetched but not started: hand it back at once rather than after ack_wait.
+        msg.nak();
+        continue;
+      }
+      this.pending = msg.info.pending;
+      const handled = this.handle(msg);
+      if (this.settings.concurrency <= 1) {
+        await handled;
+        continue;
+      }
+      running.add(handled);
+      void handled.finally(() => running.delete(handled));
+      if (running.size >= this.settings.concurrency) await Promise.race(running);
+    }
+    await Promise.all(running);
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    this.active += 1;
+    try {
+      const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
+      if (!decoded.ok) {
+        this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
+        msg.term(decoded.reason.slice(0, 200));
+        return;
+      }
+      if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
+        this.deps.counters.skipped += 1;
+        msg.ack();
+        return;
+      }
+      try {
+        await this.handler(decoded.value);
+      } catch (error) {
+        const attempt = msg.info.deliveryCount;
+        if (attempt >= this.settings.maxDeliver) {
+          this.deadLetter(msg, 'process', `${this.spec.topic} handler of ${this.spec.durable} failed ${attempt} times: ${(error as Error).message}`, decoded.value);
+          msg.term();
+        } else {
+          this.deps.counters.redelivered += 1;
+          msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1)));
+        }
+        return;
+      }
+      msg.ack();
+      this.deps.counters.delivered += 1;
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  private deadLetter(msg: JsMsg, stage: DeadLetter['stage'], reason: string, payload: unknown): void {
+    this.deps.counters.deadLettered += 1;
+    const origin = `nats:${this.spec.stream}/${this.spec.durable} ${msg.subject} seq ${msg.seq}`;
+    this.deps.logger.error({ stage, origin, reason }, 'message dead-lettered');
+    this.deps.deadLetters?.put({ stage, reason, source: this.spec.topic, origin, at: new Date().toISOString(), payload });
+  }
+}

@@ -1,0 +1,133 @@
+import { Duration } from '@tapio/domain';
+import { z } from 'zod';
+
+/**
+ * One JetStream stream's settings. Durations are text ("24h", "2m"), as everywhere in
+ * tapio.yaml. Changing retention of an existing stream is refused by the server; the
+ * other settings are updated in place at start.
+ */
+export const NatsStreamSettings = z.object({
+  /** limits: keep until age/size limits; workqueue: delete once acknowledged; interest: delete once every consumer acknowledged. */
+  retention: z.enum(['limits', 'workqueue', 'interest']),
+  /** When a limit is reached: drop the oldest message, or refuse the new one (publishers then wait: backpressure). */
+  discard: z.enum(['old', 'new']),
+  maxAge: Duration,
+  /** -1: unlimited. */
+  maxMessages: z.number().int().min(-1),
+  /** -1: unlimited. */
+  maxBytes: z.number().int().min(-1),
+  storage: z.enum(['file', 'memory']),
+  replicas: z.number().int().min(1).max(5),
+  /** How long the server remembers a Nats-Msg-Id to drop a repeated publish. */
+  duplicateWindow: Duration,
+});
+export type NatsStreamSettings = z.infer<typeof NatsStreamSettings>;
+
+const stream = (defaults: NatsStreamSettings) => NatsStreamSettings.partial().transform((given) => ({ ...defaults, ...given }));
+
+/**
+ * Every stream keeps 24 hours by default, bounded by count and size, so a late or
+ * restarted consumer replays what it missed. `limits` retention is the only one safe
+ * before any consumer exists (an `interest` stream drops messages nobody has subscribed
+ * to yet, a `workqueue` stream refuses the overlapping consumers partitioned workers
+ * need); docs/scaling.md shows the `interest` + `discard: new` set-up that makes a
+ * lagging consumer slow its publishers down instead of losing the oldest events.
+ */
+export const DEFAULT_STREAMS = {
+  raw: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 4 * 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+  unified: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 4 * 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+  insights: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 1_000_000, maxBytes: 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+} as const satisfies Record<string, NatsStreamSettings>;
+
+export const NatsAuthOptions = z
+  .object({
+    user: z.string().min(1).optional(),
+    password: z.string().optional(),
+    token: z.string().min(1).optional(),
+    /** An NKey user seed ("SU..."), inline. */
+    nkeySeed: z.string().min(1).optional(),
+    /** A file holding the NKey user seed. */
+    nkeySeedFile: z.string().min(1).optional(),
+    /** A decentralised-auth credentials file (JWT + seed), as `nsc` writes it. */
+    credsFile: z.string().min(1).optional(),
+  })
+  .refine((auth) => auth.password === undefined || auth.user !== undefined, { message: 'auth.password needs auth.user' });
+export type NatsAuthOptions = z.infer<typeof NatsAuthOptions>;
+
+export const NatsTlsOptions = z.object({
+  /** CA bundle that signed the server certificate. */
+  caFile: z.string().min(1).optional(),
+  /** Client certificate and key, for servers that verify clients. */
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  /** TLS before the NATS INFO line (server `handshake_first`). */
+  handshakeFirst: z.boolean().optional(),
+});
+export type NatsTlsOptions = z.infer<typeof NatsTlsOptions>;
+
+/** The `bus.nats` section of tapio.yaml. */
+export const NatsBusOptions = z.object({
+  servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('nats://127.0.0.1:4222'),
+  /** Connection name shown by the server (`nats server report connections`). */
+  name: z.string().min(1).default('tapio'),
+  auth: NatsAuthOptions.optional(),
+  tls: NatsTlsOptions.optional(),
+  /** Stream names are `<prefix>_RAW`, `<prefix>_UNIFIED`, `<prefix>_INSIGHTS`. */
+  streamPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('TAPIO'),
+  /**
+   * Put every subject under `<subjectPrefix>.` (e.g. one per cluster when several Tapio
+   * installations share a NATS account; streams' subjects must not overlap). Empty: the
+   * seed's bare `raw.>`, `unified.>`, `insights.>`.
+   */
+  subjectPrefix: z.string().regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/).default(''),
+  streams: z
+    .object({
+      raw: stream(DEFAULT_STREAMS.raw).default(DEFAULT_STREAMS.raw),
+      unified: stream(DEFAULT_STREAMS.unified).default(DEFAULT_STREAMS.unified),
+      insights: stream(DEFAULT_STREAMS.insights).default(DEFAULT_STREAMS.insights),
+    })
+    .default({ raw: DEFAULT_STREAMS.raw, unified: DEFAULT_STREAMS.unified, insights: DEFAULT_STREAMS.insights }),
+  /**
+   * Partitions encoded in every subject's last token (`p<N>`, or `all` for events with no
+   * partition key). Must equal the number of partitioned workers of a group for the server
+   * to do the routing; every process publishing and consuming must agree on it.
+   */
+  partitions: z.number().int().min(1).max(1024).default(1),
+  publish: z
+    .object({
+      /** Publishes sent and not yet acknowledged by the server, at most. */
+      maxInFlight: z.number().int().min(1).default(1024),
+      /** Publishes accepted by `publish()` and not yet sent (while disconnected or the window is full), at most; beyond it they are dropped and counted. */
+      maxBuffered: z.number().int().min(1).default(100_000),
+      /** Waiting for one acknowledgement before sending the message again (same id: no double). */
+      ackTimeout: Duration.default('5s'),
+    })
+    .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' }),
+  consume: z
+    .object({
+      /** Deliveries of one message before it goes to the dead-letter sink. */
+      maxDeliver: z.number().int().min(1).default(5),
+      /** Unacknowledged this long: the server redelivers (a crashed or stuck worker). */
+      ackWait: Duration.default('30s'),
+      /** Messages fetched ahead of the handler, per consumer. */
+      prefetch: z.number().int().min(1).default(256),
+      /** Delay before a rejected message is redelivered; doubles per delivery. */
+      retryDelay: Duration.default('500ms'),
+      /** Validate every consumed message against the domain schema (dead-letter what fails). */
+      validate: z.boolean().default(true),
+      /** On close: how long running handlers may take to finish (what they leave is redelivered). */
+      shutdownGrace: Duration.default('10s'),
+    })
+    .default({ maxDeliver: 5, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, shutdownGrace: '10s' }),
+  connect: z
+    .object({
+      /** First retry delay when NATS is unreachable; doubles up to maxDelay. */
+      initialDelay: Duration.default('250ms'),
+      maxDelay: Duration.default('10s'),
+      /** Per attempt. */
+      timeout: Duration.default('5s'),
+    })
+    .default({ initialDelay: '250ms', maxDelay: '10s', timeout: '5s' }),
+});
+export type NatsBusOptions = z.infer<typeof NatsBusOptions>;
+export type NatsBusOptionsInput = z.input<typeof NatsBusOptions>;

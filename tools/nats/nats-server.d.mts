@@ -1,0 +1,29 @@
+export interface NatsServerHandle {
+  /** nats://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  readonly storeDir: string;
+  readonly pid: number | undefined;
+  /** Recent server log, for failure messages. */
+  log(): string;
+  /** Graceful stop, optional pause, then start again on the same port with the same store. */
+  restart(downMs?: number): Promise<void>;
+  /** Stops the server, keeping the store (start it again with restart()). */
+  pause(): Promise<void>;
+  /** SIGKILL: the crash case. */
+  kill(): Promise<void>;
+  /** Stops the server and removes the temporary store it created. */
+  stop(): Promise<void>;
+}
+
+export interface StartNatsServerOptions {
+  port?: number;
+  storeDir?: string;
+  /** Extra nats-server flags, e.g. ['--user', 'u', '--pass', 'p'] or ['--auth', 'secret']. */
+  args?: string[];
+  readyTimeoutMs?: number;
+}
+
+export function findNatsServer(): string;
+export function freePort(): Promise<number>;
+export function startNatsServer(options?: StartNatsServerOptions): Promise<NatsServerHandle>;

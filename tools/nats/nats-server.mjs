@@ -1,0 +1,145 @@
+// Starts a throwaway `nats-server -js` (Debian's package) for tests and benchmarks: loopback
+// only, a free random port, a temporary JetStream store. stop() removes everything it made;
+// restart() keeps the port and the store so a client can reconnect and find its streams.
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+const running = new Set();
+process.on('exit', () => {
+  // Last resort (a test runner killed mid-run): never leave a server behind.
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** The nats-server binary: $NATS_SERVER_BIN, then PATH, then Debian's /usr/sbin. */
+export function findNatsServer() {
+  const candidates = [
+    process.env.NATS_SERVER_BIN,
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server')),
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+    '/usr/local/bin/nats-server',
+  ].filter(Boolean);
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    'nats-server not found (looked at $NATS_SERVER_BIN, PATH, /usr/sbin, /usr/bin, /usr/local/bin); install the Debian package "nats-server" (tools/setup.d/apt-packages.txt)',
+  );
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {{ port?: number, storeDir?: string, args?: string[], readyTimeoutMs?: number }} [options]
+ *   args: extra nats-server flags, e.g. ['--user', 'u', '--pass', 'p'] or ['--auth', 'token'].
+ */
+export async function startNatsServer(options = {}) {
+  const binary = findNatsServer();
+  const port = options.port ?? (await freePort());
+  const ownsStore = options.storeDir === undefined;
+  const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tapio-nats-'));
+  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  let child;
+  let output = '';
+
+  async function launch() {
+    output = '';
+    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.args ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.exited = exited;
+    exited.then(() => running.delete(child));
+    const keep = (chunk) => {
+      output = (output + chunk.toString()).slice(-8_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const deadline = Date.now() + readyTimeoutMs;
+    let early;
+    exited.then((status) => {
+      early = status;
+    });
+    while (Date.now() < deadline) {
+      if (early) {
+        throw new Error(`nats-server exited during start (code ${early.code}, signal ${early.signal}) on 127.0.0.1:${port}:\n${output}`);
+      }
+      // JetStream is usable once the log says the server is ready and the port accepts.
+      if (output.includes('Server is ready') && (await canConnect(port))) return;
+      await delay(25);
+    }
+    child.kill('SIGKILL');
+    throw new Error(`nats-server did not become ready on 127.0.0.1:${port} within ${readyTimeoutMs} ms:\n${output}`);
+  }
+
+  async function halt(signal) {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await child.exited;
+    clearTimeout(timer);
+  }
+
+  await launch();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    get pid() {
+      return child.pid;
+    },
+    /** Recent server log, for failure messages. */
+    log: () => output,
+    /** Graceful stop, then start again on the same port with the same store. */
+    async restart(downMs = 0) {
+      await halt('SIGTERM');
+      if (downMs > 0) await delay(downMs);
+      await launch();
+    },
+    /** Stops the server, keeping the store (start it again with restart()). */
+    async pause() {
+      await halt('SIGTERM');
+    },
+    /** SIGKILL: the crash case. */
+    async kill() {
+      await halt('SIGKILL');
+    },
+    async stop() {
+      await halt('SIGTERM');
+      if (ownsStore) rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
