@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BehaviorPattern, Insight } from '@tapio/domain';
+import {
+  BUILTIN_PATTERN_DIR,
+  CorrelationEngine,
+  DependencyCorrelator,
+  OwnershipCorrelator,
+  parsePatternFile,
+  PerformanceCorrelator,
+  SequenceCorrelator,
+  TemporalCorrelator,
+} from '@tapio/correlation';
+import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { DeadLetterStore } from '@tapio/embedded';
+import { Pipeline } from '@tapio/pipeline';
+
+/** The built-in behavior patterns, parsed the way the directory source parses them. */
+export function builtinPatterns(): BehaviorPattern[] {
+  return readdirSync(BUILTIN_PATTERN_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .flatMap((name) => {
+      const file = join(BUILTIN_PATTERN_DIR, name);
+      const parsed = parsePatternFile(readFileSync(file, 'utf8'), file);
+      if (parsed.errors.length) throw new Error(`built-in pattern ${file} is invalid: ${JSON.stringify(parsed.errors)}`);
+      return parsed.patterns;
+    });
+}
+
+export interface Analysis {
+  insights: Insight[];
+  produced: number;
+  rejected: number;
+}
+
+/**
+ * What `tapio analyze` computes, in process: every recorded line through the real
+ * pipeline (validation, kubeapi transformer) and the correlation engine with the five
+ * correlators and the built-in patterns. Lines are NDJSON text or parsed objects.
+ */
+export function analyzeRecording(lines: ReadonlyArray<string | object>): Analysis {
+  const deadLetters = new DeadLetterStore();
+  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters, validateOutput: true });
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  engine.setPatterns(builtinPatterns());
+  let produced = 0;
+  lines.forEach((line, index) => {
+    const result = typeof line === 'string' ? pipeline.processLine(line, `line ${index + 1}`) : pipeline.process(line, `line ${index + 1}`);
+    if (!result.ok) return;
+    for (const event of result.events) {
+      produced += 1;
+      engine.process(event);
+    }
+  });
+  return { insights: engine.insights(), produced, rejected: deadLetters.count() };
+}
