@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entityKey, makeUnifiedEvent, RawEvent, type EntityRef, type TopologyEdge, type UnifiedEvent } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
-import { GraphIngestor } from '@tapio/topology';
+import { GraphIngestor } from '@tapio/correlation';
 import { DeadLetterStore, MemoryGraphStore } from '../src/index.js';
 
 const RECORDINGS = new URL('../../../../examples/recordings/', import.meta.url);

@@ -26,7 +26,7 @@ import {
   type UnifiedEvent,
   type WhyAnswer,
 } from '@tapio/domain';
-import { TopologyIndex } from '@tapio/topology';
+import { TopologyIndex } from '@tapio/correlation';
 import { EventLog, type RetentionPolicy } from './event-log.js';
 import { afterCursor, decodeCursor, encodeCursor, insightRelevance, newestFirst, oldestFirst, summarise } from './ordering.js';
 import { loadSnapshot, saveSnapshot, type SnapshotContent } from './snapshot.js';

@@ -1,5 +1,7 @@
-import { entityKey, parseEntityKey, type EntityRelation } from '@tapio/domain';
-import type { WorkingState } from './working-state.js';
+import { entityKey, parseEntityKey, type CorrelationState, type EntityRelation } from '@tapio/domain';
+
+/** What relation checks read: topology lookups only, so any CorrelationState can answer them. */
+type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'rootOwner' | 'neighbours' | 'nodeNameOf'>;
 
 const DEPENDENCY_KINDS: Record<string, 'configMaps' | 'secrets' | 'persistentVolumeClaims'> = {
   ConfigMap: 'configMaps',
@@ -11,7 +13,7 @@ const DEPENDENCY_KINDS: Record<string, 'configMaps' | 'secrets' | 'persistentVol
  * Whether `user` (a Pod, or a workload through its pod template) uses `dependency`
  * (a ConfigMap, Secret or PVC): directly, or through any owner's template.
  */
-export function usesDependency(state: WorkingState, user: string, dependency: string): boolean {
+export function usesDependency(state: TopologyView, user: string, dependency: string): boolean {
   const ref = parseEntityKey(dependency);
   const field = ref ? DEPENDENCY_KINDS[ref.kind] : undefined;
   if (!ref || !field) return false;
@@ -23,7 +25,7 @@ export function usesDependency(state: WorkingState, user: string, dependency: st
 }
 
 /** ConfigMaps, Secrets and PVCs a pod or workload uses (its own and its owners' templates). */
-export function dependenciesOf(state: WorkingState, user: string): string[] {
+export function dependenciesOf(state: TopologyView, user: string): string[] {
   const result = new Set<string>();
   for (const key of [user, ...state.ownerChain(user)]) {
     const node = state.resource(key);
@@ -40,20 +42,20 @@ export function dependenciesOf(state: WorkingState, user: string): string[] {
   return [...result];
 }
 
-function selects(state: WorkingState, service: string, target: string): boolean {
+function selects(state: TopologyView, service: string, target: string): boolean {
   const pods = state.neighbours(service, 'SELECTS', 'out');
   if (pods.includes(target)) return true;
   return pods.some((pod) => state.ownerChain(pod).includes(target));
 }
 
-function sameOwner(state: WorkingState, a: string, b: string): boolean {
+function sameOwner(state: TopologyView, a: string, b: string): boolean {
   if (a === b) return true;
   const rootA = state.rootOwner(a);
   const rootB = state.rootOwner(b);
   return rootA === rootB || state.ownerChain(b).includes(a) || state.ownerChain(a).includes(b);
 }
 
-function sameNode(state: WorkingState, a: string, b: string): boolean {
+function sameNode(state: TopologyView, a: string, b: string): boolean {
   const nodeA = state.nodeNameOf(a);
   return nodeA !== undefined && nodeA === state.nodeNameOf(b);
 }
@@ -64,7 +66,7 @@ function sameNode(state: WorkingState, a: string, b: string): boolean {
  * other (mounts / secret / claim), a Service selects the other, same node when one
  * of them is a Node.
  */
-export function related(state: WorkingState, a: string | undefined, b: string | undefined, relation: EntityRelation): boolean {
+export function related(state: TopologyView, a: string | undefined, b: string | undefined, relation: EntityRelation): boolean {
   if (relation === 'any') return true;
   if (a === undefined || b === undefined) return false;
   switch (relation) {

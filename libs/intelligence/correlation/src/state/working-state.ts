@@ -9,7 +9,8 @@ import {
   type TopologyRelationship,
   type UnifiedEvent,
 } from '@tapio/domain';
-import { TopologyIndex, TopologyProjector } from '@tapio/topology';
+import { TopologyIndex } from '../topology/topology-index.js';
+import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventList, type SequencedEvent } from './event-list.js';
 import { dependenciesOf, related } from './relations.js';
 
