@@ -36,7 +36,8 @@ export interface PublisherCounters {
   rejected: number;
 }
 
-const MAX_PAUSE_MS = 2_000;
+// Short enough that a stream freed by its consumers is refilled at once.
+const MAX_PAUSE_MS = 500;
 
 function isPermanent(error: Error): boolean {
   return /max(imum)?[ _]payload|message size exceeds|invalid subject/i.test(error.message);

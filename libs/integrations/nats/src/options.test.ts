@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STREAMS, NatsBusOptions } from './options.js';
+
+describe('NatsBusOptions', () => {
+  it('fills every default, with streams kept 24 hours', () => {
+    const options = NatsBusOptions.parse({});
+    expect(options.servers).toBe('nats://127.0.0.1:4222');
+    expect(options.streams.raw).toEqual(DEFAULT_STREAMS.raw);
+    expect(options.streams.unified.maxAge).toBe('24h');
+    expect(options.publish).toEqual({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' });
+    expect(options.partitions).toBe(1);
+  });
+
+  it('merges a partial stream section over the defaults', () => {
+    const options = NatsBusOptions.parse({ streams: { unified: { maxAge: '6h', replicas: 3 } } });
+    expect(options.streams.unified).toEqual({ ...DEFAULT_STREAMS.unified, maxAge: '6h', replicas: 3 });
+    expect(options.streams.raw).toEqual(DEFAULT_STREAMS.raw);
+  });
+
+  it('refuses bad values with the path of the mistake', () => {
+    const result = NatsBusOptions.safeParse({ streams: { raw: { maxAge: 'one day', retention: 'forever' } }, auth: { password: 'x' } });
+    expect(result.success).toBe(false);
+    const paths = result.error?.issues.map((issue) => issue.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['streams.raw.maxAge', 'streams.raw.retention', 'auth']));
+  });
+});

@@ -1,0 +1,159 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
+import { BusOverflowError, NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
+import { MemoryDeadLetters, sleep, unifiedEvent, waitFor } from './fixtures.js';
+
+const servers: NatsServerHandle[] = [];
+const buses: NatsEventBus[] = [];
+
+function bus(url: string, options: NatsBusOptionsInput = {}): NatsEventBus {
+  const created = new NatsEventBus(
+    {
+      servers: url,
+      connect: { initialDelay: '100ms', maxDelay: '500ms', timeout: '1s' },
+      consume: { ackWait: '2s', retryDelay: '50ms', shutdownGrace: '500ms' },
+      ...options,
+    },
+    { deadLetters: new MemoryDeadLetters() },
+  );
+  buses.push(created);
+  return created;
+}
+
+async function server(port?: number): Promise<NatsServerHandle> {
+  const started = await startNatsServer(port === undefined ? {} : { port });
+  servers.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  await Promise.all(buses.splice(0).map((created) => created.close()));
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((started) => started.stop()));
+});
+
+describe('NatsEventBus resilience', () => {
+  it('says why while NATS is unreachable at start, keeps retrying, then delivers what was published meanwhile', async () => {
+    const port = await freePort();
+    const url = `nats://127.0.0.1:${port}`;
+    const early = bus(url);
+    const seen: string[] = [];
+    await early.subscribe('unified', 'correlation', async (event) => void seen.push(event.id));
+    const published = early.publish('unified', unifiedEvent('evt-early', 'Pod', 'api-0', 'shop'), 'evt-early');
+
+    await waitFor('status down', () => early.health().status === 'down');
+    const health = early.health();
+    expect(health.reason).toContain(`cannot use NATS at ${url}`);
+    expect(health.reason).toMatch(/attempt \d+, next in \d+ ms/);
+    expect(early.stats()).toMatchObject({ buffered: 1, published: 0, dropped: 0 });
+
+    await server(port);
+    await published;
+    await early.drain();
+    expect(seen).toEqual(['evt-early']);
+    expect(early.health().status).toBe('ok');
+    expect(Number(early.health().details?.['connectAttempts'])).toBeGreaterThan(1);
+  });
+
+  it('counts what it drops when the buffer is full while disconnected', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const offline = bus(url, { publish: { maxBuffered: 3 } });
+    const kept = [1, 2, 3].map((n) => offline.publish('unified', unifiedEvent(`evt-${n}`, 'Pod', `p-${n}`, 'shop'), `evt-${n}`));
+    for (const promise of kept) promise.catch(() => undefined);
+    await expect(offline.publish('unified', unifiedEvent('evt-4', 'Pod', 'p-4', 'shop'), 'evt-4')).rejects.toThrow(BusOverflowError);
+    expect(offline.stats()).toMatchObject({ buffered: 3, dropped: 1 });
+    await offline.close();
+    // Accepted but never stored: the close says so, and counts them too.
+    await expect(kept[0]).rejects.toThrow(/evt-1 was not stored/);
+    expect(offline.stats().dropped).toBe(4);
+    expect(offline.health().status).toBe('stopped');
+  });
+
+  it('loses nothing when nats-server is killed and restarted mid-stream, and its counters add up', async () => {
+    const nats = await server();
+    const consumer = bus(nats.url);
+    // In-flight publishes die with the server; a short ack timeout resends them sooner.
+    const publisher = bus(nats.url, { publish: { ackTimeout: '1s' } });
+    const received = new Map<string, number>();
+    await consumer.subscribe('unified', 'correlation', async (event) => void received.set(event.id, (received.get(event.id) ?? 0) + 1));
+    await publisher.start();
+
+    const total = 3000;
+    let restarted: Promise<void> | undefined;
+    for (let batch = 0; batch < total / 100; batch += 1) {
+      if (batch === 10) {
+        restarted = (async () => {
+          await nats.kill();
+          await waitFor('a degraded status', () => publisher.health().status === 'degraded');
+          expect(publisher.health().reason).toMatch(/lost the connection to NATS at .*; reconnecting; \d+ publishes buffered, 0 dropped/);
+          await nats.restart(300);
+        })();
+      }
+      await Promise.all(
+        Array.from({ length: 100 }, (_, n) => {
+          const id = `evt-${batch * 100 + n}`;
+          return publisher.publish('unified', unifiedEvent(id, 'Pod', `pod-${n % 7}`, `ns-${n % 5}`), id);
+        }),
+      );
+    }
+    await restarted;
+    await consumer.drain();
+
+    expect(received.size).toBe(total);
+    const stats = publisher.stats();
+    expect(stats.dropped).toBe(0);
+    expect(stats.published + stats.duplicates).toBe(total);
+    expect(stats.reconnects).toBeGreaterThanOrEqual(1);
+    expect(consumer.stats().reconnects).toBeGreaterThanOrEqual(1);
+    const nc = await connect({ servers: nats.url });
+    expect((await (await jetstreamManager(nc)).streams.info('TAPIO_UNIFIED')).state.messages).toBe(total);
+    await nc.close();
+  });
+
+  it('makes publishers wait for a slow consumer when the stream is full, never dropping', async () => {
+    const nats = await server();
+    const options: NatsBusOptionsInput = {
+      streams: { unified: { retention: 'interest', discard: 'new', maxMessages: 50 } },
+      publish: { maxInFlight: 16 },
+    };
+    const consumer = bus(nats.url, options);
+    const handled: string[] = [];
+    await consumer.subscribe('unified', 'correlation', async (event) => {
+      await sleep(2);
+      handled.push(event.id);
+    });
+    const publisher = bus(nats.url, options);
+    await publisher.start();
+
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    let most = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        most = Math.max(most, (await jsm.streams.info('TAPIO_UNIFIED')).state.messages);
+        await sleep(10);
+      }
+    })();
+
+    const total = 400;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: total }, (_, n) => publisher.publish('unified', unifiedEvent(`evt-${n}`, 'Pod', `pod-${n}`, 'shop'), `evt-${n}`)));
+    const publishMs = Date.now() - started;
+    await consumer.drain();
+    watching = false;
+    await watcher;
+    await nc.close();
+
+    expect(handled).toHaveLength(total);
+    expect(most).toBeLessThanOrEqual(50);
+    expect(publisher.stats()).toMatchObject({ published: total, dropped: 0 });
+    expect(publisher.stats().retries).toBeGreaterThan(0);
+    // 350 messages had to wait for the 2 ms handler: publishing took at least that long.
+    expect(publishMs).toBeGreaterThan(350 * 2);
+  });
+});
