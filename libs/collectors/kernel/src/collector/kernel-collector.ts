@@ -1,0 +1,202 @@
+import { hostname } from 'node:os';
+import type { Collector, ComponentHealth, KubeIndex, Logger, Metrics, RawEvent, RawEventSink } from '@tapio/domain';
+import { silentLogger } from '@tapio/domain';
+import {
+  BootClock,
+  CgroupAttributor,
+  EbpfUnavailableError,
+  ProbeSession,
+  checkPrerequisites,
+  explainLoadFailure,
+  isNativeProbeError,
+  loadAddon,
+  type ProbeCounters,
+} from '@tapio/ebpf-native';
+import { decodeKernelRecord } from '../decode/decode-kernel-record.js';
+import { AGGREGATE_SLOTS, DROP_SLOTS } from '../decode/kernel-layouts.js';
+import type { KernelRecord } from '../decode/kernel-record.js';
+import { KernelCollectorConfig, type KernelCollectorConfigInput } from './kernel-config.js';
+import { RawEventBuilder } from './raw-event-builder.js';
+import { SignalMemory } from './signal-memory.js';
+import { EventQueue } from './event-queue.js';
+
+export interface KernelCollectorDeps {
+  kubeIndex?: KubeIndex;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+export interface KernelCollectorStats {
+  records: number;
+  emitted: number;
+  malformed: number;
+  /** Ring-buffer reserve failures counted in the kernel, all CPUs. */
+  kernelDrops: number;
+  /** Decoded events dropped because the sink fell behind by more than queueLimit. */
+  queueDrops: number;
+}
+
+/**
+ * The kernel eBPF collector: loads the kernel probe set, drains it off the JavaScript
+ * thread, decodes each record, attributes it to a pod or the host and emits RawEvents
+ * of source `kernel`. A machine where eBPF cannot run gets one error naming what is
+ * missing, from start() and in health(); nothing else in Tapio depends on it.
+ */
+export class KernelCollector implements Collector {
+  readonly id = 'kernel';
+  readonly source = 'kernel';
+  private readonly config: KernelCollectorConfig;
+  private readonly logger: Logger;
+  private session: ProbeSession | undefined;
+  private queue: EventQueue | undefined;
+  private countersTimer: NodeJS.Timeout | undefined;
+  private state: ComponentHealth = { status: 'stopped' };
+  private readonly signals = new SignalMemory();
+  private readonly stats: KernelCollectorStats = { records: 0, emitted: 0, malformed: 0, kernelDrops: 0, queueDrops: 0 };
+  private lastCounters: ProbeCounters | undefined;
+
+  constructor(
+    config: KernelCollectorConfigInput = {},
+    private readonly deps: KernelCollectorDeps = {},
+  ) {
+    this.config = KernelCollectorConfig.parse(config);
+    this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
+  }
+
+  get nodeName(): string {
+    return this.config.nodeName ?? process.env['NODE_NAME'] ?? hostname();
+  }
+
+  async start(sink: RawEventSink): Promise<void> {
+    if (this.session) return;
+    this.state = { status: 'starting' };
+    const report = checkPrerequisites({
+      needs: 'tracing',
+      ...(this.config.btfPath ? { btfPath: this.config.btfPath } : {}),
+      ...(this.config.tracefsPath ? { tracefsPath: this.config.tracefsPath } : {}),
+      mountTracefs: this.config.mountTracefs,
+    });
+    if (report.missing.length > 0) this.fail(new EbpfUnavailableError('kernel collector', report.missing));
+
+    const addon = loadAddon();
+    const attributor = new CgroupAttributor(report.cgroups, this.deps.kubeIndex);
+    const builder = new RawEventBuilder({ node: this.nodeName, clock: new BootClock(), pageSize: addon.pageSize(), ...(this.deps.kubeIndex ? { kubeIndex: this.deps.kubeIndex } : {}) });
+    const queue = new EventQueue(sink, this.config.queueLimit, {
+      onEmitted: () => {
+        this.stats.emitted++;
+        this.deps.metrics?.counter('tapio_kernel_events_total', 'Kernel events emitted as RawEvents').inc();
+      },
+      onDropped: () => {
+        this.stats.queueDrops++;
+        this.deps.metrics?.counter('tapio_kernel_queue_dropped_total', 'Kernel events dropped because the sink fell behind').inc();
+      },
+      onError: (error) => this.logger.error({ err: error }, 'kernel event rejected by the sink'),
+    });
+
+    const onRecord = (bytes: Buffer): void => {
+      this.stats.records++;
+      let record: KernelRecord;
+      try {
+        record = decodeKernelRecord(bytes);
+      } catch (error) {
+        this.stats.malformed++;
+        this.deps.metrics?.counter('tapio_kernel_malformed_total', 'Kernel ring-buffer records that failed to decode').inc();
+        this.logger.warn({ err: error }, 'malformed kernel record');
+        return;
+      }
+      if (record.kind === 'signal') {
+        this.signals.remember(record);
+        return;
+      }
+      const sender = record.kind === 'exit' && record.signal !== 0 && record.header.process ? this.signals.take(record.header.process.pid, record.signal, record.header.bootNs) : undefined;
+      const attribution = attributor.attribute(record.header.cgroupId, record.header.memcgId);
+      queue.push(builder.build(record, attribution, sender));
+    };
+
+    try {
+      this.session = ProbeSession.open(
+        'kernel',
+        {
+          config: {
+            report_exec: this.config.captureExec ? 1 : 0,
+            report_nonzero_exit: this.config.reportNonZeroExit ? 1 : 0,
+            fatal_signal_mask: this.config.fatalSignals.reduce((mask, signal) => mask | (1n << BigInt(signal)), 0n),
+            retransmit_threshold: this.config.retransmitThreshold,
+            wakeup_bytes: this.config.wakeupBytes,
+          },
+          pollMs: this.config.pollMs,
+        },
+        {
+          onRecord,
+          onFailure: (errno) => {
+            this.state = { status: 'down', reason: `kernel ring buffer polling failed (errno ${errno}); probes detached` };
+            this.logger.error({ errno }, this.state.reason);
+          },
+        },
+      );
+    } catch (error) {
+      if (isNativeProbeError(error)) this.fail(new EbpfUnavailableError('kernel collector', [explainLoadFailure(error.step, error.errno, error.detail)]));
+      throw error;
+    }
+    this.queue = queue;
+    this.countersTimer = setInterval(() => this.publishCounters(), this.config.countersIntervalMs);
+    this.countersTimer.unref();
+    this.state = { status: 'ok' };
+    this.logger.info({ node: this.nodeName, tracefs: report.tracefs }, 'kernel probes attached');
+  }
+
+  private fail(error: EbpfUnavailableError): never {
+    this.state = { status: 'down', reason: error.message };
+    this.logger.error({ missing: error.missing }, error.message);
+    throw error;
+  }
+
+  /** Per-CPU kernel counters: drops per event kind and per CPU, and in-kernel aggregates. */
+  counters(): ProbeCounters | undefined {
+    if (!this.session?.running()) return this.lastCounters;
+    this.lastCounters = this.session.counters();
+    return this.lastCounters;
+  }
+
+  private publishCounters(): void {
+    const counters = this.counters();
+    if (!counters || !this.deps.metrics) return;
+    const drops = this.deps.metrics.gauge('tapio_kernel_ringbuf_drops', 'Kernel ring-buffer reserve failures, per event kind and CPU');
+    let total = 0n;
+    for (const [kind, slot] of Object.entries(DROP_SLOTS)) {
+      counters.perCpu[slot]?.forEach((value, cpu) => {
+        drops.set(Number(value), { kind, cpu: String(cpu) });
+        total += value;
+      });
+    }
+    this.stats.kernelDrops = Number(total);
+    const aggregated = this.deps.metrics.gauge('tapio_kernel_aggregated', 'Kernel events counted in the kernel instead of being sent');
+    for (const [name, slot] of Object.entries(AGGREGATE_SLOTS)) aggregated.set(Number(counters.total(slot)), { event: name });
+  }
+
+  statistics(): KernelCollectorStats {
+    const counters = this.counters();
+    if (counters) this.stats.kernelDrops = Number(Object.values(DROP_SLOTS).reduce((sum, slot) => sum + counters.total(slot), 0n));
+    return { ...this.stats };
+  }
+
+  /** Stops the probes, delivers what the kernel already handed over, then waits for the sink. */
+  async stop(): Promise<void> {
+    if (this.countersTimer) clearInterval(this.countersTimer);
+    this.countersTimer = undefined;
+    const session = this.session;
+    if (session) {
+      this.counters();
+      await session.stop();
+    }
+    this.session = undefined;
+    await this.queue?.drain();
+    this.queue = undefined;
+    if (this.state.status !== 'down') this.state = { status: 'stopped' };
+  }
+
+  health(): ComponentHealth {
+    const stats = this.statistics();
+    return { ...this.state, details: { ...this.state.details, ...stats } };
+  }
+}

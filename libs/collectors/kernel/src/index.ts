@@ -1,0 +1,14 @@
+export { kernelCollectorPlugin } from './plugin/kernel-plugin.js';
+export { KernelCollector } from './collector/kernel-collector.js';
+export type { KernelCollectorDeps, KernelCollectorStats } from './collector/kernel-collector.js';
+export { KernelCollectorConfig } from './collector/kernel-config.js';
+export type { KernelCollectorConfigInput } from './collector/kernel-config.js';
+export { KernelTransformer } from './transform/kernel-transformer.js';
+export { decodeKernelRecord, KernelDecodeError } from './decode/decode-kernel-record.js';
+export type { KernelRecord, KernelRecordKind, RecordHeader, ProcessFacts, SocketTuple } from './decode/kernel-record.js';
+export { KERNEL_LAYOUTS, EVENT_KIND, COUNTER_SLOT, DROP_SLOTS, AGGREGATE_SLOTS } from './decode/kernel-layouts.js';
+export type { StructLayout, FieldLayout } from './decode/struct-layout.js';
+export { formatAddress } from './decode/ip-address.js';
+export { KERNEL_RAW_TYPES, KernelRawType, KERNEL_DATA_SCHEMAS } from './raw/kernel-raw-data.js';
+export { signalName, CRASH_SIGNALS, SIGNAL_NUMBERS } from './names/signals.js';
+export { errnoName } from './names/errno.js';

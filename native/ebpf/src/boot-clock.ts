@@ -1,0 +1,25 @@
+import { loadAddon } from './addon.js';
+
+/**
+ * Turns BPF timestamps (CLOCK_BOOTTIME, ns) into wall-clock time. The offset is read
+ * once per session and refreshed on demand (after a suspend or a clock step).
+ */
+export class BootClock {
+  private offsetNs: bigint;
+
+  constructor(offsetNs?: bigint) {
+    this.offsetNs = offsetNs ?? loadAddon().bootToWallOffsetNs();
+  }
+
+  refresh(): void {
+    this.offsetNs = loadAddon().bootToWallOffsetNs();
+  }
+
+  toEpochMs(bootNs: bigint): number {
+    return Number((bootNs + this.offsetNs) / 1_000_000n);
+  }
+
+  toIso(bootNs: bigint): string {
+    return new Date(this.toEpochMs(bootNs)).toISOString();
+  }
+}
