@@ -173,7 +173,12 @@ export class CorrelationEngine {
     return 0.85 + 0.075 * chained + 0.075 * Math.min(1, (symptoms - 1) / 3);
   }
 
-  private rootEntityKey(root: IndexedEvent): string | undefined {
+  /**
+   * The entity an incident is about. A pod-level root rolls up to its workload when its
+   * siblings show the same trouble, or when the pattern counted the trouble per owner
+   * (the count is about the workload, not about whichever pod tipped it over).
+   */
+  private rootEntityKey(root: IndexedEvent, countedByOwner: boolean): string | undefined {
     const key = root.entityKey;
     if (!key) return undefined;
     const ref = parseEntityKey(key);
@@ -181,7 +186,7 @@ export class CorrelationEngine {
     const chain = this.state.ownerChain(key);
     const top = chain[chain.length - 1];
     if (!top || !WORKLOAD_KINDS.has(parseEntityKey(top)?.kind ?? '')) return key;
-    // Roll a pod-level root up to its workload when its siblings show the same trouble.
+    if (countedByOwner) return top;
     const siblings = this.state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
     return siblings.length > 0 ? top : key;
   }
@@ -193,7 +198,8 @@ export class CorrelationEngine {
     const symptomEvent = match.events[pattern.symptomStep] as IndexedEvent;
     const path = findRootCause(rootStepEvent, this.causal, this.state);
     const rootEvent = path.events[0] as IndexedEvent;
-    const rootKey = this.rootEntityKey(rootEvent);
+    const countedByOwner = rootEvent.event.id === rootStepEvent.event.id && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
+    const rootKey = this.rootEntityKey(rootEvent, countedByOwner);
     if (!rootKey || !symptomEvent.entityKey) return undefined;
 
     const openId = this.openByRoot.get(rootKey);

@@ -62,6 +62,17 @@ function candidatesFor(state: CorrelationState, step: CompiledStep, before: Inde
 }
 
 /**
+ * True when the later step's entity already showed the later step's effect before the
+ * candidate earlier step happened: a cause cannot explain trouble that started before it
+ * (pods crash-looping before a ConfigMap edit were not broken by the edit).
+ */
+function alreadyHappening(state: CorrelationState, next: CompiledStep, after: IndexedEvent, candidate: IndexedEvent): boolean {
+  if (!after.entityKey || after.entityKey === candidate.entityKey) return false;
+  const since = candidate.at - Math.max(next.withinMs, next.count?.windowMs ?? 0);
+  return state.eventsOn(after.entityKey, since).some((item) => item.at < candidate.at && next.predicate(item.event));
+}
+
+/**
  * Matches one pattern with `event` as its last step: the earlier steps are searched
  * backwards in the recent-event index, each within its `within` of the next step and
  * related to it as the step says; the earliest satisfying chain wins (the root of a
@@ -85,6 +96,7 @@ export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, stat
     const after = chain[index + 1] as IndexedEvent;
     for (const candidate of candidatesFor(state, step, after, next.withinMs).slice(0, MAX_CANDIDATES)) {
       if (!state.related(candidate.entityKey, after.entityKey, next.relation)) continue;
+      if (alreadyHappening(state, next, after, candidate)) continue;
       if (countSatisfied(state, step, candidate) === undefined || !metricsHold(state, step, candidate)) continue;
       chain[index] = candidate;
       if (search(index - 1)) return true;

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { severityRank, type BehaviorPattern, type Insight, type UnifiedEvent } from '@tapio/domain';
+import {
+  BUILTIN_PATTERN_DIR,
+  CorrelationEngine,
+  DependencyCorrelator,
+  FeedbackLedger,
+  OwnershipCorrelator,
+  parsePatternFile,
+  PerformanceCorrelator,
+  SequenceCorrelator,
+  TemporalCorrelator,
+} from '../../src/index.js';
+
+/** The shipped YAML patterns, parsed as the directory source parses them (a broken one fails the test run). */
+export function builtinPatterns(): BehaviorPattern[] {
+  return readdirSync(BUILTIN_PATTERN_DIR)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .flatMap((name) => {
+      const file = join(BUILTIN_PATTERN_DIR, name);
+      const parsed = parsePatternFile(readFileSync(file, 'utf8'), file);
+      if (parsed.errors.length) throw new Error(`built-in pattern ${file} is invalid: ${JSON.stringify(parsed.errors)}`);
+      return parsed.patterns;
+    });
+}
+
+/** A real engine: the five correlators and every built-in pattern. */
+export function builtinEngine(ledger = new FeedbackLedger()): CorrelationEngine {
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
+  engine.setPatterns(builtinPatterns());
+  return engine;
+}
+
+/** Every event through a fresh built-in engine; the insights, most likely first. */
+export function analyze(events: readonly UnifiedEvent[]): Insight[] {
+  const engine = builtinEngine();
+  for (const event of events) engine.process(event);
+  return engine.insights();
+}
+
+export function loud(insights: readonly Insight[]): Insight[] {
+  return insights.filter((insight) => severityRank(insight.severity) >= severityRank('medium'));
+}
+
+export function summary(insights: readonly Insight[]): string {
+  return insights.map((insight) => `${insight.pattern}[${insight.severity}] root=${insight.rootCause.entity.kind}/${insight.rootCause.entity.namespace ?? ''}/${insight.rootCause.entity.name}`).join('; ') || '(none)';
+}
