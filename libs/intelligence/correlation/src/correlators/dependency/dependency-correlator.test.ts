@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityRef } from '@tapio/domain';
+import { ClusterFixture } from '../../../test/support/cluster-fixture.js';
+import { edgesFor, fromTo } from '../../../test/support/correlate.js';
+import { DependencyCorrelator } from './dependency-correlator.js';
+
+function cluster() {
+  const fixture = new ClusterFixture();
+  fixture.nodes('node-1', 'node-2');
+  const config = fixture.configMap('shop', 'checkout-config');
+  const other = fixture.configMap('shop', 'cart-config');
+  const checkout = fixture.workload('shop', 'checkout', { replicas: 2, configMaps: ['checkout-config'], nodes: ['node-1', 'node-2'] });
+  fixture.service(checkout);
+  fixture.advance(60);
+  return { fixture, config, other, checkout };
+}
+
+describe('DependencyCorrelator', () => {
+  const correlator = new DependencyCorrelator();
+
+  it('a failure of a pod using a ConfigMap changed shortly before was CAUSED by the change', () => {
+    const { fixture, config, checkout } = cluster();
+    const change = fixture.editConfig(config);
+    fixture.advance(90);
+    const crash = fixture.restart(checkout.pods[0] as EntityRef, 1);
+    const edges = edgesFor(correlator, fixture.events, crash);
+    expect(fromTo(edges)).toEqual([`CAUSED ${change.id} -> ${crash.id}`]);
+    expect(edges[0]?.reason).toContain('ConfigMap checkout-config');
+  });
+
+  it('no edge from a ConfigMap the pod does not use, nor from a change older than the window', () => {
+    const { fixture, config, other, checkout } = cluster();
+    fixture.editConfig(config);
+    fixture.advance(2 * 3600);
+    fixture.editConfig(other);
+    fixture.advance(30);
+    const crash = fixture.restart(checkout.pods[0] as EntityRef, 1);
+    expect(edgesFor(correlator, fixture.events, crash)).toEqual([]);
+  });
+
+  it('no edge when the pod was already failing before the change', () => {
+    const { fixture, config, checkout } = cluster();
+    const pod = checkout.pods[0] as EntityRef;
+    fixture.restart(pod, 1);
+    fixture.advance(60);
+    fixture.editConfig(config);
+    fixture.advance(60);
+    const crash = fixture.restart(pod, 2);
+    expect(edgesFor(correlator, fixture.events, crash)).toEqual([]);
+  });
+
+  it('node trouble CAUSED a pod on that node to go NotReady, but not its OOM kill, and not pods elsewhere', () => {
+    const { fixture, checkout } = cluster();
+    const notReady = fixture.nodeCondition('node-1', 'node_not_ready', 'Ready', 'Unknown');
+    fixture.advance(30);
+    const victim = fixture.signal('pod_not_ready', checkout.pods[0] as EntityRef);
+    const elsewhere = fixture.signal('pod_not_ready', checkout.pods[1] as EntityRef);
+    const oom = fixture.oomKill(checkout.pods[0] as EntityRef, 1);
+    expect(fromTo(edgesFor(correlator, fixture.events, victim))).toEqual([`CAUSED ${notReady.id} -> ${victim.id}`]);
+    expect(edgesFor(correlator, fixture.events, elsewhere)).toEqual([]);
+    expect(edgesFor(correlator, fixture.events, oom)).toEqual([]);
+  });
+
+  it('a Service losing its endpoints was TRIGGERED by the failures of the pods it selects', () => {
+    const { fixture, checkout } = cluster();
+    const first = fixture.crashLoop(checkout.pods[0] as EntityRef, 1);
+    fixture.advance(5);
+    const second = fixture.crashLoop(checkout.pods[1] as EntityRef, 1);
+    fixture.advance(5);
+    const outage = fixture.signal('service_unavailable', fixture.ref('Service', 'checkout', 'shop'));
+    expect(fromTo(edgesFor(correlator, fixture.events, outage)).sort()).toEqual([`TRIGGERED ${first.id} -> ${outage.id}`, `TRIGGERED ${second.id} -> ${outage.id}`].sort());
+  });
+
+  it('an endpoint count going up is not service impact', () => {
+    const { fixture, checkout } = cluster();
+    fixture.crashLoop(checkout.pods[0] as EntityRef, 1);
+    const up = fixture.signal('endpoints_changed', fixture.ref('Endpoints', 'checkout', 'shop'), { kubernetes: { changes: [{ path: 'readyEndpoints', op: 'changed', before: '1', after: '2' }] } });
+    expect(edgesFor(correlator, fixture.events, up)).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityRef } from '@tapio/domain';
+import { ClusterFixture } from '../../../test/support/cluster-fixture.js';
+import { edgesFor, fromTo } from '../../../test/support/correlate.js';
+import { OwnershipCorrelator } from './ownership-correlator.js';
+
+describe('OwnershipCorrelator', () => {
+  const correlator = new OwnershipCorrelator();
+
+  it('a failure of a pod the rollout created was CAUSED by the rollout', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const app = fixture.workload('shop', 'checkout', { replicas: 1, nodes: ['node-1'] });
+    fixture.advance(60);
+    const mark = fixture.events.length;
+    const [fresh] = fixture.rollout(app);
+    const rollout = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+    fixture.advance(20);
+    const crash = fixture.crashLoop(fresh as EntityRef, 1);
+    const edges = edgesFor(correlator, fixture.events, crash);
+    expect(fromTo(edges)).toEqual([`CAUSED ${rollout.id} -> ${crash.id}`]);
+    expect(edges[0]?.reason).toContain('rollout of Deployment checkout');
+  });
+
+  it('a failure of an old pod the rollout did not touch is not blamed on it', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const app = fixture.workload('shop', 'checkout', { replicas: 1, nodes: ['node-1'] });
+    const old = app.pods[0] as EntityRef;
+    fixture.advance(60);
+    fixture.rollout(app);
+    fixture.advance(20);
+    const crash = fixture.restart(old, 1);
+    expect(edgesFor(correlator, fixture.events, crash).filter((edge) => edge.kind === 'CAUSED')).toEqual([]);
+  });
+
+  it('sibling failures roll up: a later pod failure is CORRELATED_WITH the first failure in the family', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1', 'node-2');
+    const app = fixture.workload('shop', 'cart', { replicas: 3 });
+    const other = fixture.workload('shop', 'search', { replicas: 1 });
+    fixture.advance(60);
+    const first = fixture.restart(app.pods[0] as EntityRef, 1);
+    fixture.restart(other.pods[0] as EntityRef, 1);
+    fixture.advance(30);
+    const second = fixture.restart(app.pods[2] as EntityRef, 1);
+    expect(fromTo(edgesFor(correlator, fixture.events, second))).toEqual([`CORRELATED_WITH ${first.id} -> ${second.id}`]);
+  });
+
+  it('non-failures and unowned entities get no edges', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const app = fixture.workload('shop', 'cart', { replicas: 2, nodes: ['node-1'] });
+    const ready = fixture.signal('pod_ready', app.pods[0] as EntityRef);
+    const node = fixture.nodeCondition('node-1', 'node_not_ready', 'Ready', 'False');
+    expect(edgesFor(correlator, fixture.events, ready)).toEqual([]);
+    expect(edgesFor(correlator, fixture.events, node)).toEqual([]);
+  });
+});
