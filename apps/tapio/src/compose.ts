@@ -17,6 +17,8 @@ import {
 import { DeadLetterStore, InProcessBus, MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { seedMappingTransformers } from '@tapio/pipeline';
+import type { z } from 'zod';
+import { ConfigError } from './config/load-config.js';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from './config/load-config.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
@@ -41,18 +43,33 @@ export interface Composition {
   activePlugins: string[];
 }
 
-function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): EventBus {
+/** Validates an adapter's own section of tapio.yaml, reporting problems with their line. */
+function section<T extends z.ZodType>(loaded: LoadedConfig, path: string[], schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    loaded.file,
+    parsed.error.issues.map((issue) => {
+      const at = [...path, ...issue.path.map(String)];
+      return { path: at.join('.'), ...loaded.locate(at), message: issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message };
+    }),
+  );
+}
+
+async function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): Promise<EventBus> {
   const bus = loaded.config.bus;
   if (bus.type === 'nats') {
-    throw new Error('bus.type "nats": the NATS JetStream adapter is not part of this build yet; use bus.type: embedded');
+    const { NatsBusOptions, NatsEventBus } = await import('@tapio/nats');
+    return new NatsEventBus(section(loaded, ['bus', 'nats'], NatsBusOptions, bus.nats), { deadLetters, logger });
   }
   return new InProcessBus({ queueCapacity: bus.embedded.queueCapacity, maxDeliver: bus.embedded.maxDeliver, deadLetters, logger: logger.child({ component: 'bus' }) });
 }
 
-function createGraph(loaded: LoadedConfig): GraphStore {
+async function createGraph(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): Promise<GraphStore> {
   const graph = loaded.config.graph;
   if (graph.type === 'neo4j') {
-    throw new Error('graph.type "neo4j": the Neo4j adapter is not part of this build yet; use graph.type: memory');
+    const { Neo4jGraphStore, Neo4jOptions } = await import('@tapio/neo4j');
+    return new Neo4jGraphStore(section(loaded, ['graph', 'neo4j'], Neo4jOptions, graph.neo4j), { deadLetters, logger: logger.child({ component: 'neo4j' }) });
   }
   const memory = graph.memory;
   return new MemoryGraphStore({
@@ -77,8 +94,8 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     ...(loaded.config.deadLetters.file ? { file: resolve(loaded.baseDir, loaded.config.deadLetters.file) } : {}),
   });
   const kubeIndex = new DelegatingKubeIndex();
-  const bus = createBus(loaded, deadLetters, logger);
-  const graph = createGraph(loaded);
+  const bus = await createBus(loaded, deadLetters, logger);
+  const graph = await createGraph(loaded, deadLetters, logger);
   container.registerInstance(Logger, logger);
   container.registerInstance(Clock, systemClock);
   container.registerInstance(Metrics, metrics);

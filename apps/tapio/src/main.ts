@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
-import { analyzeCommand } from './cli/analyze-command.js';
-import { runCommand } from './cli/run-command.js';
 import { ConfigError } from './config/load-config.js';
 import { tapioVersion } from './version.js';
 
 type Command = (args: ReturnType<typeof parseArgs>) => Promise<number>;
 
+// Commands that compose Tapio load it on demand: `version` and `help` answer without
+// importing every collector and client library (seconds on a busy machine).
 const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  analyze: analyzeCommand,
+  run: async (args) => (await import('./cli/run-command.js')).runCommand(args),
+  analyze: async (args) => (await import('./cli/analyze-command.js')).analyzeCommand(args),
   version: async () => {
     process.stdout.write(`tapio ${tapioVersion()} (node ${process.version})\n`);
     return 0;

@@ -5,7 +5,7 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['config', 'mode', 'server', 'speed', 'since', 'until', 'type', 'severity', 'limit', 'comment', 'output', 'namespace', 'entity', 'cursor', 'token', 'kinds', 'duration']);
+const VALUE_FLAGS = new Set(['config', 'mode', 'server', 'speed', 'since', 'until', 'type', 'severity', 'limit', 'comment', 'output', 'namespace', 'entity', 'cursor', 'token', 'kinds', 'duration', 'partition']);
 
 export class UsageError extends Error {}
 

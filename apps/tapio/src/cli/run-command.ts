@@ -20,6 +20,18 @@ function modeFrom(args: ParsedArgs, loaded: LoadedConfig): RunMode {
   return mode as RunMode;
 }
 
+/** `-partition N`: this correlation worker takes partition N of `bus.nats.partitions`. */
+function partitionFrom(args: ParsedArgs, loaded: LoadedConfig): { partition?: { index: number; count: number } } {
+  const text = stringFlag(args, 'partition');
+  if (text === undefined) return {};
+  const count = Number((loaded.config.bus.nats as { partitions?: unknown } | undefined)?.partitions ?? 1);
+  const index = Number(text);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new UsageError(`-partition ${text}: must be a whole number from 0 to ${count - 1} (bus.nats.partitions is ${count})`);
+  }
+  return { partition: { index, count } };
+}
+
 /**
  * `tapio run`: start the configured mode and run until SIGINT / SIGTERM, then stop
  * cleanly, flushing what was accepted. A second signal exits at once.
@@ -37,6 +49,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       correlation: loaded.config.correlation,
       baseDir: loaded.baseDir,
       watchPatterns: true,
+      ...partitionFrom(args, loaded),
     });
   } catch (error) {
     if (error instanceof ModeNotAvailableError) {

@@ -31,7 +31,15 @@ export class TapioRuntime {
   constructor(
     private readonly composition: Composition,
     private readonly mode: RunMode,
-    private readonly options: { cluster: string; busType: 'embedded' | 'nats'; correlation: TapioConfig['correlation']; baseDir: string; watchPatterns: boolean },
+    private readonly options: {
+      cluster: string;
+      busType: 'embedded' | 'nats';
+      correlation: TapioConfig['correlation'];
+      baseDir: string;
+      watchPatterns: boolean;
+      /** This correlation worker's share of the partitions (all of them when absent). */
+      partition?: { index: number; count: number };
+    },
   ) {
     const { cluster, busType } = options;
     if (mode === 'api') throw new ModeNotAvailableError('mode "api": the REST API is not part of this build yet');
@@ -63,12 +71,22 @@ export class TapioRuntime {
   async start(): Promise<void> {
     const { bus, graph, collectors, logger } = this.composition;
     const stages = STAGES[this.mode];
+    // A durable bus connects in the background and retries while its server is down
+    // (health() says why); publishes buffer meanwhile, subscriptions activate on connect.
+    if ('start' in bus && typeof bus.start === 'function') {
+      (bus as { start(): Promise<void> }).start().then(
+        () => logger.info({ bus: this.options.busType }, 'event bus connected'),
+        (error: Error) => logger.error({ err: error }, 'event bus failed to start'),
+      );
+    }
     if (stages.processing) {
       await graph.start();
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }));
       await processing.start(this.options.watchPatterns);
       this.processing = processing;
-      this.subscriptions.push(await bus.subscribe('unified', 'correlation', (event) => processing.handle(event)));
+      this.subscriptions.push(
+        await bus.subscribe('unified', 'correlation', (event) => processing.handle(event), this.options.partition ? { partition: this.options.partition } : {}),
+      );
     }
     if (stages.transformer) this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus)));
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);

@@ -1,0 +1,167 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TAPIO = join(ROOT, 'bin/tapio');
+const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts ./bin/tapio; `finished` settles when it exits. Never outlives the test file. */
+function start(args: string[], cwd: string): { child: ChildProcess; output: () => string; finished: Promise<Finished> } {
+  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve) => {
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, output: () => stdout + stderr, finished };
+}
+
+const children = new Set<ChildProcess>();
+
+async function tapio(args: string[], cwd: string): Promise<Finished> {
+  return start(args, cwd).finished;
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Snapshot records of one kind. */
+async function snapshotRecords(file: string, kind: string): Promise<Array<Record<string, any>>> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { k?: string; v?: Record<string, any> })
+    .filter((record) => record.k === kind)
+    .map((record) => record.v as Record<string, any>);
+}
+
+describe('./bin/tapio', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    // The command runs the built app: build it (and the example plugin) the way setup does.
+    await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/tapio', 'examples/tapio-collector-heartbeat'], { cwd: ROOT });
+    dir = await mkdtemp(join(tmpdir(), 'tapio-cli-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints its version', async () => {
+    const { code, stdout } = await tapio(['version'], dir);
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(code).toBe(0);
+    expect(stdout).toBe(`tapio ${version} (node ${process.version})\n`);
+    expect((await tapio(['--version'], dir)).stdout).toBe(stdout);
+  });
+
+  it('prints its help with --help, -h and help', async () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const { code, stdout } = await tapio(args, dir);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage:');
+      expect(stdout).toContain('-config FILE, --config FILE');
+      expect(stdout).toContain('all | collectors | transformer | correlation | api');
+    }
+  });
+
+  it('exits 2 on an unknown command or mode, saying which', async () => {
+    const command = await tapio(['frobnicate'], dir);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('tapio: unknown command "frobnicate"');
+    const mode = await tapio(['-mode', 'sideways'], dir);
+    expect(mode.code).toBe(2);
+    expect(mode.stderr).toContain('tapio: unknown mode "sideways" (use one of all, collectors, transformer, correlation, api)');
+    const missing = await tapio(['-config'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('flag -config needs a value');
+  });
+
+  it('exits 2 on a configuration error, naming file and line', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'cluster: demo\ngraph:\n  memory:\n    maxEvnets: 10\n');
+    const { code, stderr } = await tapio(['-config', file], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:4:5 graph.memory.maxEvnets: unknown key "maxEvnets"`);
+    const absent = await tapio(['--config', join(dir, 'absent.yaml')], dir);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain(`${join(dir, 'absent.yaml')} cannot read the configuration file (ENOENT)`);
+  });
+
+  it('says -mode api is not built and exits non-zero', async () => {
+    const file = join(dir, 'minimal.yaml');
+    await writeFile(file, 'cluster: demo\nlog:\n  level: error\n');
+    const { code, stderr } = await tapio(['-config', file, '-mode', 'api'], dir);
+    expect(code).toBe(3);
+    expect(stderr).toContain('mode "api": the REST API is not part of this build yet');
+  });
+
+  it('flushes what a replay delivered into the snapshot on SIGTERM, with a third-party plugin loaded by package name', async () => {
+    const snapshot = join(dir, 'state', 'graph.ndjson');
+    const file = join(dir, 'replay.yaml');
+    await writeFile(
+      file,
+      [
+        'cluster: demo',
+        'log:',
+        '  level: info',
+        '  format: json',
+        'graph:',
+        '  memory:',
+        '    snapshotFile: state/graph.ndjson',
+        'plugins:',
+        '  - "@acme/tapio-collector-heartbeat"',
+        'collectors:',
+        '  replay:',
+        `    file: ${RECORDING}`,
+        '  heartbeat:',
+        '    node: cli-node',
+        '    interval: 100ms',
+        '',
+      ].join('\n'),
+    );
+    const run = start(['-config', file], dir);
+    await waitFor(() => run.output().includes('replay finished'), 'the replay to finish');
+    await waitFor(() => (run.output().match(/heartbeat/g) ?? []).length > 0, 'the heartbeat collector');
+    run.child.kill('SIGTERM');
+    const { code, stderr } = await run.finished;
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('"msg":"tapio stopped"');
+
+    const events = await snapshotRecords(snapshot, 'event');
+    const configChange = events.find((event) => event.type === 'config_changed');
+    expect(configChange?.message).toBe('ConfigMap shop/checkout-config changed: data key application.yaml edited');
+    expect(events.some((event) => event.type === 'crash_loop' && event.entity?.name === 'checkout-h255j8bmp-5rkwm')).toBe(true);
+    expect(events.some((event) => event.source === 'heartbeat' && event.entity?.name === 'cli-node')).toBe(true);
+    // Everything the pipeline accepted from the recording is in the graph, not just what came early.
+    const lastReplayed = events.filter((event) => event.source === 'kubeapi').map((event) => event.timestamp).sort().pop();
+    expect(lastReplayed).toBe('2026-03-02T10:21:27Z');
+    const nodes = await snapshotRecords(snapshot, 'node');
+    expect(nodes.some((node) => node.key === 'prod-west/ConfigMap/shop/checkout-config')).toBe(true);
+  }, 120_000);
+});
