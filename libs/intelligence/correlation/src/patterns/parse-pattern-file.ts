@@ -1,9 +1,20 @@
 import { BehaviorPattern, EVENT_TYPES, type PatternLoadError } from '@tapio/domain';
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
-function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[]): { line: number; column: number } | undefined {
+function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } | undefined {
+  if (atKey && path.length > 0) {
+    // An unknown key is reported where the key is written, not at its value.
+    const parent = (path.length === 1 ? document.contents : document.getIn(path.slice(0, -1) as unknown[], true)) as YamlNode | undefined;
+    const name = path[path.length - 1];
+    const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === name) : undefined;
+    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    if (offset !== undefined) {
+      const { line, col } = lines.linePos(offset);
+      return { line, column: col };
+    }
+  }
   for (let length = path.length; length >= 0; length -= 1) {
     const node = (length === 0 ? document.contents : document.getIn(path.slice(0, length) as unknown[], true)) as YamlNode | undefined;
     const offset = node?.range?.[0];
@@ -71,7 +82,7 @@ export function parsePatternFile(text: string, file: string): ParsedPatternFile 
       for (const issue of result.error.issues) {
         const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
         const reason = issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
-        errors.push({ file, ...lineOf(document, lines, path), reason: `${format(path) || '(document)'}: ${reason}` });
+        errors.push({ file, ...lineOf(document, lines, path, issue.code === 'unrecognized_keys'), reason: `${format(path) || '(document)'}: ${reason}` });
       }
       continue;
     }
