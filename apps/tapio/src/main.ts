@@ -11,6 +11,7 @@ type Command = (args: ReturnType<typeof parseArgs>) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   run: async (args) => (await import('./cli/run-command.js')).runCommand(args),
   analyze: async (args) => (await import('./cli/analyze-command.js')).analyzeCommand(args),
+  record: async (args) => (await import('./cli/record-command.js')).recordCommand(args),
   version: async () => {
     process.stdout.write(`tapio ${tapioVersion()} (node ${process.version})\n`);
     return 0;

@@ -5,6 +5,8 @@ Usage:
   tapio analyze FILE [--json] [--verbose]   offline post-mortem of a recording (RawEvent NDJSON,
                                             "-" for standard input): prints the stories, or the
                                             insight document with --json
+  tapio record -output FILE [-duration 10m] record the Kubernetes API server (collectors.kubeapi)
+                                            as kubeapi RawEvent NDJSON until Ctrl-C or the duration
   tapio version                             print the version
   tapio help | --help                       this text
 

@@ -1,0 +1,41 @@
+import { parseDuration } from '@tapio/domain';
+import { recordTo } from '@tapio/collector-kubeapi';
+import { createLogger } from '../logging.js';
+import { stringFlag, UsageError, type ParsedArgs } from './args.js';
+import { loadConfigFromArgs } from './run-command.js';
+
+/**
+ * `tapio record -output FILE [--duration 10m]`: records what the Kubernetes API server
+ * reports (starting state, then every change) as kubeapi RawEvent NDJSON, the format
+ * `tapio analyze` and the replay collector read. Uses `collectors.kubeapi` of the
+ * configuration; stops on SIGINT / SIGTERM or after the duration.
+ */
+export async function recordCommand(args: ParsedArgs): Promise<number> {
+  const output = stringFlag(args, 'output') ?? args.positionals[0];
+  if (!output) throw new UsageError('record needs an output file: tapio record -output FILE [--duration 10m]');
+  const durationText = stringFlag(args, 'duration');
+  let durationMs: number | undefined;
+  if (durationText !== undefined) {
+    try {
+      durationMs = parseDuration(durationText);
+    } catch (error) {
+      throw new UsageError(`-duration: ${(error as Error).message}`);
+    }
+  }
+  const loaded = await loadConfigFromArgs(args);
+  const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
+  const settings = (loaded.config.collectors['kubeapi'] ?? {}) as Record<string, unknown>;
+  const { enabled: _enabled, ...config } = settings;
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const summary = await recordTo(output, {
+    config: { cluster: loaded.config.cluster, ...config } as Parameters<typeof recordTo>[1]['config'],
+    signal: abort.signal,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    logger,
+  });
+  process.stderr.write(`tapio: recorded ${summary.events} events to ${summary.file} (${summary.startedAt} .. ${summary.endedAt})\n`);
+  return 0;
+}
