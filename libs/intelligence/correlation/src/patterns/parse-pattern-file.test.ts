@@ -75,3 +75,16 @@ describe('parsePatternFile', () => {
     expect(parsed.errors[0]?.line).toBe(29);
   });
 });
+
+describe('docs/patterns.md', () => {
+  it('every complete pattern example in the reference is valid', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = new URL('../../../../../docs/patterns.md', import.meta.url);
+    const blocks = [...readFileSync(file, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string).filter((block) => block.startsWith('apiVersion:') && !block.includes('...'));
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    for (const block of blocks) {
+      const parsed = parsePatternFile(block.replace(/ {2,}# .*$/gm, ''), 'docs/patterns.md');
+      expect(parsed.errors, block.slice(0, 200)).toEqual([]);
+    }
+  });
+});
