@@ -30,6 +30,7 @@ export {
   sameEntity,
   formatEntity,
 } from './entities/entity-ref.js';
+export { canonicalKind, knownKinds } from './entities/kind-names.js';
 export {
   OwnerReference,
   LabelSelector,
