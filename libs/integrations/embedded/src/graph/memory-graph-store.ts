@@ -215,21 +215,31 @@ export class MemoryGraphStore implements GraphStore {
     const types = query.type ? new Set(query.type) : undefined;
     const candidates: Iterable<UnifiedEvent> = query.entity ? this.eventsOnRef(query.entity).sort(newestFirst) : this.log.newestFirst();
     const items: UnifiedEvent[] = [];
-    let more = false;
+    // The log is in arrival order, not (timestamp, id) order: events of one second arrive
+    // in any id order. Once the page is full, keep collecting events as new as the oldest
+    // one taken, so the sorted cut (and the cursor at it) skips none of them.
+    let oldestTaken = Number.POSITIVE_INFINITY;
     for (const event of candidates) {
       if (!afterCursor(event, cursor)) continue;
       if (types && !types.has(event.type)) continue;
       if (severityRank(event.severity) < minSeverity) continue;
       if (!inRange(event.timestamp, query)) continue;
-      if (items.length === query.limit) {
-        more = true;
-        break;
+      const at = Date.parse(event.timestamp);
+      if (items.length >= query.limit) {
+        if (at < oldestTaken) {
+          items.push(event);
+          break;
+        }
+      } else {
+        oldestTaken = Math.min(oldestTaken, at);
       }
       items.push(event);
     }
-    if (!query.entity) items.sort(newestFirst);
-    const last = items[items.length - 1];
-    return { items, nextCursor: more && last ? encodeCursor(last.timestamp, last.id) : null };
+    items.sort(newestFirst);
+    const more = items.length > query.limit;
+    const page = more ? items.slice(0, query.limit) : items;
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: more && last ? encodeCursor(last.timestamp, last.id) : null };
   }
 
   async insight(id: string): Promise<Insight | undefined> {
