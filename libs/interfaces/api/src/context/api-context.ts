@@ -1,0 +1,38 @@
+import type { ComponentHealth, Feedback, GraphStore, Logger, Metrics, PatternConfidence, PatternLoadError } from '@tapio/domain';
+
+/** Health of every component, grouped the way the runtime reports it (collectors nest by id). */
+export type HealthReport = Record<string, ComponentHealth | Record<string, ComponentHealth>>;
+
+export interface PatternReloadResult {
+  patterns: number;
+  errors: PatternLoadError[];
+}
+
+/**
+ * What the API needs to know and do about behavior patterns. The app implements it
+ * over its correlation stage (live confidence, hot reload) or, when it runs the API
+ * alone, over the graph (see GraphPatternAdmin).
+ */
+export interface PatternAdmin {
+  list(): Promise<PatternConfidence[]>;
+  get(name: string): Promise<PatternConfidence | undefined>;
+  /** Re-reads the patterns now. */
+  reload(): Promise<PatternReloadResult>;
+  /**
+   * Stores the verdict (Feedback -VALIDATES-> Prediction) and moves the pattern's
+   * confidence by seed 002's formula. Resolves to the pattern's new state, or undefined
+   * when no such pattern is known (the feedback is still stored).
+   */
+  recordFeedback(feedback: Feedback): Promise<PatternConfidence | undefined>;
+}
+
+/** Everything the REST API reads and writes; the composition root provides it. */
+export interface ApiContext {
+  graph: GraphStore;
+  health(): HealthReport;
+  metrics: Metrics;
+  patterns: PatternAdmin;
+  logger?: Logger;
+  /** Time source for feedback timestamps. */
+  now?: () => Date;
+}

@@ -1,0 +1,10 @@
+export { buildApi, API_PREFIX } from './server/build-api.js';
+export type { BuildApiOptions } from './server/build-api.js';
+export { listenApi } from './server/serve-api.js';
+export { ApiConfig, API_CONFIG_DEFAULTS, DEFAULT_API_HOST, DEFAULT_API_PORT, API_TOKEN_ENV, API_READ_TOKEN_ENV, withTokensFromEnv } from './config/api-config.js';
+export type { ApiContext, PatternAdmin, PatternReloadResult, HealthReport } from './context/api-context.js';
+export { GraphPatternAdmin } from './patterns/graph-pattern-admin.js';
+export { PatternDetail, FeedbackStep, feedbackHistory } from './patterns/pattern-detail.js';
+export { ErrorBody } from './server/api-error.js';
+export { FeedbackResponse } from './routes/feedback-routes.js';
+export { readiness } from './routes/health-routes.js';

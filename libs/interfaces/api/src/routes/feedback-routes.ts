@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Feedback, FeedbackRequest, PatternConfidence } from '@tapio/domain';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBody, notFound } from '../server/api-error.js';
+import { guarded, type ResourcePluginOptions } from './route-options.js';
+
+export const FeedbackResponse = z.object({
+  feedback: Feedback,
+  /** The pattern's state after this verdict; null when the pattern is no longer loaded. */
+  pattern: PatternConfidence.nullable(),
+});
+
+/**
+ * POST /api/v1/feedback (seed 002): an SRE's verdict on a prediction. Stored as
+ * Feedback -VALIDATES-> Prediction; the pattern's confidence becomes
+ * base × (0.5 + accuracy × 0.5).
+ */
+export const feedbackRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (app, { context, auth }) => {
+  const { preHandler, security } = guarded(auth, 'write');
+  const counter = context.metrics.counter('tapio_feedback_total', 'Feedback verdicts received, by pattern and verdict');
+  const now = context.now ?? (() => new Date());
+
+  app.post('/', {
+    preHandler,
+    schema: {
+      summary: 'Tell Tapio whether a prediction was right',
+      tags: ['feedback'],
+      security,
+      body: FeedbackRequest,
+      response: { 201: FeedbackResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+    },
+    handler: async (request, reply) => {
+      const body = request.body;
+      const prediction = await context.graph.prediction(body.prediction_id);
+      if (!prediction) throw notFound(`no prediction ${body.prediction_id} (prediction ids are in insights and in tapio why)`);
+      const feedback: Feedback = {
+        id: `feedback-${randomUUID()}`,
+        predictionId: prediction.id,
+        patternId: prediction.patternId,
+        accurate: body.accurate,
+        rating: body.rating,
+        comment: body.comment,
+        timestamp: now().toISOString(),
+      };
+      const pattern = await context.patterns.recordFeedback(feedback);
+      counter.inc({ pattern: prediction.patternId, accurate: String(body.accurate) });
+      context.logger?.info({ feedback: feedback.id, prediction: prediction.id, pattern: prediction.patternId, accurate: body.accurate }, 'feedback recorded');
+      return reply.code(201).send({ feedback, pattern: pattern ?? null });
+    },
+  });
+};

@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adjustedConfidence, type Insight, type Page } from '@tapio/domain';
+import { FeedbackLedger } from '@tapio/correlation';
+import { MemoryGraphStore } from '@tapio/embedded';
+import { bearer, harness, WRITE_TOKEN, type Harness } from './support/api-harness.js';
+import { replayedGraph } from './support/replayed-graph.js';
+
+describe('POST /api/v1/feedback', () => {
+  let dir: string;
+  let snapshotFile: string;
+  let graph: MemoryGraphStore;
+  let api: Harness;
+  let predictionId: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tapio-api-feedback-'));
+    snapshotFile = join(dir, 'graph.ndjson');
+    graph = (await replayedGraph('configmap-cascade', { snapshotFile })).graph;
+    api = await harness(graph);
+    const insights = (await api.app.inject({ method: 'GET', url: '/api/v1/insights?pattern=config-cascade' })).json() as Page<Insight>;
+    predictionId = insights.items[0]?.predictionId as string;
+    expect(predictionId).toMatch(/^pred-/);
+  });
+  afterAll(async () => {
+    await api.app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const post = (payload: unknown, headers: Record<string, string> = bearer(WRITE_TOKEN)) =>
+    api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers, payload: payload as Record<string, unknown> });
+
+  it('requires the write token', async () => {
+    const body = { prediction_id: predictionId, accurate: true };
+    const missing = await post(body, {});
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().field).toBe('authorization');
+    expect((await post(body, bearer('not-the-token-0123456789'))).statusCode).toBe(401);
+    expect((await post(body, { authorization: 'Bearer' })).statusCode).toBe(401);
+  });
+
+  it('refuses invalid bodies, naming the field', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ accurate: true }, 'body.prediction_id'],
+      [{ prediction_id: '', accurate: true }, 'body.prediction_id'],
+      [{ prediction_id: predictionId }, 'body.accurate'],
+      [{ prediction_id: predictionId, accurate: 'yes' }, 'body.accurate'],
+      [{ prediction_id: predictionId, accurate: true, rating: 2 }, 'body.rating'],
+      [{ prediction_id: predictionId, accurate: true, comment: 'x'.repeat(4001) }, 'body.comment'],
+      [{ prediction_id: predictionId, accurate: true, confidence: 1 }, 'body'],
+    ];
+    for (const [payload, field] of cases) {
+      const response = await post(payload);
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
+      expect(response.json().field, JSON.stringify(payload).slice(0, 80)).toBe(field);
+    }
+  });
+
+  it('refuses malformed JSON, wrong content types and oversized bodies', async () => {
+    const malformed = await api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: { ...bearer(WRITE_TOKEN), 'content-type': 'application/json' }, payload: '{"prediction_id": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().field).toBe('body');
+    const text = await api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: { ...bearer(WRITE_TOKEN), 'content-type': 'text/plain' }, payload: 'accurate' });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().field).toBe('body');
+    const xml = await api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: { ...bearer(WRITE_TOKEN), 'content-type': 'application/xml' }, payload: '<accurate/>' });
+    expect(xml.statusCode).toBe(415);
+    const huge = await post({ prediction_id: predictionId, accurate: true, comment: 'x'.repeat(70 * 1024) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().statusCode).toBe(413);
+  });
+
+  it('404s an unknown prediction and stores nothing', async () => {
+    const response = await post({ prediction_id: 'pred-does-not-exist', accurate: true });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().message).toContain('pred-does-not-exist');
+    expect(await graph.feedbackFor('config-cascade')).toEqual([]);
+  });
+
+  it('stores the verdict and moves the confidence by base × (0.5 + accuracy × 0.5)', async () => {
+    const base = 0.85;
+    const first = await post({ prediction_id: predictionId, accurate: true, rating: 1, comment: 'exactly that ConfigMap' });
+    expect(first.statusCode).toBe(201);
+    const body = first.json();
+    expect(body.feedback).toMatchObject({ predictionId, patternId: 'config-cascade', accurate: true, rating: 1, comment: 'exactly that ConfigMap', timestamp: '2026-03-02T11:00:00.000Z' });
+    expect(body.pattern).toMatchObject({ patternId: 'config-cascade', baseConfidence: base, feedbackCount: 1, accurateCount: 1, accuracy: 1 });
+    expect(body.pattern.confidence).toBeCloseTo(base * (0.5 + 1 * 0.5), 10);
+
+    const second = (await post({ prediction_id: predictionId, accurate: false, rating: -1 })).json();
+    expect(second.pattern.confidence).toBeCloseTo(base * (0.5 + 0.5 * 0.5), 10);
+    const third = (await post({ prediction_id: predictionId, accurate: false })).json();
+    expect(third.pattern).toMatchObject({ feedbackCount: 3, accurateCount: 1 });
+    expect(third.pattern.confidence).toBeCloseTo(base * (0.5 + (1 / 3) * 0.5), 10);
+    expect(third.feedback).toMatchObject({ rating: 0, comment: '' });
+
+    const stored = await graph.feedbackFor('config-cascade');
+    expect(stored.map((item) => item.predictionId)).toEqual([predictionId, predictionId, predictionId]);
+    const detail = (await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json();
+    expect(detail.history.map((step: { confidenceAfter: number }) => step.confidenceAfter)).toEqual([
+      adjustedConfidence(base, 1, 1),
+      adjustedConfidence(base, 1, 2),
+      adjustedConfidence(base, 1, 3),
+    ]);
+    const metrics = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('tapio_feedback_total{accurate="true",pattern="config-cascade"} 1');
+    expect(metrics).toContain('tapio_feedback_total{accurate="false",pattern="config-cascade"} 2');
+  });
+
+  it('keeps the learned confidence across a restart (snapshot file)', async () => {
+    const before = (await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json();
+    await api.app.close();
+    await graph.stop();
+
+    const restarted = new MemoryGraphStore({ snapshotFile });
+    await restarted.start();
+    api = await harness(restarted);
+    const after = (await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json();
+    expect(after).toEqual(before);
+    expect(after.feedbackCount).toBe(3);
+    // The correlation stage's ledger, reloaded from the graph, agrees with the API.
+    const ledger = new FeedbackLedger();
+    await ledger.loadFrom(restarted, ['config-cascade']);
+    expect(ledger.confidence('config-cascade', 0.85)).toBeCloseTo(after.confidence, 10);
+    // A reload recomputes from the stored verdicts and changes nothing.
+    await api.app.inject({ method: 'POST', url: '/api/v1/patterns/reload', headers: bearer(WRITE_TOKEN) });
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json()).toEqual(before);
+    // Feedback keeps accumulating on top of the restored verdicts.
+    const fourth = (await post({ prediction_id: predictionId, accurate: true })).json();
+    expect(fourth.pattern.confidence).toBeCloseTo(0.85 * (0.5 + 0.5 * 0.5), 10);
+  });
+});

@@ -1,0 +1,61 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryGraphStore } from '@tapio/embedded';
+import { harness, WRITE_TOKEN, type Harness } from './support/api-harness.js';
+
+describe('OpenAPI document', () => {
+  let api: Harness;
+  let document: Record<string, any>;
+
+  beforeAll(async () => {
+    const graph = new MemoryGraphStore();
+    await graph.start();
+    api = await harness(graph, { token: WRITE_TOKEN });
+    const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    document = response.json();
+  });
+  afterAll(async () => {
+    await api.app.close();
+  });
+
+  it('is a valid OpenAPI 3 document', async () => {
+    expect(document['openapi']).toBe('3.0.3');
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('documents every endpoint with its responses per status code', () => {
+    const expected: Array<[string, string, string[]]> = [
+      ['/api/v1/why/{kind}/{namespace}/{name}', 'get', ['200', '400', '404']],
+      ['/api/v1/why/{kind}/{name}', 'get', ['200', '400', '404']],
+      ['/api/v1/events/', 'get', ['200', '400']],
+      ['/api/v1/events/{id}/context', 'get', ['200', '404']],
+      ['/api/v1/insights/', 'get', ['200', '400']],
+      ['/api/v1/insights/{id}', 'get', ['200', '404']],
+      ['/api/v1/impact/{kind}/{namespace}/{name}', 'get', ['200', '400', '404']],
+      ['/api/v1/impact/{kind}/{name}', 'get', ['200', '400', '404']],
+      ['/api/v1/patterns/', 'get', ['200']],
+      ['/api/v1/patterns/{name}', 'get', ['200', '404']],
+      ['/api/v1/patterns/reload', 'post', ['200', '401', '403']],
+      ['/api/v1/feedback/', 'post', ['201', '400', '401', '403', '404', '413']],
+      ['/healthz', 'get', ['200']],
+      ['/readyz', 'get', ['200', '503']],
+      ['/metrics', 'get', ['200']],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const operation = document['paths'][path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      for (const status of statuses) expect(operation.responses[status], `${method} ${path} ${status}`).toBeDefined();
+    }
+    expect(document['paths']['/api/v1/feedback/'].post.security).toEqual([{ bearer: [] }]);
+    expect(document['paths']['/api/v1/feedback/'].post.requestBody.content['application/json'].schema.required).toEqual(['prediction_id', 'accurate']);
+    expect(document['components'].securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('serves the docs UI at /docs', async () => {
+    const page = await api.app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('swagger');
+  });
+});

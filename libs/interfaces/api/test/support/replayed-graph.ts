@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { RawEvent, type PatternSet } from '@tapio/domain';
+import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import {
+  BUILTIN_PATTERN_DIR,
+  CorrelationEngine,
+  DependencyCorrelator,
+  DirectoryPatternSource,
+  FeedbackLedger,
+  OwnershipCorrelator,
+  PerformanceCorrelator,
+  SequenceCorrelator,
+  TemporalCorrelator,
+} from '@tapio/correlation';
+import { DeadLetterStore, MemoryGraphStore } from '@tapio/embedded';
+import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
+
+const RECORDINGS = new URL('../../../../../examples/recordings/', import.meta.url);
+
+export interface ReplayedGraph {
+  graph: MemoryGraphStore;
+  engine: CorrelationEngine;
+  patterns: PatternSet;
+}
+
+/**
+ * A shared scenario recording replayed the way the running Tapio does it
+ * (pipeline → correlation engine → graph, pattern stats published), minus the bus.
+ */
+export async function replayedGraph(scenario: string, options: { snapshotFile?: string } = {}): Promise<ReplayedGraph> {
+  const graph = new MemoryGraphStore(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {});
+  await graph.start();
+  const pipeline = new Pipeline({ transformers: [...seedMappingTransformers, new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'default' });
+  const ledger = new FeedbackLedger();
+  const engine = new CorrelationEngine(
+    [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()],
+    ledger,
+  );
+  const patterns = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR]).load();
+  engine.setPatterns(patterns.patterns);
+  const lines = readFileSync(new URL(`${scenario}.ndjson`, RECORDINGS), 'utf8').split('\n').filter(Boolean);
+  for (const line of lines) {
+    const result = pipeline.transform(RawEvent.parse(JSON.parse(line)));
+    if (!result.ok) throw new Error(`recording line refused: ${result.reason}`);
+    for (const event of result.events) {
+      const output = engine.process(event);
+      if (output.topology.length) await graph.applyTopology(output.topology);
+      await graph.writeEvents([event]);
+      if (output.correlations.length) await graph.writeCorrelations(output.correlations);
+      if (output.insights.length) await graph.writeInsights(output.insights, output.predictions);
+    }
+  }
+  await graph.upsertPatterns(
+    patterns.patterns.map((pattern) => ({
+      patternId: pattern.metadata.name,
+      baseConfidence: pattern.spec.predictions[0]?.confidence_base ?? 0.5,
+      confidence: pattern.spec.predictions[0]?.confidence_base ?? 0.5,
+      accuracy: null,
+      feedbackCount: 0,
+      accurateCount: 0,
+      matches: engine.matches(pattern.metadata.name),
+    })),
+  );
+  return { graph, engine, patterns };
+}
