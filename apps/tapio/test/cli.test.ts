@@ -63,13 +63,17 @@ describe('./bin/tapio', () => {
 
   beforeAll(async () => {
     // The command runs the built app: build it (and the example plugin) the way setup does.
-    await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/tapio', 'examples/tapio-collector-heartbeat'], { cwd: ROOT });
     dir = await mkdtemp(join(tmpdir(), 'tapio-cli-'));
+    await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/tapio', 'examples/tapio-collector-heartbeat'], { cwd: ROOT }).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`building the app failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      },
+    );
   }, 300_000);
 
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('prints its version', async () => {
