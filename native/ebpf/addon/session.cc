@@ -115,6 +115,9 @@ void Session::Flush() {
 void Session::Drain() {
   while (!stopping_.load()) {
     int result = ring_buffer__poll(ring_, poll_ms_);
+    // Events submitted without a wake-up (below the wake-up threshold) raise no epoll
+    // event: after each wait the ring is read regardless.
+    if (result >= 0 || result == -EINTR || result == kBatchFull) result = ring_buffer__consume(ring_);
     if (result < 0 && result != kBatchFull && result != -EINTR) {
       batch_->error = -result;
       Flush();

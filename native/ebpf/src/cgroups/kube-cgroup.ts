@@ -17,7 +17,7 @@ export interface CgroupIdentity {
 }
 
 const UID = '[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}';
-const SYSTEMD_POD = new RegExp(`^kubepods(?:-(burstable|besteffort))?-pod(${UID})\\.slice$`);
+const SYSTEMD_POD = new RegExp(`^(?:[a-z0-9]+-)?kubepods(?:-(burstable|besteffort))?-pod(${UID})\\.slice$`);
 const CGROUPFS_POD = new RegExp(`^pod(${UID})$`);
 const SYSTEMD_CONTAINER = /^(?:(cri-containerd|crio|docker|containerd)-)([0-9a-f]{64})\.scope$/;
 const CGROUPFS_CONTAINER = /^([0-9a-f]{64})$/;
