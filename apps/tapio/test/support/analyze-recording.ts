@@ -5,6 +5,7 @@ import {
   BUILTIN_PATTERN_DIR,
   CorrelationEngine,
   DependencyCorrelator,
+  FeedbackLedger,
   OwnershipCorrelator,
   parsePatternFile,
   PerformanceCorrelator,
@@ -29,6 +30,7 @@ export function builtinPatterns(): BehaviorPattern[] {
 }
 
 export interface Analysis {
+  engine: CorrelationEngine;
   insights: Insight[];
   produced: number;
   rejected: number;
@@ -39,10 +41,10 @@ export interface Analysis {
  * pipeline (validation, kubeapi transformer) and the correlation engine with the five
  * correlators and the built-in patterns. Lines are NDJSON text or parsed objects.
  */
-export function analyzeRecording(lines: ReadonlyArray<string | object>): Analysis {
+export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger()): Analysis {
   const deadLetters = new DeadLetterStore();
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters, validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
   engine.setPatterns(builtinPatterns());
   let produced = 0;
   lines.forEach((line, index) => {
@@ -53,5 +55,5 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>): Analysi
       engine.process(event);
     }
   });
-  return { insights: engine.insights(), produced, rejected: deadLetters.count() };
+  return { engine, insights: engine.insights(), produced, rejected: deadLetters.count() };
 }
