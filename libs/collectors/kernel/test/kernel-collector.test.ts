@@ -26,7 +26,7 @@ const fixturePods: PodIdentity[] = [
     uid: systemdPodUid,
     nodeName: 'test-node',
     labels: { app: 'cart' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cart-7d9f8', uid: randomUUID(), controller: true }],
+    ownerReferences: [{ kind: 'ReplicaSet', name: 'cart-7d9f8', uid: randomUUID(), controller: true }],
     containers: [{ name: 'app', containerId: systemdContainerId }],
   },
   { namespace: 'billing', name: 'invoicer-0', uid: cgroupfsPodUid, nodeName: 'test-node', containers: [{ name: 'worker', containerId: cgroupfsContainerId }] },
