@@ -24,11 +24,19 @@ public final class KubeMockMain {
   }
 
   public static void main(String[] args) throws Exception {
+    // The mock server logs every request at INFO through java.util.logging and slf4j;
+    // at benchmark volumes that logging costs more than serving the request.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.setLevel(java.util.logging.Level.WARNING);
+    for (java.util.logging.Handler handler : root.getHandlers()) {
+      handler.setLevel(java.util.logging.Level.WARNING);
+    }
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
         new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init(InetAddress.getByName("127.0.0.1"), port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server)));
     System.out.println("kube-mock listening on http://127.0.0.1:" + server.getPort());
     System.out.flush();
     try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -36,7 +44,16 @@ public final class KubeMockMain {
         // Input is ignored; end of input means the parent is gone.
       }
     }
-    server.destroy();
-    System.exit(0);
+    stopQuietly(server);
+    Runtime.getRuntime().halt(0);
+  }
+
+  /** Open watch connections can make shutdown time out; the process is ending either way. */
+  private static void stopQuietly(KubernetesMockServer server) {
+    try {
+      server.destroy();
+    } catch (RuntimeException ignored) {
+      // Nothing left to clean up that the exiting JVM will not.
+    }
   }
 }
