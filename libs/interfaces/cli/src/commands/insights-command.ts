@@ -1,0 +1,40 @@
+import { Insight, pageOf } from '@tapio/domain';
+import { insightBlock, insightHeadline } from '../format/text.js';
+import { clientFor, entityArg, timeFlag } from './client-args.js';
+import { booleanFlag, EXIT, integerFlag, stringFlag, type CliArgs, type CliIo } from './command-io.js';
+import { printJson, runClientCommand } from './run-client-command.js';
+
+const USAGE = 'tapio insights [ID | KIND NAMESPACE/NAME] [--pattern P] [--severity S] [--since T] [--until T] [--limit N] [--cursor C] [--json]';
+
+/** `tapio insights`: the incidents Tapio explained; `tapio insights ID` tells one in full. */
+export function insightsCommand(args: CliArgs, io: CliIo): Promise<number> {
+  return runClientCommand(io, async () => {
+    const json = booleanFlag(args, 'json');
+    const client = clientFor(args, io);
+    if (args.positionals.length === 1 && !args.positionals[0]?.includes('/')) {
+      const insight = await client.get(`/api/v1/insights/${encodeURIComponent(args.positionals[0] as string)}`, Insight);
+      if (json) printJson(io, insight);
+      else io.stdout.write(`${insightBlock(insight)}\n`);
+      return EXIT.ok;
+    }
+    const entity = args.positionals.length ? entityArg(args, args.positionals, USAGE) : undefined;
+    const now = io.now?.() ?? new Date();
+    const page = await client.get('/api/v1/insights', pageOf(Insight), {
+      ...(entity ? { kind: entity.kind.toLowerCase(), name: entity.name, ...(entity.namespace ? { namespace: entity.namespace } : {}) } : {}),
+      pattern: stringFlag(args, 'pattern'),
+      severity: stringFlag(args, 'severity'),
+      since: timeFlag(args, 'since', now),
+      until: timeFlag(args, 'until', now),
+      limit: integerFlag(args, 'limit', 1, 1000),
+      cursor: stringFlag(args, 'cursor'),
+    });
+    if (json) {
+      printJson(io, page);
+      return EXIT.ok;
+    }
+    const lines = page.items.length ? page.items.map((insight) => `${insight.firstSeen}  ${insight.id}  ${insightHeadline(insight)}`) : ['No insights match.'];
+    if (page.nextCursor) lines.push(`More: add --cursor ${page.nextCursor}`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,31 @@
+import { formatEntity, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type UnifiedEvent } from '@tapio/domain';
+
+export const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+export function entityText(ref: EntityRef | undefined): string {
+  return ref ? formatEntity(ref) : '-';
+}
+
+/** One event per line: time, severity, type, entity, message. */
+export function eventLine(event: EventSummary | UnifiedEvent): string {
+  return `  ${event.timestamp}  ${event.severity.padEnd(8)} ${event.type.padEnd(22)} ${entityText(event.entity)}: ${event.message}`;
+}
+
+export function insightHeadline(insight: Insight): string {
+  return `[${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)} (confidence ${percent(insight.confidence)}, prediction ${insight.predictionId ?? '-'})`;
+}
+
+/** An insight in full: headline, the story, what else to check, how to give feedback. */
+export function insightBlock(insight: Insight, index?: number): string {
+  const lines = [`${index !== undefined ? `#${index + 1} ` : ''}${insightHeadline(insight)}`, `  id ${insight.id}, ${insight.firstSeen} .. ${insight.lastSeen}`, '', insight.story];
+  if (insight.nextChecks.length) lines.push('', 'Next checks:', ...insight.nextChecks.map((check) => `  - ${check}`));
+  if (insight.predictionId) lines.push('', `Was this right? tapio feedback ${insight.predictionId} --accurate|--inaccurate [--comment TEXT]`);
+  return lines.join('\n');
+}
+
+export function patternRow(pattern: PatternConfidence): string {
+  const accuracy = pattern.accuracy === null ? '-' : percent(pattern.accuracy);
+  return `${pattern.patternId.padEnd(32)} ${percent(pattern.baseConfidence).padStart(5)} ${percent(pattern.confidence).padStart(11)} ${accuracy.padStart(9)} ${String(pattern.feedbackCount).padStart(9)} ${String(pattern.matches).padStart(8)}`;
+}
+
+export const PATTERN_HEADER = `${'PATTERN'.padEnd(32)} ${'BASE'.padStart(5)} ${'CONFIDENCE'.padStart(11)} ${'ACCURACY'.padStart(9)} ${'FEEDBACK'.padStart(9)} ${'MATCHES'.padStart(8)}`;
