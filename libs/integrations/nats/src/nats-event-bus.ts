@@ -388,7 +388,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
     this.jsm = jsm;
     this.js = js;
     this.server = nc.getServer();
-    void this.watchStatus(nc, jsm, js);
+    void this.watchStatus(nc, jsm);
     void nc.closed().then((error) => this.onClosed(nc, error ?? undefined));
     // Consumers first: once start() resolves, drain() must see every subscription's backlog.
     for (const subscription of this.subscriptions) {
@@ -402,12 +402,12 @@ export class NatsEventBus implements EventBus, Lifecycle {
     if (this.abort.signal.aborted) return;
     this.phase = 'ready';
     this.reason = undefined;
-    this.publisher.attach(js);
+    this.publisher.attach(nc);
     this.logger.info({ server: this.server }, 'connected to NATS JetStream');
     for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
   }
 
-  private async watchStatus(nc: NatsConnection, jsm: JetStreamManager, js: JetStreamClient): Promise<void> {
+  private async watchStatus(nc: NatsConnection, jsm: JetStreamManager): Promise<void> {
     for await (const status of nc.status()) {
       if (this.phase === 'closed' || this.nc !== nc) return;
       if (status.type === 'disconnect') {
@@ -423,7 +423,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
         if (this.abort.signal.aborted || this.nc !== nc) return;
         this.phase = 'ready';
         this.reason = undefined;
-        this.publisher.attach(js);
+        this.publisher.attach(nc);
         this.logger.info({ server: status.server, buffered: this.publisher.buffered }, 'NATS reconnected; resuming');
       }
     }

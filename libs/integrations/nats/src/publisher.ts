@@ -1,4 +1,4 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 /** `publish()` refused a message because the bounded buffer was full; the message is counted in `dropped`. */
 export class BusOverflowError extends Error {
@@ -43,40 +43,71 @@ function isPermanent(error: Error): boolean {
   return /max(imum)?[ _]payload|message size exceeds|invalid subject/i.test(error.message);
 }
 
+interface Sent {
+  pending: Pending;
+  sentAt: number;
+}
+
+interface PubAckReply {
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+  error?: { code?: number; err_code?: number; description?: string };
+}
+
+const decoder = new TextDecoder();
+
 /**
- * Sends publishes to JetStream with at most `maxInFlight` waiting for their
- * acknowledgement, keeps up to `maxBuffered` more while disconnected or while the window
- * is full, and resends with the same Nats-Msg-Id after any doubtful failure (the server
- * drops the copy if the first one had been stored). A `publish()` promise resolves once
- * the server stored the message, so awaiting callers get backpressure.
+ * Sends publishes to JetStream asynchronously: each message goes out with a reply
+ * subject under one inbox, and the server's PubAck comes back there. At most
+ * `maxInFlight` messages wait for their acknowledgement; up to `maxBuffered` more wait
+ * here while disconnected or while the window is full. After any doubtful failure
+ * (timeout, disconnect, stream full) the message is sent again with the same
+ * Nats-Msg-Id, so the server drops the copy if the first one had been stored. A
+ * `publish()` promise resolves once the server stored the message, so awaiting callers
+ * get backpressure.
  */
 export class JetStreamPublisher {
   readonly counters: PublisherCounters = { published: 0, duplicates: 0, dropped: 0, retries: 0, rejected: 0 };
   lastError: string | undefined;
-  private js: JetStreamClient | undefined;
+  private nc: NatsConnection | undefined;
+  private connected = false;
+  private inbox = '';
+  private replies: Subscription | undefined;
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   /** Failed sends, kept in publish order and sent before anything newer. */
   private readonly retryQueue: Pending[] = [];
-  private inFlight = 0;
+  /** Waiting for a PubAck, by reply token, oldest first. */
+  private readonly inFlightByToken = new Map<string, Sent>();
   private nextSeq = 0;
+  private nextToken = 0;
   private failuresInARow = 0;
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly limits: PublisherLimits) {}
 
-  /** Start (or resume after a reconnect) sending through this client. */
-  attach(js: JetStreamClient): void {
-    this.js = js;
+  /** Start (or resume after a reconnect) sending on this connection. */
+  attach(nc: NatsConnection): void {
+    if (this.nc !== nc) {
+      this.replies?.unsubscribe();
+      this.nc = nc;
+      this.inbox = createInbox();
+      this.replies = nc.subscribe(`${this.inbox}.*`, { callback: (error, msg) => (error ? undefined : this.onReply(msg)) });
+      this.sweeper ??= setInterval(() => this.sweep(), Math.max(50, Math.min(1_000, this.limits.ackTimeoutMs / 4)));
+      this.sweeper.unref();
+    }
+    this.connected = true;
     this.pump();
   }
 
-  /** Stop sending: the connection is down. Queued publishes wait. */
+  /** Stop sending: the connection is down. Queued publishes wait; those in flight time out and are resent. */
   detach(): void {
-    this.js = undefined;
+    this.connected = false;
   }
 
   get buffered(): number {
@@ -84,14 +115,14 @@ export class JetStreamPublisher {
   }
 
   get sending(): number {
-    return this.inFlight;
+    return this.inFlightByToken.size;
   }
 
   publish(subject: string, payload: Uint8Array, id: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`NATS event bus is closed; cannot publish ${subject} message ${id}`));
     if (this.buffered >= this.limits.maxBuffered) {
       this.counters.dropped += 1;
-      const why = this.js ? 'NATS is not acknowledging fast enough' : 'NATS is unreachable';
+      const why = this.connected ? 'NATS is not acknowledging fast enough' : 'NATS is unreachable';
       return Promise.reject(new BusOverflowError(subject, id, this.buffered, why));
     }
     return new Promise<void>((resolve, reject) => {
@@ -102,16 +133,19 @@ export class JetStreamPublisher {
 
   /** Resolves when nothing is buffered or waiting for an acknowledgement. */
   whenIdle(): Promise<void> {
-    if (this.buffered === 0 && this.inFlight === 0) return Promise.resolve();
+    if (this.buffered === 0 && this.sending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Refuses new publishes and fails what was never stored (counted as dropped). */
   close(reason: string): void {
     this.closed = true;
-    this.js = undefined;
+    this.connected = false;
     if (this.timer) clearTimeout(this.timer);
-    const unsent = [...this.retryQueue.splice(0), ...this.queue.splice(this.queueHead)];
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.replies?.unsubscribe();
+    const unsent = [...[...this.inFlightByToken.values()].map((sent) => sent.pending), ...this.retryQueue.splice(0), ...this.queue.splice(this.queueHead)];
+    this.inFlightByToken.clear();
     this.queue.length = 0;
     this.queueHead = 0;
     this.counters.dropped += unsent.length;
@@ -134,8 +168,8 @@ export class JetStreamPublisher {
   }
 
   private pump(): void {
-    const js = this.js;
-    if (!js || this.closed) return;
+    const nc = this.nc;
+    if (!nc || !this.connected || this.closed) return;
     const now = Date.now();
     if (now < this.pausedUntil) {
       if (!this.timer) {
@@ -146,44 +180,84 @@ export class JetStreamPublisher {
       }
       return;
     }
-    while (this.inFlight < this.limits.maxInFlight) {
+    while (this.inFlightByToken.size < this.limits.maxInFlight) {
       const pending = this.next();
       if (!pending) break;
-      this.send(js, pending);
+      this.send(nc, pending, now);
     }
   }
 
-  private send(js: JetStreamClient, pending: Pending): void {
-    this.inFlight += 1;
-    js.publish(pending.subject, pending.payload, { msgID: pending.id, timeout: this.limits.ackTimeoutMs }).then(
-      (ack) => {
-        this.inFlight -= 1;
-        this.failuresInARow = 0;
-        if (ack.duplicate) this.counters.duplicates += 1;
-        else this.counters.published += 1;
-        pending.resolve();
-        this.afterSettle();
-      },
-      (error: Error) => {
-        this.inFlight -= 1;
-        this.lastError = `${pending.subject}: ${error.message}`;
-        if (this.closed) {
-          this.counters.dropped += 1;
-          pending.reject(new Error(`NATS event bus closed before ${pending.subject} message ${pending.id} was stored: ${error.message}`));
-        } else if (isPermanent(error)) {
-          this.counters.rejected += 1;
-          pending.reject(new Error(`NATS refused ${pending.subject} message ${pending.id}: ${error.message}`));
-        } else {
-          // Timeout, disconnect, stream full (discard: new): back off, then send the
-          // same id again. The pause is shared: a full stream slows every publisher.
-          this.counters.retries += 1;
-          this.failuresInARow += 1;
-          this.pausedUntil = Date.now() + Math.min(MAX_PAUSE_MS, 25 * 2 ** Math.min(this.failuresInARow, 10));
-          this.requeue(pending);
-        }
-        this.afterSettle();
-      },
-    );
+  private send(nc: NatsConnection, pending: Pending, now: number): void {
+    const token = (this.nextToken++).toString(36);
+    const msgHeaders = headers();
+    msgHeaders.set('Nats-Msg-Id', pending.id);
+    this.inFlightByToken.set(token, { pending, sentAt: now });
+    try {
+      nc.publish(pending.subject, pending.payload, { reply: `${this.inbox}.${token}`, headers: msgHeaders });
+    } catch (error) {
+      this.inFlightByToken.delete(token);
+      this.failed(pending, error as Error);
+    }
+  }
+
+  private onReply(msg: Msg): void {
+    const token = msg.subject.slice(this.inbox.length + 1);
+    const sent = this.inFlightByToken.get(token);
+    if (!sent) return; // already timed out and resent: the resend decides
+    this.inFlightByToken.delete(token);
+    const pending = sent.pending;
+    if (msg.headers?.hasError) {
+      // 503: no stream listens (yet) on this subject, e.g. JetStream still recovering.
+      this.failed(pending, new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}`));
+      this.afterSettle();
+      return;
+    }
+    let ack: PubAckReply;
+    try {
+      ack = JSON.parse(decoder.decode(msg.data)) as PubAckReply;
+    } catch {
+      ack = { error: { description: `unreadable acknowledgement "${decoder.decode(msg.data).slice(0, 100)}"` } };
+    }
+    if (ack.error) {
+      this.failed(pending, new Error(ack.error.description ?? `JetStream error ${ack.error.err_code ?? ack.error.code}`));
+    } else {
+      this.failuresInARow = 0;
+      if (ack.duplicate) this.counters.duplicates += 1;
+      else this.counters.published += 1;
+      pending.resolve();
+    }
+    this.afterSettle();
+  }
+
+  /** Messages with no acknowledgement after ackTimeout: lost with a connection, or the server is stuck. */
+  private sweep(): void {
+    const deadline = Date.now() - this.limits.ackTimeoutMs;
+    let expired = false;
+    for (const [token, sent] of this.inFlightByToken) {
+      if (sent.sentAt > deadline) break; // insertion order: the rest are younger
+      this.inFlightByToken.delete(token);
+      this.failed(sent.pending, new Error(`no acknowledgement within ${this.limits.ackTimeoutMs} ms`));
+      expired = true;
+    }
+    if (expired) this.afterSettle();
+  }
+
+  private failed(pending: Pending, error: Error): void {
+    this.lastError = `${pending.subject}: ${error.message}`;
+    if (this.closed) {
+      this.counters.dropped += 1;
+      pending.reject(new Error(`NATS event bus closed before ${pending.subject} message ${pending.id} was stored: ${error.message}`));
+    } else if (isPermanent(error)) {
+      this.counters.rejected += 1;
+      pending.reject(new Error(`NATS refused ${pending.subject} message ${pending.id}: ${error.message}`));
+    } else {
+      // Timeout, disconnect, stream full (discard: new): back off, then send the same id
+      // again. The pause is shared: a full stream slows every publisher.
+      this.counters.retries += 1;
+      this.failuresInARow += 1;
+      this.pausedUntil = Date.now() + Math.min(MAX_PAUSE_MS, 25 * 2 ** Math.min(this.failuresInARow, 10));
+      this.requeue(pending);
+    }
   }
 
   private requeue(pending: Pending): void {
@@ -198,7 +272,7 @@ export class JetStreamPublisher {
   }
 
   private notifyIdle(): void {
-    if (this.idleWaiters.length > 0 && this.buffered === 0 && this.inFlight === 0) {
+    if (this.idleWaiters.length > 0 && this.buffered === 0 && this.sending === 0) {
       for (const waiter of this.idleWaiters.splice(0)) waiter();
     }
   }
