@@ -26,7 +26,18 @@ import org.neo4j.io.ByteUnit;
  * runner that dies never leaves a Neo4j behind.
  */
 public final class TapioNeo4jLauncher {
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable failure) {
+      // Neo4j's own threads would keep a half-started JVM alive: fail loudly and exit.
+      System.err.println("TAPIO_NEO4J_FAILED " + failure);
+      failure.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     Map<String, String> options = parse(args);
     int port = Integer.parseInt(require(options, "port"));
     Path data = Path.of(require(options, "data")).toAbsolutePath();
@@ -59,11 +70,25 @@ public final class TapioNeo4jLauncher {
     watchParent();
   }
 
-  /** With auth on, the initial user neo4j must have a known password that needs no change. */
+  /**
+   * With auth on, the initial user neo4j must have a known password that needs no change.
+   * On a restart over the same data the password is already set; Neo4j refuses to set it
+   * to the same value again, which is fine.
+   */
   private static void setPassword(DatabaseManagementService service, String password) {
     GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-    system.executeTransactionally(
-        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+    try {
+      system.executeTransactionally(
+          "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+    } catch (RuntimeException failure) {
+      if (!String.valueOf(rootCause(failure).getMessage()).contains("cannot be the same")) throw failure;
+    }
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+    return cause;
   }
 
   /** Exits (running the shutdown hook) when the parent closes our stdin, i.e. when it dies. */

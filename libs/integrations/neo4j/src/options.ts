@@ -37,7 +37,7 @@ export const Neo4jOptions = z
     batchSize: z.number().int().min(1).max(50_000).default(5_000),
     /** Most writes held in memory while Neo4j is slow or down; writers wait beyond it (backpressure). */
     bufferLimit: z.number().int().min(1).max(10_000_000).default(200_000),
-    /** How long one transaction is retried on transient errors (deadlocks, leader switches) before giving up. */
+    /** How long a read is retried on transient errors (leader switch, restart) before it fails. Writes retry until they succeed. */
     maxTransactionRetryMs: z.number().int().min(0).default(15_000),
     /** Waits between attempts while Neo4j is unreachable: doubles from min to max. */
     reconnectBackoffMs: z

@@ -89,16 +89,26 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * One explicit transaction per batch, without the driver's own retry loop: this loop
+   * retries itself, so an outage shows in `state` (and health) at the first failure
+   * instead of after the driver's retry time.
+   */
   private async write(ops: readonly WriteOp[]): Promise<void> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
     try {
-      await session.executeWrite(async (tx) => {
+      const tx = await session.beginTransaction();
+      try {
         for (const part of subBatches(ops)) {
           for (const statement of batchStatements(part)) await tx.run(statement.text, statement.params);
         }
-      });
+        await tx.commit();
+      } catch (error) {
+        if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+        throw error;
+      }
     } finally {
-      await session.close();
+      await session.close().catch(() => undefined);
     }
   }
 
