@@ -1,5 +1,8 @@
-/** Why a call to the API server failed, in the categories health reports and retries care about. */
-export type KubeApiFailure = 'unreachable' | 'unauthorized' | 'forbidden' | 'expired' | 'http' | 'protocol';
+/**
+ * Why a call to the API server failed, in the categories health reports and retries care
+ * about. `client`: the request could not even be made (credentials plugin, TLS settings).
+ */
+export type KubeApiFailure = 'unreachable' | 'unauthorized' | 'forbidden' | 'expired' | 'http' | 'protocol' | 'client';
 
 export class KubeApiError extends Error {
   constructor(

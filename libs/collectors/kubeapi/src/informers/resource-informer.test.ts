@@ -164,11 +164,8 @@ describe('ResourceInformer', () => {
     // What fabric8's mock does on every new watch: the whole state again as ADDED.
     api.endWatches();
     await eventually(() => api.openWatches === 1 && api.watchCalls.length === 2, 're-watch');
-    const watcherPush = (api as unknown as { watchers: Set<{ push(event: unknown): void }> }).watchers;
-    for (const watcher of watcherPush) {
-      watcher.push({ type: 'ADDED', object: a });
-      watcher.push({ type: 'ADDED', object: { ...a, metadata: { ...a.metadata, resourceVersion: '9' } } });
-    }
+    api.replay({ type: 'ADDED', object: a });
+    api.replay({ type: 'ADDED', object: { ...a, metadata: { ...a.metadata, resourceVersion: '9' } } });
     await eventually(() => summary().length === 2, 'events');
     expect(summary()).toEqual(['ADDED a@1', 'MODIFIED a@9']);
   });

@@ -173,7 +173,7 @@ export class ResourceInformer {
   }
 
   private recordFailure(error: unknown): void {
-    const failure: KubeApiFailure = error instanceof KubeApiError ? error.failure : 'protocol';
+    const failure: KubeApiFailure = error instanceof KubeApiError ? error.failure : 'client';
     const message = error instanceof Error ? error.message : String(error);
     const since = this.status.error?.since ?? Date.now();
     const repeated = this.status.error?.message === message;

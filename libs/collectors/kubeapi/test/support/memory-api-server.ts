@@ -57,6 +57,11 @@ export class MemoryApiServer implements KubeResourceApi {
     for (const watcher of this.watchers) watcher.push({ type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(this.version) } } });
   }
 
+  /** Sends an event to the open watches without changing state (a server replaying what it already sent). */
+  replay(event: WatchEvent): void {
+    for (const watcher of this.watchers) watcher.push(event);
+  }
+
   sendError(code: number, message: string): void {
     for (const watcher of this.watchers) watcher.push({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code, message } as KubeObject });
   }
