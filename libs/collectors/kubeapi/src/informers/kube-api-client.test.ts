@@ -60,6 +60,10 @@ describe('KubeApiClient', () => {
         socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\n\r\n${status(403, 'secrets is forbidden')}`);
         return;
       }
+      if (request.headers.origin !== base) {
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\nnull origin');
+        return;
+      }
       sockets.handleUpgrade(request, socket, head, (ws) => {
         ws.send(JSON.stringify({ type: 'MODIFIED', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'c', uid: 'c', resourceVersion: '7' } } }));
         if (url.pathname === '/api/v1/configmaps') ws.close(1000, 'timeout');

@@ -17,7 +17,9 @@ export async function* websocketWatch(config: KubeConfig, url: URL, signal: Abor
   const what = `watch ${url.pathname} on ${url.origin}`;
   const target = new URL(url);
   target.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const options: WebSocket.ClientOptions = {};
+  // kube-apiserver serves watch WebSockets through golang.org/x/net/websocket's Handler,
+  // which refuses a handshake without an Origin header.
+  const options: WebSocket.ClientOptions = { origin: url.origin };
   await config.applyToHTTPSOptions(options);
   if (signal.aborted) return;
 
