@@ -141,7 +141,7 @@ export class DurableConsumer {
     for await (const msg of messages) {
       if (this.stopped) {
         // Fetched but not started: hand it back at once rather than after ack_wait.
-        msg.nak();
+        this.reply(msg, 'nak', () => msg.nak());
         continue;
       }
       this.pending = msg.info.pending;
@@ -163,12 +163,12 @@ export class DurableConsumer {
       const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
       if (!decoded.ok) {
         this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
-        msg.term(decoded.reason.slice(0, 200));
+        this.reply(msg, 'term', () => msg.term(decoded.reason.slice(0, 200)));
         return;
       }
       if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
         this.deps.counters.skipped += 1;
-        msg.ack();
+        this.reply(msg, 'ack', () => msg.ack());
         return;
       }
       try {
@@ -177,17 +177,30 @@ export class DurableConsumer {
         const attempt = msg.info.deliveryCount;
         if (attempt >= this.settings.maxDeliver) {
           this.deadLetter(msg, 'process', `${this.spec.topic} handler of ${this.spec.durable} failed ${attempt} times: ${(error as Error).message}`, decoded.value);
-          msg.term();
+          this.reply(msg, 'term', () => msg.term());
         } else {
           this.deps.counters.redelivered += 1;
-          msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1)));
+          this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1))));
         }
         return;
       }
-      msg.ack();
-      this.deps.counters.delivered += 1;
+      if (this.reply(msg, 'ack', () => msg.ack())) this.deps.counters.delivered += 1;
     } finally {
       this.active -= 1;
+    }
+  }
+
+  /**
+   * Ack/nak/term, which throw once the connection is closed (a handler that outlived
+   * shutdown). The server then redelivers after ack_wait: nothing is lost.
+   */
+  private reply(msg: JsMsg, what: string, send: () => void): boolean {
+    try {
+      send();
+      return true;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, subject: msg.subject, seq: msg.seq }, `cannot ${what} message; it will be redelivered`);
+      return false;
     }
   }
 

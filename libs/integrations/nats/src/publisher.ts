@@ -105,9 +105,17 @@ export class JetStreamPublisher {
     this.pump();
   }
 
-  /** Stop sending: the connection is down. Queued publishes wait; those in flight time out and are resent. */
+  /**
+   * Stop sending: the connection is down. Acknowledgements of what was in flight went to
+   * the lost connection, so those are queued again at once (same id: no double).
+   */
   detach(): void {
     this.connected = false;
+    for (const sent of this.inFlightByToken.values()) {
+      this.counters.retries += 1;
+      this.requeue(sent.pending);
+    }
+    this.inFlightByToken.clear();
   }
 
   get buffered(): number {

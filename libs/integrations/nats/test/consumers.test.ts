@@ -82,13 +82,17 @@ describe('NatsEventBus consumers', () => {
     const options = scope();
     const crashing = bus(options);
     const taken: string[] = [];
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     await crashing.subscribe('unified', 'correlation', async (event) => {
       taken.push(event.id);
-      await new Promise(() => undefined); // never finishes: the process "dies" holding it
+      await held; // outlives the connection: the process "dies" holding it
     });
     await crashing.publish('unified', unifiedEvent('evt-held', 'Pod', 'api-0', 'shop'), 'evt-held');
     await waitFor('the first consumer to take the event', () => taken.length === 1);
     await crashing.close();
+    // The handler finishing after the connection closed cannot acknowledge; nothing throws.
+    release();
 
     const survivor = bus(options);
     const handled: string[] = [];
