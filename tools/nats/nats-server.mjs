@@ -8,10 +8,20 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 const running = new Set();
-process.on('exit', () => {
-  // Last resort (a test runner killed mid-run): never leave a server behind.
+const ownedStores = new Set();
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+  for (const dir of ownedStores) rmSync(dir, { recursive: true, force: true });
+};
+// Last resort (a test runner or benchmark killed mid-run): never leave a server behind.
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    killAll();
+    // Alone on this signal: die of it as Node would have. Others listening decide themselves.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 /** The nats-server binary: $NATS_SERVER_BIN, then PATH, then Debian's /usr/sbin. */
 export function findNatsServer() {
@@ -70,6 +80,7 @@ export async function startNatsServer(options = {}) {
   const port = options.port ?? (await freePort());
   const ownsStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tapio-nats-'));
+  if (ownsStore) ownedStores.add(storeDir);
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   let child;
   let output = '';
@@ -139,7 +150,10 @@ export async function startNatsServer(options = {}) {
     },
     async stop() {
       await halt('SIGTERM');
-      if (ownsStore) rmSync(storeDir, { recursive: true, force: true });
+      if (ownsStore) {
+        rmSync(storeDir, { recursive: true, force: true });
+        ownedStores.delete(storeDir);
+      }
     },
   };
 }
