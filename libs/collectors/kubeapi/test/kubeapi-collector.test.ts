@@ -135,6 +135,30 @@ describe('kubeapi collector against a live API server (fabric8 mock, CRUD mode)'
     expect(collector.index.podsOnNode('node-a')).toEqual([]);
   });
 
+  it('streams changes and deletions of ReplicaSets, Services, Deployments and Events', async () => {
+    const replicas = await mock.request<Record<string, unknown> & { spec: { replicas: number } }>('GET', '/apis/apps/v1/namespaces/shop/replicasets/checkout-7d9f');
+    replicas.spec.replicas = 3;
+    await mock.request('PUT', '/apis/apps/v1/namespaces/shop/replicasets/checkout-7d9f', replicas);
+    const svc = await mock.request<Record<string, unknown> & { spec: { selector: Record<string, string> } }>('GET', '/api/v1/namespaces/shop/services/checkout');
+    svc.spec.selector = { app: 'checkout-v2' };
+    await mock.request('PUT', '/api/v1/namespaces/shop/services/checkout', svc);
+    await mock.request('DELETE', '/apis/apps/v1/namespaces/shop/replicasets/checkout-7d9f');
+    await mock.request('DELETE', '/api/v1/namespaces/shop/services/checkout');
+    await mock.request('DELETE', '/apis/apps/v1/namespaces/shop/deployments/checkout');
+    await mock.request('DELETE', '/api/v1/namespaces/shop/events/checkout-7d9f-a.backoff');
+
+    const verbs = (kind: string, name: string) => sink.of(kind, name).map((event) => event.type);
+    await sink.waitFor('the deletions', () =>
+      [['ReplicaSet', 'checkout-7d9f'], ['Service', 'checkout'], ['Deployment', 'checkout'], ['Event', 'checkout-7d9f-a.backoff']].every(([kind, name]) => verbs(kind as string, name as string).includes('DELETED')),
+    );
+    expect(verbs('ReplicaSet', 'checkout-7d9f')).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect(sink.of('ReplicaSet', 'checkout-7d9f')[1]?.data.object['spec']).toMatchObject({ replicas: 3 });
+    expect(verbs('Service', 'checkout')).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect(sink.of('Service', 'checkout')[1]?.data.object['spec']).toMatchObject({ selector: { app: 'checkout-v2' } });
+    expect(verbs('Deployment', 'checkout')).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect(verbs('Event', 'checkout-7d9f-a.backoff')).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+  });
+
   it('feeds the kubeapi transformer: lifecycle, semantic diffs and Event signals come out as UnifiedEvents', () => {
     const unified = unifiedEventsOf(sink.events, 'it-cluster');
     for (const event of unified) expect(UnifiedEvent.safeParse(event).success).toBe(true);
@@ -145,6 +169,9 @@ describe('kubeapi collector against a live API server (fabric8 mock, CRUD mode)'
     expect(template).toHaveLength(1);
     expect(JSON.stringify(template[0]?.kubernetes?.changes)).toContain('shop/checkout:1.1');
     expect(of('resource_deleted', 'checkout-7d9f-a')).toHaveLength(1);
+    expect(of('service_changed', 'checkout')).toHaveLength(1);
+    for (const name of ['checkout-7d9f', 'checkout']) expect(of('resource_deleted', name).length).toBeGreaterThan(0);
+    expect(unified.filter((event) => event.type === 'crash_loop').length).toBeGreaterThan(0);
     expect(unified.every((event) => event.entity === undefined || event.entity.cluster === 'it-cluster')).toBe(true);
   });
 
