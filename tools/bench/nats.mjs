@@ -169,23 +169,20 @@ function findNatsCli() {
   return candidates.find((candidate) => candidate && existsSync(candidate));
 }
 
-/** `nats bench` JetStream publish (sync acks in batches) and durable consume, same message size. */
-async function natsBench(cli, url, events, size) {
+/** `nats bench`: JetStream async publish (message ids, file storage) and durable consume, same message size. */
+async function natsBench(cli, url, events, size, window) {
   const common = ['--server', url, '--no-progress', '--msgs', String(events), '--size', String(size)];
-  const figures = {};
-  const grab = (output) => {
+  const rate = (output) => {
     const match = output.match(/stats:\s*([\d,]+)\s*msgs\/sec/i);
     return match ? Number(match[1].replace(/,/g, '')) : undefined;
   };
   try {
-    const pub = await run(cli, ['bench', 'js', 'pub', 'batch', 'benchsubj', ...common, '--batch', '500', '--create', '--purge', '--storage', 'file', '--stream', 'BENCHSTREAM'], { maxBuffer: 1 << 24 });
-    figures.jsPublish = grab(pub.stdout + pub.stderr);
-    const consume = await run(cli, ['bench', 'js', 'consume', ...common, '--stream', 'BENCHSTREAM', '--batch', '500'], { maxBuffer: 1 << 24 });
-    figures.jsConsume = grab(consume.stdout + consume.stderr);
+    const publish = await run(cli, ['bench', 'js', 'pub', 'async', 'benchsubj', ...common, '--batch', String(Math.min(window, 1000)), '--create', '--purge', '--storage', 'file', '--dedup'], { maxBuffer: 1 << 24 });
+    const consume = await run(cli, ['bench', 'js', 'consume', ...common], { maxBuffer: 1 << 24 });
+    return { publish: rate(publish.stdout + publish.stderr), consume: rate(consume.stdout + consume.stderr) };
   } catch (error) {
-    figures.error = `${error.message}`.split('\n').slice(0, 3).join(' ');
+    return { error: `${error.message}`.split('\n').slice(0, 3).join(' ') };
   }
-  return figures;
 }
 
 async function main() {
@@ -205,11 +202,11 @@ async function main() {
     }
     const cli = findNatsCli();
     if (!cli) {
-      console.log('  nats bench: `nats` CLI not found (build it: go install github.com/nats-io/natscli/nats@latest, or pass --nats-cli PATH)');
+      console.log('  nats bench: `nats` CLI not found (see docs/scaling.md#benchmark to build it, or pass --nats-cli PATH)');
     } else {
-      const figures = await natsBench(cli, server.url, events, Buffer.byteLength(JSON.stringify(event(1))));
+      const figures = await natsBench(cli, server.url, events, Buffer.byteLength(JSON.stringify(event(1))), window);
       if (figures.error) console.log(`  nats bench failed: ${figures.error}`);
-      else console.log(`  nats bench (same server, same size): JetStream publish ${figures.jsPublish?.toLocaleString('en')} msgs/s, durable consume ${figures.jsConsume?.toLocaleString('en')} msgs/s`);
+      else console.log(`  nats bench (Go client, same server and size, msg ids, file store): async publish ${figures.publish?.toLocaleString('en')} msgs/s, durable consume ${figures.consume?.toLocaleString('en')} msgs/s`);
     }
   } finally {
     await server.stop();

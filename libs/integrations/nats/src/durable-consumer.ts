@@ -53,6 +53,9 @@ export class DurableConsumer {
   private stopped = false;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  /** Acknowledgements sent together once per event-loop turn: one socket write, not one per message. */
+  private acks: JsMsg[] = [];
+  private acksScheduled = false;
 
   constructor(
     readonly spec: ConsumerSpec,
@@ -104,6 +107,7 @@ export class DurableConsumer {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    this.flushAcks();
   }
 
   /** Messages not yet acknowledged by this consumer, server side plus running here. */
@@ -184,10 +188,24 @@ export class DurableConsumer {
         }
         return;
       }
-      if (this.reply(msg, 'ack', () => msg.ack())) this.deps.counters.delivered += 1;
+      this.ackSoon(msg);
     } finally {
       this.active -= 1;
     }
+  }
+
+  private ackSoon(msg: JsMsg): void {
+    this.acks.push(msg);
+    if (this.acksScheduled) return;
+    this.acksScheduled = true;
+    setImmediate(() => this.flushAcks());
+  }
+
+  private flushAcks(): void {
+    this.acksScheduled = false;
+    const acks = this.acks;
+    this.acks = [];
+    for (const msg of acks) if (this.reply(msg, 'ack', () => msg.ack())) this.deps.counters.delivered += 1;
   }
 
   /**
