@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
+import { clientCommand } from './cli/client-commands.js';
 import { ConfigError } from './config/load-config.js';
 import { tapioVersion } from './version.js';
 
@@ -12,6 +13,11 @@ const COMMANDS: Record<string, Command> = {
   run: async (args) => (await import('./cli/run-command.js')).runCommand(args),
   analyze: async (args) => (await import('./cli/analyze-command.js')).analyzeCommand(args),
   record: async (args) => (await import('./cli/record-command.js')).recordCommand(args),
+  why: clientCommand('whyCommand'),
+  events: clientCommand('eventsCommand'),
+  insights: clientCommand('insightsCommand'),
+  patterns: clientCommand('patternsCommand'),
+  feedback: clientCommand('feedbackCommand'),
   version: async () => {
     process.stdout.write(`tapio ${tapioVersion()} (node ${process.version})\n`);
     return 0;

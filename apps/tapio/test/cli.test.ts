@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,12 +118,16 @@ describe('./bin/tapio', () => {
     expect(absent.stderr).toContain(`${join(dir, 'absent.yaml')} cannot read the configuration file (ENOENT)`);
   });
 
-  it('says -mode api is not built and exits non-zero', async () => {
-    const file = join(dir, 'minimal.yaml');
-    await writeFile(file, 'cluster: demo\nlog:\n  level: error\n');
+  it('exits 1 saying which address is taken when the REST API cannot listen', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const file = join(dir, 'taken.yaml');
+    await writeFile(file, `cluster: demo\nlog:\n  level: error\napi:\n  port: ${port}\n`);
     const { code, stderr } = await tapio(['-config', file, '-mode', 'api'], dir);
-    expect(code).toBe(3);
-    expect(stderr).toContain('mode "api": the REST API is not part of this build yet');
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`api: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
   });
 
   it('flushes what a replay delivered into the snapshot on SIGTERM, with a third-party plugin loaded by package name', async () => {
@@ -138,6 +143,8 @@ describe('./bin/tapio', () => {
         'graph:',
         '  memory:',
         '    snapshotFile: state/graph.ndjson',
+        'api:',
+        '  port: 0',
         'plugins:',
         '  - "@acme/tapio-collector-heartbeat"',
         'collectors:',

@@ -5,7 +5,7 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['config', 'mode', 'server', 'speed', 'since', 'until', 'type', 'severity', 'limit', 'comment', 'output', 'namespace', 'entity', 'cursor', 'token', 'kinds', 'duration', 'partition']);
+const VALUE_FLAGS = new Set(['config', 'mode', 'server', 'speed', 'since', 'until', 'type', 'severity', 'limit', 'comment', 'output', 'namespace', 'entity', 'cursor', 'token', 'kinds', 'duration', 'partition', 'pattern', 'rating']);
 
 export class UsageError extends Error {}
 

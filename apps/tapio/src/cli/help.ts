@@ -1,3 +1,5 @@
+import { CLIENT_HELP } from '@tapio/cli-client';
+
 export const HELP = `tapio: answers WHY Kubernetes broke.
 
 Usage:
@@ -10,6 +12,7 @@ Usage:
   tapio version                             print the version
   tapio help | --help                       this text
 
+${CLIENT_HELP}
 Options:
   -config FILE, --config FILE   configuration file (default: ./tapio.yaml if present)
   -mode MODE                    all | collectors | transformer | correlation | api

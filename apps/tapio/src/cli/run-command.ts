@@ -5,6 +5,8 @@ import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-confi
 import { RUN_MODES, type RunMode } from '../config/schema.js';
 import { createLogger } from '../logging.js';
 import { ModeNotAvailableError, TapioRuntime } from '../runtime/tapio-runtime.js';
+import { withTokensFromEnv } from '@tapio/api';
+import { tapioVersion } from '../version.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 
 export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
@@ -50,6 +52,8 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       baseDir: loaded.baseDir,
       watchPatterns: true,
       ...partitionFrom(args, loaded),
+      api: withTokensFromEnv(loaded.config.api),
+      version: tapioVersion(),
     });
   } catch (error) {
     if (error instanceof ModeNotAvailableError) {

@@ -1,4 +1,5 @@
 import { Duration } from '@tapio/domain';
+import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
 import { z } from 'zod';
 
 export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
@@ -83,6 +84,8 @@ export const TapioConfig = z
     graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
     correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h' }),
+    /** The REST API (modes all and api): listen address, tokens, CORS, body limit. */
+    api: ApiConfig.default(API_CONFIG_DEFAULTS),
     /** Third-party plugin modules: package names or paths relative to this file. */
     plugins: z.array(z.string().min(1)).default([]),
     /** Collector plugins to run, by id, each with its settings. */

@@ -2,6 +2,8 @@ import type { BusSubscription, ComponentHealth } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
+import type { ApiConfig } from '@tapio/api';
+import { ApiServer } from './api-server.js';
 import { ProcessingStage } from './processing-stage.js';
 import { collectorHealth, startCollectors, transformHandler } from './stages.js';
 
@@ -9,7 +11,7 @@ export class ModeNotAvailableError extends Error {}
 
 /** What each run mode runs. The embedded bus only connects stages of one process. */
 const STAGES: Record<RunMode, { collectors: boolean; transformer: boolean; processing: boolean; api: boolean }> = {
-  all: { collectors: true, transformer: true, processing: true, api: false },
+  all: { collectors: true, transformer: true, processing: true, api: true },
   collectors: { collectors: true, transformer: false, processing: false, api: false },
   transformer: { collectors: false, transformer: true, processing: false, api: false },
   correlation: { collectors: false, transformer: false, processing: true, api: false },
@@ -27,6 +29,7 @@ export class TapioRuntime {
   private readonly pipeline: Pipeline;
   private processing: ProcessingStage | undefined;
   private started = false;
+  private api: ApiServer | undefined;
 
   constructor(
     private readonly composition: Composition,
@@ -39,11 +42,14 @@ export class TapioRuntime {
       watchPatterns: boolean;
       /** This correlation worker's share of the partitions (all of them when absent). */
       partition?: { index: number; count: number };
+      /** Serve the REST API (modes all and api); tokens already resolved from the environment. */
+      api?: ApiConfig;
+      version?: string;
     },
   ) {
     const { cluster, busType } = options;
-    if (mode === 'api') throw new ModeNotAvailableError('mode "api": the REST API is not part of this build yet');
-    if (mode !== 'all' && busType === 'embedded') {
+    // Mode api reads the graph only (a shared Neo4j, or a memory graph's snapshot): no bus.
+    if (mode !== 'all' && mode !== 'api' && busType === 'embedded') {
       throw new ModeNotAvailableError(`mode "${mode}" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"`);
     }
     this.pipeline = new Pipeline({
@@ -58,6 +64,11 @@ export class TapioRuntime {
   /** The correlation stage, when this mode runs it. */
   get correlation(): ProcessingStage | undefined {
     return this.processing;
+  }
+
+  /** The REST API's URL, when this mode serves it. */
+  get apiUrl(): string | undefined {
+    return this.api?.url;
   }
 
   get stages() {
@@ -88,6 +99,26 @@ export class TapioRuntime {
         await bus.subscribe('unified', 'correlation', (event) => processing.handle(event), this.options.partition ? { partition: this.options.partition } : {}),
       );
     }
+    if (stages.api && this.options.api?.enabled) {
+      if (!stages.processing) await graph.start();
+      const api = new ApiServer(this.options.api, {
+        graph,
+        metrics: this.composition.metrics,
+        logger,
+        health: () => this.health(),
+        processing: this.processing,
+        version: this.options.version ?? '0',
+      });
+      try {
+        await api.start();
+      } catch (error) {
+        // Undo what already started (the correlation stage watches files), so the process can exit.
+        this.started = true;
+        await this.stop();
+        throw error;
+      }
+      this.api = api;
+    }
     if (stages.transformer) this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus)));
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);
     this.started = true;
@@ -104,6 +135,7 @@ export class TapioRuntime {
     if (!this.started) return;
     this.started = false;
     const { bus, graph, collectors, logger } = this.composition;
+    await this.api?.stop();
     await Promise.all(collectors.map((collector) => collector.stop().catch((error: Error) => logger.error({ collector: collector.id, err: error }, 'collector stop failed'))));
     await bus.drain();
     for (const subscription of this.subscriptions.splice(0)) await subscription.unsubscribe();
@@ -111,12 +143,17 @@ export class TapioRuntime {
       await this.processing.stop();
       await graph.flush();
       await graph.stop();
+    } else if (this.api) {
+      await graph.stop();
     }
+    this.api = undefined;
     await bus.close();
     logger.info({ pipeline: this.pipeline.stats(), deadLetters: this.composition.deadLetters.count() }, 'tapio stopped');
   }
 
   health(): Record<string, ComponentHealth | Record<string, ComponentHealth>> {
+    // A process serving the API alone runs no collectors and uses no bus: only the graph matters to it.
+    if (this.mode === 'api') return { graph: this.composition.graph.health() };
     return {
       bus: this.composition.bus.health(),
       graph: this.composition.graph.health(),

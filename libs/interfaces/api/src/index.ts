@@ -1,5 +1,6 @@
-export { buildApi, API_PREFIX } from './server/build-api.js';
-export type { BuildApiOptions } from './server/build-api.js';
+export { buildApi } from './server/build-api.js';
+export { API_PREFIX } from './server/api-options.js';
+export type { BuildApiOptions } from './server/api-options.js';
 export { listenApi } from './server/serve-api.js';
 export { ApiConfig, API_CONFIG_DEFAULTS, DEFAULT_API_HOST, DEFAULT_API_PORT, API_TOKEN_ENV, API_READ_TOKEN_ENV, withTokensFromEnv } from './config/api-config.js';
 export type { ApiContext, PatternAdmin, PatternReloadResult, HealthReport } from './context/api-context.js';

@@ -1,55 +1,14 @@
-import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { silentLogger } from '@tapio/domain';
-import { ApiConfig } from '../config/api-config.js';
+import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context/api-context.js';
-import { eventsRoutes } from '../routes/events-routes.js';
-import { feedbackRoutes } from '../routes/feedback-routes.js';
-import { healthRoutes } from '../routes/health-routes.js';
-import { impactRoutes } from '../routes/impact-routes.js';
-import { insightsRoutes } from '../routes/insights-routes.js';
-import { patternsRoutes } from '../routes/patterns-routes.js';
-import { whyRoutes } from '../routes/why-routes.js';
-import { BearerAuth } from './bearer-auth.js';
-import { installErrorHandler } from './error-handler.js';
-import { registerOpenApi } from './openapi.js';
-import { installRequestMetrics } from './request-metrics.js';
-
-export interface BuildApiOptions {
-  /** The `api:` configuration, tokens already resolved (see withTokensFromEnv). */
-  config?: Partial<ApiConfig>;
-  /** Version shown in the OpenAPI document. */
-  version?: string;
-}
-
-export const API_PREFIX = '/api/v1';
+import type { BuildApiOptions } from './api-options.js';
 
 /**
  * The Tapio REST API: one encapsulated plugin per resource under /api/v1, probes and
  * metrics at the root, the OpenAPI document and docs UI at /docs. Returns the fastify
- * instance, ready for `inject()` or `listen()`.
+ * instance, ready for `inject()` or `listen()`. Fastify and its plugins load here, on
+ * first use, so commands that only read the `api:` configuration do not pay for them.
  */
 export async function buildApi(context: ApiContext, options: BuildApiOptions = {}): Promise<FastifyInstance> {
-  const config = ApiConfig.parse(options.config ?? {});
-  const logger = context.logger ?? silentLogger;
-  const auth = new BearerAuth(config);
-  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app, logger);
-  installRequestMetrics(app, context.metrics);
-  if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
-  if (config.docs) await registerOpenApi(app, { version: options.version ?? '1' });
-
-  const plugin = { context, auth };
-  await app.register(whyRoutes, { ...plugin, prefix: `${API_PREFIX}/why` });
-  await app.register(eventsRoutes, { ...plugin, prefix: `${API_PREFIX}/events` });
-  await app.register(insightsRoutes, { ...plugin, prefix: `${API_PREFIX}/insights` });
-  await app.register(impactRoutes, { ...plugin, prefix: `${API_PREFIX}/impact` });
-  await app.register(patternsRoutes, { ...plugin, prefix: `${API_PREFIX}/patterns` });
-  await app.register(feedbackRoutes, { ...plugin, prefix: `${API_PREFIX}/feedback` });
-  await app.register(healthRoutes, plugin);
-  await app.ready();
-  return app;
+  const { assembleApi } = await import('./assemble-api.js');
+  return assembleApi(context, options);
 }

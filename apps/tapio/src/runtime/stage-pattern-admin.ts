@@ -1,0 +1,40 @@
+import type { Feedback, GraphStore, PatternConfidence } from '@tapio/domain';
+import type { PatternAdmin, PatternReloadResult } from '@tapio/api';
+import type { ProcessingStage } from './processing-stage.js';
+
+/**
+ * Pattern administration for a Tapio that runs the correlation stage: the loaded
+ * patterns with live match counts, reload from the pattern files, and feedback that
+ * moves the engine's confidence at once (open incidents included) as well as the
+ * graph's (so it survives restarts).
+ */
+export class StagePatternAdmin implements PatternAdmin {
+  constructor(
+    private readonly stage: ProcessingStage,
+    private readonly graph: GraphStore,
+  ) {}
+
+  async list(): Promise<PatternConfidence[]> {
+    await this.stage.publishPatternStats();
+    const loaded = new Set(this.stage.patterns.patterns.map((pattern) => pattern.metadata.name));
+    return (await this.graph.patterns()).filter((pattern) => loaded.has(pattern.patternId));
+  }
+
+  async get(name: string): Promise<PatternConfidence | undefined> {
+    return (await this.list()).find((pattern) => pattern.patternId === name);
+  }
+
+  async reload(): Promise<PatternReloadResult> {
+    const set = await this.stage.reload();
+    await this.stage.publishPatternStats();
+    return { patterns: set.patterns.length, errors: set.errors };
+  }
+
+  async recordFeedback(feedback: Feedback): Promise<PatternConfidence | undefined> {
+    await this.graph.writeFeedback(feedback);
+    this.stage.ledger.record(feedback);
+    const refreshed = this.stage.engine.refreshConfidence(feedback.patternId);
+    if (refreshed.length) await this.graph.writeInsights(refreshed, []);
+    return this.get(feedback.patternId);
+  }
+}
