@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tapio/domain';
 import { MemoryApiServer, unreachableError } from '../../test/support/memory-api-server.js';
+import type { BackoffPolicy } from './backoff.js';
 import { KubeApiError } from './kube-api-error.js';
 import type { KubeObject } from './kube-object.js';
 import { ResourceInformer, type ChangeType } from './resource-informer.js';
@@ -28,7 +29,10 @@ describe('ResourceInformer', () => {
     for (const stop of stops.splice(0)) await stop();
   });
 
-  function run(api: MemoryApiServer, options: { deliver?: (type: ChangeType, object: KubeObject) => Promise<void>; pageSize?: number; accepts?: (object: KubeObject) => boolean } = {}) {
+  function run(
+    api: MemoryApiServer,
+    options: { deliver?: (type: ChangeType, object: KubeObject) => Promise<void>; pageSize?: number; accepts?: (object: KubeObject) => boolean; backoff?: BackoffPolicy } = {},
+  ) {
     const delivered: { type: ChangeType; object: KubeObject }[] = [];
     const failures: string[] = [];
     const informer = new ResourceInformer({
@@ -36,7 +40,7 @@ describe('ResourceInformer', () => {
       api,
       deliver: options.deliver ?? (async (type, object) => void delivered.push({ type, object })),
       accepts: options.accepts ?? (() => true),
-      backoff: { initialMs: 1, maxMs: 5, factor: 2, jitter: 0 },
+      backoff: options.backoff ?? { initialMs: 1, maxMs: 5, factor: 2, jitter: 0 },
       listPageSize: options.pageSize ?? 500,
       watchTimeoutSeconds: 60,
       logger: silentLogger,
@@ -103,6 +107,17 @@ describe('ResourceInformer', () => {
     expect(api.watchCalls).toEqual(['3', '3', '6']);
     expect(informer.snapshot()).toMatchObject({ objects: 3, resourceVersion: '6' });
     expect(informer.snapshot().error).toBeUndefined();
+  });
+
+  it('paces relists when every watch expires at once instead of spinning', async () => {
+    const api = new MemoryApiServer();
+    api.put(podObject('a'));
+    api.expiredBefore = Number.POSITIVE_INFINITY;
+    const { summary } = run(api, { backoff: { initialMs: 50, maxMs: 50, factor: 2, jitter: 0 } });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(api.listCalls.length).toBeGreaterThanOrEqual(3);
+    expect(api.listCalls.length).toBeLessThanOrEqual(8);
+    expect(summary()).toEqual(['ADDED a@1']);
   });
 
   it('relists after a broken watch, reporting the failure until it recovers', async () => {

@@ -49,6 +49,7 @@ export class ResourceInformer {
   private readonly backoff: Backoff;
   private readonly status: InformerStatus;
   private readonly path: string;
+  private eventsInWatch = 0;
 
   constructor(private readonly options: InformerOptions) {
     this.backoff = new Backoff(options.backoff);
@@ -73,6 +74,10 @@ export class ResourceInformer {
         const end = await this.watch(signal);
         // A clean close just means the server's timeout passed: continue from where we are.
         needsList = end === 'expired';
+        // A watch that expires before yielding anything would otherwise relist in a tight loop.
+        if (end === 'expired' && this.eventsInWatch === 0) {
+          await sleep(this.backoff.nextDelayMs(), signal);
+        }
       } catch (error) {
         if (signal.aborted) break;
         needsList = true;
@@ -119,7 +124,9 @@ export class ResourceInformer {
       signal,
     });
     this.status.watches += 1;
+    this.eventsInWatch = 0;
     for await (const event of events) {
+      if (event.type !== 'ERROR') this.eventsInWatch += 1;
       const end = await this.handle(event);
       if (end !== undefined) return end;
     }
