@@ -13,13 +13,23 @@ constexpr size_t kMaxLines = 60;
 
 int CaptureLibbpfPrint(enum libbpf_print_level level, const char* format, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
-  char line[1024];
-  int n = vsnprintf(line, sizeof(line), format, args);
+  // One call may carry a whole verifier log: format it in full, keep its last lines.
+  va_list measure;
+  va_copy(measure, args);
+  int n = vsnprintf(nullptr, 0, format, measure);
+  va_end(measure);
   if (n <= 0) return n;
+  std::string text(static_cast<size_t>(n) + 1, '\0');
+  vsnprintf(text.data(), text.size(), format, args);
+  text.resize(static_cast<size_t>(n));
   std::lock_guard<std::mutex> lock(log_mutex);
-  std::string text(line);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  log_lines.push_back(text);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) log_lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
   while (log_lines.size() > kMaxLines) log_lines.pop_front();
   return n;
 }

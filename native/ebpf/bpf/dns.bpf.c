@@ -88,7 +88,7 @@ static __always_inline void capture(struct __sk_buff *skb, __u32 direction)
 	struct transport t = {};
 	struct tapio_dns_event *e;
 	__u16 sport, dport;
-	__u32 payload_off, seq = 0, len;
+	__u32 payload_off, seq = 0, len, copy;
 
 	if (parse_ip(skb, &t))
 		return;
@@ -135,14 +135,15 @@ static __always_inline void capture(struct __sk_buff *skb, __u32 direction)
 	e->pad = 0;
 	__builtin_memcpy(e->saddr, t.saddr, 16);
 	__builtin_memcpy(e->daddr, t.daddr, 16);
-	if (len > TAPIO_DNS_PAYLOAD) {
+	if (len > TAPIO_DNS_PAYLOAD)
 		count_slot(&counters, TAPIO_DNS_CNT_TRUNCATED);
-		len = TAPIO_DNS_PAYLOAD;
-	}
-	/* Re-checked after a compiler barrier so that the verifier sees 1 <= len <= 512. */
-	barrier_var(len);
-	if (len >= 1 && len <= TAPIO_DNS_PAYLOAD && bpf_skb_load_bytes(skb, payload_off, e->payload, len) == 0)
-		e->captured_len = len;
+	/* len >= 1 here. The size is passed as ((copy - 1) & 511) + 1 so that the verifier
+	 * sees 1..512 whatever the compiler does with the comparisons. */
+	copy = len > TAPIO_DNS_PAYLOAD ? TAPIO_DNS_PAYLOAD : len;
+	copy = (copy - 1) & (TAPIO_DNS_PAYLOAD - 1);
+	barrier_var(copy);
+	if (bpf_skb_load_bytes(skb, payload_off, e->payload, copy + 1) == 0)
+		e->captured_len = copy + 1;
 	else
 		e->captured_len = 0;
 	bpf_ringbuf_submit(e, ringbuf_flags(&dns_events, false));

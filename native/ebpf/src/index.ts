@@ -18,3 +18,6 @@ export { CgroupAttributor } from './cgroups/attribution.js';
 export type { Attribution } from './cgroups/attribution.js';
 export { readBtfStructs } from './btf-layout.js';
 export type { BtfStruct, BtfMember } from './btf-layout.js';
+export { struct, RecordReader } from './struct-layout.js';
+export type { StructLayout, FieldLayout } from './struct-layout.js';
+export { formatAddress, ADDRESS_FAMILY } from './ip-address.js';

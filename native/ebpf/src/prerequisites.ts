@@ -103,7 +103,10 @@ export function checkPrerequisites(options: PrerequisiteOptions): PrerequisiteRe
 
 /** Explains an errno from loading or attaching in the same words as the checks above. */
 export function explainLoadFailure(step: string, errno: number, detail: string): string {
-  const tail = detail.trim().split('\n').slice(-6).join(' | ');
+  const lines = detail.trim().split('\n').filter((line) => !line.startsWith(';'));
+  const tail = lines.slice(-4).join(' | ');
+  const verifier = /-- END PROG LOAD LOG --|processed \d+ insns/.test(detail);
+  if (step === 'load' && verifier) return `the BPF verifier rejected the programs of this kernel: ${tail}`;
   if (errno === 1 || errno === 13) return `missing privilege: the kernel refused to ${step} BPF programs (${errno === 1 ? 'EPERM' : 'EACCES'})${tail ? `: ${tail}` : ''}`;
   if (errno === 2 && step.startsWith('attach')) return `cannot ${step}: the tracepoint does not exist on this kernel (ENOENT)${tail ? `: ${tail}` : ''}`;
   return `cannot ${step} BPF programs (errno ${errno})${tail ? `: ${tail}` : ''}`;

@@ -1,4 +1,4 @@
-import { formatAddress, ADDRESS_FAMILY } from './ip-address.js';
+import { formatAddress, ADDRESS_FAMILY } from '@tapio/ebpf-native';
 import type { KernelRecord, RecordHeader, SocketTuple } from './kernel-record.js';
 import {
   CONNECT_ERROR_EVENT,
@@ -12,7 +12,7 @@ import {
   SOCK_TUPLE,
   TCP_CLOSE_EVENT,
 } from './kernel-layouts.js';
-import { RecordReader, type StructLayout } from './struct-layout.js';
+import { RecordReader, type StructLayout } from '@tapio/ebpf-native';
 
 /** A ring-buffer record that does not match the layout it claims. */
 export class KernelDecodeError extends Error {

@@ -1,4 +1,4 @@
-import { struct } from './struct-layout.js';
+import { struct } from '@tapio/ebpf-native';
 
 /**
  * The layouts of native/ebpf/bpf/kernel.h, field by field. A test compares every one of

@@ -1,0 +1,14 @@
+export { dnsCollectorPlugin } from './plugin/dns-plugin.js';
+export { DnsCollector } from './collector/dns-collector.js';
+export type { DnsCollectorDeps, DnsCollectorStats } from './collector/dns-collector.js';
+export { DnsCollectorConfig } from './collector/dns-config.js';
+export type { DnsCollectorConfigInput } from './collector/dns-config.js';
+export { DnsTransformer } from './transform/dns-transformer.js';
+export { DNS_RAW_TYPES, DnsRawType, DnsResponseData, DnsTimeoutData, DnsWorkload } from './collector/dns-raw-data.js';
+export { decodeDnsCapture, DnsCaptureDecodeError } from './capture/decode-dns-capture.js';
+export type { DnsCapture } from './capture/decode-dns-capture.js';
+export { DNS_EVENT, DNS_LAYOUTS, DNS_DIRECTION, DNS_COUNTER_SLOT } from './capture/dns-capture-layout.js';
+export { parseDnsMessage, DnsParseError } from './dns/dns-message.js';
+export type { DnsMessage } from './dns/dns-message.js';
+export { rcodeName, queryTypeName, QUERY_TYPES } from './dns/dns-names.js';
+export { isSearchPathExpansion } from './collector/search-path.js';
