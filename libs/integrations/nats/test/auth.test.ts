@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nkeys } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
@@ -5,6 +10,22 @@ import { unifiedEvent, waitFor } from './fixtures.js';
 
 let withPassword: NatsServerHandle;
 let withToken: NatsServerHandle;
+let withNkey: NatsServerHandle;
+let withTls: NatsServerHandle;
+let secrets: string;
+let nkeySeedFile: string;
+let caFile: string;
+
+/** A CA and a server certificate for 127.0.0.1 (NATS.js checks an IP server's name as localhost), made with openssl. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=tapio-test-ca', '-keyout', file('ca.key'), '-out', file('ca.crt'));
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', file('server.key'), '-out', file('server.csr'));
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', file('san.ext'), '-out', file('server.crt'));
+  return { ca: file('ca.crt'), cert: file('server.crt'), key: file('server.key') };
+}
 const buses: NatsEventBus[] = [];
 
 function bus(url: string, options: NatsBusOptionsInput): NatsEventBus {
@@ -14,9 +35,19 @@ function bus(url: string, options: NatsBusOptionsInput): NatsEventBus {
 }
 
 beforeAll(async () => {
-  [withPassword, withToken] = await Promise.all([
+  secrets = mkdtempSync(join(tmpdir(), 'tapio-nats-secrets-'));
+  const user = nkeys.createUser();
+  nkeySeedFile = join(secrets, 'user.nk');
+  writeFileSync(nkeySeedFile, new TextDecoder().decode(user.getSeed()));
+  const nkeyConfig = join(secrets, 'nkey.conf');
+  writeFileSync(nkeyConfig, `authorization { users = [ { nkey: ${user.getPublicKey()} } ] }\n`);
+  const tls = makeCertificates(secrets);
+  caFile = tls.ca;
+  [withPassword, withToken, withNkey, withTls] = await Promise.all([
     startNatsServer({ args: ['--user', 'tapio', '--pass', 's3cret'] }),
     startNatsServer({ args: ['--auth', 'the-token'] }),
+    startNatsServer({ args: ['-c', nkeyConfig] }),
+    startNatsServer({ args: ['--tls', '--tlscert', tls.cert, '--tlskey', tls.key] }),
   ]);
 });
 
@@ -25,13 +56,20 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([withPassword?.stop(), withToken?.stop()]);
+  await Promise.all([withPassword?.stop(), withToken?.stop(), withNkey?.stop(), withTls?.stop()]);
+  if (secrets) rmSync(secrets, { recursive: true, force: true });
 });
 
 describe('NatsEventBus authentication', () => {
-  it('connects with user and password, and with a token', async () => {
-    for (const [server, auth] of [[withPassword, { user: 'tapio', password: 's3cret' }], [withToken, { token: 'the-token' }]] as const) {
-      const authed = bus(server.url, { auth });
+  it('connects with user and password, a token, an NKey seed file, and over TLS with a private CA', async () => {
+    const cases: Array<[NatsServerHandle, NatsBusOptionsInput]> = [
+      [withPassword, { auth: { user: 'tapio', password: 's3cret' } }],
+      [withToken, { auth: { token: 'the-token' } }],
+      [withNkey, { auth: { nkeySeedFile } }],
+      [withTls, { tls: { caFile } }],
+    ];
+    for (const [server, options] of cases) {
+      const authed = bus(server.url, options);
       const seen: string[] = [];
       await authed.subscribe('unified', 'correlation', async (event) => void seen.push(event.id));
       await authed.publish('unified', unifiedEvent('evt-auth', 'Pod', 'a', 'b'), 'evt-auth');
@@ -45,6 +83,13 @@ describe('NatsEventBus authentication', () => {
     void refused.start().catch(() => undefined);
     await waitFor('status down', () => refused.health().status === 'down');
     expect(refused.health().reason).toMatch(new RegExp(`cannot use NATS at ${withPassword.url}: .*(authorization|auth)`, 'i'));
+  });
+
+  it('refuses a TLS server whose certificate no configured CA signed', async () => {
+    const untrusting = bus(withTls.url, {});
+    void untrusting.start().catch(() => undefined);
+    await waitFor('status down', () => untrusting.health().status === 'down');
+    expect(untrusting.health().reason).toMatch(new RegExp(`cannot use NATS at ${withTls.url}: .*(certificate|TLS|tls)`, 'i'));
   });
 
   it('names a credentials file it cannot read', async () => {

@@ -128,6 +128,13 @@ describe('NatsEventBus consumers', () => {
     expect(workers.reduce((sum, worker) => sum + worker.stats().skipped, 0)).toBe(240 * 2);
   });
 
+  it('explains why a workqueue stream cannot serve a partition count that differs from the configured one', async () => {
+    const worker = bus({ ...scope(), partitions: 1, streams: { raw: { retention: 'workqueue' } } });
+    await expect(worker.subscribe('raw', 'transformer', async () => undefined, { partition: { index: 0, count: 2 } })).rejects.toThrow(
+      /partition 0 of 2 on raw, but bus.nats.partitions is 1 and stream T\d+_RAW is a workqueue .*set bus.nats.partitions to 2/,
+    );
+  });
+
   it('refuses an impossible partition', async () => {
     const worker = bus(scope());
     await expect(worker.subscribe('unified', 'g', async () => undefined, { partition: { index: 2, count: 2 } })).rejects.toThrow(/invalid partition 2 of 2/);
