@@ -21,7 +21,7 @@ export async function harness(graph: GraphStore, config: Partial<ApiConfig> = { 
   let tick = 0;
   const now = () => new Date(Date.parse('2026-03-02T11:00:00Z') + 1000 * tick++);
   const context: ApiContext = { graph, metrics, health: () => report, patterns: new GraphPatternAdmin(graph), now };
-  const app = await buildApi(context, { config, version: 'test' });
+  const app = await buildApi(context, { config, version: 'test', validateResponses: true });
   return { app, context, metrics, setHealth: (next) => void (report = next) };
 }
 

@@ -1,0 +1,16 @@
+import type { ApiConfig } from '../config/api-config.js';
+
+export interface BuildApiOptions {
+  /** The `api:` configuration, tokens already resolved (see withTokensFromEnv). */
+  config?: Partial<ApiConfig>;
+  /** Version shown in the OpenAPI document. */
+  version?: string;
+  /**
+   * Check every response against its zod schema before sending (tests do). Off by
+   * default: handlers return domain objects already shaped by those schemas, and
+   * encoding through zod costs ~20× plain JSON on large answers.
+   */
+  validateResponses?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';

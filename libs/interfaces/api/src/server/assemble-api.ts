@@ -1,0 +1,46 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifySerializerCompiler } from 'fastify';
+import { silentLogger } from '@tapio/domain';
+import { ApiConfig } from '../config/api-config.js';
+import type { ApiContext } from '../context/api-context.js';
+import { eventsRoutes } from '../routes/events-routes.js';
+import { feedbackRoutes } from '../routes/feedback-routes.js';
+import { healthRoutes } from '../routes/health-routes.js';
+import { impactRoutes } from '../routes/impact-routes.js';
+import { insightsRoutes } from '../routes/insights-routes.js';
+import { patternsRoutes } from '../routes/patterns-routes.js';
+import { whyRoutes } from '../routes/why-routes.js';
+import { BearerAuth } from './bearer-auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
+import { installRequestMetrics } from './request-metrics.js';
+import { API_PREFIX, type BuildApiOptions } from './api-options.js';
+
+const plainJson: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
+
+/** See buildApi; loaded on demand so reading the API's configuration stays cheap. */
+export async function assembleApi(context: ApiContext, options: BuildApiOptions): Promise<FastifyInstance> {
+  const config = ApiConfig.parse(options.config ?? {});
+  const logger = context.logger ?? silentLogger;
+  const auth = new BearerAuth(config);
+  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(options.validateResponses ? serializerCompiler : plainJson);
+  installErrorHandler(app, logger);
+  installRequestMetrics(app, context.metrics);
+  if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
+  if (config.docs) await registerOpenApi(app, { version: options.version ?? '1' });
+
+  const plugin = { context, auth };
+  await app.register(whyRoutes, { ...plugin, prefix: `${API_PREFIX}/why` });
+  await app.register(eventsRoutes, { ...plugin, prefix: `${API_PREFIX}/events` });
+  await app.register(insightsRoutes, { ...plugin, prefix: `${API_PREFIX}/insights` });
+  await app.register(impactRoutes, { ...plugin, prefix: `${API_PREFIX}/impact` });
+  await app.register(patternsRoutes, { ...plugin, prefix: `${API_PREFIX}/patterns` });
+  await app.register(feedbackRoutes, { ...plugin, prefix: `${API_PREFIX}/feedback` });
+  await app.register(healthRoutes, plugin);
+  await app.ready();
+  return app;
+}
