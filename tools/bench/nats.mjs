@@ -202,7 +202,7 @@ async function main() {
     }
     const cli = findNatsCli();
     if (!cli) {
-      console.log('  nats bench: `nats` CLI not found (see docs/scaling.md#benchmark to build it, or pass --nats-cli PATH)');
+      console.log('  nats bench: `nats` CLI not found (build it with tools/nats/build-natscli.sh, or pass --nats-cli PATH)');
     } else {
       const figures = await natsBench(cli, server.url, events, Buffer.byteLength(JSON.stringify(event(1))), window);
       if (figures.error) console.log(`  nats bench failed: ${figures.error}`);
