@@ -18,6 +18,7 @@ for (const dir of projectDirs) {
 export default defineConfig({
   resolve: { alias },
   test: {
+    globalSetup: ['./tools/vitest/build-once.ts'],
     projects: projectDirs.map((dir) => ({
       extends: true,
       test: {

@@ -16,7 +16,6 @@ describe('tapio record against a running Kubernetes API server', () => {
   let dir: string;
 
   beforeAll(async () => {
-    await run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
     mock = await startKubeMock();
     dir = await mkdtemp(join(tmpdir(), 'tapio-record-'));
   });
