@@ -18,9 +18,10 @@ for (const dir of projectDirs) {
 export default defineConfig({
   resolve: { alias },
   test: {
-    globalSetup: ['./tools/vitest/build-once.ts'],
+    // Runs once for the whole run (projects do not inherit it).
+    globalSetup: [resolve(root, 'tools/vitest/build-once.ts')],
     projects: projectDirs.map((dir) => ({
-      extends: true,
+      resolve: { alias },
       test: {
         name: dir.split('/').pop() as string,
         root: join(root, dir),
