@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DnsParseError, parseDnsMessage } from './dns-message.js';
 
-function message(flags: number, questionName: Buffer, extra = Buffer.alloc(0)): Buffer {
+function message(flags: number, questionName: Uint8Array, extra: Uint8Array = Buffer.alloc(0)): Buffer {
   const header = Buffer.alloc(12);
   header.writeUInt16BE(0xbeef, 0);
   header.writeUInt16BE(flags, 2);
