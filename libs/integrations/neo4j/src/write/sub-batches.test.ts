@@ -1,0 +1,61 @@
+import { entityKey, EVENT_SEMANTICS, type EntityRef, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
+import { describe, expect, it } from 'vitest';
+import { subBatches } from './sub-batches.js';
+import type { WriteOp } from './write-op.js';
+
+const ref = (kind: string, name: string): EntityRef => ({ cluster: 'c', kind, namespace: 'ns', name });
+const upsert = (node: EntityRef, targets: EntityRef[] = []): WriteOp => ({
+  kind: 'topology',
+  change: {
+    op: 'upsert',
+    node: { key: entityKey(node), ref: node, deleted: false, updatedAt: '2026-03-02T10:00:00Z' },
+    replace: [{ type: 'SELECTS', direction: 'out' }],
+    edges: targets.map((target) => ({ type: 'SELECTS', from: entityKey(node), to: entityKey(target) })),
+  } satisfies TopologyChange,
+});
+const remove = (node: EntityRef): WriteOp => ({ kind: 'topology', change: { op: 'delete', key: entityKey(node), at: '2026-03-02T10:00:00Z' } });
+const event = (id: string, entity: EntityRef): WriteOp => {
+  const semantics = EVENT_SEMANTICS.pod_restart;
+  const unified: UnifiedEvent = {
+    id,
+    type: 'pod_restart',
+    timestamp: '2026-03-02T10:00:00Z',
+    source: 'test',
+    severity: semantics.severity,
+    message: id,
+    semantic: { intent: semantics.intent, category: semantics.category, narrative: id },
+    entity,
+    processedAt: '2026-03-02T10:00:00Z',
+  };
+  return { kind: 'event', event: unified };
+};
+const sizes = (ops: WriteOp[]) => subBatches(ops).map((part) => part.length);
+
+describe('subBatches', () => {
+  const service = ref('Service', 's');
+  const pod1 = ref('Pod', 'p1');
+  const pod2 = ref('Pod', 'p2');
+
+  it('keeps unrelated writes together', () => {
+    expect(sizes([upsert(pod1), upsert(pod2), event('e1', pod1), event('e2', pod1), event('e3', pod2)])).toEqual([5]);
+  });
+
+  it('cuts where a topology change touches a key an earlier one touched', () => {
+    expect(sizes([upsert(pod1), upsert(service, [pod1]), upsert(pod2)])).toEqual([1, 2]);
+    expect(sizes([upsert(pod1), remove(pod1), upsert(pod1)])).toEqual([1, 1, 1]);
+  });
+
+  it('cuts before an event about a node deleted earlier in the batch', () => {
+    expect(sizes([remove(pod1), event('e1', pod2), event('e2', pod1)])).toEqual([2, 1]);
+  });
+
+  it('cuts before an insight written twice', () => {
+    const insight = (id: string): WriteOp => ({ kind: 'insight', insight: { id } as never });
+    expect(sizes([insight('a'), insight('b'), insight('a')])).toEqual([2, 1]);
+  });
+
+  it('keeps every op exactly once and in order', () => {
+    const ops = [upsert(pod1), remove(pod1), event('e1', pod1), upsert(service, [pod1, pod2]), event('e2', pod2)];
+    expect(subBatches(ops).flat()).toEqual(ops);
+  });
+});
