@@ -5,5 +5,6 @@ export type { NatsEventBusDeps, NatsBusStats } from './nats-event-bus.js';
 export { NatsBusOptions, NatsStreamSettings, NatsAuthOptions, NatsTlsOptions, DEFAULT_STREAMS } from './options.js';
 export type { NatsBusOptionsInput } from './options.js';
 export { BusOverflowError } from './publisher.js';
+export { BusMetricsExporter } from './bus-metrics.js';
 export { streamName } from './streams.js';
 export { subjectFor, subjectToken, rawKindVerb, messagePartitionKey, partFilter, topicFilter, BROADCAST_TOKEN } from './subjects.js';

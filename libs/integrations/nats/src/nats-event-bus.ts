@@ -13,8 +13,10 @@ import {
   type EventBus,
   type Lifecycle,
   type Logger,
+  type Metrics,
   type SubscribeOptions,
 } from '@tapio/domain';
+import { BusMetricsExporter } from './bus-metrics.js';
 import { MessageCodec } from './codec.js';
 import { connectionOptions, describeServers } from './connection-options.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
@@ -27,6 +29,9 @@ export interface NatsEventBusDeps {
   /** Where messages go after `consume.maxDeliver` failed deliveries (or that fail to decode). */
   deadLetters?: DeadLetterSink;
   logger?: Logger;
+  /** Counters and gauges (`tapio_bus_*`), refreshed every `metricsInterval` ms (default 1000). */
+  metrics?: Metrics;
+  metricsInterval?: number;
 }
 
 export interface NatsBusStats extends BusStats {
@@ -100,6 +105,8 @@ export class NatsEventBus implements EventBus, Lifecycle {
   private jsm: JetStreamManager | undefined;
   private starting: Promise<void> | undefined;
   private readyWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private readonly metricsExporter: BusMetricsExporter | undefined;
+  private readonly metricsTimer: NodeJS.Timeout | undefined;
 
   constructor(
     options: NatsBusOptionsInput | NatsBusOptions = {},
@@ -113,6 +120,12 @@ export class NatsEventBus implements EventBus, Lifecycle {
       maxBuffered: this.options.publish.maxBuffered,
       ackTimeoutMs: parseDuration(this.options.publish.ackTimeout),
     });
+    if (deps.metrics) {
+      const exporter = new BusMetricsExporter(deps.metrics);
+      this.metricsExporter = exporter;
+      this.metricsTimer = setInterval(() => exporter.update(this.stats(), this.health()), deps.metricsInterval ?? 1_000);
+      this.metricsTimer.unref();
+    }
   }
 
   /** Resolves once connected with the streams in place; retries (reporting in health()) until then. */
@@ -287,6 +300,8 @@ export class NatsEventBus implements EventBus, Lifecycle {
     this.js = undefined;
     this.jsm = undefined;
     if (nc && !nc.isClosed()) await nc.close();
+    clearInterval(this.metricsTimer);
+    this.metricsExporter?.update(this.stats(), this.health());
   }
 
   private consumerSpecs(topic: BusTopic, group: string, partition: SubscribeOptions['partition']): ConsumerSpec[] {

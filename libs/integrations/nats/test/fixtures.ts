@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterSink, Insight, RawEvent, UnifiedEvent } from '@tapio/domain';
+import type { CounterMetric, DeadLetter, DeadLetterSink, GaugeMetric, HistogramMetric, Insight, MetricLabels, Metrics, RawEvent, UnifiedEvent } from '@tapio/domain';
 
 const AT = '2026-03-02T10:00:00Z';
 
@@ -75,3 +75,27 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A Metrics port that remembers the last value of every series, for assertions. */
+export class RecordingMetrics implements Metrics {
+  readonly values = new Map<string, number>();
+  private series(name: string, labels: MetricLabels = {}): string {
+    const text = Object.entries(labels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, value]) => `${key}="${value}"`)
+      .join(',');
+    return `${name}{${text}}`;
+  }
+  counter(name: string): CounterMetric {
+    return { inc: (labels, value = 1) => void this.values.set(this.series(name, labels), (this.values.get(this.series(name, labels)) ?? 0) + value) };
+  }
+  gauge(name: string): GaugeMetric {
+    return { set: (value, labels) => void this.values.set(this.series(name, labels), value) };
+  }
+  histogram(name: string): HistogramMetric {
+    return { observe: (value, labels) => void this.values.set(this.series(name, labels), value) };
+  }
+  render(): string {
+    return [...this.values].map(([series, value]) => `${series} ${value}`).join('\n');
+  }
+}

@@ -3,12 +3,12 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { BusOverflowError, NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
-import { MemoryDeadLetters, sleep, unifiedEvent, waitFor } from './fixtures.js';
+import { MemoryDeadLetters, RecordingMetrics, sleep, unifiedEvent, waitFor } from './fixtures.js';
 
 const servers: NatsServerHandle[] = [];
 const buses: NatsEventBus[] = [];
 
-function bus(url: string, options: NatsBusOptionsInput = {}): NatsEventBus {
+function bus(url: string, options: NatsBusOptionsInput = {}, metrics?: RecordingMetrics): NatsEventBus {
   const created = new NatsEventBus(
     {
       servers: url,
@@ -16,7 +16,7 @@ function bus(url: string, options: NatsBusOptionsInput = {}): NatsEventBus {
       consume: { ackWait: '2s', retryDelay: '50ms', shutdownGrace: '500ms' },
       ...options,
     },
-    { deadLetters: new MemoryDeadLetters() },
+    { deadLetters: new MemoryDeadLetters(), ...(metrics ? { metrics, metricsInterval: 20 } : {}) },
   );
   buses.push(created);
   return created;
@@ -61,15 +61,20 @@ describe('NatsEventBus resilience', () => {
 
   it('counts what it drops when the buffer is full while disconnected', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
-    const offline = bus(url, { publish: { maxBuffered: 3 } });
+    const metrics = new RecordingMetrics();
+    const offline = bus(url, { publish: { maxBuffered: 3 } }, metrics);
     const kept = [1, 2, 3].map((n) => offline.publish('unified', unifiedEvent(`evt-${n}`, 'Pod', `p-${n}`, 'shop'), `evt-${n}`));
     for (const promise of kept) promise.catch(() => undefined);
     await expect(offline.publish('unified', unifiedEvent('evt-4', 'Pod', 'p-4', 'shop'), 'evt-4')).rejects.toThrow(BusOverflowError);
     expect(offline.stats()).toMatchObject({ buffered: 3, dropped: 1 });
+    await waitFor('metrics', () => metrics.values.get('tapio_bus_dropped_total{bus="nats"}') === 1);
+    expect(metrics.values.get('tapio_bus_buffered{bus="nats"}')).toBe(3);
+    expect(metrics.values.get('tapio_bus_up{bus="nats"}')).toBe(0);
     await offline.close();
     // Accepted but never stored: the close says so, and counts them too.
     await expect(kept[0]).rejects.toThrow(/evt-1 was not stored/);
     expect(offline.stats().dropped).toBe(4);
+    expect(metrics.values.get('tapio_bus_dropped_total{bus="nats"}')).toBe(4);
     expect(offline.health().status).toBe('stopped');
   });
 
