@@ -299,7 +299,11 @@ export class NatsEventBus implements EventBus, Lifecycle {
     this.nc = undefined;
     this.js = undefined;
     this.jsm = undefined;
-    if (nc && !nc.isClosed()) await nc.close();
+    if (nc && !nc.isClosed()) {
+      // Acknowledgements of the last handled messages are still in the client's buffer.
+      if (wasConnected) await Promise.race([nc.flush().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      await nc.close();
+    }
     clearInterval(this.metricsTimer);
     this.metricsExporter?.update(this.stats(), this.health());
   }
