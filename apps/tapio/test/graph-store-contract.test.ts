@@ -1,0 +1,263 @@
+import { readFileSync } from 'node:fs';
+import {
+  entityKey,
+  parseEntityKey,
+  type Correlation,
+  type EntityRef,
+  type Feedback,
+  type GraphStore,
+  type Insight,
+  type PatternConfidence,
+  type Prediction,
+  type TopologyChange,
+  type UnifiedEvent,
+} from '@tapio/domain';
+import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { CorrelationEngine, DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import { DeadLetterStore, MemoryGraphStore } from '@tapio/embedded';
+import { Neo4jGraphStore } from '@tapio/neo4j';
+import { Pipeline } from '@tapio/pipeline';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
+import { checkoutStory } from '../../../libs/integrations/neo4j/test/graph-fixture.js';
+import { builtinPatterns } from './support/analyze-recording.js';
+
+/**
+ * The GraphStore contract: the embedded store (the reference) and the Neo4j store are fed
+ * exactly the same writes — recorded incidents through the real pipeline and correlation
+ * engine, and a hand-built story — and must give the same answer to every question.
+ */
+
+interface Written {
+  events: UnifiedEvent[];
+  keys: Set<string>;
+  insights: Insight[];
+  predictions: Prediction[];
+  patterns: PatternConfidence[];
+  feedback: Feedback[];
+}
+
+/** Both stores, and everything written to them (to know what to ask about). */
+class Pair {
+  readonly written: Written = { events: [], keys: new Set(), insights: [], predictions: [], patterns: [], feedback: [] };
+  constructor(
+    readonly memory: GraphStore,
+    readonly neo4j: GraphStore,
+  ) {}
+
+  private get both(): GraphStore[] {
+    return [this.memory, this.neo4j];
+  }
+
+  async topology(changes: TopologyChange[]): Promise<void> {
+    if (!changes.length) return;
+    for (const change of changes) {
+      if (change.op === 'delete') this.written.keys.add(change.key);
+      else [change.node.key, ...change.edges.flatMap((edge) => [edge.from, edge.to])].forEach((key) => this.written.keys.add(key));
+    }
+    for (const store of this.both) await store.applyTopology(changes);
+  }
+
+  async events(events: UnifiedEvent[]): Promise<void> {
+    this.written.events.push(...events);
+    for (const event of events) if (event.entity) this.written.keys.add(entityKey(event.entity));
+    for (const store of this.both) await store.writeEvents(events);
+  }
+
+  async correlations(correlations: Correlation[]): Promise<void> {
+    if (correlations.length) for (const store of this.both) await store.writeCorrelations(correlations);
+  }
+
+  async insights(insights: Insight[], predictions: Prediction[]): Promise<void> {
+    if (!insights.length && !predictions.length) return;
+    this.written.insights.push(...insights);
+    this.written.predictions.push(...predictions);
+    for (const store of this.both) await store.writeInsights(insights, predictions);
+  }
+
+  async patterns(patterns: PatternConfidence[]): Promise<void> {
+    this.written.patterns.push(...patterns);
+    for (const store of this.both) await store.upsertPatterns(patterns);
+  }
+
+  async feedback(feedback: Feedback): Promise<void> {
+    this.written.feedback.push(feedback);
+    for (const store of this.both) await store.writeFeedback(feedback);
+  }
+
+  /** Asks both stores the same question and requires the same answer. */
+  async same<T>(question: string, ask: (store: GraphStore) => Promise<T>, normalise: (answer: T) => unknown = (answer) => answer): Promise<T> {
+    const reference = await ask(this.memory);
+    const candidate = await ask(this.neo4j);
+    expect(normalise(candidate), question).toEqual(normalise(reference));
+    return reference;
+  }
+}
+
+const RECORDINGS = new URL('../../../examples/recordings/', import.meta.url);
+
+/** A recorded incident through the pipeline and the correlation engine into both stores, in the runtime's order. */
+async function replay(pair: Pair, name: string): Promise<void> {
+  const deadLetters = new DeadLetterStore();
+  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters });
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  engine.setPatterns(builtinPatterns());
+  const lines = readFileSync(new URL(`${name}.ndjson`, RECORDINGS), 'utf8').split('\n').filter(Boolean);
+  for (const [index, line] of lines.entries()) {
+    const result = pipeline.processLine(line, `${name}.ndjson:${index + 1}`);
+    if (!result.ok) throw new Error(`${name}.ndjson line ${index + 1} rejected: ${result.reason}`);
+    for (const event of result.events) {
+      const output = engine.process(event);
+      await pair.topology(output.topology);
+      await pair.events([event]);
+      await pair.correlations(output.correlations);
+      await pair.insights(output.insights, output.predictions);
+    }
+  }
+  // A learned confidence per matched pattern, and feedback on the first prediction.
+  const predictions = engine.predictions();
+  const patternIds = [...new Set(predictions.map((prediction) => prediction.patternId))].sort();
+  await pair.patterns(patternIds.map((patternId, index) => ({ patternId, baseConfidence: 0.8, confidence: 0.8 - index * 0.01, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: engine.matches(patternId) })));
+  const first = predictions[0];
+  if (first) {
+    await pair.feedback({ id: `${name}-feedback`, predictionId: first.id, patternId: first.patternId, accurate: true, rating: 1, comment: 'right', timestamp: '2026-03-02T12:00:00Z' });
+  }
+}
+
+/** The hand-built checkout story, including a deletion and a selector change. */
+async function handBuilt(pair: Pair): Promise<void> {
+  const story = checkoutStory('contract');
+  await pair.topology(story.topology);
+  await pair.events(story.allEvents);
+  await pair.correlations(story.correlations);
+  await pair.patterns([story.pattern]);
+  await pair.insights([story.insight, story.lesserInsight], [story.prediction]);
+  await pair.feedback(story.feedback);
+  await pair.topology([{ op: 'delete', key: story.key(story.refs.pod2), at: '2026-03-02T10:09:00Z' }]);
+}
+
+const sortedEdges = (edges: { type: string; from: string; to: string }[]) => edges.map((edge) => `${edge.type} ${edge.from} ${edge.to}`).sort();
+const withoutCluster = (ref: EntityRef): EntityRef => ({ kind: ref.kind, name: ref.name, namespace: ref.namespace ?? null });
+
+/** Every question of the port, on everything written. */
+async function compareEverything(pair: Pair): Promise<void> {
+  await pair.memory.flush();
+  await pair.neo4j.flush();
+  const { written } = pair;
+  await pair.same('stats', (store) => store.stats());
+
+  const refs = [...written.keys].map((key) => parseEntityKey(key)).filter((ref): ref is EntityRef => ref !== undefined);
+  for (const ref of refs) {
+    const key = entityKey(ref);
+    await pair.same(`resource ${key}`, (store) => store.resource(ref));
+    await pair.same(`resource without cluster ${key}`, (store) => store.resource(withoutCluster(ref)));
+    await pair.same(`edgesOf ${key}`, (store) => store.edgesOf(key), sortedEdges);
+    await pair.same(`impact ${key}`, (store) => store.impact(withoutCluster(ref)));
+  }
+  const entities = refs.filter((ref) => ['Pod', 'Deployment', 'ReplicaSet', 'Node', 'ConfigMap', 'Service', 'StatefulSet'].includes(ref.kind));
+  const times = written.events.map((event) => event.timestamp).sort();
+  const middle = times[Math.floor(times.length / 2)] as string;
+  for (const ref of entities) {
+    const key = entityKey(ref);
+    await pair.same(`why ${key}`, (store) => store.why(withoutCluster(ref), {}));
+    await pair.same(`why ${key} since ${middle}`, (store) => store.why(ref, { since: middle }));
+    await pair.same(`timeline ${key}`, (store) => store.timeline(withoutCluster(ref), {}));
+    await pair.same(`timeline ${key} until ${middle}`, (store) => store.timeline(ref, { until: middle }));
+    await pair.same(`events of ${key}`, (store) => store.events({ entity: withoutCluster(ref), limit: 1000 }));
+    await pair.same(`insights about ${key}`, (store) => store.insights({ entity: ref, limit: 1000 }));
+  }
+
+  const ids = written.events.map((event) => event.id);
+  for (const id of ids) await pair.same(`event ${id}`, (store) => store.event(id));
+  // Context of every event that is a failure or a change, and every fifth of the rest.
+  const asked = written.events.filter((event, index) => event.severity !== 'info' || index % 5 === 0);
+  for (const event of asked) await pair.same(`eventContext ${event.id} (${event.type})`, (store) => store.eventContext(event.id));
+  await pair.same('eventContext of an unknown id', (store) => store.eventContext('no-such-event'));
+
+  for (const insight of written.insights) await pair.same(`insight ${insight.id}`, (store) => store.insight(insight.id));
+  for (const prediction of written.predictions) await pair.same(`prediction ${prediction.id}`, (store) => store.prediction(prediction.id));
+  for (const pattern of written.patterns) await pair.same(`feedbackFor ${pattern.patternId}`, (store) => store.feedbackFor(pattern.patternId));
+  await pair.same('patterns', (store) => store.patterns());
+  await pair.same('insights, all', (store) => store.insights({ limit: 1000 }));
+  await pair.same('insights, high and above', (store) => store.insights({ limit: 1000, minSeverity: 'high' }));
+  await pair.same(`insights since ${middle}`, (store) => store.insights({ limit: 1000, since: middle }));
+  await pair.same('events, failures', (store) => store.events({ limit: 1000, minSeverity: 'medium' }));
+  await pair.same('events, restarts and crash loops', (store) => store.events({ limit: 1000, type: ['pod_restart', 'crash_loop', 'oom_killed'] }));
+  await pair.same(`events until ${middle}`, (store) => store.events({ limit: 1000, until: middle }));
+
+  // Paging: every page of 7 in turn, following each store's own cursor.
+  for (const limit of [7, 50]) {
+    const pages = await Promise.all(
+      [pair.memory, pair.neo4j].map(async (store) => {
+        const seen: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.events({ limit, ...(cursor ? { cursor } : {}) });
+          seen.push(page.items.map((event) => event.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && seen.length < 10_000);
+        return seen;
+      }),
+    );
+    expect(pages[1], `event pages of ${limit}`).toEqual(pages[0]);
+  }
+  for (const since of [times[0] as string, middle]) {
+    for (const minRestarts of [0, 1, 3]) await pair.same(`deathSpirals since ${since} > ${minRestarts}`, (store) => store.deathSpirals(since, minRestarts));
+  }
+  for (const minOccurrences of [1, 2, 5]) await pair.same(`patternDiscovery >= ${minOccurrences}`, (store) => store.patternDiscovery(minOccurrences));
+}
+
+let server: Neo4jTestServer;
+let driver: Driver;
+
+beforeAll(async () => {
+  server = await startNeo4j();
+  driver = neo4j.driver(server.uri);
+});
+afterAll(async () => {
+  await driver?.close();
+  await server?.stop();
+});
+
+async function freshPair(): Promise<{ pair: Pair; stop: () => Promise<void> }> {
+  await driver.executeQuery('MATCH (n) DETACH DELETE n');
+  const memory = new MemoryGraphStore();
+  const graph = new Neo4jGraphStore({ uri: server.uri, batchSize: 500 });
+  await memory.start();
+  await graph.start();
+  return {
+    pair: new Pair(memory, graph),
+    stop: async () => {
+      await memory.stop();
+      await graph.stop();
+    },
+  };
+}
+
+describe('GraphStore contract: MemoryGraphStore and Neo4jGraphStore give the same answers', () => {
+  it.each(['configmap-cascade', 'oom-cascade', 'benign-rollout'])('replaying %s', async (name) => {
+    const { pair, stop } = await freshPair();
+    try {
+      await replay(pair, name);
+      expect(pair.written.events.length).toBeGreaterThan(50);
+      if (name !== 'benign-rollout') expect(pair.written.insights.length).toBeGreaterThan(0);
+      await compareEverything(pair);
+      // Redelivery of everything changes no answer.
+      for (const store of [pair.memory, pair.neo4j]) await store.writeEvents(pair.written.events);
+      await compareEverything(pair);
+    } finally {
+      await stop();
+    }
+  }, 600_000);
+
+  it('on the hand-built story with a deletion', async () => {
+    const { pair, stop } = await freshPair();
+    try {
+      await handBuilt(pair);
+      await compareEverything(pair);
+    } finally {
+      await stop();
+    }
+  }, 300_000);
+});
