@@ -309,6 +309,13 @@ describe('API security', () => {
     await app.close();
   });
 
+  it('refuses feedback when no token is configured', async () => {
+    const { app } = await harness(graph, {});
+    const response = await app.inject({ method: 'POST', url: '/api/v1/feedback', headers: bearer(WRITE_TOKEN), payload: { prediction_id: 'pred-1', accurate: true } });
+    expect(response.statusCode).toBe(403);
+    await app.close();
+  });
+
   it('refuses a configuration that would lock every reader out', async () => {
     await expect(harness(graph, { protectReads: true })).rejects.toThrow(/protectReads/);
   });
@@ -340,5 +347,21 @@ describe('API security', () => {
     expect(response.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; the server log has the details' });
     expect(response.body).not.toContain('secret');
     await app.close();
+  });
+});
+
+describe('responses without schema validation (the production default)', () => {
+  it('are the same JSON as the validated ones', async () => {
+    const replayed = await replayedGraph('configmap-cascade');
+    const checked = await harness(replayed.graph);
+    const { buildApi, GraphPatternAdmin } = await import('../src/index.js');
+    const plain = await buildApi({ graph: replayed.graph, metrics: checked.metrics, health: () => ({}), patterns: new GraphPatternAdmin(replayed.graph) });
+    const insightId = ((await checked.app.inject({ method: 'GET', url: '/api/v1/insights' })).json() as Page<Insight>).items[0]?.id;
+    for (const url of [SYMPTOM, '/api/v1/events?limit=20', `/api/v1/insights/${insightId}`, '/api/v1/impact/cm/shop/checkout-config', '/api/v1/patterns/config-cascade']) {
+      const [a, b] = await Promise.all([checked.app.inject({ method: 'GET', url }), plain.inject({ method: 'GET', url })]);
+      expect(b.statusCode, url).toBe(200);
+      expect(b.json(), url).toEqual(a.json());
+    }
+    await Promise.all([checked.app.close(), plain.close()]);
   });
 });
