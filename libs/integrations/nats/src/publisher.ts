@@ -87,6 +87,7 @@ export class JetStreamPublisher {
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  private pumpScheduled = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly limits: PublisherLimits) {}
@@ -135,7 +136,7 @@ export class JetStreamPublisher {
     }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ seq: this.nextSeq++, subject, payload, id, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -274,8 +275,21 @@ export class JetStreamPublisher {
     this.retryQueue.splice(index, 0, pending);
   }
 
+  /**
+   * Publishes and acknowledgements arrive in bursts: send once per event-loop turn, so a
+   * burst leaves in one socket write instead of one write per message.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private afterSettle(): void {
-    this.pump();
+    this.schedulePump();
     this.notifyIdle();
   }
 
