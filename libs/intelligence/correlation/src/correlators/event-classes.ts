@@ -1,4 +1,4 @@
-import { EVENT_SEMANTICS, type EventType } from '@tapio/domain';
+import { EVENT_SEMANTICS, EVENT_TYPES, type EventType } from '@tapio/domain';
 
 /** Deliberate changes that can cause trouble. Scaling is routine and never a cause by itself. */
 export const CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>([
@@ -43,3 +43,13 @@ export function isInteresting(type: EventType): boolean {
 }
 
 export const MINUTE = 60_000;
+
+/** Failures and changes: what temporal correlation links (an index filter, so routine events are skipped cheaply). */
+export const INTERESTING_TYPES: ReadonlySet<EventType> = new Set(EVENT_TYPES.filter(isInteresting));
+
+/**
+ * What links events of unrelated workloads that merely share a node: the node's own
+ * trouble and the resource contention it causes. Temporal correlation by node looks
+ * at these only (pods of other apps restarting on the same node are not related).
+ */
+export const NODE_SHARED_TYPES: ReadonlySet<EventType> = new Set<EventType>([...NODE_TROUBLE_TYPES, 'oom_killed', 'oom_kill', 'pod_evicted']);

@@ -1,5 +1,7 @@
 import { parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternScope, type UnifiedEvent } from '@tapio/domain';
-import { compileConditions, typesOf, type EventPredicate } from './condition.js';
+import { compileConditions, pinnedValues, typesOf, type EventPredicate } from './condition.js';
+
+const NAMESPACE_FIELDS = ['entity.namespace', 'k8sContext.namespace'];
 
 export interface CompiledCount {
   gt: number;
@@ -13,6 +15,8 @@ export interface CompiledStep {
   predicate: EventPredicate;
   /** Event types the step can match, when its conditions pin `type`. */
   types: Set<string> | undefined;
+  /** Namespaces the step can match, when its conditions pin the entity's namespace. */
+  namespaces: Set<string> | undefined;
   withinMs: number;
   relation: EntityRelation;
   count: CompiledCount | undefined;
@@ -62,6 +66,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
       id: step.id,
       predicate: compileConditions(step.conditions),
       types: typesOf(step.conditions),
+      namespaces: pinnedValues(step.conditions, NAMESPACE_FIELDS),
       withinMs: step.within ? parseDuration(step.within) : 30 * 60_000,
       relation: step.relation,
       count: compileCount(step.count),
@@ -76,6 +81,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
         id: 'match',
         predicate: compileConditions(eventConditions),
         types: typesOf(eventConditions),
+        namespaces: pinnedValues(eventConditions, NAMESPACE_FIELDS),
         withinMs: 0,
         relation: 'any',
         count: compileCount(spec.count),

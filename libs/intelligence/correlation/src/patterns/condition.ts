@@ -62,3 +62,13 @@ export function typesOf(conditions: readonly PatternCondition[]): Set<string> | 
   }
   return undefined;
 }
+
+/** Values a condition list pins one of `fields` to (equals / in), e.g. the namespaces of a step; for narrowing index lookups. */
+export function pinnedValues(conditions: readonly PatternCondition[], fields: readonly string[]): Set<string> | undefined {
+  for (const condition of conditions) {
+    if (!fields.includes(condition.field)) continue;
+    if (condition.operator === 'equals') return new Set([String(condition.value)]);
+    if (condition.operator === 'in') return new Set((condition.value as unknown[]).map(String));
+  }
+  return undefined;
+}

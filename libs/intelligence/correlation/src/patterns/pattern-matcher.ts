@@ -1,4 +1,4 @@
-import type { CorrelationState, IndexedEvent } from '@tapio/domain';
+import { type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledPattern, CompiledStep } from './compiled-pattern.js';
 
 export interface PatternMatch {
@@ -15,26 +15,27 @@ function countGroup(state: CorrelationState, step: CompiledStep, event: IndexedE
   const count = step.count;
   if (!count || !event.entityKey) return [event];
   const since = event.at - count.windowMs;
+  const types = step.types as ReadonlySet<EventType> | undefined;
   let pool: IndexedEvent[];
   switch (count.by) {
     case 'entity':
-      pool = state.eventsOn(event.entityKey, since);
+      pool = state.eventsOn(event.entityKey, since, types);
       break;
     case 'owner': {
       const owner = state.rootOwner(event.entityKey);
-      pool = owner === event.entityKey ? state.eventsOn(owner, since) : state.eventsOnOwner(owner, since);
+      pool = owner === event.entityKey ? state.eventsOn(owner, since, types) : state.eventsOnOwner(owner, since, types);
       break;
     }
     case 'node': {
       const node = state.nodeNameOf(event.entityKey);
-      pool = node ? state.eventsOnNode(node, since) : [];
+      pool = node ? state.eventsOnNode(node, since, types) : [];
       break;
     }
     case 'namespace':
-      pool = event.event.entity?.namespace ? state.eventsInNamespace(event.event.entity.namespace, since) : [];
+      pool = event.event.entity?.namespace ? state.eventsInNamespace(event.event.entity.namespace, since, types) : [];
       break;
     case 'cluster':
-      pool = step.types ? [...step.types].flatMap((type) => state.eventsOfType(type as never, since)) : [];
+      pool = types ? [...types].flatMap((type) => state.eventsOfType(type, since)) : [];
       break;
   }
   return pool.filter((item) => item.at <= event.at && step.predicate(item.event));
@@ -53,9 +54,88 @@ function metricsHold(state: CorrelationState, step: CompiledStep, event: Indexed
   return step.metricChecks.every((check) => state.eventsOn(event.entityKey as string, event.at - check.windowMs).some((item) => item.at <= event.at && check.predicate(item.event)));
 }
 
-function candidatesFor(state: CorrelationState, step: CompiledStep, before: IndexedEvent, withinMs: number): IndexedEvent[] {
+/** Events on the entities that can relate to `key` as `relation` says: a superset of the related ones, never the whole window. */
+function relatedPool(state: CorrelationState, key: string, relation: EntityRelation, since: number, types: ReadonlySet<EventType> | undefined): IndexedEvent[] {
+  const pools: IndexedEvent[][] = [];
+  const family = () => {
+    const root = state.rootOwner(key);
+    pools.push(state.eventsOn(root, since, types));
+    pools.push(state.eventsOnOwner(root, since, types));
+  };
+  const mounts = () => {
+    for (const dependency of state.dependenciesOf(key)) pools.push(state.eventsOn(dependency, since, types));
+    const users = new Set<string>();
+    for (const type of ['MOUNTS', 'USES_SECRET', 'CLAIMS'] as const) for (const user of state.neighbours(key, type, 'in')) users.add(state.rootOwner(user));
+    for (const user of users) {
+      pools.push(state.eventsOn(user, since, types));
+      pools.push(state.eventsOnOwner(user, since, types));
+    }
+  };
+  const selects = () => {
+    // Services selecting the entity, or a pod of it (for a workload); pods (and their owners) a Service selects.
+    const selected = [key];
+    for (const child of state.neighbours(key, 'OWNS', 'out')) selected.push(child, ...state.neighbours(child, 'OWNS', 'out'));
+    const services = new Set<string>();
+    for (const item of selected) for (const service of state.neighbours(item, 'SELECTS', 'in')) services.add(service);
+    const targets = new Set<string>();
+    for (const pod of state.neighbours(key, 'SELECTS', 'out')) {
+      targets.add(pod);
+      for (const owner of state.ownerChain(pod)) targets.add(owner);
+    }
+    for (const item of [...services, ...targets]) pools.push(state.eventsOn(item, since, types));
+  };
+  const node = () => {
+    const name = state.nodeNameOf(key);
+    if (name) pools.push(state.eventsOnNode(name, since, types));
+  };
+  switch (relation) {
+    case 'same_entity':
+      pools.push(state.eventsOn(key, since, types));
+      break;
+    case 'same_owner':
+      family();
+      break;
+    case 'mounts':
+      mounts();
+      break;
+    case 'selects':
+      selects();
+      break;
+    case 'same_node':
+    case 'same_node_other_owner':
+      node();
+      break;
+    case 'related':
+      family();
+      mounts();
+      selects();
+      node();
+      break;
+    case 'same_namespace':
+    case 'any':
+      break;
+  }
+  if (pools.length === 1) return pools[0] as IndexedEvent[];
+  const seen = new Set<string>();
+  const merged: IndexedEvent[] = [];
+  for (const pool of pools) {
+    for (const item of pool) {
+      if (seen.has(item.event.id)) continue;
+      seen.add(item.event.id);
+      merged.push(item);
+    }
+  }
+  return merged;
+}
+
+function candidatesFor(state: CorrelationState, step: CompiledStep, before: IndexedEvent, withinMs: number, relation: EntityRelation): IndexedEvent[] {
   const since = before.at - withinMs;
-  const pool = step.types ? [...step.types].flatMap((type) => state.eventsOfType(type as never, since)) : [];
+  const types = step.types as ReadonlySet<EventType> | undefined;
+  let pool: IndexedEvent[];
+  if (before.entityKey && relation !== 'any' && relation !== 'same_namespace') pool = relatedPool(state, before.entityKey, relation, since, types);
+  else if (relation === 'same_namespace' && before.event.entity?.namespace) pool = state.eventsInNamespace(before.event.entity.namespace, since, types);
+  else if (step.namespaces) pool = [...step.namespaces].flatMap((namespace) => state.eventsInNamespace(namespace, since, types));
+  else pool = types ? [...types].flatMap((type) => state.eventsOfType(type as EventType, since)) : [];
   return pool
     .filter((item) => item.at <= before.at && item.event.id !== before.event.id && step.predicate(item.event))
     .sort((a, b) => a.at - b.at || (a.event.id < b.event.id ? -1 : 1));
@@ -94,7 +174,7 @@ export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, stat
     const step = steps[index] as CompiledStep;
     const next = steps[index + 1] as CompiledStep;
     const after = chain[index + 1] as IndexedEvent;
-    for (const candidate of candidatesFor(state, step, after, next.withinMs).slice(0, MAX_CANDIDATES)) {
+    for (const candidate of candidatesFor(state, step, after, next.withinMs, next.relation).slice(0, MAX_CANDIDATES)) {
       if (!state.related(candidate.entityKey, after.entityKey, next.relation)) continue;
       if (alreadyHappening(state, next, after, candidate)) continue;
       if (countSatisfied(state, step, candidate) === undefined || !metricsHold(state, step, candidate)) continue;

@@ -44,6 +44,23 @@ export class EventList {
     return result.reverse();
   }
 
+  /**
+   * Like `since`, in one pass without intermediate arrays: only entries with a sequence
+   * number of at least `minSeq` (still in the window) and, when given, of the listed types.
+   */
+  select(since: number, minSeq: number, types: ReadonlySet<string> | undefined, slackMs = 60_000): SequencedEvent[] {
+    const result: SequencedEvent[] = [];
+    const floor = since - slackMs;
+    for (let index = this.items.length - 1; index >= this.head; index -= 1) {
+      const item = this.items[index] as SequencedEvent;
+      if (item.seq < minSeq) break;
+      if (item.at >= since) {
+        if (types === undefined || types.has(item.event.type)) result.push(item);
+      } else if (item.at < floor) break;
+    }
+    return result.reverse();
+  }
+
   /** Entries in [from, to], oldest first. */
   between(from: number, to: number): SequencedEvent[] {
     return this.since(from).filter((item) => item.at <= to);

@@ -12,6 +12,7 @@ import {
 import { TopologyIndex } from '../topology/topology-index.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventList, type SequencedEvent } from './event-list.js';
+import { KeyedIndex } from './keyed-index.js';
 import { dependenciesOf, related } from './relations.js';
 
 export interface WorkingStateOptions {
@@ -38,10 +39,10 @@ function push(index: Index, key: string | undefined, event: SequencedEvent): voi
 export class WorkingState implements CorrelationState {
   readonly topology = new TopologyIndex();
   private readonly projector = new TopologyProjector();
-  private readonly byEntity: Index = new Map();
-  private readonly byOwner: Index = new Map();
-  private readonly byNode: Index = new Map();
-  private readonly byNamespace: Index = new Map();
+  private readonly byEntity = new KeyedIndex();
+  private readonly byOwner = new KeyedIndex();
+  private readonly byNode = new KeyedIndex();
+  private readonly byNamespace = new KeyedIndex();
   private readonly byType: Index = new Map();
   private readonly byId = new Map<string, SequencedEvent>();
   private readonly order: SequencedEvent[] = [];
@@ -68,14 +69,14 @@ export class WorkingState implements CorrelationState {
     this.byId.set(event.id, indexed);
     this.order.push(indexed);
     if (at > this.newest) this.newest = at;
-    push(this.byEntity, key, indexed);
+    this.byEntity.add(key, indexed);
     push(this.byType, event.type, indexed);
     if (key) {
       const owner = this.topology.rootOwner(key);
-      if (owner !== key) push(this.byOwner, owner, indexed);
-      push(this.byNode, this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed);
+      if (owner !== key) this.byOwner.add(owner, indexed);
+      this.byNode.add(this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed);
     }
-    push(this.byNamespace, event.entity?.namespace ?? undefined, indexed);
+    this.byNamespace.add(event.entity?.namespace ?? undefined, indexed);
     this.evict();
     return { indexed, changes };
   }
@@ -121,35 +122,28 @@ export class WorkingState implements CorrelationState {
   nodeNameOf(key: string): string | undefined {
     const node = this.topology.node(key);
     if (node?.ref.kind === 'Node') return node.ref.name;
-    const target = this.topology.out(key, 'RUNS_ON')[0];
+    const target = this.topology.firstOut(key, 'RUNS_ON');
     return target ? this.topology.node(target)?.ref.name ?? target.split('/').pop() : node?.facts?.nodeName;
   }
 
   eventsOn(key: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
-    return this.filter(this.byEntity.get(key), since, types);
+    return this.byEntity.query(key, since, this.minLiveSeq(), types);
   }
 
   eventsOnOwner(ownerKey: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
-    return this.filter(this.byOwner.get(ownerKey), since, types);
+    return this.byOwner.query(ownerKey, since, this.minLiveSeq(), types);
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
-    return this.filter(this.byType.get(type), since);
+    return this.byType.get(type)?.select(since, this.minLiveSeq(), undefined) ?? [];
   }
 
   eventsOnNode(nodeName: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
-    return this.filter(this.byNode.get(nodeName), since, types);
+    return this.byNode.query(nodeName, since, this.minLiveSeq(), types);
   }
 
   eventsInNamespace(namespace: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
-    return this.filter(this.byNamespace.get(namespace), since, types);
-  }
-
-  private filter(list: EventList | undefined, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
-    if (!list) return [];
-    const minSeq = this.minLiveSeq();
-    const items = list.since(since).filter((item) => item.seq >= minSeq);
-    return types ? items.filter((item) => types.has(item.event.type)) : items;
+    return this.byNamespace.query(namespace, since, this.minLiveSeq(), types);
   }
 
   private evict(): void {
@@ -164,8 +158,9 @@ export class WorkingState implements CorrelationState {
       this.order.splice(0, this.orderHead);
       this.orderHead = 0;
     }
-    // Per-index lists are trimmed in batches: cheap amortised, bounded memory.
-    if (this.seq % 4096 === 0) this.trimIndexes();
+    // Per-index lists are trimmed in batches: cheap amortised (one pass over every list per
+    // 32K events), memory bounded by the window plus one batch.
+    if (this.seq % 32_768 === 0) this.trimIndexes();
   }
 
   private minLiveSeq(): number {
@@ -174,8 +169,7 @@ export class WorkingState implements CorrelationState {
 
   private trimIndexes(): void {
     const minSeq = this.minLiveSeq();
-    for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace, this.byType]) {
-      for (const [key, list] of index) if (list.trim(minSeq)) index.delete(key);
-    }
+    for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
+    for (const [key, list] of this.byType) if (list.trim(minSeq)) this.byType.delete(key);
   }
 }

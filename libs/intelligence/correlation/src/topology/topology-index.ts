@@ -92,24 +92,40 @@ export class TopologyIndex {
     return edges;
   }
 
+  /** The first target of an edge type without copying the set (hot path: owner and node lookups per event). */
+  firstOut(key: string, type: TopologyRelationship): string | undefined {
+    const targets = this.outgoing.get(key)?.get(type);
+    if (targets) for (const target of targets) return target;
+    return undefined;
+  }
+
+  firstIn(key: string, type: TopologyRelationship): string | undefined {
+    const sources = this.incoming.get(key)?.get(type);
+    if (sources) for (const source of sources) return source;
+    return undefined;
+  }
+
   /** Owners nearest first (Pod → ReplicaSet → Deployment); stops on cycles. */
   ownerChain(key: string): string[] {
     const chain: string[] = [];
-    const seen = new Set([key]);
     let current = key;
     for (;;) {
-      const owner = this.in(current, 'OWNS')[0];
-      if (!owner || seen.has(owner)) return chain;
+      const owner = this.firstIn(current, 'OWNS');
+      if (owner === undefined || owner === key || chain.includes(owner)) return chain;
       chain.push(owner);
-      seen.add(owner);
       current = owner;
     }
   }
 
   /** The top of the owner chain, or the key itself when it has no owner. */
   rootOwner(key: string): string {
-    const chain = this.ownerChain(key);
-    return chain[chain.length - 1] ?? key;
+    let current = key;
+    for (let depth = 0; depth < 16; depth += 1) {
+      const owner = this.firstIn(current, 'OWNS');
+      if (owner === undefined || owner === key) return current;
+      current = owner;
+    }
+    return current;
   }
 
   /** Everything a node owns, transitively (Deployment → ReplicaSets → Pods). */

@@ -1,5 +1,5 @@
 import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
-import { isInteresting, MINUTE } from '../event-classes.js';
+import { INTERESTING_TYPES, isInteresting, MINUTE, NODE_SHARED_TYPES } from '../event-classes.js';
 
 export interface TemporalOptions {
   windowMs?: number;
@@ -9,8 +9,9 @@ export interface TemporalOptions {
 
 /**
  * Temporal correlation: a failure or change is CORRELATED_WITH the nearest earlier
- * failures and changes on related entities (same entity, same owner family, same
- * node, the ConfigMaps / Secrets / PVCs it uses) within a window.
+ * failures and changes on related entities (same entity, same owner family, the
+ * ConfigMaps / Secrets / PVCs it uses) and the node trouble or resource contention
+ * (OOM kills, evictions) on its node, within a window.
  */
 export class TemporalCorrelator implements Correlator {
   readonly id = 'temporal';
@@ -33,12 +34,12 @@ export class TemporalCorrelator implements Correlator {
         if (!candidates.has(item.event.id)) candidates.set(item.event.id, { item, why });
       }
     };
-    consider(state.eventsOn(entityKey, since), 'same entity');
+    consider(state.eventsOn(entityKey, since, INTERESTING_TYPES), 'same entity');
     const owner = state.rootOwner(entityKey);
-    if (owner !== entityKey) consider(state.eventsOnOwner(owner, since), 'same owner');
-    for (const dependency of state.dependenciesOf(entityKey)) consider(state.eventsOn(dependency, since), 'uses it');
+    if (owner !== entityKey) consider(state.eventsOnOwner(owner, since, INTERESTING_TYPES), 'same owner');
+    for (const dependency of state.dependenciesOf(entityKey)) consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
     const node = state.nodeNameOf(entityKey);
-    if (node) consider(state.eventsOnNode(node, since), `same node ${node}`);
+    if (node) consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
     return [...candidates.values()]
       .sort((a, b) => b.item.at - a.item.at)
       .slice(0, this.maxLinks)
