@@ -6,7 +6,7 @@ import type { ProcessingStage } from './processing-stage.js';
  * Pattern administration for a Tapio that runs the correlation stage: the loaded
  * patterns with live match counts, reload from the pattern files, and feedback that
  * moves the engine's confidence at once (open incidents included) as well as the
- * graph's (so it survives restarts).
+ * graph's (so it survives restarts). Reads compute from the stage and write nothing.
  */
 export class StagePatternAdmin implements PatternAdmin {
   constructor(
@@ -15,9 +15,22 @@ export class StagePatternAdmin implements PatternAdmin {
   ) {}
 
   async list(): Promise<PatternConfidence[]> {
-    await this.stage.publishPatternStats();
-    const loaded = new Set(this.stage.patterns.patterns.map((pattern) => pattern.metadata.name));
-    return (await this.graph.patterns()).filter((pattern) => loaded.has(pattern.patternId));
+    return this.stage.patterns.patterns
+      .map((pattern) => {
+        const name = pattern.metadata.name;
+        const base = pattern.spec.predictions[0]?.confidence_base ?? 0.5;
+        const { accurate, total } = this.stage.ledger.stats(name);
+        return {
+          patternId: name,
+          baseConfidence: base,
+          confidence: this.stage.ledger.confidence(name, base),
+          accuracy: total ? accurate / total : null,
+          feedbackCount: total,
+          accurateCount: accurate,
+          matches: this.stage.engine.matches(name),
+        };
+      })
+      .sort((a, b) => a.patternId.localeCompare(b.patternId));
   }
 
   async get(name: string): Promise<PatternConfidence | undefined> {
@@ -35,6 +48,7 @@ export class StagePatternAdmin implements PatternAdmin {
     this.stage.ledger.record(feedback);
     const refreshed = this.stage.engine.refreshConfidence(feedback.patternId);
     if (refreshed.length) await this.graph.writeInsights(refreshed, []);
+    await this.stage.publishPatternStats();
     return this.get(feedback.patternId);
   }
 }
