@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseDuration, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, partitionKey, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger } from '@tapio/correlation';
 import type { TapioConfig } from '../config/schema.js';
 
@@ -14,6 +14,8 @@ export class ProcessingStage {
   private readonly source: DirectoryPatternSource;
   private stopWatching: (() => Promise<void>) | undefined;
   private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
+  private handled = 0;
+  private readonly partitionKeys = new Set<string>();
 
   constructor(
     private readonly graph: GraphStore,
@@ -22,6 +24,12 @@ export class ProcessingStage {
     config: TapioConfig['correlation'],
     baseDir: string,
     private readonly logger: Logger,
+    /**
+     * With a durable bus, a message is acknowledged only once its writes are durable in
+     * the graph: a worker killed mid-stream then loses nothing (the bus redelivers what
+     * was not acknowledged, and every write is idempotent).
+     */
+    private readonly durableAcks = false,
   ) {
     this.engine = new CorrelationEngine(correlators, this.ledger, {
       windowMs: parseDuration(config.window),
@@ -54,8 +62,18 @@ export class ProcessingStage {
     await this.publishPatternStats();
   }
 
+  /** Events handled, and the partition keys they carried (which namespaces this worker owns). */
+  stats(): { handled: number; partitionKeys: string[] } {
+    return { handled: this.handled, partitionKeys: [...this.partitionKeys].sort() };
+  }
+
   async handle(event: UnifiedEvent): Promise<void> {
+    // The engine runs synchronously before the first await, so events are correlated in
+    // delivery order even when several handlers wait for the graph at once.
     const output = this.engine.process(event);
+    this.handled += 1;
+    const key = partitionKey(event);
+    if (key !== null && this.partitionKeys.size < 10_000) this.partitionKeys.add(key);
     if (output.topology.length) await this.graph.applyTopology(output.topology);
     await this.graph.writeEvents([event]);
     if (output.correlations.length) await this.graph.writeCorrelations(output.correlations);
@@ -63,6 +81,7 @@ export class ProcessingStage {
       await this.graph.writeInsights(output.insights, output.predictions);
       for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
     }
+    if (this.durableAcks) await this.graph.flush();
   }
 
   async publishPatternStats(): Promise<void> {
