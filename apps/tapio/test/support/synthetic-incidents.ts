@@ -1,0 +1,307 @@
+import type { ExpectedEntity, K8sObject, RecordedLine } from './recording-variants.js';
+import { containerStatus, RecordingEditor, setReady } from './recording-editor.js';
+
+type Json = Record<string, unknown>;
+const records = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const spec = (object: K8sObject) => object['spec'] as Json;
+const status = (object: K8sObject) => object['status'] as Json;
+
+export interface SyntheticIncident {
+  lines: RecordedLine[];
+  accept: ExpectedEntity[];
+}
+
+const ref = (object: K8sObject): ExpectedEntity => ({ kind: object.kind, namespace: object.metadata.namespace ?? null, name: object.metadata.name });
+
+/** Moves the pods' endpoint addresses between ready and not ready in every Endpoints object that lists them. */
+function endpointsReady(editor: RecordingEditor, pods: readonly K8sObject[], ready: boolean): void {
+  const names = new Set(pods.map((pod) => pod.metadata.name));
+  for (const endpoints of editor.find('Endpoints', (item) => records(item['subsets']).some((subset) => [...records(subset['addresses']), ...records(subset['notReadyAddresses'])].some((address) => names.has((address['targetRef'] as Json | undefined)?.['name'] as string))))) {
+    editor.modify('Endpoints', endpoints.metadata.namespace, endpoints.metadata.name, (object) => {
+      for (const subset of records(object['subsets'])) {
+        const all = [...records(subset['addresses']), ...records(subset['notReadyAddresses'])];
+        const moving = (address: Json) => names.has((address['targetRef'] as Json | undefined)?.['name'] as string);
+        subset['addresses'] = all.filter((address) => (moving(address) ? ready : records(subset['addresses']).includes(address)));
+        subset['notReadyAddresses'] = all.filter((address) => (moving(address) ? !ready : records(subset['notReadyAddresses']).includes(address)));
+      }
+    });
+  }
+}
+
+/** A rollout's first step: template changed, a new ReplicaSet, `count` new pods scheduled on `nodes` (Pending). */
+function startRollout(editor: RecordingEditor, namespace: string, name: string, changeTemplate: (template: Json) => void, nodes: string[], count = 1): { replicaSet: K8sObject; pods: K8sObject[] } {
+  const deployment = editor.modify('Deployment', namespace, name, (object) => {
+    changeTemplate(spec(object)['template'] as Json);
+    object.metadata['generation'] = Number(object.metadata['generation'] ?? 1) + 1;
+    status(object)['observedGeneration'] = object.metadata['generation'];
+    status(object)['updatedReplicas'] = 0;
+  });
+  const [oldSet] = editor.find('ReplicaSet', (rs) => rs.metadata.namespace === namespace && records(rs.metadata['ownerReferences']).some((owner) => owner['uid'] === deployment.metadata.uid) && Number(spec(rs)['replicas'] ?? 0) > 0);
+  const [oldPod] = editor.podsOf(namespace, name);
+  if (!oldSet || !oldPod) throw new Error(`Deployment ${namespace}/${name} has no running ReplicaSet`);
+  const hash = editor.suffix(9);
+  const template = structuredClone(spec(deployment)['template'] as Json);
+  ((template['metadata'] as Json)['labels'] as Json)['pod-template-hash'] = hash;
+  const replicaSet: K8sObject = structuredClone(oldSet);
+  replicaSet.metadata = { ...replicaSet.metadata, name: `${name}-${hash}`, uid: editor.uid(), creationTimestamp: editor.now, labels: { ...(replicaSet.metadata['labels'] as Json), 'pod-template-hash': hash } };
+  replicaSet['spec'] = { ...spec(oldSet), replicas: count, template };
+  replicaSet['status'] = { replicas: count, fullyLabeledReplicas: count, observedGeneration: 1 };
+  editor.add(replicaSet);
+  editor.event(deployment, 'ScalingReplicaSet', `Scaled up replica set ${replicaSet.metadata.name} from 0 to ${count}`, { component: 'deployment-controller' });
+  const pods: K8sObject[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const pod: K8sObject = structuredClone(oldPod);
+    const podName = `${replicaSet.metadata.name}-${editor.suffix(5)}`;
+    pod.metadata = {
+      ...pod.metadata,
+      name: podName,
+      uid: editor.uid(),
+      creationTimestamp: editor.now,
+      labels: { ...((template['metadata'] as Json)['labels'] as Json) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet.metadata.name, uid: replicaSet.metadata.uid, controller: true, blockOwnerDeletion: true }],
+    };
+    delete pod.metadata['deletionTimestamp'];
+    const podSpec = spec(pod);
+    podSpec['containers'] = structuredClone((template['spec'] as Json)['containers']);
+    delete podSpec['nodeName'];
+    pod['status'] = { phase: 'Pending', qosClass: status(oldPod)['qosClass'] };
+    editor.add(pod);
+    editor.event(replicaSet, 'SuccessfulCreate', `Created pod: ${podName}`, { component: 'replicaset-controller' });
+    const node = nodes[index % nodes.length] as string;
+    const scheduled = editor.modify('Pod', namespace, podName, (object) => {
+      spec(object)['nodeName'] = node;
+      object['status'] = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: editor.now }], qosClass: status(oldPod)['qosClass'] };
+    });
+    editor.event(scheduled, 'Scheduled', `Successfully assigned ${namespace}/${podName} to ${node}`, { component: 'default-scheduler' });
+    editor.advance(1);
+    pods.push(
+      editor.modify('Pod', namespace, podName, (object) => {
+        const container = records(spec(object)['containers'])[0] as Json;
+        object['status'] = {
+          ...status(object),
+          hostIP: (status(oldPod)['hostIP'] as string | undefined) ?? '10.0.1.10',
+          startTime: editor.now,
+          conditions: [
+            { type: 'Initialized', status: 'True', lastTransitionTime: editor.now },
+            { type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: editor.now },
+            { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: editor.now },
+            { type: 'PodScheduled', status: 'True', lastTransitionTime: editor.now },
+          ],
+          containerStatuses: [{ name: container['name'], image: container['image'], imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} }],
+        };
+      }),
+    );
+  }
+  return { replicaSet, pods };
+}
+
+function startContainer(editor: RecordingEditor, pod: K8sObject, ready: boolean): K8sObject {
+  return editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
+    status(object)['phase'] = 'Running';
+    status(object)['podIP'] = `10.244.${(pod.metadata.name.length * 7) % 250}.${(pod.metadata.name.charCodeAt(pod.metadata.name.length - 1) * 3) % 250}`;
+    const container = containerStatus(object);
+    container['state'] = { running: { startedAt: editor.now } };
+    container['started'] = true;
+    container['containerID'] = `containerd://${pod.metadata.uid?.replace(/-/g, '')}`;
+    setReady(object, ready, editor.now);
+  });
+}
+
+/** A rollout to an image tag that does not exist: the new pod never pulls it, the rollout stalls. */
+export function badImageRollout(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'pull'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(95);
+  let image = '';
+  const { pods } = startRollout(editor, namespace, name, (template) => {
+    const container = records((template['spec'] as Json)['containers'])[0] as Json;
+    image = `${String(container['image']).split(':')[0]}:${String(container['image']).split(':')[1] ?? 'latest'}-hotfix`;
+    container['image'] = image;
+  }, ['node-1']);
+  const pod = pods[0] as K8sObject;
+  const fieldPath = `spec.containers{${String(containerStatus(pod)['name'])}}`;
+  const podNamespace = pod.metadata.namespace;
+  for (const backoff of [2, 10, 20, 40, 80, 160, 300]) {
+    editor.event(pod, 'Pulling', `Pulling image "${image}"`, { fieldPath });
+    editor.advance(1);
+    editor.event(pod, 'Failed', `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`, { type: 'Warning', fieldPath });
+    editor.event(pod, 'Failed', 'Error: ErrImagePull', { type: 'Warning', fieldPath });
+    editor.modify('Pod', podNamespace, pod.metadata.name, (object) => void (containerStatus(object)['state'] = { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${image}"` } }));
+    editor.advance(1);
+    editor.event(pod, 'BackOff', `Back-off pulling image "${image}"`, { fieldPath });
+    editor.event(pod, 'Failed', 'Error: ImagePullBackOff', { type: 'Warning', fieldPath });
+    editor.modify('Pod', podNamespace, pod.metadata.name, (object) => void (containerStatus(object)['state'] = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } }));
+    editor.advance(backoff);
+  }
+  editor.modify('Deployment', namespace, name, (object) => {
+    for (const condition of records(status(object)['conditions'])) {
+      if (condition['type'] === 'Progressing') Object.assign(condition, { status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet has timed out progressing.`, lastUpdateTime: editor.now, lastTransitionTime: editor.now });
+    }
+  });
+  const deployment = editor.get('Deployment', namespace, name);
+  return { lines: editor.lines, accept: [ref(deployment), ...pods.map(ref), ref(editor.find('ReplicaSet', (rs) => rs.metadata.name === pod.metadata.name.replace(/-[^-]+$/, ''))[0] as K8sObject)] };
+}
+
+/** A node stops reporting: NotReady/Unknown, pods marked not ready, unreachable taints, then taint-based eviction and rescheduling. */
+export function nodeFailure(recording: readonly RecordedLine[], nodeName: string, seed = 'node'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(130);
+  const node = editor.modify('Node', undefined, nodeName, (object) => {
+    for (const condition of records(status(object)['conditions'])) {
+      Object.assign(condition, { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: editor.now });
+    }
+    spec(object)['taints'] = [...records(spec(object)['taints']), { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: editor.now }];
+  });
+  editor.event(node, 'NodeNotReady', `Node ${nodeName} status is now: NodeNotReady`, { component: 'node-controller' });
+  editor.advance(1);
+  editor.modify('Node', undefined, nodeName, (object) => void (spec(object)['taints'] = [...records(spec(object)['taints']), { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: editor.now }]));
+  const victims = editor.podsOn(nodeName).filter((pod) => !records(pod.metadata['ownerReferences']).some((owner) => owner['kind'] === 'DaemonSet'));
+  for (const pod of victims) {
+    editor.event(pod, 'NodeNotReady', 'Node is not ready', { type: 'Warning', component: 'node-controller' });
+    editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => setReady(object, false, editor.now));
+  }
+  endpointsReady(editor, victims, false);
+  editor.advance(300);
+  for (const pod of victims) {
+    editor.event(pod, 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, { component: 'taint-eviction-controller' });
+    editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
+      object.metadata['deletionTimestamp'] = editor.now;
+      object.metadata['deletionGracePeriodSeconds'] = 30;
+    });
+  }
+  editor.advance(2);
+  const others = ['node-1', 'node-2', 'node-3'].filter((name) => name !== nodeName);
+  for (const [index, pod] of victims.entries()) {
+    const owner = records(pod.metadata['ownerReferences'])[0];
+    if (owner?.['kind'] !== 'ReplicaSet') continue;
+    const replacement: K8sObject = structuredClone(pod);
+    const replacementName = `${owner['name'] as string}-${editor.suffix(5)}`;
+    replacement.metadata = { ...replacement.metadata, name: replacementName, uid: editor.uid(), creationTimestamp: editor.now };
+    delete replacement.metadata['deletionTimestamp'];
+    delete replacement.metadata['deletionGracePeriodSeconds'];
+    spec(replacement)['nodeName'] = others[index % others.length];
+    replacement['status'] = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: editor.now }] };
+    editor.add(replacement);
+    editor.advance(4);
+    editor.modify('Pod', pod.metadata.namespace, replacementName, (object) => {
+      object['status'] = { ...status(pod), phase: 'Running', startTime: editor.now };
+      setReady(object, true, editor.now);
+      containerStatus(object)['restartCount'] = 0;
+      containerStatus(object)['state'] = { running: { startedAt: editor.now } };
+    });
+  }
+  return { lines: editor.lines, accept: [ref(node)] };
+}
+
+/**
+ * A rollout tightens the liveness probe (1 s timeout) of a service that answers slowly:
+ * the new pods start, then the kubelet kills them for failing liveness again and again.
+ */
+export function livenessDeathSpiral(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'liveness'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(75);
+  const old = editor.podsOf(namespace, name);
+  const { replicaSet, pods } = startRollout(
+    editor,
+    namespace,
+    name,
+    (template) => {
+      const container = records((template['spec'] as Json)['containers'])[0] as Json;
+      container['livenessProbe'] = { ...(container['livenessProbe'] as Json), timeoutSeconds: 1, periodSeconds: 5, failureThreshold: 3 };
+    },
+    ['node-2', 'node-3'],
+    old.length,
+  );
+  editor.advance(3);
+  for (const pod of pods) startContainer(editor, pod, true);
+  endpointsReady(editor, pods, true);
+  for (const pod of old) editor.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+  const containerName = String(containerStatus(pods[0] as K8sObject)['name']);
+  const fieldPath = `spec.containers{${containerName}}`;
+  for (let restart = 1; restart <= 5; restart += 1) {
+    for (const pod of pods) {
+      const message = `Liveness probe failed: Get "http://${String(status(editor.get('Pod', namespace, pod.metadata.name))['podIP'])}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+      for (let failure = 0; failure < 3; failure += 1) {
+        editor.event(pod, 'Unhealthy', message, { type: 'Warning', fieldPath });
+        editor.advance(5);
+      }
+      editor.event(pod, 'Killing', `Container ${containerName} failed liveness probe, will be restarted`, { fieldPath });
+      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
+        const container = containerStatus(object);
+        container['lastState'] = { terminated: { exitCode: 137, reason: 'Error', startedAt: editor.now, finishedAt: editor.now } };
+        container['restartCount'] = restart;
+        container['state'] = restart >= 4 ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off 40s restarting failed container=${containerName}` } } : { running: { startedAt: editor.now } };
+        setReady(object, false, editor.now);
+      });
+      if (restart >= 4) editor.event(pod, 'BackOff', `Back-off restarting failed container ${containerName} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`, { type: 'Warning', fieldPath });
+    }
+    editor.advance(20);
+  }
+  const deployment = editor.get('Deployment', namespace, name);
+  return { lines: editor.lines, accept: [ref(deployment), ref(replicaSet), ...pods.map(ref)] };
+}
+
+/** A ConfigMap or Secret edited in place; the pods using it reload it and crash, with no rollout. */
+export function configEditWithoutRollout(recording: readonly RecordedLine[], kind: 'ConfigMap' | 'Secret', namespace: string, name: string, seed = 'reload'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(200);
+  const changed = editor.modify(kind, namespace, name, (object) => {
+    const data = (object['data'] as Json | undefined) ?? {};
+    const key = Object.keys(data)[0] ?? 'config.yaml';
+    data[key] = kind === 'Secret' ? Buffer.from('<redacted:v2>').toString('base64') : `${String(data[key] ?? '')}\n  broken: [`;
+    object['data'] = data;
+  });
+  const users = editor.find('Pod', (pod) => {
+    const podSpec = spec(pod);
+    const volumes = records(podSpec['volumes']);
+    const inVolumes = volumes.some((volume) => (volume['configMap'] as Json | undefined)?.['name'] === name || (volume['secret'] as Json | undefined)?.['secretName'] === name);
+    const inEnv = records(podSpec['containers']).some((container) => JSON.stringify(container['env'] ?? []).includes(`"name":"${name}"`) || JSON.stringify(container['envFrom'] ?? []).includes(`"name":"${name}"`));
+    return pod.metadata.namespace === namespace && (inVolumes || inEnv);
+  });
+  if (users.length === 0) throw new Error(`no pod uses ${kind} ${namespace}/${name}`);
+  editor.advance(45);
+  for (let restart = 1; restart <= 4; restart += 1) {
+    for (const pod of users) {
+      const containerName = String(containerStatus(pod)['name']);
+      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
+        const container = containerStatus(object);
+        const restarts = Number(container['restartCount'] ?? 0) + 1;
+        container['restartCount'] = restarts;
+        container['lastState'] = { terminated: { exitCode: 1, reason: 'Error', startedAt: editor.now, finishedAt: editor.now } };
+        container['state'] = restart >= 2 ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container=${containerName}` } } : { running: { startedAt: editor.now } };
+        setReady(object, false, editor.now);
+      });
+      if (restart >= 2) editor.event(pod, 'BackOff', `Back-off restarting failed container ${containerName} in pod ${pod.metadata.name}_${namespace}(${pod.metadata.uid})`, { type: 'Warning', fieldPath: `spec.containers{${containerName}}` });
+      editor.advance(3);
+    }
+    endpointsReady(editor, users, false);
+    editor.advance(10 * restart);
+  }
+  return { lines: editor.lines, accept: [ref(changed)] };
+}
+
+/** A memory leak: one Deployment's containers are OOM-killed again and again; nothing else happens. */
+export function memoryLeak(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'leak'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(150);
+  const pods = editor.podsOf(namespace, name);
+  for (let kill = 1; kill <= 4; kill += 1) {
+    for (const pod of pods) {
+      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
+        const container = containerStatus(object);
+        container['state'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
+        setReady(object, false, editor.now);
+      });
+      editor.advance(1);
+      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
+        const container = containerStatus(object);
+        container['restartCount'] = Number(container['restartCount'] ?? 0) + 1;
+        container['lastState'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
+        container['state'] = kill >= 3 ? { waiting: { reason: 'CrashLoopBackOff' } } : { running: { startedAt: editor.now } };
+      });
+      editor.advance(20);
+    }
+    editor.advance(60);
+  }
+  const deployment = editor.get('Deployment', namespace, name);
+  return { lines: editor.lines, accept: [ref(deployment), ...pods.map(ref)] };
+}
