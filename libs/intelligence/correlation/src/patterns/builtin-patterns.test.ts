@@ -515,3 +515,18 @@ describe('routine activity never becomes an incident', () => {
     });
   }
 });
+
+describe('node-failure roots at the Node, not at the pods the node controller also reports', () => {
+  it('pod-level NodeNotReady events (same second as the Node one) do not become the root', () => {
+    const { cluster, checkout, cart } = shop();
+    const onNode2 = [...checkout.pods, ...cart.pods].filter((_, index) => index % 3 === 1);
+    // The node controller reports the pods first in this recording order, in the same second.
+    for (const pod of onNode2) cluster.signal('node_not_ready', pod, { message: 'NodeNotReady: Node is not ready' });
+    cluster.nodeCondition('node-2', 'node_not_ready', 'Ready', 'Unknown');
+    cluster.advance(1);
+    for (const pod of onNode2) cluster.signal('pod_not_ready', pod);
+    const insights = analyze(cluster.events);
+    expect(insights[0]?.pattern, summary(insights)).toBe('node-failure');
+    expect(rootIs(insights[0], cluster.ref('Node', 'node-2')), summary(insights)).toBe(true);
+  });
+});
