@@ -105,6 +105,19 @@ describe('tapio client commands against a running Tapio', () => {
     expect((await run(patternsCommand, ['no-such'])).code).toBe(EXIT.notFound);
   });
 
+  it('exposes the runtime in /metrics: pipeline, bus, dead letters, collectors, processing latency, HTTP', async () => {
+    await run(whyCommand, ['pod', 'shop/checkout-h255j8bmp-5rkwm']);
+    const text = await (await fetch(`${server}/metrics`)).text();
+    expect(text).toMatch(/tapio_pipeline_raw_accepted_total\{source="kubeapi"\} [1-9]\d*/);
+    expect(text).toMatch(/tapio_correlation_processing_seconds_count [1-9]\d*/);
+    expect(text).toMatch(/tapio_bus_published [1-9]\d*/);
+    expect(text).toContain('tapio_bus_messages_waiting{queue="unified/correlation"} 0');
+    expect(text).toContain('tapio_dead_letters 0');
+    expect(text).toMatch(/tapio_collector_up\{collector="replay"\} [01]/);
+    expect(text).toMatch(/tapio_pattern_matches\{pattern="config-cascade"\} [1-9]\d*/);
+    expect(text).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="200"\} [1-9]/);
+  });
+
   it('feedback needs the token, moves the pattern and the open incident, and shows in the history', async () => {
     const why = JSON.parse((await run(whyCommand, ['deploy', 'shop/checkout'], { json: true })).out) as { insights: Array<{ predictionId: string; confidence: number }> };
     const predictionId = why.insights[0]?.predictionId as string;

@@ -1,4 +1,4 @@
-import type { BusSubscription, ComponentHealth } from '@tapio/domain';
+import type { BusSubscription, ComponentHealth, HistogramMetric } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
@@ -8,6 +8,20 @@ import { ProcessingStage } from './processing-stage.js';
 import { collectorHealth, startCollectors, transformHandler } from './stages.js';
 
 export class ModeNotAvailableError extends Error {}
+
+const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1];
+
+/** A bus handler that records how long each message took in a histogram. */
+function timed<T>(histogram: HistogramMetric, handler: (message: T) => Promise<void>): (message: T) => Promise<void> {
+  return async (message) => {
+    const started = performance.now();
+    try {
+      await handler(message);
+    } finally {
+      histogram.observe((performance.now() - started) / 1000);
+    }
+  };
+}
 
 /** What each run mode runs. The embedded bus only connects stages of one process. */
 const STAGES: Record<RunMode, { collectors: boolean; transformer: boolean; processing: boolean; api: boolean }> = {
@@ -92,11 +106,12 @@ export class TapioRuntime {
     }
     if (stages.processing) {
       await graph.start();
+      const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }));
       await processing.start(this.options.watchPatterns);
       this.processing = processing;
       this.subscriptions.push(
-        await bus.subscribe('unified', 'correlation', (event) => processing.handle(event), this.options.partition ? { partition: this.options.partition } : {}),
+        await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), this.options.partition ? { partition: this.options.partition } : {}),
       );
     }
     if (stages.api && this.options.api?.enabled) {
@@ -108,6 +123,9 @@ export class TapioRuntime {
         health: () => this.health(),
         processing: this.processing,
         version: this.options.version ?? '0',
+        bus,
+        deadLetters: this.composition.deadLetters,
+        collectors: stages.collectors ? collectors : [],
       });
       try {
         await api.start();

@@ -35,4 +35,6 @@ export interface ApiContext {
   logger?: Logger;
   /** Time source for feedback timestamps. */
   now?: () => Date;
+  /** Called before each /metrics scrape, to set gauges sampled from live components (queue depths...). */
+  beforeScrape?: () => void | Promise<void>;
 }

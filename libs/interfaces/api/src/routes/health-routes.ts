@@ -62,6 +62,7 @@ export const healthRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async 
       response: { 200: z.string(), 401: ErrorBody },
     },
     handler: async (_request, reply) => {
+      await context.beforeScrape?.();
       for (const pattern of await context.patterns.list()) {
         patternConfidence.set(pattern.confidence, { pattern: pattern.patternId });
         patternMatches.set(pattern.matches, { pattern: pattern.patternId });
