@@ -205,6 +205,20 @@ describe('Pipeline: dead letters', () => {
     expect(result.ok && result.raw).toBe(raw);
   });
 
+  it('skips output validation only for transformers listed as trusted', () => {
+    const sloppy = (source: string): RawEventTransformer => ({
+      sources: [source],
+      transform: (raw, context) => [{ ...makeUnifiedEvent(raw, context, 'custom', 'x', { message: 'm' }), severity: 'apocalyptic' as UnifiedEvent['severity'] }],
+    });
+    const trusted = sloppy('trusted-src');
+    const checked = sloppy('plugin-src');
+    const deadLetters = collectingSink();
+    const pipeline = new Pipeline({ transformers: [trusted, checked], trusted: [trusted], deadLetters });
+    expect(pipeline.process({ ...KUBELET, source: 'trusted-src' }).ok).toBe(true);
+    expect(pipeline.process({ ...KUBELET, source: 'plugin-src' })).toMatchObject({ ok: false, stage: 'transform' });
+    expect(deadLetters.entries.map((entry) => entry.source)).toEqual(['plugin-src']);
+  });
+
   it('refuses two transformers for one source at construction', () => {
     expect(() => new Pipeline({ transformers: [appLogTransformer, appLogTransformer], deadLetters: collectingSink() })).toThrow('two transformers claim RawEvent source "applog"');
   });

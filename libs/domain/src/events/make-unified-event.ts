@@ -22,25 +22,30 @@ export interface DraftContext {
  * event and the discriminator), time and source from the raw event, semantics and
  * default severity from the event-type table, trace context carried through.
  */
+/** The layers a draft may carry, copied when present. */
+const DRAFT_LAYERS = ['k8sContext', 'entity', 'kernel', 'network', 'kubernetes', 'application', 'metrics', 'impact', 'correlationHints', 'annotations'] as const;
+
 export function makeUnifiedEvent(raw: RawEvent, context: DraftContext, type: EventType, discriminator: string, draft: Omit<UnifiedEventDraft, 'type'>): UnifiedEvent {
   const semantics = EVENT_SEMANTICS[type];
-  const { narrative, tags, severity, timestamp, ...rest } = draft;
+  // Built field by field rather than by spreading the draft: this runs for every event
+  // and object rest/spread is several times slower in V8.
   const event: UnifiedEvent = {
-    ...rest,
     id: context.eventId(raw, discriminator),
     type,
-    timestamp: timestamp ?? raw.timestamp,
+    timestamp: draft.timestamp ?? raw.timestamp,
     source: raw.source,
-    severity: severity ?? semantics.severity,
-    semantic: {
-      intent: semantics.intent,
-      category: semantics.category,
-      narrative: narrative ?? draft.message,
-      ...(tags ? { tags } : {}),
-    },
+    severity: draft.severity ?? semantics.severity,
+    message: draft.message,
+    semantic: draft.tags
+      ? { intent: semantics.intent, category: semantics.category, narrative: draft.narrative ?? draft.message, tags: draft.tags }
+      : { intent: semantics.intent, category: semantics.category, narrative: draft.narrative ?? draft.message },
     processedAt: context.processedAt,
   };
-  if (raw.traceId) event.traceContext = { traceId: raw.traceId, ...(raw.spanId ? { spanId: raw.spanId } : {}) };
+  for (const layer of DRAFT_LAYERS) {
+    const value = draft[layer];
+    if (value !== undefined) (event as Record<string, unknown>)[layer] = value;
+  }
+  if (raw.traceId) event.traceContext = raw.spanId ? { traceId: raw.traceId, spanId: raw.spanId } : { traceId: raw.traceId };
   return event;
 }
 

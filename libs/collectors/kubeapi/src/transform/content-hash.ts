@@ -1,8 +1,13 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// One-shot crypto.hash (Node 20.12+) avoids a Hash object per call: this runs for
+// every ConfigMap / Secret key and every workload template version.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 /** A short digest of a value, so a change is visible without keeping the value (Secrets, ConfigMap data). */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(typeof value === 'string' ? value : JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return (oneShot ? oneShot('sha256', text) : crypto.createHash('sha256').update(text).digest('hex')).slice(0, 16);
 }
 
 /** Per-key digests of a ConfigMap's / Secret's data and binaryData. */

@@ -155,6 +155,39 @@ describe('KubeApiTransformer on the benign-rollout recording', () => {
   });
 });
 
+describe('KubeApiTransformer change detection', () => {
+  const pod = (resourceVersion: string, change: (object: Record<string, any>) => void = () => undefined) => {
+    const object: Record<string, any> = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: 'shop', uid: 'pod-1', resourceVersion, labels: { app: 'web', tier: 'front' } },
+      spec: { nodeName: 'node-1', containers: [{ name: 'web', image: 'web:1' }] },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null }], containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: { running: {} } }] },
+    };
+    change(object);
+    return object;
+  };
+
+  it('reports nothing for a version that changes only the resourceVersion and status noise', () => {
+    const transformer = new KubeApiTransformer();
+    expect(transformer.transform(watch('ADDED', pod('1')), context(1)).map((event) => event.type)).toEqual(['resource_created']);
+    const noise = pod('2', (object) => {
+      object['status'].conditions[0].lastProbeTime = '2026-03-02T10:00:05Z';
+      object['metadata'].labels = { tier: 'front', app: 'web' };
+    });
+    expect(transformer.transform(watch('MODIFIED', noise), context(2))).toEqual([]);
+  });
+
+  it('reports a version whose facts changed (a label), with what changed', () => {
+    const transformer = new KubeApiTransformer();
+    transformer.transform(watch('ADDED', pod('1')), context(1));
+    const relabelled = transformer.transform(watch('MODIFIED', pod('2', (object) => (object['metadata'].labels.app = 'web-canary'))), context(2));
+    expect(relabelled.map((event) => event.type)).toEqual(['resource_updated']);
+    expect(relabelled[0]?.kubernetes?.object?.labels).toEqual({ app: 'web-canary', tier: 'front' });
+    expect(relabelled[0]?.kubernetes?.object?.resourceVersion).toBe('2');
+  });
+});
+
 describe('KubeApiTransformer keeps Secret values out of its output', () => {
   it('never emits a Secret value from the recordings, neither base64 nor decoded', () => {
     const text = JSON.stringify(['configmap-cascade', 'oom-cascade', 'benign-rollout'].flatMap(replay).map(({ event }) => event));

@@ -27,7 +27,6 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** What is remembered of an object between its versions (never Secret values). */
 interface Remembered {
   facts: K8sObjectFacts;
-  factsJson: string;
   digest?: Record<string, string>;
   pod?: PodMemory;
   progressing?: string | undefined;
@@ -43,9 +42,34 @@ export interface KubeApiTransformerOptions {
   eventRefoldMs?: number;
 }
 
-function comparableFacts(facts: K8sObjectFacts): string {
-  const { resourceVersion: _ignored, ...rest } = facts;
-  return JSON.stringify(rest);
+/**
+ * Whether two versions' facts differ in anything but the resourceVersion. A
+ * structural walk: it runs for every object version and, unlike comparing JSON
+ * strings, allocates nothing (and ignores key order).
+ */
+export function sameFacts(a: K8sObjectFacts, b: K8sObjectFacts): boolean {
+  return sameJson(a, b, 'resourceVersion');
+}
+
+function sameJson(a: unknown, b: unknown, ignoredKey?: string): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!sameJson(a[index], b[index])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    if (key === ignoredKey || left[key] === undefined) continue;
+    keys += 1;
+    if (!sameJson(left[key], right[key])) return false;
+  }
+  for (const key in right) if (key !== ignoredKey && right[key] !== undefined) keys -= 1;
+  return keys === 0;
 }
 
 function digestOf(kind: string, object: Json): Record<string, string> | undefined {
@@ -117,7 +141,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       ];
     }
 
-    const remembered: Remembered = { facts, factsJson: comparableFacts(facts) };
+    const remembered: Remembered = { facts };
     const digest = digestOf(meta.kind, object);
     if (digest) remembered.digest = digest;
     if (meta.kind === 'Pod') remembered.pod = podMemory(object);
@@ -147,7 +171,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       );
     } else {
       const change = this.classify(meta.kind, previous, remembered, label);
-      if (change || previous.factsJson !== remembered.factsJson) {
+      if (change || !sameFacts(previous.facts, facts)) {
         const type = change?.type ?? 'resource_updated';
         events.push(
           makeUnifiedEvent(raw, context, type, 'lifecycle', {

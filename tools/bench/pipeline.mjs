@@ -1,0 +1,128 @@
+// In-process pipeline benchmark: RawEvent -> UnifiedEvent (pipeline with the
+// Kubernetes API transformer) -> InProcessBus -> GraphIngestor -> MemoryGraphStore,
+// on generated traffic shaped like the recorded scenarios. Runs against the BUILT
+// packages: `npm run build` first. Usage:
+//   npm run bench [-- --events 300000 --batch 10000]
+// Prints throughput (RawEvents/s and UnifiedEvents/s), per-event latency p50/p99
+// (publish of the RawEvent until its last UnifiedEvent is in the graph) and heap used.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { RawEvent } from '@tapio/domain';
+import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
+import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { GraphIngestor } from '@tapio/correlation';
+import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
+import { KubeTraffic } from './kube-traffic.mjs';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '300000' },
+    batch: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '30000' },
+  },
+});
+const TOTAL = Number(values.events);
+const BATCH = Number(values.batch);
+const WARMUP = Number(values.warmup);
+const TARGET = 100_000;
+
+const traffic = new KubeTraffic({ recording: new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url) });
+const deadLetters = new DeadLetterStore();
+const kubeApiTransformer = new KubeApiTransformer();
+const builtIn = [...seedMappingTransformers, kubeApiTransformer];
+// The built-in transformers are trusted as in the runtime: their output is proven valid by their tests.
+const pipeline = new Pipeline({ transformers: builtIn, trusted: builtIn, deadLetters, cluster: 'bench' });
+const graph = new MemoryGraphStore();
+await graph.start();
+const bus = new InProcessBus({ deadLetters });
+const ingestor = new GraphIngestor(graph);
+
+/** RawEvent id -> when it was handed in; completed when its last UnifiedEvent is in the graph. */
+const pendingSince = new Map();
+const latencies = [];
+let measuring = false;
+let produced = 0;
+
+await bus.subscribe('unified', 'graph', async (event) => {
+  await ingestor.ingest([event]);
+  const started = pendingSince.get(event.id);
+  if (started !== undefined) {
+    pendingSince.delete(event.id);
+    if (measuring) latencies.push(performance.now() - started);
+  }
+});
+
+/** What the runtime's transform stage does, minus the raw topic: validate-free transform, publish each result. */
+async function feed(raws) {
+  for (const raw of raws) {
+    const started = performance.now();
+    const result = pipeline.transform(raw);
+    if (!result.ok) continue;
+    const events = result.events;
+    produced += events.length;
+    if (events.length === 0) {
+      if (measuring) latencies.push(performance.now() - started);
+      continue;
+    }
+    pendingSince.set(events[events.length - 1].id, started);
+    for (const event of events) await bus.publish('unified', event, event.id);
+  }
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+// Collectors hand the pipeline validated RawEvents; validate the generated ones once,
+// outside the measurement, so a generator bug cannot inflate the figures.
+const validate = (raws) => raws.map((raw) => RawEvent.parse(raw));
+
+// Starting state and warm-up (JIT, caches), not measured.
+await feed(validate(traffic.startingState()));
+await feed(validate(traffic.next(WARMUP)));
+await bus.drain();
+
+measuring = true;
+let busy = 0;
+let fed = 0;
+const producedBefore = produced;
+let peakHeap = 0;
+let cpuMicros = 0;
+while (fed < TOTAL) {
+  const batch = validate(traffic.next(Math.min(BATCH, TOTAL - fed)));
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  await feed(batch);
+  await bus.drain();
+  const cpu = process.cpuUsage(cpuStarted);
+  cpuMicros += cpu.user + cpu.system;
+  busy += performance.now() - started;
+  fed += batch.length;
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+}
+measuring = false;
+
+latencies.sort((a, b) => a - b);
+const unified = produced - producedBefore;
+const rate = fed / (busy / 1000);
+const stats = await graph.stats();
+globalThis.gc?.();
+const heap = process.memoryUsage().heapUsed;
+
+console.log('Tapio in-process pipeline benchmark');
+console.log('  path:          RawEvent -> Pipeline(KubeApiTransformer) -> InProcessBus -> GraphIngestor -> MemoryGraphStore');
+console.log(`  node:          ${process.version} on ${process.platform}/${process.arch}`);
+console.log(`  stream:        ${fed} kubeapi watch events (after ${WARMUP} warm-up), ${unified} UnifiedEvents produced`);
+console.log(`  throughput:    ${Math.round(rate).toLocaleString('en-US')} RawEvents/s  (${Math.round(unified / (busy / 1000)).toLocaleString('en-US')} UnifiedEvents/s)  target >= ${TARGET.toLocaleString('en-US')}: ${rate >= TARGET ? 'met' : 'MISSED'}`);
+console.log(`  cpu:           ${(cpuMicros / 1000 / fed * 1000).toFixed(1)} us of CPU per RawEvent (${Math.round(fed / (cpuMicros / 1e6)).toLocaleString('en-US')} RawEvents per CPU-second; wall-clock figures drop when other work shares the cores)`);
+console.log(`  latency:       p50 ${(percentile(latencies, 50) * 1000).toFixed(1)} us  p99 ${(percentile(latencies, 99) * 1000).toFixed(1)} us  max ${(latencies[latencies.length - 1] * 1000).toFixed(0)} us  (per RawEvent, until in the graph)`);
+console.log(`  heap used:     ${mb(heap)} at the end${globalThis.gc ? ' (after GC)' : ''}, ${mb(peakHeap)} peak between batches`);
+console.log(`  graph:         ${stats.resources} resources, ${stats.events} events, ${stats.relationships} relationships; dead letters ${deadLetters.count()}`);
+
+await bus.close();
+if (deadLetters.count() > 0) {
+  console.error(`bench: ${deadLetters.count()} events were dead-lettered, e.g. ${deadLetters.recent(1)[0]?.reason}`);
+  process.exitCode = 1;
+}
