@@ -1,7 +1,10 @@
 #include "session.h"
 #include <bpf/bpf.h>
+#include <pthread.h>
+#include <signal.h>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include "probe_error.h"
 
 namespace {
@@ -36,6 +39,28 @@ ProbeOptions ReadOptions(const Napi::Object& object) {
   return options;
 }
 
+// The verifier gives up with EAGAIN when the loading thread has a signal pending
+// (profilers' SIGPROF, SIGCHLD...). Loading on a thread with every signal blocked
+// keeps process-directed signals away from it.
+template <typename Load>
+std::unique_ptr<ProbeSet> LoadWithSignalsBlocked(Load load) {
+  std::unique_ptr<ProbeSet> result;
+  std::exception_ptr failure;
+  std::thread loader([&] {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    try {
+      result = load();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  loader.join();
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
+
 Napi::Error ToJsError(Napi::Env env, const ProbeError& error) {
   std::string message = error.step + ": " + strerror(error.err);
   Napi::Error js = Napi::Error::New(env, message);
@@ -64,9 +89,8 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   try {
     ClearLibbpfLog();
     ProbeOptions probe_options = ReadOptions(options);
-    if (name == "kernel") probes_ = OpenKernelProbes(probe_options);
-    else if (name == "dns") probes_ = OpenDnsProbes(probe_options);
-    else throw ProbeError("configure", EINVAL, "unknown probe set '" + name + "'");
+    if (name != "kernel" && name != "dns") throw ProbeError("configure", EINVAL, "unknown probe set '" + name + "'");
+    probes_ = LoadWithSignalsBlocked([&] { return name == "kernel" ? OpenKernelProbes(probe_options) : OpenDnsProbes(probe_options); });
     ring_ = ring_buffer__new(probes_->RingBufferFd(), &Session::OnSample, this, nullptr);
     if (!ring_) throw ProbeError("ring buffer", errno, LibbpfLogTail());
   } catch (const ProbeError& error) {

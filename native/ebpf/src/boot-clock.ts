@@ -19,7 +19,16 @@ export class BootClock {
     return Number((bootNs + this.offsetNs) / 1_000_000n);
   }
 
+  private lastMs = Number.NaN;
+  private lastIso = '';
+
+  /** Memoised per millisecond: bursts of events share one formatting. */
   toIso(bootNs: bigint): string {
-    return new Date(this.toEpochMs(bootNs)).toISOString();
+    const ms = this.toEpochMs(bootNs);
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
   }
 }

@@ -40,8 +40,8 @@ export class CgroupAttributor {
   attribute(cgroupId: bigint, memcgId: bigint): Attribution {
     const unifiedPath = this.unified?.resolve(cgroupId);
     const memoryPath = memcgId === cgroupId && this.memory === this.unified ? unifiedPath : this.memory?.resolve(memcgId);
-    const fromUnified = unifiedPath ? parseCgroupPath(unifiedPath) : {};
-    const fromMemory = memoryPath ? parseCgroupPath(memoryPath) : {};
+    const fromUnified = unifiedPath ? this.parse(unifiedPath) : {};
+    const fromMemory = memoryPath ? this.parse(memoryPath) : {};
     const useMemory = !fromUnified.podUid && !fromUnified.containerId && (fromMemory.podUid !== undefined || fromMemory.containerId !== undefined);
     const identity = useMemory ? fromMemory : fromUnified.podUid || fromUnified.containerId || fromUnified.systemdUnit ? fromUnified : fromMemory;
     const cgroupPath = useMemory ? memoryPath : (unifiedPath && unifiedPath !== '/' ? unifiedPath : (memoryPath ?? unifiedPath));
@@ -64,6 +64,19 @@ export class CgroupAttributor {
       attribution.kind = 'host';
     }
     return attribution;
+  }
+
+  private readonly parsed = new Map<string, CgroupIdentity>();
+
+  /** Paths repeat (one per container): parse each once. */
+  private parse(path: string): CgroupIdentity {
+    let identity = this.parsed.get(path);
+    if (!identity) {
+      if (this.parsed.size >= 16_384) this.parsed.clear();
+      identity = parseCgroupPath(path);
+      this.parsed.set(path, identity);
+    }
+    return identity;
   }
 
   private lookupPod(identity: CgroupIdentity): PodIdentity | undefined {

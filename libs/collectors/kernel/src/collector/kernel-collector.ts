@@ -19,6 +19,7 @@ import { KernelCollectorConfig, type KernelCollectorConfigInput } from './kernel
 import { RawEventBuilder } from './raw-event-builder.js';
 import { SignalMemory } from './signal-memory.js';
 import { EventQueue } from './event-queue.js';
+import { WorkloadCache } from './workload-cache.js';
 
 export interface KernelCollectorDeps {
   kubeIndex?: KubeIndex;
@@ -79,7 +80,7 @@ export class KernelCollector implements Collector {
     if (report.missing.length > 0) this.fail(new EbpfUnavailableError('kernel collector', report.missing));
 
     const addon = loadAddon();
-    const attributor = new CgroupAttributor(report.cgroups, this.deps.kubeIndex);
+    const workloads = new WorkloadCache(new CgroupAttributor(report.cgroups, this.deps.kubeIndex));
     const builder = new RawEventBuilder({ node: this.nodeName, clock: new BootClock(), pageSize: addon.pageSize(), ...(this.deps.kubeIndex ? { kubeIndex: this.deps.kubeIndex } : {}) });
     const queue = new EventQueue(sink, this.config.queueLimit, {
       onEmitted: () => {
@@ -109,8 +110,7 @@ export class KernelCollector implements Collector {
         return;
       }
       const sender = record.kind === 'exit' && record.signal !== 0 && record.header.process ? this.signals.take(record.header.process.pid, record.signal, record.header.bootNs) : undefined;
-      const attribution = attributor.attribute(record.header.cgroupId, record.header.memcgId);
-      queue.push(builder.build(record, attribution, sender));
+      queue.push(builder.build(record, workloads.workload(record.header.cgroupId, record.header.memcgId), sender));
     };
 
     try {

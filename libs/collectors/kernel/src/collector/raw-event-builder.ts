@@ -46,17 +46,16 @@ export function rawWorkload(attribution: Attribution, cgroupId: bigint, memcgId:
 export class RawEventBuilder {
   constructor(private readonly deps: RawEventBuilderDeps) {}
 
-  build(record: Exclude<KernelRecord, { kind: 'signal' }>, attribution: Attribution, sender?: SignalSender): RawEvent {
+  build(record: Exclude<KernelRecord, { kind: 'signal' }>, workload: RawWorkload, sender?: SignalSender): RawEvent {
     const header = record.header;
-    const common = { node: this.deps.node, bootNs: header.bootNs.toString(), workload: rawWorkload(attribution, header.cgroupId, header.memcgId) };
-    const process = header.process ? { process: rawProcess(header.process) } : {};
-    const make = (type: KernelRawType, data: Record<string, unknown>): RawEvent => ({
-      timestamp: this.deps.clock.toIso(header.bootNs),
-      type,
-      source: 'kernel',
-      data: { ...common, ...process, ...data },
-      metadata: { node: this.deps.node },
-    });
+    // Plain assignments, no spreads: this runs for every kernel event.
+    const make = (type: KernelRawType, data: Record<string, unknown>): RawEvent => {
+      data['node'] = this.deps.node;
+      data['bootNs'] = header.bootNs.toString();
+      data['workload'] = workload;
+      if (header.process) data['process'] = rawProcess(header.process);
+      return { timestamp: this.deps.clock.toIso(header.bootNs), type, source: 'kernel', data, metadata: { node: this.deps.node } };
+    };
     const pages = (count: bigint): number => Number(count) * this.deps.pageSize;
 
     switch (record.kind) {
