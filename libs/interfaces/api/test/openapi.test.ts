@@ -28,16 +28,16 @@ describe('OpenAPI document', () => {
     const expected: Array<[string, string, string[]]> = [
       ['/api/v1/why/{kind}/{namespace}/{name}', 'get', ['200', '400', '404']],
       ['/api/v1/why/{kind}/{name}', 'get', ['200', '400', '404']],
-      ['/api/v1/events/', 'get', ['200', '400']],
+      ['/api/v1/events', 'get', ['200', '400']],
       ['/api/v1/events/{id}/context', 'get', ['200', '404']],
-      ['/api/v1/insights/', 'get', ['200', '400']],
+      ['/api/v1/insights', 'get', ['200', '400']],
       ['/api/v1/insights/{id}', 'get', ['200', '404']],
       ['/api/v1/impact/{kind}/{namespace}/{name}', 'get', ['200', '400', '404']],
       ['/api/v1/impact/{kind}/{name}', 'get', ['200', '400', '404']],
-      ['/api/v1/patterns/', 'get', ['200']],
+      ['/api/v1/patterns', 'get', ['200']],
       ['/api/v1/patterns/{name}', 'get', ['200', '404']],
       ['/api/v1/patterns/reload', 'post', ['200', '401', '403']],
-      ['/api/v1/feedback/', 'post', ['201', '400', '401', '403', '404', '413']],
+      ['/api/v1/feedback', 'post', ['201', '400', '401', '403', '404', '413']],
       ['/healthz', 'get', ['200']],
       ['/readyz', 'get', ['200', '503']],
       ['/metrics', 'get', ['200']],
@@ -47,8 +47,8 @@ describe('OpenAPI document', () => {
       expect(operation, `${method} ${path}`).toBeDefined();
       for (const status of statuses) expect(operation.responses[status], `${method} ${path} ${status}`).toBeDefined();
     }
-    expect(document['paths']['/api/v1/feedback/'].post.security).toEqual([{ bearer: [] }]);
-    expect(document['paths']['/api/v1/feedback/'].post.requestBody.content['application/json'].schema.required).toEqual(['prediction_id', 'accurate']);
+    expect(document['paths']['/api/v1/feedback'].post.security).toEqual([{ bearer: [] }]);
+    expect(document['paths']['/api/v1/feedback'].post.requestBody.content['application/json'].schema.required).toEqual(['prediction_id', 'accurate']);
     expect(document['components'].securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
   });
 

@@ -26,7 +26,7 @@ function eventTypes(list: string | undefined): EventType[] | undefined {
 export const eventsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (app, { context, auth }) => {
   const { preHandler, security } = guarded(auth, 'read');
 
-  app.get('/', {
+  app.get('', {
     preHandler,
     schema: {
       summary: 'Events, newest first, with filters and cursor pagination',

@@ -21,7 +21,7 @@ export const feedbackRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   const counter = context.metrics.counter('tapio_feedback_total', 'Feedback verdicts received, by pattern and verdict');
   const now = context.now ?? (() => new Date());
 
-  app.post('/', {
+  app.post('', {
     preHandler,
     schema: {
       summary: 'Tell Tapio whether a prediction was right',

@@ -17,7 +17,7 @@ const InsightsQuery = RangeQuery.extend(EntityFilterQuery.shape)
 export const insightsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (app, { context, auth }) => {
   const { preHandler, security } = guarded(auth, 'read');
 
-  app.get('/', {
+  app.get('', {
     preHandler,
     schema: {
       summary: 'Insights, newest first, with filters and cursor pagination',

@@ -15,7 +15,7 @@ export const patternsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   const read = guarded(auth, 'read');
   const write = guarded(auth, 'write');
 
-  app.get('/', {
+  app.get('', {
     preHandler: read.preHandler,
     schema: {
       summary: 'Behavior patterns with base and current confidence, accuracy, feedback and match counts',

@@ -32,7 +32,7 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, body too large, wrong content type.
-      const field = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;
+      const field = error.code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;
       return reply.code(status).send(errorBody(status, error.message, field));
     }
     logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
