@@ -81,7 +81,9 @@ export class Neo4jGraphStore implements GraphStore {
       await driver.verifyConnectivity({ database: this.options.database });
       const session = driver.session({ database: this.options.database });
       try {
-        for (const statement of schemaStatements()) await session.run(statement);
+        // In write transactions, so the driver retries transient failures: several Tapio
+        // processes starting at once against one Neo4j deadlock on the schema locks.
+        for (const statement of schemaStatements()) await session.executeWrite((tx) => tx.run(statement));
         await session.run('CALL db.awaitIndexes(300)');
       } finally {
         await session.close();
