@@ -37,6 +37,8 @@ export interface Composition {
   kubeIndex: DelegatingKubeIndex;
   collectors: Collector[];
   transformers: RawEventTransformer[];
+  /** The built-in transformers: their tests prove their output valid, so the pipeline skips re-validating it. */
+  trustedTransformers: RawEventTransformer[];
   correlators: Correlator[];
   /** Plugins that could not be loaded or registered, with the reason. */
   pluginFailures: Array<{ id: string; message: string }>;
@@ -113,6 +115,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
   const registered = await registerPlugins(container, candidates, loaded, kubeIndex, logger);
   for (const failure of [...failures, ...registered.failures]) logger.error({ plugin: failure.id }, failure.message);
 
+  const builtInTransformers = [...seedMappingTransformers, new KubeApiTransformer()];
   return {
     container,
     logger,
@@ -122,7 +125,8 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     graph,
     kubeIndex,
     collectors: registered.collectors,
-    transformers: [...seedMappingTransformers, new KubeApiTransformer(), ...registered.transformers],
+    transformers: [...builtInTransformers, ...registered.transformers],
+    trustedTransformers: builtInTransformers,
     correlators: registered.correlators,
     pluginFailures: [...failures, ...registered.failures],
     activePlugins: registered.active,

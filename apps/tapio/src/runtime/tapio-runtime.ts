@@ -68,6 +68,7 @@ export class TapioRuntime {
     }
     this.pipeline = new Pipeline({
       transformers: composition.transformers,
+      trusted: composition.trustedTransformers,
       deadLetters: composition.deadLetters,
       cluster,
       metrics: composition.metrics,
