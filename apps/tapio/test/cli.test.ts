@@ -118,6 +118,14 @@ describe('./bin/tapio', () => {
     expect(absent.stderr).toContain(`${join(dir, 'absent.yaml')} cannot read the configuration file (ENOENT)`);
   });
 
+  it('says a mode this set-up cannot run is not available and exits 3', async () => {
+    const file = join(dir, 'embedded.yaml');
+    await writeFile(file, 'cluster: demo\nlog:\n  level: error\n');
+    const { code, stderr } = await tapio(['-config', file, '-mode', 'collectors'], dir);
+    expect(code).toBe(3);
+    expect(stderr).toContain('mode "collectors" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"');
+  });
+
   it('exits 1 saying which address is taken when the REST API cannot listen', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
