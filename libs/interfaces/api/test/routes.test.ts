@@ -237,6 +237,10 @@ describe('REST API over the configmap-cascade scenario', () => {
   });
 
   describe('errors', () => {
+    it('serves list routes with or without a trailing slash', async () => {
+      for (const url of ['/api/v1/events/', '/api/v1/insights/', '/api/v1/patterns/', `${SYMPTOM}/`]) expect((await get(url)).statusCode, url).toBe(200);
+    });
+
     it('404s an unknown route with an error body', async () => {
       const response = await get('/api/v1/nothing-here');
       expect(response.statusCode).toBe(404);

@@ -25,7 +25,7 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   const config = ApiConfig.parse(options.config ?? {});
   const logger = context.logger ?? silentLogger;
   const auth = new BearerAuth(config);
-  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(options.validateResponses ? serializerCompiler : plainJson);
   installErrorHandler(app, logger);
