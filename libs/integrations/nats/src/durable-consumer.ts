@@ -40,8 +40,9 @@ export interface ConsumerDeps {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * One durable pull consumer: fetches up to `prefetch` messages ahead, runs the handler
- * with at most `concurrency` in flight, acknowledges only after the handler resolved,
+ * One durable pull consumer: pulls `prefetch` messages at a time (the server holds back
+ * beyond max_ack_pending unacknowledged), runs the handler with at most `concurrency` in
+ * flight, in delivery order, acknowledges only after the handler resolved,
  * asks for redelivery (with a growing delay) when it rejected, and after `maxDeliver`
  * deliveries puts the message in the dead-letter sink and terminates it. Survives
  * reconnects; recreates its consumer if someone deleted it.
@@ -53,6 +54,10 @@ export class DurableConsumer {
   private stopped = false;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  /** Delivered and not yet started; at most max_ack_pending, which the server enforces. */
+  private readonly waiting: JsMsg[] = [];
+  private waitingHead = 0;
+  private idleWaiters: Array<() => void> = [];
   /** Acknowledgements sent together once per event-loop turn: one socket write, not one per message. */
   private acks: JsMsg[] = [];
   private acksScheduled = false;
@@ -76,9 +81,14 @@ export class DurableConsumer {
       filter_subject: this.spec.filter,
       ack_wait: nanos(this.settings.ackWaitMs),
       max_deliver: this.settings.maxDeliver,
-      // Several processes may pull from one durable; each keeps at most `prefetch`.
-      max_ack_pending: Math.max(1_000, this.settings.prefetch * 16),
+      // The bound on what one durable holds unacknowledged across all its processes, and so
+      // on each process's local queue: the server delivers no more until some are acked.
+      max_ack_pending: this.maxAckPending(),
     } as ConsumerConfig;
+  }
+
+  private maxAckPending(): number {
+    return Math.max(this.settings.prefetch * 4, this.settings.concurrency * 2);
   }
 
   /** Create the durable, or bring its settings in line; safe to race with other workers. */
@@ -103,9 +113,9 @@ export class DurableConsumer {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.messages?.stop();
-    if (!this.loop) return;
+    this.returnWaiting();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    await Promise.race([this.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
     this.flushAcks();
   }
@@ -123,12 +133,15 @@ export class DurableConsumer {
       try {
         await this.ensure(jsm);
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
-        const messages = await consumer.consume({ max_messages: this.settings.prefetch });
+        // Callback delivery: half the per-message cost of the async iterator. The local
+        // queue stays bounded because the server stops at max_ack_pending.
+        const messages = await consumer.consume({ max_messages: this.settings.prefetch, callback: (msg) => this.receive(msg) });
         this.messages = messages;
         if (this.stopped) messages.stop();
         this.deps.onError(undefined);
         failures = 0;
-        await this.process(messages);
+        const ended = await messages.closed();
+        if (ended instanceof Error && !this.stopped) throw ended;
       } catch (error) {
         if (this.stopped) break;
         failures += 1;
@@ -140,58 +153,73 @@ export class DurableConsumer {
     }
   }
 
-  private async process(messages: ConsumerMessages): Promise<void> {
-    const running = new Set<Promise<void>>();
-    for await (const msg of messages) {
-      if (this.stopped) {
-        // Fetched but not started: hand it back at once rather than after ack_wait.
-        this.reply(msg, 'nak', () => msg.nak());
-        continue;
-      }
-      this.pending = msg.info.pending;
-      const handled = this.handle(msg);
-      if (this.settings.concurrency <= 1) {
-        await handled;
-        continue;
-      }
-      running.add(handled);
-      void handled.finally(() => running.delete(handled));
-      if (running.size >= this.settings.concurrency) await Promise.race(running);
+  private receive(msg: JsMsg): void {
+    if (this.stopped) {
+      // Fetched but not started: hand it back at once rather than after ack_wait.
+      this.reply(msg, 'nak', () => msg.nak());
+      return;
     }
-    await Promise.all(running);
+    this.pending = msg.info.pending;
+    this.waiting.push(msg);
+    this.startHandlers();
+  }
+
+  private startHandlers(): void {
+    while (this.active < this.settings.concurrency && this.waitingHead < this.waiting.length) {
+      const msg = this.waiting[this.waitingHead] as JsMsg;
+      this.waiting[this.waitingHead] = undefined as unknown as JsMsg;
+      this.waitingHead += 1;
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      }
+      this.active += 1;
+      void this.handle(msg).finally(() => {
+        this.active -= 1;
+        if (!this.stopped) this.startHandlers();
+        if (this.active === 0 && this.idleWaiters.length > 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
+      });
+    }
+  }
+
+  private returnWaiting(): void {
+    const waiting = this.waiting.splice(this.waitingHead);
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    for (const msg of waiting) this.reply(msg, 'nak', () => msg.nak());
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async handle(msg: JsMsg): Promise<void> {
-    this.active += 1;
-    try {
-      const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
-      if (!decoded.ok) {
-        this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
-        this.reply(msg, 'term', () => msg.term(decoded.reason.slice(0, 200)));
-        return;
-      }
-      if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
-        this.deps.counters.skipped += 1;
-        this.reply(msg, 'ack', () => msg.ack());
-        return;
-      }
-      try {
-        await this.handler(decoded.value);
-      } catch (error) {
-        const attempt = msg.info.deliveryCount;
-        if (attempt >= this.settings.maxDeliver) {
-          this.deadLetter(msg, 'process', `${this.spec.topic} handler of ${this.spec.durable} failed ${attempt} times: ${(error as Error).message}`, decoded.value);
-          this.reply(msg, 'term', () => msg.term());
-        } else {
-          this.deps.counters.redelivered += 1;
-          this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1))));
-        }
-        return;
-      }
-      this.ackSoon(msg);
-    } finally {
-      this.active -= 1;
+    const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
+    if (!decoded.ok) {
+      this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
+      this.reply(msg, 'term', () => msg.term(decoded.reason.slice(0, 200)));
+      return;
     }
+    if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
+      this.deps.counters.skipped += 1;
+      this.reply(msg, 'ack', () => msg.ack());
+      return;
+    }
+    try {
+      await this.handler(decoded.value);
+    } catch (error) {
+      const attempt = msg.info.deliveryCount;
+      if (attempt >= this.settings.maxDeliver) {
+        this.deadLetter(msg, 'process', `${this.spec.topic} handler of ${this.spec.durable} failed ${attempt} times: ${(error as Error).message}`, decoded.value);
+        this.reply(msg, 'term', () => msg.term());
+      } else {
+        this.deps.counters.redelivered += 1;
+        this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1))));
+      }
+      return;
+    }
+    this.ackSoon(msg);
   }
 
   private ackSoon(msg: JsMsg): void {

@@ -124,6 +124,8 @@ describe('NatsEventBus resilience', () => {
     const options: NatsBusOptionsInput = {
       streams: { unified: { retention: 'interest', discard: 'new', maxMessages: 50 } },
       publish: { maxInFlight: 16 },
+      // A loaded CI machine must not turn slowness into redeliveries here.
+      consume: { ackWait: '30s', retryDelay: '50ms', shutdownGrace: '500ms' },
     };
     const consumer = bus(nats.url, options);
     const handled: string[] = [];
@@ -154,7 +156,7 @@ describe('NatsEventBus resilience', () => {
     await watcher;
     await nc.close();
 
-    expect(handled).toHaveLength(total);
+    expect(handled, `consumer ${JSON.stringify(consumer.stats())}, publisher ${JSON.stringify(publisher.stats())}`).toHaveLength(total);
     expect(most).toBeLessThanOrEqual(50);
     expect(publisher.stats()).toMatchObject({ published: total, dropped: 0 });
     expect(publisher.stats().retries).toBeGreaterThan(0);
