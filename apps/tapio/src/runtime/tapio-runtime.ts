@@ -108,11 +108,18 @@ export class TapioRuntime {
     if (stages.processing) {
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
-      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }));
+      const durable = this.options.busType === 'nats';
+      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable);
       await processing.start(this.options.watchPatterns);
       this.processing = processing;
       this.subscriptions.push(
-        await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), this.options.partition ? { partition: this.options.partition } : {}),
+        await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), {
+          // With a durable bus, handlers overlap while they wait for the graph to make
+          // their writes durable (acknowledgement after durability); correlation itself
+          // stays in delivery order (it runs before the first await).
+          ...(durable ? { concurrency: 64 } : {}),
+          ...(this.options.partition ? { partition: this.options.partition } : {}),
+        }),
       );
     }
     if (stages.api && this.options.api?.enabled) {
@@ -158,6 +165,7 @@ export class TapioRuntime {
     await Promise.all(collectors.map((collector) => collector.stop().catch((error: Error) => logger.error({ collector: collector.id, err: error }, 'collector stop failed'))));
     await bus.drain();
     for (const subscription of this.subscriptions.splice(0)) await subscription.unsubscribe();
+    const correlation = this.processing?.stats();
     if (this.processing) {
       await this.processing.stop();
       await graph.flush();
@@ -166,8 +174,12 @@ export class TapioRuntime {
       await graph.stop();
     }
     this.api = undefined;
+    const busStats = bus.stats();
     await bus.close();
-    logger.info({ pipeline: this.pipeline.stats(), deadLetters: this.composition.deadLetters.count() }, 'tapio stopped');
+    logger.info(
+      { pipeline: this.pipeline.stats(), deadLetters: this.composition.deadLetters.count(), bus: busStats, ...(correlation ? { correlation } : {}) },
+      'tapio stopped',
+    );
   }
 
   health(): Record<string, ComponentHealth | Record<string, ComponentHealth>> {
