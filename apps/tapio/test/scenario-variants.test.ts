@@ -3,6 +3,7 @@ import { severityRank, type Insight } from '@tapio/domain';
 import { analyzeRecording } from './support/analyze-recording.js';
 import {
   configMapToSecret,
+  crashesToUnready,
   deploymentToStatefulSet,
   moveLines,
   normalise,
@@ -69,6 +70,8 @@ const cascadeVariants: Variant[] = [
   { name: 'three days later, twice as slow', lines: retime(cascade, { shiftMs: 72 * HOUR, stretch: 2 }), accept: [CASCADE_ROOT] },
   { name: 'twice as fast', lines: retime(cascade, { stretch: 0.5 }), accept: [CASCADE_ROOT] },
   { name: 'edit 40 minutes before the rollout', lines: moveLines(startEarlier(cascade, HOUR), isConfigEdit, -38 * MINUTE), accept: [CASCADE_ROOT] },
+  { name: 'edit 90 minutes before the rollout', lines: moveLines(startEarlier(cascade, 2 * HOUR), isConfigEdit, -88 * MINUTE), accept: [CASCADE_ROOT] },
+  { name: 'new pods never become ready instead of crashing; the rollout stalls', lines: crashesToUnready(cascade, 'shop', 'checkout-h255j8bmp'), accept: [CASCADE_ROOT] },
   { name: 'a Secret instead of a ConfigMap', lines: configMapToSecret(cascade, 'shop', 'checkout-config'), accept: [entity('Secret', 'shop', 'checkout-config')] },
   { name: 'a StatefulSet instead of a Deployment', lines: deploymentToStatefulSet(cascade, 'shop', 'checkout'), accept: [CASCADE_ROOT] },
   { name: 'both new pods on one node', lines: placePods(cascade, 'shop', 'checkout-h255j8bmp', 'node-3'), accept: [CASCADE_ROOT] },

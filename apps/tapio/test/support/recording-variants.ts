@@ -287,3 +287,53 @@ export function renameEntity(entity: ExpectedEntity, renames: Readonly<Record<st
   const metadata = line!.data.object.metadata;
   return { kind: entity.kind, namespace: metadata.namespace ?? null, name: metadata.name };
 }
+
+/**
+ * The same incident with pods that never become ready instead of crashing: the pods of
+ * `namespace` named `podPrefix...` keep running unready without restarts, their
+ * BackOff Events become readiness probe failures, and the container restart Events
+ * (repeated Pulled / Created / Started) disappear. The rollout then stalls the same way.
+ */
+export function crashesToUnready(lines: readonly RecordedLine[], namespace: string, podPrefix: string): RecordedLine[] {
+  const result: RecordedLine[] = [];
+  const firstStart = new Map<string, string>();
+  for (const line of lines) {
+    const object = line.data.object;
+    if (object.metadata.namespace !== namespace) {
+      result.push(line);
+      continue;
+    }
+    if (object.kind === 'Pod' && object.metadata.name.startsWith(podPrefix)) {
+      const copy = clone(object);
+      const status = (copy['status'] as Record<string, unknown> | undefined) ?? {};
+      for (const container of records(status['containerStatuses'])) {
+        const state = container['state'] as Record<string, Record<string, unknown>> | undefined;
+        const started = state?.['running']?.['startedAt'] as string | undefined;
+        if (started && !firstStart.has(copy.metadata.name)) firstStart.set(copy.metadata.name, started);
+        const since = firstStart.get(copy.metadata.name);
+        if (!since) continue;
+        container['restartCount'] = 0;
+        container['lastState'] = {};
+        container['state'] = { running: { startedAt: since } };
+        container['ready'] = false;
+        container['started'] = true;
+      }
+      for (const condition of records(status['conditions'])) if (condition['type'] === 'Ready' || condition['type'] === 'ContainersReady') condition['status'] = 'False';
+      result.push({ ...line, data: { ...line.data, object: copy } });
+      continue;
+    }
+    if (object.kind === 'Event' && String((object['involvedObject'] as Record<string, unknown>)['name']).startsWith(podPrefix)) {
+      if (['Pulled', 'Created', 'Started'].includes(String(object['reason'])) && Number(object['count']) > 1) continue;
+      if (object['reason'] === 'BackOff') {
+        const copy = clone(object);
+        copy['reason'] = 'Unhealthy';
+        copy['type'] = 'Warning';
+        copy['message'] = 'Readiness probe failed: HTTP probe failed with statuscode: 500';
+        result.push({ ...line, data: { ...line.data, object: copy } });
+        continue;
+      }
+    }
+    result.push(line);
+  }
+  return result;
+}

@@ -35,7 +35,7 @@ function crashNewPods(cluster: ClusterFixture, pods: EntityRef[], rounds: number
 }
 
 describe('built-in patterns', () => {
-  it('all thirteen load and are enabled', () => {
+  it('all fourteen load and are enabled', () => {
     const names = builtinPatterns().map((pattern) => pattern.metadata.name).sort();
     expect(names).toEqual([
       'bad-rollout',
@@ -51,6 +51,7 @@ describe('built-in patterns', () => {
       'pvc-deadlock',
       'scheduler-thrash',
       'service-without-endpoints',
+      'stalled-rollout',
     ]);
   });
 });
@@ -528,5 +529,46 @@ describe('node-failure roots at the Node, not at the pods the node controller al
     const insights = analyze(cluster.events);
     expect(insights[0]?.pattern, summary(insights)).toBe('node-failure');
     expect(rootIs(insights[0], cluster.ref('Node', 'node-2')), summary(insights)).toBe(true);
+  });
+});
+
+describe('stalled-rollout', () => {
+  it('a ConfigMap edit rolled out to pods that never become ready: the stall is blamed on the edit', () => {
+    const { cluster, config, checkout } = shop();
+    cluster.editConfig(config);
+    cluster.advance(20 * 60);
+    const fresh = cluster.rollout(checkout, 'spec.template.annotations.checksum/config changed', 1);
+    for (let probe = 1; probe <= 4; probe *= 2) {
+      cluster.advance(60);
+      cluster.probeFailure(fresh[0] as EntityRef, 'Readiness', probe);
+    }
+    cluster.advance(600);
+    cluster.signal('rollout_stalled', checkout.ref, { message: 'Deployment shop/checkout rollout stalled: ReplicaSet has timed out progressing.' });
+    const insights = analyze(cluster.events);
+    expect(insights[0]?.pattern, summary(insights)).toBe('stalled-rollout');
+    expect(rootIs(insights[0], config), summary(insights)).toBe(true);
+  });
+
+  it('a rollout of a bad template that stalls is blamed on the workload', () => {
+    const { cluster, checkout } = shop();
+    cluster.rollout(checkout, 'containers[checkout].readinessProbe changed', 1);
+    cluster.advance(600);
+    cluster.signal('rollout_stalled', checkout.ref);
+    const insights = analyze(cluster.events);
+    expect(rootIs(withPattern(insights, 'stalled-rollout')[0], checkout.ref), summary(insights)).toBe(true);
+  });
+
+  it('near miss: a rollout that completes', () => {
+    const { cluster, checkout } = shop();
+    const old = [...checkout.pods];
+    for (const [index, pod] of cluster.rollout(checkout).entries()) {
+      cluster.advance(20);
+      cluster.signal('pod_ready', pod);
+      cluster.retire(old[index] as EntityRef);
+    }
+    cluster.signal('rollout_completed', checkout.ref);
+    const insights = analyze(cluster.events);
+    expect(withPattern(insights, 'stalled-rollout')).toEqual([]);
+    expect(loud(insights), summary(insights)).toEqual([]);
   });
 });

@@ -60,4 +60,19 @@ describe('SequenceCorrelator', () => {
     const crash = fixture.restart(fresh as EntityRef, 1);
     expect(edgesFor(correlator, fixture.events, crash)).toEqual([]);
   });
+
+  it('a rollout carries a ConfigMap edit made long before (90 minutes), unless an earlier rollout already carried it', () => {
+    const { fixture, config, checkout } = cluster();
+    const change = fixture.editConfig(config);
+    fixture.advance(90 * 60);
+    let mark = fixture.events.length;
+    fixture.rollout(checkout);
+    const first = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+    fixture.advance(30 * 60);
+    mark = fixture.events.length;
+    fixture.rollout(checkout);
+    const second = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+    expect(fromTo(edgesFor(correlator, fixture.events, first)).filter((edge) => edge.startsWith('TRIGGERED'))).toEqual([`TRIGGERED ${change.id} -> ${first.id}`]);
+    expect(edgesFor(correlator, fixture.events, second)).toEqual([]);
+  });
 });

@@ -1,5 +1,7 @@
-import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
+import type { Correlation, CorrelationState, Correlator, EventType, IndexedEvent } from '@tapio/domain';
 import { CHANGE_TYPES, CONFIG_CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
+
+const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
 /**
  * Sequence correlation: A → B → C chains such as config change → rollout → crash.
@@ -10,7 +12,16 @@ import { CHANGE_TYPES, CONFIG_CHANGE_TYPES, isFailure, MINUTE } from '../event-c
 export class SequenceCorrelator implements Correlator {
   readonly id = 'sequence';
 
-  constructor(private readonly windowMs = 30 * MINUTE) {}
+  /**
+   * @param windowMs how far back a failure looks for the changes that PRECEDED it
+   * @param carryMs how far back a rollout looks for ConfigMap / Secret changes it carries
+   *   to new pods: however long ago the edit was, the first rollout after it is what makes
+   *   pods load it (bounded by the working window)
+   */
+  constructor(
+    private readonly windowMs = 30 * MINUTE,
+    private readonly carryMs = 6 * 60 * MINUTE,
+  ) {}
 
   correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
@@ -18,9 +29,12 @@ export class SequenceCorrelator implements Correlator {
     const since = at - this.windowMs;
     const edges: Correlation[] = [];
     if (event.type === 'workload_spec_changed') {
+      // A change already carried by an earlier rollout of this workload is not this rollout's doing.
+      const earlier = state.eventsOn(entityKey, at - this.carryMs, ROLLOUT_TYPES).filter((item) => item.at <= at && item.event.id !== event.id);
+      const carriedSince = Math.max(at - this.carryMs, earlier[earlier.length - 1]?.at ?? Number.NEGATIVE_INFINITY);
       for (const dependency of state.dependenciesOf(entityKey)) {
-        for (const change of state.eventsOn(dependency, since, CONFIG_CHANGE_TYPES)) {
-          if (change.at > at) continue;
+        for (const change of state.eventsOn(dependency, carriedSince, CONFIG_CHANGE_TYPES)) {
+          if (change.at > at || change.at < carriedSince) continue;
           edges.push(this.edge('TRIGGERED', change, indexed, 0.8, `${dependency.split('/').slice(1).join('/')} changed ${Math.round((at - change.at) / 1000)}s before the rollout of a workload that uses it`));
           edges.push(this.preceded(change, indexed));
         }
