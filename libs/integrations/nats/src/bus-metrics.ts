@@ -1,5 +1,5 @@
 import type { ComponentHealth, CounterMetric, GaugeMetric, Metrics } from '@tapio/domain';
-import type { NatsBusStats } from './nats-event-bus.js';
+import type { NatsBusStats } from './bus-stats.js';
 
 type CounterField = 'published' | 'duplicates' | 'dropped' | 'retries' | 'rejected' | 'delivered' | 'redelivered' | 'deadLettered' | 'skipped' | 'reconnects';
 

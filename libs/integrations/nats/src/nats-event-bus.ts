@@ -5,7 +5,6 @@ import {
   partitionOf,
   silentLogger,
   type BusMessages,
-  type BusStats,
   type BusSubscription,
   type BusTopic,
   type ComponentHealth,
@@ -17,6 +16,7 @@ import {
   type SubscribeOptions,
 } from '@tapio/domain';
 import { BusMetricsExporter } from './bus-metrics.js';
+import type { NatsBusStats } from './bus-stats.js';
 import { MessageCodec } from './codec.js';
 import { connectionOptions, describeServers } from './connection-options.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
@@ -34,20 +34,6 @@ export interface NatsEventBusDeps {
   metricsInterval?: number;
 }
 
-export interface NatsBusStats extends BusStats {
-  /** Publishes the server recognised as repeats of a stored id (not stored again). */
-  duplicates: number;
-  /** Accepted by publish() and not yet sent (disconnected, or the window is full). */
-  buffered: number;
-  /** Sent and waiting for the server's acknowledgement. */
-  inFlight: number;
-  retries: number;
-  rejected: number;
-  redelivered: number;
-  deadLettered: number;
-  skipped: number;
-  reconnects: number;
-}
 
 type Phase = 'idle' | 'connecting' | 'down' | 'ready' | 'reconnecting' | 'closed';
 

@@ -1,0 +1,16 @@
+import type { BusStats } from '@tapio/domain';
+
+export interface NatsBusStats extends BusStats {
+  /** Publishes the server recognised as repeats of a stored id (not stored again). */
+  duplicates: number;
+  /** Accepted by publish() and not yet sent (disconnected, or the window is full). */
+  buffered: number;
+  /** Sent and waiting for the server's acknowledgement. */
+  inFlight: number;
+  retries: number;
+  rejected: number;
+  redelivered: number;
+  deadLettered: number;
+  skipped: number;
+  reconnects: number;
+}
