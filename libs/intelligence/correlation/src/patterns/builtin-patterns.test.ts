@@ -190,6 +190,30 @@ describe('oom-cascade', () => {
     expect(insights[0]?.symptoms.map((symptom) => symptom.name)).toContain(victim.pods[0]?.name);
   });
 
+  it('the kubelet reporting a SystemOOM on the node first does not make the node the root', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes(...NODES);
+    const hog = cluster.workload('shop', 'recommendations', { replicas: 2, nodes: ['node-2'] });
+    const victim = cluster.workload('analytics', 'report-worker', { replicas: 1, nodes: ['node-2'] });
+    cluster.advance(120);
+    for (const pid of [4242, 4388]) {
+      cluster.signal('oom_killed', cluster.ref('Node', 'node-2'), { message: `SystemOOM: System OOM encountered, victim process: java, pid: ${pid}` });
+      cluster.advance(5);
+    }
+    for (let round = 1; round <= 2; round += 1) {
+      for (const pod of hog.pods) {
+        cluster.oomKill(pod, round);
+        cluster.advance(15);
+      }
+    }
+    cluster.nodeCondition('node-2', 'memory_pressure', 'MemoryPressure');
+    cluster.advance(10);
+    cluster.evict(victim.pods[0] as EntityRef);
+    const insights = analyze(cluster.events);
+    expect(insights[0]?.pattern, summary(insights)).toBe('oom-cascade');
+    expect(rootIs(insights[0], hog.ref), summary(insights)).toBe(true);
+  });
+
   it('near miss: a node drain evicts pods without any memory trouble', () => {
     const { cluster, cart, checkout } = shop();
     cluster.signal('node_spec_changed', cluster.ref('Node', 'node-2'), { message: 'Node node-2 changed: unschedulable false -> true' });
