@@ -83,7 +83,14 @@ export class Neo4jGraphStore implements GraphStore {
       try {
         // In write transactions, so the driver retries transient failures: several Tapio
         // processes starting at once against one Neo4j deadlock on the schema locks.
-        for (const statement of schemaStatements()) await session.executeWrite((tx) => tx.run(statement));
+        for (const statement of schemaStatements()) {
+          try {
+            await session.executeWrite((tx) => tx.run(statement));
+          } catch (error) {
+            // Another process created the same index or constraint at the same moment.
+            if (!/AlreadyExists/.test((error as { code?: string }).code ?? '')) throw error;
+          }
+        }
         await session.run('CALL db.awaitIndexes(300)');
       } finally {
         await session.close();
