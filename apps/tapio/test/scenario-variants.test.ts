@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { severityRank, type Insight } from '@tapio/domain';
 import { analyzeRecording } from './support/analyze-recording.js';
 import {
+  configMapAsEnv,
   configMapToSecret,
+  crashesToHealthy,
   crashesToUnready,
   deploymentToStatefulSet,
   moveLines,
@@ -74,6 +76,7 @@ const cascadeVariants: Variant[] = [
   { name: 'new pods never become ready instead of crashing; the rollout stalls', lines: crashesToUnready(cascade, 'shop', 'checkout-h255j8bmp'), accept: [CASCADE_ROOT] },
   { name: 'a Secret instead of a ConfigMap', lines: configMapToSecret(cascade, 'shop', 'checkout-config'), accept: [entity('Secret', 'shop', 'checkout-config')] },
   { name: 'a StatefulSet instead of a Deployment', lines: deploymentToStatefulSet(cascade, 'shop', 'checkout'), accept: [CASCADE_ROOT] },
+  { name: 'the ConfigMap consumed through envFrom instead of a volume', lines: configMapAsEnv(cascade, 'shop', 'checkout-config'), accept: [CASCADE_ROOT] },
   { name: 'both new pods on one node', lines: placePods(cascade, 'shop', 'checkout-h255j8bmp', 'node-3'), accept: [CASCADE_ROOT] },
   { name: 'with another cluster’s rollout, CronJobs and probe blip as noise', lines: withNoise(cascade, benign, 'x-'), accept: [CASCADE_ROOT] },
   { name: 'noise rollout two minutes before the edit', lines: withNoise(cascade, benign, 'y-', 2 * MINUTE), accept: [CASCADE_ROOT] },
@@ -119,6 +122,8 @@ const benignVariants: Variant[] = [
   { name: 'three times as fast', lines: retime(benign, { stretch: 0.33 }), accept: [] },
   { name: 'the rolled workload is a StatefulSet', lines: deploymentToStatefulSet(benign, 'shop', 'catalog'), accept: [] },
   { name: 'two routine rollouts at once', lines: withNoise(benign, benign, 'x-', 30_000), accept: [] },
+  { name: 'a ConfigMap edit rolled out successfully (the cascade recording without the crashes)', lines: crashesToHealthy(cascade, 'shop', 'checkout-h255j8bmp'), accept: [] },
+  { name: 'the same, 90 minutes between edit and rollout', lines: crashesToHealthy(moveLines(startEarlier(cascade, 2 * HOUR), isConfigEdit, -88 * MINUTE), 'shop', 'checkout-h255j8bmp'), accept: [] },
 ];
 
 describe('configmap-cascade variants: the first insight blames the edited ConfigMap / Secret', () => {

@@ -294,7 +294,7 @@ export function renameEntity(entity: ExpectedEntity, renames: Readonly<Record<st
  * BackOff Events become readiness probe failures, and the container restart Events
  * (repeated Pulled / Created / Started) disappear. The rollout then stalls the same way.
  */
-export function crashesToUnready(lines: readonly RecordedLine[], namespace: string, podPrefix: string): RecordedLine[] {
+export function crashesToUnready(lines: readonly RecordedLine[], namespace: string, podPrefix: string, healthy = false): RecordedLine[] {
   const result: RecordedLine[] = [];
   const firstStart = new Map<string, string>();
   for (const line of lines) {
@@ -315,15 +315,16 @@ export function crashesToUnready(lines: readonly RecordedLine[], namespace: stri
         container['restartCount'] = 0;
         container['lastState'] = {};
         container['state'] = { running: { startedAt: since } };
-        container['ready'] = false;
+        container['ready'] = healthy;
         container['started'] = true;
       }
-      for (const condition of records(status['conditions'])) if (condition['type'] === 'Ready' || condition['type'] === 'ContainersReady') condition['status'] = 'False';
+      for (const condition of records(status['conditions'])) if (condition['type'] === 'Ready' || condition['type'] === 'ContainersReady') condition['status'] = healthy ? 'True' : 'False';
       result.push({ ...line, data: { ...line.data, object: copy } });
       continue;
     }
     if (object.kind === 'Event' && String((object['involvedObject'] as Record<string, unknown>)['name']).startsWith(podPrefix)) {
       if (['Pulled', 'Created', 'Started'].includes(String(object['reason'])) && Number(object['count']) > 1) continue;
+      if (object['reason'] === 'BackOff' && healthy) continue;
       if (object['reason'] === 'BackOff') {
         const copy = clone(object);
         copy['reason'] = 'Unhealthy';
@@ -336,4 +337,44 @@ export function crashesToUnready(lines: readonly RecordedLine[], namespace: stri
     result.push(line);
   }
   return result;
+}
+
+/**
+ * The same rollout succeeding: the new pods run and become ready (see crashesToUnready),
+ * and the Deployment reports NewReplicaSetAvailable instead of ProgressDeadlineExceeded.
+ */
+export function crashesToHealthy(lines: readonly RecordedLine[], namespace: string, podPrefix: string): RecordedLine[] {
+  return crashesToUnready(lines, namespace, podPrefix, true).map((line) => {
+    const object = line.data.object;
+    if (object.kind !== 'Deployment' || object.metadata.namespace !== namespace) return line;
+    const conditions = records((object['status'] as Record<string, unknown> | undefined)?.['conditions']);
+    if (!conditions.some((condition) => condition['reason'] === 'ProgressDeadlineExceeded')) return line;
+    const copy = clone(object);
+    for (const condition of records((copy['status'] as Record<string, unknown>)['conditions'])) {
+      if (condition['reason'] === 'ProgressDeadlineExceeded') Object.assign(condition, { status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet has successfully progressed.' });
+    }
+    return { ...line, data: { ...line.data, object: copy } };
+  });
+}
+
+/**
+ * ConfigMap `namespace/name` consumed as environment variables instead of a mounted
+ * volume: every pod spec and template drops the volume (and its mounts) and its
+ * containers get `envFrom: [{configMapRef: {name}}]`.
+ */
+export function configMapAsEnv(lines: readonly RecordedLine[], namespace: string, name: string): RecordedLine[] {
+  return lines.map((line) => {
+    const object = clone(line.data.object);
+    const spec = object.metadata.namespace === namespace ? isPodSpecHolder(object) : undefined;
+    if (!spec) return line;
+    const volumes = records(spec['volumes']);
+    const dropped = new Set(volumes.filter((volume) => (volume['configMap'] as Json | undefined)?.['name'] === name).map((volume) => volume['name']));
+    if (dropped.size === 0) return line;
+    spec['volumes'] = volumes.filter((volume) => !dropped.has(volume['name']));
+    for (const container of records(spec['containers'])) {
+      container['volumeMounts'] = records(container['volumeMounts']).filter((mount) => !dropped.has(mount['name']));
+      container['envFrom'] = [...records(container['envFrom']), { configMapRef: { name } }];
+    }
+    return { ...line, data: { ...line.data, object } };
+  });
 }
