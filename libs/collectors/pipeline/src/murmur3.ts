@@ -23,8 +23,10 @@ export function murmur3Hex128(text: string, seed = 0): string {
   return hex(state[0]) + hex(state[1]) + hex(state[2]) + hex(state[3]);
 }
 
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 function hex(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
+  return (BYTE_HEX[(value >>> 24) & 0xff] as string) + BYTE_HEX[(value >>> 16) & 0xff] + BYTE_HEX[(value >>> 8) & 0xff] + BYTE_HEX[value & 0xff];
 }
 
 const C = [0x239b961b, 0xab0e9789, 0x38b34ae5, 0xa1e38b93] as const;

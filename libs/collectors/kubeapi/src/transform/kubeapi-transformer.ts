@@ -142,7 +142,10 @@ export class KubeApiTransformer implements RawEventTransformer {
     }
 
     const remembered: Remembered = { facts };
-    const digest = digestOf(meta.kind, object);
+    // A workload's spec only changes with its generation: status-only versions (most
+    // of them) reuse the previous digest instead of re-reading the pod template.
+    const unchangedSpec = WORKLOAD_KINDS.has(meta.kind) && previous?.digest !== undefined && facts.generation !== undefined && facts.generation === previous.facts.generation;
+    const digest = unchangedSpec ? previous?.digest : digestOf(meta.kind, object);
     if (digest) remembered.digest = digest;
     if (meta.kind === 'Pod') remembered.pod = podMemory(object);
     if (meta.kind === 'Deployment') remembered.progressing = progressingReason(object);

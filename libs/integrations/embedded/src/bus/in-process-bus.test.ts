@@ -56,6 +56,17 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
+  it('forgets ids beyond its de-duplication window, oldest first', async () => {
+    const bus = new InProcessBus({ dedupeWindow: 2 });
+    const seen: string[] = [];
+    await bus.subscribe('unified', 'g', async (message) => void seen.push(message.id));
+    for (const id of ['a', 'b', 'b', 'c', 'b', 'a']) await bus.publish('unified', event(id, 'shop'), id);
+    await bus.drain();
+    // after a, b, c the window holds b and c: b is still a duplicate, a is new again
+    expect(seen).toEqual(['a', 'b', 'c', 'a']);
+    await bus.close();
+  });
+
   it('never splits a partition key between partitioned consumers; cluster-scoped events reach every partition', async () => {
     const bus = new InProcessBus();
     const count = 3;

@@ -87,7 +87,10 @@ export class InProcessBus implements EventBus {
     }
     const key = messagePartitionKey(topic, message);
     for (const group of byGroup.values()) {
-      for (const consumer of this.targets(group, key, id)) await consumer.queue.push(message);
+      for (const consumer of this.targets(group, key, id)) {
+        const full = consumer.queue.push(message);
+        if (full) await full;
+      }
     }
   }
 
@@ -168,8 +171,13 @@ export class InProcessBus implements EventBus {
 
   private async run(consumer: Consumer): Promise<void> {
     for (;;) {
-      const message = await consumer.queue.take(() => consumer.closed);
-      if (message === undefined) return;
+      // Take and count as running in one tick, so drain() never sees a message that
+      // is neither queued nor in flight; wait (a promise round trip) only when empty.
+      const message = consumer.queue.tryTake();
+      if (message === undefined) {
+        if (!(await consumer.queue.waitForItem(() => consumer.closed))) return;
+        continue;
+      }
       consumer.running += 1;
       await this.deliver(consumer, message);
       consumer.running -= 1;

@@ -125,9 +125,11 @@ export class MemoryGraphStore implements GraphStore {
 
   async applyTopology(changes: TopologyChange[]): Promise<void> {
     for (const change of changes) {
+      // A key always names the same kind/namespace/name: index it the first time only.
+      const known = change.op === 'upsert' && this.topology.has(change.node.key);
       this.topology.apply(change);
       if (change.op === 'upsert') {
-        this.index(change.node.key, change.node.ref);
+        if (!known) this.index(change.node.key, change.node.ref);
         for (const edge of change.edges) {
           this.ensureNode(edge.from, change.node.updatedAt);
           this.ensureNode(edge.to, change.node.updatedAt);

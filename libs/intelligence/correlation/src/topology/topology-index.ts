@@ -38,11 +38,8 @@ export class TopologyIndex {
       return;
     }
     const { node, replace, edges } = change;
-    this.nodes.set(node.key, { ...node, deleted: false });
-    for (const { type, direction } of replace) {
-      const wanted = edges.filter((edge) => edge.type === type && (direction === 'out' ? edge.from : edge.to) === node.key);
-      this.replaceEdges(node.key, type, direction, wanted);
-    }
+    this.nodes.set(node.key, node.deleted === false ? node : { ...node, deleted: false });
+    for (const { type, direction } of replace) this.replaceEdges(node.key, type, direction, edges);
   }
 
   /** Creates a node for an entity only known by reference (an event about it, an edge to it). */
@@ -158,15 +155,31 @@ export class TopologyIndex {
     return index;
   }
 
+  /**
+   * Makes the node's edges of one type and direction exactly those of `edges` that
+   * belong to that set. Runs for every object version (a Pod replaces seven sets), so
+   * it works on the existing adjacency set in place instead of copying it.
+   */
   private replaceEdges(key: string, type: TopologyRelationship, direction: 'out' | 'in', edges: readonly TopologyEdge[]): void {
-    if (direction === 'out') {
-      const wanted = new Set(edges.map((edge) => edge.to));
-      for (const to of this.out(key, type)) if (!wanted.has(to)) this.removeEdge(key, type, to);
-      for (const to of wanted) this.addEdge(key, type, to);
-    } else {
-      const wanted = new Set(edges.map((edge) => edge.from));
-      for (const from of this.in(key, type)) if (!wanted.has(from)) this.removeEdge(from, type, key);
-      for (const from of wanted) this.addEdge(from, type, key);
+    let wanted: Set<string> | undefined;
+    for (const edge of edges) {
+      if (edge.type !== type) continue;
+      if (direction === 'out' ? edge.from !== key : edge.to !== key) continue;
+      (wanted ??= new Set()).add(direction === 'out' ? edge.to : edge.from);
+    }
+    const existing = (direction === 'out' ? this.outgoing : this.incoming).get(key)?.get(type);
+    if (existing) {
+      // Deleting the current element while iterating a Set is safe in JavaScript.
+      for (const other of existing) {
+        if (wanted?.has(other)) continue;
+        if (direction === 'out') this.removeEdge(key, type, other);
+        else this.removeEdge(other, type, key);
+      }
+    }
+    if (!wanted) return;
+    for (const other of wanted) {
+      if (direction === 'out') this.addEdge(key, type, other);
+      else this.addEdge(other, type, key);
     }
   }
 
