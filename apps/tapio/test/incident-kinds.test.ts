@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { judge } from './support/judge.js';
 import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withNoise, type ExpectedEntity, type RecordedLine } from './support/recording-variants.js';
-import { badImageRollout, configEditWithoutRollout, livenessDeathSpiral, memoryLeak, nodeFailure, type SyntheticIncident } from './support/synthetic-incidents.js';
+import { badImageRollout, configEditWithoutRollout, livenessDeathSpiral, memoryLeak, nodeFailure, serviceLosesPodsByLabel, serviceSelectorTypo, type SyntheticIncident } from './support/synthetic-incidents.js';
 
 const SCENARIOS = new URL('../../../../shared/scenarios/', import.meta.url);
 const benign = readRecording(new URL('benign-rollout.ndjson', SCENARIOS));
@@ -18,6 +18,8 @@ const INCIDENTS: Array<[string, () => SyntheticIncident]> = [
   ['ConfigMap edited in place, its pods crash on reload (no rollout)', () => configEditWithoutRollout(benign, 'ConfigMap', 'shop', 'frontend-config')],
   ['Secret rotated in place, its pods crash on reload', () => configEditWithoutRollout(benign, 'Secret', 'payments', 'payments-db-credentials')],
   ['memory leak: one Deployment OOM-killed repeatedly, no node pressure', () => memoryLeak(benign, 'shop', 'checkout')],
+  ['Service without endpoints: a rollout renamed the pod label the Service selects', () => serviceLosesPodsByLabel(benign, 'shop', 'catalog')],
+  ['Service without endpoints: a selector typo', () => serviceSelectorTypo(benign, 'shop', 'cart')],
 ];
 
 const renames = { shop: 'storefront', payments: 'billing', catalog: 'inventory', cart: 'basket', frontend: 'web', checkout: 'orders', 'node-1': 'ip-10-1-0-11', 'node-2': 'ip-10-1-0-12', 'node-3': 'ip-10-1-0-13' };

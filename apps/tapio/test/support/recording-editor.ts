@@ -40,6 +40,15 @@ export class RecordingEditor {
     return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
   }
 
+  /** Changes an object of the starting state in place (as if it had always been so). */
+  rewriteStart(kind: string, namespace: string | undefined, name: string, change: (object: K8sObject) => void): void {
+    const key = `${kind}/${namespace ?? ''}/${name}`;
+    for (const line of this.lines) if (this.key(line.data.object) === key) change(line.data.object);
+    const object = this.objects.get(key);
+    if (!object) throw new Error(`no ${key} in the starting state`);
+    change(object);
+  }
+
   get now(): string {
     return iso(this.clock);
   }

@@ -305,3 +305,48 @@ export function memoryLeak(recording: readonly RecordedLine[], namespace: string
   const deployment = editor.get('Deployment', namespace, name);
   return { lines: editor.lines, accept: [ref(deployment), ...pods.map(ref)] };
 }
+
+/** Sets the Endpoints of Service `namespace/name` to exactly these ready pods. */
+function endpointsOf(editor: RecordingEditor, namespace: string, name: string, pods: readonly K8sObject[]): void {
+  editor.modify('Endpoints', namespace, name, (object) => {
+    const subsets = records(object['subsets']);
+    const ports = subsets[0]?.['ports'] ?? [{ name: 'http', port: 8080, protocol: 'TCP' }];
+    const addresses = pods.map((pod) => ({ ip: status(pod)['podIP'] ?? '10.244.9.9', nodeName: spec(pod)['nodeName'], targetRef: { kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid } }));
+    object['subsets'] = addresses.length ? [{ addresses, ports }] : [];
+  });
+}
+
+/**
+ * The Service selects on `app.kubernetes.io/name`; a rollout renames that pod-template
+ * label. The new pods run fine but are not selected, the old ones go, and the Service
+ * is left without endpoints.
+ */
+export function serviceLosesPodsByLabel(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'label'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.rewriteStart('Service', namespace, name, (service) => void (spec(service)['selector'] = { 'app.kubernetes.io/name': name }));
+  editor.advance(110);
+  const old = editor.podsOf(namespace, name);
+  const { pods } = startRollout(editor, namespace, name, (template) => void (((template['metadata'] as Json)['labels'] as Json)['app.kubernetes.io/name'] = `${name}-api`), ['node-1', 'node-3'], old.length);
+  editor.advance(4);
+  const running = pods.map((pod) => startContainer(editor, pod, true));
+  editor.advance(2);
+  for (const pod of old) {
+    editor.event(pod, 'Killing', `Stopping container ${String(containerStatus(pod)['name'])}`);
+    editor.delete('Pod', namespace, pod.metadata.name);
+  }
+  endpointsOf(editor, namespace, name, []);
+  editor.advance(30);
+  void running;
+  return { lines: editor.lines, accept: [ref(editor.get('Deployment', namespace, name))] };
+}
+
+/** Someone edits the Service's selector with a typo; every endpoint disappears at once. */
+export function serviceSelectorTypo(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'typo'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  editor.advance(140);
+  const service = editor.modify('Service', namespace, name, (object) => void (spec(object)['selector'] = { app: `${name}e` }));
+  editor.advance(1);
+  endpointsOf(editor, namespace, name, []);
+  editor.advance(60);
+  return { lines: editor.lines, accept: [ref(service)] };
+}

@@ -64,8 +64,23 @@ export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
   NetworkNotReady: { type: 'network_unavailable' },
 };
 
-/** Maps an Event; BackOff means a crash loop unless it is an image pull back-off. */
-export function mapEventReason(reason: string, message: string, eventType: string): ReasonMapping {
+/** Reasons that describe a Node's own condition when the Event is about the Node. */
+const NODE_CONDITION_TYPES = new Set(['node_not_ready', 'node_ready', 'memory_pressure', 'disk_pressure', 'pid_pressure', 'node_pressure_relieved', 'node_rebooted', 'network_unavailable']);
+
+/**
+ * Maps an Event; BackOff means a crash loop unless it is an image pull back-off. A
+ * node-condition reason about another object (the node controller's `NodeNotReady`
+ * "Node is not ready" on each pod of a failed node) describes that object: the pod is
+ * not ready; other node reasons on a non-Node stay plain Kubernetes events.
+ */
+export function mapEventReason(reason: string, message: string, eventType: string, involvedKind = 'Node'): ReasonMapping {
+  const mapping = mapByReason(reason, message, eventType);
+  if (involvedKind === 'Node' || !NODE_CONDITION_TYPES.has(mapping.type)) return mapping;
+  if (mapping.type === 'node_not_ready') return { type: 'pod_not_ready' };
+  return { type: 'k8s_event', severity: eventType === 'Warning' ? 'low' : 'info' };
+}
+
+function mapByReason(reason: string, message: string, eventType: string): ReasonMapping {
   if (reason === 'BackOff' && /pull/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Failed' && /(pull|image)/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Evicted' || reason === 'Evicting') {

@@ -278,7 +278,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       ...(namespace ? { namespace } : {}),
       ...(uid && kind !== 'Node' ? { uid } : {}),
     };
-    const mapping = mapEventReason(reason, message, eventType);
+    const mapping = mapEventReason(reason, message, eventType, kind);
     const fieldPath = str(involved['fieldPath']);
     const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
     const source = obj(object['source']);

@@ -6,7 +6,8 @@ import { arr, obj, str, type Json } from './k8s-object.js';
 /**
  * The parts of a pod template whose change matters to "why did it break": per
  * container image, env, resources and probes, plus template annotations (a
- * `checksum/config` bump is how many pipelines roll a ConfigMap change out) and volumes.
+ * `checksum/config` bump is how many pipelines roll a ConfigMap change out), template
+ * labels (what Services select) and volumes.
  */
 export type TemplateDigest = Record<string, string>;
 
@@ -15,6 +16,8 @@ export function templateDigest(template: Json): TemplateDigest {
   const metadata = obj(template['metadata']);
   const spec = obj(template['spec']);
   for (const [key, value] of Object.entries(obj(metadata['annotations']))) digest[`template.annotations.${key}`] = String(value);
+  // Template labels decide which Services select the new pods: a change can empty a Service.
+  for (const [key, value] of Object.entries(obj(metadata['labels']))) digest[`template.labels.${key}`] = String(value);
   for (const container of arr(spec['containers'])) {
     const name = str(container['name']) ?? '?';
     const prefix = `containers[${name}]`;

@@ -77,4 +77,17 @@ describe('DependencyCorrelator', () => {
     const up = fixture.signal('endpoints_changed', fixture.ref('Endpoints', 'checkout', 'shop'), { kubernetes: { changes: [{ path: 'readyEndpoints', op: 'changed', before: '1', after: '2' }] } });
     expect(edgesFor(correlator, fixture.events, up)).toEqual([]);
   });
+
+  it('a Service losing its endpoints with no failing pod was TRIGGERED by its selector change, or by a rollout changing a label it selects on', () => {
+    const { fixture, checkout } = cluster();
+    const service = fixture.ref('Service', 'checkout', 'shop');
+    const selectorEdit = fixture.signal('service_changed', service, { kubernetes: { changes: [{ path: 'spec.selector.app', op: 'changed', before: 'checkout', after: 'checkuot' }] } });
+    const unrelated = fixture.signal('workload_spec_changed', checkout.ref, { kubernetes: { changes: [{ path: 'spec.template.labels.team', op: 'changed' }] } });
+    const relabel = fixture.signal('workload_spec_changed', checkout.ref, { kubernetes: { changes: [{ path: 'spec.template.labels.app', op: 'changed' }] } });
+    fixture.advance(30);
+    for (const pod of checkout.pods) fixture.retire(pod);
+    const outage = fixture.signal('service_unavailable', service);
+    expect(fromTo(edgesFor(correlator, fixture.events, outage)).sort()).toEqual([`TRIGGERED ${relabel.id} -> ${outage.id}`, `TRIGGERED ${selectorEdit.id} -> ${outage.id}`].sort());
+    expect(fromTo(edgesFor(correlator, fixture.events, outage))).not.toContain(`TRIGGERED ${unrelated.id} -> ${outage.id}`);
+  });
 });

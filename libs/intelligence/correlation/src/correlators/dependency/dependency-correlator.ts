@@ -1,5 +1,8 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
+import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
+
+const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
+const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
@@ -68,6 +71,29 @@ export class DependencyCorrelator implements Correlator {
       const failures = state.eventsOn(pod, at - 10 * MINUTE, POD_FAILURE_TYPES).filter((item) => item.at <= at);
       const first = failures[0];
       if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });
+    }
+    if (edges.length === 0 && event.type === 'service_unavailable') edges.push(...this.selectionChanges(indexed, serviceKey, state));
+    return edges;
+  }
+
+  /**
+   * A Service that lost its endpoints while none of its pods failed lost them by
+   * selection: its own selector changed, or a rollout changed a pod-template label the
+   * selector matches on, so the new pods are not selected when the old ones go.
+   */
+  private selectionChanges(indexed: IndexedEvent, serviceKey: string, state: CorrelationState): Correlation[] {
+    const { event, at } = indexed;
+    const since = at - 15 * MINUTE;
+    const edges: Correlation[] = [];
+    const ownChange = state.eventsOn(serviceKey, since, SERVICE_CHANGE_TYPES).filter((item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => change.path.startsWith('spec.selector.')));
+    const latest = ownChange[ownChange.length - 1];
+    if (latest) edges.push({ kind: 'TRIGGERED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.8, reason: `the Service's selector changed ${minutes(at - latest.at)} earlier`, correlator: this.id });
+    const selectorKeys = Object.keys(state.resource(serviceKey)?.facts?.serviceSelector ?? {});
+    const namespace = parseEntityKey(serviceKey)?.namespace;
+    if (selectorKeys.length === 0 || !namespace) return edges;
+    const rollouts = state.eventsInNamespace(namespace, since, ROLLOUT_TYPES).filter((item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => selectorKeys.some((key) => change.path === `spec.template.labels.${key}`)));
+    for (const rollout of rollouts.slice(-3)) {
+      edges.push({ kind: 'TRIGGERED', fromEventId: rollout.event.id, toEventId: event.id, confidence: 0.75, reason: `a rollout changed the pod label the Service selects on, ${minutes(at - rollout.at)} earlier`, correlator: this.id });
     }
     return edges;
   }
