@@ -21,6 +21,10 @@ export interface StartNatsServerOptions {
   storeDir?: string;
   /** Extra nats-server flags, e.g. ['--user', 'u', '--pass', 'p'] or ['--auth', 'secret']. */
   args?: string[];
+  /** Extra configuration file text, e.g. an `authorization { ... }` block. */
+  config?: string;
+  /** JetStream storage limit in bytes (every stream's max_bytes is reserved against it); default 1 TiB. */
+  maxStore?: number;
   readyTimeoutMs?: number;
 }
 

@@ -2,7 +2,7 @@
 // only, a free random port, a temporary JetStream store. stop() removes everything it made;
 // restart() keeps the port and the store so a client can reconnect and find its streams.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -72,8 +72,11 @@ function canConnect(port) {
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * @param {{ port?: number, storeDir?: string, args?: string[], readyTimeoutMs?: number }} [options]
+ * @param {{ port?: number, storeDir?: string, args?: string[], config?: string, maxStore?: number, readyTimeoutMs?: number }} [options]
  *   args: extra nats-server flags, e.g. ['--user', 'u', '--pass', 'p'] or ['--auth', 'token'].
+ *   config: extra configuration file text (e.g. an `authorization { ... }` block).
+ *   maxStore: JetStream's storage limit in bytes. NATS reserves every stream's max_bytes
+ *   against it; the default (1 TiB) lets tests create many stream sets whatever the disk.
  */
 export async function startNatsServer(options = {}) {
   const binary = findNatsServer();
@@ -82,12 +85,18 @@ export async function startNatsServer(options = {}) {
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tapio-nats-'));
   if (ownsStore) ownedStores.add(storeDir);
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const maxStore = options.maxStore ?? 1024 ** 4;
+  const configFile = join(storeDir, 'nats-server.conf');
+  writeFileSync(
+    configFile,
+    `jetstream {\n  store_dir: ${JSON.stringify(storeDir)}\n  max_file_store: ${maxStore}\n  max_memory_store: ${Math.min(maxStore, 1024 ** 3)}\n}\n${options.config ?? ''}\n`,
+  );
   let child;
   let output = '';
 
   async function launch() {
     output = '';
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...(options.args ?? [])], {
+    child = spawn(binary, ['-c', configFile, '-a', '127.0.0.1', '-p', String(port), ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(child);

@@ -129,12 +129,14 @@ export class NatsEventBus implements EventBus, Lifecycle {
   publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void> {
     if (this.phase === 'idle') void this.start().catch(() => undefined);
     let subject: string;
+    let payload: Uint8Array;
     try {
       subject = subjectFor(topic, message, this.options.partitions, this.options.subjectPrefix);
+      payload = this.codec.encode(message);
     } catch (error) {
       return Promise.reject(new Error(`cannot publish ${topic} message ${id}: ${(error as Error).message}`));
     }
-    return this.publisher.publish(subject, this.codec.encode(message), id);
+    return this.publisher.publish(subject, payload, id);
   }
 
   async subscribe<T extends BusTopic>(

@@ -14,7 +14,10 @@ export const NatsStreamSettings = z.object({
   maxAge: Duration,
   /** -1: unlimited. */
   maxMessages: z.number().int().min(-1),
-  /** -1: unlimited. */
+  /**
+   * -1: unlimited. NATS reserves this much of its JetStream storage (max_file_store) when
+   * the stream is created, so the three streams' sum must fit in it.
+   */
   maxBytes: z.number().int().min(-1),
   storage: z.enum(['file', 'memory']),
   replicas: z.number().int().min(1).max(5),
@@ -34,9 +37,9 @@ const stream = (defaults: NatsStreamSettings) => NatsStreamSettings.partial().tr
  * lagging consumer slow its publishers down instead of losing the oldest events.
  */
 export const DEFAULT_STREAMS = {
-  raw: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 4 * 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
-  unified: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 4 * 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
-  insights: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 1_000_000, maxBytes: 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+  raw: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+  unified: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 2 * 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },
+  insights: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 1_000_000, maxBytes: 256 * 1024 ** 2, storage: 'file', replicas: 1, duplicateWindow: '2m' },
 } as const satisfies Record<string, NatsStreamSettings>;
 
 export const NatsAuthOptions = z

@@ -27,6 +27,17 @@ export function streamConfig(name: string, topic: BusTopic, settings: NatsStream
   } as Partial<StreamConfig> & { name: string };
 }
 
+/** NATS's words for "the streams' maxBytes do not fit", with what to change. */
+function explain(error: unknown, options: NatsBusOptions): string {
+  const message = (error as Error).message;
+  if (!/insufficient storage/i.test(message)) return message;
+  const reserved = TOPICS.reduce((sum, topic) => sum + Math.max(0, options.streams[topic].maxBytes), 0);
+  return (
+    `${message}: NATS reserves each stream's maxBytes (${(reserved / 1024 ** 3).toFixed(2)} GiB for Tapio's three) from its JetStream ` +
+    `max_file_store; lower streams.*.maxBytes or give the NATS server more storage`
+  );
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && /not found/i.test(error.message);
 }
@@ -54,7 +65,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: NatsBusOptio
       } catch (error) {
         // Another process created it between our look and our add: fall through to update.
         if (!(error instanceof JetStreamApiError) || !/already in use|already exists/i.test(error.message)) {
-          throw new Error(`cannot create NATS stream ${name} (${topicFilter(topic, options.subjectPrefix)}): ${(error as Error).message}`);
+          throw new Error(`cannot create NATS stream ${name} (${topicFilter(topic, options.subjectPrefix)}): ${explain(error, options)}`);
         }
         existing = (await jsm.streams.info(name)).config;
       }
@@ -70,7 +81,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: NatsBusOptio
     try {
       await jsm.streams.update(name, { ...existing, ...wanted });
     } catch (error) {
-      throw new Error(`cannot update NATS stream ${name} to the configured settings: ${(error as Error).message}`);
+      throw new Error(`cannot update NATS stream ${name} to the configured settings: ${explain(error, options)}`);
     }
   }
 }

@@ -39,14 +39,12 @@ beforeAll(async () => {
   const user = nkeys.createUser();
   nkeySeedFile = join(secrets, 'user.nk');
   writeFileSync(nkeySeedFile, new TextDecoder().decode(user.getSeed()));
-  const nkeyConfig = join(secrets, 'nkey.conf');
-  writeFileSync(nkeyConfig, `authorization { users = [ { nkey: ${user.getPublicKey()} } ] }\n`);
   const tls = makeCertificates(secrets);
   caFile = tls.ca;
   [withPassword, withToken, withNkey, withTls] = await Promise.all([
     startNatsServer({ args: ['--user', 'tapio', '--pass', 's3cret'] }),
     startNatsServer({ args: ['--auth', 'the-token'] }),
-    startNatsServer({ args: ['-c', nkeyConfig] }),
+    startNatsServer({ config: `authorization { users = [ { nkey: ${user.getPublicKey()} } ] }` }),
     startNatsServer({ args: ['--tls', '--tlscert', tls.cert, '--tlskey', tls.key] }),
   ]);
 });

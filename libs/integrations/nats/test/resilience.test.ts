@@ -59,6 +59,15 @@ describe('NatsEventBus resilience', () => {
     expect(Number(early.health().details?.['connectAttempts'])).toBeGreaterThan(1);
   });
 
+  it('explains streams that do not fit in the NATS server\'s storage', async () => {
+    const small = await startNatsServer({ maxStore: 512 * 1024 ** 2 });
+    servers.push(small);
+    const oversized = bus(small.url);
+    void oversized.start().catch(() => undefined);
+    await waitFor('status down', () => oversized.health().status === 'down');
+    expect(oversized.health().reason).toMatch(/cannot create NATS stream TAPIO_\w+ .*insufficient storage.*3\.25 GiB for Tapio's three.*max_file_store; lower streams\.\*\.maxBytes/);
+  });
+
   it('counts what it drops when the buffer is full while disconnected', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
     const metrics = new RecordingMetrics();

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { BusTopic } from '@tapio/domain';
+import type { BusTopic, UnifiedEvent } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus, streamName, type NatsBusOptionsInput } from '../src/index.js';
@@ -139,6 +139,15 @@ describe('NatsEventBus round trip', () => {
     expect(handled).toEqual([]);
     expect(deadLetters.entries.map((entry) => entry.stage).sort()).toEqual(['decode', 'validate']);
     expect(deadLetters.entries.find((entry) => entry.stage === 'validate')?.reason).toMatch(/not a valid unified message: .*type/);
+  });
+
+  it('refuses a message it cannot encode, naming it, without disturbing the rest', async () => {
+    const publisher = bus({ streamPrefix: 'ENC', subjectPrefix: 'enc' });
+    const circular = unifiedEvent('evt-circular', 'Pod', 'loop-0', 'shop') as UnifiedEvent & { self?: unknown };
+    circular.self = circular;
+    await expect(publisher.publish('unified', circular, 'evt-circular')).rejects.toThrow(/cannot publish unified message evt-circular: .*circular/i);
+    await publisher.publish('unified', unifiedEvent('evt-fine', 'Pod', 'ok-0', 'shop'), 'evt-fine');
+    expect(publisher.stats()).toMatchObject({ published: 1, dropped: 0 });
   });
 
   it('creates streams idempotently, updates settings in place and explains a change NATS cannot make', async () => {
