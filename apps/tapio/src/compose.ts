@@ -16,6 +16,8 @@ import {
 } from '@tapio/domain';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { KernelTransformer } from '@tapio/collector-kernel';
+import { DnsTransformer } from '@tapio/collector-dns';
 import { seedMappingTransformers } from '@tapio/pipeline';
 import type { z } from 'zod';
 import { ConfigError } from './config/load-config.js';
@@ -115,7 +117,11 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
   const registered = await registerPlugins(container, candidates, loaded, kubeIndex, logger);
   for (const failure of [...failures, ...registered.failures]) logger.error({ plugin: failure.id }, failure.message);
 
-  const builtInTransformers = [...seedMappingTransformers, new KubeApiTransformer()];
+  // Built-in sources are transformed in every process (a transformer worker runs no
+  // collectors); a built-in plugin contributing the same transformer again is the same code.
+  const builtInTransformers = [...seedMappingTransformers, new KubeApiTransformer(), new KernelTransformer(), new DnsTransformer()];
+  const builtInClasses = new Set(builtInTransformers.map((transformer) => transformer.constructor));
+  const contributed = registered.transformers.filter((transformer) => !builtInClasses.has(transformer.constructor));
   return {
     container,
     logger,
@@ -125,7 +131,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     graph,
     kubeIndex,
     collectors: registered.collectors,
-    transformers: [...builtInTransformers, ...registered.transformers],
+    transformers: [...builtInTransformers, ...contributed],
     trustedTransformers: builtInTransformers,
     correlators: registered.correlators,
     pluginFailures: [...failures, ...registered.failures],

@@ -1,6 +1,8 @@
 import type { PluginDescriptor } from '@tapio/domain';
 import { kubeApiPlugin } from '@tapio/collector-kubeapi';
 import { replayCollectorPlugin } from '@tapio/collector-replay';
+import { kernelCollectorPlugin } from '@tapio/collector-kernel';
+import { dnsCollectorPlugin } from '@tapio/collector-dns';
 import {
   dependencyCorrelatorPlugin,
   ownershipCorrelatorPlugin,
@@ -16,6 +18,8 @@ import {
 export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   kubeApiPlugin as PluginDescriptor,
   replayCollectorPlugin as PluginDescriptor,
+  kernelCollectorPlugin as PluginDescriptor,
+  dnsCollectorPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,
