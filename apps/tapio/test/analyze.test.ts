@@ -63,7 +63,7 @@ describe('tapio analyze on the shared scenarios (built CLI, full pipeline)', () 
     expect(story).toMatch(/^#1 \[high\] config-cascade: root cause ConfigMap shop\/checkout-config/);
     expect(story).toContain('2026-03-02T10:03:12Z');
     expect(story).toMatch(/├─ 2026-03-02T10:05:40Z: Deployment shop\/checkout pod template changed/);
-    expect(story).toMatch(/├─ 2 pods affected \(.*\): checkout-h255j8bmp-\w+, checkout-h255j8bmp-\w+ across 2 nodes \(node-1, node-2\)/);
+    expect(story).toMatch(/├─ \d+ (pods|entities) affected \(.*crash loop.*\): checkout-h255j8bmp-\w+, checkout-h255j8bmp-\w+.* across 2 nodes \(node-1, node-2\)/);
     expect(story).toContain("├─ Service 'checkout' selects these pods");
     expect(story).toMatch(/├─ Confidence: \d+% \(config-cascade\)/);
     expect(story).toMatch(/└─ Next: /);
