@@ -33,7 +33,7 @@ const fixturePods: PodIdentity[] = [
 ];
 
 const sink = new CollectingSink();
-const collector = new KernelCollector({ nodeName: 'test-node', pollMs: 20 }, { kubeIndex: new FixtureKubeIndex(fixturePods) });
+const collector = new KernelCollector({ nodeName: 'test-node', pollMs: 20, retransmitThreshold: 2 }, { kubeIndex: new FixtureKubeIndex(fixturePods) });
 const transformer = new KernelTransformer();
 const context: TransformContext = { eventId: (raw, discriminator) => `${raw.type}-${dataOf(raw)['bootNs']}-${discriminator}`, processedAt: new Date().toISOString(), cluster: 'test' };
 
@@ -118,6 +118,42 @@ describe('kernel collector on the real kernel', () => {
     expect(event?.network?.state).toBe('connect()');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sink.matching(matches)).toHaveLength(1);
+  });
+
+  // A private network namespace whose only route leads to a veth with its peer down:
+  // with a static neighbour the SYNs leave and vanish (retransmissions, then ETIMEDOUT);
+  // without one, neighbour resolution fails (EHOSTUNREACH). No packet leaves the namespace.
+  const isolated = (neighbour: boolean, port: number): string[] => [
+    '-n', 'sh', '-c',
+    [
+      'ip link set lo up',
+      'ip link add v0 type veth peer name v1',
+      'ip addr add 192.0.2.1/24 dev v0',
+      'ip link set v0 up',
+      ...(neighbour ? ['ip neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent'] : []),
+      'sysctl -qw net.ipv4.tcp_syn_retries=2',
+      `exec bash -c "exec 3<>/dev/tcp/192.0.2.${neighbour ? 2 : 3}/${port}"`,
+    ].join(' && '),
+  ];
+
+  it('reports an unanswered connect as connection_timeout and its SYN retransmissions as tcp_retransmits_high; an unresolvable peer as network_unreachable', async () => {
+    const [timedOut, unreachable] = await Promise.all([run('unshare', isolated(true, 8080)), run('unshare', isolated(false, 8081))]);
+    expect(timedOut.stderr).toContain('timed out');
+    expect(unreachable.stderr).toContain('No route to host');
+
+    const timeout = await sink.waitFor('connect timeout', (event) => event.type === 'connect_error' && dataOf(event)['socket'].dstPort === 8080 && dataOf(event)['process'].pid === timedOut.pid);
+    expect(unified(timeout)[0]).toMatchObject({ type: 'connection_timeout', network: { dstIp: '192.0.2.2', dstPort: 8080, errnoName: 'ETIMEDOUT' } });
+
+    const retransmits = await sink.waitFor('final retransmission report', (event) => event.type === 'tcp_retransmits' && dataOf(event)['socket'].dstPort === 8080 && dataOf(event)['final'] === true);
+    expect(dataOf(retransmits)['retransmits']).toBeGreaterThanOrEqual(2);
+    expect(dataOf(retransmits)['process'].pid).toBe(timedOut.pid);
+    const [high] = unified(retransmits);
+    expect(high?.type).toBe('tcp_retransmits_high');
+    expect(high?.network?.retransmits).toBe(dataOf(retransmits)['retransmits']);
+
+    const unreach = await sink.waitFor('host unreachable', (event) => event.type === 'connect_error' && dataOf(event)['socket'].dstPort === 8081);
+    expect(dataOf(unreach)['process'].pid).toBe(unreachable.pid);
+    expect(unified(unreach)[0]).toMatchObject({ type: 'network_unreachable', network: { dstIp: '192.0.2.3', errnoName: 'EHOSTUNREACH' } });
   });
 
   it('reports a process killed by SIGSEGV as process_crashed with the signal', async () => {
