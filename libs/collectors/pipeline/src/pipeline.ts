@@ -145,9 +145,11 @@ export class Pipeline {
     if (!transformer) {
       return this.reject('transform', `no transformer for source "${raw.source}" (known: ${this.sources().join(', ')})`, raw, raw.source, origin);
     }
-    const rawId = rawEventId(raw);
+    // Digested on first use: many watch events (a repeated Event's count bump) yield nothing and need no id.
+    let rawId: string | undefined;
+    const idOfRaw = () => (rawId ??= rawEventId(raw));
     const context: TransformContext = {
-      eventId: (_raw, discriminator) => derivedEventId(rawId, discriminator),
+      eventId: (_raw, discriminator) => derivedEventId(idOfRaw(), discriminator),
       processedAt: this.processedAt(),
       cluster: raw.metadata['cluster'] ?? this.cluster,
     };
@@ -182,7 +184,14 @@ export class Pipeline {
     this.counters.produced += events.length;
     this.metrics.accepted?.inc({ source: raw.source });
     for (const event of events) this.metrics.produced?.inc({ type: event.type });
-    return { ok: true, rawId, raw, events };
+    return {
+      ok: true,
+      get rawId() {
+        return idOfRaw();
+      },
+      raw,
+      events,
+    };
   }
 
   /**
