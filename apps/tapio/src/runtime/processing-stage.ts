@@ -15,6 +15,7 @@ export class ProcessingStage {
   private stopWatching: (() => Promise<void>) | undefined;
   private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
   private handled = 0;
+  private feedbackTimer: NodeJS.Timeout | undefined;
   private readonly partitionKeys = new Set<string>();
 
   constructor(
@@ -49,6 +50,24 @@ export class ProcessingStage {
     await this.ledger.loadFrom(this.graph, this.engine.patternNames());
     await this.publishPatternStats();
     if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
+    if (this.durableAcks) {
+      // In a distributed Tapio, feedback arrives through another process (-mode api) and
+      // lands in the shared graph: pick it up periodically.
+      this.feedbackTimer = setInterval(() => void this.refreshFeedback(), 30_000);
+      this.feedbackTimer.unref();
+    }
+  }
+
+  /** Reloads feedback counts from the graph and re-rates open incidents of patterns whose counts changed. */
+  async refreshFeedback(): Promise<void> {
+    try {
+      const names = this.engine.patternNames();
+      const before = new Map(names.map((name) => [name, this.ledger.stats(name).total]));
+      await this.ledger.loadFrom(this.graph, names);
+      for (const name of names) if (this.ledger.stats(name).total !== before.get(name)) this.engine.refreshConfidence(name);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not reload feedback from the graph; keeping the previous counts');
+    }
   }
 
   /** Re-reads every pattern file now (POST /api/v1/patterns/reload). */
@@ -58,6 +77,7 @@ export class ProcessingStage {
   }
 
   async stop(): Promise<void> {
+    if (this.feedbackTimer) clearInterval(this.feedbackTimer);
     await this.stopWatching?.();
     await this.publishPatternStats();
   }
