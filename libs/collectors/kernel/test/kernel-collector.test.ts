@@ -156,6 +156,22 @@ describe('kernel collector on the real kernel', () => {
     expect(unified(unreach)[0]).toMatchObject({ type: 'network_unreachable', network: { dstIp: '192.0.2.3', errnoName: 'EHOSTUNREACH' } });
   });
 
+  it('reports a reset of an established connection as connection_reset, with the process that connected', async () => {
+    const server = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const caller = await run(process.execPath, ['-e', `const s = require('net').connect(${port}, '127.0.0.1'); s.on('error', (e) => process.exit(e.code === 'ECONNRESET' ? 0 : 1)); setTimeout(() => process.exit(2), 5000)`]);
+      expect(caller.code).toBe(0);
+      const raw = await sink.waitFor('reset', (event) => event.type === 'tcp_close' && dataOf(event)['socket'].dstPort === port && dataOf(event)['errnoName'] === 'ECONNRESET');
+      expect(dataOf(raw)).toMatchObject({ oldState: 'ESTABLISHED', newState: 'CLOSE' });
+      expect(dataOf(raw)['process'].pid).toBe(caller.pid);
+      expect(unified(raw)[0]).toMatchObject({ type: 'connection_reset', network: { dstIp: '127.0.0.1', dstPort: port, state: 'ESTABLISHED->CLOSE' } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('reports a process killed by SIGSEGV as process_crashed with the signal', async () => {
     const crashed = await run('sh', ['-c', 'kill -SEGV $$']);
     expect(crashed.signal).toBe('SIGSEGV');
