@@ -17,6 +17,17 @@ describe('NatsBusOptions', () => {
     expect(options.streams.raw).toEqual(DEFAULT_STREAMS.raw);
   });
 
+  it('refuses unknown keys, so a misplaced setting is not silently ignored', () => {
+    const result = NatsBusOptions.safeParse({ maxAge: '1h', streams: { unified: { maxage: '1h' } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual(
+      expect.arrayContaining([
+        ['unrecognized_keys', ''],
+        ['unrecognized_keys', 'streams.unified'],
+      ]),
+    );
+  });
+
   it('refuses bad values with the path of the mistake', () => {
     const result = NatsBusOptions.safeParse({ streams: { raw: { maxAge: 'one day', retention: 'forever' } }, auth: { password: 'x' } });
     expect(result.success).toBe(false);

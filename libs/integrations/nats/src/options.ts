@@ -6,7 +6,7 @@ import { z } from 'zod';
  * tapio.yaml. Changing retention of an existing stream is refused by the server; the
  * other settings are updated in place at start.
  */
-export const NatsStreamSettings = z.object({
+export const NatsStreamSettings = z.strictObject({
   /** limits: keep until age/size limits; workqueue: delete once acknowledged; interest: delete once every consumer acknowledged. */
   retention: z.enum(['limits', 'workqueue', 'interest']),
   /** When a limit is reached: drop the oldest message, or refuse the new one (publishers then wait: backpressure). */
@@ -43,7 +43,7 @@ export const DEFAULT_STREAMS = {
 } as const satisfies Record<string, NatsStreamSettings>;
 
 export const NatsAuthOptions = z
-  .object({
+  .strictObject({
     user: z.string().min(1).optional(),
     password: z.string().optional(),
     token: z.string().min(1).optional(),
@@ -57,7 +57,7 @@ export const NatsAuthOptions = z
   .refine((auth) => auth.password === undefined || auth.user !== undefined, { message: 'auth.password needs auth.user' });
 export type NatsAuthOptions = z.infer<typeof NatsAuthOptions>;
 
-export const NatsTlsOptions = z.object({
+export const NatsTlsOptions = z.strictObject({
   /** CA bundle that signed the server certificate. */
   caFile: z.string().min(1).optional(),
   /** Client certificate and key, for servers that verify clients. */
@@ -69,7 +69,7 @@ export const NatsTlsOptions = z.object({
 export type NatsTlsOptions = z.infer<typeof NatsTlsOptions>;
 
 /** The `bus.nats` section of tapio.yaml. */
-export const NatsBusOptions = z.object({
+export const NatsBusOptions = z.strictObject({
   servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('nats://127.0.0.1:4222'),
   /** Connection name shown by the server (`nats server report connections`). */
   name: z.string().min(1).default('tapio'),
@@ -84,7 +84,7 @@ export const NatsBusOptions = z.object({
    */
   subjectPrefix: z.string().regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/).default(''),
   streams: z
-    .object({
+    .strictObject({
       raw: stream(DEFAULT_STREAMS.raw).default(DEFAULT_STREAMS.raw),
       unified: stream(DEFAULT_STREAMS.unified).default(DEFAULT_STREAMS.unified),
       insights: stream(DEFAULT_STREAMS.insights).default(DEFAULT_STREAMS.insights),
@@ -97,7 +97,7 @@ export const NatsBusOptions = z.object({
    */
   partitions: z.number().int().min(1).max(1024).default(1),
   publish: z
-    .object({
+    .strictObject({
       /** Publishes sent and not yet acknowledged by the server, at most. */
       maxInFlight: z.number().int().min(1).default(1024),
       /** Publishes accepted by `publish()` and not yet sent (while disconnected or the window is full), at most; beyond it they are dropped and counted. */
@@ -107,7 +107,7 @@ export const NatsBusOptions = z.object({
     })
     .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' }),
   consume: z
-    .object({
+    .strictObject({
       /** Deliveries of one message before it goes to the dead-letter sink. */
       maxDeliver: z.number().int().min(1).default(5),
       /** Unacknowledged this long: the server redelivers (a crashed or stuck worker). */
@@ -123,7 +123,7 @@ export const NatsBusOptions = z.object({
     })
     .default({ maxDeliver: 5, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, shutdownGrace: '10s' }),
   connect: z
-    .object({
+    .strictObject({
       /** First retry delay when NATS is unreachable; doubles up to maxDelay. */
       initialDelay: Duration.default('250ms'),
       maxDelay: Duration.default('10s'),
