@@ -70,6 +70,22 @@ describe('config-cascade', () => {
     expect(insights[0]?.symptoms.map((symptom) => symptom.name).sort()).toEqual(fresh.map((pod) => pod.name).sort());
   });
 
+  it('with a Recreate rollout the Service empties before the new pods crash: still one incident, blamed on the ConfigMap', () => {
+    const { cluster, config, checkout } = shop();
+    cluster.editConfig(config);
+    cluster.advance(120);
+    const old = [...checkout.pods];
+    // Recreate: the template changes, every old pod goes, the Service empties, then the new pods start.
+    const fresh = cluster.rollout(checkout);
+    for (const pod of old) cluster.retire(pod);
+    cluster.advance(1);
+    cluster.signal('service_unavailable', cluster.ref('Service', 'checkout', 'shop'), { message: 'Service shop/checkout has no ready endpoints (was 3)' });
+    cluster.advance(5);
+    crashNewPods(cluster, fresh, 3);
+    const insights = analyze(cluster.events);
+    expect(rootIs(insights[0], config), summary(insights)).toBe(true);
+  });
+
   it('a Secret rotation whose pods then crash without a rollout (hot reload) is blamed on the Secret', () => {
     const cluster = new ClusterFixture();
     cluster.nodes(...NODES);

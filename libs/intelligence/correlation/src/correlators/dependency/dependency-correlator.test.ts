@@ -90,4 +90,15 @@ describe('DependencyCorrelator', () => {
     expect(fromTo(edgesFor(correlator, fixture.events, outage)).sort()).toEqual([`TRIGGERED ${relabel.id} -> ${outage.id}`, `TRIGGERED ${selectorEdit.id} -> ${outage.id}`].sort());
     expect(fromTo(edgesFor(correlator, fixture.events, outage))).not.toContain(`TRIGGERED ${unrelated.id} -> ${outage.id}`);
   });
+
+  it('a Service emptied by a Recreate rollout of the workload behind it was TRIGGERED by that rollout', () => {
+    const { fixture, checkout } = cluster();
+    const old = [...checkout.pods];
+    const mark = fixture.events.length;
+    fixture.rollout(checkout);
+    const rollout = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+    for (const pod of old) fixture.retire(pod);
+    const outage = fixture.signal('service_unavailable', fixture.ref('Service', 'checkout', 'shop'));
+    expect(fromTo(edgesFor(correlator, fixture.events, outage))).toEqual([`TRIGGERED ${rollout.id} -> ${outage.id}`]);
+  });
 });

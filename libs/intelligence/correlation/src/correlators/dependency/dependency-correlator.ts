@@ -88,12 +88,32 @@ export class DependencyCorrelator implements Correlator {
     const ownChange = state.eventsOn(serviceKey, since, SERVICE_CHANGE_TYPES).filter((item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => change.path.startsWith('spec.selector.')));
     const latest = ownChange[ownChange.length - 1];
     if (latest) edges.push({ kind: 'TRIGGERED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.8, reason: `the Service's selector changed ${minutes(at - latest.at)} earlier`, correlator: this.id });
-    const selectorKeys = Object.keys(state.resource(serviceKey)?.facts?.serviceSelector ?? {});
+    const selector = state.resource(serviceKey)?.facts?.serviceSelector ?? {};
+    const selectorKeys = Object.keys(selector);
     const namespace = parseEntityKey(serviceKey)?.namespace;
     if (selectorKeys.length === 0 || !namespace) return edges;
-    const rollouts = state.eventsInNamespace(namespace, since, ROLLOUT_TYPES).filter((item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => selectorKeys.some((key) => change.path === `spec.template.labels.${key}`)));
-    for (const rollout of rollouts.slice(-3)) {
-      edges.push({ kind: 'TRIGGERED', fromEventId: rollout.event.id, toEventId: event.id, confidence: 0.75, reason: `a rollout changed the pod label the Service selects on, ${minutes(at - rollout.at)} earlier`, correlator: this.id });
+    const rollouts = state.eventsInNamespace(namespace, since, ROLLOUT_TYPES).filter((item) => item.at <= at);
+    // The workloads behind the Service: owners of the pods it selects now, and workloads whose own selector covers it.
+    const served = new Set(state.neighbours(serviceKey, 'SELECTS', 'out').map((pod) => state.rootOwner(pod)));
+    const serves = (workload: string | undefined) => {
+      if (!workload) return false;
+      if (served.has(workload)) return true;
+      const labels = state.resource(workload)?.facts?.selector?.matchLabels ?? {};
+      return selectorKeys.every((key) => labels[key] === selector[key]);
+    };
+    const linked = new Set<string>();
+    for (const rollout of rollouts) {
+      const relabel = rollout.event.kubernetes?.changes?.some((change) => selectorKeys.some((key) => change.path === `spec.template.labels.${key}`));
+      if (relabel) {
+        linked.add(rollout.event.id);
+        edges.push({ kind: 'TRIGGERED', fromEventId: rollout.event.id, toEventId: event.id, confidence: 0.75, reason: `a rollout changed the pod label the Service selects on, ${minutes(at - rollout.at)} earlier`, correlator: this.id });
+      }
+    }
+    // Otherwise: a rollout of a workload behind the Service replaced its pods and the new ones are not ready (yet).
+    const replacing = rollouts.filter((rollout) => !linked.has(rollout.event.id) && serves(rollout.entityKey));
+    const latestRollout = replacing[replacing.length - 1];
+    if (edges.length === 0 && latestRollout) {
+      edges.push({ kind: 'TRIGGERED', fromEventId: latestRollout.event.id, toEventId: event.id, confidence: 0.7, reason: `a rollout replaced the pods behind the Service ${minutes(at - latestRollout.at)} earlier and none of the new ones is ready`, correlator: this.id });
     }
     return edges;
   }
