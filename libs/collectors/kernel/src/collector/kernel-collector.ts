@@ -21,6 +21,14 @@ import { SignalMemory } from './signal-memory.js';
 import { EventQueue } from './event-queue.js';
 import { WorkloadCache } from './workload-cache.js';
 
+/** Probes whose absence leaves the rest useful: what they would have reported. */
+const OPTIONAL_PROGRAMS: Record<string, string> = {
+  handle_oom_victim: 'OOM kills (oom/mark_victim)',
+  handle_signal: 'signal senders (signal/signal_generate)',
+  handle_retransmit: 'TCP retransmissions (tcp/tcp_retransmit_skb)',
+  handle_exec: 'execs (sched/sched_process_exec)',
+};
+
 export interface KernelCollectorDeps {
   kubeIndex?: KubeIndex;
   logger?: Logger;
@@ -113,36 +121,48 @@ export class KernelCollector implements Collector {
       queue.push(builder.build(record, workloads.workload(record.header.cgroupId, record.header.memcgId), sender));
     };
 
-    try {
-      this.session = ProbeSession.open(
-        'kernel',
-        {
-          config: {
-            report_exec: this.config.captureExec ? 1 : 0,
-            report_nonzero_exit: this.config.reportNonZeroExit ? 1 : 0,
-            fatal_signal_mask: this.config.fatalSignals.reduce((mask, signal) => mask | (1n << BigInt(signal)), 0n),
-            retransmit_threshold: this.config.retransmitThreshold,
-            wakeup_bytes: this.config.wakeupBytes,
-          },
-          pollMs: this.config.pollMs,
-        },
-        {
-          onRecord,
-          onFailure: (errno) => {
-            this.state = { status: 'down', reason: `kernel ring buffer polling failed (errno ${errno}); probes detached` };
-            this.logger.error({ errno }, this.state.reason);
-          },
-        },
-      );
-    } catch (error) {
-      if (isNativeProbeError(error)) this.fail(new EbpfUnavailableError('kernel collector', [explainLoadFailure(error.step, error.errno, error.detail)]));
-      throw error;
+    const options = {
+      config: {
+        report_exec: this.config.captureExec ? 1 : 0,
+        report_nonzero_exit: this.config.reportNonZeroExit ? 1 : 0,
+        fatal_signal_mask: this.config.fatalSignals.reduce((mask, signal) => mask | (1n << BigInt(signal)), 0n),
+        retransmit_threshold: this.config.retransmitThreshold,
+        wakeup_bytes: this.config.wakeupBytes,
+      },
+      pollMs: this.config.pollMs,
+      disabled: [] as string[],
+    };
+    const handlers = {
+      onRecord,
+      onFailure: (errno: number) => {
+        this.state = { status: 'down', reason: `kernel ring buffer polling failed (errno ${errno}); probes detached` };
+        this.logger.error({ errno }, this.state.reason);
+      },
+    };
+    // A probe this kernel cannot take (an older tracepoint signature) is left out and
+    // reported; the others still run.
+    const unavailable: string[] = [];
+    for (;;) {
+      try {
+        this.session = ProbeSession.open('kernel', options, handlers);
+        break;
+      } catch (error) {
+        if (!isNativeProbeError(error)) throw error;
+        const failed = /prog '([a-z_]+)': failed to load/.exec(error.detail)?.[1] ?? /^attach ([a-z_]+)/.exec(error.step)?.[1];
+        if (failed && OPTIONAL_PROGRAMS[failed] && !options.disabled.includes(failed)) {
+          options.disabled.push(failed);
+          unavailable.push(`${OPTIONAL_PROGRAMS[failed]} (${explainLoadFailure(error.step, error.errno, error.detail)})`);
+          continue;
+        }
+        this.fail(new EbpfUnavailableError('kernel collector', [explainLoadFailure(error.step, error.errno, error.detail)]));
+      }
     }
     this.queue = queue;
     this.countersTimer = setInterval(() => this.publishCounters(), this.config.countersIntervalMs);
     this.countersTimer.unref();
-    this.state = { status: 'ok' };
-    this.logger.info({ node: this.nodeName, tracefs: report.tracefs }, 'kernel probes attached');
+    this.state = unavailable.length === 0 ? { status: 'ok' } : { status: 'degraded', reason: `kernel probes unavailable on this kernel: ${unavailable.join('; ')}` };
+    if (unavailable.length > 0) this.logger.warn({ unavailable }, this.state.reason as string);
+    this.logger.info({ node: this.nodeName, tracefs: report.tracefs, disabled: options.disabled }, 'kernel probes attached');
   }
 
   private fail(error: EbpfUnavailableError): never {
