@@ -6,6 +6,7 @@
 //                          [--uri bolt://host:7687 --password ...]
 import { EVENT_SEMANTICS, entityKey } from '@tapio/domain';
 import { Neo4jGraphStore } from '@tapio/neo4j';
+import { execFileSync } from 'node:child_process';
 import { startNeo4j } from '../neo4j/test-server.mjs';
 
 function option(name, fallback) {
@@ -135,6 +136,7 @@ async function main() {
     const rate = EVENTS / seconds;
     console.log(`ingest: ${EVENTS} events + ${topologyChanges} topology changes + ${correlations} correlations in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (target >= 20000)`);
     console.log(`stored: ${JSON.stringify(await store.stats())}`);
+    if (server) console.log(`on disk: ${execFileSync('du', ['-sh', server.dataDir]).toString().split('\t')[0]} (store files and transaction logs)`);
 
     const range = { since: new Date(EPOCH).toISOString() };
     const pick = (index) => (index * 104729) % PODS;

@@ -94,7 +94,7 @@ export async function startNeo4j(options = {}) {
     password: options.password,
     heapMb: options.heapMb ?? 768,
     pageCacheMb: options.pageCacheMb ?? 128,
-    startTimeoutMs: options.startTimeoutMs ?? 120_000,
+    startTimeoutMs: options.startTimeoutMs ?? 300_000,
   };
   let current = launch(settings);
   try {

@@ -214,7 +214,7 @@ let driver: Driver;
 beforeAll(async () => {
   server = await startNeo4j();
   driver = neo4j.driver(server.uri);
-});
+}, 360_000);
 afterAll(async () => {
   await driver?.close();
   await server?.stop();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkoutStory } from './graph-fixture.js';
 import { startHarness, type Harness } from './neo4j-harness.js';
 
@@ -31,6 +31,9 @@ function browserQueries(): BrowserQuery[] {
 
 const queries = browserQueries();
 const story = checkoutStory();
+// Generous: every test talks to a real Neo4j, and shared CI machines can be slow.
+vi.setConfig({ testTimeout: 240_000 });
+
 let harness: Harness;
 
 beforeAll(async () => {
@@ -43,7 +46,7 @@ beforeAll(async () => {
   await store.writeInsights([story.insight, story.lesserInsight], [story.prediction]);
   await store.writeFeedback(story.feedback);
   await store.flush();
-});
+}, 360_000);
 afterAll(async () => harness?.close());
 
 async function run(name: string): Promise<Record<string, unknown>[]> {

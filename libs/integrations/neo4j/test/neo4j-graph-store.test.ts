@@ -1,8 +1,11 @@
 import { entityKey } from '@tapio/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { schemaNames, type Neo4jGraphStore } from '../src/index.js';
 import { checkoutStory } from './graph-fixture.js';
 import { graphSnapshot, startHarness, type Harness } from './neo4j-harness.js';
+
+// Generous: every test talks to a real Neo4j, and shared CI machines can be slow.
+vi.setConfig({ testTimeout: 240_000 });
 
 let harness: Harness;
 let store: Neo4jGraphStore;
@@ -20,8 +23,8 @@ async function writeStory(target: Neo4jGraphStore): Promise<void> {
 
 beforeAll(async () => {
   harness = await startHarness();
-  store = await harness.store({ batchSize: 7 });
-});
+  store = await harness.store({ batchSize: 25 });
+}, 360_000);
 afterAll(async () => harness?.close());
 beforeEach(async () => harness.clear());
 

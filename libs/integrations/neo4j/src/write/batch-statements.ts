@@ -119,12 +119,19 @@ function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
   }));
 }
 
+/**
+ * Event nodes with their AFFECTS edge in one pass (the resource node exists already: stubs
+ * come first). The stored entity_key decides the edge, so a redelivered id that names
+ * another entity changes nothing: the first write of an event wins.
+ */
 function eventNodes(events: UnifiedEvent[]): Statement[] {
   if (!events.length) return [];
   return [
     {
-      text: 'UNWIND $rows AS row MERGE (e:Event {id: row.id}) ON CREATE SET e = row.props',
-      params: { rows: events.map((event) => ({ id: event.id, props: eventProperties(event) })) },
+      text: `UNWIND $rows AS row MERGE (e:Event {id: row.id}) ON CREATE SET e = row.props
+WITH e, row WHERE row.key IS NOT NULL AND e.entity_key = row.key
+MATCH (r:Resource {key: row.key}) MERGE (e)-[:AFFECTS]->(r)`,
+      params: { rows: events.map((event) => ({ id: event.id, key: event.entity ? entityKey(event.entity) : null, props: eventProperties(event) })) },
     },
   ];
 }
@@ -189,18 +196,6 @@ function edgeReplacements(upserts: Upsert[]): Statement[] {
   return statements;
 }
 
-function affects(events: UnifiedEvent[]): Statement[] {
-  const rows = events.filter((event) => event.entity).map((event) => ({ id: event.id, key: entityKey(event.entity as NonNullable<UnifiedEvent['entity']>) }));
-  if (!rows.length) return [];
-  // The stored entity_key decides: a redelivered id with another entity changes nothing.
-  return [
-    {
-      text: 'UNWIND $rows AS row MATCH (e:Event {id: row.id}) WHERE e.entity_key = row.key MATCH (r:Resource {key: row.key}) MERGE (e)-[:AFFECTS]->(r)',
-      params: { rows },
-    },
-  ];
-}
-
 function correlations(items: Correlation[]): Statement[] {
   const byKind = new Map<Correlation['kind'], Correlation[]>();
   for (const correlation of items) {
@@ -251,9 +246,9 @@ function intelligenceEdges(collected: Collected): Statement[] {
 }
 
 /**
- * The statements that apply one sub-batch (see `subBatches`): every node statement
- * before any relationship statement, each an `UNWIND $rows ... MERGE` so replaying it
- * changes nothing.
+ * The statements that apply one sub-batch (see `subBatches`): resource nodes first, then
+ * events (with their AFFECTS edge to those resources) and the other nodes, then every
+ * relationship between them; each an `UNWIND $rows ... MERGE` so replaying it changes nothing.
  */
 export function batchStatements(ops: readonly WriteOp[]): Statement[] {
   const collected = collect(ops);
@@ -264,7 +259,6 @@ export function batchStatements(ops: readonly WriteOp[]): Statement[] {
     ...intelligenceNodes(collected),
     ...topologyDeletes(collected.deletes),
     ...edgeReplacements(collected.upserts),
-    ...affects(collected.events),
     ...correlations(collected.correlations),
     ...intelligenceEdges(collected),
   ];

@@ -5,6 +5,14 @@ import { classifyFailure, messageOf, type FailureKind } from './error-kinds.js';
 import { subBatches } from './sub-batches.js';
 import type { WriteBuffer } from './write-buffer.js';
 import { describeOp, payloadOf, type WriteOp } from './write-op.js';
+import type { Statement } from './batch-statements.js';
+
+interface PreparedBatch {
+  ops: readonly WriteOp[];
+  statements: Statement[];
+  /** Set when building the statements failed (a value that cannot be stored). */
+  error?: unknown;
+}
 
 export interface BatchWriterOptions {
   database: string;
@@ -62,22 +70,36 @@ export class BatchWriter {
 
   private async loop(): Promise<void> {
     let backoff = this.options.backoffMs.min;
+    let current: PreparedBatch | undefined;
     while (!this.stopping) {
       await this.buffer.whenData();
       if (this.stopping) break;
-      const ops = this.buffer.peek(this.options.batchSize);
-      if (!ops.length) continue;
+      // A batch prepared during the previous transaction is used unless more has arrived since.
+      if (!current || (current.ops.length < this.options.batchSize && this.buffer.size > current.ops.length)) {
+        current = this.prepare(this.buffer.peek(this.options.batchSize));
+      }
+      if (!current.ops.length) {
+        current = undefined;
+        continue;
+      }
+      const batch = current;
+      let next: PreparedBatch | undefined;
       try {
-        await this.write(ops);
-        this.buffer.commit(ops.length);
+        await this.write(batch, () => {
+          // Runs while Neo4j works on this batch: the next one is ready when it commits.
+          next = this.prepare(this.buffer.peekFrom(batch.ops.length, this.options.batchSize));
+        });
+        this.buffer.commit(batch.ops.length);
+        current = next;
         this.state.batches += 1;
         if (this.state.failure) this.logger.info({ target: this.options.target, buffered: this.buffer.size }, 'Neo4j writes resumed');
         this.state.failure = undefined;
         backoff = this.options.backoffMs.min;
       } catch (error) {
+        current = undefined;
         const kind = classifyFailure(error);
         if (kind === 'reject') {
-          this.buffer.commit(await this.isolate(ops));
+          this.buffer.commit(await this.isolate(batch.ops));
           continue;
         }
         const message = `${this.options.target} ${kind === 'blocked' ? 'refuses writes' : 'unreachable'}: ${messageOf(error)}`;
@@ -89,19 +111,33 @@ export class BatchWriter {
     }
   }
 
+  /** The statements for ops; a value that cannot be converted shows up as the batch's write error. */
+  private prepare(ops: readonly WriteOp[]): PreparedBatch {
+    try {
+      return { ops, statements: subBatches(ops).flatMap((part) => batchStatements(part)) };
+    } catch (error) {
+      return { ops, statements: [], error };
+    }
+  }
+
   /**
    * One explicit transaction per batch, without the driver's own retry loop: this loop
    * retries itself, so an outage shows in `state` (and health) at the first failure
-   * instead of after the driver's retry time.
+   * instead of after the driver's retry time. All statements are sent at once (Bolt
+   * pipelines them in order); `meanwhile` runs while Neo4j executes them.
    */
-  private async write(ops: readonly WriteOp[]): Promise<void> {
+  private async write(batch: PreparedBatch, meanwhile: () => void = () => undefined): Promise<void> {
+    if (batch.error !== undefined) throw batch.error;
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
     try {
       const tx = await session.beginTransaction();
       try {
-        for (const part of subBatches(ops)) {
-          for (const statement of batchStatements(part)) await tx.run(statement.text, statement.params);
-        }
+        const results = batch.statements.map((statement) => tx.run(statement.text, statement.params));
+        meanwhile();
+        // Every result is awaited (a failed statement fails the ones after it too), then the first error is raised.
+        const outcomes = await Promise.allSettled(results.map((result) => result.summary()));
+        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
         await tx.commit();
       } catch (error) {
         if (tx.isOpen()) await tx.rollback().catch(() => undefined);
@@ -121,7 +157,7 @@ export class BatchWriter {
     for (const op of ops) {
       for (;;) {
         try {
-          await this.write([op]);
+          await this.write(this.prepare([op]));
           break;
         } catch (error) {
           const kind = classifyFailure(error);

@@ -51,6 +51,12 @@ export class WriteBuffer {
     return this.ops.slice(this.head, this.head + Math.min(max, this.size));
   }
 
+  /** Up to `max` held ops after the oldest `offset` ones (the batch after the one being written). */
+  peekFrom(offset: number, max: number): WriteOp[] {
+    const start = this.head + Math.min(offset, this.size);
+    return this.ops.slice(start, Math.min(this.ops.length, start + max));
+  }
+
   /** Drops the oldest `count` ops: they are durable (or were refused for good). */
   commit(count: number): void {
     this.head += count;
