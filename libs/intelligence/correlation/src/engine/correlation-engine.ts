@@ -50,6 +50,7 @@ interface Incident {
   symptomEvents: Map<string, IndexedEvent>;
 }
 
+const MAX_CACHED_WALKS = 50_000;
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet']);
 
 function refOf(key: string, state: WorkingState): EntityRef {
@@ -80,6 +81,12 @@ export class CorrelationEngine {
   private readonly history = new Map<string, string[]>();
   private readonly matchCounts = new Map<string, number>();
   private readonly mergeWindowMs: number;
+  /**
+   * Root-cause walks by start event. Correlators link a new event to earlier ones only,
+   * so an event's causal ancestry is final once it has been processed and its walk can
+   * be reused for every later match (busy incidents match on almost every event).
+   */
+  private readonly rootPaths = new Map<string, CausalPath>();
 
   constructor(
     private readonly correlators: readonly Correlator[],
@@ -127,7 +134,8 @@ export class CorrelationEngine {
     for (const correlator of this.correlators) {
       for (const correlation of correlator.correlate(indexed, this.state)) {
         output.correlations.push(correlation);
-        this.causal.add(correlation, isLive);
+        // An edge into an earlier event changes that event's ancestry: forget the cached walks.
+        if (this.causal.add(correlation, isLive) && correlation.toEventId !== event.id) this.rootPaths.clear();
       }
     }
     const candidates = [...(this.byTrigger.get(event.type) ?? []), ...this.untyped];
@@ -142,6 +150,22 @@ export class CorrelationEngine {
       }
     }
     return output;
+  }
+
+  private rootPath(start: IndexedEvent): CausalPath {
+    const cached = this.rootPaths.get(start.event.id);
+    if (cached && cached.events.every((item) => this.state.get(item.event.id) !== undefined)) return cached;
+    const path = findRootCause(start, this.causal, this.state);
+    if (this.rootPaths.size >= MAX_CACHED_WALKS) {
+      // Oldest first (insertion order): drop a tenth.
+      let drop = MAX_CACHED_WALKS / 10;
+      for (const key of this.rootPaths.keys()) {
+        this.rootPaths.delete(key);
+        if ((drop -= 1) <= 0) break;
+      }
+    }
+    this.rootPaths.set(start.event.id, path);
+    return path;
   }
 
   /** Every incident's insight, most likely first. */
@@ -196,7 +220,7 @@ export class CorrelationEngine {
     const trigger = match.events[match.events.length - 1] as IndexedEvent;
     const rootStepEvent = match.events[pattern.rootStep] as IndexedEvent;
     const symptomEvent = match.events[pattern.symptomStep] as IndexedEvent;
-    const path = findRootCause(rootStepEvent, this.causal, this.state);
+    const path = this.rootPath(rootStepEvent);
     const rootEvent = path.events[0] as IndexedEvent;
     const countedByOwner = rootEvent.event.id === rootStepEvent.event.id && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
     const rootKey = this.rootEntityKey(rootEvent, countedByOwner);
@@ -290,7 +314,7 @@ export class CorrelationEngine {
 
     // Prefer the causal path from the root all the way to the symptom (it shows the
     // intermediate steps, such as the rollout between a config change and the crashes).
-    const symptomPath = findRootCause(match.events[pattern.symptomStep] as IndexedEvent, this.causal, state);
+    const symptomPath = this.rootPath(match.events[pattern.symptomStep] as IndexedEvent);
     const throughSymptom = symptomPath.events[0]?.event.id === rootEvent.event.id;
     const chainPath = throughSymptom ? symptomPath : path;
     const chainEvents = [...chainPath.events];
