@@ -357,9 +357,15 @@ export class CorrelationEngine {
     const base = pattern.baseConfidence;
     const provisional = { ...incident, insight: { chain } as Insight };
     const confidence = Math.min(1, this.feedback.confidence(pattern.name, base) * this.evidenceFactor(provisional as Incident));
-    const symptomTypes = new Map<string, number>();
-    for (const event of incident.symptomEvents.values()) symptomTypes.set(event.event.type, (symptomTypes.get(event.event.type) ?? 0) + 1);
-    const symptomSummary = `${symptomRefs.length} ${symptomRefs.every((ref) => ref.kind === 'Pod') ? `pod${symptomRefs.length === 1 ? '' : 's'}` : `entit${symptomRefs.length === 1 ? 'y' : 'ies'}`} affected (${[...symptomTypes.keys()].map((type) => type.replace(/_/g, ' ')).join(', ')})`;
+    // The story names pods together (how many, which, where) and every other affected
+    // entity (a Deployment whose rollout stalled, a Service left without endpoints) apart.
+    const ordered = [...incident.symptomEvents.values()].sort((a, b) => a.at - b.at);
+    const podSymptoms = ordered.filter((item) => parseEntityKey(item.entityKey ?? '')?.kind === 'Pod');
+    const storySymptoms = podSymptoms.length ? podSymptoms : ordered;
+    const otherSymptoms = podSymptoms.length ? ordered.filter((item) => !podSymptoms.includes(item)) : [];
+    const symptomTypes = new Set(storySymptoms.map((item) => item.event.type.replace(/_/g, ' ')));
+    const noun = podSymptoms.length ? `pod${storySymptoms.length === 1 ? '' : 's'}` : `entit${storySymptoms.length === 1 ? 'y' : 'ies'}`;
+    const symptomSummary = `${storySymptoms.length} ${noun} affected (${[...symptomTypes].join(', ')})`;
     const values: Record<string, string> = { pattern: pattern.name, root: formatEntity(rootRef), count: String(match.count), symptoms: String(symptomRefs.length), pods: String(pods.length) };
     match.events.forEach((event, index) => {
       const step = pattern.steps[index]!;
@@ -374,8 +380,9 @@ export class CorrelationEngine {
     const story = tellStory({
       rootCause: { entity: rootRef, what: rootIsRollup ? what : rootEvent.event.message, at: rootEvent.event.timestamp },
       chain: chainEvents.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
-      symptoms: symptomRefs,
+      symptoms: storySymptoms.map((item) => refOf(item.entityKey as string, state)),
       symptomSummary,
+      otherSymptoms: otherSymptoms.map((item) => ({ entity: refOf(item.entityKey as string, state), what: item.event.type.replace(/_/g, ' ') })),
       owners: [...owners].filter((key) => !/\/ReplicaSet\//.test(key)).map((key) => refOf(key, state)),
       nodes: [...nodes].sort(),
       services: [...services].map((key) => refOf(key, state)),

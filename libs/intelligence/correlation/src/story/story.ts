@@ -5,6 +5,8 @@ export interface StoryInput {
   chain: Array<{ at: string; text: string }>;
   symptoms: EntityRef[];
   symptomSummary: string;
+  /** Affected entities that are not pods, with what happened to them. */
+  otherSymptoms?: Array<{ entity: EntityRef; what: string }>;
   owners: EntityRef[];
   nodes: string[];
   services: EntityRef[];
@@ -48,6 +50,7 @@ export function tellStory(input: StoryInput): string {
   if (input.symptoms.length) {
     lines.push(`  ├─ ${input.symptomSummary}: ${list(input.symptoms)}${input.nodes.length ? ` across ${input.nodes.length} node${input.nodes.length === 1 ? '' : 's'} (${input.nodes.join(', ')})` : ''}`);
   }
+  for (const other of input.otherSymptoms ?? []) lines.push(`  ├─ Also affected: ${formatEntity(other.entity)} (${other.what})`);
   for (const service of input.services) lines.push(`  ├─ Service '${service.name}' selects these pods`);
   for (const ingress of input.ingresses) lines.push(`  ├─ Ingress '${ingress.name}' routes to ${input.services.length === 1 ? 'that Service' : 'these Services'}`);
   lines.push(
