@@ -1,5 +1,10 @@
 import {
+  byEntityKey,
   entityKey,
+  insightRelevance,
+  newestFirst,
+  oldestFirst,
+  summariseEvent as summarise,
   parseEntityKey,
   severityRank,
   type ComponentHealth,
@@ -28,7 +33,7 @@ import {
 } from '@tapio/domain';
 import { TopologyIndex } from '@tapio/correlation';
 import { EventLog, type RetentionPolicy } from './event-log.js';
-import { afterCursor, decodeCursor, encodeCursor, insightRelevance, newestFirst, oldestFirst, summarise } from './ordering.js';
+import { afterCursor, decodeCursor, encodeCursor } from './ordering.js';
 import { loadSnapshot, saveSnapshot, type SnapshotContent } from './snapshot.js';
 
 export interface MemoryGraphStoreOptions {
@@ -50,11 +55,6 @@ function inRange(timestamp: string, range: TimeRange): boolean {
   return true;
 }
 
-function byKey(a: EntityRef & { key?: string }, b: EntityRef & { key?: string }): number {
-  const left = entityKey(a);
-  const right = entityKey(b);
-  return left < right ? -1 : left > right ? 1 : 0;
-}
 
 /** "kind/namespace/name" without the cluster, for lookups by callers that don't name one. */
 function clusterlessKey(ref: Pick<EntityRef, 'kind' | 'name' | 'namespace'>): string {
@@ -304,7 +304,7 @@ export class MemoryGraphStore implements GraphStore {
     const resourceKey = event.entity ? entityKey(event.entity) : undefined;
     const affectedResources = resourceKey ? [this.refOf(resourceKey)] : [];
     const ownershipChain = resourceKey ? this.topology.ownerChain(resourceKey).map((key) => this.refOf(key)) : [];
-    const dependencies = resourceKey ? this.dependenciesOf(resourceKey, 3).map((key) => this.refOf(key)).sort(byKey).slice(0, 100) : [];
+    const dependencies = resourceKey ? this.dependenciesOf(resourceKey, 3).map((key) => this.refOf(key)).sort(byEntityKey).slice(0, 100) : [];
     const at = Date.parse(event.timestamp);
     const correlated = new Map<string, UnifiedEvent>();
     if (resourceKey) {
@@ -362,7 +362,7 @@ export class MemoryGraphStore implements GraphStore {
       this.topology.out(pod, 'RUNS_ON').forEach((node) => nodes.add(node));
     }
     for (const service of services) this.topology.in(service, 'ROUTES_TO').forEach((ingress) => ingresses.add(ingress));
-    const refs = (set: Set<string>) => [...set].map((item) => this.refOf(item)).sort(byKey);
+    const refs = (set: Set<string>) => [...set].map((item) => this.refOf(item)).sort(byEntityKey);
     return { entity: this.refOf(key), known: true, pods: refs(pods), workloads: refs(workloads), services: refs(services), ingresses: refs(ingresses), nodes: refs(nodes) };
   }
 
@@ -386,7 +386,7 @@ export class MemoryGraphStore implements GraphStore {
       }
       if (restarts > minRestarts) spirals.push({ entity: this.refOf(key), restarts });
     }
-    return spirals.sort((a, b) => b.restarts - a.restarts || byKey(a.entity, b.entity));
+    return spirals.sort((a, b) => b.restarts - a.restarts || byEntityKey(a.entity, b.entity));
   }
 
   async patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {

@@ -1,4 +1,4 @@
-import { entityKey, severityRank, type EventSummary, type UnifiedEvent } from '@tapio/domain';
+import { entityKey, severityRank, type UnifiedEvent } from '@tapio/domain';
 import { toDateTime, toInteger } from './temporal.js';
 
 /** Event node properties; `data` is the whole UnifiedEvent as JSON (seed 000: `data: string // JSON`). */
@@ -22,16 +22,4 @@ export function eventProperties(event: UnifiedEvent): Record<string, unknown> {
 
 export function decodeEvent(data: string): UnifiedEvent {
   return JSON.parse(data) as UnifiedEvent;
-}
-
-export function summarise(event: UnifiedEvent): EventSummary {
-  return {
-    id: event.id,
-    type: event.type,
-    timestamp: event.timestamp,
-    severity: event.severity,
-    message: event.message,
-    source: event.source,
-    ...(event.entity ? { entity: event.entity } : {}),
-  };
 }

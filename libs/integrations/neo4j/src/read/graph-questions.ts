@@ -1,5 +1,9 @@
 import {
+  byEntityKey,
   entityKey,
+  insightRelevance,
+  oldestFirst,
+  summariseEvent as summarise,
   type CauseEffectCount,
   type DeathSpiral,
   type EntityRef,
@@ -10,11 +14,10 @@ import {
   type WhyAnswer,
 } from '@tapio/domain';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { decodeEvent, summarise } from '../codec/event-codec.js';
+import { decodeEvent } from '../codec/event-codec.js';
 import { toDateTime, toInteger } from '../codec/temporal.js';
 import { walkCausal } from './causal-walk.js';
 import { keysFor, nodesByKey, refOf } from './entity-lookup.js';
-import { byEntityKey, insightRelevance, oldestFirst } from './ordering.js';
 import { rows } from './reader.js';
 
 const CONTEXT_WINDOW_MS = 5 * 60_000;

@@ -1,7 +1,6 @@
-import type { EntityRef, ImpactAnswer } from '@tapio/domain';
+import { byEntityKey, type EntityRef, type ImpactAnswer } from '@tapio/domain';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { keysFor, nodesByKey, refOf } from './entity-lookup.js';
-import { byEntityKey } from './ordering.js';
 import { rows } from './reader.js';
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'];

@@ -1,4 +1,14 @@
-import { entityKey, severityRank, type EntityRef, type Insight } from '@tapio/domain';
+import { entityKey, type EntityRef } from '../entities/entity-ref.js';
+import type { UnifiedEvent } from '../events/unified-event.js';
+import { severityRank } from '../events/severity.js';
+import type { Insight } from '../insights/insight.js';
+import type { EventSummary } from './graph-model.js';
+
+/*
+ * The orders and summaries of GraphStore answers. They are part of the port's contract:
+ * every store (embedded, Neo4j) sorts and summarises with these, so the contract suite
+ * can require identical answers.
+ */
 
 /** Newest first, ties broken by id descending: the order of every paged list. */
 export function newestFirst(a: { timestamp: string; id: string }, b: { timestamp: string; id: string }): number {
@@ -19,8 +29,21 @@ export function insightRelevance(a: Insight, b: Insight): number {
   return newestFirst({ timestamp: a.firstSeen, id: a.id }, { timestamp: b.firstSeen, id: b.id });
 }
 
+/** Entities in entity-key order (lists of resources in answers). */
 export function byEntityKey(a: EntityRef, b: EntityRef): number {
   const left = entityKey(a);
   const right = entityKey(b);
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+export function summariseEvent(event: UnifiedEvent): EventSummary {
+  return {
+    id: event.id,
+    type: event.type,
+    timestamp: event.timestamp,
+    severity: event.severity,
+    message: event.message,
+    source: event.source,
+    ...(event.entity ? { entity: event.entity } : {}),
+  };
 }
