@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,15 @@ import { CollectingSink, syncedWithin } from './support/collecting-sink.js';
 import { startKubeMock, type KubeMock } from './support/kube-mock-server.js';
 import { collectionOf, configMap, deployment, namespace, pod, secret } from './support/objects.js';
 import { unifiedEventsOf } from './support/transform.js';
+
+async function waitForFileToContain(file: string, text: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (existsSync(file) && readFileSync(file, 'utf8').includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`${file} did not contain ${text} within ${withinMs} ms`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}
 
 describe('recordings made by the kubeapi collector', () => {
   let mock: KubeMock;
@@ -47,10 +56,15 @@ describe('recordings made by the kubeapi collector', () => {
 
   it('recordTo keeps recording changes until its duration ends', async () => {
     const file = join(dir, 'changes.ndjson');
-    const recording = recordTo(file, { config: { cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket', kinds: ['ConfigMap'] }, durationMs: 4000 });
-    await new Promise((done) => setTimeout(done, 2000));
+    const startedAt = Date.now();
+    const durationMs = 10_000;
+    const recording = recordTo(file, { config: { cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket', kinds: ['ConfigMap'] }, durationMs });
+    // The change must come after the starting state is written, whatever the machine's load:
+    // wait for the initial list to reach the file rather than for a fixed time.
+    await waitForFileToContain(file, 'checkout-config', durationMs / 2);
     await create(configMap('shop', 'late', { k: 'v' }));
     await recording;
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(durationMs - 50);
     const names = readRecording(file).map((event) => `${event.type} ${(event.data as { object: { metadata: { name: string } } }).object.metadata.name}`);
     expect(names).toEqual(['ADDED checkout-config', 'ADDED late']);
   });
