@@ -1,4 +1,4 @@
-import { entityKey } from '@tapio/domain';
+import { entityKey, type TopologyChange } from '@tapio/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { schemaNames, type Neo4jGraphStore } from '../src/index.js';
 import { checkoutStory } from './graph-fixture.js';
@@ -144,6 +144,63 @@ describe('Neo4jGraphStore writes', () => {
     await store.applyTopology([namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }]);
     await store.flush();
     expect(await store.resource(namespace.node.ref)).toMatchObject({ deleted: true, updatedAt: '2026-03-02T11:05:00Z' });
+  });
+
+  it('keeps order between an edge set replaced on one side and edges listed on the other', async () => {
+    const at = '2026-03-02T10:00:00Z';
+    const service = { cluster: 'test', kind: 'Service', namespace: 'shop', name: 's' };
+    const pod = (name: string) => ({ cluster: 'test', kind: 'Pod', namespace: 'shop', name });
+    const selectedBy = (name: string): TopologyChange => ({
+      op: 'upsert',
+      node: { key: entityKey(pod(name)), ref: pod(name), deleted: false, updatedAt: at },
+      replace: [{ type: 'SELECTS', direction: 'in' }],
+      edges: [{ type: 'SELECTS', from: entityKey(service), to: entityKey(pod(name)) }],
+    });
+    const selectsNothing: TopologyChange = { op: 'upsert', node: { key: entityKey(service), ref: service, deleted: false, updatedAt: at }, replace: [{ type: 'SELECTS', direction: 'out' }], edges: [] };
+    await store.applyTopology([selectedBy('x'), selectsNothing, selectedBy('y')]);
+    await store.flush();
+    expect((await store.edgesOf(entityKey(service))).map((edge) => edge.to)).toEqual([entityKey(pod('y'))]);
+  });
+
+  it('gives a batch of random topology changes the same graph as applying them one at a time', async () => {
+    const batched = await harness.store({ batchSize: 1000 });
+    const oneByOne = await harness.store({ batchSize: 1 });
+    const keys = [...'abcdefghijkl'].map((name) => `Pod/${name}`).concat(['ReplicaSet/r', 'Service/s', 'Service/t', 'Node/n', 'Node/m', 'ConfigMap/c']).map((id) => {
+      const [kind, name] = id.split('/') as [string, string];
+      return kind === 'Node' ? { cluster: 'test', kind, name } : { cluster: 'test', kind, namespace: 'shop', name };
+    });
+    const types = ['OWNS', 'SELECTS', 'RUNS_ON'] as const;
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pick = <T,>(items: readonly T[]): T => items[random(items.length)] as T;
+    for (let round = 0; round < 8; round += 1) {
+      const changes: TopologyChange[] = [];
+      for (let index = 0; index < 40; index += 1) {
+        const node = pick(keys);
+        const at = new Date(Date.parse('2026-03-02T10:00:00Z') + (round * 40 + index) * 1000).toISOString();
+        if (random(12) === 0) {
+          changes.push({ op: 'delete', key: entityKey(node), at });
+          continue;
+        }
+        const type = pick(types);
+        const direction = random(2) === 0 ? 'out' : 'in';
+        const others = keys.filter(() => random(6) === 0).map((other) => entityKey(other)).filter((other) => other !== entityKey(node));
+        changes.push({
+          op: 'upsert',
+          node: { key: entityKey(node), ref: node, deleted: false, updatedAt: at, facts: { kind: node.kind, name: node.name, generation: round * 40 + index } },
+          replace: [{ type, direction }],
+          edges: others.map((other) => (direction === 'out' ? { type, from: entityKey(node), to: other } : { type, from: other, to: entityKey(node) })),
+        });
+      }
+      await harness.clear();
+      await batched.applyTopology(changes);
+      await batched.flush();
+      const together = await graphSnapshot(harness.driver);
+      await harness.clear();
+      for (const change of changes) await oneByOne.applyTopology([change]);
+      await oneByOne.flush();
+      expect(together, `round ${round}`).toEqual(await graphSnapshot(harness.driver));
+    }
   });
 
   it('creates a node for an event about an unknown entity and for edge endpoints never seen', async () => {

@@ -40,9 +40,49 @@ describe('subBatches', () => {
     expect(sizes([upsert(pod1), upsert(pod2), event('e1', pod1), event('e2', pod1), event('e3', pod2)])).toEqual([5]);
   });
 
-  it('cuts where a topology change touches a key an earlier one touched', () => {
-    expect(sizes([upsert(pod1), upsert(service, [pod1]), upsert(pod2)])).toEqual([1, 2]);
+  it('cuts where a node is written twice', () => {
     expect(sizes([upsert(pod1), remove(pod1), upsert(pod1)])).toEqual([1, 1, 1]);
+    expect(sizes([upsert(service, [pod1]), upsert(pod2), upsert(service, [pod2])])).toEqual([2, 1]);
+  });
+
+  it('cuts before deleting a node an earlier op named as an edge endpoint', () => {
+    expect(sizes([upsert(service, [pod1]), remove(pod1)])).toEqual([1, 1]);
+    expect(sizes([remove(pod1), upsert(service, [pod1])])).toEqual([2]);
+  });
+
+  it('cuts where one op replaces an edge set another op lists edges in, either way round', () => {
+    const podOwnedBy = (pod: EntityRef, owner: EntityRef): WriteOp => ({
+      kind: 'topology',
+      change: {
+        op: 'upsert',
+        node: { key: entityKey(pod), ref: pod, deleted: false, updatedAt: '2026-03-02T10:00:00Z' },
+        replace: [{ type: 'SELECTS', direction: 'in' }],
+        edges: [{ type: 'SELECTS', from: entityKey(owner), to: entityKey(pod) }],
+      },
+    });
+    // service replaces its outgoing SELECTS; the pod lists service -> pod on that side.
+    expect(sizes([upsert(service, []), podOwnedBy(pod1, service)])).toEqual([1, 1]);
+    expect(sizes([podOwnedBy(pod1, service), upsert(service, [])])).toEqual([1, 1]);
+  });
+
+  it('keeps pods that share an owner, a node and a ConfigMap in one sub-batch', () => {
+    const replicaSet = ref('ReplicaSet', 'rs');
+    const node = { cluster: 'c', kind: 'Node', name: 'n1' };
+    const configMap = ref('ConfigMap', 'cm');
+    const pod = (p: EntityRef): WriteOp => ({
+      kind: 'topology',
+      change: {
+        op: 'upsert',
+        node: { key: entityKey(p), ref: p, deleted: false, updatedAt: '2026-03-02T10:00:00Z' },
+        replace: [{ type: 'OWNS', direction: 'in' }, { type: 'RUNS_ON', direction: 'out' }, { type: 'MOUNTS', direction: 'out' }],
+        edges: [
+          { type: 'OWNS', from: entityKey(replicaSet), to: entityKey(p) },
+          { type: 'RUNS_ON', from: entityKey(p), to: entityKey(node) },
+          { type: 'MOUNTS', from: entityKey(p), to: entityKey(configMap) },
+        ],
+      },
+    });
+    expect(sizes([pod(pod1), pod(pod2), upsert(service, [pod1, pod2]), event('e1', pod1)])).toEqual([4]);
   });
 
   it('cuts before an event about a node deleted earlier in the batch', () => {

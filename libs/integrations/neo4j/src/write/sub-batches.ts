@@ -1,46 +1,94 @@
 import { entityKey, type TopologyChange } from '@tapio/domain';
 import type { WriteOp } from './write-op.js';
 
-/** Keys whose state a topology change reads or writes: the node and every edge endpoint it names. */
-function touchedKeys(change: TopologyChange): string[] {
-  if (change.op === 'delete') return [change.key];
-  return [change.node.key, ...change.edges.flatMap((edge) => [edge.from, edge.to])];
+type Upsert = Extract<TopologyChange, { op: 'upsert' }>;
+
+/** One side of an edge set: `key|TYPE|out` are the TYPE edges leaving key, `key|TYPE|in` those entering it. */
+const side = (key: string, type: string, direction: 'out' | 'in'): string => `${key}|${type}|${direction}`;
+
+function listedSides(change: Upsert): string[] {
+  return change.edges.flatMap((edge) => [side(edge.from, edge.type, 'out'), side(edge.to, edge.type, 'in')]);
+}
+
+function replacedSides(change: Upsert): string[] {
+  return change.replace.map(({ type, direction }) => side(change.node.key, type, direction));
+}
+
+/** What the ops of the current sub-batch have touched so far. */
+class Touched {
+  /** Nodes upserted or deleted. */
+  readonly nodes = new Set<string>();
+  /** Every key named, as a node or as an edge endpoint. */
+  readonly named = new Set<string>();
+  readonly deleted = new Set<string>();
+  readonly listed = new Set<string>();
+  readonly replaced = new Set<string>();
+  readonly insights = new Set<string>();
+}
+
+/** Whether applying `op` set-wise with the ops already in `touched` could differ from applying them in order. */
+function conflicts(op: WriteOp, touched: Touched): boolean {
+  switch (op.kind) {
+    case 'topology': {
+      const change = op.change;
+      if (change.op === 'delete') return touched.nodes.has(change.key) || touched.named.has(change.key);
+      if (touched.nodes.has(change.node.key)) return true;
+      return replacedSides(change).some((s) => touched.listed.has(s)) || listedSides(change).some((s) => touched.replaced.has(s));
+    }
+    case 'event':
+      return op.event.entity !== undefined && touched.deleted.has(entityKey(op.event.entity));
+    case 'insight':
+      return touched.insights.has(op.insight.id);
+    default:
+      return false;
+  }
+}
+
+function record(op: WriteOp, touched: Touched): void {
+  if (op.kind === 'insight') touched.insights.add(op.insight.id);
+  if (op.kind !== 'topology') return;
+  const change = op.change;
+  if (change.op === 'delete') {
+    touched.nodes.add(change.key);
+    touched.named.add(change.key);
+    touched.deleted.add(change.key);
+    return;
+  }
+  touched.nodes.add(change.node.key);
+  touched.named.add(change.node.key);
+  for (const edge of change.edges) {
+    touched.named.add(edge.from);
+    touched.named.add(edge.to);
+  }
+  for (const s of listedSides(change)) touched.listed.add(s);
+  for (const s of replacedSides(change)) touched.replaced.add(s);
 }
 
 /**
  * Splits a batch into consecutive sub-batches whose ops can be applied as set-wise
- * statements (all nodes, then all relationships) with the same result as applying them
- * one by one in order. A new sub-batch starts when an op touches what an earlier op of
- * the current one touched in an order-sensitive way: the same topology keys, an event
- * about a node deleted just before, or an insight rewritten twice.
+ * statements (node upserts, stubs, events, deletes, then edge replacements) with the same
+ * result as applying them one by one in order. A new sub-batch starts only where order
+ * matters:
+ * - a node upserted or deleted twice (the last write must win, edge sets must not merge);
+ * - a delete of a key an earlier op named (set-wise, its edges would be merged after the delete);
+ * - an edge set replaced on a node while another op lists edges on that same side, either way
+ *   round (set-wise, the replacement and the listing could run in the wrong order);
+ * - an event about a node deleted just before, or an insight rewritten.
+ * Pods sharing a ReplicaSet, Node or ConfigMap do not conflict: each replaces only its own sides.
  */
 export function subBatches(ops: readonly WriteOp[]): WriteOp[][] {
   const result: WriteOp[][] = [];
   let current: WriteOp[] = [];
-  let topologyKeys = new Set<string>();
-  let deletedKeys = new Set<string>();
-  let insightIds = new Set<string>();
-  const cut = () => {
-    if (current.length) result.push(current);
-    current = [];
-    topologyKeys = new Set();
-    deletedKeys = new Set();
-    insightIds = new Set();
-  };
+  let touched = new Touched();
   for (const op of ops) {
-    if (op.kind === 'topology') {
-      const keys = touchedKeys(op.change);
-      if (keys.some((key) => topologyKeys.has(key))) cut();
-      for (const key of keys) topologyKeys.add(key);
-      if (op.change.op === 'delete') deletedKeys.add(op.change.key);
-    } else if (op.kind === 'event' && op.event.entity) {
-      if (deletedKeys.has(entityKey(op.event.entity))) cut();
-    } else if (op.kind === 'insight') {
-      if (insightIds.has(op.insight.id)) cut();
-      insightIds.add(op.insight.id);
+    if (current.length && conflicts(op, touched)) {
+      result.push(current);
+      current = [];
+      touched = new Touched();
     }
+    record(op, touched);
     current.push(op);
   }
-  cut();
+  if (current.length) result.push(current);
   return result;
 }
