@@ -3,7 +3,6 @@ import {
   parseEntityKey,
   TOPOLOGY_RELATIONSHIPS,
   type Correlation,
-  type EntityRef,
   type Feedback,
   type Insight,
   type PatternConfidence,
@@ -95,15 +94,8 @@ function resourceUpserts(upserts: Upsert[]): Statement[] {
   }));
 }
 
-/** Properties without the nulls: `SET r = map` stores nothing for them anyway, and they cost packing. */
-function withoutNulls(props: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(props)) if (value !== null) kept[name] = value;
-  return kept;
-}
-
-/** Edge endpoints never upserted themselves: created if missing, never overwritten. (Event entities get theirs in `eventNodes`.) */
-function stubEnsures(upserts: Upsert[]): Statement[] {
+/** Nodes only referenced (edge endpoints, event entities): created if missing, never overwritten. */
+function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
   const stubs = new Map<string, ResourceNode>();
   for (const change of upserts) {
     // Every endpoint named, kept or not, as the reference store does.
@@ -115,7 +107,12 @@ function stubEnsures(upserts: Upsert[]): Statement[] {
       }
     }
   }
-  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: withoutNulls(resourceProperties(node, true)) }));
+  for (const event of events) {
+    if (!event.entity) continue;
+    const key = entityKey(event.entity);
+    if (!stubs.has(key)) stubs.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
+  }
+  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: resourceProperties(node, true) }));
   return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
     text: `UNWIND $rows AS row MERGE (r:Resource {key: row.key}) ON CREATE SET r = row.props${label ? `, r:${label}` : ''}`,
     params: { rows: group.map(({ key, props }) => ({ key, props })) },
@@ -123,34 +120,20 @@ function stubEnsures(upserts: Upsert[]): Statement[] {
 }
 
 /**
- * Event nodes with their AFFECTS edge in one pass, grouped by the entity's label: the
- * resource node is created as a stub if this is the first anyone hears of it. The stored
- * entity_key decides the edge, so a redelivered id that names another entity changes
- * nothing: the first write of an event wins.
+ * Event nodes with their AFFECTS edge in one pass (the resource node exists already: stubs
+ * come first). The stored entity_key decides the edge, so a redelivered id that names
+ * another entity changes nothing: the first write of an event wins.
  */
 function eventNodes(events: UnifiedEvent[]): Statement[] {
-  const statements: Statement[] = [];
-  const unattached = events.filter((event) => !event.entity);
-  if (unattached.length) {
-    statements.push({ text: 'UNWIND $rows AS row MERGE (e:Event {id: row.id}) ON CREATE SET e = row.props', params: { rows: unattached.map((event) => ({ id: event.id, props: eventProperties(event) })) } });
-  }
-  const attached = events.filter((event) => event.entity);
-  for (const [label, group] of byLabel(attached, (event) => (event.entity as EntityRef).kind)) {
-    statements.push({
+  if (!events.length) return [];
+  return [
+    {
       text: `UNWIND $rows AS row MERGE (e:Event {id: row.id}) ON CREATE SET e = row.props
-WITH e, row WHERE e.entity_key = row.key
-MERGE (r:Resource {key: row.key}) ON CREATE SET r = row.stub${label ? `, r:${label}` : ''}
-MERGE (e)-[:AFFECTS]->(r)`,
-      params: {
-        rows: group.map((event) => {
-          const entity = event.entity as EntityRef;
-          const key = entityKey(entity);
-          return { id: event.id, key, props: eventProperties(event), stub: withoutNulls(resourceProperties(stubNode(key, event.timestamp, entity) as ResourceNode, true)) };
-        }),
-      },
-    });
-  }
-  return statements;
+WITH e, row WHERE row.key IS NOT NULL AND e.entity_key = row.key
+MATCH (r:Resource {key: row.key}) MERGE (e)-[:AFFECTS]->(r)`,
+      params: { rows: events.map((event) => ({ id: event.id, key: event.entity ? entityKey(event.entity) : null, props: eventProperties(event) })) },
+    },
+  ];
 }
 
 function intelligenceNodes(collected: Collected): Statement[] {
@@ -271,7 +254,7 @@ export function batchStatements(ops: readonly WriteOp[]): Statement[] {
   const collected = collect(ops);
   return [
     ...resourceUpserts(collected.upserts),
-    ...stubEnsures(collected.upserts),
+    ...stubEnsures(collected.upserts, collected.events),
     ...eventNodes(collected.events),
     ...intelligenceNodes(collected),
     ...topologyDeletes(collected.deletes),
