@@ -94,6 +94,13 @@ function resourceUpserts(upserts: Upsert[]): Statement[] {
   }));
 }
 
+/** Properties without the nulls: `SET r = map` stores nothing for them anyway, and they cost packing. */
+function withoutNulls(props: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(props)) if (value !== null) kept[name] = value;
+  return kept;
+}
+
 /** Nodes only referenced (edge endpoints, event entities): created if missing, never overwritten. */
 function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
   const stubs = new Map<string, ResourceNode>();
@@ -112,7 +119,7 @@ function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
     const key = entityKey(event.entity);
     if (!stubs.has(key)) stubs.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
   }
-  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: resourceProperties(node, true) }));
+  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: withoutNulls(resourceProperties(node, true)) }));
   return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
     text: `UNWIND $rows AS row MERGE (r:Resource {key: row.key}) ON CREATE SET r = row.props${label ? `, r:${label}` : ''}`,
     params: { rows: group.map(({ key, props }) => ({ key, props })) },
