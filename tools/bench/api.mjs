@@ -8,76 +8,16 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { EVENT_SEMANTICS, entityKey } from '@tapio/domain';
 import { MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
 import { buildApi, GraphPatternAdmin, listenApi } from '@tapio/api';
+import { EPOCH, iso, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : fallback;
-}
 const EVENTS = Number(option('events', '1000000'));
 const PODS = Number(option('pods', '10000'));
 const QUERIES = Number(option('queries', '2000'));
 const SECONDS = Number(option('seconds', '10'));
 const CONNECTIONS = Number(option('connections', '20'));
-const CLUSTER = 'bench';
-const NODES = 50;
-const PODS_PER_DEPLOYMENT = 5;
-const EPOCH = Date.parse('2026-03-02T00:00:00Z');
-const EVENT_TYPES = ['pod_restart', 'probe_failed', 'pod_not_ready', 'oom_killed', 'k8s_event', 'container_killed', 'pod_ready'];
-
-const ref = (kind, name, namespace) => (namespace ? { cluster: CLUSTER, kind, namespace, name } : { cluster: CLUSTER, kind, name });
-const namespaceOf = (pod) => `ns-${pod % 20}`;
-const deploymentOf = (pod) => Math.floor(pod / PODS_PER_DEPLOYMENT);
-const podRef = (pod) => ref('Pod', `app-${deploymentOf(pod)}-rs-${pod}`, namespaceOf(pod));
-const iso = (ms) => new Date(ms).toISOString();
-
-function upsert(nodeRef, replace, edges, at) {
-  return { op: 'upsert', node: { key: entityKey(nodeRef), ref: nodeRef, deleted: false, updatedAt: at }, replace, edges };
-}
-const edge = (type, from, to) => ({ type, from: entityKey(from), to: entityKey(to) });
-
-/** One deployment: Deployment -OWNS-> ReplicaSet -OWNS-> pods, pods MOUNT a ConfigMap and RUN_ON nodes, a Service SELECTS them. */
-function deploymentTopology(deployment, at) {
-  const namespace = namespaceOf(deployment * PODS_PER_DEPLOYMENT);
-  const dep = ref('Deployment', `app-${deployment}`, namespace);
-  const rs = ref('ReplicaSet', `app-${deployment}-rs`, namespace);
-  const cm = ref('ConfigMap', `app-${deployment}-config`, namespace);
-  const svc = ref('Service', `app-${deployment}`, namespace);
-  const pods = Array.from({ length: PODS_PER_DEPLOYMENT }, (_, offset) => deployment * PODS_PER_DEPLOYMENT + offset).filter((pod) => pod < PODS);
-  return [
-    upsert(dep, [], [], at),
-    upsert(rs, [{ type: 'OWNS', direction: 'in' }], [edge('OWNS', dep, rs)], at),
-    upsert(cm, [], [], at),
-    ...pods.map((pod) => {
-      const p = podRef(pod);
-      const node = ref('Node', `node-${pod % NODES}`);
-      return upsert(p, [{ type: 'OWNS', direction: 'in' }, { type: 'RUNS_ON', direction: 'out' }, { type: 'MOUNTS', direction: 'out' }], [edge('OWNS', rs, p), edge('RUNS_ON', p, node), edge('MOUNTS', p, cm)], at);
-    }),
-    upsert(svc, [{ type: 'SELECTS', direction: 'out' }], pods.map((pod) => edge('SELECTS', svc, podRef(pod))), at),
-  ];
-}
-
-function makeEvent(index) {
-  const pod = (index * 7919) % PODS;
-  const type = EVENT_TYPES[index % EVENT_TYPES.length];
-  const semantics = EVENT_SEMANTICS[type];
-  const message = `${type} on pod ${pod}`;
-  return {
-    id: `bench-${index}`,
-    type,
-    timestamp: iso(EPOCH + index * 50),
-    source: 'kubeapi',
-    severity: semantics.severity,
-    message,
-    semantic: { intent: semantics.intent, category: semantics.category, narrative: message },
-    entity: podRef(pod),
-    k8sContext: { cluster: CLUSTER, kind: 'Pod', namespace: namespaceOf(pod), name: podRef(pod).name },
-    kubernetes: { reason: type, restartCount: index % 10 },
-    processedAt: iso(EPOCH + index * 50 + 5),
-  };
-}
+const { deployments, deploymentTopology, makeEvent, causalLinks } = syntheticCluster(PODS);
 
 /** An incident per deployment: its ConfigMap changed, its pods crash. */
 function makeInsight(deployment, at) {
@@ -105,10 +45,6 @@ function makeInsight(deployment, at) {
   };
   const prediction = { id: `pred-${deployment}`, patternId: 'config-cascade', insightId: insight.id, type: 'cascading_failure', confidence: 0.8, message: 'pods will crash', impact: [], createdAt: at };
   return { insight, prediction };
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function timeCalls(name, count, call) {
@@ -165,7 +101,6 @@ async function generateLoad() {
 async function main() {
   const graph = new MemoryGraphStore({ retention: { maxEvents: EVENTS, maxAgeMs: 365 * 86_400_000 }, maxInsights: 100_000 });
   await graph.start();
-  const deployments = Math.ceil(PODS / PODS_PER_DEPLOYMENT);
   const started = performance.now();
   await graph.applyTopology(Array.from({ length: deployments }, (_, deployment) => deploymentTopology(deployment, iso(EPOCH))).flat());
   const BATCH = 10_000;
@@ -173,12 +108,7 @@ async function main() {
     const end = Math.min(EVENTS, begin + BATCH);
     const events = Array.from({ length: end - begin }, (_, offset) => makeEvent(begin + offset));
     await graph.writeEvents(events);
-    // A causal link every 20 events: from the same pod's event one "round" (PODS events) earlier.
-    await graph.writeCorrelations(
-      events
-        .filter((_, offset) => (begin + offset) % 20 === 0 && begin + offset >= PODS)
-        .map((event) => ({ kind: 'CAUSED', fromEventId: `bench-${Number(event.id.slice(6)) - PODS}`, toEventId: event.id, confidence: 0.7, reason: 'bench', correlator: 'bench' })),
-    );
+    await graph.writeCorrelations(causalLinks(events, begin));
   }
   const incidents = Array.from({ length: Math.min(deployments, 2000) }, (_, deployment) => makeInsight(deployment, iso(EPOCH + deployment * 1000)));
   await graph.writeInsights(incidents.map((item) => item.insight), incidents.map((item) => item.prediction));

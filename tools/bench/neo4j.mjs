@@ -4,85 +4,16 @@
 //
 //   npm run bench:neo4j -- [--events 1000000] [--pods 5000] [--queries 500] [--batch 5000]
 //                          [--uri bolt://host:7687 --password ...]
-import { EVENT_SEMANTICS, entityKey } from '@tapio/domain';
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { execFileSync } from 'node:child_process';
 import { startNeo4j } from '../neo4j/test-server.mjs';
+import { EPOCH, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : fallback;
-}
 const EVENTS = Number(option('events', '1000000'));
 const PODS = Number(option('pods', '5000'));
 const QUERIES = Number(option('queries', '500'));
 const BATCH = Number(option('batch', '5000'));
-const CLUSTER = 'bench';
-const NODES = 50;
-const PODS_PER_DEPLOYMENT = 5;
-const EPOCH = Date.parse('2026-03-02T00:00:00Z');
-const EVENT_TYPES = ['pod_restart', 'probe_failed', 'pod_not_ready', 'oom_killed', 'k8s_event', 'container_killed', 'pod_ready'];
-
-const ref = (kind, name, namespace) => (namespace ? { cluster: CLUSTER, kind, namespace, name } : { cluster: CLUSTER, kind, name });
-const namespaceOf = (pod) => `ns-${pod % 20}`;
-const deploymentOf = (pod) => Math.floor(pod / PODS_PER_DEPLOYMENT);
-const podRef = (pod) => ref('Pod', `app-${deploymentOf(pod)}-rs-${pod}`, namespaceOf(pod));
-
-function upsert(nodeRef, replace, edges, facts, at) {
-  return { op: 'upsert', node: { key: entityKey(nodeRef), ref: nodeRef, deleted: false, updatedAt: at, facts: { kind: nodeRef.kind, name: nodeRef.name, namespace: nodeRef.namespace ?? null, ...facts } }, replace, edges };
-}
-const edge = (type, from, to) => ({ type, from: entityKey(from), to: entityKey(to) });
-
-/** The topology of one deployment: Deployment, ReplicaSet, ConfigMap, Service and its pods. */
-function deploymentTopology(deployment, at) {
-  const namespace = namespaceOf(deployment * PODS_PER_DEPLOYMENT);
-  const dep = ref('Deployment', `app-${deployment}`, namespace);
-  const rs = ref('ReplicaSet', `app-${deployment}-rs`, namespace);
-  const cm = ref('ConfigMap', `app-${deployment}-config`, namespace);
-  const svc = ref('Service', `app-${deployment}`, namespace);
-  const pods = Array.from({ length: PODS_PER_DEPLOYMENT }, (_, offset) => deployment * PODS_PER_DEPLOYMENT + offset).filter((pod) => pod < PODS);
-  return [
-    upsert(dep, [], [], { replicas: pods.length }, at),
-    upsert(rs, [{ type: 'OWNS', direction: 'in' }], [edge('OWNS', dep, rs)], {}, at),
-    upsert(cm, [], [], { dataKeys: ['app.yaml'] }, at),
-    ...pods.map((pod) => {
-      const p = podRef(pod);
-      const node = ref('Node', `node-${pod % NODES}`);
-      return upsert(
-        p,
-        [{ type: 'OWNS', direction: 'in' }, { type: 'RUNS_ON', direction: 'out' }, { type: 'MOUNTS', direction: 'out' }],
-        [edge('OWNS', rs, p), edge('RUNS_ON', p, node), edge('MOUNTS', p, cm)],
-        { phase: 'Running', nodeName: node.name, containers: [{ name: 'app', restartCount: 0 }] },
-        at,
-      );
-    }),
-    upsert(svc, [{ type: 'SELECTS', direction: 'out' }], pods.map((pod) => edge('SELECTS', svc, podRef(pod))), { serviceType: 'ClusterIP' }, at),
-  ];
-}
-
-function makeEvent(index) {
-  const pod = (index * 7919) % PODS;
-  const type = EVENT_TYPES[index % EVENT_TYPES.length];
-  const semantics = EVENT_SEMANTICS[type];
-  const message = `${type} on pod ${pod}`;
-  return {
-    id: `bench-${index}`,
-    type,
-    timestamp: new Date(EPOCH + index * 50).toISOString(),
-    source: 'kubeapi',
-    severity: semantics.severity,
-    message,
-    semantic: { intent: semantics.intent, category: semantics.category, narrative: message },
-    entity: podRef(pod),
-    k8sContext: { cluster: CLUSTER, kind: 'Pod', namespace: namespaceOf(pod), name: podRef(pod).name },
-    kubernetes: { reason: type, restartCount: index % 10 },
-    processedAt: new Date(EPOCH + index * 50 + 5).toISOString(),
-  };
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+const { deployments, deploymentTopology, makeEvent, causalLinks } = syntheticCluster(PODS);
 
 async function timeQueries(name, count, run) {
   // Warm-up, not timed: the first run of each query shape plans and compiles it, and the
@@ -107,7 +38,6 @@ async function main() {
   try {
     await store.start();
     console.log(`Neo4j graph store benchmark: ${EVENTS} events on ${PODS} pods, batch ${BATCH}, ${external ?? server.uri}`);
-    const deployments = Math.ceil(PODS / PODS_PER_DEPLOYMENT);
     const topologyEvery = Math.max(1, Math.floor(EVENTS / deployments));
     let correlations = 0;
     let topologyChanges = 0;
@@ -123,10 +53,7 @@ async function main() {
       if (topology.length) await store.applyTopology(topology);
       const events = Array.from({ length: end - begin }, (_, offset) => makeEvent(begin + offset));
       await store.writeEvents(events);
-      // A causal link every 20 events: the event 1,000 before on the same pod's stream.
-      const links = events
-        .filter((event, offset) => (begin + offset) % 20 === 0 && begin + offset >= PODS)
-        .map((event) => ({ kind: 'CAUSED', fromEventId: `bench-${Number(event.id.slice(6)) - PODS}`, toEventId: event.id, confidence: 0.7, reason: 'bench', correlator: 'bench' }));
+      const links = causalLinks(events, begin);
       correlations += links.length;
       await store.writeCorrelations(links);
       if (performance.now() - lastReport > 10_000) {

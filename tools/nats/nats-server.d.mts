@@ -29,5 +29,5 @@ export interface StartNatsServerOptions {
 }
 
 export function findNatsServer(): string;
-export function freePort(): Promise<number>;
+export { freePort } from '../net/free-port.mjs';
 export function startNatsServer(options?: StartNatsServerOptions): Promise<NatsServerHandle>;

@@ -19,5 +19,5 @@ export interface Neo4jTestServer {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number>;
+export { freePort } from '../net/free-port.mjs';
 export function startNeo4j(options?: Neo4jTestServerOptions): Promise<Neo4jTestServer>;

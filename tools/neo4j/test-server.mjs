@@ -3,25 +3,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../net/free-port.mjs';
 
 const cache = join(import.meta.dirname, '..', '.cache', 'neo4j');
 const READY = /TAPIO_NEO4J_READY port=(\d+)/;
 
-/** A TCP port nobody listens on right now (the OS picks it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function launch({ port, dataDir, password, heapMb, pageCacheMb, startTimeoutMs }) {
   const classpath = `${join(cache, 'classes')}:${join(cache, 'lib', '*')}`;

@@ -1,15 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer } from 'node:net';
+import { freePort } from '../../../../../tools/net/free-port.mjs';
 import { dnsQuery } from './dns-wire.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * dnsmasq (Debian) on 127.0.0.1 and a random port: `*.nx.tapio.test` gets NXDOMAIN,
