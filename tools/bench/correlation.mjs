@@ -12,17 +12,16 @@
 // 2. Hot reload: a pattern file written into a watched directory, timed until the engine runs it.
 // 3. Memory: heap with 1M events in the working window (after a full GC).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_SEMANTICS } from '@tapio/domain';
 import {
-  BUILTIN_PATTERN_DIR,
   CorrelationEngine,
   DependencyCorrelator,
+  BUILTIN_PATTERN_DIR,
   DirectoryPatternSource,
+  loadBuiltinPatterns,
   OwnershipCorrelator,
-  parsePatternFile,
   PerformanceCorrelator,
   SequenceCorrelator,
   TemporalCorrelator,
@@ -38,19 +37,9 @@ const NAMESPACES = 50;
 const EVENT_SPACING_MS = 1;
 const CLUSTER = 'bench';
 
-function builtinPatterns() {
-  return readdirSync(BUILTIN_PATTERN_DIR)
-    .filter((name) => name.endsWith('.yaml'))
-    .flatMap((name) => {
-      const parsed = parsePatternFile(readFileSync(join(BUILTIN_PATTERN_DIR, name), 'utf8'), name);
-      if (parsed.errors.length) throw new Error(`${name}: ${JSON.stringify(parsed.errors)}`);
-      return parsed.patterns;
-    });
-}
-
 function newEngine(options = {}) {
   const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], undefined, options);
-  engine.setPatterns(builtinPatterns());
+  engine.setPatterns(loadBuiltinPatterns());
   return engine;
 }
 

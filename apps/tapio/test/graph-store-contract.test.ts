@@ -13,7 +13,7 @@ import {
   type UnifiedEvent,
 } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
-import { CorrelationEngine, DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import { CorrelationEngine, DependencyCorrelator, loadBuiltinPatterns, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
 import { DeadLetterStore, MemoryGraphStore } from '@tapio/embedded';
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { Pipeline } from '@tapio/pipeline';
@@ -21,7 +21,6 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { checkoutStory } from '../../../libs/integrations/neo4j/test/graph-fixture.js';
-import { builtinPatterns } from './support/analyze-recording.js';
 
 /**
  * The GraphStore contract: the embedded store (the reference) and the Neo4j store are fed
@@ -102,7 +101,7 @@ async function replay(pair: Pair, name: string): Promise<void> {
   const deadLetters = new DeadLetterStore();
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters });
   const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
-  engine.setPatterns(builtinPatterns());
+  engine.setPatterns(loadBuiltinPatterns());
   const lines = readFileSync(new URL(`${name}.ndjson`, RECORDINGS), 'utf8').split('\n').filter(Boolean);
   for (const [index, line] of lines.entries()) {
     const result = pipeline.processLine(line, `${name}.ndjson:${index + 1}`);

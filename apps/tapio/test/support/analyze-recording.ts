@@ -1,13 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BehaviorPattern, Insight } from '@tapio/domain';
+import type { Insight } from '@tapio/domain';
 import {
-  BUILTIN_PATTERN_DIR,
   CorrelationEngine,
   DependencyCorrelator,
   FeedbackLedger,
   OwnershipCorrelator,
-  parsePatternFile,
+  loadBuiltinPatterns,
   PerformanceCorrelator,
   SequenceCorrelator,
   TemporalCorrelator,
@@ -15,19 +12,6 @@ import {
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
-
-/** The built-in behavior patterns, parsed the way the directory source parses them. */
-export function builtinPatterns(): BehaviorPattern[] {
-  return readdirSync(BUILTIN_PATTERN_DIR)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .flatMap((name) => {
-      const file = join(BUILTIN_PATTERN_DIR, name);
-      const parsed = parsePatternFile(readFileSync(file, 'utf8'), file);
-      if (parsed.errors.length) throw new Error(`built-in pattern ${file} is invalid: ${JSON.stringify(parsed.errors)}`);
-      return parsed.patterns;
-    });
-}
 
 export interface Analysis {
   engine: CorrelationEngine;
@@ -45,7 +29,7 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
   const deadLetters = new DeadLetterStore();
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters, validateOutput: true });
   const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
-  engine.setPatterns(builtinPatterns());
+  engine.setPatterns(loadBuiltinPatterns());
   let produced = 0;
   lines.forEach((line, index) => {
     const result = typeof line === 'string' ? pipeline.processLine(line, `line ${index + 1}`) : pipeline.process(line, `line ${index + 1}`);

@@ -12,7 +12,7 @@ export { compilePattern } from './patterns/compiled-pattern.js';
 export { matchPattern } from './patterns/pattern-matcher.js';
 export { parsePatternFile } from './patterns/parse-pattern-file.js';
 export { DirectoryPatternSource } from './patterns/directory-pattern-source.js';
-export { BUILTIN_PATTERN_DIR } from './patterns/builtin-pattern-dir.js';
+export { BUILTIN_PATTERN_DIR, loadBuiltinPatterns } from './patterns/builtin-pattern-dir.js';
 export { TemporalCorrelator } from './correlators/temporal/temporal-correlator.js';
 export { SequenceCorrelator } from './correlators/sequence/sequence-correlator.js';
 export { DependencyCorrelator } from './correlators/dependency/dependency-correlator.js';

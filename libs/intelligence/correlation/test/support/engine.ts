@@ -1,30 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { severityRank, type BehaviorPattern, type Insight, type UnifiedEvent } from '@tapio/domain';
+import { severityRank, type Insight, type UnifiedEvent } from '@tapio/domain';
 import {
-  BUILTIN_PATTERN_DIR,
   CorrelationEngine,
   DependencyCorrelator,
   FeedbackLedger,
   OwnershipCorrelator,
-  parsePatternFile,
+  loadBuiltinPatterns,
   PerformanceCorrelator,
   SequenceCorrelator,
   TemporalCorrelator,
 } from '../../src/index.js';
 
 /** The shipped YAML patterns, parsed as the directory source parses them (a broken one fails the test run). */
-export function builtinPatterns(): BehaviorPattern[] {
-  return readdirSync(BUILTIN_PATTERN_DIR)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .flatMap((name) => {
-      const file = join(BUILTIN_PATTERN_DIR, name);
-      const parsed = parsePatternFile(readFileSync(file, 'utf8'), file);
-      if (parsed.errors.length) throw new Error(`built-in pattern ${file} is invalid: ${JSON.stringify(parsed.errors)}`);
-      return parsed.patterns;
-    });
-}
+export const builtinPatterns = loadBuiltinPatterns;
 
 /** A real engine: the five correlators and every built-in pattern. */
 export function builtinEngine(ledger = new FeedbackLedger()): CorrelationEngine {
