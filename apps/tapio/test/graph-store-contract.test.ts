@@ -136,6 +136,38 @@ async function handBuilt(pair: Pair): Promise<void> {
   await pair.topology([{ op: 'delete', key: story.key(story.refs.pod2), at: '2026-03-02T10:09:00Z' }]);
 }
 
+/**
+ * A causal chain 150 events deep with a diamond (two causes of one effect, one shared
+ * ancestor) and a fan-out: the walks must visit each event once, nearest first.
+ */
+async function deepChain(pair: Pair): Promise<void> {
+  const pod = { cluster: 'contract', kind: 'Pod', namespace: 'deep', name: 'chain-0' };
+  const event = (id: string, offsetSeconds: number): UnifiedEvent => ({
+    id,
+    type: 'pod_restart',
+    timestamp: new Date(Date.parse('2026-03-02T10:00:00Z') + offsetSeconds * 1000).toISOString(),
+    source: 'kubeapi',
+    severity: 'medium',
+    message: `restart ${id}`,
+    semantic: { intent: 'restart', category: 'lifecycle', narrative: `restart ${id}` },
+    entity: pod,
+    processedAt: '2026-03-02T12:00:00Z',
+  });
+  const chain = Array.from({ length: 150 }, (_, index) => event(`deep-${index}`, index * 10));
+  const side = [event('deep-side-a', 401), event('deep-side-b', 402), ...Array.from({ length: 5 }, (_, index) => event(`deep-fan-${index}`, 1500 + index))];
+  const link = (from: string, to: string): Correlation => ({ kind: 'CAUSED', fromEventId: from, toEventId: to, confidence: 0.8, reason: 'contract', correlator: 'contract' });
+  await pair.events([...chain, ...side]);
+  await pair.correlations([
+    ...chain.slice(1).map((item, index) => link(`deep-${index}`, item.id)),
+    // deep-40 -> side-a -> deep-42 and deep-40 -> side-b -> deep-42: deep-42 has three causes.
+    link('deep-40', 'deep-side-a'),
+    link('deep-40', 'deep-side-b'),
+    link('deep-side-a', 'deep-42'),
+    link('deep-side-b', 'deep-42'),
+    ...side.slice(2).map((item) => link('deep-149', item.id)),
+  ]);
+}
+
 const sortedEdges = (edges: { type: string; from: string; to: string }[]) => edges.map((edge) => `${edge.type} ${edge.from} ${edge.to}`).sort();
 const withoutCluster = (ref: EntityRef): EntityRef => ({ kind: ref.kind, name: ref.name, namespace: ref.namespace ?? null });
 
@@ -249,6 +281,19 @@ describe('GraphStore contract: MemoryGraphStore and Neo4jGraphStore give the sam
       await stop();
     }
   }, 600_000);
+
+  it('on a causal chain 150 deep with a diamond and a fan-out', async () => {
+    const { pair, stop } = await freshPair();
+    try {
+      await deepChain(pair);
+      await compareEverything(pair);
+      const context = await pair.neo4j.eventContext('deep-149');
+      expect(context?.rootCause?.id).toBe('deep-0');
+      expect((await pair.neo4j.eventContext('deep-0'))?.consequences.length).toBe(50);
+    } finally {
+      await stop();
+    }
+  }, 300_000);
 
   it('on the hand-built story with a deletion', async () => {
     const { pair, stop } = await freshPair();

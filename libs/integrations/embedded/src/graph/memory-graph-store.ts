@@ -48,6 +48,8 @@ const CAUSAL: readonly Correlation['kind'][] = ['CAUSED', 'TRIGGERED'];
 const DEPENDENCY_EDGES: readonly TopologyRelationship[] = ['MOUNTS', 'SELECTS', 'USES_SECRET', 'CLAIMS', 'BOUND_TO', 'ROUTES_TO', 'APPLIES_TO', 'SCALES'];
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet']);
 const CONTEXT_WINDOW_MS = 5 * 60_000;
+/** Most causal ancestors or descendants one walk collects, nearest first (as the Neo4j store). */
+const MAX_WALK = 200;
 
 function inRange(timestamp: string, range: TimeRange): boolean {
   if (range.since && Date.parse(timestamp) < Date.parse(range.since)) return false;
@@ -473,7 +475,7 @@ export class MemoryGraphStore implements GraphStore {
     const seen = new Set([start]);
     const queue = [start];
     const found: UnifiedEvent[] = [];
-    while (queue.length && found.length < 200) {
+    while (queue.length && found.length < MAX_WALK) {
       const current = queue.shift() as string;
       const edges = (direction === 'in' ? this.correlationsIn : this.correlationsOut).get(current);
       for (const correlation of edges?.values() ?? []) {
@@ -485,6 +487,7 @@ export class MemoryGraphStore implements GraphStore {
         if (!event) continue;
         found.push(event);
         queue.push(next);
+        if (found.length >= MAX_WALK) break;
       }
     }
     return found;
