@@ -65,6 +65,8 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
     if (timer) clearInterval(timer);
     bar?.finish();
   }
+  // The recording ended: trouble still held (waiting to see whether it clears) is reported.
+  await runtime.correlation?.releaseHeld(Number.POSITIVE_INFINITY);
   const insights = runtime.correlation?.engine.insights() ?? [];
   const stats = runtime.pipelineStats();
   await runtime.stop();

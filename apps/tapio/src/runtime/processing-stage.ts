@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseDuration, partitionKey, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
-import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger } from '@tapio/correlation';
+import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
 import type { TapioConfig } from '../config/schema.js';
 
 /**
@@ -16,6 +16,9 @@ export class ProcessingStage {
   private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
   private handled = 0;
   private feedbackTimer: NodeJS.Timeout | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
+  /** Wall-clock time the last event was handled, to let engine time run on while the stream is quiet. */
+  private lastEventWallMs = Date.now();
   private readonly partitionKeys = new Set<string>();
 
   constructor(
@@ -50,6 +53,13 @@ export class ProcessingStage {
     await this.ledger.loadFrom(this.graph, this.engine.patternNames());
     await this.publishPatternStats();
     if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
+    // Held matches (patterns with holdFor) are released by later events; when the stream
+    // goes quiet, engine time moves on with the wall clock so they are released anyway.
+    this.holdTimer = setInterval(() => {
+      if (this.engine.heldCount === 0) return;
+      this.releaseHeld(this.engine.state.now + (Date.now() - this.lastEventWallMs)).catch((error: unknown) => this.logger.warn({ err: error }, 'could not write released insights'));
+    }, 1_000);
+    this.holdTimer.unref();
     if (this.durableAcks) {
       // In a distributed Tapio, feedback arrives through another process (-mode api) and
       // lands in the shared graph: pick it up periodically.
@@ -76,8 +86,14 @@ export class ProcessingStage {
     return this.patternSet;
   }
 
+  /** Turns held matches whose hold ended by `nowMs` (event time) into insights, written and published; `Infinity` releases all. */
+  async releaseHeld(nowMs: number): Promise<void> {
+    await this.writeInsights(this.engine.releaseDue(nowMs));
+  }
+
   async stop(): Promise<void> {
     if (this.feedbackTimer) clearInterval(this.feedbackTimer);
+    if (this.holdTimer) clearInterval(this.holdTimer);
     await this.stopWatching?.();
     await this.publishPatternStats();
   }
@@ -92,16 +108,20 @@ export class ProcessingStage {
     // delivery order even when several handlers wait for the graph at once.
     const output = this.engine.process(event);
     this.handled += 1;
+    this.lastEventWallMs = Date.now();
     const key = partitionKey(event);
     if (key !== null && this.partitionKeys.size < 10_000) this.partitionKeys.add(key);
     if (output.topology.length) await this.graph.applyTopology(output.topology);
     await this.graph.writeEvents([event]);
     if (output.correlations.length) await this.graph.writeCorrelations(output.correlations);
-    if (output.insights.length) {
-      await this.graph.writeInsights(output.insights, output.predictions);
-      for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
-    }
+    await this.writeInsights(output);
     if (this.durableAcks) await this.graph.flush();
+  }
+
+  private async writeInsights(output: EngineOutput): Promise<void> {
+    if (!output.insights.length) return;
+    await this.graph.writeInsights(output.insights, output.predictions);
+    for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
   }
 
   async publishPatternStats(): Promise<void> {

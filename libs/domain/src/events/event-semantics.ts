@@ -36,6 +36,7 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   rollout_stalled: s('rollout-stalled', 'availability', 'high', true),
   service_changed: s('service-change', 'configuration', 'low', false),
   endpoints_changed: s('endpoints-change', 'network', 'info', false),
+  service_restored: s('service-restored', 'availability', 'info', false),
   network_policy_changed: s('network-policy-change', 'security', 'low', false),
   node_spec_changed: s('node-change', 'configuration', 'low', false),
   pod_not_ready: s('pod-not-ready', 'availability', 'medium', true),

@@ -27,6 +27,7 @@ export const EVENT_TYPES = [
   'rollout_stalled',
   'service_changed',
   'endpoints_changed',
+  'service_restored',
   'network_policy_changed',
   'node_spec_changed',
   // Pod failure signals

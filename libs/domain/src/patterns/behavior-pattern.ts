@@ -127,9 +127,20 @@ export const BehaviorPatternSpec = z
     /** Story template; {{step.entity}}, {{step.time}}, {{step.message}}, {{count}}, {{pattern}}. */
     story: z.string().optional(),
     nextChecks: z.array(z.string()).optional(),
+    /**
+     * Extension: hold a match this long (event time) before it becomes an insight, for
+     * trouble that routinely fixes itself (a Service without endpoints while a Recreate
+     * rollout swaps its only pod). Released when the time is up and `clearedBy` has not matched.
+     */
+    holdFor: Duration.optional(),
+    /** An event on the triggering event's entity matching all of these drops a held match. */
+    clearedBy: z.array(PatternCondition).min(1).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.clearedBy && !spec.holdFor) {
+      ctx.addIssue({ code: 'custom', path: ['clearedBy'], message: 'clearedBy needs holdFor: without a hold nothing can be cleared' });
+    }
     if (!spec.conditions && !spec.sequence) {
       ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'a pattern needs conditions or a sequence' });
     }

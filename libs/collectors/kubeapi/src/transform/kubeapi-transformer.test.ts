@@ -188,6 +188,26 @@ describe('KubeApiTransformer change detection', () => {
   });
 });
 
+describe('KubeApiTransformer on Endpoints', () => {
+  const endpoints = (resourceVersion: string, ready: string[]) => ({
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'web', namespace: 'shop', uid: 'ep-1', resourceVersion },
+    subsets: ready.length ? [{ addresses: ready.map((ip) => ({ ip })), ports: [{ port: 8080 }] }] : [],
+  });
+
+  it('signals service_unavailable on the Service when the last ready endpoint goes, and service_restored when one is back', () => {
+    const transformer = new KubeApiTransformer();
+    transformer.transform(watch('ADDED', endpoints('1', ['10.0.0.1'])), context(1));
+    const gone = transformer.transform(watch('MODIFIED', endpoints('2', [])), context(2));
+    expect(gone.map((event) => `${event.type} ${event.entity?.kind}/${event.entity?.name}`)).toEqual(['endpoints_changed Endpoints/web', 'service_unavailable Service/web']);
+    const back = transformer.transform(watch('MODIFIED', endpoints('3', ['10.0.0.2'])), context(3));
+    expect(back.map((event) => `${event.type} ${event.entity?.kind}/${event.entity?.name}`)).toEqual(['endpoints_changed Endpoints/web', 'service_restored Service/web']);
+    expect(back[1]?.message).toBe('Service shop/web has 1 ready endpoint again');
+    expect(back[1]?.severity).toBe('info');
+  });
+});
+
 describe('KubeApiTransformer keeps Secret values out of its output', () => {
   it('never emits a Secret value from the recordings, neither base64 nor decoded', () => {
     const text = JSON.stringify(['configmap-cascade', 'oom-cascade', 'benign-rollout'].flatMap(replay).map(({ event }) => event));

@@ -187,7 +187,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       }
     }
     for (const signal of signals) {
-      const target = signal.type === 'service_unavailable' && meta.namespace ? { kind: 'Service', name: meta.name, namespace: meta.namespace, cluster: context.cluster } : entity;
+      const target = (signal.type === 'service_unavailable' || signal.type === 'service_restored') && meta.namespace ? { kind: 'Service', name: meta.name, namespace: meta.namespace, cluster: context.cluster } : entity;
       events.push(
         makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
           entity: target,
@@ -245,6 +245,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     const now = after.readyEndpoints ?? 0;
     if (was > 0 && now === 0) {
       return [{ type: 'service_unavailable', key: 'endpoints:none', message: `Service ${meta.namespace ?? ''}/${meta.name} has no ready endpoints (was ${was})`, kubernetes: { reason: 'NoReadyEndpoints' } }];
+    }
+    if (was === 0 && now > 0 && before.readyEndpoints !== undefined) {
+      return [{ type: 'service_restored', key: 'endpoints:restored', message: `Service ${meta.namespace ?? ''}/${meta.name} has ${now} ready endpoint${now === 1 ? '' : 's'} again`, kubernetes: { reason: 'EndpointsRestored' } }];
     }
     return [];
   }

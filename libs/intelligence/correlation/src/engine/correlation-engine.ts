@@ -50,7 +50,19 @@ interface Incident {
   symptomEvents: Map<string, IndexedEvent>;
 }
 
+/** A match of a pattern with `holdFor`, waiting to see whether its trouble clears by itself. */
+interface HeldMatch {
+  match: PatternMatch;
+  /** Event time of the triggering event, and at which the match becomes an insight. */
+  triggerAt: number;
+  releaseAt: number;
+  /** The triggering event's entity: where a clearing event must happen. */
+  entityKey: string | undefined;
+}
+
 const MAX_CACHED_WALKS = 50_000;
+/** Held matches kept at most; beyond, the oldest are released early rather than dropped. */
+const MAX_HELD = 10_000;
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet']);
 
 function refOf(key: string, state: WorkingState): EntityRef {
@@ -87,6 +99,7 @@ export class CorrelationEngine {
    * be reused for every later match (busy incidents match on almost every event).
    */
   private readonly rootPaths = new Map<string, CausalPath>();
+  private held: HeldMatch[] = [];
 
   constructor(
     private readonly correlators: readonly Correlator[],
@@ -138,18 +151,67 @@ export class CorrelationEngine {
         if (this.causal.add(correlation, isLive) && correlation.toEventId !== event.id) this.rootPaths.clear();
       }
     }
+    if (this.held.length) {
+      this.clearHeld(indexed);
+      this.releaseHeld(this.state.now, output);
+    }
     const candidates = [...(this.byTrigger.get(event.type) ?? []), ...this.untyped];
     for (const pattern of candidates) {
       const match = matchPattern(pattern, indexed, this.state);
       if (!match) continue;
       this.matchCounts.set(pattern.name, (this.matchCounts.get(pattern.name) ?? 0) + 1);
-      const changed = this.applyMatch(match);
-      if (changed) {
-        output.insights.push(changed.insight);
-        output.predictions.push(changed.prediction);
+      if (pattern.holdMs !== undefined) {
+        this.hold(match, pattern.holdMs, indexed, output);
+        continue;
       }
+      this.emit(this.applyMatch(match), output);
     }
     return output;
+  }
+
+  /** Matches waiting for their hold to end. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /**
+   * Releases held matches whose hold ended by `nowMs` (event time); `Infinity` releases all
+   * (a recording ended while the trouble was still there). Events advance the engine's time
+   * themselves; the runtime calls this when the stream goes quiet, and `analyze` at the end.
+   */
+  releaseDue(nowMs: number): EngineOutput {
+    const output: EngineOutput = { topology: [], correlations: [], insights: [], predictions: [] };
+    this.releaseHeld(nowMs, output);
+    return output;
+  }
+
+  private emit(changed: { insight: Insight; prediction: Prediction } | undefined, output: EngineOutput): void {
+    if (!changed) return;
+    output.insights.push(changed.insight);
+    output.predictions.push(changed.prediction);
+  }
+
+  private hold(match: PatternMatch, holdMs: number, trigger: IndexedEvent, output: EngineOutput): void {
+    // One held match per pattern and entity: a repeat of the same trouble changes nothing.
+    if (this.held.some((held) => held.match.pattern.name === match.pattern.name && held.entityKey === trigger.entityKey)) return;
+    this.held.push({ match, triggerAt: trigger.at, releaseAt: trigger.at + holdMs, entityKey: trigger.entityKey });
+    if (this.held.length > MAX_HELD) this.emit(this.applyMatch((this.held.shift() as HeldMatch).match), output);
+  }
+
+  /** Drops held matches the event shows have cleared (the Service got its endpoints back). */
+  private clearHeld(indexed: IndexedEvent): void {
+    if (!indexed.entityKey) return;
+    this.held = this.held.filter((held) => {
+      if (held.entityKey !== indexed.entityKey || indexed.at < held.triggerAt) return true;
+      return !held.match.pattern.clearedBy?.(indexed.event);
+    });
+  }
+
+  private releaseHeld(nowMs: number, output: EngineOutput): void {
+    if (!this.held.some((held) => held.releaseAt <= nowMs)) return;
+    const due = this.held.filter((held) => held.releaseAt <= nowMs);
+    this.held = this.held.filter((held) => held.releaseAt > nowMs);
+    for (const held of due) this.emit(this.applyMatch(held.match), output);
   }
 
   private rootPath(start: IndexedEvent): CausalPath {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityRef, Insight } from '@tapio/domain';
 import { ClusterFixture, type Workload } from '../../test/support/cluster-fixture.js';
-import { analyze, builtinPatterns, loud, summary } from '../../test/support/engine.js';
+import { analyze, builtinEngine, builtinPatterns, loud, summary } from '../../test/support/engine.js';
 
 const NODES = ['node-1', 'node-2', 'node-3'];
 
@@ -461,6 +461,48 @@ describe('service-without-endpoints', () => {
     const outage = withPattern(insights, 'service-without-endpoints');
     expect(outage.length, summary(insights)).toBe(1);
     expect(outage[0]?.severity).toBe('critical');
+  });
+
+  it('an outage that outlasts the two-minute hold is reported while the stream goes on, and stays reported when the Service recovers', () => {
+    const { cluster, cart } = shop();
+    const service = cluster.ref('Service', 'cart', 'shop');
+    for (const pod of cart.pods) cluster.retire(pod);
+    cluster.advance(2);
+    cluster.signal('service_unavailable', service, { message: 'Service shop/cart has no ready endpoints (was 2)' });
+    const engine = builtinEngine();
+    for (const event of cluster.events) engine.process(event);
+    expect(engine.heldCount).toBe(1);
+    expect(withPattern(engine.insights(), 'service-without-endpoints')).toEqual([]);
+    cluster.advance(90);
+    const beforeHoldEnds = cluster.signal('pod_ready', cluster.ref('Pod', 'checkout-0', 'shop'));
+    expect(engine.process(beforeHoldEnds).insights).toEqual([]);
+    cluster.advance(40);
+    const released = engine.process(cluster.signal('pod_ready', cluster.ref('Pod', 'checkout-1', 'shop'))).insights;
+    expect(released.map((insight) => insight.pattern)).toEqual(['service-without-endpoints']);
+    engine.process(cluster.signal('service_restored', service, { message: 'Service shop/cart has 1 ready endpoint again' }));
+    expect(withPattern(engine.insights(), 'service-without-endpoints').length).toBe(1);
+    expect(engine.heldCount).toBe(0);
+  });
+
+  it('near miss: a Recreate rollout of a one-replica workload empties its Service for seconds: no incident', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes(...NODES);
+    const api = cluster.workload('shop', 'api', { replicas: 1 });
+    const service = cluster.service(api);
+    cluster.advance(300);
+    const [old] = [...api.pods];
+    const fresh = cluster.rollout(api, 'containers[api].image 2.0.0 -> 2.0.1');
+    if (old) cluster.retire(old);
+    cluster.advance(1);
+    cluster.signal('service_unavailable', service, { message: 'Service shop/api has no ready endpoints (was 1)' });
+    cluster.advance(25);
+    for (const pod of fresh) cluster.signal('pod_ready', pod);
+    cluster.signal('service_restored', service, { message: 'Service shop/api has 1 ready endpoint again' });
+    cluster.advance(600);
+    cluster.signal('pod_ready', fresh[0] as EntityRef);
+    const insights = analyze(cluster.events);
+    expect(withPattern(insights, 'service-without-endpoints'), summary(insights)).toEqual([]);
+    expect(loud(insights), summary(insights)).toEqual([]);
   });
 
   it('near miss: a rollout that only lowers the ready endpoint count', () => {

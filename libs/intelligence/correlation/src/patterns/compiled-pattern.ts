@@ -32,6 +32,10 @@ export interface CompiledPattern {
   symptomStep: number;
   baseConfidence: number;
   inScope: (event: UnifiedEvent) => boolean;
+  /** How long a match waits (event time) before it becomes an insight; undefined: at once. */
+  holdMs: number | undefined;
+  /** What drops a held match when it happens on the triggering entity. */
+  clearedBy: EventPredicate | undefined;
 }
 
 function compileCount(count: CountRequirement | undefined): CompiledCount | undefined {
@@ -101,5 +105,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
     symptomStep: index(spec.symptom, steps.length - 1),
     baseConfidence: spec.predictions[0]?.confidence_base ?? 0.5,
     inScope: compileScope(spec.scope),
+    holdMs: spec.holdFor ? parseDuration(spec.holdFor) : undefined,
+    clearedBy: spec.clearedBy ? compileConditions(spec.clearedBy) : undefined,
   };
 }

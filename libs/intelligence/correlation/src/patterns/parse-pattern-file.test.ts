@@ -68,6 +68,16 @@ describe('parsePatternFile', () => {
     expect(parsePatternFile(`${VALID}  rootCause: nowhere\n`, FILE).errors[0]?.reason).toContain('"nowhere" is not a step id');
   });
 
+  it('accepts a hold with what clears it, and rejects clearedBy without holdFor or naming an unknown type', () => {
+    const held = `${VALID}  holdFor: 2m\n  clearedBy:\n    - field: type\n      operator: equals\n      value: service_restored\n`;
+    const parsed = parsePatternFile(held, FILE);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.patterns[0]?.spec).toMatchObject({ holdFor: '2m', clearedBy: [{ field: 'type', operator: 'equals', value: 'service_restored' }] });
+    expect(parsePatternFile(held.replace('  holdFor: 2m\n', ''), FILE).errors[0]?.reason).toContain('clearedBy needs holdFor');
+    expect(parsePatternFile(held.replace('value: service_restored', 'value: service_back'), FILE).errors[0]).toMatchObject({ line: 23, reason: 'spec.clearedBy[0].value: "service_back" is not an event type' });
+    expect(parsePatternFile(held.replace('holdFor: 2m', 'holdFor: soon'), FILE).errors[0]).toMatchObject({ line: 19, reason: expect.stringContaining('invalid duration') });
+  });
+
   it('a file with one bad document contributes nothing, so half an edit never goes live', () => {
     const second = VALID.replace('name: restarts', 'name: restarts-two').replace('value: pod_restart', 'value: nonsense');
     const parsed = parsePatternFile(`${VALID}---\n${second}`, FILE);

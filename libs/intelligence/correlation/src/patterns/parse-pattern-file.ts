@@ -46,6 +46,7 @@ function unknownTypes(pattern: BehaviorPattern): Array<{ path: PropertyKey[]; va
   };
   check(pattern.spec.conditions, ['spec', 'conditions']);
   pattern.spec.sequence?.forEach((step, index) => check(step.conditions, ['spec', 'sequence', index, 'conditions']));
+  check(pattern.spec.clearedBy, ['spec', 'clearedBy']);
   return problems;
 }
 

@@ -24,6 +24,7 @@ export function builtinEngine(ledger = new FeedbackLedger()): CorrelationEngine 
 export function analyze(events: readonly UnifiedEvent[]): Insight[] {
   const engine = builtinEngine();
   for (const event of events) engine.process(event);
+  engine.releaseDue(Number.POSITIVE_INFINITY);
   return engine.insights();
 }
 
