@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@tapio/domain';
@@ -47,5 +49,44 @@ describe('ProcessingStage', () => {
     // One inaccurate verdict out of one: base × (0.5 + 0 × 0.5) halves the pattern's confidence.
     expect(after).toBeCloseTo(before / 2, 5);
     await stage.stop();
+  });
+
+  it('releases a held match once the stream has been quiet for its hold, and writes and publishes the insight', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-hold-'));
+    await writeFile(
+      join(dir, 'quick-outage.yaml'),
+      [
+        'apiVersion: behavior.tapio.io/v1',
+        'kind: BehaviorPattern',
+        'metadata: { name: quick-outage }',
+        'spec:',
+        '  severity: critical',
+        '  conditions: [{ field: type, operator: equals, value: service_unavailable }]',
+        '  holdFor: 1s',
+        '  clearedBy: [{ field: type, operator: equals, value: service_restored }]',
+        '  predictions: [{ type: outage, confidence_base: 0.9, message: down }]',
+        '',
+      ].join('\n'),
+    );
+    const graph = new MemoryGraphStore();
+    await graph.start();
+    const bus = new InProcessBus();
+    const published: string[] = [];
+    await bus.subscribe('insights', 'test', async (insight) => void published.push((insight as { pattern?: string }).pattern ?? ''));
+    const stage = new ProcessingStage(graph, bus, [], { ...CONFIG, builtinPatterns: false, patterns: [dir] }, '.', silentLogger);
+    await stage.start(false);
+    const service = { cluster: 'c', kind: 'Service', namespace: 'shop', name: 'api' };
+    const now = new Date().toISOString();
+    await stage.handle({ id: 'down-1', type: 'service_unavailable', timestamp: now, source: 'kubeapi', severity: 'high', message: 'no endpoints', semantic: { intent: 'service-unavailable', category: 'availability', narrative: 'no endpoints' }, entity: service, processedAt: now });
+    expect(stage.engine.heldCount).toBe(1);
+    expect((await graph.stats()).insights).toBe(0);
+    // Nothing else arrives: engine time moves on with the wall clock and the hold ends.
+    const deadline = Date.now() + 10_000;
+    while ((await graph.stats()).insights === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    await bus.drain();
+    expect((await graph.stats()).insights).toBe(1);
+    expect(published).toEqual(['quick-outage']);
+    await stage.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 });
