@@ -27,7 +27,9 @@ export function transformHandler(pipeline: Pipeline, bus: EventBus): (raw: RawEv
   return async (raw) => {
     const result = pipeline.transform(raw);
     if (!result.ok) return;
-    for (const event of result.events) await bus.publish('unified', event, event.id);
+    // Published together, before the first await: with overlapping handlers, the events of
+    // one RawEvent stay together and in order, and RawEvents stay in delivery order.
+    await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id)));
   };
 }
 

@@ -145,7 +145,13 @@ export class TapioRuntime {
       }
       this.api = api;
     }
-    if (stages.transformer) this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus)));
+    if (stages.transformer) {
+      // On a durable bus each publish waits for the server to store it; overlapping
+      // handlers keep the stream moving meanwhile (the transform itself runs in delivery
+      // order, before the handler's first await).
+      const overlap = this.options.busType === 'nats' ? { concurrency: 64 } : {};
+      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus), overlap));
+    }
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);
     this.started = true;
     logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');

@@ -17,6 +17,9 @@ export interface ReplayOptions {
   onProgress?: (linesRead: number) => void;
 }
 
+/** Emits waiting for the sink at once. */
+const EMIT_WINDOW = 1024;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -84,6 +87,8 @@ export class ReplayCollector implements Collector {
     const reader = createInterface({ input, crlfDelay: Infinity });
     let firstRecorded: number | undefined;
     const startedAt = Date.now();
+    const inFlight: Array<Promise<void>> = [];
+    let failure: unknown;
     try {
       for await (const line of reader) {
         if (this.abort.signal.aborted) break;
@@ -100,9 +105,20 @@ export class ReplayCollector implements Collector {
           if (wait > 0) await sleep(wait, this.abort.signal);
           if (this.abort.signal.aborted) break;
         }
-        await sink.emit(event);
-        this.emitted += 1;
+        // Emits are issued in recorded order; up to EMIT_WINDOW wait for their sink at once,
+        // so a bus that acknowledges each message (JetStream stores it first) is not paced
+        // by its round trip. A full window waits for the oldest: backpressure still holds.
+        inFlight.push(
+          sink.emit(event).then(
+            () => void (this.emitted += 1),
+            (error: unknown) => void (failure ??= error),
+          ),
+        );
+        if (inFlight.length >= EMIT_WINDOW) await inFlight.shift();
+        if (failure !== undefined) throw failure;
       }
+      await Promise.all(inFlight);
+      if (failure !== undefined) throw failure;
       logger.info({ file: name, lines: this.lines, emitted: this.emitted, rejected: this.rejected }, 'replay finished');
     } finally {
       reader.close();

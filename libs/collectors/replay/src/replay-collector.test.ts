@@ -1,0 +1,67 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { DeadLetter, DeadLetterSink, RawEvent, RawEventSink } from '@tapio/domain';
+import { ReplayCollector } from './replay-collector.js';
+
+class Letters implements DeadLetterSink {
+  readonly entries: DeadLetter[] = [];
+  put(entry: DeadLetter): void {
+    this.entries.push(entry);
+  }
+  count(): number {
+    return this.entries.length;
+  }
+  recent(limit: number): DeadLetter[] {
+    return this.entries.slice(-limit);
+  }
+}
+
+const line = (n: number) => JSON.stringify({ timestamp: new Date(Date.UTC(2026, 2, 2, 10, 0, n)).toISOString(), type: 'test', source: 'test', data: { n }, metadata: {} });
+
+function replay(lines: string[], letters = new Letters()) {
+  return new ReplayCollector({ file: 'recording.ndjson', speed: 0, deadLetters: letters, input: Readable.from(lines.map((text) => `${text}\n`)) });
+}
+
+describe('ReplayCollector', () => {
+  it('emits every line in recorded order, keeping many emits waiting on a slow sink at once, and counts them when they land', async () => {
+    const issued: number[] = [];
+    let waiting = 0;
+    let mostWaiting = 0;
+    const sink: RawEventSink = {
+      emit: async (event: RawEvent) => {
+        issued.push((event.data as { n: number }).n);
+        waiting += 1;
+        mostWaiting = Math.max(mostWaiting, waiting);
+        await new Promise((done) => setTimeout(done, 1));
+        waiting -= 1;
+      },
+    };
+    const collector = replay(Array.from({ length: 3000 }, (_, n) => line(n)));
+    await collector.start(sink);
+    await collector.completion();
+    expect(issued).toEqual(Array.from({ length: 3000 }, (_, n) => n));
+    expect(mostWaiting).toBeGreaterThan(100);
+    expect(mostWaiting).toBeLessThanOrEqual(1024);
+    expect(collector.health().details).toMatchObject({ lines: 3000, emitted: 3000, rejected: 0 });
+  });
+
+  it('dead-letters a malformed line with its file and line number and goes on', async () => {
+    const letters = new Letters();
+    const emitted: RawEvent[] = [];
+    const collector = replay([line(1), '{"not": "an event"', line(3)], letters);
+    await collector.start({ emit: async (event) => void emitted.push(event) });
+    await collector.completion();
+    expect(emitted).toHaveLength(2);
+    expect(letters.entries).toEqual([expect.objectContaining({ stage: 'decode', origin: 'recording.ndjson:2' })]);
+  });
+
+  it('fails its completion with the error of a sink that refuses an event', async () => {
+    const collector = replay(Array.from({ length: 50 }, (_, n) => line(n)));
+    await collector.start({
+      emit: async (event) => {
+        if ((event.data as { n: number }).n === 20) throw new Error('bus refused event 20');
+      },
+    });
+    await expect(collector.completion()).rejects.toThrow('bus refused event 20');
+  });
+});
