@@ -32,6 +32,7 @@ import {
   type WhyAnswer,
 } from '@tapio/domain';
 import { TopologyIndex } from '@tapio/correlation';
+import { TimeIndex } from './time-index.js';
 import { EventLog, type RetentionPolicy } from './event-log.js';
 import { afterCursor, decodeCursor, encodeCursor } from './ordering.js';
 import { loadSnapshot, saveSnapshot, type SnapshotContent } from './snapshot.js';
@@ -72,6 +73,8 @@ function clusterlessKey(ref: Pick<EntityRef, 'kind' | 'name' | 'namespace'>): st
 export class MemoryGraphStore implements GraphStore {
   private topology = new TopologyIndex();
   private readonly log: EventLog;
+  /** Every event by event time, for the global newest-first pages. */
+  private readonly byTime: TimeIndex;
   private readonly affects = new Map<string, string[]>();
   private readonly clusterless = new Map<string, Set<string>>();
   private readonly correlationsOut = new Map<string, Map<string, Correlation>>();
@@ -91,6 +94,7 @@ export class MemoryGraphStore implements GraphStore {
       maxEvents: options.retention?.maxEvents ?? 1_000_000,
       maxAgeMs: options.retention?.maxAgeMs ?? 7 * 24 * 3_600_000,
     });
+    this.byTime = new TimeIndex((id) => this.log.timeOf(id));
     this.maxInsights = options.maxInsights ?? 50_000;
   }
 
@@ -143,6 +147,7 @@ export class MemoryGraphStore implements GraphStore {
   async writeEvents(events: UnifiedEvent[]): Promise<void> {
     for (const event of events) {
       if (!this.log.add(event)) continue;
+      this.byTime.add(event.id, this.log.timeOf(event.id) as number);
       if (event.entity) {
         const key = entityKey(event.entity);
         this.ensureNode(key, event.timestamp, event.entity);
@@ -217,29 +222,18 @@ export class MemoryGraphStore implements GraphStore {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const minSeverity = query.minSeverity ? severityRank(query.minSeverity) : 0;
     const types = query.type ? new Set(query.type) : undefined;
-    const candidates: Iterable<UnifiedEvent> = query.entity ? this.eventsOnRef(query.entity).sort(newestFirst) : this.log.newestFirst();
+    const candidates: Iterable<UnifiedEvent> = query.entity ? this.eventsOnRef(query.entity).sort(newestFirst) : this.newestFirst(cursor, query.until);
+    // Candidates come newest first in (timestamp, id) order: one past the page says there is more.
     const items: UnifiedEvent[] = [];
-    // The log is in arrival order, not (timestamp, id) order: events of one second arrive
-    // in any id order. Once the page is full, keep collecting events as new as the oldest
-    // one taken, so the sorted cut (and the cursor at it) skips none of them.
-    let oldestTaken = Number.POSITIVE_INFINITY;
     for (const event of candidates) {
+      if (query.since && Date.parse(event.timestamp) < Date.parse(query.since)) break;
       if (!afterCursor(event, cursor)) continue;
       if (types && !types.has(event.type)) continue;
       if (severityRank(event.severity) < minSeverity) continue;
       if (!inRange(event.timestamp, query)) continue;
-      const at = Date.parse(event.timestamp);
-      if (items.length >= query.limit) {
-        if (at < oldestTaken) {
-          items.push(event);
-          break;
-        }
-      } else {
-        oldestTaken = Math.min(oldestTaken, at);
-      }
       items.push(event);
+      if (items.length > query.limit) break;
     }
-    items.sort(newestFirst);
     const more = items.length > query.limit;
     const page = more ? items.slice(0, query.limit) : items;
     const last = page[page.length - 1];
@@ -462,6 +456,15 @@ export class MemoryGraphStore implements GraphStore {
     return events;
   }
 
+  /** Every event newest first by event time, starting at the cursor (or `until`) when given. */
+  private *newestFirst(cursor: { timestamp: string } | undefined, until: string | undefined): IterableIterator<UnifiedEvent> {
+    const bounds = [cursor?.timestamp, until].filter((value): value is string => value !== undefined).map((value) => Date.parse(value));
+    for (const id of this.byTime.newestFirst(bounds.length ? Math.min(...bounds) : undefined)) {
+      const event = this.log.get(id);
+      if (event) yield event;
+    }
+  }
+
   private eventsOnRef(ref: EntityRef): UnifiedEvent[] {
     return this.keysFor(ref).flatMap((key) => this.eventsOnKey(key));
   }
@@ -530,6 +533,7 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   private forgetEvent(event: UnifiedEvent): void {
+    this.byTime.remove(Date.parse(event.timestamp));
     // Its AFFECTS edge goes with it; retention evicts oldest first, so the id is at the front.
     if (event.entity) {
       const key = entityKey(event.entity);
