@@ -92,6 +92,13 @@ export class Neo4jGraphStore implements GraphStore {
           }
         }
         await session.run('CALL db.awaitIndexes(300)');
+        // Insights stored before ABOUT edges existed get them from their entity_keys (a no-op afterwards).
+        await session.executeWrite((tx) =>
+          tx.run(
+            `MATCH (i:Insight) WHERE i.entity_keys IS NOT NULL AND NOT (i)-[:ABOUT]->()
+             UNWIND i.entity_keys AS key MATCH (r:Resource {key: key}) MERGE (i)-[:ABOUT]->(r)`,
+          ),
+        );
       } finally {
         await session.close();
       }

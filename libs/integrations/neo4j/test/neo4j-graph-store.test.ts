@@ -66,6 +66,7 @@ describe('Neo4jGraphStore writes', () => {
     expect(preceded.records[0]?.toObject()).toEqual({ type: 'DURATION NOT NULL', ms: 228_000 });
     const relationships = await harness.driver.executeQuery('MATCH ()-[r]->() RETURN DISTINCT type(r) AS type ORDER BY type');
     expect(relationships.records.map((record) => record.get('type'))).toEqual([
+      'ABOUT',
       'AFFECTS',
       'APPLIES_TO',
       'BOUND_TO',
@@ -96,6 +97,21 @@ describe('Neo4jGraphStore writes', () => {
     expect(once.nodes.length).toBeGreaterThan(20);
     const stats = await store.stats();
     expect(stats.events).toBe(story.allEvents.length);
+  });
+
+  it('links insights to what they are about, and gives ABOUT edges on start to insights stored without them', async () => {
+    await writeStory(store);
+    const about = async () =>
+      (await harness.driver.executeQuery('MATCH (i:Insight {id: $id})-[:ABOUT]->(r) RETURN r.key AS key ORDER BY key', { id: story.insight.id })).records.map((record) => record.get('key') as string);
+    const keys = await about();
+    expect(keys).toContain(story.key(story.insight.rootCause.entity));
+    expect(keys.length).toBeGreaterThan(1);
+    // As a store written before ABOUT edges existed would be:
+    await harness.driver.executeQuery('MATCH (:Insight)-[rel:ABOUT]->() DELETE rel');
+    expect((await store.why(story.insight.rootCause.entity, {})).insights).toEqual([]);
+    const restarted = await harness.store({ batchSize: 25 });
+    expect(await about()).toEqual(keys);
+    expect((await restarted.why(story.insight.rootCause.entity, {})).insights.map((insight) => insight.id)).toContain(story.insight.id);
   });
 
   it('keeps the first write of an event id, as replays and redeliveries expect', async () => {

@@ -88,7 +88,7 @@ async function dependenciesOf(tx: ManagedTransaction, key: string, hops: number)
 /** Insights about any of the keys (root cause, symptom or affected) overlapping the range, most relevant first. */
 async function insightsAbout(tx: ManagedTransaction, keys: string[], range: TimeRange, limit: number): Promise<Insight[]> {
   const params: Record<string, unknown> = { keys, limit: toInteger(limit) };
-  const where = ['any(key IN i.entity_keys WHERE key IN $keys)'];
+  const where: string[] = [];
   if (range.since) {
     where.push('i.last_seen >= $since');
     params.since = toDateTime(range.since);
@@ -99,7 +99,8 @@ async function insightsAbout(tx: ManagedTransaction, keys: string[], range: Time
   }
   const found = await rows<{ data: string }>(
     tx,
-    `MATCH (i:Insight) WHERE ${where.join(' AND ')} RETURN i.data AS data ORDER BY i.confidence DESC, i.severity_rank DESC, i.first_seen DESC, i.id DESC LIMIT $limit`,
+    `MATCH (r:Resource) WHERE r.key IN $keys MATCH (r)<-[:ABOUT]-(i:Insight) WITH DISTINCT i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     RETURN i.data AS data ORDER BY i.confidence DESC, i.severity_rank DESC, i.first_seen DESC, i.id DESC LIMIT $limit`,
     params,
   );
   // Re-sorted in JS so ties between equal instants in different offsets order as everywhere else.

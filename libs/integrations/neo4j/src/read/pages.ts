@@ -85,12 +85,11 @@ export async function insightsPage(tx: ManagedTransaction, query: InsightQuery):
     filters.where.push('i.pattern = $pattern');
     filters.params.pattern = query.pattern;
   }
-  if (query.entity) {
-    filters.where.push('any(key IN i.entity_keys WHERE key IN $keys)');
-    filters.params.keys = await keysFor(tx, query.entity);
-  }
+  // About an entity: from its node along ABOUT, rather than through every insight.
+  const match = query.entity ? 'MATCH (r:Resource) WHERE r.key IN $keys MATCH (r)<-[:ABOUT]-(i:Insight) WITH DISTINCT i' : 'MATCH (i:Insight)';
+  if (query.entity) filters.params.keys = await keysFor(tx, query.entity);
   const where = filters.where.length ? `WHERE ${filters.where.join(' AND ')}` : '';
-  const found = await rows<{ data: string }>(tx, `MATCH (i:Insight) ${where} RETURN i.data AS data ORDER BY i.first_seen DESC, i.id DESC LIMIT $limit`, {
+  const found = await rows<{ data: string }>(tx, `${match} ${where} RETURN i.data AS data ORDER BY i.first_seen DESC, i.id DESC LIMIT $limit`, {
     ...filters.params,
     limit: toInteger(limit + 1),
   });

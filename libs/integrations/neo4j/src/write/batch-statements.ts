@@ -13,7 +13,7 @@ import {
   type UnifiedEvent,
 } from '@tapio/domain';
 import { eventProperties } from '../codec/event-codec.js';
-import { feedbackProperties, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
+import { feedbackProperties, insightEntities, insightEntityKeys, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
 import { resourceProperties, stubNode } from '../codec/resource-codec.js';
 import { toDateTime, toDuration, toInteger } from '../codec/temporal.js';
 import { kindLabel } from '../schema/graph-schema.js';
@@ -101,8 +101,8 @@ function withoutNulls(props: Record<string, unknown>): Record<string, unknown> {
   return kept;
 }
 
-/** Nodes only referenced (edge endpoints, event entities): created if missing, never overwritten. */
-function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
+/** Nodes only referenced (edge endpoints, event entities, what insights are about): created if missing, never overwritten. */
+function stubEnsures(upserts: Upsert[], events: UnifiedEvent[], insights: Insight[]): Statement[] {
   const stubs = new Map<string, ResourceNode>();
   for (const change of upserts) {
     // Every endpoint named, kept or not, as the reference store does.
@@ -118,6 +118,12 @@ function stubEnsures(upserts: Upsert[], events: UnifiedEvent[]): Statement[] {
     if (!event.entity) continue;
     const key = entityKey(event.entity);
     if (!stubs.has(key)) stubs.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
+  }
+  for (const insight of insights) {
+    for (const ref of insightEntities(insight)) {
+      const key = entityKey(ref);
+      if (!stubs.has(key)) stubs.set(key, stubNode(key, insight.firstSeen, ref) as ResourceNode);
+    }
   }
   const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: withoutNulls(resourceProperties(node, true)) }));
   return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
@@ -231,8 +237,10 @@ function correlations(items: Correlation[]): Statement[] {
 function intelligenceEdges(collected: Collected): Statement[] {
   const statements: Statement[] = [];
   const add = (text: string, rows: unknown[]) => rows.length && statements.push({ text, params: { rows } });
-  const insights = collected.insights.map((insight) => ({ id: insight.id, eventIds: insight.eventIds, pattern: insight.pattern ?? null }));
-  add('UNWIND $rows AS row MATCH (i:Insight {id: row.id})-[rel:EXPLAINS]->() DELETE rel', insights);
+  const insights = collected.insights.map((insight) => ({ id: insight.id, eventIds: insight.eventIds, pattern: insight.pattern ?? null, keys: insightEntityKeys(insight) }));
+  add('UNWIND $rows AS row MATCH (i:Insight {id: row.id})-[rel:EXPLAINS|ABOUT]->() DELETE rel', insights);
+  // What the insight is about (root cause, symptoms, affected): "why X?" starts from X's node.
+  add('UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.keys AS key MATCH (r:Resource {key: key}) MERGE (i)-[:ABOUT]->(r)', insights);
   add(
     'UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.eventIds AS eventId MATCH (e:Event {id: eventId}) MERGE (i)-[:EXPLAINS]->(e)',
     insights.filter((row) => row.eventIds.length),
@@ -261,7 +269,7 @@ export function batchStatements(ops: readonly WriteOp[]): Statement[] {
   const collected = collect(ops);
   return [
     ...resourceUpserts(collected.upserts),
-    ...stubEnsures(collected.upserts, collected.events),
+    ...stubEnsures(collected.upserts, collected.events, collected.insights),
     ...eventNodes(collected.events),
     ...intelligenceNodes(collected),
     ...topologyDeletes(collected.deletes),
