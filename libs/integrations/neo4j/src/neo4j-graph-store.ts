@@ -2,6 +2,7 @@ import {
   Correlation,
   Feedback,
   Insight,
+  parseDuration,
   PatternConfidence,
   Prediction,
   silentLogger,
@@ -32,6 +33,7 @@ import { deathSpirals, eventContext, patternDiscovery, timeline, why } from './r
 import { impact } from './read/impact.js';
 import * as lookups from './read/lookups.js';
 import { eventsPage, insightsPage } from './read/pages.js';
+import { pruneEvents } from './retention/event-retention.js';
 import { schemaStatements } from './schema/graph-schema.js';
 import { validateAll } from './validate-input.js';
 import { BatchWriter } from './write/batch-writer.js';
@@ -57,6 +59,7 @@ export class Neo4jGraphStore implements GraphStore {
   private readonly logger: Logger;
   private readonly buffer: WriteBuffer;
   private driver: Driver | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
   private writer: BatchWriter | undefined;
   private phase: 'stopped' | 'starting' | 'running' = 'stopped';
 
@@ -116,13 +119,36 @@ export class Neo4jGraphStore implements GraphStore {
       this.dependencies.deadLetters,
     );
     this.writer.start();
+    this.startRetention();
     this.phase = 'running';
     this.logger.info({ target: this.target }, 'Neo4j graph store started');
   }
 
   /** Writes what is buffered (waiting up to `stopTimeoutMs`), then disconnects. */
+  /**
+   * Deletes the events retention no longer allows (see `retention` in the options); runs
+   * every `retention.interval` by itself. Returns how many went; 0 without `maxAge`.
+   */
+  async pruneNow(): Promise<number> {
+    const maxAge = this.options.retention.maxAge;
+    if (!maxAge || !this.driver) return 0;
+    const deleted = await pruneEvents(this.driver, { database: this.options.database, maxAgeMs: parseDuration(maxAge), chunk: this.options.retention.chunk });
+    if (deleted > 0) this.logger.info({ target: this.target, deleted, maxAge }, 'events older than the retention window deleted');
+    return deleted;
+  }
+
+  private startRetention(): void {
+    if (!this.options.retention.maxAge) return;
+    this.retentionTimer = setInterval(() => {
+      this.pruneNow().catch((error: unknown) => this.logger.warn({ target: this.target, err: error }, 'event retention failed; retrying at the next interval'));
+    }, parseDuration(this.options.retention.interval));
+    this.retentionTimer.unref();
+  }
+
   async stop(): Promise<void> {
     if (this.phase !== 'running') return;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.retentionTimer = undefined;
     const left = (await this.writer?.stop(this.options.stopTimeoutMs)) ?? 0;
     if (left > 0) this.logger.error({ target: this.target, left }, `${left} accepted writes could not be written to ${this.target} before stop`);
     await this.driver?.close();

@@ -6,6 +6,7 @@ describe('Neo4jOptions', () => {
     const options = Neo4jOptions.parse({});
     expect(options).toMatchObject({ uri: 'bolt://127.0.0.1:7687', user: 'neo4j', database: 'neo4j', batchSize: 5000, bufferLimit: 200_000 });
     expect(options.password).toBeUndefined();
+    expect(options.retention).toEqual({ interval: '10m', chunk: 10_000 });
     expect(describeTarget(options)).toBe('Neo4j at bolt://127.0.0.1:7687 (database "neo4j")');
   });
 
@@ -24,6 +25,8 @@ describe('Neo4jOptions', () => {
       [{ trust: 'custom-ca', encrypted: true }, 'trustedCertificates'],
       [{ reconnectBackoffMs: { min: 10, max: 5 } }, 'reconnectBackoffMs'],
       [{ pasword: 'typo' }, ''],
+      [{ retention: { maxAge: 'a week' } }, 'retention.maxAge'],
+      [{ retention: { maxage: '7d' } }, 'retention'],
     ];
     for (const [input, path] of cases) {
       const result = Neo4jOptions.safeParse(input);

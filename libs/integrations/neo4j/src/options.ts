@@ -1,3 +1,4 @@
+import { Duration } from '@tapio/domain';
 import { z } from 'zod';
 
 /** URI schemes that already fix encryption; `encrypted` and `trust` must not be set with them. */
@@ -47,6 +48,18 @@ export const Neo4jOptions = z
     connectTimeoutMs: z.number().int().min(1).default(15_000),
     /** How long `stop` waits for buffered writes to reach Neo4j. */
     stopTimeoutMs: z.number().int().min(0).default(30_000),
+    /**
+     * Event retention: events older than `maxAge` (counted back from the newest event) are
+     * deleted every `interval`, `chunk` per transaction. Without `maxAge` events are kept.
+     */
+    retention: z
+      .object({
+        maxAge: Duration.optional(),
+        interval: Duration.default('10m'),
+        chunk: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .strict()
+      .default({ interval: '10m', chunk: 10_000 }),
   })
   .strict()
   .superRefine((options, context) => {

@@ -114,6 +114,28 @@ describe('Neo4jGraphStore writes', () => {
     expect((await restarted.why(story.insight.rootCause.entity, {})).insights.map((insight) => insight.id)).toContain(story.insight.id);
   });
 
+  it('retention deletes events older than maxAge before the newest, in chunks, keeping resources and insights', async () => {
+    const pruning = await harness.store({ batchSize: 500, retention: { maxAge: '1d', chunk: 7 } });
+    await writeStory(pruning);
+    const base = story.events.crashLoop;
+    const old = Array.from({ length: 30 }, (_, index) => ({ ...base, id: `old-${index}`, timestamp: new Date(Date.parse(base.timestamp) - 3 * 86_400_000 - index * 1000).toISOString() }));
+    await pruning.writeEvents(old);
+    await pruning.flush();
+    const all = [...story.allEvents, ...old];
+    const newest = Math.max(...all.map((event) => Date.parse(event.timestamp)));
+    const expired = all.filter((event) => Date.parse(event.timestamp) < newest - 86_400_000);
+    expect(expired.length).toBeGreaterThanOrEqual(30);
+    const before = await pruning.stats();
+    expect(await pruning.pruneNow()).toBe(expired.length);
+    const after = await pruning.stats();
+    expect(after.events).toBe(before.events - expired.length);
+    expect(after.resources).toBe(before.resources);
+    expect(after.insights).toBe(before.insights);
+    expect(await pruning.event('old-0')).toBeUndefined();
+    expect(await pruning.event(base.id)).toBeDefined();
+    expect(await store.pruneNow()).toBe(0);
+  });
+
   it('keeps the first write of an event id, as replays and redeliveries expect', async () => {
     await store.writeEvents([story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }]);
     await store.flush();
