@@ -188,6 +188,19 @@ describe('KubeApiTransformer change detection', () => {
   });
 });
 
+describe('KubeApiTransformer on deleted configuration', () => {
+  it('reports a deleted ConfigMap as resource_deleted and as config_changed naming the keys it took away', () => {
+    const transformer = new KubeApiTransformer();
+    const configMap = (resourceVersion: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'shop', uid: 'cm-1', resourceVersion }, data: { 'flags.json': '{}', 'limits.yaml': 'a: 1' } });
+    transformer.transform(watch('ADDED', configMap('1')), context(1));
+    const gone = transformer.transform(watch('DELETED', configMap('2')), context(2));
+    expect(gone.map((event) => event.type)).toEqual(['resource_deleted', 'config_changed']);
+    expect(gone[1]?.message).toBe('ConfigMap shop/flags deleted (data keys flags.json, limits.yaml)');
+    expect(gone[1]?.kubernetes?.changes?.map((change) => `${change.op} ${change.path}`)).toEqual(['removed data.flags.json', 'removed data.limits.yaml']);
+    expect(new Set(gone.map((event) => event.id)).size).toBe(2);
+  });
+});
+
 describe('KubeApiTransformer on Endpoints', () => {
   const endpoints = (resourceVersion: string, ready: string[]) => ({
     apiVersion: 'v1',

@@ -131,7 +131,7 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     if (verb === 'DELETED') {
       this.objects.delete(memoryKey);
-      return [
+      const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
           k8sContext,
@@ -139,6 +139,21 @@ export class KubeApiTransformer implements RawEventTransformer {
           kubernetes: { watchType: 'DELETED', object: facts },
         }),
       ];
+      if (meta.kind === 'ConfigMap' || meta.kind === 'Secret') {
+        // Deleting configuration is a change to it too: every pod started after it that
+        // uses it fails (CreateContainerConfigError, FailedMount), as after a bad edit.
+        const changes = diffMaps(previous?.digest ?? digestOf(meta.kind, object) ?? {}, {}, 'data', true);
+        const keys = changes.map((change) => change.path.slice(5)).join(', ');
+        deleted.push(
+          makeUnifiedEvent(raw, context, meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', 'config-deleted', {
+            entity,
+            k8sContext,
+            message: `${label} deleted${keys ? ` (data keys ${keys})` : ''}`,
+            kubernetes: { watchType: 'DELETED', object: facts, changes },
+          }),
+        );
+      }
+      return deleted;
     }
 
     const remembered: Remembered = { facts };

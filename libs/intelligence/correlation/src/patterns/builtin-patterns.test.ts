@@ -86,6 +86,28 @@ describe('config-cascade', () => {
     expect(rootIs(insights[0], config), summary(insights)).toBe(true);
   });
 
+  it.each([
+    ['pod_failed', 'CreateContainerConfigError: configmap "checkout-config" not found'],
+    ['volume_mount_failed', 'MountVolume.SetUp failed for volume "config": configmap "checkout-config" not found'],
+  ] as const)('a deleted ConfigMap whose pods then fail (%s) is blamed on the ConfigMap', (failure, why) => {
+    const { cluster, config, checkout } = shop();
+    cluster.signal('config_changed', config, {
+      message: 'ConfigMap shop/checkout-config deleted (data keys application.yaml)',
+      kubernetes: { watchType: 'DELETED', changes: [{ path: 'data.application.yaml', op: 'removed' }] },
+    });
+    cluster.advance(90);
+    for (let round = 0; round < 2; round += 1) {
+      for (const pod of checkout.pods) {
+        cluster.signal(failure, pod, { message: why });
+        cluster.advance(10);
+      }
+      cluster.advance(30);
+    }
+    const insights = analyze(cluster.events);
+    expect(rootIs(insights[0], config), summary(insights)).toBe(true);
+    expect(insights[0]?.pattern).toBe('config-cascade');
+  });
+
   it('a Secret rotation whose pods then crash without a rollout (hot reload) is blamed on the Secret', () => {
     const cluster = new ClusterFixture();
     cluster.nodes(...NODES);
