@@ -80,7 +80,7 @@ export {
   GraphStats,
 } from './graph/queries.js';
 export type { Page } from './graph/queries.js';
-export { newestFirst, oldestFirst, insightRelevance, byEntityKey, summariseEvent } from './graph/answer-order.js';
+export { newestFirst, oldestFirst, insightRelevance, byEntityKey, summariseEvent, insightEntities, insightEntityKeys } from './graph/answer-order.js';
 export { token } from './ports/token.js';
 export type { Token, TokenType } from './ports/token.js';
 export { HealthStatus, ComponentHealth } from './ports/health.js';

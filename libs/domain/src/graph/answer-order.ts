@@ -47,3 +47,16 @@ export function summariseEvent(event: UnifiedEvent): EventSummary {
     ...(event.entity ? { entity: event.entity } : {}),
   };
 }
+
+/**
+ * What an insight is about: its root cause, symptoms and affected entities. Both stores
+ * answer "insights about X" (why, insight pages by entity) from exactly these.
+ */
+export function insightEntities(insight: Insight): EntityRef[] {
+  return [insight.rootCause.entity, ...insight.symptoms, ...insight.affected];
+}
+
+/** Keys of the entities an insight is about, each once, root cause first. */
+export function insightEntityKeys(insight: Insight): string[] {
+  return [...new Set(insightEntities(insight).map((ref) => entityKey(ref)))];
+}

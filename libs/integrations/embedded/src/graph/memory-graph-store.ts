@@ -1,6 +1,7 @@
 import {
   byEntityKey,
   entityKey,
+  insightEntityKeys,
   insightRelevance,
   newestFirst,
   oldestFirst,
@@ -179,7 +180,7 @@ export class MemoryGraphStore implements GraphStore {
       const previous = this.insightById.get(insight.id);
       if (previous) this.unindexInsight(previous);
       this.insightById.set(insight.id, insight);
-      for (const key of this.insightKeys(insight)) {
+      for (const key of insightEntityKeys(insight)) {
         let ids = this.insightsByKey.get(key);
         if (!ids) this.insightsByKey.set(key, (ids = new Set()));
         ids.add(insight.id);
@@ -222,7 +223,7 @@ export class MemoryGraphStore implements GraphStore {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const minSeverity = query.minSeverity ? severityRank(query.minSeverity) : 0;
     const types = query.type ? new Set(query.type) : undefined;
-    const candidates: Iterable<UnifiedEvent> = query.entity ? this.eventsOnRef(query.entity).sort(newestFirst) : this.newestFirst(cursor, query.until);
+    const candidates: Iterable<UnifiedEvent> = query.entity ? this.eventsOnRef(query.entity).sort(newestFirst) : this.eventsNewestFirst(cursor, query.until);
     // Candidates come newest first in (timestamp, id) order: one past the page says there is more.
     const items: UnifiedEvent[] = [];
     for (const event of candidates) {
@@ -457,7 +458,7 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   /** Every event newest first by event time, starting at the cursor (or `until`) when given. */
-  private *newestFirst(cursor: { timestamp: string } | undefined, until: string | undefined): IterableIterator<UnifiedEvent> {
+  private *eventsNewestFirst(cursor: { timestamp: string } | undefined, until: string | undefined): IterableIterator<UnifiedEvent> {
     const bounds = [cursor?.timestamp, until].filter((value): value is string => value !== undefined).map((value) => Date.parse(value));
     for (const id of this.byTime.newestFirst(bounds.length ? Math.min(...bounds) : undefined)) {
       const event = this.log.get(id);
@@ -516,14 +517,8 @@ export class MemoryGraphStore implements GraphStore {
     return [...seen];
   }
 
-  private insightKeys(insight: Insight): Set<string> {
-    const keys = new Set<string>([entityKey(insight.rootCause.entity)]);
-    for (const ref of [...insight.symptoms, ...insight.affected]) keys.add(entityKey(ref));
-    return keys;
-  }
-
   private unindexInsight(insight: Insight): void {
-    for (const key of this.insightKeys(insight)) this.insightsByKey.get(key)?.delete(insight.id);
+    for (const key of insightEntityKeys(insight)) this.insightsByKey.get(key)?.delete(insight.id);
   }
 
   private insightsAbout(keys: string[]): Insight[] {

@@ -1,15 +1,5 @@
-import { entityKey, severityRank, type EntityRef, type Feedback, type Insight, type PatternConfidence, type Prediction } from '@tapio/domain';
+import { entityKey, insightEntityKeys, severityRank, type Feedback, type Insight, type PatternConfidence, type Prediction } from '@tapio/domain';
 import { toDateTime, toInteger } from './temporal.js';
-
-/** What an insight is about: its root cause, symptoms and affected entities. */
-export function insightEntities(insight: Insight): EntityRef[] {
-  return [insight.rootCause.entity, ...insight.symptoms, ...insight.affected];
-}
-
-/** Keys of the entities an insight is about, each once. */
-export function insightEntityKeys(insight: Insight): string[] {
-  return [...new Set(insightEntities(insight).map((ref) => entityKey(ref)))];
-}
 
 export function insightProperties(insight: Insight): Record<string, unknown> {
   return {

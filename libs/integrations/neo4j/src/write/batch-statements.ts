@@ -1,5 +1,7 @@
 import {
   entityKey,
+  insightEntities,
+  insightEntityKeys,
   parseEntityKey,
   TOPOLOGY_RELATIONSHIPS,
   type Correlation,
@@ -13,7 +15,7 @@ import {
   type UnifiedEvent,
 } from '@tapio/domain';
 import { eventProperties } from '../codec/event-codec.js';
-import { feedbackProperties, insightEntities, insightEntityKeys, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
+import { feedbackProperties, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
 import { resourceProperties, stubNode } from '../codec/resource-codec.js';
 import { toDateTime, toDuration, toInteger } from '../codec/temporal.js';
 import { kindLabel } from '../schema/graph-schema.js';

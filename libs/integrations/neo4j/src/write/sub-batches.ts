@@ -26,14 +26,24 @@ class Touched {
   readonly insights = new Set<string>();
 }
 
+/** The sides an upsert lists edges on and replaces, computed once per op. */
+interface Sides {
+  listed: string[];
+  replaced: string[];
+}
+
+function sidesOf(op: WriteOp): Sides | undefined {
+  return op.kind === 'topology' && op.change.op === 'upsert' ? { listed: listedSides(op.change), replaced: replacedSides(op.change) } : undefined;
+}
+
 /** Whether applying `op` set-wise with the ops already in `touched` could differ from applying them in order. */
-function conflicts(op: WriteOp, touched: Touched): boolean {
+function conflicts(op: WriteOp, sides: Sides | undefined, touched: Touched): boolean {
   switch (op.kind) {
     case 'topology': {
       const change = op.change;
       if (change.op === 'delete') return touched.nodes.has(change.key) || touched.named.has(change.key);
       if (touched.nodes.has(change.node.key)) return true;
-      return replacedSides(change).some((s) => touched.listed.has(s)) || listedSides(change).some((s) => touched.replaced.has(s));
+      return (sides?.replaced ?? []).some((s) => touched.listed.has(s)) || (sides?.listed ?? []).some((s) => touched.replaced.has(s));
     }
     case 'event':
       return op.event.entity !== undefined && touched.deleted.has(entityKey(op.event.entity));
@@ -44,7 +54,7 @@ function conflicts(op: WriteOp, touched: Touched): boolean {
   }
 }
 
-function record(op: WriteOp, touched: Touched): void {
+function record(op: WriteOp, sides: Sides | undefined, touched: Touched): void {
   if (op.kind === 'insight') touched.insights.add(op.insight.id);
   if (op.kind !== 'topology') return;
   const change = op.change;
@@ -60,8 +70,8 @@ function record(op: WriteOp, touched: Touched): void {
     touched.named.add(edge.from);
     touched.named.add(edge.to);
   }
-  for (const s of listedSides(change)) touched.listed.add(s);
-  for (const s of replacedSides(change)) touched.replaced.add(s);
+  for (const s of sides?.listed ?? []) touched.listed.add(s);
+  for (const s of sides?.replaced ?? []) touched.replaced.add(s);
 }
 
 /**
@@ -81,12 +91,13 @@ export function subBatches(ops: readonly WriteOp[]): WriteOp[][] {
   let current: WriteOp[] = [];
   let touched = new Touched();
   for (const op of ops) {
-    if (current.length && conflicts(op, touched)) {
+    const sides = sidesOf(op);
+    if (current.length && conflicts(op, sides, touched)) {
       result.push(current);
       current = [];
       touched = new Touched();
     }
-    record(op, touched);
+    record(op, sides, touched);
     current.push(op);
   }
   if (current.length) result.push(current);
