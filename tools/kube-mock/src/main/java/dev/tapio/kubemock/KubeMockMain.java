@@ -1,6 +1,5 @@
 package dev.tapio.kubemock;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -34,7 +33,7 @@ public final class KubeMockMain {
     }
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-        new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        new HashMap<>(), new NonBlockingCloseDispatcher(), false);
     server.init(InetAddress.getByName("127.0.0.1"), port);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server)));
     System.out.println("kube-mock listening on http://127.0.0.1:" + server.getPort());
