@@ -45,6 +45,8 @@ export {
   ENTITY_RELATIONS,
   EntityRelation,
   CountRequirement,
+  ROOT_CAUSE_RESOURCES,
+  RootCauseResource,
   SequenceStep,
   PatternScope,
   PatternPrediction,

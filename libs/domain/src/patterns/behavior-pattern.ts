@@ -72,6 +72,14 @@ export const CountRequirement = z
   .strict();
 export type CountRequirement = z.infer<typeof CountRequirement>;
 
+/**
+ * A resource related to the root step's entity that is the real root cause: the claimed
+ * volume of a pod that cannot attach it, the node whose pods all lose the network.
+ */
+export const ROOT_CAUSE_RESOURCES = ['claimed_volume', 'node'] as const;
+export const RootCauseResource = z.enum(ROOT_CAUSE_RESOURCES);
+export type RootCauseResource = z.infer<typeof RootCauseResource>;
+
 export const SequenceStep = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'step ids are lower_snake_case'),
@@ -121,6 +129,11 @@ export const BehaviorPatternSpec = z
     count: CountRequirement.optional(),
     /** Which step's entity is the root cause (default: the first step's). */
     rootCause: z.string().optional(),
+    /**
+     * Extension: blame a resource related to that entity instead, when the topology knows
+     * it and no earlier cause was found (default: the entity itself).
+     */
+    rootCauseResource: RootCauseResource.optional(),
     /** Symptom step (default: the last step). */
     symptom: z.string().optional(),
     predictions: z.array(PatternPrediction).min(1),

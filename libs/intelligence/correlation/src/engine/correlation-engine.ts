@@ -10,6 +10,7 @@ import {
   type EntityRef,
   type IndexedEvent,
   type Insight,
+  type RootCauseResource,
   type Prediction,
   type Severity,
   type TopologyChange,
@@ -24,6 +25,7 @@ import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { tellStory } from '../story/story.js';
 import { CHANGE_TYPES } from '../correlators/event-classes.js';
 import { deterministicId } from './ids.js';
+import { rootCauseResourceOf } from './root-cause-resource.js';
 import { rankInsights } from './insight-ranking.js';
 import { renderTemplate } from './template.js';
 
@@ -264,9 +266,11 @@ export class CorrelationEngine {
    * siblings show the same trouble, or when the pattern counted the trouble per owner
    * (the count is about the workload, not about whichever pod tipped it over).
    */
-  private rootEntityKey(root: IndexedEvent, countedByOwner: boolean): string | undefined {
+  private rootEntityKey(root: IndexedEvent, countedByOwner: boolean, blame: RootCauseResource | undefined): string | undefined {
     const key = root.entityKey;
     if (!key) return undefined;
+    const blamed = blame ? rootCauseResourceOf(this.state, key, blame, root.event.message) : undefined;
+    if (blamed) return blamed;
     const ref = parseEntityKey(key);
     if (ref?.kind !== 'Pod') return key;
     const chain = this.state.ownerChain(key);
@@ -284,8 +288,11 @@ export class CorrelationEngine {
     const symptomEvent = match.events[pattern.symptomStep] as IndexedEvent;
     const path = this.rootPath(rootStepEvent);
     const rootEvent = path.events[0] as IndexedEvent;
-    const countedByOwner = rootEvent.event.id === rootStepEvent.event.id && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
-    const rootKey = this.rootEntityKey(rootEvent, countedByOwner);
+    const rootIsStep = rootEvent.event.id === rootStepEvent.event.id;
+    const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
+    // An earlier cause found by the causal walk outranks the resource the pattern blames.
+    const blame = rootIsStep ? pattern.pattern.spec.rootCauseResource : undefined;
+    const rootKey = this.rootEntityKey(rootEvent, countedByOwner, blame);
     if (!rootKey || !symptomEvent.entityKey) return undefined;
 
     const openId = this.openByRoot.get(rootKey);
@@ -410,11 +417,14 @@ export class CorrelationEngine {
     const affectedKeys = new Set([...symptomKeys, ...owners, ...services, ...ingresses, ...[...nodes].map((node) => entityKey({ kind: 'Node', name: node, ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}) }))]);
     const affected = [...affectedKeys].map((key) => refOf(key, state));
 
-    const rootIsRollup = rootEvent.entityKey !== rootKey;
+    // The root event is on the root entity itself, on a pod of it (a roll-up to the
+    // workload) or on an entity that uses it (a pod that cannot attach the blamed volume).
+    const reporter = rootEvent.entityKey && rootEvent.entityKey !== rootKey ? rootEvent.entityKey : undefined;
+    const rootIsRollup = reporter !== undefined && state.ownerChain(reporter).includes(rootKey);
     const family = rootIsRollup ? state.eventsOnOwner(rootKey, rootEvent.at - 60 * 60_000).filter((item) => item.event.type === rootEvent.event.type) : [];
     const what = rootIsRollup
       ? `${family.length || 1} ${rootEvent.event.type.replace(/_/g, ' ')} event${family.length === 1 ? '' : 's'} on its pods since ${rootEvent.event.timestamp}; first: ${rootEvent.event.message}`
-      : `${rootEvent.event.message} (${rootEvent.event.timestamp})`;
+      : `${rootEvent.event.message} (${reporter ? `on ${formatEntity(refOf(reporter, state))}, ` : ''}${rootEvent.event.timestamp})`;
 
     const base = pattern.baseConfidence;
     const provisional = { ...incident, insight: { chain } as Insight };
@@ -440,7 +450,7 @@ export class CorrelationEngine {
       ? [...state.topology.in(rootKey, 'MOUNTS'), ...state.topology.in(rootKey, 'USES_SECRET'), ...state.topology.in(rootKey, 'CLAIMS')].filter((pod) => !state.resource(pod)?.deleted).length
       : 0;
     const story = tellStory({
-      rootCause: { entity: rootRef, what: rootIsRollup ? what : rootEvent.event.message, at: rootEvent.event.timestamp },
+      rootCause: { entity: rootRef, what: rootIsRollup ? what : reporter ? `${rootEvent.event.message} (on ${formatEntity(refOf(reporter, state))})` : rootEvent.event.message, at: rootEvent.event.timestamp },
       chain: chainEvents.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
       symptoms: storySymptoms.map((item) => refOf(item.entityKey as string, state)),
       symptomSummary,

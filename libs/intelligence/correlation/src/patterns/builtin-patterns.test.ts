@@ -402,7 +402,39 @@ describe('pvc-deadlock', () => {
     }
     const insights = withPattern(analyze(cluster.events), 'pvc-deadlock');
     expect(insights.length).toBe(1);
-    expect(insights[0]?.rootCause.entity.name.startsWith('postgres')).toBe(true);
+    // The claim the pod waits for is the cause; the pod is what it touched.
+    expect(rootIs(insights[0], cluster.ref('PersistentVolumeClaim', 'data-postgres-0', 'data')), summary(insights)).toBe(true);
+    expect(insights[0]?.symptoms.map((symptom) => symptom.name)).toEqual(['postgres-0']);
+    expect(insights[0]?.rootCause.what).toContain('on Pod data/postgres-0');
+  });
+
+  it('of a pod with several claims, blames the one whose volume the failure names', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes(...NODES);
+    for (const [claim, volume] of [['data-postgres-0', 'pvc-1f2e'], ['wal-postgres-0', 'pvc-9a0b']] as const) {
+      cluster.object('resource_created', { kind: 'PersistentVolumeClaim', name: claim, namespace: 'data', uid: `uid-${claim}`, volumeName: volume }, `PersistentVolumeClaim data/${claim} exists`);
+    }
+    const db = cluster.workload('data', 'postgres', { replicas: 1, kind: 'StatefulSet', claims: ['data-postgres-0', 'wal-postgres-0'] });
+    cluster.advance(60);
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      cluster.signal('volume_attach_failed', db.pods[0] as EntityRef, { message: 'FailedAttachVolume: Multi-Attach error for volume "pvc-9a0b" Volume is already exclusively attached to one node' });
+      cluster.advance(120);
+    }
+    const insights = withPattern(analyze(cluster.events), 'pvc-deadlock');
+    expect(rootIs(insights[0], cluster.ref('PersistentVolumeClaim', 'wal-postgres-0', 'data')), summary(insights)).toBe(true);
+  });
+
+  it('stays on the pod when the topology does not know what it claims', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes(...NODES);
+    const db = cluster.workload('data', 'postgres', { replicas: 1, kind: 'StatefulSet' });
+    cluster.advance(60);
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      cluster.signal('volume_mount_failed', db.pods[0] as EntityRef, { message: 'MountVolume.SetUp failed for volume "data": mount failed: exit status 32' });
+      cluster.advance(120);
+    }
+    const insights = withPattern(analyze(cluster.events), 'pvc-deadlock');
+    expect(rootIs(insights[0], db.pods[0] as EntityRef), summary(insights)).toBe(true);
   });
 
   it('near miss: one attach failure that resolves on retry', () => {
@@ -428,7 +460,10 @@ describe('network-partition', () => {
       cluster.advance(15);
     }
     const insights = withPattern(analyze(cluster.events), 'network-partition');
-    expect(insights.length).toBeGreaterThan(0);
+    expect(insights.length).toBe(1);
+    // The node's network broke; its pods are what reported it.
+    expect(rootIs(insights[0], cluster.ref('Node', 'node-3')), summary(insights)).toBe(true);
+    expect(insights[0]?.symptoms.every((symptom) => symptom.kind === 'Pod')).toBe(true);
   });
 
   it('near miss: occasional timeouts spread over nodes and time', () => {

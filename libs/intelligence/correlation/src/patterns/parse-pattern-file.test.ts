@@ -49,6 +49,14 @@ describe('parsePatternFile', () => {
     expect(parsed.errors).toEqual([{ file: FILE, line: 7, column: 3, reason: 'spec.sevrity: unknown key "sevrity"' }]);
   });
 
+  it('rejects a root cause resource it does not know at its line, listing the ones it does', () => {
+    const text = VALID.replace('  severity: high', '  severity: high\n  rootCauseResource: volume');
+    const [error] = parsePatternFile(text, FILE).errors;
+    expect(error).toMatchObject({ file: FILE, line: 7 });
+    expect(error?.reason).toMatch(/^spec\.rootCauseResource: /);
+    expect(error?.reason).toContain('claimed_volume');
+  });
+
   it('rejects a bad operator at its line', () => {
     const text = VALID.replace('operator: equals', 'operator: equal');
     const [error] = parsePatternFile(text, FILE).errors;
