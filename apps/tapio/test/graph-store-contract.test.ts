@@ -177,6 +177,7 @@ async function compareEverything(pair: Pair): Promise<void> {
   await pair.neo4j.flush();
   const { written } = pair;
   await pair.same('stats', (store) => store.stats());
+  await pair.same('topologySnapshot', (store) => store.topologySnapshot(), (snapshot) => ({ nodes: [...snapshot.nodes].sort((a, b) => a.key.localeCompare(b.key)), edges: sortedEdges(snapshot.edges) }));
 
   const refs = [...written.keys].map((key) => parseEntityKey(key)).filter((ref): ref is EntityRef => ref !== undefined);
   for (const ref of refs) {

@@ -65,6 +65,7 @@ export {
   EVENT_RELATIONSHIPS,
   ResourceNode,
   TopologyEdge,
+  TopologySnapshot,
   EdgeSet,
   TopologyChange,
   EventSummary,

@@ -68,6 +68,18 @@ const CorrelationConfig = z
     maxEvents: z.number().int().min(1000).default(1_000_000),
     /** A new match with the same root cause within this time joins the existing insight. */
     mergeWindow: Duration.default('1h'),
+    /**
+     * On start, rebuild the working state from the graph: its topology, then its newest
+     * events within `window` (at most `maxEvents` of them), so a restarted worker still
+     * connects new trouble to changes made before the restart.
+     */
+    warmStart: z
+      .object({
+        enabled: z.boolean().default(true),
+        maxEvents: z.number().int().min(0).default(200_000),
+      })
+      .strict()
+      .default({ enabled: true, maxEvents: 200_000 }),
   })
   .strict();
 
@@ -83,7 +95,7 @@ export const TapioConfig = z
     bus: BusConfig.default({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } }),
     graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
-    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h' }),
+    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } }),
     /** The REST API (modes all and api): listen address, tokens, CORS, body limit. */
     api: ApiConfig.default(API_CONFIG_DEFAULTS),
     /** Third-party plugin modules: package names or paths relative to this file. */

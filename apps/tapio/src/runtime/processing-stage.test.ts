@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '@tapio/domain';
+import { partitionKey, partitionOf, silentLogger, type UnifiedEvent } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
@@ -11,13 +11,58 @@ import { Pipeline } from '@tapio/pipeline';
 import { ProcessingStage } from './processing-stage.js';
 
 const RECORDING = fileURLToPath(new URL('../../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
-const CONFIG = { patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h' };
+const CONFIG = { patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } };
+const CORRELATORS = () => [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()];
+const FAILURES = new Set(['crash_loop', 'pod_restart', 'pod_failed', 'oom_killed']);
+
+/** The configmap-cascade recording as UnifiedEvents, split where the first pod fails. */
+async function cascadeBeforeAndAfterTheFirstFailure(): Promise<{ before: UnifiedEvent[]; after: UnifiedEvent[] }> {
+  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
+  const events: UnifiedEvent[] = [];
+  for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {
+    const result = line.trim() ? pipeline.processLine(line) : undefined;
+    if (result?.ok) events.push(...result.events);
+  }
+  const first = events.findIndex((event) => FAILURES.has(event.type));
+  return { before: events.slice(0, first), after: events.slice(first) };
+}
+
+/** A pattern that holds a Service without endpoints for `holdFor` before it becomes an insight. */
+async function writeOutagePattern(dir: string, name: string, holdFor: string, ...extra: string[]): Promise<void> {
+  const lines = [
+    'apiVersion: behavior.tapio.io/v1',
+    'kind: BehaviorPattern',
+    `metadata: { name: ${name} }`,
+    'spec:',
+    '  severity: critical',
+    '  conditions: [{ field: type, operator: equals, value: service_unavailable }]',
+    `  holdFor: ${holdFor}`,
+    ...extra,
+    '  predictions: [{ type: outage, confidence_base: 0.9, message: down }]',
+    '',
+  ];
+  await writeFile(join(dir, `${name}.yaml`), lines.join('\n'));
+}
+
+/** A Tapio that ran until just before the crashes, then restarted with the same graph. */
+async function restartedBeforeTheCrashes(warmStart: boolean) {
+  const { before, after } = await cascadeBeforeAndAfterTheFirstFailure();
+  const graph = new MemoryGraphStore();
+  await graph.start();
+  const first = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger);
+  await first.start(false);
+  for (const event of before) await first.handle(event);
+  await first.stop();
+  const second = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), { ...CONFIG, warmStart: { enabled: warmStart, maxEvents: 200_000 } }, '.', silentLogger);
+  await second.start(false);
+  for (const event of after) await second.handle(event);
+  return { graph, stage: second };
+}
 
 async function stageWithIncident(durable: boolean) {
   const graph = new MemoryGraphStore();
   await graph.start();
-  const correlators = [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()];
-  const stage = new ProcessingStage(graph, new InProcessBus(), correlators, CONFIG, '.', silentLogger, durable);
+  const stage = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger, durable);
   await stage.start(false);
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
   for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {
@@ -53,21 +98,7 @@ describe('ProcessingStage', () => {
 
   it('releases a held match once the stream has been quiet for its hold, and writes and publishes the insight', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tapio-hold-'));
-    await writeFile(
-      join(dir, 'quick-outage.yaml'),
-      [
-        'apiVersion: behavior.tapio.io/v1',
-        'kind: BehaviorPattern',
-        'metadata: { name: quick-outage }',
-        'spec:',
-        '  severity: critical',
-        '  conditions: [{ field: type, operator: equals, value: service_unavailable }]',
-        '  holdFor: 1s',
-        '  clearedBy: [{ field: type, operator: equals, value: service_restored }]',
-        '  predictions: [{ type: outage, confidence_base: 0.9, message: down }]',
-        '',
-      ].join('\n'),
-    );
+    await writeOutagePattern(dir, 'quick-outage', '1s', '  clearedBy: [{ field: type, operator: equals, value: service_restored }]');
     const graph = new MemoryGraphStore();
     await graph.start();
     const bus = new InProcessBus();
@@ -87,6 +118,53 @@ describe('ProcessingStage', () => {
     expect((await graph.stats()).insights).toBe(1);
     expect(published).toEqual(['quick-outage']);
     await stage.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('after a restart, rebuilds its working state from the graph: crashes after it are blamed on the ConfigMap edited before it', async () => {
+    const { stage } = await restartedBeforeTheCrashes(true);
+    const insight = stage.engine.insights().find((candidate) => candidate.pattern === 'config-cascade');
+    expect(insight?.rootCause.entity).toMatchObject({ kind: 'ConfigMap', name: 'checkout-config' });
+    await stage.stop();
+  });
+
+  it('without the warm start, the restarted engine cannot see the edit (what the warm start is for)', async () => {
+    const { stage } = await restartedBeforeTheCrashes(false);
+    expect(stage.engine.insights().some((candidate) => candidate.rootCause.entity.kind === 'ConfigMap')).toBe(false);
+    await stage.stop();
+  });
+
+  it('a held match survives a restart, and a partitioned worker replays only its share', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-hold-restart-'));
+    await writeOutagePattern(dir, 'slow-outage', '1h');
+    const config = { ...CONFIG, builtinPatterns: false, patterns: [dir] };
+    const graph = new MemoryGraphStore();
+    await graph.start();
+    const first = new ProcessingStage(graph, new InProcessBus(), [], config, '.', silentLogger);
+    await first.start(false);
+    const namespaces = ['shop', 'cart', 'billing', 'search', 'auth', 'mail'];
+    const now = Date.now();
+    for (const [index, namespace] of namespaces.entries()) {
+      const at = new Date(now + index * 1000).toISOString();
+      const service = { cluster: 'c', kind: 'Service', namespace, name: 'api' };
+      await first.handle({ id: `down-${namespace}`, type: 'service_unavailable', timestamp: at, source: 'kubeapi', severity: 'high', message: 'no endpoints', semantic: { intent: 'service-unavailable', category: 'availability', narrative: 'no endpoints' }, entity: service, processedAt: at });
+    }
+    expect(first.engine.heldCount).toBe(namespaces.length);
+    await first.stop();
+
+    const whole = new ProcessingStage(graph, new InProcessBus(), [], config, '.', silentLogger);
+    await whole.start(false);
+    expect(whole.engine.heldCount).toBe(namespaces.length);
+    await whole.stop();
+
+    const partition = { index: 1, count: 2 };
+    const share = namespaces.filter((namespace) => partitionOf(partitionKey({ entity: { cluster: 'c', kind: 'Service', namespace, name: 'api' } }) as string, 2) === 1);
+    expect(share.length).toBeGreaterThan(0);
+    expect(share.length).toBeLessThan(namespaces.length);
+    const worker = new ProcessingStage(graph, new InProcessBus(), [], config, '.', silentLogger);
+    await worker.start(false, partition);
+    expect(worker.engine.heldCount).toBe(share.length);
+    await worker.stop();
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseDuration, partitionKey, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
 import type { TapioConfig } from '../config/schema.js';
+import { warmStart } from './warm-start.js';
 
 /**
  * unified → correlation engine → knowledge graph, and insights → bus. Patterns load
@@ -25,7 +26,7 @@ export class ProcessingStage {
     private readonly graph: GraphStore,
     private readonly bus: EventBus,
     correlators: readonly Correlator[],
-    config: TapioConfig['correlation'],
+    private readonly config: TapioConfig['correlation'],
     baseDir: string,
     private readonly logger: Logger,
     /**
@@ -48,10 +49,16 @@ export class ProcessingStage {
     return this.patternSet;
   }
 
-  async start(watch: boolean): Promise<void> {
+  /** `partition`: this worker's share of a partitioned stream, which the warm start replays. */
+  async start(watch: boolean, partition?: { index: number; count: number }): Promise<void> {
     this.apply(await this.source.load());
     await this.ledger.loadFrom(this.graph, this.engine.patternNames());
     await this.publishPatternStats();
+    if (this.config.warmStart.enabled) {
+      const warmed = await warmStart(this.engine, this.graph, { windowMs: parseDuration(this.config.window), maxEvents: this.config.warmStart.maxEvents, ...(partition ? { partition } : {}) }, this.logger);
+      await this.writeInsights(warmed.output);
+      this.lastEventWallMs = Date.now();
+    }
     if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
     // Held matches (patterns with holdFor) are released by later events; when the stream
     // goes quiet, engine time moves on with the wall clock so they are released anyway.

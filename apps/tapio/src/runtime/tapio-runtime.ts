@@ -110,7 +110,7 @@ export class TapioRuntime {
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.options.busType === 'nats';
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable);
-      await processing.start(this.options.watchPatterns);
+      await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
       this.subscriptions.push(
         await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), {

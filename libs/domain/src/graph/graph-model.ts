@@ -78,6 +78,10 @@ export const TopologyEdge = z.object({
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;
 
+/** Every resource and topology edge a store holds: what a correlation worker starts from. */
+export const TopologySnapshot = z.object({ nodes: z.array(ResourceNode), edges: z.array(TopologyEdge) });
+export type TopologySnapshot = z.infer<typeof TopologySnapshot>;
+
 /** A set of edges a node defines: its outgoing (or incoming) edges of one type. */
 export const EdgeSet = z.object({ type: TopologyRelationship, direction: z.enum(['out', 'in']) });
 export type EdgeSet = z.infer<typeof EdgeSet>;

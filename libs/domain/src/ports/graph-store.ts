@@ -3,7 +3,7 @@ import type { UnifiedEvent } from '../events/unified-event.js';
 import type { Feedback, PatternConfidence } from '../insights/feedback.js';
 import type { Correlation, Insight } from '../insights/insight.js';
 import type { Prediction } from '../insights/prediction.js';
-import type { ResourceNode, TopologyChange, TopologyEdge } from '../graph/graph-model.js';
+import type { ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot } from '../graph/graph-model.js';
 import type {
   CauseEffectCount,
   DeathSpiral,
@@ -45,6 +45,8 @@ export interface GraphStore {
   resource(ref: EntityRef): Promise<ResourceNode | undefined>;
   /** Outgoing and incoming topology edges of a resource. */
   edgesOf(key: string): Promise<TopologyEdge[]>;
+  /** Every resource (deleted ones included) and topology edge: a restarted correlation worker's starting topology. */
+  topologySnapshot(): Promise<TopologySnapshot>;
   event(id: string): Promise<UnifiedEvent | undefined>;
   events(query: EventQuery): Promise<Page<UnifiedEvent>>;
   insight(id: string): Promise<Insight | undefined>;

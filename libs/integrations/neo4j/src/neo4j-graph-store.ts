@@ -24,6 +24,7 @@ import {
   type ResourceNode,
   type TimeRange,
   type TopologyEdge,
+  type TopologySnapshot,
   type WhyAnswer,
 } from '@tapio/domain';
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
@@ -229,6 +230,10 @@ export class Neo4jGraphStore implements GraphStore {
 
   edgesOf(key: string): Promise<TopologyEdge[]> {
     return this.read((tx) => lookups.edgesOf(tx, key));
+  }
+
+  topologySnapshot(): Promise<TopologySnapshot> {
+    return this.read((tx) => lookups.topologySnapshot(tx));
   }
 
   event(id: string): Promise<UnifiedEvent | undefined> {

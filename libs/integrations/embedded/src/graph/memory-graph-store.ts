@@ -28,6 +28,7 @@ import {
   type TimeRange,
   type TopologyChange,
   type TopologyEdge,
+  type TopologySnapshot,
   type TopologyRelationship,
   type UnifiedEvent,
   type WhyAnswer,
@@ -213,6 +214,11 @@ export class MemoryGraphStore implements GraphStore {
 
   async edgesOf(key: string): Promise<TopologyEdge[]> {
     return this.topology.edgesOf(key);
+  }
+
+  async topologySnapshot(): Promise<TopologySnapshot> {
+    // A copy: the caller's index must not share node objects the store keeps updating.
+    return structuredClone(this.topology.toJSON());
   }
 
   async event(id: string): Promise<UnifiedEvent | undefined> {

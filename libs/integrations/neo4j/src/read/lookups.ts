@@ -1,6 +1,7 @@
-import { TOPOLOGY_RELATIONSHIPS, type EntityRef, type Feedback, type GraphStats, type Insight, type PatternConfidence, type Prediction, type ResourceNode, type TopologyEdge, type UnifiedEvent } from '@tapio/domain';
+import { TOPOLOGY_RELATIONSHIPS, type EntityRef, type Feedback, type GraphStats, type Insight, type PatternConfidence, type Prediction, type ResourceNode, type TopologyEdge, type TopologySnapshot, type UnifiedEvent } from '@tapio/domain';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { decodeEvent } from '../codec/event-codec.js';
+import { decodeResource, resourceProjection, type ResourceRecord } from '../codec/resource-codec.js';
 import { keysFor, nodesByKey } from './entity-lookup.js';
 import { rows } from './reader.js';
 
@@ -19,6 +20,13 @@ export async function edgesOf(tx: ManagedTransaction, key: string): Promise<Topo
      MATCH (r:Resource {key: $key})<-[rel:${types}]-(o:Resource) RETURN type(rel) AS type, o.key AS from, r.key AS to ORDER BY type, from`,
     { key },
   );
+}
+
+/** Every resource and topology edge, for a correlation worker's warm start. */
+export async function topologySnapshot(tx: ManagedTransaction): Promise<TopologySnapshot> {
+  const nodes = await rows<{ node: ResourceRecord }>(tx, `MATCH (r:Resource) RETURN ${resourceProjection('r')} AS node`);
+  const edges = await rows<TopologyEdge>(tx, `MATCH (r:Resource)-[rel:${TOPOLOGY_RELATIONSHIPS.join('|')}]->(o:Resource) RETURN type(rel) AS type, r.key AS from, o.key AS to`);
+  return { nodes: nodes.map(({ node }) => decodeResource(node)), edges };
 }
 
 async function dataOf(tx: ManagedTransaction, label: string, id: string): Promise<string | undefined> {

@@ -11,6 +11,7 @@ import {
   type IndexedEvent,
   type Insight,
   type RootCauseResource,
+  type TopologySnapshot,
   type Prediction,
   type Severity,
   type TopologyChange,
@@ -137,6 +138,14 @@ export class CorrelationEngine {
 
   matches(patternName: string): number {
     return this.matchCounts.get(patternName) ?? 0;
+  }
+
+  /**
+   * Starts a restarted engine from the graph's topology; replaying the recent events
+   * through `process` afterwards rebuilds the rest of its working state.
+   */
+  restoreTopology(snapshot: TopologySnapshot): void {
+    this.state.restoreTopology(snapshot);
   }
 
   process(event: UnifiedEvent): EngineOutput {

@@ -7,6 +7,7 @@ import {
   type ResourceNode,
   type TopologyChange,
   type TopologyRelationship,
+  type TopologySnapshot,
   type UnifiedEvent,
 } from '@tapio/domain';
 import { TopologyIndex } from '../topology/topology-index.js';
@@ -79,6 +80,12 @@ export class WorkingState implements CorrelationState {
     this.byNamespace.add(event.entity?.namespace ?? undefined, indexed);
     this.evict();
     return { indexed, changes };
+  }
+
+  /** Starts from a stored topology (a restarted worker), before any event. */
+  restoreTopology(snapshot: TopologySnapshot): void {
+    this.topology.load(snapshot);
+    for (const node of snapshot.nodes) this.projector.remember(node);
   }
 
   get size(): number {

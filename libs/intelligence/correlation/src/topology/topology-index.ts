@@ -150,9 +150,14 @@ export class TopologyIndex {
 
   static fromJSON(snapshot: { nodes: ResourceNode[]; edges: TopologyEdge[] }): TopologyIndex {
     const index = new TopologyIndex();
-    for (const node of snapshot.nodes) index.nodes.set(node.key, node);
-    for (const edge of snapshot.edges) index.addEdge(edge.from, edge.type, edge.to);
+    index.load(snapshot);
     return index;
+  }
+
+  /** Adds a stored topology: its nodes replace known ones with the same key, its edges are added. */
+  load(snapshot: { nodes: readonly ResourceNode[]; edges: readonly TopologyEdge[] }): void {
+    for (const node of snapshot.nodes) this.nodes.set(node.key, node);
+    for (const edge of snapshot.edges) this.addEdge(edge.from, edge.type, edge.to);
   }
 
   /**

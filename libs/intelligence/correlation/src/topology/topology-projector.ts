@@ -4,6 +4,7 @@ import {
   type EdgeSet,
   type K8sObjectFacts,
   type LabelSelector,
+  type ResourceNode,
   type TopologyChange,
   type TopologyEdge,
   type UnifiedEvent,
@@ -45,6 +46,20 @@ export class TopologyProjector {
     const key = entityKey(ref);
     if (watchType === 'DELETED') return this.deleted(facts, ref, key, event.timestamp);
     return this.upserted(facts, ref, key, event.timestamp);
+  }
+
+  /**
+   * Learns the labels and selectors of a stored resource without producing changes (its
+   * edges come with it), so that later changes select against the whole namespace.
+   */
+  remember(node: ResourceNode): void {
+    const facts = node.facts;
+    const namespace = facts?.namespace ?? undefined;
+    if (!facts || node.deleted || !namespace) return;
+    const state = this.state(node.ref.cluster, namespace);
+    if (facts.kind === 'Pod') state.pods.set(facts.name, facts.labels ?? {});
+    if (facts.kind === 'Service') state.services.set(facts.name, facts.serviceSelector ?? {});
+    if (facts.kind === 'NetworkPolicy') state.policies.set(facts.name, facts.selector ?? {});
   }
 
   private refOf(facts: K8sObjectFacts, cluster: string | undefined): EntityRef {
