@@ -183,4 +183,28 @@ describe('./bin/tapio', () => {
     const nodes = await snapshotRecords(snapshot, 'node');
     expect(nodes.some((node) => node.key === 'prod-west/ConfigMap/shop/checkout-config')).toBe(true);
   }, 120_000);
+
+  it('after a restart from its snapshot, reports a ConfigMap edited while it was down as changed and an unchanged one not again', async () => {
+    const configMap = (name: string, uid: string, resourceVersion: string, data: Record<string, string>, timestamp: string) =>
+      JSON.stringify({ timestamp, type: 'ADDED', source: 'kubeapi', metadata: { cluster: 'demo', collector: 'kubeapi' }, data: { type: 'ADDED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', uid, resourceVersion }, data } } });
+    const before = join(dir, 'before.ndjson');
+    const after = join(dir, 'after.ndjson');
+    await writeFile(before, [configMap('flags', 'cm-flags', '1', { rollout: 'off' }, '2026-03-02T10:00:00Z'), configMap('limits', 'cm-limits', '3', { cpu: '2' }, '2026-03-02T10:00:00Z'), ''].join('\n'));
+    // What the collector's list delivers when Tapio is back: flags was edited meanwhile, limits was not.
+    await writeFile(after, [configMap('flags', 'cm-flags', '9', { rollout: 'on' }, '2026-03-02T11:00:00Z'), configMap('limits', 'cm-limits', '3', { cpu: '2' }, '2026-03-02T11:00:00Z'), ''].join('\n'));
+    const config = (recording: string) =>
+      ['cluster: demo', 'graph:', '  memory:', '    snapshotFile: restart/graph.ndjson', 'api:', '  port: 0', 'collectors:', '  replay:', `    file: ${recording}`, ''].join('\n');
+    for (const recording of [before, after]) {
+      await writeFile(join(dir, 'restart.yaml'), config(recording));
+      const run = start(['-config', join(dir, 'restart.yaml')], dir);
+      await waitFor(() => run.output().includes('replay finished'), 'the replay to finish');
+      run.child.kill('SIGTERM');
+      const { code, stderr } = await run.finished;
+      expect(code, stderr).toBe(0);
+    }
+    const events = await snapshotRecords(join(dir, 'restart', 'graph.ndjson'), 'event');
+    const about = (name: string) => events.filter((event) => event.entity?.name === name).map((event) => `${event.type}: ${event.message}`);
+    expect(about('flags')).toEqual(['resource_created: ConfigMap shop/flags exists', 'config_changed: ConfigMap shop/flags changed while Tapio was not watching: data edited']);
+    expect(about('limits')).toEqual(['resource_created: ConfigMap shop/limits exists']);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseDuration, partitionKey, type Correlator, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, partitionKey, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
 import type { TapioConfig } from '../config/schema.js';
 import { warmStart } from './warm-start.js';
@@ -49,15 +49,20 @@ export class ProcessingStage {
     return this.patternSet;
   }
 
-  /** `partition`: this worker's share of a partitioned stream, which the warm start replays. */
-  async start(watch: boolean, partition?: { index: number; count: number }): Promise<void> {
+  /**
+   * `partition`: this worker's share of a partitioned stream, which the warm start replays.
+   * Returns the stored resources the warm start began from (none when it is off).
+   */
+  async start(watch: boolean, partition?: { index: number; count: number }): Promise<ResourceNode[]> {
     this.apply(await this.source.load());
     await this.ledger.loadFrom(this.graph, this.engine.patternNames());
     await this.publishPatternStats();
+    let stored: ResourceNode[] = [];
     if (this.config.warmStart.enabled) {
       const warmed = await warmStart(this.engine, this.graph, { windowMs: parseDuration(this.config.window), maxEvents: this.config.warmStart.maxEvents, ...(partition ? { partition } : {}) }, this.logger);
       await this.writeInsights(warmed.output);
       this.lastEventWallMs = Date.now();
+      stored = warmed.resources;
     }
     if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
     // Held matches (patterns with holdFor) are released by later events; when the stream
@@ -73,6 +78,7 @@ export class ProcessingStage {
       this.feedbackTimer = setInterval(() => void this.refreshFeedback(), 30_000);
       this.feedbackTimer.unref();
     }
+    return stored;
   }
 
   /** Reloads feedback counts from the graph and re-rates open incidents of patterns whose counts changed. */

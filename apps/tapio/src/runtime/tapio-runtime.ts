@@ -1,4 +1,4 @@
-import type { BusSubscription, ComponentHealth, HistogramMetric } from '@tapio/domain';
+import type { BusSubscription, ComponentHealth, GraphStore, HistogramMetric, Logger, ResourceNode } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
@@ -8,6 +8,37 @@ import { ProcessingStage } from './processing-stage.js';
 import { collectorHealth, startCollectors, transformHandler } from './stages.js';
 
 export class ModeNotAvailableError extends Error {}
+
+const STORED_RESOURCES_TIMEOUT_MS = 30_000;
+
+/**
+ * A transformer-only process reads the shared graph's resources once at start, so its
+ * first versions after a restart are not all new. The graph being away must not keep the
+ * transformer from running: after a timeout it starts without them, saying so.
+ */
+async function storedResources(graph: GraphStore, logger: Logger): Promise<ResourceNode[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STORED_RESOURCES_TIMEOUT_MS / 1000} s`)), STORED_RESOURCES_TIMEOUT_MS);
+  });
+  try {
+    const read = (async () => {
+      await graph.start();
+      try {
+        return (await graph.topologySnapshot()).nodes;
+      } finally {
+        await graph.stop();
+      }
+    })();
+    read.catch(() => undefined);
+    return await Promise.race([read, timeout]);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not read the stored resources from the graph; objects seen first after this restart count as new');
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1];
 
@@ -51,6 +82,8 @@ export class TapioRuntime {
     private readonly options: {
       cluster: string;
       busType: 'embedded' | 'nats';
+      /** A shared graph (neo4j) is one a transformer-only process can read its stored resources from. */
+      graphType?: 'memory' | 'neo4j';
       correlation: TapioConfig['correlation'];
       baseDir: string;
       watchPatterns: boolean;
@@ -105,12 +138,14 @@ export class TapioRuntime {
         (error: Error) => logger.error({ err: error }, 'event bus failed to start'),
       );
     }
+    // Stored resources, which the transformer stage remembers as the last versions seen.
+    let stored: ResourceNode[] | undefined;
     if (stages.processing) {
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.options.busType === 'nats';
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable);
-      await processing.start(this.options.watchPatterns, this.options.partition);
+      stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
       this.subscriptions.push(
         await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), {
@@ -146,6 +181,10 @@ export class TapioRuntime {
       this.api = api;
     }
     if (stages.transformer) {
+      if (this.options.correlation.warmStart.enabled) {
+        const resources = stored ?? (this.options.graphType === 'neo4j' ? await storedResources(graph, logger) : []);
+        this.pipeline.remember(resources);
+      }
       // On a durable bus each publish waits for the server to store it; overlapping
       // handlers keep the stream moving meanwhile (the transform itself runs in delivery
       // order, before the handler's first await).

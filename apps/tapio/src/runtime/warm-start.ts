@@ -1,4 +1,4 @@
-import { partitionKey, partitionOf, type GraphStore, type Logger, type UnifiedEvent } from '@tapio/domain';
+import { partitionKey, partitionOf, type GraphStore, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
 import type { CorrelationEngine, EngineOutput } from '@tapio/correlation';
 
 export interface WarmStartOptions {
@@ -9,7 +9,8 @@ export interface WarmStartOptions {
 }
 
 export interface WarmStartResult {
-  resources: number;
+  /** The stored resources the engine started from (the transformer stage remembers them too). */
+  resources: ResourceNode[];
   events: number;
   /** Insights the replay produced that the graph did not hold as they are now (a hold that ended while Tapio was down). */
   output: EngineOutput;
@@ -46,7 +47,7 @@ export async function warmStart(engine: CorrelationEngine, graph: GraphStore, op
     if (prediction) output.predictions.push(prediction);
   }
   logger.info({ resources: topology.nodes.length, edges: topology.edges.length, events: events.length, rewritten: output.insights.length, ms: Date.now() - started }, 'correlation warm start: working state rebuilt from the graph');
-  return { resources: topology.nodes.length, events: events.length, output };
+  return { resources: topology.nodes, events: events.length, output };
 }
 
 /** The newest `maxEvents` stored events within the window before the newest one, oldest first. */

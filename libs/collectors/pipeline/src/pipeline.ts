@@ -12,6 +12,7 @@ import {
   type Logger,
   type Metrics,
   type RawEventTransformer,
+  type ResourceNode,
   type TransformContext,
 } from '@tapio/domain';
 import { derivedEventId, rawEventId } from './event-id.js';
@@ -113,6 +114,11 @@ export class Pipeline {
 
   sources(): string[] {
     return [...this.bySource.keys()];
+  }
+
+  /** Hands stored resources to every stateful transformer (see RawEventTransformer.remember). */
+  remember(resources: readonly ResourceNode[]): void {
+    for (const transformer of new Set(this.bySource.values())) transformer.remember?.(resources);
   }
 
   stats(): { accepted: number; produced: number; rejected: Record<DeadLetter['stage'], number> } {

@@ -1,5 +1,6 @@
 import type { RawEvent } from '../events/raw-event.js';
 import type { UnifiedEvent } from '../events/unified-event.js';
+import type { ResourceNode } from '../graph/graph-model.js';
 import type { ComponentHealth } from './health.js';
 import { token } from './token.js';
 
@@ -40,5 +41,11 @@ export interface RawEventTransformer {
   /** RawEvent.source values this transformer handles. */
   readonly sources: readonly string[];
   transform(raw: RawEvent, context: TransformContext): UnifiedEvent[];
+  /**
+   * Stateful transformers (which report changes between versions): take resources stored
+   * in the graph as the last versions seen, once at start, so a restart does not make
+   * every object new and a change made meanwhile is still a change.
+   */
+  remember?(resources: readonly ResourceNode[]): void;
 }
 export const RawEventTransformer = token<RawEventTransformer>('RawEventTransformer');

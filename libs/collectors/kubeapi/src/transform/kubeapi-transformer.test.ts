@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SEMANTICS, RawEvent, UnifiedEvent, type TransformContext } from '@tapio/domain';
+import { EVENT_SEMANTICS, RawEvent, UnifiedEvent, entityKey, type ResourceNode, type TransformContext } from '@tapio/domain';
 import { KubeApiTransformer } from './kubeapi-transformer.js';
 
 const RECORDINGS = new URL('../../../../../examples/recordings/', import.meta.url);
@@ -198,6 +198,59 @@ describe('KubeApiTransformer on deleted configuration', () => {
     expect(gone[1]?.message).toBe('ConfigMap shop/flags deleted (data keys flags.json, limits.yaml)');
     expect(gone[1]?.kubernetes?.changes?.map((change) => `${change.op} ${change.path}`)).toEqual(['removed data.flags.json', 'removed data.limits.yaml']);
     expect(new Set(gone.map((event) => event.id)).size).toBe(2);
+  });
+});
+
+describe('KubeApiTransformer after a restart, remembering what the graph stored', () => {
+  const configMap = (resourceVersion: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'shop', uid: 'cm-1', resourceVersion }, data });
+  const deployment = (resourceVersion: string, generation: number, replicas: number, image: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop', uid: 'dep-1', resourceVersion, generation },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+  });
+
+  /** What the graph holds after a first Tapio saw `object`: the node its lifecycle event set. */
+  function storedAfterSeeing(object: Record<string, unknown>): ResourceNode {
+    const [event] = new KubeApiTransformer().transform(watch('ADDED', object), context(1));
+    return { key: entityKey(event!.entity!), ref: event!.entity!, facts: event!.kubernetes!.object!, deleted: false, updatedAt: event!.timestamp };
+  }
+
+  function restarted(...stored: ResourceNode[]): KubeApiTransformer {
+    const transformer = new KubeApiTransformer();
+    transformer.remember(stored);
+    return transformer;
+  }
+
+  it('reports nothing for an object that did not change while it was away (the relist after a restart)', () => {
+    const transformer = restarted(storedAfterSeeing(configMap('1', { a: '1' })), storedAfterSeeing(deployment('5', 2, 3, 'web:1')));
+    expect(transformer.transform(watch('ADDED', configMap('1', { a: '1' })), context(2))).toEqual([]);
+    expect(transformer.transform(watch('ADDED', deployment('6', 2, 3, 'web:1')), context(3))).toEqual([]);
+  });
+
+  it('reports a ConfigMap edited while it was away as config_changed, with the keys it can tell', () => {
+    const edited = restarted(storedAfterSeeing(configMap('1', { a: '1', b: '2' }))).transform(watch('ADDED', configMap('7', { a: '9', b: '2' })), context(2));
+    expect(edited.map((event) => event.type)).toEqual(['config_changed']);
+    expect(edited[0]?.message).toBe('ConfigMap shop/flags changed while Tapio was not watching: data edited');
+    const rekeyed = restarted(storedAfterSeeing(configMap('1', { a: '1', b: '2' }))).transform(watch('MODIFIED', configMap('8', { a: '1', c: '3' })), context(3));
+    expect(rekeyed[0]?.kubernetes?.changes?.map((change) => `${change.op} ${change.path}`)).toEqual(['added data.c', 'removed data.b']);
+  });
+
+  it('tells a pod template change from a scale by generation and replicas, then diffs in full from the next version', () => {
+    const stored = storedAfterSeeing(deployment('5', 2, 3, 'web:1'));
+    const templated = restarted(stored);
+    const changed = templated.transform(watch('MODIFIED', deployment('6', 3, 3, 'web:2')), context(2));
+    expect(changed.map((event) => event.type)).toEqual(['workload_spec_changed']);
+    expect(changed[0]?.message).toContain('while Tapio was not watching (generation 2 → 3)');
+    const next = templated.transform(watch('MODIFIED', deployment('7', 4, 3, 'web:3')), context(3));
+    expect(next[0]?.kubernetes?.changes?.find((change) => change.path.endsWith('.image'))).toMatchObject({ before: 'web:2', after: 'web:3' });
+    const scaled = restarted(stored).transform(watch('MODIFIED', deployment('8', 3, 5, 'web:1')), context(4));
+    expect(scaled.map((event) => event.type)).toEqual(['workload_scaled']);
+  });
+
+  it('without remembering, the same relist makes every object new (what remember is for)', () => {
+    const fresh = new KubeApiTransformer().transform(watch('ADDED', configMap('7', { a: '9', b: '2' })), context(2));
+    expect(fresh.map((event) => event.type)).toEqual(['resource_created']);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   CLUSTER_SCOPED_KINDS,
+  DEFAULT_CLUSTER,
   makeUnifiedEvent,
   type ChangeItem,
   type EntityRef,
@@ -9,6 +10,7 @@ import {
   type KubernetesData,
   type RawEvent,
   type RawEventTransformer,
+  type ResourceNode,
   type TransformContext,
   type UnifiedEvent,
 } from '@tapio/domain';
@@ -30,6 +32,8 @@ interface Remembered {
   digest?: Record<string, string>;
   pod?: PodMemory;
   progressing?: string | undefined;
+  /** Known only from the graph (a restarted Tapio): facts, but no digests or pod memory. */
+  stored?: true;
 }
 
 interface Folded {
@@ -100,6 +104,20 @@ export class KubeApiTransformer implements RawEventTransformer {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
   }
 
+  /**
+   * Takes resources stored in the graph as the last versions seen, so that after a
+   * restart an object that changed meanwhile (a ConfigMap edited while Tapio was down)
+   * is still reported as changed, and an unchanged one is not reported again.
+   */
+  remember(resources: readonly ResourceNode[]): void {
+    for (const resource of resources) {
+      const facts = resource.facts;
+      if (resource.deleted || !facts?.uid || resource.ref.kind === 'Event') continue;
+      const memoryKey = `${resource.ref.cluster ?? DEFAULT_CLUSTER}|${facts.uid}`;
+      if (!this.objects.has(memoryKey)) this.objects.set(memoryKey, { facts, stored: true });
+    }
+  }
+
   /** Objects currently remembered (for memory accounting). */
   get size(): number {
     return this.objects.size;
@@ -124,6 +142,8 @@ export class KubeApiTransformer implements RawEventTransformer {
   private objectChange(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
     const memoryKey = `${context.cluster}|${meta.uid}`;
     const previous = this.objects.get(memoryKey);
+    // Signals need the previous version's details; a version known only from the graph has none.
+    const live = previous?.stored ? undefined : previous;
     const facts = factsOf(object);
     const entity = this.entityOf(meta, context.cluster);
     const k8sContext = this.contextOf(entity, facts);
@@ -168,13 +188,13 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
-      signals.push(...podSignals(previous?.pod ? { facts: previous.facts, memory: previous.pod } : undefined, facts, remembered.pod as PodMemory, object));
+      signals.push(...podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object));
     } else if (meta.kind === 'Node') {
-      signals.push(...nodeSignals(previous?.facts, facts));
-    } else if (meta.kind === 'Deployment' && previous) {
-      signals.push(...rolloutSignals(previous.progressing, remembered.progressing, facts, object));
-    } else if ((meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') && previous) {
-      signals.push(...this.endpointSignals(previous.facts, facts, meta));
+      signals.push(...nodeSignals(live?.facts, facts));
+    } else if (meta.kind === 'Deployment' && live) {
+      signals.push(...rolloutSignals(live.progressing, remembered.progressing, facts, object));
+    } else if ((meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') && live) {
+      signals.push(...this.endpointSignals(live.facts, facts, meta));
     }
 
     const events: UnifiedEvent[] = [];
@@ -188,7 +208,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         }),
       );
     } else {
-      const change = this.classify(meta.kind, previous, remembered, label);
+      const change = previous.stored ? this.classifyAgainstStored(meta.kind, previous.facts, facts, label) : this.classify(meta.kind, previous, remembered, label);
       if (change || !sameFacts(previous.facts, facts)) {
         const type = change?.type ?? 'resource_updated';
         events.push(
@@ -242,6 +262,36 @@ export class KubeApiTransformer implements RawEventTransformer {
     const changes = this.factChanges(previous.facts, current.facts);
     if (!changes.length) return undefined;
     return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated: ${describeChanges(changes)}`, changes };
+  }
+
+  /**
+   * Names a change against a version known only from the graph: its facts carry a content
+   * hash and the data keys of configuration, and a workload's generation and replicas, but
+   * not the old values, so the change says what is known and that the rest is not.
+   */
+  private classifyAgainstStored(kind: string, before: K8sObjectFacts, after: K8sObjectFacts, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
+    const unseen = 'while Tapio was not watching';
+    if (kind === 'ConfigMap' || kind === 'Secret') {
+      if (before.contentHash === undefined || before.contentHash === after.contentHash) return undefined;
+      const was = new Set(before.dataKeys ?? []);
+      const now = new Set(after.dataKeys ?? []);
+      const changes: ChangeItem[] = [
+        ...[...now].filter((key) => !was.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'added' })),
+        ...[...was].filter((key) => !now.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'removed' })),
+      ];
+      if (!changes.length) changes.push({ path: 'data', op: 'changed' });
+      const what = changes.map((change) => (change.path === 'data' ? 'data edited' : `data key ${change.path.slice(5)} ${change.op}`)).join(', ');
+      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${what}`, changes };
+    }
+    if (WORKLOAD_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
+      if (before.replicas !== after.replicas) {
+        return { type: 'workload_scaled', message: `${label} scaled ${unseen}: replicas ${before.replicas ?? '?'} → ${after.replicas ?? '?'}`, changes: [{ path: 'spec.replicas', op: 'changed', before: String(before.replicas ?? ''), after: String(after.replicas ?? '') }] };
+      }
+      return { type: 'workload_spec_changed', message: `${label} pod template changed ${unseen} (generation ${before.generation} → ${after.generation})`, changes: [{ path: 'spec.template', op: 'changed' }] };
+    }
+    const changes = this.factChanges(before, after);
+    if (!changes.length) return undefined;
+    return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated ${unseen}: ${describeChanges(changes)}`, changes };
   }
 
   private factChanges(before: K8sObjectFacts, after: K8sObjectFacts): ChangeItem[] {
