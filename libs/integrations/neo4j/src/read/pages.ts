@@ -34,7 +34,11 @@ function commonFilters(
   }
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor);
-    where.push(`(${variable}.${time} < $cursorTime OR (${variable}.${time} = $cursorTime AND ${variable}.id < $cursorId))`);
+    // "Before the cursor" as a range plus a negation, not as an OR: Neo4j plans the OR as a
+    // union of two seeks and sorts everything older than the cursor on every page (a page
+    // deep into 200K events took 170 ms), while the range reads the time index in order
+    // and stops after one page (PartialTop; 33 ms).
+    where.push(`${variable}.${time} <= $cursorTime AND NOT (${variable}.${time} = $cursorTime AND ${variable}.id >= $cursorId)`);
     params.cursorTime = toDateTime(cursor.timestamp);
     params.cursorId = cursor.id;
   }
