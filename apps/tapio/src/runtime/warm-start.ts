@@ -68,6 +68,11 @@ async function recentEvents(graph: GraphStore, options: WarmStartOptions): Promi
     for (const event of page.items) if (mine(event) && collected.length < options.maxEvents) collected.push(event);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && collected.length < options.maxEvents);
-  // Pages are newest first; the engine wants event order (a stable sort keeps ties as stored).
-  return collected.reverse().sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  // Pages are newest first; the engine wants event order (a stable sort keeps ties as
+  // stored). Each time is parsed once, not once per comparison.
+  return collected
+    .reverse()
+    .map((event) => ({ event, at: Date.parse(event.timestamp) }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ event }) => event);
 }
