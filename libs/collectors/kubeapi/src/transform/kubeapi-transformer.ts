@@ -46,6 +46,11 @@ export interface KubeApiTransformerOptions {
   eventRefoldMs?: number;
 }
 
+/** "data key a edited, data key b added"; a change to the data as a whole (keys unknown) is "data edited". */
+function describeDataChanges(changes: readonly ChangeItem[]): string {
+  return changes.map((change) => `${change.path === 'data' ? 'data' : `data key ${change.path.slice(5)}`} ${change.op === 'changed' ? 'edited' : change.op}`).join(', ');
+}
+
 /**
  * Whether two versions' facts differ in anything but the resourceVersion. A
  * structural walk: it runs for every object version and, unlike comparing JSON
@@ -243,8 +248,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (kind === 'ConfigMap' || kind === 'Secret') {
       const changes = diffMaps(before, after, 'data', true);
       if (!changes.length) return undefined;
-      const what = changes.map((change) => `data key ${change.path.slice(5)} ${change.op === 'changed' ? 'edited' : change.op}`).join(', ');
-      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${what}`, changes };
+      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
     }
     if (WORKLOAD_KINDS.has(kind)) {
       const changes = diffMaps(before, after, 'spec');
@@ -280,8 +284,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         ...[...was].filter((key) => !now.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'removed' })),
       ];
       if (!changes.length) changes.push({ path: 'data', op: 'changed' });
-      const what = changes.map((change) => (change.path === 'data' ? 'data edited' : `data key ${change.path.slice(5)} ${change.op}`)).join(', ');
-      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${what}`, changes };
+      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeDataChanges(changes)}`, changes };
     }
     if (WORKLOAD_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
       if (before.replicas !== after.replicas) {

@@ -217,8 +217,8 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   async topologySnapshot(): Promise<TopologySnapshot> {
-    // A copy: the caller's index must not share node objects the store keeps updating.
-    return structuredClone(this.topology.toJSON());
+    // Node objects are never changed in place (a change replaces them), so sharing them is safe.
+    return this.topology.toJSON();
   }
 
   async event(id: string): Promise<UnifiedEvent | undefined> {

@@ -430,10 +430,11 @@ export class CorrelationEngine {
     // workload) or on an entity that uses it (a pod that cannot attach the blamed volume).
     const reporter = rootEvent.entityKey && rootEvent.entityKey !== rootKey ? rootEvent.entityKey : undefined;
     const rootIsRollup = reporter !== undefined && state.ownerChain(reporter).includes(rootKey);
+    const reportedOn = reporter && !rootIsRollup ? `on ${formatEntity(refOf(reporter, state))}` : undefined;
     const family = rootIsRollup ? state.eventsOnOwner(rootKey, rootEvent.at - 60 * 60_000).filter((item) => item.event.type === rootEvent.event.type) : [];
     const what = rootIsRollup
       ? `${family.length || 1} ${rootEvent.event.type.replace(/_/g, ' ')} event${family.length === 1 ? '' : 's'} on its pods since ${rootEvent.event.timestamp}; first: ${rootEvent.event.message}`
-      : `${rootEvent.event.message} (${reporter ? `on ${formatEntity(refOf(reporter, state))}, ` : ''}${rootEvent.event.timestamp})`;
+      : `${rootEvent.event.message} (${reportedOn ? `${reportedOn}, ` : ''}${rootEvent.event.timestamp})`;
 
     const base = pattern.baseConfidence;
     const provisional = { ...incident, insight: { chain } as Insight };
@@ -459,7 +460,7 @@ export class CorrelationEngine {
       ? [...state.topology.in(rootKey, 'MOUNTS'), ...state.topology.in(rootKey, 'USES_SECRET'), ...state.topology.in(rootKey, 'CLAIMS')].filter((pod) => !state.resource(pod)?.deleted).length
       : 0;
     const story = tellStory({
-      rootCause: { entity: rootRef, what: rootIsRollup ? what : reporter ? `${rootEvent.event.message} (on ${formatEntity(refOf(reporter, state))})` : rootEvent.event.message, at: rootEvent.event.timestamp },
+      rootCause: { entity: rootRef, what: rootIsRollup ? what : reportedOn ? `${rootEvent.event.message} (${reportedOn})` : rootEvent.event.message, at: rootEvent.event.timestamp },
       chain: chainEvents.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
       symptoms: storySymptoms.map((item) => refOf(item.entityKey as string, state)),
       symptomSummary,
