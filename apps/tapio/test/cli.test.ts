@@ -85,26 +85,32 @@ describe('./bin/tapio', () => {
     expect((await tapio(['--version'], dir)).stdout).toBe(stdout);
   });
 
-  it('prints its help with --help, -h and help', async () => {
-    for (const args of [['--help'], ['-h'], ['help']]) {
+  it('prints its help with --help, -h and help, and each command its own', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['-help']]) {
       const { code, stdout } = await tapio(args, dir);
       expect(code).toBe(0);
-      expect(stdout).toContain('Usage:');
-      expect(stdout).toContain('-config FILE, --config FILE');
-      expect(stdout).toContain('all | collectors | transformer | correlation | api');
+      expect(stdout).toContain('Usage: tapio [options] [command]');
+      expect(stdout).toContain('2  usage, configuration or input error');
+    }
+    for (const args of [['run', '--help'], ['help', 'run']]) {
+      const { code, stdout } = await tapio(args, dir);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: tapio run [options]');
+      expect(stdout).toContain('--mode <mode>');
+      expect(stdout.replace(/\s+/g, ' ')).toContain('(choices: "all", "collectors", "transformer", "correlation", "api")');
     }
   });
 
   it('exits 2 on an unknown command or mode, saying which', async () => {
     const command = await tapio(['frobnicate'], dir);
     expect(command.code).toBe(2);
-    expect(command.stderr).toContain('tapio: unknown command "frobnicate"');
+    expect(command.stderr).toContain("tapio: unknown command 'frobnicate'");
     const mode = await tapio(['-mode', 'sideways'], dir);
     expect(mode.code).toBe(2);
-    expect(mode.stderr).toContain('tapio: unknown mode "sideways" (use one of all, collectors, transformer, correlation, api)');
+    expect(mode.stderr).toContain("tapio: option '--mode <mode>' argument 'sideways' is invalid. Allowed choices are all, collectors, transformer, correlation, api.");
     const missing = await tapio(['-config'], dir);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('flag -config needs a value');
+    expect(missing.stderr).toContain("tapio: option '--config <file>' argument missing");
   });
 
   it('exits 2 on a configuration error, naming file and line', async () => {

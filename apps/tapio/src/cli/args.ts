@@ -1,48 +1,28 @@
-/** Parsed command line. Flags accept one or two dashes and "=value" or a separate value. */
+/** A command's parsed command line, as the command implementations read it (flags without dashes). */
 export interface ParsedArgs {
   command: string;
   positionals: string[];
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['config', 'mode', 'server', 'speed', 'since', 'until', 'type', 'severity', 'limit', 'comment', 'output', 'namespace', 'entity', 'cursor', 'token', 'kinds', 'duration', 'partition', 'pattern', 'rating']);
-
+/** A command line commander accepted but a command refuses (exit status 2). */
 export class UsageError extends Error {}
-
-export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] as string;
-    if (arg === '--') {
-      positionals.push(...argv.slice(index + 1));
-      break;
-    }
-    if (arg.startsWith('-') && arg !== '-') {
-      const body = arg.replace(/^--?/, '');
-      const equals = body.indexOf('=');
-      const name = equals === -1 ? body : body.slice(0, equals);
-      if (!name) throw new UsageError(`malformed flag "${arg}"`);
-      if (equals !== -1) {
-        flags.set(name, body.slice(equals + 1));
-      } else if (VALUE_FLAGS.has(name)) {
-        const value = argv[index + 1];
-        if (value === undefined) throw new UsageError(`flag -${name} needs a value`);
-        flags.set(name, value);
-        index += 1;
-      } else {
-        flags.set(name, true);
-      }
-      continue;
-    }
-    positionals.push(arg);
-  }
-  const command = positionals.shift() ?? 'run';
-  return { command, positionals, flags };
-}
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.flags.get(name);
-  if (value === true) throw new UsageError(`flag -${name} needs a value`);
+  if (value === true) throw new UsageError(`flag --${name} needs a value`);
   return value;
 }
+
+/** What commander parsed for one command, in the ParsedArgs shape. */
+export function parsedArgs(command: string, positionals: ReadonlyArray<string | undefined>, options: Record<string, unknown>): ParsedArgs {
+  const flags = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(options)) {
+    if (value === true) flags.set(name, true);
+    else if (typeof value === 'string') flags.set(name, value);
+  }
+  return { command, positionals: positionals.filter((item): item is string => item !== undefined), flags };
+}
+
+/** Runs one command; the status it returns becomes the exit status. */
+export type Dispatch = (run: () => Promise<number>) => Promise<void>;
