@@ -44,7 +44,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * beyond max_ack_pending unacknowledged), runs the handler with at most `concurrency` in
  * flight, in delivery order, acknowledges only after the handler resolved,
  * asks for redelivery (with a growing delay) when it rejected, and after `maxDeliver`
- * deliveries puts the message in the dead-letter sink and terminates it. Survives
+ * deliveries puts the message in the dead-letter sink and terminates it (so does a
+ * delivery beyond `maxDeliver` whose earlier deliveries were never answered). Survives
  * reconnects; recreates its consumer if someone deleted it.
  */
 export class DurableConsumer {
@@ -80,7 +81,12 @@ export class DurableConsumer {
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.spec.filter,
       ack_wait: nanos(this.settings.ackWaitMs),
-      max_deliver: this.settings.maxDeliver,
+      // Unlimited here; the client counts deliveries instead. When every delivery timed out
+      // (a hung handler, a process killed while handling it) a server-side limit stops the
+      // deliveries and leaves the message in the stream forever, unacknowledged, filling a
+      // workqueue stream until it refuses every publish. The delivery after the last one
+      // the handler gets dead-letters it and terminates it (which removes it).
+      max_deliver: -1,
       // The bound on what one durable holds unacknowledged across all its processes, and so
       // on each process's local queue: the server delivers no more until some are acked.
       max_ack_pending: this.maxAckPending(),
@@ -198,12 +204,19 @@ export class DurableConsumer {
     const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
     if (!decoded.ok) {
       this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
-      this.reply(msg, 'term', () => msg.term(decoded.reason.slice(0, 200)));
+      this.reply(msg, 'term', () => msg.term());
       return;
     }
     if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
       this.deps.counters.skipped += 1;
       this.reply(msg, 'ack', () => msg.ack());
+      return;
+    }
+    const attempts = msg.info.deliveryCount;
+    if (attempts > this.settings.maxDeliver) {
+      const reason = `${this.spec.topic} handler of ${this.spec.durable} never answered ${attempts - 1} deliveries (timed out after ack_wait, or its process died)`;
+      this.deadLetter(msg, 'process', reason, decoded.value);
+      this.reply(msg, 'term', () => msg.term());
       return;
     }
     try {
@@ -250,6 +263,9 @@ export class DurableConsumer {
     }
   }
 
+  // Terminations carry no reason text: servers before 2.10 do not read "+TERM <reason>" as
+  // a termination, so the message would stay in the stream (and be delivered again). The
+  // reason is in the dead letter.
   private deadLetter(msg: JsMsg, stage: DeadLetter['stage'], reason: string, payload: unknown): void {
     this.deps.counters.deadLettered += 1;
     const origin = `nats:${this.spec.stream}/${this.spec.durable} ${msg.subject} seq ${msg.seq}`;

@@ -34,4 +34,18 @@ describe('NatsBusOptions', () => {
     const paths = result.error?.issues.map((issue) => issue.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['streams.raw.maxAge', 'streams.raw.retention', 'auth']));
   });
+
+  it('refuses interest retention, which acknowledges and then drops what is published before a consumer exists', () => {
+    const result = NatsBusOptions.safeParse({ streams: { raw: { retention: 'interest', discard: 'new' } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toBe('streams.raw.retention');
+    expect(result.error?.issues[0]?.message).toMatch(/discards what is published before a consumer exists; use "workqueue"/);
+  });
+
+  it('refuses discard: new on a limits stream, which wedges publishers once full', () => {
+    const result = NatsBusOptions.safeParse({ streams: { unified: { discard: 'new' } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toBe('streams.unified.discard');
+    expect(NatsBusOptions.parse({ streams: { unified: { retention: 'workqueue', discard: 'new' } } }).streams.unified).toMatchObject({ retention: 'workqueue', discard: 'new' });
+  });
 });

@@ -6,9 +6,17 @@ import { z } from 'zod';
  * tapio.yaml. Changing retention of an existing stream is refused by the server; the
  * other settings are updated in place at start.
  */
-export const NatsStreamSettings = z.strictObject({
-  /** limits: keep until age/size limits; workqueue: delete once acknowledged; interest: delete once every consumer acknowledged. */
-  retention: z.enum(['limits', 'workqueue', 'interest']),
+const StreamFields = z.strictObject({
+  /**
+   * limits: keep until age/size limits; workqueue: keep until one consumer acknowledged.
+   * `interest` is refused: NATS acknowledges a publish to an interest stream with no
+   * consumer yet and then discards it, so "published" would not mean "will be delivered".
+   */
+  retention: z.enum(['limits', 'workqueue', 'interest']).refine((retention) => retention !== 'interest', {
+    message:
+      'retention "interest" is refused: NATS acknowledges and then discards what is published before a consumer exists; ' +
+      'use "workqueue" (one consumer group per stream, backpressure with discard: new) or "limits"',
+  }),
   /** When a limit is reached: drop the oldest message, or refuse the new one (publishers then wait: backpressure). */
   discard: z.enum(['old', 'new']),
   maxAge: Duration,
@@ -24,17 +32,27 @@ export const NatsStreamSettings = z.strictObject({
   /** How long the server remembers a Nats-Msg-Id to drop a repeated publish. */
   duplicateWindow: Duration,
 });
+
+/** A workable combination: one that neither loses what was published nor wedges publishers. */
+const workable = <T extends z.ZodType<z.infer<typeof StreamFields>>>(schema: T) => schema.refine((settings) => !(settings.retention === 'limits' && settings.discard === 'new'), {
+  message:
+    'discard "new" on a "limits" stream refuses every publish once the stream is full until messages age out (maxAge), ' +
+    'acknowledged or not, wedging publishers; use retention "workqueue" for backpressure, or discard "old"',
+  path: ['discard'],
+});
+
+export const NatsStreamSettings = workable(StreamFields);
 export type NatsStreamSettings = z.infer<typeof NatsStreamSettings>;
 
-const stream = (defaults: NatsStreamSettings) => NatsStreamSettings.partial().transform((given) => ({ ...defaults, ...given }));
+const stream = (defaults: NatsStreamSettings) => workable(StreamFields.partial().transform((given) => ({ ...defaults, ...given })));
 
 /**
  * Every stream keeps 24 hours by default, bounded by count and size, so a late or
- * restarted consumer replays what it missed. `limits` retention is the only one safe
- * before any consumer exists (an `interest` stream drops messages nobody has subscribed
- * to yet, a `workqueue` stream refuses the overlapping consumers partitioned workers
- * need); docs/scaling.md shows the `interest` + `discard: new` set-up that makes a
- * lagging consumer slow its publishers down instead of losing the oldest events.
+ * restarted consumer replays what it missed, and any number of consumer groups may read
+ * it. docs/scaling.md shows the `workqueue` + `discard: new` set-up that makes a lagging
+ * consumer slow its publishers down instead of losing the oldest events (one consumer
+ * group per stream; a workqueue keeps what nobody consumed yet, so it is as safe before
+ * the first consumer exists). docs/reliability.md says why `interest` is refused.
  */
 export const DEFAULT_STREAMS = {
   raw: { retention: 'limits', discard: 'old', maxAge: '24h', maxMessages: 5_000_000, maxBytes: 1024 ** 3, storage: 'file', replicas: 1, duplicateWindow: '2m' },

@@ -163,9 +163,9 @@ describe('NatsEventBus round trip', () => {
     expect((await jsm.streams.info('CFG_RAW')).config.max_age).toBe(24 * 3_600_000_000_000);
     await nc.close();
 
-    const conflicting = bus({ streamPrefix: 'CFG', subjectPrefix: 'cfg', streams: { raw: { retention: 'interest' } }, connect: { initialDelay: '100ms' } });
+    const conflicting = bus({ streamPrefix: 'CFG', subjectPrefix: 'cfg', streams: { raw: { retention: 'workqueue' } }, connect: { initialDelay: '100ms' } });
     void conflicting.start().catch(() => undefined);
     await waitFor('a down status', () => conflicting.health().status === 'down');
-    expect(conflicting.health().reason).toMatch(/CFG_RAW exists with retention "limits" but the configuration asks for "interest".*nats stream rm CFG_RAW/);
+    expect(conflicting.health().reason).toMatch(/CFG_RAW exists with retention "limits" but the configuration asks for "workqueue".*nats stream rm CFG_RAW/);
   });
 });
