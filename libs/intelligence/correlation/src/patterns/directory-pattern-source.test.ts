@@ -1,4 +1,4 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -134,4 +134,55 @@ describe('DirectoryPatternSource', () => {
     const set = await nextSet(sets, listeners, (candidate) => candidate.patterns.some((item) => item.metadata.name === 'fresh'));
     expect(set.files[join(dir, 'new.yaml')]).toEqual(['fresh']);
   });
+
+  /**
+   * What the kubelet's AtomicWriter does to a mounted ConfigMap: the data goes into a new
+   * timestamped folder, a `..data_tmp` symlink to it is renamed over `..data`, every key is
+   * a symlink `key -> ..data/key` (created once, removed when the key goes), and the old
+   * folder is deleted.
+   */
+  let generation = 0;
+  async function kubeletWrite(files: Record<string, string>): Promise<void> {
+    const previous = await readlink(join(dir, '..data')).catch(() => undefined);
+    generation += 1;
+    const folder = `..2026_12_03_00_00_0${generation}.${process.pid}`;
+    await mkdir(join(dir, folder));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, folder, name), text);
+    await symlink(folder, join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    for (const name of Object.keys(files)) await symlink(join('..data', name), join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    if (previous) {
+      const { readdir } = await import('node:fs/promises');
+      for (const name of await readdir(join(dir, previous))) if (!(name in files)) await unlink(join(dir, name));
+      await rm(join(dir, previous), { recursive: true });
+    }
+  }
+
+  for (const mode of ['file system events', 'polling'] as const) {
+    it(`a ConfigMap update by the kubelet's ..data symlink swap is reloaded (${mode}); an invalid update keeps the previous version`, async () => {
+      generation = 0;
+      await kubeletWrite({ 'rules.yaml': pattern('outage', 'service_unavailable') });
+      const source = new DirectoryPatternSource([dir], { debounceMs: 20, ...(mode === 'polling' ? { pollIntervalMs: 50 } : {}) });
+      const initial = await source.load();
+      expect(initial.patterns.map((item) => item.spec.conditions?.[0]?.value)).toEqual(['service_unavailable']);
+      expect(Object.keys(initial.files)).toEqual([join(dir, 'rules.yaml')]);
+      await watching(source);
+
+      await kubeletWrite({ 'rules.yaml': pattern('outage', 'node_not_ready') });
+      await nextSet(sets, listeners, (set) => set.patterns[0]?.spec.conditions?.[0]?.value === 'node_not_ready');
+
+      await kubeletWrite({ 'rules.yaml': pattern('outage', 'node_not_ready').replace('operator: equals', 'operator: equalz') });
+      const rejected = await nextSet(sets, listeners, (set) => set.errors.length > 0);
+      expect(rejected.errors[0]).toMatchObject({ file: join(dir, 'rules.yaml'), line: 9 });
+      expect(rejected.patterns.map((item) => item.spec.conditions?.[0]?.value)).toEqual(['node_not_ready']);
+
+      // A key added and the old one removed in the same update.
+      await kubeletWrite({ 'more.yaml': pattern('second', 'pod_evicted') });
+      const swapped = await nextSet(sets, listeners, (set) => set.patterns.length === 1 && set.patterns[0]?.metadata.name === 'second');
+      expect(swapped.errors).toEqual([]);
+      expect(Object.keys(swapped.files)).toEqual([join(dir, 'more.yaml')]);
+    });
+  }
 });

@@ -1,14 +1,25 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { watch as watchPaths, type FSWatcher } from 'chokidar';
 import { silentLogger, type BehaviorPattern, type Logger, type PatternLoadError, type PatternSet, type PatternSource } from '@tapio/domain';
 import { parsePatternFile } from './parse-pattern-file.js';
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** chokidar's window for repeated 'change' events of one path. */
+const CHOKIDAR_THROTTLE_MS = 50;
 
 interface FileState {
+  /** The text last read, so a rescan re-parses only files whose content changed. */
+  text: string | undefined;
   patterns: BehaviorPattern[];
   errors: PatternLoadError[];
+}
+
+export interface DirectoryPatternSourceOptions {
+  debounceMs?: number;
+  logger?: Logger;
+  /** Poll instead of relying on file system events (network file systems); interval in ms. */
+  pollIntervalMs?: number;
 }
 
 /**
@@ -16,6 +27,12 @@ interface FileState {
  * changed file is live within the debounce delay; an invalid file keeps its previous
  * valid version active and is reported with file, line and reason; a deleted file's
  * patterns go away. A pattern name defined by two files is an error on the later one.
+ *
+ * Any change in a directory rescans the whole directory and compares contents, rather
+ * than trusting the changed entry's name: the kubelet updates a mounted ConfigMap by
+ * writing a new timestamped folder and renaming a `..data` symlink over the old one,
+ * so the events name `..data_tmp`, `..data` and the folders, never `rules.yaml` (a
+ * symlink through `..data` that itself never changes). chokidar does the watching.
  */
 export class DirectoryPatternSource implements PatternSource {
   private readonly files = new Map<string, FileState>();
@@ -23,74 +40,105 @@ export class DirectoryPatternSource implements PatternSource {
 
   constructor(
     directories: readonly string[],
-    private readonly options: { debounceMs?: number; logger?: Logger } = {},
+    private readonly options: DirectoryPatternSourceOptions = {},
   ) {
     this.directories = directories.map((directory) => resolve(directory));
   }
 
   async load(): Promise<PatternSet> {
-    for (const directory of this.directories) {
-      let names: string[];
-      try {
-        names = await readdir(directory);
-      } catch (error) {
-        throw new Error(`pattern directory ${directory} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      for (const name of names.sort()) if (YAML_EXTENSIONS.has(extname(name))) await this.reload(join(directory, name));
-    }
+    for (const directory of this.directories) await this.rescan(directory, true);
     return this.snapshot();
   }
 
   async watch(onChange: (set: PatternSet) => void): Promise<() => Promise<void>> {
-    const watchers: FSWatcher[] = [];
+    const logger = this.options.logger ?? silentLogger;
     const timers = new Map<string, NodeJS.Timeout>();
     const debounce = this.options.debounceMs ?? 50;
+    const watchers: FSWatcher[] = [];
     for (const directory of this.directories) {
-      const watcher = watch(directory, (_event, name) => {
-        if (!name || !YAML_EXTENSIONS.has(extname(name.toString()))) return;
-        const file = join(directory, name.toString());
-        clearTimeout(timers.get(file));
-        timers.set(
-          file,
-          setTimeout(() => {
-            timers.delete(file);
-            void this.reload(file).then(() => onChange(this.snapshot()));
-          }, debounce),
-        );
+      const watcher = watchPaths(directory, {
+        depth: 0,
+        ignoreInitial: true,
+        followSymlinks: false,
+        ...(this.options.pollIntervalMs ? { usePolling: true, interval: this.options.pollIntervalMs, binaryInterval: this.options.pollIntervalMs } : {}),
       });
-      watcher.on('error', (error) => (this.options.logger ?? silentLogger).error({ err: error, directory }, 'pattern directory watch failed'));
+      // chokidar drops a second 'change' of one path within 50 ms, so an edit right after
+      // another could go unseen: every burst of events is followed by one more rescan
+      // after that window (cheap: it re-parses only files whose text changed).
+      const schedule = (delayMs: number, settle: boolean) => {
+        clearTimeout(timers.get(directory));
+        timers.set(
+          directory,
+          setTimeout(() => {
+            timers.delete(directory);
+            this.rescan(directory, false).then(
+              (changed) => {
+                if (changed) onChange(this.snapshot());
+                if (settle && !timers.has(directory)) schedule(CHOKIDAR_THROTTLE_MS * 2, false);
+              },
+              (error: unknown) => logger.error({ err: error, directory }, 'pattern directory rescan failed; the patterns loaded before stay active'),
+            );
+          }, delayMs),
+        );
+      };
+      watcher.on('all', () => schedule(debounce, true));
+      watcher.on('error', (error) => logger.error({ err: error, directory }, 'pattern directory watch failed'));
+      await new Promise<void>((ready) => watcher.once('ready', ready));
       watchers.push(watcher);
     }
     return async () => {
       for (const timer of timers.values()) clearTimeout(timer);
-      for (const watcher of watchers) watcher.close();
+      await Promise.all(watchers.map((watcher) => watcher.close()));
     };
   }
 
-  private async reload(file: string): Promise<void> {
+  /** Reads every pattern file of the directory; true when a file appeared, changed or went. */
+  private async rescan(directory: string, initial: boolean): Promise<boolean> {
+    let names: string[];
+    try {
+      names = await readdir(directory);
+    } catch (error) {
+      const reason = `pattern directory ${directory} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      if (initial) throw new Error(reason);
+      (this.options.logger ?? silentLogger).error({ directory }, `${reason}; the patterns loaded before stay active`);
+      return false;
+    }
+    const present = new Set(names.filter((name) => YAML_EXTENSIONS.has(extname(name)) && !name.startsWith('..')).map((name) => join(directory, name)));
+    let changed = false;
+    for (const file of [...present].sort()) if (await this.reload(file)) changed = true;
+    for (const file of [...this.files.keys()]) {
+      if (file.startsWith(`${directory}/`) && !file.slice(directory.length + 1).includes('/') && !present.has(file)) {
+        this.files.delete(file);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** Re-reads one file; true when its content differs from what was read before. */
+  private async reload(file: string): Promise<boolean> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.files.delete(file);
-        return;
-      }
-      this.keepPrevious(file, [{ file, reason: `cannot read: ${(error as Error).message}` }]);
-      return;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.files.delete(file);
+      this.keepPrevious(file, undefined, [{ file, reason: `cannot read: ${(error as Error).message}` }]);
+      return true;
     }
+    if (this.files.get(file)?.text === text) return false;
     const parsed = parsePatternFile(text, file);
     if (parsed.errors.length) {
-      this.keepPrevious(file, parsed.errors);
+      this.keepPrevious(file, text, parsed.errors);
       for (const error of parsed.errors) (this.options.logger ?? silentLogger).error({ file: error.file, line: error.line, reason: error.reason }, 'invalid behavior pattern; previous version stays active');
-      return;
+      return true;
     }
-    this.files.set(file, { patterns: parsed.patterns, errors: [] });
+    this.files.set(file, { text, patterns: parsed.patterns, errors: [] });
+    return true;
   }
 
-  private keepPrevious(file: string, errors: PatternLoadError[]): void {
+  private keepPrevious(file: string, text: string | undefined, errors: PatternLoadError[]): void {
     const previous = this.files.get(file);
-    this.files.set(file, { patterns: previous?.patterns ?? [], errors });
+    this.files.set(file, { text, patterns: previous?.patterns ?? [], errors });
   }
 
   private snapshot(): PatternSet {
