@@ -10,6 +10,7 @@ import {
   Metrics,
   parseDuration,
   systemClock,
+  TopologyIndex,
   type Collector,
   type Correlator,
   type RawEventTransformer,
@@ -36,6 +37,8 @@ export interface Composition {
   deadLetters: DeadLetterSink;
   bus: EventBus;
   graph: GraphStore;
+  /** The memory graph's topology index, which the correlation engine of this process keeps current (held once). */
+  topology?: TopologyIndex;
   kubeIndex: DelegatingKubeIndex;
   collectors: Collector[];
   transformers: RawEventTransformer[];
@@ -69,19 +72,22 @@ async function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logg
   return new InProcessBus({ queueCapacity: bus.embedded.queueCapacity, maxDeliver: bus.embedded.maxDeliver, deadLetters, logger: logger.child({ component: 'bus' }) });
 }
 
-async function createGraph(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): Promise<GraphStore> {
+async function createGraph(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): Promise<{ graph: GraphStore; topology?: TopologyIndex }> {
   const graph = loaded.config.graph;
   if (graph.type === 'neo4j') {
     const { Neo4jGraphStore, Neo4jOptions } = await import('@tapio/neo4j');
-    return new Neo4jGraphStore(section(loaded, ['graph', 'neo4j'], Neo4jOptions, graph.neo4j), { deadLetters, logger: logger.child({ component: 'neo4j' }) });
+    return { graph: new Neo4jGraphStore(section(loaded, ['graph', 'neo4j'], Neo4jOptions, graph.neo4j), { deadLetters, logger: logger.child({ component: 'neo4j' }) }) };
   }
   const memory = graph.memory;
-  return new MemoryGraphStore({
+  const topology = new TopologyIndex();
+  const store = new MemoryGraphStore({
+    topology,
     retention: { maxEvents: memory.maxEvents, maxAgeMs: parseDuration(memory.maxAge) },
     maxInsights: memory.maxInsights,
     ...(memory.snapshotFile ? { snapshotFile: resolve(loaded.baseDir, memory.snapshotFile) } : {}),
     ...(memory.snapshotInterval ? { snapshotIntervalMs: parseDuration(memory.snapshotInterval) } : {}),
   });
+  return { graph: store, topology };
 }
 
 /**
@@ -99,7 +105,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
   });
   const kubeIndex = new DelegatingKubeIndex();
   const bus = await createBus(loaded, deadLetters, logger);
-  const graph = await createGraph(loaded, deadLetters, logger);
+  const { graph, topology } = await createGraph(loaded, deadLetters, logger);
   container.registerInstance(Logger, logger);
   container.registerInstance(Clock, systemClock);
   container.registerInstance(Metrics, metrics);
@@ -129,6 +135,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     deadLetters,
     bus,
     graph,
+    ...(topology ? { topology } : {}),
     kubeIndex,
     collectors: registered.collectors,
     transformers: [...builtInTransformers, ...contributed],

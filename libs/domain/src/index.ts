@@ -84,6 +84,10 @@ export {
 } from './graph/queries.js';
 export type { Page } from './graph/queries.js';
 export { newestFirst, oldestFirst, insightRelevance, byEntityKey, summariseEvent, insightEntities, insightEntityKeys } from './graph/answer-order.js';
+export { TopologyIndex } from './topology/topology-index.js';
+export { WORKLOAD_KINDS } from './topology/workload-kinds.js';
+export { PODS_REACHED, reachPath, podsReachedBy } from './topology/pods-reached.js';
+export type { ReachHop } from './topology/pods-reached.js';
 export { token } from './ports/token.js';
 export type { Token, TokenType } from './ports/token.js';
 export { HealthStatus, ComponentHealth } from './ports/health.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseDuration, partitionKey, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
 import type { TapioConfig } from '../config/schema.js';
 import { warmStart } from './warm-start.js';
@@ -35,11 +35,14 @@ export class ProcessingStage {
      * was not acknowledged, and every write is idempotent).
      */
     private readonly durableAcks = false,
+    /** The graph store's topology index when it lives in this process: the engine keeps it current instead of a copy. */
+    topology?: TopologyIndex,
   ) {
     this.engine = new CorrelationEngine(correlators, this.ledger, {
       windowMs: parseDuration(config.window),
       maxEvents: config.maxEvents,
       mergeWindowMs: parseDuration(config.mergeWindow),
+      ...(topology ? { topology } : {}),
     });
     const directories = [...(config.builtinPatterns ? [BUILTIN_PATTERN_DIR] : []), ...config.patterns.map((directory) => resolve(baseDir, directory))];
     this.source = new DirectoryPatternSource(directories, { logger });

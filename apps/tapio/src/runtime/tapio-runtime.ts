@@ -144,7 +144,7 @@ export class TapioRuntime {
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.options.busType === 'nats';
-      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable);
+      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology);
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
       this.subscriptions.push(

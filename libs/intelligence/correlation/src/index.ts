@@ -23,7 +23,6 @@ export { sequenceCorrelatorPlugin } from './correlators/sequence/plugin.js';
 export { dependencyCorrelatorPlugin } from './correlators/dependency/plugin.js';
 export { ownershipCorrelatorPlugin } from './correlators/ownership/plugin.js';
 export { performanceCorrelatorPlugin } from './correlators/performance/plugin.js';
-export { TopologyIndex } from './topology/topology-index.js';
 export { TopologyProjector } from './topology/topology-projector.js';
 export { GraphIngestor } from './topology/graph-ingestor.js';
 export { matchesSelector, matchesServiceSelector, isEmptySelector } from './topology/label-selector.js';

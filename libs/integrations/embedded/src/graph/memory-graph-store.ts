@@ -7,7 +7,9 @@ import {
   oldestFirst,
   summariseEvent as summarise,
   parseEntityKey,
+  podsReachedBy,
   severityRank,
+  TopologyIndex,
   type ComponentHealth,
   type Correlation,
   type DeathSpiral,
@@ -33,7 +35,6 @@ import {
   type UnifiedEvent,
   type WhyAnswer,
 } from '@tapio/domain';
-import { TopologyIndex } from '@tapio/correlation';
 import { TimeIndex } from './time-index.js';
 import { EventLog, type RetentionPolicy } from './event-log.js';
 import { afterCursor, decodeCursor, encodeCursor } from './ordering.js';
@@ -45,11 +46,16 @@ export interface MemoryGraphStoreOptions {
   /** When set, the graph is saved here on stop (and every `snapshotIntervalMs`) and loaded on start. */
   snapshotFile?: string;
   snapshotIntervalMs?: number;
+  /**
+   * The topology index to keep, when the correlation engine of the same process shares it
+   * (`-mode all`): the engine applies each change first, re-applying it here is idempotent,
+   * and the topology is held once. A fresh one otherwise.
+   */
+  topology?: TopologyIndex;
 }
 
 const CAUSAL: readonly Correlation['kind'][] = ['CAUSED', 'TRIGGERED'];
 const DEPENDENCY_EDGES: readonly TopologyRelationship[] = ['MOUNTS', 'SELECTS', 'USES_SECRET', 'CLAIMS', 'BOUND_TO', 'ROUTES_TO', 'APPLIES_TO', 'SCALES'];
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet']);
 const CONTEXT_WINDOW_MS = 5 * 60_000;
 /** Most causal ancestors or descendants one walk collects, nearest first (as the Neo4j store). */
 const MAX_WALK = 200;
@@ -73,7 +79,9 @@ function clusterlessKey(ref: Pick<EntityRef, 'kind' | 'name' | 'namespace'>): st
  * Neo4j adapter must give the same answers (contract suite).
  */
 export class MemoryGraphStore implements GraphStore {
-  private topology = new TopologyIndex();
+  private readonly topology: TopologyIndex;
+  /** Keys already in the cluster-less lookup (a key always names the same kind/namespace/name). */
+  private readonly indexed = new Set<string>();
   private readonly log: EventLog;
   /** Every event by event time, for the global newest-first pages. */
   private readonly byTime: TimeIndex;
@@ -98,6 +106,7 @@ export class MemoryGraphStore implements GraphStore {
     });
     this.byTime = new TimeIndex((id) => this.log.timeOf(id));
     this.maxInsights = options.maxInsights ?? 50_000;
+    this.topology = options.topology ?? new TopologyIndex();
   }
 
   async start(): Promise<void> {
@@ -133,11 +142,9 @@ export class MemoryGraphStore implements GraphStore {
 
   async applyTopology(changes: TopologyChange[]): Promise<void> {
     for (const change of changes) {
-      // A key always names the same kind/namespace/name: index it the first time only.
-      const known = change.op === 'upsert' && this.topology.has(change.node.key);
       this.topology.apply(change);
       if (change.op === 'upsert') {
-        if (!known) this.index(change.node.key, change.node.ref);
+        this.index(change.node.key, change.node.ref);
         for (const edge of change.edges) {
           this.ensureNode(edge.from, change.node.updatedAt);
           this.ensureNode(edge.to, change.node.updatedAt);
@@ -338,20 +345,7 @@ export class MemoryGraphStore implements GraphStore {
     const key = keys[0];
     const empty = { pods: [], workloads: [], services: [], ingresses: [], nodes: [] };
     if (!key || !this.topology.has(key)) return { entity: ref, known: false, ...empty };
-    const pods = new Set<string>();
-    const kind = this.refOf(key).kind;
-    if (kind === 'Pod') pods.add(key);
-    else if (kind === 'ConfigMap') this.topology.in(key, 'MOUNTS').forEach((pod) => pods.add(pod));
-    else if (kind === 'Secret') this.topology.in(key, 'USES_SECRET').forEach((pod) => pods.add(pod));
-    else if (kind === 'PersistentVolumeClaim') this.topology.in(key, 'CLAIMS').forEach((pod) => pods.add(pod));
-    else if (kind === 'PersistentVolume') this.topology.in(key, 'BOUND_TO').forEach((pvc) => this.topology.in(pvc, 'CLAIMS').forEach((pod) => pods.add(pod)));
-    else if (kind === 'Service') this.topology.out(key, 'SELECTS').forEach((pod) => pods.add(pod));
-    else if (kind === 'Node') this.topology.in(key, 'RUNS_ON').forEach((pod) => pods.add(pod));
-    else if (kind === 'Ingress') this.topology.out(key, 'ROUTES_TO').forEach((service) => this.topology.out(service, 'SELECTS').forEach((pod) => pods.add(pod)));
-    else if (kind === 'NetworkPolicy') this.topology.out(key, 'APPLIES_TO').forEach((pod) => pods.add(pod));
-    else if (WORKLOAD_KINDS.has(kind)) this.topology.owned(key).forEach((owned) => this.refOf(owned).kind === 'Pod' && pods.add(owned));
-    else if (kind === 'HorizontalPodAutoscaler') this.topology.out(key, 'SCALES').forEach((target) => this.topology.owned(target).forEach((owned) => this.refOf(owned).kind === 'Pod' && pods.add(owned)));
-    for (const pod of [...pods]) if (this.topology.node(pod)?.deleted) pods.delete(pod);
+    const pods = new Set(podsReachedBy(this.topology, key));
 
     const workloads = new Set<string>();
     const services = new Set<string>();
@@ -425,6 +419,8 @@ export class MemoryGraphStore implements GraphStore {
   // ---- internals ---------------------------------------------------------
 
   private index(key: string, ref: EntityRef): void {
+    if (this.indexed.has(key)) return;
+    this.indexed.add(key);
     const id = clusterlessKey(ref);
     let keys = this.clusterless.get(id);
     if (!keys) this.clusterless.set(id, (keys = new Set()));
@@ -432,10 +428,11 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   private ensureNode(key: string, at: string, ref?: EntityRef): void {
-    if (this.topology.has(key)) return;
-    const resolved = ref ?? parseEntityKey(key);
+    if (this.indexed.has(key)) return;
+    // A shared index may already hold the node (the engine saw the event first): index it here all the same.
+    const resolved = this.topology.node(key)?.ref ?? ref ?? parseEntityKey(key);
     if (!resolved) return;
-    this.topology.ensure({ key, ref: resolved, deleted: false, updatedAt: at });
+    if (!this.topology.has(key)) this.topology.ensure({ key, ref: resolved, deleted: false, updatedAt: at });
     this.index(key, resolved);
   }
 
@@ -573,7 +570,7 @@ export class MemoryGraphStore implements GraphStore {
   }
 
   private restore(content: SnapshotContent): void {
-    this.topology = TopologyIndex.fromJSON(content.topology);
+    this.topology.load(content.topology);
     for (const node of content.topology.nodes) this.index(node.key, node.ref);
     void this.writeEvents(content.events);
     void this.writeCorrelations(content.correlations);

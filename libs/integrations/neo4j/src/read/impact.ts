@@ -1,24 +1,23 @@
-import { byEntityKey, type EntityRef, type ImpactAnswer } from '@tapio/domain';
+import { byEntityKey, reachPath, type EntityRef, type ImpactAnswer, type ReachHop } from '@tapio/domain';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { keysFor, nodesByKey, refOf } from './entity-lookup.js';
 import { rows } from './reader.js';
 
-const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'];
+/** Cypher for one hop of the domain's reach path; ownership is followed at most 20 levels deep. */
+function hopPattern(hop: ReachHop, last: boolean): string {
+  const target = last ? '(p:Resource)' : '(:Resource)';
+  const type = hop.transitive ? `${hop.type}*1..20` : hop.type;
+  return hop.direction === 'out' ? `-[:${type}]->${target}` : `<-[:${type}]-${target}`;
+}
 
-/** From the changed object `x` to the pods it reaches, per kind (seed 000's impact analysis). */
-const PODS_OF: Record<string, string> = {
-  Pod: 'MATCH (p:Resource {key: $key})',
-  ConfigMap: 'MATCH (:Resource {key: $key})<-[:MOUNTS]-(p:Resource)',
-  Secret: 'MATCH (:Resource {key: $key})<-[:USES_SECRET]-(p:Resource)',
-  PersistentVolumeClaim: 'MATCH (:Resource {key: $key})<-[:CLAIMS]-(p:Resource)',
-  PersistentVolume: 'MATCH (:Resource {key: $key})<-[:BOUND_TO]-(:Resource)<-[:CLAIMS]-(p:Resource)',
-  Service: 'MATCH (:Resource {key: $key})-[:SELECTS]->(p:Resource)',
-  Node: 'MATCH (:Resource {key: $key})<-[:RUNS_ON]-(p:Resource)',
-  Ingress: 'MATCH (:Resource {key: $key})-[:ROUTES_TO]->(:Resource)-[:SELECTS]->(p:Resource)',
-  NetworkPolicy: 'MATCH (:Resource {key: $key})-[:APPLIES_TO]->(p:Resource)',
-  HorizontalPodAutoscaler: "MATCH (:Resource {key: $key})-[:SCALES]->(:Resource)-[:OWNS*1..20]->(p:Resource) WHERE p.kind = 'Pod'",
-  ...Object.fromEntries(WORKLOADS.map((kind) => [kind, "MATCH (:Resource {key: $key})-[:OWNS*1..20]->(p:Resource) WHERE p.kind = 'Pod'"])),
-};
+/** From the changed object to the pods it reaches (PODS_REACHED, the rule the embedded store walks in memory). */
+export function podsReachedQuery(kind: string): string | undefined {
+  const path = reachPath(kind);
+  if (!path) return undefined;
+  if (path.length === 0) return 'MATCH (p:Resource {key: $key})';
+  const pattern = path.map((hop, index) => hopPattern(hop, index === path.length - 1)).join('');
+  return `MATCH (:Resource {key: $key})${pattern}${path.some((hop) => hop.transitive) ? " WHERE p.kind = 'Pod'" : ''}`;
+}
 
 async function keysOf(tx: ManagedTransaction, query: string, params: Record<string, unknown>): Promise<string[]> {
   return (await rows<{ key: string }>(tx, query, params)).map((row) => row.key);
@@ -30,7 +29,7 @@ export async function impact(tx: ManagedTransaction, ref: EntityRef): Promise<Im
   const empty = { pods: [], workloads: [], services: [], ingresses: [], nodes: [] };
   const self = key ? await nodesByKey(tx, [key]) : new Map();
   if (!key || !self.has(key)) return { entity: ref, known: false, ...empty };
-  const podsQuery = PODS_OF[refOf(self, key).kind];
+  const podsQuery = podsReachedQuery(refOf(self, key).kind);
   const pods = podsQuery ? await keysOf(tx, `${podsQuery} WITH DISTINCT p WHERE p.deleted = false RETURN p.key AS key`, { key }) : [];
   const workloads = await keysOf(
     tx,

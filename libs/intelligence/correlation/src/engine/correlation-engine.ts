@@ -2,6 +2,8 @@ import {
   entityKey,
   formatEntity,
   parseEntityKey,
+  podsReachedBy,
+  WORKLOAD_KINDS,
   severityRank,
   type BehaviorPattern,
   type ChainLink,
@@ -66,7 +68,6 @@ interface HeldMatch {
 const MAX_CACHED_WALKS = 50_000;
 /** Held matches kept at most; beyond, the oldest are released early rather than dropped. */
 const MAX_HELD = 10_000;
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet']);
 
 function refOf(key: string, state: WorkingState): EntityRef {
   const node = state.resource(key);
@@ -457,7 +458,7 @@ export class CorrelationEngine {
     });
     const nextCheck = spec.nextChecks?.length ? renderTemplate(spec.nextChecks[0] as string, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
     const mountedBy = ['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(rootRef.kind)
-      ? [...state.topology.in(rootKey, 'MOUNTS'), ...state.topology.in(rootKey, 'USES_SECRET'), ...state.topology.in(rootKey, 'CLAIMS')].filter((pod) => !state.resource(pod)?.deleted).length
+      ? podsReachedBy(state.topology, rootKey).length
       : 0;
     const story = tellStory({
       rootCause: { entity: rootRef, what: rootIsRollup ? what : reportedOn ? `${rootEvent.event.message} (${reportedOn})` : rootEvent.event.message, at: rootEvent.event.timestamp },

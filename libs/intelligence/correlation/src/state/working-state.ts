@@ -9,8 +9,8 @@ import {
   type TopologyRelationship,
   type TopologySnapshot,
   type UnifiedEvent,
+  TopologyIndex,
 } from '@tapio/domain';
-import { TopologyIndex } from '../topology/topology-index.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventList, type SequencedEvent } from './event-list.js';
 import { KeyedIndex } from './keyed-index.js';
@@ -21,6 +21,11 @@ export interface WorkingStateOptions {
   windowMs?: number;
   /** Most events kept in the index. */
   maxEvents?: number;
+  /**
+   * The topology to keep current, when another component shares it (the embedded graph
+   * store in `-mode all`): the topology is then held once. A fresh one otherwise.
+   */
+  topology?: TopologyIndex;
 }
 
 type Index = Map<string, EventList>;
@@ -38,7 +43,7 @@ function push(index: Index, key: string | undefined, event: SequencedEvent): voi
  * owner, node, namespace and type. Bounded by a time window and a count.
  */
 export class WorkingState implements CorrelationState {
-  readonly topology = new TopologyIndex();
+  readonly topology: TopologyIndex;
   private readonly projector = new TopologyProjector();
   private readonly byEntity = new KeyedIndex();
   private readonly byOwner = new KeyedIndex();
@@ -56,6 +61,7 @@ export class WorkingState implements CorrelationState {
   constructor(options: WorkingStateOptions = {}) {
     this.windowMs = options.windowMs ?? 2 * 3_600_000;
     this.maxEvents = options.maxEvents ?? 1_000_000;
+    this.topology = options.topology ?? new TopologyIndex();
   }
 
   /** Applies the event's topology change and indexes it; returns the indexed event (undefined for a duplicate). */

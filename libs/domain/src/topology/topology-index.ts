@@ -1,4 +1,4 @@
-import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '@tapio/domain';
+import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '../graph/graph-model.js';
 
 type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
 
@@ -24,7 +24,8 @@ const EMPTY: readonly string[] = [];
 /**
  * The current topology in memory: resource nodes and typed edges, indexed both ways.
  * Applying a TopologyChange is idempotent. Used by the correlation engine's working
- * state and by the embedded graph store.
+ * state and by the embedded graph store (in `-mode all` with the memory graph they
+ * share one instance, so the topology is held once).
  */
 export class TopologyIndex {
   private readonly nodes = new Map<string, ResourceNode>();
