@@ -3,6 +3,7 @@ import { kubeApiPlugin } from '@tapio/collector-kubeapi';
 import { replayCollectorPlugin } from '@tapio/collector-replay';
 import { kernelCollectorPlugin } from '@tapio/collector-kernel';
 import { dnsCollectorPlugin } from '@tapio/collector-dns';
+import { journalCollectorPlugin } from '@tapio/collector-journal';
 import {
   dependencyCorrelatorPlugin,
   ownershipCorrelatorPlugin,
@@ -20,6 +21,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   replayCollectorPlugin as PluginDescriptor,
   kernelCollectorPlugin as PluginDescriptor,
   dnsCollectorPlugin as PluginDescriptor,
+  journalCollectorPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

@@ -84,6 +84,11 @@ export const EVENT_TYPES = [
   'service_started',
   'service_stopped',
   'journal_error',
+  // Kernel messages read from the journal
+  'hung_task',
+  'link_down',
+  'link_up',
+  'filesystem_error',
   // etcd
   'etcd_slow',
   'etcd_leader_changed',

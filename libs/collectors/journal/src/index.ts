@@ -1,0 +1,11 @@
+export { journalCollectorPlugin } from './plugin/journal-plugin.js';
+export { JournalCollector } from './collector/journal-collector.js';
+export type { JournalCollectorDeps, JournalCollectorStats } from './collector/journal-collector.js';
+export { JournalCollectorConfig } from './collector/journal-config.js';
+export type { JournalCollectorConfigInput } from './collector/journal-config.js';
+export { JournalEntryData, JOURNAL_RAW_TYPE, JOURNAL_FIELDS } from './collector/journal-entry.js';
+export { CursorStore } from './collector/cursor-store.js';
+export { JournalTransformer } from './transform/journal-transformer.js';
+export { classifyKernelMessage, unitOfCgroup } from './classify/kernel-messages.js';
+export type { KernelFinding } from './classify/kernel-messages.js';
+export { UNIT_MESSAGE_IDS, unitMessageKind, unitFilter } from './classify/systemd-messages.js';
