@@ -25,7 +25,7 @@ export default defineConfig({
       test: {
         name: dir.split('/').pop() as string,
         root: join(root, dir),
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'ui/src/**/*.test.ts'],
         testTimeout: 60_000,
         hookTimeout: 180_000,
       },

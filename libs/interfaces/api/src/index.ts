@@ -9,3 +9,7 @@ export { PatternDetail, FeedbackStep, feedbackHistory } from './patterns/pattern
 export { ErrorBody } from './server/api-error.js';
 export { FeedbackResponse } from './routes/feedback-routes.js';
 export { readiness } from './routes/health-routes.js';
+export { IncidentTimeline, TimelineEvent } from './incidents/incident-timeline.js';
+export { BlastRadius, BlastNode, BlastEdge, FoldedIncident } from './incidents/blast-radius.js';
+export { PredictionAnswer, PredictionOutcome } from './incidents/prediction-outcome.js';
+export { WEB_ASSETS_DIR } from './web/web-assets.js';

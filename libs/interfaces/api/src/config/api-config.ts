@@ -33,6 +33,8 @@ export const ApiConfig = z
     bodyLimit: z.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     /** Serve the OpenAPI document and the docs UI at /docs. */
     docs: z.boolean().default(true),
+    /** Serve the web UI at / (its data comes from /api/v1 under the same token rules). */
+    ui: z.boolean().default(true),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfig>;

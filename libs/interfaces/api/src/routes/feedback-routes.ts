@@ -10,6 +10,7 @@ export const FeedbackResponse = z.object({
   /** The pattern's state after this verdict; null when the pattern is no longer loaded. */
   pattern: PatternConfidence.nullable(),
 });
+export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
 
 /**
  * POST /api/v1/feedback (seed 002): an SRE's verdict on a prediction. Stored as

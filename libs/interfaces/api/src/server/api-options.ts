@@ -11,6 +11,8 @@ export interface BuildApiOptions {
    * encoding through zod costs ~20× plain JSON on large answers.
    */
   validateResponses?: boolean;
+  /** Folder of the built web UI (default: this package's dist/ui-assets). */
+  webAssetsDir?: string;
 }
 
 export const API_PREFIX = '/api/v1';

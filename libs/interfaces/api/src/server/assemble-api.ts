@@ -9,9 +9,12 @@ import { eventsRoutes } from '../routes/events-routes.js';
 import { feedbackRoutes } from '../routes/feedback-routes.js';
 import { healthRoutes } from '../routes/health-routes.js';
 import { impactRoutes } from '../routes/impact-routes.js';
+import { incidentRoutes } from '../routes/incident-routes.js';
 import { insightsRoutes } from '../routes/insights-routes.js';
 import { patternsRoutes } from '../routes/patterns-routes.js';
+import { predictionsRoutes } from '../routes/predictions-routes.js';
 import { whyRoutes } from '../routes/why-routes.js';
+import { webRoutes } from '../web/web-routes.js';
 import { BearerAuth } from './bearer-auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerOpenApi } from './openapi.js';
@@ -37,10 +40,13 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   await app.register(whyRoutes, { ...plugin, prefix: `${API_PREFIX}/why` });
   await app.register(eventsRoutes, { ...plugin, prefix: `${API_PREFIX}/events` });
   await app.register(insightsRoutes, { ...plugin, prefix: `${API_PREFIX}/insights` });
+  await app.register(incidentRoutes, { ...plugin, prefix: `${API_PREFIX}/insights` });
   await app.register(impactRoutes, { ...plugin, prefix: `${API_PREFIX}/impact` });
   await app.register(patternsRoutes, { ...plugin, prefix: `${API_PREFIX}/patterns` });
   await app.register(feedbackRoutes, { ...plugin, prefix: `${API_PREFIX}/feedback` });
+  await app.register(predictionsRoutes, { ...plugin, prefix: `${API_PREFIX}/predictions` });
   await app.register(healthRoutes, plugin);
+  if (config.ui) await app.register(webRoutes, options.webAssetsDir ? { assetsDir: options.webAssetsDir } : {});
   await app.ready();
   return app;
 }

@@ -1,0 +1,210 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, describeViolations, launchBrowser, type TestBrowser } from './support/browser.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
+const SCREENSHOTS = join(ROOT, 'docs/ui');
+const TOKEN = 'web-ui-write-token-0123456789';
+const run = promisify(execFile);
+
+/** Builds what ./bin/tapio serves: the app (tsc, incremental) and the web UI (vite), as `npm run build` does. */
+async function buildTapio(): Promise<void> {
+  const steps: Array<[string, string[]]> = [
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), ['-b', 'tsconfig.build.json']],
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), ['build', '--config', 'libs/interfaces/api/ui/vite.config.ts']],
+  ];
+  for (const [script, args] of steps) {
+    await run(process.execPath, [script, ...args], { cwd: ROOT }).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    });
+  }
+}
+
+/** `tapio run` on the shared scenario; resolves with its URL once the incident is explained. */
+async function startTapio(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const config = join(dir, 'tapio.yaml');
+  await writeFile(config, ['cluster: demo', 'log:', '  level: info', '  format: json', 'api:', '  port: 0', 'collectors:', '  replay:', `    file: ${RECORDING}`, ''].join('\n'));
+  const { TAPIO_TOKEN: _token, TAPIO_API_READ_TOKEN: _read, ...env } = process.env;
+  const child = spawn(join(ROOT, 'bin/tapio'), ['run', '-config', config], { cwd: dir, env: { ...env, TAPIO_API_TOKEN: TOKEN, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const listening = output.split('\n').find((line) => line.includes('"msg":"REST API listening"'));
+    const url = listening ? /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(listening)?.[1] : undefined;
+    if (url) {
+      const answer = (await (await fetch(`${url}/api/v1/insights?pattern=config-cascade`)).json()) as { items: unknown[] };
+      if (answer.items.length > 0) return { child, url };
+    }
+    if (child.exitCode !== null) throw new Error(`tapio exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`tapio did not explain the scenario within 60 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('the web UI in a real browser, over the configmap-cascade scenario', () => {
+  let dir: string;
+  let tapio: { child: ChildProcess; url: string };
+  let browser: TestBrowser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tapio-web-ui-'));
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await buildTapio();
+    tapio = await startTapio(dir);
+    browser = await launchBrowser();
+    const context = browser.context;
+    // Nothing may leave for the internet: no CDN, no fonts.
+    await context.route((url) => !url.href.startsWith(tapio.url), (route) => {
+      problems.push(`request outside Tapio: ${route.request().url()}`);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    tapio?.child.kill('SIGTERM');
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const shoot = (name: string, fullPage = true) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+  const expectAccessible = async (where: string) => {
+    const violations = await axeViolations(page);
+    const critical = violations.filter((item) => item.impact === 'critical');
+    expect(critical, `${where}:\n${describeViolations(critical)}`).toEqual([]);
+    return violations;
+  };
+
+  it('serves the UI at / from Tapio itself and lists the incident with its root cause', async () => {
+    const response = await page.goto(`${tapio.url}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    const row = page.locator('table.incidents tbody tr').first();
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('ConfigMap shop/checkout-config');
+    expect(await row.textContent()).toContain('config-cascade');
+    expect(await row.locator('td.num').textContent()).toBe('7');
+    expect(await row.locator('.badge').textContent()).toBe('high');
+    await shoot('incidents', false);
+    await expectAccessible('incidents page');
+  });
+
+  it('filters by namespace, pattern and severity', async () => {
+    await page.getByLabel('Severity at least').selectOption('critical');
+    await page.getByText('No incident matches').waitFor();
+    await page.getByLabel('Severity at least').selectOption('');
+    await page.getByLabel('Pattern').selectOption('config-cascade');
+    await page.getByLabel('Namespace').selectOption('shop');
+    await page.locator('table.incidents tbody tr').first().waitFor();
+    expect(await page.locator('table.incidents tbody tr').count()).toBe(1);
+  });
+
+  it('is usable from the keyboard: Tab reaches the incident, Enter opens it', async () => {
+    await page.goto(`${tapio.url}/`);
+    await page.locator('a.incident-link').first().waitFor();
+    let reached = false;
+    for (let presses = 0; presses < 25 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate("document.activeElement?.classList.contains('incident-link') ?? false")) === true;
+    }
+    expect(reached, 'Tab never reached the first incident link').toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/incidents\/ins-/);
+    await page.getByRole('heading', { name: 'Root cause' }).waitFor();
+  });
+
+  it('shows the incident: root cause, story, timeline in causal order, blast radius, change and prediction', async () => {
+    const rootCause = page.locator('section.root-cause');
+    expect(await rootCause.textContent()).toContain('ConfigMap shop/checkout-config');
+    expect(await rootCause.textContent()).toContain('data key application.yaml edited');
+    expect(await page.locator('.story .tree li').count()).toBeGreaterThanOrEqual(5);
+    const timeline = page.locator('figure.timeline svg');
+    await timeline.waitFor();
+    expect(await timeline.locator('.lane-title').allTextContents()).toEqual(['Change', 'Rollout', 'Crashes', 'Endpoints', 'Other signals']);
+    expect(await timeline.locator('circle.mark').count()).toBeGreaterThanOrEqual(10);
+    expect(await timeline.locator('circle.mark.root').count()).toBe(1);
+    const names = await page.locator('figure.blast .node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+    expect(names).toContain('root: ConfigMap checkout-config');
+    expect(names).toContain('workload: Deployment checkout, in trouble');
+    expect(names).toContain('service: Service checkout');
+    expect(names).toContain('pod: Pod checkout-h255j8bmp-5rkwm, in trouble');
+    expect(names.filter((name) => name?.startsWith('pod: ')).length).toBe(4);
+    expect(await page.locator('ul.changes').textContent()).toContain('data.application.yaml');
+    expect(await page.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
+    await shoot('incident');
+    await expectAccessible('incident page');
+  });
+
+  it('takes a verdict with the write token and shows the pattern confidence change', async () => {
+    const value = async () => Number((await page.locator('.pattern-confidence .value').textContent())?.replace('%', ''));
+    const before = await value();
+    await page.getByRole('button', { name: 'Wrong' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await expectAccessible('token dialog');
+    await dialog.getByLabel('Bearer token').fill(TOKEN);
+    await dialog.getByRole('button', { name: 'Use token' }).click();
+    await page.locator('.prediction').waitFor();
+    // The same verdict again, from the keyboard this time.
+    await page.getByRole('button', { name: 'Wrong' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.verdict-result').textContent()).toMatch(/Recorded "wrong": config-cascade confidence \d+% → \d+%/);
+    const [, from, to] = /(\d+)% → (\d+)%/.exec((await page.locator('.verdict-result').textContent()) as string) ?? [];
+    expect(Number(from)).toBe(before);
+    expect(Number(to)).toBeLessThan(Number(from));
+    await expect.poll(value).toBe(Number(to));
+    await expect.poll(() => page.locator('.prediction .badge').textContent()).toBe('did not come true');
+    await shoot('feedback', false);
+  });
+
+  it('answers why for a pod by name, with its recent events', async () => {
+    await page.getByRole('link', { name: 'Resource', exact: true }).click();
+    await page.getByLabel('Kind').selectOption('Pod');
+    await page.getByLabel('Namespace').fill('shop');
+    await page.getByLabel('Name', { exact: true }).fill('checkout-h255j8bmp-5rkwm');
+    await page.getByRole('button', { name: 'Ask why' }).click();
+    await page.locator('.why-insights li').first().waitFor();
+    expect(await page.locator('.why-insights').textContent()).toContain('Root cause: ConfigMap shop/checkout-config changed');
+    expect(await page.locator('table.events tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.locator('table.events').textContent()).toContain('crash_loop');
+    await shoot('resource');
+    await expectAccessible('resource page');
+  });
+
+  it('lists the patterns with confidence, verdicts, matches and standing, and one pattern with its history', async () => {
+    await page.getByRole('link', { name: 'Patterns', exact: true }).click();
+    const row = page.locator('table.patterns tr', { hasText: 'config-cascade' });
+    await row.waitFor();
+    const [accuracy, verdicts, matches] = await row.locator('td.num').allTextContents();
+    expect([accuracy, verdicts]).toEqual(['0%', '0/1']);
+    expect(Number(matches)).toBeGreaterThan(0);
+    expect(await row.locator('.badge').textContent()).toBe('learning');
+    await shoot('patterns', false);
+    await expectAccessible('patterns page');
+    await row.getByRole('link').click();
+    await page.locator('svg.history').waitFor();
+    expect(await page.locator('svg.history circle').count()).toBe(2);
+    expect(await page.locator('table.events').textContent()).toContain('wrong');
+    await shoot('pattern', false);
+    await expectAccessible('pattern page');
+  });
+
+  it('sent nothing outside Tapio and logged no error', () => {
+    expect(problems).toEqual([]);
+  });
+});

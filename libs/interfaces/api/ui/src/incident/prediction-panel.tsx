@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { Link } from 'wouter';
+import { apiPost, ApiFailure, seg } from '../api/client.ts';
+import type { FeedbackResponse, PatternDetail, PredictionAnswer } from '../api/types.ts';
+import { useApi } from '../api/use-api.ts';
+import { ConfidenceBar } from '../components/confidence-bar.tsx';
+import { Status } from '../components/status.tsx';
+import { percent, utc } from '../format/format.ts';
+
+const OUTCOME_TEXT = { open: 'awaiting a verdict', confirmed: 'came true', refuted: 'did not come true' } as const;
+
+/**
+ * What the pattern predicted, whether it came true, and the two buttons that say so.
+ * A verdict moves the pattern's confidence (seed 002: base × (0.5 + accuracy × 0.5)),
+ * shown here as before -> after.
+ */
+export function PredictionPanel({ predictionId, pattern }: { predictionId: string; pattern: string }) {
+  const answer = useApi<PredictionAnswer>(`/api/v1/predictions/${seg(predictionId)}`);
+  const detail = useApi<PatternDetail>(`/api/v1/patterns/${seg(pattern)}`);
+  const [sending, setSending] = useState(false);
+  const [result, setResult] = useState<{ before: number; after: number; accurate: boolean } | undefined>();
+  const [failure, setFailure] = useState<string>();
+
+  const send = async (accurate: boolean) => {
+    setSending(true);
+    setFailure(undefined);
+    const before = detail.data?.confidence;
+    try {
+      const response = await apiPost<FeedbackResponse>('/api/v1/feedback', { prediction_id: predictionId, accurate, rating: accurate ? 1 : -1 });
+      if (response.pattern && before !== undefined) setResult({ before, after: response.pattern.confidence, accurate });
+      answer.reload();
+      detail.reload();
+    } catch (error) {
+      const status = error instanceof ApiFailure ? error.status : 0;
+      setFailure(status === 401 ? 'The verdict needs the write token: set it and press the button again.' : (error as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <Status loading={answer.loading && !answer.data} error={answer.error} what="the prediction">
+      {answer.data && (
+        <div className="prediction">
+          <p>
+            <span className={`badge outcome-${answer.data.outcome}`}>{OUTCOME_TEXT[answer.data.outcome]}</span> {answer.data.prediction.message}
+            {answer.data.prediction.timeHorizon ? ` (within ${answer.data.prediction.timeHorizon})` : ''}
+          </p>
+          {detail.data && (
+            <p className="pattern-confidence">
+              <Link href={`/patterns/${seg(pattern)}`}>{pattern}</Link> confidence{' '}
+              <ConfidenceBar value={detail.data.confidence} base={detail.data.baseConfidence} label={`confidence of pattern ${pattern}`} /> from{' '}
+              {detail.data.feedbackCount} {detail.data.feedbackCount === 1 ? "verdict" : "verdicts"}
+            </p>
+          )}
+          <div className="verdict" role="group" aria-label="Was Tapio right about this incident?">
+            <span>Was Tapio right?</span>
+            <button type="button" className="right" disabled={sending} onClick={() => void send(true)}>
+              Right
+            </button>
+            <button type="button" className="wrong" disabled={sending} onClick={() => void send(false)}>
+              Wrong
+            </button>
+          </div>
+          <p aria-live="polite" className="verdict-result">
+            {result &&
+              `Recorded "${result.accurate ? 'right' : 'wrong'}": ${pattern} confidence ${percent(result.before)} → ${percent(result.after)}.`}
+          </p>
+          {failure && (
+            <p className="notice error" role="alert">
+              {failure}
+            </p>
+          )}
+          {answer.data.verdicts.length > 0 && (
+            <ul className="verdicts">
+              {answer.data.verdicts.map((verdict) => (
+                <li key={verdict.id}>
+                  {utc(verdict.timestamp)}: {verdict.accurate ? 'right' : 'wrong'}
+                  {verdict.comment ? `, "${verdict.comment}"` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </Status>
+  );
+}
