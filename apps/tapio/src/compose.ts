@@ -13,6 +13,7 @@ import {
   TopologyIndex,
   type Collector,
   type Correlator,
+  type InputLimits,
   type RawEventTransformer,
 } from '@tapio/domain';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
@@ -35,6 +36,8 @@ export interface Composition {
   logger: Logger;
   metrics: Metrics;
   deadLetters: DeadLetterSink;
+  /** tapio.yaml `limits`: what one input may be. */
+  limits: InputLimits;
   bus: EventBus;
   graph: GraphStore;
   /** The memory graph's topology index, which the correlation engine of this process keeps current (held once). */
@@ -133,6 +136,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     logger,
     metrics,
     deadLetters,
+    limits: loaded.config.limits,
     bus,
     graph,
     ...(topology ? { topology } : {}),

@@ -1,4 +1,4 @@
-import { Duration } from '@tapio/domain';
+import { DEFAULT_INPUT_LIMITS, Duration, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
 import { z } from 'zod';
 
@@ -95,6 +95,8 @@ export const TapioConfig = z
     bus: BusConfig.default({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } }),
     graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
+    /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
+    limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
     correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } }),
     /** The REST API (modes all and api): listen address, tokens, CORS, body limit. */
     api: ApiConfig.default(API_CONFIG_DEFAULTS),

@@ -103,6 +103,7 @@ export class TapioRuntime {
       transformers: composition.transformers,
       trusted: composition.trustedTransformers,
       deadLetters: composition.deadLetters,
+      limits: composition.limits,
       cluster,
       metrics: composition.metrics,
       logger: composition.logger.child({ component: 'pipeline' }),

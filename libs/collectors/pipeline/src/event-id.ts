@@ -2,13 +2,21 @@ import * as crypto from 'node:crypto';
 import type { RawEvent } from '@tapio/domain';
 import { murmur3Hex128 } from './murmur3.js';
 
-/** JSON with object keys sorted, so equal values always serialise identically. */
-export function canonicalJson(value: unknown): string {
+/** Deeper than the pipeline's own limit (limits.maxDepth, at most 1000) and far from the stack's. */
+const MAX_CANONICAL_DEPTH = 1024;
+
+/**
+ * JSON with object keys sorted, so equal values always serialise identically. Throws a
+ * plain Error (not a stack overflow) beyond MAX_CANONICAL_DEPTH levels; the pipeline
+ * refuses such input before it gets here.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (depth >= MAX_CANONICAL_DEPTH) throw new Error(`value nests deeper than ${MAX_CANONICAL_DEPTH} levels; cannot compute its id`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key], depth + 1)}`).join(',')}}`;
 }
 
 // One-shot crypto.hash (Node 20.12+) is twice as fast as createHash for short input.

@@ -1,5 +1,8 @@
 import {
   DEFAULT_CLUSTER,
+  DEFAULT_INPUT_LIMITS,
+  lineTooLong,
+  rawEventLimitViolation,
   RawEvent,
   UnifiedEvent,
   entityFromContext,
@@ -8,6 +11,7 @@ import {
   type Clock,
   type DeadLetter,
   type DeadLetterSink,
+  type InputLimits,
   type K8sContext,
   type Logger,
   type Metrics,
@@ -34,6 +38,8 @@ export interface PipelineOptions {
    * the hot path. Plugin transformers are never listed here, so their output is checked.
    */
   trusted?: readonly RawEventTransformer[];
+  /** Size, nesting, label and clock-skew limits every RawEvent is checked against first. */
+  limits?: InputLimits;
 }
 
 export type PipelineResult =
@@ -69,6 +75,7 @@ export class Pipeline {
   private readonly clock: Clock;
   private readonly validateOutput: boolean;
   private readonly trusted: ReadonlySet<RawEventTransformer>;
+  private readonly limits: InputLimits;
   private lastNow = Number.NaN;
   private lastNowIso = '';
   private readonly counters: { accepted: number; produced: number; rejected: Record<DeadLetter['stage'], number> } = {
@@ -95,6 +102,7 @@ export class Pipeline {
     this.clock = options.clock ?? systemClock;
     this.validateOutput = options.validateOutput ?? true;
     this.trusted = new Set(options.trusted ?? []);
+    this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
     if (options.metrics) {
       this.metrics.accepted = options.metrics.counter('tapio_pipeline_raw_accepted_total', 'RawEvents accepted by the pipeline, by source');
       this.metrics.rejected = options.metrics.counter('tapio_pipeline_rejected_total', 'Inputs rejected and dead-lettered, by stage and source');
@@ -127,6 +135,10 @@ export class Pipeline {
 
   /** Parses one NDJSON line and processes it; `origin` names where it came from (file:line). */
   processLine(line: string, origin?: string): PipelineResult {
+    const bytes = lineTooLong(line, this.limits.maxLineBytes);
+    if (bytes !== undefined) {
+      return this.reject('decode', `line of ${bytes} bytes is longer than the limit of ${this.limits.maxLineBytes} (limits.maxLineBytes)`, line.slice(0, 1024), undefined, origin);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -147,6 +159,9 @@ export class Pipeline {
 
   /** Transforms an already validated RawEvent (from a collector in this process). */
   transform(raw: RawEvent, origin?: string): PipelineResult {
+    // First: everything after this (the content id, serialisation) recurses into the data.
+    const violation = rawEventLimitViolation(raw, this.limits, this.clock.now());
+    if (violation) return this.reject('validate', violation, raw, raw.source, origin);
     const transformer = this.bySource.get(raw.source);
     if (!transformer) {
       return this.reject('transform', `no transformer for source "${raw.source}" (known: ${this.sources().join(', ')})`, raw, raw.source, origin);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DeadLetterSink, Logger, definePlugin } from '@tapio/domain';
+import { DEFAULT_INPUT_LIMITS, DeadLetterSink, Logger, definePlugin } from '@tapio/domain';
 import { ReplayCollector } from './replay-collector.js';
 
 export const ReplayConfig = z
@@ -9,6 +9,8 @@ export const ReplayConfig = z
     file: z.string().min(1),
     /** 0 replays as fast as possible; 1 at recorded pace; N times faster. */
     speed: z.number().min(0).default(0),
+    /** Longer lines are refused unread (the pipeline's limits.maxLineBytes applies to what it parses itself). */
+    maxLineBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
   })
   .strict();
 export type ReplayConfig = z.infer<typeof ReplayConfig>;
@@ -27,6 +29,9 @@ export const replayCollectorPlugin = definePlugin({
         speed: config.speed,
         deadLetters: deps.deadLetters,
         logger: deps.logger,
+        // Nesting beyond any configurable limit is refused here, before the bus serialises
+        // the event; the pipeline applies the configured limits.maxDepth.
+        limits: { ...DEFAULT_INPUT_LIMITS, maxDepth: 1000, maxLineBytes: config.maxLineBytes },
       }),
     ],
   }),

@@ -64,4 +64,19 @@ describe('ReplayCollector', () => {
     });
     await expect(collector.completion()).rejects.toThrow('bus refused event 20');
   });
+
+  it('refuses a line nested deeper than the limit, and one longer than the limit, naming file:line, and replays the rest', async () => {
+    const letters = new Letters();
+    const deep = `{"timestamp":"2026-03-02T10:00:00Z","type":"t","source":"test","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const long = JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', type: 't', source: 'test', data: { pad: 'z'.repeat(5 * 1024 * 1024) } });
+    const emitted: number[] = [];
+    const collector = replay([line(1), deep, long, line(2)], letters);
+    await collector.start({ emit: async (event) => void emitted.push((event.data as { n: number }).n) });
+    await collector.completion();
+    expect(emitted).toEqual([1, 2]);
+    expect(letters.entries.map((entry) => [entry.origin, entry.stage, entry.reason])).toEqual([
+      ['recording.ndjson:2', 'validate', 'line nests deeper than the limit of 100 levels'],
+      ['recording.ndjson:3', 'decode', `line of ${long.length} bytes is longer than the limit of 4194304 (limits.maxLineBytes)`],
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { RawEvent, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+import { DEFAULT_INPUT_LIMITS, RawEvent, lineTooLong, nestsDeeperThan, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
   /** NDJSON recording; "-" reads standard input. */
@@ -15,6 +15,8 @@ export interface ReplayOptions {
   input?: Readable;
   /** Called after each line with the count of lines read, for progress display. */
   onProgress?: (linesRead: number) => void;
+  /** Line size and nesting limits (the pipeline checks the rest). */
+  limits?: InputLimits;
 }
 
 /** Emits waiting for the sink at once. */
@@ -126,11 +128,20 @@ export class ReplayCollector implements Collector {
   }
 
   private parse(line: string, origin: string): RawEvent | undefined {
+    const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
+    const bytes = lineTooLong(line, limits.maxLineBytes);
+    if (bytes !== undefined) {
+      return this.reject(origin, 'decode', `line of ${bytes} bytes is longer than the limit of ${limits.maxLineBytes} (limits.maxLineBytes)`, line.slice(0, 1024));
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
       return this.reject(origin, 'decode', `not JSON: ${(error as Error).message}`, line);
+    }
+    // Before anything recursive (schema, serialisation) touches it.
+    if (nestsDeeperThan(value, limits.maxDepth)) {
+      return this.reject(origin, 'validate', `line nests deeper than the limit of ${limits.maxDepth} levels`, line.slice(0, 1024));
     }
     const result = RawEvent.safeParse(value);
     if (!result.success) {

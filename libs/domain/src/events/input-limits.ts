@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Duration, parseDuration } from '../patterns/duration.js';
+import type { RawEvent } from './raw-event.js';
+
+/**
+ * What one input may be before Tapio refuses it. Every recursive step after decoding
+ * (the canonical id, the bus's and the dead-letter file's serialisation) is bounded by
+ * `maxDepth`, so no single line can overflow the stack; `maxLineBytes` and `maxLabels`
+ * bound what one input may cost in memory. `maxFutureSkew` refuses events dated further
+ * ahead of the wall clock than this: retention and the engine's window count back from
+ * the newest event seen, and one event from year 9999 would otherwise evict everything.
+ */
+export const InputLimits = z.strictObject({
+  /** One NDJSON line (a recording, the dead-letter file), in bytes of UTF-8. */
+  maxLineBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Nesting of objects and arrays in one RawEvent. Kubernetes objects nest about 15 deep. */
+  maxDepth: z.number().int().min(8).max(1000).default(100),
+  /** Keys of a RawEvent's metadata, and labels of the Kubernetes object it carries. */
+  maxLabels: z.number().int().min(1).default(512),
+  /** How far ahead of this machine's clock an event may be dated. */
+  maxFutureSkew: Duration.default('15m'),
+});
+export type InputLimits = z.infer<typeof InputLimits>;
+export type InputLimitsInput = z.input<typeof InputLimits>;
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = InputLimits.parse({});
+
+/** True when `value` nests objects/arrays deeper than `limit` (the value itself is depth 1). Iterative: any depth is safe. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const current = stack.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > limit) return true;
+    const children = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/** UTF-8 size of a line, without encoding it when its length alone decides. */
+export function lineTooLong(line: string, maxBytes: number): number | undefined {
+  if (line.length * 3 <= maxBytes) return undefined;
+  if (line.length > maxBytes) return line.length;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  return bytes > maxBytes ? bytes : undefined;
+}
+
+function objectLabels(data: unknown): unknown {
+  if (data === null || typeof data !== 'object') return undefined;
+  const object = (data as { object?: unknown }).object;
+  if (object === null || typeof object !== 'object') return undefined;
+  const metadata = (object as { metadata?: unknown }).metadata;
+  return metadata !== null && typeof metadata === 'object' ? (metadata as { labels?: unknown }).labels : undefined;
+}
+
+/**
+ * Why this RawEvent breaks a limit, or undefined. `now` is the wall clock in ms; the
+ * event's own timestamp is compared with it (an event dated ahead by more than
+ * `maxFutureSkew` is refused).
+ */
+export function rawEventLimitViolation(raw: RawEvent, limits: InputLimits, now: number): string | undefined {
+  const metadataKeys = Object.keys(raw.metadata).length;
+  if (metadataKeys > limits.maxLabels) return `metadata has ${metadataKeys} keys, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
+  const labels = objectLabels(raw.data);
+  if (labels !== null && typeof labels === 'object') {
+    const count = Object.keys(labels).length;
+    if (count > limits.maxLabels) return `the object has ${count} labels, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
+  }
+  // The RawEvent is depth 1, its data depth 2.
+  if (nestsDeeperThan(raw.data, limits.maxDepth - 1)) return `data nests deeper than the limit of ${limits.maxDepth} levels (limits.maxDepth)`;
+  const at = Date.parse(raw.timestamp);
+  const ahead = at - now;
+  if (ahead > parseDuration(limits.maxFutureSkew)) {
+    return `timestamp ${raw.timestamp} is ${Math.round(ahead / 1000)} s ahead of this machine's clock, more than the limit of ${limits.maxFutureSkew} (limits.maxFutureSkew)`;
+  }
+  return undefined;
+}
