@@ -1,4 +1,4 @@
-import { parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternScope, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternPrediction, type PatternScope, type UnifiedEvent } from '@tapio/domain';
 import { compileConditions, pinnedValues, typesOf, type EventPredicate } from './condition.js';
 
 const NAMESPACE_FIELDS = ['entity.namespace', 'k8sContext.namespace'];
@@ -31,6 +31,8 @@ export interface CompiledPattern {
   rootStep: number;
   symptomStep: number;
   baseConfidence: number;
+  /** What a match predicts (the pattern's first prediction). */
+  prediction: PatternPrediction;
   inScope: (event: UnifiedEvent) => boolean;
   /** How long a match waits (event time) before it becomes an insight; undefined: at once. */
   holdMs: number | undefined;
@@ -96,6 +98,9 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
       },
     ];
   }
+  const [prediction] = spec.predictions;
+  // The schema requires one; a pattern built around it must not fail later, mid-stream.
+  if (!prediction) throw new Error(`behavior pattern "${pattern.metadata.name}" has no prediction (spec.predictions needs at least one)`);
   const index = (id: string | undefined, fallback: number) => (id === undefined ? fallback : steps.findIndex((step) => step.id === id));
   return {
     name: pattern.metadata.name,
@@ -103,7 +108,8 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
     steps,
     rootStep: index(spec.rootCause, 0),
     symptomStep: index(spec.symptom, steps.length - 1),
-    baseConfidence: spec.predictions[0]?.confidence_base ?? 0.5,
+    baseConfidence: prediction.confidence_base ?? 0.5,
+    prediction,
     inScope: compileScope(spec.scope),
     holdMs: spec.holdFor ? parseDuration(spec.holdFor) : undefined,
     clearedBy: spec.clearedBy ? compileConditions(spec.clearedBy) : undefined,

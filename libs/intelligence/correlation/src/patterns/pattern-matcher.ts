@@ -7,6 +7,21 @@ export interface PatternMatch {
   events: IndexedEvent[];
   /** Events counted by the trigger step's count requirement (1 without one). */
   count: number;
+  /** The event that completed the match (its last step's). */
+  trigger: IndexedEvent;
+  /** The event of the pattern's root-cause step. */
+  rootStepEvent: IndexedEvent;
+  /** The event of the pattern's symptom step. */
+  symptomStepEvent: IndexedEvent;
+}
+
+/** A match of every step; undefined when the pattern names a root or symptom step it does not have. */
+function completeMatch(pattern: CompiledPattern, events: IndexedEvent[], count: number): PatternMatch | undefined {
+  const trigger = events[events.length - 1];
+  const rootStepEvent = events[pattern.rootStep];
+  const symptomStepEvent = events[pattern.symptomStep];
+  if (!trigger || !rootStepEvent || !symptomStepEvent) return undefined;
+  return { pattern, events, count, trigger, rootStepEvent, symptomStepEvent };
 }
 
 const MAX_CANDIDATES = 25;
@@ -165,7 +180,7 @@ export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, stat
   if (!pattern.inScope(event.event) || !last.predicate(event.event) || !metricsHold(state, last, event)) return undefined;
   const triggerCount = countSatisfied(state, last, event);
   if (triggerCount === undefined) return undefined;
-  if (steps.length === 1) return { pattern, events: [event], count: triggerCount };
+  if (steps.length === 1) return completeMatch(pattern, [event], triggerCount);
 
   const chain: IndexedEvent[] = new Array(steps.length);
   chain[steps.length - 1] = event;
@@ -183,5 +198,5 @@ export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, stat
     }
     return false;
   };
-  return search(steps.length - 2) ? { pattern, events: chain, count: triggerCount } : undefined;
+  return search(steps.length - 2) ? completeMatch(pattern, chain, triggerCount) : undefined;
 }

@@ -1,0 +1,50 @@
+import { parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type RootCauseResource } from '@tapio/domain';
+import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import type { CausalPath } from '../rootcause/find-root-cause.js';
+import type { WorkingState } from '../state/working-state.js';
+import { rootCauseResourceOf } from './root-cause-resource.js';
+
+/** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
+export interface IncidentRoot {
+  rootKey: string;
+  rootEvent: IndexedEvent;
+  /** The causal path from the root event to the match's root step. */
+  path: CausalPath;
+}
+
+/**
+ * The entity an incident is about. A pod-level root rolls up to its workload when its
+ * siblings show the same trouble, or when the pattern counted the trouble per owner
+ * (the count is about the workload, not about whichever pod tipped it over).
+ */
+export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedByOwner: boolean, blame: RootCauseResource | undefined): string | undefined {
+  const key = root.entityKey;
+  if (!key) return undefined;
+  const blamed = blame ? rootCauseResourceOf(state, key, blame, root.event.message) : undefined;
+  if (blamed) return blamed;
+  const ref = parseEntityKey(key);
+  if (ref?.kind !== 'Pod') return key;
+  const chain = state.ownerChain(key);
+  const top = chain[chain.length - 1];
+  if (!top || !WORKLOAD_KINDS.has(parseEntityKey(top)?.kind ?? '')) return key;
+  if (countedByOwner) return top;
+  const siblings = state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
+  return siblings.length > 0 ? top : key;
+}
+
+/**
+ * Resolves a match to its incident's root, given the causal walk back from the match's
+ * root step: the walk's earliest cause outranks the resource the pattern blames. Undefined
+ * when the root or the symptom has no entity (nothing to say an incident is about).
+ */
+export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, path: CausalPath): IncidentRoot | undefined {
+  const pattern = match.pattern;
+  const rootEvent = path.events[0];
+  if (!rootEvent) return undefined;
+  const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
+  const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
+  const blame = rootIsStep ? pattern.pattern.spec.rootCauseResource : undefined;
+  const rootKey = rootEntityKey(state, rootEvent, countedByOwner, blame);
+  if (!rootKey || !match.symptomStepEvent.entityKey) return undefined;
+  return { rootKey, rootEvent, path };
+}

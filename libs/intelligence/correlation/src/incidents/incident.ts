@@ -1,0 +1,43 @@
+import type { IndexedEvent, Insight, Prediction } from '@tapio/domain';
+import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import type { CausalPath } from '../rootcause/find-root-cause.js';
+
+/** An insight and its prediction, as composed for an incident. */
+export interface ComposedInsight {
+  insight: Insight;
+  prediction: Prediction;
+}
+
+/** What an incident's insight is composed from. */
+export interface IncidentDraft {
+  id: string;
+  /** The entity the incident is about. */
+  rootKey: string;
+  /** The match that names the incident (the highest-priority pattern that matched). */
+  match: PatternMatch;
+  rootEvent: IndexedEvent;
+  /** The causal path from the root event to the match's root step. */
+  path: CausalPath;
+  /** Symptom entities, each with the first event that showed its trouble, in the order they joined. */
+  symptoms: ReadonlyMap<string, IndexedEvent>;
+  /** When the same pattern found the same root cause before, oldest first. */
+  previousOccurrences: readonly string[];
+  /** The times of the incident's current insight, when it has one (a recomposition keeps `firstSeen`). */
+  firstSeen: string | undefined;
+  lastSeen: string | undefined;
+}
+
+/** Turns a draft into its insight and prediction (the insight composer). */
+export type ComposeInsight = (draft: IncidentDraft) => ComposedInsight;
+
+/** One incident: a root cause and everything it explains, with its current insight. */
+export interface Incident extends ComposedInsight {
+  id: string;
+  rootKey: string;
+  /** Priority of the pattern that names it. */
+  priority: number;
+  match: PatternMatch;
+  rootEvent: IndexedEvent;
+  path: CausalPath;
+  symptoms: Map<string, IndexedEvent>;
+}

@@ -1,0 +1,104 @@
+import { formatEntity, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import type { ComposedInsight, IncidentDraft } from '../incidents/incident.js';
+import { deterministicId } from '../incidents/ids.js';
+import type { CausalPath } from '../rootcause/find-root-cause.js';
+import type { WorkingState } from '../state/working-state.js';
+import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js';
+import { causalChain, chainLinks } from './causal-chain.js';
+import { incidentConfidence } from './confidence.js';
+import { iso, refOf } from './entity-refs.js';
+import { rootCauseText } from './root-cause-text.js';
+import { tellStory } from './story.js';
+import { eventTypeWords, groupSymptoms } from './symptom-groups.js';
+import { renderTemplate } from './template.js';
+import { templateValues } from './template-values.js';
+
+/** What the composer reads besides the incident: the topology and recent events, causal walks, and feedback. */
+export interface ComposerContext {
+  state: WorkingState;
+  /** The causal path from an event back to its earliest cause. */
+  walk(start: IndexedEvent): CausalPath;
+  /** A pattern's confidence after feedback, from its base confidence. */
+  patternConfidence(patternName: string, base: number): number;
+}
+
+/**
+ * Composes an incident's insight and prediction: the root cause and what happened to it,
+ * the causal chain, the symptoms and what they touch (owners, Services, Ingresses, nodes),
+ * the confidence, the pattern's texts with their values filled in, and the story. Reads
+ * only; the same draft in the same state gives the same insight.
+ */
+export function composeInsight(draft: IncidentDraft, context: ComposerContext): ComposedInsight {
+  const { id, rootKey, match, rootEvent } = draft;
+  const { state } = context;
+  const pattern = match.pattern;
+  const spec = pattern.pattern.spec;
+  const rootRef = refOf(rootKey, state);
+
+  const radius = blastRadius(state, [...draft.symptoms.keys()], rootKey);
+  const chain = causalChain(state, match, rootEvent, draft.path, context.walk(match.symptomStepEvent));
+  const links = chainLinks(state, chain);
+  const symptoms = groupSymptoms(draft.symptoms);
+  const symptomRefs = symptoms.ordered.map((symptom) => refOf(symptom.key, state));
+  const root = rootCauseText(state, rootKey, rootEvent);
+  const confidence = incidentConfidence(context.patternConfidence(pattern.name, pattern.baseConfidence), radius.symptomKeys.length, links.length);
+
+  const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length });
+  const [firstCheck] = spec.nextChecks ?? [];
+  const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
+  const previousOccurrences = [...draft.previousOccurrences];
+  const story = tellStory({
+    rootCause: { entity: rootRef, what: root.storyWhat, at: rootEvent.event.timestamp },
+    chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
+    symptoms: symptoms.told.map((symptom) => refOf(symptom.key, state)),
+    symptomSummary: symptoms.summary,
+    otherSymptoms: symptoms.others.map((symptom) => ({ entity: refOf(symptom.key, state), what: eventTypeWords(symptom.event.event.type) })),
+    owners: [...radius.owners].filter((key) => !/\/ReplicaSet\//.test(key)).map((key) => refOf(key, state)),
+    nodes: [...radius.nodes].sort(),
+    services: [...radius.services].map((key) => refOf(key, state)),
+    ingresses: [...radius.ingresses].map((key) => refOf(key, state)),
+    mountedBy: mountedByCount(state, rootKey, rootRef),
+    previousOccurrences,
+    confidence,
+    pattern: pattern.name,
+    headline: spec.story ? renderTemplate(spec.story, values) : undefined,
+    nextCheck,
+    now: match.trigger.at,
+  });
+
+  const predictionId = deterministicId('pred', id, pattern.name);
+  const firstSeen = draft.firstSeen ?? iso(Math.min(rootEvent.at, match.trigger.at));
+  const insight: Insight = {
+    id,
+    title: `${pattern.name}: ${formatEntity(rootRef)}`,
+    severity: spec.severity,
+    confidence,
+    pattern: pattern.name,
+    predictionId,
+    rootCause: { entity: rootRef, eventId: rootEvent.event.id, eventType: rootEvent.event.type, timestamp: rootEvent.event.timestamp, what: root.what },
+    symptoms: symptomRefs,
+    chain: links,
+    affected: affectedEntities(state, radius, rootRef),
+    story,
+    nextChecks: (spec.nextChecks ?? []).map((check) => renderTemplate(check, values)),
+    previousOccurrences,
+    eventIds: [...new Set([...chain.events.map((item) => item.event.id), ...[...draft.symptoms.values()].map((item) => item.event.id)])],
+    firstSeen,
+    lastSeen: iso(Math.max(match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
+    createdAt: firstSeen,
+    ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}),
+  };
+  const predicted = pattern.prediction;
+  const prediction: Prediction = {
+    id: predictionId,
+    patternId: pattern.name,
+    insightId: id,
+    type: predicted.type,
+    confidence,
+    ...(predicted.time_horizon ? { timeHorizon: predicted.time_horizon } : {}),
+    message: renderTemplate(predicted.message, values),
+    impact: predicted.impact,
+    createdAt: firstSeen,
+  };
+  return { insight, prediction };
+}

@@ -1,0 +1,27 @@
+import { formatEntity, type EntityRef } from '@tapio/domain';
+import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import type { WorkingState } from '../state/working-state.js';
+import { refOf } from './entity-refs.js';
+
+/**
+ * The values a pattern's `story`, `nextChecks` and prediction message may name:
+ * {{pattern}}, {{root}}, {{count}}, {{symptoms}}, {{pods}}, and for every step
+ * {{<step>.entity}}, {{<step>.time}} and {{<step>.message}}.
+ */
+export function templateValues(state: WorkingState, match: PatternMatch, rootRef: EntityRef, counts: { symptoms: number; pods: number }): Record<string, string> {
+  const values: Record<string, string> = {
+    pattern: match.pattern.name,
+    root: formatEntity(rootRef),
+    count: String(match.count),
+    symptoms: String(counts.symptoms),
+    pods: String(counts.pods),
+  };
+  match.pattern.steps.forEach((step, index) => {
+    const event = match.events[index];
+    if (!event) return;
+    values[`${step.id}.entity`] = event.entityKey ? formatEntity(refOf(event.entityKey, state)) : '';
+    values[`${step.id}.time`] = event.event.timestamp;
+    values[`${step.id}.message`] = event.event.message;
+  });
+  return values;
+}
