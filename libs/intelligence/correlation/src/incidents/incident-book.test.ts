@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { entityKey, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
+import { iso } from '../story/entity-refs.js';
+import type { ComposeInsight, IncidentDraft } from './incident.js';
+import { IncidentBook } from './incident-book.js';
+import type { IncidentRoot } from './incident-root.js';
+
+const restarts = compiled('restarts', { priority: 50, severity: 'medium' });
+const crashes = compiled('crashes', { priority: 80, severity: 'high', conditions: [{ field: 'type', operator: 'equals', value: 'pod_restart' }] });
+const MINUTE = 60_000;
+
+/** A composer that tells what it was given: the drafts, copied as they were, and an insight made of them. */
+function recordingComposer() {
+  const drafts: Array<IncidentDraft & { symptomKeys: string[] }> = [];
+  const compose: ComposeInsight = (draft) => {
+    drafts.push({ ...draft, symptomKeys: [...draft.symptoms.keys()] });
+    const firstSeen = draft.firstSeen ?? iso(draft.rootEvent.at);
+    const pattern = draft.match.pattern;
+    const insight: Insight = {
+      id: draft.id,
+      title: pattern.name,
+      severity: pattern.pattern.spec.severity,
+      confidence: 0.5,
+      pattern: pattern.name,
+      predictionId: `pred-${draft.id}`,
+      rootCause: { entity: { kind: 'ConfigMap', name: draft.rootKey }, what: draft.rootEvent.event.message },
+      symptoms: [...draft.symptoms.keys()].map((key) => ({ kind: 'Pod', name: key })),
+      chain: [],
+      affected: [],
+      story: '',
+      nextChecks: [],
+      previousOccurrences: [...draft.previousOccurrences],
+      eventIds: [],
+      firstSeen,
+      lastSeen: iso(Math.max(draft.match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
+      createdAt: firstSeen,
+    };
+    const prediction: Prediction = { id: `pred-${draft.id}`, patternId: pattern.name, insightId: draft.id, type: 'outage', confidence: 0.5, message: '', impact: [], createdAt: firstSeen };
+    return { insight, prediction };
+  };
+  return { drafts, compose };
+}
+
+/** A ConfigMap edit and its pods restarting, minutes apart. */
+function cascade() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1');
+  const config = cluster.configMap('shop', 'checkout-config');
+  const checkout = cluster.workload('shop', 'checkout', { replicas: 3, configMaps: ['checkout-config'], nodes: ['node-1'] });
+  const edit = cluster.editConfig(config);
+  const rootKey = entityKey(config);
+  const restartAfter = (minutes: number, pod: number) => {
+    cluster.advance(minutes * 60);
+    return cluster.restart(checkout.pods[pod]!, 1);
+  };
+  return { cluster, edit, rootKey, restartAfter, pods: checkout.pods };
+}
+
+function rootOf(rootKey: string, rootEvent: IndexedEvent): IncidentRoot {
+  return { rootKey, rootEvent, path: { events: [rootEvent], edges: [], confidence: 1 } };
+}
+
+describe('IncidentBook', () => {
+  it('opens an incident for a new root cause, with the match symptoms that are not the root', () => {
+    const { cluster, edit, rootKey, restartAfter, pods } = cascade();
+    const restart = restartAfter(1, 0);
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { drafts, compose } = recordingComposer();
+    const composed = book.admit(mustMatch(restarts, indexed(restart), state), rootOf(rootKey, indexed(edit)), compose);
+    expect(composed?.insight.pattern).toBe('restarts');
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]).toMatchObject({ rootKey, firstSeen: undefined, lastSeen: undefined, previousOccurrences: [], symptomKeys: [entityKey(pods[0]!)] });
+    expect(book.size).toBe(1);
+    expect(book.insights()).toEqual([composed?.insight]);
+    expect(book.predictions()).toEqual([composed?.prediction]);
+  });
+
+  it('a repeat within the merge window changes nothing worth telling, only the last-seen time', () => {
+    const { cluster, edit, rootKey, restartAfter } = cascade();
+    const first = restartAfter(1, 0);
+    const again = restartAfter(10, 0);
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { drafts, compose } = recordingComposer();
+    book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    expect(book.admit(mustMatch(restarts, indexed(again), state), rootOf(rootKey, indexed(edit)), compose)).toBeUndefined();
+    expect(drafts).toHaveLength(1);
+    expect(book.insights()[0]?.lastSeen).toBe(again.timestamp);
+  });
+
+  it('a new symptom recomposes the same incident, keeping when it started', () => {
+    const { cluster, edit, rootKey, restartAfter, pods } = cascade();
+    const first = restartAfter(1, 0);
+    const second = restartAfter(5, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { drafts, compose } = recordingComposer();
+    const opened = book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    const grown = book.admit(mustMatch(restarts, indexed(second), state), rootOf(rootKey, indexed(edit)), compose);
+    expect(grown?.insight.id).toBe(opened?.insight.id);
+    expect(drafts[1]).toMatchObject({ firstSeen: opened?.insight.firstSeen, symptomKeys: [entityKey(pods[0]!), entityKey(pods[1]!)] });
+    expect(book.size).toBe(1);
+  });
+
+  it('a pattern of higher priority takes the incident over', () => {
+    const { cluster, edit, rootKey, restartAfter } = cascade();
+    const first = restartAfter(1, 0);
+    const second = restartAfter(1, 0);
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { compose } = recordingComposer();
+    book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    const upgraded = book.admit(mustMatch(crashes, indexed(second), state), rootOf(rootKey, indexed(edit)), compose);
+    expect(upgraded?.insight.pattern).toBe('crashes');
+    // and a lower one does not take it back
+    expect(book.admit(mustMatch(restarts, indexed(second), state), rootOf(rootKey, indexed(edit)), compose)).toBeUndefined();
+    expect(book.insights().map((insight) => insight.pattern)).toEqual(['crashes']);
+  });
+
+  it('after the merge window the same root opens a new incident that remembers the earlier ones', () => {
+    const { cluster, edit, rootKey, restartAfter } = cascade();
+    const first = restartAfter(1, 0);
+    const second = restartAfter(90, 0);
+    const secondGrows = restartAfter(1, 1);
+    const third = restartAfter(90, 0);
+    const { state, indexed } = indexAll(cluster.events, { windowMs: 24 * 60 * MINUTE });
+    const book = new IncidentBook({ mergeWindowMs: 60 * MINUTE });
+    const { drafts, compose } = recordingComposer();
+    // Each incident has its own root event (the root's latest trouble), so its own id.
+    const one = book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    const two = book.admit(mustMatch(restarts, indexed(second), state), rootOf(rootKey, indexed(second)), compose);
+    const twoGrown = book.admit(mustMatch(restarts, indexed(secondGrows), state), rootOf(rootKey, indexed(second)), compose);
+    expect(twoGrown?.insight.id).toBe(two?.insight.id);
+    const three = book.admit(mustMatch(restarts, indexed(third), state), rootOf(rootKey, indexed(third)), compose);
+    expect(two?.insight.previousOccurrences).toEqual([one?.insight.firstSeen]);
+    expect(three?.insight.previousOccurrences).toEqual([one?.insight.firstSeen, two?.insight.firstSeen]);
+    expect(book.size).toBe(3);
+    // An insight already told does not change afterwards (not even the one a recomposition made).
+    expect(twoGrown?.insight.previousOccurrences).toEqual([one?.insight.firstSeen]);
+    expect(drafts.map((draft) => draft.previousOccurrences)).toEqual([[], [one?.insight.firstSeen], [one?.insight.firstSeen], [one?.insight.firstSeen, two?.insight.firstSeen]]);
+    expect(book.insights().find((insight) => insight.id === two?.insight.id)?.previousOccurrences).toEqual([one?.insight.firstSeen]);
+  });
+
+  it('re-rates the incidents of one pattern and returns their insights', () => {
+    const { cluster, edit, rootKey, restartAfter } = cascade();
+    const first = restartAfter(1, 0);
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { compose } = recordingComposer();
+    book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    expect(book.reRate('crashes', () => 0.1)).toEqual([]);
+    const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? 0.9 : 0));
+    expect(updated.map((insight) => insight.confidence)).toEqual([0.9]);
+    expect(book.predictions()[0]?.confidence).toBe(0.9);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { entityKey } from '@tapio/domain';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
+import { resolveIncidentRoot, rootEntityKey } from './incident-root.js';
+
+function shop() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1', 'node-2');
+  const checkout = cluster.workload('shop', 'checkout', { replicas: 3, nodes: ['node-1', 'node-2'] });
+  cluster.advance(60);
+  return { cluster, checkout };
+}
+
+describe('rootEntityKey', () => {
+  it('keeps a pod as the root when its siblings are fine', () => {
+    const { cluster, checkout } = shop();
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(oom), false, undefined)).toBe(entityKey(checkout.pods[0]!));
+  });
+
+  it('rolls a pod up to its workload when a sibling shows the same trouble', () => {
+    const { cluster, checkout } = shop();
+    cluster.oomKill(checkout.pods[1]!, 1);
+    cluster.advance(60);
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(oom), false, undefined)).toBe(entityKey(checkout.ref));
+  });
+
+  it('rolls up when the pattern counted the trouble per owner, even alone', () => {
+    const { cluster, checkout } = shop();
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(oom), true, undefined)).toBe(entityKey(checkout.ref));
+  });
+
+  it('blames the node a pod runs on when the pattern says so', () => {
+    const { cluster, checkout } = shop();
+    const evicted = cluster.evict(checkout.pods[1]!);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(evicted), false, 'node')).toBe(entityKey(cluster.ref('Node', 'node-2')));
+  });
+
+  it('an entity that is not a pod stays itself; an event with no entity has no root', () => {
+    const { cluster, checkout } = shop();
+    const scaled = cluster.signal('workload_scaled', checkout.ref);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(scaled), true, undefined)).toBe(entityKey(checkout.ref));
+    expect(rootEntityKey(state, { ...indexed(scaled), entityKey: undefined }, false, undefined)).toBeUndefined();
+  });
+});
+
+describe('resolveIncidentRoot', () => {
+  const perOwner = compiled('restarts-per-owner', { conditions: [{ field: 'type', operator: 'equals', value: 'oom_killed' }], count: { gt: 0, window: '10m', by: 'owner' } });
+
+  it('uses the step counted per owner only when the walk found no earlier cause', () => {
+    const { cluster, checkout } = shop();
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    const match = mustMatch(perOwner, indexed(oom), state);
+    const own = resolveIncidentRoot(state, match, { events: [indexed(oom)], edges: [], confidence: 1 });
+    expect(own?.rootKey).toBe(entityKey(checkout.ref));
+    // A walk that found an earlier cause (a ConfigMap edit): the incident is about that.
+    const config = cluster.configMap('shop', 'checkout-config');
+    const edit = cluster.editConfig(config);
+    cluster.advance(30);
+    const later = cluster.oomKill(checkout.pods[1]!, 2);
+    const again = indexAll(cluster.events);
+    const walked = resolveIncidentRoot(again.state, mustMatch(perOwner, again.indexed(later), again.state), {
+      events: [again.indexed(edit), again.indexed(later)],
+      edges: [],
+      confidence: 0.9,
+    });
+    expect(walked?.rootEvent.event.id).toBe(edit.id);
+    expect(walked?.rootKey).toBe(entityKey(config));
+  });
+
+  it('does not roll a walked-back pod cause up because the pattern counted its own step per owner', () => {
+    const { cluster, checkout } = shop();
+    const restart = cluster.restart(checkout.pods[2]!, 1);
+    cluster.advance(30);
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    const root = resolveIncidentRoot(state, mustMatch(perOwner, indexed(oom), state), { events: [indexed(restart), indexed(oom)], edges: [], confidence: 0.9 });
+    expect(root?.rootKey).toBe(entityKey(checkout.pods[2]!));
+  });
+
+  it('has no root when the symptom has no entity', () => {
+    const { cluster, checkout } = shop();
+    const oom = cluster.oomKill(checkout.pods[0]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    const match = mustMatch(perOwner, indexed(oom), state);
+    const anonymous = { ...indexed(oom), entityKey: undefined };
+    expect(resolveIncidentRoot(state, { ...match, symptomStepEvent: anonymous }, { events: [indexed(oom)], edges: [], confidence: 1 })).toBeUndefined();
+  });
+});
