@@ -20,8 +20,10 @@ async function buildTapio(): Promise<void> {
     [join(ROOT, 'node_modules/typescript/bin/tsc'), ['-b', 'tsconfig.build.json']],
     [join(ROOT, 'node_modules/vite/bin/vite.js'), ['build', '--config', 'libs/interfaces/api/ui/vite.config.ts']],
   ];
+  // vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+  const env = { ...process.env, NODE_ENV: 'production' };
   for (const [script, args] of steps) {
-    await run(process.execPath, [script, ...args], { cwd: ROOT }).catch((error: { stdout?: string; stderr?: string }) => {
+    await run(process.execPath, [script, ...args], { cwd: ROOT, env }).catch((error: { stdout?: string; stderr?: string }) => {
       throw new Error(`${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     });
   }
@@ -94,6 +96,10 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     const response = await page.goto(`${tapio.url}/`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // The production bundle, small: React's development build alone would be over 500 kB.
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec((await response?.text()) ?? '')?.[1];
+    const bundle = await (await fetch(`${tapio.url}${script}`)).arrayBuffer();
+    expect(bundle.byteLength).toBeLessThan(400_000);
     const row = page.locator('table.incidents tbody tr').first();
     await row.waitFor();
     await expect.poll(() => row.textContent()).toContain('ConfigMap shop/checkout-config');

@@ -10,13 +10,16 @@ import { age, entityLabel, incidentNamespaces, rootCauseText, SEVERITIES, utc } 
 /** The list refreshes this often while the tab is visible. */
 const POLL_MS = 5000;
 const PAGE_SIZE = 200;
+/** The API's largest page. */
+const MAX_SHOWN = 1000;
 
 /** Incidents, newest first, live: severity, root cause, age, affected count; filters. */
 export function IncidentsPage() {
   const [namespace, setNamespace] = useState('');
   const [pattern, setPattern] = useState('');
   const [severity, setSeverity] = useState<Severity | ''>('');
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const query = new URLSearchParams({ limit: String(limit) });
   if (pattern) query.set('pattern', pattern);
   if (severity) query.set('severity', severity);
   const insights = useApi<Page<Insight>>(`/api/v1/insights?${query}`, POLL_MS);
@@ -32,7 +35,7 @@ export function IncidentsPage() {
         <h1 id="incidents-title">Incidents</h1>
         <p className="live" aria-live="polite">
           <span className="dot" aria-hidden="true" /> live, refreshed every {POLL_MS / 1000} s · {shown.length} shown
-          {insights.data?.nextCursor ? ` (newest ${PAGE_SIZE})` : ''}
+          {insights.data?.nextCursor ? ` (the newest ${limit})` : ''}
         </p>
       </div>
       <form className="filters" aria-label="Filter incidents" onSubmit={(event) => event.preventDefault()}>
@@ -105,6 +108,13 @@ export function IncidentsPage() {
               ))}
             </tbody>
           </table>
+        )}
+        {insights.data?.nextCursor && limit < MAX_SHOWN && (
+          <p>
+            <button type="button" onClick={() => setLimit((value) => Math.min(MAX_SHOWN, value + PAGE_SIZE))}>
+              Show {PAGE_SIZE} older incidents
+            </button>
+          </p>
         )}
       </Status>
     </section>

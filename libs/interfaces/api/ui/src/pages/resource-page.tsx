@@ -56,7 +56,7 @@ export function ResourcePage({ entity }: { entity?: EntityParams }) {
         </label>
         <label>
           Name
-          <input value={name} required onChange={(event) => setName(event.target.value)} placeholder="checkout-5rkwm" />
+          <input className="wide" value={name} required onChange={(event) => setName(event.target.value)} placeholder="checkout-5rkwm" />
         </label>
         <button type="submit" className="primary">
           Ask why
@@ -67,14 +67,22 @@ export function ResourcePage({ entity }: { entity?: EntityParams }) {
   );
 }
 
+/** Bookkeeping of an object's life: hidden by default so the trouble stands out. */
+const ROUTINE = new Set(['resource_updated', 'resource_created']);
+
 function WhyView({ path }: { path: string }) {
   const why = useApi<WhyAnswer>(path);
+  const [routine, setRoutine] = useState(false);
+  const events = (why.data?.events ?? []).filter((event) => routine || !ROUTINE.has(event.type));
+  const hidden = (why.data?.events.length ?? 0) - events.length;
   return (
     <Status loading={why.loading} error={why.error} what="the answer">
       {why.data && (
         <>
           <section className="card" aria-labelledby="why-title">
-            <h2 id="why-title">{entityLabel(why.data.entity)}</h2>
+            <h2 id="why-title" className="entity-title">
+              {entityLabel(why.data.entity)}
+            </h2>
             {why.data.insights.length === 0 ? (
               <p>No incident explains this resource in the range: its events are below.</p>
             ) : (
@@ -102,6 +110,9 @@ function WhyView({ path }: { path: string }) {
           )}
           <section className="card" aria-labelledby="events-title">
             <h2 id="events-title">Recent events</h2>
+            <label className="toggle">
+              <input type="checkbox" checked={routine} onChange={(event) => setRoutine(event.target.checked)} /> Show routine updates{hidden > 0 ? ` (${hidden} hidden)` : ''}
+            </label>
             <table className="events compact">
               <thead>
                 <tr>
@@ -112,7 +123,7 @@ function WhyView({ path }: { path: string }) {
                 </tr>
               </thead>
               <tbody>
-                {why.data.events.map((event) => (
+                {events.map((event) => (
                   <tr key={event.id}>
                     <td>
                       <time dateTime={event.timestamp}>{utc(event.timestamp)}</time>
