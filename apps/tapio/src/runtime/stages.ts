@@ -1,11 +1,20 @@
-import type { Collector, ComponentHealth, EventBus, Logger, RawEvent } from '@tapio/domain';
+import { redactSecretsInData, type Collector, type ComponentHealth, type EventBus, type Logger, type RawEvent } from '@tapio/domain';
 import { rawEventId, type Pipeline } from '@tapio/pipeline';
+
+/** A RawEvent with any Secret value in it redacted: nothing a collector sends carries one onto the bus. */
+function withoutSecretValues(event: RawEvent): RawEvent {
+  const data = redactSecretsInData(event.data);
+  return data === event.data ? event : { ...event, data };
+}
 
 /** Starts the collectors; each publishes its RawEvents on the bus. A collector that fails to start is reported, the rest run. */
 export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const sink = {
-    emit: (event: RawEvent) => bus.publish('raw', event, rawEventId(event)),
+    emit: (raw: RawEvent) => {
+      const event = withoutSecretValues(raw);
+      return bus.publish('raw', event, rawEventId(event));
+    },
   };
   await Promise.all(
     collectors.map(async (collector) => {

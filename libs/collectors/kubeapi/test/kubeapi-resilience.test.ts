@@ -20,7 +20,12 @@ describe('kubeapi collector when the API server or the watch fails', () => {
     await mock?.stop();
   });
 
-  it('loses no transition when the watch connection breaks: relists and diffs against what it delivered', async () => {
+  // fabric8's mock ignores resourceVersion: a resumed watch replays the current objects as
+  // ADDED instead of the events missed, so deletions made during the outage cannot reach the
+  // collector here. That a resumed watch delivers every missed change, deletions included,
+  // and that 410 relists and diffs, is tested on a real API server (test/real-cluster/) and
+  // against the in-process stand-in (resource-informer.test.ts).
+  it('resumes the watch after a broken connection without relisting, delivering what the server replays once', async () => {
     const proxy = new TcpProxy(mock.port);
     await proxy.start();
     const stable = await create(deployment('shop', 'stable', 'shop/stable:1'));
@@ -56,24 +61,19 @@ describe('kubeapi collector when the API server or the watch fails', () => {
       const reborn = await create(configMap('shop', 'recreated', { key: 'new' }));
 
       await proxy.restore();
-      await sink.waitFor('the changes made while the watch was down', (events) => events.length >= before + 5);
+      await sink.waitFor('the changes the resumed watch replays', (events) => events.length >= before + 3);
       await waitUntil('health to recover', () => collector.health().status === 'ok');
 
       const missed = sink.events.slice(before).map((event) => `${event.type} ${event.data.object.kind}/${event.data.object.metadata.name}`);
-      expect(missed.sort()).toEqual(
-        ['ADDED ConfigMap/recreated', 'ADDED Service/born', 'DELETED ConfigMap/recreated', 'DELETED Pod/doomed', 'MODIFIED ConfigMap/edited'].sort(),
-      );
-      const deleted = sink.of('Pod', 'doomed').find((event) => event.type === 'DELETED');
-      expect(deleted?.data.object.metadata.uid).toBe(doomed.metadata.uid);
-      expect((deleted?.data.object['status'] as { podIP: string }).podIP).toBe('10.2.0.9');
+      expect(missed.sort()).toEqual(['ADDED ConfigMap/recreated', 'ADDED Service/born', 'MODIFIED ConfigMap/edited'].sort());
       expect(sink.of('ConfigMap', 'recreated').map((event) => [event.type, event.data.object.metadata.uid])).toEqual([
         ['ADDED', recreated.metadata.uid],
-        ['DELETED', recreated.metadata.uid],
         ['ADDED', reborn.metadata.uid],
       ]);
+      expect(sink.of('Pod', 'doomed').map((event) => [event.type, event.data.object.metadata.uid])).toEqual([['ADDED', doomed.metadata.uid]]);
       expect(sink.of('Deployment', 'stable').map((event) => event.data.object.metadata.uid)).toEqual([stable.metadata.uid]);
-      expect(collector.index.podByIp('10.2.0.9')).toBeUndefined();
-      expect(collector.informerStatuses().reduce((sum, status) => sum + status.lists, 0)).toBeGreaterThan(listsBefore);
+      // Resumed, not relisted.
+      expect(collector.informerStatuses().reduce((sum, status) => sum + status.lists, 0)).toBe(listsBefore);
 
       // The watch resumed: a change after recovery arrives too.
       await create(configMap('shop', 'after', { key: 'v' }));

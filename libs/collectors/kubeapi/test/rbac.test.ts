@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { WATCHED_RESOURCES } from '../src/index.js';
+import { DEFAULT_RESOURCES } from '../src/informers/watched-resources.js';
 
 const RBAC = new URL('../../../../deploy/rbac.yaml', import.meta.url);
 
@@ -15,12 +15,14 @@ describe('deploy/rbac.yaml', () => {
   const documents = parseAllDocuments(readFileSync(RBAC, 'utf8')).map((document) => document.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[]; roleRef?: { name: string }; subjects?: { name: string; namespace: string }[] });
   const role = documents.find((document) => document.kind === 'ClusterRole');
 
-  it('grants exactly get/list/watch on exactly the watched resources', () => {
+  it('grants exactly get/list/watch on exactly the resources watched by default, and no get on Secrets', () => {
     const granted = (role?.rules ?? []).flatMap((rule) => {
-      expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+      const secrets = rule.resources.includes('secrets');
+      if (secrets) expect(rule.resources).toEqual(['secrets']);
+      expect(rule.verbs).toEqual(secrets ? ['list', 'watch'] : ['get', 'list', 'watch']);
       return rule.apiGroups.flatMap((group) => rule.resources.map((resource) => `${group}/${resource}`));
     });
-    const watched = WATCHED_RESOURCES.map((resource) => {
+    const watched = DEFAULT_RESOURCES.map((resource) => {
       const group = resource.apiVersion.includes('/') ? (resource.apiVersion.split('/')[0] as string) : '';
       return `${group}/${resource.plural}`;
     });

@@ -79,4 +79,23 @@ describe('ReplayCollector', () => {
       ['recording.ndjson:3', 'decode', `line of ${long.length} bytes is longer than the limit of 4194304 (limits.maxLineBytes)`],
     ]);
   });
+
+  it('redacts Secret values of older recordings on read, and keeps none in what it dead-letters', async () => {
+    const planted = 'replay-planted-4711';
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', uid: 'u1', resourceVersion: '5' }, data: { password: Buffer.from(planted).toString('base64') }, stringData: { token: planted } };
+    const good = JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', source: 'kubeapi', type: 'ADDED', metadata: { cluster: 'c' }, data: { type: 'ADDED', object: secret } });
+    const invalid = JSON.stringify({ timestamp: 'yesterday', source: 'kubeapi', type: 'ADDED', metadata: {}, data: { type: 'ADDED', object: secret } });
+    const letters = new Letters();
+    const emitted: RawEvent[] = [];
+    const collector = replay([good, invalid, good.slice(0, -5)], letters);
+    await collector.start({ emit: async (event) => void emitted.push(event) });
+    await collector.completion();
+    expect(emitted).toHaveLength(1);
+    expect((emitted[0]?.data as { object: { data: unknown; metadata: unknown } }).object).toMatchObject({ data: { password: '<redacted>' }, metadata: secret.metadata });
+    expect(letters.entries.map((entry) => entry.stage)).toEqual(['validate', 'decode']);
+    for (const text of [JSON.stringify(emitted), JSON.stringify(letters.entries)]) {
+      expect(text).not.toContain(planted);
+      expect(text).not.toContain(Buffer.from(planted).toString('base64'));
+    }
+  });
 });

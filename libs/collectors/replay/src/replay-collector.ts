@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_INPUT_LIMITS, RawEvent, lineTooLong, nestsDeeperThan, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+import { DEFAULT_INPUT_LIMITS, RawEvent, lineTooLong, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
   /** NDJSON recording; "-" reads standard input. */
@@ -148,12 +148,14 @@ export class ReplayCollector implements Collector {
       const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
       return this.reject(origin, 'validate', `invalid RawEvent: ${issues}`, value);
     }
-    return result.data;
+    // Recordings made before Secrets were read as metadata only may hold their values: redacted on read.
+    const data = redactSecretsInData(result.data.data);
+    return data === result.data.data ? result.data : { ...result.data, data };
   }
 
   private reject(origin: string, stage: 'decode' | 'validate', reason: string, payload: unknown): undefined {
     this.rejected += 1;
-    this.options.deadLetters.put({ stage, reason, origin, at: new Date().toISOString(), payload, source: 'replay' });
+    this.options.deadLetters.put({ stage, reason, origin, at: new Date().toISOString(), payload: redactSecretsInPayload(payload), source: 'replay' });
     (this.options.logger ?? silentLogger).warn({ origin, reason }, 'replay line rejected');
     return undefined;
   }

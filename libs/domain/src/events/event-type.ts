@@ -30,6 +30,12 @@ export const EVENT_TYPES = [
   'service_restored',
   'network_policy_changed',
   'node_spec_changed',
+  // Limits on workloads: ResourceQuota, LimitRange, PodDisruptionBudget
+  'quota_changed',
+  'limits_changed',
+  'disruption_budget_changed',
+  // Leases: leader failover, node heartbeats
+  'lease_holder_changed',
   // Pod failure signals
   'pod_not_ready',
   'oom_killed',
@@ -56,6 +62,7 @@ export const EVENT_TYPES = [
   'network_unavailable',
   'node_pressure_relieved',
   'node_rebooted',
+  'node_heartbeat_missed',
   // Kubernetes Event objects with no more specific meaning
   'k8s_event',
   // Kernel (eBPF)

@@ -1,15 +1,17 @@
-import { silentLogger, systemClock, type Clock, type Collector, type ComponentHealth, type Logger, type RawEventSink } from '@tapio/domain';
+import { silentLogger, systemClock, type Clock, type Collector, type ComponentHealth, type Logger, type RawEvent, type RawEventSink } from '@tapio/domain';
 import { DEFAULT_BACKOFF } from '../informers/backoff.js';
 import type { KubeResourceApi } from '../informers/kube-api.js';
 import { KubeApiClient } from '../informers/kube-api-client.js';
 import { loadKubeConfig } from '../informers/kube-connection.js';
 import type { KubeObject } from '../informers/kube-object.js';
-import { ResourceInformer, type ChangeType, type InformerStatus } from '../informers/resource-informer.js';
+import { ResourceInformer, type ChangeType, type DeliveryPhase, type InformerStatus } from '../informers/resource-informer.js';
+import { METADATA_ONLY, sanitizerFor, type SecretReading } from '../informers/sanitize-object.js';
 import { resolveWatchedResources } from '../informers/watched-resources.js';
 import { PodIndex } from '../index-port/pod-index.js';
 import { KubeApiCollectorConfig, type KubeApiCollectorConfigInput } from './kubeapi-config.js';
 import { namespaceFilter } from './namespace-filter.js';
 import { rawKubeEvent } from './raw-kube-event.js';
+import { hmacFingerprint, loadFingerprintKey } from './secret-fingerprint.js';
 
 export interface KubeApiCollectorDeps {
   logger?: Logger;
@@ -18,6 +20,19 @@ export interface KubeApiCollectorDeps {
   index?: PodIndex;
   /** API access; by default built from the config's kubeconfig / in-cluster account. */
   api?: KubeResourceApi;
+}
+
+/**
+ * A sink that wants to know which events are the starting state (the objects of each
+ * informer's first list) and which are changes: the recorder gives the starting state
+ * one timestamp.
+ */
+export interface PhaseAwareSink extends RawEventSink {
+  emitObserved(event: RawEvent, phase: DeliveryPhase): Promise<void>;
+}
+
+function isPhaseAware(sink: RawEventSink): sink is PhaseAwareSink {
+  return typeof (sink as Partial<PhaseAwareSink>).emitObserved === 'function';
 }
 
 /**
@@ -62,9 +77,12 @@ export class KubeApiCollector implements Collector {
     const aborts = resolveWatchedResources(this.config.kinds).map(() => new AbortController());
     this.aborts = aborts;
     const accepts = namespaceFilter(this.config.namespaces.include, this.config.namespaces.exclude);
-    const deliver = async (type: ChangeType, object: KubeObject): Promise<void> => {
+    const secrets = this.secretReading();
+    const sanitize = sanitizerFor(secrets);
+    const deliver = async (type: ChangeType, object: KubeObject, phase: DeliveryPhase): Promise<void> => {
       this.index.apply(type, object);
-      await sink.emit(rawKubeEvent(type, object, this.config.cluster, this.clock.now()));
+      const event = rawKubeEvent(type, object, this.config.cluster, this.clock.now());
+      await (isPhaseAware(sink) ? sink.emitObserved(event, phase) : sink.emit(event));
       this.emitted += 1;
     };
     this.informers = resolveWatchedResources(this.config.kinds).map(
@@ -74,6 +92,8 @@ export class KubeApiCollector implements Collector {
           api,
           deliver,
           accepts,
+          sanitize,
+          metadataOnly: secrets.metadataOnly && resource.kind === 'Secret' && resource.apiVersion === 'v1',
           backoff: { ...DEFAULT_BACKOFF, ...this.config.backoff },
           listPageSize: this.config.listPageSize,
           watchTimeoutSeconds: this.config.watchTimeoutSeconds,
@@ -85,6 +105,13 @@ export class KubeApiCollector implements Collector {
     this.logger.info({ server: api.server, kinds: this.informers.length }, 'kubeapi collector starting');
     // Not awaited: an API server that is down must not hold up the other collectors.
     this.runs = this.informers.map((informer, index) => informer.run((aborts[index] as AbortController).signal));
+  }
+
+  /** Metadata only, unless fingerprints are opted in (then the key must load, or start fails naming it). */
+  private secretReading(): SecretReading {
+    const { read, fingerprintKey } = this.config.secrets;
+    if (read === 'metadata' || fingerprintKey === undefined) return METADATA_ONLY;
+    return { metadataOnly: false, fingerprint: hmacFingerprint(loadFingerprintKey(fingerprintKey)) };
   }
 
   /** Resolves once every informer has delivered its initial list (or the collector stopped). */

@@ -14,7 +14,17 @@ describe('kubeapi collector configuration', () => {
       watchTimeoutSeconds: 300,
       listPageSize: 500,
       backoff: { initialMs: 500, maxMs: 30_000 },
+      secrets: { read: 'metadata' },
     });
+  });
+
+  it('accepts Secret fingerprints only with a key source, and a key only from a file or the environment', () => {
+    const noKey = KubeApiCollectorConfig.safeParse({ secrets: { read: 'fingerprints' } });
+    expect(noKey.error?.issues[0]).toMatchObject({ path: ['secrets', 'fingerprintKey'] });
+    expect(noKey.error?.issues[0]?.message).toMatch(/keyed, never plain hashes/);
+    expect(KubeApiCollectorConfig.safeParse({ secrets: { read: 'fingerprints', fingerprintKey: { env: 'TAPIO_KEY' } } }).success).toBe(true);
+    expect(KubeApiCollectorConfig.safeParse({ secrets: { read: 'fingerprints', fingerprintKey: { env: 'A', file: 'b' } } }).success).toBe(false);
+    expect(KubeApiCollectorConfig.safeParse({ secrets: { read: 'plaintext' } }).success).toBe(false);
   });
 
   it('rejects unknown kinds and inCluster together with a kubeconfig, saying where', () => {

@@ -2,6 +2,34 @@ import { DEFAULT_CLUSTER } from '@tapio/domain';
 import { z } from 'zod';
 import { WATCHED_RESOURCE_IDS } from '../informers/watched-resources.js';
 
+/**
+ * How Secrets are read. `metadata` (the default): metadata only, values never requested.
+ * `fingerprints`: whole Secrets, each value replaced at once by HMAC-SHA256 under the
+ * installation's key (from `fingerprintKey.file` or the environment variable
+ * `fingerprintKey.env`), so a rotation is visible per key without a plain hash anyone
+ * could test guesses against.
+ */
+export const SecretsConfig = z
+  .object({
+    read: z.enum(['metadata', 'fingerprints']).default('metadata'),
+    fingerprintKey: z
+      .object({
+        /** File holding the key (at least 32 bytes; relative to tapio.yaml). */
+        file: z.string().min(1).optional(),
+        /** Environment variable holding the key (at least 32 characters). */
+        env: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((key) => (key.file === undefined) !== (key.env === undefined), { message: 'set exactly one of file or env' })
+      .optional(),
+  })
+  .strict()
+  .refine((secrets) => secrets.read === 'metadata' || secrets.fingerprintKey !== undefined, {
+    message: 'read: fingerprints needs fingerprintKey (file or env): fingerprints are keyed, never plain hashes',
+    path: ['fingerprintKey'],
+  });
+export type SecretsConfig = z.infer<typeof SecretsConfig>;
+
 /** The collector's section of tapio.yaml. */
 export const KubeApiCollectorConfig = z
   .object({
@@ -33,6 +61,7 @@ export const KubeApiCollectorConfig = z
         maxMs: z.number().int().min(1).default(30_000),
       })
       .prefault({}),
+    secrets: SecretsConfig.prefault({}),
   })
   .refine((config) => !(config.inCluster && config.kubeconfig !== undefined), {
     message: 'set either inCluster or kubeconfig, not both',

@@ -17,6 +17,8 @@ export async function* httpWatch(
   url: URL,
   signal: AbortSignal,
   idleLimitMs: number,
+  accept?: string,
+  onOpen?: () => void,
 ): AsyncGenerator<WatchEvent> {
   const what = `watch ${url.pathname} on ${url.origin}`;
   const connection = new AbortController();
@@ -37,7 +39,8 @@ export async function* httpWatch(
     armIdleTimer();
     let response;
     try {
-      response = await fetch(url, { headers: context.getHeaders(), dispatcher: context.getDispatcher(), signal: connection.signal });
+      const headers = accept === undefined ? context.getHeaders() : { ...context.getHeaders(), accept };
+      response = await fetch(url, { headers, dispatcher: context.getDispatcher(), signal: connection.signal });
     } catch (error) {
       if (signal.aborted) return;
       throw unreachable(what, error);
@@ -45,6 +48,7 @@ export async function* httpWatch(
     if (response.status !== 200 || response.body === null) {
       throw errorFromStatus(what, response.status, await response.text());
     }
+    onOpen?.();
     const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
     try {
       for await (const line of lines) {

@@ -13,6 +13,14 @@ import { websocketWatch } from './websocket-watch.js';
  */
 export type WatchTransport = 'http' | 'websocket';
 
+/**
+ * The API server's metadata-only representations (the same a `kubectl get --show-kind`
+ * metadata request or client-go's metadata informer uses). No fallback media type: a
+ * server that cannot serve metadata answers 406 rather than sending whole objects.
+ */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
 /** KubeResourceApi over HTTP(S), authenticated by @kubernetes/client-node from a KubeConfig. */
 export class KubeApiClient implements KubeResourceApi {
   readonly server: string;
@@ -42,7 +50,8 @@ export class KubeApiClient implements KubeResourceApi {
     let body: string;
     let status: number;
     try {
-      const response = await fetch(url, { headers: context.getHeaders(), dispatcher: context.getDispatcher(), signal: options.signal });
+      const headers = options.metadataOnly ? { ...context.getHeaders(), accept: METADATA_LIST_ACCEPT } : context.getHeaders();
+      const response = await fetch(url, { headers, dispatcher: context.getDispatcher(), signal: options.signal });
       status = response.status;
       body = await response.text();
     } catch (error) {
@@ -61,8 +70,9 @@ export class KubeApiClient implements KubeResourceApi {
     url.searchParams.set('timeoutSeconds', String(options.timeoutSeconds));
     // A connection silent for longer than the server-side timeout plus a margin is dead.
     const idleLimitMs = (options.timeoutSeconds + 30) * 1000;
-    if (this.transport === 'websocket') return websocketWatch(this.config, url, options.signal, idleLimitMs);
-    return httpWatch((target) => this.authenticate(target), url, options.signal, idleLimitMs);
+    const accept = options.metadataOnly ? METADATA_WATCH_ACCEPT : undefined;
+    if (this.transport === 'websocket') return websocketWatch(this.config, url, options.signal, idleLimitMs, accept, options.onOpen);
+    return httpWatch((target) => this.authenticate(target), url, options.signal, idleLimitMs, accept, options.onOpen);
   }
 }
 

@@ -11,6 +11,8 @@ export interface ListOptions {
   limit: number;
   continueToken?: string;
   signal: AbortSignal;
+  /** Ask for metadata only (PartialObjectMetadataList): no spec, status or data reaches Tapio. */
+  metadataOnly?: boolean;
 }
 
 export interface WatchOptions {
@@ -18,6 +20,10 @@ export interface WatchOptions {
   /** Asks the server to end the watch cleanly after this long (client-go does the same). */
   timeoutSeconds: number;
   signal: AbortSignal;
+  /** Ask for metadata only (PartialObjectMetadata events). */
+  metadataOnly?: boolean;
+  /** Called once the server accepted the watch (before any event), so a recovery shows at once. */
+  onOpen?: () => void;
 }
 
 /**

@@ -91,7 +91,7 @@ describe('ResourceInformer', () => {
     expect(delivered).toHaveLength(1);
   });
 
-  it('on 410 Gone relists and diffs: MODIFIED for changes, synthetic DELETED (last state) for what vanished, ADDED for what appeared', async () => {
+  it('on 410 Gone (a watch resumed after a compaction) relists and diffs: MODIFIED for changes, synthetic DELETED (last state) for what vanished, ADDED for what appeared', async () => {
     const api = new MemoryApiServer();
     for (const uid of ['keep', 'change', 'vanish']) api.put(podObject(uid));
     const { informer, summary, delivered } = run(api);
@@ -101,7 +101,7 @@ describe('ResourceInformer', () => {
       api.remove('vanish');
       api.put(podObject('appear'));
     });
-    api.endWatches();
+    api.endWatches(unreachableError());
     await eventually(() => informer.snapshot().lists === 2 && delivered.length === 6, 'relist');
     expect(summary().slice(3)).toEqual(['DELETED vanish@3', 'MODIFIED change@4', 'ADDED appear@6']);
     expect(api.watchCalls).toEqual(['3', '3', '6']);
@@ -120,34 +120,47 @@ describe('ResourceInformer', () => {
     expect(summary()).toEqual(['ADDED a@1']);
   });
 
-  it('relists after a broken watch, reporting the failure until it recovers', async () => {
+  it('resumes a broken watch from its last resourceVersion without relisting: what changed meanwhile arrives once', async () => {
     const api = new MemoryApiServer();
     api.put(podObject('a'));
     const { informer, summary, failures } = run(api);
     await eventually(() => api.openWatches === 1, 'watch');
-    api.listFailures.push(unreachableError(), new KubeApiError('forbidden', 'list /api/v1/pods on memory://api: HTTP 403 (pods is forbidden)', 403));
-    api.silently(() => api.put(podObject('a', 'app:2')));
-    api.expiredBefore = 0;
+    api.watchFailures.push(unreachableError(), unreachableError());
     api.endWatches(unreachableError());
-    await eventually(() => informer.snapshot().lists === 2, 'recovery');
+    api.put(podObject('b'));
+    api.put(podObject('a', 'app:2'));
+    api.remove('b');
+    await eventually(() => summary().length === 4 && informer.snapshot().error === undefined, 'recovery');
+    expect(summary()).toEqual(['ADDED a@1', 'ADDED b@2', 'MODIFIED a@3', 'DELETED b@4']);
+    expect(api.listCalls).toHaveLength(1);
+    expect(api.watchCalls).toEqual(['1', '1', '1', '1']);
+    // The break and the two refused attempts.
+    expect(failures).toEqual(Array(3).fill('unreachable: list /api/v1/pods on memory://api: API server unreachable (ECONNRESET socket hang up)'));
+    expect(informer.snapshot()).toMatchObject({ resourceVersion: '4', lists: 1 });
+  });
+
+  it('relists when the list itself fails, reporting each new failure until it recovers', async () => {
+    const api = new MemoryApiServer();
+    api.put(podObject('a'));
+    api.listFailures.push(unreachableError(), new KubeApiError('forbidden', 'list /api/v1/pods on memory://api: HTTP 403 (pods is forbidden)', 403));
+    const { informer, summary, failures } = run(api);
+    await eventually(() => informer.snapshot().synced && informer.snapshot().error === undefined, 'recovery');
     expect(failures).toEqual([
-      'unreachable: list /api/v1/pods on memory://api: API server unreachable (ECONNRESET socket hang up)',
       'unreachable: list /api/v1/pods on memory://api: API server unreachable (ECONNRESET socket hang up)',
       'forbidden: list /api/v1/pods on memory://api: HTTP 403 (pods is forbidden)',
     ]);
-    expect(informer.snapshot().error).toBeUndefined();
-    expect(api.listCalls).toHaveLength(4);
-    expect(summary()).toEqual(['ADDED a@1', 'MODIFIED a@2']);
+    expect(api.listCalls).toHaveLength(3);
+    expect(summary()).toEqual(['ADDED a@1']);
   });
 
-  it('treats a watch ERROR other than 410 as a failure with its status', async () => {
+  it('treats a watch ERROR other than 410 as a failure with its status and resumes the watch', async () => {
     const api = new MemoryApiServer();
     const { informer, failures } = run(api);
     await eventually(() => api.openWatches === 1, 'watch');
-    api.listFailures.push(new KubeApiError('unauthorized', 'list: HTTP 401 (Unauthorized)', 401));
     api.sendError(401, 'Unauthorized');
-    await eventually(() => informer.snapshot().error === undefined && informer.snapshot().lists === 2, 'recovery');
-    expect(failures).toEqual(['unauthorized: watch /api/v1/pods: server reported error 401 (Unauthorized)', 'unauthorized: list: HTTP 401 (Unauthorized)']);
+    await eventually(() => api.watchCalls.length === 2 && informer.snapshot().error === undefined, 'recovery');
+    expect(failures).toEqual(['unauthorized: watch /api/v1/pods: server reported error 401 (Unauthorized)']);
+    expect(api.listCalls).toHaveLength(1);
   });
 
   it('does not lose an event whose delivery failed: the relist delivers it again', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { recordedChanges } from '../../test/support/recorded-changes.js';
-import { contentHash, sanitizeObject } from './sanitize-object.js';
+import { createHash, createHmac } from 'node:crypto';
+import { hmacFingerprint } from '../collector/secret-fingerprint.js';
+import { sanitizeObject, type SecretReading } from './sanitize-object.js';
 import { WATCHED_RESOURCES, type WatchedResource } from './watched-resources.js';
 
 const resource = (id: string) => WATCHED_RESOURCES.find((candidate) => candidate.id === id) as WatchedResource;
@@ -18,43 +20,58 @@ describe('sanitizeObject on recorded cluster objects', () => {
     }
   });
 
-  it('replaces every Secret value by the sha256 of its bytes, keeping keys and the rest of the object', () => {
+  it('keeps only the metadata of a Secret by default, whatever the server sent', () => {
     const secrets = changes.filter((change) => change.object.kind === 'Secret');
     expect(secrets.length).toBeGreaterThan(0);
     for (const { object } of secrets) {
-      const data = object['data'] as Record<string, string>;
       const cleaned = sanitizeObject(object, resource('Secret'));
-      const cleanedData = cleaned['data'] as Record<string, string>;
-      expect(Object.keys(cleanedData)).toEqual(Object.keys(data));
-      for (const [key, value] of Object.entries(data)) {
-        expect(cleanedData[key]).toMatch(/^sha256:[0-9a-f]{64}$/);
-        expect(cleanedData[key]).toBe(contentHash(Buffer.from(value, 'base64')));
-        expect(cleanedData[key]).not.toBe(value);
-      }
-      expect(cleaned.metadata).toEqual(object.metadata);
-      expect(cleaned['type']).toEqual(object['type']);
+      expect(cleaned).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: object.metadata });
     }
+    // What a metadata-only watch returns names itself PartialObjectMetadata: the kind is restored.
+    const partial = { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { name: 's', namespace: 'shop', resourceVersion: '7' } };
+    expect(sanitizeObject(partial, resource('Secret'))).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: partial.metadata });
   });
 
-  it('gives equal values equal hashes and a rotated value a different one', () => {
+  const fingerprinted: SecretReading = { metadataOnly: false, fingerprint: hmacFingerprint(Buffer.alloc(32, 7)) };
+  const other: SecretReading = { metadataOnly: false, fingerprint: hmacFingerprint(Buffer.alloc(32, 8)) };
+
+  it('with fingerprints opted in, replaces each value by its HMAC under the installation key, never a plain hash', () => {
+    const value = 'hunter2';
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from(value).toString('base64'), b: Buffer.from(value).toString('base64') }, stringData: { c: value } };
+    const cleaned = sanitizeObject(secret, resource('Secret'), fingerprinted);
+    const data = cleaned['data'] as Record<string, string>;
+    expect(data['a']).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(data['a']).toBe(data['b']);
+    expect((cleaned['stringData'] as Record<string, string>)['c']).toBe(data['a']);
+    expect(data['a']).toBe(`hmac-sha256:${createHmac('sha256', Buffer.alloc(32, 7)).update(value).digest('hex')}`);
+    expect(JSON.stringify(cleaned)).not.toContain(createHash('sha256').update(value).digest('hex'));
+    expect(JSON.stringify(cleaned)).not.toContain(Buffer.from(value).toString('base64'));
+    // Another installation's key gives other fingerprints.
+    expect((sanitizeObject(secret, resource('Secret'), other)['data'] as Record<string, string>)['a']).not.toBe(data['a']);
+  });
+
+  it('gives a rotated value a different fingerprint and an unchanged one the same', () => {
     const v1 = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from('<redacted:v1>').toString('base64'), b: Buffer.from('<redacted:v1>').toString('base64') } };
     const v2 = { ...v1, data: { ...v1.data, a: Buffer.from('<redacted:v2>').toString('base64') } };
-    const [first, second] = [sanitizeObject(v1, resource('Secret')), sanitizeObject(v2, resource('Secret'))].map((secret) => secret['data'] as Record<string, string>);
-    expect(first?.['a']).toBe(first?.['b']);
+    const [first, second] = [sanitizeObject(v1, resource('Secret'), fingerprinted), sanitizeObject(v2, resource('Secret'), fingerprinted)].map((secret) => secret['data'] as Record<string, string>);
     expect(second?.['a']).not.toBe(first?.['a']);
     expect(second?.['b']).toBe(first?.['b']);
   });
 
-  it('hashes stringData and the last-applied annotation, which would otherwise carry the values in clear', () => {
+  it('redacts the last-applied annotation, which would otherwise carry the values in clear, keeping its keys', () => {
     const secret = {
-      metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"stringData":{"token":"t0p"}}', team: 'shop' } },
+      metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"Secret","stringData":{"token":"t0p"}}', team: 'shop' } },
       stringData: { token: 't0p' },
       data: { token: Buffer.from('t0p').toString('base64') },
     };
-    const cleaned = sanitizeObject(secret, resource('Secret'));
-    expect(JSON.stringify(cleaned)).not.toContain('t0p');
-    expect((cleaned['stringData'] as Record<string, string>)['token']).toBe((cleaned['data'] as Record<string, string>)['token']);
-    expect(cleaned.metadata?.annotations?.['team']).toBe('shop');
+    for (const reading of [undefined, fingerprinted]) {
+      const cleaned = sanitizeObject(secret, resource('Secret'), reading);
+      expect(JSON.stringify(cleaned)).not.toContain('t0p');
+      expect(JSON.stringify(cleaned)).not.toContain(Buffer.from('t0p').toString('base64'));
+      const applied = JSON.parse(cleaned.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] as string) as { stringData: Record<string, string> };
+      expect(Object.keys(applied.stringData)).toEqual(['token']);
+      expect(cleaned.metadata?.annotations?.['team']).toBe('shop');
+    }
   });
 
   it('drops managedFields and fills kind/apiVersion that list items leave out', () => {

@@ -1,55 +1,47 @@
-import { createHash } from 'node:crypto';
+import { redactSecret, type SecretFingerprint } from '@tapio/domain';
 import type { KubeObject } from './kube-object.js';
 import type { WatchedResource } from './watched-resources.js';
 
-/** kubectl keeps the whole applied manifest here, Secret values included. */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** How Secrets are read: metadata only (the default), or whole with every value replaced by a keyed fingerprint. */
+export interface SecretReading {
+  metadataOnly: boolean;
+  /** Set when `metadataOnly` is false: HMAC-SHA256 under the installation's key. */
+  fingerprint?: SecretFingerprint;
+}
+
+export const METADATA_ONLY: SecretReading = { metadataOnly: true };
+
+export type SanitizeObject = (object: KubeObject, resource: WatchedResource) => KubeObject;
+
+const isSecretResource = (resource: WatchedResource): boolean => resource.kind === 'Secret' && resource.apiVersion === 'v1';
 
 /**
- * Makes an object ready to emit and to cache: drops `managedFields` (as kubectl does),
- * fills `kind`/`apiVersion` (list responses omit them on items) and, for Secrets,
- * replaces every value by a content hash so keys and rotations stay visible but no
- * secret is kept in memory or written anywhere. Returns a new object; the input is not changed.
+ * Makes an object ready to emit and to cache: drops `managedFields` (as kubectl does) and
+ * fills `kind`/`apiVersion` (list responses omit them on items). A Secret keeps only its
+ * metadata by default (what a metadata-only watch returns; a server that sent more is
+ * cut down the same way), with the last-applied annotation's copy of the values redacted;
+ * with fingerprints opted in, every value is replaced by its keyed fingerprint. Returns a
+ * new object; the input is not changed.
  */
-export function sanitizeObject(object: KubeObject, resource: WatchedResource): KubeObject {
+export function sanitizeObject(object: KubeObject, resource: WatchedResource, secrets: SecretReading = METADATA_ONLY): KubeObject {
   const { metadata, ...rest } = object;
-  const cleaned: KubeObject = { ...rest, apiVersion: object.apiVersion ?? resource.apiVersion, kind: object.kind ?? resource.kind };
+  const secret = isSecretResource(resource);
+  // A metadata-only answer names itself PartialObjectMetadata (meta.k8s.io/v1): restore the kind it stands for.
+  const kind = secret ? resource.kind : (object.kind ?? resource.kind);
+  const apiVersion = secret ? resource.apiVersion : (object.apiVersion ?? resource.apiVersion);
+  const cleaned: KubeObject = secret && secrets.metadataOnly ? {} : { ...rest };
   if (metadata !== undefined) {
     const { managedFields: _managedFields, ...keptMetadata } = metadata;
     cleaned.metadata = keptMetadata;
   }
   // Keep apiVersion/kind first, as the API server writes them.
-  const ordered: KubeObject = { apiVersion: cleaned.apiVersion, kind: cleaned.kind, ...cleaned };
-  return resource.kind === 'Secret' && resource.apiVersion === 'v1' ? redactSecret(ordered) : ordered;
+  const sorted: KubeObject = { apiVersion, kind, ...cleaned };
+  sorted.apiVersion = apiVersion;
+  sorted.kind = kind;
+  return secret ? (redactSecret(sorted, secrets.metadataOnly ? undefined : secrets.fingerprint) as KubeObject) : sorted;
 }
 
-/** `sha256:<hex>` of a value's bytes; for `data` the decoded base64, so `data` and `stringData` of one value agree. */
-export function contentHash(bytes: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-function redactSecret(secret: KubeObject): KubeObject {
-  const redacted: KubeObject = { ...secret };
-  if (isStringMap(secret['data'])) {
-    redacted['data'] = mapValues(secret['data'], (value) => contentHash(Buffer.from(value, 'base64')));
-  }
-  if (isStringMap(secret['stringData'])) {
-    redacted['stringData'] = mapValues(secret['stringData'], (value) => contentHash(value));
-  }
-  const annotations = secret.metadata?.annotations;
-  if (annotations !== undefined && typeof annotations[LAST_APPLIED] === 'string') {
-    redacted.metadata = {
-      ...secret.metadata,
-      annotations: { ...annotations, [LAST_APPLIED]: contentHash(annotations[LAST_APPLIED]) },
-    };
-  }
-  return redacted;
-}
-
-function isStringMap(value: unknown): value is Record<string, string> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
-}
-
-function mapValues(map: Record<string, string>, transform: (value: string) => string): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, transform(value)]));
+/** The sanitizer for one reading policy. */
+export function sanitizerFor(secrets: SecretReading): SanitizeObject {
+  return (object, resource) => sanitizeObject(object, resource, secrets);
 }

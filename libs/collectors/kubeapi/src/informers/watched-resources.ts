@@ -10,6 +10,8 @@ export interface WatchedResource {
   readonly apiVersion: string;
   readonly plural: string;
   readonly namespaced: boolean;
+  /** Watched only when `kinds` names it (the second API group of Events). */
+  readonly optional?: true;
 }
 
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
@@ -32,8 +34,17 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { id: 'NetworkPolicy', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true },
   { id: 'Ingress', kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', plural: 'ingresses', namespaced: true },
   { id: 'HorizontalPodAutoscaler', kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', namespaced: true },
+  { id: 'ResourceQuota', kind: 'ResourceQuota', apiVersion: 'v1', plural: 'resourcequotas', namespaced: true },
+  { id: 'LimitRange', kind: 'LimitRange', apiVersion: 'v1', plural: 'limitranges', namespaced: true },
+  { id: 'PodDisruptionBudget', kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
+  { id: 'PriorityClass', kind: 'PriorityClass', apiVersion: 'scheduling.k8s.io/v1', plural: 'priorityclasses', namespaced: false },
+  { id: 'StorageClass', kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', plural: 'storageclasses', namespaced: false },
+  { id: 'VolumeAttachment', kind: 'VolumeAttachment', apiVersion: 'storage.k8s.io/v1', plural: 'volumeattachments', namespaced: false },
+  { id: 'ControllerRevision', kind: 'ControllerRevision', apiVersion: 'apps/v1', plural: 'controllerrevisions', namespaced: true },
+  { id: 'Lease', kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', plural: 'leases', namespaced: true },
   { id: 'Event', kind: 'Event', apiVersion: 'v1', plural: 'events', namespaced: true },
-  { id: 'Event.events.k8s.io', kind: 'Event', apiVersion: 'events.k8s.io/v1', plural: 'events', namespaced: true },
+  // The same Event objects seen through their second API group: off unless `kinds` names it.
+  { id: 'Event.events.k8s.io', kind: 'Event', apiVersion: 'events.k8s.io/v1', plural: 'events', namespaced: true, optional: true },
 ];
 
 export const WATCHED_RESOURCE_IDS: readonly string[] = WATCHED_RESOURCES.map((resource) => resource.id);
@@ -44,9 +55,12 @@ export function collectionPath(resource: WatchedResource): string {
   return `${prefix}/${resource.plural}`;
 }
 
+/** What is watched when `kinds` is not set: every resource except the optional ones. */
+export const DEFAULT_RESOURCES: readonly WatchedResource[] = WATCHED_RESOURCES.filter((resource) => resource.optional !== true);
+
 /** Resolves `kinds` option values to resources; unknown names are an error naming them. */
 export function resolveWatchedResources(ids: readonly string[] | undefined): WatchedResource[] {
-  if (ids === undefined) return [...WATCHED_RESOURCES];
+  if (ids === undefined) return [...DEFAULT_RESOURCES];
   const unknown = ids.filter((id) => !WATCHED_RESOURCE_IDS.includes(id));
   if (unknown.length > 0) {
     throw new Error(`kubeapi collector: unknown kinds ${unknown.join(', ')}; known kinds: ${WATCHED_RESOURCE_IDS.join(', ')}`);

@@ -13,7 +13,7 @@ const PING_INTERVAL_MS = 15_000;
  * A normal close (1000) ends the stream; anything else, a missed pong or silence longer
  * than `idleLimitMs`, throws so the informer relists.
  */
-export async function* websocketWatch(config: KubeConfig, url: URL, signal: AbortSignal, idleLimitMs: number): AsyncGenerator<WatchEvent> {
+export async function* websocketWatch(config: KubeConfig, url: URL, signal: AbortSignal, idleLimitMs: number, accept?: string, onOpen?: () => void): AsyncGenerator<WatchEvent> {
   const what = `watch ${url.pathname} on ${url.origin}`;
   const target = new URL(url);
   target.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -21,6 +21,7 @@ export async function* websocketWatch(config: KubeConfig, url: URL, signal: Abor
   // which refuses a handshake without an Origin header.
   const options: WebSocket.ClientOptions = { origin: url.origin };
   await config.applyToHTTPSOptions(options);
+  if (accept !== undefined) options.headers = { ...options.headers, accept };
   if (signal.aborted) return;
 
   const socket = new WebSocket(target, options);
@@ -45,6 +46,7 @@ export async function* websocketWatch(config: KubeConfig, url: URL, signal: Abor
   };
   signal.addEventListener('abort', stop, { once: true });
 
+  socket.on('open', () => onOpen?.());
   socket.on('pong', () => {
     awaitingPong = false;
   });

@@ -16,8 +16,11 @@ export const kubeApiPlugin = definePlugin({
   needs: {},
   configSchema: KubeApiCollectorConfig,
   register: ({ config, logger, baseDir }) => {
-    const kubeconfig = config.kubeconfig === undefined || isAbsolute(config.kubeconfig) ? config.kubeconfig : resolve(baseDir, config.kubeconfig);
-    const collector = new KubeApiCollector({ ...config, kubeconfig }, { logger });
+    const relative = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : resolve(baseDir, path));
+    const kubeconfig = relative(config.kubeconfig);
+    const key = config.secrets.fingerprintKey;
+    const secrets = key?.file === undefined ? config.secrets : { ...config.secrets, fingerprintKey: { file: relative(key.file) as string } };
+    const collector = new KubeApiCollector({ ...config, kubeconfig, secrets }, { logger });
     return { collectors: [collector], provides: [{ token: KubeIndex, value: collector.index }] };
   },
 });

@@ -33,21 +33,25 @@ export async function recordTo(file: string, options: RecordOptions): Promise<Re
   if (options.logger) deps.logger = options.logger;
   if (options.api) deps.api = options.api;
   const collector = new KubeApiCollector(options.config, deps);
-  const sink = new NdjsonRecordingSink(file);
-  const startedAt = new Date().toISOString();
+  const startedAtMs = Date.now();
+  const sink = new NdjsonRecordingSink(file, { startedAtMs });
+  const startedAt = new Date(startedAtMs).toISOString();
   const stopper = new AbortController();
   const stopOnSignal = (): void => stopper.abort();
   options.signal?.addEventListener('abort', stopOnSignal, { once: true });
   try {
     await collector.start(sink);
+    // The starting state ends when every kind has been listed; changes seen meanwhile follow it.
+    const startingState = collector.synced().then(() => sink.endStartingState());
     if (options.signal?.aborted) stopper.abort();
     if (options.durationMs !== undefined) {
       await sleep(options.durationMs, stopper.signal);
     } else if (options.signal !== undefined) {
       await new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
     } else {
-      await Promise.race([collector.synced(), new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+      await Promise.race([startingState, new Promise<void>((resolve) => stopper.signal.addEventListener('abort', () => resolve(), { once: true }))]);
     }
+    void startingState.catch(() => undefined);
   } finally {
     options.signal?.removeEventListener('abort', stopOnSignal);
     await collector.stop();

@@ -2,6 +2,7 @@ import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSe
 import { contentHash, keyHashes } from './content-hash.js';
 import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
 import { parseQuantity } from './quantity.js';
+import { secretContentHash, secretKeys } from './secret-facts.js';
 
 function selectorOf(value: unknown): LabelSelector | undefined {
   const selector = obj(value);
@@ -244,11 +245,16 @@ export function factsOf(object: Json): K8sObjectFacts {
       facts.notReadyEndpoints = counts.notReady;
       break;
     }
-    case 'ConfigMap':
-    case 'Secret': {
+    case 'ConfigMap': {
       const hashes = keyHashes(object);
       facts.dataKeys = Object.keys(hashes).sort();
       facts.contentHash = contentHash(hashes);
+      break;
+    }
+    case 'Secret': {
+      // Keys where the API gives them; a content hash only of keyed fingerprints, never of values.
+      facts.dataKeys = secretKeys(object);
+      put('contentHash', secretContentHash(object));
       break;
     }
     case 'Node': {

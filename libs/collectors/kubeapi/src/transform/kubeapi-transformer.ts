@@ -2,6 +2,7 @@ import {
   CLUSTER_SCOPED_KINDS,
   DEFAULT_CLUSTER,
   makeUnifiedEvent,
+  redactSecret,
   type ChangeItem,
   type EntityRef,
   type EventType,
@@ -23,6 +24,10 @@ import { podMemory, podSignals, type PodMemory } from './pod-signals.js';
 import { describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
 import type { Signal } from './signal.js';
 import { progressingReason, rolloutSignals } from './workload-signals.js';
+import { LeaseHeartbeats } from './lease-heartbeats.js';
+import { isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
+import { contentUnread, metadataDigest, secretDigest } from './secret-facts.js';
+import { ServiceEndpoints } from './service-endpoints.js';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -32,6 +37,8 @@ interface Remembered {
   digest?: Record<string, string>;
   pod?: PodMemory;
   progressing?: string | undefined;
+  /** A Secret's metadata digest: its resourceVersion moving while this stays means its content changed. */
+  metadata?: string;
   /** Known only from the graph (a restarted Tapio): facts, but no digests or pod memory. */
   stored?: true;
 }
@@ -84,7 +91,9 @@ function sameJson(a: unknown, b: unknown, ignoredKey?: string): boolean {
 function digestOf(kind: string, object: Json): Record<string, string> | undefined {
   const spec = obj(object['spec']);
   if (WORKLOAD_KINDS.has(kind)) return { ...templateDigest(obj(spec['template'])), replicas: String(spec['replicas'] ?? '') };
-  if (kind === 'ConfigMap' || kind === 'Secret') return keyHashes(object);
+  if (kind === 'ConfigMap') return keyHashes(object);
+  if (kind === 'Secret') return secretDigest(object);
+  if (isPolicyKind(kind)) return policyDigest(kind, object);
   if (kind === 'Service') return serviceDigest(spec);
   if (kind === 'NetworkPolicy') return networkPolicyDigest(spec);
   if (kind === 'Node') return nodeSpecDigest(spec);
@@ -104,6 +113,8 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly objects = new Map<string, Remembered>();
   private readonly folded = new Map<string, Folded>();
   private readonly refoldMs: number;
+  private readonly endpoints = new ServiceEndpoints();
+  private readonly leases = new LeaseHeartbeats();
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
@@ -141,7 +152,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (meta.kind === 'Event' && (meta.apiVersion === 'v1' || meta.apiVersion === 'events.k8s.io/v1' || meta.apiVersion === undefined)) {
       return this.kubernetesEvent(raw, context, watch.type, watch.object, meta);
     }
-    return this.objectChange(raw, context, watch.type, watch.object, meta);
+    // Whatever reached the transformer, no Secret value is read past this point (keyed fingerprints stay).
+    const object = meta.kind === 'Secret' ? redactSecret(watch.object) : watch.object;
+    return this.objectChange(raw, context, watch.type, object, meta);
   }
 
   private objectChange(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
@@ -156,6 +169,8 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     if (verb === 'DELETED') {
       this.objects.delete(memoryKey);
+      if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true);
+      if (meta.kind === 'Lease') this.leases.observe(memoryKey, object, true);
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
@@ -189,6 +204,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (digest) remembered.digest = digest;
     if (meta.kind === 'Pod') remembered.pod = podMemory(object);
     if (meta.kind === 'Deployment') remembered.progressing = progressingReason(object);
+    if (meta.kind === 'Secret') remembered.metadata = metadataDigest(object);
     this.objects.set(memoryKey, remembered);
 
     const signals: Signal[] = [];
@@ -198,8 +214,11 @@ export class KubeApiTransformer implements RawEventTransformer {
       signals.push(...nodeSignals(live?.facts, facts));
     } else if (meta.kind === 'Deployment' && live) {
       signals.push(...rolloutSignals(live.progressing, remembered.progressing, facts, object));
-    } else if ((meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') && live) {
-      signals.push(...this.endpointSignals(live.facts, facts, meta));
+    } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
+      const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false);
+      if (signal) signals.push({ ...signal, about: { kind: 'Service', name: signal.service, ...(meta.namespace ? { namespace: meta.namespace } : {}) } });
+    } else if (meta.kind === 'Lease') {
+      signals.push(...this.leases.observe(memoryKey, object, false));
     }
 
     const events: UnifiedEvent[] = [];
@@ -227,7 +246,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       }
     }
     for (const signal of signals) {
-      const target = (signal.type === 'service_unavailable' || signal.type === 'service_restored') && meta.namespace ? { kind: 'Service', name: meta.name, namespace: meta.namespace, cluster: context.cluster } : entity;
+      const target: EntityRef = signal.about ? { ...signal.about, cluster: context.cluster } : entity;
       events.push(
         makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
           entity: target,
@@ -245,7 +264,13 @@ export class KubeApiTransformer implements RawEventTransformer {
   private classify(kind: string, previous: Remembered, current: Remembered, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
     const before = previous.digest ?? {};
     const after = current.digest ?? {};
-    if (kind === 'ConfigMap' || kind === 'Secret') {
+    if (kind === 'Secret') return this.classifySecret(previous, current, label);
+    if (isPolicyKind(kind)) {
+      const changes = diffMaps(before, after, 'spec');
+      if (!changes.length) return undefined;
+      return { type: policyChangeType(kind), message: `${label} changed: ${describeChanges(changes)}`, changes };
+    }
+    if (kind === 'ConfigMap') {
       const changes = diffMaps(before, after, 'data', true);
       if (!changes.length) return undefined;
       return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
@@ -275,6 +300,12 @@ export class KubeApiTransformer implements RawEventTransformer {
    */
   private classifyAgainstStored(kind: string, before: K8sObjectFacts, after: K8sObjectFacts, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
     const unseen = 'while Tapio was not watching';
+    if (kind === 'Secret' && before.contentHash === undefined && after.contentHash === undefined) {
+      // Values not read: a resourceVersion that moved under unchanged labels and owners is taken as a content change.
+      const moved = before.resourceVersion !== undefined && before.resourceVersion !== after.resourceVersion;
+      if (!moved || !sameJson(before.labels, after.labels) || !sameJson(before.ownerReferences, after.ownerReferences)) return undefined;
+      return { type: 'secret_changed', message: `${label} changed ${unseen}: data edited (values are not read)`, changes: [{ path: 'data', op: 'changed' }] };
+    }
     if (kind === 'ConfigMap' || kind === 'Secret') {
       if (before.contentHash === undefined || before.contentHash === after.contentHash) return undefined;
       const was = new Set(before.dataKeys ?? []);
@@ -297,6 +328,18 @@ export class KubeApiTransformer implements RawEventTransformer {
     return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated ${unseen}: ${describeChanges(changes)}`, changes };
   }
 
+  /**
+   * Keys added or removed, fingerprints that differ; without fingerprints (metadata only),
+   * a resourceVersion that moved while all the metadata stayed: only the content can have changed.
+   */
+  private classifySecret(previous: Remembered, current: Remembered, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
+    const changes = diffMaps(previous.digest ?? {}, current.digest ?? {}, 'data', true);
+    if (changes.length) return { type: 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
+    const moved = previous.facts.resourceVersion !== undefined && previous.facts.resourceVersion !== current.facts.resourceVersion;
+    if (!moved || !contentUnread(current.digest) || previous.metadata === undefined || previous.metadata !== current.metadata) return undefined;
+    return { type: 'secret_changed', message: `${label} changed: data edited (values are not read; its resourceVersion moved while its metadata stayed)`, changes: [{ path: 'data', op: 'changed' }] };
+  }
+
   private factChanges(before: K8sObjectFacts, after: K8sObjectFacts): ChangeItem[] {
     const flat = (facts: K8sObjectFacts): Record<string, string> => {
       const result: Record<string, string> = {};
@@ -306,18 +349,6 @@ export class KubeApiTransformer implements RawEventTransformer {
       return result;
     };
     return diffMaps(flat(before), flat(after));
-  }
-
-  private endpointSignals(before: K8sObjectFacts, after: K8sObjectFacts, meta: ObjectMeta): Signal[] {
-    const was = before.readyEndpoints ?? 0;
-    const now = after.readyEndpoints ?? 0;
-    if (was > 0 && now === 0) {
-      return [{ type: 'service_unavailable', key: 'endpoints:none', message: `Service ${meta.namespace ?? ''}/${meta.name} has no ready endpoints (was ${was})`, kubernetes: { reason: 'NoReadyEndpoints' } }];
-    }
-    if (was === 0 && now > 0 && before.readyEndpoints !== undefined) {
-      return [{ type: 'service_restored', key: 'endpoints:restored', message: `Service ${meta.namespace ?? ''}/${meta.name} has ${now} ready endpoint${now === 1 ? '' : 's'} again`, kubernetes: { reason: 'EndpointsRestored' } }];
-    }
-    return [];
   }
 
   private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {

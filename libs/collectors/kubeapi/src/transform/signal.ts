@@ -8,4 +8,6 @@ export interface Signal {
   message: string;
   severity?: Severity;
   kubernetes?: KubernetesData;
+  /** The object the signal is about when it is not the watched object itself (a Service for its EndpointSlice, a Node for its Lease). */
+  about?: { kind: string; name: string; namespace?: string };
 }

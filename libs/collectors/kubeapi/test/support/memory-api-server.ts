@@ -23,6 +23,8 @@ export class MemoryApiServer implements KubeResourceApi {
   expiredBefore = 0;
   /** Errors the next list calls throw, in order. */
   readonly listFailures: KubeApiError[] = [];
+  /** Errors the next watch calls throw before sending anything (a refused connection). */
+  readonly watchFailures: KubeApiError[] = [];
   readonly listCalls: ListOptions[] = [];
   readonly watchCalls: string[] = [];
 
@@ -89,11 +91,14 @@ export class MemoryApiServer implements KubeResourceApi {
 
   async *watch(_path: string, options: WatchOptions): AsyncGenerator<WatchEvent> {
     this.watchCalls.push(options.resourceVersion);
+    const refused = this.watchFailures.shift();
+    if (refused) throw refused;
     const from = Number(options.resourceVersion);
     if (from < this.expiredBefore - 1) {
       yield { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code: 410, reason: 'Expired', message: `too old resource version: ${from}` } as KubeObject };
       return;
     }
+    options.onOpen?.();
     const queue: WatchEvent[] = this.log.filter((entry) => entry.version > from).map((entry) => entry.event);
     let wake: (() => void) | undefined;
     let ended = false;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,5 +53,33 @@ describe('DeadLetterStore', () => {
     const kept = store.recent(1000);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.at(-1)?.reason).toBe('line 19');
+  });
+});
+
+describe('DeadLetterStore and Secrets', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its file readable by its owner only (0600), also a file an older version left world-readable, and no Secret value in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapio-dead-letters-'));
+    dirs.push(dir);
+    const planted = 'dead-letter-planted-0815';
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { k: Buffer.from(planted).toString('base64') } };
+    const fresh = join(dir, 'fresh.ndjson');
+    const old = join(dir, 'old.ndjson');
+    writeFileSync(old, '');
+    chmodSync(old, 0o644);
+    for (const file of [fresh, old]) {
+      const store = new DeadLetterStore({ file });
+      store.put({ stage: 'transform', reason: 'bad', at: '2026-03-02T10:00:00Z', payload: { source: 'kubeapi', data: { type: 'ADDED', object: secret } } });
+      store.put({ stage: 'decode', reason: 'not JSON', at: '2026-03-02T10:00:00Z', payload: JSON.stringify({ object: secret }).slice(0, -3) });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const text = readFileSync(file, 'utf8') + JSON.stringify(store.recent(10));
+      expect(text).not.toContain(planted);
+      expect(text).not.toContain(Buffer.from(planted).toString('base64'));
+      expect(store.recent(10)[0]?.payload).toMatchObject({ data: { object: { data: { k: '<redacted>' } } } });
+    }
   });
 });

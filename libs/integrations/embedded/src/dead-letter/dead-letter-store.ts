@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DeadLetter, DeadLetterSink } from '@tapio/domain';
+import { redactSecretsInPayload, type DeadLetter, type DeadLetterSink } from '@tapio/domain';
 import { boundedEntry } from './bounded-entry.js';
 
 export interface DeadLetterStoreOptions {
@@ -35,12 +35,18 @@ export class DeadLetterStore implements DeadLetterSink {
     this.keep = options.keep ?? 1000;
     this.keepBytes = options.keepBytes ?? 16 * 1024 * 1024;
     this.maxPayloadBytes = options.maxPayloadBytes ?? 64 * 1024;
-    if (options.file) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+    if (options.file) {
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      // A file left by an older Tapio may be world-readable.
+      if (existsSync(options.file)) chmodSync(options.file, 0o600);
+    }
   }
 
+  /** Keeps the entry with any Secret in its payload redacted, whichever stage refused it. */
   put(entry: DeadLetter): void {
+    const safe = { ...entry, payload: redactSecretsInPayload(entry.payload) };
     this.total += 1;
-    const { entry: kept, line } = boundedEntry(entry, this.maxPayloadBytes);
+    const { entry: kept, line } = boundedEntry(safe, this.maxPayloadBytes);
     this.entries.push(kept);
     this.sizes.push(line.length);
     this.bytes += line.length;

@@ -8,6 +8,9 @@ export const CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'service_changed',
   'network_policy_changed',
   'node_spec_changed',
+  'quota_changed',
+  'limits_changed',
+  'disruption_budget_changed',
 ]);
 
 export const CONFIG_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['config_changed', 'secret_changed']);

@@ -1,0 +1,80 @@
+import type { K8sObjectFacts } from '@tapio/domain';
+import type { Signal } from './signal.js';
+
+/** The label the EndpointSlice controller puts on every slice: the Service it belongs to. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+interface ServiceState {
+  /** Ready addresses of the Service's Endpoints object, once seen. */
+  endpoints?: number;
+  /** Ready endpoints per EndpointSlice (by uid). */
+  slices: Map<string, number>;
+  /** What was last said about the Service; undefined until first seen. */
+  available?: boolean;
+}
+
+export interface EndpointSignal extends Signal {
+  /** The Service the signal is about (a slice's own name is never a Service's). */
+  service: string;
+}
+
+/**
+ * Availability of each Service as its Endpoints object and its EndpointSlices report it.
+ * Both describe the same addresses (written by two controllers, moments apart), so they
+ * feed one state per Service: the first source to see the last ready address go says
+ * `service_unavailable`, the first to see one come back says `service_restored`, and the
+ * other source's same news is not repeated. Slices are summed, so one slice emptying
+ * while another still has ready endpoints says nothing.
+ */
+export class ServiceEndpoints {
+  private readonly services = new Map<string, ServiceState>();
+
+  /** The Service a watched Endpoints / EndpointSlice belongs to; undefined for a slice without the label. */
+  static serviceOf(kind: string, facts: K8sObjectFacts): string | undefined {
+    return kind === 'Endpoints' ? facts.name : facts.labels?.[SERVICE_NAME_LABEL];
+  }
+
+  observe(cluster: string, kind: 'Endpoints' | 'EndpointSlice', facts: K8sObjectFacts, deleted: boolean): EndpointSignal | undefined {
+    const service = ServiceEndpoints.serviceOf(kind, facts);
+    if (service === undefined || !facts.namespace) return undefined;
+    const key = `${cluster}|${facts.namespace}|${service}`;
+    let state = this.services.get(key);
+    if (!state) this.services.set(key, (state = { slices: new Map() }));
+    const sliceKey = facts.uid ?? facts.name;
+    const before = kind === 'Endpoints' ? state.endpoints : this.sliceTotal(state);
+    const ready = facts.readyEndpoints ?? 0;
+    if (kind === 'Endpoints') {
+      if (deleted) delete state.endpoints;
+      else state.endpoints = ready;
+    } else if (deleted) state.slices.delete(sliceKey);
+    else state.slices.set(sliceKey, ready);
+    if (state.endpoints === undefined && state.slices.size === 0) {
+      this.services.delete(key);
+      return undefined;
+    }
+    // A source disappearing (slices are replaced, the Endpoints object goes with its Service) is no news.
+    if (deleted) return undefined;
+    const now = kind === 'Endpoints' ? ready : (this.sliceTotal(state) ?? 0);
+    if (state.available === undefined) {
+      state.available = now > 0;
+      return undefined;
+    }
+    const label = `Service ${facts.namespace}/${service}`;
+    if (before !== undefined && before > 0 && now === 0 && state.available) {
+      state.available = false;
+      return { type: 'service_unavailable', key: 'endpoints:none', service, message: `${label} has no ready endpoints (was ${before})`, kubernetes: { reason: 'NoReadyEndpoints' } };
+    }
+    if (now > 0 && !state.available && (before ?? 0) === 0) {
+      state.available = true;
+      return { type: 'service_restored', key: 'endpoints:restored', service, message: `${label} has ${now} ready endpoint${now === 1 ? '' : 's'} again`, kubernetes: { reason: 'EndpointsRestored' } };
+    }
+    return undefined;
+  }
+
+  private sliceTotal(state: ServiceState): number | undefined {
+    if (state.slices.size === 0) return undefined;
+    let total = 0;
+    for (const ready of state.slices.values()) total += ready;
+    return total;
+  }
+}
