@@ -281,7 +281,7 @@ describe('KubeApiTransformer keeps Secret values out of its output', () => {
     expect(text).not.toContain('<redacted:v1>');
   });
 
-  it('reports a rotation as secret_changed naming keys only, even with the value in last-applied-configuration', () => {
+  it('reports a rotation of values it may not read as secret_changed: the resourceVersion moved, the metadata did not', () => {
     const transformer = new KubeApiTransformer();
     const secret = (value: string, resourceVersion: string) => ({
       apiVersion: 'v1',
@@ -304,9 +304,36 @@ describe('KubeApiTransformer keeps Secret values out of its output', () => {
       expect(text).not.toContain(Buffer.from(value).toString('base64'));
     }
     expect(second.map((event) => event.type)).toEqual(['secret_changed']);
-    expect(second[0]?.message).toBe('Secret payments/payments-db-credentials changed: data key password edited');
-    expect(second[0]?.kubernetes?.changes).toEqual([{ path: 'data.password', op: 'changed' }]);
+    expect(second[0]?.message).toBe('Secret payments/payments-db-credentials changed: data edited (values are not read; its resourceVersion moved while its metadata stayed)');
+    expect(second[0]?.kubernetes?.changes).toEqual([{ path: 'data', op: 'changed' }]);
     expect(second[0]?.kubernetes?.object?.dataKeys).toEqual(['password', 'username']);
+    // No hash of a value either: a content hash exists only over keyed fingerprints.
+    expect(second[0]?.kubernetes?.object?.contentHash).toBeUndefined();
+  });
+
+  it('reads keys from the redacted last-applied annotation of a metadata-only Secret, and says nothing when only its labels changed', () => {
+    const transformer = new KubeApiTransformer();
+    const secret = (resourceVersion: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'pay', uid: 'sec-2', resourceVersion, labels, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"<redacted>"}}' } },
+    });
+    const first = transformer.transform(watch('ADDED', secret('1', { team: 'a' })), context(1));
+    expect(first[0]?.kubernetes?.object?.dataKeys).toEqual(['password']);
+    const relabelled = transformer.transform(watch('MODIFIED', secret('2', { team: 'b' })), context(2));
+    expect(relabelled.map((event) => event.type)).toEqual(['resource_updated']);
+    expect(transformer.transform(watch('MODIFIED', secret('3', { team: 'b' })), context(3)).map((event) => event.type)).toEqual(['secret_changed']);
+  });
+
+  it('with keyed fingerprints names the key whose value changed, and hashes only the fingerprints', () => {
+    const transformer = new KubeApiTransformer();
+    const fp = (char: string) => `hmac-sha256:${char.repeat(64)}`;
+    const secret = (resourceVersion: string, password: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'pay', uid: 'sec-3', resourceVersion }, data: { user: fp('a'), password } });
+    const first = transformer.transform(watch('ADDED', secret('1', fp('b'))), context(1));
+    expect(first[0]?.kubernetes?.object?.contentHash).toMatch(/^[0-9a-f]{16}$/);
+    const rotated = transformer.transform(watch('MODIFIED', secret('2', fp('c'))), context(2));
+    expect(rotated.map((event) => [event.type, event.message])).toEqual([['secret_changed', 'Secret pay/db changed: data key password edited']]);
+    expect(transformer.transform(watch('MODIFIED', secret('3', fp('c'))), context(3))).toEqual([]);
   });
 });
 

@@ -15,33 +15,18 @@ import {
   type TransformContext,
   type UnifiedEvent,
 } from '@tapio/domain';
-import { keyHashes } from './content-hash.js';
+import { classify, classifyAgainstStored, digestOf, sameFacts, WORKLOAD_KINDS, type Remembered } from './change-classifier.js';
+import { diffMaps } from './semantic-diff.js';
 import { mapEventReason } from './event-reasons.js';
 import { factsOf } from './facts.js';
 import { obj, readMeta, readWatchEvent, str, type Json, type ObjectMeta } from './k8s-object.js';
 import { nodeSignals } from './node-signals.js';
 import { podMemory, podSignals, type PodMemory } from './pod-signals.js';
-import { describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
 import type { Signal } from './signal.js';
 import { progressingReason, rolloutSignals } from './workload-signals.js';
 import { LeaseHeartbeats } from './lease-heartbeats.js';
-import { isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
-import { contentUnread, metadataDigest, secretDigest } from './secret-facts.js';
+import { metadataDigest } from './secret-facts.js';
 import { ServiceEndpoints } from './service-endpoints.js';
-
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-
-/** What is remembered of an object between its versions (never Secret values). */
-interface Remembered {
-  facts: K8sObjectFacts;
-  digest?: Record<string, string>;
-  pod?: PodMemory;
-  progressing?: string | undefined;
-  /** A Secret's metadata digest: its resourceVersion moving while this stays means its content changed. */
-  metadata?: string;
-  /** Known only from the graph (a restarted Tapio): facts, but no digests or pod memory. */
-  stored?: true;
-}
 
 interface Folded {
   count: number;
@@ -51,53 +36,6 @@ interface Folded {
 export interface KubeApiTransformerOptions {
   /** A repeating Event object is signalled again when its count doubles or after this long. */
   eventRefoldMs?: number;
-}
-
-/** "data key a edited, data key b added"; a change to the data as a whole (keys unknown) is "data edited". */
-function describeDataChanges(changes: readonly ChangeItem[]): string {
-  return changes.map((change) => `${change.path === 'data' ? 'data' : `data key ${change.path.slice(5)}`} ${change.op === 'changed' ? 'edited' : change.op}`).join(', ');
-}
-
-/**
- * Whether two versions' facts differ in anything but the resourceVersion. A
- * structural walk: it runs for every object version and, unlike comparing JSON
- * strings, allocates nothing (and ignores key order).
- */
-export function sameFacts(a: K8sObjectFacts, b: K8sObjectFacts): boolean {
-  return sameJson(a, b, 'resourceVersion');
-}
-
-function sameJson(a: unknown, b: unknown, ignoredKey?: string): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index += 1) if (!sameJson(a[index], b[index])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  let keys = 0;
-  for (const key in left) {
-    if (key === ignoredKey || left[key] === undefined) continue;
-    keys += 1;
-    if (!sameJson(left[key], right[key])) return false;
-  }
-  for (const key in right) if (key !== ignoredKey && right[key] !== undefined) keys -= 1;
-  return keys === 0;
-}
-
-function digestOf(kind: string, object: Json): Record<string, string> | undefined {
-  const spec = obj(object['spec']);
-  if (WORKLOAD_KINDS.has(kind)) return { ...templateDigest(obj(spec['template'])), replicas: String(spec['replicas'] ?? '') };
-  if (kind === 'ConfigMap') return keyHashes(object);
-  if (kind === 'Secret') return secretDigest(object);
-  if (isPolicyKind(kind)) return policyDigest(kind, object);
-  if (kind === 'Service') return serviceDigest(spec);
-  if (kind === 'NetworkPolicy') return networkPolicyDigest(spec);
-  if (kind === 'Node') return nodeSpecDigest(spec);
-  return undefined;
 }
 
 /**
@@ -232,7 +170,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         }),
       );
     } else {
-      const change = previous.stored ? this.classifyAgainstStored(meta.kind, previous.facts, facts, label) : this.classify(meta.kind, previous, remembered, label);
+      const change = previous.stored ? classifyAgainstStored(meta.kind, previous.facts, facts, label) : classify(meta.kind, previous, remembered, label);
       if (change || !sameFacts(previous.facts, facts)) {
         const type = change?.type ?? 'resource_updated';
         events.push(
@@ -258,97 +196,6 @@ export class KubeApiTransformer implements RawEventTransformer {
       );
     }
     return events;
-  }
-
-  /** Names what kind of change a MODIFIED is, with its semantic diff; undefined when nothing meaningful changed. */
-  private classify(kind: string, previous: Remembered, current: Remembered, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
-    const before = previous.digest ?? {};
-    const after = current.digest ?? {};
-    if (kind === 'Secret') return this.classifySecret(previous, current, label);
-    if (isPolicyKind(kind)) {
-      const changes = diffMaps(before, after, 'spec');
-      if (!changes.length) return undefined;
-      return { type: policyChangeType(kind), message: `${label} changed: ${describeChanges(changes)}`, changes };
-    }
-    if (kind === 'ConfigMap') {
-      const changes = diffMaps(before, after, 'data', true);
-      if (!changes.length) return undefined;
-      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
-    }
-    if (WORKLOAD_KINDS.has(kind)) {
-      const changes = diffMaps(before, after, 'spec');
-      if (!changes.length) return undefined;
-      const templateChanges = changes.filter((change) => change.path !== 'spec.replicas');
-      if (templateChanges.length) return { type: 'workload_spec_changed', message: `${label} pod template changed: ${describeChanges(templateChanges)}`, changes };
-      return { type: 'workload_scaled', message: `${label} scaled: ${describeChanges(changes)}`, changes };
-    }
-    if (kind === 'Service' || kind === 'NetworkPolicy' || kind === 'Node') {
-      const changes = diffMaps(before, after, 'spec');
-      if (!changes.length) return undefined;
-      const type: EventType = kind === 'Service' ? 'service_changed' : kind === 'NetworkPolicy' ? 'network_policy_changed' : 'node_spec_changed';
-      return { type, message: `${label} changed: ${describeChanges(changes)}`, changes };
-    }
-    const changes = this.factChanges(previous.facts, current.facts);
-    if (!changes.length) return undefined;
-    return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated: ${describeChanges(changes)}`, changes };
-  }
-
-  /**
-   * Names a change against a version known only from the graph: its facts carry a content
-   * hash and the data keys of configuration, and a workload's generation and replicas, but
-   * not the old values, so the change says what is known and that the rest is not.
-   */
-  private classifyAgainstStored(kind: string, before: K8sObjectFacts, after: K8sObjectFacts, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
-    const unseen = 'while Tapio was not watching';
-    if (kind === 'Secret' && before.contentHash === undefined && after.contentHash === undefined) {
-      // Values not read: a resourceVersion that moved under unchanged labels and owners is taken as a content change.
-      const moved = before.resourceVersion !== undefined && before.resourceVersion !== after.resourceVersion;
-      if (!moved || !sameJson(before.labels, after.labels) || !sameJson(before.ownerReferences, after.ownerReferences)) return undefined;
-      return { type: 'secret_changed', message: `${label} changed ${unseen}: data edited (values are not read)`, changes: [{ path: 'data', op: 'changed' }] };
-    }
-    if (kind === 'ConfigMap' || kind === 'Secret') {
-      if (before.contentHash === undefined || before.contentHash === after.contentHash) return undefined;
-      const was = new Set(before.dataKeys ?? []);
-      const now = new Set(after.dataKeys ?? []);
-      const changes: ChangeItem[] = [
-        ...[...now].filter((key) => !was.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'added' })),
-        ...[...was].filter((key) => !now.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'removed' })),
-      ];
-      if (!changes.length) changes.push({ path: 'data', op: 'changed' });
-      return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeDataChanges(changes)}`, changes };
-    }
-    if (WORKLOAD_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
-      if (before.replicas !== after.replicas) {
-        return { type: 'workload_scaled', message: `${label} scaled ${unseen}: replicas ${before.replicas ?? '?'} → ${after.replicas ?? '?'}`, changes: [{ path: 'spec.replicas', op: 'changed', before: String(before.replicas ?? ''), after: String(after.replicas ?? '') }] };
-      }
-      return { type: 'workload_spec_changed', message: `${label} pod template changed ${unseen} (generation ${before.generation} → ${after.generation})`, changes: [{ path: 'spec.template', op: 'changed' }] };
-    }
-    const changes = this.factChanges(before, after);
-    if (!changes.length) return undefined;
-    return { type: kind === 'Endpoints' || kind === 'EndpointSlice' ? 'endpoints_changed' : 'resource_updated', message: `${label} updated ${unseen}: ${describeChanges(changes)}`, changes };
-  }
-
-  /**
-   * Keys added or removed, fingerprints that differ; without fingerprints (metadata only),
-   * a resourceVersion that moved while all the metadata stayed: only the content can have changed.
-   */
-  private classifySecret(previous: Remembered, current: Remembered, label: string): { type: EventType; message: string; changes: ChangeItem[] } | undefined {
-    const changes = diffMaps(previous.digest ?? {}, current.digest ?? {}, 'data', true);
-    if (changes.length) return { type: 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
-    const moved = previous.facts.resourceVersion !== undefined && previous.facts.resourceVersion !== current.facts.resourceVersion;
-    if (!moved || !contentUnread(current.digest) || previous.metadata === undefined || previous.metadata !== current.metadata) return undefined;
-    return { type: 'secret_changed', message: `${label} changed: data edited (values are not read; its resourceVersion moved while its metadata stayed)`, changes: [{ path: 'data', op: 'changed' }] };
-  }
-
-  private factChanges(before: K8sObjectFacts, after: K8sObjectFacts): ChangeItem[] {
-    const flat = (facts: K8sObjectFacts): Record<string, string> => {
-      const result: Record<string, string> = {};
-      for (const key of ['replicas', 'readyReplicas', 'readyEndpoints', 'notReadyEndpoints', 'phase', 'ready', 'nodeName', 'podIP', 'volumeName'] as const) {
-        if (facts[key] !== undefined) result[key] = String(facts[key]);
-      }
-      return result;
-    };
-    return diffMaps(flat(before), flat(after));
   }
 
   private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
