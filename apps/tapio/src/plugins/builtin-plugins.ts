@@ -2,6 +2,7 @@ import type { PluginDescriptor } from '@tapio/domain';
 import { kubeApiPlugin } from '@tapio/collector-kubeapi';
 import { replayCollectorPlugin } from '@tapio/collector-replay';
 import { kernelCollectorPlugin } from '@tapio/collector-kernel';
+import { criCollectorPlugin } from '@tapio/collector-cri';
 import { dnsCollectorPlugin } from '@tapio/collector-dns';
 import { journalCollectorPlugin } from '@tapio/collector-journal';
 import {
@@ -22,6 +23,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   kernelCollectorPlugin as PluginDescriptor,
   dnsCollectorPlugin as PluginDescriptor,
   journalCollectorPlugin as PluginDescriptor,
+  criCollectorPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

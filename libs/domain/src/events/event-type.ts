@@ -83,6 +83,9 @@ export const EVENT_TYPES = [
   'container_created',
   'container_started',
   'container_exited',
+  'container_deleted',
+  'image_changed',
+  'image_deleted',
   'cni_error',
   'ip_allocation_failed',
   // systemd journal

@@ -1,0 +1,10 @@
+export { criCollectorPlugin } from './plugin/cri-plugin.js';
+export { CriCollector } from './collector/cri-collector.js';
+export type { CriCollectorDeps, CriCollectorStats } from './collector/cri-collector.js';
+export { CriCollectorConfig } from './collector/cri-config.js';
+export type { CriCollectorConfigInput } from './collector/cri-config.js';
+export { CriEventData, CriWorkload, CRI_TOPICS } from './collector/cri-raw-data.js';
+export type { CriRawType } from './collector/cri-raw-data.js';
+export { CriTransformer } from './transform/cri-transformer.js';
+export { loadContainerdProtos, DEFAULT_PROTO_DIR } from './client/containerd-protos.js';
+export type { ContainerdProtos } from './client/containerd-protos.js';
