@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
 const SCREENSHOTS = join(ROOT, 'docs/ui');
 const TOKEN = 'web-ui-write-token-0123456789';
+const READ_TOKEN = 'web-ui-read-token-0123456789';
 const run = promisify(execFile);
 
 /** Builds what ./bin/tapio serves: the app (tsc, incremental) and the web UI (vite), as `npm run build` does. */
@@ -30,11 +31,15 @@ async function buildTapio(): Promise<void> {
 }
 
 /** `tapio run` on the shared scenario; resolves with its URL once the incident is explained. */
-async function startTapio(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const config = join(dir, 'tapio.yaml');
-  await writeFile(config, ['cluster: demo', 'log:', '  level: info', '  format: json', 'api:', '  port: 0', 'collectors:', '  replay:', `    file: ${RECORDING}`, ''].join('\n'));
+async function startTapio(dir: string, protectReads = false): Promise<{ child: ChildProcess; url: string }> {
+  const config = join(dir, protectReads ? 'tapio-protected.yaml' : 'tapio.yaml');
+  await writeFile(config, ['cluster: demo', 'log:', '  level: info', '  format: json', 'api:', '  port: 0', `  protectReads: ${protectReads}`, 'collectors:', '  replay:', `    file: ${RECORDING}`, ''].join('\n'));
   const { TAPIO_TOKEN: _token, TAPIO_API_READ_TOKEN: _read, ...env } = process.env;
-  const child = spawn(join(ROOT, 'bin/tapio'), ['run', '-config', config], { cwd: dir, env: { ...env, TAPIO_API_TOKEN: TOKEN, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(ROOT, 'bin/tapio'), ['run', '-config', config], {
+    cwd: dir,
+    env: { ...env, TAPIO_API_TOKEN: TOKEN, TAPIO_API_READ_TOKEN: READ_TOKEN, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -43,7 +48,7 @@ async function startTapio(dir: string): Promise<{ child: ChildProcess; url: stri
     const listening = output.split('\n').find((line) => line.includes('"msg":"REST API listening"'));
     const url = listening ? /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(listening)?.[1] : undefined;
     if (url) {
-      const answer = (await (await fetch(`${url}/api/v1/insights?pattern=config-cascade`)).json()) as { items: unknown[] };
+      const answer = (await (await fetch(`${url}/api/v1/insights?pattern=config-cascade`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as { items: unknown[] };
       if (answer.items.length > 0) return { child, url };
     }
     if (child.exitCode !== null) throw new Error(`tapio exited with ${child.exitCode}:\n${output}`);
@@ -58,6 +63,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
   let browser: TestBrowser;
   let page: Page;
   const problems: string[] = [];
+  /** The Tapio servers of this test: the only origins the browser may reach. */
+  const origins: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tapio-web-ui-'));
@@ -67,7 +74,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     browser = await launchBrowser();
     const context = browser.context;
     // Nothing may leave for the internet: no CDN, no fonts.
-    await context.route((url) => !url.href.startsWith(tapio.url), (route) => {
+    origins.push(tapio.url);
+    await context.route((url) => !origins.some((origin) => url.href.startsWith(`${origin}/`)), (route) => {
       problems.push(`request outside Tapio: ${route.request().url()}`);
       return route.abort();
     });
@@ -208,6 +216,28 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(await page.locator('table.events').textContent()).toContain('wrong');
     await shoot('pattern', false);
     await expectAccessible('pattern page');
+  });
+
+  it('asks for the read token when reads are protected, and for the write token to send a verdict', async () => {
+    const guarded = await startTapio(dir, true);
+    origins.push(guarded.url);
+    const tab = await browser.context.newPage();
+    try {
+      const page = await tab.goto(`${guarded.url}/`);
+      expect(page?.status()).toBe(200);
+      const dialog = tab.getByRole('dialog');
+      await dialog.getByRole('heading', { name: 'Token needed to read' }).waitFor();
+      await dialog.getByLabel('Bearer token').fill(READ_TOKEN);
+      await dialog.getByRole('button', { name: 'Use token' }).click();
+      await tab.locator('a.incident-link').first().click();
+      await tab.getByRole('button', { name: 'Right' }).click();
+      await dialog.getByRole('heading', { name: 'Token needed to send a verdict' }).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(await tab.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
+    } finally {
+      await tab.close();
+      guarded.child.kill('SIGTERM');
+    }
   });
 
   it('sent nothing outside Tapio and logged no error', () => {

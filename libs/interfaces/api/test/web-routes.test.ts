@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
 import { buildApi, GraphPatternAdmin, type ApiConfig } from '../src/index.js';
@@ -16,7 +17,7 @@ describe('the web UI served by the API at / and /ui/*', () => {
     built = join(dir, 'built');
     await mkdir(join(built, 'assets'), { recursive: true });
     await writeFile(join(built, 'index.html'), '<!doctype html><script type="module" src="/ui/assets/app-1a2b.js"></script>');
-    await writeFile(join(built, 'assets/app-1a2b.js'), 'console.log("tapio")');
+    await writeFile(join(built, 'assets/app-1a2b.js'), `console.log("tapio");\n`.repeat(200));
     await writeFile(join(built, 'assets/app-1a2b.css'), 'body{}');
     graph = new MemoryGraphStore();
     await graph.start();
@@ -48,6 +49,12 @@ describe('the web UI served by the API at / and /ui/*', () => {
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.headers['cache-control']).toContain('immutable');
     expect((await app.inject({ method: 'GET', url: '/ui/assets/app-1a2b.css' })).headers['content-type']).toBe('text/css; charset=utf-8');
+    const zipped = await app.inject({ method: 'GET', url: '/ui/assets/app-1a2b.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toBe('accept-encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(script.rawPayload.length / 10);
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(script.body);
+    expect(script.headers['content-encoding']).toBeUndefined();
     for (const url of ['/ui/assets/nope.js', '/ui/index.html', '/ui/../package.json', '/ui/%2e%2e/package.json']) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(404);

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from '../server/api-error.js';
 import { loadWebAssets, WEB_ASSETS_DIR, type WebAsset } from './web-assets.js';
 
@@ -26,13 +26,18 @@ export interface WebRoutesOptions {
 export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, options) => {
   const dir = options.assetsDir ?? WEB_ASSETS_DIR;
   const assets = await loadWebAssets(dir);
-  const send = (reply: FastifyReply, asset: WebAsset, cache: string) =>
-    reply.headers(SECURITY_HEADERS).header('cache-control', cache).type(asset.contentType).send(asset.body);
+  const send = (request: FastifyRequest, reply: FastifyReply, asset: WebAsset, cache: string) => {
+    reply.headers(SECURITY_HEADERS).header('cache-control', cache).type(asset.contentType);
+    if (!asset.gzipped) return reply.send(asset.body);
+    reply.header('vary', 'accept-encoding');
+    if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.send(asset.body);
+    return reply.header('content-encoding', 'gzip').send(asset.gzipped);
+  };
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const page = assets?.get('index.html');
     if (!page) return reply.code(503).send(errorBody(503, `the web UI is not built (no ${dir}index.html): run npm run build`));
-    return send(reply, page, 'no-cache');
+    return send(request, reply, page, 'no-cache');
   });
 
   app.get(`${WEB_ASSET_PREFIX}*`, { schema: { hide: true } }, async (request, reply) => {
@@ -40,6 +45,6 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, optio
     const asset = assets?.get(path);
     if (!asset || path === 'index.html') return reply.code(404).send(errorBody(404, `no web UI file ${WEB_ASSET_PREFIX}${path}`));
     // Bundle names carry a content hash: a new build gets new names.
-    return send(reply, asset, 'public, max-age=31536000, immutable');
+    return send(request, reply, asset, 'public, max-age=31536000, immutable');
   });
 };
