@@ -16,7 +16,7 @@ import {
   type InputLimits,
   type RawEventTransformer,
 } from '@tapio/domain';
-import { DeadLetterStore, InProcessBus, MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
+import { DeadLetterStore, InProcessBus, MemoryGraphStore, PromClientMetrics } from '@tapio/embedded';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { KernelTransformer } from '@tapio/collector-kernel';
 import { DnsTransformer } from '@tapio/collector-dns';
@@ -29,6 +29,7 @@ import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 import { DelegatingKubeIndex } from './plugins/delegating-kube-index.js';
 import { loadPluginModules } from './plugins/load-plugin-modules.js';
 import { registerPlugins } from './plugins/register-plugins.js';
+import { countedDeadLetters, registerComponentMetrics } from './metrics/component-metrics.js';
 
 /** Everything a running Tapio is made of, built from the configuration. */
 export interface Composition {
@@ -66,11 +67,11 @@ function section<T extends z.ZodType>(loaded: LoadedConfig, path: string[], sche
   );
 }
 
-async function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger): Promise<EventBus> {
+async function createBus(loaded: LoadedConfig, deadLetters: DeadLetterSink, logger: Logger, metrics: Metrics): Promise<EventBus> {
   const bus = loaded.config.bus;
   if (bus.type === 'nats') {
     const { NatsBusOptions, NatsEventBus } = await import('@tapio/nats');
-    return new NatsEventBus(section(loaded, ['bus', 'nats'], NatsBusOptions, bus.nats), { deadLetters, logger });
+    return new NatsEventBus(section(loaded, ['bus', 'nats'], NatsBusOptions, bus.nats), { deadLetters, logger, metrics });
   }
   return new InProcessBus({ queueCapacity: bus.embedded.queueCapacity, maxDeliver: bus.embedded.maxDeliver, deadLetters, logger: logger.child({ component: 'bus' }) });
 }
@@ -101,13 +102,16 @@ async function createGraph(loaded: LoadedConfig, deadLetters: DeadLetterSink, lo
  */
 export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Composition> {
   const container = rootContainer.createChildContainer();
-  const metrics = new PrometheusRegistry();
-  const deadLetters = new DeadLetterStore({
-    keep: loaded.config.deadLetters.keep,
-    ...(loaded.config.deadLetters.file ? { file: resolve(loaded.baseDir, loaded.config.deadLetters.file) } : {}),
-  });
+  const metrics = new PromClientMetrics();
+  const deadLetters = countedDeadLetters(
+    new DeadLetterStore({
+      keep: loaded.config.deadLetters.keep,
+      ...(loaded.config.deadLetters.file ? { file: resolve(loaded.baseDir, loaded.config.deadLetters.file) } : {}),
+    }),
+    metrics,
+  );
   const kubeIndex = new DelegatingKubeIndex();
-  const bus = await createBus(loaded, deadLetters, logger);
+  const bus = await createBus(loaded, deadLetters, logger, metrics);
   const { graph, topology } = await createGraph(loaded, deadLetters, logger);
   container.registerInstance(Logger, logger);
   container.registerInstance(Clock, systemClock);
@@ -131,6 +135,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
   const builtInTransformers = [...seedMappingTransformers, new KubeApiTransformer(), new KernelTransformer(), new DnsTransformer()];
   const builtInClasses = new Set(builtInTransformers.map((transformer) => transformer.constructor));
   const contributed = registered.transformers.filter((transformer) => !builtInClasses.has(transformer.constructor));
+  registerComponentMetrics(metrics, { bus, collectors: () => registered.collectors });
   return {
     container,
     logger,

@@ -153,7 +153,7 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="200"\} [1-9]/);
-    expect(metrics).toContain('tapio_feedback_total{accurate="true",pattern="config-cascade"} 1');
+    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 1');
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; components: Record<string, unknown> };
     expect(Object.keys(ready.components)).toEqual(expect.arrayContaining(['bus', 'graph', 'collectors/replay']));
 

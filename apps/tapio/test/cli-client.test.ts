@@ -110,11 +110,13 @@ describe('tapio client commands against a running Tapio', () => {
     const text = await (await fetch(`${server}/metrics`)).text();
     expect(text).toMatch(/tapio_pipeline_raw_accepted_total\{source="kubeapi"\} [1-9]\d*/);
     expect(text).toMatch(/tapio_correlation_processing_seconds_count [1-9]\d*/);
-    expect(text).toMatch(/tapio_bus_published [1-9]\d*/);
+    expect(text).toMatch(/tapio_bus_published_total [1-9]\d*/);
     expect(text).toContain('tapio_bus_messages_waiting{queue="unified/correlation"} 0');
-    expect(text).toContain('tapio_dead_letters 0');
+    expect(text).toContain('# TYPE tapio_dead_letters_total counter');
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(text).toMatch(/tapio_collector_up\{collector="replay"\} [01]/);
-    expect(text).toMatch(/tapio_pattern_matches\{pattern="config-cascade"\} [1-9]\d*/);
+    expect(text).toMatch(/tapio_pattern_matches_total\{pattern="config-cascade"\} [1-9]\d*/);
     expect(text).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="200"\} [1-9]/);
   });
 

@@ -7,6 +7,7 @@ import { createLogger } from '../logging.js';
 import { ModeNotAvailableError, TapioRuntime } from '../runtime/tapio-runtime.js';
 import { withTokensFromEnv } from '@tapio/api';
 import { tapioVersion } from '../version.js';
+import { InsightOutputs } from '../outputs/insight-outputs.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 
 export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
@@ -43,8 +44,11 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const mode = modeFrom(args, loaded);
   const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
   let runtime: TapioRuntime;
+  let outputs: InsightOutputs | undefined;
   try {
     const composition = await compose(loaded, logger);
+    // Insights leave Tapio where they form: the process that runs correlation.
+    if (mode === 'all' || mode === 'correlation') outputs = new InsightOutputs(composition.bus, composition.metrics, logger.child({ component: 'outputs' }));
     runtime = new TapioRuntime(composition, mode, {
       cluster: loaded.config.cluster,
       busType: loaded.config.bus.type,
@@ -63,11 +67,12 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     }
     throw error;
   }
+  await outputs?.start();
   await runtime.start();
-  return waitForSignal(runtime, logger);
+  return waitForSignal(runtime, logger, async () => outputs?.stop());
 }
 
-function waitForSignal(runtime: TapioRuntime, logger: Logger): Promise<number> {
+function waitForSignal(runtime: TapioRuntime, logger: Logger, afterStop: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
     // A daemon: stay up after finite collectors (a replay) finish, until told to stop.
     const keepAlive = setInterval(() => undefined, 60_000);
@@ -81,6 +86,7 @@ function waitForSignal(runtime: TapioRuntime, logger: Logger): Promise<number> {
       logger.info({ signal }, 'shutting down');
       runtime
         .stop()
+        .then(afterStop)
         .then(
           () => resolve(0),
           (error: Error) => {

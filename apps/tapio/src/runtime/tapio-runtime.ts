@@ -167,9 +167,6 @@ export class TapioRuntime {
         health: () => this.health(),
         processing: this.processing,
         version: this.options.version ?? '0',
-        bus,
-        deadLetters: this.composition.deadLetters,
-        collectors: stages.collectors ? collectors : [],
       });
       try {
         await api.start();

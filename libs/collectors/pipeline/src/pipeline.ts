@@ -104,9 +104,9 @@ export class Pipeline {
     this.trusted = new Set(options.trusted ?? []);
     this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
     if (options.metrics) {
-      this.metrics.accepted = options.metrics.counter('tapio_pipeline_raw_accepted_total', 'RawEvents accepted by the pipeline, by source');
-      this.metrics.rejected = options.metrics.counter('tapio_pipeline_rejected_total', 'Inputs rejected and dead-lettered, by stage and source');
-      this.metrics.produced = options.metrics.counter('tapio_pipeline_unified_produced_total', 'UnifiedEvents produced, by type');
+      this.metrics.accepted = options.metrics.counter('tapio_pipeline_raw_accepted_total', 'RawEvents accepted by the pipeline, by source', ['source']);
+      this.metrics.rejected = options.metrics.counter('tapio_pipeline_rejected_total', 'Inputs rejected and dead-lettered, by stage and source', ['stage', 'source']);
+      this.metrics.produced = options.metrics.counter('tapio_pipeline_unified_produced_total', 'UnifiedEvents produced, by type', ['type']);
     }
   }
 

@@ -5,6 +5,6 @@ export { MemoryGraphStore } from './graph/memory-graph-store.js';
 export type { MemoryGraphStoreOptions } from './graph/memory-graph-store.js';
 export { saveSnapshot, loadSnapshot } from './graph/snapshot.js';
 export type { SnapshotContent } from './graph/snapshot.js';
-export { PrometheusRegistry } from './metrics/prometheus-registry.js';
+export { PromClientMetrics } from './metrics/prom-client-metrics.js';
 export { DeadLetterStore } from './dead-letter/dead-letter-store.js';
 export type { DeadLetterStoreOptions } from './dead-letter/dead-letter-store.js';

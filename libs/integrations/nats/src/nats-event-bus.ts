@@ -109,7 +109,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
     if (deps.metrics) {
       const exporter = new BusMetricsExporter(deps.metrics);
       this.metricsExporter = exporter;
-      this.metricsTimer = setInterval(() => exporter.update(this.stats(), this.health()), deps.metricsInterval ?? 1_000);
+      this.metricsTimer = setInterval(() => exporter.update(this.stats()), deps.metricsInterval ?? 1_000);
       this.metricsTimer.unref();
     }
   }
@@ -293,7 +293,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       await nc.close();
     }
     clearInterval(this.metricsTimer);
-    this.metricsExporter?.update(this.stats(), this.health());
+    this.metricsExporter?.update(this.stats());
   }
 
   private consumerSpecs(topic: BusTopic, group: string, partition: SubscribeOptions['partition']): ConsumerSpec[] {

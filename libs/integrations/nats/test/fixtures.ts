@@ -1,4 +1,4 @@
-import type { CounterMetric, DeadLetter, DeadLetterSink, GaugeMetric, HistogramMetric, Insight, MetricLabels, Metrics, RawEvent, UnifiedEvent } from '@tapio/domain';
+import type { CounterMetric, DeadLetter, DeadLetterSink, GaugeMetric, HistogramMetric, Insight, MetricLabels, Metrics, RawEvent, RenderedMetrics, UnifiedEvent } from '@tapio/domain';
 
 const AT = '2026-03-02T10:00:00Z';
 
@@ -95,7 +95,8 @@ export class RecordingMetrics implements Metrics {
   histogram(name: string): HistogramMetric {
     return { observe: (value, labels) => void this.values.set(this.series(name, labels), value) };
   }
-  render(): string {
-    return [...this.values].map(([series, value]) => `${series} ${value}`).join('\n');
+  beforeScrape(): void {}
+  async render(): Promise<RenderedMetrics> {
+    return { contentType: 'text/plain', text: [...this.values].map(([series, value]) => `${series} ${value}`).join('\n') };
   }
 }

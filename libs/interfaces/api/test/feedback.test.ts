@@ -104,8 +104,8 @@ describe('POST /api/v1/feedback', () => {
       adjustedConfidence(base, 1, 3),
     ]);
     const metrics = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toContain('tapio_feedback_total{accurate="true",pattern="config-cascade"} 1');
-    expect(metrics).toContain('tapio_feedback_total{accurate="false",pattern="config-cascade"} 2');
+    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 1');
+    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="false"} 2');
   });
 
   it('keeps the learned confidence across a restart (snapshot file)', async () => {

@@ -275,10 +275,25 @@ describe('REST API over the configmap-cascade scenario', () => {
       expect(response.headers['content-type']).toContain('text/plain');
       const text = response.body;
       expect(text).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="200"\} \d+/);
-      expect(text).toMatch(/tapio_http_request_duration_seconds_bucket\{.*route="\/api\/v1\/why\/:kind\/:namespace\/:name".*le="\+Inf"\} \d+/);
+      expect(text).toMatch(/tapio_http_request_duration_seconds_bucket\{(?=[^}]*route="\/api\/v1\/why\/:kind\/:namespace\/:name")(?=[^}]*le="\+Inf")[^}]*\} \d+/);
       expect(text).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="404"\} \d+/);
-      expect(text).toContain('tapio_pattern_confidence{pattern="config-cascade"} 0.85');
-      expect(text).toMatch(/tapio_pattern_matches\{pattern="config-cascade"\} [1-9]\d*/);
+      expect(text).toContain('tapio_pattern_confidence_ratio{pattern="config-cascade"} 0.85');
+      expect(text).toMatch(/tapio_pattern_matches_total\{pattern="config-cascade"\} [1-9]\d*/);
+    });
+
+    it('serves OpenMetrics when the scrape asks for it, with the same names', async () => {
+      const prometheusAccept = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+      const open = await get('/metrics', { accept: prometheusAccept });
+      expect(open.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+      expect(open.body).toContain('# TYPE tapio_http_requests counter');
+      expect(open.body).toMatch(/^tapio_http_requests_total\{/m);
+      expect(open.body.endsWith('# EOF\n')).toBe(true);
+      // Asking for OpenMetrics does not rename anything in the text format.
+      const text = await get('/metrics', { accept: 'text/plain' });
+      expect(text.headers['content-type']).toContain('text/plain; version=0.0.4');
+      expect(text.body).toContain('# TYPE tapio_http_requests_total counter');
+      const names = (body: string) => [...body.matchAll(/^(\w+)(?:\{| )/gm)].map((match) => match[1]).filter((name) => name?.startsWith('tapio_')).sort();
+      expect(new Set(names(open.body))).toEqual(new Set(names(text.body)));
     });
   });
 });

@@ -157,7 +157,7 @@ export class DnsCollector implements Collector {
     const question = query.message;
     const capture = query.capture;
     if (outcome.kind === 'answered') {
-      this.deps.metrics?.histogram('tapio_dns_latency_ms', 'DNS answer latency seen on the node (ms)', [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000]).observe(outcome.latencyMs, { rcode: rcodeName(outcome.response.rcode) });
+      this.deps.metrics?.histogram('tapio_dns_latency_seconds', 'DNS answer latency seen on the node, seconds', [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], ['rcode']).observe(outcome.latencyMs / 1000, { rcode: rcodeName(outcome.response.rcode) });
       const failed = outcome.response.rcode !== 0;
       const slow = outcome.latencyMs > this.config.slowMs;
       if (!failed && !slow) return;

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Collector, ComponentHealth, KubeIndex, Logger, Metrics, RawEvent, RawEventSink } from '@tapio/domain';
-import { silentLogger } from '@tapio/domain';
+import { silentLogger, totalFollower } from '@tapio/domain';
 import {
   BootClock,
   CgroupAttributor,
@@ -178,20 +178,24 @@ export class KernelCollector implements Collector {
     return this.lastCounters;
   }
 
+  private dropsFollower: ReturnType<typeof totalFollower> | undefined;
+  private aggregatedFollower: ReturnType<typeof totalFollower> | undefined;
+
   private publishCounters(): void {
     const counters = this.counters();
     if (!counters || !this.deps.metrics) return;
-    const drops = this.deps.metrics.gauge('tapio_kernel_ringbuf_drops', 'Kernel ring-buffer reserve failures, per event kind and CPU');
+    // The kernel keeps these totals in BPF maps; the followers turn them into counters.
+    const drops = (this.dropsFollower ??= totalFollower(this.deps.metrics.counter('tapio_kernel_ringbuf_drops_total', 'Kernel ring-buffer reserve failures, per event kind and CPU', ['kind', 'cpu'])));
     let total = 0n;
     for (const [kind, slot] of Object.entries(DROP_SLOTS)) {
       counters.perCpu[slot]?.forEach((value, cpu) => {
-        drops.set(Number(value), { kind, cpu: String(cpu) });
+        drops(Number(value), { kind, cpu: String(cpu) });
         total += value;
       });
     }
     this.stats.kernelDrops = Number(total);
-    const aggregated = this.deps.metrics.gauge('tapio_kernel_aggregated', 'Kernel events counted in the kernel instead of being sent');
-    for (const [name, slot] of Object.entries(AGGREGATE_SLOTS)) aggregated.set(Number(counters.total(slot)), { event: name });
+    const aggregated = (this.aggregatedFollower ??= totalFollower(this.deps.metrics.counter('tapio_kernel_aggregated_events_total', 'Kernel events counted in the kernel instead of being sent', ['event'])));
+    for (const [name, slot] of Object.entries(AGGREGATE_SLOTS)) aggregated(Number(counters.total(slot)), { event: name });
   }
 
   statistics(): KernelCollectorStats {

@@ -6,7 +6,7 @@ import { kernelCollectorPlugin } from './kernel-plugin.js';
 
 const kubeIndex: KubeIndex = { podByContainerId: () => undefined, podByUid: () => undefined, podByIp: () => undefined, podsOnNode: () => [] };
 const metric = { inc: () => undefined, set: () => undefined, observe: () => undefined };
-const metrics: Metrics = { counter: () => metric, gauge: () => metric, histogram: () => metric, render: () => '' };
+const metrics: Metrics = { counter: () => metric, gauge: () => metric, histogram: () => metric, beforeScrape: () => undefined, render: async () => ({ contentType: 'text/plain', text: '' }) };
 
 describe('kernelCollectorPlugin', () => {
   it('is a collector plugin contributing the kernel collector and the kernel transformer', async () => {

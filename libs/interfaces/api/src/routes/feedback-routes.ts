@@ -19,7 +19,7 @@ export type FeedbackResponse = z.infer<typeof FeedbackResponse>;
  */
 export const feedbackRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (app, { context, auth }) => {
   const { preHandler, security } = guarded(auth, 'write');
-  const counter = context.metrics.counter('tapio_feedback_total', 'Feedback verdicts received, by pattern and verdict');
+  const counter = context.metrics.counter('tapio_feedback_total', 'Feedback verdicts received, by pattern and verdict', ['pattern', 'accurate']);
   const now = context.now ?? (() => new Date());
 
   app.post('', {

@@ -1,8 +1,9 @@
-import { ComponentHealth, HealthStatus } from '@tapio/domain';
+import { ComponentHealth, HealthStatus, totalFollower } from '@tapio/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HealthReport } from '../context/api-context.js';
 import { ErrorBody } from '../server/api-error.js';
+import { metricsFormatFor } from '../server/metrics-format.js';
 import { guarded, type ResourcePluginOptions } from './route-options.js';
 
 const Readiness = z.object({
@@ -32,9 +33,9 @@ export function readiness(report: HealthReport): Readiness {
 /** GET /healthz (liveness), GET /readyz (per component), GET /metrics (Prometheus text). */
 export const healthRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (app, { context, auth }) => {
   const read = guarded(auth, 'read');
-  const patternConfidence = context.metrics.gauge('tapio_pattern_confidence', 'Current confidence of each behavior pattern (seed 002 formula)');
-  const patternMatches = context.metrics.gauge('tapio_pattern_matches', 'Times each behavior pattern matched');
-  const patternFeedback = context.metrics.gauge('tapio_pattern_feedback', 'Feedback verdicts stored for each behavior pattern');
+  const patternConfidence = context.metrics.gauge('tapio_pattern_confidence_ratio', 'Current confidence of each behavior pattern, 0 to 1 (seed 002 formula)', ['pattern']);
+  const patternMatches = totalFollower(context.metrics.counter('tapio_pattern_matches_total', 'Times each behavior pattern matched', ['pattern']));
+  const patternFeedback = context.metrics.gauge('tapio_pattern_feedback_verdicts', 'Feedback verdicts stored for each behavior pattern', ['pattern']);
 
   app.get('/healthz', {
     schema: { summary: 'Liveness: the process serves requests', tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
@@ -56,19 +57,20 @@ export const healthRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async 
   app.get('/metrics', {
     preHandler: read.preHandler,
     schema: {
-      summary: 'Prometheus metrics: events in/out per collector, rejects, dead letters, queue depths, latency histograms, pattern matches, feedback, HTTP requests',
+      summary: 'Prometheus metrics (OpenMetrics when the Accept header asks for application/openmetrics-text): events in/out per collector, rejects, dead letters, queue depths, latency histograms, pattern matches, feedback, HTTP requests',
       tags: ['health'],
       security: read.security,
       response: { 200: z.string(), 401: ErrorBody },
     },
-    handler: async (_request, reply) => {
+    handler: async (request, reply) => {
       await context.beforeScrape?.();
       for (const pattern of await context.patterns.list()) {
         patternConfidence.set(pattern.confidence, { pattern: pattern.patternId });
-        patternMatches.set(pattern.matches, { pattern: pattern.patternId });
+        patternMatches(pattern.matches, { pattern: pattern.patternId });
         patternFeedback.set(pattern.feedbackCount, { pattern: pattern.patternId });
       }
-      return reply.type('text/plain; version=0.0.4; charset=utf-8').send(context.metrics.render());
+      const rendered = await context.metrics.render(metricsFormatFor(request.headers.accept));
+      return reply.type(rendered.contentType).send(rendered.text);
     },
   });
 };

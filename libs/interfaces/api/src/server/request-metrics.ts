@@ -6,8 +6,8 @@ const started = Symbol('tapio.requestStarted');
 
 /** HTTP request counters and latency histograms by method, route template and status. */
 export function installRequestMetrics(app: FastifyInstance, metrics: Metrics): void {
-  const requests = metrics.counter('tapio_http_requests_total', 'HTTP requests served by the Tapio API, by method, route and status');
-  const latency = metrics.histogram('tapio_http_request_duration_seconds', 'Time to serve an HTTP request of the Tapio API, seconds', LATENCY_BUCKETS);
+  const requests = metrics.counter('tapio_http_requests_total', 'HTTP requests served by the Tapio API, by method, route and status', ['method', 'route', 'status']);
+  const latency = metrics.histogram('tapio_http_request_duration_seconds', 'Time to serve an HTTP request of the Tapio API, seconds', LATENCY_BUCKETS, ['method', 'route']);
   app.addHook('onRequest', async (request) => {
     (request as unknown as Record<symbol, bigint>)[started] = process.hrtime.bigint();
   });

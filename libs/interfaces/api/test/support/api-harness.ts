@@ -1,5 +1,5 @@
 import type { ComponentHealth, GraphStore } from '@tapio/domain';
-import { PrometheusRegistry } from '@tapio/embedded';
+import { PromClientMetrics } from '@tapio/embedded';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, GraphPatternAdmin, type ApiConfig, type ApiContext, type HealthReport } from '../../src/index.js';
 
@@ -9,13 +9,13 @@ export const READ_TOKEN = 'read-token-0123456789abcdef';
 export interface Harness {
   app: FastifyInstance;
   context: ApiContext;
-  metrics: PrometheusRegistry;
+  metrics: PromClientMetrics;
   setHealth(report: HealthReport): void;
 }
 
 /** The API over a graph, with the graph-only pattern admin (what `-mode api` runs). */
 export async function harness(graph: GraphStore, config: Partial<ApiConfig> = { token: WRITE_TOKEN }): Promise<Harness> {
-  const metrics = new PrometheusRegistry();
+  const metrics = new PromClientMetrics();
   let report: HealthReport = { graph: graph.health(), bus: { status: 'ok' } as ComponentHealth };
   // A clock that ticks one second per reading, so verdicts have distinct, predictable times.
   let tick = 0;
