@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
+import { MemoryGraphStore, PromClientMetrics } from '@tapio/embedded';
 import { buildApi, GraphPatternAdmin, type ApiConfig } from '../src/index.js';
 import { bearer, READ_TOKEN, WRITE_TOKEN } from './support/api-harness.js';
 
@@ -27,7 +27,7 @@ describe('the web UI served by the API at / and /ui/*', () => {
   });
 
   const api = (webAssetsDir: string, config: Partial<ApiConfig> = {}) =>
-    buildApi({ graph, metrics: new PrometheusRegistry(), health: () => ({}), patterns: new GraphPatternAdmin(graph) }, { config, webAssetsDir, validateResponses: true });
+    buildApi({ graph, metrics: new PromClientMetrics(), health: () => ({}), patterns: new GraphPatternAdmin(graph) }, { config, webAssetsDir, validateResponses: true });
 
   it('serves the page, not cached, under a CSP that allows only its own scripts and this server', async () => {
     const app = await api(built);
