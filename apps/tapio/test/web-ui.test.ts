@@ -95,8 +95,10 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
   const shoot = (name: string, fullPage = true) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
   const expectAccessible = async (where: string) => {
     const violations = await axeViolations(page);
-    const critical = violations.filter((item) => item.impact === 'critical');
-    expect(critical, `${where}:\n${describeViolations(critical)}`).toEqual([]);
+    if (process.env.TAPIO_AXE_REPORT) console.log(where, describeViolations(violations));
+    // The bar is no critical violation; serious ones are held to it too, they were all fixed.
+    const blocking = violations.filter((item) => item.impact === 'critical' || item.impact === 'serious');
+    expect(blocking, `${where}:\n${describeViolations(blocking)}`).toEqual([]);
     return violations;
   };
 
@@ -152,12 +154,13 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(await timeline.locator('.lane-title').allTextContents()).toEqual(['Change', 'Rollout', 'Crashes', 'Endpoints', 'Other signals']);
     expect(await timeline.locator('circle.mark').count()).toBeGreaterThanOrEqual(10);
     expect(await timeline.locator('circle.mark.root').count()).toBe(1);
-    const names = await page.locator('figure.blast .node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
-    expect(names).toContain('root: ConfigMap checkout-config');
-    expect(names).toContain('workload: Deployment checkout, in trouble');
-    expect(names).toContain('service: Service checkout');
-    expect(names).toContain('pod: Pod checkout-h255j8bmp-5rkwm, in trouble');
-    expect(names.filter((name) => name?.startsWith('pod: ')).length).toBe(4);
+    const shown = (role: string) => page.locator(`figure.blast .node.role-${role}`).allTextContents();
+    expect(await shown('root')).toEqual(['ConfigMap checkout-config']);
+    expect(await shown('workload')).toEqual(['Deployment · in trouble checkout']);
+    expect(await shown('service')).toEqual(['Service checkout']);
+    const pods = await shown('pod');
+    expect(pods).toHaveLength(4);
+    expect(pods).toContain('Pod · in trouble checkout-h255j8bmp-5rkwm');
     expect(await page.locator('ul.changes').textContent()).toContain('data.application.yaml');
     expect(await page.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
     await shoot('incident');

@@ -56,14 +56,17 @@ export function BlastRadiusGraph({ radius }: { radius: BlastRadius }) {
           );
         })}
         {[...placed.values()].map(({ node, x, y }) => (
-          <a key={node.key} href={`#${whyHref(node.entity)}`} className={`node role-${node.role}${node.symptom ? ' symptom' : ''}`} aria-label={`${node.role}: ${node.entity.kind} ${node.entity.name}${node.symptom ? ', in trouble' : ''}`}>
+          <a key={node.key} href={`#${whyHref(node.entity)}`} className={`node role-${node.role}${node.symptom ? ' symptom' : ''}`}>
             <rect x={x - NODE_W / 2} y={y - NODE_H / 2} width={NODE_W} height={NODE_H} rx={5} />
-            <text x={x - NODE_W / 2 + 8} y={y - 4} className="node-kind">
-              {node.entity.kind}
-              {node.symptom ? ' · in trouble' : ''}
-            </text>
-            <text x={x - NODE_W / 2 + 8} y={y + 12} className="node-name">
-              {clip(node.entity.name, 30)}
+            {/* One text, two lines: the link's accessible name is what it shows, with a space between kind and name. */}
+            <text>
+              <tspan x={x - NODE_W / 2 + 8} y={y - 4} className="node-kind">
+                {node.entity.kind}
+                {node.symptom ? ' · in trouble' : ''}
+              </tspan>{' '}
+              <tspan x={x - NODE_W / 2 + 8} y={y + 12} className="node-name">
+                {clip(node.entity.name, 30)}
+              </tspan>
             </text>
           </a>
         ))}
