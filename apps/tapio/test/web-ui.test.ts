@@ -142,6 +142,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/incidents\/ins-/);
     await page.getByRole('heading', { name: 'Root cause' }).waitFor();
+    // Focus moved to the new page, as a page load would put it.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
   });
 
   it('shows the incident: root cause, story, timeline in causal order, blast radius, change and prediction', async () => {

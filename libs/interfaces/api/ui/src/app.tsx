@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Link, Redirect, Route, Router, Switch, useRoute } from 'wouter';
+import { useEffect, useRef, useState } from 'react';
+import { Link, Redirect, Route, Router, Switch, useLocation, useRoute } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { AUTH_NEEDED, storedToken, storeToken } from './api/client.ts';
 import { TokenDialog } from './components/token-dialog.tsx';
@@ -16,6 +16,24 @@ function NavLink({ href, pattern, children }: { href: string; pattern: string; c
       {children}
     </Link>
   );
+}
+
+/**
+ * After a navigation, focus goes to the new page's content and the view to its top, as a
+ * page load would do: keyboard and screen reader users start reading the page, not the link.
+ */
+function FocusOnNavigate() {
+  const [location] = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    document.getElementById('main')?.focus();
+  }, [location]);
+  return null;
 }
 
 /**
@@ -42,6 +60,7 @@ export function App() {
 
   return (
     <Router hook={useHashLocation}>
+      <FocusOnNavigate />
       <a className="skip" href="#main" onClick={(event) => { event.preventDefault(); document.getElementById('main')?.focus(); }}>
         Skip to content
       </a>
