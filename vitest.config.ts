@@ -19,7 +19,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     // Runs once for the whole run (projects do not inherit it).
-    globalSetup: [resolve(root, 'tools/vitest/build-once.ts')],
+    globalSetup: [resolve(root, 'tools/vitest/build-once.ts'), resolve(root, 'tools/vitest/k8s-cluster.ts')],
     projects: projectDirs.map((dir) => ({
       resolve: { alias },
       test: {
