@@ -45,6 +45,12 @@ describe('KubeApiClient', () => {
         setTimeout(() => response.end(`${JSON.stringify(lines[1])}\n`), 50);
         return;
       }
+      if (url.pathname === '/api/v1/namespaces/empty/secrets') {
+        // What kube-apiserver 1.34 sends for a metadata-only list with nothing in it.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '521' }, items: null }));
+        return;
+      }
       if (url.pathname === '/api/v1/pods') {
         const second = url.searchParams.get('continue') === 'page2';
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -96,6 +102,12 @@ describe('KubeApiClient', () => {
       { url: '/api/v1/pods?limit=1', authorization: 'Bearer secret-token' },
       { url: '/api/v1/pods?limit=1&continue=page2', authorization: 'Bearer secret-token' },
     ]);
+  });
+
+  it('reads an empty metadata-only list, whose items the API server sends as null', async () => {
+    const client = new KubeApiClient(kubeConfigFor(base));
+    const page = await client.list('/api/v1/namespaces/empty/secrets', { limit: 7, metadataOnly: true, signal: new AbortController().signal });
+    expect(page).toEqual({ items: [], resourceVersion: '521' });
   });
 
   it('watches the chunked HTTP stream from a resourceVersion, with bookmarks, until the server ends it', async () => {

@@ -83,11 +83,13 @@ function parseListPage(what: string, body: string): ListPage {
   } catch (error) {
     throw new KubeApiError('protocol', `${what}: response is not JSON (${(error as Error).message})`);
   }
-  if (!isKubeObject(parsed) || !Array.isArray(parsed['items'])) {
+  // An empty PartialObjectMetadataList (metadata-only Secrets, no Secret in the cluster)
+  // comes from the real API server as `"items": null`: Go encodes its nil slice so.
+  if (!isKubeObject(parsed) || !(Array.isArray(parsed['items']) || parsed['items'] === null)) {
     throw new KubeApiError('protocol', `${what}: response is not a list (no items array)`);
   }
   const metadata = (parsed['metadata'] ?? {}) as { resourceVersion?: unknown; continue?: unknown };
-  const items = (parsed['items'] as unknown[]).filter(isKubeObject) as KubeObject[];
+  const items = ((parsed['items'] ?? []) as unknown[]).filter(isKubeObject) as KubeObject[];
   const page: ListPage = { items, resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : '' };
   if (typeof metadata.continue === 'string' && metadata.continue !== '') page.continueToken = metadata.continue;
   return page;
