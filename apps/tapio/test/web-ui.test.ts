@@ -156,6 +156,9 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(await timeline.locator('.lane-title').allTextContents()).toEqual(['Change', 'Rollout', 'Crashes', 'Endpoints', 'Other signals']);
     expect(await timeline.locator('circle.mark').count()).toBeGreaterThanOrEqual(10);
     expect(await timeline.locator('circle.mark.root').count()).toBe(1);
+    // The causal chain (ConfigMap edit -> rollout -> first restart) drawn through its marks.
+    expect(await timeline.locator('circle.mark.in-chain').count()).toBe(2);
+    expect((await timeline.locator('polyline.chain-path').getAttribute('points'))?.split(' ')).toHaveLength(3);
     const shown = (role: string) => page.locator(`figure.blast .node.role-${role}`).allTextContents();
     expect(await shown('root')).toEqual(['ConfigMap checkout-config']);
     expect(await shown('workload')).toEqual(['Deployment · in trouble checkout']);

@@ -14,7 +14,7 @@ const AXIS = 26;
  * The causal chain and the symptoms on one UTC time axis, one row per lane in causal
  * order (change, rollout, crashes, endpoints). The table below it says the same in words.
  */
-export function TimelineChart({ events, rootEventId }: { events: TimelineEvent[]; rootEventId?: string | undefined }) {
+export function TimelineChart({ events, rootEventId, chainIds = [] }: { events: TimelineEvent[]; rootEventId?: string | undefined; chainIds?: string[] }) {
   if (events.length === 0) return <p className="muted">No events recorded for this incident.</p>;
   const lanes = LANES.filter((lane) => events.some((event) => laneOf(event, rootEventId, event.id) === lane));
   const times = events.map((event) => Date.parse(event.timestamp));
@@ -62,19 +62,29 @@ export function TimelineChart({ events, rootEventId }: { events: TimelineEvent[]
             </text>
           );
         })}
+        {chainPath(events, chainIds, (event) => [x(new Date(event.timestamp)), rowOf(laneOf(event, rootEventId, event.id))])}
         {events.map((event) => {
           const lane = laneOf(event, rootEventId, event.id);
           const isRoot = event.id === rootEventId;
+          const inChain = chainIds.includes(event.id);
           return (
-            <circle key={event.id} cx={x(new Date(event.timestamp))} cy={rowOf(lane)} r={isRoot ? 8 : 5} className={`mark severity-${event.severity}${isRoot ? ' root' : ''}`}>
+            <circle key={event.id} cx={x(new Date(event.timestamp))} cy={rowOf(lane)} r={isRoot ? 8 : inChain ? 6.5 : 5} className={`mark severity-${event.severity}${isRoot ? ' root' : inChain ? ' in-chain' : ''}`}>
               <title>{`${utc(event.timestamp)} ${event.type}: ${event.message}`}</title>
             </circle>
           );
         })}
       </svg>
-      <figcaption className="muted">{summary}, UTC. The large mark is the root change.</figcaption>
+      <figcaption className="muted">{summary}, UTC. The large mark is the root change; the dashed line follows the causal chain Tapio found.</figcaption>
     </figure>
   );
+}
+
+/** The causal chain, root first, as a dashed line through its events' marks. */
+function chainPath(events: TimelineEvent[], chainIds: string[], at: (event: TimelineEvent) => [number, number]) {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const points = chainIds.map((id) => byId.get(id)).filter((event): event is TimelineEvent => event !== undefined).map(at);
+  if (points.length < 2) return null;
+  return <polyline points={points.map(([px, py]) => `${px},${py}`).join(' ')} className="chain-path" />;
 }
 
 /** Every event of the timeline in words, with its delay after the root change. */

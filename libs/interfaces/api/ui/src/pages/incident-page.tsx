@@ -97,7 +97,7 @@ function IncidentView({ insight, timeline, radius }: { insight: Insight; timelin
         <Status loading={timeline.loading} error={timeline.error} what="the timeline">
           {timeline.data && (
             <>
-              <TimelineChart events={timeline.data.events} rootEventId={insight.rootCause.eventId} />
+              <TimelineChart events={timeline.data.events} rootEventId={insight.rootCause.eventId} chainIds={insight.chain.flatMap((link) => (link.eventId ? [link.eventId] : []))} />
               <details>
                 <summary>All {timeline.data.events.length} events{timeline.data.truncated ? ' (the busiest resources are cut to their newest events)' : ''}</summary>
                 <TimelineTable events={timeline.data.events} rootEventId={insight.rootCause.eventId} />
