@@ -17,6 +17,7 @@ import {
   type RawEventTransformer,
 } from '@tapio/domain';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore, PromClientMetrics } from '@tapio/embedded';
+import { SinkDelivery } from '@tapio/sinks';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { KernelTransformer } from '@tapio/collector-kernel';
 import { DnsTransformer } from '@tapio/collector-dns';
@@ -49,6 +50,8 @@ export interface Composition {
   /** The built-in transformers: their tests prove their output valid, so the pipeline skips re-validating it. */
   trustedTransformers: RawEventTransformer[];
   correlators: Correlator[];
+  /** Where insights are sent (sink plugins named under `sinks:`), each with its route, retries and health. */
+  sinks: SinkDelivery[];
   /** Plugins that could not be loaded or registered, with the reason. */
   pluginFailures: Array<{ id: string; message: string }>;
   activePlugins: string[];
@@ -150,6 +153,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
     transformers: [...builtInTransformers, ...contributed],
     trustedTransformers: builtInTransformers,
     correlators: registered.correlators,
+    sinks: registered.sinks.map(({ sink, settings }) => new SinkDelivery(sink, settings, metrics, logger.child({ component: 'sinks', sink: sink.id }))),
     pluginFailures: [...failures, ...registered.failures],
     activePlugins: registered.active,
   };

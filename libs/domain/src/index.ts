@@ -112,7 +112,9 @@ export { Correlator } from './ports/correlator.js';
 export type { IndexedEvent, CorrelationState } from './ports/correlator.js';
 export { PatternSource } from './ports/pattern-source.js';
 export type { PatternLoadError, PatternSet } from './ports/pattern-source.js';
-export { definePlugin, isPluginDescriptor } from './plugins/plugin-descriptor.js';
+export { definePlugin, isPluginDescriptor, PLUGIN_KINDS } from './plugins/plugin-descriptor.js';
+export { InsightSink } from './ports/insight-sink.js';
+export type { InsightChange, InsightNotification } from './ports/insight-sink.js';
 export type {
   PluginKind,
   PluginContribution,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Logger } from '@tapio/domain';
+import { parseDuration, type Logger } from '@tapio/domain';
 import { compose } from '../compose.js';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
 import { RUN_MODES, type RunMode } from '../config/schema.js';
@@ -48,7 +48,9 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   try {
     const composition = await compose(loaded, logger);
     // Insights leave Tapio where they form: the process that runs correlation.
-    if (mode === 'all' || mode === 'correlation') outputs = new InsightOutputs(composition.bus, composition.metrics, logger.child({ component: 'outputs' }));
+    if (mode === 'all' || mode === 'correlation') {
+      outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), { resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow) });
+    }
     runtime = new TapioRuntime(composition, mode, {
       cluster: loaded.config.cluster,
       busType: loaded.config.bus.type,

@@ -106,6 +106,10 @@ export const TapioConfig = z
     collectors: z.record(z.string(), PluginSection).default({}),
     /** Correlator plugins' settings by id; every correlator runs unless `enabled: false`. */
     correlators: z.record(z.string(), PluginSection).default({}),
+    /** Sink plugins (where insights are sent), by id: their settings plus `route` and `retry` (docs/outputs.md). */
+    sinks: z.record(z.string(), PluginSection).default({}),
+    /** What sinks are told: an incident with no news for `resolveAfter` (wall clock; default correlation.mergeWindow) is resolved. */
+    outputs: z.object({ resolveAfter: Duration.optional() }).strict().default({}),
   })
   .strict();
 export type TapioConfig = z.infer<typeof TapioConfig>;

@@ -1,51 +1,81 @@
-import { formatEntity, type BusSubscription, type EventBus, type Insight, type Logger, type Metrics } from '@tapio/domain';
-import { InsightTracker, type InsightChange } from './insight-tracker.js';
+import { formatEntity, type BusSubscription, type EventBus, type Insight, type InsightChange, type Logger, type Metrics } from '@tapio/domain';
+import type { SinkDelivery } from '@tapio/sinks';
+import { InsightTracker } from './insight-tracker.js';
 
-/** Something told about each new or changed insight (a sink, the log). */
-export type InsightListener = (insight: Insight, change: Exclude<InsightChange, 'same'>) => void | Promise<void>;
+export interface InsightOutputsOptions {
+  /** An incident with no news for this long (wall clock) has ended: sinks are told it is resolved. */
+  resolveAfterMs: number;
+  /** How often to look for ended incidents; default a quarter of resolveAfterMs, at most 10 s. */
+  checkEveryMs?: number;
+}
 
 /**
  * Where insights leave Tapio: subscribes to the bus's insights topic (group "outputs"),
  * counts each new incident in `tapio_insights_total{severity,pattern}`, logs one line per
- * new or changed insight, and hands those to the listeners (sinks). Repeats and updates
- * that change nothing worth telling are dropped here.
+ * new, changed or resolved incident, and hands exactly those to the sinks (so a sink
+ * gets one notification per incident and then updates, never repeats). An incident is
+ * resolved when it had no news for `resolveAfterMs`.
  */
 export class InsightOutputs {
   private readonly tracker = new InsightTracker();
-  private readonly listeners: InsightListener[] = [];
+  private readonly open = new Map<string, { insight: Insight; lastNewsAt: number }>();
   private readonly insights: ReturnType<Metrics['counter']>;
   private subscription: BusSubscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly bus: EventBus,
-    private readonly metrics: Metrics,
+    private readonly sinks: readonly SinkDelivery[],
+    metrics: Metrics,
     private readonly logger: Logger,
+    private readonly options: InsightOutputsOptions,
+    private readonly now: () => number = Date.now,
   ) {
     this.insights = metrics.counter('tapio_insights_total', 'Incidents Tapio explained (new insights), by severity and pattern', ['severity', 'pattern']);
-  }
-
-  listen(listener: InsightListener): void {
-    this.listeners.push(listener);
   }
 
   /** Subscribes; call before the runtime starts so no insight is published unseen. */
   async start(): Promise<void> {
     this.subscription = await this.bus.subscribe('insights', 'outputs', async (insight) => this.handle(insight));
+    const every = this.options.checkEveryMs ?? Math.min(10_000, Math.max(100, this.options.resolveAfterMs / 4));
+    this.timer = setInterval(() => void this.resolveEnded(), every);
+    this.timer.unref();
   }
 
+  /** Stops listening and waits for the sinks to finish what they were given. */
   async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     await this.subscription?.unsubscribe();
     this.subscription = undefined;
+    await Promise.all(this.sinks.map((sink) => sink.idle()));
   }
 
   async handle(insight: Insight): Promise<void> {
     const change = this.tracker.classify(insight);
+    this.open.set(insight.id, { insight, lastNewsAt: this.now() });
     if (change === 'same') return;
     if (change === 'new') this.insights.inc({ severity: insight.severity, pattern: insight.pattern ?? 'none' });
+    this.tell(insight, change);
+  }
+
+  /** Tells the sinks about every incident that had no news for resolveAfterMs. */
+  async resolveEnded(): Promise<void> {
+    const cutoff = this.now() - this.options.resolveAfterMs;
+    for (const [id, entry] of this.open) {
+      if (entry.lastNewsAt > cutoff) continue;
+      this.open.delete(id);
+      this.tracker.forget(id);
+      this.tell(entry.insight, 'resolved');
+    }
+  }
+
+  private tell(insight: Insight, change: InsightChange): void {
+    const words = { new: 'insight', changed: 'insight updated', resolved: 'insight resolved' }[change];
     this.logger.info(
       { insight: insight.id, change, severity: insight.severity, pattern: insight.pattern, rootCause: formatEntity(insight.rootCause.entity), symptoms: insight.symptoms.length, confidence: Math.round(insight.confidence * 100) / 100 },
-      `${change === 'new' ? 'insight' : 'insight updated'}: [${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)}, ${insight.symptoms.length} symptom${insight.symptoms.length === 1 ? '' : 's'}`,
+      `${words}: [${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)}, ${insight.symptoms.length} symptom${insight.symptoms.length === 1 ? '' : 's'}`,
     );
-    for (const listener of this.listeners) await listener(insight, change);
+    // Deliveries queue per sink (in order) and retry in the background: the bus handler does not wait for Slack.
+    for (const sink of this.sinks) void sink.deliver({ insight, change });
   }
 }

@@ -1,6 +1,6 @@
 import { formatEntity, type Insight } from '@tapio/domain';
 
-export type InsightChange = 'new' | 'changed' | 'same';
+export type TrackedChange = 'new' | 'changed' | 'same';
 
 /**
  * What about an insight is worth telling someone again: its severity, pattern, root
@@ -21,7 +21,7 @@ export class InsightTracker {
 
   constructor(private readonly capacity = 50_000) {}
 
-  classify(insight: Insight): InsightChange {
+  classify(insight: Insight): TrackedChange {
     const fingerprint = insightFingerprint(insight);
     const previous = this.seen.get(insight.id);
     this.seen.delete(insight.id);
@@ -29,5 +29,10 @@ export class InsightTracker {
     if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
     if (previous === undefined) return 'new';
     return previous === fingerprint ? 'same' : 'changed';
+  }
+
+  /** An ended incident: if its id ever comes back, it is news again. */
+  forget(id: string): void {
+    this.seen.delete(id);
   }
 }

@@ -12,9 +12,10 @@ import {
   sequenceCorrelatorPlugin,
   temporalCorrelatorPlugin,
 } from '@tapio/correlation';
+import { alertmanagerSinkPlugin, slackSinkPlugin, webhookSinkPlugin } from '@tapio/sinks';
 
 /**
- * Tapio's built-in plugins, one line each. Adding a collector or correlator means
+ * Tapio's built-in plugins, one line each. Adding a collector, correlator or sink means
  * adding its descriptor here; third-party plugins come from tapio.yaml `plugins:`.
  */
 export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
@@ -29,4 +30,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   dependencyCorrelatorPlugin as PluginDescriptor,
   ownershipCorrelatorPlugin as PluginDescriptor,
   performanceCorrelatorPlugin as PluginDescriptor,
+  webhookSinkPlugin as PluginDescriptor,
+  slackSinkPlugin as PluginDescriptor,
+  alertmanagerSinkPlugin as PluginDescriptor,
 ];

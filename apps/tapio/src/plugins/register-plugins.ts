@@ -4,9 +4,12 @@ import {
   type Collector,
   type Correlator,
   type Logger,
+  type InsightSink,
   type PluginDescriptor,
+  type PluginKind,
   type RawEventTransformer,
 } from '@tapio/domain';
+import { COMMON_SINK_KEYS, SinkSettings } from '@tapio/sinks';
 import { ConfigError, type LoadedConfig } from '../config/load-config.js';
 import type { DelegatingKubeIndex } from './delegating-kube-index.js';
 
@@ -14,6 +17,8 @@ export interface RegisteredPlugins {
   collectors: Collector[];
   transformers: RawEventTransformer[];
   correlators: Correlator[];
+  /** Sinks named under `sinks:`, with their route and retry settings. */
+  sinks: Array<{ sink: InsightSink; settings: SinkSettings }>;
   /** Plugins that failed, by id, with the reason; the others run. */
   failures: Array<{ id: string; message: string }>;
   active: string[];
@@ -22,6 +27,25 @@ export interface RegisteredPlugins {
 interface Candidate {
   descriptor: PluginDescriptor;
   origin: string;
+}
+
+/** Where each kind's settings live, and whether it runs only when named there (opt-in) or unless disabled. */
+const KINDS: Record<PluginKind, { section: 'collectors' | 'correlators' | 'sinks'; optIn: boolean }> = {
+  collector: { section: 'collectors', optIn: true },
+  correlator: { section: 'correlators', optIn: false },
+  sink: { section: 'sinks', optIn: true },
+};
+
+/** A sink section's `route` and `retry`, validated; problems are added with their line. */
+function sinkSettingsOf(own: Record<string, unknown>, path: string[], loaded: LoadedConfig, problems: ConfigError['problems']): SinkSettings | undefined {
+  const parsed = SinkSettings.safeParse(Object.fromEntries(COMMON_SINK_KEYS.filter((key) => own[key] !== undefined).map((key) => [key, own[key]])));
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const at = [...path, ...issue.path.map(String)];
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    for (const key of keys) problems.push({ path: [...at, ...(key ? [key] : [])].join('.'), ...loaded.locate([...at, ...(key ? [key] : [])]), message: key ? `unknown key "${key}"` : issue.message });
+  }
+  return undefined;
 }
 
 function tokenName(token: symbol): string {
@@ -42,7 +66,7 @@ export async function registerPlugins(
   kubeIndex: DelegatingKubeIndex,
   logger: Logger,
 ): Promise<RegisteredPlugins> {
-  const result: RegisteredPlugins = { collectors: [], transformers: [], correlators: [], failures: [], active: [] };
+  const result: RegisteredPlugins = { collectors: [], transformers: [], correlators: [], sinks: [], failures: [], active: [] };
   const byId = new Map<string, Candidate>();
   for (const candidate of candidates) {
     const existing = byId.get(candidate.descriptor.id);
@@ -62,8 +86,7 @@ export async function registerPlugins(
     const position = loaded.locate(path);
     return position ? `${loaded.file}:${position.line}:${position.column}` : loaded.file;
   };
-  for (const section of ['collectors', 'correlators'] as const) {
-    const kind = section === 'collectors' ? 'collector' : 'correlator';
+  for (const [kind, { section }] of Object.entries(KINDS) as Array<[PluginKind, (typeof KINDS)[PluginKind]]>) {
     for (const id of Object.keys(loaded.config[section])) {
       const candidate = byId.get(id);
       if (candidate && candidate.descriptor.kind === kind) continue;
@@ -77,17 +100,21 @@ export async function registerPlugins(
 
   const problems: ConfigError['problems'] = [];
 
-  const selected: Array<{ candidate: Candidate; config: unknown; disabled: boolean }> = [];
+  const selected: Array<{ candidate: Candidate; config: unknown; disabled: boolean; sinkSettings?: SinkSettings }> = [];
   for (const candidate of byId.values()) {
-    const section = candidate.descriptor.kind === 'collector' ? 'collectors' : 'correlators';
+    const { section, optIn } = KINDS[candidate.descriptor.kind];
     const settings = loaded.config[section][candidate.descriptor.id];
-    if (section === 'collectors' && settings === undefined) continue;
-    const { enabled, ...rest } = (settings ?? {}) as Record<string, unknown>;
+    if (optIn && settings === undefined) continue;
+    const { enabled, ...own } = (settings ?? {}) as Record<string, unknown>;
+    // A sink's route and retry are Tapio's to read; the rest is the sink's own settings.
+    const common = candidate.descriptor.kind === 'sink' ? sinkSettingsOf(own, [section, candidate.descriptor.id], loaded, problems) : undefined;
+    if (candidate.descriptor.kind === 'sink' && !common) continue;
+    const rest = common ? Object.fromEntries(Object.entries(own).filter(([key]) => !(COMMON_SINK_KEYS as readonly string[]).includes(key))) : own;
     if (enabled !== undefined && typeof enabled !== 'boolean') {
       problems.push({ path: `${section}.${candidate.descriptor.id}.enabled`, ...loaded.locate([section, candidate.descriptor.id, 'enabled']), message: 'must be true or false' });
       continue;
     }
-    if (section === 'correlators' && enabled === false) continue;
+    if (!optIn && enabled === false) continue;
     const schema = candidate.descriptor.configSchema;
     let config: unknown = rest;
     if (schema) {
@@ -107,7 +134,7 @@ export async function registerPlugins(
       }
       config = parsed.data;
     }
-    selected.push({ candidate, config, disabled: section === 'collectors' && enabled === false });
+    selected.push({ candidate, config, disabled: optIn && enabled === false, ...(common ? { sinkSettings: common } : {}) });
   }
   if (problems.length) throw new ConfigError(loaded.file, problems);
 
@@ -128,6 +155,7 @@ export async function registerPlugins(
       if (!entry.disabled) result.collectors.push(...(contribution.collectors ?? []));
       result.transformers.push(...(contribution.transformers ?? []));
       result.correlators.push(...(contribution.correlators ?? []));
+      if (!entry.disabled) for (const sink of contribution.sinks ?? []) result.sinks.push({ sink, settings: entry.sinkSettings ?? SinkSettings.parse({}) });
       result.active.push(descriptor.id);
     } catch (error) {
       const message = `plugin "${descriptor.id}" (${entry.candidate.origin}) failed to register: ${(error as Error).message}`;

@@ -232,6 +232,7 @@ export class TapioRuntime {
       bus: this.composition.bus.health(),
       graph: this.composition.graph.health(),
       collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
+      ...(this.stages.processing && this.composition.sinks.length ? { sinks: Object.fromEntries(this.composition.sinks.map((sink) => [sink.id, sink.health()])) } : {}),
     };
   }
 }

@@ -1,16 +1,21 @@
 import type { z } from 'zod';
 import type { Collector, RawEventTransformer } from '../ports/collector.js';
 import type { Correlator } from '../ports/correlator.js';
+import type { InsightSink } from '../ports/insight-sink.js';
 import type { Logger } from '../ports/logger.js';
 import type { Token, TokenType } from '../ports/token.js';
 
-export type PluginKind = 'collector' | 'correlator';
+/** collector: runs when named under `collectors:`; correlator: runs unless disabled under `correlators:`; sink: runs when named under `sinks:`. */
+export type PluginKind = 'collector' | 'correlator' | 'sink';
+export const PLUGIN_KINDS: readonly PluginKind[] = ['collector', 'correlator', 'sink'];
 
 /** What a plugin adds to Tapio when registered. */
 export interface PluginContribution {
   collectors?: Collector[];
   transformers?: RawEventTransformer[];
   correlators?: Correlator[];
+  /** Where insights are sent (kind "sink"). */
+  sinks?: InsightSink[];
   /**
    * Services this plugin offers other plugins, by port token (the Kubernetes API
    * collector provides the KubeIndex the kernel and DNS collectors use).
@@ -54,7 +59,7 @@ export function isPluginDescriptor(value: unknown): value is PluginDescriptor {
   const candidate = value as Record<string, unknown>;
   return (
     typeof candidate['id'] === 'string' &&
-    (candidate['kind'] === 'collector' || candidate['kind'] === 'correlator') &&
+    PLUGIN_KINDS.includes(candidate['kind'] as PluginKind) &&
     typeof candidate['register'] === 'function' &&
     candidate['needs'] !== null &&
     typeof candidate['needs'] === 'object'

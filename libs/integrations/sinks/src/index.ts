@@ -1,0 +1,12 @@
+export { webhookSinkPlugin } from './webhook/plugin.js';
+export { WebhookSink, WebhookSinkConfig, webhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook/webhook-sink.js';
+export { slackSinkPlugin } from './slack/plugin.js';
+export { SlackSink, SlackSinkConfig } from './slack/slack-sink.js';
+export { slackMessage } from './slack/slack-message.js';
+export { alertmanagerSinkPlugin } from './alertmanager/plugin.js';
+export { AlertmanagerSink, AlertmanagerSinkConfig } from './alertmanager/alertmanager-sink.js';
+export { alertFor } from './alertmanager/alertmanager-alert.js';
+export type { AlertmanagerAlert } from './alertmanager/alertmanager-alert.js';
+export { SinkDelivery } from './delivery/sink-delivery.js';
+export { SinkSettings, SinkRoute, SinkRetry, COMMON_SINK_KEYS, routeAccepts } from './delivery/sink-settings.js';
+export { SinkHttpError } from './http/post-json.js';
