@@ -10,7 +10,10 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   port = 0;
 
-  constructor(private readonly targetPort: number) {}
+  constructor(
+    private readonly targetPort: number,
+    private readonly targetHost = '127.0.0.1',
+  ) {}
 
   async start(): Promise<void> {
     await this.listen(0);
@@ -38,7 +41,7 @@ export class TcpProxy {
 
   private listen(port: number): Promise<void> {
     const server = createServer((client) => {
-      const upstream = connect(this.targetPort, '127.0.0.1');
+      const upstream = connect(this.targetPort, this.targetHost);
       this.sockets.add(client);
       this.sockets.add(upstream);
       const close = (): void => {
