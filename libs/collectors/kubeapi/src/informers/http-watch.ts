@@ -26,6 +26,7 @@ export async function* httpWatch(
   signal.addEventListener('abort', stopOnAbort, { once: true });
   let idle = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let input: Readable | undefined;
   const armIdleTimer = (): void => {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
@@ -49,7 +50,8 @@ export async function* httpWatch(
       throw errorFromStatus(what, response.status, await response.text());
     }
     onOpen?.();
-    const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+    input = Readable.fromWeb(response.body);
+    const lines = createInterface({ input, crlfDelay: Infinity });
     try {
       for await (const line of lines) {
         armIdleTimer();
@@ -66,6 +68,9 @@ export async function* httpWatch(
   } finally {
     clearTimeout(idleTimer);
     signal.removeEventListener('abort', stopOnAbort);
+    // Closing the connection errors the body stream with an AbortError nobody reads any more.
+    input?.on('error', () => undefined);
     connection.abort();
+    input?.destroy();
   }
 }
