@@ -11,6 +11,7 @@ export { CausalGraph } from './rootcause/causal-graph.js';
 export { compilePattern } from './patterns/compiled-pattern.js';
 export { matchPattern } from './patterns/pattern-matcher.js';
 export { parsePatternFile } from './patterns/parse-pattern-file.js';
+export { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from './patterns/yaml-safety.js';
 export { DirectoryPatternSource } from './patterns/directory-pattern-source.js';
 export { BUILTIN_PATTERN_DIR, loadBuiltinPatterns } from './patterns/builtin-pattern-dir.js';
 export { TemporalCorrelator } from './correlators/temporal/temporal-correlator.js';

@@ -1,5 +1,7 @@
 import { BehaviorPattern, EVENT_TYPES, type PatternLoadError } from '@tapio/domain';
+import { RE2JS } from 're2js';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from './yaml-safety.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -50,6 +52,37 @@ function unknownTypes(pattern: BehaviorPattern): Array<{ path: PropertyKey[]; va
   return problems;
 }
 
+/**
+ * `matches` runs on RE2 (linear time in the input, whatever the expression), which has no
+ * backreferences or lookaround: refuse what it cannot compile, where it is written.
+ */
+function unsupportedRegexes(pattern: BehaviorPattern): Array<{ path: PropertyKey[]; reason: string }> {
+  const problems: Array<{ path: PropertyKey[]; reason: string }> = [];
+  const check = (conditions: BehaviorPattern['spec']['conditions'], prefix: PropertyKey[]) => {
+    conditions?.forEach((condition, index) => {
+      if (condition.operator !== 'matches') return;
+      try {
+        RE2JS.compile(String(condition.value));
+      } catch (error) {
+        problems.push({ path: [...prefix, index, 'value'], reason: `"${String(condition.value)}" is not a regular expression RE2 accepts (no backreferences or lookaround): ${(error as Error).message}` });
+      }
+    });
+  };
+  check(pattern.spec.conditions, ['spec', 'conditions']);
+  pattern.spec.sequence?.forEach((step, index) => check(step.conditions, ['spec', 'sequence', index, 'conditions']));
+  check(pattern.spec.clearedBy, ['spec', 'clearedBy']);
+  return problems;
+}
+
+/** The document as plain data, or why not: an alias bomb (aliases of aliases) makes toJS throw. */
+function documentValue(document: Document, lines: LineCounter, file: string): { value: unknown } | { error: PatternLoadError } {
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    return { error: { file, ...firstAlias(document, lines), reason: `cannot read the document: ${(error as Error).message}` } };
+  }
+}
+
 export interface ParsedPatternFile {
   patterns: BehaviorPattern[];
   errors: PatternLoadError[];
@@ -62,7 +95,7 @@ export interface ParsedPatternFile {
  */
 export function parsePatternFile(text: string, file: string): ParsedPatternFile {
   const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   const errors: PatternLoadError[] = [];
   const patterns: BehaviorPattern[] = [];
   if (!Array.isArray(documents)) {
@@ -73,12 +106,20 @@ export function parsePatternFile(text: string, file: string): ParsedPatternFile 
       errors.push({ file, line: error.linePos?.[0]?.line, column: error.linePos?.[0]?.col, reason: error.message.split('\n')[0] ?? error.message });
     }
     if (document.errors.length) continue;
+    const repeated = duplicateKeys(document, lines);
+    for (const problem of repeated) errors.push({ file, line: problem.line, column: problem.column, reason: problem.message });
+    if (repeated.length) continue;
     if (document.contents === null) continue;
     if (!isMap(document.contents) && !isSeq(document.contents)) {
       errors.push({ file, ...lineOf(document, lines, []), reason: 'a pattern document must be a mapping (apiVersion, kind, metadata, spec)' });
       continue;
     }
-    const result = BehaviorPattern.safeParse(document.toJS());
+    const value = documentValue(document, lines, file);
+    if ('error' in value) {
+      errors.push(value.error);
+      continue;
+    }
+    const result = BehaviorPattern.safeParse(value.value);
     if (!result.success) {
       for (const issue of result.error.issues) {
         const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
@@ -90,6 +131,11 @@ export function parsePatternFile(text: string, file: string): ParsedPatternFile 
     const typos = unknownTypes(result.data);
     if (typos.length) {
       for (const typo of typos) errors.push({ file, ...lineOf(document, lines, typo.path), reason: `${format(typo.path)}: "${typo.value}" is not an event type` });
+      continue;
+    }
+    const regexes = unsupportedRegexes(result.data);
+    if (regexes.length) {
+      for (const regex of regexes) errors.push({ file, ...lineOf(document, lines, regex.path), reason: `${format(regex.path)}: ${regex.reason}` });
       continue;
     }
     patterns.push(result.data);
