@@ -43,16 +43,26 @@ async function startTapio(dir: string, protectReads = false): Promise<{ child: C
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    return await untilExplained(child, () => output);
+  } catch (error) {
+    // Never leave a Tapio behind when it did not come up.
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+async function untilExplained(child: ChildProcess, output: () => string): Promise<{ child: ChildProcess; url: string }> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const listening = output.split('\n').find((line) => line.includes('"msg":"REST API listening"'));
+    const listening = output().split('\n').find((line) => line.includes('"msg":"REST API listening"'));
     const url = listening ? /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(listening)?.[1] : undefined;
     if (url) {
       const answer = (await (await fetch(`${url}/api/v1/insights?pattern=config-cascade`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as { items: unknown[] };
       if (answer.items.length > 0) return { child, url };
     }
-    if (child.exitCode !== null) throw new Error(`tapio exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`tapio did not explain the scenario within 60 s:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`tapio exited with ${child.exitCode}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`tapio did not explain the scenario within 60 s:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

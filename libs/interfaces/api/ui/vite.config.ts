@@ -12,6 +12,9 @@ export default defineConfig({
   base: '/ui/',
   plugins: [react()],
   logLevel: 'warn',
+  // Development: `npx vite --config libs/interfaces/api/ui/vite.config.ts` serves the page at
+  // http://localhost:5173/ui/ with hot reload and forwards the API to a running Tapio.
+  server: { proxy: { '/api': process.env['TAPIO_SERVER'] ?? 'http://127.0.0.1:7345' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/ui-assets', import.meta.url)),
     emptyOutDir: true,
