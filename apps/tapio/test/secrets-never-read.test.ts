@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeMock, type KubeMock } from '../../../libs/collectors/kubeapi/test/support/kube-mock-server.js';
+import { useTestCluster, type TestCluster } from '../../../tools/k8s/test-cluster.mjs';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,9 +33,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 /**
- * Issue 16's "no Secret value anywhere": a known value is planted in a live API server
- * (fabric8's mock, which sends whole Secrets whatever the collector asks for: the worst
- * case) and in an old-style recording with values in clear, then every output Tapio
+ * Issue 16's "no Secret value anywhere": a known value is planted in a real API server
+ * (tools/k8s, read under deploy/rbac.yaml's identity) and rotated while Tapio watches, and
+ * in an old-style recording with values in clear, then every output Tapio
  * writes is searched for it, its base64 and its plain sha256: the `tapio record` file,
  * the dead-letter file, the logs, the embedded graph's snapshot, the API's answers, and
  * the NATS JetStream store of a real nats-server with -mode all over NATS.
@@ -44,8 +44,9 @@ describe('a Secret value reaches no output of Tapio', () => {
   const planted = `planted-${randomUUID()}`;
   const rotated = `rotated-${randomUUID()}`;
   const forms = (value: string) => [value, Buffer.from(value).toString('base64'), createHash('sha256').update(value).digest('hex')];
-  let mock: KubeMock;
+  let cluster: TestCluster;
   let nats: NatsServerHandle;
+  const ns = `secrets-${randomUUID().slice(0, 8)}`;
   let dir: string;
   const children = new Set<ChildProcess>();
 
@@ -53,25 +54,26 @@ describe('a Secret value reaches no output of Tapio', () => {
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
-    metadata: { name: 'payments-db', namespace: 'shop', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ kind: 'Secret', stringData: { password: value } }) } },
+    metadata: { name: 'payments-db', namespace: ns, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ kind: 'Secret', stringData: { password: value } }) } },
     data: { password: Buffer.from(value).toString('base64') },
   });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tapio-secrets-'));
-    [mock, nats] = await Promise.all([startKubeMock(), startNatsServer()]);
-    await mock.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
-    await mock.request('POST', '/api/v1/namespaces/shop/secrets', secret(planted));
-  }, 120_000);
+    [cluster, nats] = await Promise.all([useTestCluster(), startNatsServer()]);
+    await cluster.kubectl(['create', 'namespace', ns]);
+    await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify(secret(planted)) });
+  }, 300_000);
 
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
-    await Promise.all([mock?.stop(), nats?.stop()]);
+    await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']);
+    await nats?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('greps every output for the planted value and finds it nowhere', async () => {
-    const kubeconfig = mock.writeKubeconfig();
+    const kubeconfig = cluster.tapioKubeconfig;
     // An old recording: values in clear, a plain sha256 of one, a truncated line and an invalid one naming the Secret.
     const old = (value: string, uid: string, rv: string) =>
       JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', source: 'kubeapi', type: 'ADDED', metadata: { cluster: 'lab', collector: 'kubeapi' }, data: { type: 'ADDED', object: { ...secret(value), metadata: { ...secret(value).metadata, uid, resourceVersion: rv }, stringData: { token: value } } } });
@@ -108,8 +110,8 @@ describe('a Secret value reaches no output of Tapio', () => {
         `    file: ${recordingIn}`,
         '  kubeapi:',
         `    kubeconfig: ${kubeconfig}`,
-        '    watchTransport: websocket',
         '    kinds: [Namespace, Secret]',
+        `    namespaces: { include: [${ns}] }`,
         '',
       ].join('\n'),
     );
@@ -125,12 +127,11 @@ describe('a Secret value reaches no output of Tapio', () => {
     await waitFor('the live Secret in the graph', async () => ((await events()).items?.some((event) => event.entity?.name === 'payments-db' && event.entity.uid !== 'old-1') ? true : undefined), 60_000, () => log);
 
     // A rotation while Tapio watches: the value changes, the metadata does not.
-    const current = await mock.request<Record<string, unknown> & { metadata: Record<string, unknown> }>('GET', '/api/v1/namespaces/shop/secrets/payments-db');
-    await mock.request('PUT', '/api/v1/namespaces/shop/secrets/payments-db', { ...secret(rotated), metadata: { ...current.metadata, annotations: secret(planted).metadata.annotations } });
+    await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify(secret(rotated)) });
     await waitFor('the rotation as secret_changed', async () => ((await events()).items?.some((event) => event.type === 'secret_changed' && event.entity?.name === 'payments-db') ? true : undefined), 60_000, () => log);
 
     const answers: string[] = [];
-    for (const path of ['/api/v1/events?limit=1000', '/api/v1/why/secret/shop/payments-db', '/api/v1/impact/secret/shop/payments-db', '/api/v1/insights', '/readyz', '/healthz', '/metrics']) {
+    for (const path of ['/api/v1/events?limit=1000', `/api/v1/why/secret/${ns}/payments-db`, `/api/v1/impact/secret/${ns}/payments-db`, '/api/v1/insights', '/readyz', '/healthz', '/metrics']) {
       answers.push(`${path}: ${await (await fetch(`${server}${path}`)).text()}`);
     }
     child.kill('SIGTERM');
