@@ -229,6 +229,12 @@ export function factsOf(object: Json): K8sObjectFacts {
     case 'PersistentVolume':
       put('phase', str(status['phase']));
       break;
+    case 'VolumeAttachment':
+      // Which volume is attached to which node, and whether it is.
+      put('nodeName', str(spec['nodeName']));
+      put('volumeName', str(obj(spec['source'])['persistentVolumeName']));
+      if (typeof status['attached'] === 'boolean') facts.ready = status['attached'];
+      break;
     case 'HorizontalPodAutoscaler': {
       const target = obj(spec['scaleTargetRef']);
       const targetKind = str(target['kind']);

@@ -89,3 +89,14 @@ describe('Leases', () => {
     expect(failover.map((event) => [event.type, event.message])).toEqual([['lease_holder_changed', 'Lease kube-system/kube-controller-manager changed holder: cm-1 → cm-2']]);
   });
 });
+
+describe('VolumeAttachment facts', () => {
+  it('name the volume, the node and whether it is attached, and a detach is a reported change', () => {
+    const transformer = new KubeApiTransformer();
+    const attachment = (rv: string, attached: boolean) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name: 'csi-1', uid: 'va', resourceVersion: rv }, spec: { attacher: 'csi.x', nodeName: 'node-a', source: { persistentVolumeName: 'pv-1' } }, status: { attached } });
+    const [created] = transformer.transform(watch('ADDED', attachment('1', true)), context());
+    expect(created?.kubernetes?.object).toMatchObject({ kind: 'VolumeAttachment', nodeName: 'node-a', volumeName: 'pv-1', ready: true });
+    const detached = transformer.transform(watch('MODIFIED', attachment('2', false)), context());
+    expect(detached.map((event) => [event.type, event.message])).toEqual([['resource_updated', 'VolumeAttachment csi-1 updated: ready true -> false']]);
+  });
+});
