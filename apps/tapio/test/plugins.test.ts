@@ -150,7 +150,7 @@ describe('third-party plugins from tapio.yaml', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((problem) => [problem.path, problem.line, problem.message]).sort((a, b) => Number(a[1]) - Number(b[1]));
     expect(problems).toEqual([
-      ['collectors.heartbeat.interval', 5, 'invalid duration (use e.g. 500ms, 30s, 5m, 2h, 1d)'],
+      ['collectors.heartbeat.interval', 5, 'invalid duration (use e.g. 500ms, 30s, 5m, 2h, 1d; at most 3650d)'],
       ['collectors.heartbeat.nodes', 6, 'unknown key "nodes"'],
     ]);
     expect((error as ConfigError).message).toContain(`${loaded.file}:6:12 collectors.heartbeat.nodes: unknown key "nodes"`);

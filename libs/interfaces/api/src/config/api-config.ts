@@ -27,6 +27,11 @@ export const ApiConfig = z
     readToken: Token.optional(),
     /** Require a token on every read endpoint too (health probes stay open). */
     protectReads: z.boolean().default(false),
+    /**
+     * Host names the API answers to besides IP addresses and localhost (e.g. the Service's
+     * DNS name); `*` allows any. Other names are refused: DNS rebinding protection.
+     */
+    allowedHosts: z.array(z.string().min(1)).default([]),
     /** Origins allowed by CORS; empty keeps CORS off. */
     corsOrigins: z.array(z.string().min(1)).default([]),
     /** Largest request body accepted, bytes. */

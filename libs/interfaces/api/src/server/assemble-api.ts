@@ -17,6 +17,7 @@ import { whyRoutes } from '../routes/why-routes.js';
 import { webRoutes } from '../web/web-routes.js';
 import { BearerAuth } from './bearer-auth.js';
 import { installErrorHandler } from './error-handler.js';
+import { installHostCheck } from './host-check.js';
 import { registerOpenApi } from './openapi.js';
 import { installRequestMetrics } from './request-metrics.js';
 import { API_PREFIX, type BuildApiOptions } from './api-options.js';
@@ -32,6 +33,7 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(options.validateResponses ? serializerCompiler : plainJson);
   installErrorHandler(app, logger);
+  installHostCheck(app, config.allowedHosts);
   installRequestMetrics(app, context.metrics);
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
   if (config.docs) await registerOpenApi(app, { version: options.version ?? '1' });
