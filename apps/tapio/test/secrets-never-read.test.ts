@@ -134,6 +134,13 @@ describe('a Secret value reaches no output of Tapio', () => {
     for (const path of ['/api/v1/events?limit=1000', `/api/v1/why/secret/${ns}/payments-db`, `/api/v1/impact/secret/${ns}/payments-db`, '/api/v1/insights', '/readyz', '/healthz', '/metrics']) {
       answers.push(`${path}: ${await (await fetch(`${server}${path}`)).text()}`);
     }
+    // No hash of a value through /api/v1/events: a Secret's facts carry no contentHash unless keyed fingerprints were opted in.
+    const secretFacts = ((await (await fetch(`${server}/api/v1/events?limit=1000`)).json()) as { items: Array<{ kubernetes?: { object?: { kind: string; contentHash?: string; dataKeys?: string[] } } }> }).items
+      .map((event) => event.kubernetes?.object)
+      .filter((object) => object?.kind === 'Secret');
+    expect(secretFacts.length).toBeGreaterThan(0);
+    expect(secretFacts.filter((object) => object?.contentHash !== undefined)).toEqual([]);
+    expect(secretFacts.some((object) => object?.dataKeys?.includes('password'))).toBe(true);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
 

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +119,35 @@ describe('kubeapi collector on a real API server: resumed watches, 410, Secrets,
     const unified = unifiedEventsOf(secrets, 'real');
     expect(unified.map((event) => event.type)).toContain('secret_changed');
     expect(JSON.stringify(unified)).not.toContain(planted);
+    expect(failures(collector)).toEqual([]);
+  }, 180_000);
+
+  it('with keyed fingerprints opted in, names the rotated key, and only HMACs of values arrive', async () => {
+    const planted = `planted-${randomUUID()}`;
+    const rotated = `rotated-${randomUUID()}`;
+    const keyDir = mkdtempSync(join(tmpdir(), 'tapio-rw-key-'));
+    writeFileSync(join(keyDir, 'key'), randomBytes(32).toString('base64'), { mode: 0o600 });
+    const sink = new CollectingSink();
+    const collector = new KubeApiCollector({ cluster: 'real', kubeconfig, kinds: ['Secret'], secrets: { read: 'fingerprints', fingerprintKey: { file: join(keyDir, 'key') } } });
+    collectors.push(collector);
+    await collector.start(sink);
+    await syncedWithin(collector, 60_000);
+    await kubectl('-n', ns, 'create', 'secret', 'generic', 'fp', `--from-literal=password=${planted}`, '--from-literal=user=app');
+    await sink.waitFor('the Secret', (events) => events.some((event) => inNs(event) && event.data.object.metadata.name === 'fp'), 30_000);
+    await kubectl('-n', ns, 'patch', 'secret', 'fp', '--type=merge', '-p', JSON.stringify({ stringData: { password: rotated } }));
+    await sink.waitFor('the rotation', (events) => events.filter((event) => inNs(event) && event.data.object.metadata.name === 'fp').length >= 2, 30_000);
+    const secrets = sink.of('Secret', 'fp').filter(inNs);
+    for (const event of secrets) {
+      for (const value of Object.values(event.data.object['data'] as Record<string, string>)) expect(value).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    }
+    const text = JSON.stringify(sink.events);
+    for (const value of [planted, rotated]) {
+      expect(text).not.toContain(value);
+      expect(text).not.toContain(Buffer.from(value).toString('base64'));
+      expect(text).not.toContain(createHash('sha256').update(value).digest('hex'));
+    }
+    const changed = unifiedEventsOf(secrets, 'real').filter((event) => event.type === 'secret_changed');
+    expect(changed.map((event) => event.message)).toEqual([`Secret ${ns}/fp changed: data key password edited`]);
     expect(failures(collector)).toEqual([]);
   }, 180_000);
 
