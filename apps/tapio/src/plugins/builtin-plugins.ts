@@ -4,6 +4,7 @@ import { replayCollectorPlugin } from '@tapio/collector-replay';
 import { kernelCollectorPlugin } from '@tapio/collector-kernel';
 import { criCollectorPlugin } from '@tapio/collector-cri';
 import { dnsCollectorPlugin } from '@tapio/collector-dns';
+import { etcdCollectorPlugin } from '@tapio/collector-etcd';
 import { journalCollectorPlugin } from '@tapio/collector-journal';
 import {
   dependencyCorrelatorPlugin,
@@ -25,6 +26,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   dnsCollectorPlugin as PluginDescriptor,
   journalCollectorPlugin as PluginDescriptor,
   criCollectorPlugin as PluginDescriptor,
+  etcdCollectorPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

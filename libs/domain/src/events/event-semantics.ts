@@ -100,6 +100,13 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   filesystem_error: s('filesystem-error', 'storage', 'critical', true),
   etcd_slow: s('etcd-slow', 'performance', 'medium', true),
   etcd_leader_changed: s('etcd-leader-change', 'availability', 'medium', true),
+  etcd_member_down: s('etcd-member-down', 'availability', 'high', true),
+  etcd_member_up: s('etcd-member-up', 'availability', 'info', false),
+  etcd_alarm: s('etcd-alarm', 'capacity', 'critical', true),
+  etcd_alarm_cleared: s('etcd-alarm-cleared', 'capacity', 'info', false),
+  etcd_db_quota_high: s('etcd-quota-high', 'capacity', 'high', true),
+  etcd_compacted: s('etcd-compaction', 'storage', 'info', false),
+  etcd_defragmented: s('etcd-defragmentation', 'storage', 'info', false),
   etcd_key_changed: s('etcd-key-change', 'configuration', 'info', false),
   custom: s('custom', 'lifecycle', 'info', false),
 };

@@ -102,6 +102,13 @@ export const EVENT_TYPES = [
   // etcd
   'etcd_slow',
   'etcd_leader_changed',
+  'etcd_member_down',
+  'etcd_member_up',
+  'etcd_alarm',
+  'etcd_alarm_cleared',
+  'etcd_db_quota_high',
+  'etcd_compacted',
+  'etcd_defragmented',
   'etcd_key_changed',
   // Third-party collectors that map to nothing above
   'custom',

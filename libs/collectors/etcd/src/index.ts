@@ -1,0 +1,11 @@
+export { etcdCollectorPlugin } from './plugin/etcd-plugin.js';
+export { EtcdCollector } from './collector/etcd-collector.js';
+export type { EtcdCollectorDeps } from './collector/etcd-collector.js';
+export { EtcdCollectorConfig } from './collector/etcd-config.js';
+export type { EtcdCollectorConfigInput } from './collector/etcd-config.js';
+export { ETCD_RAW_DATA } from './collector/etcd-raw-data.js';
+export type { EtcdRawType, EtcdRawData, EtcdMemberRef } from './collector/etcd-raw-data.js';
+export { memberChanges } from './collector/member-changes.js';
+export type { MemberChange } from './collector/member-changes.js';
+export { EtcdTransformer } from './transform/etcd-transformer.js';
+export { parsePrometheusText, histogram, intervalQuantile } from './client/prometheus-text.js';
