@@ -35,7 +35,7 @@ function crashNewPods(cluster: ClusterFixture, pods: EntityRef[], rounds: number
 }
 
 describe('built-in patterns', () => {
-  it('all fourteen load and are enabled', () => {
+  it('all seventeen load and are enabled', () => {
     const names = builtinPatterns().map((pattern) => pattern.metadata.name).sort();
     expect(names).toEqual([
       'bad-rollout',
@@ -43,12 +43,15 @@ describe('built-in patterns', () => {
       'config-drift',
       'crash-loop-death-spiral',
       'dns-black-hole',
+      'etcd-leader-flapping',
+      'etcd-write-outage',
       'liveness-death-spiral',
       'network-partition',
       'node-failure',
       'noisy-neighbour',
       'oom-cascade',
       'pvc-deadlock',
+      'runtime-restart',
       'scheduler-thrash',
       'service-without-endpoints',
       'stalled-rollout',

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityRef, Insight, UnifiedEvent } from '@tapio/domain';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { analyze, summary } from '../../test/support/engine.js';
+
+const withPattern = (insights: Insight[], pattern: string) => insights.filter((insight) => insight.pattern === pattern);
+
+/** As the journal collector reports a unit state change: about the Node, naming the unit. */
+function journal(event: UnifiedEvent, unit: string): UnifiedEvent {
+  event.source = 'systemd';
+  event.application = { unit, logger: 'systemd', message: event.message };
+  return event;
+}
+
+/** As the etcd collector reports: about the etcd cluster or member, not a Kubernetes object. */
+function etcd(event: UnifiedEvent): UnifiedEvent {
+  event.source = 'etcd';
+  return event;
+}
+
+/** Two nodes; a shop Deployment with two pods on node-1 and a cart Deployment with two pods on node-2. */
+function twoNodes() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1', 'node-2');
+  const shop = cluster.workload('shop', 'checkout', { replicas: 2, nodes: ['node-1'] });
+  const cart = cluster.workload('shop', 'cart', { replicas: 2, nodes: ['node-2'] });
+  cluster.advance(60);
+  return { cluster, shop, cart };
+}
+
+function restartAll(cluster: ClusterFixture, pods: EntityRef[]): void {
+  for (const pod of pods) {
+    cluster.restart(pod, 1, 'Unknown', 255);
+    cluster.advance(3);
+  }
+}
+
+describe('runtime-restart', () => {
+  it('containerd restarting on a node, then the pods of that node restarting, is blamed on the node with the unit named', () => {
+    const { cluster, shop } = twoNodes();
+    journal(cluster.signal('service_restarted', cluster.ref('Node', 'node-1'), { message: 'containerd.service on node node-1 restarted (down 4 s)' }), 'containerd.service');
+    cluster.advance(5);
+    restartAll(cluster, shop.pods);
+    const insights = withPattern(analyze(cluster.events), 'runtime-restart');
+    expect(insights, summary(analyze(cluster.events))).toHaveLength(1);
+    expect(insights[0]?.rootCause.entity).toMatchObject({ kind: 'Node', name: 'node-1' });
+    expect(insights[0]?.story).toContain('containerd.service on node node-1 restarted');
+  });
+
+  it('near miss: containerd restarted on node-1 but the pods that restarted run on node-2', () => {
+    const { cluster, cart } = twoNodes();
+    journal(cluster.signal('service_restarted', cluster.ref('Node', 'node-1'), { message: 'containerd.service on node node-1 restarted (down 4 s)' }), 'containerd.service');
+    cluster.advance(5);
+    restartAll(cluster, cart.pods);
+    expect(withPattern(analyze(cluster.events), 'runtime-restart')).toEqual([]);
+  });
+
+  it('near miss: another unit of the node (sshd) restarted before the pods did', () => {
+    const { cluster, shop } = twoNodes();
+    journal(cluster.signal('service_restarted', cluster.ref('Node', 'node-1'), { message: 'sshd.service on node node-1 restarted' }), 'sshd.service');
+    cluster.advance(5);
+    restartAll(cluster, shop.pods);
+    expect(withPattern(analyze(cluster.events), 'runtime-restart')).toEqual([]);
+  });
+});
+
+describe('etcd-write-outage and etcd-leader-flapping', () => {
+  const etcdCluster: EntityRef = { kind: 'EtcdCluster', name: 'main', cluster: 'test' };
+
+  it('a NOSPACE alarm, then a ReplicaSet that cannot create pods, is blamed on etcd', () => {
+    const { cluster, shop } = twoNodes();
+    etcd(cluster.signal('etcd_alarm', etcdCluster, { message: 'etcd main alarm NOSPACE raised on member m1', severity: 'critical' }));
+    cluster.advance(30);
+    cluster.signal('replica_create_failed', shop.replicaSet as EntityRef, { message: 'Error creating: etcdserver: mvcc: database space exceeded' });
+    const insights = withPattern(analyze(cluster.events), 'etcd-write-outage');
+    expect(insights).toHaveLength(1);
+    expect(insights[0]?.rootCause.entity).toMatchObject({ kind: 'EtcdCluster', name: 'main' });
+  });
+
+  it('near miss: the ReplicaSet failed before etcd raised its alarm', () => {
+    const { cluster, shop } = twoNodes();
+    cluster.signal('replica_create_failed', shop.replicaSet as EntityRef, { message: 'Error creating: quota exceeded' });
+    cluster.advance(30);
+    etcd(cluster.signal('etcd_alarm', etcdCluster, { message: 'etcd main alarm NOSPACE raised on member m1', severity: 'critical' }));
+    expect(withPattern(analyze(cluster.events), 'etcd-write-outage')).toEqual([]);
+  });
+
+  it('three leader changes in ten minutes, then a stalled rollout, is leader flapping; two are not', () => {
+    for (const [changes, expected] of [
+      [3, 1],
+      [2, 0],
+    ] as const) {
+      const { cluster, shop } = twoNodes();
+      for (let change = 1; change <= changes; change += 1) {
+        etcd(cluster.signal('etcd_leader_changed', etcdCluster, { message: `etcd main leader changed (term ${change + 1})` }));
+        cluster.advance(60);
+      }
+      cluster.signal('rollout_stalled', shop.ref, { message: 'Deployment shop/checkout exceeded its progress deadline' });
+      expect(withPattern(analyze(cluster.events), 'etcd-leader-flapping'), `${changes} leader changes`).toHaveLength(expected);
+    }
+  });
+});
