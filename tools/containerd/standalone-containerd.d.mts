@@ -5,7 +5,10 @@ export class StandaloneContainerd {
   readonly address: string;
   start(): Promise<void>;
   ctr(args: string[], namespace?: string): string;
-  importBusybox(name?: string): string;
+  importBusybox(): string;
   kill(crash?: boolean): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The busybox-static image the test cluster builds: its OCI archive and image name. */
+export function busyboxImage(): { archive: string; name: string };

@@ -2,7 +2,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busyboxImageArchive } from './oci-image.mjs';
+import { clusterVersion } from '../cluster-versions.mjs';
+
+const TOOLS = new URL('..', import.meta.url).pathname;
+
+/** The busybox-static image the test cluster builds (tools/k8s/build/images.sh): archive and name. */
+export function busyboxImage() {
+  const images = clusterVersion('IMAGES_VERSION');
+  const archive = join(TOOLS, '.cache', `images-${images}-coredns-${clusterVersion('COREDNS_VERSION')}`, 'busybox.tar');
+  if (!existsSync(archive)) throw new Error(`${archive} not built: run tools/setup.d/60-k8s-cluster.sh (tools/k8s/build/images.sh)`);
+  return { archive, name: `tapio.local/busybox:${images}` };
+}
 
 /**
  * A containerd of its own for one test run (Debian's containerd package): root, state,
@@ -67,10 +77,9 @@ export class StandaloneContainerd {
     return execFileSync('ctr', ['--address', this.address, '--namespace', namespace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
-  /** Builds the busybox image and imports it (no pulls); returns its name. */
-  importBusybox(name = 'tapio.local/busybox:test') {
-    const archive = join(this.root, 'busybox.tar');
-    busyboxImageArchive(name, archive);
+  /** Imports the test cluster's busybox-static image (no pulls); returns its name. */
+  importBusybox() {
+    const { archive, name } = busyboxImage();
     this.ctr(['images', 'import', '--snapshotter', 'native', archive]);
     return name;
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { clusterVersion } from '../cluster-versions.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../net/free-port.mjs';
@@ -7,15 +8,14 @@ import { freePort } from '../net/free-port.mjs';
 const CACHE = new URL('../.cache/', import.meta.url).pathname;
 
 /**
- * The etcd the local test cluster builds (tools/k8s/build/etcd.sh: etcd 3.6 from the Go
- * module proxy, cached in tools/.cache/etcd-<version>/bin), or $TAPIO_ETCD.
+ * The etcd the local test cluster builds (tools/k8s/build/etcd.sh: the pinned etcd 3.6 from
+ * the Go module proxy, cached in tools/.cache/etcd-<version>/bin), or $TAPIO_ETCD.
  */
 export function etcdBinary() {
   if (process.env.TAPIO_ETCD) return process.env.TAPIO_ETCD;
-  const builds = existsSync(CACHE) ? readdirSync(CACHE).filter((name) => /^etcd-v[\d.]+$/.test(name)).sort().reverse() : [];
-  const found = builds.map((name) => join(CACHE, name, 'bin', 'etcd')).find((path) => existsSync(path));
-  if (!found) throw new Error(`no etcd build in ${CACHE} (etcd-<version>/bin/etcd): run tools/setup.d/60-k8s-cluster.sh (tools/k8s/build/etcd.sh), or set TAPIO_ETCD`);
-  return found;
+  const binary = join(CACHE, `etcd-${clusterVersion('ETCD_VERSION')}`, 'bin', 'etcd');
+  if (!existsSync(binary)) throw new Error(`${binary} not built: run tools/setup.d/60-k8s-cluster.sh (tools/k8s/build/etcd.sh), or set TAPIO_ETCD`);
+  return binary;
 }
 
 /**

@@ -97,7 +97,7 @@ function config(extra: CriCollectorConfigInput = {}): CriCollectorConfigInput {
 beforeAll(async () => {
   containerd = StandaloneContainerd.create();
   await containerd.start();
-  image = containerd.importBusybox(`tapio.local/busybox:${run}`);
+  image = containerd.importBusybox();
 });
 
 afterAll(async () => {
@@ -150,7 +150,7 @@ describe('CRI collector on a real containerd', () => {
     const collector = new CriCollector(config(), { deadLetters });
     await started(collector, sink);
     try {
-      containerd.importBusybox(`tapio.local/other:${run}`);
+      containerd.ctr(['images', 'tag', image, `tapio.local/other:${run}`]);
       const created = await sink.waitFor('image create', (event) => event.type === 'image_create' && JSON.stringify(event.data).includes(`other:${run}`));
       expect(new CriTransformer().transform(created, context)[0]).toMatchObject({ type: 'image_changed', entity: { kind: 'Node', name: 'node-1' } });
 
