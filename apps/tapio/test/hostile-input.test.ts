@@ -49,6 +49,8 @@ describe('hostile input through ./bin/tapio analyze: refused with the reason, th
     });
     const { document, stderr } = await analyze(recordingWith('future', 150, [future]));
     expect(document.insights[0]?.rootCause).toMatchObject({ kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' });
+    // Refused by the transformer stage, which still names the file and line.
+    expect(stderr).toMatch(/future\.ndjson:151/);
     expect(stderr).toMatch(/timestamp 9999-12-31T23:59:59Z is \d+ s ahead of this machine's clock, more than the limit of 15m \(limits\.maxFutureSkew\)/);
   });
 });

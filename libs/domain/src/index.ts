@@ -2,7 +2,7 @@
 // their DI token under the same name. Named exports only.
 export { SEVERITIES, Severity, severityRank, maxSeverity } from './events/severity.js';
 export { RawEvent, RAW_SOURCES } from './events/raw-event.js';
-export { InputLimits, DEFAULT_INPUT_LIMITS, nestsDeeperThan, lineTooLong, rawEventLimitViolation } from './events/input-limits.js';
+export { InputLimits, DEFAULT_INPUT_LIMITS, ORIGIN_METADATA_KEY, nestsDeeperThan, lineTooLong, rawEventLimitViolation } from './events/input-limits.js';
 export type { InputLimitsInput } from './events/input-limits.js';
 export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from './events/event-type.js';
 export { EVENT_SEMANTICS } from './events/event-semantics.js';

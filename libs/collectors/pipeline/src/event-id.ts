@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import type { RawEvent } from '@tapio/domain';
+import { ORIGIN_METADATA_KEY, type RawEvent } from '@tapio/domain';
 import { murmur3Hex128 } from './murmur3.js';
 
 /** Deeper than the pipeline's own limit (limits.maxDepth, at most 1000) and far from the stack's. */
@@ -26,8 +26,13 @@ function digest(text: string): string {
   return (oneShot ? oneShot('sha256', text) : crypto.createHash('sha256').update(text).digest('hex')).slice(0, 32);
 }
 
+function withoutOrigin(metadata: Record<string, string>): Record<string, string> {
+  const { [ORIGIN_METADATA_KEY]: _origin, ...rest } = metadata;
+  return rest;
+}
+
 /**
- * What makes a RawEvent the same event. A Kubernetes watch event is identified by
+ * What makes a RawEvent the same event (where it was read from is not part of it). A Kubernetes watch event is identified by
  * the object's uid and resourceVersion (plus the watch verb), which is both exact
  * and far cheaper than hashing the whole object; anything else by its content.
  */
@@ -42,7 +47,7 @@ function identityOf(raw: RawEvent): string {
     type: raw.type,
     source: raw.source,
     data: raw.data,
-    metadata: raw.metadata,
+    metadata: ORIGIN_METADATA_KEY in raw.metadata ? withoutOrigin(raw.metadata) : raw.metadata,
     traceId: raw.traceId,
     spanId: raw.spanId,
   });

@@ -1,6 +1,7 @@
 import {
   DEFAULT_CLUSTER,
   DEFAULT_INPUT_LIMITS,
+  ORIGIN_METADATA_KEY,
   lineTooLong,
   rawEventLimitViolation,
   RawEvent,
@@ -158,7 +159,8 @@ export class Pipeline {
   }
 
   /** Transforms an already validated RawEvent (from a collector in this process). */
-  transform(raw: RawEvent, origin?: string): PipelineResult {
+  transform(raw: RawEvent, givenOrigin?: string): PipelineResult {
+    const origin = givenOrigin ?? raw.metadata[ORIGIN_METADATA_KEY];
     // First: everything after this (the content id, serialisation) recurses into the data.
     const violation = rawEventLimitViolation(raw, this.limits, this.clock.now());
     if (violation) return this.reject('validate', violation, raw, raw.source, origin);

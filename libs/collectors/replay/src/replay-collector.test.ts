@@ -98,4 +98,18 @@ describe('ReplayCollector', () => {
       expect(text).not.toContain(Buffer.from(planted).toString('base64'));
     }
   });
+
+  it('refuses a line with bytes that are not UTF-8, naming the offset, instead of replacing them silently; a real U+FFFD passes', async () => {
+    const letters = new Letters();
+    const good = Buffer.from(`${JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', type: 't', source: 'test', data: { n: 1, text: 'caf\u00e9 \uFFFD' }, metadata: {} })}\n`);
+    const bad = Buffer.concat([Buffer.from('{"timestamp":"2026-03-02T10:00:00Z","type":"t","source":"test","data":{"n":2,"text":"caf'), Buffer.from([0xe9]), Buffer.from('"}}\n')]);
+    const emitted: unknown[] = [];
+    const collector = new ReplayCollector({ file: 'latin1.ndjson', speed: 0, deadLetters: letters, input: Readable.from([good, bad]) });
+    await collector.start({ emit: async (event) => void emitted.push(event.data) });
+    await collector.completion();
+    expect(emitted).toEqual([{ n: 1, text: 'caf\u00e9 \uFFFD' }]);
+    expect(letters.entries.map((entry) => [entry.origin, entry.stage, entry.reason])).toEqual([
+      ['latin1.ndjson:2', 'decode', `line is not valid UTF-8 (first bad byte at offset ${bad.indexOf(0xe9)})`],
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { DEFAULT_INPUT_LIMITS, RawEvent, lineTooLong, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+import { readLines } from './read-lines.js';
+import { DEFAULT_INPUT_LIMITS, ORIGIN_METADATA_KEY, RawEvent, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
   /** NDJSON recording; "-" reads standard input. */
@@ -17,6 +17,22 @@ export interface ReplayOptions {
   onProgress?: (linesRead: number) => void;
   /** Line size and nesting limits (the pipeline checks the rest). */
   limits?: InputLimits;
+}
+
+/** Refuses bytes that are not UTF-8 instead of replacing them with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Offset of the first byte that does not decode, for the reject reason: where the lenient
+ * decoder put its first U+FFFD that the input did not itself contain.
+ */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const text = bytes.toString('utf8');
+  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', index + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, index), 'utf8');
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+  }
+  return bytes.length;
 }
 
 /** Emits waiting for the sink at once. */
@@ -62,7 +78,7 @@ export class ReplayCollector implements Collector {
       }
     }
     this.status = { status: 'ok', details: { file: this.options.file } };
-    this.done = this.run(sink, input ?? createReadStream(this.options.file, { encoding: 'utf8' }));
+    this.done = this.run(sink, input ?? createReadStream(this.options.file));
   }
 
   completion(): Promise<void> {
@@ -86,18 +102,30 @@ export class ReplayCollector implements Collector {
   private async run(sink: RawEventSink, input: Readable): Promise<void> {
     const logger = this.options.logger ?? silentLogger;
     const name = this.options.file === '-' ? 'stdin' : this.options.file;
-    const reader = createInterface({ input, crlfDelay: Infinity });
+    const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
     let firstRecorded: number | undefined;
     const startedAt = Date.now();
     const inFlight: Array<Promise<void>> = [];
     let failure: unknown;
     try {
-      for await (const line of reader) {
+      for await (const line of readLines(input, limits.maxLineBytes)) {
         if (this.abort.signal.aborted) break;
         this.lines += 1;
         this.options.onProgress?.(this.lines);
-        if (!line.trim()) continue;
-        const event = this.parse(line, `${name}:${this.lines}`);
+        const origin = `${name}:${this.lines}`;
+        if (line.tooLong !== undefined) {
+          this.reject(origin, 'decode', `line of ${line.tooLong} bytes is longer than the limit of ${limits.maxLineBytes} (limits.maxLineBytes)`, undefined);
+          continue;
+        }
+        let text: string;
+        try {
+          text = UTF8.decode(line.bytes);
+        } catch {
+          this.reject(origin, 'decode', `line is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(line.bytes)})`, line.bytes.subarray(0, 1024).toString('base64'));
+          continue;
+        }
+        if (!text.trim()) continue;
+        const event = this.parse(text, origin);
         if (!event) continue;
         if (this.options.speed > 0) {
           const recorded = Date.parse(event.timestamp);
@@ -123,16 +151,13 @@ export class ReplayCollector implements Collector {
       if (failure !== undefined) throw failure;
       logger.info({ file: name, lines: this.lines, emitted: this.emitted, rejected: this.rejected }, 'replay finished');
     } finally {
-      reader.close();
+      // Stops reading a file left early (abort, failure); standard input is not ours to close.
+      if (input !== process.stdin) input.destroy();
     }
   }
 
   private parse(line: string, origin: string): RawEvent | undefined {
     const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
-    const bytes = lineTooLong(line, limits.maxLineBytes);
-    if (bytes !== undefined) {
-      return this.reject(origin, 'decode', `line of ${bytes} bytes is longer than the limit of ${limits.maxLineBytes} (limits.maxLineBytes)`, line.slice(0, 1024));
-    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -150,7 +175,8 @@ export class ReplayCollector implements Collector {
     }
     // Recordings made before Secrets were read as metadata only may hold their values: redacted on read.
     const data = redactSecretsInData(result.data.data);
-    return data === result.data.data ? result.data : { ...result.data, data };
+    // Where it was read, for the later stages' dead letters (not part of the event's id).
+    return { ...result.data, data, metadata: { ...result.data.metadata, [ORIGIN_METADATA_KEY]: origin } };
   }
 
   private reject(origin: string, stage: 'decode' | 'validate', reason: string, payload: unknown): undefined {

@@ -23,6 +23,13 @@ export const InputLimits = z.strictObject({
 export type InputLimits = z.infer<typeof InputLimits>;
 export type InputLimitsInput = z.input<typeof InputLimits>;
 
+/**
+ * RawEvent metadata key a collector reading files sets to `file:line`, so a later stage's
+ * dead letter says where the input came from. It is not part of what the event is (the
+ * pipeline leaves it out of the content id).
+ */
+export const ORIGIN_METADATA_KEY = 'tapio_origin';
+
 export const DEFAULT_INPUT_LIMITS: InputLimits = InputLimits.parse({});
 
 /** True when `value` nests objects/arrays deeper than `limit` (the value itself is depth 1). Iterative: any depth is safe. */
