@@ -1,5 +1,5 @@
 export { CorrelationEngine } from './engine/correlation-engine.js';
-export type { EngineOptions, EngineOutput } from './engine/correlation-engine.js';
+export type { EngineLimits, EngineOptions, EngineOutput } from './engine/correlation-engine.js';
 export { rankInsights } from './incidents/insight-ranking.js';
 export { WorkingState } from './state/working-state.js';
 export type { WorkingStateOptions } from './state/working-state.js';

@@ -55,7 +55,7 @@ describe('CorrelationEngine', () => {
     expect(correlation.process(crash)).toEqual({ topology: [], correlations: [], insights: [], predictions: [] });
     expect(correlation.matches('crashes')).toBe(1);
     expect(correlation.insights()).toEqual(output.insights);
-    expect(correlation.incidentCount).toBe(1);
+    expect(correlation.memory()).toMatchObject({ incidents: 1, roots: 1, held: 0 });
   });
 
   it('holds a match until its hold ends in event time, and drops it when the trouble clears', () => {

@@ -6,17 +6,14 @@ import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
 import { CausalWalkCache } from '../rootcause/causal-walk-cache.js';
-import { WorkingState, type WorkingStateOptions } from '../state/working-state.js';
+import { WorkingState } from '../state/working-state.js';
 import { incidentConfidence } from '../story/confidence.js';
 import { composeInsight, type ComposerContext } from '../story/insight-composer.js';
+import type { EngineOptions } from './engine-options.js';
 import { emptyOutput, type EngineOutput } from './engine-output.js';
 
 export type { EngineOutput } from './engine-output.js';
-
-export interface EngineOptions extends WorkingStateOptions {
-  /** A new match with the same root cause within this time joins the existing insight. */
-  mergeWindowMs?: number;
-}
+export type { EngineLimits, EngineOptions } from './engine-options.js';
 
 /**
  * The correlation engine's loop. For every event: index it in the bounded working state,
@@ -30,7 +27,7 @@ export class CorrelationEngine {
   readonly state: WorkingState;
   private readonly patterns = new PatternIndex();
   private readonly walks: CausalWalkCache;
-  private readonly holds = new HoldQueue();
+  private readonly holds: HoldQueue;
   private readonly book: IncidentBook;
   private readonly composer: ComposerContext;
 
@@ -41,7 +38,15 @@ export class CorrelationEngine {
   ) {
     this.state = new WorkingState(options);
     this.walks = new CausalWalkCache(this.state);
-    this.book = new IncidentBook({ ...(options.mergeWindowMs !== undefined ? { mergeWindowMs: options.mergeWindowMs } : {}) });
+    const limits = options.limits ?? {};
+    this.holds = new HoldQueue(limits.maxHeld);
+    this.book = new IncidentBook({
+      ...(options.mergeWindowMs !== undefined ? { mergeWindowMs: options.mergeWindowMs } : {}),
+      ...(options.windowMs !== undefined ? { retainMs: options.windowMs } : {}),
+      ...(limits.maxIncidents !== undefined ? { maxIncidents: limits.maxIncidents } : {}),
+      ...(limits.maxHistoryKeys !== undefined ? { maxKeys: limits.maxHistoryKeys } : {}),
+      ...(limits.maxTimesPerKey !== undefined ? { maxTimesPerKey: limits.maxTimesPerKey } : {}),
+    });
     this.composer = {
       state: this.state,
       walk: (start) => this.walks.rootPath(start),
@@ -75,6 +80,7 @@ export class CorrelationEngine {
     const added = this.state.add(event);
     if (!added) return output;
     output.topology = added.changes;
+    this.book.expire(this.state.now);
     const { indexed } = added;
     for (const correlator of this.correlators) {
       for (const correlation of correlator.correlate(indexed, this.state)) {
@@ -101,9 +107,9 @@ export class CorrelationEngine {
     return this.holds.size;
   }
 
-  /** Incidents in the book (open ones and closed ones still kept). */
-  get incidentCount(): number {
-    return this.book.size;
+  /** What the engine holds besides its window of events, to see that it stays bounded. */
+  memory(): { windowEvents: number; incidents: number; roots: number; historyKeys: number; held: number; cachedWalks: number } {
+    return { windowEvents: this.state.size, ...this.book.stats(), held: this.holds.size, cachedWalks: this.walks.size };
   }
 
   /**

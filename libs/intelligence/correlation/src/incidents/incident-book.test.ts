@@ -31,7 +31,7 @@ function recordingComposer() {
       affected: [],
       story: '',
       nextChecks: [],
-      previousOccurrences: [...draft.previousOccurrences],
+      previousOccurrences: [...draft.previous.times],
       eventIds: [],
       firstSeen,
       lastSeen: iso(Math.max(draft.match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
@@ -72,8 +72,8 @@ describe('IncidentBook', () => {
     const composed = book.admit(mustMatch(restarts, indexed(restart), state), rootOf(rootKey, indexed(edit)), compose);
     expect(composed?.insight.pattern).toBe('restarts');
     expect(drafts).toHaveLength(1);
-    expect(drafts[0]).toMatchObject({ rootKey, firstSeen: undefined, lastSeen: undefined, previousOccurrences: [], symptomKeys: [entityKey(pods[0]!)] });
-    expect(book.size).toBe(1);
+    expect(drafts[0]).toMatchObject({ rootKey, firstSeen: undefined, lastSeen: undefined, previous: { times: [], count: 0 }, symptomKeys: [entityKey(pods[0]!)] });
+    expect(book.stats().incidents).toBe(1);
     expect(book.insights()).toEqual([composed?.insight]);
     expect(book.predictions()).toEqual([composed?.prediction]);
   });
@@ -102,7 +102,7 @@ describe('IncidentBook', () => {
     const grown = book.admit(mustMatch(restarts, indexed(second), state), rootOf(rootKey, indexed(edit)), compose);
     expect(grown?.insight.id).toBe(opened?.insight.id);
     expect(drafts[1]).toMatchObject({ firstSeen: opened?.insight.firstSeen, symptomKeys: [entityKey(pods[0]!), entityKey(pods[1]!)] });
-    expect(book.size).toBe(1);
+    expect(book.stats().incidents).toBe(1);
   });
 
   it('a pattern of higher priority takes the incident over', () => {
@@ -137,10 +137,10 @@ describe('IncidentBook', () => {
     const three = book.admit(mustMatch(restarts, indexed(third), state), rootOf(rootKey, indexed(third)), compose);
     expect(two?.insight.previousOccurrences).toEqual([one?.insight.firstSeen]);
     expect(three?.insight.previousOccurrences).toEqual([one?.insight.firstSeen, two?.insight.firstSeen]);
-    expect(book.size).toBe(3);
+    expect(book.stats().incidents).toBe(3);
     // An insight already told does not change afterwards (not even the one a recomposition made).
     expect(twoGrown?.insight.previousOccurrences).toEqual([one?.insight.firstSeen]);
-    expect(drafts.map((draft) => draft.previousOccurrences)).toEqual([[], [one?.insight.firstSeen], [one?.insight.firstSeen], [one?.insight.firstSeen, two?.insight.firstSeen]]);
+    expect(drafts.map((draft) => draft.previous.times)).toEqual([[], [one?.insight.firstSeen], [one?.insight.firstSeen], [one?.insight.firstSeen, two?.insight.firstSeen]]);
     expect(book.insights().find((insight) => insight.id === two?.insight.id)?.previousOccurrences).toEqual([one?.insight.firstSeen]);
   });
 
@@ -155,5 +155,67 @@ describe('IncidentBook', () => {
     const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? 0.9 : 0));
     expect(updated.map((insight) => insight.confidence)).toEqual([0.9]);
     expect(book.predictions()[0]?.confidence).toBe(0.9);
+  });
+
+  describe('bounds', () => {
+    /** One restart on each of `count` pods, a minute apart, each its own incident (the pod is its root). */
+    function manyIncidents(count: number) {
+      const cluster = new ClusterFixture();
+      const events = Array.from({ length: count }, (_, index) => {
+        cluster.advance(60);
+        return cluster.restart(cluster.ref('Pod', `p-${index}`, 'shop'), 1);
+      });
+      const { state, indexed } = indexAll(cluster.events, { windowMs: 24 * 60 * MINUTE });
+      const admit = (book: IncidentBook, compose: ComposeInsight, index: number) => {
+        const event = indexed(events[index]!);
+        return book.admit(mustMatch(restarts, event, state), rootOf(event.entityKey ?? '', event), compose);
+      };
+      return { events, indexed, admit };
+    }
+
+    it('an incident leaves once last seen longer ago than the retention, and joins the history', () => {
+      const { events, indexed, admit } = manyIncidents(3);
+      const book = new IncidentBook({ mergeWindowMs: 10 * MINUTE, retainMs: 30 * MINUTE });
+      const { compose } = recordingComposer();
+      const first = admit(book, compose, 0);
+      admit(book, compose, 1);
+      const t0 = indexed(events[0]!).at;
+      book.expire(t0 + 29 * MINUTE);
+      expect(book.stats()).toMatchObject({ incidents: 2, roots: 2 });
+      // Looked at once per twentieth of the retention (1.5 minutes): not yet at 30.25.
+      book.expire(t0 + 30.25 * MINUTE);
+      expect(book.stats()).toMatchObject({ incidents: 2, roots: 2 });
+      book.expire(t0 + 30.5 * MINUTE);
+      expect(book.stats()).toEqual({ incidents: 1, roots: 1, historyKeys: 1 });
+      expect(book.insights().map((insight) => insight.id)).not.toContain(first?.insight.id);
+    });
+
+    it('the next incident of a root whose incident left still knows it happened before', () => {
+      const cluster = new ClusterFixture();
+      const pod = cluster.ref('Pod', 'p', 'shop');
+      const early = cluster.restart(pod, 1);
+      cluster.advance(3 * 60 * 60);
+      const late = cluster.restart(pod, 2);
+      const { state, indexed } = indexAll(cluster.events, { windowMs: 24 * 60 * MINUTE });
+      const book = new IncidentBook({ mergeWindowMs: 10 * MINUTE, retainMs: 30 * MINUTE });
+      const { compose } = recordingComposer();
+      const first = book.admit(mustMatch(restarts, indexed(early), state), rootOf(indexed(early).entityKey ?? '', indexed(early)), compose);
+      book.expire(indexed(late).at);
+      expect(book.stats().incidents).toBe(0);
+      const second = book.admit(mustMatch(restarts, indexed(late), state), rootOf(indexed(late).entityKey ?? '', indexed(late)), compose);
+      expect(second?.insight.previousOccurrences).toEqual([first?.insight.firstSeen]);
+    });
+
+    it('beyond maxIncidents, those last seen longest ago leave first, a tenth at a time', () => {
+      const { admit } = manyIncidents(25);
+      const book = new IncidentBook({ maxIncidents: 20 });
+      const { compose } = recordingComposer();
+      const ids = Array.from({ length: 25 }, (_, index) => admit(book, compose, index)?.insight.id);
+      expect(book.stats().incidents).toBeLessThanOrEqual(20);
+      const kept = new Set(book.insights().map((insight) => insight.id));
+      expect(kept.has(ids[24] ?? '')).toBe(true);
+      expect(kept.has(ids[0] ?? '')).toBe(false);
+      expect(book.stats().roots).toBe(book.stats().incidents);
+    });
   });
 });

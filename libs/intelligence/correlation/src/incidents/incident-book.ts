@@ -1,15 +1,27 @@
 import { severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
-import { deterministicId } from './ids.js';
-import { rankInsights } from './insight-ranking.js';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import { iso } from '../story/entity-refs.js';
+import { deterministicId } from './ids.js';
 import type { ComposeInsight, ComposedInsight, Incident } from './incident.js';
 import type { IncidentRoot } from './incident-root.js';
+import { rankInsights } from './insight-ranking.js';
+import { OccurrenceHistory, type OccurrenceHistoryLimits } from './occurrence-history.js';
 
-export interface IncidentBookOptions {
+export interface IncidentBookOptions extends OccurrenceHistoryLimits {
   /** A new match with the same root cause within this time (event time) joins the open incident. */
   mergeWindowMs?: number;
+  /**
+   * An incident leaves the book once it was last seen this long before the newest event
+   * (at least the merge window: it is closed by then). Its insight stays in the graph.
+   */
+  retainMs?: number;
+  /** Incidents kept at most; beyond, those last seen longest ago leave first. */
+  maxIncidents?: number;
 }
+
+export const DEFAULT_MERGE_WINDOW_MS = 60 * 60_000;
+export const DEFAULT_RETAIN_MS = 2 * 60 * 60_000;
+export const DEFAULT_MAX_INCIDENTS = 10_000;
 
 /** Adds the match's symptom events (from its symptom step on) that are not the root itself. */
 function addSymptoms(symptoms: Map<string, IndexedEvent>, match: PatternMatch, rootKey: string): void {
@@ -23,17 +35,28 @@ function addSymptoms(symptoms: Map<string, IndexedEvent>, match: PatternMatch, r
  * The incident book: one incident per root cause at a time. A match whose root has an
  * open incident (last seen within the merge window) joins it: new symptoms, or a pattern of
  * higher priority (or equal priority and higher severity), recompose its insight; a repeat
- * only moves its last-seen time. Otherwise the match opens a new incident, and the previous
- * one's start joins the history of its pattern and root ("the same thing happened three days ago").
+ * only moves its last-seen time. Otherwise the match opens a new incident. An incident that
+ * is over (replaced, or gone from the book) joins the history of its pattern and root
+ * ("the same thing happened three days ago").
+ *
+ * Bounded: incidents leave `retainMs` after they were last seen (event time), and the
+ * oldest leave first beyond `maxIncidents`; the history keeps counts (see OccurrenceHistory).
  */
 export class IncidentBook {
   private readonly incidents = new Map<string, Incident>();
-  private readonly openByRoot = new Map<string, string>();
-  private readonly history = new Map<string, string[]>();
+  /** The latest incident of each root cause still in the book. */
+  private readonly latestByRoot = new Map<string, string>();
+  private readonly history: OccurrenceHistory;
   private readonly mergeWindowMs: number;
+  private readonly retainMs: number;
+  private readonly maxIncidents: number;
+  private nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IncidentBookOptions = {}) {
-    this.mergeWindowMs = options.mergeWindowMs ?? 60 * 60_000;
+    this.mergeWindowMs = options.mergeWindowMs ?? DEFAULT_MERGE_WINDOW_MS;
+    this.retainMs = Math.max(this.mergeWindowMs, options.retainMs ?? DEFAULT_RETAIN_MS);
+    this.maxIncidents = Math.max(1, options.maxIncidents ?? DEFAULT_MAX_INCIDENTS);
+    this.history = new OccurrenceHistory(options);
   }
 
   /**
@@ -43,21 +66,18 @@ export class IncidentBook {
    */
   admit(match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): ComposedInsight | undefined {
     const { rootKey, rootEvent, path } = root;
-    const openId = this.openByRoot.get(rootKey);
-    const open = openId ? this.incidents.get(openId) : undefined;
-    if (open && match.trigger.at - Date.parse(open.insight.lastSeen) <= this.mergeWindowMs) return this.extend(open, match, root, compose);
-    const historyKey = `${match.pattern.name}|${rootKey}`;
-    const previous = this.history.get(historyKey) ?? [];
-    if (open) {
-      previous.push(open.insight.firstSeen);
-      this.history.set(historyKey, previous);
-    }
+    const latestId = this.latestByRoot.get(rootKey);
+    const latest = latestId ? this.incidents.get(latestId) : undefined;
+    if (latest && match.trigger.at - Date.parse(latest.insight.lastSeen) <= this.mergeWindowMs) return this.extend(latest, match, root, compose);
+    if (latest) this.history.record(latest.match.pattern.name, rootKey, latest.insight.firstSeen);
     const id = deterministicId('ins', rootKey, rootEvent.event.id);
     const symptoms = new Map<string, IndexedEvent>();
     addSymptoms(symptoms, match, rootKey);
-    const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previousOccurrences: [...previous], firstSeen: undefined, lastSeen: undefined });
+    const previous = this.history.of(match.pattern.name, rootKey);
+    const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
     this.incidents.set(id, { id, rootKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
-    this.openByRoot.set(rootKey, id);
+    this.latestByRoot.set(rootKey, id);
+    if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
   }
 
@@ -80,7 +100,6 @@ export class IncidentBook {
         incident.path = root.path;
       }
     }
-    const previous = this.history.get(`${incident.match.pattern.name}|${incident.rootKey}`) ?? [];
     const composed = compose({
       id: incident.id,
       rootKey: incident.rootKey,
@@ -88,13 +107,39 @@ export class IncidentBook {
       rootEvent: incident.rootEvent,
       path: incident.path,
       symptoms: incident.symptoms,
-      previousOccurrences: [...previous],
+      previous: this.history.of(incident.match.pattern.name, incident.rootKey),
       firstSeen: incident.insight.firstSeen,
       lastSeen: incident.insight.lastSeen,
     });
     incident.insight = composed.insight;
     incident.prediction = composed.prediction;
     return composed;
+  }
+
+  /**
+   * Lets incidents last seen more than `retainMs` before `nowMs` (event time) leave the book.
+   * Cheap to call on every event: it looks at the incidents once per twentieth of `retainMs`.
+   */
+  expire(nowMs: number): void {
+    if (nowMs < this.nextSweepAt) return;
+    this.nextSweepAt = nowMs + this.retainMs / 20;
+    for (const incident of this.incidents.values()) {
+      if (nowMs - Date.parse(incident.insight.lastSeen) > this.retainMs) this.forget(incident);
+    }
+  }
+
+  /** Beyond the cap: the tenth of the book last seen longest ago leaves (closed incidents, as a rule). */
+  private dropOldest(): void {
+    const byLastSeen = [...this.incidents.values()].sort((a, b) => Date.parse(a.insight.lastSeen) - Date.parse(b.insight.lastSeen));
+    const excess = this.incidents.size - this.maxIncidents;
+    for (const incident of byLastSeen.slice(0, Math.max(excess, Math.ceil(this.maxIncidents / 10)))) this.forget(incident);
+  }
+
+  private forget(incident: Incident): void {
+    this.incidents.delete(incident.id);
+    if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
+    this.latestByRoot.delete(incident.rootKey);
+    this.history.record(incident.match.pattern.name, incident.rootKey, incident.insight.firstSeen);
   }
 
   /** Gives every incident of `patternId` a new confidence (feedback changed the pattern's accuracy); returns their insights. */
@@ -119,7 +164,8 @@ export class IncidentBook {
     return [...this.incidents.values()].map((incident) => incident.prediction);
   }
 
-  get size(): number {
-    return this.incidents.size;
+  /** What the book holds, to see that it stays bounded. */
+  stats(): { incidents: number; roots: number; historyKeys: number } {
+    return { incidents: this.incidents.size, roots: this.latestByRoot.size, historyKeys: this.history.size };
   }
 }

@@ -1,6 +1,7 @@
 import type { IndexedEvent, Insight, Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
+import type { Occurrences } from './occurrence-history.js';
 
 /** An insight and its prediction, as composed for an incident. */
 export interface ComposedInsight {
@@ -20,8 +21,8 @@ export interface IncidentDraft {
   path: CausalPath;
   /** Symptom entities, each with the first event that showed its trouble, in the order they joined. */
   symptoms: ReadonlyMap<string, IndexedEvent>;
-  /** When the same pattern found the same root cause before, oldest first. */
-  previousOccurrences: readonly string[];
+  /** When the same pattern found the same root cause before. */
+  previous: Occurrences;
   /** The times of the incident's current insight, when it has one (a recomposition keeps `firstSeen`). */
   firstSeen: string | undefined;
   lastSeen: string | undefined;

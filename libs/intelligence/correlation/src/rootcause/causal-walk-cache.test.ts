@@ -106,3 +106,19 @@ describe('CausalWalkCache', () => {
     expect(walks.rootPath(starts[24]!)).toBe(walks.rootPath(starts[24]!));
   });
 });
+
+describe('CausalWalkCache sweep', () => {
+  it('drops walks from events that left the window, now and then', () => {
+    const cluster = new ClusterFixture();
+    const state = new WorkingState({ windowMs: 10_000 });
+    const walks = new CausalWalkCache(state, 1000, 8);
+    for (let index = 0; index < 40; index += 1) {
+      cluster.advance(5);
+      const added = state.add(cluster.signal('pod_restart', cluster.ref('Pod', `p-${index}`, 'shop')));
+      if (added) walks.rootPath(added.indexed);
+    }
+    // Three events are in the window; at most one sweep interval of walks besides.
+    expect(state.size).toBe(3);
+    expect(walks.size).toBeLessThanOrEqual(3 + 8);
+  });
+});

@@ -3,6 +3,7 @@ import { CausalGraph } from './causal-graph.js';
 import { findRootCause, type CausalPath } from './find-root-cause.js';
 
 const DEFAULT_MAX_WALKS = 50_000;
+const DEFAULT_SWEEP_EVERY = 1024;
 
 /**
  * The causal edges between recent events and the root-cause walks over them, cached by
@@ -15,10 +16,13 @@ const DEFAULT_MAX_WALKS = 50_000;
 export class CausalWalkCache {
   private readonly graph = new CausalGraph();
   private readonly walks = new Map<string, CausalPath>();
+  private inserts = 0;
 
   constructor(
     private readonly state: CorrelationState,
     private readonly maxWalks = DEFAULT_MAX_WALKS,
+    /** Walks cached between two sweeps for walks from events that left the window. */
+    private readonly sweepEvery = DEFAULT_SWEEP_EVERY,
   ) {}
 
   /** Records a correlator's edge found while processing the event `newEventId`. */
@@ -32,6 +36,10 @@ export class CausalWalkCache {
     const cached = this.walks.get(start.event.id);
     if (cached && cached.events.every((item) => this.state.get(item.event.id) !== undefined)) return cached;
     const path = findRootCause(start, this.graph, this.state);
+    // Walks from events that left the window are never asked for again: drop them now and then.
+    if (++this.inserts % this.sweepEvery === 0) {
+      for (const [id] of this.walks) if (this.state.get(id) === undefined) this.walks.delete(id);
+    }
     if (this.walks.size >= this.maxWalks) {
       // Oldest first (insertion order): drop a tenth.
       let drop = Math.max(1, Math.floor(this.maxWalks / 10));

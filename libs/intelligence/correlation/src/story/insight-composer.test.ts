@@ -46,7 +46,7 @@ function cascade() {
     rootEvent: indexed(edit),
     path: { events: [indexed(edit)], edges: [], confidence: 1 },
     symptoms: new Map(symptoms.map((event) => [indexed(event).entityKey ?? '', indexed(event)])),
-    previousOccurrences: ['2026-02-27T09:00:00Z'],
+    previous: { times: ['2026-02-27T09:00:00Z'], count: 1 },
     firstSeen: times.firstSeen,
     lastSeen: times.lastSeen,
   });
@@ -120,5 +120,13 @@ describe('composeInsight', () => {
     const { insight, prediction } = composeInsight(draft(crash, [crash]), { ...context, patternConfidence: () => 0.5 });
     expect(insight.confidence).toBeCloseTo(0.5 * 0.925, 10);
     expect(prediction.confidence).toBe(insight.confidence);
+  });
+
+  it('lists the newest earlier occurrences and counts them all', () => {
+    const { crash, context, draft } = cascade();
+    const times = Array.from({ length: 20 }, (_, day) => new Date(Date.UTC(2026, 1, 1 + day, 9)).toISOString());
+    const { insight } = composeInsight({ ...draft(crash, [crash]), previous: { times, count: 57 } }, context);
+    expect(insight.previousOccurrences).toEqual(times);
+    expect(insight.story).toContain('Previous occurrence: same pattern 10 days ago (57 before)');
   });
 });

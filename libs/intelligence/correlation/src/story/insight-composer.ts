@@ -46,7 +46,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length });
   const [firstCheck] = spec.nextChecks ?? [];
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
-  const previousOccurrences = [...draft.previousOccurrences];
+  const previousOccurrences = [...draft.previous.times];
   const story = tellStory({
     rootCause: { entity: rootRef, what: root.storyWhat, at: rootEvent.event.timestamp },
     chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
@@ -59,6 +59,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     ingresses: [...radius.ingresses].map((key) => refOf(key, state)),
     mountedBy: mountedByCount(state, rootKey, rootRef),
     previousOccurrences,
+    previousCount: draft.previous.count,
     confidence,
     pattern: pattern.name,
     headline: spec.story ? renderTemplate(spec.story, values) : undefined,

@@ -12,7 +12,10 @@ export interface StoryInput {
   services: EntityRef[];
   ingresses: EntityRef[];
   mountedBy: number;
-  previousOccurrences: string[];
+  /** When the same pattern found the same root cause before (the newest ones), oldest first. */
+  previousOccurrences: readonly string[];
+  /** How many times it did, when more than the times listed. */
+  previousCount?: number;
   confidence: number;
   pattern: string;
   headline: string | undefined;
@@ -55,7 +58,7 @@ export function tellStory(input: StoryInput): string {
   for (const ingress of input.ingresses) lines.push(`  ├─ Ingress '${ingress.name}' routes to ${input.services.length === 1 ? 'that Service' : 'these Services'}`);
   lines.push(
     input.previousOccurrences.length
-      ? `  ├─ Previous occurrence: same pattern ${ago(input.previousOccurrences[input.previousOccurrences.length - 1], input.now)} (${input.previousOccurrences.length} before)`
+      ? `  ├─ Previous occurrence: same pattern ${ago(input.previousOccurrences[input.previousOccurrences.length - 1], input.now)} (${input.previousCount ?? input.previousOccurrences.length} before)`
       : '  ├─ Previous occurrence: none on record',
   );
   lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern})`);
