@@ -11,6 +11,11 @@
 //    crash loops, OOM kills, scaling, config edits, rollouts, node pressure); p50/p99/max per event.
 // 2. Hot reload: a pattern file written into a watched directory, timed until the engine runs it.
 // 3. Memory: heap with 1M events in the working window (after a full GC).
+// 4. Long run (BENCH_ONLY=long-run runs it alone): 400K events of the incident mix with a
+//    50K-event window, one event every 36 ms (a busy cluster: 4 hours of event time, twice the
+//    2 h window, so closed incidents leave); heap after a full GC every 50K events, as a ratio
+//    to the heap at 100K (the same run once its window is full): flat means the engine forgets
+//    what left the window.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +63,8 @@ const START = Date.parse('2026-03-10T08:00:00Z');
 const iso = (ms) => new Date(ms).toISOString();
 
 class StreamFactory {
-  constructor(seed) {
+  constructor(seed, spacingMs = EVENT_SPACING_MS) {
+    this.spacingMs = spacingMs;
     this.rand = random(seed);
     this.n = 0;
     this.clock = START;
@@ -74,7 +80,7 @@ class StreamFactory {
 
   event(type, kind, namespace, name, message, extra = {}) {
     this.n += 1;
-    this.clock += EVENT_SPACING_MS;
+    this.clock += this.spacingMs;
     const semantics = EVENT_SEMANTICS[type];
     const timestamp = iso(this.clock);
     return {
@@ -325,7 +331,32 @@ function memory() {
   return { windowEvents: engine.state.size, heapMB: Math.round(heap / 2 ** 20), bytesPerEvent: Math.round(heap / engine.state.size), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), eventsPerSecond: Math.round(MEMORY_EVENTS / seconds) };
 }
 
+const LONG_RUN_EVENTS = Number(process.env.BENCH_LONG_RUN_EVENTS ?? 400_000);
+
+function longRun() {
+  if (typeof globalThis.gc !== 'function') return { skipped: 'run with node --expose-gc' };
+  const engine = newEngine({ maxEvents: 50_000 });
+  const factory = withMix(new StreamFactory(11, 36), 'incident');
+  for (const event of factory.topology()) engine.process(event);
+  const checkpoints = [];
+  for (let i = 1; i <= LONG_RUN_EVENTS; i += 1) {
+    engine.process(factory.next());
+    if (i % 50_000 === 0) {
+      globalThis.gc();
+      checkpoints.push({ events: i, heapMB: +(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1), ...engine.memory() });
+    }
+  }
+  const peer = checkpoints.find((checkpoint) => checkpoint.events === 100_000) ?? checkpoints[0];
+  const last = checkpoints[checkpoints.length - 1];
+  return { events: LONG_RUN_EVENTS, heapRatioToPeer: +(last.heapMB / peer.heapMB).toFixed(3), peer: `heap at ${peer.events} events`, checkpoints };
+}
+
 const results = { node: process.version };
+if (process.env.BENCH_ONLY === 'long-run') {
+  results.longRun = longRun();
+  console.log(JSON.stringify(results.longRun, null, 1));
+  process.exit(0);
+}
 // BENCH_ONLY=steady|incident runs one throughput mix and nothing else (for profiling).
 const only = process.env.BENCH_ONLY;
 if (only !== 'incident') {

@@ -9,7 +9,8 @@ export interface SequencedEvent extends IndexedEvent {
  * dropped from the front by sequence number, without copying on every eviction.
  */
 export class EventList {
-  private items: SequencedEvent[] = [];
+  /** Entries before `head` have left the window; their slots are emptied so the events can be collected. */
+  private items: Array<SequencedEvent | undefined> = [];
   private head = 0;
 
   push(event: SequencedEvent): void {
@@ -18,7 +19,10 @@ export class EventList {
 
   /** Drops entries older than `minSeq`; returns true when the list became empty. */
   trim(minSeq: number): boolean {
-    while (this.head < this.items.length && (this.items[this.head] as SequencedEvent).seq < minSeq) this.head += 1;
+    while (this.head < this.items.length && (this.items[this.head] as SequencedEvent).seq < minSeq) {
+      this.items[this.head] = undefined;
+      this.head += 1;
+    }
     if (this.head > 64 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
