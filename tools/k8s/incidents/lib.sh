@@ -1,0 +1,87 @@
+# Shared by the incident scripts (tools/k8s/incidents/*.sh): kubectl on the running local
+# cluster, the app the incidents break, and waits. Sourced. Every incident script defines
+#   prepare   make the healthy state (namespace, app), waited for until ready
+#   provoke   the change that breaks it (or, for benign ones, the routine work)
+#   settle    wait until the symptom shows (or the work is done)
+#   cleanup   put the cluster back (delete the namespace, restore what it changed)
+# and can be run on its own (`bash NAME.sh`) or recorded (`bash record.sh NAME`).
+set -euo pipefail
+incidents_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+k8s_home="${TAPIO_K8S_HOME:-/var/tmp/tapio-k8s}"
+[ -f "$k8s_home/state.env" ] || { echo "no local cluster is running (npm run cluster:up)" >&2; exit 1; }
+# shellcheck disable=SC1091
+source <(grep -E '^(CLUSTER_CACHE|KUBERNETES_VERSION|IMAGES_VERSION)=' "$k8s_home/state.env")
+KUBECTL="$CLUSTER_CACHE/kubernetes-$KUBERNETES_VERSION/bin/kubectl"
+IMAGE="tapio.local/busybox:$IMAGES_VERSION"
+kubectl() { "$KUBECTL" --kubeconfig "$k8s_home/admin.kubeconfig" "$@"; }
+log() { echo "[$(date -u +%T)] $*" >&2; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...
+wait_until() {
+  local seconds="$1" what="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || { log "timed out after ${seconds}s waiting for $what"; return 1; }
+    sleep 1
+  done
+  log "$what"
+}
+
+# A pod of the app (label app=$2 in namespace $1) whose container is waiting in $3
+# (CrashLoopBackOff, ErrImageNeverPull, ...) or was last terminated with reason $3 (OOMKilled).
+pod_in_state() {
+  kubectl -n "$1" get pods -l "app=$2" -o jsonpath='{range .items[*]}{.status.containerStatuses[*].state.waiting.reason} {.status.containerStatuses[*].lastState.terminated.reason}{"\n"}{end}' | grep -qw "$3"
+}
+
+# app NAMESPACE NAME REPLICAS SCRIPT [EXTRA_CONTAINER_YAML] [EXTRA_POD_YAML]: a Deployment
+# running SCRIPT in busybox with an httpd on 8080 for its Service, and that Service.
+app() {
+  local ns="$1" name="$2" replicas="$3" script="$4" container_extra="${5:-}" pod_extra="${6:-}"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: $name, namespace: $ns, labels: { app: $name } }
+spec:
+  replicas: $replicas
+  selector: { matchLabels: { app: $name } }
+  template:
+    metadata: { labels: { app: $name } }
+    spec:
+      terminationGracePeriodSeconds: 2
+$pod_extra
+      containers:
+        - name: $name
+          image: $IMAGE
+          imagePullPolicy: Never
+          command: ["/bin/sh", "-c", $(printf '%s' "$script" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))')]
+          ports: [{ containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
+$container_extra
+---
+apiVersion: v1
+kind: Service
+metadata: { name: $name, namespace: $ns }
+spec: { selector: { app: $name }, ports: [{ port: 80, targetPort: 8080 }] }
+YAML
+}
+
+# The httpd every app serves its readiness on.
+SERVE='mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'
+
+fresh_namespace() {
+  kubectl delete namespace "$1" --ignore-not-found --wait=true >/dev/null
+  kubectl create namespace "$1" >/dev/null
+}
+
+rolled_out() { kubectl -n "$1" rollout status "deployment/$2" --timeout=120s >/dev/null; }
+
+run_incident() {
+  case "${1:-all}" in
+    prepare) prepare;;
+    provoke) provoke;;
+    settle) settle;;
+    cleanup) cleanup;;
+    all) prepare; provoke; settle; cleanup;;
+    *) echo "usage: $0 [prepare|provoke|settle|cleanup|all]" >&2; exit 2;;
+  esac
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Records one incident on the local cluster with `tapio record`, under Tapio's own identity
+# (deploy/rbac.yaml), while the background workloads run:
+#   bash tools/k8s/incidents/record.sh NAME [OUT.ndjson]
+# prepares the healthy state, starts recording (the starting state), lets ordinary work run
+# for LEAD seconds, provokes NAME, waits for the symptom, records TAIL more seconds, stops
+# the recorder (SIGINT, by PID) and cleans up. Default output:
+# examples/recordings/real/NAME.ndjson (its answer, NAME.expected.json, is written by hand).
+source "$(dirname "$0")/lib.sh"
+name="${1:?usage: record.sh NAME [OUT.ndjson]}"
+script="$incidents_dir/$name.sh"
+[ -f "$script" ] || { echo "no incident script $script" >&2; exit 2; }
+repo="$(cd "$incidents_dir/../../.." && pwd)"
+out="${2:-$repo/examples/recordings/real/$name.ndjson}"
+lead="${LEAD:-20}" tail="${TAIL:-30}"
+work="$(mktemp -d)"
+recorder=""
+finish() {
+  [ -n "$recorder" ] && kill -INT "$recorder" 2>/dev/null && wait "$recorder" 2>/dev/null || true
+  bash "$script" cleanup || true
+  rm -rf "$work"
+}
+trap finish EXIT
+
+cat > "$work/tapio.yaml" <<YAML
+cluster: local
+log: { level: warn }
+collectors:
+  kubeapi:
+    kubeconfig: $k8s_home/tapio.kubeconfig
+YAML
+
+bash "$incidents_dir/background.sh" up
+bash "$script" prepare
+mkdir -p "$(dirname "$out")"
+"$repo/bin/tapio" record -config "$work/tapio.yaml" -output "$work/recording.ndjson" &
+recorder=$!
+wait_until 60 "recording started" test -s "$work/recording.ndjson"
+sleep "$lead"
+bash "$script" provoke
+bash "$script" settle
+sleep "$tail"
+kill -INT "$recorder"
+wait "$recorder" || { echo "tapio record failed" >&2; exit 1; }
+recorder=""
+mv "$work/recording.ndjson" "$out"
+log "recorded $(wc -l < "$out") lines into $out"
