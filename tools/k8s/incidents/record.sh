@@ -30,6 +30,10 @@ collectors:
     kubeconfig: $k8s_home/tapio.kubeconfig
 YAML
 
+# Test runs hold leases on the shared cluster while they use it; what they do would end up in
+# the recording (a restarted API server, their own broken pods). Record on a quiet cluster.
+quiet() { [ -z "$(ls "$k8s_home/leases" 2>/dev/null)" ]; }
+wait_until "${QUIET_WAIT:-900}" "no test run is using the cluster" quiet || { echo "the cluster stayed busy; not recording" >&2; exit 1; }
 bash "$incidents_dir/background.sh" up
 bash "$script" prepare
 mkdir -p "$(dirname "$out")"
@@ -43,5 +47,6 @@ sleep "$tail"
 kill -INT "$recorder"
 wait "$recorder" || { echo "tapio record failed" >&2; exit 1; }
 recorder=""
+quiet || log "warning: a test run joined the cluster during the recording ($(ls "$k8s_home/leases" | tr '\n' ' ')); check the recording for its activity"
 mv "$work/recording.ndjson" "$out"
 log "recorded $(wc -l < "$out") lines into $out"
