@@ -32,7 +32,7 @@ export {
   sameEntity,
   formatEntity,
 } from './entities/entity-ref.js';
-export { canonicalKind, knownKinds } from './entities/kind-names.js';
+export { canonicalKind, knownKinds, kindSpellings } from './entities/kind-names.js';
 export { REDACTED_VALUE, isSecretObject, isRedactedValue, redactSecret, redactSecretsIn, redactSecretsInData, redactSecretsInPayload } from './secrets/secret-redaction.js';
 export type { SecretFingerprint } from './secrets/secret-redaction.js';
 export {

@@ -43,3 +43,8 @@ export function canonicalKind(spelling: string): string | undefined {
 export function knownKinds(): string[] {
   return KIND_SPELLINGS.map(([kind]) => kind);
 }
+
+/** Every spelling the API accepts for a kind: the canonical names and kubectl's lower-case ones (an OpenAPI enum). */
+export function kindSpellings(): string[] {
+  return [...new Set(KIND_SPELLINGS.flatMap(([kind, ...spellings]) => [kind, ...spellings]))];
+}

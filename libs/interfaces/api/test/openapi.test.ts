@@ -58,4 +58,27 @@ describe('OpenAPI document', () => {
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('swagger');
   });
+
+  it('follows the conventions schemathesis checks: operationIds, kind enum, 414 and 405, /metrics as text', async () => {
+    const operations = Object.values(document['paths'] as Record<string, Record<string, { operationId?: string; parameters?: Array<{ name: string; in: string; schema: { enum?: string[] } }>; responses: Record<string, { content?: Record<string, unknown> }> }>>).flatMap((path) => Object.values(path));
+    const ids = operations.map((operation) => operation.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z]+[A-Za-z0-9]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document['paths']['/api/v1/why/{kind}/{namespace}/{name}'].get.operationId).toBe('getApiV1WhyKindNamespaceName');
+    const kind = document['paths']['/api/v1/why/{kind}/{namespace}/{name}'].get.parameters.find((parameter: { name: string }) => parameter.name === 'kind');
+    expect(kind.schema.enum).toEqual(expect.arrayContaining(['Pod', 'pod', 'po', 'Deployment', 'deploy', 'svc']));
+    expect(Object.keys(document['paths']['/api/v1/why/{kind}/{namespace}/{name}'].get.responses)).toContain('414');
+    expect(Object.keys(document['paths']['/metrics'].get.responses['200'].content).sort()).toEqual(['application/openmetrics-text; version=1.0.0', 'text/plain; version=0.0.4']);
+
+    const tooLong = await api.app.inject({ method: 'GET', url: `/api/v1/why/pod/shop/${'a'.repeat(2100)}` });
+    expect(tooLong.statusCode).toBe(414);
+    expect(Object.keys(tooLong.json()).sort()).toEqual(['error', 'message', 'statusCode']);
+    const longName = await api.app.inject({ method: 'GET', url: `/api/v1/why/pod/shop/${'a'.repeat(300)}` });
+    expect(longName.statusCode).toBe(400);
+    const wrongMethod = await api.app.inject({ method: 'DELETE', url: '/api/v1/why/pod/shop/x' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers['allow']).toBe('GET, HEAD');
+    expect((await api.app.inject({ method: 'PUT', url: '/api/v1/patterns/reload' })).headers['allow']).toContain('POST');
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/nothing-here' })).statusCode).toBe(404);
+  });
 });

@@ -43,7 +43,8 @@ describe('REST API over the configmap-cascade scenario', () => {
     });
 
     it('accepts kinds the way kubectl does', async () => {
-      for (const kind of ['Pod', 'POD', 'po', 'pods']) {
+      // The kinds are an OpenAPI enum: the canonical name and kubectl's lower-case spellings.
+      for (const kind of ['Pod', 'pod', 'po', 'pods']) {
         const response = await get(`/api/v1/why/${kind}/shop/checkout-h255j8bmp-5rkwm`);
         expect(response.statusCode, kind).toBe(200);
         expect((response.json() as WhyAnswer).entity.kind).toBe('Pod');
@@ -74,9 +75,10 @@ describe('REST API over the configmap-cascade scenario', () => {
     });
 
     it('refuses what it cannot answer, naming the field', async () => {
-      await expect400('/api/v1/why/gizmo/shop/x', 'kind');
-      await expect400('/api/v1/why/pod/checkout-h255j8bmp-5rkwm', 'namespace');
-      await expect400('/api/v1/why/node/default/node-1', 'namespace');
+      await expect400('/api/v1/why/gizmo/shop/x', 'params.kind');
+      await expect400('/api/v1/why/POD/shop/x', 'params.kind');
+      expect((await expect400('/api/v1/why/pod/checkout-h255j8bmp-5rkwm', 'params.kind')).message).toContain('Pod is namespaced: give …/pod/NAMESPACE/NAME');
+      expect((await expect400('/api/v1/why/node/default/node-1', 'params.kind')).message).toContain('Node is cluster-scoped: leave the namespace out');
       await expect400(`${SYMPTOM}?since=yesterday`, 'querystring.since');
       await expect400(`${SYMPTOM}?since=2026-03-02T11:00:00Z&until=2026-03-02T10:00:00Z`, 'since');
       await expect400('/api/v1/why/pod/shop/bad%20name', 'params.name');
@@ -129,14 +131,14 @@ describe('REST API over the configmap-cascade scenario', () => {
       await expect400('/api/v1/events?limit=0', 'querystring.limit');
       await expect400('/api/v1/events?limit=5000', 'querystring.limit');
       await expect400('/api/v1/events?limit=many', 'querystring.limit');
-      await expect400('/api/v1/events?type=crash_loop,explosion', 'type');
+      await expect400('/api/v1/events?type=crash_loop,explosion', 'querystring.type');
       await expect400('/api/v1/events?severity=apocalyptic', 'querystring.severity');
       await expect400('/api/v1/events?cursor=%21%21', 'querystring.cursor');
       await expect400('/api/v1/events?cursor=bm90LWEtY3Vyc29y', 'cursor');
       await expect400('/api/v1/events?name=checkout', 'kind');
       await expect400('/api/v1/events?kind=pod', 'name');
       await expect400('/api/v1/events?namespace=shop', 'namespace');
-      await expect400('/api/v1/events?kind=gizmo&name=x', 'kind');
+      await expect400('/api/v1/events?kind=gizmo&name=x', 'querystring.kind');
     });
 
     it("reveals an event's context: owners, dependencies, correlated events, root cause", async () => {
@@ -202,8 +204,8 @@ describe('REST API over the configmap-cascade scenario', () => {
       const node = (await get('/api/v1/impact/no/node-1')).json() as ImpactAnswer;
       expect(node.pods.length).toBeGreaterThan(0);
       expect((await get('/api/v1/impact/configmap/shop/nope')).statusCode).toBe(404);
-      await expect400('/api/v1/impact/gizmo/shop/x', 'kind');
-      await expect400('/api/v1/impact/configmap/checkout-config', 'namespace');
+      await expect400('/api/v1/impact/gizmo/shop/x', 'params.kind');
+      await expect400('/api/v1/impact/configmap/checkout-config', 'params.kind');
     });
   });
 

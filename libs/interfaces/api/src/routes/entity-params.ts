@@ -1,11 +1,25 @@
-import { canonicalKind, CLUSTER_SCOPED_KINDS, knownKinds, type EntityRef, type TimeRange } from '@tapio/domain';
+import { canonicalKind, CLUSTER_SCOPED_KINDS, kindSpellings, knownKinds, type EntityRef, type TimeRange } from '@tapio/domain';
 import { z } from 'zod';
 import { badRequest } from '../server/api-error.js';
 
 const Name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'not a valid Kubernetes name');
 
-export const NamespacedPath = z.object({ kind: z.string().min(1).max(64), namespace: Name, name: Name });
-export const ClusterScopedPath = z.object({ kind: z.string().min(1).max(64), name: Name });
+const spellings = (scope: 'namespaced' | 'cluster' | 'all') =>
+  kindSpellings().filter((spelling) => scope === 'all' || CLUSTER_SCOPED_KINDS.has(canonicalKind(spelling) as string) === (scope === 'cluster')) as [string, ...string[]];
+
+/** A kind as Kubernetes or kubectl spells it (`Deployment`, `deployment`, `deploy`); anything else is refused (400). */
+export const KindSpelling = z.enum(spellings('all')).describe('Kind: the canonical name (Pod) or a kubectl spelling (pod, pods, po)');
+
+/** Why a kind does not fit a path: it is unknown, or it belongs to the other path shape. */
+const kindError = (shape: 'namespaced' | 'cluster') => (issue: { input?: unknown }) => {
+  const spelling = String(issue.input);
+  const kind = canonicalKind(spelling);
+  if (!kind) return `unknown kind "${spelling}" (known: ${knownKinds().join(', ')}; kubectl short names work too)`;
+  return shape === 'namespaced' ? `${kind} is cluster-scoped: leave the namespace out (…/${spelling}/NAME)` : `${kind} is namespaced: give …/${spelling}/NAMESPACE/NAME`;
+};
+
+export const NamespacedPath = z.object({ kind: z.enum(spellings('namespaced'), { error: kindError('namespaced') }).describe('A namespaced kind (Pod, deploy, svc...)'), namespace: Name, name: Name });
+export const ClusterScopedPath = z.object({ kind: z.enum(spellings('cluster'), { error: kindError('cluster') }).describe('A cluster-scoped kind (Node, pv, ns...)'), name: Name });
 
 const Instant = z.iso.datetime({ offset: true });
 export const RangeQuery = z.object({

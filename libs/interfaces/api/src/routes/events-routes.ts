@@ -9,7 +9,16 @@ import { guarded, type ResourcePluginOptions } from './route-options.js';
 const EventsQuery = RangeQuery.extend(EntityFilterQuery.shape)
   .extend(PageQuery.shape)
   .extend({
-    type: z.string().min(1).optional().describe('Comma-separated event types'),
+    type: z
+      .string()
+      .regex(new RegExp(`^(${EVENT_TYPES.join('|')})(,(${EVENT_TYPES.join('|')}))*$`), {
+        error: (issue) => {
+          const unknown = String(issue.input).split(',').find((item) => !(EVENT_TYPES as readonly string[]).includes(item));
+          return `unknown event type "${unknown ?? ''}" (comma-separated, one of ${EVENT_TYPES.join(', ')})`;
+        },
+      })
+      .optional()
+      .describe('Comma-separated event types'),
     severity: Severity.optional().describe('Minimum severity'),
   });
 

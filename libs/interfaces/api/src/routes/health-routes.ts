@@ -60,7 +60,13 @@ export const healthRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async 
       summary: 'Prometheus metrics (OpenMetrics when the Accept header asks for application/openmetrics-text): events in/out per collector, rejects, dead letters, queue depths, latency histograms, pattern matches, feedback, HTTP requests',
       tags: ['health'],
       security: read.security,
-      response: { 200: z.string(), 401: ErrorBody },
+      response: {
+        200: {
+          description: 'The metrics in the Prometheus text format, or OpenMetrics when the Accept header prefers it',
+          content: { 'text/plain; version=0.0.4': { schema: z.string() }, 'application/openmetrics-text; version=1.0.0': { schema: z.string() } },
+        },
+        401: ErrorBody,
+      },
     },
     handler: async (request, reply) => {
       await context.beforeScrape?.();

@@ -1,10 +1,10 @@
 import type { EntityRef } from '@tapio/domain';
 import { z } from 'zod';
 import { badRequest } from '../server/api-error.js';
-import { Cursor, resolveKind } from './entity-params.js';
+import { Cursor, KindSpelling, resolveKind } from './entity-params.js';
 
 export const EntityFilterQuery = z.object({
-  kind: z.string().min(1).max(64).optional().describe('Entity filter: kind (pod, deployment, svc...); needs name'),
+  kind: KindSpelling.optional().describe('Entity filter: kind (pod, deployment, svc...); needs name'),
   namespace: z.string().min(1).max(253).optional().describe('Entity filter: namespace'),
   name: z.string().min(1).max(253).optional().describe('Entity filter: name; needs kind'),
 });

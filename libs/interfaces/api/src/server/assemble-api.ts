@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifySerializerCompiler } from 'fastify';
 import { silentLogger } from '@tapio/domain';
@@ -18,7 +18,9 @@ import { webRoutes } from '../web/web-routes.js';
 import { BearerAuth } from './bearer-auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { installHostCheck } from './host-check.js';
+import { errorBody } from './api-error.js';
 import { registerOpenApi } from './openapi.js';
+import { installRouteConventions, MAX_PARAM_LENGTH } from './route-conventions.js';
 import { installRequestMetrics } from './request-metrics.js';
 import { API_PREFIX, type BuildApiOptions } from './api-options.js';
 
@@ -29,11 +31,18 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   const config = ApiConfig.parse(options.config ?? {});
   const logger = context.logger ?? silentLogger;
   const auth = new BearerAuth(config);
-  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true } }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: false, bodyLimit: config.bodyLimit, return503OnClosing: true, forceCloseConnections: true, routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Malformed or too long URLs answer in the API's error shape (the default adds a `code`).
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void (reply as unknown as FastifyReply).code(status).send(errorBody(status, error.message));
+    },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(options.validateResponses ? serializerCompiler : plainJson);
   installErrorHandler(app, logger);
   installHostCheck(app, config.allowedHosts);
+  installRouteConventions(app);
   installRequestMetrics(app, context.metrics);
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
   if (config.docs) await registerOpenApi(app, { version: options.version ?? '1' });

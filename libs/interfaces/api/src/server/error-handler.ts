@@ -38,5 +38,4 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
     return reply.code(500).send(errorBody(500, 'internal error; the server log has the details'));
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
