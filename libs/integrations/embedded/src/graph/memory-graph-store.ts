@@ -38,6 +38,7 @@ import {
 import { TimeIndex } from './time-index.js';
 import { EventLog, type RetentionPolicy } from './event-log.js';
 import { afterCursor, decodeCursor, encodeCursor } from './ordering.js';
+import { SerialSaver } from './serial-saver.js';
 import { loadSnapshot, saveSnapshot, type SnapshotContent } from './snapshot.js';
 
 export interface MemoryGraphStoreOptions {
@@ -98,6 +99,7 @@ export class MemoryGraphStore implements GraphStore {
   private readonly maxInsights: number;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private status: ComponentHealth = { status: 'stopped' };
+  private readonly saver = new SerialSaver(() => this.saveNow());
 
   constructor(private readonly options: MemoryGraphStoreOptions = {}) {
     this.log = new EventLog({
@@ -114,7 +116,8 @@ export class MemoryGraphStore implements GraphStore {
       const content = await loadSnapshot(this.options.snapshotFile);
       if (content) this.restore(content);
       if (this.options.snapshotIntervalMs) {
-        this.snapshotTimer = setInterval(() => void this.saveNow(), this.options.snapshotIntervalMs);
+        // A failed interval save is reported in health(); the next one tries again.
+        this.snapshotTimer = setInterval(() => void this.saver.save().catch(() => undefined), this.options.snapshotIntervalMs);
         this.snapshotTimer.unref();
       }
     }
@@ -124,14 +127,15 @@ export class MemoryGraphStore implements GraphStore {
   async stop(): Promise<void> {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     this.snapshotTimer = undefined;
-    await this.saveNow();
+    await this.saver.save();
     this.status = { status: 'stopped' };
   }
 
   health(): ComponentHealth {
-    return this.status.status === 'ok'
-      ? { status: 'ok', details: { events: this.log.size, resources: this.topology.size } }
-      : this.status;
+    if (this.status.status !== 'ok') return this.status;
+    const details = { events: this.log.size, resources: this.topology.size };
+    if (this.saver.lastError) return { status: 'degraded', reason: `cannot save the graph snapshot: ${this.saver.lastError}`, details };
+    return { status: 'ok', details };
   }
 
   async flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Correlation, Feedback, Insight, PatternConfidence, Prediction, ResourceNode, TopologyEdge, UnifiedEvent } from '@tapio/domain';
@@ -29,7 +30,20 @@ type Kind = 'node' | 'edge' | 'event' | 'correlation' | 'insight' | 'prediction'
  */
 export async function saveSnapshot(file: string, input: SnapshotInput): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
+  // Unique per save: two saves writing one temporary file corrupted each other.
+  const temporary = `${file}.tmp-${process.pid}-${(saves += 1)}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeSnapshotFile(temporary, input);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+let saves = 0;
+
+async function writeSnapshotFile(temporary: string, input: SnapshotInput): Promise<void> {
   const out = createWriteStream(temporary, { encoding: 'utf8' });
   const write = async (line: string): Promise<void> => {
     if (!out.write(`${line}\n`)) await once(out, 'drain');
@@ -48,7 +62,6 @@ export async function saveSnapshot(file: string, input: SnapshotInput): Promise<
   await records('pattern', input.patterns);
   out.end();
   await once(out, 'close');
-  await rename(temporary, file);
 }
 
 /** Reads a snapshot; undefined when there is none yet. A corrupt file is an error naming the line. */
