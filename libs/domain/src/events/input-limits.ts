@@ -41,11 +41,21 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     const current = stack.pop() as object;
     const depth = depths.pop() as number;
     if (depth > limit) return true;
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) {
-      if (child !== null && typeof child === 'object') {
-        stack.push(child);
-        depths.push(depth + 1);
+    // Runs on every RawEvent: no arrays of children allocated.
+    if (Array.isArray(current)) {
+      for (const child of current) {
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in current) {
+        const child = (current as Record<string, unknown>)[key];
+        if (child !== null && typeof child === 'object') {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }
