@@ -123,7 +123,7 @@ describe('tapio client commands against a running Tapio', () => {
   it('feedback needs the token, moves the pattern and the open incident, and shows in the history', async () => {
     const why = JSON.parse((await run(whyCommand, ['deploy', 'shop/checkout'], { json: true })).out) as { insights: Array<{ predictionId: string; confidence: number }> };
     const predictionId = why.insights[0]?.predictionId as string;
-    const before = runtime.correlation?.engine.insights().find((insight) => insight.predictionId === predictionId)?.confidence as number;
+    const before = runtime.correlation?.insights().find((insight) => insight.predictionId === predictionId)?.confidence as number;
 
     const refused = await run(feedbackCommand, [predictionId], { accurate: true });
     expect(refused.code).toBe(EXIT.unauthorized);
@@ -134,7 +134,7 @@ describe('tapio client commands against a running Tapio', () => {
     const ok = await run(feedbackCommand, [predictionId], { inaccurate: true, comment: 'it was the image' }, { TAPIO_TOKEN: TOKEN });
     expect(ok.code, ok.err).toBe(EXIT.ok);
     expect(ok.out).toContain('pattern config-cascade confidence now 43% (base 85%, 0 of 1 accurate)');
-    const after = runtime.correlation?.engine.insights().find((insight) => insight.predictionId === predictionId)?.confidence as number;
+    const after = runtime.correlation?.insights().find((insight) => insight.predictionId === predictionId)?.confidence as number;
     expect(after).toBeCloseTo(before * 0.5, 10);
     const detail = await run(patternsCommand, ['config-cascade']);
     expect(detail.out).toContain('accuracy            0% (0 of 1 accurate)');

@@ -67,7 +67,7 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   }
   // The recording ended: trouble still held (waiting to see whether it clears) is reported.
   await runtime.correlation?.releaseHeld(Number.POSITIVE_INFINITY);
-  const insights = runtime.correlation?.engine.insights() ?? [];
+  const insights = runtime.correlation?.insights() ?? [];
   const stats = runtime.pipelineStats();
   await runtime.stop();
 

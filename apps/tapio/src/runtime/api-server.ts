@@ -1,7 +1,6 @@
 import type { GraphStore, Logger, Metrics } from '@tapio/domain';
 import { buildApi, GraphPatternAdmin, listenApi, type ApiConfig, type HealthReport } from '@tapio/api';
-import type { ProcessingStage } from './processing-stage.js';
-import { StagePatternAdmin } from './stage-pattern-admin.js';
+import { StagePatternAdmin, type ProcessingStage } from '@tapio/runtime';
 
 export interface ApiServerDeps {
   graph: GraphStore;

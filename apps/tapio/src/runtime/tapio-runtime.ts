@@ -4,8 +4,7 @@ import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api';
 import { ApiServer } from './api-server.js';
-import { ProcessingStage } from './processing-stage.js';
-import { collectorHealth, startCollectors, transformHandler } from './stages.js';
+import { collectorHealth, ProcessingStage, startCollectors, transformHandler } from '@tapio/runtime';
 
 export class ModeNotAvailableError extends Error {}
 

@@ -1,8 +1,19 @@
 import { resolve } from 'node:path';
-import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
-import type { TapioConfig } from '../config/schema.js';
 import { warmStart } from './warm-start.js';
+
+/** The correlation section of tapio.yaml, as the stage reads it. */
+export interface ProcessingConfig {
+  /** How far back the engine's working state reaches (event time), e.g. `2h`. */
+  window: string;
+  maxEvents: number;
+  mergeWindow: string;
+  builtinPatterns: boolean;
+  /** Extra pattern directories, relative to `baseDir`. */
+  patterns: readonly string[];
+  warmStart: { enabled: boolean; maxEvents: number };
+}
 
 /**
  * unified → correlation engine → knowledge graph, and insights → bus. Patterns load
@@ -26,7 +37,7 @@ export class ProcessingStage {
     private readonly graph: GraphStore,
     private readonly bus: EventBus,
     correlators: readonly Correlator[],
-    private readonly config: TapioConfig['correlation'],
+    private readonly config: ProcessingConfig,
     baseDir: string,
     private readonly logger: Logger,
     /**
@@ -50,6 +61,11 @@ export class ProcessingStage {
 
   get patterns(): PatternSet {
     return this.patternSet;
+  }
+
+  /** Every open or recent incident's insight, most likely first (what `tapio analyze` reports). */
+  insights(): Insight[] {
+    return this.engine.insights();
   }
 
   /**

@@ -8,9 +8,9 @@ import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
-import { ProcessingStage } from './processing-stage.js';
+import { ProcessingStage } from '@tapio/runtime';
 
-const RECORDING = fileURLToPath(new URL('../../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
+const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
 const CONFIG = { patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } };
 const CORRELATORS = () => [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()];
 const FAILURES = new Set(['crash_loop', 'pod_restart', 'pod_failed', 'oom_killed']);

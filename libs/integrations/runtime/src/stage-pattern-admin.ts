@@ -1,5 +1,4 @@
-import type { Feedback, GraphStore, PatternConfidence } from '@tapio/domain';
-import type { PatternAdmin, PatternReloadResult } from '@tapio/api';
+import type { Feedback, GraphStore, PatternConfidence, PatternLoadError } from '@tapio/domain';
 import type { ProcessingStage } from './processing-stage.js';
 
 /**
@@ -8,7 +7,13 @@ import type { ProcessingStage } from './processing-stage.js';
  * moves the engine's confidence at once (open incidents included) as well as the
  * graph's (so it survives restarts). Reads compute from the stage and write nothing.
  */
-export class StagePatternAdmin implements PatternAdmin {
+/** What a reload found: the patterns loaded and the files or documents refused. */
+export interface PatternReloadResult {
+  patterns: number;
+  errors: PatternLoadError[];
+}
+
+export class StagePatternAdmin {
   constructor(
     private readonly stage: ProcessingStage,
     private readonly graph: GraphStore,
