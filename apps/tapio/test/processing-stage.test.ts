@@ -85,12 +85,12 @@ describe('ProcessingStage', () => {
 
   it('picks up feedback another process wrote to the shared graph and re-rates the open incident', async () => {
     const { graph, stage } = await stageWithIncident(true);
-    const [insight] = stage.engine.insights();
+    const [insight] = stage.insights();
     expect(insight?.pattern).toBe('config-cascade');
     const before = insight!.confidence;
     await graph.writeFeedback({ id: 'fb-1', predictionId: insight!.predictionId!, patternId: 'config-cascade', accurate: false, rating: -1, comment: 'wrong', timestamp: '2026-03-02T11:00:00Z' });
     await stage.refreshFeedback();
-    const after = stage.engine.insights()[0]!.confidence;
+    const after = stage.insights()[0]!.confidence;
     // One inaccurate verdict out of one: base × (0.5 + 0 × 0.5) halves the pattern's confidence.
     expect(after).toBeCloseTo(before / 2, 5);
     await stage.stop();
@@ -123,14 +123,14 @@ describe('ProcessingStage', () => {
 
   it('after a restart, rebuilds its working state from the graph: crashes after it are blamed on the ConfigMap edited before it', async () => {
     const { stage } = await restartedBeforeTheCrashes(true);
-    const insight = stage.engine.insights().find((candidate) => candidate.pattern === 'config-cascade');
+    const insight = stage.insights().find((candidate) => candidate.pattern === 'config-cascade');
     expect(insight?.rootCause.entity).toMatchObject({ kind: 'ConfigMap', name: 'checkout-config' });
     await stage.stop();
   });
 
   it('without the warm start, the restarted engine cannot see the edit (what the warm start is for)', async () => {
     const { stage } = await restartedBeforeTheCrashes(false);
-    expect(stage.engine.insights().some((candidate) => candidate.rootCause.entity.kind === 'ConfigMap')).toBe(false);
+    expect(stage.insights().some((candidate) => candidate.rootCause.entity.kind === 'ConfigMap')).toBe(false);
     await stage.stop();
   });
 
