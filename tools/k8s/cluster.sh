@@ -39,8 +39,8 @@ case "$command" in
   status) cluster_status;;
   restart-apiserver) lock; require_running; restart_apiserver;;
   compact-restart-apiserver) lock; require_running; compact_etcd; restart_apiserver;;
-  stop-kubelet) lock; require_running; stop_process kubelet;;
-  start-kubelet) lock; require_running; alive kubelet || start_kubelet;;
+  stop-kubelet) lock; require_running kubelet; stop_process kubelet;;
+  start-kubelet) lock; require_running kubelet; alive kubelet || start_kubelet;;
   env) require_running; print_env;;
   *) sed -n '2,16p' "$0" >&2; exit 2;;
 esac
