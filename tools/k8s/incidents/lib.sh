@@ -68,8 +68,10 @@ YAML
 # The httpd every app serves its readiness on.
 SERVE='mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'
 
+namespace_gone() { ! kubectl get namespace "$1" >/dev/null 2>&1; }
 fresh_namespace() {
-  kubectl delete namespace "$1" --ignore-not-found --wait=true >/dev/null
+  kubectl delete namespace "$1" --ignore-not-found --wait=false >/dev/null
+  wait_until 180 "namespace $1 gone" namespace_gone "$1" >/dev/null 2>&1 || { log "namespace $1 is still terminating"; return 1; }
   kubectl create namespace "$1" >/dev/null
 }
 
