@@ -85,15 +85,19 @@ describe('tapio on a live Kubernetes cluster', () => {
       return undefined;
     });
 
-    const answer = await poll(`tapio why pod ${ns}/${crashed.pod} to name ConfigMap ${ns}/checkout-config`, 90_000, async () => {
+    let last = '(no answer yet)';
+    const answer = await poll(`tapio why pod ${ns}/${crashed.pod} to name ConfigMap ${ns}/checkout-config first`, 90_000, async () => {
       const why = await run(TAPIO, ['why', 'pod', `${ns}/${crashed.pod}`, '--json', '--server', server]);
       const parsed = JSON.parse(why.stdout) as WhyAnswer;
+      last = parsed.insights.map((insight) => `${insight.pattern}: ${insight.rootCause.entity.kind} ${insight.rootCause.entity.namespace ?? ''}/${insight.rootCause.entity.name}`).join('; ') || '(no insight)';
       const root = parsed.insights[0]?.rootCause.entity;
       return root?.kind === 'ConfigMap' && root.namespace === ns && root.name === 'checkout-config' ? { parsed, at: Date.now() } : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; Tapio's last answer: ${last}`);
     });
 
     expect(answer.parsed.insights[0]?.pattern).toBe('config-cascade');
     expect(answer.at - crashed.at, 'milliseconds from the first crash to the right answer').toBeLessThan(60_000);
     expect(output).not.toMatch(/forbidden/i);
-  });
+  }, 300_000);
 });
