@@ -50,12 +50,12 @@ async function main() {
         if (index % topologyEvery === 0 && index / topologyEvery < deployments) topology.push(...deploymentTopology(index / topologyEvery, new Date(EPOCH + index * 50).toISOString()));
       }
       topologyChanges += topology.length;
-      if (topology.length) await store.applyTopology(topology);
+      if (topology.length) await store.write({ topology: topology });
       const events = Array.from({ length: end - begin }, (_, offset) => makeEvent(begin + offset));
-      await store.writeEvents(events);
+      await store.write({ events: events });
       const links = causalLinks(events, begin);
       correlations += links.length;
-      await store.writeCorrelations(links);
+      await store.write({ correlations: links });
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();
         console.log(`  ${end} events accepted, ${Math.round(end / ((lastReport - started) / 1000))} events/s so far`);

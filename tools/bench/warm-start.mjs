@@ -24,11 +24,11 @@ const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => sile
 
 async function fill(store) {
   const started = performance.now();
-  for (let deployment = 0; deployment < deployments; deployment += 1) await store.applyTopology(deploymentTopology(deployment, new Date(0).toISOString()));
+  for (let deployment = 0; deployment < deployments; deployment += 1) await store.write({ topology: deploymentTopology(deployment, new Date(0).toISOString()) });
   for (let begin = 0; begin < EVENTS; begin += BATCH) {
     const events = [];
     for (let index = begin; index < Math.min(EVENTS, begin + BATCH); index += 1) events.push(makeEvent(index));
-    await store.writeEvents(events);
+    await store.write({ events: events });
   }
   await store.flush();
   return (performance.now() - started) / 1000;

@@ -55,24 +55,24 @@ class Pair {
       if (change.op === 'delete') this.written.keys.add(change.key);
       else [change.node.key, ...change.edges.flatMap((edge) => [edge.from, edge.to])].forEach((key) => this.written.keys.add(key));
     }
-    for (const store of this.both) await store.applyTopology(changes);
+    for (const store of this.both) await store.write({ topology: changes });
   }
 
   async events(events: UnifiedEvent[]): Promise<void> {
     this.written.events.push(...events);
     for (const event of events) if (event.entity) this.written.keys.add(entityKey(event.entity));
-    for (const store of this.both) await store.writeEvents(events);
+    for (const store of this.both) await store.write({ events: events });
   }
 
   async correlations(correlations: Correlation[]): Promise<void> {
-    if (correlations.length) for (const store of this.both) await store.writeCorrelations(correlations);
+    if (correlations.length) for (const store of this.both) await store.write({ correlations: correlations });
   }
 
   async insights(insights: Insight[], predictions: Prediction[]): Promise<void> {
     if (!insights.length && !predictions.length) return;
     this.written.insights.push(...insights);
     this.written.predictions.push(...predictions);
-    for (const store of this.both) await store.writeInsights(insights, predictions);
+    for (const store of this.both) await store.write({ insights: insights, predictions: predictions });
   }
 
   async patterns(patterns: PatternConfidence[]): Promise<void> {
@@ -276,7 +276,7 @@ describe('GraphStore contract: MemoryGraphStore and Neo4jGraphStore give the sam
       if (name !== 'benign-rollout') expect(pair.written.insights.length).toBeGreaterThan(0);
       await compareEverything(pair);
       // Redelivery of everything changes no answer.
-      for (const store of [pair.memory, pair.neo4j]) await store.writeEvents(pair.written.events);
+      for (const store of [pair.memory, pair.neo4j]) await store.write({ events: pair.written.events });
       await compareEverything(pair);
     } finally {
       await stop();

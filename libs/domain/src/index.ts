@@ -91,6 +91,7 @@ export { newestFirst, oldestFirst, insightRelevance, byEntityKey, summariseEvent
 export { TopologyIndex } from './topology/topology-index.js';
 export { WORKLOAD_KINDS } from './topology/workload-kinds.js';
 export { PODS_REACHED, reachPath, podsReachedBy } from './topology/pods-reached.js';
+export { LiveTopology } from './topology/live-topology.js';
 export type { ReachHop } from './topology/pods-reached.js';
 export { token } from './ports/token.js';
 export type { Token, TokenType } from './ports/token.js';
@@ -107,7 +108,8 @@ export type { RawEventSink, TransformContext } from './ports/collector.js';
 export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
 export { EventBus } from './ports/event-bus.js';
 export type { BusMessages, BusTopic, SubscribeOptions, BusSubscription, BusStats } from './ports/event-bus.js';
-export { GraphStore } from './ports/graph-store.js';
+export { GraphStore, GraphWriter, GraphReader, GraphQuestions } from './ports/graph-store.js';
+export type { GraphWrite } from './ports/graph-store.js';
 export { Correlator } from './ports/correlator.js';
 export type { IndexedEvent, CorrelationState } from './ports/correlator.js';
 export { PatternSource } from './ports/pattern-source.js';
@@ -118,9 +120,21 @@ export type { InsightChange, InsightNotification } from './ports/insight-sink.js
 export type {
   PluginKind,
   PluginContribution,
+  ProvidedService,
   Needs,
   ResolvedNeeds,
   PluginContext,
   PluginDescriptor,
 } from './plugins/plugin-descriptor.js';
+export {
+  NO_OP_PORTS,
+  noopClock,
+  noopDeadLetters,
+  noopEventBus,
+  noopGraphStore,
+  noopKubeIndex,
+  noopMetrics,
+  noopPatternSource,
+  noopRawEventSink,
+} from './plugins/no-op-ports.js';
 export { z } from './plugins/plugin-sdk.js';

@@ -5,9 +5,20 @@ import type { InsightSink } from '../ports/insight-sink.js';
 import type { Logger } from '../ports/logger.js';
 import type { Token, TokenType } from '../ports/token.js';
 
-/** collector: runs when named under `collectors:`; correlator: runs unless disabled under `correlators:`; sink: runs when named under `sinks:`. */
-export type PluginKind = 'collector' | 'correlator' | 'sink';
-export const PLUGIN_KINDS: readonly PluginKind[] = ['collector', 'correlator', 'sink'];
+/**
+ * What a plugin is, which decides when it runs: a collector when tapio.yaml has a
+ * `collectors.<id>` section, a correlator unless disabled, a sink when named under
+ * `sinks:`, a transformer always, the bus and the graph store the one `bus.type` /
+ * `graph.type` names.
+ */
+export const PLUGIN_KINDS = ['collector', 'correlator', 'sink', 'transformer', 'bus', 'graph'] as const;
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+/** A service a plugin offers other plugins, under its port token. */
+export interface ProvidedService {
+  token: Token<unknown>;
+  value: unknown;
+}
 
 /** What a plugin adds to Tapio when registered. */
 export interface PluginContribution {
@@ -17,10 +28,11 @@ export interface PluginContribution {
   /** Where insights are sent (kind "sink"). */
   sinks?: InsightSink[];
   /**
-   * Services this plugin offers other plugins, by port token (the Kubernetes API
-   * collector provides the KubeIndex the kernel and DNS collectors use).
+   * Services this plugin offers other plugins, by port token: the tokens its descriptor
+   * declares under `provides` (the Kubernetes API collector provides the KubeIndex the
+   * kernel and DNS collectors use; a bus plugin provides the EventBus).
    */
-  provides?: ReadonlyArray<{ token: Token<unknown>; value: unknown }>;
+  provides?: readonly ProvidedService[];
 }
 
 export type Needs = Record<string, Token<unknown>>;
@@ -37,15 +49,26 @@ export interface PluginContext<N extends Needs, C> {
 
 /**
  * A plugin: one folder, one entry file exporting this descriptor (Backstage-style).
- * `needs` names the ports it wants by DI token; the composition root resolves them
- * and calls `register`. Plugins never see the container.
+ * `needs` names the ports it wants by DI token, `provides` the ports it offers; the
+ * runtime registers providers before the plugins that need them and calls `register`.
+ * Plugins never see the container. An entry file imports its heavy libraries inside
+ * `register` / `transformers`, so commands that do not run the plugin do not load them.
  */
 export interface PluginDescriptor<N extends Needs = Needs, C = unknown> {
   id: string;
   kind: PluginKind;
   description?: string;
   needs: N;
+  /** Port tokens `register` provides (in `contribution.provides`); plugins needing them are registered after this one. */
+  provides?: readonly Token<unknown>[];
   configSchema?: z.ZodType<C>;
+  /**
+   * Transformers for the RawEvent sources this plugin's collectors emit. Tapio takes them
+   * in every process that transforms, whether or not the collector runs there (a
+   * transformer worker runs no collectors; a replay carries any source). No settings:
+   * a transformer reads everything it needs from the RawEvent.
+   */
+  transformers?(): RawEventTransformer[] | Promise<RawEventTransformer[]>;
   register(context: PluginContext<N, C>): PluginContribution | Promise<PluginContribution>;
 }
 
@@ -59,7 +82,7 @@ export function isPluginDescriptor(value: unknown): value is PluginDescriptor {
   const candidate = value as Record<string, unknown>;
   return (
     typeof candidate['id'] === 'string' &&
-    PLUGIN_KINDS.includes(candidate['kind'] as PluginKind) &&
+    (PLUGIN_KINDS as readonly unknown[]).includes(candidate['kind']) &&
     typeof candidate['register'] === 'function' &&
     candidate['needs'] !== null &&
     typeof candidate['needs'] === 'object'

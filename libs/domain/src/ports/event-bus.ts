@@ -40,6 +40,12 @@ export interface BusStats {
  * `id` is the de-duplication key: publishing the same id twice delivers once.
  */
 export interface EventBus {
+  /**
+   * Messages are stored and shared by every process on the bus (NATS JetStream), so the
+   * stages may run as separate processes and acknowledge after their writes are durable.
+   * Absent or false: the bus connects the stages of one process.
+   */
+  readonly durable?: boolean;
   publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void>;
   subscribe<T extends BusTopic>(
     topic: T,

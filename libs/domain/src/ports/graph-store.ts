@@ -20,28 +20,36 @@ import type { ComponentHealth } from './health.js';
 import { token } from './token.js';
 
 /**
- * Tapio's knowledge graph: topology, events, correlations, insights, patterns,
- * predictions and feedback (seeds 000 §4 and 002 §5). Every write is idempotent:
- * writing the same event, edge or insight twice leaves the graph as after once.
- * Writes may be buffered; `flush` resolves when everything written so far is durable
- * in the store.
+ * One unit of work for the graph: what the correlation engine produced for one event (or
+ * a warm start, or held matches released). Applied in the order topology, events,
+ * correlations, predictions, insights, so every edge finds its ends.
  */
-export interface GraphStore {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  health(): ComponentHealth;
-  flush(): Promise<void>;
-
-  applyTopology(changes: TopologyChange[]): Promise<void>;
+export interface GraphWrite {
+  topology?: readonly TopologyChange[];
   /** Event nodes plus an AFFECTS edge to each event's entity (created if unknown). */
-  writeEvents(events: UnifiedEvent[]): Promise<void>;
-  writeCorrelations(correlations: Correlation[]): Promise<void>;
+  events?: readonly UnifiedEvent[];
+  correlations?: readonly Correlation[];
   /** Insight nodes, with Event -MATCHES-> Pattern, Pattern -PREDICTED-> Prediction, Insight -EXPLAINS-> Event. */
-  writeInsights(insights: Insight[], predictions: Prediction[]): Promise<void>;
-  upsertPatterns(patterns: PatternConfidence[]): Promise<void>;
+  insights?: readonly Insight[];
+  predictions?: readonly Prediction[];
+}
+
+/**
+ * Writes to the knowledge graph. Every write is idempotent: writing the same event, edge
+ * or insight twice leaves the graph as after once. Writes may be buffered; `flush`
+ * resolves when everything written so far is durable in the store.
+ */
+export interface GraphWriter {
+  write(unit: GraphWrite): Promise<void>;
+  upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void>;
   /** Feedback -VALIDATES-> Prediction. */
   writeFeedback(feedback: Feedback): Promise<void>;
+  flush(): Promise<void>;
+}
+export const GraphWriter = token<GraphWriter>('GraphWriter');
 
+/** Looks things up in the knowledge graph by id, key or page. */
+export interface GraphReader {
   resource(ref: EntityRef): Promise<ResourceNode | undefined>;
   /** Outgoing and incoming topology edges of a resource. */
   edgesOf(key: string): Promise<TopologyEdge[]>;
@@ -54,13 +62,31 @@ export interface GraphStore {
   prediction(id: string): Promise<Prediction | undefined>;
   feedbackFor(patternId: string): Promise<Feedback[]>;
   patterns(): Promise<PatternConfidence[]>;
+  stats(): Promise<GraphStats>;
+}
+export const GraphReader = token<GraphReader>('GraphReader');
 
+/** The questions Tapio answers from the graph (seed 000 §4): why, impact, context, timeline. */
+export interface GraphQuestions {
   why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer>;
   eventContext(eventId: string): Promise<EventContext | undefined>;
   impact(ref: EntityRef): Promise<ImpactAnswer>;
   timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]>;
   deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]>;
   patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]>;
-  stats(): Promise<GraphStats>;
+}
+export const GraphQuestions = token<GraphQuestions>('GraphQuestions');
+
+/**
+ * Tapio's knowledge graph (seeds 000 §4 and 002 §5) as a store plugin provides it: the
+ * writer, the reader and the questions over one connection, started and stopped
+ * together. Consumers depend on the part they use.
+ */
+export interface GraphStore extends GraphWriter, GraphReader, GraphQuestions {
+  /** Other processes read and write the same graph (Neo4j): a transformer-only process can read stored resources from it. */
+  readonly shared?: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): ComponentHealth;
 }
 export const GraphStore = token<GraphStore>('GraphStore');

@@ -163,7 +163,7 @@ describe('MemoryGraphStore retention keeps memory bounded', () => {
         const at = new Date(Date.parse('2026-03-02T10:00:00Z') + n).toISOString();
         return makeUnifiedEvent(raw, { eventId: () => `e-${n}`, processedAt: at }, 'pod_restart', String(n), { message: 'restart', entity, timestamp: at });
       });
-      await store.writeEvents(events);
+      await store.write({ events: events });
     }
     const stats = await store.stats();
     expect(stats.events).toBe(1000);

@@ -73,6 +73,7 @@ function durableToken(text: string): string {
  * unreachable, saying why in `health()`.
  */
 export class NatsEventBus implements EventBus, Lifecycle {
+  readonly durable = true;
   readonly options: NatsBusOptions;
   private readonly logger: Logger;
   private readonly codec: MessageCodec;

@@ -17,6 +17,7 @@ import {
   type EventQuery,
   type GraphStats,
   type GraphStore,
+  type GraphWrite,
   type ImpactAnswer,
   type InsightQuery,
   type Logger,
@@ -55,6 +56,7 @@ export interface Neo4jGraphStoreDependencies {
  * Neo4j and see what has been flushed.
  */
 export class Neo4jGraphStore implements GraphStore {
+  readonly shared = true;
   readonly options: Neo4jOptions;
   private readonly target: string;
   private readonly logger: Logger;
@@ -188,31 +190,24 @@ export class Neo4jGraphStore implements GraphStore {
 
   // ---- writes ------------------------------------------------------------
 
-  async applyTopology(changes: TopologyChange[]): Promise<void> {
-    validateAll(TopologyChange, changes, 'topology change', (change) => (change.op === 'upsert' ? change.node.key : change.key));
-    await this.accept(changes.map((change) => ({ kind: 'topology', change })));
-  }
-
-  async writeEvents(events: UnifiedEvent[]): Promise<void> {
+  /** Validates the whole unit first, then accepts its ops into the buffer together: one unit of work. */
+  async write(unit: GraphWrite): Promise<void> {
+    const { topology = [], events = [], correlations = [], insights = [], predictions = [] } = unit;
+    validateAll(TopologyChange, topology, 'topology change', (change) => (change.op === 'upsert' ? change.node.key : change.key));
     validateAll(UnifiedEvent, events, 'event', (event) => event.id);
-    await this.accept(events.map((event) => ({ kind: 'event', event })));
-  }
-
-  async writeCorrelations(correlations: Correlation[]): Promise<void> {
     validateAll(Correlation, correlations, 'correlation', (c) => `${c.kind} ${c.fromEventId} -> ${c.toEventId}`);
-    await this.accept(correlations.map((correlation) => ({ kind: 'correlation', correlation })));
-  }
-
-  async writeInsights(insights: Insight[], predictions: Prediction[]): Promise<void> {
     validateAll(Prediction, predictions, 'prediction', (prediction) => prediction.id);
     validateAll(Insight, insights, 'insight', (insight) => insight.id);
     await this.accept([
+      ...topology.map((change): WriteOp => ({ kind: 'topology', change })),
+      ...events.map((event): WriteOp => ({ kind: 'event', event })),
+      ...correlations.map((correlation): WriteOp => ({ kind: 'correlation', correlation })),
       ...predictions.map((prediction): WriteOp => ({ kind: 'prediction', prediction })),
       ...insights.map((insight): WriteOp => ({ kind: 'insight', insight })),
     ]);
   }
 
-  async upsertPatterns(patterns: PatternConfidence[]): Promise<void> {
+  async upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void> {
     validateAll(PatternConfidence, patterns, 'pattern', (pattern) => pattern.patternId);
     await this.accept(patterns.map((pattern) => ({ kind: 'pattern', pattern })));
   }

@@ -39,11 +39,11 @@ let harness: Harness;
 beforeAll(async () => {
   harness = await startHarness();
   const store = await harness.store();
-  await store.applyTopology(story.topology);
-  await store.writeEvents(story.allEvents);
-  await store.writeCorrelations(story.correlations);
+  await store.write({ topology: story.topology });
+  await store.write({ events: story.allEvents });
+  await store.write({ correlations: story.correlations });
   await store.upsertPatterns([story.pattern]);
-  await store.writeInsights([story.insight, story.lesserInsight], [story.prediction]);
+  await store.write({ insights: [story.insight, story.lesserInsight], predictions: [story.prediction] });
   await store.writeFeedback(story.feedback);
   await store.flush();
 }, 360_000);

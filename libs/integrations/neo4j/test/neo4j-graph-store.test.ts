@@ -12,11 +12,11 @@ let store: Neo4jGraphStore;
 const story = checkoutStory();
 
 async function writeStory(target: Neo4jGraphStore): Promise<void> {
-  await target.applyTopology(story.topology);
-  await target.writeEvents(story.allEvents);
-  await target.writeCorrelations(story.correlations);
+  await target.write({ topology: story.topology });
+  await target.write({ events: story.allEvents });
+  await target.write({ correlations: story.correlations });
   await target.upsertPatterns([story.pattern]);
-  await target.writeInsights([story.insight, story.lesserInsight], [story.prediction]);
+  await target.write({ insights: [story.insight, story.lesserInsight], predictions: [story.prediction] });
   await target.writeFeedback(story.feedback);
   await target.flush();
 }
@@ -119,7 +119,7 @@ describe('Neo4jGraphStore writes', () => {
     await writeStory(pruning);
     const base = story.events.crashLoop;
     const old = Array.from({ length: 30 }, (_, index) => ({ ...base, id: `old-${index}`, timestamp: new Date(Date.parse(base.timestamp) - 3 * 86_400_000 - index * 1000).toISOString() }));
-    await pruning.writeEvents(old);
+    await pruning.write({ events: old });
     await pruning.flush();
     const all = [...story.allEvents, ...old];
     const newest = Math.max(...all.map((event) => Date.parse(event.timestamp)));
@@ -137,7 +137,7 @@ describe('Neo4jGraphStore writes', () => {
   });
 
   it('keeps the first write of an event id, as replays and redeliveries expect', async () => {
-    await store.writeEvents([story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }]);
+    await store.write({ events: [story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }] });
     await store.flush();
     expect((await store.event(story.events.crashLoop.id))?.message).toBe(story.events.crashLoop.message);
     const affects = await harness.driver.executeQuery('MATCH (:Event {id: $id})-[:AFFECTS]->(r) RETURN r.key AS key', { id: story.events.crashLoop.id });
@@ -148,7 +148,7 @@ describe('Neo4jGraphStore writes', () => {
     await writeStory(store);
     const service = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.service));
     if (service?.op !== 'upsert') throw new Error('fixture has no service');
-    await store.applyTopology([{ ...service, edges: service.edges.filter((edge) => edge.to === story.key(story.refs.pod2)) }]);
+    await store.write({ topology: [{ ...service, edges: service.edges.filter((edge) => edge.to === story.key(story.refs.pod2)) }] });
     await store.flush();
     const selected = (await store.edgesOf(story.key(story.refs.service))).filter((edge) => edge.type === 'SELECTS').map((edge) => edge.to);
     expect(selected).toEqual([story.key(story.refs.pod2)]);
@@ -157,7 +157,7 @@ describe('Neo4jGraphStore writes', () => {
   it('deletes: the node stays marked deleted with its events, its topology edges go', async () => {
     await writeStory(store);
     const podKey = story.key(story.refs.pod1);
-    await store.applyTopology([{ op: 'delete', key: podKey, at: '2026-03-02T10:30:00Z' }]);
+    await store.write({ topology: [{ op: 'delete', key: podKey, at: '2026-03-02T10:30:00Z' }] });
     await store.flush();
     const node = await store.resource(story.refs.pod1);
     expect(node).toMatchObject({ key: podKey, deleted: true, updatedAt: '2026-03-02T10:30:00Z' });
@@ -168,7 +168,7 @@ describe('Neo4jGraphStore writes', () => {
     expect(impact.pods.map((pod) => pod.name)).toEqual(['checkout-abc-2']);
     // Deleted and re-created under the same name: live again, edges back.
     const recreated = story.topology.find((change) => change.op === 'upsert' && change.node.key === podKey);
-    await store.applyTopology(recreated ? [recreated] : []);
+    await store.write({ topology: recreated ? [recreated] : [] });
     await store.flush();
     expect((await store.resource(story.refs.pod1))?.deleted).toBe(false);
     // Its own edge sets come back; SELECTS and APPLIES_TO are the Service's and policy's to re-add.
@@ -179,7 +179,7 @@ describe('Neo4jGraphStore writes', () => {
     const [namespace] = story.topology;
     if (namespace?.op !== 'upsert') throw new Error('fixture order changed');
     const key = namespace.node.key;
-    await store.applyTopology([namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }]);
+    await store.write({ topology: [namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }] });
     await store.flush();
     expect(await store.resource(namespace.node.ref)).toMatchObject({ deleted: true, updatedAt: '2026-03-02T11:05:00Z' });
   });
@@ -195,7 +195,7 @@ describe('Neo4jGraphStore writes', () => {
       edges: [{ type: 'SELECTS', from: entityKey(service), to: entityKey(pod(name)) }],
     });
     const selectsNothing: TopologyChange = { op: 'upsert', node: { key: entityKey(service), ref: service, deleted: false, updatedAt: at }, replace: [{ type: 'SELECTS', direction: 'out' }], edges: [] };
-    await store.applyTopology([selectedBy('x'), selectsNothing, selectedBy('y')]);
+    await store.write({ topology: [selectedBy('x'), selectsNothing, selectedBy('y')] });
     await store.flush();
     expect((await store.edgesOf(entityKey(service))).map((edge) => edge.to)).toEqual([entityKey(pod('y'))]);
   });
@@ -231,11 +231,11 @@ describe('Neo4jGraphStore writes', () => {
         });
       }
       await harness.clear();
-      await batched.applyTopology(changes);
+      await batched.write({ topology: changes });
       await batched.flush();
       const together = await graphSnapshot(harness.driver);
       await harness.clear();
-      for (const change of changes) await oneByOne.applyTopology([change]);
+      for (const change of changes) await oneByOne.write({ topology: [change] });
       await oneByOne.flush();
       expect(together, `round ${round}`).toEqual(await graphSnapshot(harness.driver));
     }
@@ -243,7 +243,7 @@ describe('Neo4jGraphStore writes', () => {
 
   it('creates a node for an event about an unknown entity and for edge endpoints never seen', async () => {
     const stranger = { cluster: 'test', kind: 'Pod', namespace: 'other', name: 'ghost', uid: 'u-ghost' };
-    await store.writeEvents([{ ...story.events.crashLoop, id: 'ghost-event', entity: stranger }]);
+    await store.write({ events: [{ ...story.events.crashLoop, id: 'ghost-event', entity: stranger }] });
     await store.flush();
     expect(await store.resource(stranger)).toEqual({ key: entityKey(stranger), ref: stranger, deleted: false, updatedAt: story.events.crashLoop.timestamp });
     expect((await store.why({ kind: 'Pod', namespace: 'other', name: 'ghost' }, {})).known).toBe(true);
@@ -251,10 +251,10 @@ describe('Neo4jGraphStore writes', () => {
 
   it('refuses invalid input before accepting it, naming what and where', async () => {
     const broken = { ...story.events.crashLoop, id: 'broken-1', timestamp: 'yesterday' };
-    await expect(store.writeEvents([story.events.rollout, broken])).rejects.toThrow(/event\[1\] \(broken-1\) is invalid at timestamp/);
+    await expect(store.write({ events: [story.events.rollout, broken] })).rejects.toThrow(/event\[1\] \(broken-1\) is invalid at timestamp/);
     await store.flush();
     expect(await store.event(story.events.rollout.id)).toBeUndefined();
-    await expect(store.applyTopology([{ op: 'delete', key: '', at: 'now' } as never])).rejects.toThrow(/topology change\[0\]/);
+    await expect(store.write({ topology: [{ op: 'delete', key: '', at: 'now' } as never] })).rejects.toThrow(/topology change\[0\]/);
   });
 });
 

@@ -80,11 +80,11 @@ describe('Neo4jGraphStore through a Neo4j restart', () => {
     let tightAccepted = false;
     for (let start = 0; start < total; start += chunk) {
       const indexes = Array.from({ length: chunk }, (_, offset) => start + offset);
-      await store.applyTopology(indexes.filter((index) => index % 7 === 0).map((index) => podTopology(run, index)));
-      await store.writeEvents(indexes.map((index) => podEvent(run, index)));
+      await store.write({ topology: indexes.filter((index) => index % 7 === 0).map((index) => podTopology(run, index)) });
+      await store.write({ events: indexes.map((index) => podEvent(run, index)) });
       if (start === 1000) {
         await harness.server.kill();
-        tightWriting = tight.writeEvents(Array.from({ length: 120 }, (_, index) => podEvent('pressure', index))).then(() => {
+        tightWriting = tight.write({ events: Array.from({ length: 120 }, (_, index) => podEvent('pressure', index)) }).then(() => {
           tightAccepted = true;
         });
       }

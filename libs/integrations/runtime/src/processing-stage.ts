@@ -143,16 +143,19 @@ export class ProcessingStage {
     this.lastEventWallMs = Date.now();
     const key = partitionKey(event);
     if (key !== null && this.partitionKeys.size < 10_000) this.partitionKeys.add(key);
-    if (output.topology.length) await this.graph.applyTopology(output.topology);
-    await this.graph.writeEvents([event]);
-    if (output.correlations.length) await this.graph.writeCorrelations(output.correlations);
-    await this.writeInsights(output);
+    // One unit of work per event: its topology, itself, its correlations and the insights it changed.
+    await this.graph.write({ topology: output.topology, events: [event], correlations: output.correlations, ...(output.insights.length ? { insights: output.insights, predictions: output.predictions } : {}) });
+    await this.publishInsights(output);
     if (this.durableAcks) await this.graph.flush();
   }
 
   private async writeInsights(output: EngineOutput): Promise<void> {
     if (!output.insights.length) return;
-    await this.graph.writeInsights(output.insights, output.predictions);
+    await this.graph.write({ insights: output.insights, predictions: output.predictions });
+    await this.publishInsights(output);
+  }
+
+  private async publishInsights(output: EngineOutput): Promise<void> {
     for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
   }
 

@@ -52,7 +52,7 @@ export class StagePatternAdmin {
     await this.graph.writeFeedback(feedback);
     this.stage.ledger.record(feedback);
     const refreshed = this.stage.engine.refreshConfidence(feedback.patternId);
-    if (refreshed.length) await this.graph.writeInsights(refreshed, []);
+    if (refreshed.length) await this.graph.write({ insights: refreshed });
     await this.stage.publishPatternStats();
     return this.get(feedback.patternId);
   }

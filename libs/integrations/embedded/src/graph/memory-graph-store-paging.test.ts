@@ -51,13 +51,13 @@ describe('MemoryGraphStore event pages', () => {
 
   it('pages every event exactly once, newest first, however out of order they arrived', async () => {
     const store = new MemoryGraphStore();
-    for (const batch of [shuffled(events).slice(0, 700), shuffled(events).slice(700)]) await store.writeEvents(batch);
+    for (const batch of [shuffled(events).slice(0, 700), shuffled(events).slice(700)]) await store.write({ events: batch });
     expect(await allPages(store, { limit: 37 })).toEqual(expected.map((item) => item.id));
   });
 
   it('pages a time range and a type filter the same way', async () => {
     const store = new MemoryGraphStore();
-    await store.writeEvents(shuffled(events));
+    await store.write({ events: shuffled(events) });
     const since = new Date(BASE + 60_000).toISOString();
     const until = new Date(BASE + 300_000).toISOString();
     const inRange = expected.filter((item) => item.timestamp >= since && item.timestamp <= until && item.type === 'pod_restart');
@@ -67,12 +67,12 @@ describe('MemoryGraphStore event pages', () => {
 
   it('forgets evicted events and pages what retention kept', async () => {
     const store = new MemoryGraphStore({ retention: { maxEvents: 500, maxAgeMs: 86_400_000 } });
-    await store.writeEvents(events);
+    await store.write({ events: events });
     const kept = await allPages(store, { limit: 100 });
     expect(kept).toHaveLength(500);
     expect(kept).toEqual(expected.filter((item) => kept.includes(item.id)).map((item) => item.id));
     // Written again after eviction: listed once.
-    await store.writeEvents([events[0] as UnifiedEvent]);
+    await store.write({ events: [events[0] as UnifiedEvent] });
     const again = await allPages(store, { limit: 100 });
     expect(again.filter((id) => id === 'e0000')).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import type { GraphStore, UnifiedEvent } from '@tapio/domain';
+import type { GraphWriter, UnifiedEvent } from '@tapio/domain';
 import { TopologyProjector } from './topology-projector.js';
 
 /**
@@ -9,11 +9,10 @@ import { TopologyProjector } from './topology-projector.js';
 export class GraphIngestor {
   private readonly projector = new TopologyProjector();
 
-  constructor(private readonly graph: GraphStore) {}
+  constructor(private readonly graph: GraphWriter) {}
 
   async ingest(events: readonly UnifiedEvent[]): Promise<void> {
     const changes = events.flatMap((event) => this.projector.project(event));
-    if (changes.length) await this.graph.applyTopology(changes);
-    await this.graph.writeEvents([...events]);
+    await this.graph.write({ topology: changes, events });
   }
 }

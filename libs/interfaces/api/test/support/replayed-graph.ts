@@ -44,10 +44,7 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
     if (!result.ok) throw new Error(`recording line refused: ${result.reason}`);
     for (const event of result.events) {
       const output = engine.process(event);
-      if (output.topology.length) await graph.applyTopology(output.topology);
-      await graph.writeEvents([event]);
-      if (output.correlations.length) await graph.writeCorrelations(output.correlations);
-      if (output.insights.length) await graph.writeInsights(output.insights, output.predictions);
+      await graph.write({ topology: output.topology, events: [event], correlations: output.correlations, insights: output.insights, predictions: output.predictions });
     }
   }
   await graph.upsertPatterns(
