@@ -9,9 +9,17 @@ const projectDirs = ['libs/domain', ...['libs/collectors', 'libs/intelligence', 
   existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
 )].filter((dir) => existsSync(join(root, dir, 'package.json')));
 
+// Subpath entries (a package's light `./plugin` entry) first: an alias also matches what
+// starts with its name and a slash, so the package's own name must come after them.
 const alias: Record<string, string> = {};
-for (const dir of projectDirs) {
-  const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string };
+const packages = projectDirs.map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, Record<string, string>> } }));
+for (const { dir, pkg } of packages) {
+  for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
+    const source = conditions['@tapio/source'];
+    if (subpath !== '.' && source) alias[`${pkg.name}/${subpath.slice(2)}`] = resolve(root, dir, source);
+  }
+}
+for (const { dir, pkg } of packages) {
   if (existsSync(join(root, dir, 'src/index.ts'))) alias[pkg.name] = resolve(root, dir, 'src/index.ts');
 }
 

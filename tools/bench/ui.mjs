@@ -57,15 +57,15 @@ function makeIncident(n) {
 async function loadGraph() {
   const graph = new MemoryGraphStore({ retention: { maxEvents: EVENTS, maxAgeMs: 365 * 86_400_000 }, maxInsights: 100_000 });
   await graph.start();
-  await graph.applyTopology(Array.from({ length: deployments }, (_, deployment) => deploymentTopology(deployment, iso(EPOCH))).flat());
+  await graph.write({ topology: Array.from({ length: deployments }, (_, deployment) => deploymentTopology(deployment, iso(EPOCH))).flat() });
   const BATCH = 10_000;
   for (let begin = 0; begin < EVENTS; begin += BATCH) {
     const events = Array.from({ length: Math.min(EVENTS, begin + BATCH) - begin }, (_, offset) => makeEvent(begin + offset));
-    await graph.writeEvents(events);
-    await graph.writeCorrelations(causalLinks(events, begin));
+    await graph.write({ events: events });
+    await graph.write({ correlations: causalLinks(events, begin) });
   }
   const incidents = Array.from({ length: Math.min(INCIDENTS, deployments) }, (_, n) => makeIncident(n));
-  await graph.writeInsights(incidents.map((item) => item.insight), incidents.map((item) => item.prediction));
+  await graph.write({ insights: incidents.map((item) => item.insight), predictions: incidents.map((item) => item.prediction) });
   await graph.upsertPatterns([{ patternId: 'config-cascade', baseConfidence: 0.85, confidence: 0.85, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: incidents.length }]);
   return graph;
 }

@@ -4,8 +4,8 @@ import { HeartbeatConfig } from './heartbeat-config.js';
 import { HeartbeatTransformer } from './heartbeat-transformer.js';
 
 /**
- * The plugin descriptor Tapio loads from tapio.yaml `plugins:`. It contributes the
- * collector and the transformer for the collector's RawEvent source; the collector
+ * The plugin descriptor Tapio loads from tapio.yaml `plugins:`. It offers the
+ * transformer for the collector's RawEvent source and contributes the collector, which
  * runs when tapio.yaml has a `collectors.heartbeat` section.
  */
 export const heartbeatPlugin = definePlugin({
@@ -14,8 +14,9 @@ export const heartbeatPlugin = definePlugin({
   description: 'Node heartbeats: load, memory and uptime, with memory-pressure and reboot detection',
   needs: { logger: Logger },
   configSchema: HeartbeatConfig,
+  // Taken in every process that transforms, whether or not the collector runs there.
+  transformers: () => [new HeartbeatTransformer()],
   register: ({ deps, config }) => ({
     collectors: [new HeartbeatCollector(config, deps.logger)],
-    transformers: [new HeartbeatTransformer()],
   }),
 });

@@ -54,7 +54,6 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     runtime = new TapioRuntime(composition, mode, {
       cluster: loaded.config.cluster,
       busType: loaded.config.bus.type,
-      graphType: loaded.config.graph.type,
       correlation: loaded.config.correlation,
       baseDir: loaded.baseDir,
       watchPatterns: true,

@@ -1,5 +1,6 @@
 import { DEFAULT_INPUT_LIMITS, Duration, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
+import { EmbeddedBusConfig, MemoryGraphConfig } from '@tapio/embedded/plugin';
 import { z } from 'zod';
 
 export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
@@ -13,30 +14,12 @@ const LogConfig = z
   })
   .strict();
 
-const EmbeddedBusConfig = z
-  .object({
-    queueCapacity: z.number().int().min(1).default(10_000),
-    maxDeliver: z.number().int().min(1).default(3),
-  })
-  .strict();
-
 const BusConfig = z
   .object({
     type: z.enum(['embedded', 'nats']).default('embedded'),
     embedded: EmbeddedBusConfig.default({ queueCapacity: 10_000, maxDeliver: 3 }),
-    /** NATS JetStream settings; validated by the NATS adapter when `type: nats`. */
+    /** NATS JetStream settings; validated by the NATS bus plugin when `type: nats`. */
     nats: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-
-const MemoryGraphConfig = z
-  .object({
-    maxEvents: z.number().int().min(1).default(1_000_000),
-    maxAge: Duration.default('7d'),
-    maxInsights: z.number().int().min(1).default(50_000),
-    /** File the graph is saved to on shutdown (and periodically) and restored from on start. */
-    snapshotFile: z.string().min(1).optional(),
-    snapshotInterval: Duration.optional(),
   })
   .strict();
 
@@ -44,7 +27,7 @@ const GraphConfig = z
   .object({
     type: z.enum(['memory', 'neo4j']).default('memory'),
     memory: MemoryGraphConfig.default({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 }),
-    /** Neo4j settings; validated by the Neo4j adapter when `type: neo4j`. */
+    /** Neo4j settings; validated by the Neo4j graph plugin when `type: neo4j`. */
     neo4j: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

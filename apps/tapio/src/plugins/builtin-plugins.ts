@@ -1,11 +1,15 @@
 import type { PluginDescriptor } from '@tapio/domain';
-import { kubeApiPlugin } from '@tapio/collector-kubeapi';
-import { replayCollectorPlugin } from '@tapio/collector-replay';
-import { kernelCollectorPlugin } from '@tapio/collector-kernel';
-import { criCollectorPlugin } from '@tapio/collector-cri';
-import { dnsCollectorPlugin } from '@tapio/collector-dns';
-import { etcdCollectorPlugin } from '@tapio/collector-etcd';
-import { journalCollectorPlugin } from '@tapio/collector-journal';
+import { seedSourcesPlugin } from '@tapio/pipeline/plugin';
+import { embeddedBusPlugin, memoryGraphPlugin } from '@tapio/embedded/plugin';
+import { natsBusPlugin } from '@tapio/nats/plugin';
+import { neo4jGraphPlugin } from '@tapio/neo4j/plugin';
+import { kubeApiPlugin } from '@tapio/collector-kubeapi/plugin';
+import { replayCollectorPlugin } from '@tapio/collector-replay/plugin';
+import { kernelCollectorPlugin } from '@tapio/collector-kernel/plugin';
+import { dnsCollectorPlugin } from '@tapio/collector-dns/plugin';
+import { journalCollectorPlugin } from '@tapio/collector-journal/plugin';
+import { criCollectorPlugin } from '@tapio/collector-cri/plugin';
+import { etcdCollectorPlugin } from '@tapio/collector-etcd/plugin';
 import {
   dependencyCorrelatorPlugin,
   ownershipCorrelatorPlugin,
@@ -16,10 +20,17 @@ import {
 import { alertmanagerSinkPlugin, slackSinkPlugin, webhookSinkPlugin } from '@tapio/sinks';
 
 /**
- * Tapio's built-in plugins, one line each. Adding a collector, correlator or sink means
- * adding its descriptor here; third-party plugins come from tapio.yaml `plugins:`.
+ * Tapio's built-in plugins, one line each: buses, graph stores, transformers,
+ * collectors, correlators and sinks. Adding one means adding its descriptor here; third-party
+ * plugins come from tapio.yaml `plugins:`. Each comes from its package's light plugin
+ * entry, which loads the heavy libraries only when the plugin is registered.
  */
 export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
+  embeddedBusPlugin as PluginDescriptor,
+  natsBusPlugin as PluginDescriptor,
+  memoryGraphPlugin as PluginDescriptor,
+  neo4jGraphPlugin as PluginDescriptor,
+  seedSourcesPlugin as PluginDescriptor,
   kubeApiPlugin as PluginDescriptor,
   replayCollectorPlugin as PluginDescriptor,
   kernelCollectorPlugin as PluginDescriptor,

@@ -80,9 +80,8 @@ export class TapioRuntime {
     private readonly mode: RunMode,
     private readonly options: {
       cluster: string;
-      busType: 'embedded' | 'nats';
-      /** A shared graph (neo4j) is one a transformer-only process can read its stored resources from. */
-      graphType?: 'memory' | 'neo4j';
+      /** The bus plugin's id, for the logs. */
+      busType: string;
       correlation: TapioConfig['correlation'];
       baseDir: string;
       watchPatterns: boolean;
@@ -93,9 +92,9 @@ export class TapioRuntime {
       version?: string;
     },
   ) {
-    const { cluster, busType } = options;
+    const { cluster } = options;
     // Mode api reads the graph only (a shared Neo4j, or a memory graph's snapshot): no bus.
-    if (mode !== 'all' && mode !== 'api' && busType === 'embedded') {
+    if (mode !== 'all' && mode !== 'api' && !composition.bus.durable) {
       throw new ModeNotAvailableError(`mode "${mode}" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"`);
     }
     this.pipeline = new Pipeline({
@@ -143,7 +142,7 @@ export class TapioRuntime {
     if (stages.processing) {
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
-      const durable = this.options.busType === 'nats';
+      const durable = this.composition.bus.durable === true;
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology);
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
@@ -179,13 +178,13 @@ export class TapioRuntime {
     }
     if (stages.transformer) {
       if (this.options.correlation.warmStart.enabled) {
-        const resources = stored ?? (this.options.graphType === 'neo4j' ? await storedResources(graph, logger) : []);
+        const resources = stored ?? (graph.shared ? await storedResources(graph, logger) : []);
         this.pipeline.remember(resources);
       }
       // On a durable bus each publish waits for the server to store it; overlapping
       // handlers keep the stream moving meanwhile (the transform itself runs in delivery
       // order, before the handler's first await).
-      const overlap = this.options.busType === 'nats' ? { concurrency: 64 } : {};
+      const overlap = this.composition.bus.durable ? { concurrency: 64 } : {};
       this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus), overlap));
     }
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);

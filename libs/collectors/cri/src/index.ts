@@ -1,4 +1,4 @@
-export { criCollectorPlugin } from './plugin/cri-plugin.js';
+export { criCollectorPlugin } from './plugin.js';
 export { CriCollector } from './collector/cri-collector.js';
 export type { CriCollectorDeps, CriCollectorStats } from './collector/cri-collector.js';
 export { CriCollectorConfig } from './collector/cri-config.js';

@@ -1,4 +1,4 @@
-export { dnsCollectorPlugin } from './plugin/dns-plugin.js';
+export { dnsCollectorPlugin } from './plugin.js';
 export { DnsCollector } from './collector/dns-collector.js';
 export type { DnsCollectorDeps, DnsCollectorStats } from './collector/dns-collector.js';
 export { DnsCollectorConfig } from './collector/dns-config.js';

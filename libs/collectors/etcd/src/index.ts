@@ -1,4 +1,4 @@
-export { etcdCollectorPlugin } from './plugin/etcd-plugin.js';
+export { etcdCollectorPlugin } from './plugin.js';
 export { EtcdCollector } from './collector/etcd-collector.js';
 export type { EtcdCollectorDeps } from './collector/etcd-collector.js';
 export { EtcdCollectorConfig } from './collector/etcd-config.js';

@@ -1,4 +1,4 @@
-export { journalCollectorPlugin } from './plugin/journal-plugin.js';
+export { journalCollectorPlugin } from './plugin.js';
 export { JournalCollector } from './collector/journal-collector.js';
 export type { JournalCollectorDeps, JournalCollectorStats } from './collector/journal-collector.js';
 export { JournalCollectorConfig } from './collector/journal-config.js';

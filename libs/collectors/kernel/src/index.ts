@@ -1,4 +1,4 @@
-export { kernelCollectorPlugin } from './plugin/kernel-plugin.js';
+export { kernelCollectorPlugin } from './plugin.js';
 export { KernelCollector } from './collector/kernel-collector.js';
 export type { KernelCollectorDeps, KernelCollectorStats } from './collector/kernel-collector.js';
 export { KernelCollectorConfig } from './collector/kernel-config.js';

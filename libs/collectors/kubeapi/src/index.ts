@@ -7,7 +7,7 @@ export { KubeApiCollector } from './collector/kubeapi-collector.js';
 export type { KubeApiCollectorDeps } from './collector/kubeapi-collector.js';
 export { KubeApiCollectorConfig } from './collector/kubeapi-config.js';
 export type { KubeApiCollectorConfigInput } from './collector/kubeapi-config.js';
-export { kubeApiPlugin } from './plugin/kubeapi-plugin.js';
+export { kubeApiPlugin } from './plugin.js';
 export { PodIndex } from './index-port/pod-index.js';
 export { recordTo } from './recorder/record-to.js';
 export type { RecordOptions, RecordingSummary } from './recorder/record-to.js';

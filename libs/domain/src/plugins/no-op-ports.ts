@@ -18,7 +18,13 @@ import type { Token } from '../ports/token.js';
 
 const noMetric: CounterMetric & { set(): void; observe(): void } = { inc: () => undefined, set: () => undefined, observe: () => undefined };
 
-export const noopMetrics: Metrics = { counter: () => noMetric, gauge: () => noMetric, histogram: () => noMetric, render: () => '' };
+export const noopMetrics: Metrics = {
+  counter: () => noMetric,
+  gauge: () => noMetric,
+  histogram: () => noMetric,
+  beforeScrape: () => undefined,
+  render: async () => ({ contentType: 'text/plain; version=0.0.4', text: '' }),
+};
 
 export const noopClock: Clock = { now: () => 0 };
 

@@ -23,14 +23,14 @@ async function cluster(pods: number) {
   const service = ref('Service', 'web');
   const ingress = ref('Ingress', 'web');
   const podRefs = Array.from({ length: pods }, (_, index) => ref('Pod', `web-1-${index}`));
-  await graph.applyTopology([
+  await graph.write({ topology: [
     upsert(cm),
     upsert(deployment),
     upsert(replicaSet, [edge('OWNS', deployment, replicaSet)], [{ type: 'OWNS', direction: 'in' }]),
     ...podRefs.map((pod) => upsert(pod, [edge('OWNS', replicaSet, pod), edge('MOUNTS', pod, cm)], [{ type: 'OWNS', direction: 'in' }, { type: 'MOUNTS', direction: 'out' }])),
     upsert(service, podRefs.map((pod) => edge('SELECTS', service, pod)), [{ type: 'SELECTS', direction: 'out' }]),
     upsert(ingress, [edge('ROUTES_TO', ingress, service)], [{ type: 'ROUTES_TO', direction: 'out' }]),
-  ]);
+  ] });
   const insight: Insight = {
     id: 'ins-1',
     title: 'config-cascade: ConfigMap shop/web-config',
@@ -83,7 +83,7 @@ describe('blastRadius', () => {
   it('lists the other incidents on the same root as folded', async () => {
     const { graph, insight } = await cluster(2);
     const later = { ...insight, id: 'ins-2', firstSeen: '2026-03-02T12:00:00Z', lastSeen: '2026-03-02T12:00:00Z', createdAt: '2026-03-02T12:00:00Z' };
-    await graph.writeInsights([insight, later], []);
+    await graph.write({ insights: [insight, later], predictions: [] });
     const radius = await blastRadius(graph, insight);
     expect(radius.folded.map((other) => other.id)).toEqual(['ins-2']);
   });

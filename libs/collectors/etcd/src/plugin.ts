@@ -1,7 +1,7 @@
+// The etcd collector's plugin entry (@tapio/collector-etcd/plugin): the collector loads only
+// when it is registered.
 import { definePlugin } from '@tapio/domain';
-import { EtcdCollector } from '../collector/etcd-collector.js';
-import { EtcdCollectorConfig } from '../collector/etcd-config.js';
-import { EtcdTransformer } from '../transform/etcd-transformer.js';
+import { EtcdCollectorConfig } from './collector/etcd-config.js';
 
 /**
  * The etcd collector as a plugin: member health, leader changes, slow applies and disk,
@@ -14,8 +14,12 @@ export const etcdCollectorPlugin = definePlugin({
   description: 'etcd: leader changes, unreachable members, slow applies and fsyncs, quota, alarms (NOSPACE), compaction and defragmentation',
   needs: {},
   configSchema: EtcdCollectorConfig,
-  register: ({ config, logger }) => ({
-    collectors: [new EtcdCollector(config, { logger })],
-    transformers: [new EtcdTransformer()],
-  }),
+  transformers: async () => {
+    const { EtcdTransformer } = await import('./transform/etcd-transformer.js');
+    return [new EtcdTransformer()];
+  },
+  register: async ({ config, logger }) => {
+    const { EtcdCollector } = await import('./collector/etcd-collector.js');
+    return { collectors: [new EtcdCollector(config, { logger })] };
+  },
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isPluginDescriptor, KubeIndex, silentLogger } from '@tapio/domain';
-import { KubeApiCollector } from '../collector/kubeapi-collector.js';
-import { kubeApiPlugin } from './kubeapi-plugin.js';
+import { KubeApiCollector } from './collector/kubeapi-collector.js';
+import { KubeApiTransformer } from './transform/kubeapi-transformer.js';
+import { kubeApiPlugin } from './plugin.js';
 
 describe('kubeApiPlugin', () => {
   it('is a collector plugin whose schema validates its tapio.yaml section', () => {
@@ -19,5 +20,13 @@ describe('kubeApiPlugin', () => {
     expect(collector?.id).toBe('kubeapi:prod');
     expect(contribution.provides).toEqual([{ token: KubeIndex, value: (collector as KubeApiCollector).index }]);
     await expect(collector?.start({ emit: async () => undefined })).rejects.toThrow('kubeconfig /etc/tapio/kube/config.yaml does not exist');
+  });
+});
+
+describe('kubeApiPlugin transformers', () => {
+  it('offers the kubeapi transformer whether or not the collector runs', async () => {
+    const transformers = (await kubeApiPlugin.transformers?.()) ?? [];
+    expect(transformers.map((transformer) => transformer.constructor)).toEqual([KubeApiTransformer]);
+    expect(kubeApiPlugin.provides).toEqual([KubeIndex]);
   });
 });

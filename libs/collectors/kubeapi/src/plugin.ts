@@ -1,21 +1,28 @@
+// The Kubernetes API collector's plugin entry (@tapio/collector-kubeapi/plugin). Light on
+// purpose: the API client (@kubernetes/client-node, a second to load) is imported only
+// when the collector is registered, so `tapio analyze` and other commands never load it.
 import { isAbsolute, resolve } from 'node:path';
 import { definePlugin, KubeIndex } from '@tapio/domain';
-import { KubeApiCollector } from '../collector/kubeapi-collector.js';
-import { KubeApiCollectorConfig } from '../collector/kubeapi-config.js';
+import { KubeApiCollectorConfig } from './collector/kubeapi-config.js';
 
 /**
  * The Kubernetes API collector as a plugin. It provides its pod index as the KubeIndex
- * port for the kernel, DNS and CRI collectors. (The `kubeapi` transformer is registered by
- * the composition root for every source of kubeapi events, replays included, so it is not
- * contributed here a second time.)
+ * port for the kernel, DNS and CRI collectors, and the `kubeapi` transformer for every
+ * source of kubeapi events (replays included).
  */
 export const kubeApiPlugin = definePlugin({
   id: 'kubeapi',
   kind: 'collector',
   description: 'Lists and watches the Kubernetes API server: objects, changes and Events as kubeapi RawEvents',
   needs: {},
+  provides: [KubeIndex],
   configSchema: KubeApiCollectorConfig,
-  register: ({ config, logger, baseDir }) => {
+  transformers: async () => {
+    const { KubeApiTransformer } = await import('./transform/kubeapi-transformer.js');
+    return [new KubeApiTransformer()];
+  },
+  register: async ({ config, logger, baseDir }) => {
+    const { KubeApiCollector } = await import('./collector/kubeapi-collector.js');
     const relative = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : resolve(baseDir, path));
     const kubeconfig = relative(config.kubeconfig);
     const key = config.secrets.fingerprintKey;

@@ -1,8 +1,8 @@
 import { isPluginDescriptor, silentLogger, type KubeIndex, type Metrics } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
-import { DnsCollector } from '../collector/dns-collector.js';
-import { DnsTransformer } from '../transform/dns-transformer.js';
-import { dnsCollectorPlugin } from './dns-plugin.js';
+import { DnsCollector } from './collector/dns-collector.js';
+import { DnsTransformer } from './transform/dns-transformer.js';
+import { dnsCollectorPlugin } from './plugin.js';
 
 const kubeIndex: KubeIndex = { podByContainerId: () => undefined, podByUid: () => undefined, podByIp: () => undefined, podsOnNode: () => [] };
 const metric = { inc: () => undefined, set: () => undefined, observe: () => undefined };
@@ -15,7 +15,7 @@ describe('dnsCollectorPlugin', () => {
     const contribution = await dnsCollectorPlugin.register({ deps: { kubeIndex, metrics }, config, logger: silentLogger, baseDir: '.' });
     expect(contribution.collectors?.[0]).toBeInstanceOf(DnsCollector);
     expect(contribution.collectors?.[0]?.source).toBe('dns');
-    expect(contribution.transformers?.[0]).toBeInstanceOf(DnsTransformer);
+    expect((await dnsCollectorPlugin.transformers?.())?.[0]).toBeInstanceOf(DnsTransformer);
   });
 
   it('rejects more than 8 ports and unknown settings', () => {

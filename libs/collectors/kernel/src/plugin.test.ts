@@ -1,8 +1,8 @@
 import { isPluginDescriptor, silentLogger, type KubeIndex, type Metrics } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
-import { KernelCollector } from '../collector/kernel-collector.js';
-import { KernelTransformer } from '../transform/kernel-transformer.js';
-import { kernelCollectorPlugin } from './kernel-plugin.js';
+import { KernelCollector } from './collector/kernel-collector.js';
+import { KernelTransformer } from './transform/kernel-transformer.js';
+import { kernelCollectorPlugin } from './plugin.js';
 
 const kubeIndex: KubeIndex = { podByContainerId: () => undefined, podByUid: () => undefined, podByIp: () => undefined, podsOnNode: () => [] };
 const metric = { inc: () => undefined, set: () => undefined, observe: () => undefined };
@@ -15,7 +15,7 @@ describe('kernelCollectorPlugin', () => {
     const contribution = await kernelCollectorPlugin.register({ deps: { kubeIndex, metrics }, config, logger: silentLogger, baseDir: '.' });
     expect(contribution.collectors?.[0]).toBeInstanceOf(KernelCollector);
     expect(contribution.collectors?.[0]?.source).toBe('kernel');
-    expect(contribution.transformers?.[0]).toBeInstanceOf(KernelTransformer);
+    expect((await kernelCollectorPlugin.transformers?.())?.[0]).toBeInstanceOf(KernelTransformer);
     expect(contribution.collectors?.[0]?.health().status).toBe('stopped');
   });
 

@@ -1,0 +1,75 @@
+// The embedded adapters' plugin entry (@tapio/embedded/plugin): the in-process bus and
+// the memory graph as plugins of kind bus and graph, chosen by `bus.type: embedded` and
+// `graph.type: memory` in tapio.yaml.
+import { resolve } from 'node:path';
+import { DeadLetterSink, definePlugin, Duration, EventBus, GraphStore, LiveTopology, Logger, parseDuration, TopologyIndex } from '@tapio/domain';
+import { z } from 'zod';
+import { InProcessBus } from './bus/in-process-bus.js';
+import { MemoryGraphStore } from './graph/memory-graph-store.js';
+
+export const EmbeddedBusConfig = z
+  .object({
+    queueCapacity: z.number().int().min(1).default(10_000),
+    maxDeliver: z.number().int().min(1).default(3),
+  })
+  .strict();
+export type EmbeddedBusConfig = z.infer<typeof EmbeddedBusConfig>;
+
+export const MemoryGraphConfig = z
+  .object({
+    maxEvents: z.number().int().min(1).default(1_000_000),
+    maxAge: Duration.default('7d'),
+    maxInsights: z.number().int().min(1).default(50_000),
+    /** File the graph is saved to on shutdown (and periodically) and restored from on start. */
+    snapshotFile: z.string().min(1).optional(),
+    snapshotInterval: Duration.optional(),
+  })
+  .strict();
+export type MemoryGraphConfig = z.infer<typeof MemoryGraphConfig>;
+
+/** The in-process bus: stages of one process, bounded queues, redelivery on failure. */
+export const embeddedBusPlugin = definePlugin({
+  id: 'embedded',
+  kind: 'bus',
+  description: 'In-process event bus: bounded queues between the stages of one process',
+  needs: { deadLetters: DeadLetterSink, logger: Logger },
+  provides: [EventBus],
+  configSchema: EmbeddedBusConfig,
+  register: ({ deps, config }) => ({
+    provides: [
+      {
+        token: EventBus,
+        value: new InProcessBus({ queueCapacity: config.queueCapacity, maxDeliver: config.maxDeliver, deadLetters: deps.deadLetters, logger: deps.logger.child({ component: 'bus' }) }),
+      },
+    ],
+  }),
+});
+
+/**
+ * The memory graph. Its topology index is offered as the LiveTopology, which the
+ * correlation engine of the same process keeps current instead of holding a copy.
+ */
+export const memoryGraphPlugin = definePlugin({
+  id: 'memory',
+  kind: 'graph',
+  description: 'Embedded knowledge graph in memory, bounded by retention, optionally snapshotted to a file',
+  needs: {},
+  provides: [GraphStore, LiveTopology],
+  configSchema: MemoryGraphConfig,
+  register: ({ config, baseDir }) => {
+    const topology = new TopologyIndex();
+    const graph = new MemoryGraphStore({
+      topology,
+      retention: { maxEvents: config.maxEvents, maxAgeMs: parseDuration(config.maxAge) },
+      maxInsights: config.maxInsights,
+      ...(config.snapshotFile ? { snapshotFile: resolve(baseDir, config.snapshotFile) } : {}),
+      ...(config.snapshotInterval ? { snapshotIntervalMs: parseDuration(config.snapshotInterval) } : {}),
+    });
+    return {
+      provides: [
+        { token: GraphStore, value: graph },
+        { token: LiveTopology, value: topology },
+      ],
+    };
+  },
+});
