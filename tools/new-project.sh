@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Scaffolds a workspace project: tools/new-project.sh <dir> <package-name> <level-tag> [deps...]
-# Writes package.json (source-condition exports), project.json (Nx tags/targets) and tsconfig.json
-# (composite, referencing its workspace dependencies).
+# Scaffolds a workspace project:
+#   tools/new-project.sh <dir> <package-name> <level-tag> [deps...]
+#     package.json (source-condition exports), project.json (Nx tags/targets) and tsconfig.json
+#     (composite, referencing its workspace dependencies);
+#   tools/new-project.sh --collector <id> [--root DIR]
+#     a collector plugin in libs/collectors/<id> (package @tapio/collector-<id>) that runs as it
+#     is: a collector emitting a sample every interval, its transformer, its light plugin entry
+#     and a unit test. It wires the package into the workspace's build; registering it is the one
+#     line the script prints, in apps/tapio/src/plugins/builtin-plugins.ts. --root scaffolds into
+#     another copy of the workspace (the scaffolding test uses a temp folder).
 set -euo pipefail
-dir=$1; name=$2; level=$3; shift 3
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = "--collector" ]; then
+  exec bash "$(dirname "$0")/scaffold/new-collector.sh" "${@:2}"
+fi
+dir=$1; name=$2; level=$3; shift 3
 mkdir -p "$root/$dir/src"
 rel=$(realpath --relative-to="$root/$dir" "$root")
 deps_json=""; refs_json=""

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { resolve } from 'node:path';
-import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, systemClock, type Collector, type Correlator, type InputLimits, type RawEventTransformer } from '@tapio/domain';
+import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, systemClock, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
 import { DeadLetterStore, PromClientMetrics } from '@tapio/embedded';
 import { SinkDelivery } from '@tapio/sinks';
 import type { LoadedConfig } from './config/load-config.js';
@@ -39,8 +39,9 @@ export interface Composition {
  * services are registered under their port tokens, then every plugin (the bus and the
  * graph store included) registers in the order its needs ask for and provides its
  * services under their tokens, from which the runtime resolves what it runs.
+ * `builtins` is apps/tapio/src/plugins/builtin-plugins.ts's list unless a test adds one.
  */
-export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Composition> {
+export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS): Promise<Composition> {
   const container = rootContainer.createChildContainer();
   const metrics = new PromClientMetrics();
   const deadLetters = countedDeadLetters(
@@ -56,7 +57,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger): Promise<Com
   container.registerInstance(DeadLetterSink, deadLetters);
 
   const thirdParty = await loadPluginModules(loaded.config.plugins, loaded.baseDir);
-  const candidates = [...BUILTIN_PLUGINS.map((descriptor) => ({ descriptor, origin: 'built-in' })), ...thirdParty.descriptors];
+  const candidates = [...builtins.map((descriptor) => ({ descriptor, origin: 'built-in' })), ...thirdParty.descriptors];
   const registered = await registerPlugins(container, candidates, loaded, logger);
   const failures = [...thirdParty.failures.map((failure) => ({ id: failure.spec, message: failure.message })), ...registered.failures];
   for (const failure of failures) logger.error({ plugin: failure.id }, failure.message);
