@@ -1,7 +1,10 @@
 /**
  * Tapio's architecture rules, enforced in CI as errors:
- *  - levels: domain (0) < collectors (1) < intelligence (2) < integrations (3) < interfaces (4) < apps;
- *    a project imports only from lower levels (never its own level's other projects, never higher);
+ *  - levels: plugin API (0) < domain (0) < collectors (1) < intelligence (2) < integrations (3) <
+ *    interfaces (4) < apps; a project imports only from lower levels (never its own level's other
+ *    projects, never higher). Level 0 has two rings: the plugin API imports nothing of Tapio, the
+ *    domain builds on it;
+ *  - third-party plugins (examples/) import the plugin API only;
  *  - no cycles;
  *  - no deep imports: another project is reached only through its package entry (src/index.ts).
  */
@@ -13,7 +16,7 @@ const LEVELS = [
   { name: 'interfaces', path: '^libs/interfaces/' },
   { name: 'apps', path: '^apps/' },
 ];
-const PROJECT = '^(libs/domain|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/';
+const PROJECT = '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/';
 
 const levelRules = LEVELS.slice(0, -1).map((level, index) => ({
   name: `level-${index}-${level.name}-imports-upward`,
@@ -38,14 +41,21 @@ module.exports = {
       comment: "reach another project only through its entry files (src/index.ts, and src/plugin.ts: the light plugin entry), never its internals",
       severity: 'error',
       from: { path: PROJECT },
-      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin)\\.ts$'] },
+      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin)\\.ts$'] },
     },
     {
-      name: 'examples-use-domain-only',
-      comment: 'third-party plugin examples depend on the public domain package only',
+      name: 'plugin-api-imports-nothing-of-tapio',
+      comment: 'the plugin API is the innermost ring of level 0: zod only, so third-party plugins depend on a surface that can stay stable',
+      severity: 'error',
+      from: { path: '^libs/plugin-api/' },
+      to: { path: '^(libs/(domain|collectors|intelligence|integrations|interfaces)|apps|examples)/' },
+    },
+    {
+      name: 'examples-use-plugin-api-only',
+      comment: 'third-party plugin examples depend on the plugin API package only',
       severity: 'error',
       from: { path: '^examples/' },
-      to: { path: '^(libs/(collectors|intelligence|integrations|interfaces)|apps)/' },
+      to: { path: '^(libs/(domain|collectors|intelligence|integrations|interfaces)|apps)/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },

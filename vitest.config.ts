@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // Every workspace project with a src/index.ts is a test project; tests import other
 // projects through their package name, aliased here to the sources (no build needed).
 const root = import.meta.dirname;
-const projectDirs = ['libs/domain', ...['libs/collectors', 'libs/intelligence', 'libs/integrations', 'libs/interfaces', 'apps', 'examples'].flatMap((group) =>
+const projectDirs = ['libs/plugin-api', 'libs/domain', ...['libs/collectors', 'libs/intelligence', 'libs/integrations', 'libs/interfaces', 'apps', 'examples'].flatMap((group) =>
   existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
 )].filter((dir) => existsSync(join(root, dir, 'package.json')));
 

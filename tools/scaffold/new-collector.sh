@@ -32,7 +32,7 @@ cat > "$target/package.json" <<JSON
     "./plugin": { "@tapio/source": "./src/plugin.ts", "types": "./dist/plugin.d.ts", "default": "./dist/plugin.js" }
   },
   "dependencies": {
-    "@tapio/domain": "*"
+    "@tapio/plugin-api": "*"
   }
 }
 JSON
@@ -55,12 +55,12 @@ cat > "$target/tsconfig.json" <<JSON
   "compilerOptions": { "rootDir": "src", "outDir": "dist", "tsBuildInfoFile": "dist/.tsbuildinfo" },
   "include": ["src/**/*.ts"],
   "exclude": ["src/**/*.test.ts"],
-  "references": [{ "path": "../../domain" }]
+  "references": [{ "path": "../../plugin-api" }]
 }
 JSON
 
 cat > "$target/src/$id-config.ts" <<TS
-import { Duration, z } from '@tapio/domain';
+import { Duration, z } from '@tapio/plugin-api';
 
 /** The plugin's section of tapio.yaml (\`collectors.$id\`). */
 export const ${class}Config = z
@@ -75,7 +75,7 @@ export type ${class}Config = z.infer<typeof ${class}Config>;
 TS
 
 cat > "$target/src/$id-collector.ts" <<TS
-import { parseDuration, type Collector, type ComponentHealth, type Logger, type RawEventSink } from '@tapio/domain';
+import { parseDuration, type Collector, type ComponentHealth, type Logger, type RawEventSink } from '@tapio/plugin-api';
 import type { ${class}Config } from './$id-config.js';
 
 export const ${class^^}_SOURCE = '$id';
@@ -132,7 +132,7 @@ export class ${class}Collector implements Collector {
 TS
 
 cat > "$target/src/$id-transformer.ts" <<TS
-import { makeUnifiedEvent, z, type RawEvent, type RawEventTransformer, type TransformContext, type UnifiedEvent } from '@tapio/domain';
+import { makeUnifiedEvent, z, type RawEvent, type RawEventTransformer, type TransformContext, type UnifiedEvent } from '@tapio/plugin-api';
 import { ${class^^}_SOURCE } from './$id-collector.js';
 
 const SampleData = z.object({ node: z.string().min(1), sequence: z.number().int().min(1) });
@@ -161,7 +161,7 @@ TS
 cat > "$target/src/plugin.ts" <<TS
 // The $id collector's plugin entry ($package/plugin). Keep it light: import heavy
 // libraries inside register / transformers, so commands that do not run it do not load them.
-import { definePlugin, Logger } from '@tapio/domain';
+import { definePlugin, Logger } from '@tapio/plugin-api';
 import { ${class}Config } from './$id-config.js';
 
 export const ${camel}Plugin = definePlugin({
@@ -190,7 +190,7 @@ TS
 
 cat > "$target/src/plugin.test.ts" <<TS
 import { describe, expect, it } from 'vitest';
-import { isPluginDescriptor, silentLogger, type RawEvent } from '@tapio/domain';
+import { isPluginDescriptor, silentLogger, type RawEvent } from '@tapio/plugin-api';
 import { ${camel}Plugin } from './plugin.js';
 
 const context = { eventId: (raw: RawEvent, discriminator: string) => \`\${raw.type}-\${discriminator}\`, processedAt: '2026-03-02T10:00:00Z', cluster: 'lab' };

@@ -14,7 +14,7 @@ const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cru
 /** Every workspace project by package name, as the root package.json workspaces lay them out. */
 async function workspaceProjects(): Promise<Map<string, string>> {
   const projects = new Map<string, string>();
-  const candidates = ['libs/domain'];
+  const candidates = ['libs/plugin-api', 'libs/domain'];
   for (const group of ['libs/collectors', 'libs/intelligence', 'libs/integrations', 'libs/interfaces', 'apps', 'examples', 'native']) {
     if (!existsSync(join(ROOT, group))) continue;
     for (const entry of await readdir(join(ROOT, group))) candidates.push(`${group}/${entry}`);
@@ -139,14 +139,14 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
       to: 'libs/collectors/pipeline/src/index.ts',
     },
     {
-      rule: 'examples-use-domain-only',
-      files: { 'examples/tapio-collector-heartbeat/src/planted.ts': "export { InProcessBus } from '@tapio/embedded';\n" },
+      rule: 'examples-use-plugin-api-only',
+      files: { 'examples/tapio-collector-heartbeat/src/planted.ts': "export { GraphStore } from '@tapio/domain';\n" },
       from: 'examples/tapio-collector-heartbeat/src/planted.ts',
-      to: 'libs/integrations/embedded/src/index.ts',
+      to: 'libs/domain/src/index.ts',
     },
   ];
 
-  it('fails on an upward import, a deep import, a cycle, a same-level import and an example reaching past the domain', async () => {
+  it('fails on an upward import, a deep import, a cycle, a same-level import and an example reaching past the plugin API', async () => {
     for (const violation of VIOLATIONS) for (const [file, text] of Object.entries(violation.files)) await plant(file, text);
     const { code, output } = await depcruise(copy);
     for (const file of planted.splice(0)) await unlink(join(copy, file));

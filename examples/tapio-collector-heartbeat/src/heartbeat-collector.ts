@@ -1,5 +1,5 @@
 import { freemem, loadavg, totalmem, uptime } from 'node:os';
-import { parseDuration, silentLogger, type Collector, type ComponentHealth, type Logger, type RawEventSink } from '@tapio/domain';
+import { parseDuration, silentLogger, type Collector, type ComponentHealth, type Logger, type RawEventSink } from '@tapio/plugin-api';
 import { HEARTBEAT_SOURCE, type HeartbeatData } from './heartbeat.js';
 import type { HeartbeatConfig } from './heartbeat-config.js';
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Duration, z } from '@tapio/domain';
+import { Duration, z } from '@tapio/plugin-api';
 
 /** The plugin's section of tapio.yaml (`collectors.heartbeat`). */
 export const HeartbeatConfig = z

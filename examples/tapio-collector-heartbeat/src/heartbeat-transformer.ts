@@ -1,4 +1,4 @@
-import { makeUnifiedEvent, type RawEvent, type RawEventTransformer, type TransformContext, type UnifiedEvent } from '@tapio/domain';
+import { makeUnifiedEvent, type RawEvent, type RawEventTransformer, type TransformContext, type UnifiedEvent } from '@tapio/plugin-api';
 import { HEARTBEAT_SOURCE, HeartbeatData } from './heartbeat.js';
 
 /** A boot time that moves by more than this is a reboot, not clock jitter. */

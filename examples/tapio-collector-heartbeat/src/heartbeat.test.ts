@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RawEvent, UnifiedEvent, type TransformContext } from '@tapio/domain';
+import { RawEvent, UnifiedEvent, type TransformContext } from '@tapio/plugin-api';
 import { HeartbeatCollector, osProbe, type HostProbe } from './heartbeat-collector.js';
 import { HeartbeatConfig } from './heartbeat-config.js';
 import { HeartbeatTransformer } from './heartbeat-transformer.js';

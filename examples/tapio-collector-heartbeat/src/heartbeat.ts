@@ -1,4 +1,4 @@
-import { z } from '@tapio/domain';
+import { z } from '@tapio/plugin-api';
 
 /** The RawEvent `source` this package's collector stamps and its transformer handles. */
 export const HEARTBEAT_SOURCE = 'heartbeat';

@@ -1,4 +1,4 @@
-import { definePlugin, Logger } from '@tapio/domain';
+import { definePlugin, Logger } from '@tapio/plugin-api';
 import { HeartbeatCollector } from './heartbeat-collector.js';
 import { HeartbeatConfig } from './heartbeat-config.js';
 import { HeartbeatTransformer } from './heartbeat-transformer.js';

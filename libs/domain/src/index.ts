@@ -1,12 +1,14 @@
-// Tapio domain (level 0): schemas are the source of truth for types; ports carry
-// their DI token under the same name. Named exports only.
-export { SEVERITIES, Severity, severityRank, maxSeverity } from './events/severity.js';
-export { RawEvent, RAW_SOURCES } from './events/raw-event.js';
+// Tapio domain (level 0, on top of @tapio/plugin-api): the internal schemas (patterns,
+// insights' feedback and predictions, graph queries, topology, input limits, secrets), the
+// bus and graph ports, and the plugin API re-exported, so Tapio's own code imports one
+// package. Named exports only.
+export { SEVERITIES, Severity, severityRank, maxSeverity } from '@tapio/plugin-api';
+export { RawEvent, RAW_SOURCES } from '@tapio/plugin-api';
 export { InputLimits, DEFAULT_INPUT_LIMITS, ORIGIN_METADATA_KEY, nestsDeeperThan, lineTooLong, rawEventLimitViolation } from './events/input-limits.js';
 export type { InputLimitsInput } from './events/input-limits.js';
-export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from './events/event-type.js';
-export { EVENT_SEMANTICS } from './events/event-semantics.js';
-export type { EventSemantics } from './events/event-semantics.js';
+export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from '@tapio/plugin-api';
+export { EVENT_SEMANTICS } from '@tapio/plugin-api';
+export type { EventSemantics } from '@tapio/plugin-api';
 export {
   TraceContext,
   SemanticContext,
@@ -19,10 +21,10 @@ export {
   MetricsData,
   ImpactContext,
   UnifiedEvent,
-} from './events/unified-event.js';
+} from '@tapio/plugin-api';
 export { partitionKey, rawPartitionKey, stableHash, partitionOf } from './events/partition-key.js';
-export { makeUnifiedEvent, entityFromContext } from './events/make-unified-event.js';
-export type { UnifiedEventDraft, DraftContext } from './events/make-unified-event.js';
+export { makeUnifiedEvent, entityFromContext } from '@tapio/plugin-api';
+export type { UnifiedEventDraft, DraftContext } from '@tapio/plugin-api';
 export {
   EntityRef,
   CLUSTER_SCOPED_KINDS,
@@ -31,7 +33,7 @@ export {
   parseEntityKey,
   sameEntity,
   formatEntity,
-} from './entities/entity-ref.js';
+} from '@tapio/plugin-api';
 export { canonicalKind, knownKinds, kindSpellings } from './entities/kind-names.js';
 export { REDACTED_VALUE, isSecretObject, isRedactedValue, redactSecret, redactSecretsIn, redactSecretsInData, redactSecretsInPayload } from './secrets/secret-redaction.js';
 export type { SecretFingerprint } from './secrets/secret-redaction.js';
@@ -40,14 +42,12 @@ export {
   LabelSelector,
   ContainerFacts,
   K8sObjectFacts,
-} from './entities/k8s-object-facts.js';
-export { parseDuration, formatDuration, Duration } from './patterns/duration.js';
+} from '@tapio/plugin-api';
+export { parseDuration, formatDuration, Duration } from '@tapio/plugin-api';
 export {
   CONDITION_OPERATORS,
   ConditionOperator,
   PatternCondition,
-  ENTITY_RELATIONS,
-  EntityRelation,
   CountRequirement,
   ROOT_CAUSE_RESOURCES,
   RootCauseResource,
@@ -57,9 +57,10 @@ export {
   BehaviorPatternSpec,
   BehaviorPattern,
 } from './patterns/behavior-pattern.js';
+export { ENTITY_RELATIONS, EntityRelation } from '@tapio/plugin-api';
 export { Prediction } from './insights/prediction.js';
 export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence } from './insights/feedback.js';
-export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from './insights/insight.js';
+export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from '@tapio/plugin-api';
 export {
   RESOURCE_LABELS,
   ResourceLabel,
@@ -73,7 +74,7 @@ export {
   EdgeSet,
   TopologyChange,
   EventSummary,
-} from './graph/graph-model.js';
+} from '@tapio/plugin-api';
 export {
   TimeRange,
   EventQuery,
@@ -93,30 +94,30 @@ export { WORKLOAD_KINDS } from './topology/workload-kinds.js';
 export { PODS_REACHED, reachPath, podsReachedBy } from './topology/pods-reached.js';
 export { LiveTopology } from './topology/live-topology.js';
 export type { ReachHop } from './topology/pods-reached.js';
-export { token } from './ports/token.js';
-export type { Token, TokenType } from './ports/token.js';
-export { HealthStatus, ComponentHealth } from './ports/health.js';
-export type { Lifecycle } from './ports/health.js';
-export { Logger, silentLogger } from './ports/logger.js';
-export type { LogFields } from './ports/logger.js';
-export { Clock, systemClock } from './ports/clock.js';
-export { Metrics, totalFollower } from './ports/metrics.js';
-export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from './ports/metrics.js';
-export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
-export { Collector, RawEventTransformer } from './ports/collector.js';
-export type { RawEventSink, TransformContext } from './ports/collector.js';
-export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
+export { token } from '@tapio/plugin-api';
+export type { Token, TokenType } from '@tapio/plugin-api';
+export { HealthStatus, ComponentHealth } from '@tapio/plugin-api';
+export type { Lifecycle } from '@tapio/plugin-api';
+export { Logger, silentLogger } from '@tapio/plugin-api';
+export type { LogFields } from '@tapio/plugin-api';
+export { Clock, systemClock } from '@tapio/plugin-api';
+export { Metrics, totalFollower } from '@tapio/plugin-api';
+export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from '@tapio/plugin-api';
+export { DeadLetter, DeadLetterSink } from '@tapio/plugin-api';
+export { Collector, RawEventTransformer } from '@tapio/plugin-api';
+export type { RawEventSink, TransformContext } from '@tapio/plugin-api';
+export { PodIdentity, KubeIndex, bareContainerId } from '@tapio/plugin-api';
 export { EventBus } from './ports/event-bus.js';
 export type { BusMessages, BusTopic, SubscribeOptions, BusSubscription, BusStats } from './ports/event-bus.js';
 export { GraphStore, GraphWriter, GraphReader, GraphQuestions } from './ports/graph-store.js';
 export type { GraphWrite } from './ports/graph-store.js';
-export { Correlator } from './ports/correlator.js';
-export type { IndexedEvent, CorrelationState } from './ports/correlator.js';
+export { Correlator } from '@tapio/plugin-api';
+export type { IndexedEvent, CorrelationState } from '@tapio/plugin-api';
 export { PatternSource } from './ports/pattern-source.js';
 export type { PatternLoadError, PatternSet } from './ports/pattern-source.js';
-export { definePlugin, isPluginDescriptor, PLUGIN_KINDS } from './plugins/plugin-descriptor.js';
-export { InsightSink } from './ports/insight-sink.js';
-export type { InsightChange, InsightNotification } from './ports/insight-sink.js';
+export { definePlugin, isPluginDescriptor, PLUGIN_KINDS } from '@tapio/plugin-api';
+export { InsightSink } from '@tapio/plugin-api';
+export type { InsightChange, InsightNotification } from '@tapio/plugin-api';
 export type {
   PluginKind,
   PluginContribution,
@@ -125,16 +126,7 @@ export type {
   ResolvedNeeds,
   PluginContext,
   PluginDescriptor,
-} from './plugins/plugin-descriptor.js';
-export {
-  NO_OP_PORTS,
-  noopClock,
-  noopDeadLetters,
-  noopEventBus,
-  noopGraphStore,
-  noopKubeIndex,
-  noopMetrics,
-  noopPatternSource,
-  noopRawEventSink,
-} from './plugins/no-op-ports.js';
-export { z } from './plugins/plugin-sdk.js';
+} from '@tapio/plugin-api';
+export { NO_OP_PORTS, noopEventBus, noopGraphStore, noopPatternSource } from './plugins/no-op-ports.js';
+export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from '@tapio/plugin-api';
+export { z } from '@tapio/plugin-api';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Duration, parseDuration } from '../patterns/duration.js';
-import type { RawEvent } from './raw-event.js';
+import { Duration, parseDuration } from '@tapio/plugin-api';
+import type { RawEvent } from '@tapio/plugin-api';
 
 /**
  * What one input may be before Tapio refuses it. Every recursive step after decoding

@@ -1,5 +1,5 @@
-import { CLUSTER_SCOPED_KINDS, DEFAULT_CLUSTER } from '../entities/entity-ref.js';
-import type { UnifiedEvent } from './unified-event.js';
+import { CLUSTER_SCOPED_KINDS, DEFAULT_CLUSTER } from '@tapio/plugin-api';
+import type { UnifiedEvent } from '@tapio/plugin-api';
 
 /**
  * Which correlation worker an event belongs to. Every event of a namespace (an

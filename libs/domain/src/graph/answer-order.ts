@@ -1,8 +1,8 @@
-import { entityKey, type EntityRef } from '../entities/entity-ref.js';
-import type { UnifiedEvent } from '../events/unified-event.js';
-import { severityRank } from '../events/severity.js';
-import type { Insight } from '../insights/insight.js';
-import type { EventSummary } from './graph-model.js';
+import { entityKey, type EntityRef } from '@tapio/plugin-api';
+import type { UnifiedEvent } from '@tapio/plugin-api';
+import { severityRank } from '@tapio/plugin-api';
+import type { Insight } from '@tapio/plugin-api';
+import type { EventSummary } from '@tapio/plugin-api';
 
 /*
  * The orders and summaries of GraphStore answers. They are part of the port's contract:

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { EntityRef } from '../entities/entity-ref.js';
-import { EventType } from '../events/event-type.js';
-import { Severity } from '../events/severity.js';
-import { Insight } from '../insights/insight.js';
-import { EventSummary } from './graph-model.js';
+import { EntityRef } from '@tapio/plugin-api';
+import { EventType } from '@tapio/plugin-api';
+import { Severity } from '@tapio/plugin-api';
+import { Insight } from '@tapio/plugin-api';
+import { EventSummary } from '@tapio/plugin-api';
 
 export const TimeRange = z.object({
   since: z.iso.datetime({ offset: true }).optional(),

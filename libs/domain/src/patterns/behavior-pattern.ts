@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Severity } from '../events/severity.js';
-import { Duration } from './duration.js';
+import { Duration, EntityRelation, Severity } from '@tapio/plugin-api';
 
 export const CONDITION_OPERATORS = [
   'equals',
@@ -54,11 +53,6 @@ export const PatternCondition = z
     }
   });
 export type PatternCondition = z.infer<typeof PatternCondition>;
-
-/** How a step's entity must relate to the previous step's entity. */
-export const ENTITY_RELATIONS = ['same_entity', 'same_owner', 'mounts', 'selects', 'same_node', 'same_node_other_owner', 'same_namespace', 'related', 'any'] as const;
-export const EntityRelation = z.enum(ENTITY_RELATIONS);
-export type EntityRelation = z.infer<typeof EntityRelation>;
 
 /** "more than N in window", grouped per entity, per owner, per node or per namespace. */
 export const CountRequirement = z

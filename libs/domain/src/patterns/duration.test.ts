@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Duration, parseDuration } from './duration.js';
+import { Duration, parseDuration } from '@tapio/plugin-api';
 
 describe('durations', () => {
   it('parses simple and compound durations', () => {

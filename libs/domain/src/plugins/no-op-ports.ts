@@ -1,39 +1,24 @@
-import type { CounterMetric, Metrics } from '../ports/metrics.js';
-import { Clock } from '../ports/clock.js';
-import { DeadLetterSink } from '../ports/dead-letter.js';
+import {
+  Clock,
+  DeadLetterSink,
+  KubeIndex,
+  Logger,
+  Metrics,
+  noopClock,
+  noopDeadLetters,
+  noopKubeIndex,
+  noopMetrics,
+  silentLogger,
+  type Token,
+} from '@tapio/plugin-api';
 import { EventBus } from '../ports/event-bus.js';
 import { GraphQuestions, GraphReader, GraphStore, GraphWriter } from '../ports/graph-store.js';
-import { KubeIndex } from '../ports/kube-index.js';
-import { Logger, silentLogger } from '../ports/logger.js';
-import { Metrics as MetricsToken } from '../ports/metrics.js';
 import { PatternSource } from '../ports/pattern-source.js';
-import type { RawEventSink } from '../ports/collector.js';
-import type { Token } from '../ports/token.js';
 
 /*
- * A do-nothing implementation of every port: for a plugin's unit tests, and for the
- * runtime when a plugin needs a service no running plugin provides (the kernel collector
- * without the Kubernetes API collector attributes nothing to pods, but still runs).
+ * No-ops of the domain's own ports (bus, graph store, pattern source), and the map of
+ * every port's no-op the runtime falls back to; the plugin API's are in @tapio/plugin-api.
  */
-
-const noMetric: CounterMetric & { set(): void; observe(): void } = { inc: () => undefined, set: () => undefined, observe: () => undefined };
-
-export const noopMetrics: Metrics = {
-  counter: () => noMetric,
-  gauge: () => noMetric,
-  histogram: () => noMetric,
-  beforeScrape: () => undefined,
-  render: async () => ({ contentType: 'text/plain; version=0.0.4', text: '' }),
-};
-
-export const noopClock: Clock = { now: () => 0 };
-
-export const noopDeadLetters: DeadLetterSink = { put: () => undefined, count: () => 0, recent: () => [] };
-
-/** Knows no pod: every lookup answers "unknown". */
-export const noopKubeIndex: KubeIndex = { podByContainerId: () => undefined, podByUid: () => undefined, podByIp: () => undefined, podsOnNode: () => [] };
-
-export const noopRawEventSink: RawEventSink = { emit: async () => undefined };
 
 /** Accepts everything and delivers nothing. */
 export const noopEventBus: EventBus = {
@@ -89,7 +74,7 @@ export const noopPatternSource: PatternSource = {
 export const NO_OP_PORTS: ReadonlyMap<Token<unknown>, unknown> = new Map<Token<unknown>, unknown>([
   [Logger, silentLogger],
   [Clock, noopClock],
-  [MetricsToken, noopMetrics],
+  [Metrics, noopMetrics],
   [DeadLetterSink, noopDeadLetters],
   [KubeIndex, noopKubeIndex],
   [EventBus, noopEventBus],

@@ -1,8 +1,8 @@
-import type { RawEvent } from '../events/raw-event.js';
-import type { UnifiedEvent } from '../events/unified-event.js';
-import type { Insight } from '../insights/insight.js';
-import type { ComponentHealth } from './health.js';
-import { token } from './token.js';
+import type { RawEvent } from '@tapio/plugin-api';
+import type { UnifiedEvent } from '@tapio/plugin-api';
+import type { Insight } from '@tapio/plugin-api';
+import type { ComponentHealth } from '@tapio/plugin-api';
+import { token } from '@tapio/plugin-api';
 
 export interface BusMessages {
   raw: RawEvent;

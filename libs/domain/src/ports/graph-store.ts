@@ -1,9 +1,9 @@
-import type { EntityRef } from '../entities/entity-ref.js';
-import type { UnifiedEvent } from '../events/unified-event.js';
+import type { EntityRef } from '@tapio/plugin-api';
+import type { UnifiedEvent } from '@tapio/plugin-api';
 import type { Feedback, PatternConfidence } from '../insights/feedback.js';
-import type { Correlation, Insight } from '../insights/insight.js';
+import type { Correlation, Insight } from '@tapio/plugin-api';
 import type { Prediction } from '../insights/prediction.js';
-import type { ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot } from '../graph/graph-model.js';
+import type { ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot } from '@tapio/plugin-api';
 import type {
   CauseEffectCount,
   DeathSpiral,
@@ -16,8 +16,8 @@ import type {
   TimeRange,
   WhyAnswer,
 } from '../graph/queries.js';
-import type { ComponentHealth } from './health.js';
-import { token } from './token.js';
+import type { ComponentHealth } from '@tapio/plugin-api';
+import { token } from '@tapio/plugin-api';
 
 /**
  * One unit of work for the graph: what the correlation engine produced for one event (or

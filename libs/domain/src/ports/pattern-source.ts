@@ -1,5 +1,5 @@
 import type { BehaviorPattern } from '../patterns/behavior-pattern.js';
-import { token } from './token.js';
+import { token } from '@tapio/plugin-api';
 
 /** A pattern file that failed to load, with where and why. */
 export interface PatternLoadError {

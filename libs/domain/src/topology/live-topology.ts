@@ -1,4 +1,4 @@
-import { token } from '../ports/token.js';
+import { token } from '@tapio/plugin-api';
 import type { TopologyIndex } from './topology-index.js';
 
 /**

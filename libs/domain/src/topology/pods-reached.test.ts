@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceNode, TopologyEdge } from '../graph/graph-model.js';
+import type { ResourceNode, TopologyEdge } from '@tapio/plugin-api';
 import { PODS_REACHED, podsReachedBy, reachPath } from './pods-reached.js';
 import { TopologyIndex } from './topology-index.js';
 import { WORKLOAD_KINDS } from './workload-kinds.js';

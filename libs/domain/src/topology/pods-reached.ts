@@ -1,5 +1,5 @@
-import { parseEntityKey } from '../entities/entity-ref.js';
-import type { TopologyRelationship } from '../graph/graph-model.js';
+import { parseEntityKey } from '@tapio/plugin-api';
+import type { TopologyRelationship } from '@tapio/plugin-api';
 import type { TopologyIndex } from './topology-index.js';
 import { WORKLOAD_KINDS } from './workload-kinds.js';
 

@@ -1,4 +1,4 @@
-import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '../graph/graph-model.js';
+import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '@tapio/plugin-api';
 
 type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
 

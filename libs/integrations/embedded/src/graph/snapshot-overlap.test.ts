@@ -40,7 +40,7 @@ describe('graph snapshots', () => {
       const store = new MemoryGraphStore({ snapshotFile, snapshotIntervalMs: 2 });
       await store.start();
       const total = 20_000;
-      await store.writeEvents(Array.from({ length: total }, (_, n) => event(n)));
+      await store.write({ events: Array.from({ length: total }, (_, n) => event(n)) });
       // Each save of 20,000 events takes far longer than 2 ms: many intervals fire meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 400));
       await store.stop();

@@ -2,7 +2,7 @@ import type { UnifiedEvent } from '../events/unified-event.js';
 import type { EventType } from '../events/event-type.js';
 import type { Correlation } from '../insights/insight.js';
 import type { ResourceNode, TopologyRelationship } from '../graph/graph-model.js';
-import type { EntityRelation } from '../patterns/behavior-pattern.js';
+import type { EntityRelation } from '../patterns/entity-relation.js';
 import { token } from './token.js';
 
 /** A recent event as the correlation working state indexes it. */

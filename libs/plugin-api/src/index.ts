@@ -1,0 +1,86 @@
+// @tapio/plugin-api (level 0, below the domain): the surface third-party plugins build on,
+// kept small so it can stay stable: the RawEvent and UnifiedEvent schemas and the event
+// vocabulary, the ports a plugin needs or offers with their tokens, definePlugin, and a
+// no-op of each of those ports. Internal schemas (patterns, graph queries, the bus and
+// graph-store ports) stay in @tapio/domain, which builds on this package. Named exports only.
+export { SEVERITIES, Severity, severityRank, maxSeverity } from './events/severity.js';
+export { RawEvent, RAW_SOURCES } from './events/raw-event.js';
+export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from './events/event-type.js';
+export { EVENT_SEMANTICS } from './events/event-semantics.js';
+export type { EventSemantics } from './events/event-semantics.js';
+export {
+  TraceContext,
+  SemanticContext,
+  K8sContext,
+  KernelData,
+  NetworkData,
+  ChangeItem,
+  KubernetesData,
+  ApplicationData,
+  MetricsData,
+  ImpactContext,
+  UnifiedEvent,
+} from './events/unified-event.js';
+export { makeUnifiedEvent, entityFromContext } from './events/make-unified-event.js';
+export type { UnifiedEventDraft, DraftContext } from './events/make-unified-event.js';
+export {
+  EntityRef,
+  CLUSTER_SCOPED_KINDS,
+  DEFAULT_CLUSTER,
+  entityKey,
+  parseEntityKey,
+  sameEntity,
+  formatEntity,
+} from './entities/entity-ref.js';
+export {
+  OwnerReference,
+  LabelSelector,
+  ContainerFacts,
+  K8sObjectFacts,
+} from './entities/k8s-object-facts.js';
+export { parseDuration, formatDuration, Duration } from './patterns/duration.js';
+export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from './insights/insight.js';
+export {
+  RESOURCE_LABELS,
+  ResourceLabel,
+  GRAPH_LABELS,
+  TOPOLOGY_RELATIONSHIPS,
+  TopologyRelationship,
+  EVENT_RELATIONSHIPS,
+  ResourceNode,
+  TopologyEdge,
+  TopologySnapshot,
+  EdgeSet,
+  TopologyChange,
+  EventSummary,
+} from './graph/graph-model.js';
+export { token } from './ports/token.js';
+export type { Token, TokenType } from './ports/token.js';
+export { HealthStatus, ComponentHealth } from './ports/health.js';
+export type { Lifecycle } from './ports/health.js';
+export { Logger, silentLogger } from './ports/logger.js';
+export type { LogFields } from './ports/logger.js';
+export { Clock, systemClock } from './ports/clock.js';
+export { Metrics, totalFollower } from './ports/metrics.js';
+export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from './ports/metrics.js';
+export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
+export { Collector, RawEventTransformer } from './ports/collector.js';
+export type { RawEventSink, TransformContext } from './ports/collector.js';
+export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
+export { Correlator } from './ports/correlator.js';
+export type { IndexedEvent, CorrelationState } from './ports/correlator.js';
+export { definePlugin, isPluginDescriptor, PLUGIN_KINDS } from './plugins/plugin-descriptor.js';
+export { InsightSink } from './ports/insight-sink.js';
+export type { InsightChange, InsightNotification } from './ports/insight-sink.js';
+export type {
+  PluginKind,
+  PluginContribution,
+  ProvidedService,
+  Needs,
+  ResolvedNeeds,
+  PluginContext,
+  PluginDescriptor,
+} from './plugins/plugin-descriptor.js';
+export { z } from './plugins/plugin-sdk.js';
+export { ENTITY_RELATIONS, EntityRelation } from './patterns/entity-relation.js';
+export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from './plugins/no-op-ports.js';
