@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger, type PluginDescriptor } from '@tapio/domain';
 import { BUILTIN_PLUGINS, compose, loadConfig, TapioRuntime } from '../src/index.js';
 
-const SCRIPT = fileURLToPath(new URL('../../../tools/new-project.sh', import.meta.url));
+const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
+const SCRIPT = join(WORKSPACE, 'tools/new-project.sh');
 const run = promisify(execFile);
 
 /**
@@ -25,6 +26,8 @@ describe('tools/new-project.sh --collector', () => {
   it('scaffolds a collector whose events, once registered by one line, come out of Tapio', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tapio-scaffold-'));
     folders.push(root);
+    // The workspace files the scaffold's tsconfig extends, as in a copy of the workspace.
+    await copyFile(join(WORKSPACE, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
     const id = `probe-${process.pid}`;
     const { stdout } = await run('bash', [SCRIPT, '--collector', id, '--root', root]);
     expect(stdout).toContain(`created libs/collectors/${id}`);
