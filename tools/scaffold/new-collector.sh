@@ -122,7 +122,7 @@ export class ${class}Collector implements Collector {
   private async sample(sink: RawEventSink): Promise<void> {
     const sequence = this.samples + 1;
     try {
-      await sink.emit({ timestamp: new Date().toISOString(), type: '${class}Sample', source: ${class^^}_SOURCE, data: { node: this.config.node, sequence } });
+      await sink.emit({ timestamp: new Date().toISOString(), type: '${class}Sample', source: ${class^^}_SOURCE, data: { node: this.config.node, sequence }, metadata: { node: this.config.node } });
       this.samples = sequence;
     } catch (error) {
       this.logger.warn({ err: error }, '$id sample refused');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,10 @@ describe('tools/new-project.sh --collector', () => {
   it('scaffolds a collector whose events, once registered by one line, come out of Tapio', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tapio-scaffold-'));
     folders.push(root);
-    // The workspace files the scaffold's tsconfig extends, as in a copy of the workspace.
+    // What the scaffold's tsconfig extends and references, as in a copy of the workspace.
     await copyFile(join(WORKSPACE, 'tsconfig.base.json'), join(root, 'tsconfig.base.json'));
+    await mkdir(join(root, 'libs'));
+    await symlink(join(WORKSPACE, 'libs/plugin-api'), join(root, 'libs/plugin-api'));
     const id = `probe-${process.pid}`;
     const { stdout } = await run('bash', [SCRIPT, '--collector', id, '--root', root]);
     expect(stdout).toContain(`created libs/collectors/${id}`);
@@ -52,7 +54,7 @@ describe('tools/new-project.sh --collector', () => {
         const page = await composition.graph.events({ entity: { kind: 'Node', name: 'scaffold-node' }, limit: 100 });
         samples = page.items.filter((event) => event.source === id && event.type === 'custom').length;
       }
-      expect(samples).toBeGreaterThanOrEqual(2);
+      expect(samples, JSON.stringify({ pipeline: runtime.pipelineStats(), collectors: runtime.health()['collectors'] })).toBeGreaterThanOrEqual(2);
       expect(runtime.pipelineStats().rejected.transform).toBe(0);
     } finally {
       await runtime.stop();
