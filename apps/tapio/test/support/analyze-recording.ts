@@ -18,6 +18,8 @@ export interface Analysis {
   insights: Insight[];
   produced: number;
   rejected: number;
+  /** Wall time from handing over the last line to the ranked insights (the answer's latency). */
+  answerMs: number;
 }
 
 /**
@@ -31,7 +33,9 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
   const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
   engine.setPatterns(loadBuiltinPatterns());
   let produced = 0;
+  let lastLineAt = performance.now();
   lines.forEach((line, index) => {
+    lastLineAt = performance.now();
     const result = typeof line === 'string' ? pipeline.processLine(line, `line ${index + 1}`) : pipeline.process(line, `line ${index + 1}`);
     if (!result.ok) return;
     for (const event of result.events) {
@@ -40,5 +44,6 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
     }
   });
   engine.releaseDue(Number.POSITIVE_INFINITY);
-  return { engine, insights: engine.insights(), produced, rejected: deadLetters.count() };
+  const insights = engine.insights();
+  return { engine, insights, produced, rejected: deadLetters.count(), answerMs: performance.now() - lastLineAt };
 }

@@ -1,0 +1,40 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CorpusCase } from './corpus/corpus-case.js';
+import { scoreCase, summarise } from './corpus/corpus-score.js';
+
+/**
+ * The labeled corpus (issue #15, deliver 6): every file of corpus/kinds/ exports
+ * `corpusCases` (recordings with their truth: real ones, generated ones with renamed
+ * objects, other timings, unrelated noise, and benign look-alikes). One test scores them
+ * all by the shared scenarios' rule and prints the top-1 rate per kind and the benign
+ * false-positive rate; it fails under 95% top-1, on any benign false positive, or when an
+ * answer takes more than a second after the last event.
+ */
+const KINDS = new URL('./corpus/kinds/', import.meta.url);
+const files = readdirSync(KINDS).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
+const cases: CorpusCase[] = [];
+for (const file of files) {
+  const module = (await import(new URL(file, KINDS).href)) as { corpusCases?: readonly CorpusCase[] };
+  if (!module.corpusCases) throw new Error(`corpus/kinds/${file} exports no corpusCases`);
+  cases.push(...module.corpusCases);
+}
+
+describe('the labeled corpus', () => {
+  it('has at least three recordings of every kind', () => {
+    const perKind = new Map<string, number>();
+    for (const item of cases) perKind.set(item.kind, (perKind.get(item.kind) ?? 0) + 1);
+    const thin = [...perKind].filter(([, count]) => count < 3).map(([kind, count]) => `${kind}: ${count}`);
+    expect(thin, 'kinds with fewer than three recordings').toEqual([]);
+  });
+
+  it('names the right root cause first in at least 95% of incidents, reports nothing loud on benign ones, answers within 1 s', () => {
+    const results = cases.map(scoreCase);
+    const summary = summarise(results);
+    console.log(summary.table);
+    expect(results.filter((result) => result.rejected > 0).map((result) => `${result.kind} / ${result.name}`), 'recordings with invalid lines').toEqual([]);
+    expect(summary.incidentsRight / summary.incidents, summary.table).toBeGreaterThanOrEqual(0.95);
+    expect(summary.benignReported, summary.table).toBe(0);
+    expect(summary.slowestAnswerMs, summary.table).toBeLessThan(1000);
+  }, 600_000);
+});
