@@ -113,7 +113,12 @@ describe('tapio command-line conventions', () => {
     await writeFile(join(dir, 'bad.yaml'), 'cluster: demo\nbus:\n  tpye: nats\n');
     const bad = await tapio(['config', 'check', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${join(dir, 'bad.yaml')}:3:3 bus.tpye: unknown key "tpye"`);
+    expect(bad.stderr).toContain(`${join(dir, 'bad.yaml')}:3:3 bus.tpye: no bus plugin "tpye" (known: embedded, nats;`);
+    // Plugin sections are checked offline by the plugins' own schemas.
+    await writeFile(join(dir, 'plugin.yaml'), 'cluster: demo\ngraph:\n  memory:\n    maxEvnets: 10\n');
+    const plugin = await tapio(['config', 'check', join(dir, 'plugin.yaml')]);
+    expect(plugin.code).toBe(2);
+    expect(plugin.stderr).toContain(`${join(dir, 'plugin.yaml')}:4:5 graph.memory.maxEvnets: unknown key "maxEvnets"`);
     await writeFile(join(dir, 'clash.yaml'), 'correlation:\n  patterns: [clash]\n');
     await mkdir(join(dir, 'clash'));
     await writeFile(join(dir, 'clash', 'copy.yaml'), await readFile(PATTERN, 'utf8'));

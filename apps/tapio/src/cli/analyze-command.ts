@@ -30,6 +30,11 @@ export function insightDocument(insight: Insight) {
   };
 }
 
+function withoutSnapshot(settings: unknown): Record<string, unknown> {
+  const { snapshotFile: _file, snapshotInterval: _interval, ...rest } = (settings ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
 /**
  * `tapio analyze FILE [--json]`: the offline post-mortem. Replays a recording through
  * the full pipeline on the embedded bus and graph, then prints the stories (or the
@@ -46,8 +51,9 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
       ...base.config,
       mode: 'all' as const,
       log: { ...base.config.log, level: args.flags.has('verbose') ? ('info' as const) : ('warn' as const) },
-      bus: { ...base.config.bus, type: 'embedded' as const },
-      graph: { type: 'memory' as const, memory: { ...base.config.graph.memory, snapshotFile: undefined, snapshotInterval: undefined } },
+      bus: { ...base.config.bus, type: 'embedded' },
+      // The memory graph's retention as configured, without its snapshot file: an analysis starts empty and saves nothing.
+      graph: { type: 'memory', memory: withoutSnapshot(base.config.graph['memory']) },
       collectors: { replay: { file: file === '-' ? '-' : resolve(file), speed: 0 } },
     },
   };

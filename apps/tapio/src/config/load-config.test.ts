@@ -27,9 +27,10 @@ describe('tapio.yaml loading', () => {
     for (const text of ['', 'cluster: demo\n']) {
       const { config } = parseConfig(text, 'tapio.yaml', {});
       expect(config.mode).toBe('all');
-      expect(config.bus).toEqual({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } });
-      expect(config.graph.type).toBe('memory');
-      expect(config.graph.memory).toMatchObject({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 });
+      // The plugins' own defaults fill their sections (select-plugins.test.ts).
+      expect(config.bus).toEqual({ type: 'embedded' });
+      expect(config.graph).toEqual({ type: 'memory' });
+      expect(config.correlation.limits).toEqual({ maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000 });
       expect(config.log).toEqual({ level: 'info', format: 'json' });
       expect(config.plugins).toEqual([]);
       expect(config.collectors).toEqual({});
@@ -45,9 +46,18 @@ describe('tapio.yaml loading', () => {
   });
 
   it('reports an unknown key with its YAML path and line, pointing at the key', () => {
-    const error = problemsOf('cluster: demo\ngraph:\n  type: memory\n  memory:\n    maxEvents: 10\n    maxEvnets: 20\n');
-    expect(error.problems).toEqual([{ path: 'graph.memory.maxEvnets', line: 6, column: 5, message: 'unknown key "maxEvnets"' }]);
-    expect(error.message).toContain('tapio.yaml:6:5 graph.memory.maxEvnets: unknown key "maxEvnets"');
+    const error = problemsOf('cluster: demo\ncorrelation:\n  window: 1h\n  limits:\n    maxHeld: 10\n    maxHedl: 20\n');
+    expect(error.problems).toEqual([{ path: 'correlation.limits.maxHedl', line: 6, column: 5, message: 'unknown key "maxHedl"' }]);
+    expect(error.message).toContain('tapio.yaml:6:5 correlation.limits.maxHedl: unknown key "maxHedl"');
+  });
+
+  it('validates the engine limits (whole numbers of at least 1)', () => {
+    const error = problemsOf('correlation:\n  limits:\n    maxIncidents: 0\n    maxCachedWalks: 1.5\n');
+    expect(error.problems.map((problem) => [problem.path, problem.line])).toEqual([
+      ['correlation.limits.maxIncidents', 3],
+      ['correlation.limits.maxCachedWalks', 4],
+    ]);
+    expect(parseConfig('correlation:\n  limits:\n    maxHeld: 5\n', 'tapio.yaml', {}).config.correlation.limits).toMatchObject({ maxHeld: 5, maxIncidents: 10_000 });
   });
 
   it('reports an unknown top-level key', () => {
@@ -56,9 +66,9 @@ describe('tapio.yaml loading', () => {
   });
 
   it('reports a wrong type with its YAML path and the line of the value', () => {
-    const error = problemsOf('cluster: demo\nbus:\n  embedded:\n    queueCapacity: lots\n');
+    const error = problemsOf('cluster: demo\ncorrelation:\n  limits:\n    maxHeld: lots\n');
     expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatchObject({ path: 'bus.embedded.queueCapacity', line: 4, column: 20 });
+    expect(error.problems[0]).toMatchObject({ path: 'correlation.limits.maxHeld', line: 4, column: 14 });
     expect(error.problems[0]?.message).toMatch(/expected number/);
     const list = problemsOf('plugins:\n  - ./ok.js\n  - 42\n');
     expect(list.problems[0]).toMatchObject({ path: 'plugins[1]', line: 3, column: 5 });
@@ -82,7 +92,7 @@ describe('tapio.yaml loading', () => {
     const { config } = parseConfig(text, 'tapio.yaml', { CLUSTER_NAME: 'prod-west', SNAP: 'mine.ndjson' });
     expect(config.cluster).toBe('prod-west');
     expect(config.deadLetters.file).toBe('/var/lib/tapio/dead.ndjson');
-    expect(config.graph.memory.snapshotFile).toBe('mine.ndjson');
+    expect(config.graph['memory']).toEqual({ snapshotFile: 'mine.ndjson' });
   });
 
   it('reports a missing variable with its YAML path and line, naming the variable', () => {

@@ -27,6 +27,10 @@ export interface LoadedConfig {
   baseDir: string;
   /** Where a YAML path is in the file, for errors reported later (plugin sections). */
   locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+  /** Where a key itself stands in the mapping at `parent` (for "no such section" errors). */
+  locateKey(parent: readonly PropertyKey[], key: string): { line: number; column: number } | undefined;
+  /** A schema's issues about the section at `prefix` as located problems, the way the core settings report theirs (an unknown key at the key). */
+  problems(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): ConfigError['problems'];
 }
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -140,7 +144,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   const result = TapioConfig.safeParse(raw);
   if (!result.success) throw new ConfigError(file, zodProblems(document, lines, result.error.issues));
-  return { config: result.data, file, baseDir: dirname(resolve(file)), locate: locator(document, lines) };
+  return {
+    config: result.data,
+    file,
+    baseDir: dirname(resolve(file)),
+    locate: locator(document, lines),
+    locateKey: keyLocator(document, lines),
+    problems: (issues, prefix) => zodProblems(document, lines, issues, prefix),
+  };
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {

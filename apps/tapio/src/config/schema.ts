@@ -1,6 +1,5 @@
 import { DEFAULT_INPUT_LIMITS, Duration, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
-import { EmbeddedBusConfig, MemoryGraphConfig } from '@tapio/embedded/plugin';
 import { z } from 'zod';
 
 export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
@@ -14,29 +13,47 @@ const LogConfig = z
   })
   .strict();
 
-const BusConfig = z
-  .object({
-    type: z.enum(['embedded', 'nats']).default('embedded'),
-    embedded: EmbeddedBusConfig.default({ queueCapacity: 10_000, maxDeliver: 3 }),
-    /** NATS JetStream settings; validated by the NATS bus plugin when `type: nats`. */
-    nats: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+/** A plugin id as tapio.yaml names it (`bus.type`, `graph.type`, section keys). */
+const PluginId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a plugin id: lower-case letters, digits and dashes, starting with a letter');
 
-const GraphConfig = z
-  .object({
-    type: z.enum(['memory', 'neo4j']).default('memory'),
-    memory: MemoryGraphConfig.default({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 }),
-    /** Neo4j settings; validated by the Neo4j graph plugin when `type: neo4j`. */
-    neo4j: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+/** A plugin's own section: a mapping the plugin validates with its own schema (select-plugins.ts). */
+const PluginSettings = z.record(z.string(), z.unknown()).nullable();
+
+/**
+ * `bus:` and `graph:` name the plugin that provides them (`type`) and hold each bus or
+ * graph plugin's settings under its id. Which ids exist, and what their settings may be,
+ * is the plugins' business: a third-party bus or graph plugin is chosen the same way as a
+ * built-in one, and a section that names no plugin of that kind is an error with its line.
+ */
+function pluginChoice(fallback: string) {
+  // A section's shape is checked by its plugin's schema (an empty section gets the plugin's defaults).
+  return z.object({ type: PluginId.default(fallback) }).catchall(z.unknown());
+}
+const BusConfig = pluginChoice('embedded');
+const GraphConfig = pluginChoice('memory');
 
 const DeadLetterConfig = z
   .object({
     /** NDJSON file every refused input is appended to; unset keeps them in memory only. */
     file: z.string().min(1).optional(),
     keep: z.number().int().min(1).default(1000),
+  })
+  .strict();
+
+const ENGINE_LIMIT_DEFAULTS = { maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000 };
+
+const EngineLimitsConfig = z
+  .object({
+    /** Open incidents in the book; those last seen longest ago leave first. */
+    maxIncidents: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxIncidents),
+    /** Matches waiting for their `holdFor`; beyond, the oldest is reported at once. */
+    maxHeld: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxHeld),
+    /** Pattern-and-root pairs whose earlier occurrences are remembered ("same as 3 days ago"). */
+    maxHistoryKeys: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxHistoryKeys),
+    /** Start times kept per pair (the count stays exact). */
+    maxTimesPerKey: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxTimesPerKey),
+    /** Root-cause walks cached by start event. */
+    maxCachedWalks: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxCachedWalks),
   })
   .strict();
 
@@ -63,11 +80,13 @@ const CorrelationConfig = z
       })
       .strict()
       .default({ enabled: true, maxEvents: 200_000 }),
+    /** What the engine remembers besides its window (docs/architecture.md, "Bounded memory"). */
+    limits: EngineLimitsConfig.default(ENGINE_LIMIT_DEFAULTS),
   })
   .strict();
 
 /** A plugin's section: `enabled` plus the plugin's own settings (validated by the plugin). */
-const PluginSection = z.record(z.string(), z.unknown()).nullable();
+const PluginSection = PluginSettings;
 
 export const TapioConfig = z
   .object({
@@ -75,12 +94,14 @@ export const TapioConfig = z
     cluster: z.string().min(1).default('default'),
     mode: RunMode.default('all'),
     log: LogConfig.default({ level: 'info', format: 'json' }),
-    bus: BusConfig.default({ type: 'embedded', embedded: { queueCapacity: 10_000, maxDeliver: 3 } }),
-    graph: GraphConfig.default({ type: 'memory', memory: { maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 } }),
+    /** The event bus plugin (`type`, default the in-process `embedded`) and bus plugins' settings by id. */
+    bus: BusConfig.default({ type: 'embedded' }),
+    /** The graph store plugin (`type`, default the in-memory `memory`) and graph plugins' settings by id. */
+    graph: GraphConfig.default({ type: 'memory' }),
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
     /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
     limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
-    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } }),
+    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS }),
     /** The REST API (modes all and api): listen address, tokens, CORS, body limit. */
     api: ApiConfig.default(API_CONFIG_DEFAULTS),
     /** Third-party plugin modules: package names or paths relative to this file. */

@@ -29,11 +29,7 @@ export interface Selection {
 function sinkSettingsOf(own: Record<string, unknown>, path: string[], loaded: LoadedConfig, problems: ConfigError['problems']): SinkSettings | undefined {
   const parsed = SinkSettings.safeParse(Object.fromEntries(COMMON_SINK_KEYS.filter((key) => own[key] !== undefined).map((key) => [key, own[key]])));
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    const at = [...path, ...issue.path.map(String)];
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-    for (const key of keys) problems.push({ path: [...at, ...(key ? [key] : [])].join('.'), ...loaded.locate([...at, ...(key ? [key] : [])]), message: key ? `unknown key "${key}"` : issue.message });
-  }
+  problems.push(...loaded.problems(parsed.error.issues, path));
   return undefined;
 }
 
@@ -52,9 +48,9 @@ function sectionPath(loaded: LoadedConfig, descriptor: PluginDescriptor): { path
       return { path: ['sinks', descriptor.id], settings, selected: settings !== undefined };
     }
     case 'bus':
-      return { path: ['bus', descriptor.id], settings: (config.bus as Record<string, unknown>)[descriptor.id], selected: config.bus.type === descriptor.id };
+      return { path: ['bus', descriptor.id], settings: config.bus[descriptor.id], selected: config.bus.type === descriptor.id };
     case 'graph':
-      return { path: ['graph', descriptor.id], settings: (config.graph as Record<string, unknown>)[descriptor.id], selected: config.graph.type === descriptor.id };
+      return { path: ['graph', descriptor.id], settings: config.graph[descriptor.id], selected: config.graph.type === descriptor.id };
     case 'transformer':
       return { path: [], settings: undefined, selected: true };
   }
@@ -99,11 +95,17 @@ export function selectPlugins(candidates: readonly Candidate[], loaded: LoadedCo
       });
     }
   }
+  // bus.type / graph.type name a plugin of that kind, built-in or listed under plugins:; so
+  // does every other key of bus: / graph: (a plugin's settings), so a misspelt section is
+  // not silently ignored.
   for (const kind of ['bus', 'graph'] as const) {
-    const type = loaded.config[kind].type;
-    if (selection.unique.some((item) => item.descriptor.kind === kind && item.descriptor.id === type)) continue;
     const known = selection.unique.filter((item) => item.descriptor.kind === kind).map((item) => item.descriptor.id);
-    selection.problems.push({ path: `${kind}.type`, ...loaded.locate([kind, 'type']), message: `no ${kind} plugin "${type}" (known: ${known.join(', ') || 'none'})` });
+    const { type, ...sections } = loaded.config[kind];
+    const unknown = (id: string) => `no ${kind} plugin "${id}" (known: ${known.join(', ') || 'none'}; third-party plugins are listed under plugins:)`;
+    if (!known.includes(type)) selection.problems.push({ path: `${kind}.type`, ...loaded.locate([kind, 'type']), message: unknown(type) });
+    for (const id of Object.keys(sections)) {
+      if (!known.includes(id)) selection.problems.push({ path: `${kind}.${id}`, ...loaded.locateKey([kind], id), message: unknown(id) });
+    }
   }
 
   for (const candidate of selection.unique) {
@@ -130,16 +132,8 @@ export function selectPlugins(candidates: readonly Candidate[], loaded: LoadedCo
     if (schema) {
       const parsed = schema.safeParse(own);
       if (!parsed.success) {
-        selection.problems.push(
-          ...parsed.error.issues.flatMap((issue) => {
-            const at = [...path, ...issue.path];
-            // One problem per unknown key, located at that key's line like the core settings.
-            if (issue.code === 'unrecognized_keys') {
-              return issue.keys.map((key) => ({ path: [...at, key].map(String).join('.'), ...loaded.locate([...at, key]), message: `unknown key "${key}"` }));
-            }
-            return [{ path: at.map(String).join('.'), ...loaded.locate(at), message: issue.message }];
-          }),
-        );
+        // The plugin's schema judged its own section; its problems carry the section's place in the file.
+        selection.problems.push(...loaded.problems(parsed.error.issues, path));
         continue;
       }
       config = parsed.data;

@@ -4,4 +4,4 @@ export { StagePatternAdmin } from './stage-pattern-admin.js';
 export type { PatternReloadResult } from './stage-pattern-admin.js';
 export { startCollectors, transformHandler, collectorHealth } from './stages.js';
 export { warmStart } from './warm-start.js';
-export type { WarmStartOptions, WarmStartResult } from './warm-start.js';
+export type { WarmStartEngine, WarmStartGraph, WarmStartOptions, WarmStartResult } from './warm-start.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
-import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineOutput } from '@tapio/correlation';
+import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
 import { warmStart } from './warm-start.js';
 
 /** The correlation section of tapio.yaml, as the stage reads it. */
@@ -13,6 +13,8 @@ export interface ProcessingConfig {
   /** Extra pattern directories, relative to `baseDir`. */
   patterns: readonly string[];
   warmStart: { enabled: boolean; maxEvents: number };
+  /** What the engine remembers besides its window (tapio.yaml `correlation.limits`); unset keeps the engine's defaults. */
+  limits?: EngineLimits;
 }
 
 /**
@@ -53,6 +55,7 @@ export class ProcessingStage {
       windowMs: parseDuration(config.window),
       maxEvents: config.maxEvents,
       mergeWindowMs: parseDuration(config.mergeWindow),
+      ...(config.limits ? { limits: config.limits } : {}),
       ...(topology ? { topology } : {}),
     });
     const directories = [...(config.builtinPatterns ? [BUILTIN_PATTERN_DIR] : []), ...config.patterns.map((directory) => resolve(baseDir, directory))];

@@ -1,5 +1,11 @@
-import { partitionKey, partitionOf, type GraphStore, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
+import { partitionKey, partitionOf, type GraphReader, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
 import type { CorrelationEngine, EngineOutput } from '@tapio/correlation';
+
+/** What the warm start does to an engine: hand it the stored topology, then replay events through it. */
+export type WarmStartEngine = Pick<CorrelationEngine, 'restoreTopology' | 'process'>;
+
+/** What the warm start reads from the graph: the topology, a page of events, a stored insight. */
+export type WarmStartGraph = Pick<GraphReader, 'topologySnapshot' | 'events' | 'insight'>;
 
 export interface WarmStartOptions {
   windowMs: number;
@@ -25,7 +31,7 @@ const PAGE = 1000;
  * held matches as they were; what it produces is already in the graph, except insights
  * that changed or were never written, which the caller writes.
  */
-export async function warmStart(engine: CorrelationEngine, graph: GraphStore, options: WarmStartOptions, logger: Logger): Promise<WarmStartResult> {
+export async function warmStart(engine: WarmStartEngine, graph: WarmStartGraph, options: WarmStartOptions, logger: Logger): Promise<WarmStartResult> {
   const started = Date.now();
   const topology = await graph.topologySnapshot();
   engine.restoreTopology(topology);
@@ -51,7 +57,7 @@ export async function warmStart(engine: CorrelationEngine, graph: GraphStore, op
 }
 
 /** The newest `maxEvents` stored events within the window before the newest one, oldest first. */
-async function recentEvents(graph: GraphStore, options: WarmStartOptions): Promise<UnifiedEvent[]> {
+async function recentEvents(graph: WarmStartGraph, options: WarmStartOptions): Promise<UnifiedEvent[]> {
   if (options.maxEvents === 0) return [];
   const newest = (await graph.events({ limit: 1 })).items[0];
   if (!newest) return [];

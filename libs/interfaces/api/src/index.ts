@@ -3,7 +3,7 @@ export { API_PREFIX } from './server/api-options.js';
 export type { BuildApiOptions } from './server/api-options.js';
 export { listenApi } from './server/serve-api.js';
 export { ApiConfig, API_CONFIG_DEFAULTS, DEFAULT_API_HOST, DEFAULT_API_PORT, API_TOKEN_ENV, API_READ_TOKEN_ENV, withTokensFromEnv } from './config/api-config.js';
-export type { ApiContext, PatternAdmin, PatternReloadResult, HealthReport } from './context/api-context.js';
+export type { ApiContext, ApiGraph, PatternAdmin, PatternReloadResult, HealthReport } from './context/api-context.js';
 export { GraphPatternAdmin } from './patterns/graph-pattern-admin.js';
 export { PatternDetail, FeedbackStep, feedbackHistory } from './patterns/pattern-detail.js';
 export { ErrorBody } from './server/api-error.js';

@@ -37,8 +37,8 @@ export class CorrelationEngine {
     options: EngineOptions = {},
   ) {
     this.state = new WorkingState(options);
-    this.walks = new CausalWalkCache(this.state);
     const limits = options.limits ?? {};
+    this.walks = new CausalWalkCache(this.state, limits.maxCachedWalks);
     this.holds = new HoldQueue(limits.maxHeld);
     this.book = new IncidentBook({
       ...(options.mergeWindowMs !== undefined ? { mergeWindowMs: options.mergeWindowMs } : {}),

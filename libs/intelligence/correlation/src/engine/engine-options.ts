@@ -10,6 +10,8 @@ export interface EngineLimits {
   maxHistoryKeys?: number;
   /** Start times of earlier occurrences kept per pair (default 20; the count stays exact). */
   maxTimesPerKey?: number;
+  /** Root-cause walks cached by start event (default 50,000); beyond, the oldest tenth is dropped. */
+  maxCachedWalks?: number;
 }
 
 export interface EngineOptions extends WorkingStateOptions {

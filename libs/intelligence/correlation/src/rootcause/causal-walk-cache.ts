@@ -20,7 +20,7 @@ export class CausalWalkCache {
 
   constructor(
     private readonly state: CorrelationState,
-    private readonly maxWalks = DEFAULT_MAX_WALKS,
+    private readonly maxWalks: number = DEFAULT_MAX_WALKS,
     /** Walks cached between two sweeps for walks from events that left the window. */
     private readonly sweepEvery = DEFAULT_SWEEP_EVERY,
   ) {}

@@ -1,4 +1,4 @@
-import type { ComponentHealth, Feedback, GraphStore, Logger, Metrics, PatternConfidence, PatternLoadError } from '@tapio/domain';
+import type { ComponentHealth, Feedback, GraphQuestions, GraphReader, Logger, Metrics, PatternConfidence, PatternLoadError } from '@tapio/domain';
 
 /** Health of every component, grouped the way the runtime reports it (collectors nest by id). */
 export type HealthReport = Record<string, ComponentHealth | Record<string, ComponentHealth>>;
@@ -26,9 +26,12 @@ export interface PatternAdmin {
   recordFeedback(feedback: Feedback): Promise<PatternConfidence | undefined>;
 }
 
+/** The part of the knowledge graph the API's routes read: lookups and the questions (writes go through PatternAdmin). */
+export type ApiGraph = GraphReader & GraphQuestions;
+
 /** Everything the REST API reads and writes; the composition root provides it. */
 export interface ApiContext {
-  graph: GraphStore;
+  graph: ApiGraph;
   health(): HealthReport;
   metrics: Metrics;
   patterns: PatternAdmin;

@@ -1,4 +1,5 @@
-import { EntityRef, entityKey, Insight, type GraphStore } from '@tapio/domain';
+import { EntityRef, entityKey, Insight } from '@tapio/domain';
+import type { ApiGraph } from '../context/api-context.js';
 import { z } from 'zod';
 
 export const BLAST_ROLES = ['root', 'workload', 'pod', 'service', 'ingress'] as const;
@@ -37,7 +38,7 @@ const MAX_PODS = 24;
  * What the incident's root cause touches, as a small graph: the graph's impact answer
  * (pods, their top workloads, Services, Ingresses) linked by the topology edges between them.
  */
-export async function blastRadius(graph: GraphStore, insight: Insight): Promise<BlastRadius> {
+export async function blastRadius(graph: ApiGraph, insight: Insight): Promise<BlastRadius> {
   const root = insight.rootCause.entity;
   const rootKey = entityKey(root);
   const symptomKeys = new Set(insight.symptoms.map(entityKey));
@@ -79,7 +80,7 @@ export async function blastRadius(graph: GraphStore, insight: Insight): Promise<
 }
 
 /** The workload owning a pod, through at most two OWNS hops (Deployment -> ReplicaSet -> Pod). */
-async function topWorkload(graph: GraphStore, podKey: string, workloads: Set<string>): Promise<string | undefined> {
+async function topWorkload(graph: ApiGraph, podKey: string, workloads: Set<string>): Promise<string | undefined> {
   let current = podKey;
   for (let hop = 0; hop < 2; hop++) {
     const owner = (await graph.edgesOf(current)).find((edge) => edge.type === 'OWNS' && edge.to === current)?.from;

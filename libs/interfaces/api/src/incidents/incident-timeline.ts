@@ -1,4 +1,4 @@
-import { ChangeItem, entityKey, EventSummary, summariseEvent, type EntityRef, type GraphStore, type Insight, type UnifiedEvent } from '@tapio/domain';
+import { ChangeItem, entityKey, EventSummary, summariseEvent, type EntityRef, type GraphReader, type Insight, type UnifiedEvent } from '@tapio/domain';
 import { z } from 'zod';
 
 /** An event on an incident's time axis: its summary plus the semantic diff it carries (a ConfigMap's edited keys and lines). */
@@ -25,7 +25,7 @@ const MARGIN_MS = 60_000;
  * The incident's events on one time axis: those the insight explains, plus the events of
  * its root, symptoms and affected resources between its first and last sighting.
  */
-export async function incidentTimeline(graph: GraphStore, insight: Insight): Promise<IncidentTimeline> {
+export async function incidentTimeline(graph: GraphReader, insight: Insight): Promise<IncidentTimeline> {
   const since = new Date(Date.parse(insight.firstSeen) - MARGIN_MS).toISOString();
   const until = new Date(Date.parse(insight.lastSeen) + MARGIN_MS).toISOString();
   const byId = new Map<string, UnifiedEvent>();

@@ -1,4 +1,4 @@
-import { Feedback, Prediction, type GraphStore } from '@tapio/domain';
+import { Feedback, Prediction, type GraphReader } from '@tapio/domain';
 import { z } from 'zod';
 
 /**
@@ -23,7 +23,7 @@ export function predictionOutcome(verdicts: readonly Feedback[]): PredictionOutc
   return latest.accurate ? 'confirmed' : 'refuted';
 }
 
-export async function predictionAnswer(graph: GraphStore, prediction: Prediction): Promise<PredictionAnswer> {
+export async function predictionAnswer(graph: GraphReader, prediction: Prediction): Promise<PredictionAnswer> {
   const verdicts = (await graph.feedbackFor(prediction.patternId))
     .filter((feedback) => feedback.predictionId === prediction.id)
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));

@@ -1,4 +1,4 @@
-import { adjustedConfidence, type Feedback, type GraphStore, type PatternConfidence } from '@tapio/domain';
+import { adjustedConfidence, type Feedback, type GraphReader, type GraphWriter, type PatternConfidence } from '@tapio/domain';
 import type { PatternAdmin, PatternReloadResult } from '../context/api-context.js';
 
 /**
@@ -8,7 +8,7 @@ import type { PatternAdmin, PatternReloadResult } from '../context/api-context.j
  * so it is the same answer whichever process asks.
  */
 export class GraphPatternAdmin implements PatternAdmin {
-  constructor(private readonly graph: GraphStore) {}
+  constructor(private readonly graph: Pick<GraphReader, 'patterns' | 'feedbackFor'> & Pick<GraphWriter, 'upsertPatterns' | 'writeFeedback'>) {}
 
   list(): Promise<PatternConfidence[]> {
     return this.graph.patterns();
