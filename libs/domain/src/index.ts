@@ -57,6 +57,7 @@ export {
   BehaviorPatternSpec,
   BehaviorPattern,
 } from './patterns/behavior-pattern.js';
+export { SEED_EVENT_TYPE_ALIASES, canonicalEventType, metricFieldPath } from './patterns/seed-vocabulary.js';
 export { ENTITY_RELATIONS, EntityRelation } from '@tapio/plugin-api';
 export { Prediction } from './insights/prediction.js';
 export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence } from './insights/feedback.js';

@@ -10,6 +10,7 @@ import { dnsCollectorPlugin } from '@tapio/collector-dns/plugin';
 import { journalCollectorPlugin } from '@tapio/collector-journal/plugin';
 import { criCollectorPlugin } from '@tapio/collector-cri/plugin';
 import { etcdCollectorPlugin } from '@tapio/collector-etcd/plugin';
+import { kubeletPlugin } from '@tapio/collector-kubelet/plugin';
 import {
   dependencyCorrelatorPlugin,
   ownershipCorrelatorPlugin,
@@ -38,6 +39,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   journalCollectorPlugin as PluginDescriptor,
   criCollectorPlugin as PluginDescriptor,
   etcdCollectorPlugin as PluginDescriptor,
+  kubeletPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

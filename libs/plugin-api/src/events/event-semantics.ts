@@ -87,6 +87,8 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   container_deleted: s('container-delete', 'lifecycle', 'info', false),
   image_changed: s('image-change', 'lifecycle', 'info', false),
   image_deleted: s('image-delete', 'lifecycle', 'info', false),
+  resource_usage: s('resource-usage', 'capacity', 'info', false),
+  memory_limit_approaching: s('memory-limit-approaching', 'capacity', 'medium', true),
   cni_error: s('cni-error', 'network', 'high', true),
   ip_allocation_failed: s('ip-allocation-failure', 'network', 'high', true),
   service_failed: s('service-failure', 'availability', 'high', true),

@@ -63,6 +63,9 @@ export const EVENT_TYPES = [
   'node_pressure_relieved',
   'node_rebooted',
   'node_heartbeat_missed',
+  // Resource usage read from the kubelet (/stats/summary against the limits of /pods)
+  'resource_usage',
+  'memory_limit_approaching',
   // Kubernetes Event objects with no more specific meaning
   'k8s_event',
   // Kernel (eBPF)

@@ -1,4 +1,4 @@
-import { parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternPrediction, type PatternScope, type UnifiedEvent } from '@tapio/domain';
+import { metricFieldPath, parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternPrediction, type PatternScope, type UnifiedEvent } from '@tapio/domain';
 import { compileConditions, pinnedValues, typesOf, type EventPredicate } from './condition.js';
 
 const NAMESPACE_FIELDS = ['entity.namespace', 'k8sContext.namespace'];
@@ -92,7 +92,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
         relation: 'any',
         count: compileCount(spec.count),
         metricChecks: metricConditions.map((condition) => ({
-          predicate: compileConditions([{ ...condition, type: 'event' }]),
+          predicate: compileConditions([{ ...condition, type: 'event', field: metricFieldPath(condition.field) }]),
           windowMs: condition.time_window ? parseDuration(condition.time_window) : 5 * 60_000,
         })),
       },

@@ -1,4 +1,4 @@
-import type { PatternCondition, UnifiedEvent } from '@tapio/domain';
+import { canonicalEventType, type PatternCondition, type UnifiedEvent } from '@tapio/domain';
 import { RE2JS } from 're2js';
 import { compileField } from './field-path.js';
 
@@ -13,7 +13,8 @@ function asNumber(value: unknown): number | undefined {
 /** Compiles one condition into a predicate; the schema has already checked operator and value shapes. */
 export function compileCondition(condition: PatternCondition): EventPredicate {
   const read = compileField(condition.field);
-  const expected = condition.value;
+  // Seed 002 names event types in the Kubernetes vocabulary (OOMKilled): read as Tapio's type.
+  const expected = condition.field === 'type' ? (Array.isArray(condition.value) ? condition.value.map(canonicalEventType) : canonicalEventType(condition.value)) : condition.value;
   switch (condition.operator) {
     case 'equals':
       return (event) => read(event) === expected;
@@ -61,8 +62,8 @@ export function compileConditions(conditions: readonly PatternCondition[]): Even
 export function typesOf(conditions: readonly PatternCondition[]): Set<string> | undefined {
   for (const condition of conditions) {
     if (condition.field !== 'type') continue;
-    if (condition.operator === 'equals') return new Set([String(condition.value)]);
-    if (condition.operator === 'in') return new Set((condition.value as unknown[]).map(String));
+    if (condition.operator === 'equals') return new Set([String(canonicalEventType(condition.value))]);
+    if (condition.operator === 'in') return new Set((condition.value as unknown[]).map((value) => String(canonicalEventType(value))));
   }
   return undefined;
 }

@@ -1,9 +1,10 @@
-import { BehaviorPattern, EVENT_TYPES, type PatternLoadError } from '@tapio/domain';
+import { BehaviorPattern, EVENT_TYPES, SEED_EVENT_TYPE_ALIASES, type PatternLoadError } from '@tapio/domain';
 import { RE2JS } from 're2js';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from './yaml-safety.js';
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+// Seed 002's names (OOMKilled) are accepted: the engine reads them as the event type they stand for.
+const KNOWN_TYPES: ReadonlySet<string> = new Set([...EVENT_TYPES, ...Object.keys(SEED_EVENT_TYPE_ALIASES)]);
 
 function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } | undefined {
   if (atKey && path.length > 0) {

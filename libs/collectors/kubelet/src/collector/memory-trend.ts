@@ -1,0 +1,66 @@
+export interface TrendEstimate {
+  growthBytesPerMinute: number;
+  minutesToLimit: number;
+  samples: number;
+}
+
+interface Point {
+  at: number;
+  bytes: number;
+}
+
+/**
+ * Per container, the working set samples of the last window and the least-squares line
+ * through them: growing toward the limit, when does it reach it. Reported once per
+ * approach: again only after the estimate halved or the container stopped approaching.
+ */
+export class MemoryTrends {
+  private readonly points = new Map<string, Point[]>();
+  private readonly reported = new Map<string, number>();
+
+  constructor(private readonly options: { windowMs: number; minSamples: number; horizonMinutes: number }) {}
+
+  /** Adds a sample; returns an estimate when it should be reported now. */
+  add(key: string, at: number, bytes: number, limitBytes: number | undefined): TrendEstimate | undefined {
+    const series = (this.points.get(key) ?? []).filter((point) => point.at > at - this.options.windowMs && point.at < at);
+    series.push({ at, bytes });
+    this.points.set(key, series);
+    const estimate = limitBytes ? this.estimate(series, limitBytes) : undefined;
+    if (!estimate || estimate.minutesToLimit > this.options.horizonMinutes) {
+      this.reported.delete(key);
+      return undefined;
+    }
+    const last = this.reported.get(key);
+    if (last !== undefined && estimate.minutesToLimit > last / 2) return undefined;
+    this.reported.set(key, estimate.minutesToLimit);
+    return estimate;
+  }
+
+  retain(keys: ReadonlySet<string>): void {
+    for (const key of this.points.keys()) {
+      if (keys.has(key)) continue;
+      this.points.delete(key);
+      this.reported.delete(key);
+    }
+  }
+
+  private estimate(series: Point[], limitBytes: number): TrendEstimate | undefined {
+    if (series.length < this.options.minSamples) return undefined;
+    const n = series.length;
+    const meanT = series.reduce((sum, point) => sum + point.at, 0) / n;
+    const meanB = series.reduce((sum, point) => sum + point.bytes, 0) / n;
+    let covariance = 0;
+    let variance = 0;
+    for (const point of series) {
+      covariance += (point.at - meanT) * (point.bytes - meanB);
+      variance += (point.at - meanT) ** 2;
+    }
+    if (variance === 0) return undefined;
+    const bytesPerMs = covariance / variance;
+    if (bytesPerMs <= 0) return undefined;
+    const latest = series[n - 1] as Point;
+    const remaining = Math.max(0, limitBytes - latest.bytes);
+    const growthBytesPerMinute = bytesPerMs * 60_000;
+    return { growthBytesPerMinute: Math.round(growthBytesPerMinute), minutesToLimit: Math.round((remaining / growthBytesPerMinute) * 10) / 10, samples: n };
+  }
+}

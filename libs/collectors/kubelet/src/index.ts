@@ -1,0 +1,10 @@
+export { kubeletPlugin } from './plugin.js';
+export { KubeletCollector } from './collector/kubelet-collector.js';
+export type { KubeletCollectorDeps } from './collector/kubelet-collector.js';
+export { KubeletConfig } from './collector/kubelet-config.js';
+export type { KubeletConfigInput } from './collector/kubelet-config.js';
+export { KUBELET_API_SOURCE, KUBELET_RAW_DATA } from './collector/kubelet-raw-data.js';
+export type { KubeletRawType, KubeletRawData } from './collector/kubelet-raw-data.js';
+export { KubeletApiTransformer } from './transform/kubelet-transformer.js';
+export { parseQuantity } from './collector/quantity.js';
+export { MemoryTrends } from './collector/memory-trend.js';
