@@ -1,13 +1,6 @@
 import {
-  Correlation,
-  Feedback,
-  Insight,
   parseDuration,
-  PatternConfidence,
-  Prediction,
   silentLogger,
-  TopologyChange,
-  UnifiedEvent,
   type CauseEffectCount,
   type ComponentHealth,
   type DeadLetterSink,
@@ -15,32 +8,35 @@ import {
   type EntityRef,
   type EventContext,
   type EventQuery,
+  type Feedback,
   type GraphStats,
   type GraphStore,
   type GraphWrite,
   type ImpactAnswer,
+  type Insight,
   type InsightQuery,
   type Logger,
   type Page,
+  type PatternConfidence,
+  type Prediction,
   type ResourceNode,
   type TimeRange,
   type TopologyEdge,
   type TopologySnapshot,
+  type UnifiedEvent,
   type WhyAnswer,
 } from '@tapio/domain';
-import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver';
 import { createDriver } from './driver-factory.js';
 import { describeTarget, Neo4jOptions, type Neo4jOptionsInput } from './options.js';
-import { deathSpirals, eventContext, patternDiscovery, timeline, why } from './read/graph-questions.js';
-import { impact } from './read/impact.js';
-import * as lookups from './read/lookups.js';
-import { eventsPage, insightsPage } from './read/pages.js';
 import { pruneEvents } from './retention/event-retention.js';
-import { schemaStatements } from './schema/graph-schema.js';
-import { validateAll } from './validate-input.js';
+import { prepareSchema } from './schema/prepare-schema.js';
+import { Neo4jGraphQuestions } from './store/neo4j-graph-questions.js';
+import { Neo4jGraphReader } from './store/neo4j-graph-reader.js';
+import { Neo4jGraphWriter } from './store/neo4j-graph-writer.js';
+import { readRunner } from './store/read-runner.js';
 import { BatchWriter } from './write/batch-writer.js';
 import { WriteBuffer } from './write/write-buffer.js';
-import type { WriteOp } from './write/write-op.js';
 
 export interface Neo4jGraphStoreDependencies {
   logger?: Logger;
@@ -53,17 +49,21 @@ export interface Neo4jGraphStoreDependencies {
  * bounded buffer and written in batches of `UNWIND … MERGE` statements, so a replayed or
  * redelivered write changes nothing; while Neo4j is slow or down, writers wait once the
  * buffer is full and the backlog is caught up when it comes back. Reads go straight to
- * Neo4j and see what has been flushed.
+ * Neo4j and see what has been flushed. This class connects, starts, stops and reports
+ * health; the writer, reader and questions (one per port, as in the memory store) do the work.
  */
 export class Neo4jGraphStore implements GraphStore {
   readonly shared = true;
   readonly options: Neo4jOptions;
+  readonly writer: Neo4jGraphWriter;
+  readonly reader: Neo4jGraphReader;
+  readonly questions: Neo4jGraphQuestions;
   private readonly target: string;
   private readonly logger: Logger;
   private readonly buffer: WriteBuffer;
   private driver: Driver | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
-  private writer: BatchWriter | undefined;
+  private batchWriter: BatchWriter | undefined;
   private phase: 'stopped' | 'starting' | 'running' = 'stopped';
 
   constructor(options: Neo4jOptionsInput, private readonly dependencies: Neo4jGraphStoreDependencies = {}) {
@@ -76,6 +76,18 @@ export class Neo4jGraphStore implements GraphStore {
     this.target = describeTarget(this.options);
     this.logger = (dependencies.logger ?? silentLogger).child({ component: 'neo4j-graph-store' });
     this.buffer = new WriteBuffer(this.options.bufferLimit);
+    const requireRunning = () => this.requireRunning();
+    const read = readRunner(
+      () => {
+        requireRunning();
+        return this.driver as Driver;
+      },
+      this.options.database,
+      this.target,
+    );
+    this.writer = new Neo4jGraphWriter(this.buffer, requireRunning);
+    this.reader = new Neo4jGraphReader(read);
+    this.questions = new Neo4jGraphQuestions(read);
   }
 
   /** Connects, creates constraints and indexes, and starts writing; fails with the target named when Neo4j cannot be reached. */
@@ -85,49 +97,26 @@ export class Neo4jGraphStore implements GraphStore {
     const driver = createDriver(this.options);
     try {
       await driver.verifyConnectivity({ database: this.options.database });
-      const session = driver.session({ database: this.options.database });
-      try {
-        // In write transactions, so the driver retries transient failures: several Tapio
-        // processes starting at once against one Neo4j deadlock on the schema locks.
-        for (const statement of schemaStatements()) {
-          try {
-            await session.executeWrite((tx) => tx.run(statement));
-          } catch (error) {
-            // Another process created the same index or constraint at the same moment.
-            if (!/AlreadyExists/.test((error as { code?: string }).code ?? '')) throw error;
-          }
-        }
-        await session.run('CALL db.awaitIndexes(300)');
-        // Insights stored before ABOUT edges existed get them from their entity_keys (a no-op afterwards).
-        await session.executeWrite((tx) =>
-          tx.run(
-            `MATCH (i:Insight) WHERE i.entity_keys IS NOT NULL AND NOT (i)-[:ABOUT]->()
-             UNWIND i.entity_keys AS key MATCH (r:Resource {key: key}) MERGE (i)-[:ABOUT]->(r)`,
-          ),
-        );
-      } finally {
-        await session.close();
-      }
+      await prepareSchema(driver, this.options.database);
     } catch (error) {
       await driver.close();
       this.phase = 'stopped';
       throw new Error(`${this.target} cannot be used: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     this.driver = driver;
-    this.writer = new BatchWriter(
+    this.batchWriter = new BatchWriter(
       driver,
       this.buffer,
       { database: this.options.database, batchSize: this.options.batchSize, backoffMs: this.options.reconnectBackoffMs, target: this.target },
       this.logger,
       this.dependencies.deadLetters,
     );
-    this.writer.start();
+    this.batchWriter.start();
     this.startRetention();
     this.phase = 'running';
     this.logger.info({ target: this.target }, 'Neo4j graph store started');
   }
 
-  /** Writes what is buffered (waiting up to `stopTimeoutMs`), then disconnects. */
   /**
    * Deletes the events retention no longer allows (see `retention` in the options); runs
    * every `retention.interval` by itself. Returns how many went; 0 without `maxAge`.
@@ -148,21 +137,22 @@ export class Neo4jGraphStore implements GraphStore {
     this.retentionTimer.unref();
   }
 
+  /** Writes what is buffered (waiting up to `stopTimeoutMs`), then disconnects. */
   async stop(): Promise<void> {
     if (this.phase !== 'running') return;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.retentionTimer = undefined;
-    const left = (await this.writer?.stop(this.options.stopTimeoutMs)) ?? 0;
+    const left = (await this.batchWriter?.stop(this.options.stopTimeoutMs)) ?? 0;
     if (left > 0) this.logger.error({ target: this.target, left }, `${left} accepted writes could not be written to ${this.target} before stop`);
     await this.driver?.close();
     this.driver = undefined;
-    this.writer = undefined;
+    this.batchWriter = undefined;
     this.phase = 'stopped';
   }
 
   health(): ComponentHealth {
     if (this.phase !== 'running') return { status: this.phase === 'starting' ? 'starting' : 'stopped' };
-    const state = this.writer?.state;
+    const state = this.batchWriter?.state;
     const details = {
       target: this.options.uri,
       database: this.options.database,
@@ -182,132 +172,76 @@ export class Neo4jGraphStore implements GraphStore {
     return { status: 'ok', details };
   }
 
-  /** Resolves when every write accepted before the call is committed in Neo4j. */
-  async flush(): Promise<void> {
-    this.requireRunning();
-    await this.buffer.drained();
+  // ---- GraphWriter -------------------------------------------------------
+  write(unit: GraphWrite): Promise<void> {
+    return this.writer.write(unit);
+  }
+  upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void> {
+    return this.writer.upsertPatterns(patterns);
+  }
+  writeFeedback(feedback: Feedback): Promise<void> {
+    return this.writer.writeFeedback(feedback);
+  }
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
-  // ---- writes ------------------------------------------------------------
-
-  /** Validates the whole unit first, then accepts its ops into the buffer together: one unit of work. */
-  async write(unit: GraphWrite): Promise<void> {
-    const { topology = [], events = [], correlations = [], insights = [], predictions = [] } = unit;
-    validateAll(TopologyChange, topology, 'topology change', (change) => (change.op === 'upsert' ? change.node.key : change.key));
-    validateAll(UnifiedEvent, events, 'event', (event) => event.id);
-    validateAll(Correlation, correlations, 'correlation', (c) => `${c.kind} ${c.fromEventId} -> ${c.toEventId}`);
-    validateAll(Prediction, predictions, 'prediction', (prediction) => prediction.id);
-    validateAll(Insight, insights, 'insight', (insight) => insight.id);
-    await this.accept([
-      ...topology.map((change): WriteOp => ({ kind: 'topology', change })),
-      ...events.map((event): WriteOp => ({ kind: 'event', event })),
-      ...correlations.map((correlation): WriteOp => ({ kind: 'correlation', correlation })),
-      ...predictions.map((prediction): WriteOp => ({ kind: 'prediction', prediction })),
-      ...insights.map((insight): WriteOp => ({ kind: 'insight', insight })),
-    ]);
-  }
-
-  async upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void> {
-    validateAll(PatternConfidence, patterns, 'pattern', (pattern) => pattern.patternId);
-    await this.accept(patterns.map((pattern) => ({ kind: 'pattern', pattern })));
-  }
-
-  async writeFeedback(feedback: Feedback): Promise<void> {
-    validateAll(Feedback, [feedback], 'feedback', (item) => item.id);
-    await this.accept([{ kind: 'feedback', feedback }]);
-  }
-
-  // ---- reads -------------------------------------------------------------
-
+  // ---- GraphReader -------------------------------------------------------
   resource(ref: EntityRef): Promise<ResourceNode | undefined> {
-    return this.read((tx) => lookups.resource(tx, ref));
+    return this.reader.resource(ref);
   }
-
   edgesOf(key: string): Promise<TopologyEdge[]> {
-    return this.read((tx) => lookups.edgesOf(tx, key));
+    return this.reader.edgesOf(key);
   }
-
   topologySnapshot(): Promise<TopologySnapshot> {
-    return this.read((tx) => lookups.topologySnapshot(tx));
+    return this.reader.topologySnapshot();
   }
-
   event(id: string): Promise<UnifiedEvent | undefined> {
-    return this.read((tx) => lookups.event(tx, id));
+    return this.reader.event(id);
   }
-
   events(query: EventQuery): Promise<Page<UnifiedEvent>> {
-    return this.read((tx) => eventsPage(tx, query));
+    return this.reader.events(query);
   }
-
   insight(id: string): Promise<Insight | undefined> {
-    return this.read((tx) => lookups.insight(tx, id));
+    return this.reader.insight(id);
   }
-
   insights(query: InsightQuery): Promise<Page<Insight>> {
-    return this.read((tx) => insightsPage(tx, query));
+    return this.reader.insights(query);
   }
-
   prediction(id: string): Promise<Prediction | undefined> {
-    return this.read((tx) => lookups.prediction(tx, id));
+    return this.reader.prediction(id);
   }
-
   feedbackFor(patternId: string): Promise<Feedback[]> {
-    return this.read((tx) => lookups.feedbackFor(tx, patternId));
+    return this.reader.feedbackFor(patternId);
   }
-
   patterns(): Promise<PatternConfidence[]> {
-    return this.read((tx) => lookups.patterns(tx));
+    return this.reader.patterns();
   }
-
-  why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer> {
-    return this.read((tx) => why(tx, ref, range));
-  }
-
-  eventContext(eventId: string): Promise<EventContext | undefined> {
-    return this.read((tx) => eventContext(tx, eventId));
-  }
-
-  impact(ref: EntityRef): Promise<ImpactAnswer> {
-    return this.read((tx) => impact(tx, ref));
-  }
-
-  timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]> {
-    return this.read((tx) => timeline(tx, ref, range));
-  }
-
-  deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]> {
-    return this.read((tx) => deathSpirals(tx, since, minRestarts));
-  }
-
-  patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {
-    return this.read((tx) => patternDiscovery(tx, minOccurrences));
-  }
-
   stats(): Promise<GraphStats> {
-    return this.read((tx) => lookups.stats(tx));
+    return this.reader.stats();
   }
 
-  // ---- internals ---------------------------------------------------------
-
-  private async accept(ops: WriteOp[]): Promise<void> {
-    this.requireRunning();
-    await this.buffer.add(ops);
+  // ---- GraphQuestions ----------------------------------------------------
+  why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer> {
+    return this.questions.why(ref, range);
+  }
+  eventContext(eventId: string): Promise<EventContext | undefined> {
+    return this.questions.eventContext(eventId);
+  }
+  impact(ref: EntityRef): Promise<ImpactAnswer> {
+    return this.questions.impact(ref);
+  }
+  timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]> {
+    return this.questions.timeline(ref, range);
+  }
+  deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]> {
+    return this.questions.deathSpirals(since, minRestarts);
+  }
+  patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {
+    return this.questions.patternDiscovery(minOccurrences);
   }
 
   private requireRunning(): void {
     if (this.phase !== 'running') throw new Error(`Neo4jGraphStore for ${this.target} is not started`);
-  }
-
-  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    this.requireRunning();
-    const session = (this.driver as Driver).session({ database: this.options.database, defaultAccessMode: 'READ' });
-    try {
-      return await session.executeRead(work);
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('invalid cursor')) throw error;
-      throw new Error(`${this.target} read failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    } finally {
-      await session.close();
-    }
   }
 }
