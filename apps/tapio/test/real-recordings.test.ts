@@ -31,12 +31,9 @@ const KNOWN_WRONG: Record<string, string> = {
   'service-selector-typo':
     'the first insight (service-without-endpoints) blames Deployment warehouse/storefront, whose readiness probes fail because they call the inventory Service; ' +
     'the Service warehouse/inventory (selector typo, endpoints 2 -> 0) is only the second insight, and neither names the selector change',
-  'oom-limit':
-    'the first insight (node-failure) blames Node tapio-node from NodeNotReady Events of a kubelet outage that had ended six minutes before the recording began ' +
-    '(they are in the starting state: Events live an hour); the OOMKilled pods after the Deployment\'s limit change get no insight at all',
   'coredns-corefile-broken':
-    'the first (and only) insight blames Node tapio-node from the same stale NodeNotReady Events as oom-limit; the Corefile edit of ConfigMap ' +
-    'kube-system/coredns and the pods that went unready in two namespaces get no insight',
+    'the first insights (service-without-endpoints) blame Deployments frontdesk/reception and backoffice/records, whose readiness probes resolve Service names; ' +
+    'the Corefile edit of ConfigMap kube-system/coredns behind their failed lookups is not linked to them',
   'quota-lowered':
     'no insight at all: the lowered ResourceQuota analytics/compute and the ReplicaSet\'s repeated FailedCreate (exceeded quota: compute) events match no pattern',
 };

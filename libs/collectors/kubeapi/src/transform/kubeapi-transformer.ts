@@ -232,12 +232,14 @@ export class KubeApiTransformer implements RawEventTransformer {
     const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
     const source = obj(object['source']);
     const component = str(object['reportingComponent']) || str(source['component']) || str(object['reportingController']);
+    const lastSeen = str(object['lastTimestamp']) ?? str(series['lastObservedTime']) ?? str(object['eventTime']);
     const kubernetes: KubernetesData = {
       eventReason: reason,
       eventType,
       count,
       ...(str(object['firstTimestamp']) ? { firstTimestamp: str(object['firstTimestamp']) as string } : {}),
-      ...(str(object['lastTimestamp']) ? { lastTimestamp: str(object['lastTimestamp']) as string } : {}),
+      // events.k8s.io Events say when they last happened in their series (or eventTime) instead.
+      ...(lastSeen ? { lastTimestamp: lastSeen } : {}),
       ...(component ? { reportingComponent: component } : {}),
       ...(container ? { container } : {}),
       reason,

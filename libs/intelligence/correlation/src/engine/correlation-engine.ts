@@ -6,6 +6,7 @@ import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
 import { CausalWalkCache } from '../rootcause/causal-walk-cache.js';
+import { staleReport } from '../state/stale-report.js';
 import { WorkingState } from '../state/working-state.js';
 import { incidentConfidence } from '../story/confidence.js';
 import { composeInsight, type ComposerContext } from '../story/insight-composer.js';
@@ -77,6 +78,9 @@ export class CorrelationEngine {
 
   process(event: UnifiedEvent): EngineOutput {
     const output = emptyOutput();
+    // History listed with the starting state (a kubelet outage that already ended) is no
+    // evidence of current trouble: it neither starts an incident nor explains later ones.
+    if (staleReport(event, this.state)) return output;
     const added = this.state.add(event);
     if (!added) return output;
     output.topology = added.changes;

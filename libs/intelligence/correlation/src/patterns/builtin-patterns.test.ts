@@ -35,7 +35,7 @@ function crashNewPods(cluster: ClusterFixture, pods: EntityRef[], rounds: number
 }
 
 describe('built-in patterns', () => {
-  it('all seventeen load and are enabled', () => {
+  it('all load and are enabled', () => {
     const names = builtinPatterns().map((pattern) => pattern.metadata.name).sort();
     expect(names).toEqual([
       'bad-rollout',
@@ -51,6 +51,7 @@ describe('built-in patterns', () => {
       'noisy-neighbour',
       'oom-cascade',
       'pvc-deadlock',
+      'rollout-regression',
       'runtime-restart',
       'scheduler-thrash',
       'service-without-endpoints',
