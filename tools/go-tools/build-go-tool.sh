@@ -5,7 +5,8 @@
 # e.g. build-go-tool.sh promtool github.com/prometheus/prometheus v0.305.0 ./cmd/promtool
 # `go install pkg@version` refuses modules whose go.mod has replace directives (Prometheus
 # has one), so the package is built inside a scratch module that copies those directives.
-# Only the named package is compiled, not the whole module.
+# Only the named package is compiled, not the whole module. GO_TOOL_LDFLAGS adds linker
+# flags (version stamps that the tool's own Makefile would set).
 set -euo pipefail
 name=$1 module=$2 version=$3 package=$4
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,7 +26,7 @@ gomod=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"GoMod
 awk '/^replace \(/{block=1; next} block && /^\)/{block=0; next} block{print "replace " $0; next} /^replace /{print}' "$gomod" >> go.mod
 go get "$module/${package#./}@$version"
 mkdir -p "$out.tmp"
-CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$out.tmp/$name" "$module/${package#./}"
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w ${GO_TOOL_LDFLAGS:-}" -o "$out.tmp/$name" "$module/${package#./}"
 rm -rf "$out"
 mv "$out.tmp" "$out"
 echo "$name $version built in $(( $(date +%s) - started ))s"

@@ -2,3 +2,5 @@
 # Prometheus' Go module is tagged v0.<major*100+minor>.<patch>: v0.305.0 is Prometheus 3.5.0.
 PROMTOOL_VERSION=v0.305.0
 ALERTMANAGER_VERSION=v0.28.1
+# helm v3.19 is built on the Kubernetes 1.34 libraries, the test cluster's version (tools/setup.d/65-helm.sh).
+HELM_VERSION=v3.19.5

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseDuration, type Logger } from '@tapio/domain';
+import { parseDuration, type Logger, type Metrics } from '@tapio/domain';
 import { compose } from '../compose.js';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
 import { RUN_MODES, type RunMode } from '../config/schema.js';
@@ -8,6 +8,7 @@ import { ModeNotAvailableError, TapioRuntime } from '../runtime/tapio-runtime.js
 import { withTokensFromEnv } from '@tapio/api';
 import { tapioVersion } from '../version.js';
 import { InsightOutputs } from '../outputs/insight-outputs.js';
+import { StatusServer } from '../runtime/status-server.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 
 export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
@@ -45,8 +46,10 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
   let runtime: TapioRuntime;
   let outputs: InsightOutputs | undefined;
+  let metrics: Metrics;
   try {
     const composition = await compose(loaded, logger);
+    metrics = composition.metrics;
     // Insights leave Tapio where they form: the process that runs correlation.
     if (mode === 'all' || mode === 'correlation') {
       outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), { resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow) });
@@ -70,7 +73,19 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   }
   await outputs?.start();
   await runtime.start();
-  return waitForSignal(runtime, logger, async () => outputs?.stop());
+  // A process without the REST API answers probes and scrapes on `status:` when set.
+  const status = loaded.config.status && !runtime.stages.api ? new StatusServer(loaded.config.status, { health: () => runtime.health(), metrics }) : undefined;
+  try {
+    await status?.start();
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  if (status) logger.info({ url: status.url() }, 'status endpoints listening (/healthz, /readyz, /metrics)');
+  return waitForSignal(runtime, logger, async () => {
+    await status?.stop();
+    await outputs?.stop();
+  });
 }
 
 function waitForSignal(runtime: TapioRuntime, logger: Logger, afterStop: () => Promise<void>): Promise<number> {

@@ -102,6 +102,12 @@ export const TapioConfig = z
     /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
     limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
     correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS }),
+    /**
+     * Probes and metrics (/healthz, /readyz, /metrics) of a process that serves no REST API
+     * (modes collectors, transformer, correlation); off unless a port is set. In a pod:
+     * `status: { host: 0.0.0.0, port: 9464 }`.
+     */
+    status: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).strict().optional(),
     /** The REST API (modes all and api): listen address, tokens, CORS, body limit. */
     api: ApiConfig.default(API_CONFIG_DEFAULTS),
     /** Third-party plugin modules: package names or paths relative to this file. */
