@@ -180,7 +180,9 @@ describe('./bin/tapio', () => {
 
     const events = await snapshotRecords(snapshot, 'event');
     const configChange = events.find((event) => event.type === 'config_changed');
-    expect(configChange?.message).toBe('ConfigMap shop/checkout-config changed: data key application.yaml edited');
+    expect(configChange?.message).toBe('ConfigMap shop/checkout-config changed: application.yaml: line 12 added: "   applePay: true"');
+    // The changed line is stored with the event (the graph snapshot), for the story and the API.
+    expect(configChange?.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed', lines: [{ line: 12, after: '   applePay: true' }] }]);
     expect(events.some((event) => event.type === 'crash_loop' && event.entity?.name === 'checkout-h255j8bmp-5rkwm')).toBe(true);
     expect(events.some((event) => event.source === 'heartbeat' && event.entity?.name === 'cli-node')).toBe(true);
     // Everything the pipeline accepted from the recording is in the graph, not just what came early.

@@ -159,7 +159,7 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
   it('shows the incident: root cause, story, timeline in causal order, blast radius, change and prediction', async () => {
     const rootCause = page.locator('section.root-cause');
     expect(await rootCause.textContent()).toContain('ConfigMap shop/checkout-config');
-    expect(await rootCause.textContent()).toContain('data key application.yaml edited');
+    expect(await rootCause.textContent()).toContain('application.yaml: line 12 added: "   applePay: true"');
     expect(await page.locator('.story .tree li').count()).toBeGreaterThanOrEqual(5);
     const timeline = page.locator('figure.timeline svg');
     await timeline.waitFor();
@@ -177,6 +177,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(pods).toHaveLength(4);
     expect(pods).toContain('Pod · in trouble checkout-h255j8bmp-5rkwm');
     expect(await page.locator('ul.changes').textContent()).toContain('data.application.yaml');
+    // The line the edit added, numbered, as the transformer carried it in the change event.
+    expect(await page.getByLabel('changed lines of data.application.yaml').textContent()).toContain('+   12     applePay: true');
     expect(await page.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
     await shoot('incident');
     await expectAccessible('incident page');

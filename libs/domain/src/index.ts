@@ -15,6 +15,7 @@ export {
   K8sContext,
   KernelData,
   NetworkData,
+  ChangedLine,
   ChangeItem,
   KubernetesData,
   ApplicationData,
@@ -24,6 +25,8 @@ export {
 } from '@tapio/plugin-api';
 export { partitionKey, rawPartitionKey, stableHash, partitionOf } from './events/partition-key.js';
 export { makeUnifiedEvent, entityFromContext } from '@tapio/plugin-api';
+export { ChangeLimits, DEFAULT_CHANGE_LIMITS } from '@tapio/plugin-api';
+export type { TransformerSettings } from '@tapio/plugin-api';
 export type { UnifiedEventDraft, DraftContext } from '@tapio/plugin-api';
 export {
   EntityRef,
@@ -131,3 +134,4 @@ export type {
 export { NO_OP_PORTS, noopEventBus, noopGraphStore, noopPatternSource } from './plugins/no-op-ports.js';
 export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from '@tapio/plugin-api';
 export { z } from '@tapio/plugin-api';
+export { ageText, storyWithAges } from './insights/story-ages.js';

@@ -14,6 +14,7 @@ export {
   K8sContext,
   KernelData,
   NetworkData,
+  ChangedLine,
   ChangeItem,
   KubernetesData,
   ApplicationData,
@@ -22,6 +23,8 @@ export {
   UnifiedEvent,
 } from './events/unified-event.js';
 export { makeUnifiedEvent, entityFromContext } from './events/make-unified-event.js';
+export { ChangeLimits, DEFAULT_CHANGE_LIMITS } from './events/change-limits.js';
+export type { TransformerSettings } from './events/change-limits.js';
 export type { UnifiedEventDraft, DraftContext } from './events/make-unified-event.js';
 export {
   EntityRef,

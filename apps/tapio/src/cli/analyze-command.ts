@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatEntity, type EntityRef, type Insight } from '@tapio/domain';
+import { formatEntity, storyWithAges, type EntityRef, type Insight } from '@tapio/domain';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
@@ -84,8 +84,10 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   if (insights.length === 0) {
     process.stdout.write(`No incident found: ${stats.accepted} recorded events, ${stats.produced} normalised events, nothing matched a behavior pattern.\n`);
   }
+  // Ages are told against the recording's end (its newest event), not this machine's clock.
+  const end = runtime.correlation?.engine.state.now ?? Date.now();
   insights.forEach((insight, index) => {
-    process.stdout.write(`#${index + 1} [${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)} (confidence ${Math.round(insight.confidence * 100)}%, prediction ${insight.predictionId ?? '-'})\n${insight.story}\n\n`);
+    process.stdout.write(`#${index + 1} [${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)} (confidence ${Math.round(insight.confidence * 100)}%, prediction ${insight.predictionId ?? '-'})\n${storyWithAges(insight.story, end)}\n\n`);
   });
   const rejected = composition.deadLetters.count();
   if (rejected) process.stderr.write(`tapio: ${rejected} input line(s) were rejected; see the dead-letter log\n`);

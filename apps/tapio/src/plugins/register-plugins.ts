@@ -52,7 +52,7 @@ export async function registerPlugins(container: DependencyContainer, candidates
   for (const { descriptor, origin } of selection.unique) {
     if (!descriptor.transformers) continue;
     try {
-      const transformers = await descriptor.transformers();
+      const transformers = await descriptor.transformers({ limits: loaded.config.limits });
       result.transformers.push(...transformers);
       if (origin === 'built-in') result.trustedTransformers.push(...transformers);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPluginDescriptor, KubeIndex, silentLogger } from '@tapio/domain';
+import { DEFAULT_CHANGE_LIMITS, isPluginDescriptor, KubeIndex, silentLogger } from '@tapio/domain';
 import { KubeApiCollector } from './collector/kubeapi-collector.js';
 import { KubeApiTransformer } from './transform/kubeapi-transformer.js';
 import { kubeApiPlugin } from './plugin.js';
@@ -25,7 +25,7 @@ describe('kubeApiPlugin', () => {
 
 describe('kubeApiPlugin transformers', () => {
   it('offers the kubeapi transformer whether or not the collector runs', async () => {
-    const transformers = (await kubeApiPlugin.transformers?.()) ?? [];
+    const transformers = (await kubeApiPlugin.transformers?.({ limits: DEFAULT_CHANGE_LIMITS })) ?? [];
     expect(transformers.map((transformer) => transformer.constructor)).toEqual([KubeApiTransformer]);
     expect(kubeApiPlugin.provides).toEqual([KubeIndex]);
   });

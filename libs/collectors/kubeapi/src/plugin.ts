@@ -17,9 +17,9 @@ export const kubeApiPlugin = definePlugin({
   needs: {},
   provides: [KubeIndex],
   configSchema: KubeApiCollectorConfig,
-  transformers: async () => {
+  transformers: async (settings) => {
     const { KubeApiTransformer } = await import('./transform/kubeapi-transformer.js');
-    return [new KubeApiTransformer()];
+    return [new KubeApiTransformer(settings ? { limits: settings.limits } : {})];
   },
   register: async ({ config, logger, baseDir }) => {
     const { KubeApiCollector } = await import('./collector/kubeapi-collector.js');

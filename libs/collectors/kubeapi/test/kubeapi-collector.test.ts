@@ -164,7 +164,7 @@ describe('kubeapi collector against a live API server (fabric8 mock, CRUD mode)'
     for (const event of unified) expect(UnifiedEvent.safeParse(event).success).toBe(true);
     const of = (type: string, name: string) => unified.filter((event) => event.type === type && event.entity?.name === name);
     expect(of('config_changed', 'checkout-config')).toHaveLength(1);
-    expect(of('config_changed', 'checkout-config')[0]?.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed' }]);
+    expect(of('config_changed', 'checkout-config')[0]?.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed', lines: [{ line: 1, before: 'timeout: 5s', after: 'timeout: 0s' }] }]);
     const template = of('workload_spec_changed', 'checkout');
     expect(template).toHaveLength(1);
     expect(JSON.stringify(template[0]?.kubernetes?.changes)).toContain('shop/checkout:1.1');

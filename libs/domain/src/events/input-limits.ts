@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, parseDuration } from '@tapio/plugin-api';
+import { ChangeLimits, Duration, parseDuration } from '@tapio/plugin-api';
 import type { RawEvent } from '@tapio/plugin-api';
 
 /**
@@ -19,6 +19,8 @@ export const InputLimits = z.strictObject({
   maxLabels: z.number().int().min(1).default(512),
   /** How far ahead of this machine's clock an event may be dated. */
   maxFutureSkew: Duration.default('15m'),
+  /** What transformers may keep and report of configuration content (ConfigMap changed lines). */
+  ...ChangeLimits.shape,
 });
 export type InputLimits = z.infer<typeof InputLimits>;
 export type InputLimitsInput = z.input<typeof InputLimits>;

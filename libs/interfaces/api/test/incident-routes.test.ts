@@ -34,7 +34,8 @@ describe('what the incident page draws, over the configmap-cascade scenario', ()
     expect(types).not.toContain('resource_updated');
     const stamps = timeline.events.map((event) => Date.parse(event.timestamp));
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
-    expect(timeline.events[0]?.changes).toEqual([expect.objectContaining({ path: 'data.application.yaml', op: 'changed' })]);
+    // The changed line, computed by the transformer, stored with the event and served as it is.
+    expect(timeline.events[0]?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed', lines: [{ line: 12, after: '   applePay: true' }] }]);
   });
 
   it('draws the blast radius: ConfigMap -> Deployment -> pods -> Service', async () => {

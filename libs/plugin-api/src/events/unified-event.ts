@@ -71,12 +71,29 @@ export const NetworkData = z.object({
 });
 export type NetworkData = z.infer<typeof NetworkData>;
 
+/** One line of a configuration value that changed (a ConfigMap key's text). */
+export const ChangedLine = z.object({
+  /** 1-based: the line in the new text (edited or added), or in the old text (removed). */
+  line: z.number().int().positive(),
+  /** The old line; absent when the line was added. */
+  before: z.string().optional(),
+  /** The new line; absent when the line was removed. */
+  after: z.string().optional(),
+});
+export type ChangedLine = z.infer<typeof ChangedLine>;
+
 export const ChangeItem = z.object({
   /** Dotted path of what changed: "data.application.yaml", "spec.template.containers[app].image". */
   path: z.string(),
   op: z.enum(['added', 'removed', 'changed']),
   before: z.string().optional(),
   after: z.string().optional(),
+  /** The changed lines of a text value whose previous version Tapio kept (ConfigMap data, never Secrets), bounded by limits.maxChangedLines. */
+  lines: z.array(ChangedLine).optional(),
+  /** Changed lines left out of `lines` by the limit. */
+  moreLines: z.number().int().positive().optional(),
+  /** Size of the new value in bytes (binaryData, or a value too large to keep), or of the old one when removed. */
+  bytes: z.number().int().nonnegative().optional(),
 });
 export type ChangeItem = z.infer<typeof ChangeItem>;
 

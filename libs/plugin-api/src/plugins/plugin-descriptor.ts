@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TransformerSettings } from '../events/change-limits.js';
 import type { Collector, RawEventTransformer } from '../ports/collector.js';
 import type { Correlator } from '../ports/correlator.js';
 import type { InsightSink } from '../ports/insight-sink.js';
@@ -65,10 +66,11 @@ export interface PluginDescriptor<N extends Needs = Needs, C = unknown> {
   /**
    * Transformers for the RawEvent sources this plugin's collectors emit. Tapio takes them
    * in every process that transforms, whether or not the collector runs there (a
-   * transformer worker runs no collectors; a replay carries any source). No settings:
-   * a transformer reads everything it needs from the RawEvent.
+   * transformer worker runs no collectors; a replay carries any source). A transformer
+   * reads what it needs from the RawEvent; `settings` carries only the limits on what it
+   * may keep and report (`limits` in tapio.yaml).
    */
-  transformers?(): RawEventTransformer[] | Promise<RawEventTransformer[]>;
+  transformers?(settings?: TransformerSettings): RawEventTransformer[] | Promise<RawEventTransformer[]>;
   register(context: PluginContext<N, C>): PluginContribution | Promise<PluginContribution>;
 }
 

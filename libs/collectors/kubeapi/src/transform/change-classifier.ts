@@ -1,4 +1,5 @@
-import type { ChangeItem, EventType, K8sObjectFacts } from '@tapio/domain';
+import { DEFAULT_CHANGE_LIMITS, type ChangeItem, type ChangeLimits, type EventType, type K8sObjectFacts } from '@tapio/domain';
+import { configMapChanges, describeConfigChanges, type ConfigContent } from './config-content.js';
 import { keyHashes } from './content-hash.js';
 import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
@@ -23,15 +24,12 @@ export interface Remembered {
   digest?: Record<string, string>;
   pod?: PodMemory;
   progressing?: string | undefined;
+  /** A ConfigMap's content (text within limits.maxConfigBytes, sizes), to tell an edit by its lines. */
+  content?: ConfigContent;
   /** A Secret's metadata digest: its resourceVersion moving while this stays means its content changed. */
   metadata?: string;
   /** Known only from the graph (a restarted Tapio): facts, but no digests or pod memory. */
   stored?: true;
-}
-
-/** "data key a edited, data key b added"; a change to the data as a whole (keys unknown) is "data edited". */
-function describeDataChanges(changes: readonly ChangeItem[]): string {
-  return changes.map((change) => `${change.path === 'data' ? 'data' : `data key ${change.path.slice(5)}`} ${change.op === 'changed' ? 'edited' : change.op}`).join(', ');
 }
 
 /**
@@ -77,7 +75,7 @@ export function digestOf(kind: string, object: Json): Record<string, string> | u
 }
 
 /** Names what kind of change a MODIFIED is, with its semantic diff; undefined when nothing meaningful changed. */
-export function classify(kind: string, previous: Remembered, current: Remembered, label: string): Classified | undefined {
+export function classify(kind: string, previous: Remembered, current: Remembered, label: string, limits: ChangeLimits = DEFAULT_CHANGE_LIMITS): Classified | undefined {
   const before = previous.digest ?? {};
   const after = current.digest ?? {};
   if (kind === 'Secret') return classifySecret(previous, current, label);
@@ -87,9 +85,9 @@ export function classify(kind: string, previous: Remembered, current: Remembered
     return { type: policyChangeType(kind), message: `${label} changed: ${describeChanges(changes)}`, changes };
   }
   if (kind === 'ConfigMap') {
-    const changes = diffMaps(before, after, 'data', true);
+    const changes = current.content ? configMapChanges(before, after, previous.content, current.content, limits) : diffMaps(before, after, 'data', true);
     if (!changes.length) return undefined;
-    return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
+    return { type: 'config_changed', message: `${label} changed: ${describeConfigChanges(changes)}`, changes };
   }
   if (WORKLOAD_KINDS.has(kind)) {
     const changes = diffMaps(before, after, 'spec');
@@ -131,7 +129,7 @@ export function classifyAgainstStored(kind: string, before: K8sObjectFacts, afte
       ...[...was].filter((key) => !now.has(key)).map((key): ChangeItem => ({ path: `data.${key}`, op: 'removed' })),
     ];
     if (!changes.length) changes.push({ path: 'data', op: 'changed' });
-    return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeDataChanges(changes)}`, changes };
+    return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeConfigChanges(changes)}`, changes };
   }
   if (WORKLOAD_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
     if (before.replicas !== after.replicas) {
@@ -150,7 +148,7 @@ export function classifyAgainstStored(kind: string, before: K8sObjectFacts, afte
  */
 export function classifySecret(previous: Remembered, current: Remembered, label: string): Classified | undefined {
   const changes = diffMaps(previous.digest ?? {}, current.digest ?? {}, 'data', true);
-  if (changes.length) return { type: 'secret_changed', message: `${label} changed: ${describeDataChanges(changes)}`, changes };
+  if (changes.length) return { type: 'secret_changed', message: `${label} changed: ${describeConfigChanges(changes)}`, changes };
   const moved = previous.facts.resourceVersion !== undefined && previous.facts.resourceVersion !== current.facts.resourceVersion;
   if (!moved || !contentUnread(current.digest) || previous.metadata === undefined || previous.metadata !== current.metadata) return undefined;
   return { type: 'secret_changed', message: `${label} changed: data edited (values are not read; its resourceVersion moved while its metadata stayed)`, changes: [{ path: 'data', op: 'changed' }] };

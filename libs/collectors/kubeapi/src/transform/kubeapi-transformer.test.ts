@@ -39,15 +39,16 @@ describe('KubeApiTransformer on the configmap-cascade recording', () => {
     for (const { event } of outputs) expect(UnifiedEvent.safeParse(event).success).toBe(true);
   });
 
-  it('reports the ConfigMap edit as config_changed naming data key application.yaml, without its content', () => {
+  it('reports the ConfigMap edit as config_changed with the line it changed, and nothing else of the content', () => {
     const changed = on(outputs, 'config_changed');
     expect(changed).toHaveLength(1);
     const { line, event } = changed[0] as Output;
     expect(line).toBe(107);
     expect(event.timestamp).toBe('2026-03-02T10:03:12Z');
     expect(event.entity).toMatchObject({ kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config', cluster: 'prod-west' });
-    expect(event.message).toBe('ConfigMap shop/checkout-config changed: data key application.yaml edited');
-    expect(event.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed' }]);
+    expect(event.message).toBe('ConfigMap shop/checkout-config changed: application.yaml: line 12 added: "   applePay: true"');
+    expect(event.kubernetes?.changes).toEqual([{ path: 'data.application.yaml', op: 'changed', lines: [{ line: 12, after: '   applePay: true' }] }]);
+    // Only the changed line travels: the rest of the file stays in the transformer.
     expect(JSON.stringify(event)).not.toContain('shutdownTimeout');
   });
 

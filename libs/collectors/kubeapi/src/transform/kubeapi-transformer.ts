@@ -1,9 +1,11 @@
 import {
   CLUSTER_SCOPED_KINDS,
+  DEFAULT_CHANGE_LIMITS,
   DEFAULT_CLUSTER,
   makeUnifiedEvent,
   redactSecret,
   type ChangeItem,
+  type ChangeLimits,
   type EntityRef,
   type EventType,
   type K8sContext,
@@ -16,6 +18,7 @@ import {
   type UnifiedEvent,
 } from '@tapio/domain';
 import { classify, classifyAgainstStored, digestOf, sameFacts, WORKLOAD_KINDS, type Remembered } from './change-classifier.js';
+import { configContent } from './config-content.js';
 import { diffMaps } from './semantic-diff.js';
 import { mapEventReason } from './event-reasons.js';
 import { factsOf } from './facts.js';
@@ -36,6 +39,8 @@ interface Folded {
 export interface KubeApiTransformerOptions {
   /** A repeating Event object is signalled again when its count doubles or after this long. */
   eventRefoldMs?: number;
+  /** What of a ConfigMap's content is kept and reported (limits in tapio.yaml). */
+  limits?: ChangeLimits;
 }
 
 /**
@@ -51,11 +56,13 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly objects = new Map<string, Remembered>();
   private readonly folded = new Map<string, Folded>();
   private readonly refoldMs: number;
+  private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
   private readonly leases = new LeaseHeartbeats();
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
+    this.limits = options.limits ?? DEFAULT_CHANGE_LIMITS;
   }
 
   /**
@@ -122,6 +129,16 @@ export class KubeApiTransformer implements RawEventTransformer {
         // uses it fails (CreateContainerConfigError, FailedMount), as after a bad edit.
         const changes = diffMaps(previous?.digest ?? digestOf(meta.kind, object) ?? {}, {}, 'data', true);
         const keys = changes.map((change) => change.path.slice(5)).join(', ');
+        if (meta.kind === 'ConfigMap') {
+          // What it held, as far as Tapio kept it: sizes, and binary keys named as such.
+          const content = previous?.content ?? configContent(object, this.limits);
+          for (const change of changes) {
+            const key = change.path.slice(5);
+            if (content.binary.includes(key)) change.path = `binaryData.${key}`;
+            const bytes = content.sizes[key];
+            if (bytes !== undefined) change.bytes = bytes;
+          }
+        }
         deleted.push(
           makeUnifiedEvent(raw, context, meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', 'config-deleted', {
             entity,
@@ -143,6 +160,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (meta.kind === 'Pod') remembered.pod = podMemory(object);
     if (meta.kind === 'Deployment') remembered.progressing = progressingReason(object);
     if (meta.kind === 'Secret') remembered.metadata = metadataDigest(object);
+    if (meta.kind === 'ConfigMap') remembered.content = configContent(object, this.limits);
     this.objects.set(memoryKey, remembered);
 
     const signals: Signal[] = [];
@@ -170,7 +188,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         }),
       );
     } else {
-      const change = previous.stored ? classifyAgainstStored(meta.kind, previous.facts, facts, label) : classify(meta.kind, previous, remembered, label);
+      const change = previous.stored ? classifyAgainstStored(meta.kind, previous.facts, facts, label) : classify(meta.kind, previous, remembered, label, this.limits);
       if (change || !sameFacts(previous.facts, facts)) {
         const type = change?.type ?? 'resource_updated';
         events.push(

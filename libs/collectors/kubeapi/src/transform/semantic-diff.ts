@@ -64,9 +64,14 @@ export function diffMaps(before: Record<string, string>, after: Record<string, s
   return changes;
 }
 
+/** A digest (a `checksum/config` annotation: 64 hex digits) says nothing to a reader beyond "it changed": shown as its first 7 digits, as git does. */
+export function readableValue(value: string): string {
+  return /^[0-9a-f]{32,}$/i.test(value) ? `${value.slice(0, 7)}…` : value;
+}
+
 export function describeChanges(changes: readonly ChangeItem[], limit = 3): string {
   const shown = changes.slice(0, limit).map((change) => {
-    if (change.op === 'changed' && change.before !== undefined && change.after !== undefined) return `${change.path} ${change.before} -> ${change.after}`;
+    if (change.op === 'changed' && change.before !== undefined && change.after !== undefined) return `${change.path} ${readableValue(change.before)} -> ${readableValue(change.after)}`;
     return `${change.path} ${change.op}`;
   });
   return changes.length > limit ? `${shown.join(', ')} and ${changes.length - limit} more` : shown.join(', ');

@@ -79,12 +79,13 @@ describe('composeInsight', () => {
     // Two symptoms, a chain: 0.8 × (0.85 + 0.075 + 0.025).
     expect(insight.confidence).toBeCloseTo(0.8 * 0.95, 10);
     const lines = insight.story.split('\n');
-    expect(lines[0]).toBe(`${edit.timestamp} (3 minutes ago): ${edit.message}`);
+    // Stored stories carry absolute times only; ages are added where they are shown.
+    expect(lines[0]).toBe(`${edit.timestamp}: ${edit.message}`);
     expect(lines).toContain('  ├─ ConfigMap shop/checkout-config changed; 2 pods failed');
     expect(lines).toContain('  ├─ Used by: 2 pods of Deployment shop/checkout');
     expect(lines).toContain(`  ├─ 2 pods affected (crash loop): ${checkout.pods.map((pod) => pod.name).join(', ')} across 2 nodes (node-1, node-2)`);
     expect(lines).toContain("  ├─ Service 'checkout' selects these pods");
-    expect(lines).toContain('  ├─ Previous occurrence: same pattern 3 days ago (1 before)');
+    expect(lines).toContain('  ├─ Previous occurrence: same pattern at 2026-02-27T09:00:00Z (1 before)');
     expect(lines.at(-1)).toBe('  └─ Next: Diff ConfigMap shop/checkout-config');
   });
 
@@ -127,6 +128,6 @@ describe('composeInsight', () => {
     const times = Array.from({ length: 20 }, (_, day) => new Date(Date.UTC(2026, 1, 1 + day, 9)).toISOString());
     const { insight } = composeInsight({ ...draft(crash, [crash]), previous: { times, count: 57 } }, context);
     expect(insight.previousOccurrences).toEqual(times);
-    expect(insight.story).toContain('Previous occurrence: same pattern 10 days ago (57 before)');
+    expect(insight.story).toContain(`Previous occurrence: same pattern at ${times.at(-1)} (57 before)`);
   });
 });

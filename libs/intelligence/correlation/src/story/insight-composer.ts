@@ -48,7 +48,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
   const previousOccurrences = [...draft.previous.times];
   const story = tellStory({
-    rootCause: { entity: rootRef, what: root.storyWhat, at: rootEvent.event.timestamp },
+    rootCause: { entity: rootRef, what: root.storyWhat, at: (root.first ?? rootEvent).event.timestamp },
     chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
     symptoms: symptoms.told.map((symptom) => refOf(symptom.key, state)),
     symptomSummary: symptoms.summary,
@@ -64,11 +64,10 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     pattern: pattern.name,
     headline: spec.story ? renderTemplate(spec.story, values) : undefined,
     nextCheck,
-    now: match.trigger.at,
   });
 
   const predictionId = deterministicId('pred', id, pattern.name);
-  const firstSeen = draft.firstSeen ?? iso(Math.min(rootEvent.at, match.trigger.at));
+  const firstSeen = draft.firstSeen ?? iso(Math.min((root.first ?? rootEvent).at, match.trigger.at));
   const insight: Insight = {
     id,
     title: `${pattern.name}: ${formatEntity(rootRef)}`,
@@ -76,7 +75,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     confidence,
     pattern: pattern.name,
     predictionId,
-    rootCause: { entity: rootRef, eventId: rootEvent.event.id, eventType: rootEvent.event.type, timestamp: rootEvent.event.timestamp, what: root.what },
+    rootCause: { entity: rootRef, eventId: (root.first ?? rootEvent).event.id, eventType: rootEvent.event.type, timestamp: (root.first ?? rootEvent).event.timestamp, what: root.what },
     symptoms: symptomRefs,
     chain: links,
     affected: affectedEntities(state, radius, rootRef),

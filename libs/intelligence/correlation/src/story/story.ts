@@ -20,16 +20,6 @@ export interface StoryInput {
   pattern: string;
   headline: string | undefined;
   nextCheck: string;
-  now: number;
-}
-
-function ago(at: string | undefined, now: number): string {
-  if (!at) return '';
-  const minutes = Math.round((now - Date.parse(at)) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 120) return `${minutes} minutes ago`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
 }
 
 function list(refs: readonly EntityRef[], limit = 3): string {
@@ -41,10 +31,12 @@ function list(refs: readonly EntityRef[], limit = 3): string {
  * The deterministic story, in the shape of seed 002's "Tapio's graph reveals" tree:
  * when and what the root cause was, what it touched, which Services and Ingresses
  * are behind it, previous occurrences, confidence, and the next thing to check.
+ * Times are absolute (what is stored must not go stale); a reader's "N minutes ago" is
+ * added where the story is shown (`storyWithAges`). No line is told twice.
  */
 export function tellStory(input: StoryInput): string {
   const lines: string[] = [];
-  const when = input.rootCause.at ? `${input.rootCause.at} (${ago(input.rootCause.at, input.now)})` : 'Already in place';
+  const when = input.rootCause.at ?? 'Already in place';
   const subject = formatEntity(input.rootCause.entity);
   lines.push(`${when}: ${input.rootCause.what.includes(subject) ? input.rootCause.what : `${subject}: ${input.rootCause.what}`}`);
   if (input.headline) lines.push(`  ├─ ${input.headline}`);
@@ -58,10 +50,10 @@ export function tellStory(input: StoryInput): string {
   for (const ingress of input.ingresses) lines.push(`  ├─ Ingress '${ingress.name}' routes to ${input.services.length === 1 ? 'that Service' : 'these Services'}`);
   lines.push(
     input.previousOccurrences.length
-      ? `  ├─ Previous occurrence: same pattern ${ago(input.previousOccurrences[input.previousOccurrences.length - 1], input.now)} (${input.previousCount ?? input.previousOccurrences.length} before)`
+      ? `  ├─ Previous occurrence: same pattern at ${input.previousOccurrences[input.previousOccurrences.length - 1]} (${input.previousCount ?? input.previousOccurrences.length} before)`
       : '  ├─ Previous occurrence: none on record',
   );
   lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern})`);
   lines.push(`  └─ Next: ${input.nextCheck}`);
-  return lines.join('\n');
+  return [...new Set(lines)].join('\n');
 }

@@ -1,4 +1,4 @@
-import { formatEntity, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type UnifiedEvent } from '@tapio/domain';
+import { formatEntity, storyWithAges, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type UnifiedEvent } from '@tapio/domain';
 
 export const percent = (value: number) => `${Math.round(value * 100)}%`;
 
@@ -16,8 +16,8 @@ export function insightHeadline(insight: Insight): string {
 }
 
 /** An insight in full: headline, the story, what else to check, how to give feedback. */
-export function insightBlock(insight: Insight, index?: number): string {
-  const lines = [`${index !== undefined ? `#${index + 1} ` : ''}${insightHeadline(insight)}`, `  id ${insight.id}, ${insight.firstSeen} .. ${insight.lastSeen}`, '', insight.story];
+export function insightBlock(insight: Insight, index?: number, nowMs = Date.now()): string {
+  const lines = [`${index !== undefined ? `#${index + 1} ` : ''}${insightHeadline(insight)}`, `  id ${insight.id}, ${insight.firstSeen} .. ${insight.lastSeen}`, '', storyWithAges(insight.story, nowMs)];
   if (insight.nextChecks.length) lines.push('', 'Next checks:', ...insight.nextChecks.map((check) => `  - ${check}`));
   if (insight.predictionId) lines.push('', `Was this right? tapio feedback ${insight.predictionId} --accurate|--inaccurate [--comment TEXT]`);
   return lines.join('\n');
