@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, systemClock, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
 import { DeadLetterStore, PromClientMetrics } from '@tapio/embedded';
 import { SinkDelivery } from '@tapio/sinks';
+import { MirroredMetrics, type Telemetry } from '@tapio/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { LoadedConfig } from './config/load-config.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 import { loadPluginModules } from './plugins/load-plugin-modules.js';
@@ -29,6 +31,8 @@ export interface Composition {
   correlators: Correlator[];
   /** Where insights are sent (sink plugins named under `sinks:`), each with its route, retries and health. */
   sinks: SinkDelivery[];
+  /** Spans of the event path and the API when `telemetry.traces` is on. */
+  tracer?: Tracer;
   /** Plugins that could not be loaded or registered, with the reason. */
   pluginFailures: Array<{ id: string; message: string }>;
   activePlugins: string[];
@@ -41,9 +45,10 @@ export interface Composition {
  * services under their tokens, from which the runtime resolves what it runs.
  * `builtins` is apps/tapio/src/plugins/builtin-plugins.ts's list unless a test adds one.
  */
-export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS): Promise<Composition> {
+export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS, telemetry?: Telemetry): Promise<Composition> {
   const container = rootContainer.createChildContainer();
-  const metrics = new PromClientMetrics();
+  // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names.
+  const metrics = telemetry?.meter ? new MirroredMetrics(new PromClientMetrics(), telemetry.meter) : new PromClientMetrics();
   const deadLetters = countedDeadLetters(
     new DeadLetterStore({
       keep: loaded.config.deadLetters.keep,
@@ -83,6 +88,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     trustedTransformers: registered.trustedTransformers,
     correlators: registered.correlators,
     sinks: registered.sinks.map(({ sink, settings }) => new SinkDelivery(sink, settings, metrics, logger.child({ component: 'sinks', sink: sink.id }))),
+    ...(telemetry?.tracer ? { tracer: telemetry.tracer } : {}),
     pluginFailures: failures,
     activePlugins: registered.active,
   };

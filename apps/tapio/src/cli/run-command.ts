@@ -9,6 +9,8 @@ import { withTokensFromEnv } from '@tapio/api';
 import { tapioVersion } from '../version.js';
 import { InsightOutputs } from '../outputs/insight-outputs.js';
 import { StatusServer } from '../runtime/status-server.js';
+import { EventTracing } from '@tapio/runtime';
+import { startTelemetry } from '@tapio/telemetry';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 
 export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
@@ -47,12 +49,17 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   let runtime: TapioRuntime;
   let outputs: InsightOutputs | undefined;
   let metrics: Metrics;
+  // Before anything else starts, so the first events are traced; flushed after the rest stopped.
+  const telemetry = await startTelemetry(loaded.config.telemetry, { version: tapioVersion(), mode, cluster: loaded.config.cluster });
   try {
-    const composition = await compose(loaded, logger);
+    const composition = await compose(loaded, logger, undefined, telemetry);
     metrics = composition.metrics;
     // Insights leave Tapio where they form: the process that runs correlation.
     if (mode === 'all' || mode === 'correlation') {
-      outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), { resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow) });
+      outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), {
+        resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow),
+        tracing: new EventTracing(composition.tracer),
+      });
     }
     runtime = new TapioRuntime(composition, mode, {
       cluster: loaded.config.cluster,
@@ -65,6 +72,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       version: tapioVersion(),
     });
   } catch (error) {
+    await telemetry.shutdown();
     if (error instanceof ModeNotAvailableError) {
       process.stderr.write(`tapio: ${error.message}\n`);
       return 3;
@@ -79,12 +87,15 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     await status?.start();
   } catch (error) {
     await runtime.stop();
+    await telemetry.shutdown();
     throw error;
   }
   if (status) logger.info({ url: status.url() }, 'status endpoints listening (/healthz, /readyz, /metrics)');
+  if (loaded.config.telemetry.enabled) logger.info({ endpoint: loaded.config.telemetry.endpoint, traces: loaded.config.telemetry.traces.enabled, metrics: loaded.config.telemetry.metrics.enabled }, 'OpenTelemetry export on');
   return waitForSignal(runtime, logger, async () => {
     await status?.stop();
     await outputs?.stop();
+    await telemetry.shutdown();
   });
 }
 

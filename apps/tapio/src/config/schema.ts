@@ -1,5 +1,6 @@
 import { DEFAULT_INPUT_LIMITS, Duration, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
+import { TELEMETRY_DEFAULTS, TelemetryConfig } from '@tapio/telemetry';
 import { z } from 'zod';
 
 export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
@@ -120,6 +121,8 @@ export const TapioConfig = z
     sinks: z.record(z.string(), PluginSection).default({}),
     /** What sinks are told: an incident with no news for `resolveAfter` (wall clock; default correlation.mergeWindow) is resolved. */
     outputs: z.object({ resolveAfter: Duration.optional() }).strict().default({}),
+    /** Tapio's own traces and metrics over OTLP (docs/telemetry.md); off by default. */
+    telemetry: TelemetryConfig.default(TELEMETRY_DEFAULTS),
   })
   .strict();
 export type TapioConfig = z.infer<typeof TapioConfig>;

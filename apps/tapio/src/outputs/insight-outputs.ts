@@ -1,4 +1,5 @@
 import { formatEntity, type BusSubscription, type EventBus, type Insight, type InsightChange, type Logger, type Metrics } from '@tapio/domain';
+import { EventTracing } from '@tapio/runtime';
 import type { SinkDelivery } from '@tapio/sinks';
 import { InsightTracker } from './insight-tracker.js';
 
@@ -7,6 +8,8 @@ export interface InsightOutputsOptions {
   resolveAfterMs: number;
   /** How often to look for ended incidents; default a quarter of resolveAfterMs, at most 10 s. */
   checkEveryMs?: number;
+  /** A `tapio.notify` span per insight, continuing the trace of the event that changed it (telemetry on). */
+  tracing?: EventTracing;
 }
 
 /**
@@ -36,7 +39,10 @@ export class InsightOutputs {
 
   /** Subscribes; call before the runtime starts so no insight is published unseen. */
   async start(): Promise<void> {
-    this.subscription = await this.bus.subscribe('insights', 'outputs', async (insight) => this.handle(insight));
+    const tracing = this.options.tracing ?? new EventTracing();
+    this.subscription = await this.bus.subscribe('insights', 'outputs', async (insight, delivery) =>
+      tracing.span('tapio.notify', 'consumer', delivery?.headers, { 'tapio.insight.id': insight.id, 'tapio.insight.pattern': insight.pattern, 'messaging.system': 'tapio', 'messaging.destination.name': 'insights' }, () => this.handle(insight)),
+    );
     const every = this.options.checkEveryMs ?? Math.min(10_000, Math.max(100, this.options.resolveAfterMs / 4));
     this.timer = setInterval(() => void this.resolveEnded(), every);
     this.timer.unref();

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { GraphStore, Logger, Metrics } from '@tapio/domain';
 import { buildApi, GraphPatternAdmin, listenApi, type ApiConfig, type HealthReport } from '@tapio/api';
 import { StagePatternAdmin, type ProcessingStage } from '@tapio/runtime';
@@ -10,6 +11,8 @@ export interface ApiServerDeps {
   /** The correlation stage when this process runs it; the API alone works from the graph. */
   processing: ProcessingStage | undefined;
   version: string;
+  /** Request spans continuing an incoming W3C traceparent (telemetry on). */
+  tracer?: Tracer;
 }
 
 /** The REST API of a running Tapio, listening where `api:` says (loopback by default). */
@@ -28,9 +31,9 @@ export class ApiServer {
   }
 
   async start(): Promise<void> {
-    const { graph, metrics, logger, health, processing, version } = this.deps;
+    const { graph, metrics, logger, health, processing, version, tracer } = this.deps;
     const patterns = processing ? new StagePatternAdmin(processing, graph) : new GraphPatternAdmin(graph);
-    this.app = await buildApi({ graph, metrics, health, patterns, logger: logger.child({ component: 'api' }) }, { config: this.config, version });
+    this.app = await buildApi({ graph, metrics, health, patterns, logger: logger.child({ component: 'api' }) }, { config: this.config, version, ...(tracer ? { tracer } : {}) });
     try {
       this.address = await listenApi(this.app, this.config);
     } catch (error) {

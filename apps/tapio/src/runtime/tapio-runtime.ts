@@ -1,10 +1,10 @@
-import type { BusSubscription, ComponentHealth, GraphStore, HistogramMetric, Logger, ResourceNode } from '@tapio/domain';
+import type { BusDelivery, BusSubscription, ComponentHealth, GraphStore, HistogramMetric, Logger, ResourceNode } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api';
 import { ApiServer } from './api-server.js';
-import { collectorHealth, ProcessingStage, startCollectors, transformHandler } from '@tapio/runtime';
+import { collectorHealth, EventTracing, ProcessingStage, startCollectors, transformHandler } from '@tapio/runtime';
 
 export class ModeNotAvailableError extends Error {}
 
@@ -42,11 +42,11 @@ async function storedResources(graph: GraphStore, logger: Logger): Promise<Resou
 const LATENCY_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1];
 
 /** A bus handler that records how long each message took in a histogram. */
-function timed<T>(histogram: HistogramMetric, handler: (message: T) => Promise<void>): (message: T) => Promise<void> {
-  return async (message) => {
+function timed<T>(histogram: HistogramMetric, handler: (message: T, delivery: BusDelivery) => Promise<void>): (message: T, delivery: BusDelivery) => Promise<void> {
+  return async (message, delivery) => {
     const started = performance.now();
     try {
-      await handler(message);
+      await handler(message, delivery);
     } finally {
       histogram.observe((performance.now() - started) / 1000);
     }
@@ -74,6 +74,8 @@ export class TapioRuntime {
   private processing: ProcessingStage | undefined;
   private started = false;
   private api: ApiServer | undefined;
+  /** Spans of the event path when telemetry is on (a pass-through otherwise). */
+  private readonly tracing: EventTracing;
 
   constructor(
     private readonly composition: Composition,
@@ -93,6 +95,7 @@ export class TapioRuntime {
     },
   ) {
     const { cluster } = options;
+    this.tracing = new EventTracing(composition.tracer);
     // Mode api reads the graph only (a shared Neo4j, or a memory graph's snapshot): no bus.
     if (mode !== 'all' && mode !== 'api' && !composition.bus.durable) {
       throw new ModeNotAvailableError(`mode "${mode}" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"`);
@@ -143,11 +146,11 @@ export class TapioRuntime {
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.composition.bus.durable === true;
-      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology);
+      const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology, this.tracing);
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
       this.subscriptions.push(
-        await bus.subscribe('unified', 'correlation', timed(processingLatency, (event) => processing.handle(event)), {
+        await bus.subscribe('unified', 'correlation', timed(processingLatency, (event, delivery) => processing.handle(event, delivery)), {
           // With a durable bus, handlers overlap while they wait for the graph to make
           // their writes durable (acknowledgement after durability); correlation itself
           // stays in delivery order (it runs before the first await).
@@ -164,6 +167,7 @@ export class TapioRuntime {
         logger,
         health: () => this.health(),
         processing: this.processing,
+        ...(this.composition.tracer ? { tracer: this.composition.tracer } : {}),
         version: this.options.version ?? '0',
       });
       try {
@@ -185,9 +189,9 @@ export class TapioRuntime {
       // handlers keep the stream moving meanwhile (the transform itself runs in delivery
       // order, before the handler's first await).
       const overlap = this.composition.bus.durable ? { concurrency: 64 } : {};
-      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus), overlap));
+      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing), overlap));
     }
-    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger);
+    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing);
     this.started = true;
     logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');
   }

@@ -21,6 +21,21 @@ export interface SubscribeOptions {
   concurrency?: number;
 }
 
+/**
+ * Headers travelling beside a message, not in it (a message's content decides its id):
+ * the W3C trace context (`traceparent`, `tracestate`) of the span that published it, so
+ * the stage that handles it, in this process or another, continues the same trace.
+ */
+export type BusHeaders = Readonly<Record<string, string>>;
+
+/** What a handler learns about a delivery besides the message: its id and headers. */
+export interface BusDelivery {
+  id: string;
+  headers: BusHeaders;
+}
+
+export const NO_BUS_HEADERS: BusHeaders = Object.freeze({});
+
 export interface BusSubscription {
   unsubscribe(): Promise<void>;
 }
@@ -46,11 +61,11 @@ export interface EventBus {
    * Absent or false: the bus connects the stages of one process.
    */
   readonly durable?: boolean;
-  publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void>;
+  publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers?: BusHeaders): Promise<void>;
   subscribe<T extends BusTopic>(
     topic: T,
     group: string,
-    handler: (message: BusMessages[T]) => Promise<void>,
+    handler: (message: BusMessages[T], delivery: BusDelivery) => Promise<void>,
     options?: SubscribeOptions,
   ): Promise<BusSubscription>;
   /** Resolves when everything published so far has been handled by current subscribers. */

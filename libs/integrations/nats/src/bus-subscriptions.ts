@@ -1,12 +1,12 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { BusTopic, DeadLetterSink, Logger } from '@tapio/domain';
+import type { BusDelivery, BusTopic, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
 
 export interface SubscriptionEntry {
   topic: BusTopic;
   label: string;
-  handler: (message: unknown) => Promise<void>;
+  handler: (message: unknown, delivery: BusDelivery) => Promise<void>;
   settings: ConsumerSettings;
   specs: ConsumerSpec[];
   consumers: DurableConsumer[];

@@ -1,7 +1,16 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { BusTopic, DeadLetter, DeadLetterSink, Logger } from '@tapio/domain';
+import type { BusDelivery, BusTopic, DeadLetter, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
+
+/** The headers a handler sees are the publisher's own (trace context); NATS' bookkeeping headers stay here. */
+function deliveryOf(msg: JsMsg): BusDelivery {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of msg.headers ?? []) {
+    if (!name.startsWith('Nats-') && values[0] !== undefined) headers[name] = values[0];
+  }
+  return { id: msg.headers?.get('Nats-Msg-Id') ?? '', headers };
+}
 
 export interface ConsumerSpec {
   topic: BusTopic;
@@ -66,7 +75,7 @@ export class DurableConsumer {
   constructor(
     readonly spec: ConsumerSpec,
     private readonly settings: ConsumerSettings,
-    private readonly handler: (message: unknown) => Promise<void>,
+    private readonly handler: (message: unknown, delivery: BusDelivery) => Promise<void>,
     private readonly deps: ConsumerDeps,
   ) {}
 
@@ -220,7 +229,7 @@ export class DurableConsumer {
       return;
     }
     try {
-      await this.handler(decoded.value);
+      await this.handler(decoded.value, deliveryOf(msg));
     } catch (error) {
       const attempt = msg.info.deliveryCount;
       if (attempt >= this.settings.maxDeliver) {

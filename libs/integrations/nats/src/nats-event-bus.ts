@@ -1,4 +1,6 @@
 import {
+  type BusDelivery,
+  type BusHeaders,
   parseDuration,
   silentLogger,
   type BusMessages,
@@ -89,7 +91,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
     await this.close();
   }
 
-  publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void> {
+  publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers?: BusHeaders): Promise<void> {
     if (this.connector.phase === 'idle') void this.start().catch(() => undefined);
     let subject: string;
     let payload: Uint8Array;
@@ -99,13 +101,13 @@ export class NatsEventBus implements EventBus, Lifecycle {
     } catch (error) {
       return Promise.reject(new Error(`cannot publish ${topic} message ${id}: ${(error as Error).message}`));
     }
-    return this.publisher.publish(subject, payload, id);
+    return this.publisher.publish(subject, payload, id, headers);
   }
 
   async subscribe<T extends BusTopic>(
     topic: T,
     group: string,
-    handler: (message: BusMessages[T]) => Promise<void>,
+    handler: (message: BusMessages[T], delivery: BusDelivery) => Promise<void>,
     options: SubscribeOptions = {},
   ): Promise<BusSubscription> {
     if (this.connector.phase === 'closed') throw new Error(`NATS event bus is closed; cannot subscribe ${group} to ${topic}`);
@@ -117,7 +119,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
     const subscription: SubscriptionEntry = {
       topic,
       label: `${topic}/${group}${partition ? `#${partition.index}` : ''}`,
-      handler: handler as (message: unknown) => Promise<void>,
+      handler: handler as (message: unknown, delivery: BusDelivery) => Promise<void>,
       settings: {
         maxDeliver: consume.maxDeliver,
         ackWaitMs: parseDuration(consume.ackWait),

@@ -1,4 +1,5 @@
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { BusHeaders } from '@tapio/domain';
 
 /** `publish()` refused a message because the bounded buffer was full; the message is counted in `dropped`. */
 export class BusOverflowError extends Error {
@@ -13,6 +14,8 @@ interface Pending {
   subject: string;
   payload: Uint8Array;
   id: string;
+  /** Headers beside the message (the publisher's trace context); Nats-Msg-Id is added. */
+  headers: BusHeaders | undefined;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -127,7 +130,7 @@ export class JetStreamPublisher {
     return this.inFlightByToken.size;
   }
 
-  publish(subject: string, payload: Uint8Array, id: string): Promise<void> {
+  publish(subject: string, payload: Uint8Array, id: string, extra?: BusHeaders): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`NATS event bus is closed; cannot publish ${subject} message ${id}`));
     if (this.buffered >= this.limits.maxBuffered) {
       this.counters.dropped += 1;
@@ -135,7 +138,7 @@ export class JetStreamPublisher {
       return Promise.reject(new BusOverflowError(subject, id, this.buffered, why));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ seq: this.nextSeq++, subject, payload, id, resolve, reject });
+      this.queue.push({ seq: this.nextSeq++, subject, payload, id, headers: extra, resolve, reject });
       this.schedulePump();
     });
   }
@@ -199,6 +202,7 @@ export class JetStreamPublisher {
   private send(nc: NatsConnection, pending: Pending, now: number): void {
     const token = (this.nextToken++).toString(36);
     const msgHeaders = headers();
+    if (pending.headers) for (const [name, value] of Object.entries(pending.headers)) msgHeaders.set(name, value);
     msgHeaders.set('Nats-Msg-Id', pending.id);
     this.inFlightByToken.set(token, { pending, sentAt: now });
     try {

@@ -79,6 +79,22 @@ describe('NatsEventBus round trip', () => {
     expect(await storedSubjects('insights')).toEqual([expect.stringMatching(/^insights\.critical\.payments\.p[0-3]$/)]);
   });
 
+  it("hands the handler the message id and the publisher's headers (trace context), without NATS' own", async () => {
+    const publisher = bus({ streamPrefix: 'HEADERS', subjectPrefix: 'headers' });
+    const deliveries: Array<{ id: string; headers: Readonly<Record<string, string>> }> = [];
+    await publisher.subscribe('unified', 'correlation', async (_event, delivery) => void deliveries.push(delivery));
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = unifiedEvent('evt-traced', 'Pod', 'api-0', 'shop');
+    const plain = unifiedEvent('evt-plain', 'Pod', 'api-0', 'shop');
+    await publisher.publish('unified', traced, traced.id, { traceparent, tracestate: 'tapio=1' });
+    await publisher.publish('unified', plain, plain.id);
+    await publisher.drain();
+    expect(deliveries).toEqual([
+      { id: 'evt-traced', headers: { traceparent, tracestate: 'tapio=1' } },
+      { id: 'evt-plain', headers: {} },
+    ]);
+  });
+
   it('delivers a message published twice under one id once', async () => {
     const publisher = bus({ streamPrefix: 'DEDUP', subjectPrefix: 'dedup' });
     const seen: string[] = [];

@@ -5,3 +5,5 @@ export type { PatternReloadResult } from './stage-pattern-admin.js';
 export { startCollectors, transformHandler, collectorHealth } from './stages.js';
 export { warmStart } from './warm-start.js';
 export type { WarmStartEngine, WarmStartGraph, WarmStartOptions, WarmStartResult } from './warm-start.js';
+export { EventTracing } from './tracing/event-tracing.js';
+export type { EventTraceIds } from './tracing/event-tracing.js';

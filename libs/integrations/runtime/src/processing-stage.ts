@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
+import { EventTracing } from './tracing/event-tracing.js';
 import { warmStart } from './warm-start.js';
 
 /** The correlation section of tapio.yaml, as the stage reads it. */
@@ -50,6 +51,8 @@ export class ProcessingStage {
     private readonly durableAcks = false,
     /** The graph store's topology index when it lives in this process: the engine keeps it current instead of a copy. */
     topology?: TopologyIndex,
+    /** Spans of the event path (telemetry on), continuing each event's trace from its bus headers. */
+    private readonly tracing = new EventTracing(),
   ) {
     this.engine = new CorrelationEngine(correlators, this.ledger, {
       windowMs: parseDuration(config.window),
@@ -138,10 +141,18 @@ export class ProcessingStage {
     return { handled: this.handled, partitionKeys: [...this.partitionKeys].sort() };
   }
 
-  async handle(event: UnifiedEvent): Promise<void> {
+  /** Correlates one event in a span continuing its trace (the headers it was delivered with), when tracing is on. */
+  handle(event: UnifiedEvent, delivery?: BusDelivery): Promise<void> {
+    if (!this.tracing.enabled) return this.process(event);
+    const attributes = { 'tapio.event.id': event.id, 'tapio.event.type': event.type, 'messaging.system': 'tapio', 'messaging.destination.name': 'unified', 'messaging.message.id': delivery?.id ?? event.id };
+    return this.tracing.span('tapio.correlate', 'consumer', delivery?.headers, attributes, () => this.process(event));
+  }
+
+  private async process(event: UnifiedEvent): Promise<void> {
     // The engine runs synchronously before the first await, so events are correlated in
     // delivery order even when several handlers wait for the graph at once.
     const output = this.engine.process(event);
+    if (output.insights.length) this.tracing.annotate({ 'tapio.insight.ids': output.insights.map((insight) => insight.id) });
     this.handled += 1;
     this.lastEventWallMs = Date.now();
     const key = partitionKey(event);
@@ -159,7 +170,8 @@ export class ProcessingStage {
   }
 
   private async publishInsights(output: EngineOutput): Promise<void> {
-    for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`);
+    const headers = this.tracing.headers();
+    for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`, headers);
   }
 
   async publishPatternStats(): Promise<void> {

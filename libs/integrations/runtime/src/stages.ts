@@ -1,5 +1,6 @@
-import { redactSecretsInData, type Collector, type ComponentHealth, type EventBus, type Logger, type RawEvent } from '@tapio/domain';
+import { redactSecretsInData, type BusDelivery, type Collector, type ComponentHealth, type EventBus, type Logger, type RawEvent } from '@tapio/domain';
 import { rawEventId, type Pipeline } from '@tapio/pipeline';
+import { EventTracing } from './tracing/event-tracing.js';
 
 /** A RawEvent with any Secret value in it redacted: nothing a collector sends carries one onto the bus. */
 function withoutSecretValues(event: RawEvent): RawEvent {
@@ -8,12 +9,16 @@ function withoutSecretValues(event: RawEvent): RawEvent {
 }
 
 /** Starts the collectors; each publishes its RawEvents on the bus. A collector that fails to start is reported, the rest run. */
-export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger): Promise<Map<string, string>> {
+export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger, tracing = new EventTracing()): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const sink = {
     emit: (raw: RawEvent) => {
       const event = withoutSecretValues(raw);
-      return bus.publish('raw', event, rawEventId(event));
+      const id = rawEventId(event);
+      if (!tracing.enabled) return bus.publish('raw', event, id);
+      // The first span of the event's trace (or a child of the trace the event came with).
+      const attributes = { 'tapio.event.source': event.source, 'tapio.event.type': event.type, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': id };
+      return tracing.span('tapio.collect', 'producer', undefined, attributes, () => bus.publish('raw', event, id, tracing.headers()), event);
     },
   };
   await Promise.all(
@@ -32,14 +37,17 @@ export async function startCollectors(collectors: readonly Collector[], bus: Eve
 }
 
 /** raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and acknowledged. */
-export function transformHandler(pipeline: Pipeline, bus: EventBus): (raw: RawEvent) => Promise<void> {
-  return async (raw) => {
+export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing()): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
+  const transform = async (raw: RawEvent): Promise<void> => {
     const result = pipeline.transform(raw);
     if (!result.ok) return;
     // Published together, before the first await: with overlapping handlers, the events of
     // one RawEvent stay together and in order, and RawEvents stay in delivery order.
-    await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id)));
+    const headers = tracing.headers();
+    await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id, headers)));
   };
+  if (!tracing.enabled) return transform;
+  return (raw, delivery) => tracing.span('tapio.transform', 'consumer', delivery?.headers, { 'tapio.event.source': raw.source, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': delivery?.id ?? '' }, () => transform(raw));
 }
 
 export function collectorHealth(collectors: readonly Collector[], failures: ReadonlyMap<string, string>): Record<string, ComponentHealth> {

@@ -45,6 +45,21 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
+  it("hands the handler each message's id and the headers it was published with (the trace context)", async () => {
+    const bus = new InProcessBus();
+    const deliveries: Array<{ id: string; headers: Readonly<Record<string, string>> }> = [];
+    await bus.subscribe('unified', 'g', async (_message, delivery) => void deliveries.push(delivery));
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await bus.publish('unified', event('a', 'shop'), 'a', { traceparent });
+    await bus.publish('unified', event('b', 'shop'), 'b');
+    await bus.drain();
+    expect(deliveries).toEqual([
+      { id: 'a', headers: { traceparent } },
+      { id: 'b', headers: {} },
+    ]);
+    await bus.close();
+  });
+
   it('delivers a message id once, however often it is published', async () => {
     const bus = new InProcessBus();
     const seen: string[] = [];

@@ -3,6 +3,9 @@ import {
   partitionOf,
   rawPartitionKey,
   silentLogger,
+  NO_BUS_HEADERS,
+  type BusDelivery,
+  type BusHeaders,
   type BusMessages,
   type BusStats,
   type BusSubscription,
@@ -27,12 +30,18 @@ export interface InProcessBusOptions {
   logger?: Logger;
 }
 
+/** A queued message with its delivery (id and headers, e.g. the publisher's trace context). */
+interface Queued {
+  message: unknown;
+  delivery: BusDelivery;
+}
+
 interface Consumer {
   topic: BusTopic;
   group: string;
   partition: { index: number; count: number } | undefined;
-  queue: BoundedQueue<unknown>;
-  handler: (message: never) => Promise<void>;
+  queue: BoundedQueue<Queued>;
+  handler: (message: never, delivery: BusDelivery) => Promise<void>;
   running: number;
   closed: boolean;
   loops: Promise<void>[];
@@ -68,7 +77,7 @@ export class InProcessBus implements EventBus {
     this.logger = options.logger ?? silentLogger;
   }
 
-  async publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string): Promise<void> {
+  async publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers: BusHeaders = NO_BUS_HEADERS): Promise<void> {
     if (this.closed) throw new Error(`event bus is closed; cannot publish ${topic} message ${id}`);
     let recent = this.recent.get(topic);
     if (!recent) this.recent.set(topic, (recent = new RecentIds(this.dedupeWindow)));
@@ -86,15 +95,16 @@ export class InProcessBus implements EventBus {
       else byGroup.set(consumer.group, [consumer]);
     }
     const key = messagePartitionKey(topic, message);
+    const queued: Queued = { message, delivery: { id, headers } };
     for (const group of byGroup.values()) {
       for (const consumer of this.targets(group, key, id)) {
-        const full = consumer.queue.push(message);
+        const full = consumer.queue.push(queued);
         if (full) await full;
       }
     }
   }
 
-  async subscribe<T extends BusTopic>(topic: T, group: string, handler: (message: BusMessages[T]) => Promise<void>, options: SubscribeOptions = {}): Promise<BusSubscription> {
+  async subscribe<T extends BusTopic>(topic: T, group: string, handler: (message: BusMessages[T], delivery: BusDelivery) => Promise<void>, options: SubscribeOptions = {}): Promise<BusSubscription> {
     if (options.partition && (options.partition.count < 1 || options.partition.index < 0 || options.partition.index >= options.partition.count)) {
       throw new Error(`invalid partition ${options.partition.index} of ${options.partition.count}`);
     }
@@ -103,7 +113,7 @@ export class InProcessBus implements EventBus {
       group,
       partition: options.partition,
       queue: new BoundedQueue(this.queueCapacity),
-      handler: handler as (message: never) => Promise<void>,
+      handler: handler as (message: never, delivery: BusDelivery) => Promise<void>,
       running: 0,
       closed: false,
       loops: [],
@@ -173,23 +183,23 @@ export class InProcessBus implements EventBus {
     for (;;) {
       // Take and count as running in one tick, so drain() never sees a message that
       // is neither queued nor in flight; wait (a promise round trip) only when empty.
-      const message = consumer.queue.tryTake();
-      if (message === undefined) {
+      const queued = consumer.queue.tryTake();
+      if (queued === undefined) {
         if (!(await consumer.queue.waitForItem(() => consumer.closed))) return;
         continue;
       }
       consumer.running += 1;
-      await this.deliver(consumer, message);
+      await this.deliver(consumer, queued);
       consumer.running -= 1;
       this.counters.delivered += 1;
       if (this.idleWaiters.length && this.idle()) for (const waiter of this.idleWaiters.splice(0)) waiter();
     }
   }
 
-  private async deliver(consumer: Consumer, message: unknown): Promise<void> {
+  private async deliver(consumer: Consumer, { message, delivery }: Queued): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await consumer.handler(message as never);
+        await consumer.handler(message as never, delivery);
         return;
       } catch (error) {
         if (attempt >= this.maxDeliver) {

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ApiConfig } from '../config/api-config.js';
 
 export interface BuildApiOptions {
@@ -13,6 +14,8 @@ export interface BuildApiOptions {
   validateResponses?: boolean;
   /** Folder of the built web UI (default: this package's dist/ui-assets). */
   webAssetsDir?: string;
+  /** Request spans continuing an incoming W3C traceparent (telemetry on); none without. */
+  tracer?: Tracer;
 }
 
 export const API_PREFIX = '/api/v1';

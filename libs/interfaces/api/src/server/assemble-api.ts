@@ -22,6 +22,7 @@ import { errorBody } from './api-error.js';
 import { registerOpenApi } from './openapi.js';
 import { installRouteConventions, MAX_PARAM_LENGTH } from './route-conventions.js';
 import { installRequestMetrics } from './request-metrics.js';
+import { installRequestTracing } from './request-tracing.js';
 import { API_PREFIX, type BuildApiOptions } from './api-options.js';
 
 const plainJson: FastifySerializerCompiler<unknown> = () => (data) => JSON.stringify(data);
@@ -44,6 +45,7 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   installHostCheck(app, config.allowedHosts);
   installRouteConventions(app);
   installRequestMetrics(app, context.metrics);
+  if (options.tracer) installRequestTracing(app, options.tracer);
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
   if (config.docs) await registerOpenApi(app, { version: options.version ?? '1' });
 
