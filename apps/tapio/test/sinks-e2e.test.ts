@@ -117,7 +117,7 @@ describe('tapio run with sinks', () => {
     bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => bad.once('close', resolve));
     expect(code).toBe(2);
-    expect(stderr).toContain(`${join(dir, 'bad.yaml')}:5:19 sinks.webhook.route.minSeverty: unknown key "minSeverty"`);
+    expect(stderr).toContain(`${join(dir, 'bad.yaml')}:5:7 sinks.webhook.route.minSeverty: unknown key "minSeverty"`);
     await writeFile(join(dir, 'bad-url.yaml'), ['sinks:', '  slack:', '    webhookUrl: not-a-url', ''].join('\n'));
     const badUrl = spawn(join(ROOT, 'bin/tapio'), ['-config', join(dir, 'bad-url.yaml')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let urlErr = '';
