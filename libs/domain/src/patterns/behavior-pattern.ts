@@ -70,7 +70,7 @@ export type CountRequirement = z.infer<typeof CountRequirement>;
  * A resource related to the root step's entity that is the real root cause: the claimed
  * volume of a pod that cannot attach it, the node whose pods all lose the network.
  */
-export const ROOT_CAUSE_RESOURCES = ['claimed_volume', 'node'] as const;
+export const ROOT_CAUSE_RESOURCES = ['claimed_volume', 'node', 'named_cause', 'top_consumer'] as const;
 export const RootCauseResource = z.enum(ROOT_CAUSE_RESOURCES);
 export type RootCauseResource = z.infer<typeof RootCauseResource>;
 

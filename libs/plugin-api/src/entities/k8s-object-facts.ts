@@ -80,6 +80,11 @@ export const K8sObjectFacts = z.object({
   conditions: z.record(z.string(), z.string()).optional(),
   taints: z.array(z.string()).optional(),
   unschedulable: z.boolean().optional(),
+  /** Pod (or pod template) spec.priorityClassName: the PriorityClass that governs its preemption. */
+  priorityClassName: z.string().optional(),
+  /** HorizontalPodAutoscaler bounds. */
+  minReplicas: z.number().int().optional(),
+  maxReplicas: z.number().int().optional(),
   serviceType: z.string().optional(),
   ports: z.array(z.string()).optional(),
   /** ConfigMap / Secret data keys (never values). */

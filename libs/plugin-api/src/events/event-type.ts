@@ -34,6 +34,9 @@ export const EVENT_TYPES = [
   'quota_changed',
   'limits_changed',
   'disruption_budget_changed',
+  // Capacity and scheduling policy: HorizontalPodAutoscaler bounds, PriorityClass
+  'autoscaler_changed',
+  'priority_changed',
   // Leases: leader failover, node heartbeats
   'lease_holder_changed',
   // Pod failure signals
@@ -53,6 +56,9 @@ export const EVENT_TYPES = [
   'replica_create_failed',
   'job_failed',
   'hpa_failed',
+  'hpa_at_max',
+  'pod_preempted',
+  'pod_disrupted',
   // Node conditions
   'node_ready',
   'node_not_ready',
@@ -66,6 +72,9 @@ export const EVENT_TYPES = [
   // Resource usage read from the kubelet (/stats/summary against the limits of /pods)
   'resource_usage',
   'memory_limit_approaching',
+  // Planned node lifecycle: kubectl drain (cordon), cluster-autoscaler scale-down (its taint)
+  'node_cordoned',
+  'node_uncordoned',
   // Kubernetes Event objects with no more specific meaning
   'k8s_event',
   // Kernel (eBPF)

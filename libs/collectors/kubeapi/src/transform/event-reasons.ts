@@ -34,6 +34,7 @@ export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
   Scheduled: { type: 'pod_scheduled' },
   // scheduler
   FailedScheduling: { type: 'pod_unschedulable' },
+  Preempted: { type: 'pod_preempted' },
   // controllers
   FailedCreate: { type: 'replica_create_failed' },
   ScalingReplicaSet: { type: 'workload_scaled' },

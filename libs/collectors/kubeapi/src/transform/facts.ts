@@ -1,6 +1,7 @@
 import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSelector, type OwnerReference } from '@tapio/domain';
 import { contentHash, keyHashes } from './content-hash.js';
 import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
+import { hpaConditions } from './lifecycle-signals.js';
 import { parseQuantity } from './quantity.js';
 import { secretContentHash, secretKeys } from './secret-facts.js';
 
@@ -180,6 +181,7 @@ export function factsOf(object: Json): K8sObjectFacts {
       put('hostIP', str(status['hostIP']));
       put('phase', str(status['phase']));
       put('qosClass', str(status['qosClass']));
+      put('priorityClassName', str(spec['priorityClassName']));
       const conditions = conditionsOf(status);
       put('conditions', conditions);
       if (conditions?.['Ready']) facts.ready = conditions['Ready'] === 'True';
@@ -240,8 +242,11 @@ export function factsOf(object: Json): K8sObjectFacts {
       const targetKind = str(target['kind']);
       const targetName = str(target['name']);
       if (targetKind && targetName) facts.scaleTarget = { kind: targetKind, name: targetName };
+      put('minReplicas', num(spec['minReplicas']) ?? 1);
+      put('maxReplicas', num(spec['maxReplicas']));
       put('replicas', num(status['desiredReplicas']));
       put('readyReplicas', num(status['currentReplicas']));
+      put('conditions', hpaConditions(object));
       break;
     }
     case 'Endpoints':

@@ -30,6 +30,8 @@ import { progressingReason, rolloutSignals } from './workload-signals.js';
 import { LeaseHeartbeats } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
 import { ServiceEndpoints } from './service-endpoints.js';
+import { eventAnnotations } from './event-annotations.js';
+import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 
 interface Folded {
   count: number;
@@ -59,6 +61,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
   private readonly leases = new LeaseHeartbeats();
+  private readonly planned = new PlannedNodes();
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
@@ -116,6 +119,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.objects.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true);
       if (meta.kind === 'Lease') this.leases.observe(memoryKey, object, true);
+      if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
@@ -165,9 +169,21 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
-      signals.push(...podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object));
+      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) {
+        // A pod waiting only for a cordoned node: name the node being maintained (the scheduler's message does not).
+        const cordoned = signal.annotations?.['scheduling.blocked_by'] === 'cordon' ? this.planned.anyCordoned(context.cluster) : undefined;
+        signals.push(cordoned ? { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': cordoned } } : signal);
+      }
     } else if (meta.kind === 'Node') {
-      signals.push(...nodeSignals(live?.facts, facts));
+      this.planned.observe(context.cluster, facts, false);
+      signals.push(...cordonSignals(live?.facts, facts));
+      // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
+      const planned = this.planned.reason(context.cluster, facts.name);
+      for (const signal of nodeSignals(live?.facts, facts)) {
+        signals.push(planned && signal.type === 'node_not_ready' ? { ...signal, message: `${signal.message} while ${planned}`, annotations: { lifecycle: 'planned', 'lifecycle.reason': planned } } : signal);
+      }
+    } else if (meta.kind === 'HorizontalPodAutoscaler') {
+      signals.push(...hpaSignals(live?.facts, facts, object));
     } else if (meta.kind === 'Deployment' && live) {
       signals.push(...rolloutSignals(live.progressing, remembered.progressing, facts, object));
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
@@ -210,6 +226,7 @@ export class KubeApiTransformer implements RawEventTransformer {
           message: signal.message,
           ...(signal.severity ? { severity: signal.severity } : {}),
           ...(signal.kubernetes ? { kubernetes: signal.kubernetes } : {}),
+          ...(signal.annotations ? { annotations: signal.annotations } : {}),
         }),
       );
     }
@@ -269,7 +286,10 @@ export class KubeApiTransformer implements RawEventTransformer {
         message: `${reason}: ${message}${count > 1 ? ` (x${count})` : ''}`,
         ...(mapping.severity ? { severity: mapping.severity } : {}),
         kubernetes,
-        annotations: { k8s_event: `${meta.namespace ?? ''}/${meta.name}` },
+        annotations: {
+          k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, byUid: (id) => this.objects.get(`${context.cluster}|${id}`)?.facts, planned: this.planned }),
+        },
       }),
     ];
   }

@@ -1,6 +1,12 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
+import { blockedByCordon, evictionMemory } from './cause-messages.js';
 import type { Signal } from './signal.js';
+
+/** The kubelet's eviction figures as annotations (bytes). */
+export function memoryAnnotations(usage: { usageBytes: number; requestBytes: number }): Record<string, string> {
+  return { 'memory.usage_bytes': String(usage.usageBytes), 'memory.request_bytes': String(usage.requestBytes) };
+}
 
 const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
 const CONFIG_ERROR_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
@@ -9,14 +15,18 @@ const CONFIG_ERROR_REASONS = new Set(['CreateContainerConfigError', 'CreateConta
 export interface PodMemory {
   scheduledReason: string | undefined;
   statusReason: string | undefined;
+  /** The DisruptionTarget condition's reason while it is True (EvictionByEvictionAPI, PreemptionByScheduler, ...). */
+  disruption?: string | undefined;
 }
 
 export function podMemory(object: Json): PodMemory {
   const status = obj(object['status']);
   const scheduled = arr(status['conditions']).find((condition) => condition['type'] === 'PodScheduled');
+  const disruption = arr(status['conditions']).find((condition) => condition['type'] === 'DisruptionTarget' && condition['status'] === 'True');
   return {
     scheduledReason: scheduled && scheduled['status'] === 'False' ? str(scheduled['reason']) : undefined,
     statusReason: str(status['reason']),
+    ...(disruption ? { disruption: str(disruption['reason']) ?? 'DisruptionTarget' } : {}),
   };
 }
 
@@ -113,18 +123,33 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
     if (phase === 'Failed') {
       const evicted = memory.statusReason === 'Evicted';
       const statusMessage = str(obj(object['status'])['message']);
+      const usage = evicted ? evictionMemory(statusMessage ?? '') : undefined;
       signals.push({
         type: evicted ? 'pod_evicted' : 'pod_failed',
         key: `phase:${phase}`,
         message: evicted ? `Pod ${name} was evicted${statusMessage ? `: ${statusMessage}` : ''}` : `Pod ${name} failed${memory.statusReason ? `: ${memory.statusReason}` : ''}${statusMessage ? ` (${statusMessage})` : ''}`,
         kubernetes: { ...(memory.statusReason ? { reason: memory.statusReason } : {}) },
+        ...(usage ? { annotations: memoryAnnotations(usage) } : {}),
+        ...(evicted && /low on resource: memory/i.test(statusMessage ?? '') ? { severity: 'high' as const } : {}),
       });
     } else if (phase === 'Succeeded' && previous) {
       signals.push({ type: 'pod_completed', key: 'phase:Succeeded', message: `Pod ${name} completed` });
     }
   }
   if (memory.scheduledReason === 'Unschedulable' && previous?.memory.scheduledReason !== 'Unschedulable') {
-    signals.push({ type: 'pod_unschedulable', key: 'unschedulable', message: `Pod ${name} cannot be scheduled`, kubernetes: { reason: 'Unschedulable' } });
+    const scheduled = arr(obj(object['status'])['conditions']).find((condition) => condition['type'] === 'PodScheduled');
+    const why = str(scheduled?.['message']);
+    signals.push({
+      type: 'pod_unschedulable',
+      key: 'unschedulable',
+      message: `Pod ${name} cannot be scheduled${why ? `: ${why}` : ''}`,
+      kubernetes: { reason: 'Unschedulable' },
+      ...(why && blockedByCordon(why) ? { annotations: { 'scheduling.blocked_by': 'cordon' } } : {}),
+    });
+  }
+  if (memory.disruption && memory.disruption !== previous?.memory.disruption) {
+    // Taken away on purpose (eviction API of a drain, scheduler preemption, taint manager): said as what it is.
+    signals.push({ type: 'pod_disrupted', key: `disruption:${memory.disruption}`, severity: 'info', message: `Pod ${name} is being taken down: ${memory.disruption}`, kubernetes: { reason: memory.disruption } });
   }
   if (previous && facts.ready !== undefined && previous.facts.ready !== undefined && facts.ready !== previous.facts.ready && phase === 'Running') {
     signals.push(

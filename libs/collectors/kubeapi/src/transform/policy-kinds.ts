@@ -4,7 +4,7 @@ import { arr, obj, str, type Json } from './k8s-object.js';
 
 /**
  * Objects that set limits on what workloads may do: quotas, default and maximum
- * resources, disruption budgets, priorities, storage classes. A change to one is a
+ * resources, disruption budgets, priorities, autoscaler bounds, storage classes. A change to one is a
  * configuration change that can explain later failures (a lowered quota, then
  * FailedCreate on a scale-up), so it gets a type of its own and a semantic diff.
  */
@@ -12,7 +12,8 @@ const CHANGE_TYPE: Readonly<Record<string, EventType>> = {
   ResourceQuota: 'quota_changed',
   LimitRange: 'limits_changed',
   PodDisruptionBudget: 'disruption_budget_changed',
-  PriorityClass: 'resource_updated',
+  PriorityClass: 'priority_changed',
+  HorizontalPodAutoscaler: 'autoscaler_changed',
   StorageClass: 'resource_updated',
 };
 
@@ -53,6 +54,13 @@ export function policyDigest(kind: string, object: Json): Record<string, string>
       put(digest, 'maxUnavailable', spec['maxUnavailable']);
       put(digest, 'selector', spec['selector']);
       put(digest, 'unhealthyPodEvictionPolicy', spec['unhealthyPodEvictionPolicy']);
+      return digest;
+    case 'HorizontalPodAutoscaler':
+      put(digest, 'minReplicas', spec['minReplicas'] ?? 1);
+      put(digest, 'maxReplicas', spec['maxReplicas']);
+      put(digest, 'scaleTargetRef', spec['scaleTargetRef']);
+      for (const [index, metric] of arr(spec['metrics']).entries()) put(digest, `metrics[${index}]`, metric);
+      put(digest, 'behavior', spec['behavior']);
       return digest;
     case 'PriorityClass':
       for (const field of ['value', 'globalDefault', 'preemptionPolicy']) put(digest, field, object[field]);

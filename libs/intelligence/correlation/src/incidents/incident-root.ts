@@ -20,7 +20,7 @@ export interface IncidentRoot {
 export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedByOwner: boolean, blame: RootCauseResource | undefined): string | undefined {
   const key = root.entityKey;
   if (!key) return undefined;
-  const blamed = blame ? rootCauseResourceOf(state, key, blame, root.event.message) : undefined;
+  const blamed = blame ? rootCauseResourceOf(state, key, blame, root.event.message, root) : undefined;
   if (blamed) return blamed;
   const ref = parseEntityKey(key);
   if (ref?.kind !== 'Pod') return key;

@@ -1,14 +1,17 @@
-import { entityKey, parseEntityKey, type RootCauseResource } from '@tapio/domain';
+import { entityKey, parseEntityKey, type IndexedEvent, type RootCauseResource } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
+import { namedCause, topConsumer } from './named-cause.js';
 
 /**
  * The resource a pattern's `rootCauseResource` blames instead of the entity `key` that
  * reported the trouble, or undefined when the topology does not know it (the incident then
  * stays on the entity itself, which is still true, only less precise).
  */
-export function rootCauseResourceOf(state: WorkingState, key: string, resource: RootCauseResource, message: string): string | undefined {
+export function rootCauseResourceOf(state: WorkingState, key: string, resource: RootCauseResource, message: string, root?: IndexedEvent): string | undefined {
   const ref = parseEntityKey(key);
   if (!ref) return undefined;
+  if (resource === 'named_cause') return root ? namedCause(state, root) : undefined;
+  if (resource === 'top_consumer') return root ? topConsumer(state, root) : undefined;
   if (resource === 'node') {
     if (ref.kind === 'Node') return key;
     const node = state.neighbours(key, 'RUNS_ON', 'out')[0];

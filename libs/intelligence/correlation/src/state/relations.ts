@@ -1,4 +1,5 @@
 import { entityKey, parseEntityKey, type CorrelationState, type EntityRelation } from '@tapio/domain';
+import { governs } from './governs.js';
 
 /** What relation checks read: topology lookups only, so any CorrelationState can answer them. */
 type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'rootOwner' | 'neighbours' | 'nodeNameOf'>;
@@ -82,6 +83,8 @@ export function related(state: TopologyView, a: string | undefined, b: string | 
       return sameNode(state, a, b);
     case 'same_node_other_owner':
       return sameNode(state, a, b) && !sameOwner(state, a, b);
+    case 'governs':
+      return governs(state, a, b) || governs(state, b, a);
     case 'same_namespace':
       return parseEntityKey(a)?.namespace === parseEntityKey(b)?.namespace && parseEntityKey(a)?.namespace != null;
     case 'related': {

@@ -1,0 +1,88 @@
+import { parseQuantity } from './quantity.js';
+
+/**
+ * Readers of the messages Kubernetes components write when a capacity or policy object
+ * stops a pod: they name the object (a quota, a missing PriorityClass, the preemptor), or
+ * carry figures (the kubelet's eviction message: how much memory each container used).
+ * What they find becomes event annotations the correlation reads (`cause.kind`,
+ * `cause.name`, `cause.namespace`, `memory.usage_bytes`, `scheduling.blocked_by`), so a
+ * pattern can blame the object the message names instead of the pod that reported it.
+ */
+
+export interface NamedCause {
+  kind: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** Annotations naming a cause; a cause without a name (a LimitRange) is resolved by the correlation within the namespace. */
+export function causeAnnotations(cause: NamedCause | undefined): Record<string, string> {
+  if (!cause) return {};
+  return {
+    'cause.kind': cause.kind,
+    ...(cause.name ? { 'cause.name': cause.name } : {}),
+    ...(cause.namespace ? { 'cause.namespace': cause.namespace } : {}),
+  };
+}
+
+/**
+ * What refused a controller's pod (`FailedCreate`, "Error creating: pods "x" is forbidden: ..."):
+ * a ResourceQuota ("exceeded quota: compute, requested: ..."), a LimitRange ("maximum memory
+ * usage per Container is 256Mi, but limit is 512Mi"), a PriorityClass that does not exist.
+ */
+export function admissionCause(message: string, namespace: string | undefined): NamedCause | undefined {
+  const quota = /exceeded quota: ([a-z0-9]([-a-z0-9.]*[a-z0-9])?)/.exec(message);
+  if (quota) return { kind: 'ResourceQuota', name: quota[1] as string, ...(namespace ? { namespace } : {}) };
+  if (/(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod)|(cpu|memory) max limit to request ratio/i.test(message)) {
+    return { kind: 'LimitRange', ...(namespace ? { namespace } : {}) };
+  }
+  const priority = /no PriorityClass with name ([a-z0-9]([-a-z0-9.]*[a-z0-9])?) was found/.exec(message);
+  if (priority) return { kind: 'PriorityClass', name: priority[1] as string };
+  return undefined;
+}
+
+/**
+ * The preemptor the scheduler names on its victim: "Preempted by pod <uid> on node <node>"
+ * (Kubernetes 1.26+) or "Preempted by <namespace>/<name> on node <node>" (older).
+ */
+export function preemptorOf(message: string): { uid?: string; namespace?: string; name?: string } | undefined {
+  const byUid = /Preempted by pod ([0-9a-f-]{36})/i.exec(message);
+  if (byUid) return { uid: byUid[1] as string };
+  const byName = /Preempted by ([a-z0-9][-a-z0-9.]*)\/([a-z0-9][-a-z0-9.]*) on node/i.exec(message);
+  if (byName) return { namespace: byName[1] as string, name: byName[2] as string };
+  return undefined;
+}
+
+/**
+ * Memory the kubelet says a pod used when it evicted it under node memory pressure:
+ * "The node was low on resource: memory. Threshold quantity: 100Mi, available: 84Mi.
+ * Container hog was using 1843200Ki, request is 0, has larger consumption of memory."
+ * (summed over the containers it lists), with the largest request it names.
+ */
+export function evictionMemory(message: string): { usageBytes: number; requestBytes: number } | undefined {
+  if (!/low on resource: memory/i.test(message)) return undefined;
+  let usageBytes = 0;
+  let requestBytes = 0;
+  let found = false;
+  for (const match of message.matchAll(/Container \S+ was using (\S+?), request is (\S+?)[,.]/g)) {
+    const usage = parseQuantity(match[1]);
+    if (usage === undefined) continue;
+    found = true;
+    usageBytes += usage;
+    requestBytes += parseQuantity(match[2]) ?? 0;
+  }
+  return found ? { usageBytes: Math.round(usageBytes), requestBytes: Math.round(requestBytes) } : undefined;
+}
+
+/**
+ * Why the scheduler could place a pod on no node, when the only reason is planned node
+ * lifecycle: every node it lists is cordoned ("node(s) were unschedulable") or carries the
+ * cluster-autoscaler's deletion taint. Then the pods wait for maintenance, not for capacity.
+ * "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu." is not.
+ */
+export function blockedByCordon(message: string): boolean {
+  const reasons = /nodes are available: (.*?)(?:\. preemption:|$)/.exec(message)?.[1];
+  if (!reasons) return false;
+  const parts = reasons.split(/,\s*/).map((part) => part.trim().replace(/\.$/, '')).filter((part) => part !== '');
+  return parts.length > 0 && parts.every((part) => /node\(s\) were unschedulable|ToBeDeletedByClusterAutoscaler|node\.kubernetes\.io\/unschedulable/.test(part));
+}

@@ -1,0 +1,53 @@
+import type { K8sObjectFacts } from '@tapio/domain';
+import { admissionCause, blockedByCordon, causeAnnotations, evictionMemory, preemptorOf } from './cause-messages.js';
+import type { PlannedNodes } from './lifecycle-signals.js';
+import { memoryAnnotations } from './pod-signals.js';
+
+export interface InvolvedObject {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  uid: string | undefined;
+}
+
+/** What the transformer knows to read an Event's message against: objects by uid, nodes in planned maintenance. */
+export interface EventLookups {
+  cluster: string;
+  byUid: (uid: string) => K8sObjectFacts | undefined;
+  planned: PlannedNodes;
+}
+
+/**
+ * Annotations a Kubernetes Event adds to its signal: the object its message names as the
+ * cause (a quota that refused a pod, the preemptor of a victim, the cordoned node pods wait
+ * for), the kubelet's memory figures of an eviction, and `lifecycle: planned` for a node
+ * condition of a node taken out of service on purpose (a drain's reboot, an autoscaler
+ * scale-down), so patterns can tell planned maintenance from a failure.
+ */
+export function eventAnnotations(reason: string, message: string, involved: InvolvedObject, lookups: EventLookups): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  if (reason === 'FailedCreate') Object.assign(annotations, causeAnnotations(admissionCause(message, involved.namespace)));
+  if (reason === 'Preempted') {
+    const preemptor = preemptorOf(message);
+    const facts = preemptor?.uid ? lookups.byUid(preemptor.uid) : undefined;
+    const name = facts?.name ?? preemptor?.name;
+    const namespace = facts?.namespace ?? preemptor?.namespace;
+    if (name) Object.assign(annotations, causeAnnotations({ kind: 'Pod', name, ...(namespace ? { namespace } : {}) }));
+  }
+  if (reason === 'Evicted' || reason === 'Evicting') {
+    const usage = evictionMemory(message);
+    if (usage) Object.assign(annotations, memoryAnnotations(usage));
+  }
+  if (reason === 'FailedScheduling' && blockedByCordon(message)) {
+    annotations['scheduling.blocked_by'] = 'cordon';
+    const node = lookups.planned.anyCordoned(lookups.cluster);
+    if (node) Object.assign(annotations, causeAnnotations({ kind: 'Node', name: node }));
+  }
+  const node = involved.kind === 'Node' ? involved.name : involved.uid ? lookups.byUid(involved.uid)?.nodeName : undefined;
+  const planned = lookups.planned.reason(lookups.cluster, node);
+  if (planned && /^Node(NotReady|NotSchedulable|Ready)$|^Rebooted$|^Shutdown$|^Starting$/.test(reason)) {
+    annotations['lifecycle'] = 'planned';
+    annotations['lifecycle.reason'] = planned;
+  }
+  return annotations;
+}
