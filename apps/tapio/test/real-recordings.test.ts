@@ -34,8 +34,6 @@ const KNOWN_WRONG: Record<string, string> = {
   'coredns-corefile-broken':
     'the first insights (service-without-endpoints) blame Deployments frontdesk/reception and backoffice/records, whose readiness probes resolve Service names; ' +
     'the Corefile edit of ConfigMap kube-system/coredns behind their failed lookups is not linked to them',
-  'quota-lowered':
-    'no insight at all: the lowered ResourceQuota analytics/compute and the ReplicaSet\'s repeated FailedCreate (exceeded quota: compute) events match no pattern',
 };
 
 const LOUD = new Set(['medium', 'high', 'critical']);

@@ -27,6 +27,7 @@ export function readRecording(path: string | URL): RecordedLine[] {
 
 const clone = <T>(value: T): T => structuredClone(value);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_INSIDE = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f-])/g;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Applies `fix` to every string value (not keys) of a JSON value, depth first. */
@@ -60,13 +61,13 @@ export function renameEverywhere(lines: readonly RecordedLine[], renames: Readon
   return lines.map((line) => ({ ...line, data: mapStrings(line.data, fix) as RecordedLine['data'] }));
 }
 
-/** Replaces every uid (and every reference to it) by another, derived from `seed`: the same object keeps one uid. */
+/** Replaces every uid (and every reference to it, also inside messages such as "Preempted by pod <uid>") by another, derived from `seed`. */
 export function remapUids(lines: readonly RecordedLine[], seed: string): RecordedLine[] {
-  const fix = (text: string) => {
-    if (!UUID.test(text)) return text;
-    const hex = createHash('sha256').update(`${seed}:${text}`).digest('hex');
+  const remap = (uid: string) => {
+    const hex = createHash('sha256').update(`${seed}:${uid}`).digest('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   };
+  const fix = (text: string) => (UUID.test(text) ? remap(text) : text.replace(UUID_INSIDE, remap));
   return lines.map((line) => ({ ...line, data: mapStrings(line.data, fix) as RecordedLine['data'] }));
 }
 

@@ -74,15 +74,20 @@ export function evictionMemory(message: string): { usageBytes: number; requestBy
   return found ? { usageBytes: Math.round(usageBytes), requestBytes: Math.round(requestBytes) } : undefined;
 }
 
+const CORDONED = /node\(s\) were unschedulable|ToBeDeletedByClusterAutoscaler|node\.kubernetes\.io\/unschedulable/;
+const SHORT_OF_CAPACITY = /Insufficient |Too many pods|didn't have free ports|volume node affinity conflict|exceed max volume count/;
+
 /**
- * Why the scheduler could place a pod on no node, when the only reason is planned node
- * lifecycle: every node it lists is cordoned ("node(s) were unschedulable") or carries the
- * cluster-autoscaler's deletion taint. Then the pods wait for maintenance, not for capacity.
- * "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu." is not.
+ * Why the scheduler could place a pod on no node, when planned node lifecycle is what stops
+ * it: a node it lists is cordoned ("node(s) were unschedulable") or carries the
+ * cluster-autoscaler's deletion taint, and no other node lacks capacity (the others do not
+ * match the pod's selector or taints: only the node being maintained could take it).
+ * "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu." is a
+ * capacity shortage, not maintenance.
  */
 export function blockedByCordon(message: string): boolean {
   const reasons = /nodes are available: (.*?)(?:\. preemption:|$)/.exec(message)?.[1];
   if (!reasons) return false;
   const parts = reasons.split(/,\s*/).map((part) => part.trim().replace(/\.$/, '')).filter((part) => part !== '');
-  return parts.length > 0 && parts.every((part) => /node\(s\) were unschedulable|ToBeDeletedByClusterAutoscaler|node\.kubernetes\.io\/unschedulable/.test(part));
+  return parts.some((part) => CORDONED.test(part)) && !parts.some((part) => SHORT_OF_CAPACITY.test(part));
 }

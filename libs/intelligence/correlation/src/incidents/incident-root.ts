@@ -2,6 +2,7 @@ import { parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type RootCauseResour
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
+import { topConsumer } from './named-cause.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
 /** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
@@ -39,6 +40,12 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
  */
 export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, path: CausalPath): IncidentRoot | undefined {
   const pattern = match.pattern;
+  if (pattern.pattern.spec.rootCauseResource === 'top_consumer' && match.symptomStepEvent.entityKey) {
+    // Node pressure is explained by whoever consumed the node's memory, even when the causal
+    // walk goes back to the node's pressure condition: the consumer outranks the node.
+    const consumer = topConsumer(state, match.rootStepEvent);
+    if (consumer) return { rootKey: consumer, rootEvent: match.rootStepEvent, path };
+  }
   const rootEvent = path.events[0];
   if (!rootEvent) return undefined;
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;

@@ -1,4 +1,4 @@
-import { type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
+import { parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledPattern, CompiledStep } from './compiled-pattern.js';
 
 export interface PatternMatch {
@@ -103,9 +103,21 @@ function relatedPool(state: CorrelationState, key: string, relation: EntityRelat
     const name = state.nodeNameOf(key);
     if (name) pools.push(state.eventsOnNode(name, since, types));
   };
+  const governed = () => {
+    // Policies govern by namespace (quotas, limit ranges, autoscalers, budgets, network
+    // policies) or cluster-wide (priority classes, nodes): the namespace's events, the node's,
+    // and for a cluster-scoped entity every event of the step's types.
+    const namespace = parseEntityKey(key)?.namespace;
+    if (namespace) pools.push(state.eventsInNamespace(namespace, since, types));
+    else if (types) for (const type of types) pools.push(state.eventsOfType(type, since));
+    node();
+  };
   switch (relation) {
     case 'same_entity':
       pools.push(state.eventsOn(key, since, types));
+      break;
+    case 'governs':
+      governed();
       break;
     case 'same_owner':
       family();

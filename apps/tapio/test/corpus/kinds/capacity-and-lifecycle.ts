@@ -1,0 +1,57 @@
+import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withNoise, type ExpectedEntity, type RecordedLine } from '../../support/recording-variants.js';
+import type { SyntheticIncident } from '../../support/synthetic-incidents.js';
+import { limitRangeTightened, quotaChange } from '../../support/capacity-incidents.js';
+import { hpaPinned, jobRun, preemption } from '../../support/batch-and-scheduling-incidents.js';
+import { memoryPressureEviction, nodeLifecycle } from '../../support/node-lifecycle-incidents.js';
+import type { CorpusCase } from '../corpus-case.js';
+
+const SCENARIOS = new URL('../../../../../../shared/scenarios/', import.meta.url);
+let cache: { benign: RecordedLine[]; cascade: RecordedLine[] } | undefined;
+const recorded = () => (cache ??= { benign: readRecording(new URL('benign-rollout.ndjson', SCENARIOS)), cascade: readRecording(new URL('configmap-cascade.ndjson', SCENARIOS)) });
+
+const renames = { shop: 'retail', payments: 'ledger', catalog: 'products', cart: 'trolley', frontend: 'portal', checkout: 'till', 'sitemap-builder': 'feed-export', 'node-1': 'worker-a', 'node-2': 'worker-b', 'node-3': 'worker-c' };
+
+/**
+ * Three recordings of one generated incident (issue #15 points 2-4): as generated; renamed,
+ * new uids, 1.5 times slower with another cluster's routine as noise; a day later at 0.6
+ * times the speed.
+ */
+function threeWays(kind: string, make: () => SyntheticIncident): CorpusCase[] {
+  return [
+    { kind, name: 'as generated', make },
+    {
+      kind,
+      name: 'renamed, new uids, 1.5 times slower, routine noise',
+      make: () => {
+        const { lines, accept } = make();
+        return { lines: withNoise(retime(remapUids(renameEverywhere(lines, renames), 'c'), { stretch: 1.5 }), recorded().benign, 'bg-'), accept: accept.map((item: ExpectedEntity) => renameEntity(item, renames)) };
+      },
+    },
+    {
+      kind,
+      name: 'a day later, 0.6 times the speed',
+      make: () => {
+        const { lines, accept } = make();
+        return { lines: retime(lines, { shiftMs: 24 * 3_600_000, stretch: 0.6 }), accept };
+      },
+    },
+  ];
+}
+
+/** Trouble Tapio did not see, capacity and policy objects as causes, planned lifecycle: incidents and their benign look-alikes. */
+export const corpusCases: readonly CorpusCase[] = [
+  ...threeWays('ResourceQuota lowered: scale-up refused (pods)', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods' })),
+  ...threeWays('ResourceQuota lowered: scale-up refused (memory)', () => quotaChange(recorded().cascade, 'payments', 'payments-api', { quota: 'team-budget', resource: 'limits.memory' })),
+  ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),
+  ...threeWays('Job gives up: BackoffLimitExceeded', () => jobRun(recorded().benign, 'shop', 'sitemap-builder')),
+  ...threeWays('pods preempted by a higher-priority workload', () => preemption(recorded().benign, 'shop', 'checkout', 'node-2')),
+  ...threeWays('HPA pinned at its max while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'frontend')),
+  ...threeWays('HPA max lowered, then pinned while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'catalog', { loweredFrom: 10 })),
+  ...threeWays('node memory pressure: evictions caused by a pod without a limit', () => memoryPressureEviction(recorded().benign, 'node-1', 'shop', 'cart')),
+  ...threeWays('drain leaves pods that cannot be placed', () => nodeLifecycle(recorded().benign, 'node-3', 'unplaceable')),
+  ...threeWays('benign: ResourceQuota raised before a scale-up', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods', benign: true })),
+  ...threeWays('benign: a Job that succeeds after retries', () => jobRun(recorded().benign, 'shop', 'sitemap-builder', { succeedOnAttempt: 3 })),
+  ...threeWays('benign: kubectl drain, everything rescheduled, reboot, uncordon', () => nodeLifecycle(recorded().benign, 'node-2', 'drain')),
+  ...threeWays('benign: drain of a node whose pods wait Pending for the maintenance window', () => nodeLifecycle(recorded().benign, 'node-1', 'drain', { pendingSeconds: 90 })),
+  ...threeWays('benign: cluster-autoscaler scale-down', () => nodeLifecycle(recorded().benign, 'node-3', 'autoscaler')),
+];

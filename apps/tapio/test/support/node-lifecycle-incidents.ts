@@ -1,0 +1,149 @@
+import type { K8sObject, RecordedLine } from './recording-variants.js';
+import { RecordingEditor, setReady } from './recording-editor.js';
+import type { SyntheticIncident } from './synthetic-incidents.js';
+import { activeReplicaSet, pendingPod, runPod } from './capacity-incidents.js';
+
+type Json = Record<string, unknown>;
+const records = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const spec = (object: K8sObject) => object['spec'] as Json;
+const ref = (object: K8sObject) => ({ kind: object.kind, namespace: object.metadata.namespace ?? null, name: object.metadata.name });
+
+function nodeCondition(editor: RecordingEditor, node: string, type: string, value: 'True' | 'False' | 'Unknown', reason: string): void {
+  editor.modify('Node', undefined, node, (object) => {
+    for (const condition of records((object['status'] as Json)['conditions'])) {
+      if (condition['type'] === type) Object.assign(condition, { status: value, reason, lastTransitionTime: editor.now });
+    }
+  });
+}
+
+const workloadOf = (pod: K8sObject): string => String(records(pod.metadata['ownerReferences'])[0]?.['name'] ?? '').replace(/-[a-z0-9]{8,10}$/, '');
+
+/**
+ * A Deployment without a memory limit grows on `node` until the kubelet reports
+ * MemoryPressure and evicts: first the consumer (the most above its request, by the figures
+ * in its eviction message), then `victims` neighbours that were within their requests.
+ */
+export function memoryPressureEviction(recording: readonly RecordedLine[], node: string, namespace: string, consumer: string, victims = 2, seed = 'pressure'): SyntheticIncident {
+  const editor = new RecordingEditor(recording, seed);
+  const [first] = editor.podsOf(namespace, consumer);
+  if (!first) throw new Error(`no pod of ${namespace}/${consumer}`);
+  editor.rewriteStart('Deployment', namespace, consumer, (object) => {
+    for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
+  });
+  const set = activeReplicaSet(editor, namespace, consumer);
+  editor.rewriteStart('ReplicaSet', namespace, set.metadata.name, (object) => {
+    for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
+  });
+  editor.advance(150);
+  const hog = runPod(editor, activeReplicaSet(editor, namespace, consumer), node);
+  editor.advance(240);
+  nodeCondition(editor, node, 'MemoryPressure', 'True', 'KubeletHasInsufficientMemory');
+  const nodeObject = editor.get('Node', undefined, node);
+  editor.event(nodeObject, 'NodeHasInsufficientMemory', `Node ${node} status is now: NodeHasInsufficientMemory`, { host: node });
+  editor.event(nodeObject, 'EvictionThresholdMet', 'Attempting to reclaim memory', { type: 'Warning', host: node });
+  const evict = (pod: K8sObject, usage: string, request: string) => {
+    const container = String(records(spec(pod)['containers'])[0]?.['name'] ?? 'app');
+    const message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: 61232Ki. Container ${container} was using ${usage}, request is ${request}, has larger consumption of memory. `;
+    editor.event(pod, 'Evicted', message, { type: 'Warning', host: node });
+    editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
+      Object.assign(object['status'] as Json, { phase: 'Failed', reason: 'Evicted', message });
+      setReady(object, false, editor.now);
+    });
+    editor.advance(12);
+  };
+  evict(hog, '11534336Ki', '0');
+  const neighbours = editor.podsOn(node).filter((pod) => pod.metadata.namespace !== namespace || workloadOf(pod) !== consumer).slice(0, victims);
+  neighbours.forEach((pod, index) => evict(pod, `${420_000 + index * 17_000}Ki`, '256Mi'));
+  editor.advance(60);
+  return { lines: editor.lines, accept: [ref(editor.get('Deployment', namespace, consumer)), ref(set)] };
+}
+
+/** Cordons a node (kubectl cordon / drain) or taints it for scale-down (cluster-autoscaler). */
+function takeOutOfService(editor: RecordingEditor, node: string, by: 'drain' | 'autoscaler', on: boolean): void {
+  editor.modify('Node', undefined, node, (object) => {
+    const taints = records(spec(object)['taints']).filter((taint) => !['node.kubernetes.io/unschedulable', 'ToBeDeletedByClusterAutoscaler'].includes(String(taint['key'])));
+    if (on && by === 'drain') {
+      spec(object)['unschedulable'] = true;
+      taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: editor.now });
+    } else if (on) {
+      taints.push({ key: 'ToBeDeletedByClusterAutoscaler', value: String(Math.floor(Date.parse(editor.now) / 1000)), effect: 'NoSchedule' });
+    } else {
+      delete spec(object)['unschedulable'];
+    }
+    spec(object)['taints'] = taints;
+  });
+  if (on && by === 'drain') editor.event(editor.get('Node', undefined, node), 'NodeNotSchedulable', `Node ${node} status is now: NodeNotSchedulable`, { host: node });
+  if (!on) editor.event(editor.get('Node', undefined, node), 'NodeSchedulable', `Node ${node} status is now: NodeSchedulable`, { host: node });
+}
+
+/** The eviction API takes a pod: DisruptionTarget, Killing, deleted. */
+function evictThroughApi(editor: RecordingEditor, pod: K8sObject): void {
+  editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
+    records((object['status'] as Json)['conditions']).push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: editor.now });
+    object.metadata['deletionTimestamp'] = editor.now;
+  });
+  const container = String(records(spec(pod)['containers'])[0]?.['name'] ?? 'app');
+  editor.event(pod, 'Killing', `Stopping container ${container}`, { fieldPath: `spec.containers{${container}}` });
+  editor.advance(2);
+  editor.delete('Pod', pod.metadata.namespace, pod.metadata.name);
+}
+
+/**
+ * Planned node lifecycle. `drain`: kubectl drain (cordon, evictions through the eviction API,
+ * replacements elsewhere), a reboot with a short NotReady while empty, uncordon. `autoscaler`:
+ * scale-down taint, evictions, NotReady, Node deleted. `unplaceable`: the drained node's pods
+ * may run only there (node selector), so they stay Pending and the node is never uncordoned:
+ * that is lost availability (accept: the Node). `pendingSeconds` keeps the replacements
+ * Pending (pinned to the node) that long before an uncordon: a one-node maintenance window.
+ */
+export function nodeLifecycle(recording: readonly RecordedLine[], node: string, mode: 'drain' | 'autoscaler' | 'unplaceable', options: { pendingSeconds?: number; seed?: string } = {}): SyntheticIncident {
+  const editor = new RecordingEditor(recording, options.seed ?? `${mode}-${node}`);
+  const others = editor.find('Node', (item) => item.metadata.name !== node).map((item) => item.metadata.name);
+  editor.advance(120);
+  takeOutOfService(editor, node, mode === 'autoscaler' ? 'autoscaler' : 'drain', true);
+  editor.advance(2);
+  const pods = editor.podsOn(node).filter((pod) => records(pod.metadata['ownerReferences'])[0]?.['kind'] === 'ReplicaSet' && !pod.metadata['deletionTimestamp']);
+  const pinned = mode === 'unplaceable' || options.pendingSeconds !== undefined;
+  const waiting: K8sObject[] = [];
+  pods.forEach((pod, index) => {
+    evictThroughApi(editor, pod);
+    const set = editor.get('ReplicaSet', pod.metadata.namespace, String(records(pod.metadata['ownerReferences'])[0]?.['name']));
+    if (pinned) {
+      const why = `0/${others.length + 1} nodes are available: 1 node(s) were unschedulable, ${others.length} node(s) didn't match Pod's node affinity/selector. preemption: 0/${others.length + 1} nodes are available: ${others.length + 1} Preemption is not helpful for scheduling.`;
+      waiting.push(pendingPod(editor, set, why));
+    } else {
+      runPod(editor, set, others[index % others.length] as string);
+    }
+  });
+  if (mode === 'unplaceable') {
+    for (let minute = 0; minute < 8; minute += 1) {
+      editor.advance(60);
+      for (const pod of waiting) editor.event(pod, 'FailedScheduling', `0/${others.length + 1} nodes are available: 1 node(s) were unschedulable, ${others.length} node(s) didn't match Pod's node affinity/selector.`, { type: 'Warning', component: 'default-scheduler' });
+    }
+    return { lines: editor.lines, accept: [ref(editor.get('Node', undefined, node))] };
+  }
+  editor.advance(20);
+  nodeCondition(editor, node, 'Ready', 'Unknown', 'NodeStatusUnknown');
+  editor.event(editor.get('Node', undefined, node), 'NodeNotReady', `Node ${node} status is now: NodeNotReady`, { component: 'node-controller' });
+  editor.advance(options.pendingSeconds ?? 45);
+  if (mode === 'autoscaler') {
+    editor.delete('Node', undefined, node);
+    editor.advance(60);
+    return { lines: editor.lines, accept: [] };
+  }
+  nodeCondition(editor, node, 'Ready', 'True', 'KubeletReady');
+  editor.event(editor.get('Node', undefined, node), 'Rebooted', `Node ${node} has been rebooted, boot id: 5d0f8d6c-${editor.suffix(4)}`, { type: 'Warning', host: node });
+  editor.event(editor.get('Node', undefined, node), 'NodeReady', `Node ${node} status is now: NodeReady`, { host: node });
+  editor.advance(10);
+  takeOutOfService(editor, node, 'drain', false);
+  for (const pod of waiting) {
+    editor.advance(1);
+    editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
+      spec(object)['nodeName'] = node;
+      (object['status'] as Json)['conditions'] = [{ type: 'PodScheduled', status: 'True', lastTransitionTime: editor.now }];
+    });
+    editor.event(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
+  }
+  editor.advance(60);
+  return { lines: editor.lines, accept: [] };
+}
