@@ -232,7 +232,8 @@ export class TapioRuntime {
     if (this.mode === 'api') return { graph: this.composition.graph.health() };
     return {
       bus: this.composition.bus.health(),
-      graph: this.composition.graph.health(),
+      // Collectors and transformers never start the graph: its "stopped" is not theirs to report.
+      ...(this.stages.processing ? { graph: this.composition.graph.health() } : {}),
       collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
       ...(this.stages.processing && this.composition.sinks.length ? { sinks: Object.fromEntries(this.composition.sinks.map((sink) => [sink.id, sink.health()])) } : {}),
     };
