@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestCluster, type TestCluster } from '../../../tools/k8s/test-cluster.mjs';
+import { CHART, helm, ROOT, withValues } from './support/helm-chart.js';
+import { clusterKubectl, importedImages, type BuiltImage } from './support/tapio-image.js';
+
+const run = promisify(execFile);
+const INCIDENT = join(ROOT, 'tools/k8s/incidents/configmap-crash.sh');
+const PLUGIN = join(ROOT, 'bin/kubectl-tapio');
+
+interface PodList {
+  items: Array<{ metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ ready: boolean; restartCount: number; lastState?: { terminated?: { finishedAt: string } } }> } }>;
+}
+
+async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, last: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last() ? `; last: ${last()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+// The chart installed for real on the local cluster (tools/k8s) from the images tools/image
+// builds (nothing is pulled): profile all + the node agent (kernel, DNS, journal, CRI) +
+// NATS JetStream on a PersistentVolumeClaim; a ConfigMap incident; the in-cluster Tapio's
+// answer through `kubectl tapio`; upgrade; uninstall leaving nothing behind.
+describe('helm install of deploy/helm/tapio on the local cluster', () => {
+  let cluster: TestCluster;
+  let images: { tapio: BuiltImage; nats: BuiltImage };
+  const id = randomBytes(3).toString('hex');
+  const ns = `tapio-e2e-${id}`;
+  const shop = `shop-e2e-${id}`;
+  const storageClass = `tapio-e2e-${id}`;
+  const hostDir = `/var/tmp/tapio-helm-e2e-${id}`;
+  const incident = (step: string) => run('bash', [INCIDENT, step], { env: { ...process.env, INCIDENT_NS: shop }, timeout: 240_000 });
+  // kubectl tapio runs the cluster's own kubectl (KUBECTL) with the admin kubeconfig.
+  const kubectlEnv = () => ({ ...process.env, KUBECONFIG: cluster.kubeconfig, KUBECTL: clusterKubectl() });
+  const pods = async (namespace: string, selector = 'app.kubernetes.io/name=tapio') => JSON.parse(await cluster.kubectl(['-n', namespace, 'get', 'pods', '-l', selector, '-o', 'json'])) as PodList;
+  const describePods = async () => (await pods(ns)).items.map((pod) => `${pod.metadata.name} ${pod.status.phase} ready=${pod.status.containerStatuses?.[0]?.ready} restarts=${pod.status.containerStatuses?.[0]?.restartCount}`).join('; ');
+
+  const values = () => ({
+    cluster: 'e2e',
+    image: { repository: images.tapio.repository, tag: images.tapio.tag, pullPolicy: 'Never' },
+    nats: {
+      image: { repository: images.nats.repository, tag: images.nats.tag, pullPolicy: 'Never' },
+      storage: { size: '1Gi', storageClassName: storageClass },
+      maxFileStore: '512M',
+      streams: { rawMaxBytes: 64 * 1024 * 1024, unifiedMaxBytes: 64 * 1024 * 1024, insightsMaxBytes: 16 * 1024 * 1024 },
+    },
+    // The test cluster's containerd has its socket in the cluster's home.
+    agent: { collectors: { cri: { enabled: true, socket: join(cluster.home, 'run/containerd.sock') } } },
+  });
+
+  /** Every pod of the release Running and Ready, the DaemonSet's on every node; else the reason. */
+  async function allReady(expected: string[]): Promise<void> {
+    await poll(`pods ${expected.join(', ')} of ${ns} to be Ready`, 180_000, async () => {
+      const list = await pods(ns);
+      const ready = list.items.filter((pod) => pod.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+      const components = ready.map((pod) => pod.metadata.labels?.['app.kubernetes.io/component']).sort();
+      return list.items.length === expected.length && ready.length === list.items.length && JSON.stringify(components) === JSON.stringify([...expected].sort()) ? true : undefined;
+    }, () => '');
+  }
+
+  beforeAll(async () => {
+    cluster = await useTestCluster();
+    images = await importedImages();
+    await cluster.kubectl(['create', 'namespace', ns]);
+    // NATS's claim binds to a hostPath volume of this run (the cluster has no provisioner).
+    await mkdir(hostDir, { recursive: true });
+    await chmod(hostDir, 0o777);
+    await cluster.kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: storageClass },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: storageClass, claimRef: { namespace: ns, name: 'data-tapio-nats-0' }, hostPath: { path: hostDir, type: 'Directory' } },
+      }),
+    });
+    await incident('prepare');
+  }, 900_000);
+
+  afterAll(async () => {
+    await incident('cleanup').catch(() => undefined);
+    await helm(['uninstall', 'tapio', '-n', ns, '--wait'], { kubeconfig: cluster?.kubeconfig }).catch(() => undefined);
+    await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+    await cluster?.kubectl(['delete', 'pv', storageClass, '--wait=false']).catch(() => undefined);
+    await rm(hostDir, { recursive: true, force: true });
+  }, 300_000);
+
+  it('installs: every pod Ready, the agent with every collector up (none down for a missing privilege)', async () => {
+    await withValues(values(), (file) => helm(['install', 'tapio', CHART, '-n', ns, '-f', file, '--wait', '--timeout', '5m'], { kubeconfig: cluster.kubeconfig, timeoutMs: 360_000 }));
+    await allReady(['agent', 'all', 'nats']).catch(async (error: Error) => {
+      throw new Error(`${error.message}; pods: ${await describePods()}`);
+    });
+    const agent = (await pods(ns, 'app.kubernetes.io/component=agent')).items[0]?.metadata.name as string;
+    const readyz = JSON.parse(await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${agent}:9464/proxy/readyz`])) as { components: Record<string, { status: string; reason?: string }> };
+    // The eBPF collectors and the CRI collector work with exactly the documented privileges;
+    // the journal collector may only be degraded (this host runs no journald), never down.
+    for (const collector of ['kernel', 'dns', 'cri']) expect(readyz.components[`collectors/${collector}`], collector).toMatchObject({ status: 'ok' });
+    expect(readyz.components['collectors/journal']?.status).toMatch(/^(ok|degraded)$/);
+    expect(JSON.stringify(readyz)).not.toMatch(/privilege|EPERM/i);
+  }, 600_000);
+
+  it("names the edited ConfigMap: kubectl tapio why, answered by the in-cluster Tapio", async () => {
+    await incident('provoke');
+    const crashed = await poll('a checkout pod to crash', 120_000, async () => {
+      for (const pod of (await pods(shop, 'app=checkout')).items) if (pod.status.containerStatuses?.[0]?.lastState?.terminated) return pod.metadata.name;
+      return undefined;
+    });
+    let last = '(no answer yet)';
+    const answer = await poll(`kubectl tapio why pod -n ${shop} ${crashed} to name ConfigMap ${shop}/checkout-config`, 120_000, async () => {
+      const why = await run(PLUGIN, ['why', 'pod', '-n', shop, crashed, '-o', 'json', '--tapio-namespace', ns], { env: kubectlEnv(), timeout: 60_000 });
+      const parsed = JSON.parse(why.stdout) as { insights: Array<{ pattern: string; rootCause: { entity: { kind: string; namespace?: string; name: string } } }> };
+      last = parsed.insights.map((insight) => `${insight.pattern}: ${insight.rootCause.entity.kind} ${insight.rootCause.entity.namespace ?? ''}/${insight.rootCause.entity.name}`).join('; ') || '(no insight)';
+      const root = parsed.insights[0]?.rootCause.entity;
+      return root?.kind === 'ConfigMap' && root.namespace === shop && root.name === 'checkout-config' ? parsed : undefined;
+    }, () => last);
+    expect(answer.insights[0]?.pattern).toBe('config-cascade');
+  }, 300_000);
+
+  it('upgrades in place (the changed configuration rolls the pods) and stays Ready', async () => {
+    const before = (await pods(ns)).items.map((pod) => pod.metadata.name);
+    await withValues({ ...values(), log: { level: 'debug' } }, (file) => helm(['upgrade', 'tapio', CHART, '-n', ns, '-f', file, '--wait', '--timeout', '5m'], { kubeconfig: cluster.kubeconfig, timeoutMs: 360_000 }));
+    await poll('the agent and the Tapio pod to be replaced', 180_000, async () => {
+      const now = (await pods(ns, 'app.kubernetes.io/component in (agent,all)')).items.map((pod) => pod.metadata.name);
+      return now.length === 2 && now.every((name) => !before.includes(name)) ? true : undefined;
+    });
+    await allReady(['agent', 'all', 'nats']).catch(async (error: Error) => {
+      throw new Error(`${error.message}; pods: ${await describePods()}`);
+    });
+    expect(await helm(['history', 'tapio', '-n', ns], { kubeconfig: cluster.kubeconfig })).toMatch(/2\s.*deployed\s.*Upgrade complete/);
+  }, 600_000);
+
+  it('uninstalls leaving nothing behind: no object of the release, its ClusterRole, binding or claim', async () => {
+    await helm(['uninstall', 'tapio', '-n', ns, '--wait', '--timeout', '3m'], { kubeconfig: cluster.kubeconfig, timeoutMs: 240_000 });
+    const leftovers = async () => {
+      const namespaced = await cluster.kubectl(['-n', ns, 'get', 'all,configmaps,secrets,serviceaccounts,persistentvolumeclaims,roles,rolebindings', '-l', 'app.kubernetes.io/instance=tapio', '-o', 'name']);
+      const claims = await cluster.kubectl(['-n', ns, 'get', 'persistentvolumeclaims', '-o', 'name']);
+      const cluster_ = (await cluster.kubectl(['get', 'clusterroles,clusterrolebindings', '-o', 'name'])).split('\n').filter((name) => name.includes(ns));
+      return [...namespaced.split('\n'), ...claims.split('\n'), ...cluster_].filter(Boolean);
+    };
+    let left: string[] = [];
+    await poll('every object of the release to be gone', 120_000, async () => {
+      left = await leftovers();
+      return left.length === 0 ? true : undefined;
+    }, () => left.join(', '));
+    expect(await leftovers()).toEqual([]);
+  }, 300_000);
+});
