@@ -43,8 +43,8 @@ describe('REST API over the configmap-cascade scenario', () => {
     });
 
     it('accepts kinds the way kubectl does', async () => {
-      // The kinds are an OpenAPI enum: the canonical name and kubectl's lower-case spellings.
-      for (const kind of ['Pod', 'pod', 'po', 'pods']) {
+      // The canonical name and kubectl's spellings, in any letter case (the OpenAPI pattern says so); answers name the canonical kind.
+      for (const kind of ['Pod', 'pod', 'po', 'pods', 'POD', 'PoDs', 'PO']) {
         const response = await get(`/api/v1/why/${kind}/shop/checkout-h255j8bmp-5rkwm`);
         expect(response.statusCode, kind).toBe(200);
         expect((response.json() as WhyAnswer).entity.kind).toBe('Pod');
@@ -54,6 +54,20 @@ describe('REST API over the configmap-cascade scenario', () => {
       expect((deployment.json() as WhyAnswer).insights[0]?.pattern).toBe('config-cascade');
       expect((await get('/api/v1/why/svc/shop/checkout')).statusCode).toBe(200);
       expect((await get('/api/v1/why/cm/shop/checkout-config')).statusCode).toBe(200);
+      expect((await get('/api/v1/why/DEPLOYMENT/shop/checkout')).statusCode).toBe(200);
+      expect((await get('/api/v1/why/NODE/node-1')).statusCode).toBe(200);
+    });
+
+    it('refuses an unknown kind naming the accepted ones, and a kind on the wrong path shape saying which to use', async () => {
+      const unknown = await get('/api/v1/why/Podd/shop/x');
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().message).toContain('unknown kind "Podd" (known: Pod, ');
+      const shape = await get('/api/v1/why/POD/x');
+      expect(shape.statusCode).toBe(400);
+      expect(shape.json().message).toContain('Pod is namespaced: give …/POD/NAMESPACE/NAME');
+      const node = await get('/api/v1/why/NODE/shop/node-1');
+      expect(node.statusCode).toBe(400);
+      expect(node.json().message).toContain('Node is cluster-scoped: leave the namespace out');
     });
 
     it('answers for cluster-scoped kinds without a namespace', async () => {
@@ -76,7 +90,7 @@ describe('REST API over the configmap-cascade scenario', () => {
 
     it('refuses what it cannot answer, naming the field', async () => {
       await expect400('/api/v1/why/gizmo/shop/x', 'params.kind');
-      await expect400('/api/v1/why/POD/shop/x', 'params.kind');
+      await expect400('/api/v1/why/Podd/shop/x', 'params.kind');
       expect((await expect400('/api/v1/why/pod/checkout-h255j8bmp-5rkwm', 'params.kind')).message).toContain('Pod is namespaced: give …/pod/NAMESPACE/NAME');
       expect((await expect400('/api/v1/why/node/default/node-1', 'params.kind')).message).toContain('Node is cluster-scoped: leave the namespace out');
       await expect400(`${SYMPTOM}?since=yesterday`, 'querystring.since');

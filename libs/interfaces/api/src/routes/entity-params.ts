@@ -7,19 +7,35 @@ const Name = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, '
 const spellings = (scope: 'namespaced' | 'cluster' | 'all') =>
   kindSpellings().filter((spelling) => scope === 'all' || CLUSTER_SCOPED_KINDS.has(canonicalKind(spelling) as string) === (scope === 'cluster')) as [string, ...string[]];
 
-/** A kind as Kubernetes or kubectl spells it (`Deployment`, `deployment`, `deploy`); anything else is refused (400). */
-export const KindSpelling = z.enum(spellings('all')).describe('Kind: the canonical name (Pod) or a kubectl spelling (pod, pods, po)');
+/**
+ * A pattern matching exactly these spellings in any letter case, written with character
+ * classes (`[Pp][Oo][Dd]`) because JSON Schema patterns take no flags: the OpenAPI document
+ * then says what the API accepts (`POD` and `Deploy` as well as `Pod` and `deploy`), and a
+ * client generated from it or a fuzzer (schemathesis) gets no surprise either way.
+ */
+export function anyCasePattern(words: readonly string[]): RegExp {
+  const alternatives = [...new Set(words.map((word) => word.toLowerCase()))].map((word) =>
+    [...word].map((char) => (/[a-z]/.test(char) ? `[${char}${char.toUpperCase()}]` : char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))).join(''),
+  );
+  return new RegExp(`^(?:${alternatives.join('|')})$`);
+}
 
-/** Why a kind does not fit a path: it is unknown, or it belongs to the other path shape. */
-const kindError = (shape: 'namespaced' | 'cluster') => (issue: { input?: unknown }) => {
+/** Why a kind is refused: unknown (naming every accepted kind), or of the other path shape. */
+const kindError = (shape: 'namespaced' | 'cluster' | 'all') => (issue: { input?: unknown }) => {
   const spelling = String(issue.input);
   const kind = canonicalKind(spelling);
-  if (!kind) return `unknown kind "${spelling}" (known: ${knownKinds().join(', ')}; kubectl short names work too)`;
+  if (!kind || shape === 'all') return `unknown kind "${spelling}" (known: ${knownKinds().join(', ')}; any letter case, kubectl short names work too)`;
   return shape === 'namespaced' ? `${kind} is cluster-scoped: leave the namespace out (…/${spelling}/NAME)` : `${kind} is namespaced: give …/${spelling}/NAMESPACE/NAME`;
 };
 
-export const NamespacedPath = z.object({ kind: z.enum(spellings('namespaced'), { error: kindError('namespaced') }).describe('A namespaced kind (Pod, deploy, svc...)'), namespace: Name, name: Name });
-export const ClusterScopedPath = z.object({ kind: z.enum(spellings('cluster'), { error: kindError('cluster') }).describe('A cluster-scoped kind (Node, pv, ns...)'), name: Name });
+/** A kind of this scope as Kubernetes or kubectl spells it, in any letter case; answers use the canonical name (Pod). */
+const kindParam = (scope: 'namespaced' | 'cluster' | 'all') => z.string().regex(anyCasePattern(spellings(scope)), { error: kindError(scope) });
+
+/** A kind as Kubernetes or kubectl spells it (`Deployment`, `deployment`, `deploy`, `DEPLOY`); anything else is refused (400). */
+export const KindSpelling = kindParam('all').describe('Kind: the canonical name (Pod) or a kubectl spelling (pod, pods, po), in any letter case');
+
+export const NamespacedPath = z.object({ kind: kindParam('namespaced').describe('A namespaced kind (Pod, deploy, svc...; any letter case)'), namespace: Name, name: Name });
+export const ClusterScopedPath = z.object({ kind: kindParam('cluster').describe('A cluster-scoped kind (Node, pv, ns...; any letter case)'), name: Name });
 
 const Instant = z.iso.datetime({ offset: true });
 export const RangeQuery = z.object({
