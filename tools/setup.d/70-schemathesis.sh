@@ -4,8 +4,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/tools/schemathesis/version.sh"
-venv="$root/tools/.cache/schemathesis-$SCHEMATHESIS_VERSION"
-if [ -f "$venv/.installed" ]; then
+# The real path: a worktree's tools/.cache is a link to a shared cache, and a venv's scripts
+# name the path it was built at (a venv built through a worktree that was later removed had
+# scripts pointing nowhere).
+mkdir -p "$root/tools/.cache"
+venv="$(cd "$root/tools/.cache" && pwd -P)/schemathesis-$SCHEMATHESIS_VERSION"
+if [ -f "$venv/.installed" ] && "$venv/bin/st" --version >/dev/null 2>&1; then
   echo "schemathesis $SCHEMATHESIS_VERSION up to date"
   exit 0
 fi

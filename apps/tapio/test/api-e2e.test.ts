@@ -156,6 +156,16 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
     expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 1');
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; components: Record<string, unknown> };
     expect(Object.keys(ready.components)).toEqual(expect.arrayContaining(['bus', 'graph', 'collectors/replay']));
+    // GraphQL beside REST: one query for the insight, its root cause and the kinds of its events' entities.
+    const graphql = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ insights(pattern: "config-cascade") { items { pattern confidence rootCause { kind namespace name } events { entity { kind } } } } }' }),
+    });
+    expect(graphql.status).toBe(200);
+    const graphqlItems = ((await graphql.json()) as { data: { insights: { items: Array<{ rootCause: unknown; events: Array<{ entity: { kind: string } | null }> }> } } }).data.insights.items;
+    expect(graphqlItems[0]?.rootCause).toEqual({ kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' });
+    expect(graphqlItems[0]?.events.map((event) => event.entity?.kind)).toContain('ConfigMap');
 
     server.child.kill('SIGTERM');
     const stopped = await server.finished;

@@ -40,6 +40,8 @@ export const ApiConfig = z
     docs: z.boolean().default(true),
     /** Serve the web UI at / (its data comes from /api/v1 under the same token rules). */
     ui: z.boolean().default(true),
+    /** Serve GraphQL at /graphql (reads only, same token rules; docs/api.md). */
+    graphql: z.boolean().default(true),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfig>;

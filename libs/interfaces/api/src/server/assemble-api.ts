@@ -15,6 +15,7 @@ import { patternsRoutes } from '../routes/patterns-routes.js';
 import { predictionsRoutes } from '../routes/predictions-routes.js';
 import { whyRoutes } from '../routes/why-routes.js';
 import { webRoutes } from '../web/web-routes.js';
+import { graphqlRoutes } from '../graphql/graphql-routes.js';
 import { BearerAuth } from './bearer-auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { installHostCheck } from './host-check.js';
@@ -59,6 +60,7 @@ export async function assembleApi(context: ApiContext, options: BuildApiOptions)
   await app.register(feedbackRoutes, { ...plugin, prefix: `${API_PREFIX}/feedback` });
   await app.register(predictionsRoutes, { ...plugin, prefix: `${API_PREFIX}/predictions` });
   await app.register(healthRoutes, plugin);
+  if (config.graphql) await app.register(graphqlRoutes, plugin);
   if (config.ui) await app.register(webRoutes, options.webAssetsDir ? { assetsDir: options.webAssetsDir } : {});
   await app.ready();
   return app;
