@@ -51,6 +51,13 @@ describe('tapio.yaml loading', () => {
     expect(error.message).toContain('tapio.yaml:6:5 correlation.limits.maxHedl: unknown key "maxHedl"');
   });
 
+  it('reads how pattern directories are watched: events by default, polling with an interval', () => {
+    expect(parseConfig('', 'tapio.yaml', {}).config.correlation.patternWatch).toEqual({ debounce: '50ms' });
+    expect(parseConfig('correlation:\n  patternWatch:\n    pollInterval: 2s\n    debounce: 200ms\n', 'tapio.yaml', {}).config.correlation.patternWatch).toEqual({ pollInterval: '2s', debounce: '200ms' });
+    const error = problemsOf('correlation:\n  patternWatch:\n    pollInterval: often\n');
+    expect(error.problems[0]).toMatchObject({ path: 'correlation.patternWatch.pollInterval', line: 3 });
+  });
+
   it('validates the engine limits (whole numbers of at least 1)', () => {
     const error = problemsOf('correlation:\n  limits:\n    maxIncidents: 0\n    maxCachedWalks: 1.5\n');
     expect(error.problems.map((problem) => [problem.path, problem.line])).toEqual([

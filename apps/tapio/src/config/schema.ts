@@ -62,6 +62,18 @@ const CorrelationConfig = z
   .object({
     /** Directories of extra BehaviorPattern YAML files (hot reloaded), relative to this file. */
     patterns: z.array(z.string().min(1)).default([]),
+    /**
+     * How pattern directories are watched: file system events (default), or polling every
+     * `pollInterval` where events do not arrive (NFS, some container file systems); changes
+     * are applied `debounce` after the last one.
+     */
+    patternWatch: z
+      .object({
+        pollInterval: Duration.optional(),
+        debounce: Duration.default('50ms'),
+      })
+      .strict()
+      .default({ debounce: '50ms' }),
     /** Load the patterns Tapio ships. */
     builtinPatterns: z.boolean().default(true),
     /** How far back (event time) the engine's working state reaches. */
@@ -102,7 +114,7 @@ export const TapioConfig = z
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
     /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
     limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
-    correlation: CorrelationConfig.default({ patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS }),
+    correlation: CorrelationConfig.default({ patterns: [], patternWatch: { debounce: '50ms' }, builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS }),
     /**
      * Probes and metrics (/healthz, /readyz, /metrics) of a process that serves no REST API
      * (modes collectors, transformer, correlation); off unless a port is set. In a pod:

@@ -13,6 +13,8 @@ export interface ProcessingConfig {
   builtinPatterns: boolean;
   /** Extra pattern directories, relative to `baseDir`. */
   patterns: readonly string[];
+  /** How the pattern directories are watched (tapio.yaml `correlation.patternWatch`): polling when `pollInterval` is set. */
+  patternWatch?: { pollInterval?: string | undefined; debounce: string };
   warmStart: { enabled: boolean; maxEvents: number };
   /** What the engine remembers besides its window (tapio.yaml `correlation.limits`); unset keeps the engine's defaults. */
   limits?: EngineLimits;
@@ -62,7 +64,12 @@ export class ProcessingStage {
       ...(topology ? { topology } : {}),
     });
     const directories = [...(config.builtinPatterns ? [BUILTIN_PATTERN_DIR] : []), ...config.patterns.map((directory) => resolve(baseDir, directory))];
-    this.source = new DirectoryPatternSource(directories, { logger });
+    const watch = config.patternWatch;
+    this.source = new DirectoryPatternSource(directories, {
+      logger,
+      ...(watch ? { debounceMs: parseDuration(watch.debounce) } : {}),
+      ...(watch?.pollInterval ? { pollIntervalMs: parseDuration(watch.pollInterval) } : {}),
+    });
   }
 
   get patterns(): PatternSet {
