@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,31 @@ describe('helm install of deploy/helm/tapio on the local cluster', () => {
       return root?.kind === 'ConfigMap' && root.namespace === shop && root.name === 'checkout-config' ? parsed : undefined;
     }, () => last);
     expect(answer.insights[0]?.pattern).toBe('config-cascade');
+  }, 300_000);
+
+  it('answers kubectl tapio insights and events, honours --context and works without a local CLI', async () => {
+    // A kubeconfig whose current context is missing: only --context reaches the cluster.
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-plugin-'));
+    try {
+      const kubeconfig = join(dir, 'config');
+      await copyFile(cluster.kubeconfig, kubeconfig);
+      const current = (await cluster.kubectl(['config', 'current-context'], { kubeconfig })).trim();
+      await cluster.kubectl(['config', 'rename-context', current, 'tapio-e2e'], { kubeconfig });
+      await cluster.kubectl(['config', 'set', 'current-context', 'nowhere'], { kubeconfig });
+      const env = { ...kubectlEnv(), KUBECONFIG: kubeconfig };
+      const plugin = (args: string[], extra: Record<string, string> = {}) => run(PLUGIN, [...args, '--tapio-namespace', ns], { env: { ...env, ...extra }, timeout: 60_000 });
+
+      await expect(plugin(['insights'])).rejects.toThrow(/nowhere/);
+      const insights = JSON.parse((await plugin(['insights', '--context', 'tapio-e2e', '-o', 'json'])).stdout) as { items: Array<{ rootCause: { entity: { kind: string; name: string } } }> };
+      expect(insights.items.some((item) => item.rootCause.entity.kind === 'ConfigMap' && item.rootCause.entity.name === 'checkout-config')).toBe(true);
+      const events = JSON.parse((await plugin(['events', 'cm', '-n', shop, 'checkout-config', '--context=tapio-e2e', '-o', 'json'])).stdout) as { items: Array<{ type: string }> };
+      expect(events.items.length).toBeGreaterThan(0);
+      // No tapio CLI on this side: the one in the API pod answers (kubectl exec).
+      const inPod = JSON.parse((await plugin(['insights', '--context', 'tapio-e2e', '-o', 'json'], { TAPIO_CLI: 'in-cluster' })).stdout) as { items: unknown[] };
+      expect(inPod.items.length).toBe(insights.items.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 
   it('upgrades in place (the changed configuration rolls the pods) and stays Ready', async () => {
