@@ -23,6 +23,7 @@ import { EVENT_SEMANTICS } from '@tapio/domain';
 import {
   CorrelationEngine,
   DependencyCorrelator,
+  ServiceDependencyCorrelator,
   BUILTIN_PATTERN_DIR,
   DirectoryPatternSource,
   loadBuiltinPatterns,
@@ -43,7 +44,7 @@ const EVENT_SPACING_MS = 1;
 const CLUSTER = 'bench';
 
 function newEngine(options = {}) {
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], undefined, options);
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], undefined, options);
   engine.setPatterns(loadBuiltinPatterns());
   return engine;
 }

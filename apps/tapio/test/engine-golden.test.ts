@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CorrelationEngine,
   DependencyCorrelator,
+  ServiceDependencyCorrelator,
   loadBuiltinPatterns,
   OwnershipCorrelator,
   PerformanceCorrelator,
@@ -55,7 +56,7 @@ const CASES: Array<[string, () => readonly RecordedLine[]]> = [
  */
 function trace(lines: readonly RecordedLine[]) {
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore(), validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
   engine.setPatterns(loadBuiltinPatterns());
   const stream = createHash('sha256');
   const counts = { events: 0, topology: 0, correlations: 0, insights: 0, predictions: 0 };

@@ -27,14 +27,7 @@ interface Analysis {
  * names the wrong first root cause. Their expected files hold the truth; each entry says what
  * Tapio answers instead and why. When Tapio learns one, this test fails until the entry is removed.
  */
-const KNOWN_WRONG: Record<string, string> = {
-  'service-selector-typo':
-    'the first insight (service-without-endpoints) blames Deployment warehouse/storefront, whose readiness probes fail because they call the inventory Service; ' +
-    'the Service warehouse/inventory (selector typo, endpoints 2 -> 0) is only the second insight, and neither names the selector change',
-  'coredns-corefile-broken':
-    'the first insights (service-without-endpoints) blame Deployments frontdesk/reception and backoffice/records, whose readiness probes resolve Service names; ' +
-    'the Corefile edit of ConfigMap kube-system/coredns behind their failed lookups is not linked to them',
-};
+const KNOWN_WRONG: Record<string, string> = {};
 
 const LOUD = new Set(['medium', 'high', 'critical']);
 const same = (a: Entity, b: { kind: string; namespace?: string | null; name: string }) =>

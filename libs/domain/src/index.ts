@@ -135,3 +135,5 @@ export { NO_OP_PORTS, noopEventBus, noopGraphStore, noopPatternSource } from './
 export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from '@tapio/plugin-api';
 export { z } from '@tapio/plugin-api';
 export { ageText, storyWithAges } from './insights/story-ages.js';
+export { lookupFailed, networkAddressesIn } from './topology/network-addresses.js';
+export type { NetworkAddress } from './topology/network-addresses.js';

@@ -13,6 +13,7 @@ import { etcdCollectorPlugin } from '@tapio/collector-etcd/plugin';
 import { kubeletPlugin } from '@tapio/collector-kubelet/plugin';
 import {
   dependencyCorrelatorPlugin,
+  serviceDependencyCorrelatorPlugin,
   ownershipCorrelatorPlugin,
   performanceCorrelatorPlugin,
   sequenceCorrelatorPlugin,
@@ -43,6 +44,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,
+  serviceDependencyCorrelatorPlugin as PluginDescriptor,
   ownershipCorrelatorPlugin as PluginDescriptor,
   performanceCorrelatorPlugin as PluginDescriptor,
   webhookSinkPlugin as PluginDescriptor,

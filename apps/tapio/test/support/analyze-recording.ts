@@ -2,6 +2,7 @@ import type { Insight } from '@tapio/domain';
 import {
   CorrelationEngine,
   DependencyCorrelator,
+  ServiceDependencyCorrelator,
   FeedbackLedger,
   OwnershipCorrelator,
   loadBuiltinPatterns,
@@ -30,7 +31,7 @@ export interface Analysis {
 export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger()): Analysis {
   const deadLetters = new DeadLetterStore();
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters, validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
   engine.setPatterns(loadBuiltinPatterns());
   let produced = 0;
   let lastLineAt = performance.now();

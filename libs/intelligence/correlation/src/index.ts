@@ -22,6 +22,8 @@ export { PerformanceCorrelator } from './correlators/performance/performance-cor
 export { temporalCorrelatorPlugin } from './correlators/temporal/plugin.js';
 export { sequenceCorrelatorPlugin } from './correlators/sequence/plugin.js';
 export { dependencyCorrelatorPlugin } from './correlators/dependency/plugin.js';
+export { ServiceDependencyCorrelator } from './correlators/service-dependency/service-dependency-correlator.js';
+export { serviceDependencyCorrelatorPlugin } from './correlators/service-dependency/plugin.js';
 export { ownershipCorrelatorPlugin } from './correlators/ownership/plugin.js';
 export { performanceCorrelatorPlugin } from './correlators/performance/plugin.js';
 export { TopologyProjector } from './topology/topology-projector.js';

@@ -86,6 +86,14 @@ export const K8sObjectFacts = z.object({
   minReplicas: z.number().int().optional(),
   maxReplicas: z.number().int().optional(),
   serviceType: z.string().optional(),
+  /** Service spec.clusterIP (absent for headless Services). */
+  clusterIP: z.string().optional(),
+  /**
+   * Pod: the network addresses its own spec says it calls (`host` or `host:port` from probe
+   * commands and hosts, environment values and names such as FOO_SERVICE_HOST, command
+   * arguments); only the address is kept, never the rest of a value.
+   */
+  calls: z.array(z.string()).optional(),
   ports: z.array(z.string()).optional(),
   /** ConfigMap / Secret data keys (never values). */
   dataKeys: z.array(z.string()).optional(),

@@ -42,6 +42,8 @@ export const TOPOLOGY_RELATIONSHIPS = [
   'ROUTES_TO',
   'APPLIES_TO',
   'SCALES',
+  // Who calls whom, from evidence (probe commands, failure messages, kernel and DNS reports).
+  'DEPENDS_ON',
 ] as const;
 export const TopologyRelationship = z.enum(TOPOLOGY_RELATIONSHIPS);
 export type TopologyRelationship = z.infer<typeof TopologyRelationship>;
@@ -75,6 +77,8 @@ export const TopologyEdge = z.object({
   type: TopologyRelationship,
   from: z.string().min(1),
   to: z.string().min(1),
+  /** Why the edge exists, when it was inferred rather than read from an object (DEPENDS_ON). */
+  evidence: z.string().max(2000).optional(),
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;
 

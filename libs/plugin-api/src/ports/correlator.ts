@@ -29,6 +29,12 @@ export interface CorrelationState {
   nodeNameOf(key: string): string | undefined;
   /** ConfigMaps, Secrets and PVCs a pod or workload uses, including through its owners' templates. */
   dependenciesOf(key: string): string[];
+  /**
+   * The Services (cluster DNS included) a pod's workload calls, from evidence: its spec's
+   * probe commands and environment, and what its failures named. Each with its evidence.
+   * With `text` (a failure message) naming addresses: only the dependencies it names.
+   */
+  dependsOn(key: string, text?: string): ReadonlyArray<{ to: string; evidence: readonly string[]; lookups: boolean; clusterDns: boolean }>;
   /** Whether two entities relate in the given way (pattern-sequence semantics). */
   related(a: string | undefined, b: string | undefined, relation: EntityRelation): boolean;
   /** Newest event time seen (epoch ms): "now" in event time, so replays keep their own clock. */

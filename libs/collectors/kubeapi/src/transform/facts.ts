@@ -2,6 +2,7 @@ import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSe
 import { contentHash, keyHashes } from './content-hash.js';
 import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
 import { hpaConditions } from './lifecycle-signals.js';
+import { podCalls } from './pod-calls.js';
 import { parseQuantity } from './quantity.js';
 import { secretContentHash, secretKeys } from './secret-facts.js';
 
@@ -190,6 +191,8 @@ export function factsOf(object: Json): K8sObjectFacts {
       if (references.configMaps.length) facts.configMaps = references.configMaps;
       if (references.secrets.length) facts.secrets = references.secrets;
       if (references.claims.length) facts.persistentVolumeClaims = references.claims;
+      const calls = podCalls(spec);
+      if (calls.length) facts.calls = calls;
       break;
     }
     case 'Service': {
@@ -198,6 +201,8 @@ export function factsOf(object: Json): K8sObjectFacts {
       put('serviceType', str(spec['type']));
       const ports = arr(spec['ports']).map((port) => `${num(port['port']) ?? '?'}/${str(port['protocol']) ?? 'TCP'}${port['targetPort'] !== undefined ? `->${String(port['targetPort'])}` : ''}`);
       if (ports.length) facts.ports = ports;
+      const clusterIP = str(spec['clusterIP']);
+      if (clusterIP && clusterIP !== 'None') facts.clusterIP = clusterIP;
       break;
     }
     case 'Deployment':

@@ -21,6 +21,9 @@ const NODE_CONDITION: Partial<Record<EventType, { condition: string; trouble: st
   network_unavailable: { condition: 'NetworkUnavailable', trouble: 'True' },
 };
 
+/** Pod trouble a pod that is Ready now is over: it was placed, pulled, attached and passes its readiness probe. */
+const OVER_WHEN_READY: ReadonlySet<EventType> = new Set<EventType>(['pod_unschedulable', 'pod_pending', 'pod_not_ready', 'probe_failed', 'image_pull_failed', 'volume_attach_failed', 'volume_mount_failed']);
+
 /** The node-condition report an Event makes: its own type on a Node, or the node controller's NodeNotReady on a pod. */
 function nodeCondition(event: UnifiedEvent): { condition: string; trouble: string } | undefined {
   if (event.kubernetes?.eventReason === 'NodeNotReady') return NODE_CONDITION.node_not_ready;
@@ -30,8 +33,9 @@ function nodeCondition(event: UnifiedEvent): { condition: string; trouble: strin
 /**
  * Why a Kubernetes Event reports something that is over when Tapio first sees it, or
  * undefined when it is current. It is over when it last happened more than STALE_REPORT_MS
- * before it was seen, or when it reports a node condition (NotReady, pressure) that the
- * Node's current status no longer shows. Such an Event is history: it must not start an
+ * before it was seen, or when the involved object's current status contradicts it: a node
+ * condition (NotReady, pressure) the Node no longer shows, pod trouble (unschedulable, not
+ * ready, failed pulls or volumes) of a pod that is Ready now. Such an Event is history: it must not start an
  * incident nor explain later trouble.
  */
 export function staleReport(event: UnifiedEvent, state: WorkingState): string | undefined {
@@ -41,8 +45,13 @@ export function staleReport(event: UnifiedEvent, state: WorkingState): string | 
   const lag = Date.parse(event.timestamp) - Date.parse(last);
   if (!(lag > NODE_REPORT_SLACK_MS)) return undefined;
   if (lag > STALE_REPORT_MS) return `last happened at ${last}, ${Math.round(lag / 60_000)} minutes before it was seen`;
+  if (!event.entity) return undefined;
+  if (event.entity.kind === 'Pod' && OVER_WHEN_READY.has(event.type) && event.kubernetes?.eventReason !== 'NodeNotReady') {
+    const pod = state.resource(entityKey(event.entity));
+    return pod?.facts?.ready === true && !pod.deleted ? `reports ${event.type.replace(/_/g, ' ')} at ${last}, but the pod is Ready now` : undefined;
+  }
   const report = nodeCondition(event);
-  if (!report || !event.entity) return undefined;
+  if (!report) return undefined;
   const nodeName = state.nodeNameOf(entityKey(event.entity));
   if (!nodeName) return undefined;
   const node = state.resource(entityKey({ kind: 'Node', name: nodeName, cluster: event.entity.cluster }));

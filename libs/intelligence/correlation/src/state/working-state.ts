@@ -11,6 +11,7 @@ import {
   type UnifiedEvent,
   TopologyIndex,
 } from '@tapio/domain';
+import { DependencyModel, type DependencyEdge } from '../dependencies/dependency-model.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventList, type SequencedEvent } from './event-list.js';
 import { KeyedIndex } from './keyed-index.js';
@@ -45,6 +46,8 @@ function push(index: Index, key: string | undefined, event: SequencedEvent): voi
 export class WorkingState implements CorrelationState {
   readonly topology: TopologyIndex;
   private readonly projector = new TopologyProjector();
+  /** Who calls whom, learnt from the events (DEPENDS_ON). */
+  readonly dependencies: DependencyModel;
   private readonly byEntity = new KeyedIndex();
   private readonly byOwner = new KeyedIndex();
   private readonly byNode = new KeyedIndex();
@@ -62,6 +65,13 @@ export class WorkingState implements CorrelationState {
     this.windowMs = options.windowMs ?? 2 * 3_600_000;
     this.maxEvents = options.maxEvents ?? 1_000_000;
     this.topology = options.topology ?? new TopologyIndex();
+    const topology = this.topology;
+    this.dependencies = new DependencyModel({
+      has: (key) => topology.has(key),
+      rootOwner: (key) => topology.rootOwner(key),
+      servicesOf: (pod) => [...topology.in(pod, 'SELECTS')],
+      callsOf: (pod) => topology.node(pod)?.facts?.calls ?? [],
+    });
   }
 
   /** Applies the event's topology change and indexes it; returns the indexed event (undefined for a duplicate). */
@@ -84,6 +94,13 @@ export class WorkingState implements CorrelationState {
       this.byNode.add(this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed);
     }
     this.byNamespace.add(event.entity?.namespace ?? undefined, indexed);
+    for (const caller of this.dependencies.observe(indexed)) {
+      const node = this.topology.node(caller);
+      if (!node) continue;
+      const change = this.dependencies.change(caller, node);
+      this.topology.apply(change);
+      changes.push(change);
+    }
     this.evict();
     return { indexed, changes };
   }
@@ -125,6 +142,10 @@ export class WorkingState implements CorrelationState {
 
   dependenciesOf(key: string): string[] {
     return dependenciesOf(this, key);
+  }
+
+  dependsOn(key: string, text?: string): DependencyEdge[] {
+    return this.dependencies.dependsOn(key, text);
   }
 
   related(a: string | undefined, b: string | undefined, relation: EntityRelation): boolean {

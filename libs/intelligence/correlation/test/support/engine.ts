@@ -2,6 +2,7 @@ import { severityRank, type Insight, type UnifiedEvent } from '@tapio/domain';
 import {
   CorrelationEngine,
   DependencyCorrelator,
+  ServiceDependencyCorrelator,
   FeedbackLedger,
   OwnershipCorrelator,
   loadBuiltinPatterns,
@@ -15,7 +16,7 @@ export const builtinPatterns = loadBuiltinPatterns;
 
 /** A real engine: the five correlators and every built-in pattern. */
 export function builtinEngine(ledger = new FeedbackLedger()): CorrelationEngine {
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
+  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
   engine.setPatterns(builtinPatterns());
   return engine;
 }

@@ -5,6 +5,7 @@ import {
   BUILTIN_PATTERN_DIR,
   CorrelationEngine,
   DependencyCorrelator,
+  ServiceDependencyCorrelator,
   DirectoryPatternSource,
   FeedbackLedger,
   OwnershipCorrelator,
@@ -33,7 +34,7 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
   const pipeline = new Pipeline({ transformers: [...seedMappingTransformers, new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'default' });
   const ledger = new FeedbackLedger();
   const engine = new CorrelationEngine(
-    [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()],
+    [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()],
     ledger,
   );
   const patterns = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR]).load();

@@ -1,0 +1,45 @@
+import { networkAddressesIn } from '@tapio/domain';
+import { arr, obj, str, type Json } from './k8s-object.js';
+
+/** Addresses kept per pod at most: enough for any real workload, bounded for a hostile spec. */
+const MAX_CALLS = 16;
+
+/** The strings of a list (command, args): `arr` keeps objects only. */
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** The texts of a container that can name what it calls: probe commands and hosts, command, arguments, environment. */
+function containerTexts(container: Json): string[] {
+  const texts: string[] = [];
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'].map((name) => obj(container[name]))) {
+    texts.push(...strings(obj(probe['exec'])['command']));
+    const host = str(obj(probe['httpGet'])['host']) ?? str(obj(probe['tcpSocket'])['host']);
+    if (host) texts.push(`${host}:${String(obj(probe['httpGet'])['port'] ?? obj(probe['tcpSocket'])['port'] ?? '')}`);
+  }
+  texts.push(...strings(container['command']), ...strings(container['args']));
+  for (const variable of arr(container['env'])) {
+    // The name says which Service (FOO_SERVICE_HOST); of the value only addresses are read.
+    const name = str(variable['name']);
+    if (name) texts.push(name);
+    const value = str(variable['value']);
+    if (value) texts.push(value);
+  }
+  return texts;
+}
+
+/**
+ * The network addresses a pod's own spec says it calls, as `host` or `host:port`: evidence of
+ * what it depends on before any call fails (a probe that runs `nslookup records.backoffice`
+ * depends on cluster DNS and on that Service). Nothing but the address is kept.
+ */
+export function podCalls(spec: Json): string[] {
+  const calls = new Set<string>();
+  for (const container of [...arr(spec['initContainers']), ...arr(spec['containers'])]) {
+    for (const text of containerTexts(container)) {
+      for (const address of networkAddressesIn(text)) {
+        if (calls.size >= MAX_CALLS) return [...calls];
+        calls.add(address.port !== undefined ? `${address.host}:${address.port}` : address.host);
+      }
+    }
+  }
+  return [...calls];
+}

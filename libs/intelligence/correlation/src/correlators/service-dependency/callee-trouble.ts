@@ -1,0 +1,39 @@
+import { parseEntityKey, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
+import { CONFIG_CHANGE_TYPES } from '../event-classes.js';
+
+/** Changes to a Service itself that can cut its callers off (a selector or port change), or it losing every endpoint. */
+const SERVICE_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['service_changed', 'service_unavailable']);
+/** Trouble of the pods behind a Service that its callers feel. */
+const BACKEND_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['pod_not_ready', 'crash_loop', 'pod_failed', 'oom_killed', 'pod_evicted', 'volume_attach_failed', 'volume_mount_failed', 'pod_unschedulable', 'pod_pending']);
+/** A NetworkPolicy that starts selecting the pods behind a Service. */
+const POLICY_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['resource_created', 'network_policy_changed']);
+/** What breaks a server that keeps running: its rollout or its configuration (cluster DNS serving a broken Corefile). */
+const SILENT_BREAKS: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed', ...CONFIG_CHANGE_TYPES]);
+
+/**
+ * Events on the callee's side, between `since` and `until`, that can explain a caller's
+ * failure: the Service's own change or loss of endpoints; failures of the pods it selects;
+ * a NetworkPolicy created or changed over them. `silent` adds the changes that break a
+ * server without making it fail (its rollout, its ConfigMaps): asked when the caller's
+ * evidence points at that server specifically (failed lookups for cluster DNS).
+ */
+export function calleeTrouble(state: CorrelationState, service: string, since: number, until: number, silent: boolean): IndexedEvent[] {
+  const within = (item: IndexedEvent) => item.at <= until;
+  const found = state.eventsOn(service, since, SERVICE_TROUBLE).filter(within);
+  const pods = state.neighbours(service, 'SELECTS', 'out');
+  const owners = new Set<string>();
+  const policies = new Set<string>();
+  const configs = new Set<string>();
+  for (const pod of pods) {
+    found.push(...state.eventsOn(pod, since, BACKEND_TROUBLE).filter(within));
+    owners.add(state.rootOwner(pod));
+    for (const policy of state.neighbours(pod, 'APPLIES_TO', 'in')) policies.add(policy);
+    if (silent) for (const dependency of state.dependenciesOf(pod)) if (parseEntityKey(dependency)?.kind === 'ConfigMap') configs.add(dependency);
+  }
+  for (const policy of policies) found.push(...state.eventsOn(policy, since, POLICY_CHANGES).filter(within));
+  if (silent) {
+    for (const owner of owners) found.push(...state.eventsOn(owner, since, SILENT_BREAKS).filter(within));
+    for (const config of configs) found.push(...state.eventsOn(config, since, CONFIG_CHANGE_TYPES).filter(within));
+  }
+  return found.sort((a, b) => a.at - b.at || a.event.id.localeCompare(b.event.id));
+}

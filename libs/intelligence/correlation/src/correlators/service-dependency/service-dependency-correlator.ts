@@ -1,0 +1,76 @@
+import { networkAddressesIn, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
+import { calleeTrouble } from './callee-trouble.js';
+
+/** Failures of a caller that a dependency can explain: unreadiness, crashes, failed calls and lookups. */
+const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
+  'probe_failed',
+  'pod_not_ready',
+  'crash_loop',
+  'pod_restart',
+  'connection_failed',
+  'connection_refused',
+  'connection_timeout',
+  'connection_reset',
+  'dns_failure',
+  'dns_timeout',
+]);
+
+function minutes(ms: number): string {
+  return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
+}
+
+/**
+ * Dependency correlation across services: a pod failure was CAUSED by trouble on the side
+ * of a Service its workload calls (DEPENDS_ON, from evidence), when that trouble came first
+ * and the pod was healthy before it. When the failure names addresses, only the Services
+ * they resolve to are asked (and cluster DNS for a failed lookup); otherwise every known
+ * dependency is. The earliest trouble wins; the causal walk goes on from there (a Service
+ * without endpoints back to its selector change, a crashing database back to its volume).
+ */
+export class ServiceDependencyCorrelator implements Correlator {
+  readonly id = 'service-dependency';
+
+  constructor(private readonly windowMs = 15 * MINUTE) {}
+
+  correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    if (!entityKey || !CALLER_FAILURES.has(event.type) || parseEntityKey(entityKey)?.kind !== 'Pod') return [];
+    const dependencies = state.dependsOn(entityKey, event.message);
+    if (dependencies.length === 0) return [];
+    const named = networkAddressesIn(event.message).length > 0;
+    const since = at - this.windowMs;
+    const ownChange = this.latestOwnChange(state, entityKey, since, at);
+    let best: { cause: IndexedEvent; to: string; evidence: string } | undefined;
+    for (const dependency of dependencies) {
+      // A Service the failure names, and cluster DNS (a broken Corefile answers without failing), may break silently.
+      const troubles = calleeTrouble(state, dependency.to, since, at, named || dependency.clusterDns);
+      // The caller's own later change (its rollout, its ConfigMap) explains its failure better.
+      const cause = troubles.find((trouble) => trouble.at >= (ownChange ?? Number.NEGATIVE_INFINITY) && !this.failingBefore(state, entityKey, trouble.at, since));
+      if (cause && (!best || cause.at < best.cause.at)) best = { cause, to: dependency.to, evidence: dependency.evidence[0] ?? '' };
+    }
+    if (!best) return [];
+    const callee = parseEntityKey(best.to);
+    return [
+      {
+        kind: 'CAUSED',
+        fromEventId: best.cause.event.id,
+        toEventId: event.id,
+        confidence: 0.8,
+        reason: `depends on Service ${callee?.namespace ?? ''}/${callee?.name ?? best.to} (${best.evidence}); ${best.cause.event.type.replace(/_/g, ' ')} there ${minutes(at - best.cause.at)} earlier`,
+        correlator: this.id,
+      },
+    ];
+  }
+
+  private latestOwnChange(state: CorrelationState, pod: string, since: number, until: number): number | undefined {
+    const owner = state.rootOwner(pod);
+    const changes = [...state.eventsOn(owner, since, CHANGE_TYPES), ...state.dependenciesOf(pod).flatMap((dependency) => state.eventsOn(dependency, since, CHANGE_TYPES))].filter((item) => item.at <= until);
+    return changes.length ? Math.max(...changes.map((item) => item.at)) : undefined;
+  }
+
+  /** True when the pod already failed (other than probes) before `time`: the callee cannot explain it. */
+  private failingBefore(state: CorrelationState, pod: string, time: number, since: number): boolean {
+    return state.eventsOn(pod, since).some((item) => item.at < time && isFailure(item.event.type) && item.event.type !== 'probe_failed' && item.event.type !== 'pod_not_ready');
+  }
+}
