@@ -64,6 +64,20 @@ describe('Pipeline: deterministic ids', () => {
     expect(reordered?.id).toBe(first?.id);
   });
 
+  it('derives event ids from the raw id it is given (the bus message id) instead of digesting the RawEvent again', () => {
+    const raw = RawEvent.parse(KUBELET);
+    const digested = subject().pipeline.transform(raw);
+    const given = subject().pipeline.transform(raw, undefined, digested.ok ? digested.rawId : '');
+    const other = subject().pipeline.transform(raw, undefined, 'raw-given-elsewhere');
+    expect(digested.ok && given.ok).toBe(true);
+    if (!digested.ok || !given.ok || !other.ok) return;
+    expect(given.rawId).toBe(digested.rawId);
+    expect(given.events.map((e) => e.id)).toEqual(digested.events.map((e) => e.id));
+    // The given id is used as it is: a different one gives different event ids.
+    expect(other.rawId).toBe('raw-given-elsewhere');
+    expect(other.events[0]?.id).not.toBe(digested.events[0]?.id);
+  });
+
   it('gives different events different ids', () => {
     const { pipeline } = subject();
     const ids = new Set([

@@ -158,8 +158,12 @@ export class Pipeline {
     return this.transform(validated.data, origin);
   }
 
-  /** Transforms an already validated RawEvent (from a collector in this process). */
-  transform(raw: RawEvent, givenOrigin?: string): PipelineResult {
+  /**
+   * Transforms an already validated RawEvent (from a collector in this process). `knownId`:
+   * its `rawEventId`, when the caller has it already (the raw topic's message id), so it is
+   * not digested a second time.
+   */
+  transform(raw: RawEvent, givenOrigin?: string, knownId?: string): PipelineResult {
     const origin = givenOrigin ?? raw.metadata[ORIGIN_METADATA_KEY];
     // First: everything after this (the content id, serialisation) recurses into the data.
     const violation = rawEventLimitViolation(raw, this.limits, this.clock.now());
@@ -169,7 +173,7 @@ export class Pipeline {
       return this.reject('transform', `no transformer for source "${raw.source}" (known: ${this.sources().join(', ')})`, raw, raw.source, origin);
     }
     // Digested on first use: many watch events (a repeated Event's count bump) yield nothing and need no id.
-    let rawId: string | undefined;
+    let rawId: string | undefined = knownId || undefined;
     const idOfRaw = () => (rawId ??= rawEventId(raw));
     const context: TransformContext = {
       eventId: (_raw, discriminator) => derivedEventId(idOfRaw(), discriminator),

@@ -34,9 +34,34 @@ export const ORIGIN_METADATA_KEY = 'tapio_origin';
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = InputLimits.parse({});
 
-/** True when `value` nests objects/arrays deeper than `limit` (the value itself is depth 1). Iterative: any depth is safe. */
+/** Deepest limit walked by recursion (a few KB of stack); beyond it the walk keeps its own stack. */
+const RECURSION_LIMIT = 1000;
+
+/** `value` is an object or array; true when it nests deeper than `levels` (itself being 1). */
+function deeperThan(value: object, levels: number): boolean {
+  if (levels <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const child: unknown = value[index];
+      if (child !== null && typeof child === 'object' && deeperThan(child, levels - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && deeperThan(child, levels - 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `value` nests objects/arrays deeper than `limit` (the value itself is depth 1).
+ * Runs on every RawEvent: a plain recursion (stops at `limit`, so the stack stays bounded)
+ * is about twice as fast as an explicit stack; limits beyond RECURSION_LIMIT use the latter.
+ */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (value === null || typeof value !== 'object') return false;
+  if (limit <= RECURSION_LIMIT) return deeperThan(value, limit);
   const stack: unknown[] = [value];
   const depths: number[] = [1];
   while (stack.length > 0) {
@@ -85,6 +110,15 @@ function objectLabels(data: unknown): unknown {
  * event's own timestamp is compared with it (an event dated ahead by more than
  * `maxFutureSkew` is refused).
  */
+/** maxFutureSkew in ms, parsed once per limits object rather than once per event. */
+const futureSkewMs = new WeakMap<InputLimits, number>();
+
+function maxFutureSkewMs(limits: InputLimits): number {
+  let ms = futureSkewMs.get(limits);
+  if (ms === undefined) futureSkewMs.set(limits, (ms = parseDuration(limits.maxFutureSkew)));
+  return ms;
+}
+
 export function rawEventLimitViolation(raw: RawEvent, limits: InputLimits, now: number): string | undefined {
   const metadataKeys = Object.keys(raw.metadata).length;
   if (metadataKeys > limits.maxLabels) return `metadata has ${metadataKeys} keys, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
@@ -97,7 +131,7 @@ export function rawEventLimitViolation(raw: RawEvent, limits: InputLimits, now: 
   if (nestsDeeperThan(raw.data, limits.maxDepth - 1)) return `data nests deeper than the limit of ${limits.maxDepth} levels (limits.maxDepth)`;
   const at = Date.parse(raw.timestamp);
   const ahead = at - now;
-  if (ahead > parseDuration(limits.maxFutureSkew)) {
+  if (ahead > maxFutureSkewMs(limits)) {
     return `timestamp ${raw.timestamp} is ${Math.round(ahead / 1000)} s ahead of this machine's clock, more than the limit of ${limits.maxFutureSkew} (limits.maxFutureSkew)`;
   }
   return undefined;

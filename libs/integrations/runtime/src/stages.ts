@@ -36,10 +36,14 @@ export async function startCollectors(collectors: readonly Collector[], bus: Eve
   return failures;
 }
 
-/** raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and acknowledged. */
+/**
+ * raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and
+ * acknowledged. The delivery's id is the RawEvent's id (startCollectors publishes it so):
+ * the pipeline derives the event ids from it without digesting the RawEvent again.
+ */
 export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing()): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
-  const transform = async (raw: RawEvent): Promise<void> => {
-    const result = pipeline.transform(raw);
+  const transform = async (raw: RawEvent, delivery?: BusDelivery): Promise<void> => {
+    const result = pipeline.transform(raw, undefined, delivery?.id);
     if (!result.ok) return;
     // Published together, before the first await: with overlapping handlers, the events of
     // one RawEvent stay together and in order, and RawEvents stay in delivery order.
@@ -47,7 +51,7 @@ export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = ne
     await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id, headers)));
   };
   if (!tracing.enabled) return transform;
-  return (raw, delivery) => tracing.span('tapio.transform', 'consumer', delivery?.headers, { 'tapio.event.source': raw.source, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': delivery?.id ?? '' }, () => transform(raw));
+  return (raw, delivery) => tracing.span('tapio.transform', 'consumer', delivery?.headers, { 'tapio.event.source': raw.source, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': delivery?.id ?? '' }, () => transform(raw, delivery));
 }
 
 export function collectorHealth(collectors: readonly Collector[], failures: ReadonlyMap<string, string>): Record<string, ComponentHealth> {
