@@ -1,0 +1,74 @@
+// `tapio analyze` against its peers, each in a fresh process, interleaved, run by run:
+//   - a large realistic recording (kubeapi watch traffic shaped like the recorded
+//     scenarios, tools/bench/kube-traffic.mjs) against a bare `JSON.parse` of the same
+//     lines (read the file, split it, parse every line) — target ≤ 3×;
+//   - a one-line recording against `node -e 0` — target ≤ 8× and < 0.3 s.
+// Wall-clock time of whole processes, Node's start included on both sides. Runs against
+// the built app (`npm run build` first). Usage:
+//   node tools/bench/analyze.mjs [--events 30000] [--runs 3] [--json]
+// With --json it prints one JSON document (bench:compare reads it).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KubeTraffic } from './kube-traffic.mjs';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
+const EVENTS = Number(values.events);
+const RUNS = Number(values.runs);
+const main = fileURLToPath(new URL('../../apps/tapio/dist/main.js', import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'tapio-bench-analyze-'));
+const large = join(dir, 'large.ndjson');
+const oneLine = join(dir, 'one-line.ndjson');
+const traffic = new KubeTraffic({ recording: new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url) });
+const head = traffic.startingState();
+const lines = [...head, ...traffic.next(Math.max(0, EVENTS - head.length))].map((event) => JSON.stringify(event));
+writeFileSync(large, `${lines.join('\n')}\n`);
+writeFileSync(oneLine, `${lines[0]}\n`);
+
+const BARE_PARSE = `const text = require('node:fs').readFileSync(process.argv[1], 'utf8'); let n = 0; for (const line of text.split('\\n')) if (line) { JSON.parse(line); n += 1; } if (n === 0) process.exit(1);`;
+
+/** Wall time of one fresh process, in seconds; fails loudly if it fails. */
+function timed(args) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 500)}`);
+  return seconds;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const samples = { analyzeLarge: [], bareParse: [], analyzeOneLine: [], nodeStart: [] };
+const load = [loadavg()[0]];
+for (let run = 0; run < RUNS; run += 1) {
+  samples.bareParse.push(timed(['-e', BARE_PARSE, large]));
+  samples.analyzeLarge.push(timed([main, 'analyze', large, '--json']));
+  samples.nodeStart.push(timed(['-e', '0']));
+  samples.analyzeOneLine.push(timed([main, 'analyze', oneLine, '--json']));
+}
+load.push(loadavg()[0]);
+const summary = execFileSync(process.execPath, [main, 'analyze', large, '--json'], { maxBuffer: 64 << 20 }).toString();
+rmSync(dir, { recursive: true, force: true });
+
+const result = {
+  events: lines.length,
+  bytes: lines.reduce((sum, line) => sum + line.length + 1, 0),
+  insights: JSON.parse(summary).insights.length,
+  runs: RUNS,
+  loadAverage: load,
+  large: { analyze: median(samples.analyzeLarge), bareParse: median(samples.bareParse) },
+  oneLine: { analyze: median(samples.analyzeOneLine), nodeStart: median(samples.nodeStart) },
+  samples,
+};
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const f = (s) => `${s.toFixed(3)} s`;
+  console.log(`tapio analyze, ${result.events} events (${(result.bytes / 1e6).toFixed(1)} MB, ${result.insights} insights), median of ${RUNS} fresh processes each, load average ${load.map((x) => x.toFixed(1)).join(' -> ')}`);
+  console.log(`  large recording: analyze ${f(result.large.analyze)} (${Math.round(result.events / result.large.analyze)} events/s), bare JSON.parse ${f(result.large.bareParse)}: ratio ${(result.large.analyze / result.large.bareParse).toFixed(2)} (target <= 3)`);
+  console.log(`  one line:        analyze ${f(result.oneLine.analyze)}, node -e 0 ${f(result.oneLine.nodeStart)}: ratio ${(result.oneLine.analyze / result.oneLine.nodeStart).toFixed(2)} (target <= 8 and < 0.3 s)`);
+}
