@@ -1,0 +1,73 @@
+// `npm run bench:compare`: every throughput benchmark of issue 17 that has its peer in the
+// same run, each in fresh processes, printed as one table: figure, peer figure, ratio,
+// target, met or missed. Runs each benchmark `--runs` times (default 3) and reports the
+// median, with the load average (the development machine is shared: ratios to a peer
+// measured at the same moment are what stays comparable). Runs against the built app
+// (`npm run build` first). Usage:
+//   npm run bench:compare [-- --runs 3 --events 30000 --pipeline-events 60000]
+// NATS end to end (`npm run bench:nats-e2e`, beside `nats bench`) and Neo4j ingest
+// (`npm run bench:neo4j`) start servers of their own and take minutes; they are not run here.
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '30000' }, 'pipeline-events': { type: 'string', default: '60000' } } });
+const RUNS = Number(values.runs);
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+function runJson(args) {
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-1000)}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const loadBefore = loadavg()[0];
+
+// tapio analyze: large recording vs bare parse, one line vs node -e 0 (each sample a fresh process).
+const analyze = runJson([here('./analyze.mjs'), '--json', '--runs', String(RUNS), '--events', values.events]);
+// In-process pipeline vs the bare parse of the same events (each run a fresh process).
+const pipelineRuns = [];
+for (let run = 0; run < RUNS; run += 1) pipelineRuns.push(runJson(['--expose-gc', here('./pipeline.mjs'), '--json', '--events', values['pipeline-events'], '--warmup', '10000']));
+
+const rows = [
+  {
+    figure: `tapio analyze, ${analyze.events} events`,
+    value: `${analyze.large.analyze.toFixed(2)} s`,
+    peer: `bare JSON.parse ${analyze.large.bareParse.toFixed(2)} s`,
+    ratio: analyze.large.analyze / analyze.large.bareParse,
+    target: '<= 3',
+    met: analyze.large.analyze / analyze.large.bareParse <= 3,
+  },
+  {
+    figure: 'tapio analyze, one line',
+    value: `${analyze.oneLine.analyze.toFixed(2)} s`,
+    peer: `node -e 0 ${analyze.oneLine.nodeStart.toFixed(2)} s`,
+    ratio: analyze.oneLine.analyze / analyze.oneLine.nodeStart,
+    target: '<= 8 and < 0.3 s',
+    met: analyze.oneLine.analyze / analyze.oneLine.nodeStart <= 8 && analyze.oneLine.analyze < 0.3,
+  },
+  {
+    figure: 'in-process pipeline (wall clock)',
+    value: `${Math.round(median(pipelineRuns.map((r) => r.rawEventsPerSecond)))} RawEvents/s`,
+    peer: `bare JSON.parse ${Math.round(median(pipelineRuns.map((r) => r.parseLinesPerSecond)))} lines/s`,
+    ratio: median(pipelineRuns.map((r) => r.ratio)),
+    target: '>= 0.5',
+    met: median(pipelineRuns.map((r) => r.ratio)) >= 0.5,
+  },
+  {
+    figure: 'in-process pipeline (CPU)',
+    value: `${median(pipelineRuns.map((r) => r.cpuMicrosPerEvent)).toFixed(1)} us/event`,
+    peer: `bare JSON.parse ${median(pipelineRuns.map((r) => r.parseCpuMicrosPerLine)).toFixed(1)} us/line`,
+    ratio: median(pipelineRuns.map((r) => r.cpuRatio)),
+    target: '>= 0.5',
+    met: median(pipelineRuns.map((r) => r.cpuRatio)) >= 0.5,
+  },
+];
+
+const pad = (text, width) => String(text).padEnd(width);
+console.log(`bench:compare: median of ${RUNS} runs, each figure beside its peer in fresh processes; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (2 cores)`);
+console.log(`${pad('figure', 34)}${pad('value', 22)}${pad('peer (same run)', 32)}${pad('ratio', 8)}${pad('target', 18)}result`);
+for (const row of rows) console.log(`${pad(row.figure, 34)}${pad(row.value, 22)}${pad(row.peer, 32)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
+console.log('not run here: NATS end to end (npm run bench:nats-e2e; nats bench: npm run bench:nats), Neo4j ingest (npm run bench:neo4j)');
