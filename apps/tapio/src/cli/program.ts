@@ -45,7 +45,7 @@ function addRunCommands(program: Command, dispatch: Dispatch): void {
 
   program
     .command('record')
-    .description('record the Kubernetes API server (collectors.kubeapi) as kubeapi RawEvent NDJSON until Ctrl-C or the duration')
+    .description('record the Kubernetes API server (collectors.kubeapi) and every other configured collector as RawEvent NDJSON until Ctrl-C or the duration')
     .argument('[file]', 'output file (or --output)')
     .option('-o, --output <file>', 'output file')
     .option('--duration <duration>', 'stop after this long (10m, 1h)')

@@ -2,13 +2,15 @@ import { parseDuration } from '@tapio/domain';
 import { recordTo } from '@tapio/collector-kubeapi';
 import { createLogger } from '../logging.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
+import { nodeCollectorsFor } from './record-node-collectors.js';
 import { loadConfigFromArgs } from './run-command.js';
 
 /**
  * `tapio record -output FILE [--duration 10m]`: records what the Kubernetes API server
  * reports (starting state, then every change) as kubeapi RawEvent NDJSON, the format
- * `tapio analyze` and the replay collector read. Uses `collectors.kubeapi` of the
- * configuration; stops on SIGINT / SIGTERM or after the duration.
+ * `tapio analyze` and the replay collector read, together with the RawEvents of every other
+ * collector the configuration names (kubelet, journal, CRI, etcd...). Uses `collectors.kubeapi`
+ * of the configuration; stops on SIGINT / SIGTERM or after the duration.
  */
 export async function recordCommand(args: ParsedArgs): Promise<number> {
   const output = stringFlag(args, 'output') ?? args.positionals[0];
@@ -30,7 +32,9 @@ export async function recordCommand(args: ParsedArgs): Promise<number> {
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const alsoCollectors = await nodeCollectorsFor(loaded, logger);
   const summary = await recordTo(output, {
+    alsoCollectors,
     config: { cluster: loaded.config.cluster, ...config } as Parameters<typeof recordTo>[1]['config'],
     signal: abort.signal,
     ...(durationMs !== undefined ? { durationMs } : {}),

@@ -11,6 +11,7 @@ import { journalCollectorPlugin } from '@tapio/collector-journal/plugin';
 import { criCollectorPlugin } from '@tapio/collector-cri/plugin';
 import { etcdCollectorPlugin } from '@tapio/collector-etcd/plugin';
 import { kubeletPlugin } from '@tapio/collector-kubelet/plugin';
+import { cniPlugin } from '@tapio/collector-cni/plugin';
 import {
   dependencyCorrelatorPlugin,
   serviceDependencyCorrelatorPlugin,
@@ -41,6 +42,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   criCollectorPlugin as PluginDescriptor,
   etcdCollectorPlugin as PluginDescriptor,
   kubeletPlugin as PluginDescriptor,
+  cniPlugin as PluginDescriptor,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

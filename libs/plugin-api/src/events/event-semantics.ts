@@ -96,6 +96,8 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   image_deleted: s('image-delete', 'lifecycle', 'info', false),
   resource_usage: s('resource-usage', 'capacity', 'info', false),
   memory_limit_approaching: s('memory-limit-approaching', 'capacity', 'medium', true),
+  pod_network_setup: s('pod-network-setup', 'network', 'info', false),
+  pod_network_teardown: s('pod-network-teardown', 'network', 'info', false),
   cni_error: s('cni-error', 'network', 'high', true),
   ip_allocation_failed: s('ip-allocation-failure', 'network', 'high', true),
   service_failed: s('service-failure', 'availability', 'high', true),

@@ -99,6 +99,8 @@ export const EVENT_TYPES = [
   'image_changed',
   'image_deleted',
   'cni_error',
+  'pod_network_setup',
+  'pod_network_teardown',
   'ip_allocation_failed',
   // systemd journal
   'service_failed',

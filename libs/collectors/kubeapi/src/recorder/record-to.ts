@@ -1,4 +1,4 @@
-import type { Logger } from '@tapio/domain';
+import type { Collector, Logger } from '@tapio/domain';
 import { KubeApiCollector, type KubeApiCollectorDeps } from '../collector/kubeapi-collector.js';
 import type { KubeApiCollectorConfigInput } from '../collector/kubeapi-config.js';
 import { sleep } from '../informers/backoff.js';
@@ -12,6 +12,12 @@ export interface RecordOptions {
   /** Stops the recording after this long. Without it and without `signal`, records until the initial state is written. */
   durationMs?: number;
   logger?: Logger;
+  /**
+   * Other collectors recorded into the same file (the node agent's: kubelet, journal, CRI,
+   * etcd...), started after the API server's listing began; their RawEvents are changes,
+   * written after the starting state like the API server's own.
+   */
+  alsoCollectors?: readonly Collector[];
   /** Overrides API access (tests). */
   api?: KubeApiCollectorDeps['api'];
 }
@@ -41,6 +47,7 @@ export async function recordTo(file: string, options: RecordOptions): Promise<Re
   options.signal?.addEventListener('abort', stopOnSignal, { once: true });
   try {
     await collector.start(sink);
+    for (const other of options.alsoCollectors ?? []) await other.start(sink);
     // The starting state ends when every kind has been listed; changes seen meanwhile follow it.
     const startingState = collector.synced().then(() => sink.endStartingState());
     if (options.signal?.aborted) stopper.abort();
@@ -54,6 +61,7 @@ export async function recordTo(file: string, options: RecordOptions): Promise<Re
     void startingState.catch(() => undefined);
   } finally {
     options.signal?.removeEventListener('abort', stopOnSignal);
+    for (const other of options.alsoCollectors ?? []) await other.stop();
     await collector.stop();
     await sink.close();
   }

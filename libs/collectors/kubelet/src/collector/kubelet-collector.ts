@@ -158,7 +158,7 @@ export class KubeletCollector implements Collector {
 
   private async emit(type: KubeletRawType, time: string, data: object): Promise<void> {
     try {
-      await (this.sink as RawEventSink).emit({ timestamp: time, type, source: this.source, data: data as Record<string, unknown>, metadata: { node: this.nodeName } });
+      await (this.sink as RawEventSink).emit({ timestamp: time, type, source: this.source, data: data as Record<string, unknown>, metadata: { node: this.nodeName, cluster: this.config.cluster } });
       this.stats.emitted++;
     } catch (error) {
       this.logger.warn({ err: error, type }, 'kubelet event refused by Tapio');

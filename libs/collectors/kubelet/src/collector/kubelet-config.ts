@@ -1,4 +1,4 @@
-import { z } from '@tapio/plugin-api';
+import { DEFAULT_CLUSTER, z } from '@tapio/plugin-api';
 
 /** The kubelet collector's section of tapio.yaml (`collectors.kubelet`). */
 export const KubeletConfig = z
@@ -8,6 +8,11 @@ export const KubeletConfig = z
      * downward API's status.hostIP); default from HOST_IP, else 127.0.0.1.
      */
     endpoint: z.url().optional(),
+    /**
+     * Stamped on every event, as the kubeapi collector stamps its `cluster`: the two must name
+     * the cluster alike for the kubelet's usage and the API server's OOMKilled to meet on one Pod.
+     */
+    cluster: z.string().min(1).default(DEFAULT_CLUSTER),
     /** The Node's name (downward API spec.nodeName); default NODE_NAME, else the host name. */
     nodeName: z.string().min(1).optional(),
     /**
@@ -44,11 +49,13 @@ export const KubeletConfig = z
         /** Samples of the last windowMs fit a line of memory working set against time. */
         windowMs: z.number().int().min(1000).default(300_000),
         minSamples: z.number().int().min(2).default(4),
+        /** ... spanning at least this long: a container filling up to its steady state after a start is not a trend. */
+        minSpanMs: z.number().int().min(0).default(60_000),
         /** Reported when that line reaches the memory limit within this many minutes. */
         horizonMinutes: z.number().min(1).default(30),
       })
       .strict()
-      .default({ windowMs: 300_000, minSamples: 4, horizonMinutes: 30 }),
+      .default({ windowMs: 300_000, minSamples: 4, minSpanMs: 60_000, horizonMinutes: 30 }),
     /** The kubelet's own eviction thresholds (kubelet defaults); pressure is reported when one is crossed. */
     pressure: z
       .object({

@@ -12,17 +12,24 @@ interface Point {
 /**
  * Per container, the working set samples of the last window and the least-squares line
  * through them: growing toward the limit, when does it reach it. Reported once per
- * approach: again only after the estimate halved or the container stopped approaching.
+ * approach: again only after the estimate halved, or after the container stopped approaching
+ * or restarted.
  */
 export class MemoryTrends {
   private readonly points = new Map<string, Point[]>();
   private readonly reported = new Map<string, number>();
 
-  constructor(private readonly options: { windowMs: number; minSamples: number; horizonMinutes: number }) {}
+  constructor(private readonly options: { windowMs: number; minSamples: number; minSpanMs: number; horizonMinutes: number }) {}
 
   /** Adds a sample; returns an estimate when it should be reported now. */
   add(key: string, at: number, bytes: number, limitBytes: number | undefined): TrendEstimate | undefined {
-    const series = (this.points.get(key) ?? []).filter((point) => point.at > at - this.options.windowMs && point.at < at);
+    let series = (this.points.get(key) ?? []).filter((point) => point.at > at - this.options.windowMs && point.at < at);
+    // A working set that fell by half is a restarted container (an OOM kill): a new series.
+    const previous = series[series.length - 1];
+    if (previous && bytes < previous.bytes / 2) {
+      series = [];
+      this.reported.delete(key);
+    }
     series.push({ at, bytes });
     this.points.set(key, series);
     const estimate = limitBytes ? this.estimate(series, limitBytes) : undefined;
@@ -31,7 +38,8 @@ export class MemoryTrends {
       return undefined;
     }
     const last = this.reported.get(key);
-    if (last !== undefined && estimate.minutesToLimit > last / 2) return undefined;
+    // Again only when the estimate halved, and not in the last minute, when it tells nothing new.
+    if (last !== undefined && (estimate.minutesToLimit > last / 2 || estimate.minutesToLimit < 1)) return undefined;
     this.reported.set(key, estimate.minutesToLimit);
     return estimate;
   }
@@ -45,7 +53,8 @@ export class MemoryTrends {
   }
 
   private estimate(series: Point[], limitBytes: number): TrendEstimate | undefined {
-    if (series.length < this.options.minSamples) return undefined;
+    // A container that just started fills up to its steady state: not a trend until the samples span minSpanMs.
+    if (series.length < this.options.minSamples || (series[series.length - 1] as Point).at - (series[0] as Point).at < this.options.minSpanMs) return undefined;
     const n = series.length;
     const meanT = series.reduce((sum, point) => sum + point.at, 0) / n;
     const meanB = series.reduce((sum, point) => sum + point.bytes, 0) / n;

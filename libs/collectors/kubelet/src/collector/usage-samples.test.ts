@@ -74,7 +74,7 @@ describe('memory trend', () => {
   const limit = 100 * MIB;
 
   it('estimates when a steadily growing working set reaches its limit, once per approach', () => {
-    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 4, horizonMinutes: 30 });
+    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 4, minSpanMs: 60_000, horizonMinutes: 30 });
     const at = (minute: number) => Date.parse('2026-12-03T05:00:00Z') + minute * 60_000;
     expect(trends.add('c', at(0), 40 * MIB, limit)).toBeUndefined();
     expect(trends.add('c', at(1), 44 * MIB, limit)).toBeUndefined();
@@ -86,8 +86,20 @@ describe('memory trend', () => {
     expect(trends.add('c', at(9), 76 * MIB, limit)?.minutesToLimit).toBe(6);
   });
 
+  it('a restart (the working set falls by half) starts a new series', () => {
+    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 3, minSpanMs: 0, horizonMinutes: 30 });
+    const estimates = [90, 94, 98, 2, 6, 10].map((mib, second) => trends.add('c', second * 10_000, mib * MIB, limit));
+    expect(estimates.map((estimate) => estimate?.samples)).toEqual([undefined, undefined, 3, undefined, undefined, 3]);
+  });
+
+  it('samples spanning less than minSpanMs (a container filling up after its start) predict nothing yet', () => {
+    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 3, minSpanMs: 60_000, horizonMinutes: 30 });
+    const estimates = [0, 10, 20, 30, 40, 50, 60].map((second) => trends.add('c', second * 1000, (10 + second) * MIB, limit));
+    expect(estimates.map((estimate) => estimate !== undefined)).toEqual([false, false, false, false, false, false, true]);
+  });
+
   it('a flat or shrinking working set, or one without a limit, predicts nothing', () => {
-    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 3, horizonMinutes: 30 });
+    const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 3, minSpanMs: 0, horizonMinutes: 30 });
     for (let minute = 0; minute < 5; minute += 1) {
       expect(trends.add('flat', minute * 60_000, 90 * MIB, limit)).toBeUndefined();
       expect(trends.add('shrinking', minute * 60_000, (90 - minute) * MIB, limit)).toBeUndefined();
@@ -96,7 +108,7 @@ describe('memory trend', () => {
   });
 
   it('growth too slow to reach the limit within the horizon predicts nothing', () => {
-    const trends = new MemoryTrends({ windowMs: 600_000, minSamples: 3, horizonMinutes: 30 });
+    const trends = new MemoryTrends({ windowMs: 600_000, minSamples: 3, minSpanMs: 0, horizonMinutes: 30 });
     for (let minute = 0; minute < 6; minute += 1) expect(trends.add('slow', minute * 60_000, (10 + minute) * MIB, limit)).toBeUndefined();
   });
 });

@@ -100,3 +100,39 @@ describe('etcd-write-outage and etcd-leader-flapping', () => {
     }
   });
 });
+
+describe('memory-leak-oom', () => {
+  /** As the kubelet collector reports a working set growing toward the limit. */
+  function trend(cluster: ReturnType<typeof twoNodes>['cluster'], pod: EntityRef, minutes: number): UnifiedEvent {
+    const event = cluster.signal('memory_limit_approaching', pod, { message: `Container app grows 4.0 MiB/min: it reaches its limit (OOM kill) in about ${minutes} minutes` });
+    event.source = 'kubelet_api';
+    event.metrics = { 'memory.minutes_to_limit': minutes, 'memory.usage_percent': 80 };
+    return event;
+  }
+
+  it('a working set growing toward the limit, then the OOM kill of that pod, is blamed on the growth', () => {
+    const { cluster, shop } = twoNodes();
+    const pod = shop.pods[0] as EntityRef;
+    trend(cluster, pod, 4);
+    cluster.advance(200);
+    cluster.oomKill(pod, 1);
+    const insights = withPattern(analyze(cluster.events), 'memory-leak-oom');
+    expect(insights).toHaveLength(1);
+    expect(insights[0]?.rootCause.eventType).toBe('memory_limit_approaching');
+  });
+
+  it('near misses: the OOM kill of another pod, or a kill before the growth was seen', () => {
+    const other = twoNodes();
+    trend(other.cluster, other.shop.pods[0] as EntityRef, 4);
+    other.cluster.advance(200);
+    other.cluster.oomKill(other.cart.pods[0] as EntityRef, 1);
+    expect(withPattern(analyze(other.cluster.events), 'memory-leak-oom')).toEqual([]);
+
+    const before = twoNodes();
+    const pod = before.shop.pods[0] as EntityRef;
+    before.cluster.oomKill(pod, 1);
+    before.cluster.advance(30);
+    trend(before.cluster, pod, 4);
+    expect(withPattern(analyze(before.cluster.events), 'memory-leak-oom')).toEqual([]);
+  });
+});
