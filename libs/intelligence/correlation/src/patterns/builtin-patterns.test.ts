@@ -52,6 +52,7 @@ describe('built-in patterns', () => {
       'hpa-maxed-out-late',
       'job-backoff-exceeded',
       'liveness-death-spiral',
+      'memory-leak-oom',
       'network-partition',
       'node-failure',
       'node-memory-pressure',
