@@ -55,7 +55,7 @@ describe('deploy/helm/tapio', () => {
       for (const [file, text] of Object.entries(config?.data ?? {})) {
         await writeFile(join(dir, file), text);
         // The Secrets the pods get as environment variables, with made-up values.
-        const env = { ...process.env, NEO4J_PASSWORD: 'x', TAPIO_API_TOKEN: 'a-token-of-16-chars', TAPIO_SECRET_FINGERPRINT_KEY: 'k'.repeat(32) };
+        const env = { ...process.env, HOST_IP: '10.0.0.1', NEO4J_PASSWORD: 'x', TAPIO_API_TOKEN: 'a-token-of-16-chars', TAPIO_SECRET_FINGERPRINT_KEY: 'k'.repeat(32) };
         const checked = await run('node', [join(ROOT, 'apps/tapio/dist/main.js'), 'config', 'check', join(dir, file)], { env });
         expect(checked.stdout, file).toMatch(/valid/);
       }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
 }
 
 // The chart installed for real on the local cluster (tools/k8s) from the images tools/image
-// builds (nothing is pulled): profile all + the node agent (kernel, DNS, journal, CRI) +
+// builds (nothing is pulled): profile all + the node agent (kernel, DNS, journal, CRI, kubelet) +
 // NATS JetStream on a PersistentVolumeClaim; a ConfigMap incident; the in-cluster Tapio's
 // answer through `kubectl tapio`; upgrade; uninstall leaving nothing behind.
 describe('helm install of deploy/helm/tapio on the local cluster', () => {
@@ -54,9 +55,11 @@ describe('helm install of deploy/helm/tapio on the local cluster', () => {
       maxFileStore: '512M',
       streams: { rawMaxBytes: 64 * 1024 * 1024, unifiedMaxBytes: 64 * 1024 * 1024, insightsMaxBytes: 16 * 1024 * 1024 },
     },
-    // The test cluster's containerd has its socket in the cluster's home.
-    agent: { collectors: { cri: { enabled: true, socket: join(cluster.home, 'run/containerd.sock') } } },
+    // The test cluster's containerd has its socket in the cluster's home; its kubelet listens on a port picked at start.
+    agent: { collectors: { cri: { enabled: true, socket: join(cluster.home, 'run/containerd.sock') }, kubelet: { enabled: true, port: kubeletPort() } } },
   });
+
+  const kubeletPort = () => Number(/^KUBELET_PORT=(\d+)$/m.exec(readFileSync(join(cluster.home, 'state.env'), 'utf8'))?.[1]);
 
   /** Every pod of the release Running and Ready, the DaemonSet's on every node; else the reason. */
   async function allReady(expected: string[]): Promise<void> {
@@ -101,7 +104,7 @@ describe('helm install of deploy/helm/tapio on the local cluster', () => {
     const readyz = JSON.parse(await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/${agent}:9464/proxy/readyz`])) as { components: Record<string, { status: string; reason?: string }> };
     // The eBPF collectors and the CRI collector work with exactly the documented privileges;
     // the journal collector may only be degraded (this host runs no journald), never down.
-    for (const collector of ['kernel', 'dns', 'cri']) expect(readyz.components[`collectors/${collector}`], collector).toMatchObject({ status: 'ok' });
+    for (const collector of ['kernel', 'dns', 'cri', 'kubelet']) expect(readyz.components[`collectors/${collector}`], collector).toMatchObject({ status: 'ok' });
     expect(readyz.components['collectors/journal']?.status).toMatch(/^(ok|degraded)$/);
     expect(JSON.stringify(readyz)).not.toMatch(/privilege|EPERM/i);
   }, 600_000);

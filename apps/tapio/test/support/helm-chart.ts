@@ -53,7 +53,7 @@ export async function render(values: object, namespace = 'tapio', release = 'tap
     .filter((object): object is K8sObject => object !== null);
 }
 
-export const COLLECTORS = ['kernel', 'dns', 'journal', 'cri', 'etcd'] as const;
+export const COLLECTORS = ['kernel', 'dns', 'journal', 'cri', 'kubelet', 'etcd'] as const;
 export type AgentCollector = (typeof COLLECTORS)[number];
 
 /** Values that turn on exactly these node agent collectors. */
@@ -62,6 +62,7 @@ export function agentCollectors(enabled: readonly AgentCollector[]): object {
 }
 
 interface PodSpec {
+  automountServiceAccountToken?: boolean;
   hostPID?: boolean;
   hostNetwork?: boolean;
   containers: Array<{ securityContext?: { privileged?: boolean; runAsUser?: number; allowPrivilegeEscalation?: boolean; capabilities?: { add?: string[]; drop?: string[] }; seccompProfile?: { type: string } } }>;
@@ -73,6 +74,7 @@ export function privilegesOf(pod: PodSpec): string[] {
   const found: string[] = [];
   if (pod.hostPID) found.push('hostPID');
   if (pod.hostNetwork) found.push('hostNetwork');
+  if (pod.automountServiceAccountToken !== false) found.push('serviceAccountToken');
   for (const container of pod.containers) {
     const context = container.securityContext ?? {};
     if (context.privileged) found.push('privileged');
