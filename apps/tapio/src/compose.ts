@@ -1,5 +1,3 @@
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { resolve } from 'node:path';
 import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, systemClock, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
 import { DeadLetterStore, PromClientMetrics } from '@tapio/embedded';
@@ -10,11 +8,13 @@ import type { LoadedConfig } from './config/load-config.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 import { loadPluginModules } from './plugins/load-plugin-modules.js';
 import { registerPlugins } from './plugins/register-plugins.js';
+import { ServiceRegistry } from './plugins/service-registry.js';
 import { countedDeadLetters, registerComponentMetrics } from './metrics/component-metrics.js';
 
 /** Everything a running Tapio is made of, built from the configuration. */
 export interface Composition {
-  container: DependencyContainer;
+  /** Every service by port token: the core ones and what the plugins provided. */
+  services: ServiceRegistry;
   logger: Logger;
   metrics: Metrics;
   deadLetters: DeadLetterSink;
@@ -39,14 +39,14 @@ export interface Composition {
 }
 
 /**
- * The composition root, the only code that touches the tsyringe container: the core
- * services are registered under their port tokens, then every plugin (the bus and the
+ * The composition root, the only code that holds the service registry: the core
+ * services are provided under their port tokens, then every plugin (the bus and the
  * graph store included) registers in the order its needs ask for and provides its
  * services under their tokens, from which the runtime resolves what it runs.
  * `builtins` is apps/tapio/src/plugins/builtin-plugins.ts's list unless a test adds one.
  */
 export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS, telemetry?: Telemetry): Promise<Composition> {
-  const container = rootContainer.createChildContainer();
+  const services = new ServiceRegistry();
   // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names.
   const metrics = telemetry?.meter ? new MirroredMetrics(new PromClientMetrics(), telemetry.meter) : new PromClientMetrics();
   const deadLetters = countedDeadLetters(
@@ -56,14 +56,14 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     }),
     metrics,
   );
-  container.registerInstance(Logger, logger);
-  container.registerInstance(Clock, systemClock);
-  container.registerInstance(Metrics, metrics);
-  container.registerInstance(DeadLetterSink, deadLetters);
+  services.provide(Logger, logger, 'core');
+  services.provide(Clock, systemClock, 'core');
+  services.provide(Metrics, metrics, 'core');
+  services.provide(DeadLetterSink, deadLetters, 'core');
 
   const thirdParty = await loadPluginModules(loaded.config.plugins, loaded.baseDir);
   const candidates = [...builtins.map((descriptor) => ({ descriptor, origin: 'built-in' })), ...thirdParty.descriptors];
-  const registered = await registerPlugins(container, candidates, loaded, logger);
+  const registered = await registerPlugins(services, candidates, loaded, logger);
   const failures = [...thirdParty.failures.map((failure) => ({ id: failure.spec, message: failure.message })), ...registered.failures];
   for (const failure of failures) logger.error({ plugin: failure.id }, failure.message);
   // Nothing runs without its bus and graph store: their plugin failing is fatal.
@@ -72,17 +72,17 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     if (failure) throw new Error(failure.message);
   }
 
-  const bus = container.resolve<EventBus>(EventBus);
+  const bus = services.get(EventBus);
   registerComponentMetrics(metrics, { bus, collectors: () => registered.collectors });
   return {
-    container,
+    services,
     logger,
     metrics,
     deadLetters,
     limits: loaded.config.limits,
     bus,
-    graph: container.resolve(GraphStore),
-    ...(container.isRegistered(LiveTopology) ? { topology: container.resolve(LiveTopology) } : {}),
+    graph: services.get(GraphStore),
+    ...(services.has(LiveTopology) ? { topology: services.get(LiveTopology) } : {}),
     collectors: registered.collectors,
     transformers: registered.transformers,
     trustedTransformers: registered.trustedTransformers,

@@ -153,6 +153,6 @@ describe('third-party plugins from tapio.yaml', () => {
       ['collectors.heartbeat.interval', 5, 'invalid duration (use e.g. 500ms, 30s, 5m, 2h, 1d; at most 3650d)'],
       ['collectors.heartbeat.nodes', 6, 'unknown key "nodes"'],
     ]);
-    expect((error as ConfigError).message).toContain(`${loaded.file}:6:12 collectors.heartbeat.nodes: unknown key "nodes"`);
+    expect((error as ConfigError).message).toContain(`${loaded.file}:6:5 collectors.heartbeat.nodes: unknown key "nodes"`);
   });
 });

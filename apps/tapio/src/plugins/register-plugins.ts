@@ -1,4 +1,3 @@
-import type { DependencyContainer } from 'tsyringe';
 import {
   NO_OP_PORTS,
   type Collector,
@@ -14,6 +13,7 @@ import { SinkSettings } from '@tapio/sinks';
 import { ConfigError, type LoadedConfig } from '../config/load-config.js';
 import { lateBound, type LateBound } from './late-bound.js';
 import { orderByNeeds } from './plugin-order.js';
+import type { ServiceRegistry } from './service-registry.js';
 import { selectPlugins, type Candidate } from './select-plugins.js';
 
 export type { Candidate } from './select-plugins.js';
@@ -38,12 +38,12 @@ function tokenName(token: symbol): string {
 
 /**
  * Registers the plugins that run (see selectPlugins), providers before the plugins that
- * need what they provide. A need is met by the container (core services and what earlier
+ * need what they provide. A need is met by the service registry (core services and what earlier
  * plugins provided); by a late-bound stand-in when its provider registers later (a cycle);
  * by the port's no-op when no running plugin provides it. Configuration mistakes are fatal
  * (ConfigError with file and line); a plugin that throws is reported by id and skipped.
  */
-export async function registerPlugins(container: DependencyContainer, candidates: readonly Candidate[], loaded: LoadedConfig, logger: Logger): Promise<RegisteredPlugins> {
+export async function registerPlugins(services: ServiceRegistry, candidates: readonly Candidate[], loaded: LoadedConfig, logger: Logger): Promise<RegisteredPlugins> {
   const result: RegisteredPlugins = { collectors: [], transformers: [], trustedTransformers: [], correlators: [], sinks: [], failures: [], active: [] };
   const selection = selectPlugins(candidates, loaded);
   result.failures.push(...selection.failures);
@@ -64,7 +64,7 @@ export async function registerPlugins(container: DependencyContainer, candidates
   const pending = new Set(ordered.map((entry) => entry.descriptor));
   const stand_ins = new Map<Token<unknown>, Array<LateBound<object>>>();
   const resolve = (descriptor: PluginDescriptor, name: string, token: Token<unknown>): unknown => {
-    if (container.isRegistered(token, true)) return container.resolve(token);
+    if (services.has(token)) return services.get(token);
     const noop = NO_OP_PORTS.get(token) as object | undefined;
     const later = [...pending].find((other) => other !== descriptor && other.provides?.includes(token));
     if (later && noop) {
@@ -87,7 +87,7 @@ export async function registerPlugins(container: DependencyContainer, candidates
       for (const [name, token] of Object.entries(descriptor.needs)) deps[name] = resolve(descriptor, name, token);
       const contribution = await descriptor.register({ deps, config: entry.config, logger: logger.child({ plugin: descriptor.id }), baseDir: loaded.baseDir });
       for (const provided of contribution.provides ?? []) {
-        container.registerInstance(provided.token, provided.value);
+        services.provide(provided.token, provided.value, `plugin "${descriptor.id}"`);
         for (const standIn of stand_ins.get(provided.token) ?? []) standIn.bind(provided.value as object);
       }
       if (!entry.disabled) result.collectors.push(...(contribution.collectors ?? []));

@@ -1,7 +1,7 @@
 /**
  * A DI token that carries the type it resolves to. Tokens are plain symbols so the
- * domain stays free of any container library; the composition root hands them to
- * tsyringe. Each port exports an interface and a token of the same name.
+ * domain stays free of any container library; the composition root keeps the services
+ * under them (apps/tapio/src/plugins/service-registry.ts). Each port exports an interface and a token of the same name.
  */
 export type Token<T> = symbol & { readonly __port?: T };
 
