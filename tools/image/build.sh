@@ -63,7 +63,9 @@ cd "$repo"
 prod="$tmp/files"
 : > "$prod"
 echo package.json >> "$prod"
-npm ls --omit=dev --all --parseable 2>/dev/null | sed "s|^$repo/\{0,1\}||" | grep '^node_modules/\|/node_modules/' | grep -v '/@types/' >> "$prod"
+npm ls --omit=dev --all --parseable > "$prod.ls" 2> "$prod.err" \
+  || { echo "tools/image: npm ls --omit=dev finds problems (run npm install): $(grep -m3 'npm error missing\|npm error invalid' "$prod.err")" >&2; exit 1; }
+sed "s|^$repo/\{0,1\}||" "$prod.ls" | grep '^node_modules/\|/node_modules/' | grep -v '/@types/' >> "$prod"
 npm query .workspace | node -e '
   const fs = require("fs");
   for (const { location } of JSON.parse(fs.readFileSync(0, "utf8"))) {
@@ -83,7 +85,9 @@ node "$repo/tools/k8s/images/pack-image.mjs" "$image" "$root" "$tmp/tapio.tar" \
   '["/usr/local/bin/node","/app/apps/tapio/dist/main.js"]' \
   "{\"user\":\"10001:10001\",\"gzip\":true,\"workingDir\":\"/home/tapio\",\"env\":[\"PATH=/usr/local/bin:/usr/bin:/bin\",\"HOME=/home/tapio\",\"NODE_ENV=production\"],\"labels\":$label_json}" >&2
 echo "tools/image: rootfs $(du -sm "$root" | cut -f1) MB, archive $(image_size "$tmp/tapio.tar") MB ($image)" >&2
-rm -rf "$root" "$prod"
+rm -rf "$root" "$prod" "$prod.ls" "$prod.err"
+# Keep the shared cache bounded: the six newest images stay (other worktrees may be importing theirs).
+ls -dt "$cache_root"/tapio-image-*-r*/ 2>/dev/null | tail -n +7 | while read -r old; do rm -rf "$old"; done
 if [ -n "$dirty" ]; then rm -rf "$dest"; mv "$tmp" "$dest"; trap - EXIT; echo "$(basename "$dest") built in $((SECONDS - build_started)) s" >&2; else cache_commit >&2; fi
 echo "image=$image"
 echo "tar=$dest/tapio.tar"

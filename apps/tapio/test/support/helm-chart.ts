@@ -53,7 +53,7 @@ export async function render(values: object, namespace = 'tapio', release = 'tap
     .filter((object): object is K8sObject => object !== null);
 }
 
-export const COLLECTORS = ['kernel', 'dns', 'journal', 'cri', 'kubelet', 'etcd'] as const;
+export const COLLECTORS = ['kernel', 'dns', 'journal', 'cri', 'kubelet', 'cni', 'etcd'] as const;
 export type AgentCollector = (typeof COLLECTORS)[number];
 
 /** Values that turn on exactly these node agent collectors. */
