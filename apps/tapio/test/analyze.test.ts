@@ -70,10 +70,10 @@ describe('tapio analyze on the shared scenarios (built CLI, full pipeline)', () 
   });
 });
 
-describe('feedback adjusts confidence by seed 002 formula', () => {
+describe('feedback moves confidence (the base weighs as 2.5 verdicts, bounded)', () => {
   const cascade = readRecording(new URL('configmap-cascade.ndjson', SCENARIOS));
 
-  it('confidence = base × (0.5 + accuracy × 0.5) × evidence, from feedback stored in the graph', async () => {
+  it('confidence = learned pattern confidence × evidence, from feedback stored in the graph', async () => {
     const before = analyzeRecording(cascade).insights[0]!;
     expect(before.pattern).toBe('config-cascade');
     const graph = new MemoryGraphStore();
@@ -84,20 +84,41 @@ describe('feedback adjusts confidence by seed 002 formula', () => {
     expect(ledger.stats('config-cascade')).toEqual({ accurate: 1, total: 4 });
     const after = analyzeRecording(cascade, ledger).insights[0]!;
     expect(after.rootCause.entity).toEqual(before.rootCause.entity);
-    expect(after.confidence).toBeCloseTo(before.confidence * (0.5 + 0.25 * 0.5), 6);
-    expect(adjustedConfidence(0.85, 1, 4)).toBeCloseTo(0.53125, 6);
+    expect(after.confidence).toBeCloseTo((before.confidence * adjustedConfidence(0.85, 1, 4)) / 0.85, 6);
+    expect(adjustedConfidence(0.85, 1, 4)).toBeCloseTo((0.85 * 2.5 + 1) / 6.5, 6);
+  });
+
+  it('a pattern retired by wrong verdicts keeps counting matches but opens no incident; the story names a promoted one', () => {
+    const verdicts = (accurate: boolean) => {
+      const ledger = new FeedbackLedger();
+      for (const user of ['u1', 'u2', 'u3', 'u4', 'u5']) ledger.record({ id: `fb-${user}`, user, predictionId: 'pred-earlier', patternId: 'config-cascade', accurate, rating: 0, comment: '', timestamp: '2026-03-01T11:00:00Z' });
+      return ledger;
+    };
+    const retired = verdicts(false);
+    expect(retired.status('config-cascade', 0.85)).toBe('retired');
+    const { engine, insights } = analyzeRecording(cascade, retired);
+    expect(insights.map((insight) => insight.pattern)).not.toContain('config-cascade');
+    expect(engine.matches('config-cascade')).toBeGreaterThan(0);
+
+    const promoted = verdicts(true);
+    expect(promoted.status('config-cascade', 0.85)).toBe('promoted');
+    const trusted = analyzeRecording(cascade, promoted).insights[0]!;
+    expect(trusted.pattern).toBe('config-cascade');
+    expect(trusted.story).toContain('(config-cascade, promoted by feedback)');
   });
 
   it('feedback arriving while an incident is open refreshes its confidence', () => {
     const ledger = new FeedbackLedger();
     const { engine, insights } = analyzeRecording(cascade, ledger);
     const original = insights[0]!;
-    for (const accurate of [true, true, true]) ledger.record({ id: `fb-${accurate}`, predictionId: original.predictionId!, patternId: 'config-cascade', accurate, rating: 1, comment: '', timestamp: '2026-03-02T11:00:00Z' });
+    for (const user of ['alice', 'bob', 'carol']) ledger.record({ id: `fb-${user}`, user, predictionId: original.predictionId!, patternId: 'config-cascade', accurate: true, rating: 1, comment: '', timestamp: '2026-03-02T11:00:00Z' });
     const refreshed = engine.refreshConfidence('config-cascade');
     expect(refreshed.map((insight) => insight.id)).toContain(original.id);
-    expect(engine.insights()[0]?.confidence).toBeCloseTo(original.confidence, 6);
+    // Three right verdicts raise it above the base.
+    expect(engine.insights()[0]?.confidence).toBeCloseTo((original.confidence * adjustedConfidence(0.85, 3, 3)) / 0.85, 6);
+    expect(engine.insights()[0]?.confidence).toBeGreaterThan(original.confidence);
     ledger.record({ id: 'fb-no', predictionId: original.predictionId!, patternId: 'config-cascade', accurate: false, rating: -1, comment: 'wrong', timestamp: '2026-03-02T11:05:00Z' });
     engine.refreshConfidence('config-cascade');
-    expect(engine.insights()[0]?.confidence).toBeCloseTo(original.confidence * (0.5 + 0.75 * 0.5), 6);
+    expect(engine.insights()[0]?.confidence).toBeCloseTo((original.confidence * adjustedConfidence(0.85, 3, 4)) / 0.85, 6);
   });
 });

@@ -134,12 +134,17 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
     const missing = await tapio(['feedback', 'pred-nope', '--accurate', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
     expect(missing.code).toBe(4);
 
-    const accurate = await tapio(['feedback', predictionId, '--accurate', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
+    const accurate = await tapio(['feedback', predictionId, '--accurate', '--user', 'alice', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
     expect(accurate.code, accurate.stderr).toBe(0);
-    expect(accurate.stdout).toContain('pattern config-cascade confidence now 85% (base 85%, 1 of 1 accurate)');
-    const inaccurate = await tapio(['feedback', predictionId, '--inaccurate', '--comment', 'it was the image', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
+    // A right verdict lifts the confidence above the base (the base weighs as 2.5 verdicts).
+    expect(accurate.stdout).toContain('pattern config-cascade confidence now 89% (base 85%, 1 of 1 accurate), learning');
+    // The same user again replaces the verdict: still one.
+    const again = await tapio(['feedback', predictionId, '--accurate', '--user', 'alice', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
+    expect(again.stdout).toContain('Replaced your earlier verdict');
+    expect(again.stdout).toContain('1 of 1 accurate');
+    const inaccurate = await tapio(['feedback', predictionId, '--inaccurate', '--comment', 'it was the image', '--user', 'bob', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
     expect(inaccurate.code, inaccurate.stderr).toBe(0);
-    expect(inaccurate.stdout).toContain('confidence now 64%');
+    expect(inaccurate.stdout).toContain('confidence now 69%');
 
     const patterns = await tapio(['patterns', 'config-cascade', '--json', '--server', server.url], dir);
     expect(patterns.code, patterns.stderr).toBe(0);
@@ -183,9 +188,11 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
     const again = await tapio(['why', 'pod', SYMPTOM, '--server', apiOnly.url], dir);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('root cause ConfigMap shop/checkout-config');
-    const third = await tapio(['feedback', predictionId, '--accurate', '--server', apiOnly.url], dir, { TAPIO_TOKEN: TOKEN });
+    const third = await tapio(['feedback', predictionId, '--accurate', '--user', 'carol', '--server', apiOnly.url], dir, { TAPIO_TOKEN: TOKEN });
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toContain(`confidence now ${Math.round(adjustedConfidence(0.85, 2, 3) * 100)}%`);
+    // Three verdicts: no longer learning; the API alone computes the status from the graph with the same thresholds.
+    expect(third.stdout).toContain('active');
     const readyAlone = (await (await fetch(`${apiOnly.url}/readyz`)).json()) as { status: string; components: Record<string, unknown> };
     expect(readyAlone).toMatchObject({ status: 'ok' });
     expect(Object.keys(readyAlone.components)).toEqual(['graph']);

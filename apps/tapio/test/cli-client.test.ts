@@ -98,8 +98,8 @@ describe('tapio client commands against a running Tapio', () => {
     expect((await run(insightsCommand, ['ins-nope'])).code).toBe(EXIT.notFound);
 
     const patterns = await run(patternsCommand, []);
-    expect(patterns.out.split('\n')[0]).toMatch(/^PATTERN\s+BASE\s+CONFIDENCE\s+ACCURACY\s+FEEDBACK\s+MATCHES$/);
-    expect(patterns.out).toMatch(/config-cascade\s+85%\s+85%\s+-\s+0\s+[1-9]\d*/);
+    expect(patterns.out.split('\n')[0]).toMatch(/^PATTERN\s+STATUS\s+BASE\s+CONFIDENCE\s+ACCURACY\s+FEEDBACK\s+MATCHES$/);
+    expect(patterns.out).toMatch(/config-cascade\s+learning\s+85%\s+85%\s+-\s+0\s+[1-9]\d*/);
     const detail = await run(patternsCommand, ['config-cascade']);
     expect(detail.out).toContain('accuracy            no feedback yet');
     expect((await run(patternsCommand, ['no-such'])).code).toBe(EXIT.notFound);
@@ -133,17 +133,19 @@ describe('tapio client commands against a running Tapio', () => {
 
     const ok = await run(feedbackCommand, [predictionId], { inaccurate: true, comment: 'it was the image' }, { TAPIO_TOKEN: TOKEN });
     expect(ok.code, ok.err).toBe(EXIT.ok);
-    expect(ok.out).toContain('pattern config-cascade confidence now 43% (base 85%, 0 of 1 accurate)');
+    expect(ok.out).toContain('pattern config-cascade confidence now 61% (base 85%, 0 of 1 accurate), learning');
     const after = runtime.correlation?.insights().find((insight) => insight.predictionId === predictionId)?.confidence as number;
-    expect(after).toBeCloseTo(before * 0.5, 10);
+    // One wrong verdict against a base worth 2.5 verdicts.
+    expect(after).toBeCloseTo((before * 2.5) / 3.5, 10);
     const detail = await run(patternsCommand, ['config-cascade']);
+    expect(detail.out).toContain('status              learning');
     expect(detail.out).toContain('accuracy            0% (0 of 1 accurate)');
-    expect(detail.out).toMatch(/inaccurate {2}-> 43% {2}pred-[0-9a-f]+ {2}"it was the image"/);
+    expect(detail.out).toMatch(/inaccurate {2}-> {2}61% {2}pred-[0-9a-f]+ by \S+ {2}"it was the image"/);
 
     const reload = await fetch(`${server}/api/v1/patterns/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(reload.status).toBe(200);
     expect(((await reload.json()) as { patterns: number }).patterns).toBeGreaterThan(10);
     // A reload keeps the learned confidence: it comes from the stored verdicts.
-    expect((await run(patternsCommand, ['config-cascade'])).out).toContain('current confidence  43%');
+    expect((await run(patternsCommand, ['config-cascade'])).out).toContain('current confidence  61%');
   });
 });

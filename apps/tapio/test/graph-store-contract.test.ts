@@ -118,7 +118,7 @@ async function replay(pair: Pair, name: string): Promise<void> {
   // A learned confidence per matched pattern, and feedback on the first prediction.
   const predictions = engine.predictions();
   const patternIds = [...new Set(predictions.map((prediction) => prediction.patternId))].sort();
-  await pair.patterns(patternIds.map((patternId, index) => ({ patternId, baseConfidence: 0.8, confidence: 0.8 - index * 0.01, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: engine.matches(patternId) })));
+  await pair.patterns(patternIds.map((patternId, index) => ({ patternId, baseConfidence: 0.8, confidence: 0.8 - index * 0.01, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: engine.matches(patternId), status: 'learning' as const })));
   const first = predictions[0];
   if (first) {
     await pair.feedback({ id: `${name}-feedback`, predictionId: first.id, patternId: first.patternId, accurate: true, rating: 1, comment: 'right', timestamp: '2026-03-02T12:00:00Z' });

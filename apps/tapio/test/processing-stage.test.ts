@@ -91,8 +91,8 @@ describe('ProcessingStage', () => {
     await graph.writeFeedback({ id: 'fb-1', predictionId: insight!.predictionId!, patternId: 'config-cascade', accurate: false, rating: -1, comment: 'wrong', timestamp: '2026-03-02T11:00:00Z' });
     await stage.refreshFeedback();
     const after = stage.insights()[0]!.confidence;
-    // One inaccurate verdict out of one: base × (0.5 + 0 × 0.5) halves the pattern's confidence.
-    expect(after).toBeCloseTo(before / 2, 5);
+    // One inaccurate verdict out of one: the base, worth 2.5 verdicts, falls to 2.5 / 3.5 of itself.
+    expect(after).toBeCloseTo((before * 2.5) / 3.5, 5);
     await stage.stop();
   });
 

@@ -194,7 +194,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     await dialog.getByLabel('Bearer token').fill(TOKEN);
     await dialog.getByRole('button', { name: 'Use token' }).click();
     await page.locator('.prediction').waitFor();
-    // The same verdict again, from the keyboard this time.
+    // The same verdict again, from the keyboard this time, under a name: one verdict per prediction and user.
+    await page.getByLabel('Your name').fill('sre-on-call');
     await page.getByRole('button', { name: 'Wrong' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.verdict-result').textContent()).toMatch(/Recorded "wrong": config-cascade confidence \d+% → \d+%/);
@@ -203,6 +204,13 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(Number(to)).toBeLessThan(Number(from));
     await expect.poll(value).toBe(Number(to));
     await expect.poll(() => page.locator('.prediction .badge').textContent()).toBe('did not come true');
+    expect(await page.locator('ul.verdicts').textContent()).toContain('wrong by sre-on-call');
+    // Changing one's mind replaces the verdict: still one, now right, and the confidence rises above where it was.
+    await page.getByRole('button', { name: 'Right' }).click();
+    await expect.poll(() => page.locator('.verdict-result').textContent()).toMatch(/Replaced your verdict with "right": config-cascade confidence \d+% → \d+%, learning/);
+    await expect.poll(() => page.locator('.prediction .badge').textContent()).toBe('came true');
+    expect(await page.locator('ul.verdicts li').count()).toBe(1);
+    expect(await page.locator('.pattern-status').textContent()).toBe('learning');
     await shoot('feedback', false);
   });
 
@@ -220,12 +228,12 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     await expectAccessible('resource page');
   });
 
-  it('lists the patterns with confidence, verdicts, matches and standing, and one pattern with its history', async () => {
+  it('lists the patterns with confidence, verdicts, matches and the backend status, and one pattern with its history', async () => {
     await page.getByRole('link', { name: 'Patterns', exact: true }).click();
     const row = page.locator('table.patterns tr', { hasText: 'config-cascade' });
     await row.waitFor();
     const [accuracy, verdicts, matches] = await row.locator('td.num').allTextContents();
-    expect([accuracy, verdicts]).toEqual(['0%', '0/1']);
+    expect([accuracy, verdicts]).toEqual(['100%', '1/1']);
     expect(Number(matches)).toBeGreaterThan(0);
     expect(await row.locator('.badge').textContent()).toBe('learning');
     await shoot('patterns', false);
@@ -233,7 +241,8 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     await row.getByRole('link').click();
     await page.locator('svg.history').waitFor();
     expect(await page.locator('svg.history circle').count()).toBe(2);
-    expect(await page.locator('table.events').textContent()).toContain('wrong');
+    expect(await page.locator('table.events').textContent()).toContain('right');
+    expect(await page.locator('table.events').textContent()).toContain('sre-on-call');
     await shoot('pattern', false);
     await expectAccessible('pattern page');
   });

@@ -63,7 +63,9 @@ export {
 export { SEED_EVENT_TYPE_ALIASES, canonicalEventType, metricFieldPath } from './patterns/seed-vocabulary.js';
 export { ENTITY_RELATIONS, EntityRelation } from '@tapio/plugin-api';
 export { Prediction } from './insights/prediction.js';
-export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence } from './insights/feedback.js';
+export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence, patternStatus, patternStanding, feedbackId, ANONYMOUS_USER } from './insights/feedback.js';
+export { FeedbackPolicy, DEFAULT_FEEDBACK_POLICY, PatternStatus, PATTERN_STATUSES } from './insights/feedback-policy.js';
+export { FeedbackStep, PatternDetail, feedbackHistory } from './insights/pattern-history.js';
 export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from '@tapio/plugin-api';
 export {
   RESOURCE_LABELS,

@@ -88,5 +88,6 @@ export function addClientCommands(program: Command, dispatch: Dispatch): void {
     .option('--inaccurate', 'the root cause was wrong')
     .addOption(new Option('--rating <rating>', 'how useful: -1, 0 or 1').choices(['-1', '0', '1']))
     .option('--comment <text>', 'what was right or wrong')
+    .option('--user <name>', 'who gives the verdict (default: $USER); one verdict per prediction and user, a repeat replaces yours')
     .action(client(dispatch, 'feedbackCommand'));
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_INPUT_LIMITS, Duration, InputLimits } from '@tapio/domain';
+import { DEFAULT_FEEDBACK_POLICY, DEFAULT_INPUT_LIMITS, Duration, FeedbackPolicy, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
 import { TELEMETRY_DEFAULTS, TelemetryConfig } from '@tapio/telemetry';
 import { z } from 'zod';
@@ -95,6 +95,8 @@ const CorrelationConfig = z
       .default({ enabled: true, maxEvents: 200_000 }),
     /** What the engine remembers besides its window (docs/architecture.md, "Bounded memory"). */
     limits: EngineLimitsConfig.default(ENGINE_LIMIT_DEFAULTS),
+    /** How verdicts move a pattern's confidence, and when it is retired or promoted (docs/patterns.md, "Feedback"). */
+    feedback: FeedbackPolicy.default(DEFAULT_FEEDBACK_POLICY),
   })
   .strict();
 
@@ -114,7 +116,7 @@ export const TapioConfig = z
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
     /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
     limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
-    correlation: CorrelationConfig.default({ patterns: [], patternWatch: { debounce: '50ms' }, builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS }),
+    correlation: CorrelationConfig.default({ patterns: [], patternWatch: { debounce: '50ms' }, builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS, feedback: DEFAULT_FEEDBACK_POLICY }),
     /**
      * Probes and metrics (/healthz, /readyz, /metrics) of a process that serves no REST API
      * (modes collectors, transformer, correlation); off unless a port is set. In a pod:

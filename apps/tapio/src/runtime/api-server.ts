@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { GraphStore, Logger, Metrics } from '@tapio/domain';
+import type { FeedbackPolicy, GraphStore, Logger, Metrics } from '@tapio/domain';
 import { buildApi, GraphPatternAdmin, listenApi, type ApiConfig, type HealthReport } from '@tapio/api';
 import { StagePatternAdmin, type ProcessingStage } from '@tapio/runtime';
 
@@ -10,6 +10,8 @@ export interface ApiServerDeps {
   health: () => HealthReport;
   /** The correlation stage when this process runs it; the API alone works from the graph. */
   processing: ProcessingStage | undefined;
+  /** How verdicts move confidence and standing when the API works from the graph alone. */
+  feedbackPolicy?: FeedbackPolicy;
   version: string;
   /** Request spans continuing an incoming W3C traceparent (telemetry on). */
   tracer?: Tracer;
@@ -31,8 +33,8 @@ export class ApiServer {
   }
 
   async start(): Promise<void> {
-    const { graph, metrics, logger, health, processing, version, tracer } = this.deps;
-    const patterns = processing ? new StagePatternAdmin(processing, graph) : new GraphPatternAdmin(graph);
+    const { graph, metrics, logger, health, processing, version, tracer, feedbackPolicy } = this.deps;
+    const patterns = processing ? new StagePatternAdmin(processing, graph) : new GraphPatternAdmin(graph, feedbackPolicy);
     this.app = await buildApi({ graph, metrics, health, patterns, logger: logger.child({ component: 'api' }) }, { config: this.config, version, ...(tracer ? { tracer } : {}) });
     try {
       this.address = await listenApi(this.app, this.config);

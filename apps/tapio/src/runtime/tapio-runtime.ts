@@ -168,6 +168,7 @@ export class TapioRuntime {
         health: () => this.health(),
         processing: this.processing,
         ...(this.composition.tracer ? { tracer: this.composition.tracer } : {}),
+        feedbackPolicy: this.options.correlation.feedback,
         version: this.options.version ?? '0',
       });
       try {

@@ -186,7 +186,7 @@ export function checkoutStory(cluster = 'test') {
     lastSeen: at(7, 30),
   };
   delete lesserInsight.predictionId;
-  const pattern: PatternConfidence = { patternId, baseConfidence: 0.8, confidence: 0.8, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: 1 };
+  const pattern: PatternConfidence = { patternId, baseConfidence: 0.8, confidence: 0.8, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: 1, status: 'learning' };
   const feedback: Feedback = {
     id: `${cluster}-feedback-1`,
     predictionId: prediction.id,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseDuration, partitionKey, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
+import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
 import { EventTracing } from './tracing/event-tracing.js';
 import { warmStart } from './warm-start.js';
@@ -18,6 +18,8 @@ export interface ProcessingConfig {
   warmStart: { enabled: boolean; maxEvents: number };
   /** What the engine remembers besides its window (tapio.yaml `correlation.limits`); unset keeps the engine's defaults. */
   limits?: EngineLimits;
+  /** How verdicts move a pattern's confidence, and when it is retired or promoted (tapio.yaml `correlation.feedback`). */
+  feedback?: FeedbackPolicy;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface ProcessingConfig {
  */
 export class ProcessingStage {
   readonly engine: CorrelationEngine;
-  readonly ledger = new FeedbackLedger();
+  readonly ledger: FeedbackLedger;
   private readonly source: DirectoryPatternSource;
   private stopWatching: (() => Promise<void>) | undefined;
   private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
@@ -56,6 +58,7 @@ export class ProcessingStage {
     /** Spans of the event path (telemetry on), continuing each event's trace from its bus headers. */
     private readonly tracing = new EventTracing(),
   ) {
+    this.ledger = new FeedbackLedger(config.feedback ?? DEFAULT_FEEDBACK_POLICY);
     this.engine = new CorrelationEngine(correlators, this.ledger, {
       windowMs: parseDuration(config.window),
       maxEvents: config.maxEvents,
@@ -183,19 +186,7 @@ export class ProcessingStage {
 
   async publishPatternStats(): Promise<void> {
     await this.graph.upsertPatterns(
-      this.patternSet.patterns.map((pattern) => {
-        const base = pattern.spec.predictions[0]?.confidence_base ?? 0.5;
-        const { accurate, total } = this.ledger.stats(pattern.metadata.name);
-        return {
-          patternId: pattern.metadata.name,
-          baseConfidence: base,
-          confidence: this.ledger.confidence(pattern.metadata.name, base),
-          accuracy: total ? accurate / total : null,
-          feedbackCount: total,
-          accurateCount: accurate,
-          matches: this.engine.matches(pattern.metadata.name),
-        };
-      }),
+      this.patternSet.patterns.map((pattern) => this.ledger.standing(pattern.metadata.name, pattern.spec.predictions[0]?.confidence_base ?? 0.5, this.engine.matches(pattern.metadata.name))),
     );
   }
 

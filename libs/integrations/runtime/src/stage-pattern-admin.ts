@@ -1,4 +1,4 @@
-import type { Feedback, GraphStore, PatternConfidence, PatternLoadError } from '@tapio/domain';
+import type { Feedback, FeedbackPolicy, GraphStore, PatternConfidence, PatternLoadError } from '@tapio/domain';
 import type { ProcessingStage } from './processing-stage.js';
 
 /**
@@ -19,22 +19,13 @@ export class StagePatternAdmin {
     private readonly graph: GraphStore,
   ) {}
 
+  get policy(): FeedbackPolicy {
+    return this.stage.ledger.policy;
+  }
+
   async list(): Promise<PatternConfidence[]> {
     return this.stage.patterns.patterns
-      .map((pattern) => {
-        const name = pattern.metadata.name;
-        const base = pattern.spec.predictions[0]?.confidence_base ?? 0.5;
-        const { accurate, total } = this.stage.ledger.stats(name);
-        return {
-          patternId: name,
-          baseConfidence: base,
-          confidence: this.stage.ledger.confidence(name, base),
-          accuracy: total ? accurate / total : null,
-          feedbackCount: total,
-          accurateCount: accurate,
-          matches: this.stage.engine.matches(name),
-        };
-      })
+      .map((pattern) => this.stage.ledger.standing(pattern.metadata.name, pattern.spec.predictions[0]?.confidence_base ?? 0.5, this.stage.engine.matches(pattern.metadata.name)))
       .sort((a, b) => a.patternId.localeCompare(b.patternId));
   }
 

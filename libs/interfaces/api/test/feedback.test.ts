@@ -79,33 +79,47 @@ describe('POST /api/v1/feedback', () => {
     expect(await graph.feedbackFor('config-cascade')).toEqual([]);
   });
 
-  it('stores the verdict and moves the confidence by base × (0.5 + accuracy × 0.5)', async () => {
+  it('stores one verdict per prediction and user (a repeat replaces it) and moves the confidence, which can rise above the base', async () => {
     const base = 0.85;
-    const first = await post({ prediction_id: predictionId, accurate: true, rating: 1, comment: 'exactly that ConfigMap' });
+    const first = await post({ prediction_id: predictionId, accurate: true, rating: 1, comment: 'exactly that ConfigMap', user: 'alice' });
     expect(first.statusCode).toBe(201);
     const body = first.json();
-    expect(body.feedback).toMatchObject({ predictionId, patternId: 'config-cascade', accurate: true, rating: 1, comment: 'exactly that ConfigMap', timestamp: '2026-03-02T11:00:00.000Z' });
-    expect(body.pattern).toMatchObject({ patternId: 'config-cascade', baseConfidence: base, feedbackCount: 1, accurateCount: 1, accuracy: 1 });
-    expect(body.pattern.confidence).toBeCloseTo(base * (0.5 + 1 * 0.5), 10);
+    expect(body.feedback).toMatchObject({ predictionId, patternId: 'config-cascade', accurate: true, rating: 1, comment: 'exactly that ConfigMap', user: 'alice', timestamp: '2026-03-02T11:00:00.000Z' });
+    expect(body.replaced).toBe(false);
+    expect(body.pattern).toMatchObject({ patternId: 'config-cascade', baseConfidence: base, feedbackCount: 1, accurateCount: 1, accuracy: 1, status: 'learning' });
+    // The base weighs as 2.5 verdicts: one right verdict lifts 0.85 to (0.85 × 2.5 + 1) / 3.5.
+    expect(body.pattern.confidence).toBeCloseTo((base * 2.5 + 1) / 3.5, 10);
+    expect(body.pattern.confidence).toBeGreaterThan(base);
 
-    const second = (await post({ prediction_id: predictionId, accurate: false, rating: -1 })).json();
-    expect(second.pattern.confidence).toBeCloseTo(base * (0.5 + 0.5 * 0.5), 10);
+    const second = (await post({ prediction_id: predictionId, accurate: false, rating: -1, user: 'bob' })).json();
+    expect(second.pattern.confidence).toBeCloseTo((base * 2.5 + 1) / 4.5, 10);
     const third = (await post({ prediction_id: predictionId, accurate: false })).json();
-    expect(third.pattern).toMatchObject({ feedbackCount: 3, accurateCount: 1 });
-    expect(third.pattern.confidence).toBeCloseTo(base * (0.5 + (1 / 3) * 0.5), 10);
-    expect(third.feedback).toMatchObject({ rating: 0, comment: '' });
+    expect(third.feedback).toMatchObject({ rating: 0, comment: '', user: 'anonymous' });
+    expect(third.pattern).toMatchObject({ feedbackCount: 3, accurateCount: 1, status: 'active' });
+    // Bob changes his mind: his verdict is replaced, not added.
+    const repeat = await post({ prediction_id: predictionId, accurate: true, user: 'bob' });
+    expect(repeat.statusCode).toBe(201);
+    expect(repeat.json().replaced).toBe(true);
+    expect(repeat.json().feedback.id).toBe(second.feedback.id);
+    expect(repeat.json().pattern).toMatchObject({ feedbackCount: 3, accurateCount: 2 });
+    expect(repeat.json().pattern.confidence).toBeCloseTo(adjustedConfidence(base, 2, 3), 10);
 
     const stored = await graph.feedbackFor('config-cascade');
-    expect(stored.map((item) => item.predictionId)).toEqual([predictionId, predictionId, predictionId]);
+    expect(stored.map((item) => item.user).sort()).toEqual(['alice', 'anonymous', 'bob']);
     const detail = (await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json();
-    expect(detail.history.map((step: { confidenceAfter: number }) => step.confidenceAfter)).toEqual([
-      adjustedConfidence(base, 1, 1),
-      adjustedConfidence(base, 1, 2),
-      adjustedConfidence(base, 1, 3),
-    ]);
+    expect(detail.status).toBe('active');
+    expect(detail.history.map((step: { user: string }) => step.user).sort()).toEqual(['alice', 'anonymous', 'bob']);
+    expect(detail.history.map((step: { statusAfter: string }) => step.statusAfter)).toEqual(['learning', 'learning', 'active']);
+    expect(detail.history.at(-1).confidenceAfter).toBeCloseTo(adjustedConfidence(base, 2, 3), 10);
     const metrics = (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 1');
+    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 2');
     expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="false"} 2');
+  });
+
+  it('refuses a user name it cannot show safely', async () => {
+    const response = await post({ prediction_id: predictionId, accurate: true, user: '<script>' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().field).toContain('user');
   });
 
   it('keeps the learned confidence across a restart (snapshot file)', async () => {
@@ -127,7 +141,8 @@ describe('POST /api/v1/feedback', () => {
     await api.app.inject({ method: 'POST', url: '/api/v1/patterns/reload', headers: bearer(WRITE_TOKEN) });
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/patterns/config-cascade' })).json()).toEqual(before);
     // Feedback keeps accumulating on top of the restored verdicts.
-    const fourth = (await post({ prediction_id: predictionId, accurate: true })).json();
-    expect(fourth.pattern.confidence).toBeCloseTo(0.85 * (0.5 + 0.5 * 0.5), 10);
+    const fourth = (await post({ prediction_id: predictionId, accurate: true, user: 'dave' })).json();
+    expect(fourth.pattern).toMatchObject({ feedbackCount: 4, accurateCount: 3 });
+    expect(fourth.pattern.confidence).toBeCloseTo(adjustedConfidence(0.85, 3, 4), 10);
   });
 });

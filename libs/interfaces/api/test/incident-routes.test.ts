@@ -63,11 +63,11 @@ describe('what the incident page draws, over the configmap-cascade scenario', ()
     const before = (await get(url)).json() as PredictionAnswer;
     expect(before.outcome).toBe('open');
     expect(before.prediction.patternId).toBe('config-cascade');
-    const verdict = (accurate: boolean) =>
-      api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: bearer(WRITE_TOKEN), payload: { prediction_id: insight.predictionId, accurate } });
-    expect((await verdict(false)).statusCode).toBe(201);
+    const verdict = (accurate: boolean, user: string) =>
+      api.app.inject({ method: 'POST', url: '/api/v1/feedback', headers: bearer(WRITE_TOKEN), payload: { prediction_id: insight.predictionId, accurate, user } });
+    expect((await verdict(false, 'alice')).statusCode).toBe(201);
     expect(((await get(url)).json() as PredictionAnswer).outcome).toBe('refuted');
-    expect((await verdict(true)).statusCode).toBe(201);
+    expect((await verdict(true, 'bob')).statusCode).toBe(201);
     const after = (await get(url)).json() as PredictionAnswer;
     expect(after.outcome).toBe('confirmed');
     expect(after.verdicts.map((item) => item.accurate)).toEqual([false, true]);

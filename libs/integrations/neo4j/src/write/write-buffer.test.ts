@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WriteBuffer } from './write-buffer.js';
 import type { WriteOp } from './write-op.js';
 
-const op = (n: number): WriteOp => ({ kind: 'pattern', pattern: { patternId: `p${n}`, baseConfidence: 0.5, confidence: 0.5, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: n } });
+const op = (n: number): WriteOp => ({ kind: 'pattern', pattern: { patternId: `p${n}`, baseConfidence: 0.5, confidence: 0.5, accuracy: null, feedbackCount: 0, accurateCount: 0, matches: n, status: 'learning' } });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('WriteBuffer', () => {

@@ -52,6 +52,7 @@ export class CorrelationEngine {
       state: this.state,
       walk: (start) => this.walks.rootPath(start),
       patternConfidence: (name, base) => this.feedback.confidence(name, base),
+      patternStatus: (name, base) => this.feedback.status(name, base),
     };
   }
 
@@ -100,6 +101,8 @@ export class CorrelationEngine {
       const match = matchPattern(pattern, indexed, this.state);
       if (!match) continue;
       this.patterns.countMatch(pattern.name);
+      // Verdicts retired it: its matches are still counted (tapio patterns shows them), but it opens no incident.
+      if (this.feedback.status(pattern.name, pattern.baseConfidence) === 'retired') continue;
       if (pattern.holdMs === undefined) this.record(match, output);
       else this.release([this.holds.hold(match, pattern.holdMs, indexed)], output);
     }

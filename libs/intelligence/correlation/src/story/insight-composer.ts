@@ -20,6 +20,8 @@ export interface ComposerContext {
   walk(start: IndexedEvent): CausalPath;
   /** A pattern's confidence after feedback, from its base confidence. */
   patternConfidence(patternName: string, base: number): number;
+  /** The pattern's standing after feedback (learning, active, promoted, retired); the story names a promoted one. */
+  patternStatus?(patternName: string, base: number): string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     previousCount: draft.previous.count,
     confidence,
     pattern: pattern.name,
+    ...(context.patternStatus?.(pattern.name, pattern.baseConfidence) === 'promoted' ? { patternStatus: 'promoted' } : {}),
     headline: spec.story ? renderTemplate(spec.story, values) : undefined,
     nextCheck,
   });

@@ -18,6 +18,8 @@ export interface StoryInput {
   previousCount?: number;
   confidence: number;
   pattern: string;
+  /** Said next to the pattern when feedback promoted it. */
+  patternStatus?: string;
   headline: string | undefined;
   nextCheck: string;
 }
@@ -53,7 +55,7 @@ export function tellStory(input: StoryInput): string {
       ? `  ├─ Previous occurrence: same pattern at ${input.previousOccurrences[input.previousOccurrences.length - 1]} (${input.previousCount ?? input.previousOccurrences.length} before)`
       : '  ├─ Previous occurrence: none on record',
   );
-  lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern})`);
+  lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern}${input.patternStatus ? `, ${input.patternStatus} by feedback` : ''})`);
   lines.push(`  └─ Next: ${input.nextCheck}`);
   return [...new Set(lines)].join('\n');
 }

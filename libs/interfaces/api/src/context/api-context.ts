@@ -1,4 +1,4 @@
-import type { ComponentHealth, Feedback, GraphQuestions, GraphReader, Logger, Metrics, PatternConfidence, PatternLoadError } from '@tapio/domain';
+import type { ComponentHealth, Feedback, FeedbackPolicy, GraphQuestions, GraphReader, Logger, Metrics, PatternConfidence, PatternLoadError } from '@tapio/domain';
 
 /** Health of every component, grouped the way the runtime reports it (collectors nest by id). */
 export type HealthReport = Record<string, ComponentHealth | Record<string, ComponentHealth>>;
@@ -14,6 +14,8 @@ export interface PatternReloadResult {
  * alone, over the graph (see GraphPatternAdmin).
  */
 export interface PatternAdmin {
+  /** How verdicts move confidence and standing (tapio.yaml `correlation.feedback`); the default policy when absent. */
+  readonly policy?: FeedbackPolicy;
   list(): Promise<PatternConfidence[]>;
   get(name: string): Promise<PatternConfidence | undefined>;
   /** Re-reads the patterns now. */

@@ -1,4 +1,4 @@
-import { adjustedConfidence, type Feedback, type GraphReader, type GraphWriter, type PatternConfidence } from '@tapio/domain';
+import { DEFAULT_FEEDBACK_POLICY, patternStanding, type Feedback, type FeedbackPolicy, type GraphReader, type GraphWriter, type PatternConfidence } from '@tapio/domain';
 import type { PatternAdmin, PatternReloadResult } from '../context/api-context.js';
 
 /**
@@ -8,7 +8,10 @@ import type { PatternAdmin, PatternReloadResult } from '../context/api-context.j
  * so it is the same answer whichever process asks.
  */
 export class GraphPatternAdmin implements PatternAdmin {
-  constructor(private readonly graph: Pick<GraphReader, 'patterns' | 'feedbackFor'> & Pick<GraphWriter, 'upsertPatterns' | 'writeFeedback'>) {}
+  constructor(
+    private readonly graph: Pick<GraphReader, 'patterns' | 'feedbackFor'> & Pick<GraphWriter, 'upsertPatterns' | 'writeFeedback'>,
+    readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY,
+  ) {}
 
   list(): Promise<PatternConfidence[]> {
     return this.graph.patterns();
@@ -38,12 +41,6 @@ export class GraphPatternAdmin implements PatternAdmin {
   private async recomputed(pattern: PatternConfidence): Promise<PatternConfidence> {
     const feedback = await this.graph.feedbackFor(pattern.patternId);
     const accurate = feedback.filter((item) => item.accurate).length;
-    return {
-      ...pattern,
-      confidence: adjustedConfidence(pattern.baseConfidence, accurate, feedback.length),
-      accuracy: feedback.length ? accurate / feedback.length : null,
-      feedbackCount: feedback.length,
-      accurateCount: accurate,
-    };
+    return patternStanding(pattern.patternId, pattern.baseConfidence, { accurate, total: feedback.length }, pattern.matches, this.policy);
   }
 }

@@ -18,7 +18,7 @@ export const patternsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   app.get('', {
     preHandler: read.preHandler,
     schema: {
-      summary: 'Behavior patterns with base and current confidence, accuracy, feedback and match counts',
+      summary: 'Behavior patterns with base and current confidence, accuracy, feedback and match counts, and standing (learning, active, promoted, retired)',
       tags: ['patterns'],
       security: read.security,
       response: { 200: z.object({ items: z.array(PatternConfidence) }), 401: ErrorBody },
@@ -29,7 +29,7 @@ export const patternsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   app.get('/:name', {
     preHandler: read.preHandler,
     schema: {
-      summary: 'One pattern with its confidence history (confidence after each verdict)',
+      summary: 'One pattern with its history (confidence and standing after each verdict)',
       tags: ['patterns'],
       security: read.security,
       params: z.object({ name: z.string().min(1).max(253) }),
@@ -39,7 +39,7 @@ export const patternsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
       const pattern = await context.patterns.get(request.params.name);
       if (!pattern) throw notFound(`no behavior pattern "${request.params.name}"`);
       const feedback = await context.graph.feedbackFor(pattern.patternId);
-      return { ...pattern, history: feedbackHistory(pattern.baseConfidence, feedback) };
+      return { ...pattern, history: feedbackHistory(pattern.baseConfidence, feedback, context.patterns.policy) };
     },
   });
 

@@ -57,6 +57,7 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
       feedbackCount: 0,
       accurateCount: 0,
       matches: engine.matches(pattern.metadata.name),
+      status: 'learning' as const,
     })),
   );
   return { graph, engine, patterns };

@@ -5,8 +5,8 @@ import { clientFor } from './client-args.js';
 import { booleanFlag, CliUsageError, EXIT, stringFlag, type CliArgs, type CliIo } from './command-io.js';
 import { printJson, runClientCommand } from './run-client-command.js';
 
-const USAGE = 'tapio feedback PREDICTION_ID --accurate|--inaccurate [--rating -1|0|1] [--comment TEXT] (token from TAPIO_TOKEN)';
-const FeedbackResponse = z.object({ feedback: Feedback, pattern: PatternConfidence.nullable() });
+const USAGE = 'tapio feedback PREDICTION_ID --accurate|--inaccurate [--rating -1|0|1] [--comment TEXT] [--user NAME] (token from TAPIO_TOKEN)';
+const FeedbackResponse = z.object({ feedback: Feedback, pattern: PatternConfidence.nullable(), replaced: z.boolean().optional() });
 
 function rating(args: CliArgs, accurate: boolean): -1 | 0 | 1 {
   const value = stringFlag(args, 'rating');
@@ -23,7 +23,9 @@ export function feedbackCommand(args: CliArgs, io: CliIo): Promise<number> {
     const accurate = booleanFlag(args, 'accurate');
     const inaccurate = booleanFlag(args, 'inaccurate');
     if (accurate === inaccurate) throw new CliUsageError(`say either --accurate or --inaccurate; usage: ${USAGE}`);
-    const body = { prediction_id: predictionId, accurate, rating: rating(args, accurate), comment: stringFlag(args, 'comment') ?? '' };
+    // One verdict per prediction and user: giving another replaces yours. The login name unless --user says otherwise.
+    const user = stringFlag(args, 'user') ?? io.env['USER'];
+    const body = { prediction_id: predictionId, accurate, rating: rating(args, accurate), comment: stringFlag(args, 'comment') ?? '', ...(user ? { user } : {}) };
     const answer = await clientFor(args, io).post('/api/v1/feedback', FeedbackResponse, body);
     if (booleanFlag(args, 'json')) {
       printJson(io, answer);
@@ -32,7 +34,7 @@ export function feedbackCommand(args: CliArgs, io: CliIo): Promise<number> {
     const pattern = answer.pattern;
     io.stdout.write(
       pattern
-        ? `Recorded ${answer.feedback.id}: pattern ${pattern.patternId} confidence now ${percent(pattern.confidence)} (base ${percent(pattern.baseConfidence)}, ${pattern.accurateCount} of ${pattern.feedbackCount} accurate)\n`
+        ? `${answer.replaced ? 'Replaced your earlier verdict' : 'Recorded'} ${answer.feedback.id}: pattern ${pattern.patternId} confidence now ${percent(pattern.confidence)} (base ${percent(pattern.baseConfidence)}, ${pattern.accurateCount} of ${pattern.feedbackCount} accurate), ${pattern.status}\n`
         : `Recorded ${answer.feedback.id} for prediction ${predictionId} (pattern ${answer.feedback.patternId} is not loaded)\n`,
     );
     return EXIT.ok;

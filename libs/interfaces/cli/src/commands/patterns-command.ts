@@ -1,4 +1,4 @@
-import { Feedback, PatternConfidence } from '@tapio/domain';
+import { PatternConfidence, PatternDetail } from '@tapio/domain';
 import { z } from 'zod';
 import { PATTERN_HEADER, patternRow, percent } from '../format/text.js';
 import { clientFor } from './client-args.js';
@@ -6,11 +6,8 @@ import { booleanFlag, CliUsageError, EXIT, type CliArgs, type CliIo } from './co
 import { printJson, runClientCommand } from './run-client-command.js';
 
 const PatternList = z.object({ items: z.array(PatternConfidence) });
-const PatternDetail = PatternConfidence.extend({
-  history: z.array(z.object({ feedbackId: z.string(), predictionId: z.string(), accurate: z.boolean(), rating: Feedback.shape.rating, comment: z.string(), timestamp: z.string(), confidenceAfter: z.number() })),
-});
 
-/** `tapio patterns [NAME]`: behavior patterns with their learned confidence. */
+/** `tapio patterns [NAME]`: behavior patterns with their learned confidence and standing; one pattern with its history. */
 export function patternsCommand(args: CliArgs, io: CliIo): Promise<number> {
   return runClientCommand(io, async () => {
     if (args.positionals.length > 1) throw new CliUsageError('usage: tapio patterns [NAME] [--json]');
@@ -25,14 +22,20 @@ export function patternsCommand(args: CliArgs, io: CliIo): Promise<number> {
       }
       const lines = [
         `Pattern ${pattern.patternId}`,
+        `  status              ${pattern.status}`,
         `  base confidence     ${percent(pattern.baseConfidence)}`,
-        `  current confidence  ${percent(pattern.confidence)}  (base × (0.5 + accuracy × 0.5))`,
+        `  current confidence  ${percent(pattern.confidence)}  (the base weighs as a few verdicts; verdicts move it toward the share right)`,
         `  accuracy            ${pattern.accuracy === null ? 'no feedback yet' : `${percent(pattern.accuracy)} (${pattern.accurateCount} of ${pattern.feedbackCount} accurate)`}`,
         `  matches             ${pattern.matches}`,
       ];
       if (pattern.history.length) {
-        lines.push('', 'Feedback history:');
-        for (const step of pattern.history) lines.push(`  ${step.timestamp}  ${step.accurate ? 'accurate  ' : 'inaccurate'}  -> ${percent(step.confidenceAfter)}  ${step.predictionId}${step.comment ? `  "${step.comment}"` : ''}`);
+        lines.push('', 'History (one verdict per prediction and user, the latest):');
+        let status = 'learning';
+        for (const step of pattern.history) {
+          const changed = step.statusAfter !== status ? `  ${step.statusAfter.toUpperCase()}` : '';
+          status = step.statusAfter;
+          lines.push(`  ${step.timestamp}  ${step.accurate ? 'accurate  ' : 'inaccurate'}  -> ${percent(step.confidenceAfter).padStart(4)}${changed}  ${step.predictionId} by ${step.user}${step.comment ? `  "${step.comment}"` : ''}`);
+        }
       }
       io.stdout.write(`${lines.join('\n')}\n`);
       return EXIT.ok;

@@ -25,7 +25,7 @@ export function insightBlock(insight: Insight, index?: number, nowMs = Date.now(
 
 export function patternRow(pattern: PatternConfidence): string {
   const accuracy = pattern.accuracy === null ? '-' : percent(pattern.accuracy);
-  return `${pattern.patternId.padEnd(32)} ${percent(pattern.baseConfidence).padStart(5)} ${percent(pattern.confidence).padStart(11)} ${accuracy.padStart(9)} ${String(pattern.feedbackCount).padStart(9)} ${String(pattern.matches).padStart(8)}`;
+  return `${pattern.patternId.padEnd(32)} ${pattern.status.padEnd(9)} ${percent(pattern.baseConfidence).padStart(5)} ${percent(pattern.confidence).padStart(11)} ${accuracy.padStart(9)} ${String(pattern.feedbackCount).padStart(9)} ${String(pattern.matches).padStart(8)}`;
 }
 
-export const PATTERN_HEADER = `${'PATTERN'.padEnd(32)} ${'BASE'.padStart(5)} ${'CONFIDENCE'.padStart(11)} ${'ACCURACY'.padStart(9)} ${'FEEDBACK'.padStart(9)} ${'MATCHES'.padStart(8)}`;
+export const PATTERN_HEADER = `${'PATTERN'.padEnd(32)} ${'STATUS'.padEnd(9)} ${'BASE'.padStart(5)} ${'CONFIDENCE'.padStart(11)} ${'ACCURACY'.padStart(9)} ${'FEEDBACK'.padStart(9)} ${'MATCHES'.padStart(8)}`;

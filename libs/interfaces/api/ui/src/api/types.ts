@@ -4,6 +4,6 @@ export type { ChangeItem, EntityRef, EventSummary, EventType, Feedback, Insight,
 export type { IncidentTimeline, TimelineEvent } from '../../../src/incidents/incident-timeline.ts';
 export type { BlastEdge, BlastNode, BlastRadius, FoldedIncident } from '../../../src/incidents/blast-radius.ts';
 export type { PredictionAnswer, PredictionOutcome } from '../../../src/incidents/prediction-outcome.ts';
-export type { FeedbackStep, PatternDetail } from '../../../src/patterns/pattern-detail.ts';
+export type { FeedbackStep, PatternDetail, PatternStatus } from '@tapio/domain';
 export type { FeedbackResponse } from '../../../src/routes/feedback-routes.ts';
 export type { ErrorBody } from '../../../src/server/api-error.ts';

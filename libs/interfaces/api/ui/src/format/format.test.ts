@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Insight } from '../api/types.ts';
 import { age, entityLabel, gap, incidentNamespaces, rootCauseText, utc, whyHref } from './format.ts';
 import { laneOf } from './timeline-lanes.ts';
-import { patternStanding } from './pattern-standing.ts';
 
 describe('formatting for the web UI', () => {
   it('says how long ago in the largest whole unit', () => {
@@ -43,14 +42,6 @@ describe('formatting for the web UI', () => {
     expect(laneOf({ type: 'endpoints_changed' })).toBe('endpoints');
     expect(laneOf({ type: 'k8s_event' as never })).toBe('other');
     expect(laneOf({ type: 'oom_kill' }, 'evt-1', 'evt-1')).toBe('change');
-  });
-
-  it('calls a pattern learning until it has verdicts, then promoted, trusted or retired', () => {
-    expect(patternStanding({ accuracy: null, feedbackCount: 0 })).toBe('learning');
-    expect(patternStanding({ accuracy: 1, feedbackCount: 2 })).toBe('learning');
-    expect(patternStanding({ accuracy: 0.8, feedbackCount: 5 })).toBe('promoted');
-    expect(patternStanding({ accuracy: 0.5, feedbackCount: 4 })).toBe('trusted');
-    expect(patternStanding({ accuracy: 0.25, feedbackCount: 4 })).toBe('retired');
   });
 });
 

@@ -9,16 +9,28 @@ import { percent, utc } from '../format/format.ts';
 
 const OUTCOME_TEXT = { open: 'awaiting a verdict', confirmed: 'came true', refuted: 'did not come true' } as const;
 
+const USER_KEY = 'tapio.user';
+
+function storedUser(): string {
+  try {
+    return sessionStorage.getItem(USER_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /**
  * What the pattern predicted, whether it came true, and the two buttons that say so.
- * A verdict moves the pattern's confidence (seed 002: base × (0.5 + accuracy × 0.5)),
- * shown here as before -> after.
+ * A verdict moves the pattern's confidence and may change its status (the backend's,
+ * docs/patterns.md), shown here as before -> after. One verdict per prediction and
+ * user: the name (kept in this tab) tells users apart; a second verdict replaces yours.
  */
 export function PredictionPanel({ predictionId, pattern }: { predictionId: string; pattern: string }) {
   const answer = useApi<PredictionAnswer>(`/api/v1/predictions/${seg(predictionId)}`);
   const detail = useApi<PatternDetail>(`/api/v1/patterns/${seg(pattern)}`);
   const [sending, setSending] = useState(false);
-  const [result, setResult] = useState<{ before: number; after: number; accurate: boolean } | undefined>();
+  const [result, setResult] = useState<{ before: number; after: number; accurate: boolean; replaced: boolean; status: string } | undefined>();
+  const [user, setUser] = useState(storedUser);
   const [failure, setFailure] = useState<string>();
 
   const send = async (accurate: boolean) => {
@@ -26,8 +38,9 @@ export function PredictionPanel({ predictionId, pattern }: { predictionId: strin
     setFailure(undefined);
     const before = detail.data?.confidence;
     try {
-      const response = await apiPost<FeedbackResponse>('/api/v1/feedback', { prediction_id: predictionId, accurate, rating: accurate ? 1 : -1 });
-      if (response.pattern && before !== undefined) setResult({ before, after: response.pattern.confidence, accurate });
+      const name = user.trim();
+      const response = await apiPost<FeedbackResponse>('/api/v1/feedback', { prediction_id: predictionId, accurate, rating: accurate ? 1 : -1, ...(name ? { user: name } : {}) });
+      if (response.pattern && before !== undefined) setResult({ before, after: response.pattern.confidence, accurate, replaced: response.replaced, status: response.pattern.status });
       answer.reload();
       detail.reload();
     } catch (error) {
@@ -50,10 +63,27 @@ export function PredictionPanel({ predictionId, pattern }: { predictionId: strin
             <p className="pattern-confidence">
               <Link href={`/patterns/${seg(pattern)}`}>{pattern}</Link> confidence{' '}
               <ConfidenceBar value={detail.data.confidence} base={detail.data.baseConfidence} label={`confidence of pattern ${pattern}`} /> from{' '}
-              {detail.data.feedbackCount} {detail.data.feedbackCount === 1 ? "verdict" : "verdicts"}
+              {detail.data.feedbackCount} {detail.data.feedbackCount === 1 ? 'verdict' : 'verdicts'}, status <strong className="pattern-status">{detail.data.status}</strong>
             </p>
           )}
           <div className="verdict" role="group" aria-label="Was Tapio right about this incident?">
+            <label>
+              Your name{' '}
+              <input
+                type="text"
+                value={user}
+                maxLength={128}
+                placeholder="anonymous"
+                onChange={(event) => {
+                  setUser(event.target.value);
+                  try {
+                    sessionStorage.setItem(USER_KEY, event.target.value);
+                  } catch {
+                    // Storage refused (private mode): the name lasts as long as the page.
+                  }
+                }}
+              />
+            </label>
             <span>Was Tapio right?</span>
             <button type="button" className="right" disabled={sending} onClick={() => void send(true)}>
               Right
@@ -64,7 +94,7 @@ export function PredictionPanel({ predictionId, pattern }: { predictionId: strin
           </div>
           <p aria-live="polite" className="verdict-result">
             {result &&
-              `Recorded "${result.accurate ? 'right' : 'wrong'}": ${pattern} confidence ${percent(result.before)} → ${percent(result.after)}.`}
+              `${result.replaced ? 'Replaced your verdict with' : 'Recorded'} "${result.accurate ? 'right' : 'wrong'}": ${pattern} confidence ${percent(result.before)} → ${percent(result.after)}, ${result.status}.`}
           </p>
           {failure && (
             <p className="notice error" role="alert">
@@ -75,7 +105,7 @@ export function PredictionPanel({ predictionId, pattern }: { predictionId: strin
             <ul className="verdicts">
               {answer.data.verdicts.map((verdict) => (
                 <li key={verdict.id}>
-                  {utc(verdict.timestamp)}: {verdict.accurate ? 'right' : 'wrong'}
+                  {utc(verdict.timestamp)}: {verdict.accurate ? 'right' : 'wrong'} by {verdict.user ?? 'anonymous'}
                   {verdict.comment ? `, "${verdict.comment}"` : ''}
                 </li>
               ))}

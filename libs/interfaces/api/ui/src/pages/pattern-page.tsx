@@ -5,7 +5,6 @@ import { useApi } from '../api/use-api.ts';
 import { ConfidenceBar } from '../components/confidence-bar.tsx';
 import { Status } from '../components/status.tsx';
 import { percent, utc } from '../format/format.ts';
-import { patternStanding } from '../format/pattern-standing.ts';
 
 const W = 640;
 const H = 140;
@@ -37,7 +36,7 @@ function HistoryChart({ base, history }: { base: number; history: FeedbackStep[]
   );
 }
 
-/** One pattern: its confidence, standing, and every verdict with the confidence it left. */
+/** One pattern: its confidence, status (the backend's), and every verdict with the confidence and status it left. */
 export function PatternPage({ name }: { name: string }) {
   const detail = useApi<PatternDetail>(`/api/v1/patterns/${seg(decodeURIComponent(name))}`);
   return (
@@ -52,7 +51,7 @@ export function PatternPage({ name }: { name: string }) {
             <p className="meta">
               confidence <ConfidenceBar value={detail.data.confidence} base={detail.data.baseConfidence} label="current confidence" /> (base {percent(detail.data.baseConfidence)}) ·{' '}
               {detail.data.matches} matches · {detail.data.accurateCount}/{detail.data.feedbackCount} verdicts right ·{' '}
-              <span className={`badge standing-${patternStanding(detail.data)}`}>{patternStanding(detail.data)}</span>
+              <span className={`badge standing-${detail.data.status}`}>{detail.data.status}</span>
             </p>
           </div>
           <section className="card" aria-labelledby="history-title">
@@ -66,7 +65,9 @@ export function PatternPage({ name }: { name: string }) {
                   <tr>
                     <th scope="col">When (UTC)</th>
                     <th scope="col">Verdict</th>
+                    <th scope="col">By</th>
                     <th scope="col" className="num">Confidence after</th>
+                    <th scope="col">Status after</th>
                     <th scope="col">Prediction</th>
                     <th scope="col">Comment</th>
                   </tr>
@@ -76,7 +77,11 @@ export function PatternPage({ name }: { name: string }) {
                     <tr key={step.feedbackId}>
                       <td>{utc(step.timestamp)}</td>
                       <td>{step.accurate ? 'right' : 'wrong'}</td>
+                      <td>{step.user}</td>
                       <td className="num">{percent(step.confidenceAfter)}</td>
+                      <td>
+                        <span className={`badge standing-${step.statusAfter}`}>{step.statusAfter}</span>
+                      </td>
                       <td>
                         <code>{step.predictionId}</code>
                       </td>

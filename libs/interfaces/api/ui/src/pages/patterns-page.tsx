@@ -5,7 +5,6 @@ import { useApi } from '../api/use-api.ts';
 import { ConfidenceBar } from '../components/confidence-bar.tsx';
 import { Status } from '../components/status.tsx';
 import { percent } from '../format/format.ts';
-import { MIN_VERDICTS, patternStanding } from '../format/pattern-standing.ts';
 
 /** Every behavior pattern: confidence against its base, verdicts, matches, standing. */
 export function PatternsPage() {
@@ -16,7 +15,7 @@ export function PatternsPage() {
       <div className="page-head">
         <h1 id="patterns-title">Behavior patterns</h1>
         <p className="muted">
-          Confidence = base × (0.5 + accuracy × 0.5), from your verdicts. The mark on each bar is the base. Standing: learning until {MIN_VERDICTS} verdicts, then promoted (≥ 80% right), retired (≤ 30%) or trusted.
+          Confidence starts at the pattern's base (the mark on each bar) and moves toward the share of right verdicts as they come in. Status is Tapio's own: learning until enough verdicts, then active, promoted, or retired (a retired pattern opens no incident; thresholds in tapio.yaml, correlation.feedback).
         </p>
       </div>
       <Status loading={patterns.loading && !patterns.data} error={patterns.error} what="the patterns">
@@ -28,12 +27,12 @@ export function PatternsPage() {
               <th scope="col" className="num">Accuracy</th>
               <th scope="col" className="num">Verdicts</th>
               <th scope="col" className="num">Matches</th>
-              <th scope="col">Standing</th>
+              <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
             {items.map((pattern) => {
-              const standing = patternStanding(pattern);
+              const standing = pattern.status;
               return (
                 <tr key={pattern.patternId}>
                   <td>
