@@ -139,9 +139,9 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
     // A right verdict lifts the confidence above the base (the base weighs as 2.5 verdicts).
     expect(accurate.stdout).toContain('pattern config-cascade confidence now 89% (base 85%, 1 of 1 accurate), learning');
     // The same user again replaces the verdict: still one.
-    const again = await tapio(['feedback', predictionId, '--accurate', '--user', 'alice', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
-    expect(again.stdout).toContain('Replaced your earlier verdict');
-    expect(again.stdout).toContain('1 of 1 accurate');
+    const repeat = await tapio(['feedback', predictionId, '--accurate', '--user', 'alice', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
+    expect(repeat.stdout).toContain('Replaced your earlier verdict');
+    expect(repeat.stdout).toContain('1 of 1 accurate');
     const inaccurate = await tapio(['feedback', predictionId, '--inaccurate', '--comment', 'it was the image', '--user', 'bob', '--server', server.url], dir, { TAPIO_TOKEN: TOKEN });
     expect(inaccurate.code, inaccurate.stderr).toBe(0);
     expect(inaccurate.stdout).toContain('confidence now 69%');
@@ -158,7 +158,8 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/tapio_http_requests_total\{method="GET",route="\/api\/v1\/why\/:kind\/:namespace\/:name",status="200"\} [1-9]/);
-    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 1');
+    // Verdicts received, the replaced one included.
+    expect(metrics).toContain('tapio_feedback_total{pattern="config-cascade",accurate="true"} 2');
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; components: Record<string, unknown> };
     expect(Object.keys(ready.components)).toEqual(expect.arrayContaining(['bus', 'graph', 'collectors/replay']));
     // GraphQL beside REST: one query for the insight, its root cause and the kinds of its events' entities.
