@@ -96,6 +96,33 @@ describe('ProcessingStage', () => {
     await stage.stop();
   });
 
+  it('keeps previous occurrences in the graph across a restart, never counting an incident against itself', async () => {
+    const { graph, stage } = await stageWithIncident(false);
+    const [insight] = stage.insights();
+    expect(insight?.story).toContain('Previous occurrence: none on record');
+    await stage.stop();
+    // Restarted on the same graph: the warm start reopens the same incident (same id), which is not its own previous occurrence.
+    const restarted = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger);
+    await restarted.start(false);
+    expect(restarted.insights().find((item) => item.id === insight!.id)?.story).toContain('Previous occurrence: none on record');
+    await restarted.stop();
+    // An earlier incident of the same pattern on the same root, stored in the graph, is one (snapshot included: the store keeps insights).
+    await graph.write({ insights: [{ ...insight!, id: 'ins-three-days-earlier', firstSeen: '2026-02-27T10:03:12Z', lastSeen: '2026-02-27T10:30:00Z', createdAt: '2026-02-27T10:03:12Z' }] });
+    for (const warm of [true, false]) {
+      const later = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), { ...CONFIG, warmStart: { enabled: warm, maxEvents: 200_000 } }, '.', silentLogger);
+      await later.start(false);
+      const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
+      for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {
+        const result = line.trim() ? pipeline.processLine(line) : undefined;
+        if (result?.ok) for (const event of result.events) await later.handle(event);
+      }
+      const again = later.insights().find((item) => item.id === insight!.id);
+      expect(again?.story, `warm start ${warm}`).toContain('Previous occurrence: same pattern at 2026-02-27T10:03:12Z (1 before)');
+      expect(again?.previousOccurrences).toEqual(['2026-02-27T10:03:12Z']);
+      await later.stop();
+    }
+  });
+
   it('releases a held match once the stream has been quiet for its hold, and writes and publishes the insight', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tapio-hold-'));
     await writeOutagePattern(dir, 'quick-outage', '1s', '  clearedBy: [{ field: type, operator: equals, value: service_restored }]');

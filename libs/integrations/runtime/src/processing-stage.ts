@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
 import { EventTracing } from './tracing/event-tracing.js';
+import { storedOccurrences } from './stored-occurrences.js';
 import { warmStart } from './warm-start.js';
 
 /** The correlation section of tapio.yaml, as the stage reads it. */
@@ -98,6 +99,8 @@ export class ProcessingStage {
       await this.writeInsights(warmed.output);
       this.lastEventWallMs = Date.now();
       stored = warmed.resources;
+    } else {
+      this.engine.rememberOccurrences(await storedOccurrences(this.graph, 10_000));
     }
     if (watch) this.stopWatching = await this.source.watch((set) => this.apply(set));
     // Held matches (patterns with holdFor) are released by later events; when the stream

@@ -1,11 +1,12 @@
 import { partitionKey, partitionOf, type GraphReader, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
 import type { CorrelationEngine, EngineOutput } from '@tapio/correlation';
+import { storedOccurrences } from './stored-occurrences.js';
 
 /** What the warm start does to an engine: hand it the stored topology, then replay events through it. */
-export type WarmStartEngine = Pick<CorrelationEngine, 'restoreTopology' | 'process'>;
+export type WarmStartEngine = Pick<CorrelationEngine, 'restoreTopology' | 'process'> & Partial<Pick<CorrelationEngine, 'rememberOccurrences'>>;
 
 /** What the warm start reads from the graph: the topology, a page of events, a stored insight. */
-export type WarmStartGraph = Pick<GraphReader, 'topologySnapshot' | 'events' | 'insight'>;
+export type WarmStartGraph = Pick<GraphReader, 'topologySnapshot' | 'events' | 'insight' | 'insights'>;
 
 export interface WarmStartOptions {
   windowMs: number;
@@ -23,6 +24,8 @@ export interface WarmStartResult {
 }
 
 const PAGE = 1000;
+/** Stored incidents taken as previous occurrences at a warm start (the newest). */
+const MAX_OCCURRENCES = 10_000;
 
 /**
  * Rebuilds a restarted engine's working state from the graph: the stored topology, then
@@ -35,6 +38,8 @@ export async function warmStart(engine: WarmStartEngine, graph: WarmStartGraph, 
   const started = Date.now();
   const topology = await graph.topologySnapshot();
   engine.restoreTopology(topology);
+  // Earlier incidents, before the replay reopens the recent ones: with the topology known, a pod's incidents count for its workload.
+  if (engine.rememberOccurrences) engine.rememberOccurrences(await storedOccurrences(graph, MAX_OCCURRENCES));
   const events = await recentEvents(graph, options);
   const output: EngineOutput = { correlations: [], insights: [], predictions: [], topology: [] };
   // The last version of each insight and prediction the replay produced.

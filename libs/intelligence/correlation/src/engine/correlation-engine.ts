@@ -1,4 +1,4 @@
-import type { BehaviorPattern, Correlator, Insight, Prediction, TopologySnapshot, UnifiedEvent } from '@tapio/domain';
+import { entityKey, parseEntityKey, type BehaviorPattern, type Correlator, type Insight, type Prediction, type TopologySnapshot, type UnifiedEvent } from '@tapio/domain';
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
 import { IncidentBook } from '../incidents/incident-book.js';
@@ -47,6 +47,7 @@ export class CorrelationEngine {
       ...(limits.maxIncidents !== undefined ? { maxIncidents: limits.maxIncidents } : {}),
       ...(limits.maxHistoryKeys !== undefined ? { maxKeys: limits.maxHistoryKeys } : {}),
       ...(limits.maxTimesPerKey !== undefined ? { maxTimesPerKey: limits.maxTimesPerKey } : {}),
+      historyKeyOf: (rootKey) => this.workloadOf(rootKey),
     });
     this.composer = {
       state: this.state,
@@ -67,6 +68,25 @@ export class CorrelationEngine {
 
   matches(patternName: string): number {
     return this.patterns.matches(patternName);
+  }
+
+  /** A pod's (or ReplicaSet's) top owner, so "the same root" survives new pod names; any other root is itself. */
+  private workloadOf(rootKey: string): string {
+    const kind = parseEntityKey(rootKey)?.kind;
+    if (kind !== 'Pod' && kind !== 'ReplicaSet') return rootKey;
+    return this.state.ownerChain(rootKey).at(-1) ?? rootKey;
+  }
+
+  /**
+   * Takes incidents stored in the graph (earlier runs) as previous occurrences, so "the
+   * same thing happened three days ago" survives a restart. An incident that opens again
+   * with the same id (a warm start replaying its events) is not its own previous occurrence.
+   */
+  rememberOccurrences(insights: readonly Insight[]): void {
+    for (const insight of insights) {
+      if (!insight.pattern) continue;
+      this.book.rememberOccurrence(insight.pattern, entityKey(insight.rootCause.entity), insight.firstSeen, insight.id);
+    }
   }
 
   /**

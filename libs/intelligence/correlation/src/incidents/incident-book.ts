@@ -17,6 +17,11 @@ export interface IncidentBookOptions extends OccurrenceHistoryLimits {
   retainMs?: number;
   /** Incidents kept at most; beyond, those last seen longest ago leave first. */
   maxIncidents?: number;
+  /**
+   * What "the same root" means for previous occurrences: a pod's workload (a new pod of the
+   * same Deployment is the same root), otherwise the root itself. Default: the root itself.
+   */
+  historyKeyOf?: (rootKey: string) => string;
 }
 
 export const DEFAULT_MERGE_WINDOW_MS = 60 * 60_000;
@@ -50,6 +55,7 @@ export class IncidentBook {
   private readonly mergeWindowMs: number;
   private readonly retainMs: number;
   private readonly maxIncidents: number;
+  private readonly historyKeyOf: (rootKey: string) => string;
   private nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IncidentBookOptions = {}) {
@@ -57,6 +63,12 @@ export class IncidentBook {
     this.retainMs = Math.max(this.mergeWindowMs, options.retainMs ?? DEFAULT_RETAIN_MS);
     this.maxIncidents = Math.max(1, options.maxIncidents ?? DEFAULT_MAX_INCIDENTS);
     this.history = new OccurrenceHistory(options);
+    this.historyKeyOf = options.historyKeyOf ?? ((rootKey) => rootKey);
+  }
+
+  /** Takes an incident stored in the graph (an earlier run's) as a previous occurrence of its pattern on its root. */
+  rememberOccurrence(pattern: string, rootKey: string, firstSeen: string, incidentId: string): void {
+    this.history.record(pattern, this.historyKeyOf(rootKey), firstSeen, incidentId);
   }
 
   /**
@@ -69,13 +81,14 @@ export class IncidentBook {
     const latestId = this.latestByRoot.get(rootKey);
     const latest = latestId ? this.incidents.get(latestId) : undefined;
     if (latest && match.trigger.at - Date.parse(latest.insight.lastSeen) <= this.mergeWindowMs) return this.extend(latest, match, root, compose);
-    if (latest) this.history.record(latest.match.pattern.name, rootKey, latest.insight.firstSeen);
+    if (latest) this.history.record(latest.match.pattern.name, latest.historyKey, latest.insight.firstSeen, latest.id);
     const id = deterministicId('ins', rootKey, rootEvent.event.id);
     const symptoms = new Map<string, IndexedEvent>();
     addSymptoms(symptoms, match, rootKey);
-    const previous = this.history.of(match.pattern.name, rootKey);
+    const historyKey = this.historyKeyOf(rootKey);
+    const previous = this.history.of(match.pattern.name, historyKey, id);
     const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
-    this.incidents.set(id, { id, rootKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
+    this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
     this.latestByRoot.set(rootKey, id);
     if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
@@ -107,7 +120,7 @@ export class IncidentBook {
       rootEvent: incident.rootEvent,
       path: incident.path,
       symptoms: incident.symptoms,
-      previous: this.history.of(incident.match.pattern.name, incident.rootKey),
+      previous: this.history.of(incident.match.pattern.name, incident.historyKey, incident.id),
       firstSeen: incident.insight.firstSeen,
       lastSeen: incident.insight.lastSeen,
     });
@@ -139,7 +152,7 @@ export class IncidentBook {
     this.incidents.delete(incident.id);
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
     this.latestByRoot.delete(incident.rootKey);
-    this.history.record(incident.match.pattern.name, incident.rootKey, incident.insight.firstSeen);
+    this.history.record(incident.match.pattern.name, incident.historyKey, incident.insight.firstSeen, incident.id);
   }
 
   /** Gives every incident of `patternId` a new confidence (feedback changed the pattern's accuracy); returns their insights. */

@@ -35,6 +35,8 @@ export type ComposeInsight = (draft: IncidentDraft) => ComposedInsight;
 export interface Incident extends ComposedInsight {
   id: string;
   rootKey: string;
+  /** Where its previous occurrences are kept: the root's workload for a pod, else the root. */
+  historyKey: string;
   /** Priority of the pattern that names it. */
   priority: number;
   match: PatternMatch;

@@ -40,3 +40,15 @@ describe('OccurrenceHistory', () => {
     expect(history.of('p', 'c').count).toBe(1);
   });
 });
+
+describe('OccurrenceHistory by incident id', () => {
+  it('counts an incident once, however often it is recorded, and never against itself', () => {
+    const history = new OccurrenceHistory();
+    history.record('p', 'root', at(5), 'ins-b');
+    history.record('p', 'root', at(1), 'ins-a');
+    history.record('p', 'root', at(1), 'ins-a');
+    expect(history.of('p', 'root')).toEqual({ times: [at(1), at(5)], count: 2 });
+    expect(history.of('p', 'root', 'ins-b')).toEqual({ times: [at(1)], count: 1 });
+    expect(history.of('p', 'root', 'ins-other')).toEqual({ times: [at(1), at(5)], count: 2 });
+  });
+});
