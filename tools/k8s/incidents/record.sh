@@ -6,6 +6,9 @@
 # for LEAD seconds, provokes NAME, waits for the symptom, records TAIL more seconds, stops
 # the recorder (SIGINT, by PID) and cleans up. Default output:
 # examples/recordings/real/NAME.ndjson (its answer, NAME.expected.json, is written by hand).
+# Hold a lease of our own for the whole recording: a test run that drops the last lease
+# would otherwise stop the cluster under the recorder (it happened: "timed out waiting").
+bash "$(dirname "$0")/../cluster.sh" up --lease $$ >/dev/null
 source "$(dirname "$0")/lib.sh"
 name="${1:?usage: record.sh NAME [OUT.ndjson]}"
 script="$incidents_dir/$name.sh"
@@ -19,6 +22,7 @@ finish() {
   [ -n "$recorder" ] && kill -INT "$recorder" 2>/dev/null && wait "$recorder" 2>/dev/null || true
   bash "$script" cleanup || true
   rm -rf "$work"
+  bash "$incidents_dir/../cluster.sh" down --lease $$ >/dev/null 2>&1 || true
 }
 trap finish EXIT
 
@@ -32,7 +36,7 @@ YAML
 
 # Test runs hold leases on the shared cluster while they use it; what they do would end up in
 # the recording (a restarted API server, their own broken pods). Record on a quiet cluster.
-quiet() { [ -z "$(ls "$k8s_home/leases" 2>/dev/null)" ]; }
+quiet() { [ -z "$(ls "$k8s_home/leases" 2>/dev/null | grep -vx "$$")" ]; }
 wait_until "${QUIET_WAIT:-900}" "no test run is using the cluster" quiet || { echo "the cluster stayed busy; not recording" >&2; exit 1; }
 bash "$incidents_dir/background.sh" up
 bash "$script" prepare
@@ -47,6 +51,6 @@ sleep "$tail"
 kill -INT "$recorder"
 wait "$recorder" || { echo "tapio record failed" >&2; exit 1; }
 recorder=""
-quiet || log "warning: a test run joined the cluster during the recording ($(ls "$k8s_home/leases" | tr '\n' ' ')); check the recording for its activity"
+quiet || log "warning: a test run joined the cluster during the recording ($(ls "$k8s_home/leases" | grep -vx "$$" | tr '\n' ' ')); check the recording for its activity"
 mv "$work/recording.ndjson" "$out"
 log "recorded $(wc -l < "$out") lines into $out"

@@ -10,7 +10,8 @@ import { loadConfigFromArgs } from './run-command.js';
  * reports (starting state, then every change) as kubeapi RawEvent NDJSON, the format
  * `tapio analyze` and the replay collector read, together with the RawEvents of every other
  * collector the configuration names (kubelet, journal, CRI, etcd...). Uses `collectors.kubeapi`
- * of the configuration; stops on SIGINT / SIGTERM or after the duration.
+ * of the configuration; stops on SIGINT / SIGTERM or once the duration has passed after the
+ * starting state was written (a slow first list does not shorten the changes recorded).
  */
 export async function recordCommand(args: ParsedArgs): Promise<number> {
   const output = stringFlag(args, 'output') ?? args.positionals[0];

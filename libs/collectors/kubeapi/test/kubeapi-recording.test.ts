@@ -61,13 +61,15 @@ describe('recordings made by the kubeapi collector', () => {
     const recording = recordTo(file, { config: { cluster: 'rec', kubeconfig: mock.writeKubeconfig(), watchTransport: 'websocket', kinds: ['ConfigMap'] }, durationMs });
     // The change must come after the starting state is written, whatever the machine's load:
     // wait for the initial list to reach the file rather than for a fixed time.
-    await waitForFileToContain(file, 'checkout-config', durationMs / 2);
+    await waitForFileToContain(file, 'checkout-config', 60_000);
+    // The duration counts from the starting state on (recordTo starts its clock there).
+    const syncedAt = Date.now();
     // The mock API server (fabric8, CRUD mode) does not replay what changed between the list
     // and the opening of the watch, as a real API server does from the list's
     // resourceVersion: keep changing the object until the watch has reported it.
     await create(configMap('shop', 'late', { k: 'v0' }));
     for (let round = 1; !readFileSync(file, 'utf8').includes('"late"'); round += 1) {
-      if (Date.now() - startedAt > durationMs - 2_000) throw new Error('the watch never reported a change of ConfigMap shop/late');
+      if (Date.now() - syncedAt > durationMs - 2_000) throw new Error('the watch never reported a change of ConfigMap shop/late');
       await new Promise((done) => setTimeout(done, 300));
       const late = await mock.request<{ data: Record<string, string> }>('GET', '/api/v1/namespaces/shop/configmaps/late');
       late.data['k'] = `v${round}`;
@@ -75,6 +77,7 @@ describe('recordings made by the kubeapi collector', () => {
     }
     await recording;
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(durationMs - 50);
+    expect(Date.now() - syncedAt, 'the recording lasts its duration after the starting state').toBeGreaterThanOrEqual(durationMs - 1_000);
     const names = readRecording(file).map((event) => `${event.type} ${(event.data as { object: { metadata: { name: string } } }).object.metadata.name}`);
     expect(names[0]).toBe('ADDED checkout-config');
     expect(names.length).toBeGreaterThan(1);

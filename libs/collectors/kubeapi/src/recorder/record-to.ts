@@ -4,12 +4,15 @@ import type { KubeApiCollectorConfigInput } from '../collector/kubeapi-config.js
 import { sleep } from '../informers/backoff.js';
 import { NdjsonRecordingSink } from './ndjson-recording-sink.js';
 
+/** Longest wait for the starting state before a timed recording's clock starts anyway. */
+const SYNC_WAIT_CAP_MS = 5 * 60_000;
+
 export interface RecordOptions {
   /** The collector configuration (cluster, kubeconfig / inCluster, namespaces, kinds). */
   config: KubeApiCollectorConfigInput;
   /** Stops the recording when aborted (e.g. on SIGINT). */
   signal?: AbortSignal;
-  /** Stops the recording after this long. Without it and without `signal`, records until the initial state is written. */
+  /** Stops the recording this long after the starting state is written. Without it and without `signal`, records until the initial state is written. */
   durationMs?: number;
   logger?: Logger;
   /**
@@ -52,6 +55,11 @@ export async function recordTo(file: string, options: RecordOptions): Promise<Re
     const startingState = collector.synced().then(() => sink.endStartingState());
     if (options.signal?.aborted) stopper.abort();
     if (options.durationMs !== undefined) {
+      // The duration is of changes: its clock starts once the starting state is written, so a
+      // slow first list (a loaded machine, a large cluster) cannot use it up and leave an empty
+      // recording. An API server that never answers still ends the recording (after the cap).
+      const aborted = new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
+      await Promise.race([startingState.catch(() => undefined), aborted, sleep(Math.max(options.durationMs, SYNC_WAIT_CAP_MS), stopper.signal)]);
       await sleep(options.durationMs, stopper.signal);
     } else if (options.signal !== undefined) {
       await new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
