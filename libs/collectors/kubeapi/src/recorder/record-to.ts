@@ -4,8 +4,11 @@ import type { KubeApiCollectorConfigInput } from '../collector/kubeapi-config.js
 import { sleep } from '../informers/backoff.js';
 import { NdjsonRecordingSink } from './ndjson-recording-sink.js';
 
-/** Longest wait for the starting state before a timed recording's clock starts anyway. */
-const SYNC_WAIT_CAP_MS = 5 * 60_000;
+/**
+ * Longest wait for the starting state before a timed recording's clock starts anyway (at
+ * least the duration itself): a kind the server never lists must not stall the recording.
+ */
+const SYNC_WAIT_MIN_CAP_MS = 15_000;
 
 export interface RecordOptions {
   /** The collector configuration (cluster, kubeconfig / inCluster, namespaces, kinds). */
@@ -57,9 +60,9 @@ export async function recordTo(file: string, options: RecordOptions): Promise<Re
     if (options.durationMs !== undefined) {
       // The duration is of changes: its clock starts once the starting state is written, so a
       // slow first list (a loaded machine, a large cluster) cannot use it up and leave an empty
-      // recording. An API server that never answers still ends the recording (after the cap).
+      // recording. A kind that never lists still lets the recording end (after the cap).
       const aborted = new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
-      await Promise.race([startingState.catch(() => undefined), aborted, sleep(Math.max(options.durationMs, SYNC_WAIT_CAP_MS), stopper.signal)]);
+      await Promise.race([startingState.catch(() => undefined), aborted, sleep(Math.max(options.durationMs, SYNC_WAIT_MIN_CAP_MS), stopper.signal)]);
       await sleep(options.durationMs, stopper.signal);
     } else if (options.signal !== undefined) {
       await new Promise<void>((resolve) => (stopper.signal.aborted ? resolve() : stopper.signal.addEventListener('abort', () => resolve(), { once: true })));
