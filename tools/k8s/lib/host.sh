@@ -39,10 +39,12 @@ check_ranges_free() {
 
 prepare_host() {
   check_ranges_free
+  # Saved once br_netfilter is loaded: its bridge-nf-call-* keys exist only then, and a key
+  # missing from the saved file is never restored.
+  [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || modprobe br_netfilter 2>/dev/null || true
   save_sysctls
   ip addr show dev lo | grep -q " $NODE_IP/32 " || ip addr add "$NODE_IP/32" dev lo
   echo 1 > /proc/sys/net/ipv4/ip_forward
-  [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || modprobe br_netfilter 2>/dev/null || true
   [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || die "bridge netfilter (br_netfilter) is not available: Service traffic between pods would bypass kube-proxy"
   echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
   # Pod traffic stays on this machine: whatever would be forwarded off the pod bridge is dropped.

@@ -6,6 +6,8 @@ import { memoryPressureEviction, nodeLifecycle } from '../../support/node-lifecy
 import type { CorpusCase } from '../corpus-case.js';
 
 const SCENARIOS = new URL('../../../../../../shared/scenarios/', import.meta.url);
+const REAL = new URL('../../../../../examples/recordings/real/', import.meta.url);
+const real = (name: string, accept: ExpectedEntity[], kind: string): CorpusCase => ({ kind, name: `recorded on the real test cluster (${name})`, make: () => ({ lines: readRecording(new URL(`${name}.ndjson`, REAL)), accept }) });
 let cache: { benign: RecordedLine[]; cascade: RecordedLine[] } | undefined;
 const recorded = () => (cache ??= { benign: readRecording(new URL('benign-rollout.ndjson', SCENARIOS)), cascade: readRecording(new URL('configmap-cascade.ndjson', SCENARIOS)) });
 
@@ -40,6 +42,11 @@ function threeWays(kind: string, make: () => SyntheticIncident): CorpusCase[] {
 
 /** Trouble Tapio did not see, capacity and policy objects as causes, planned lifecycle: incidents and their benign look-alikes. */
 export const corpusCases: readonly CorpusCase[] = [
+  real('quota-lowered', [{ kind: 'ResourceQuota', namespace: 'analytics', name: 'compute' }], 'ResourceQuota lowered: scale-up refused (pods)'),
+  real('job-backoff', [{ kind: 'Job', namespace: 'billing-batch', name: 'settle' }], 'Job gives up: BackoffLimitExceeded'),
+  real('drain-uncordon', [], 'benign: drain of a node whose pods wait Pending for the maintenance window'),
+  real('preemption', [{ kind: 'Deployment', namespace: 'batch-prio', name: 'ingest' }, { kind: 'PriorityClass', namespace: null, name: 'tapio-critical-batch-prio' }], 'pods preempted by a higher-priority workload'),
+  real('cronjob-retries', [], 'benign: a Job that succeeds after retries'),
   ...threeWays('ResourceQuota lowered: scale-up refused (pods)', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods' })),
   ...threeWays('ResourceQuota lowered: scale-up refused (memory)', () => quotaChange(recorded().cascade, 'payments', 'payments-api', { quota: 'team-budget', resource: 'limits.memory' })),
   ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),

@@ -15,6 +15,8 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
+  /** The Event's time (ms), for what changed just before it. */
+  at: number;
 }
 
 /**
@@ -38,7 +40,8 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     const usage = evictionMemory(message);
     if (usage) Object.assign(annotations, memoryAnnotations(usage));
   }
-  if (reason === 'FailedScheduling' && blockedByCordon(message)) {
+  const lingeringTaint = /had untolerated taint/.test(message) && !/Insufficient /.test(message) && lookups.planned.justReleased(lookups.cluster, lookups.at);
+  if (reason === 'FailedScheduling' && (blockedByCordon(message) || lingeringTaint)) {
     annotations['scheduling.blocked_by'] = 'cordon';
     const node = lookups.planned.anyCordoned(lookups.cluster);
     if (node) Object.assign(annotations, causeAnnotations({ kind: 'Node', name: node }));

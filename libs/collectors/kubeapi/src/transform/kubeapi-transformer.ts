@@ -175,7 +175,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         signals.push(cordoned ? { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': cordoned } } : signal);
       }
     } else if (meta.kind === 'Node') {
-      this.planned.observe(context.cluster, facts, false);
+      this.planned.observe(context.cluster, facts, false, Date.parse(raw.timestamp));
       signals.push(...cordonSignals(live?.facts, facts));
       // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
       const planned = this.planned.reason(context.cluster, facts.name);
@@ -288,7 +288,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         kubernetes,
         annotations: {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
-          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, byUid: (id) => this.objects.get(`${context.cluster}|${id}`)?.facts, planned: this.planned }),
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => this.objects.get(`${context.cluster}|${id}`)?.facts, planned: this.planned }),
         },
       }),
     ];

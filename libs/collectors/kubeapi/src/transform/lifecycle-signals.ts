@@ -33,12 +33,23 @@ export function cordonSignals(previous: K8sObjectFacts | undefined, facts: K8sOb
 /** Planned lifecycle state of each node, so that signals about it and its pods can say "planned". */
 export class PlannedNodes {
   private readonly reasons = new Map<string, string>();
+  /** When each node left planned maintenance: the scheduler still sees its taint for a moment. */
+  private readonly released = new Map<string, number>();
 
-  observe(cluster: string, facts: K8sObjectFacts, deleted: boolean): void {
+  observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at = 0): void {
     const key = `${cluster}|${facts.name}`;
     const reason = deleted ? undefined : plannedReason(facts);
     if (reason) this.reasons.set(key, reason);
-    else this.reasons.delete(key);
+    else if (this.reasons.delete(key)) this.released.set(key, at);
+  }
+
+  /**
+   * Whether a node of the cluster left maintenance within the last minute before `at`: an
+   * "untolerated taint(s)" refusal right after an uncordon is the cordon's taint not yet gone.
+   */
+  justReleased(cluster: string, at: number): boolean {
+    const prefix = `${cluster}|`;
+    return [...this.released].some(([key, when]) => key.startsWith(prefix) && at >= when && at - when <= 60_000);
   }
 
   reason(cluster: string, node: string | undefined): string | undefined {

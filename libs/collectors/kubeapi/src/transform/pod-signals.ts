@@ -120,7 +120,9 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   const phase = facts.phase;
   const previousPhase = previous?.facts.phase;
   if (phase !== previousPhase) {
-    if (phase === 'Failed') {
+    if (phase === 'Failed' && memory.disruption !== undefined && memory.statusReason !== 'Evicted') {
+      // Taken down on purpose (a drain's eviction, a preemption): pod_disrupted said so; not a failure.
+    } else if (phase === 'Failed') {
       const evicted = memory.statusReason === 'Evicted';
       const statusMessage = str(obj(object['status'])['message']);
       const usage = evicted ? evictionMemory(statusMessage ?? '') : undefined;

@@ -60,6 +60,7 @@ describe('built-in patterns', () => {
       'oom-cascade',
       'planned-maintenance',
       'preemption',
+      'preemption-starves',
       'pvc-deadlock',
       'rollout-regression',
       'runtime-restart',

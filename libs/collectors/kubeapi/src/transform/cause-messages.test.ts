@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { admissionCause, blockedByCordon, evictionMemory, preemptorOf } from './cause-messages.js';
+
+describe('reading the cause a Kubernetes message names', () => {
+  it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
+    expect(admissionCause('Error creating: pods "worker-c7c79d874-2qz47" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2', 'analytics')).toEqual({ kind: 'ResourceQuota', name: 'compute', namespace: 'analytics' });
+    expect(admissionCause('Error creating: pods "cart-x" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi', 'shop')).toEqual({ kind: 'LimitRange', namespace: 'shop' });
+    expect(admissionCause('Error creating: pods "x" is forbidden: no PriorityClass with name critical-batch was found', 'shop')).toEqual({ kind: 'PriorityClass', name: 'critical-batch' });
+    expect(admissionCause('Error creating: pods "x" is forbidden: error looking up service account shop/builder', 'shop')).toBeUndefined();
+  });
+
+  it('finds the preemptor by uid (1.26+) or by name (older schedulers)', () => {
+    expect(preemptorOf('Preempted by pod 0b1e5a0e-5c2f-4e7e-9a55-1f0a9c1b2d3e on node tapio-node')).toEqual({ uid: '0b1e5a0e-5c2f-4e7e-9a55-1f0a9c1b2d3e' });
+    expect(preemptorOf('Preempted by batch/ingest-7d9f on node node-2')).toEqual({ namespace: 'batch', name: 'ingest-7d9f' });
+    expect(preemptorOf('Stopping container app')).toBeUndefined();
+  });
+
+  it("sums the kubelet's eviction figures, and reads nothing from a disk eviction", () => {
+    expect(evictionMemory('The node was low on resource: memory. Threshold quantity: 100Mi, available: 61232Ki. Container hog was using 11534336Ki, request is 0, has larger consumption of memory. ')).toEqual({ usageBytes: 11534336 * 1024, requestBytes: 0 });
+    expect(evictionMemory('The node was low on resource: memory. Container a was using 100Mi, request is 64Mi, has larger consumption of memory. Container b was using 50Mi, request is 0, has larger consumption of memory.')).toEqual({ usageBytes: 150 * 2 ** 20, requestBytes: 64 * 2 ** 20 });
+    expect(evictionMemory('The node was low on resource: ephemeral-storage. Container a was using 3Gi, request is 0.')).toBeUndefined();
+  });
+
+  it('tells pods waiting for a cordoned node from pods short of capacity', () => {
+    expect(blockedByCordon('0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.')).toBe(true);
+    expect(blockedByCordon("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(true);
+    expect(blockedByCordon('0/3 nodes are available: 1 node(s) had untolerated taint {ToBeDeletedByClusterAutoscaler: 1733200000}, 2 node(s) didn\'t match pod anti-affinity rules.')).toBe(true);
+    expect(blockedByCordon('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.')).toBe(false);
+    expect(blockedByCordon('0/3 nodes are available: 3 Insufficient memory.')).toBe(false);
+  });
+});
