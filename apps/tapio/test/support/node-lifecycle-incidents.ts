@@ -125,6 +125,12 @@ export function nodeLifecycle(recording: readonly RecordedLine[], node: string, 
   editor.advance(20);
   nodeCondition(editor, node, 'Ready', 'Unknown', 'NodeStatusUnknown');
   editor.event(editor.get('Node', undefined, node), 'NodeNotReady', `Node ${node} status is now: NodeNotReady`, { component: 'node-controller' });
+  // A drain leaves DaemonSet pods (kube-proxy): the node controller marks them not ready while the node reboots.
+  const daemons = editor.podsOn(node).filter((pod) => records(pod.metadata['ownerReferences'])[0]?.['kind'] === 'DaemonSet');
+  for (const pod of daemons) {
+    editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => setReady(object, false, editor.now));
+    editor.event(pod, 'NodeNotReady', 'Node is not ready', { type: 'Warning', component: 'node-controller' });
+  }
   editor.advance(options.pendingSeconds ?? 45);
   if (mode === 'autoscaler') {
     editor.delete('Node', undefined, node);
@@ -132,6 +138,7 @@ export function nodeLifecycle(recording: readonly RecordedLine[], node: string, 
     return { lines: editor.lines, accept: [] };
   }
   nodeCondition(editor, node, 'Ready', 'True', 'KubeletReady');
+  for (const pod of daemons) editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => setReady(object, true, editor.now));
   editor.event(editor.get('Node', undefined, node), 'Rebooted', `Node ${node} has been rebooted, boot id: 5d0f8d6c-${editor.suffix(4)}`, { type: 'Warning', host: node });
   editor.event(editor.get('Node', undefined, node), 'NodeReady', `Node ${node} status is now: NodeReady`, { host: node });
   editor.advance(10);
