@@ -2,6 +2,8 @@ import { entityKey, parseEntityKey, type BehaviorPattern, type Correlator, type 
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
 import { IncidentBook } from '../incidents/incident-book.js';
+import { foldInsights } from '../incidents/incident-folding.js';
+import { rankInsights } from '../incidents/insight-ranking.js';
 import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
@@ -150,9 +152,12 @@ export class CorrelationEngine {
     return output;
   }
 
-  /** Every incident's insight, most likely first. */
+  /**
+   * Every incident's insight, most likely first, one per cause: an incident another one's
+   * root explains is folded into it (see foldInsights) and the result ranked again.
+   */
   insights(): Insight[] {
-    return this.book.insights();
+    return foldInsights(this.book.insights(), this.state).sort(rankInsights);
   }
 
   predictions(): Prediction[] {
