@@ -11,7 +11,7 @@ function insight(id: string, root: EntityRef, severity: Insight['severity'], pat
     severity,
     confidence: 0.8,
     pattern,
-    rootCause: { entity: root, eventId: `evt-${id}`, type: 'pod_failed', timestamp: '2026-03-02T10:00:00Z', summary: 's', relation: 'r' } as Insight['rootCause'],
+    rootCause: { entity: root, what: 'its pods fail', eventId: `evt-${id}`, eventType: 'pod_failed', timestamp: '2026-03-02T10:00:00Z' },
     symptoms: [],
     chain: [],
     affected: [root],
