@@ -45,6 +45,8 @@ export class StagePatternAdmin {
     const refreshed = this.stage.engine.refreshConfidence(feedback.patternId);
     if (refreshed.length) await this.graph.write({ insights: refreshed });
     await this.stage.publishPatternStats();
+    // The verdict is durable (and readable, on a buffering store such as Neo4j) before it is acknowledged.
+    await this.graph.flush();
     return this.get(feedback.patternId);
   }
 }

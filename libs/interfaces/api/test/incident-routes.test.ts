@@ -1,22 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Insight, Page } from '@tapio/domain';
+import type { GraphStore, Insight, Page } from '@tapio/domain';
+import { Neo4jGraphStore } from '@tapio/neo4j';
+import { startNeo4j, type Neo4jTestServer } from '../../../../tools/neo4j/test-server.mjs';
 import type { BlastRadius, IncidentTimeline, PredictionAnswer } from '../src/index.js';
 import { bearer, harness, READ_TOKEN, WRITE_TOKEN, type Harness } from './support/api-harness.js';
 import { replayedGraph } from './support/replayed-graph.js';
 
-describe('what the incident page draws, over the configmap-cascade scenario', () => {
+/** The graph stores the routes are tested on: the embedded one, and a real Neo4j 5 (tools/neo4j). */
+const STORES: Array<{ name: string; open(): Promise<{ graph: GraphStore; close(): Promise<void> }> }> = [
+  {
+    name: 'memory graph',
+    async open() {
+      const { graph } = await replayedGraph('configmap-cascade');
+      return { graph, close: () => graph.stop() };
+    },
+  },
+  {
+    name: 'Neo4j',
+    async open() {
+      const server: Neo4jTestServer = await startNeo4j();
+      const store = new Neo4jGraphStore({ uri: server.uri });
+      await store.start();
+      const { graph } = await replayedGraph('configmap-cascade', { store });
+      return {
+        graph,
+        async close() {
+          await store.stop();
+          await server.stop();
+        },
+      };
+    },
+  },
+];
+
+describe.each(STORES)('what the incident page draws, over the configmap-cascade scenario, on the $name', (store) => {
   let api: Harness;
   let insight: Insight;
+  let graph: GraphStore;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const { graph } = await replayedGraph('configmap-cascade');
+    ({ graph, close } = await store.open());
     api = await harness(graph);
     insight = ((await api.app.inject({ method: 'GET', url: '/api/v1/insights?pattern=config-cascade' })).json() as Page<Insight>).items[0] as Insight;
     expect(insight.rootCause.entity.name).toBe('checkout-config');
-  });
+  }, 240_000);
   afterAll(async () => {
-    await api.app.close();
-  });
+    await api?.app.close();
+    await close?.();
+  }, 60_000);
 
   const get = (url: string, headers: Record<string, string> = {}) => api.app.inject({ method: 'GET', url, headers });
 
@@ -82,7 +114,6 @@ describe('what the incident page draws, over the configmap-cascade scenario', ()
   });
 
   it('needs the read token when reads are protected', async () => {
-    const { graph } = await replayedGraph('configmap-cascade');
     const guarded = await harness(graph, { token: WRITE_TOKEN, readToken: READ_TOKEN, protectReads: true });
     try {
       for (const url of [`/api/v1/insights/${insight.id}/timeline`, `/api/v1/insights/${insight.id}/blast-radius`, `/api/v1/predictions/${insight.predictionId}`]) {

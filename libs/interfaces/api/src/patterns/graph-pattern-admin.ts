@@ -9,7 +9,7 @@ import type { PatternAdmin, PatternReloadResult } from '../context/api-context.j
  */
 export class GraphPatternAdmin implements PatternAdmin {
   constructor(
-    private readonly graph: Pick<GraphReader, 'patterns' | 'feedbackFor'> & Pick<GraphWriter, 'upsertPatterns' | 'writeFeedback'>,
+    private readonly graph: Pick<GraphReader, 'patterns' | 'feedbackFor'> & Pick<GraphWriter, 'upsertPatterns' | 'writeFeedback' | 'flush'>,
     readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY,
   ) {}
 
@@ -31,10 +31,14 @@ export class GraphPatternAdmin implements PatternAdmin {
 
   async recordFeedback(feedback: Feedback): Promise<PatternConfidence | undefined> {
     await this.graph.writeFeedback(feedback);
+    // A buffering store (Neo4j) must hold the verdict before the confidence is recomputed from
+    // the stored verdicts, and before the answer says it was recorded.
+    await this.graph.flush();
     const pattern = await this.get(feedback.patternId);
     if (!pattern) return undefined;
     const updated = await this.recomputed(pattern);
     await this.graph.upsertPatterns([updated]);
+    await this.graph.flush();
     return updated;
   }
 

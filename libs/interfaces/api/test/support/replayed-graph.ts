@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RawEvent, type PatternSet } from '@tapio/domain';
+import { RawEvent, type GraphStore, type PatternSet } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import {
   BUILTIN_PATTERN_DIR,
@@ -18,8 +18,8 @@ import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
 
 const RECORDINGS = new URL('../../../../../examples/recordings/', import.meta.url);
 
-export interface ReplayedGraph {
-  graph: MemoryGraphStore;
+export interface ReplayedGraph<G extends GraphStore = MemoryGraphStore> {
+  graph: G;
   engine: CorrelationEngine;
   patterns: PatternSet;
 }
@@ -28,9 +28,12 @@ export interface ReplayedGraph {
  * A shared scenario recording replayed the way the running Tapio does it
  * (pipeline → correlation engine → graph, pattern stats published), minus the bus.
  */
-export async function replayedGraph(scenario: string, options: { snapshotFile?: string } = {}): Promise<ReplayedGraph> {
-  const graph = new MemoryGraphStore(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {});
-  await graph.start();
+export async function replayedGraph(scenario: string, options?: { snapshotFile?: string }): Promise<ReplayedGraph>;
+/** The same, written into `store` (started by the caller): a Neo4j graph, so every route is tested on both stores. */
+export async function replayedGraph<G extends GraphStore>(scenario: string, options: { store: G }): Promise<ReplayedGraph<G>>;
+export async function replayedGraph(scenario: string, options: { snapshotFile?: string; store?: GraphStore } = {}): Promise<ReplayedGraph<GraphStore>> {
+  const graph = options.store ?? new MemoryGraphStore(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {});
+  if (!options.store) await graph.start();
   const pipeline = new Pipeline({ transformers: [...seedMappingTransformers, new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'default' });
   const ledger = new FeedbackLedger();
   const engine = new CorrelationEngine(
@@ -60,5 +63,6 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
       status: 'learning' as const,
     })),
   );
+  await graph.flush();
   return { graph, engine, patterns };
 }
