@@ -1,8 +1,8 @@
-// The node agent's idle cost, per collector and with all six node-local collectors on
+// The node agent's idle cost, per collector and with all seven node-local collectors on
 // (npm run bench:node-agent, as root, after npm run build and the set-up). Prints figures.
 //
 // Real components, idle: a standalone journald, a containerd of its own, a one-member etcd,
-// the test cluster's kubelet (tools/k8s, joined with a lease of this process; read with the
+// an empty CNI spool, the test cluster's kubelet (tools/k8s, joined with a lease of this process; read with the
 // node agent's own ServiceAccount token, deploy/rbac-node-agent.yaml), and the real kernel
 // for the eBPF kernel and DNS collectors (which see the whole host: on a machine shared with
 // other work they are not idle). Each configuration runs in a fresh Node process with the
@@ -45,14 +45,16 @@ const AGENT = `
     kubelet: async () => { const m = await import('@tapio/collector-kubelet'); return [new m.KubeletCollector(s.kubelet), new m.KubeletApiTransformer()]; },
     kernel: async () => { const m = await import('@tapio/collector-kernel'); return [new m.KernelCollector({ nodeName: 'n1' }), new m.KernelTransformer()]; },
     dns: async () => { const m = await import('@tapio/collector-dns'); return [new m.DnsCollector({ nodeName: 'n1' }), new m.DnsTransformer()]; },
+    cni: async () => { const m = await import('@tapio/collector-cni'); return [new m.CniCollector({ nodeName: 'n1', spool: s.cniSpool, offsetFile: s.cniOffset }), new m.CniTapTransformer()]; },
   };
   const collectors = await Promise.all(s.ids.map((id) => make[id]()));
   let events = 0;
   for (const [collector, transformer] of collectors) await collector.start({ emit: async (raw) => { events += transformer.transform(raw, ctx).length; } });
   setInterval(() => {}, 60_000);
   process.on('SIGTERM', async () => {
+    const health = Object.fromEntries(collectors.map(([c]) => [c.id, c.health().status]));
     for (const [collector] of collectors) await collector.stop();
-    process.stdout.write(JSON.stringify({ events, health: Object.fromEntries(collectors.map(([c]) => [c.id, c.health().status])) }));
+    process.stdout.write(JSON.stringify({ events, health }));
     process.exit(0);
   });
 `;
@@ -88,15 +90,15 @@ try {
   writeFileSync(join(scratch, 'token'), (await cluster.kubectl(['-n', 'tapio', 'create', 'token', 'tapio-node-agent'])).trim(), { mode: 0o600 });
   const port = readFileSync(join(cluster.home, 'state.env'), 'utf8').match(/^KUBELET_PORT=(\d+)$/m)?.[1];
   const kubelet = { endpoint: `https://${new URL(cluster.server).hostname}:${port}`, nodeName: 'tapio-node', auth: { tokenFile: join(scratch, 'token') }, tls: { ca: join(cluster.home, 'data/kubelet/pki/kubelet.crt'), serverName: 'tapio-node' } };
-  const settings = { journalDir: journald.journalDir, journaldSocket: journald.varlinkSocket, cursorFile: join(scratch, 'cursor'), containerd: containerd.address, etcd: etcd.endpoints, kubelet };
+  const settings = { cniSpool: join(scratch, 'cni', 'cni.ndjson'), cniOffset: join(scratch, 'cni.offset'), journalDir: journald.journalDir, journaldSocket: journald.varlinkSocket, cursorFile: join(scratch, 'cursor'), containerd: containerd.address, etcd: etcd.endpoints, kubelet };
   const bare = await measure([], settings);
   console.log(`node agent, idle components, ${SECONDS} s per configuration, fresh Node process each (default intervals)`);
   console.log(`  peer, the same Node process with no collector: ${bare.cpuPct.toFixed(2)}% of a core, ${bare.rssMb.toFixed(0)} MB RSS`);
-  const all = ['journal', 'cri', 'etcd', 'kubelet', 'kernel', 'dns'];
+  const all = ['journal', 'cri', 'etcd', 'kubelet', 'cni', 'kernel', 'dns'];
   for (const ids of [...all.map((id) => [id]), all]) {
     if (ONLY && !ids.every((id) => ONLY.includes(id))) continue;
     const run = await measure(ids, settings);
-    const label = ids.length === 1 ? ids[0] : 'all six';
+    const label = ids.length === 1 ? ids[0] : 'all seven';
     console.log(`  ${label.padEnd(8)} ${run.cpuPct.toFixed(2)}% of a core (+${(run.cpuPct - bare.cpuPct).toFixed(2)}), ${run.rssMb.toFixed(0)} MB RSS (+${(run.rssMb - bare.rssMb).toFixed(0)}), ${run.events ?? '?'} events, health ${JSON.stringify(run.health ?? {})}`);
   }
 } finally {
