@@ -9,6 +9,7 @@ import { DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, Seque
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
 import { ProcessingStage } from '@tapio/runtime';
+import { parseConfig } from '../src/config/load-config.js';
 
 const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
 const CONFIG = { patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } };
@@ -159,6 +160,25 @@ describe('ProcessingStage', () => {
     const { stage } = await restartedBeforeTheCrashes(false);
     expect(stage.insights().some((candidate) => candidate.rootCause.entity.kind === 'ConfigMap')).toBe(false);
     await stage.stop();
+  });
+
+  it("takes the engine's limits from tapio.yaml: beyond correlation.limits.maxHeld the oldest held match is reported at once", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-limits-'));
+    await writeOutagePattern(dir, 'slow-outage', '1h');
+    const { correlation } = parseConfig('correlation:\n  builtinPatterns: false\n  limits:\n    maxHeld: 2\n', 'tapio.yaml', {}).config;
+    const graph = new MemoryGraphStore();
+    await graph.start();
+    const stage = new ProcessingStage(graph, new InProcessBus(), [], { ...correlation, patterns: [dir] }, '.', silentLogger);
+    await stage.start(false);
+    const now = Date.now();
+    for (const [index, namespace] of ['shop', 'cart', 'billing', 'search'].entries()) {
+      const at = new Date(now + index * 1000).toISOString();
+      await stage.handle({ id: `down-${namespace}`, type: 'service_unavailable', timestamp: at, source: 'kubeapi', severity: 'high', message: 'no endpoints', semantic: { intent: 'service-unavailable', category: 'availability', narrative: 'no endpoints' }, entity: { cluster: 'c', kind: 'Service', namespace, name: 'api' }, processedAt: at });
+    }
+    expect(stage.engine.heldCount).toBe(2);
+    expect((await graph.stats()).insights).toBe(2);
+    await stage.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('a held match survives a restart, and a partitioned worker replays only its share', async () => {
