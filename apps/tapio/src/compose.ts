@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, systemClock, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
+import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
 import { DeadLetterStore, PromClientMetrics } from '@tapio/embedded';
 import { SinkDelivery } from '@tapio/sinks';
 import { MirroredMetrics, type Telemetry } from '@tapio/telemetry';
@@ -24,6 +24,10 @@ export interface Composition {
   graph: GraphStore;
   /** The graph's in-process topology index, which the correlation engine of this process keeps current (held once). */
   topology?: LiveTopology;
+  /** Durable state the bus plugin offers (NATS): where the transformer stage keeps its transformers' previous versions. */
+  stateStore?: StateStore;
+  /** The embedded bus's write-ahead log (bus.embedded.wal): kill -9 loses nothing accepted. */
+  wal?: WriteAheadLog;
   collectors: Collector[];
   transformers: RawEventTransformer[];
   /** The built-in plugins' transformers: their tests prove their output valid, so the pipeline skips re-validating it. */
@@ -83,6 +87,8 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     bus,
     graph: services.get(GraphStore),
     ...(services.has(LiveTopology) ? { topology: services.get(LiveTopology) } : {}),
+    ...(services.has(StateStore) ? { stateStore: services.get(StateStore) } : {}),
+    ...(services.has(WriteAheadLog) ? { wal: services.get(WriteAheadLog) } : {}),
     collectors: registered.collectors,
     transformers: registered.transformers,
     trustedTransformers: registered.trustedTransformers,

@@ -68,7 +68,7 @@ export { Metrics, totalFollower } from './ports/metrics.js';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from './ports/metrics.js';
 export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
 export { Collector, RawEventTransformer } from './ports/collector.js';
-export type { RawEventSink, TransformContext } from './ports/collector.js';
+export type { DurableTransformerState, RawEventSink, TransformContext } from './ports/collector.js';
 export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
 export { Correlator } from './ports/correlator.js';
 export type { IndexedEvent, CorrelationState } from './ports/correlator.js';

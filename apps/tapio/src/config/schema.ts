@@ -138,5 +138,17 @@ export const TapioConfig = z
     /** Tapio's own traces and metrics over OTLP (docs/telemetry.md); off by default. */
     telemetry: TelemetryConfig.default(TELEMETRY_DEFAULTS),
   })
-  .strict();
+  .strict()
+  .refine(
+    (config) => {
+      // Both sections belong to their plugins; only this pairing is checked here.
+      const wal = (config.bus['embedded'] as { wal?: unknown } | null | undefined)?.wal;
+      const snapshotFile = (config.graph['memory'] as { snapshotFile?: unknown } | null | undefined)?.snapshotFile;
+      return !wal || config.bus.type !== 'embedded' || (config.graph.type === 'memory' && snapshotFile !== undefined);
+    },
+    {
+      message: 'bus.embedded.wal needs graph.type memory with graph.memory.snapshotFile: each checkpoint saves the graph there before it empties the log',
+      path: ['bus', 'embedded', 'wal'],
+    },
+  );
 export type TapioConfig = z.infer<typeof TapioConfig>;

@@ -4,7 +4,8 @@ import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api';
 import { ApiServer } from './api-server.js';
-import { collectorHealth, EventTracing, ProcessingStage, startCollectors, transformHandler } from '@tapio/runtime';
+import { collectorHealth, EventTracing, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
+import { WalDurability } from './wal-durability.js';
 
 export class ModeNotAvailableError extends Error {}
 
@@ -76,6 +77,7 @@ export class TapioRuntime {
   private api: ApiServer | undefined;
   /** Spans of the event path when telemetry is on (a pass-through otherwise). */
   private readonly tracing: EventTracing;
+  private wal: WalDurability | undefined;
 
   constructor(
     private readonly composition: Composition,
@@ -190,9 +192,17 @@ export class TapioRuntime {
       // handlers keep the stream moving meanwhile (the transform itself runs in delivery
       // order, before the handler's first await).
       const overlap = this.composition.bus.durable ? { concurrency: 64 } : {};
-      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing), overlap));
+      // The transformers' previous versions, kept durable: read back before the first RawEvent.
+      // With a write-ahead log (single process), its checkpoint holds that state: read it first.
+      this.wal = this.composition.wal && this.mode === 'all' ? new WalDurability(this.composition.wal, bus, graph, logger.child({ component: 'wal' })) : undefined;
+      const recovered = await this.wal?.open();
+      const stateStore = this.composition.stateStore;
+      const state = stateStore ? new TransformerStateKeeper(stateStore, this.composition.transformers, logger.child({ component: 'transformer-state' })) : undefined;
+      await state?.restore();
+      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing, state), overlap));
+      await this.wal?.replay(recovered ?? []);
     }
-    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing);
+    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing, this.wal?.admit);
     this.started = true;
     logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');
   }
@@ -220,8 +230,11 @@ export class TapioRuntime {
       await graph.stop();
     }
     this.api = undefined;
+    // Everything is at rest and the graph saved: the write-ahead log can be emptied.
+    await this.wal?.stop().catch((error: Error) => logger.error({ err: error }, 'write-ahead log: final checkpoint failed; it is processed again at the next start'));
     const busStats = bus.stats();
     await bus.close();
+    await this.composition.stateStore?.close();
     logger.info(
       { pipeline: this.pipeline.stats(), deadLetters: this.composition.deadLetters.count(), bus: busStats, ...(correlation ? { correlation } : {}) },
       'tapio stopped',
@@ -236,6 +249,8 @@ export class TapioRuntime {
       // Collectors and transformers never start the graph: its "stopped" is not theirs to report.
       ...(this.stages.processing ? { graph: this.composition.graph.health() } : {}),
       collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
+      ...(this.stages.transformer && this.composition.stateStore ? { state: this.composition.stateStore.health() } : {}),
+      ...(this.wal ? { wal: this.wal.lastError ? { status: 'degraded' as const, reason: `write-ahead log checkpoint failed: ${this.wal.lastError}` } : { status: 'ok' as const, details: { recovered: this.wal.recovered } } } : {}),
       ...(this.stages.processing && this.composition.sinks.length ? { sinks: Object.fromEntries(this.composition.sinks.map((sink) => [sink.id, sink.health()])) } : {}),
     };
   }

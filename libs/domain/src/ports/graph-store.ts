@@ -88,5 +88,7 @@ export interface GraphStore extends GraphWriter, GraphReader, GraphQuestions {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): ComponentHealth;
+  /** A graph kept in this process saves itself to its file now (write-ahead log checkpoints); false when it has no file. */
+  saveSnapshot?(): Promise<boolean>;
 }
 export const GraphStore = token<GraphStore>('GraphStore');

@@ -2,15 +2,30 @@
 // the memory graph as plugins of kind bus and graph, chosen by `bus.type: embedded` and
 // `graph.type: memory` in tapio.yaml.
 import { resolve } from 'node:path';
-import { DeadLetterSink, definePlugin, Duration, EventBus, GraphStore, LiveTopology, Logger, parseDuration, TopologyIndex } from '@tapio/domain';
+import { DeadLetterSink, definePlugin, Duration, EventBus, GraphStore, LiveTopology, Logger, parseDuration, StateStore, TopologyIndex, WriteAheadLog } from '@tapio/domain';
 import { z } from 'zod';
 import { InProcessBus } from './bus/in-process-bus.js';
 import { MemoryGraphStore } from './graph/memory-graph-store.js';
+import { FileWriteAheadLog } from './wal/file-write-ahead-log.js';
 
 export const EmbeddedBusConfig = z
   .object({
     queueCapacity: z.number().int().min(1).default(10_000),
     maxDeliver: z.number().int().min(1).default(3),
+    /**
+     * Write-ahead log: every accepted RawEvent is written here before the collector's
+     * hand-over returns, so a kill -9 loses nothing accepted (docs/reliability.md). Needs
+     * graph.memory.snapshotFile: each checkpoint saves the graph, then empties the log.
+     */
+    wal: z
+      .object({
+        file: z.string().min(1),
+        checkpointInterval: Duration.default('1m'),
+        /** fdatasync every batch: also survives a machine crash (slower). */
+        fsync: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type EmbeddedBusConfig = z.infer<typeof EmbeddedBusConfig>;
@@ -33,16 +48,27 @@ export const embeddedBusPlugin = definePlugin({
   kind: 'bus',
   description: 'In-process event bus: bounded queues between the stages of one process',
   needs: { deadLetters: DeadLetterSink, logger: Logger },
-  provides: [EventBus],
+  provides: [EventBus, WriteAheadLog, StateStore],
   configSchema: EmbeddedBusConfig,
-  register: ({ deps, config }) => ({
-    provides: [
-      {
-        token: EventBus,
-        value: new InProcessBus({ queueCapacity: config.queueCapacity, maxDeliver: config.maxDeliver, deadLetters: deps.deadLetters, logger: deps.logger.child({ component: 'bus' }) }),
-      },
-    ],
-  }),
+  register: ({ deps, config, baseDir }) => {
+    const wal = config.wal
+      ? new FileWriteAheadLog({ file: resolve(baseDir, config.wal.file), checkpointIntervalMs: parseDuration(config.wal.checkpointInterval), fsync: config.wal.fsync })
+      : undefined;
+    return {
+      provides: [
+        {
+          token: EventBus,
+          value: new InProcessBus({ queueCapacity: config.queueCapacity, maxDeliver: config.maxDeliver, deadLetters: deps.deadLetters, logger: deps.logger.child({ component: 'bus' }) }),
+        },
+        ...(wal
+          ? [
+              { token: WriteAheadLog, value: wal },
+              { token: StateStore, value: wal.state },
+            ]
+          : []),
+      ],
+    };
+  },
 });
 
 /**

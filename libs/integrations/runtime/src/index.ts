@@ -7,3 +7,4 @@ export { warmStart } from './warm-start.js';
 export type { WarmStartEngine, WarmStartGraph, WarmStartOptions, WarmStartResult } from './warm-start.js';
 export { EventTracing } from './tracing/event-tracing.js';
 export type { EventTraceIds } from './tracing/event-tracing.js';
+export { TransformerStateKeeper } from './transformer-state.js';

@@ -1,6 +1,7 @@
 import { redactSecretsInData, type BusDelivery, type Collector, type ComponentHealth, type EventBus, type Logger, type RawEvent } from '@tapio/domain';
 import { rawEventId, type Pipeline } from '@tapio/pipeline';
 import { EventTracing } from './tracing/event-tracing.js';
+import type { TransformerStateKeeper } from './transformer-state.js';
 
 /** A RawEvent with any Secret value in it redacted: nothing a collector sends carries one onto the bus. */
 function withoutSecretValues(event: RawEvent): RawEvent {
@@ -8,17 +9,30 @@ function withoutSecretValues(event: RawEvent): RawEvent {
   return data === event.data ? event : { ...event, data };
 }
 
-/** Starts the collectors; each publishes its RawEvents on the bus. A collector that fails to start is reported, the rest run. */
-export async function startCollectors(collectors: readonly Collector[], bus: EventBus, logger: Logger, tracing = new EventTracing()): Promise<Map<string, string>> {
+/**
+ * Starts the collectors; each publishes its RawEvents on the bus, through `admit` when
+ * given (the write-ahead log of a single-process Tapio writes it first). A collector that
+ * fails to start is reported, the rest run.
+ */
+export async function startCollectors(
+  collectors: readonly Collector[],
+  bus: EventBus,
+  logger: Logger,
+  tracing = new EventTracing(),
+  admit?: (raw: RawEvent, publish: () => Promise<void>) => Promise<void>,
+): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const sink = {
     emit: (raw: RawEvent) => {
       const event = withoutSecretValues(raw);
       const id = rawEventId(event);
-      if (!tracing.enabled) return bus.publish('raw', event, id);
-      // The first span of the event's trace (or a child of the trace the event came with).
-      const attributes = { 'tapio.event.source': event.source, 'tapio.event.type': event.type, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': id };
-      return tracing.span('tapio.collect', 'producer', undefined, attributes, () => bus.publish('raw', event, id, tracing.headers()), event);
+      const publish = (): Promise<void> => {
+        if (!tracing.enabled) return bus.publish('raw', event, id);
+        // The first span of the event's trace (or a child of the trace the event came with).
+        const attributes = { 'tapio.event.source': event.source, 'tapio.event.type': event.type, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': id };
+        return tracing.span('tapio.collect', 'producer', undefined, attributes, () => bus.publish('raw', event, id, tracing.headers()), event);
+      };
+      return admit ? admit(event, publish) : publish();
     },
   };
   await Promise.all(
@@ -39,16 +53,19 @@ export async function startCollectors(collectors: readonly Collector[], bus: Eve
 /**
  * raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and
  * acknowledged. The delivery's id is the RawEvent's id (startCollectors publishes it so):
- * the pipeline derives the event ids from it without digesting the RawEvent again.
+ * the pipeline derives the event ids from it without digesting the RawEvent again. With a
+ * state keeper, the transformers' state changes are written too, and the handler resolves
+ * (the RawEvent is acknowledged) only once both are durable.
  */
-export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing()): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
+export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing(), state?: TransformerStateKeeper): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
   const transform = async (raw: RawEvent, delivery?: BusDelivery): Promise<void> => {
     const result = pipeline.transform(raw, undefined, delivery?.id);
-    if (!result.ok) return;
+    const saved = state?.persist();
+    if (!result.ok) return saved;
     // Published together, before the first await: with overlapping handlers, the events of
     // one RawEvent stay together and in order, and RawEvents stay in delivery order.
     const headers = tracing.headers();
-    await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id, headers)));
+    await Promise.all([saved, ...result.events.map((event) => bus.publish('unified', event, event.id, headers))]);
   };
   if (!tracing.enabled) return transform;
   return (raw, delivery) => tracing.span('tapio.transform', 'consumer', delivery?.headers, { 'tapio.event.source': raw.source, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': delivery?.id ?? '' }, () => transform(raw, delivery));

@@ -47,5 +47,23 @@ export interface RawEventTransformer {
    * every object new and a change made meanwhile is still a change.
    */
   remember?(resources: readonly ResourceNode[]): void;
+  /** State a restart must not lose (previous versions to diff against); absent: the transformer keeps none. */
+  readonly durableState?: DurableTransformerState;
+}
+
+/**
+ * A stateful transformer's state as entries of JSON, so the transformer stage can keep it in a
+ * durable store: after each transform it writes `changes()` and acknowledges the RawEvent
+ * only once they are durable; at start it hands back every entry kept with `restore`. The
+ * transformer must derive the same events (same ids) from a RawEvent delivered again after
+ * its state was written, so a crash between the two writes loses and doubles nothing.
+ */
+export interface DurableTransformerState {
+  /** Names this transformer's entries in the store. */
+  readonly scope: string;
+  /** Entries kept by the store, once, before the first transform. */
+  restore(entries: Iterable<readonly [string, unknown]>): void;
+  /** Entries changed since the last call, with their values now (undefined: removed). */
+  changes(): Array<readonly [string, unknown]>;
 }
 export const RawEventTransformer = token<RawEventTransformer>('RawEventTransformer');

@@ -3,6 +3,7 @@ import { configMapChanges, describeConfigChanges, type ConfigContent } from './c
 import { keyHashes } from './content-hash.js';
 import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
+import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
 import { isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
@@ -28,6 +29,8 @@ export interface Remembered {
   content?: ConfigContent;
   /** A Secret's metadata digest: its resourceVersion moving while this stays means its content changed. */
   metadata?: string;
+  /** A Lease's holder and last renewal. */
+  lease?: LeaseState;
   /** Known only from the graph (a restarted Tapio): facts, but no digests or pod memory. */
   stored?: true;
 }

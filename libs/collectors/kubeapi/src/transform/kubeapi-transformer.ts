@@ -6,6 +6,7 @@ import {
   redactSecret,
   type ChangeItem,
   type ChangeLimits,
+  type DurableTransformerState,
   type EntityRef,
   type EventType,
   type K8sContext,
@@ -27,16 +28,14 @@ import { nodeSignals } from './node-signals.js';
 import { podMemory, podSignals, type PodMemory } from './pod-signals.js';
 import type { Signal } from './signal.js';
 import { progressingReason, rolloutSignals } from './workload-signals.js';
-import { LeaseHeartbeats } from './lease-heartbeats.js';
+import { leaseSignals, leaseState } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
 import { ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
+import { VersionMemory } from './version-memory.js';
+import { kubeapiState, type Folded } from './kubeapi-state.js';
 
-interface Folded {
-  count: number;
-  at: number;
-}
 
 export interface KubeApiTransformerOptions {
   /** A repeating Event object is signalled again when its count doubles or after this long. */
@@ -55,12 +54,15 @@ export interface KubeApiTransformerOptions {
  */
 export class KubeApiTransformer implements RawEventTransformer {
   readonly sources = ['kubeapi'] as const;
-  private readonly objects = new Map<string, Remembered>();
-  private readonly folded = new Map<string, Folded>();
+  /** Each object's last versions, keyed by cluster and uid (durable through durableState). */
+  private readonly objects = new VersionMemory<Remembered>();
+  /** Objects known only from the graph (a restart without durable state): facts, no details. */
+  private readonly stored = new Map<string, Remembered>();
+  /** Each Kubernetes Event object's last signalled count and time, by version. */
+  private readonly folded = new VersionMemory<Folded>();
   private readonly refoldMs: number;
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
-  private readonly leases = new LeaseHeartbeats();
   private readonly planned = new PlannedNodes();
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -78,14 +80,17 @@ export class KubeApiTransformer implements RawEventTransformer {
       const facts = resource.facts;
       if (resource.deleted || !facts?.uid || resource.ref.kind === 'Event') continue;
       const memoryKey = `${resource.ref.cluster ?? DEFAULT_CLUSTER}|${facts.uid}`;
-      if (!this.objects.has(memoryKey)) this.objects.set(memoryKey, { facts, stored: true });
+      if (!this.objects.has(memoryKey) && !this.stored.has(memoryKey)) this.stored.set(memoryKey, { facts, stored: true });
     }
   }
 
   /** Objects currently remembered (for memory accounting). */
   get size(): number {
-    return this.objects.size;
+    return this.objects.size + this.stored.size;
   }
+
+  /** The previous versions, kept durable by the transformer stage (see kubeapi-state.ts). */
+  readonly durableState: DurableTransformerState = kubeapiState(this.objects, this.folded, this.endpoints);
 
   transform(raw: RawEvent, context: TransformContext): UnifiedEvent[] {
     const watch = readWatchEvent(raw.data);
@@ -107,7 +112,9 @@ export class KubeApiTransformer implements RawEventTransformer {
 
   private objectChange(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
     const memoryKey = `${context.cluster}|${meta.uid}`;
-    const previous = this.objects.get(memoryKey);
+    const token = context.eventId(raw, 'version');
+    const lookup = this.objects.lookup(memoryKey, meta.resourceVersion, token);
+    const previous = lookup.previous ?? (this.objects.has(memoryKey) ? undefined : this.stored.get(memoryKey));
     // Signals need the previous version's details; a version known only from the graph has none.
     const live = previous?.stored ? undefined : previous;
     const facts = factsOf(object);
@@ -116,9 +123,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     const label = `${meta.kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`;
 
     if (verb === 'DELETED') {
-      this.objects.delete(memoryKey);
-      if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true);
-      if (meta.kind === 'Lease') this.leases.observe(memoryKey, object, true);
+      this.objects.record(memoryKey, lookup, meta.resourceVersion, token, null);
+      this.stored.delete(memoryKey);
+      if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
@@ -165,7 +172,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (meta.kind === 'Deployment') remembered.progressing = progressingReason(object);
     if (meta.kind === 'Secret') remembered.metadata = metadataDigest(object);
     if (meta.kind === 'ConfigMap') remembered.content = configContent(object, this.limits);
-    this.objects.set(memoryKey, remembered);
+    if (meta.kind === 'Lease') remembered.lease = leaseState(object);
+    this.objects.record(memoryKey, lookup, meta.resourceVersion, token, remembered);
+    this.stored.delete(memoryKey);
 
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
@@ -187,10 +196,10 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Deployment' && live) {
       signals.push(...rolloutSignals(live.progressing, remembered.progressing, facts, object));
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
-      const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false);
+      const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push({ ...signal, about: { kind: 'Service', name: signal.service, ...(meta.namespace ? { namespace: meta.namespace } : {}) } });
     } else if (meta.kind === 'Lease') {
-      signals.push(...this.leases.observe(memoryKey, object, false));
+      signals.push(...leaseSignals(live?.lease, object));
     }
 
     const events: UnifiedEvent[] = [];
@@ -235,8 +244,10 @@ export class KubeApiTransformer implements RawEventTransformer {
 
   private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
     const foldKey = `${context.cluster}|${meta.uid}`;
+    const token = context.eventId(raw, 'version');
+    const lookup = this.folded.lookup(foldKey, meta.resourceVersion, token);
     if (verb === 'DELETED') {
-      this.folded.delete(foldKey);
+      this.folded.record(foldKey, lookup, meta.resourceVersion, token, null);
       return [];
     }
     const involved = obj(object['involvedObject'] ?? object['regarding']);
@@ -249,9 +260,12 @@ export class KubeApiTransformer implements RawEventTransformer {
     const series = obj(object['series']);
     const count = typeof object['count'] === 'number' ? object['count'] : typeof series['count'] === 'number' ? series['count'] : 1;
     const at = Date.parse(raw.timestamp);
-    const previous = this.folded.get(foldKey);
-    if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) return [];
-    this.folded.set(foldKey, { count, at });
+    const previous = lookup.previous ?? undefined;
+    if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) {
+      this.folded.record(foldKey, lookup, meta.resourceVersion, token, previous);
+      return [];
+    }
+    this.folded.record(foldKey, lookup, meta.resourceVersion, token, { count, at });
 
     const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : (str(involved['namespace']) ?? meta.namespace);
     const uid = str(involved['uid']);
@@ -288,7 +302,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         kubernetes,
         annotations: {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
-          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => this.objects.get(`${context.cluster}|${id}`)?.facts, planned: this.planned }),
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned }),
         },
       }),
     ];

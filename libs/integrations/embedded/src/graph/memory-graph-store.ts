@@ -89,6 +89,13 @@ export class MemoryGraphStore implements GraphStore {
     this.status = { status: 'stopped' };
   }
 
+  async saveSnapshot(): Promise<boolean> {
+    if (!this.options.snapshotFile) return false;
+    await this.saver.save();
+    if (this.saver.lastError) throw new Error(`cannot save the graph snapshot: ${this.saver.lastError}`);
+    return true;
+  }
+
   health(): ComponentHealth {
     if (this.status.status !== 'ok') return this.status;
     const details = { events: this.data.events.size, resources: this.data.topology.size };

@@ -1,0 +1,128 @@
+/**
+ * What a stateful transformer remembers of each object: its last few versions, each with
+ * the RawEvent that brought it, ordered by resourceVersion. Keeping versions (not just the
+ * newest) and the RawEvent of each is what makes a transform repeatable:
+ *
+ * - a RawEvent delivered again (a bus redelivering after a crash, a write-ahead log replayed)
+ *   is compared with the version before its own, so it derives the same events with the same
+ *   ids, which the bus and the graph then store once;
+ * - a RawEvent delivered late (after a newer version of its object) is compared with the
+ *   version before it, not with the newer one;
+ * - another RawEvent of a version already seen (a relist) is compared with that version: no change.
+ *
+ * The state is plain JSON, so it can be written to a durable store (`changes()` after each
+ * transform) and read back after a restart (`restore`). A deleted object leaves a tombstone
+ * (its versions ending in `null`) so a late version of it is not taken for a new object; the
+ * oldest tombstones are forgotten beyond `maxTombstones`.
+ */
+
+/** One remembered version: resourceVersion (when the object had one), RawEvent token, state after it (null: deleted). */
+export interface Version<T> {
+  rv?: string;
+  raw: string;
+  state: T | null;
+}
+
+export interface VersionLookup<T> {
+  /** The state to compare with; undefined: never seen. null: the object was deleted. */
+  previous: T | null | undefined;
+  /** new: record the state after it; replay: its state is already recorded; same: a version already seen. */
+  kind: 'new' | 'replay' | 'same';
+  position: number;
+}
+
+/** Compares resourceVersions that are decimal numbers (what every Kubernetes API server gives); undefined otherwise. */
+function compareVersions(a: string | undefined, b: string | undefined): number | undefined {
+  if (a === undefined || b === undefined || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class VersionMemory<T> {
+  private readonly versions = new Map<string, Version<T>[]>();
+  /** Deleted objects' keys, oldest first (a Map keeps insertion order). */
+  private readonly tombstones = new Map<string, true>();
+  private readonly dirty = new Set<string>();
+  /** Changes are tracked only once a durable store took over the state (restore was called). */
+  private tracking = false;
+
+  constructor(
+    private readonly depth = 3,
+    private readonly maxTombstones = 2_000,
+  ) {}
+
+  get size(): number {
+    return this.versions.size;
+  }
+
+  has(key: string): boolean {
+    return this.versions.has(key);
+  }
+
+  /** Where a version of `key` brought by RawEvent `raw` stands among those remembered. */
+  lookup(key: string, rv: string | undefined, raw: string): VersionLookup<T> {
+    const history = this.versions.get(key);
+    if (!history) return { previous: undefined, kind: 'new', position: 0 };
+    const replayed = history.findIndex((version) => version.raw === raw);
+    if (replayed >= 0) return { previous: replayed > 0 ? (history[replayed - 1] as Version<T>).state : undefined, kind: 'replay', position: replayed };
+    if (rv !== undefined) {
+      const same = history.findIndex((version) => version.rv === rv);
+      if (same >= 0) return { previous: (history[same] as Version<T>).state, kind: 'same', position: same };
+    }
+    // Newest first from the end: the usual case (the next version) costs one comparison.
+    let position = history.length;
+    while (position > 0 && (compareVersions(rv, history[position - 1]?.rv) ?? 1) < 0) position -= 1;
+    return { previous: position > 0 ? (history[position - 1] as Version<T>).state : undefined, kind: 'new', position };
+  }
+
+  /** Records the state after a version found `new` by `lookup` (null: the object was deleted). */
+  record(key: string, lookup: VersionLookup<T>, rv: string | undefined, raw: string, state: T | null): void {
+    if (lookup.kind !== 'new') return;
+    const history = this.versions.get(key) ?? [];
+    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state });
+    if (history.length > this.depth) history.splice(0, history.length - this.depth);
+    this.versions.set(key, history);
+    if (this.tracking) this.dirty.add(key);
+    if (history[history.length - 1]?.state === null) this.tombstone(key);
+    else this.tombstones.delete(key);
+  }
+
+  /** The newest state of `key` (null when deleted). */
+  latest(key: string): T | null | undefined {
+    const history = this.versions.get(key);
+    return history ? history[history.length - 1]?.state : undefined;
+  }
+
+  private tombstone(key: string): void {
+    this.tombstones.delete(key);
+    this.tombstones.set(key, true);
+    for (const oldest of this.tombstones.keys()) {
+      if (this.tombstones.size <= this.maxTombstones) break;
+      this.tombstones.delete(oldest);
+      this.versions.delete(oldest);
+      if (this.tracking) this.dirty.add(oldest);
+    }
+  }
+
+  /** Keys changed since the last call, each with its versions now (undefined: forgotten). */
+  changes(): Array<[string, Version<T>[] | undefined]> {
+    const changed: Array<[string, Version<T>[] | undefined]> = [];
+    for (const key of this.dirty) {
+      const history = this.versions.get(key);
+      changed.push([key, history ? [...history] : undefined]);
+    }
+    this.dirty.clear();
+    return changed;
+  }
+
+  /** From now on, changes are kept for `changes()`: a durable store holds the state. */
+  trackChanges(): void {
+    this.tracking = true;
+  }
+
+  /** Takes the versions a durable store kept (at start, before the first transform). */
+  restore(key: string, versions: Version<T>[]): void {
+    if (!Array.isArray(versions) || versions.length === 0) return;
+    this.versions.set(key, versions);
+    if (versions[versions.length - 1]?.state === null) this.tombstone(key);
+  }
+}

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@tapio/domain';
+import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
+import { NatsStateStore } from '../src/nats-state-store.js';
+import { NatsBusOptions } from '../src/options.js';
+
+describe('NatsStateStore: the transformer state on JetStream', () => {
+  let nats: NatsServerHandle;
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  }, 60_000);
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
+  const options = (prefix: string) => NatsBusOptions.parse({ servers: nats.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix });
+
+  it('reads back the last value of every key, across scopes, a server kill -9 and a new connection; removed keys stay removed', async () => {
+    const prefix = `st${process.pid}`;
+    const writer = new NatsStateStore(options(prefix), silentLogger);
+    const keys = Array.from({ length: 300 }, (_, index) => `o|prod|uid-${index}/ä.*>`);
+    await writer.write('kubeapi', keys.map((key, index) => [key, { version: 1, index }] as const));
+    await writer.write('kubeapi', keys.slice(0, 100).map((key, index) => [key, { version: 2, index }] as const));
+    await writer.write('kubeapi', keys.slice(250).map((key) => [key, undefined] as const));
+    await writer.write('other', [['o|prod|uid-0/ä.*>', 'elsewhere']]);
+    await writer.close();
+    await nats.kill();
+    await nats.restart();
+    const reader = new NatsStateStore(options(prefix), silentLogger);
+    const loaded = new Map(await reader.load('kubeapi'));
+    expect(loaded.size).toBe(250);
+    expect(loaded.get(keys[0] as string)).toEqual({ version: 2, index: 0 });
+    expect(loaded.get(keys[199] as string)).toEqual({ version: 1, index: 199 });
+    expect(loaded.has(keys[250] as string)).toBe(false);
+    expect(await reader.load('other')).toEqual([['o|prod|uid-0/ä.*>', 'elsewhere']]);
+    expect(await reader.load('empty')).toEqual([]);
+    expect(reader.health().status).toBe('ok');
+    await reader.close();
+  }, 60_000);
+});
