@@ -65,6 +65,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       cluster: loaded.config.cluster,
       busType: loaded.config.bus.type,
       correlation: loaded.config.correlation,
+      degradation: loaded.config.degradation,
       baseDir: loaded.baseDir,
       watchPatterns: true,
       ...partitionFrom(args, loaded),

@@ -137,6 +137,15 @@ export const TapioConfig = z
     outputs: z.object({ resolveAfter: Duration.optional() }).strict().default({}),
     /** Tapio's own traces and metrics over OTLP (docs/telemetry.md); off by default. */
     telemetry: TelemetryConfig.default(TELEMETRY_DEFAULTS),
+    /** When Tapio runs degraded (predictions skipped) or read-only (no event taken): docs/reliability.md. */
+    degradation: z
+      .object({
+        maintenance: z.boolean().default(false),
+        degradedHeapRatio: z.number().gt(0).max(1).default(0.8),
+        readOnlyHeapRatio: z.number().gt(0).max(1).default(0.92),
+      })
+      .strict()
+      .default({ maintenance: false, degradedHeapRatio: 0.8, readOnlyHeapRatio: 0.92 }),
   })
   .strict()
   .refine(

@@ -4,7 +4,7 @@ import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api';
 import { ApiServer } from './api-server.js';
-import { collectorHealth, EventTracing, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
+import { collectorHealth, DegradationMonitor, EventTracing, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
 import { WalDurability } from './wal-durability.js';
 
 export class ModeNotAvailableError extends Error {}
@@ -78,6 +78,7 @@ export class TapioRuntime {
   /** Spans of the event path when telemetry is on (a pass-through otherwise). */
   private readonly tracing: EventTracing;
   private wal: WalDurability | undefined;
+  private degradation: DegradationMonitor | undefined;
 
   constructor(
     private readonly composition: Composition,
@@ -87,6 +88,8 @@ export class TapioRuntime {
       /** The bus plugin's id, for the logs. */
       busType: string;
       correlation: TapioConfig['correlation'];
+      /** When to run degraded or read-only (modes that correlate). */
+      degradation?: TapioConfig['degradation'];
       baseDir: string;
       watchPatterns: boolean;
       /** This correlation worker's share of the partitions (all of them when absent). */
@@ -142,6 +145,8 @@ export class TapioRuntime {
         (error: Error) => logger.error({ err: error }, 'event bus failed to start'),
       );
     }
+    // Not ready (readyz 503) until what the write-ahead log kept has been processed again.
+    this.wal = this.composition.wal && this.mode === 'all' ? new WalDurability(this.composition.wal, bus, graph, logger.child({ component: 'wal' })) : undefined;
     // Stored resources, which the transformer stage remembers as the last versions seen.
     let stored: ResourceNode[] | undefined;
     if (stages.processing) {
@@ -149,6 +154,10 @@ export class TapioRuntime {
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.composition.bus.durable === true;
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology, this.tracing);
+      // A running Tapio (not an analysis of a file) degrades under memory pressure and failing dependencies.
+      const degradation = this.options.degradation;
+      this.degradation = degradation ? new DegradationMonitor({ ...degradation, dependencies: () => ({ graph: graph.health(), bus: bus.health() }), metrics: this.composition.metrics }) : undefined;
+      processing.degradation = this.degradation;
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
       this.subscriptions.push(
@@ -194,7 +203,6 @@ export class TapioRuntime {
       const overlap = this.composition.bus.durable ? { concurrency: 64 } : {};
       // The transformers' previous versions, kept durable: read back before the first RawEvent.
       // With a write-ahead log (single process), its checkpoint holds that state: read it first.
-      this.wal = this.composition.wal && this.mode === 'all' ? new WalDurability(this.composition.wal, bus, graph, logger.child({ component: 'wal' })) : undefined;
       const recovered = await this.wal?.open();
       const stateStore = this.composition.stateStore;
       const state = stateStore ? new TransformerStateKeeper(stateStore, this.composition.transformers, logger.child({ component: 'transformer-state' })) : undefined;
@@ -250,7 +258,8 @@ export class TapioRuntime {
       ...(this.stages.processing ? { graph: this.composition.graph.health() } : {}),
       collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
       ...(this.stages.transformer && this.composition.stateStore ? { state: this.composition.stateStore.health() } : {}),
-      ...(this.wal ? { wal: this.wal.lastError ? { status: 'degraded' as const, reason: `write-ahead log checkpoint failed: ${this.wal.lastError}` } : { status: 'ok' as const, details: { recovered: this.wal.recovered } } } : {}),
+      ...(this.degradation ? { mode: this.degradation.health() } : {}),
+      ...(this.wal ? { wal: this.wal.health() } : {}),
       ...(this.stages.processing && this.composition.sinks.length ? { sinks: Object.fromEntries(this.composition.sinks.map((sink) => [sink.id, sink.health()])) } : {}),
     };
   }

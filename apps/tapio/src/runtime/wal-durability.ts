@@ -1,4 +1,4 @@
-import type { EventBus, GraphStore, Logger, RawEvent, WriteAheadLog } from '@tapio/domain';
+import type { ComponentHealth, EventBus, GraphStore, Logger, RawEvent, WriteAheadLog } from '@tapio/domain';
 import { rawEventId } from '@tapio/pipeline';
 
 /**
@@ -13,6 +13,8 @@ export class WalDurability {
   /** RawEvents recovered at start (accepted before the last stop or crash, not yet at rest). */
   recovered = 0;
   lastError: string | undefined;
+  /** Until the RawEvents kept before the last stop are processed again, Tapio is not ready. */
+  private recovering = true;
 
   constructor(
     readonly wal: WriteAheadLog,
@@ -31,6 +33,7 @@ export class WalDurability {
     for (const raw of raws) await this.bus.publish('raw', raw, rawEventId(raw));
     await this.bus.drain();
     this.recovered = raws.length;
+    this.recovering = false;
     if (raws.length) this.logger.info({ rawEvents: raws.length }, 'write-ahead log: RawEvents accepted before the last stop processed again');
     this.timer = setInterval(() => void this.checkpoint().catch(() => undefined), this.wal.checkpointIntervalMs);
     this.timer.unref();
@@ -91,6 +94,12 @@ export class WalDurability {
       this.gate = undefined;
       release();
     }
+  }
+
+  health(): ComponentHealth {
+    if (this.recovering) return { status: 'starting', reason: 'processing again the RawEvents the write-ahead log kept before the last stop' };
+    if (this.lastError) return { status: 'degraded', reason: `write-ahead log checkpoint failed: ${this.lastError}` };
+    return { status: 'ok', details: { recovered: this.recovered } };
   }
 
   /** After the stages stopped and the graph saved itself: the log is emptied and closed. */

@@ -127,10 +127,14 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
   try {
     // Disruptions start once events flow end to end, so they hit a stream in motion.
     await waitFor('the first events in the graph', async () => ((await graphCounts(env.driver, ids)).present >= 100 ? true : undefined), 240_000, context);
+    let last = 0;
     for (const what of disruptions) {
+      // Each disruption after some progress since the last one, so they are spread over the stream.
+      await waitFor('progress', async () => ((await graphCounts(env.driver, ids)).present > last ? true : undefined), 90_000, context).catch(() => undefined);
       await delay(plan.meanGapMs * (0.3 + 1.4 * random()));
       const down = 200 + Math.floor(random() * 1800);
       const before = await graphCounts(env.driver, ids).catch(() => undefined);
+      last = before?.present ?? last;
       if (what === 'nats-server') {
         await env.nats.kill();
         await delay(down);

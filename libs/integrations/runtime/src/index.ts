@@ -8,3 +8,5 @@ export type { WarmStartEngine, WarmStartGraph, WarmStartOptions, WarmStartResult
 export { EventTracing } from './tracing/event-tracing.js';
 export type { EventTraceIds } from './tracing/event-tracing.js';
 export { TransformerStateKeeper } from './transformer-state.js';
+export { DegradationMonitor, RUNNING_MODES } from './degradation.js';
+export type { DegradationOptions, RunningMode } from './degradation.js';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
+import type { DegradationMonitor } from './degradation.js';
 import { EventTracing } from './tracing/event-tracing.js';
 import { storedOccurrences } from './stored-occurrences.js';
 import { warmStart } from './warm-start.js';
@@ -40,6 +41,8 @@ export class ProcessingStage {
   /** Wall-clock time the last event was handled, to let engine time run on while the stream is quiet. */
   private lastEventWallMs = Date.now();
   private readonly partitionKeys = new Set<string>();
+  /** Degraded: predictions skipped; read-only or maintenance: no event taken until it passes. */
+  degradation: DegradationMonitor | undefined;
 
   constructor(
     private readonly graph: GraphStore,
@@ -162,9 +165,12 @@ export class ProcessingStage {
   }
 
   private async process(event: UnifiedEvent): Promise<void> {
+    // Read-only: the event waits on the bus (and the bus's producers behind it) until it passes.
+    if (this.degradation && !this.degradation.writable) await this.degradation.whenWritable();
     // The engine runs synchronously before the first await, so events are correlated in
     // delivery order even when several handlers wait for the graph at once.
     const output = this.engine.process(event);
+    if (output.predictions.length && this.degradation?.skipPredictions) output.predictions = [];
     if (output.insights.length) this.tracing.annotate({ 'tapio.insight.ids': output.insights.map((insight) => insight.id) });
     this.handled += 1;
     this.lastEventWallMs = Date.now();

@@ -1,0 +1,133 @@
+// npm run soak: a single-process Tapio (embedded bus with its write-ahead log, memory graph
+// bounded at SOAK_MAX_EVENTS) fed SOAK_RATE RawEvents a second of mixed traffic for
+// SOAK_MINUTES (default 30) through a named pipe: pods that keep restarting, pods deleted
+// and created again under new uids (the topology of deleted objects), ConfigMap edits and
+// repeating Kubernetes Events. Every 30 s it samples the process's heap (prom-client's
+// nodejs_heap_size_used_bytes) and resident set, and the graph's event and resource counts
+// (/readyz). It ends with the heap growth after warm-up (the first 5 minutes) as a ratio.
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../net/free-port.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const minutes = Number(process.env.SOAK_MINUTES ?? 30);
+const rate = Number(process.env.SOAK_RATE ?? 400);
+const maxEvents = Number(process.env.SOAK_MAX_EVENTS ?? 100_000);
+const PODS = 2_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'tapio-soak-'));
+const fifo = join(dir, 'feed.ndjson');
+execFileSync('mkfifo', [fifo]);
+const port = await freePort();
+const config = join(dir, 'tapio.yaml');
+writeFileSync(
+  config,
+  [
+    'log: { level: warn, format: json }',
+    'bus: { type: embedded, embedded: { wal: { file: state/wal.ndjson, checkpointInterval: 30s } } }',
+    `graph: { type: memory, memory: { maxEvents: ${maxEvents}, snapshotFile: state/graph.snapshot } }`,
+    `api: { port: ${port} }`,
+    'collectors:',
+    '  replay:',
+    `    file: ${fifo}`,
+    '    speed: 0',
+    '',
+  ].join('\n'),
+);
+const tapio = spawn(join(ROOT, 'bin/tapio'), ['-config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+let stderr = '';
+tapio.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-5000)));
+
+// Generated traffic: state per pod (uid generation, restart count), resourceVersions rising.
+let rv = 1_000_000;
+const generation = new Array(PODS).fill(0);
+const restarts = new Array(PODS).fill(0);
+const podObject = (index) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `soak-${index}`, namespace: `soak-${index % 20}`, uid: `soak-${index}-${generation[index]}`, resourceVersion: String(++rv), labels: { app: `app-${index % 50}` } },
+  spec: { nodeName: `node-${index % 10}`, containers: [{ name: 'app', image: 'registry.local/app:1' }], volumes: [{ name: 'config', configMap: { name: `config-${index % 50}` } }] },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'True' }],
+    containerStatuses: [{ name: 'app', ready: true, restartCount: restarts[index], state: { running: {} }, ...(restarts[index] ? { lastState: { terminated: { reason: 'Error', exitCode: 1 } } } : {}) }],
+  },
+});
+const line = (type, object) => JSON.stringify({ timestamp: new Date().toISOString(), source: 'kubeapi', type, metadata: { cluster: 'soak', collector: 'kubeapi' }, data: { type, object } });
+let sequence = 0;
+function next() {
+  sequence += 1;
+  const pick = sequence % 100;
+  const index = Math.floor(Math.random() * PODS);
+  if (pick < 2) {
+    // A ConfigMap edit.
+    const name = `config-${index % 50}`;
+    return line('MODIFIED', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: `soak-${index % 20}`, uid: `cm-${name}-${index % 20}`, resourceVersion: String(++rv) }, data: { 'app.yaml': `revision: ${sequence}\n` } });
+  }
+  if (pick < 12) {
+    // A repeating Kubernetes Event about a pod.
+    return line('MODIFIED', { apiVersion: 'v1', kind: 'Event', metadata: { name: `soak-${index}.ev`, namespace: `soak-${index % 20}`, uid: `ev-${index}`, resourceVersion: String(++rv) }, involvedObject: { kind: 'Pod', name: `soak-${index}`, namespace: `soak-${index % 20}` }, reason: 'BackOff', message: 'Back-off restarting failed container', type: 'Warning', count: sequence });
+  }
+  if (pick < 14) {
+    // The pod goes; a new one of the same name comes under a new uid.
+    const gone = line('DELETED', podObject(index));
+    generation[index] += 1;
+    restarts[index] = 0;
+    return `${gone}\n${line('ADDED', podObject(index))}`;
+  }
+  restarts[index] += 1;
+  return line('MODIFIED', podObject(index));
+}
+
+async function sample() {
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tapio.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+  const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+  const graph = ready.components?.graph?.details ?? {};
+  return { heapMb: heap / 2 ** 20, rssMb: rss / 2 ** 20, events: graph.events, resources: graph.resources, mode: ready.components?.mode?.details?.mode };
+}
+
+const out = createWriteStream(fifo);
+const started = Date.now();
+const end = started + minutes * 60_000;
+let sent = 0;
+const samples = [];
+const writer = (async () => {
+  while (Date.now() < end) {
+    const tick = Date.now();
+    for (let count = 0; count < rate / 10; count += 1) {
+      const text = `${next()}\n`;
+      sent += text.split('\n').length - 1;
+      if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))));
+  }
+  out.end();
+})();
+await new Promise((resolve) => setTimeout(resolve, 5_000));
+while (Date.now() < end) {
+  try {
+    const taken = await sample();
+    const minute = (Date.now() - started) / 60_000;
+    samples.push({ minute, ...taken, sent });
+    console.log(`${minute.toFixed(1)} min: heap ${taken.heapMb.toFixed(1)} MB, rss ${taken.rssMb.toFixed(1)} MB, graph ${taken.events} events / ${taken.resources} resources, ${sent} RawEvents sent, mode ${taken.mode}`);
+  } catch (error) {
+    console.log(`sample failed: ${error.message}\n${stderr}`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 30_000));
+}
+await writer;
+tapio.kill('SIGTERM');
+const code = await new Promise((resolve) => tapio.on('close', resolve));
+const warm = samples.filter((item) => item.minute >= Math.min(5, minutes / 3));
+const first = warm[0];
+const last = warm[warm.length - 1];
+const peak = Math.max(...warm.map((item) => item.heapMb));
+console.log(
+  `soak: ${minutes} min, ${sent} RawEvents at ${rate}/s; heap after warm-up ${first?.heapMb.toFixed(1)} MB -> ${last?.heapMb.toFixed(1)} MB at the end (ratio ${(last?.heapMb / first?.heapMb).toFixed(3)}), peak ${peak.toFixed(1)} MB (ratio ${(peak / first?.heapMb).toFixed(3)}); rss ${first?.rssMb.toFixed(0)} -> ${last?.rssMb.toFixed(0)} MB; exit ${code}`,
+);
+rmSync(dir, { recursive: true, force: true });
