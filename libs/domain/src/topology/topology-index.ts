@@ -32,6 +32,14 @@ export class TopologyIndex {
   private readonly outgoing: Adjacency = new Map();
   private readonly incoming: Adjacency = new Map();
   private edgeCount = 0;
+  /** Deleted nodes' keys, oldest deletion first (a Map keeps insertion order). */
+  private readonly deletedOrder = new Map<string, true>();
+
+  /**
+   * `maxDeleted`: deleted objects kept (so events about them still resolve); beyond it
+   * the oldest deleted go, so a cluster that churns pods does not grow the topology forever.
+   */
+  constructor(private readonly maxDeleted = 50_000) {}
 
   apply(change: TopologyChange): void {
     if (change.op === 'delete') {
@@ -39,6 +47,7 @@ export class TopologyIndex {
       return;
     }
     const { node, replace, edges } = change;
+    this.deletedOrder.delete(node.key);
     this.nodes.set(node.key, node.deleted === false ? node : { ...node, deleted: false });
     for (const { type, direction } of replace) this.replaceEdges(node.key, type, direction, edges);
   }
@@ -157,8 +166,27 @@ export class TopologyIndex {
 
   /** Adds a stored topology: its nodes replace known ones with the same key, its edges are added. */
   load(snapshot: { nodes: readonly ResourceNode[]; edges: readonly TopologyEdge[] }): void {
-    for (const node of snapshot.nodes) this.nodes.set(node.key, node);
+    for (const node of snapshot.nodes) {
+      this.nodes.set(node.key, node);
+      if (node.deleted) this.deletedOrder.set(node.key, true);
+    }
     for (const edge of snapshot.edges) this.addEdge(edge.from, edge.type, edge.to);
+    this.forgetOldestDeleted();
+  }
+
+  /** Deleted objects kept now. */
+  get deletedCount(): number {
+    return this.deletedOrder.size;
+  }
+
+  private forgetOldestDeleted(): void {
+    for (const key of this.deletedOrder.keys()) {
+      if (this.deletedOrder.size <= this.maxDeleted) return;
+      this.deletedOrder.delete(key);
+      if (!this.nodes.get(key)?.deleted) continue;
+      for (const edge of this.edgesOf(key)) this.removeEdge(edge.from, edge.type, edge.to);
+      this.nodes.delete(key);
+    }
   }
 
   /**
@@ -206,10 +234,15 @@ export class TopologyIndex {
   /**
    * A deleted object keeps its node (marked deleted, so past events still resolve)
    * but loses every edge, in and out: a deleted Pod is no longer selected or owned.
+   * Only the newest `maxDeleted` deleted nodes are kept.
    */
   private remove(key: string, at: string): void {
     for (const edge of this.edgesOf(key)) this.removeEdge(edge.from, edge.type, edge.to);
     const node = this.nodes.get(key);
-    if (node) this.nodes.set(key, { ...node, deleted: true, updatedAt: at });
+    if (!node) return;
+    this.nodes.set(key, { ...node, deleted: true, updatedAt: at });
+    this.deletedOrder.delete(key);
+    this.deletedOrder.set(key, true);
+    this.forgetOldestDeleted();
   }
 }
