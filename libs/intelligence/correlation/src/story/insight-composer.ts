@@ -45,7 +45,8 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const root = rootCauseText(state, rootKey, rootEvent);
   const confidence = incidentConfidence(context.patternConfidence(pattern.name, pattern.baseConfidence), radius.symptomKeys.length, links.length);
 
-  const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length });
+  const users = mountedByCount(state, rootKey, rootRef);
+  const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length, users });
   const [firstCheck] = spec.nextChecks ?? [];
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
   const previousOccurrences = [...draft.previous.times];
@@ -59,7 +60,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     nodes: [...radius.nodes].sort(),
     services: [...radius.services].map((key) => refOf(key, state)),
     ingresses: [...radius.ingresses].map((key) => refOf(key, state)),
-    mountedBy: mountedByCount(state, rootKey, rootRef),
+    mountedBy: users,
     previousOccurrences,
     previousCount: draft.previous.count,
     confidence,

@@ -19,13 +19,16 @@ describe('templateValues', () => {
       ],
     });
     const { state, indexed } = indexAll(cluster.events);
-    const values = templateValues(state, mustMatch(pattern, indexed(crash), state), config, { symptoms: 1, pods: 1 });
+    const values = templateValues(state, mustMatch(pattern, indexed(crash), state), config, { symptoms: 1, pods: 1, users: 3 });
     expect(values).toEqual({
       pattern: 'cascade',
       root: 'ConfigMap shop/checkout-config',
       count: '1',
       symptoms: '1',
       pods: '1',
+      // Three pods use the ConfigMap, one already fails: two more are predicted to.
+      users: '3',
+      pending: '2',
       'change.entity': 'ConfigMap shop/checkout-config',
       'change.time': edit.timestamp,
       'change.message': edit.message,

@@ -5,16 +5,19 @@ import { refOf } from './entity-refs.js';
 
 /**
  * The values a pattern's `story`, `nextChecks` and prediction message may name:
- * {{pattern}}, {{root}}, {{count}}, {{symptoms}}, {{pods}}, and for every step
- * {{<step>.entity}}, {{<step>.time}} and {{<step>.message}}.
+ * {{pattern}}, {{root}}, {{count}}, {{symptoms}}, {{pods}}, {{users}} (pods that use the root,
+ * when pods mount or claim it) and {{pending}} (those of them not failing yet: the predicted
+ * impact), and for every step {{<step>.entity}}, {{<step>.time}} and {{<step>.message}}.
  */
-export function templateValues(state: WorkingState, match: PatternMatch, rootRef: EntityRef, counts: { symptoms: number; pods: number }): Record<string, string> {
+export function templateValues(state: WorkingState, match: PatternMatch, rootRef: EntityRef, counts: { symptoms: number; pods: number; users?: number }): Record<string, string> {
   const values: Record<string, string> = {
     pattern: match.pattern.name,
     root: formatEntity(rootRef),
     count: String(match.count),
     symptoms: String(counts.symptoms),
     pods: String(counts.pods),
+    users: String(counts.users ?? 0),
+    pending: String(Math.max(0, (counts.users ?? 0) - counts.pods)),
   };
   match.pattern.steps.forEach((step, index) => {
     const event = match.events[index];
