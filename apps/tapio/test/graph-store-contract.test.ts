@@ -135,6 +135,16 @@ async function handBuilt(pair: Pair): Promise<void> {
   await pair.insights([story.insight, story.lesserInsight], [story.prediction]);
   await pair.feedback(story.feedback);
   await pair.topology([{ op: 'delete', key: story.key(story.refs.pod2), at: '2026-03-02T10:09:00Z' }]);
+  // Who calls whom, inferred with its evidence (the dependency model's DEPENDS_ON), as the engine writes it.
+  const caller = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.deployment));
+  if (caller?.op !== 'upsert') throw new Error('the checkout story has no Deployment');
+  const callee = story.key(story.refs.service);
+  const evidence = 'probe_failed: Readiness probe failed: dial tcp 10.100.7.21:8080: connect: connection refused';
+  await pair.topology([{ op: 'upsert', node: caller.node, replace: [{ type: 'DEPENDS_ON', direction: 'out' }], edges: [{ type: 'DEPENDS_ON', from: caller.node.key, to: callee, evidence }] }]);
+  for (const store of [pair.memory, pair.neo4j]) {
+    await store.flush();
+    expect(await store.edgesOf(caller.node.key), 'DEPENDS_ON in both stores').toContainEqual(expect.objectContaining({ type: 'DEPENDS_ON', from: caller.node.key, to: callee }));
+  }
 }
 
 /**

@@ -179,23 +179,26 @@ WITH r OPTIONAL MATCH (r)-[rel:${TOPOLOGY_TYPES}]-() DELETE rel`,
 
 /** For every (type, direction) an upsert replaces: drop edges no longer listed, then merge the listed ones. */
 function edgeReplacements(upserts: Upsert[]): Statement[] {
-  const groups = new Map<string, { type: TopologyRelationship; direction: 'out' | 'in'; rows: { key: string; others: string[] }[] }>();
+  const groups = new Map<string, { type: TopologyRelationship; direction: 'out' | 'in'; rows: { key: string; others: string[]; targets: { key: string; evidence: string | null }[] }[] }>();
   for (const change of upserts) {
     for (const { type, direction } of change.replace) {
       const id = `${type}:${direction}`;
       let group = groups.get(id);
       if (!group) groups.set(id, (group = { type, direction, rows: [] }));
-      const others = change.edges
-        .filter((edge) => edge.type === type && (direction === 'out' ? edge.from === change.node.key : edge.to === change.node.key))
-        .map((edge) => (direction === 'out' ? edge.to : edge.from))
-        .filter((key) => parseEntityKey(key) !== undefined);
-      group.rows.push({ key: change.node.key, others: [...new Set(others)] });
+      const listed = change.edges.filter((edge) => edge.type === type && (direction === 'out' ? edge.from === change.node.key : edge.to === change.node.key));
+      // An inferred edge (DEPENDS_ON) carries its evidence as a relationship property.
+      const targets = new Map<string, string | null>();
+      for (const edge of listed) {
+        const other = direction === 'out' ? edge.to : edge.from;
+        if (parseEntityKey(other) !== undefined && !targets.has(other)) targets.set(other, edge.evidence ?? null);
+      }
+      group.rows.push({ key: change.node.key, others: [...targets.keys()], targets: [...targets].map(([key, evidence]) => ({ key, evidence })) });
     }
   }
   const statements: Statement[] = [];
   for (const { type, direction, rows } of groups.values()) {
     const pattern = direction === 'out' ? `(n)-[rel:${type}]->(o)` : `(n)<-[rel:${type}]-(o)`;
-    const merge = direction === 'out' ? `(n)-[:${type}]->(o)` : `(n)<-[:${type}]-(o)`;
+    const merge = direction === 'out' ? `(n)-[rel:${type}]->(o)` : `(n)<-[rel:${type}]-(o)`;
     statements.push({
       text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) MATCH ${pattern} WHERE NOT o.key IN row.others DELETE rel`,
       params: { rows },
@@ -203,7 +206,7 @@ function edgeReplacements(upserts: Upsert[]): Statement[] {
     const withEdges = rows.filter((row) => row.others.length);
     if (withEdges.length) {
       statements.push({
-        text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) UNWIND row.others AS other MATCH (o:Resource {key: other}) MERGE ${merge}`,
+        text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) UNWIND row.targets AS other MATCH (o:Resource {key: other.key}) MERGE ${merge} SET rel.evidence = other.evidence`,
         params: { rows: withEdges },
       });
     }
