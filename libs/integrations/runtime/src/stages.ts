@@ -54,18 +54,20 @@ export async function startCollectors(
  * raw → pipeline → unified. A rejected RawEvent is dead-lettered by the pipeline and
  * acknowledged. The delivery's id is the RawEvent's id (startCollectors publishes it so):
  * the pipeline derives the event ids from it without digesting the RawEvent again. With a
- * state keeper, the transformers' state changes are written too, and the handler resolves
- * (the RawEvent is acknowledged) only once both are durable.
+ * state keeper, the transformers' state changes are written after the events are stored,
+ * and the handler resolves (the RawEvent is acknowledged) only once both are durable.
  */
 export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing(), state?: TransformerStateKeeper): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
   const transform = async (raw: RawEvent, delivery?: BusDelivery): Promise<void> => {
     const result = pipeline.transform(raw, undefined, delivery?.id);
-    const saved = state?.persist();
-    if (!result.ok) return saved;
+    const taken = state?.take();
+    if (!result.ok) return taken ? state?.write(taken) : undefined;
     // Published together, before the first await: with overlapping handlers, the events of
     // one RawEvent stay together and in order, and RawEvents stay in delivery order.
     const headers = tracing.headers();
-    await Promise.all([saved, ...result.events.map((event) => bus.publish('unified', event, event.id, headers))]);
+    await Promise.all(result.events.map((event) => bus.publish('unified', event, event.id, headers)));
+    // The state after the events: a crash between the two leaves a state that does not know this RawEvent yet.
+    if (taken) await state?.write(taken);
   };
   if (!tracing.enabled) return transform;
   return (raw, delivery) => tracing.span('tapio.transform', 'consumer', delivery?.headers, { 'tapio.event.source': raw.source, 'messaging.system': 'tapio', 'messaging.destination.name': 'raw', 'messaging.message.id': delivery?.id ?? '' }, () => transform(raw, delivery));

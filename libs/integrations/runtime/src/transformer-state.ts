@@ -28,13 +28,24 @@ export class TransformerStateKeeper {
     }
   }
 
-  /** Writes what the last transform changed (taken at once, before any await); resolves when durable. */
-  persist(): Promise<void> {
-    const writes: Promise<void>[] = [];
+  /** What the last transform changed, taken at once (before any await). */
+  take(): Array<{ scope: string; changes: Array<readonly [string, unknown]> }> {
+    const taken: Array<{ scope: string; changes: Array<readonly [string, unknown]> }> = [];
     for (const state of this.states) {
       const changes = state.changes();
-      if (changes.length > 0) writes.push(this.store.write(state.scope, changes));
+      if (changes.length > 0) taken.push({ scope: state.scope, changes });
     }
-    return writes.length === 0 ? Promise.resolve() : Promise.all(writes).then(() => undefined);
+    return taken;
+  }
+
+  /**
+   * Writes what `take` returned; resolves when durable. Called after the transform's events
+   * are published: publishes on one connection are stored in order, so the stored state
+   * never holds a version whose events are not stored yet, and a RawEvent delivered again
+   * after a crash is newer than the state, or found in it.
+   */
+  write(taken: ReadonlyArray<{ scope: string; changes: ReadonlyArray<readonly [string, unknown]> }>): Promise<void> {
+    if (taken.length === 0) return Promise.resolve();
+    return Promise.all(taken.map(({ scope, changes }) => this.store.write(scope, changes))).then(() => undefined);
   }
 }
