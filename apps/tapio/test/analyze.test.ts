@@ -8,10 +8,11 @@ import { FeedbackLedger } from '@tapio/correlation';
 import { MemoryGraphStore } from '@tapio/embedded';
 import { analyzeRecording } from './support/analyze-recording.js';
 import { readRecording } from './support/recording-variants.js';
+import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 
 const run = promisify(execFile);
 const TAPIO = fileURLToPath(new URL('../../../bin/tapio', import.meta.url));
-const SCENARIOS = new URL('../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 
 interface Expected {
   name: string;

@@ -11,10 +11,11 @@ import { DeadLetterStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
+import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TAPIO = join(ROOT, 'bin/tapio');
-const SCENARIOS = join(ROOT, '../shared/scenarios');
+const SCENARIOS = fileURLToPath(SHARED_SCENARIOS);
 const run = promisify(execFile);
 
 interface Proc {

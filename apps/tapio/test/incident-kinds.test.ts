@@ -2,8 +2,9 @@ import { describe, it } from 'vitest';
 import { judge } from './support/judge.js';
 import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withNoise, type ExpectedEntity, type RecordedLine } from './support/recording-variants.js';
 import { badImageRollout, configEditWithoutRollout, livenessDeathSpiral, memoryLeak, nodeFailure, serviceLosesPodsByLabel, serviceSelectorTypo, type SyntheticIncident } from './support/synthetic-incidents.js';
+import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 
-const SCENARIOS = new URL('../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 const benign = readRecording(new URL('benign-rollout.ndjson', SCENARIOS));
 const cascade = readRecording(new URL('configmap-cascade.ndjson', SCENARIOS));
 

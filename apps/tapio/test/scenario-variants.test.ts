@@ -20,8 +20,9 @@ import {
   type ExpectedEntity,
   type RecordedLine,
 } from './support/recording-variants.js';
+import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 
-const SCENARIOS = new URL('../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 

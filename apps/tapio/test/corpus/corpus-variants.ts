@@ -1,7 +1,8 @@
 import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withNoise, type ExpectedEntity, type RecordedLine } from '../support/recording-variants.js';
 import type { CorpusCase } from './corpus-case.js';
+import { SHARED_SCENARIOS } from '../support/shared-scenarios.js';
 
-const SCENARIOS = new URL('../../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 let benign: RecordedLine[] | undefined;
 /** The shared benign-rollout recording (a real cluster's routine), read once and only when a case is built. */
 export const benignRecording = (): RecordedLine[] => (benign ??= readRecording(new URL('benign-rollout.ndjson', SCENARIOS)));

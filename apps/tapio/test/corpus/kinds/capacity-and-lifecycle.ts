@@ -4,8 +4,9 @@ import { limitRangeTightened, quotaChange } from '../../support/capacity-inciden
 import { hpaPinned, jobRun, preemption } from '../../support/batch-and-scheduling-incidents.js';
 import { memoryPressureEviction, nodeLifecycle } from '../../support/node-lifecycle-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
+import { SHARED_SCENARIOS } from '../../support/shared-scenarios.js';
 
-const SCENARIOS = new URL('../../../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 const REAL = new URL('../../../../../examples/recordings/real/', import.meta.url);
 const real = (name: string, accept: ExpectedEntity[], kind: string): CorpusCase => ({ kind, name: `recorded on the real test cluster (${name})`, make: () => ({ lines: readRecording(new URL(`${name}.ndjson`, REAL)), accept }) });
 let cache: { benign: RecordedLine[]; cascade: RecordedLine[] } | undefined;

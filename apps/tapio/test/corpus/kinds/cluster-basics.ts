@@ -1,8 +1,9 @@
 import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withNoise, type ExpectedEntity, type RecordedLine } from '../../support/recording-variants.js';
 import { badImageRollout, configEditWithoutRollout, livenessDeathSpiral, memoryLeak, nodeFailure, serviceLosesPodsByLabel, serviceSelectorTypo, type SyntheticIncident } from '../../support/synthetic-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
+import { SHARED_SCENARIOS } from '../../support/shared-scenarios.js';
 
-const SCENARIOS = new URL('../../../../../../shared/scenarios/', import.meta.url);
+const SCENARIOS = SHARED_SCENARIOS;
 const read = (name: string) => readRecording(new URL(name, SCENARIOS));
 interface Shared {
   benign: RecordedLine[];
