@@ -114,6 +114,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const memoryKey = `${context.cluster}|${meta.uid}`;
     const token = context.eventId(raw, 'version');
     const lookup = this.objects.lookup(memoryKey, meta.resourceVersion, token);
+    if (lookup.kind === 'forgotten') return [];
     const previous = lookup.previous ?? (this.objects.has(memoryKey) ? undefined : this.stored.get(memoryKey));
     // Signals need the previous version's details; a version known only from the graph has none.
     const live = previous?.stored ? undefined : previous;

@@ -21,13 +21,19 @@ export interface Version<T> {
   rv?: string;
   raw: string;
   state: T | null;
+  /** The first version ever recorded of the object (nothing was before it). */
+  first?: true;
 }
 
 export interface VersionLookup<T> {
   /** The state to compare with; undefined: never seen. null: the object was deleted. */
   previous: T | null | undefined;
-  /** new: record the state after it; replay: its state is already recorded; same: a version already seen. */
-  kind: 'new' | 'replay' | 'same';
+  /**
+   * new: record the state after it; replay: its state is already recorded; same: a version
+   * already seen; forgotten: delivered again after the version before it was dropped
+   * (beyond the depth kept): its events were stored when its state was, derive nothing.
+   */
+  kind: 'new' | 'replay' | 'same' | 'forgotten';
   position: number;
 }
 
@@ -63,7 +69,8 @@ export class VersionMemory<T> {
     const history = this.versions.get(key);
     if (!history) return { previous: undefined, kind: 'new', position: 0 };
     const replayed = history.findIndex((version) => version.raw === raw);
-    if (replayed >= 0) return { previous: replayed > 0 ? (history[replayed - 1] as Version<T>).state : undefined, kind: 'replay', position: replayed };
+    if (replayed > 0) return { previous: (history[replayed - 1] as Version<T>).state, kind: 'replay', position: replayed };
+    if (replayed === 0) return { previous: undefined, kind: (history[0] as Version<T>).first ? 'replay' : 'forgotten', position: 0 };
     if (rv !== undefined) {
       const same = history.findIndex((version) => version.rv === rv);
       if (same >= 0) return { previous: (history[same] as Version<T>).state, kind: 'same', position: same };
@@ -77,8 +84,9 @@ export class VersionMemory<T> {
   /** Records the state after a version found `new` by `lookup` (null: the object was deleted). */
   record(key: string, lookup: VersionLookup<T>, rv: string | undefined, raw: string, state: T | null): void {
     if (lookup.kind !== 'new') return;
-    const history = this.versions.get(key) ?? [];
-    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state });
+    const known = this.versions.get(key);
+    const history = known ?? [];
+    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state, ...(known ? {} : { first: true as const }) });
     if (history.length > this.depth) history.splice(0, history.length - this.depth);
     this.versions.set(key, history);
     if (this.tracking) this.dirty.add(key);
