@@ -13,6 +13,7 @@ import {
   type TopologyEdge,
   type UnifiedEvent,
 } from '@tapio/domain';
+import type { Neo4jGraphStore } from '../src/index.js';
 
 /**
  * A small checkout incident, built by hand: a ConfigMap edit, pods of a Deployment that
@@ -199,3 +200,14 @@ export function checkoutStory(cluster = 'test') {
   return { cluster, refs, key, at, topology, events, allEvents, correlations, insight, lesserInsight, prediction, pattern, feedback };
 }
 export type CheckoutStory = ReturnType<typeof checkoutStory>;
+
+/** Writes the whole story through the adapter, kind by kind, as the pipeline would, then flushes. */
+export async function writeCheckoutStory(target: Neo4jGraphStore, story: CheckoutStory): Promise<void> {
+  await target.write({ topology: story.topology });
+  await target.write({ events: story.allEvents });
+  await target.write({ correlations: story.correlations });
+  await target.upsertPatterns([story.pattern]);
+  await target.write({ insights: [story.insight, story.lesserInsight], predictions: [story.prediction] });
+  await target.writeFeedback(story.feedback);
+  await target.flush();
+}

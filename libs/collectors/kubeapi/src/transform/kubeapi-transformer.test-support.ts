@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { RawEvent, type TransformContext, type UnifiedEvent } from '@tapio/domain';
+import { KubeApiTransformer } from './kubeapi-transformer.js';
+
+// Arrange helpers shared by the KubeApiTransformer test files (excluded from the build).
+export const RECORDINGS = new URL('../../../../../examples/recordings/', import.meta.url);
+
+export interface Output {
+  line: number;
+  event: UnifiedEvent;
+}
+
+export function context(line: number, cluster = 'prod-west'): TransformContext {
+  return { eventId: (_raw, discriminator) => `line${line}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster };
+}
+
+/** Runs a whole recording through one transformer, as the pipeline would, keeping which line produced what. */
+export function replay(name: string): Output[] {
+  const transformer = new KubeApiTransformer();
+  const lines = readFileSync(new URL(`${name}.ndjson`, RECORDINGS), 'utf8').split('\n').filter(Boolean);
+  const outputs: Output[] = [];
+  lines.forEach((text, index) => {
+    const raw = RawEvent.parse(JSON.parse(text));
+    for (const event of transformer.transform(raw, context(index + 1, raw.metadata['cluster']))) outputs.push({ line: index + 1, event });
+  });
+  return outputs;
+}
+
+export const on = (outputs: Output[], type: string, name?: string) => outputs.filter(({ event }) => event.type === type && (name === undefined || event.entity?.name === name));
+
+export function watch(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<string, unknown>, timestamp = '2026-03-02T10:00:00Z'): RawEvent {
+  return RawEvent.parse({ timestamp, type, source: 'kubeapi', metadata: { cluster: 'prod-west', collector: 'kubeapi' }, data: { type, object } });
+}
