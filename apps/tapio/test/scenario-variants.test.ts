@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { severityRank, type Insight } from '@tapio/domain';
 import { analyzeRecording } from './support/analyze-recording.js';
 import {
-  configMapAsEnv,
-  configMapToSecret,
-  crashesToHealthy,
-  crashesToUnready,
-  deploymentToStatefulSet,
   moveLines,
   normalise,
-  placePods,
   readRecording,
   remapUids,
   renameEntity,
@@ -20,6 +14,7 @@ import {
   type ExpectedEntity,
   type RecordedLine,
 } from './support/recording-variants.js';
+import { configMapAsEnv, configMapToSecret, crashesToHealthy, crashesToUnready, deploymentToStatefulSet, placePods } from './support/workload-variants.js';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 
 const SCENARIOS = SHARED_SCENARIOS;
