@@ -1,9 +1,17 @@
 import { parseDuration } from '@tapio/domain';
 import { recordTo } from '@tapio/collector-kubeapi';
+import { withClusterName } from '../config/collector-cluster.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import { createLogger } from '../logging.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 import { nodeCollectorsFor } from './record-node-collectors.js';
 import { loadConfigFromArgs } from './run-command.js';
+
+/** `collectors.kubeapi` as `tapio record` runs it: the cluster named as `tapio run` names it. */
+export function recordingKubeApiConfig(loaded: LoadedConfig): Parameters<typeof recordTo>[1]['config'] {
+  const { enabled: _enabled, ...config } = (loaded.config.collectors['kubeapi'] ?? {}) as Record<string, unknown>;
+  return withClusterName(config, loaded.config.cluster) as Parameters<typeof recordTo>[1]['config'];
+}
 
 /**
  * `tapio record -output FILE [--duration 10m]`: records what the Kubernetes API server
@@ -27,8 +35,6 @@ export async function recordCommand(args: ParsedArgs): Promise<number> {
   }
   const loaded = await loadConfigFromArgs(args);
   const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
-  const settings = (loaded.config.collectors['kubeapi'] ?? {}) as Record<string, unknown>;
-  const { enabled: _enabled, ...config } = settings;
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -36,7 +42,7 @@ export async function recordCommand(args: ParsedArgs): Promise<number> {
   const alsoCollectors = await nodeCollectorsFor(loaded, logger);
   const summary = await recordTo(output, {
     alsoCollectors,
-    config: { cluster: loaded.config.cluster, ...config } as Parameters<typeof recordTo>[1]['config'],
+    config: recordingKubeApiConfig(loaded),
     signal: abort.signal,
     ...(durationMs !== undefined ? { durationMs } : {}),
     logger,

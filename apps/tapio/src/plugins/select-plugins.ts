@@ -1,5 +1,6 @@
 import type { PluginDescriptor, PluginKind } from '@tapio/domain';
 import { COMMON_SINK_KEYS, SinkSettings } from '@tapio/sinks';
+import { withClusterName } from '../config/collector-cluster.js';
 import type { ConfigError, LoadedConfig } from '../config/load-config.js';
 
 export interface Candidate {
@@ -130,7 +131,10 @@ export function selectPlugins(candidates: readonly Candidate[], loaded: LoadedCo
     const schema = descriptor.configSchema;
     let config: unknown = own;
     if (schema) {
-      const parsed = schema.safeParse(own);
+      // A collector stamps tapio.yaml's `cluster` unless its section names its own; a schema
+      // that has no `cluster` (strict) is given the section as written.
+      const named = descriptor.kind === 'collector' ? schema.safeParse(withClusterName(own, loaded.config.cluster)) : undefined;
+      const parsed = named?.success ? named : schema.safeParse(own);
       if (!parsed.success) {
         // The plugin's schema judged its own section; its problems carry the section's place in the file.
         selection.problems.push(...loaded.problems(parsed.error.issues, path));
