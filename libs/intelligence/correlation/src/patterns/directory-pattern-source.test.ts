@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PatternSet } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { CorrelationEngine } from '../engine/correlation-engine.js';
-import { DirectoryPatternSource } from './directory-pattern-source.js';
+import { DirectoryPatternSource, duplicateReason } from './directory-pattern-source.js';
 
 function pattern(name: string, eventType: string, severity = 'high'): string {
   return `apiVersion: behavior.tapio.io/v1
@@ -87,7 +87,7 @@ describe('DirectoryPatternSource', () => {
     await writeFile(join(dir, 'b.yaml'), pattern('alpha', 'crash_loop'));
     const set = await new DirectoryPatternSource([dir]).load();
     expect(set.patterns).toHaveLength(1);
-    expect(set.errors).toEqual([{ file: join(dir, 'b.yaml'), reason: `pattern "alpha" is already defined in ${join(dir, 'a.yaml')}` }]);
+    expect(set.errors).toEqual([{ file: join(dir, 'b.yaml'), reason: duplicateReason('alpha', join(dir, 'a.yaml')) }]);
   });
 
   it('a changed file is live in the engine within a second (bound 5 s); an invalid edit keeps the previous version; a deleted file goes away', async () => {

@@ -4,6 +4,15 @@ import { watch as watchPaths, type FSWatcher } from 'chokidar';
 import { silentLogger, type BehaviorPattern, type Logger, type PatternLoadError, type PatternSet, type PatternSource } from '@tapio/domain';
 import { parsePatternFile } from './parse-pattern-file.js';
 
+/**
+ * Two files defining one pattern name: the first (in directory order) stays, the later one
+ * is rejected, never renamed behind the user's back (feedback, history and `tapio why` key on
+ * the name). Seed 002's oom-cascade example is the case in point: it has the built-in's name.
+ */
+export function duplicateReason(name: string, existing: string): string {
+  return `pattern "${name}" is already defined in ${existing}, which stays active; give this one another metadata.name, or set correlation.builtinPatterns: false if it is meant to replace a built-in pattern`;
+}
+
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 /** chokidar's window for repeated 'change' events of one path. */
 const CHOKIDAR_THROTTLE_MS = 50;
@@ -26,7 +35,8 @@ export interface DirectoryPatternSourceOptions {
  * Behavior patterns from one or more directories of YAML files, hot reloaded: a
  * changed file is live within the debounce delay; an invalid file keeps its previous
  * valid version active and is reported with file, line and reason; a deleted file's
- * patterns go away. A pattern name defined by two files is an error on the later one.
+ * patterns go away. A pattern name defined by two files is an error on the later one, in
+ * the order of the directories given (the built-in one first), then by file name.
  *
  * Any change in a directory rescans the whole directory and compares contents, rather
  * than trusting the changed entry's name: the kubelet updates a mounted ConfigMap by
@@ -146,13 +156,16 @@ export class DirectoryPatternSource implements PatternSource {
     const errors: PatternLoadError[] = [];
     const files: Record<string, string[]> = {};
     const owner = new Map<string, string>();
-    for (const [file, state] of [...this.files].sort(([a], [b]) => a.localeCompare(b))) {
+    // Directories in the order configured (the built-in one first), files by name within
+    // each: which of two files defining one name stays never depends on where they live.
+    const rank = (file: string) => this.directories.findIndex((directory) => file.startsWith(`${directory}/`) && !file.slice(directory.length + 1).includes('/'));
+    for (const [file, state] of [...this.files].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))) {
       errors.push(...state.errors);
       files[file] = [];
       for (const pattern of state.patterns) {
         const existing = owner.get(pattern.metadata.name);
         if (existing) {
-          errors.push({ file, reason: `pattern "${pattern.metadata.name}" is already defined in ${existing}` });
+          errors.push({ file, reason: duplicateReason(pattern.metadata.name, existing) });
           continue;
         }
         owner.set(pattern.metadata.name, file);

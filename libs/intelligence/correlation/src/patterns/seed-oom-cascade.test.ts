@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EntityRef, UnifiedEvent } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { CorrelationEngine, DependencyCorrelator, FeedbackLedger, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '../index.js';
+import { BUILTIN_PATTERN_DIR } from './builtin-pattern-dir.js';
+import { DirectoryPatternSource, duplicateReason } from './directory-pattern-source.js';
 import { parsePatternFile } from './parse-pattern-file.js';
 
 // Seed 002's oom-cascade example, copied byte for byte from the seed.
@@ -75,5 +78,25 @@ describe("seed 002's oom-cascade, loaded unchanged", () => {
     expect(scenario((cluster, victim) => void (usage(cluster, victim, 99), cluster.advance(301)))).toEqual([]);
     // The same builder with the kill inside the window fires: the near misses above fail for their reason.
     expect(scenario((cluster, victim) => void (usage(cluster, victim, 99), cluster.advance(299)))).toHaveLength(1);
+  });
+
+  it("next to the built-in patterns, is rejected naming both files: the built-in oom-cascade stays, whatever the paths' order", async () => {
+    const builtinFile = join(BUILTIN_PATTERN_DIR, 'oom-cascade.yaml').replace(/\/$/, '');
+    // The seed's folder sorts before the built-in one by path (examples/ < libs/): the
+    // configured order decides, not the path.
+    expect(dirname(SEED_FILE) < BUILTIN_PATTERN_DIR).toBe(true);
+    const set = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR, dirname(SEED_FILE)]).load();
+    expect(set.errors).toEqual([{ file: SEED_FILE, reason: duplicateReason('oom-cascade', builtinFile) }]);
+    expect(set.errors[0]?.reason).toContain('correlation.builtinPatterns: false');
+    const kept = set.patterns.filter((pattern) => pattern.metadata.name === 'oom-cascade');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.spec.sequence?.map((step) => step.id)).toContain('pressure');
+    expect(set.files[SEED_FILE]).toEqual([]);
+  });
+
+  it('with builtinPatterns: false (its folder alone), loads under its own name', async () => {
+    const set = await new DirectoryPatternSource([dirname(SEED_FILE)]).load();
+    expect(set.errors).toEqual([]);
+    expect(set.patterns.map((pattern) => pattern.metadata.name)).toEqual(['oom-cascade']);
   });
 });
