@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
-import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, type EngineLimits, type EngineOutput } from '@tapio/correlation';
+import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, readPatternBundle, type EngineLimits, type EngineOutput } from '@tapio/correlation';
 import type { DegradationMonitor } from './degradation.js';
 import { EventTracing } from './tracing/event-tracing.js';
 import { storedOccurrences } from './stored-occurrences.js';
@@ -74,6 +74,7 @@ export class ProcessingStage {
     const watch = config.patternWatch;
     this.source = new DirectoryPatternSource(directories, {
       logger,
+      ...(config.builtinPatterns ? { bundle: readPatternBundle() } : {}),
       ...(watch ? { debounceMs: parseDuration(watch.debounce) } : {}),
       ...(watch?.pollInterval ? { pollIntervalMs: parseDuration(watch.pollInterval) } : {}),
     });

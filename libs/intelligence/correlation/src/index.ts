@@ -14,6 +14,8 @@ export { parsePatternFile } from './patterns/parse-pattern-file.js';
 export { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from './patterns/yaml-safety.js';
 export { DirectoryPatternSource } from './patterns/directory-pattern-source.js';
 export { BUILTIN_PATTERN_DIR, loadBuiltinPatterns } from './patterns/builtin-pattern-dir.js';
+export { BUILTIN_PATTERN_BUNDLE, bundlePatternDirectory, patternTextKey, readPatternBundle } from './patterns/pattern-bundle.js';
+export type { PatternBundle } from './patterns/pattern-bundle.js';
 export { TemporalCorrelator } from './correlators/temporal/temporal-correlator.js';
 export { SequenceCorrelator } from './correlators/sequence/sequence-correlator.js';
 export { DependencyCorrelator } from './correlators/dependency/dependency-correlator.js';

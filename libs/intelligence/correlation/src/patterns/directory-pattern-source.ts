@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { watch as watchPaths, type FSWatcher } from 'chokidar';
 import { silentLogger, type BehaviorPattern, type Logger, type PatternLoadError, type PatternSet, type PatternSource } from '@tapio/domain';
 import { parsePatternFile } from './parse-pattern-file.js';
+import { patternTextKey, type PatternBundle } from './pattern-bundle.js';
 
 /**
  * Two files defining one pattern name: the first (in directory order) stays, the later one
@@ -29,6 +31,8 @@ export interface DirectoryPatternSourceOptions {
   logger?: Logger;
   /** Poll instead of relying on file system events (network file systems); interval in ms. */
   pollIntervalMs?: number;
+  /** Pre-parsed files by text (the built-in patterns' bundle): a file with exactly such a text is not parsed again. */
+  bundle?: PatternBundle;
 }
 
 /**
@@ -115,7 +119,7 @@ export class DirectoryPatternSource implements PatternSource {
     }
     const present = new Set(names.filter((name) => YAML_EXTENSIONS.has(extname(name)) && !name.startsWith('..')).map((name) => join(directory, name)));
     let changed = false;
-    for (const file of [...present].sort()) if (await this.reload(file)) changed = true;
+    for (const file of [...present].sort()) if (await this.reload(file, initial)) changed = true;
     for (const file of [...this.files.keys()]) {
       if (file.startsWith(`${directory}/`) && !file.slice(directory.length + 1).includes('/') && !present.has(file)) {
         this.files.delete(file);
@@ -125,17 +129,26 @@ export class DirectoryPatternSource implements PatternSource {
     return changed;
   }
 
-  /** Re-reads one file; true when its content differs from what was read before. */
-  private async reload(file: string): Promise<boolean> {
+  /**
+   * Re-reads one file; true when its content differs from what was read before. The first
+   * load reads synchronously: start-up waits for it anyway, and a few dozen small reads
+   * through the thread pool took longer than the reads themselves on a busy machine.
+   */
+  private async reload(file: string, initial: boolean): Promise<boolean> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = initial ? readFileSync(file, 'utf8') : await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.files.delete(file);
       this.keepPrevious(file, undefined, [{ file, reason: `cannot read: ${(error as Error).message}` }]);
       return true;
     }
     if (this.files.get(file)?.text === text) return false;
+    const preparsed = this.options.bundle?.get(patternTextKey(text));
+    if (preparsed) {
+      this.files.set(file, { text, patterns: preparsed, errors: [] });
+      return true;
+    }
     const parsed = parsePatternFile(text, file);
     if (parsed.errors.length) {
       this.keepPrevious(file, text, parsed.errors);

@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILTIN_PATTERN_DIR, loadBuiltinPatterns } from './builtin-pattern-dir.js';
+import { DirectoryPatternSource } from './directory-pattern-source.js';
+import { bundlePatternDirectory, patternTextKey, readPatternBundle } from './pattern-bundle.js';
+import { parsePatternFile } from './parse-pattern-file.js';
+
+function pattern(name: string, eventType: string): string {
+  return `apiVersion: behavior.tapio.io/v1
+kind: BehaviorPattern
+metadata:
+  name: ${name}
+spec:
+  severity: high
+  conditions:
+    - field: type
+      operator: equals
+      value: ${eventType}
+  predictions:
+    - type: outage
+      confidence_base: 0.9
+      message: "${name} seen"
+`;
+}
+
+describe('pre-parsed pattern bundle', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tapio-pattern-bundle-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds the built-in patterns exactly as parsing them gives, after the trip through JSON the build makes', async () => {
+    const bundleFile = join(dir, 'bundle.json');
+    await writeFile(bundleFile, JSON.stringify(bundlePatternDirectory(BUILTIN_PATTERN_DIR)));
+    const bundle = readPatternBundle(bundleFile);
+    expect([...bundle.values()].flat()).toStrictEqual(loadBuiltinPatterns());
+    const withBundle = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR], { bundle }).load();
+    const parsed = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR]).load();
+    expect(withBundle).toStrictEqual(parsed);
+    expect(withBundle.patterns.length).toBeGreaterThan(10);
+  });
+
+  it('a file whose text the bundle holds is taken from it; any other text is parsed', async () => {
+    const kept = pattern('kept', 'pod_restart');
+    await writeFile(join(dir, 'a.yaml'), kept);
+    await writeFile(join(dir, 'b.yaml'), pattern('edited', 'crash_loop'));
+    // The bundle answers for a.yaml's text with another pattern: seeing it proves the bundle was read.
+    const bundle = new Map([[patternTextKey(kept), parsePatternFile(pattern('from-bundle', 'oom_kill'), 'x.yaml').patterns]]);
+    const set = await new DirectoryPatternSource([dir], { bundle }).load();
+    expect(set.patterns.map((item) => item.metadata.name)).toEqual(['from-bundle', 'edited']);
+    expect(set.errors).toEqual([]);
+  });
+
+  it('an invalid file is refused when bundling, naming it', async () => {
+    await writeFile(join(dir, 'bad.yaml'), pattern('bad', 'pod_restart').replace('operator: equals', 'operator: equalz'));
+    expect(() => bundlePatternDirectory(dir)).toThrow(`${join(dir, 'bad.yaml')}:9`);
+  });
+
+  it('no bundle written (the sources run unbuilt) is an empty bundle', () => {
+    expect(readPatternBundle(join(dir, 'none.json')).size).toBe(0);
+  });
+});
