@@ -51,8 +51,11 @@ export interface Composition {
  */
 export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS, telemetry?: Telemetry): Promise<Composition> {
   const services = new ServiceRegistry();
-  // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names.
-  const metrics = telemetry?.meter ? new MirroredMetrics(new PromClientMetrics(), telemetry.meter) : new PromClientMetrics();
+  // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names:
+  // Tapio's own by instrument, prom-client's process_* / nodejs_* defaults read at each export.
+  const prometheus = new PromClientMetrics();
+  const metrics = telemetry?.meter ? new MirroredMetrics(prometheus, telemetry.meter) : prometheus;
+  telemetry?.mirrorPrometheus?.(() => prometheus.defaultMetrics());
   const deadLetters = countedDeadLetters(
     new DeadLetterStore({
       keep: loaded.config.deadLetters.keep,

@@ -96,7 +96,8 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
         const received = collector.received();
         const notify = received.spans.some((span) => span.name === 'tapio.notify');
         const api = received.spans.some((span) => span.traceId === traceId);
-        return notify && api && received.metrics.includes('tapio_insights_total') ? received : undefined;
+        const defaults = received.metrics.includes('process_cpu_user_seconds_total') && received.metrics.includes('nodejs_heap_size_used_bytes');
+        return notify && api && defaults && received.metrics.includes('tapio_insights_total') ? received : undefined;
       },
       30_000,
       () => {
@@ -117,6 +118,8 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
     expect(notify.resource['tapio.mode']).toBe('all');
     // The metrics /metrics shows, by the same names, over OTLP.
     expect(metrics).toEqual(expect.arrayContaining(['tapio_insights_total', 'tapio_pipeline_unified_produced_total', 'tapio_http_requests_total', 'tapio_bus_published_total']));
+    // prom-client's default process_* and nodejs_* metrics too, read from the same registry at each export.
+    expect(metrics).toEqual(expect.arrayContaining(['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_version_info']));
   }, 120_000);
 
   it('carries the trace context across NATS between processes (traceparent in the message headers)', async () => {

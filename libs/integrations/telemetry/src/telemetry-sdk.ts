@@ -8,6 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { parseDuration } from '@tapio/domain';
+import { PrometheusProducer } from './prometheus-producer.js';
 import type { Telemetry, TelemetryIdentity } from './telemetry-types.js';
 import type { TelemetryConfig } from './telemetry-config.js';
 
@@ -19,7 +20,8 @@ function url(base: string, path: string): string {
 /**
  * Sets up the OpenTelemetry SDK from `telemetry:` (loaded only when telemetry is on): a tracer provider exporting batches of
  * spans and a meter provider pushing metrics every `metrics.interval`, both over OTLP/HTTP
- * (JSON) to `endpoint`; the W3C trace-context propagator and an AsyncLocalStorage context
+ * (JSON) to `endpoint`, with a bridge for the Prometheus metrics no instrument mirrors
+ * (`mirrorPrometheus`); the W3C trace-context propagator and an AsyncLocalStorage context
  * manager registered globally, so the API calls of every part of Tapio (and of libraries)
  * reach them. Disabled: nothing is registered and the OpenTelemetry API stays a no-op.
  */
@@ -48,7 +50,9 @@ export function startSdk(config: TelemetryConfig, identity: TelemetryIdentity): 
   }
   if (config.metrics.enabled) {
     const interval = parseDuration(config.metrics.interval);
+    const prometheus = new PrometheusProducer();
     const reader = new PeriodicExportingMetricReader({
+      metricProducers: [prometheus],
       exporter: new OTLPMetricExporter({ url: url(config.endpoint, '/v1/metrics'), headers: config.headers }),
       exportIntervalMillis: interval,
       exportTimeoutMillis: Math.min(interval, 30_000),
@@ -56,6 +60,7 @@ export function startSdk(config: TelemetryConfig, identity: TelemetryIdentity): 
     const provider = new MeterProvider({ resource, readers: [reader] });
     metrics.setGlobalMeterProvider(provider);
     telemetry.meter = provider.getMeter('tapio', identity.version);
+    telemetry.mirrorPrometheus = (source) => prometheus.read(source);
     stops.push(() => provider.shutdown());
   }
   telemetry.shutdown = async () => {

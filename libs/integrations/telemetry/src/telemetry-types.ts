@@ -1,4 +1,5 @@
 import type { Meter, Tracer } from '@opentelemetry/api';
+import type { PrometheusSource } from './prometheus-producer.js';
 
 export interface TelemetryIdentity {
   version: string;
@@ -11,6 +12,11 @@ export interface TelemetryIdentity {
 export interface Telemetry {
   tracer?: Tracer;
   meter?: Meter;
+  /**
+   * With metrics on: Prometheus families the meter has no instrument for (prom-client's
+   * default process_* and nodejs_* metrics), read at every OTLP export and sent under the same names.
+   */
+  mirrorPrometheus?(source: PrometheusSource): void;
   /** Exports what is buffered and stops the exporters. */
   shutdown(): Promise<void>;
 }

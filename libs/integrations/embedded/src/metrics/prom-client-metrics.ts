@@ -3,6 +3,14 @@ import type { CounterMetric, GaugeMetric, HistogramMetric, MetricLabels, Metrics
 
 const DEFAULT_BUCKETS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
+/** A metric family's current values as prom-client reads them (`Registry.getMetricsAsJSON()`). */
+export interface MetricFamilyValues {
+  name: string;
+  help: string;
+  type: string;
+  values: Array<{ value: number; labels: Partial<Record<string, string | number>>; metricName?: string }>;
+}
+
 type Kind = 'counter' | 'gauge' | 'histogram';
 
 interface Family {
@@ -56,6 +64,17 @@ export class PromClientMetrics implements Metrics {
 
   beforeScrape(collect: () => void | Promise<void>): void {
     this.collectors.push(collect);
+  }
+
+  /**
+   * The metrics Tapio did not register itself (prom-client's default process_* and
+   * nodejs_* metrics), read now as prom-client reads them for a scrape: for a bridge to
+   * another exporter (OTLP) that mirrors Tapio's own metrics by instrument.
+   */
+  async defaultMetrics(): Promise<MetricFamilyValues[]> {
+    const families = await this.prometheus.getMetricsAsJSON();
+    // prom-client's typings name `type` an enum; at run time it is the Prometheus type's name.
+    return families.filter((family) => !this.families.has(family.name)).map((family) => ({ name: family.name, help: family.help, type: String(family.type), values: family.values }));
   }
 
   async render(format: MetricsFormat = 'prometheus'): Promise<RenderedMetrics> {
