@@ -29,6 +29,7 @@ import {
 import type { Driver } from 'neo4j-driver';
 import { createDriver } from './driver-factory.js';
 import { describeTarget, Neo4jOptions, type Neo4jOptionsInput } from './options.js';
+import { pruneDeletedResources } from './retention/deleted-resources.js';
 import { pruneEvents } from './retention/event-retention.js';
 import { prepareSchema } from './schema/prepare-schema.js';
 import { Neo4jGraphQuestions } from './store/neo4j-graph-questions.js';
@@ -63,6 +64,7 @@ export class Neo4jGraphStore implements GraphStore {
   private readonly buffer: WriteBuffer;
   private driver: Driver | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private deletedTimer: NodeJS.Timeout | undefined;
   private batchWriter: BatchWriter | undefined;
   private phase: 'stopped' | 'starting' | 'running' = 'stopped';
 
@@ -129,7 +131,23 @@ export class Neo4jGraphStore implements GraphStore {
     return deleted;
   }
 
+  /**
+   * Removes the nodes of deleted objects beyond `retention.maxDeletedResources`, those
+   * deleted longest ago first; runs every `retention.deletedInterval` by itself. Returns how many went.
+   */
+  async pruneDeletedNow(): Promise<number> {
+    if (!this.driver) return 0;
+    const { maxDeletedResources, chunk } = this.options.retention;
+    const removed = await pruneDeletedResources(this.driver, { database: this.options.database, maxDeleted: maxDeletedResources, chunk });
+    if (removed > 0) this.logger.info({ target: this.target, removed, maxDeletedResources }, 'nodes of objects deleted longest ago removed (over retention.maxDeletedResources)');
+    return removed;
+  }
+
   private startRetention(): void {
+    this.deletedTimer = setInterval(() => {
+      this.pruneDeletedNow().catch((error: unknown) => this.logger.warn({ target: this.target, err: error }, 'bounding deleted resources failed; retrying at the next interval'));
+    }, parseDuration(this.options.retention.deletedInterval));
+    this.deletedTimer.unref();
     if (!this.options.retention.maxAge) return;
     this.retentionTimer = setInterval(() => {
       this.pruneNow().catch((error: unknown) => this.logger.warn({ target: this.target, err: error }, 'event retention failed; retrying at the next interval'));
@@ -141,7 +159,9 @@ export class Neo4jGraphStore implements GraphStore {
   async stop(): Promise<void> {
     if (this.phase !== 'running') return;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.deletedTimer) clearInterval(this.deletedTimer);
     this.retentionTimer = undefined;
+    this.deletedTimer = undefined;
     const left = (await this.batchWriter?.stop(this.options.stopTimeoutMs)) ?? 0;
     if (left > 0) this.logger.error({ target: this.target, left }, `${left} accepted writes could not be written to ${this.target} before stop`);
     await this.driver?.close();

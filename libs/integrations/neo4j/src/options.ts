@@ -51,15 +51,23 @@ export const Neo4jOptions = z
     /**
      * Event retention: events older than `maxAge` (counted back from the newest event) are
      * deleted every `interval`, `chunk` per transaction. Without `maxAge` events are kept.
+     * Deleted objects' nodes are bounded by `maxDeletedResources` whatever `maxAge` says.
      */
     retention: z
       .object({
         maxAge: Duration.optional(),
         interval: Duration.default('10m'),
         chunk: z.number().int().min(1).max(100_000).default(10_000),
+        /**
+         * Resource nodes of deleted objects kept (marked deleted, so events about them still
+         * resolve); beyond it the ones deleted longest ago are removed every `deletedInterval`.
+         * The same bound as the memory store's topology.
+         */
+        maxDeletedResources: z.number().int().min(1).default(50_000),
+        deletedInterval: Duration.default('1m'),
       })
       .strict()
-      .default({ interval: '10m', chunk: 10_000 }),
+      .default({ interval: '10m', chunk: 10_000, maxDeletedResources: 50_000, deletedInterval: '1m' }),
   })
   .strict()
   .superRefine((options, context) => {

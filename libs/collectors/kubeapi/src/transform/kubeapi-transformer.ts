@@ -79,8 +79,12 @@ export class KubeApiTransformer implements RawEventTransformer {
     for (const resource of resources) {
       const facts = resource.facts;
       if (resource.deleted || !facts?.uid || resource.ref.kind === 'Event') continue;
-      const memoryKey = `${resource.ref.cluster ?? DEFAULT_CLUSTER}|${facts.uid}`;
-      if (!this.objects.has(memoryKey) && !this.stored.has(memoryKey)) this.stored.set(memoryKey, { facts, stored: true });
+      const cluster = resource.ref.cluster ?? DEFAULT_CLUSTER;
+      const memoryKey = `${cluster}|${facts.uid}`;
+      if (this.objects.has(memoryKey) || this.stored.has(memoryKey)) continue;
+      this.stored.set(memoryKey, { facts, stored: true });
+      // A node cordoned or being drained when Tapio stopped is still under planned maintenance.
+      if (resource.ref.kind === 'Node') this.planned.observe(cluster, facts, false, Date.parse(resource.updatedAt) || 0);
     }
   }
 
@@ -90,7 +94,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   }
 
   /** The previous versions, kept durable by the transformer stage (see kubeapi-state.ts). */
-  readonly durableState: DurableTransformerState = kubeapiState(this.objects, this.folded, this.endpoints);
+  readonly durableState: DurableTransformerState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned);
 
   transform(raw: RawEvent, context: TransformContext): UnifiedEvent[] {
     const watch = readWatchEvent(raw.data);

@@ -30,17 +30,60 @@ export function cordonSignals(previous: K8sObjectFacts | undefined, facts: K8sOb
   return [{ type: 'node_uncordoned', key: 'planned:done', severity: 'info', message: `Node ${facts.name} accepts pods again (${before} undone)`, kubernetes: { reason: 'uncordoned' }, annotations }];
 }
 
-/** Planned lifecycle state of each node, so that signals about it and its pods can say "planned". */
+/** What PlannedNodes keeps of one node, as plain JSON for a durable store. */
+export interface PlannedNodeState {
+  /** Why the node is out of service on purpose, while it is. */
+  reason?: string;
+  /** When (event time, ms) it last left planned maintenance. */
+  released?: number;
+}
+
+/** How long after an uncordon the scheduler may still report the cordon's taint. */
+const RELEASE_GRACE_MS = 60_000;
+
+/**
+ * Planned lifecycle state of each node, so that signals about it and its pods can say
+ * "planned". Durable with the transformer's other state (entries `p|cluster|node`, see
+ * kubeapi-state.ts): a restart in the middle of a drain still knows the drain is planned,
+ * so the node's NotReady that follows is maintenance, not an outage.
+ */
 export class PlannedNodes {
-  private readonly reasons = new Map<string, string>();
-  /** When each node left planned maintenance: the scheduler still sees its taint for a moment. */
-  private readonly released = new Map<string, number>();
+  private readonly nodes = new Map<string, PlannedNodeState>();
+  private readonly dirty = new Set<string>();
+  private tracking = false;
 
   observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at = 0): void {
     const key = `${cluster}|${facts.name}`;
     const reason = deleted ? undefined : plannedReason(facts);
-    if (reason) this.reasons.set(key, reason);
-    else if (this.reasons.delete(key)) this.released.set(key, at);
+    const before = this.nodes.get(key);
+    let after: PlannedNodeState | undefined;
+    // A deleted node is forgotten; a cordoned one keeps when it was last released (the taint may still linger from then).
+    if (deleted) after = undefined;
+    else if (reason) after = { reason, ...(before?.released !== undefined ? { released: before.released } : {}) };
+    else if (before?.reason !== undefined) after = { released: at };
+    else after = before?.released !== undefined && at - before.released <= RELEASE_GRACE_MS ? before : undefined;
+    if (before?.reason === after?.reason && before?.released === after?.released) return;
+    if (after) this.nodes.set(key, after);
+    else this.nodes.delete(key);
+    if (this.tracking) this.dirty.add(key);
+  }
+
+  /** Nodes changed since the last call, with their state now (undefined: nothing to keep). */
+  changes(): Array<[string, PlannedNodeState | undefined]> {
+    const changed = [...this.dirty].map((key): [string, PlannedNodeState | undefined] => [key, this.nodes.get(key)]);
+    this.dirty.clear();
+    return changed;
+  }
+
+  /** A node's state a durable store kept (key `cluster|node`; '' only starts tracking); from now on changes are tracked. */
+  restore(key: string, state: PlannedNodeState | undefined): void {
+    this.tracking = true;
+    if (!key || !state || typeof state !== 'object') return;
+    const kept: PlannedNodeState = {
+      ...(typeof state.reason === 'string' ? { reason: state.reason } : {}),
+      ...(typeof state.released === 'number' ? { released: state.released } : {}),
+    };
+    if (kept.reason !== undefined || kept.released !== undefined) this.nodes.set(key, kept);
   }
 
   /**
@@ -49,17 +92,17 @@ export class PlannedNodes {
    */
   justReleased(cluster: string, at: number): boolean {
     const prefix = `${cluster}|`;
-    return [...this.released].some(([key, when]) => key.startsWith(prefix) && at >= when && at - when <= 60_000);
+    return [...this.nodes].some(([key, state]) => key.startsWith(prefix) && state.released !== undefined && at >= state.released && at - state.released <= RELEASE_GRACE_MS);
   }
 
   reason(cluster: string, node: string | undefined): string | undefined {
-    return node === undefined ? undefined : this.reasons.get(`${cluster}|${node}`);
+    return node === undefined ? undefined : this.nodes.get(`${cluster}|${node}`)?.reason;
   }
 
   /** Any node of the cluster under planned maintenance (the scheduler's messages do not name it). */
   anyCordoned(cluster: string): string | undefined {
     const prefix = `${cluster}|`;
-    const names = [...this.reasons.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort();
+    const names = [...this.nodes].filter(([key, state]) => key.startsWith(prefix) && state.reason !== undefined).map(([key]) => key.slice(prefix.length)).sort();
     return names[0];
   }
 }

@@ -20,6 +20,8 @@ const INDEXES: ReadonlyArray<readonly [name: string, label: string, properties: 
   ['tapio_event_type_timestamp', 'Event', ['type', 'timestamp']],
   ['tapio_resource_ckey', RESOURCE, ['ckey']],
   ['tapio_resource_name', RESOURCE, ['name']],
+  // Bounding deleted objects' nodes finds the ones deleted longest ago.
+  ['tapio_resource_deleted_updated', RESOURCE, ['deleted', 'updated_at']],
   ['tapio_insight_first_seen', 'Insight', ['first_seen']],
   ['tapio_feedback_pattern', 'Feedback', ['pattern_id']],
 ];
