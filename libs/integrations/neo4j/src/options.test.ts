@@ -6,7 +6,7 @@ describe('Neo4jOptions', () => {
     const options = Neo4jOptions.parse({});
     expect(options).toMatchObject({ uri: 'bolt://127.0.0.1:7687', user: 'neo4j', database: 'neo4j', batchSize: 5000, bufferLimit: 200_000 });
     expect(options.password).toBeUndefined();
-    expect(options.retention).toEqual({ interval: '10m', chunk: 10_000 });
+    expect(options.retention).toEqual({ interval: '10m', chunk: 10_000, maxDeletedResources: 50_000, deletedInterval: '1m' });
     expect(describeTarget(options)).toBe('Neo4j at bolt://127.0.0.1:7687 (database "neo4j")');
   });
 
