@@ -6,7 +6,7 @@
 // nodejs_heap_size_used_bytes) and resident set, and the graph's event and resource counts
 // (/readyz). It ends with the heap growth after warm-up (the first 5 minutes) as a ratio.
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,17 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-const tapio = spawn(join(ROOT, 'bin/tapio'), ['-config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+// The probe collects garbage before each sample (SIGUSR2) and, with SOAK_SNAPSHOTS=1, writes a
+// heap snapshot after warm-up and at the end (kept in SOAK_SNAPSHOT_DIR, default the run's folder).
+const probeFile = join(dir, 'probe.json');
+const snapshotDir = process.env.SOAK_SNAPSHOT_DIR ?? dir;
+const env = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(ROOT, 'tools/bench/soak-probe.cjs')}`.trim(),
+  SOAK_PROBE_FILE: probeFile,
+  SOAK_SNAPSHOT_DIR: snapshotDir,
+};
+const tapio = spawn(join(ROOT, 'bin/tapio'), ['-config', config], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
 let stderr = '';
 tapio.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-5000)));
 
@@ -85,13 +95,42 @@ function next() {
   return line('MODIFIED', podObject(index));
 }
 
-async function sample() {
+/** Heap and memory figures after a full collection in Tapio (the probe answers SIGUSR2). */
+async function collected(snapshot) {
+  if (snapshot) writeFileSync(join(snapshotDir, 'take'), '');
+  const before = existsSync(probeFile) ? JSON.parse(readFileSync(probeFile, 'utf8')).at : 0;
+  tapio.kill('SIGUSR2');
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!existsSync(probeFile)) continue;
+    try {
+      const figures = JSON.parse(readFileSync(probeFile, 'utf8'));
+      if (figures.at !== before) return figures;
+    } catch {
+      // written at this moment: read again
+    }
+  }
+  throw new Error('the probe did not answer within 120 s');
+}
+
+async function sample(snapshot = false) {
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tapio.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
   const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
   const graph = ready.components?.graph?.details ?? {};
-  return { heapMb: heap / 2 ** 20, rssMb: rss / 2 ** 20, events: graph.events, resources: graph.resources, mode: ready.components?.mode?.details?.mode };
+  const after = await collected(snapshot);
+  const mb = (bytes) => bytes / 2 ** 20;
+  return {
+    heapMb: mb(heap),
+    liveMb: mb(after.heapUsed),
+    rssMb: mb(after.rss),
+    externalMb: mb(after.external),
+    arrayBuffersMb: mb(after.arrayBuffers),
+    events: graph.events,
+    resources: graph.resources,
+    mode: ready.components?.mode?.details?.mode,
+    ...(after.snapshot ? { snapshot: after.snapshot } : {}),
+  };
 }
 
 const out = createWriteStream(fifo);
@@ -112,25 +151,51 @@ const writer = (async () => {
   out.end();
 })();
 await new Promise((resolve) => setTimeout(resolve, 5_000));
+const warmUp = Math.min(5, minutes / 3);
+const every = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30) * 1000;
+const snapshots = process.env.SOAK_SNAPSHOTS === '1';
+let warmSnapshot = false;
 while (Date.now() < end) {
   try {
-    const taken = await sample();
     const minute = (Date.now() - started) / 60_000;
+    // Snapshots: the first sample after warm-up and the last one before the end.
+    const last = Date.now() + every >= end;
+    const snapshot = snapshots && ((!warmSnapshot && minute >= warmUp) || last);
+    if (snapshot && !last) warmSnapshot = true;
+    const taken = await sample(snapshot);
     samples.push({ minute, ...taken, sent });
-    console.log(`${minute.toFixed(1)} min: heap ${taken.heapMb.toFixed(1)} MB, rss ${taken.rssMb.toFixed(1)} MB, graph ${taken.events} events / ${taken.resources} resources, ${sent} RawEvents sent, mode ${taken.mode}`);
+    console.log(
+      `${minute.toFixed(1)} min: heap ${taken.heapMb.toFixed(1)} MB (after GC ${taken.liveMb.toFixed(1)} MB), rss ${taken.rssMb.toFixed(1)} MB, external ${taken.externalMb.toFixed(1)} MB (array buffers ${taken.arrayBuffersMb.toFixed(1)}), graph ${taken.events} events / ${taken.resources} resources, ${sent} RawEvents sent, mode ${taken.mode}${taken.snapshot ? `, snapshot ${taken.snapshot}` : ''}`,
+    );
   } catch (error) {
     console.log(`sample failed: ${error.message}\n${stderr}`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 30_000));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(every, end - Date.now() - 1_000))));
 }
 await writer;
 tapio.kill('SIGTERM');
 const code = await new Promise((resolve) => tapio.on('close', resolve));
-const warm = samples.filter((item) => item.minute >= Math.min(5, minutes / 3));
+const warm = samples.filter((item) => item.minute >= warmUp);
 const first = warm[0];
 const last = warm[warm.length - 1];
-const peak = Math.max(...warm.map((item) => item.heapMb));
+const peak = Math.max(...warm.map((item) => item.liveMb));
+const ratio = last?.liveMb / first?.liveMb;
 console.log(
-  `soak: ${minutes} min, ${sent} RawEvents at ${rate}/s; heap after warm-up ${first?.heapMb.toFixed(1)} MB -> ${last?.heapMb.toFixed(1)} MB at the end (ratio ${(last?.heapMb / first?.heapMb).toFixed(3)}), peak ${peak.toFixed(1)} MB (ratio ${(peak / first?.heapMb).toFixed(3)}); rss ${first?.rssMb.toFixed(0)} -> ${last?.rssMb.toFixed(0)} MB; exit ${code}`,
+  `soak: ${minutes} min, ${sent} RawEvents at ${rate}/s; heap after GC, after warm-up ${first?.liveMb.toFixed(1)} MB -> ${last?.liveMb.toFixed(1)} MB at the end (ratio ${ratio.toFixed(3)}), peak ${peak.toFixed(1)} MB (ratio ${(peak / first?.liveMb).toFixed(3)}); rss ${first?.rssMb.toFixed(0)} -> ${last?.rssMb.toFixed(0)} MB (ratio ${(last?.rssMb / first?.rssMb).toFixed(3)}); exit ${code}`,
 );
+if (snapshotDir === dir) for (const item of samples) if (item.snapshot) console.log(`(snapshot ${item.snapshot} removed with the run's folder; set SOAK_SNAPSHOT_DIR to keep it)`);
 rmSync(dir, { recursive: true, force: true });
+// SOAK_MAX_RATIO (the short CI soak: 1.10) fails the run when the live heap grew more than that after warm-up.
+const maxRatio = Number(process.env.SOAK_MAX_RATIO ?? NaN);
+if (!(warm.length >= 2)) {
+  console.error('soak: fewer than two samples after warm-up: nothing shown');
+  process.exit(1);
+}
+if (code !== 0 && code !== null) {
+  console.error(`soak: Tapio exited ${code}\n${stderr}`);
+  process.exit(1);
+}
+if (Number.isFinite(maxRatio) && !(ratio <= maxRatio)) {
+  console.error(`soak: the live heap grew by a ratio of ${ratio.toFixed(3)} after warm-up, more than SOAK_MAX_RATIO=${maxRatio}`);
+  process.exit(1);
+}
