@@ -11,6 +11,8 @@ export const ChainLink = z.object({
   summary: z.string(),
   /** How this link relates to the previous one: "mounts", "owns", "runs on", "selects"... */
   relation: z.string().optional(),
+  /** The kind of evidence behind that relation: the correlator that found the causal edge ("dependency", "ownership", "service-dependency"...). */
+  evidence: z.string().optional(),
 });
 export type ChainLink = z.infer<typeof ChainLink>;
 

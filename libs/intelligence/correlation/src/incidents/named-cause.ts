@@ -38,23 +38,59 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   return best?.key;
 }
 
+const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
+
 /**
- * The consumer behind node memory pressure: of the pods the kubelet evicted from the root's
- * node in the last 30 minutes, the one that used the most memory by its own eviction figures
- * (`annotations.memory.usage_bytes`), as its workload. The kubelet evicts the pods that exceed
- * their requests the most first, so the consumer is usually the first one; pods evicted
- * afterwards to make room are its victims, not the cause. Undefined without figures.
+ * Each pod's memory on a node by the kubelet's own figures (the kubelet collector's
+ * `resource_usage` and `memory_limit_approaching` events: `memory.working_set_bytes` per
+ * container): the latest figure of each container at or before `until`, summed per pod.
+ */
+function kubeletMemoryByPod(state: WorkingState, node: string, since: number, until: number): Map<string, { bytes: number; unlimited: boolean }> {
+  const latest = new Map<string, { at: number; bytes: number; pod: string; unlimited: boolean }>();
+  for (const item of state.eventsOnNode(node, since, KUBELET_FIGURES)) {
+    const bytes = item.event.metrics?.['memory.working_set_bytes'];
+    if (!item.entityKey || bytes === undefined || !Number.isFinite(bytes) || item.at > until) continue;
+    const container = `${item.entityKey}\u0000${item.event.kubernetes?.container ?? ''}`;
+    const known = latest.get(container);
+    const unlimited = item.event.metrics?.['memory.limit_bytes'] === undefined;
+    if (!known || item.at >= known.at) latest.set(container, { at: item.at, bytes, pod: item.entityKey, unlimited });
+  }
+  const byPod = new Map<string, { bytes: number; unlimited: boolean }>();
+  for (const { pod, bytes, unlimited } of latest.values()) {
+    const sum = byPod.get(pod);
+    byPod.set(pod, { bytes: (sum?.bytes ?? 0) + bytes, unlimited: (sum?.unlimited ?? false) || unlimited });
+  }
+  return byPod;
+}
+
+/**
+ * The consumer behind node memory pressure: of the pods on the root's node, the one that
+ * used the most memory in the last 30 minutes, as its workload. Candidates are the pods the
+ * kubelet evicted there and, when the kubelet collector reports figures, the pods with a
+ * container without a memory limit (the usual runaway; a pod within its limits is bounded
+ * by design, however big). A pod's figure is the kubelet's when the collector reported it
+ * (its measured working set, latest per container, summed), otherwise its own eviction
+ * message's (`annotations.memory.usage_bytes`). Without kubelet figures: the kubelet evicts
+ * the pods that exceed their requests the most first, so the consumer is usually the first
+ * evicted and the pods evicted after it are its victims. Undefined without any figure.
  */
 export function topConsumer(state: WorkingState, root: IndexedEvent): string | undefined {
   const key = root.entityKey;
   if (!key) return undefined;
   const node = parseEntityKey(key)?.kind === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
-  const candidates = node ? state.eventsOnNode(node, root.at - EVICTION_LOOKBACK_MS, new Set(['pod_evicted'])) : [];
-  let best: { key: string; usage: number } | undefined;
-  for (const item of [root, ...candidates]) {
-    const usage = Number(item.event.annotations?.['memory.usage_bytes'] ?? Number.NaN);
-    if (!item.entityKey || !Number.isFinite(usage) || item.at > root.at) continue;
-    if (!best || usage > best.usage) best = { key: item.entityKey, usage };
+  const since = root.at - EVICTION_LOOKBACK_MS;
+  const kubelet = node ? kubeletMemoryByPod(state, node, since, root.at) : new Map<string, { bytes: number; unlimited: boolean }>();
+  const usage = new Map<string, number>();
+  for (const [pod, figure] of kubelet) if (figure.unlimited) usage.set(pod, figure.bytes);
+  const evictions = node ? state.eventsOnNode(node, since, new Set(['pod_evicted'])) : [];
+  for (const item of [root, ...evictions]) {
+    if (!item.entityKey || item.at > root.at) continue;
+    const measured = kubelet.get(item.entityKey)?.bytes;
+    const reported = Number(item.event.annotations?.['memory.usage_bytes'] ?? Number.NaN);
+    const bytes = measured ?? (Number.isFinite(reported) ? reported : undefined);
+    if (bytes !== undefined) usage.set(item.entityKey, Math.max(bytes, usage.get(item.entityKey) ?? 0));
   }
+  let best: { key: string; usage: number } | undefined;
+  for (const [pod, bytes] of usage) if (!best || bytes > best.usage || (bytes === best.usage && pod < best.key)) best = { key: pod, usage: bytes };
   return best ? workloadOrSelf(state, best.key) : undefined;
 }

@@ -47,7 +47,7 @@ export function chainLinks(state: WorkingState, chain: CausalChain): ChainLink[]
       type: item.event.type,
       timestamp: item.event.timestamp,
       summary: item.event.message,
-      ...(edge ? { relation: edge.reason } : {}),
+      ...(edge ? { relation: edge.reason, evidence: edge.correlator } : {}),
     };
   });
 }

@@ -1,0 +1,62 @@
+import type { ChainLink, Insight } from '@tapio/domain';
+import { describe, expect, it } from 'vitest';
+import { chainStrength, RANK_KEYS, rankInsights } from './insight-ranking.js';
+
+const pod = { kind: 'Pod', namespace: 'shop', name: 'checkout-1' };
+
+function link(evidence?: string): ChainLink {
+  return { entity: pod, type: 'pod_restart', timestamp: '2026-03-02T10:00:00Z', summary: 'restarted', ...(evidence ? { relation: 'because', evidence } : {}) };
+}
+
+function insight(id: string, overrides: Partial<Insight> = {}): Insight {
+  return {
+    id,
+    title: id,
+    severity: 'high',
+    confidence: 0.8,
+    rootCause: { entity: pod, what: 'changed' },
+    symptoms: [],
+    chain: [link()],
+    affected: [],
+    story: '',
+    nextChecks: [],
+    previousOccurrences: [],
+    eventIds: [],
+    firstSeen: '2026-03-02T10:00:00Z',
+    lastSeen: '2026-03-02T10:05:00Z',
+    createdAt: '2026-03-02T10:00:00Z',
+    ...overrides,
+  };
+}
+
+const order = (...insights: Insight[]) => insights.sort(rankInsights).map((item) => item.id);
+
+describe('chainStrength', () => {
+  it('counts the distinct kinds of evidence along the chain, not its length', () => {
+    expect(chainStrength(insight('a'))).toBe(0);
+    expect(chainStrength(insight('a', { chain: [link(), link('dependency'), link('ownership'), link('ownership')] }))).toBe(2);
+  });
+});
+
+describe('rankInsights', () => {
+  it('names its keys in order: severity, chain strength, confidence, breadth, earliest, id', () => {
+    expect(RANK_KEYS.map((key) => key.name)).toEqual(['severity', 'chain strength', 'confidence', 'breadth', 'earliest', 'id']);
+  });
+
+  it('puts the louder severity first whatever the chain', () => {
+    expect(order(insight('strong', { chain: [link(), link('dependency'), link('ownership')] }), insight('loud', { severity: 'critical' }))).toEqual(['loud', 'strong']);
+  });
+
+  it('at equal severity, a root linked to its trouble by more kinds of evidence outranks a more confident lone root', () => {
+    const lone = insight('lone', { confidence: 0.95 });
+    const explained = insight('explained', { confidence: 0.7, chain: [link(), link('dependency'), link('service-dependency')] });
+    expect(order(lone, explained)).toEqual(['explained', 'lone']);
+  });
+
+  it('then confidence, then breadth, then the earliest, then the id', () => {
+    expect(order(insight('unsure', { confidence: 0.6 }), insight('sure', { confidence: 0.9 }))).toEqual(['sure', 'unsure']);
+    expect(order(insight('narrow'), insight('broad', { symptoms: [pod, { ...pod, name: 'checkout-2' }] }))).toEqual(['broad', 'narrow']);
+    expect(order(insight('later', { firstSeen: '2026-03-02T10:02:00Z' }), insight('earlier'))).toEqual(['earlier', 'later']);
+    expect(order(insight('b'), insight('a'))).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,73 @@
+import { entityKey, type EntityRef, type UnifiedEvent } from '@tapio/domain';
+import { describe, expect, it } from 'vitest';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { WorkingState } from '../state/working-state.js';
+import { topConsumer } from './named-cause.js';
+
+const MIB = 1024 * 1024;
+
+/** node-1 runs cart (no memory limit), db (big, within its limit) and web; web is evicted reporting 300 MiB. */
+function node() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1');
+  const cart = cluster.workload('shop', 'cart', { replicas: 1, nodes: ['node-1'] });
+  const db = cluster.workload('shop', 'db', { replicas: 1, nodes: ['node-1'] });
+  const web = cluster.workload('shop', 'web', { replicas: 1, nodes: ['node-1'] });
+  const usage = (pod: EntityRef, bytes: number, limit?: number): UnifiedEvent => {
+    const event = cluster.signal('resource_usage', pod, { kubernetes: { container: 'app' } });
+    event.source = 'kubelet_api';
+    event.k8sContext = { ...pod, nodeName: 'node-1' };
+    event.metrics = { 'memory.working_set_bytes': bytes, ...(limit ? { 'memory.limit_bytes': limit } : {}) };
+    return event;
+  };
+  const evict = (pod: EntityRef, usedKi: number) => {
+    const event = cluster.evict(pod, `The node was low on resource: memory. Container app was using ${usedKi}Ki, request is 0.`);
+    event.annotations = { 'memory.usage_bytes': String(usedKi * 1024) };
+    return event;
+  };
+  const run = (root: UnifiedEvent) => {
+    const state = new WorkingState();
+    let indexed;
+    for (const event of cluster.events) {
+      const added = state.add(event);
+      if (event === root) indexed = added?.indexed;
+    }
+    return indexed ? topConsumer(state, indexed) : undefined;
+  };
+  return { cluster, cart, db, web, usage, evict, run };
+}
+
+describe('topConsumer', () => {
+  it('without kubelet figures, blames the evicted pod whose eviction message reports the most memory', () => {
+    const { cluster, cart, web, evict, run } = node();
+    cluster.advance(60);
+    evict(cart.pods[0] as EntityRef, 900_000);
+    cluster.advance(5);
+    const last = evict(web.pods[0] as EntityRef, 300_000);
+    expect(run(last)).toBe(entityKey(cart.ref));
+  });
+
+  it('with kubelet figures, blames the pod without a memory limit the kubelet measured as the biggest, even when it was not evicted', () => {
+    const { cluster, cart, db, web, usage, evict, run } = node();
+    usage(cart.pods[0] as EntityRef, 700 * MIB);
+    usage(db.pods[0] as EntityRef, 2000 * MIB, 4000 * MIB);
+    cluster.advance(30);
+    usage(cart.pods[0] as EntityRef, 1500 * MIB);
+    cluster.advance(30);
+    const last = evict(web.pods[0] as EntityRef, 300_000);
+    // db is bigger but bounded by its limit; cart's latest figure (1500 MiB) beats web's eviction figure.
+    expect(run(last)).toBe(entityKey(cart.ref));
+  });
+
+  it("prefers the kubelet's figure of an evicted pod over its eviction message", () => {
+    const { cluster, cart, web, usage, evict, run } = node();
+    usage(web.pods[0] as EntityRef, 100 * MIB, 200 * MIB);
+    usage(cart.pods[0] as EntityRef, 400 * MIB, 800 * MIB);
+    cluster.advance(30);
+    evict(cart.pods[0] as EntityRef, 10_000);
+    cluster.advance(5);
+    const last = evict(web.pods[0] as EntityRef, 900_000);
+    // By their eviction messages web would win; the kubelet measured cart at 400 MiB and web at 100 MiB.
+    expect(run(last)).toBe(entityKey(cart.ref));
+  });
+});
