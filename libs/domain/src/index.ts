@@ -111,6 +111,8 @@ export { Metrics, totalFollower } from '@tapio/plugin-api';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from '@tapio/plugin-api';
 export { DeadLetter, DeadLetterSink } from '@tapio/plugin-api';
 export { Collector, RawEventTransformer } from '@tapio/plugin-api';
+export { PollingLoop } from '@tapio/plugin-api';
+export type { PollingLoopOptions } from '@tapio/plugin-api';
 export type { DurableTransformerState, RawEventSink, TransformContext } from '@tapio/plugin-api';
 export { PodIdentity, KubeIndex, bareContainerId } from '@tapio/plugin-api';
 export { EventBus, NO_BUS_HEADERS } from './ports/event-bus.js';

@@ -68,6 +68,8 @@ export { Metrics, totalFollower } from './ports/metrics.js';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from './ports/metrics.js';
 export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
 export { Collector, RawEventTransformer } from './ports/collector.js';
+export { PollingLoop } from './collectors/polling-loop.js';
+export type { PollingLoopOptions } from './collectors/polling-loop.js';
 export type { DurableTransformerState, RawEventSink, TransformContext } from './ports/collector.js';
 export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
 export { Correlator } from './ports/correlator.js';

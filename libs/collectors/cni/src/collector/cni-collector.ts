@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
+import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
 import { CNI_TAP_SOURCE } from '../cni-record.js';
 import { CniConfig, type CniConfigInput } from './cni-config.js';
 import { SpoolReader } from './spool-reader.js';
@@ -25,12 +25,11 @@ export class CniCollector implements Collector {
   readonly config: CniConfig;
   private readonly logger: Logger;
   private readonly reader: SpoolReader;
+  private readonly loop: PollingLoop;
   private sink: RawEventSink | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
-  private reading: Promise<void> = Promise.resolve();
-  private running = false;
   private missing = false;
+  private failure: string | undefined;
   readonly stats = { lines: 0, emitted: 0, deadLettered: 0 };
 
   constructor(
@@ -41,6 +40,7 @@ export class CniCollector implements Collector {
     this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
     const offsetFile = isAbsolute(this.config.offsetFile) ? this.config.offsetFile : resolve(deps.baseDir ?? '.', this.config.offsetFile);
     this.reader = new SpoolReader(this.config.spool, offsetFile);
+    this.loop = new PollingLoop({ intervalMs: this.config.pollMs, poll: () => this.read(), onError: (error) => this.logger.error({ err: error }, 'CNI spool read failed') });
   }
 
   get nodeName(): string {
@@ -49,11 +49,10 @@ export class CniCollector implements Collector {
 
   /** Resolves after the lines already in the spool (past the saved offset) were handed on. */
   async start(sink: RawEventSink): Promise<void> {
-    if (this.running) return;
+    if (this.loop.running) return;
     this.sink = sink;
-    this.running = true;
     await this.reader.load();
-    await this.readNow();
+    await this.loop.start();
     try {
       // The folder, not the file: tapio-cni-tap may create the spool after Tapio started.
       this.watcher = watch(dirname(this.config.spool), (_event, name) => {
@@ -61,37 +60,42 @@ export class CniCollector implements Collector {
       });
       this.watcher.on('error', () => undefined);
     } catch {
-      // No folder yet: the poll below finds the spool when it appears.
+      // No folder yet: the polls find the spool when it appears.
     }
-    this.timer = setInterval(() => void this.readNow(), this.config.pollMs);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearInterval(this.timer);
     this.watcher?.close();
-    await this.reading;
+    await this.loop.stop();
   }
 
   health(): ComponentHealth {
-    if (!this.running) return { status: 'stopped' };
-    const details = { spool: this.config.spool, ...this.stats };
+    const health = this.loop.health(this.failure, { spool: this.config.spool, ...this.stats });
     // No spool yet is normal on a node that has started no pod since tapio-cni-tap was installed.
-    return this.missing ? { status: 'ok', reason: `no spool at ${this.config.spool} yet (tapio-cni-tap has not run)`, details } : { status: 'ok', details };
+    return health.status === 'ok' && this.missing ? { ...health, reason: `no spool at ${this.config.spool} yet (tapio-cni-tap has not run)` } : health;
   }
 
-  /** One read at a time, in order. */
+  /** One read now, after the one in flight (reads run one at a time, in order). */
   readNow(): Promise<void> {
-    this.reading = this.reading.then(async () => {
-      if (!this.running) return;
-      try {
-        this.missing = !(await this.reader.readNew((line) => this.handle(line)));
-      } catch (error) {
-        this.logger.warn({ err: error, spool: this.config.spool }, 'CNI spool not readable');
-      }
-    });
-    return this.reading;
+    return this.loop.pollNow();
+  }
+
+  /**
+   * A spool that cannot be read (not a file, no permission) blinds the collector: degraded,
+   * naming it, until a read succeeds; the offset has not moved, so what was written meanwhile
+   * is read then.
+   */
+  private async read(): Promise<void> {
+    try {
+      this.missing = !(await this.reader.readNew((line) => this.handle(line)));
+    } catch (error) {
+      const reason = `CNI spool ${this.config.spool} not readable: ${(error as Error).message}`;
+      if (reason !== this.failure) this.logger.warn({ spool: this.config.spool, reason }, 'CNI spool not readable');
+      this.failure = reason;
+      return;
+    }
+    if (this.failure) this.logger.info({ spool: this.config.spool }, 'CNI spool readable again');
+    this.failure = undefined;
   }
 
   private async handle(line: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Collector, ComponentHealth, Logger, RawEventSink } from '@tapio/domain';
-import { silentLogger } from '@tapio/domain';
+import { PollingLoop, silentLogger } from '@tapio/domain';
 import { EtcdHttp } from '../client/etcd-http.js';
 import { EtcdCollectorConfig, type EtcdCollectorConfigInput } from './etcd-config.js';
 import type { EtcdMemberRef, EtcdRawType } from './etcd-raw-data.js';
@@ -37,10 +37,8 @@ export class EtcdCollector implements Collector {
   private alarms: Set<string> | undefined;
   private lastLeader: string | undefined;
   private lastCompaction = 0;
+  private readonly loop: PollingLoop;
   private sink: RawEventSink | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private running = false;
   emitted = 0;
 
   constructor(
@@ -50,6 +48,7 @@ export class EtcdCollector implements Collector {
     this.config = EtcdCollectorConfig.parse(config);
     this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
     this.clients = this.config.endpoints.map((endpoint) => new EtcdHttp(endpoint, this.config.tls, this.config.requestTimeoutMs));
+    this.loop = new PollingLoop({ intervalMs: this.config.intervalMs, poll: () => this.poll(), onError: (error) => this.logger.error({ err: error }, 'etcd poll failed') });
   }
 
   get nodeName(): string {
@@ -58,33 +57,19 @@ export class EtcdCollector implements Collector {
 
   /** Resolves after the first poll, which sets the baseline (health says what was unreachable). */
   async start(sink: RawEventSink): Promise<void> {
-    if (this.running) return;
+    if (this.loop.running) return;
     this.sink = sink;
-    this.running = true;
-    await this.tick();
+    await this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.polling;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   health(): ComponentHealth {
-    if (!this.running) return { status: 'stopped' };
     const details = { members: this.config.endpoints.length, unreachable: this.unreachable.size, leader: this.memberName(this.lastLeader ?? '') ?? '', emitted: this.emitted };
-    if (this.unreachable.size === 0) return { status: 'ok', details };
     const reasons = [...this.unreachable].map(([endpoint, reason]) => `etcd member ${this.memberName(this.endpointMember.get(endpoint) ?? '') ?? endpoint} unreachable at ${endpoint} (${reason})`);
-    return { status: 'degraded', reason: reasons.join('; '), details };
-  }
-
-  private async tick(): Promise<void> {
-    this.polling = this.poll().catch((error: unknown) => this.logger.error({ err: error }, 'etcd poll failed'));
-    await this.polling;
-    if (this.running) {
-      this.timer = setTimeout(() => void this.tick(), this.config.intervalMs);
-      this.timer.unref();
-    }
+    return this.loop.health(reasons.length ? reasons.join('; ') : undefined, details);
   }
 
   private memberName(id: string): string | undefined {

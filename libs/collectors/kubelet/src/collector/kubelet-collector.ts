@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
+import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
 import { KubeletAnswerError, KubeletHttp } from '../client/kubelet-http.js';
 import { KubeletPodList, KubeletSummary, parseAnswer } from './kubelet-answers.js';
 import { KubeletConfig, type KubeletConfigInput } from './kubelet-config.js';
@@ -30,10 +30,8 @@ export class KubeletCollector implements Collector {
   private readonly trends: MemoryTrends;
   private readonly pressure: NodePressure;
   private readonly sampleTimes = new Map<string, string>();
+  private readonly loop: PollingLoop;
   private sink: RawEventSink | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private running = false;
   private failure: string | undefined;
   readonly stats = { polls: 0, emitted: 0, deadLettered: 0 };
 
@@ -47,6 +45,7 @@ export class KubeletCollector implements Collector {
     this.policy = new ReportPolicy({ reportPercent: this.config.reportPercent, changePoints: this.config.changePoints, everyMs: this.config.reportEveryMs });
     this.trends = new MemoryTrends(this.config.trend);
     this.pressure = new NodePressure(this.config.pressure);
+    this.loop = new PollingLoop({ intervalMs: this.config.intervalMs, poll: () => this.poll(), onError: (error) => this.logger.error({ err: error }, 'kubelet poll failed') });
   }
 
   get endpoint(): string {
@@ -59,31 +58,17 @@ export class KubeletCollector implements Collector {
 
   /** Resolves after the first poll (health then says whether the kubelet answered). */
   async start(sink: RawEventSink): Promise<void> {
-    if (this.running) return;
+    if (this.loop.running) return;
     this.sink = sink;
-    this.running = true;
-    await this.tick();
+    await this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.polling;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   health(): ComponentHealth {
-    if (!this.running) return { status: 'stopped' };
-    const details = { endpoint: this.endpoint, ...this.stats };
-    return this.failure ? { status: 'degraded', reason: `kubelet of node ${this.nodeName} at ${this.endpoint}: ${this.failure}`, details } : { status: 'ok', details };
-  }
-
-  private async tick(): Promise<void> {
-    this.polling = this.poll().catch((error: unknown) => this.logger.error({ err: error }, 'kubelet poll failed'));
-    await this.polling;
-    if (this.running) {
-      this.timer = setTimeout(() => void this.tick(), this.config.intervalMs);
-      this.timer.unref();
-    }
+    return this.loop.health(this.failure === undefined ? undefined : `kubelet of node ${this.nodeName} at ${this.endpoint}: ${this.failure}`, { endpoint: this.endpoint, ...this.stats });
   }
 
   private async poll(): Promise<void> {

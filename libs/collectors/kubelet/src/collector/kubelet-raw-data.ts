@@ -4,6 +4,18 @@ const PodRef = z.object({ name: z.string().min(1), namespace: z.string().min(1),
 const Bytes = z.number().nonnegative();
 const Base = { node: z.string().min(1), time: z.iso.datetime({ offset: true }) };
 
+/** An eviction signal crossing its threshold, either way: the data of node_pressure and node_pressure_relieved. */
+const NodePressureCrossing = z
+  .object({
+    ...Base,
+    resource: z.enum(['memory', 'disk', 'pid']),
+    signal: z.string().min(1),
+    observed: z.number(),
+    threshold: z.number(),
+    unit: z.enum(['bytes', 'percent']),
+  })
+  .strict();
+
 /** The data of each RawEvent type of source `kubelet_api`, shared by collector and transformer. */
 export const KUBELET_RAW_DATA = {
   /** One container's memory working set and CPU against its limits (from /stats/summary and /pods). */
@@ -39,26 +51,9 @@ export const KUBELET_RAW_DATA = {
     })
     .strict(),
   /** An eviction signal of the node crossed its threshold, as the kubelet's eviction manager will see it. */
-  node_pressure: z
-    .object({
-      ...Base,
-      resource: z.enum(['memory', 'disk', 'pid']),
-      signal: z.string().min(1),
-      observed: z.number(),
-      threshold: z.number(),
-      unit: z.enum(['bytes', 'percent']),
-    })
-    .strict(),
-  node_pressure_relieved: z
-    .object({
-      ...Base,
-      resource: z.enum(['memory', 'disk', 'pid']),
-      signal: z.string().min(1),
-      observed: z.number(),
-      threshold: z.number(),
-      unit: z.enum(['bytes', 'percent']),
-    })
-    .strict(),
+  node_pressure: NodePressureCrossing,
+  /** The same signal back on the right side of its threshold. */
+  node_pressure_relieved: NodePressureCrossing,
 } as const;
 export type KubeletRawType = keyof typeof KUBELET_RAW_DATA;
 export type KubeletRawData<T extends KubeletRawType> = z.infer<(typeof KUBELET_RAW_DATA)[T]>;
