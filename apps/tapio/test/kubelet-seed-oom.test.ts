@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tools/net/free-port.mjs';
 import { useTestCluster, type TestCluster } from '../../../tools/k8s/test-cluster.mjs';
+import { kubeletOf, nodeAgentToken } from './support/kubelet-endpoint.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TAPIO = join(ROOT, 'bin/tapio');
@@ -48,15 +49,6 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** The kubelet's secure port and its self-signed serving certificate (issued for the node's name). */
-async function kubeletOf(cluster: TestCluster): Promise<{ endpoint: string; ca: string; node: string }> {
-  const state = await readFile(join(cluster.home, 'state.env'), 'utf8');
-  const port = /^KUBELET_PORT=(\d+)$/m.exec(state)?.[1];
-  if (!port) throw new Error(`no KUBELET_PORT in ${cluster.home}/state.env`);
-  const nodeIp = new URL(cluster.server).hostname;
-  return { endpoint: `https://${nodeIp}:${port}`, ca: join(cluster.home, 'data/kubelet/pki/kubelet.crt'), node: 'tapio-node' };
-}
-
 // Seed 002's oom-cascade BehaviorPattern, loaded from its file unchanged, on the live cluster:
 // the kubeapi collector and the kubelet collector (as the node agent, with its own
 // ServiceAccount token under deploy/rbac-node-agent.yaml) while a container leaks toward its
@@ -76,8 +68,7 @@ describe("seed 002's oom-cascade on the live cluster with the kubelet collector"
   beforeAll(async () => {
     cluster = await useTestCluster();
     dir = await mkdtemp(join(tmpdir(), 'tapio-kubelet-'));
-    await cluster.kubectl(['apply', '-f', join(ROOT, 'deploy/rbac-node-agent.yaml')]);
-    const token = (await cluster.kubectl(['-n', 'tapio', 'create', 'token', 'tapio-node-agent', '--duration=1h'])).trim();
+    const token = await nodeAgentToken(cluster, ROOT);
     await writeFile(join(dir, 'node-agent.token'), token, { mode: 0o600 });
     const kubelet = await kubeletOf(cluster);
     const port = await freePort();

@@ -21,13 +21,18 @@ export class SpoolReader {
     this.offset = Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : 0;
   }
 
-  /** Hands each complete new line to `accept` in order; false when the file does not exist (yet). */
+  /** Hands each complete new line to `accept` in order; false when the file does not exist (yet); throws when it cannot be read. */
   async readNew(accept: (line: string) => Promise<void>): Promise<boolean> {
     let size: number;
     try {
-      size = (await stat(this.file)).size;
-    } catch {
-      return false;
+      const found = await stat(this.file);
+      // A directory in its place (a hostPath mounted before the file existed) is an error, and
+      // must not reset the offset: once the file is back, reading resumes where it stopped.
+      if (!found.isFile()) throw new Error(`${this.file} is not a regular file`);
+      size = found.size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
     }
     if (size < this.offset) this.offset = 0;
     if (size === this.offset) return true;
