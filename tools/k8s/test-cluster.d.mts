@@ -16,6 +16,8 @@ export interface TestCluster {
   /** Kubeconfig with a token of Tapio's ServiceAccount, bound to deploy/rbac.yaml's ClusterRole. */
   tapioKubeconfig: string;
   tapioToken: string;
+  /** The file tapio-cni-tap (in front of the bridge plugin) appends every pod's CNI ADD / DEL to; throws with the reason when the running cluster has none. */
+  cniSpool(): string;
   /** Runs kubectl against the cluster; resolves with stdout, rejects with stderr. */
   kubectl(args: string[], options?: KubectlOptions): Promise<string>;
   /** etcd compaction at the current revision, then a kube-apiserver restart: resumed watches get a real 410. */

@@ -84,6 +84,10 @@ async function join_() {
     kubeconfig,
     tapioKubeconfig,
     tapioToken: token,
+    cniSpool: () => {
+      if (!env.TAPIO_K8S_CNI_SPOOL) throw new Error(`the running cluster (${env.TAPIO_K8S_HOME}) was started without tapio-cni-tap in its CNI config (an older checkout started it): npm run cluster:down once no test run uses it, then start it again`);
+      return env.TAPIO_K8S_CNI_SPOOL;
+    },
     kubectl,
     compactAndRestartApiServer: async () => {
       await clusterCommand('compact-restart-apiserver');

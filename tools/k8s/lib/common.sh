@@ -15,6 +15,9 @@ lease_dir="$K8S_HOME/leases"
 data="$K8S_HOME/data"
 pki="$K8S_HOME/pki"
 run_dir="$K8S_HOME/run"
+# tapio-cni-tap (in front of the bridge plugin) appends each pod's CNI ADD / DEL here.
+CNI_BIN="$data/cni/bin"
+CNI_SPOOL="$run_dir/tapio/cni.ndjson"
 
 # Addresses: private ranges that no route of the host uses (checked on start).
 NODE_NAME=tapio-node

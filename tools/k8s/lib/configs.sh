@@ -42,33 +42,53 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "$CNI_BIN"
     conf_dir = "$data/cni/net.d"
     max_conf_num = 1
 TOML
-  # One bridge, addresses from host-local. No IP masquerade: pod traffic has nowhere to go
-  # but this machine (the firewall chain drops anything forwarded off the bridge).
+  install_cni_tap
+  # One bridge, addresses from host-local, behind tapio-cni-tap: every pod's network set-up
+  # and tear-down (with its result or error) is appended to $CNI_SPOOL for Tapio's CNI
+  # collector, as on a node where the agent installed it. No IP masquerade: pod traffic has
+  # nowhere to go but this machine (the firewall chain drops anything forwarded off the bridge).
   cat > "$data/cni/net.d/10-tapio.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
   "name": "tapio-local",
   "plugins": [
     {
-      "type": "bridge",
-      "bridge": "$BRIDGE",
-      "isGateway": true,
-      "ipMasq": false,
-      "hairpinMode": true,
-      "ipam": {
-        "type": "host-local",
-        "dataDir": "$data/cni/ipam",
-        "ranges": [[{ "subnet": "$NODE_POD_CIDR" }]],
-        "routes": [{ "dst": "0.0.0.0/0" }]
+      "type": "tapio-cni-tap",
+      "spool": "$CNI_SPOOL",
+      "delegate": {
+        "type": "bridge",
+        "bridge": "$BRIDGE",
+        "isGateway": true,
+        "ipMasq": false,
+        "hairpinMode": true,
+        "ipam": {
+          "type": "host-local",
+          "dataDir": "$data/cni/ipam",
+          "ranges": [[{ "subnet": "$NODE_POD_CIDR" }]],
+          "routes": [{ "dst": "0.0.0.0/0" }]
+        }
       }
     }
   ]
 }
 JSON
+}
+
+# The cluster's CNI bin folder: Debian's plugins (links) plus a copy of tapio-cni-tap
+# (libs/collectors/cni/bin) run by this host's node, so the cluster keeps working whichever
+# worktree started it and whatever happens to that worktree afterwards.
+install_cni_tap() {
+  local node plugin
+  node="$(command -v node)" || die "node not found: tapio-cni-tap, in front of the bridge plugin, runs on it"
+  mkdir -p "$CNI_BIN" "$(dirname "$CNI_SPOOL")"
+  for plugin in /usr/lib/cni/*; do ln -sfn "$plugin" "$CNI_BIN/$(basename "$plugin")"; done
+  { echo "#!$node"; tail -n +2 "$k8s_tools/../../libs/collectors/cni/bin/tapio-cni-tap"; } > "$CNI_BIN/tapio-cni-tap"
+  chmod 755 "$CNI_BIN/tapio-cni-tap"
+  save_state CNI_TAP_SPOOL "$CNI_SPOOL"
 }
 
 write_kubelet_config() {

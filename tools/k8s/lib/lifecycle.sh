@@ -167,8 +167,8 @@ cluster_status() {
 }
 
 print_env() {
-  printf 'KUBECONFIG=%q\nTAPIO_KUBECONFIG=%q\nTAPIO_K8S_API=%q\nTAPIO_K8S_HOME=%q\n' \
-    "$K8S_HOME/admin.kubeconfig" "$K8S_HOME/tapio.kubeconfig" "https://$NODE_IP:$API_PORT" "$K8S_HOME"
+  printf 'KUBECONFIG=%q\nTAPIO_KUBECONFIG=%q\nTAPIO_K8S_API=%q\nTAPIO_K8S_HOME=%q\nTAPIO_K8S_CNI_SPOOL=%q\n' \
+    "$K8S_HOME/admin.kubeconfig" "$K8S_HOME/tapio.kubeconfig" "https://$NODE_IP:$API_PORT" "$K8S_HOME" "${CNI_TAP_SPOOL:-}"
 }
 
 compact_etcd() {
