@@ -10,7 +10,12 @@ import {
   SequenceCorrelator,
   TemporalCorrelator,
 } from '@tapio/correlation';
+import { CniTapTransformer } from '@tapio/collector-cni';
+import { CriTransformer } from '@tapio/collector-cri';
+import { EtcdTransformer } from '@tapio/collector-etcd';
+import { JournalTransformer } from '@tapio/collector-journal';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
+import { KubeletApiTransformer } from '@tapio/collector-kubelet';
 import { DeadLetterStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
 
@@ -25,12 +30,14 @@ export interface Analysis {
 
 /**
  * What `tapio analyze` computes, in process: every recorded line through the real
- * pipeline (validation, kubeapi transformer) and the correlation engine with the five
+ * pipeline (validation, the kubeapi and node-local collectors' transformers) and the correlation engine with the five
  * correlators and the built-in patterns. Lines are NDJSON text or parsed objects.
  */
 export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger()): Analysis {
   const deadLetters = new DeadLetterStore();
-  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters, validateOutput: true });
+  // The API server's lines and the node-local collectors' (a recording made with them holds both).
+  const transformers = [new KubeApiTransformer(), new KubeletApiTransformer(), new CriTransformer(), new CniTapTransformer(), new JournalTransformer(), new EtcdTransformer()];
+  const pipeline = new Pipeline({ transformers, deadLetters, validateOutput: true });
   const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
   engine.setPatterns(loadBuiltinPatterns());
   let produced = 0;

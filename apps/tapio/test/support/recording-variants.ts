@@ -96,6 +96,8 @@ export function normalise(lines: readonly RecordedLine[]): RecordedLine[] {
   let version = 9_000_000;
   return ordered.map(({ line }) => {
     const copy = clone(line);
+    // Lines of node-local collectors (cni_tap, kubelet_api...) carry no API object.
+    if (copy.source !== 'kubeapi') return copy;
     version += 1;
     copy.data.object.metadata.resourceVersion = String(version);
     copy.type = copy.data.type;

@@ -29,6 +29,7 @@ describe('built-in patterns', () => {
       'noisy-neighbour',
       'oom-cascade',
       'planned-maintenance',
+      'pod-ip-exhaustion',
       'preemption',
       'preemption-starves',
       'pvc-deadlock',
