@@ -26,6 +26,30 @@ function completeMatch(pattern: CompiledPattern, events: IndexedEvent[], count: 
 
 const MAX_CANDIDATES = 25;
 
+/** The working state as the matcher reads it: the correlators' view, plus a test that builds no list. */
+export interface MatchState extends CorrelationState {
+  /** Whether any event of one of `types` at or after `since` is in the window. */
+  hasEventOfType(types: ReadonlySet<string>, since: number): boolean;
+}
+
+/**
+ * False when some earlier step that pins its event types has no event of those types
+ * anywhere in the window it could be found in (each step lies within its successor's
+ * `within`, so step i at or after the trigger's time minus the later steps' `within`s).
+ * Every candidate search filters by those types within that time, so no chain exists:
+ * this settles most triggers (pods restarting on a node with no runtime restart) before
+ * their count is taken over a busy node or owner.
+ */
+function earlierStepsPossible(steps: readonly CompiledStep[], event: IndexedEvent, state: MatchState): boolean {
+  let lookbackMs = 0;
+  for (let index = steps.length - 2; index >= 0; index -= 1) {
+    lookbackMs += (steps[index + 1] as CompiledStep).withinMs;
+    const types = (steps[index] as CompiledStep).types;
+    if (types && !state.hasEventOfType(types, event.at - lookbackMs)) return false;
+  }
+  return true;
+}
+
 function countGroup(state: CorrelationState, step: CompiledStep, event: IndexedEvent): IndexedEvent[] {
   const count = step.count;
   if (!count || !event.entityKey) return [event];
@@ -185,11 +209,12 @@ function alreadyHappening(state: CorrelationState, next: CompiledStep, after: In
  * related to it as the step says; the earliest satisfying chain wins (the root of a
  * chain is what the answer is about). Undefined when the pattern does not match.
  */
-export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, state: CorrelationState): PatternMatch | undefined {
+export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, state: MatchState): PatternMatch | undefined {
   const steps = pattern.steps;
   const last = steps[steps.length - 1] as CompiledStep;
   if (last.types && !last.types.has(event.event.type)) return undefined;
   if (!pattern.inScope(event.event) || !last.predicate(event.event) || !metricsHold(state, last, event)) return undefined;
+  if (steps.length > 1 && !earlierStepsPossible(steps, event, state)) return undefined;
   const triggerCount = countSatisfied(state, last, event);
   if (triggerCount === undefined) return undefined;
   if (steps.length === 1) return completeMatch(pattern, [event], triggerCount);

@@ -65,6 +65,17 @@ export class EventList {
     return result.reverse();
   }
 
+  /** Whether `select(since, minSeq, undefined)` would find anything, without building the list. */
+  hasSince(since: number, minSeq: number, slackMs = 60_000): boolean {
+    const floor = since - slackMs;
+    for (let index = this.items.length - 1; index >= this.head; index -= 1) {
+      const item = this.items[index] as SequencedEvent;
+      if (item.seq < minSeq || item.at < floor) return false;
+      if (item.at >= since) return true;
+    }
+    return false;
+  }
+
   /** Entries in [from, to], oldest first. */
   between(from: number, to: number): SequencedEvent[] {
     return this.since(from).filter((item) => item.at <= to);

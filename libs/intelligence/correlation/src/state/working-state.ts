@@ -172,6 +172,13 @@ export class WorkingState implements CorrelationState {
     return this.byType.get(type)?.select(since, this.minLiveSeq(), undefined) ?? [];
   }
 
+  /** Whether any event of one of `types` at or after `since` is in the window (no list built: a cheap test before a search). */
+  hasEventOfType(types: ReadonlySet<string>, since: number): boolean {
+    const minSeq = this.minLiveSeq();
+    for (const type of types) if (this.byType.get(type)?.hasSince(since, minSeq)) return true;
+    return false;
+  }
+
   eventsOnNode(nodeName: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
     return this.byNode.query(nodeName, since, this.minLiveSeq(), types);
   }
