@@ -4,20 +4,22 @@
 // median, with the load average (the development machine is shared: ratios to a peer
 // measured at the same moment are what stays comparable). Runs against the built app
 // (`npm run build` first). Usage:
-//   npm run bench:compare [-- --runs 3 --events 30000 --pipeline-events 60000]
-// NATS end to end (`npm run bench:nats-e2e`, beside `nats bench`) and Neo4j ingest
-// (`npm run bench:neo4j`) start servers of their own and take minutes; they are not run here.
+//   npm run bench:compare [-- --runs 3 --events 30000 --pipeline-events 60000 --servers]
+// The correlation engine (incident mix beside a bare parse of the same events; heap with 1M
+// events beside their JSON size) runs once. With --servers also, once each: NATS end to end
+// beside `nats bench` on the same server (bench:nats-e2e) and Neo4j ingest beside a bare
+// UNWIND ... CREATE into the same database (bench:neo4j); they start servers and take minutes.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '30000' }, 'pipeline-events': { type: 'string', default: '60000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '30000' }, 'pipeline-events': { type: 'string', default: '60000' }, servers: { type: 'boolean', default: false } } });
 const RUNS = Number(values.runs);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
-function runJson(args) {
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+function runJson(args, env = {}) {
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-1000)}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
@@ -30,6 +32,16 @@ const analyze = runJson([here('./analyze.mjs'), '--json', '--runs', String(RUNS)
 // In-process pipeline vs the bare parse of the same events (each run a fresh process).
 const pipelineRuns = [];
 for (let run = 0; run < RUNS; run += 1) pipelineRuns.push(runJson(['--expose-gc', here('./pipeline.mjs'), '--json', '--events', values['pipeline-events'], '--warmup', '10000']));
+
+// Correlation engine: the incident mix over 10,000 pods with every built-in pattern; memory with 1M events.
+const correlation = runJson(['--expose-gc', '--max-old-space-size=4096', here('./correlation.mjs')], { BENCH_ONLY: 'incident', BENCH_EVENTS: '100000', BENCH_PEER: '1' }).incident;
+const memory = runJson(['--expose-gc', '--max-old-space-size=4096', here('./correlation.mjs')], { BENCH_ONLY: 'memory' }).memory;
+const servers = values.servers
+  ? {
+      nats: runJson([here('./nats-e2e.mjs'), '--json', '--events', '30000']),
+      neo4j: runJson([here('./neo4j.mjs'), '--json', '--events', '100000', '--peer-events', '100000', '--queries', '50']),
+    }
+  : undefined;
 
 const rows = [
   {
@@ -80,6 +92,50 @@ const rows = [
     target: '>= 0.5',
     met: median(pipelineRuns.map((r) => r.cpuRatio)) >= 0.5,
   },
+  {
+    figure: 'correlation, incident mix (CPU)',
+    value: `${correlation.eventsPerCpuSecond} events/CPU s`,
+    peer: `bare JSON.parse ${correlation.peerLinesPerCpuSecond} lines/CPU s`,
+    ratio: correlation.ratioToPeer,
+    target: '>= 50K/s',
+    met: correlation.eventsPerCpuSecond >= 50_000,
+  },
+  {
+    figure: 'correlation, incident mix p99',
+    value: `${correlation.p99Ms.toFixed(3)} ms`,
+    peer: `p50 ${correlation.p50Ms.toFixed(3)} ms`,
+    ratio: correlation.p99Ms / correlation.p50Ms,
+    target: 'p99 < 1 ms',
+    met: correlation.p99Ms < 1,
+  },
+  {
+    figure: `correlation, ${memory.windowEvents} events in the window`,
+    value: `${memory.heapMB} MB heap`,
+    peer: `the events as JSON ${memory.jsonMB} MB`,
+    ratio: memory.heapRatioToJson,
+    target: '< 1 GB',
+    met: memory.heapMB < 1024,
+  },
+  ...(servers
+    ? [
+        {
+          figure: `NATS end to end, ${servers.nats.raws} RawEvents`,
+          value: `${Math.round(servers.nats.rawEventsPerSecond)} RawEvents/s`,
+          peer: servers.nats.peerRate ? `nats bench ${servers.nats.peerRate} msgs/s` : `nats bench: ${servers.nats.peer.error}`,
+          ratio: servers.nats.ratio ?? Number.NaN,
+          target: '>= 0.5',
+          met: (servers.nats.ratio ?? 0) >= 0.5,
+        },
+        {
+          figure: `Neo4j ingest, ${servers.neo4j.events} events`,
+          value: `${Math.round(servers.neo4j.eventsPerSecond)} events/s`,
+          peer: `bare UNWIND ${Math.round(servers.neo4j.peerEventsPerSecond)} events/s`,
+          ratio: servers.neo4j.ratio,
+          target: '>= 20K/s',
+          met: servers.neo4j.eventsPerSecond >= 20_000,
+        },
+      ]
+    : []),
 ];
 
 const pad = (text, width) => String(text).padEnd(width);
@@ -88,4 +144,4 @@ const pad = (text, width) => String(text).padEnd(width);
 console.log(`bench:compare: median of ${RUNS} runs, each figure beside its peer in fresh processes; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (2 cores)`);
 console.log(`${pad('figure', 40)}${pad('value', 22)}${pad('peer (same run)', 32)}${pad('ratio', 8)}${pad('target', 18)}result`);
 for (const row of rows) console.log(`${pad(row.figure, 40)}${pad(row.value, 22)}${pad(row.peer, 32)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
-console.log('not run here: NATS end to end (npm run bench:nats-e2e; nats bench: npm run bench:nats), Neo4j ingest (npm run bench:neo4j)');
+if (!servers) console.log('not run (add --servers): NATS end to end beside nats bench (npm run bench:nats-e2e), Neo4j ingest beside a bare UNWIND (npm run bench:neo4j)');

@@ -10,12 +10,16 @@
 //    object facts, readiness flips, endpoint changes, Kubernetes Events, probe failures, restarts,
 //    crash loops, OOM kills, scaling, config edits, rollouts, node pressure); p50/p99/max per event.
 // 2. Hot reload: a pattern file written into a watched directory, timed until the engine runs it.
-// 3. Memory: heap with 1M events in the working window (after a full GC).
+// 3. Memory: heap with 1M events in the working window (after a full GC), beside the size of
+//    the same events as JSON text.
+// BENCH_PEER=1 adds the peer of the throughput runs: a bare JSON.parse of the same events in a
+// fresh process, and the engine's events per CPU second as a ratio to its lines per CPU second.
 // 4. Long run (BENCH_ONLY=long-run runs it alone): 400K events of the incident mix with a
 //    50K-event window, one event every 36 ms (a busy cluster: 4 hours of event time, twice the
 //    2 h window, so closed incidents leave); heap after a full GC every 50K events, as a ratio
 //    to the heap at 100K (the same run once its window is full): flat means the engine forgets
 //    what left the window.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +50,26 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
-function throughput(mix) {
+// The peer (BENCH_PEER=1): a bare JSON.parse of the same events, one JSON line each, in a
+// fresh process (read the file, split it, parse every line): the least any consumer of
+// these events as JSON pays. The CPU of the parse loop alone (not Node's start or the read).
+const BARE_PARSE = `const text = require('node:fs').readFileSync(process.argv[1], 'utf8'); const c = process.cpuUsage(); let n = 0; for (const line of text.split('\\n')) if (line) { JSON.parse(line); n += 1; } const u = process.cpuUsage(c); console.log(JSON.stringify({ lines: n, cpuSeconds: (u.user + u.system) / 1e6 }));`;
+
+async function bareParsePeer(events) {
+  const dir = await mkdtemp(join(tmpdir(), 'tapio-bench-correlation-'));
+  try {
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    const result = spawnSync(process.execPath, ['-e', BARE_PARSE, file], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`bare parse peer exited ${result.status}: ${result.stderr}`);
+    const { lines, cpuSeconds } = JSON.parse(result.stdout);
+    return { linesPerCpuSecond: Math.round(lines / cpuSeconds), bytesPerEvent: Math.round(Buffer.byteLength(events.map((event) => JSON.stringify(event)).join('\n')) / lines) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughput(mix) {
   const engine = newEngine();
   const factory = withMix(new StreamFactory(42), mix);
   let topologyEvents = 0;
@@ -72,6 +95,7 @@ function throughput(mix) {
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const sorted = Float64Array.from(latencies).sort();
+  const peer = process.env.BENCH_PEER ? await bareParsePeer(events) : undefined;
   // Where the time goes, per event type: what to profile first when a target is missed.
   const byType = new Map();
   for (let i = 0; i < THROUGHPUT_EVENTS; i += 1) {
@@ -102,6 +126,7 @@ function throughput(mix) {
     insights: engine.insights().length,
     windowEvents: engine.state.size,
     slowestTypes,
+    ...(peer ? { peer: `bare JSON.parse of the same events, fresh process: ${peer.linesPerCpuSecond} lines per CPU second (${peer.bytesPerEvent} B each)`, peerLinesPerCpuSecond: peer.linesPerCpuSecond, ratioToPeer: +(THROUGHPUT_EVENTS / cpuSeconds / peer.linesPerCpuSecond).toFixed(3) } : {}),
   };
 }
 
@@ -165,11 +190,17 @@ function memory() {
   const factory = withMix(new StreamFactory(7), 'steady');
   for (const event of factory.topology()) engine.process(event);
   const started = performance.now();
-  for (let i = 0; i < MEMORY_EVENTS; i += 1) engine.process(factory.next());
+  let jsonBytes = 0;
+  for (let i = 0; i < MEMORY_EVENTS; i += 1) {
+    const event = factory.next();
+    // The peer: the same events as JSON text (what holding them serialised would take).
+    if (i % 100 === 0) jsonBytes += Buffer.byteLength(JSON.stringify(event)) * 100;
+    engine.process(event);
+  }
   const seconds = (performance.now() - started) / 1000;
   globalThis.gc();
   const heap = process.memoryUsage().heapUsed - baseline;
-  return { windowEvents: engine.state.size, heapMB: Math.round(heap / 2 ** 20), bytesPerEvent: Math.round(heap / engine.state.size), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), eventsPerSecond: Math.round(MEMORY_EVENTS / seconds) };
+  return { windowEvents: engine.state.size, heapMB: Math.round(heap / 2 ** 20), bytesPerEvent: Math.round(heap / engine.state.size), jsonMB: Math.round(jsonBytes / 2 ** 20), heapRatioToJson: +(heap / jsonBytes).toFixed(2), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), eventsPerSecond: Math.round(MEMORY_EVENTS / seconds) };
 }
 
 const LONG_RUN_EVENTS = Number(process.env.BENCH_LONG_RUN_EVENTS ?? 400_000);
@@ -198,14 +229,20 @@ if (process.env.BENCH_ONLY === 'long-run') {
   console.log(JSON.stringify(results.longRun, null, 1));
   process.exit(0);
 }
-// BENCH_ONLY=steady|incident runs one throughput mix and nothing else (for profiling).
+// BENCH_ONLY=steady|incident runs one throughput mix and nothing else (for profiling);
+// BENCH_ONLY=memory only the 1M-event memory figure (both print their JSON last).
 const only = process.env.BENCH_ONLY;
+if (only === 'memory') {
+  results.memory = memory();
+  console.log(JSON.stringify(results));
+  process.exit(0);
+}
 if (only !== 'incident') {
-  results.throughput = throughput('steady');
+  results.throughput = await throughput('steady');
   console.log('throughput (steady mix)', results.throughput);
 }
 if (only !== 'steady') {
-  results.incident = throughput('incident');
+  results.incident = await throughput('incident');
   console.log('throughput (incident mix)', results.incident);
 }
 if (only === undefined) {

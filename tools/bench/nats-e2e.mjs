@@ -5,10 +5,12 @@
 // the handler and, in the correlation stage, after the graph write). The recording is a
 // generated Kubernetes API stream shaped like the scenarios (tools/bench/kube-traffic.mjs).
 // Measures from the collectors' start until the correlation stage has acknowledged the
-// last UnifiedEvent. Runs against the BUILT packages (npm run build first); starts its
-// own nats-server.
+// last UnifiedEvent. Then the peer on the same server: `nats bench` publishing and
+// consuming as many messages of the recording's mean RawEvent size (tools/bench/
+// nats-bench-peer.mjs); the ratio is Tapio's RawEvents/s to the slower of its two rates.
+// Runs against the BUILT packages (npm run build first); starts its own nats-server.
 //
-//   npm run bench:nats-e2e -- [--events 100000]
+//   npm run bench:nats-e2e -- [--events 100000] [--json] [--nats-cli PATH]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -21,7 +23,10 @@ import { DeadLetterStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
 import { startNatsServer } from '../nats/nats-server.mjs';
 import { KubeTraffic } from './kube-traffic.mjs';
+import { findNatsCli, natsBench } from './nats-bench-peer.mjs';
 import { option } from './synthetic-graph.mjs';
+
+const flag = (name) => process.argv.includes(`--${name}`);
 
 const EVENTS = Number(option('events', '100000'));
 const TARGET = 50_000;
@@ -41,7 +46,8 @@ async function writeRecording(file) {
     return line;
   });
   await writeFile(file, `${lines.join('\n')}\n`);
-  return { raws: raws.length, unified };
+  const meanBytes = Math.round(lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0) / lines.length);
+  return { raws: raws.length, unified, meanBytes };
 }
 
 function tapio(mode, config, dir) {
@@ -82,7 +88,7 @@ async function main() {
   let connection;
   try {
     const recording = join(dir, 'traffic.ndjson');
-    const { raws, unified } = await writeRecording(recording);
+    const { raws, unified, meanBytes } = await writeRecording(recording);
     const config = join(dir, 'tapio.yaml');
     await writeFile(
       config,
@@ -131,13 +137,23 @@ async function main() {
     }, 1_800_000, procs);
     const seconds = (performance.now() - started) / 1000;
     const rate = raws / seconds;
+    for (const proc of procs) proc.child.kill('SIGTERM');
+    await Promise.all(procs.map((proc) => proc.exited));
+    const cli = findNatsCli(option('nats-cli'));
+    const peer = cli ? await natsBench(cli, nats.url, raws, meanBytes) : { error: 'the nats CLI is not built (bash tools/setup.d/60-go-tools.sh, or --nats-cli PATH)' };
+    const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
+    if (flag('json')) {
+      process.stdout.write(`${JSON.stringify({ raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      return;
+    }
 
     console.log('Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)');
     console.log(`  machine:      node ${process.version}, ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
     console.log(`  stream:       ${raws} RawEvents (kubeapi watch events) -> ${unified} UnifiedEvents, all acknowledged`);
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);
     console.log(`  end to end:   ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en-US')} RawEvents/s (${Math.round(unified / seconds).toLocaleString('en-US')} UnifiedEvents/s) through correlation into the graph; target >= ${TARGET.toLocaleString('en-US')}: ${rate >= TARGET ? 'met' : 'MISSED'}`);
-    console.log('  (`npm run bench:nats` gives the bus alone and `nats bench`, the raw JetStream ceiling, on the same machine)');
+    if (peer.error) console.log(`  peer:         nats bench failed: ${peer.error}`);
+    else console.log(`  peer:         nats bench on the same server, ${raws} messages of ${meanBytes} B (msg ids, file store): publish ${peer.publish.toLocaleString('en-US')} msgs/s, consume ${peer.consume.toLocaleString('en-US')} msgs/s; ratio ${(rate / peerRate).toFixed(3)} (target >= 0.5)`);
   } finally {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));

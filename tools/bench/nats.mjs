@@ -7,16 +7,12 @@
 //
 //   npm run bench:nats -- [--events 100000] [--window 2048] [--workers 1,2] [--no-validate]
 //                         [--nats-cli path/to/nats]
-import { execFile, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { partitionKey, partitionOf } from '@tapio/domain';
 import { NatsEventBus } from '@tapio/nats';
 import { startNatsServer } from '../nats/nats-server.mjs';
-
-const run = promisify(execFile);
+import { findNatsCli, natsBench } from './nats-bench-peer.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -163,28 +159,6 @@ async function busRun(server, events, window, workers) {
   };
 }
 
-function findNatsCli() {
-  const explicit = option('nats-cli');
-  const candidates = [explicit, ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'nats')), join(fileURLToPath(new URL('../.cache/go-bin/nats', import.meta.url)))];
-  return candidates.find((candidate) => candidate && existsSync(candidate));
-}
-
-/** `nats bench`: JetStream async publish (message ids, file storage) and durable consume, same message size. */
-async function natsBench(cli, url, events, size, window) {
-  const common = ['--server', url, '--no-progress', '--msgs', String(events), '--size', String(size)];
-  const rate = (output) => {
-    const match = output.match(/stats:\s*([\d,]+)\s*msgs\/sec/i);
-    return match ? Number(match[1].replace(/,/g, '')) : undefined;
-  };
-  try {
-    const publish = await run(cli, ['bench', 'js', 'pub', 'async', 'benchsubj', ...common, '--batch', String(Math.min(window, 1000)), '--create', '--purge', '--storage', 'file', '--dedup'], { maxBuffer: 1 << 24 });
-    const consume = await run(cli, ['bench', 'js', 'consume', ...common], { maxBuffer: 1 << 24 });
-    return { publish: rate(publish.stdout + publish.stderr), consume: rate(consume.stdout + consume.stderr) };
-  } catch (error) {
-    return { error: `${error.message}`.split('\n').slice(0, 3).join(' ') };
-  }
-}
-
 async function main() {
   const events = Number(option('events', '100000'));
   const window = Number(option('window', '2048'));
@@ -200,9 +174,9 @@ async function main() {
           `${result.payloadBytes} B each, dropped ${result.dropped})`,
       );
     }
-    const cli = findNatsCli();
+    const cli = findNatsCli(option('nats-cli'));
     if (!cli) {
-      console.log('  nats bench: `nats` CLI not found (build it with tools/nats/build-natscli.sh, or pass --nats-cli PATH)');
+      console.log('  nats bench: `nats` CLI not found (the set-up builds it: bash tools/setup.d/60-go-tools.sh; or pass --nats-cli PATH)');
     } else {
       const figures = await natsBench(cli, server.url, events, Buffer.byteLength(JSON.stringify(event(1))), window);
       if (figures.error) console.log(`  nats bench failed: ${figures.error}`);

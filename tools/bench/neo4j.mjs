@@ -1,11 +1,15 @@
 // Neo4j graph store benchmark: ingest rate of events with their topology, then p50/p99 of
 // the why / context questions with everything stored. Runs against the BUILT packages
 // (npm run build first). Starts its own Neo4j 5 Community (tools/neo4j) unless --uri is given.
+// First, in a fresh process against the same database, the peer: a bare UNWIND ... CREATE of
+// the same events in batches of the same size (tools/bench/neo4j-unwind-peer.mjs); the
+// ingest rate is printed as a ratio to it. --json prints one JSON line at the end.
 //
 //   npm run bench:neo4j -- [--events 1000000] [--pods 5000] [--queries 500] [--batch 5000]
-//                          [--uri bolt://host:7687 --password ...]
+//                          [--peer-events 200000] [--json] [--uri bolt://host:7687 --password ...]
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startNeo4j } from '../neo4j/test-server.mjs';
 import { EPOCH, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
@@ -13,6 +17,8 @@ const EVENTS = Number(option('events', '1000000'));
 const PODS = Number(option('pods', '5000'));
 const QUERIES = Number(option('queries', '500'));
 const BATCH = Number(option('batch', '5000'));
+const PEER_EVENTS = Number(option('peer-events', String(Math.min(EVENTS, 200_000))));
+const JSON_OUT = process.argv.includes('--json');
 const { deployments, deploymentTopology, makeEvent, causalLinks } = syntheticCluster(PODS);
 
 async function timeQueries(name, count, run) {
@@ -36,6 +42,9 @@ async function main() {
   const password = option('password');
   const store = new Neo4jGraphStore({ uri: external ?? server.uri, ...(password ? { password } : {}), batchSize: BATCH, bufferLimit: BATCH * 4 });
   try {
+    const peerArgs = ['--uri', external ?? server.uri, '--events', String(PEER_EVENTS), '--pods', String(PODS), '--batch', String(BATCH), ...(password ? ['--password', password] : [])];
+    const peer = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./neo4j-unwind-peer.mjs', import.meta.url)), ...peerArgs]).toString().trim().split('\n').pop());
+    console.log(`peer: bare UNWIND ... CREATE of ${peer.events} of the same events (batch ${BATCH}, fresh process, same database): ${Math.round(peer.eventsPerSecond)} events/s`);
     await store.start();
     console.log(`Neo4j graph store benchmark: ${EVENTS} events on ${PODS} pods, batch ${BATCH}, ${external ?? server.uri}`);
     const topologyEvery = Math.max(1, Math.floor(EVENTS / deployments));
@@ -64,7 +73,7 @@ async function main() {
     await store.flush();
     const seconds = (performance.now() - started) / 1000;
     const rate = EVENTS / seconds;
-    console.log(`ingest: ${EVENTS} events + ${topologyChanges} topology changes + ${correlations} correlations in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (target >= 20000)`);
+    console.log(`ingest: ${EVENTS} events + ${topologyChanges} topology changes + ${correlations} correlations in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (target >= 20000); ratio to the bare UNWIND peer ${(rate / peer.eventsPerSecond).toFixed(3)}`);
     console.log(`stored: ${JSON.stringify(await store.stats())}`);
     if (server) console.log(`on disk: ${execFileSync('du', ['-sh', server.dataDir]).toString().split('\t')[0]} (store files and transaction logs)`);
 
@@ -75,6 +84,7 @@ async function main() {
     await timeQueries('timeline(pod)', Math.min(QUERIES, 200), (index) => store.timeline(podRef(pick(index)), range));
     await timeQueries('impact(configmap)', Math.min(QUERIES, 200), (index) => store.impact(ref('ConfigMap', `app-${index % deployments}-config`, namespaceOf((index % deployments) * PODS_PER_DEPLOYMENT))));
     console.log(`targets: ingest >= 20000 events/s: ${rate >= 20_000 ? 'met' : 'MISSED'}; why/context p99 < 100 ms: ${whyP99 < 100 && contextP99 < 100 ? 'met' : 'MISSED'}`);
+    if (JSON_OUT) console.log(JSON.stringify({ events: EVENTS, eventsPerSecond: rate, peerEventsPerSecond: peer.eventsPerSecond, peerEvents: peer.events, ratio: rate / peer.eventsPerSecond, whyP99, contextP99 }));
   } finally {
     await store.stop();
     await server?.stop();

@@ -5,3 +5,5 @@ ALERTMANAGER_VERSION=v0.28.1
 # helm v3.19 is built on the Kubernetes 1.34 libraries, the test cluster's version (tools/setup.d/65-helm.sh).
 HELM_VERSION=v3.19.5
 OTELCOL_VERSION=v0.165.0
+# The nats CLI, for `nats bench` (the broker's own figure beside the NATS benchmarks, issue 17).
+NATSCLI_VERSION=v0.3.0
