@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
-import { Pipeline } from '@tapio/pipeline';
+import { Pipeline, rawEventId } from '@tapio/pipeline';
+import { RawEvent } from '@tapio/domain';
 import { freePort, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import type { Neo4jTestServer } from '../../../../tools/neo4j/test-server.mjs';
+import { BusView, drained } from './bus-view.js';
 import { logRecord, seeded, tapio, waitFor, type Proc } from './processes.js';
 import { restartRecording } from './restart-recording.js';
 
@@ -49,16 +51,44 @@ const STAGES = ['transformer', 'correlation', 'collectors'] as const;
 type Stage = (typeof STAGES)[number];
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The UnifiedEvent ids the recording must produce, from the same pipeline in one uninterrupted run. */
-function expectedIds(lines: readonly string[]): Set<string> {
-  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
-  const ids = new Set<string>();
-  for (const line of lines) {
-    const result = pipeline.processLine(line);
-    if (result.ok) for (const event of result.events) ids.add(event.id);
-  }
-  return ids;
+/** One derived event the recording must produce, and where it comes from. */
+export interface ExpectedEvent {
+  type: string;
+  entity: string;
+  /** 1-based line of the recording, and the id its RawEvent is published under. */
+  line: number;
+  rawId: string;
 }
+
+/** The UnifiedEvents the recording must produce, from the same pipeline in one uninterrupted run. */
+function expectedEvents(lines: readonly string[]): Map<string, ExpectedEvent> {
+  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
+  const expected = new Map<string, ExpectedEvent>();
+  lines.forEach((line, index) => {
+    const result = pipeline.processLine(line);
+    if (!result.ok) return;
+    const rawId = rawEventId(RawEvent.parse(JSON.parse(line)));
+    for (const event of result.events) {
+      const entity = event.entity ? `${event.entity.kind} ${event.entity.namespace ? `${event.entity.namespace}/` : ''}${event.entity.name}` : '(no entity)';
+      expected.set(event.id, { type: event.type, entity, line: index + 1, rawId });
+    }
+  });
+  return expected;
+}
+
+async function missingIds(driver: Driver, ids: readonly string[]): Promise<string[]> {
+  const session = driver.session();
+  try {
+    const result = await session.run('MATCH (e:Event) WHERE e.id IN $ids RETURN DISTINCT e.id AS id', { ids });
+    const present = new Set(result.records.map((record) => String(record.get('id'))));
+    return ids.filter((id) => !present.has(id));
+  } finally {
+    await session.close();
+  }
+}
+
+/** Without progress for this long while every process runs and the bus has nothing left, none will come. */
+const STALL_MS = Number(process.env['CHAOS_STALL_MS'] ?? 60_000);
 
 async function graphCounts(driver: Driver, ids: readonly string[]): Promise<{ present: number; duplicated: number; total: number }> {
   const session = driver.session();
@@ -84,7 +114,8 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
   const started = Date.now();
   const random = seeded(plan.seed);
   const lines = restartRecording(plan.rawEvents);
-  const ids = [...expectedIds(lines)];
+  const expected = expectedEvents(lines);
+  const ids = [...expected.keys()];
   const recording = join(env.dir, `${env.prefix}.ndjson`);
   await writeFile(recording, `${lines.join('\n')}\n`);
   const disruptions = [
@@ -124,13 +155,60 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
   for (const stage of ['correlation', 'transformer', 'api', 'collectors'] as const) launch(stage);
   const context = () => [...procs].map(([stage, proc]) => `--- ${stage}\n${proc.log().slice(-1500)}`).join('\n');
   const done: string[] = [];
+  /**
+   * When every consumer has nothing pending or unacknowledged (and the whole recording is in
+   * the raw stream), no derived event can come any more: which are missing, where each got
+   * lost (in the unified stream or not), and the disruptions so far. undefined: work is left.
+   */
+  const stuck = async (): Promise<string | undefined> => {
+    const view = await BusView.open(env.nats.url, env.prefix.toUpperCase());
+    try {
+      const backlogs = await view.backlogs();
+      if (!drained(backlogs) || (await view.stored('raw')) < plan.rawEvents) return undefined;
+      const missing = await missingIds(env.driver, ids);
+      const [raw, unified] = [await view.messageIds('raw'), await view.messageIds('unified')];
+      const described = missing.slice(0, 20).map((id) => {
+        const event = expected.get(id) as ExpectedEvent;
+        return `  ${id} ${event.type} of ${event.entity}, from line ${event.line} (RawEvent ${event.rawId}, ${raw.get(event.rawId) ?? 0} in the raw stream); ${unified.get(id) ?? 0} in the unified stream`;
+      });
+      return [
+        `missing ${missing.length} of ${ids.length} derived events${missing.length > 20 ? ' (first 20)' : ''}:`,
+        ...described,
+        `consumers: ${backlogs.map((backlog) => `${backlog.durable} on ${backlog.stream}: ${backlog.pending} pending, ${backlog.ackPending} unacknowledged, ${backlog.redelivered} redelivered`).join('; ')}`,
+        `disruptions (seed ${plan.seed}, CHAOS_SEED=${plan.seed} replays them):`,
+        ...done.map((line) => `  ${line}`),
+      ].join('\n');
+    } finally {
+      await view.close();
+    }
+  };
+  /**
+   * Waits until `reached(present)` or every derived event is stored; false after `timeoutMs`.
+   * Fails at once when the count has not moved for STALL_MS and the bus has nothing left.
+   */
+  const advance = async (reached: (present: number) => boolean, timeoutMs: number): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    let seen = -1;
+    let since = Date.now();
+    for (;;) {
+      const present = (await graphCounts(env.driver, ids).catch(() => undefined))?.present;
+      if (present !== undefined && (present >= ids.length || reached(present))) return true;
+      if (present !== undefined && present !== seen) [seen, since] = [present, Date.now()];
+      else if (present !== undefined && Date.now() - since >= STALL_MS) {
+        const report = await stuck().catch(() => undefined);
+        if (report) throw new Error(`no derived event stored for ${Math.round((Date.now() - since) / 1000)} s, and the bus has nothing left for the stages: ${seen}/${ids.length}\n${report}\n${context()}`);
+      }
+      if (Date.now() > deadline) return false;
+      await delay(1_000);
+    }
+  };
   try {
     // Disruptions start once events flow end to end, so they hit a stream in motion.
     await waitFor('the first events in the graph', async () => ((await graphCounts(env.driver, ids)).present >= 100 ? true : undefined), 240_000, context);
     let last = 0;
     for (const what of disruptions) {
       // Each disruption after some progress since the last one, so they are spread over the stream.
-      await waitFor('progress', async () => ((await graphCounts(env.driver, ids)).present > last ? true : undefined), 90_000, context).catch(() => undefined);
+      await advance((present) => present > last, 90_000);
       await delay(plan.meanGapMs * (0.3 + 1.4 * random()));
       const down = 200 + Math.floor(random() * 1800);
       const before = await graphCounts(env.driver, ids).catch(() => undefined);
@@ -154,7 +232,9 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
       done.push(line);
       env.log(`chaos seed ${plan.seed}: ${line}`);
     }
-    await waitFor('every derived event in the graph', async () => ((await graphCounts(env.driver, ids)).present === ids.length ? true : undefined), 400_000, context);
+    if (!(await advance(() => false, 400_000))) {
+      throw new Error(`timed out waiting for every derived event in the graph\n${(await stuck().catch(() => undefined)) ?? `disruptions: ${done.join('; ')}`}\n${context()}`);
+    }
     // Anything late (a duplicate on its way) would show within a moment.
     await delay(2_000);
     const counts = await graphCounts(env.driver, ids);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,8 +20,10 @@ export function tapio(args: string[], cwd: string): Proc {
   running.add(child);
   let log = '';
   // Only the tail is kept: a chaos run restarts processes many times.
+  const file = process.env['CHAOS_LOG_DIR'] ? join(process.env['CHAOS_LOG_DIR'], `${args.at(-1) ?? 'tapio'}.log`) : undefined;
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-200_000);
+    if (file) appendFileSync(file, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

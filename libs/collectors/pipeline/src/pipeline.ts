@@ -161,9 +161,9 @@ export class Pipeline {
   /**
    * Transforms an already validated RawEvent (from a collector in this process). `knownId`:
    * its `rawEventId`, when the caller has it already (the raw topic's message id), so it is
-   * not digested a second time.
+   * not digested a second time. `position`: where it stands on a durable bus (TransformContext).
    */
-  transform(raw: RawEvent, givenOrigin?: string, knownId?: string): PipelineResult {
+  transform(raw: RawEvent, givenOrigin?: string, knownId?: string, position?: TransformContext['position']): PipelineResult {
     const origin = givenOrigin ?? raw.metadata[ORIGIN_METADATA_KEY];
     // First: everything after this (the content id, serialisation) recurses into the data.
     const violation = rawEventLimitViolation(raw, this.limits, this.clock.now());
@@ -179,6 +179,7 @@ export class Pipeline {
       eventId: (_raw, discriminator) => derivedEventId(idOfRaw(), discriminator),
       processedAt: this.processedAt(),
       cluster: raw.metadata['cluster'] ?? this.cluster,
+      ...(position ? { position } : {}),
     };
     let events: UnifiedEvent[];
     try {

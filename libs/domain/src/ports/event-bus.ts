@@ -32,6 +32,11 @@ export type BusHeaders = Readonly<Record<string, string>>;
 export interface BusDelivery {
   id: string;
   headers: BusHeaders;
+  /**
+   * On a durable bus: the message's sequence in its topic's log, and the sequence up to
+   * which every message of this subscription is acknowledged (a lower bound: it may lag).
+   */
+  position?: { sequence: number; settled: number };
 }
 
 export const NO_BUS_HEADERS: BusHeaders = Object.freeze({});

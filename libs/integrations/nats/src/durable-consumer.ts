@@ -3,14 +3,20 @@ import { nanos } from '@nats-io/transport-node';
 import type { BusDelivery, BusTopic, DeadLetter, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
 
-/** The headers a handler sees are the publisher's own (trace context); NATS' bookkeeping headers stay here. */
-function deliveryOf(msg: JsMsg): BusDelivery {
+/**
+ * The headers a handler sees are the publisher's own (trace context); NATS' bookkeeping
+ * headers stay here. `settled`: the consumer's acknowledgement floor last read from the server.
+ */
+function deliveryOf(msg: JsMsg, settled: number): BusDelivery {
   const headers: Record<string, string> = {};
   for (const [name, values] of msg.headers ?? []) {
     if (!name.startsWith('Nats-') && values[0] !== undefined) headers[name] = values[0];
   }
-  return { id: msg.headers?.get('Nats-Msg-Id') ?? '', headers };
+  return { id: msg.headers?.get('Nats-Msg-Id') ?? '', headers, position: { sequence: msg.seq, settled } };
 }
+
+/** How often the acknowledgement floor is read from the server (a lag only keeps a little more transformer state). */
+const SETTLED_REFRESH_MS = 1_000;
 
 export interface ConsumerSpec {
   topic: BusTopic;
@@ -60,6 +66,16 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class DurableConsumer {
   /** Messages the server still has for this consumer (from the last delivery's metadata). */
   pending = 0;
+  /**
+   * The stream sequence up to which every message of this consumer is acknowledged or
+   * terminated (the server's ack floor, read every second): none of them comes again.
+   * Messages a killed process held are redelivered only after ack_wait, after newer ones.
+   */
+  settled = 0;
+  private settledTimer: NodeJS.Timeout | undefined;
+  /** Messages this process holds, with when their handler started (undefined: waiting here): kept from redelivery while held. */
+  private readonly held = new Map<JsMsg, number | undefined>();
+  private heartbeat: NodeJS.Timeout | undefined;
   private active = 0;
   private stopped = false;
   private messages: ConsumerMessages | undefined;
@@ -122,11 +138,36 @@ export class DurableConsumer {
 
   start(js: JetStreamClient, jsm: JetStreamManager): void {
     this.loop ??= this.run(js, jsm);
+    this.heartbeat ??= setInterval(() => this.keepHeld(), Math.max(100, Math.floor(this.settings.ackWaitMs / 3)));
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Tells the server "still working" for every message this process holds, so a handler
+   * slowed by a dependency (Neo4j away for minutes, its writes waiting) or a message
+   * waiting its turn here is not delivered again after ack_wait, which used to use up its
+   * deliveries and dead-letter it while its process was alive. Only a process that died
+   * stops the heartbeat (its messages come again after ack_wait, as before), and a handler
+   * that never answers gets it for maxDeliver × ack_wait per delivery (from its start), then
+   * is delivered again and eventually dead-lettered as before.
+   */
+  private keepHeld(): void {
+    const limit = Date.now() - this.settings.maxDeliver * this.settings.ackWaitMs;
+    for (const [msg, started] of this.held) {
+      if (started !== undefined && started < limit) continue;
+      try {
+        msg.working();
+      } catch {
+        // The connection is closed: the server redelivers after ack_wait, nothing is lost.
+      }
+    }
   }
 
   /** Stop fetching; wait up to `graceMs` for running handlers (their messages are then acknowledged). */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
+    if (this.settledTimer) clearTimeout(this.settledTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     this.messages?.stop();
     this.returnWaiting();
     let timer: NodeJS.Timeout | undefined;
@@ -147,6 +188,7 @@ export class DurableConsumer {
     while (!this.stopped) {
       try {
         await this.ensure(jsm);
+        await this.readSettled(jsm);
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
         // Callback delivery: half the per-message cost of the async iterator. The local
         // queue stays bounded because the server stops at max_ack_pending.
@@ -168,6 +210,20 @@ export class DurableConsumer {
     }
   }
 
+  /** Reads the ack floor now, then every SETTLED_REFRESH_MS while running (failures wait for the next turn). */
+  private async readSettled(jsm: JetStreamManager): Promise<void> {
+    if (this.settledTimer) clearTimeout(this.settledTimer);
+    try {
+      const info = await jsm.consumers.info(this.spec.stream, this.spec.durable);
+      this.settled = info.ack_floor.stream_seq;
+    } catch {
+      // The server is away or the consumer is being recreated: the old floor stays (a lower bound).
+    }
+    if (this.stopped) return;
+    this.settledTimer = setTimeout(() => void this.readSettled(jsm), SETTLED_REFRESH_MS);
+    this.settledTimer.unref();
+  }
+
   private receive(msg: JsMsg): void {
     if (this.stopped) {
       // Fetched but not started: hand it back at once rather than after ack_wait.
@@ -175,6 +231,7 @@ export class DurableConsumer {
       return;
     }
     this.pending = msg.info.pending;
+    this.held.set(msg, undefined);
     this.waiting.push(msg);
     this.startHandlers();
   }
@@ -189,6 +246,7 @@ export class DurableConsumer {
         this.waitingHead = 0;
       }
       this.active += 1;
+      if (this.held.has(msg)) this.held.set(msg, Date.now());
       void this.handle(msg).finally(() => {
         this.active -= 1;
         if (!this.stopped) this.startHandlers();
@@ -229,7 +287,7 @@ export class DurableConsumer {
       return;
     }
     try {
-      await this.handler(decoded.value, deliveryOf(msg));
+      await this.handler(decoded.value, deliveryOf(msg, this.settled));
     } catch (error) {
       const attempt = msg.info.deliveryCount;
       if (attempt >= this.settings.maxDeliver) {
@@ -263,6 +321,7 @@ export class DurableConsumer {
    * shutdown). The server then redelivers after ack_wait: nothing is lost.
    */
   private reply(msg: JsMsg, what: string, send: () => void): boolean {
+    this.held.delete(msg);
     try {
       send();
       return true;

@@ -90,8 +90,8 @@ describe('NatsEventBus round trip', () => {
     await publisher.publish('unified', plain, plain.id);
     await publisher.drain();
     expect(deliveries).toEqual([
-      { id: 'evt-traced', headers: { traceparent, tracestate: 'tapio=1' } },
-      { id: 'evt-plain', headers: {} },
+      { id: 'evt-traced', headers: { traceparent, tracestate: 'tapio=1' }, position: { sequence: 1, settled: expect.any(Number) } },
+      { id: 'evt-plain', headers: {}, position: { sequence: 2, settled: expect.any(Number) } },
     ]);
   });
 

@@ -59,7 +59,7 @@ export async function startCollectors(
  */
 export function transformHandler(pipeline: Pipeline, bus: EventBus, tracing = new EventTracing(), state?: TransformerStateKeeper): (raw: RawEvent, delivery?: BusDelivery) => Promise<void> {
   const transform = async (raw: RawEvent, delivery?: BusDelivery): Promise<void> => {
-    const result = pipeline.transform(raw, undefined, delivery?.id);
+    const result = pipeline.transform(raw, undefined, delivery?.id, delivery?.position);
     const taken = state?.take();
     if (!result.ok) return taken ? state?.write(taken) : undefined;
     // Published together, before the first await: with overlapping handlers, the events of

@@ -31,6 +31,13 @@ export interface TransformContext {
   /** Wall-clock processing time, ISO. */
   processedAt: string;
   cluster: string;
+  /**
+   * Where the RawEvent stands on a durable bus: its `sequence` in the topic's log, and
+   * `settled`, the sequence up to which every RawEvent of the subscription is acknowledged
+   * (none will be delivered again). Absent outside a durable bus. A stateful transformer
+   * keeps what a RawEvent not settled yet needs if it comes again (after newer ones).
+   */
+  position?: { sequence: number; settled: number };
 }
 
 /**

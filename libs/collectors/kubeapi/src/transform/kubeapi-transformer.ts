@@ -128,7 +128,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const label = `${meta.kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`;
 
     if (verb === 'DELETED') {
-      this.objects.record(memoryKey, lookup, meta.resourceVersion, token, null);
+      this.objects.record(memoryKey, lookup, meta.resourceVersion, token, null, context.position);
       this.stored.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
@@ -178,7 +178,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (meta.kind === 'Secret') remembered.metadata = metadataDigest(object);
     if (meta.kind === 'ConfigMap') remembered.content = configContent(object, this.limits);
     if (meta.kind === 'Lease') remembered.lease = leaseState(object);
-    this.objects.record(memoryKey, lookup, meta.resourceVersion, token, remembered);
+    this.objects.record(memoryKey, lookup, meta.resourceVersion, token, remembered, context.position);
     this.stored.delete(memoryKey);
 
     const signals: Signal[] = [];
@@ -251,8 +251,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     const foldKey = `${context.cluster}|${meta.uid}`;
     const token = context.eventId(raw, 'version');
     const lookup = this.folded.lookup(foldKey, meta.resourceVersion, token);
+    if (lookup.kind === 'forgotten') return [];
     if (verb === 'DELETED') {
-      this.folded.record(foldKey, lookup, meta.resourceVersion, token, null);
+      this.folded.record(foldKey, lookup, meta.resourceVersion, token, null, context.position);
       return [];
     }
     const involved = obj(object['involvedObject'] ?? object['regarding']);
@@ -267,10 +268,10 @@ export class KubeApiTransformer implements RawEventTransformer {
     const at = Date.parse(raw.timestamp);
     const previous = lookup.previous ?? undefined;
     if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) {
-      this.folded.record(foldKey, lookup, meta.resourceVersion, token, previous);
+      this.folded.record(foldKey, lookup, meta.resourceVersion, token, previous, context.position);
       return [];
     }
-    this.folded.record(foldKey, lookup, meta.resourceVersion, token, { count, at });
+    this.folded.record(foldKey, lookup, meta.resourceVersion, token, { count, at }, context.position);
 
     const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : (str(involved['namespace']) ?? meta.namespace);
     const uid = str(involved['uid']);

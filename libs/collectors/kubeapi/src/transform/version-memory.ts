@@ -10,6 +10,13 @@
  *   version before it, not with the newer one;
  * - another RawEvent of a version already seen (a relist) is compared with that version: no change.
  *
+ * On a durable bus a RawEvent can come again after any number of newer versions of its
+ * object (a killed process's unacknowledged messages are redelivered after `ack_wait`, while
+ * the restarted one goes on with newer ones). So a version is dropped beyond the depth only
+ * once the RawEvent of the version after it is settled (acknowledged, never delivered
+ * again): until then that RawEvent, or one between the two that this process never saw, may
+ * still come and needs this version to be diffed against.
+ *
  * The state is plain JSON, so it can be written to a durable store (`changes()` after each
  * transform) and read back after a restart (`restore`). A deleted object leaves a tombstone
  * (its versions ending in `null`) so a late version of it is not taken for a new object; the
@@ -23,6 +30,17 @@ export interface Version<T> {
   state: T | null;
   /** The first version ever recorded of the object (nothing was before it). */
   first?: true;
+  /** The RawEvent's position on the durable bus (its stream sequence), when it came from one. */
+  seq?: number;
+}
+
+/**
+ * Where a RawEvent stands on a durable bus: its `sequence`, and `settled`, the sequence up
+ * to which every RawEvent of the subscription is acknowledged (none will be delivered again).
+ */
+export interface BusPosition {
+  sequence: number;
+  settled: number;
 }
 
 export interface VersionLookup<T> {
@@ -31,7 +49,9 @@ export interface VersionLookup<T> {
   /**
    * new: record the state after it; replay: its state is already recorded; same: a version
    * already seen; forgotten: delivered again after the version before it was dropped
-   * (beyond the depth kept): its events were stored when its state was, derive nothing.
+   * (beyond the depth kept), or older than every version kept: a version is dropped only
+   * once the version after it is settled, so this RawEvent was handled and acknowledged
+   * before (it is a copy published again): its events are stored, derive nothing.
    */
   kind: 'new' | 'replay' | 'same' | 'forgotten';
   position: number;
@@ -54,6 +74,7 @@ export class VersionMemory<T> {
   constructor(
     private readonly depth = 3,
     private readonly maxTombstones = 2_000,
+    private readonly maxVersions = 256,
   ) {}
 
   get size(): number {
@@ -78,20 +99,41 @@ export class VersionMemory<T> {
     // Newest first from the end: the usual case (the next version) costs one comparison.
     let position = history.length;
     while (position > 0 && (compareVersions(rv, history[position - 1]?.rv) ?? 1) < 0) position -= 1;
+    if (position === 0 && !(history[0] as Version<T>).first) return { previous: undefined, kind: 'forgotten', position: 0 };
     return { previous: position > 0 ? (history[position - 1] as Version<T>).state : undefined, kind: 'new', position };
   }
 
-  /** Records the state after a version found `new` by `lookup` (null: the object was deleted). */
-  record(key: string, lookup: VersionLookup<T>, rv: string | undefined, raw: string, state: T | null): void {
+  /**
+   * Records the state after a version found `new` by `lookup` (null: the object was deleted).
+   * `position`: where its RawEvent stands on a durable bus (see BusPosition).
+   */
+  record(key: string, lookup: VersionLookup<T>, rv: string | undefined, raw: string, state: T | null, position?: BusPosition): void {
     if (lookup.kind !== 'new') return;
     const known = this.versions.get(key);
     const history = known ?? [];
-    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state, ...(known ? {} : { first: true as const }) });
-    if (history.length > this.depth) history.splice(0, history.length - this.depth);
+    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state, ...(known ? {} : { first: true as const }), ...(position ? { seq: position.sequence } : {}) });
+    this.trim(history, position?.settled);
     this.versions.set(key, history);
     if (this.tracking) this.dirty.add(key);
     if (history[history.length - 1]?.state === null) this.tombstone(key);
     else this.tombstones.delete(key);
+  }
+
+  /**
+   * Drops the oldest versions beyond the depth, but not one whose next version's RawEvent is
+   * not settled yet (it may be delivered again, or one before it never seen here may come).
+   * Versions without a bus position (a single process, a write-ahead log replayed in order)
+   * are dropped by depth alone; `maxVersions` bounds an object whose bus never settles.
+   */
+  private trim(history: Version<T>[], settled: number | undefined): void {
+    let drop = 0;
+    while (history.length - drop > this.depth) {
+      const next = history[drop + 1] as Version<T>;
+      const unsettled = settled !== undefined && next.seq !== undefined && next.seq > settled;
+      if (unsettled && history.length - drop <= this.maxVersions) break;
+      drop += 1;
+    }
+    if (drop > 0) history.splice(0, drop);
   }
 
   /** The newest state of `key` (null when deleted). */
