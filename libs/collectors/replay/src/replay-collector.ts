@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { readLines } from './read-lines.js';
+import { sleep } from './sleep.js';
 import { DEFAULT_INPUT_LIMITS, ORIGIN_METADATA_KEY, RawEvent, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
@@ -38,15 +39,6 @@ function firstInvalidUtf8(bytes: Buffer): number {
 /** Emits waiting for the sink at once. */
 const EMIT_WINDOW = 1024;
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 
 /**
  * Replays a recording (RawEvent NDJSON, the format of shared/scenarios) as if its
