@@ -137,6 +137,11 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
       `    servers: ${env.nats.url}`,
       `    streamPrefix: ${env.prefix.toUpperCase()}`,
       `    subjectPrefix: ${env.prefix}`,
+      // Each kill of a stage counts one delivery of every message its process held, and
+      // maxDeliver such deliveries dead-letter a message (poison-message protection): above
+      // the number of disruptions, only a message that really cannot be handled is.
+      '    consume:',
+      `      maxDeliver: ${disruptions.length + 5}`,
       'graph:',
       '  type: neo4j',
       '  neo4j:',
@@ -174,6 +179,7 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
       return [
         `missing ${missing.length} of ${ids.length} derived events${missing.length > 20 ? ' (first 20)' : ''}:`,
         ...described,
+        `dead-lettered (process logs): ${[...procs].map(([stage, proc]) => `${stage} ${proc.log().split('"msg":"message dead-lettered"').length - 1}`).join(', ')}`,
         `consumers: ${backlogs.map((backlog) => `${backlog.durable} on ${backlog.stream}: ${backlog.pending} pending, ${backlog.ackPending} unacknowledged, ${backlog.redelivered} redelivered`).join('; ')}`,
         `disruptions (seed ${plan.seed}, CHAOS_SEED=${plan.seed} replays them):`,
         ...done.map((line) => `  ${line}`),
