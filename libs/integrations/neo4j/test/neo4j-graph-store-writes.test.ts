@@ -1,32 +1,24 @@
 import { entityKey, type TopologyChange } from '@tapio/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { schemaNames, type Neo4jGraphStore } from '../src/index.js';
 import { checkoutStory, writeCheckoutStory } from './graph-fixture.js';
-import { graphSnapshot, startHarness, type Harness } from './neo4j-harness.js';
+import { graphSnapshot, useNeo4jStore } from './neo4j-harness.js';
 
 // Generous: every test talks to a real Neo4j, and shared CI machines can be slow.
 vi.setConfig({ testTimeout: 240_000 });
 
-let harness: Harness;
-let store: Neo4jGraphStore;
+const neo4j = useNeo4jStore({ batchSize: 25 });
 const story = checkoutStory();
 const writeStory = (target: Neo4jGraphStore) => writeCheckoutStory(target, story);
 
-beforeAll(async () => {
-  harness = await startHarness();
-  store = await harness.store({ batchSize: 25 });
-}, 360_000);
-afterAll(async () => harness?.close());
-beforeEach(async () => harness.clear());
-
 describe('Neo4jGraphStore schema', () => {
   it('creates a uniqueness constraint for every node key and the time/type indexes', async () => {
-    const constraints = await harness.driver.executeQuery('SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type RETURN name, labelsOrTypes, properties, type');
+    const constraints = await neo4j.harness.driver.executeQuery('SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type RETURN name, labelsOrTypes, properties, type');
     const byName = new Map(constraints.records.map((record) => [record.get('name') as string, record.toObject()]));
     for (const name of schemaNames().constraints) expect(byName.get(name)?.type, name).toBe('UNIQUENESS');
     expect(byName.get('tapio_event_id_unique')).toMatchObject({ labelsOrTypes: ['Event'], properties: ['id'] });
     expect(byName.get('tapio_pod_key_unique')).toMatchObject({ labelsOrTypes: ['Pod'], properties: ['key'] });
-    const indexes = await harness.driver.executeQuery('SHOW INDEXES YIELD name, state RETURN name, state');
+    const indexes = await neo4j.harness.driver.executeQuery('SHOW INDEXES YIELD name, state RETURN name, state');
     const states = new Map(indexes.records.map((record) => [record.get('name') as string, record.get('state') as string]));
     for (const name of schemaNames().indexes) expect(states.get(name), name).toBe('ONLINE');
   });
@@ -34,8 +26,8 @@ describe('Neo4jGraphStore schema', () => {
 
 describe('Neo4jGraphStore writes', () => {
   it('stores the seed schema: kind labels, keys, native integers and datetimes', async () => {
-    await writeStory(store);
-    const pod = await harness.driver.executeQuery(
+    await writeStory(neo4j.store);
+    const pod = await neo4j.harness.driver.executeQuery(
       `MATCH (p:Pod:Resource {key: $key}) RETURN p.name AS name, p.namespace AS namespace, p.cluster AS cluster, p.phase AS phase,
        valueType(p.restart_count) AS restartType, p.restart_count AS restarts, valueType(p.updated_at) AS updatedType`,
       { key: story.key(story.refs.pod1) },
@@ -49,13 +41,13 @@ describe('Neo4jGraphStore writes', () => {
       restarts: 5,
       updatedType: 'ZONED DATETIME NOT NULL',
     });
-    const event = await harness.driver.executeQuery('MATCH (e:Event {id: $id})-[:AFFECTS]->(r:ConfigMap) RETURN valueType(e.timestamp) AS type, e.type AS eventType, r.name AS name', {
+    const event = await neo4j.harness.driver.executeQuery('MATCH (e:Event {id: $id})-[:AFFECTS]->(r:ConfigMap) RETURN valueType(e.timestamp) AS type, e.type AS eventType, r.name AS name', {
       id: story.events.configChanged.id,
     });
     expect(event.records[0]?.toObject()).toEqual({ type: 'ZONED DATETIME NOT NULL', eventType: 'config_changed', name: 'checkout-config' });
-    const preceded = await harness.driver.executeQuery('MATCH (:Event)-[r:PRECEDED]->(:Event) RETURN valueType(r.delay) AS type, r.delay_ms AS ms');
+    const preceded = await neo4j.harness.driver.executeQuery('MATCH (:Event)-[r:PRECEDED]->(:Event) RETURN valueType(r.delay) AS type, r.delay_ms AS ms');
     expect(preceded.records[0]?.toObject()).toEqual({ type: 'DURATION NOT NULL', ms: 228_000 });
-    const relationships = await harness.driver.executeQuery('MATCH ()-[r]->() RETURN DISTINCT type(r) AS type ORDER BY type');
+    const relationships = await neo4j.harness.driver.executeQuery('MATCH ()-[r]->() RETURN DISTINCT type(r) AS type ORDER BY type');
     expect(relationships.records.map((record) => record.get('type'))).toEqual([
       'ABOUT',
       'AFFECTS',
@@ -80,33 +72,33 @@ describe('Neo4jGraphStore writes', () => {
   });
 
   it('is idempotent: writing the same batches twice leaves the graph unchanged', async () => {
-    await writeStory(store);
-    const once = await graphSnapshot(harness.driver);
-    await writeStory(store);
-    const twice = await graphSnapshot(harness.driver);
+    await writeStory(neo4j.store);
+    const once = await graphSnapshot(neo4j.harness.driver);
+    await writeStory(neo4j.store);
+    const twice = await graphSnapshot(neo4j.harness.driver);
     expect(twice).toEqual(once);
     expect(once.nodes.length).toBeGreaterThan(20);
-    const stats = await store.stats();
+    const stats = await neo4j.store.stats();
     expect(stats.events).toBe(story.allEvents.length);
   });
 
   it('links insights to what they are about, and gives ABOUT edges on start to insights stored without them', async () => {
-    await writeStory(store);
+    await writeStory(neo4j.store);
     const about = async () =>
-      (await harness.driver.executeQuery('MATCH (i:Insight {id: $id})-[:ABOUT]->(r) RETURN r.key AS key ORDER BY key', { id: story.insight.id })).records.map((record) => record.get('key') as string);
+      (await neo4j.harness.driver.executeQuery('MATCH (i:Insight {id: $id})-[:ABOUT]->(r) RETURN r.key AS key ORDER BY key', { id: story.insight.id })).records.map((record) => record.get('key') as string);
     const keys = await about();
     expect(keys).toContain(story.key(story.insight.rootCause.entity));
     expect(keys.length).toBeGreaterThan(1);
     // As a store written before ABOUT edges existed would be:
-    await harness.driver.executeQuery('MATCH (:Insight)-[rel:ABOUT]->() DELETE rel');
-    expect((await store.why(story.insight.rootCause.entity, {})).insights).toEqual([]);
-    const restarted = await harness.store({ batchSize: 25 });
+    await neo4j.harness.driver.executeQuery('MATCH (:Insight)-[rel:ABOUT]->() DELETE rel');
+    expect((await neo4j.store.why(story.insight.rootCause.entity, {})).insights).toEqual([]);
+    const restarted = await neo4j.harness.store({ batchSize: 25 });
     expect(await about()).toEqual(keys);
     expect((await restarted.why(story.insight.rootCause.entity, {})).insights.map((insight) => insight.id)).toContain(story.insight.id);
   });
 
   it('retention deletes events older than maxAge before the newest, in chunks, keeping resources and insights', async () => {
-    const pruning = await harness.store({ batchSize: 500, retention: { maxAge: '1d', chunk: 7 } });
+    const pruning = await neo4j.harness.store({ batchSize: 500, retention: { maxAge: '1d', chunk: 7 } });
     await writeStory(pruning);
     const base = story.events.crashLoop;
     const old = Array.from({ length: 30 }, (_, index) => ({ ...base, id: `old-${index}`, timestamp: new Date(Date.parse(base.timestamp) - 3 * 86_400_000 - index * 1000).toISOString() }));
@@ -124,55 +116,55 @@ describe('Neo4jGraphStore writes', () => {
     expect(after.insights).toBe(before.insights);
     expect(await pruning.event('old-0')).toBeUndefined();
     expect(await pruning.event(base.id)).toBeDefined();
-    expect(await store.pruneNow()).toBe(0);
+    expect(await neo4j.store.pruneNow()).toBe(0);
   });
 
   it('keeps the first write of an event id, as replays and redeliveries expect', async () => {
-    await store.write({ events: [story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }] });
-    await store.flush();
-    expect((await store.event(story.events.crashLoop.id))?.message).toBe(story.events.crashLoop.message);
-    const affects = await harness.driver.executeQuery('MATCH (:Event {id: $id})-[:AFFECTS]->(r) RETURN r.key AS key', { id: story.events.crashLoop.id });
+    await neo4j.store.write({ events: [story.events.crashLoop, { ...story.events.crashLoop, message: 'rewritten', entity: story.refs.service }] });
+    await neo4j.store.flush();
+    expect((await neo4j.store.event(story.events.crashLoop.id))?.message).toBe(story.events.crashLoop.message);
+    const affects = await neo4j.harness.driver.executeQuery('MATCH (:Event {id: $id})-[:AFFECTS]->(r) RETURN r.key AS key', { id: story.events.crashLoop.id });
     expect(affects.records.map((record) => record.get('key'))).toEqual([story.key(story.refs.pod1)]);
   });
 
   it('replaces edge sets: a changed selector drops the stale SELECTS edge', async () => {
-    await writeStory(store);
+    await writeStory(neo4j.store);
     const service = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.service));
     if (service?.op !== 'upsert') throw new Error('fixture has no service');
-    await store.write({ topology: [{ ...service, edges: service.edges.filter((edge) => edge.to === story.key(story.refs.pod2)) }] });
-    await store.flush();
-    const selected = (await store.edgesOf(story.key(story.refs.service))).filter((edge) => edge.type === 'SELECTS').map((edge) => edge.to);
+    await neo4j.store.write({ topology: [{ ...service, edges: service.edges.filter((edge) => edge.to === story.key(story.refs.pod2)) }] });
+    await neo4j.store.flush();
+    const selected = (await neo4j.store.edgesOf(story.key(story.refs.service))).filter((edge) => edge.type === 'SELECTS').map((edge) => edge.to);
     expect(selected).toEqual([story.key(story.refs.pod2)]);
   });
 
   it('deletes: the node stays marked deleted with its events, its topology edges go', async () => {
-    await writeStory(store);
+    await writeStory(neo4j.store);
     const podKey = story.key(story.refs.pod1);
-    await store.write({ topology: [{ op: 'delete', key: podKey, at: '2026-03-02T10:30:00Z' }] });
-    await store.flush();
-    const node = await store.resource(story.refs.pod1);
+    await neo4j.store.write({ topology: [{ op: 'delete', key: podKey, at: '2026-03-02T10:30:00Z' }] });
+    await neo4j.store.flush();
+    const node = await neo4j.store.resource(story.refs.pod1);
     expect(node).toMatchObject({ key: podKey, deleted: true, updatedAt: '2026-03-02T10:30:00Z' });
     expect(node?.facts?.phase).toBe('Running');
-    expect(await store.edgesOf(podKey)).toEqual([]);
-    expect((await store.timeline(story.refs.pod1, {})).length).toBe(7);
-    const impact = await store.impact(story.refs.configMap);
+    expect(await neo4j.store.edgesOf(podKey)).toEqual([]);
+    expect((await neo4j.store.timeline(story.refs.pod1, {})).length).toBe(7);
+    const impact = await neo4j.store.impact(story.refs.configMap);
     expect(impact.pods.map((pod) => pod.name)).toEqual(['checkout-abc-2']);
     // Deleted and re-created under the same name: live again, edges back.
     const recreated = story.topology.find((change) => change.op === 'upsert' && change.node.key === podKey);
-    await store.write({ topology: recreated ? [recreated] : [] });
-    await store.flush();
-    expect((await store.resource(story.refs.pod1))?.deleted).toBe(false);
+    await neo4j.store.write({ topology: recreated ? [recreated] : [] });
+    await neo4j.store.flush();
+    expect((await neo4j.store.resource(story.refs.pod1))?.deleted).toBe(false);
     // Its own edge sets come back; SELECTS and APPLIES_TO are the Service's and policy's to re-add.
-    expect((await store.edgesOf(podKey)).length).toBe(5);
+    expect((await neo4j.store.edgesOf(podKey)).length).toBe(5);
   });
 
   it('applies changes of one batch in order: delete then re-create, upsert then delete', async () => {
     const [namespace] = story.topology;
     if (namespace?.op !== 'upsert') throw new Error('fixture order changed');
     const key = namespace.node.key;
-    await store.write({ topology: [namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }] });
-    await store.flush();
-    expect(await store.resource(namespace.node.ref)).toMatchObject({ deleted: true, updatedAt: '2026-03-02T11:05:00Z' });
+    await neo4j.store.write({ topology: [namespace, { op: 'delete', key, at: '2026-03-02T11:00:00Z' }, namespace, { op: 'delete', key, at: '2026-03-02T11:05:00Z' }] });
+    await neo4j.store.flush();
+    expect(await neo4j.store.resource(namespace.node.ref)).toMatchObject({ deleted: true, updatedAt: '2026-03-02T11:05:00Z' });
   });
 
   it('keeps order between an edge set replaced on one side and edges listed on the other', async () => {
@@ -186,14 +178,14 @@ describe('Neo4jGraphStore writes', () => {
       edges: [{ type: 'SELECTS', from: entityKey(service), to: entityKey(pod(name)) }],
     });
     const selectsNothing: TopologyChange = { op: 'upsert', node: { key: entityKey(service), ref: service, deleted: false, updatedAt: at }, replace: [{ type: 'SELECTS', direction: 'out' }], edges: [] };
-    await store.write({ topology: [selectedBy('x'), selectsNothing, selectedBy('y')] });
-    await store.flush();
-    expect((await store.edgesOf(entityKey(service))).map((edge) => edge.to)).toEqual([entityKey(pod('y'))]);
+    await neo4j.store.write({ topology: [selectedBy('x'), selectsNothing, selectedBy('y')] });
+    await neo4j.store.flush();
+    expect((await neo4j.store.edgesOf(entityKey(service))).map((edge) => edge.to)).toEqual([entityKey(pod('y'))]);
   });
 
   it('gives a batch of random topology changes the same graph as applying them one at a time', async () => {
-    const batched = await harness.store({ batchSize: 1000 });
-    const oneByOne = await harness.store({ batchSize: 1 });
+    const batched = await neo4j.harness.store({ batchSize: 1000 });
+    const oneByOne = await neo4j.harness.store({ batchSize: 1 });
     const keys = [...'abcdefghijkl'].map((name) => `Pod/${name}`).concat(['ReplicaSet/r', 'Service/s', 'Service/t', 'Node/n', 'Node/m', 'ConfigMap/c']).map((id) => {
       const [kind, name] = id.split('/') as [string, string];
       return kind === 'Node' ? { cluster: 'test', kind, name } : { cluster: 'test', kind, namespace: 'shop', name };
@@ -221,30 +213,30 @@ describe('Neo4jGraphStore writes', () => {
           edges: others.map((other) => (direction === 'out' ? { type, from: entityKey(node), to: other } : { type, from: other, to: entityKey(node) })),
         });
       }
-      await harness.clear();
+      await neo4j.harness.clear();
       await batched.write({ topology: changes });
       await batched.flush();
-      const together = await graphSnapshot(harness.driver);
-      await harness.clear();
+      const together = await graphSnapshot(neo4j.harness.driver);
+      await neo4j.harness.clear();
       for (const change of changes) await oneByOne.write({ topology: [change] });
       await oneByOne.flush();
-      expect(together, `round ${round}`).toEqual(await graphSnapshot(harness.driver));
+      expect(together, `round ${round}`).toEqual(await graphSnapshot(neo4j.harness.driver));
     }
   });
 
   it('creates a node for an event about an unknown entity and for edge endpoints never seen', async () => {
     const stranger = { cluster: 'test', kind: 'Pod', namespace: 'other', name: 'ghost', uid: 'u-ghost' };
-    await store.write({ events: [{ ...story.events.crashLoop, id: 'ghost-event', entity: stranger }] });
-    await store.flush();
-    expect(await store.resource(stranger)).toEqual({ key: entityKey(stranger), ref: stranger, deleted: false, updatedAt: story.events.crashLoop.timestamp });
-    expect((await store.why({ kind: 'Pod', namespace: 'other', name: 'ghost' }, {})).known).toBe(true);
+    await neo4j.store.write({ events: [{ ...story.events.crashLoop, id: 'ghost-event', entity: stranger }] });
+    await neo4j.store.flush();
+    expect(await neo4j.store.resource(stranger)).toEqual({ key: entityKey(stranger), ref: stranger, deleted: false, updatedAt: story.events.crashLoop.timestamp });
+    expect((await neo4j.store.why({ kind: 'Pod', namespace: 'other', name: 'ghost' }, {})).known).toBe(true);
   });
 
   it('refuses invalid input before accepting it, naming what and where', async () => {
     const broken = { ...story.events.crashLoop, id: 'broken-1', timestamp: 'yesterday' };
-    await expect(store.write({ events: [story.events.rollout, broken] })).rejects.toThrow(/event\[1\] \(broken-1\) is invalid at timestamp/);
-    await store.flush();
-    expect(await store.event(story.events.rollout.id)).toBeUndefined();
-    await expect(store.write({ topology: [{ op: 'delete', key: '', at: 'now' } as never] })).rejects.toThrow(/topology change\[0\]/);
+    await expect(neo4j.store.write({ events: [story.events.rollout, broken] })).rejects.toThrow(/event\[1\] \(broken-1\) is invalid at timestamp/);
+    await neo4j.store.flush();
+    expect(await neo4j.store.event(story.events.rollout.id)).toBeUndefined();
+    await expect(neo4j.store.write({ topology: [{ op: 'delete', key: '', at: 'now' } as never] })).rejects.toThrow(/topology change\[0\]/);
   });
 });

@@ -1,4 +1,5 @@
 import neo4j, { type Driver } from 'neo4j-driver';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startNeo4j, type Neo4jTestServer, type Neo4jTestServerOptions } from '../../../../tools/neo4j/test-server.mjs';
 import { Neo4jGraphStore, type Neo4jOptionsInput } from '../src/index.js';
 
@@ -36,6 +37,28 @@ export async function startHarness(serverOptions: Neo4jTestServerOptions = {}): 
       await server.stop();
     },
   };
+}
+
+/** What a store test file works with once its Neo4j is up: the harness (raw driver, more stores) and the file's store. */
+export interface Neo4jStoreSuite {
+  harness: Harness;
+  store: Neo4jGraphStore;
+}
+
+/**
+ * The set-up of a test file about one store, as vitest hooks: a real Neo4j started once for
+ * the file with a store connected to it (both stopped after the file), and an empty graph
+ * before each test. The returned object is filled in when the file's `beforeAll` has run.
+ */
+export function useNeo4jStore(storeOptions: Partial<Neo4jOptionsInput> = {}): Neo4jStoreSuite {
+  const suite = {} as Neo4jStoreSuite;
+  beforeAll(async () => {
+    suite.harness = await startHarness();
+    suite.store = await suite.harness.store(storeOptions);
+  }, 360_000);
+  afterAll(async () => suite.harness?.close());
+  beforeEach(async () => suite.harness.clear());
+  return suite;
 }
 
 /** Every node (labels and properties) and relationship, in a stable order: equal graphs give equal snapshots. */
