@@ -18,6 +18,23 @@ export function shop(options: { checkoutNodes?: string[] } = {}) {
   return { cluster, config, unused, checkout, cart };
 }
 
+/** A cluster of NODES to which `build` adds what a test needs; it then runs quietly for `settleSeconds` before the test acts. */
+export function arrange<T extends object>(build: (cluster: ClusterFixture) => T, settleSeconds = 60): T & { cluster: ClusterFixture } {
+  const cluster = new ClusterFixture();
+  cluster.nodes(...NODES);
+  const built = build(cluster);
+  cluster.advance(settleSeconds);
+  return { ...built, cluster };
+}
+
+/** `times` rounds of `act(round)` (rounds count from 1), each followed by `gapSeconds` of cluster time. */
+export function repeat(cluster: ClusterFixture, times: number, gapSeconds: number, act: (round: number) => void): void {
+  for (let round = 1; round <= times; round += 1) {
+    act(round);
+    cluster.advance(gapSeconds);
+  }
+}
+
 export const withPattern = (insights: Insight[], pattern: string) => insights.filter((insight) => insight.pattern === pattern);
 export const rootIs = (insight: Insight | undefined, ref: EntityRef) =>
   insight !== undefined && insight.rootCause.entity.kind === ref.kind && insight.rootCause.entity.name === ref.name && (insight.rootCause.entity.namespace ?? null) === (ref.namespace ?? null);
