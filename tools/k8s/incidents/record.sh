@@ -2,6 +2,7 @@
 # Records one incident on the local cluster with `tapio record`, under Tapio's own identity
 # (deploy/rbac.yaml), while the background workloads run:
 #   bash tools/k8s/incidents/record.sh NAME [OUT.ndjson]
+#   NODE_COLLECTORS=1 ...: with the node agent's collectors too (kubelet, CRI, CNI, etcd, journal)
 # prepares the healthy state, starts recording (the starting state), lets ordinary work run
 # for LEAD seconds, provokes NAME, waits for the symptom, records TAIL more seconds, stops
 # the recorder (SIGINT, by PID) and cleans up. Default output:
@@ -21,6 +22,7 @@ recorder=""
 finish() {
   [ -n "$recorder" ] && kill -INT "$recorder" 2>/dev/null && wait "$recorder" 2>/dev/null || true
   bash "$script" cleanup || true
+  [ -n "$journald" ] && kill -TERM "$journald" 2>/dev/null && wait "$journald" 2>/dev/null || true
   rm -rf "$work"
   bash "$incidents_dir/../cluster.sh" down --lease $$ >/dev/null 2>&1 || true
 }
@@ -40,6 +42,45 @@ collectors:
     kubeconfig: $k8s_home/tapio.kubeconfig
 $namespaces_yaml
 YAML
+# NODE_COLLECTORS=1: the node agent's collectors record beside kubeapi, on the cluster's own
+# components: the kubelet (with the node agent's ServiceAccount token), containerd (CRI), the
+# CNI spool tapio-cni-tap writes, etcd, and a standalone journald reading the kernel log (this
+# host's PID 1 is not systemd: the journal holds the kernel's messages, OOM kills included).
+journald=""
+if [ "${NODE_COLLECTORS:-0}" = 1 ]; then
+  source "$k8s_home/state.env"
+  [ -n "${CNI_TAP_SPOOL:-}" ] || { echo "the running cluster has no tapio-cni-tap (started by an older checkout): cluster:down, then up" >&2; exit 1; }
+  kubectl apply -f "$repo/deploy/rbac-node-agent.yaml" >/dev/null
+  kubectl -n tapio create token tapio-node-agent --duration=2h > "$work/node-agent.token"
+  # The CNI collector starts at the spool's end: earlier pods' lines are not this recording's.
+  touch "$CNI_TAP_SPOOL"; stat -c %s "$CNI_TAP_SPOOL" > "$work/cni.offset"
+  node "$repo/tools/journald/run-standalone.mjs" > "$work/journald.env" &
+  journald=$!
+  wait_until 30 "standalone journald up" grep -q JOURNALD_SOCKET "$work/journald.env"
+  source "$work/journald.env"
+  cat >> "$work/tapio.yaml" <<YAML
+  kubelet:
+    endpoint: https://${TAPIO_K8S_NODE_IP:-10.213.0.1}:$KUBELET_PORT
+    nodeName: tapio-node
+    auth: { tokenFile: $work/node-agent.token }
+    tls: { ca: $k8s_home/data/kubelet/pki/kubelet.crt, serverName: tapio-node }
+  cri:
+    nodeName: tapio-node
+    address: $k8s_home/run/containerd.sock
+  cni:
+    nodeName: tapio-node
+    spool: $CNI_TAP_SPOOL
+    offsetFile: $work/cni.offset
+  etcd:
+    nodeName: tapio-node
+    endpoints: [http://127.0.0.1:$ETCD_PORT]
+  journal:
+    nodeName: tapio-node
+    directory: $JOURNAL_DIR
+    journaldSocket: $JOURNALD_SOCKET
+    cursorFile: $work/journal.cursor
+YAML
+fi
 
 # Test runs hold leases on the shared cluster while they use it; what they do would end up in
 # the recording (a restarted API server, their own broken pods). Record on a quiet cluster.
