@@ -134,6 +134,22 @@ async function handBuilt(pair: Pair): Promise<void> {
   await pair.patterns([story.pattern]);
   await pair.insights([story.insight, story.lesserInsight], [story.prediction]);
   await pair.feedback(story.feedback);
+  // A prediction with a deadline, written open and again once later events judged it: the result replaces nothing else.
+  const open: Prediction = {
+    ...story.prediction,
+    id: `${story.prediction.id}-oom`,
+    patternId: 'memory-limit-approaching',
+    type: 'oom_kill',
+    message: 'Container app of Pod shop/checkout-1 will be OOMKilled in about 4 minutes at the current growth',
+    expects: { eventTypes: ['oom_killed', 'oom_kill'], entity: story.refs.pod1, container: 'app' },
+    deadline: '2026-03-02T10:12:00Z',
+  };
+  await pair.insights([], [open]);
+  await pair.insights([], [{ ...open, result: { status: 'came_true', at: '2026-03-02T10:08:30Z', eventId: story.allEvents[0]?.id ?? 'evt' } }]);
+  for (const store of [pair.memory, pair.neo4j]) {
+    await store.flush();
+    expect((await store.prediction(open.id))?.result?.status, 'the judged prediction in both stores').toBe('came_true');
+  }
   await pair.topology([{ op: 'delete', key: story.key(story.refs.pod2), at: '2026-03-02T10:09:00Z' }]);
   // Who calls whom, inferred with its evidence (the dependency model's DEPENDS_ON), as the engine writes it.
   const caller = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.deployment));
@@ -221,6 +237,10 @@ async function compareEverything(pair: Pair): Promise<void> {
   for (const insight of written.insights) await pair.same(`insight ${insight.id}`, (store) => store.insight(insight.id));
   for (const prediction of written.predictions) await pair.same(`prediction ${prediction.id}`, (store) => store.prediction(prediction.id));
   for (const pattern of written.patterns) await pair.same(`feedbackFor ${pattern.patternId}`, (store) => store.feedbackFor(pattern.patternId));
+  for (const patternId of new Set(written.predictions.map((prediction) => prediction.patternId))) await pair.same(`predictionsOf pattern ${patternId}`, (store) => store.predictionsOf({ patternId }));
+  for (const insightId of new Set(written.predictions.flatMap((prediction) => (prediction.insightId ? [prediction.insightId] : [])))) {
+    await pair.same(`predictionsOf insight ${insightId}`, (store) => store.predictionsOf({ insightId }));
+  }
   await pair.same('patterns', (store) => store.patterns());
   await pair.same('insights, all', (store) => store.insights({ limit: 1000 }));
   await pair.same('insights, high and above', (store) => store.insights({ limit: 1000, minSeverity: 'high' }));

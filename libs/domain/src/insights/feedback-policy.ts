@@ -20,6 +20,12 @@ export const FeedbackPolicy = z
     retireBelow: z.number().min(0).max(1).default(0.3),
     /** A pattern whose confidence reaches this is promoted. */
     promoteAbove: z.number().min(0).max(1).default(0.9),
+    /**
+     * What a prediction judged by later events (it came true by its deadline, or did not
+     * happen) is worth next to a person's verdict: a verdict is 1. A prediction a person
+     * judged counts only by that verdict.
+     */
+    outcomeWeight: z.number().min(0).max(1).default(0.5),
   })
   .refine((policy) => policy.retireBelow < policy.promoteAbove, { message: 'retireBelow must be lower than promoteAbove', path: ['retireBelow'] });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicy>;

@@ -53,6 +53,8 @@ export const PatternConfidence = z.object({
   matches: z.number().int().nonnegative(),
   /** learning (too few verdicts), active, promoted or retired (a retired pattern opens no incident). */
   status: PatternStatus.default('learning'),
+  /** Its predictions later events judged (and no person did): came true by the deadline, or did not happen. */
+  outcomes: z.object({ cameTrue: z.number().int().nonnegative(), didNotHappen: z.number().int().nonnegative() }).optional(),
 });
 export type PatternConfidence = z.infer<typeof PatternConfidence>;
 
@@ -76,16 +78,34 @@ export function patternStatus(confidence: number, total: number, policy: Feedbac
   return 'active';
 }
 
-/** A pattern's whole learned state from its verdicts (each user's latest per prediction). */
+/** Outcomes of a pattern's predictions that later events judged (and no person did). */
+export interface PredictionOutcomes {
+  cameTrue: number;
+  didNotHappen: number;
+}
+
+/**
+ * The evidence a pattern learns from: people's verdicts at full weight, and outcomes at
+ * `policy.outcomeWeight` each (came true = right, did not happen = wrong).
+ */
+export function weightedVerdicts(verdicts: { accurate: number; total: number }, outcomes: PredictionOutcomes | undefined, policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY): { accurate: number; total: number } {
+  if (!outcomes) return verdicts;
+  const weight = policy.outcomeWeight;
+  return { accurate: verdicts.accurate + weight * outcomes.cameTrue, total: verdicts.total + weight * (outcomes.cameTrue + outcomes.didNotHappen) };
+}
+
+/** A pattern's whole learned state from its verdicts (each user's latest per prediction) and its judged predictions' outcomes. */
 export function patternStanding(
   patternId: string,
   baseConfidence: number,
   verdicts: { accurate: number; total: number },
   matches: number,
   policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY,
+  outcomes?: PredictionOutcomes,
 ): PatternConfidence {
   const { accurate, total } = verdicts;
-  const confidence = adjustedConfidence(baseConfidence, accurate, total, policy);
+  const learned = weightedVerdicts(verdicts, outcomes, policy);
+  const confidence = adjustedConfidence(baseConfidence, learned.accurate, learned.total, policy);
   return {
     patternId,
     baseConfidence,
@@ -94,6 +114,7 @@ export function patternStanding(
     feedbackCount: total,
     accurateCount: accurate,
     matches,
-    status: patternStatus(confidence, total, policy),
+    status: patternStatus(confidence, learned.total, policy),
+    ...(outcomes && outcomes.cameTrue + outcomes.didNotHappen > 0 ? { outcomes: { ...outcomes } } : {}),
   };
 }

@@ -1,6 +1,29 @@
+import { EntityRef } from '@tapio/plugin-api';
 import { z } from 'zod';
 
-/** What a matched pattern predicted; feedback validates it (seed 002). */
+/** The event that makes a prediction come true: one of these types, about this entity (and container, when named). */
+export const PredictionExpectation = z.object({
+  eventTypes: z.array(z.string().min(1)).min(1),
+  entity: EntityRef,
+  container: z.string().min(1).optional(),
+});
+export type PredictionExpectation = z.infer<typeof PredictionExpectation>;
+
+export const PREDICTION_RESULTS = ['came_true', 'did_not_happen'] as const;
+
+/**
+ * What happened to a prediction with a deadline, as later events showed it: `came_true`
+ * when the expected event arrived by the deadline (`at` is its time, `eventId` the event),
+ * `did_not_happen` when the deadline passed without it (`at` is the deadline).
+ */
+export const PredictionResult = z.object({
+  status: z.enum(PREDICTION_RESULTS),
+  at: z.iso.datetime({ offset: true }),
+  eventId: z.string().min(1).optional(),
+});
+export type PredictionResult = z.infer<typeof PredictionResult>;
+
+/** What a matched pattern predicted; feedback validates it (seed 002), and so do later events when it says what to expect by when. */
 export const Prediction = z.object({
   id: z.string().min(1),
   patternId: z.string().min(1),
@@ -11,5 +34,11 @@ export const Prediction = z.object({
   message: z.string(),
   impact: z.array(z.string()).default([]),
   createdAt: z.iso.datetime({ offset: true }),
+  /** The event that would make it come true (predictions that name one are judged by what happens). */
+  expects: PredictionExpectation.optional(),
+  /** By when that event is expected; past it, the prediction did not happen. */
+  deadline: z.iso.datetime({ offset: true }).optional(),
+  /** Absent while open (or for predictions without a deadline). */
+  result: PredictionResult.optional(),
 });
 export type Prediction = z.infer<typeof Prediction>;

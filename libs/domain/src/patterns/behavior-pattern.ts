@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, EntityRelation, Severity } from '@tapio/plugin-api';
+import { Duration, EntityRelation, EventType, Severity } from '@tapio/plugin-api';
 
 export const CONDITION_OPERATORS = [
   'equals',
@@ -104,8 +104,31 @@ export const PatternPrediction = z
     time_horizon: Duration.optional(),
     message: z.string(),
     impact: z.array(z.string()).default([]),
+    /**
+     * Extension: what event makes the prediction come true, so later events judge it
+     * (docs/patterns.md, "Predictions that later events judge"). Needs `time_horizon` or
+     * `deadline_metric` to know when it did not happen.
+     */
+    expect: z
+      .object({
+        /** Event types that make it come true. */
+        events: z.array(EventType).min(1),
+        /** The step whose entity (and container) must show it; default the trigger (last) step. */
+        on: z.string().optional(),
+        /** A metric of that step's event giving the minutes until it happens (the deadline is 1.5 times that plus a minute); else time_horizon. */
+        deadline_metric: z.string().min(1).optional(),
+        /** A metric of that step's event, 0..1, that scales the prediction's confidence (how well a trend fits its samples). */
+        confidence_metric: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((prediction, ctx) => {
+    if (prediction.expect && !prediction.time_horizon && !prediction.expect.deadline_metric) {
+      ctx.addIssue({ code: 'custom', path: ['expect'], message: 'expect needs time_horizon or expect.deadline_metric: a deadline to judge the prediction by' });
+    }
+  });
 export type PatternPrediction = z.infer<typeof PatternPrediction>;
 
 export const BehaviorPatternSpec = z
@@ -164,6 +187,12 @@ export const BehaviorPatternSpec = z
         ctx.addIssue({ code: 'custom', path: [key], message: `"${value}" is not a step id of the sequence` });
       }
     }
+    spec.predictions.forEach((prediction, index) => {
+      const on = prediction.expect?.on;
+      if (on !== undefined && !(spec.sequence ? stepIds.has(on) : on === 'match')) {
+        ctx.addIssue({ code: 'custom', path: ['predictions', index, 'expect', 'on'], message: `"${on}" is not a step id of the pattern` });
+      }
+    });
   });
 export type BehaviorPatternSpec = z.infer<typeof BehaviorPatternSpec>;
 

@@ -41,6 +41,7 @@ const noReader: GraphReader = {
   insight: async () => undefined,
   insights: async () => ({ items: [], nextCursor: null }),
   prediction: async () => undefined,
+  predictionsOf: async () => [],
   feedbackFor: async () => [],
   patterns: async () => [],
   stats: async () => ({ resources: 0, events: 0, relationships: 0, insights: 0 }),

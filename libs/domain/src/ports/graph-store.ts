@@ -60,6 +60,8 @@ export interface GraphReader {
   insight(id: string): Promise<Insight | undefined>;
   insights(query: InsightQuery): Promise<Page<Insight>>;
   prediction(id: string): Promise<Prediction | undefined>;
+  /** The predictions of a pattern or of an incident (insight), oldest first. */
+  predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]>;
   feedbackFor(patternId: string): Promise<Feedback[]>;
   patterns(): Promise<PatternConfidence[]>;
   stats(): Promise<GraphStats>;

@@ -96,6 +96,7 @@ export class ProcessingStage {
   async start(watch: boolean, partition?: { index: number; count: number }): Promise<ResourceNode[]> {
     this.apply(await this.source.load());
     await this.ledger.loadFrom(this.graph, this.engine.patternNames());
+    await this.ledger.loadOutcomesFrom(this.graph, this.engine.patternNames());
     await this.publishPatternStats();
     let stored: ResourceNode[] = [];
     if (this.config.warmStart.enabled) {
@@ -178,13 +179,14 @@ export class ProcessingStage {
     const key = partitionKey(event);
     if (key !== null && this.partitionKeys.size < 10_000) this.partitionKeys.add(key);
     // One unit of work per event: its topology, itself, its correlations and the insights it changed.
-    await this.graph.write({ topology: output.topology, events: [event], correlations: output.correlations, ...(output.insights.length ? { insights: output.insights, predictions: output.predictions } : {}) });
+    await this.graph.write({ topology: output.topology, events: [event], correlations: output.correlations, ...(output.insights.length || output.predictions.length ? { insights: output.insights, predictions: output.predictions } : {}) });
     await this.publishInsights(output);
     if (this.durableAcks) await this.graph.flush();
   }
 
   private async writeInsights(output: EngineOutput): Promise<void> {
-    if (!output.insights.length) return;
+    // A prediction judged when its deadline passed comes without an insight.
+    if (!output.insights.length && !output.predictions.length) return;
     await this.graph.write({ insights: output.insights, predictions: output.predictions });
     await this.publishInsights(output);
   }

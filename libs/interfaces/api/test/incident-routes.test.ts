@@ -105,6 +105,27 @@ describe.each(STORES)('what the incident page draws, over the configmap-cascade 
     expect(after.verdicts.map((item) => item.accurate)).toEqual([false, true]);
   });
 
+  it("lists the incident's other predictions with what later events made of them (came true, with the event)", async () => {
+    const oom = {
+      id: `${insight.predictionId}-oom`,
+      patternId: 'memory-limit-approaching',
+      insightId: insight.id,
+      type: 'oom_kill',
+      confidence: 0.6,
+      message: 'Container app of Pod shop/checkout-1 will be OOMKilled in about 4 minutes at the current growth',
+      impact: [],
+      createdAt: '2026-03-02T10:00:00Z',
+      expects: { eventTypes: ['oom_killed'], entity: insight.rootCause.entity, container: 'app' },
+      deadline: '2026-03-02T10:07:00Z',
+      result: { status: 'came_true' as const, at: '2026-03-02T10:04:10Z', eventId: 'evt-kill' },
+    };
+    await graph.write({ predictions: [oom] });
+    await graph.flush();
+    const answer = (await get(`/api/v1/predictions/${insight.predictionId}`)).json() as PredictionAnswer;
+    expect(answer.others).toEqual([oom]);
+    expect(((await get(`/api/v1/predictions/${oom.id}`)).json() as PredictionAnswer).prediction.result).toEqual(oom.result);
+  });
+
   it('answers 404 for what it does not know', async () => {
     for (const url of ['/api/v1/insights/ins-nope/timeline', '/api/v1/insights/ins-nope/blast-radius', '/api/v1/predictions/pred-nope']) {
       const response = await get(url);

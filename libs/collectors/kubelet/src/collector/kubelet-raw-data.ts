@@ -48,6 +48,8 @@ export const KUBELET_RAW_DATA = {
       growthBytesPerMinute: z.number().positive(),
       minutesToLimit: z.number().nonnegative(),
       samples: z.number().int().min(2),
+      /** R² of the line through the samples (absent in recordings made before it was reported). */
+      fit: z.number().min(0).max(1).optional(),
     })
     .strict(),
   /** An eviction signal of the node crossed its threshold, as the kubelet's eviction manager will see it. */

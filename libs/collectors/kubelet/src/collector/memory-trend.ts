@@ -2,6 +2,8 @@ export interface TrendEstimate {
   growthBytesPerMinute: number;
   minutesToLimit: number;
   samples: number;
+  /** How well the line fits the samples: the coefficient of determination (R²), 0..1. */
+  fit: number;
 }
 
 interface Point {
@@ -70,6 +72,13 @@ export class MemoryTrends {
     const latest = series[n - 1] as Point;
     const remaining = Math.max(0, limitBytes - latest.bytes);
     const growthBytesPerMinute = bytesPerMs * 60_000;
-    return { growthBytesPerMinute: Math.round(growthBytesPerMinute), minutesToLimit: Math.round((remaining / growthBytesPerMinute) * 10) / 10, samples: n };
+    let residual = 0;
+    let spread = 0;
+    for (const point of series) {
+      residual += (point.bytes - (meanB + bytesPerMs * (point.at - meanT))) ** 2;
+      spread += (point.bytes - meanB) ** 2;
+    }
+    const fit = spread === 0 ? 1 : Math.max(0, 1 - residual / spread);
+    return { growthBytesPerMinute: Math.round(growthBytesPerMinute), minutesToLimit: Math.round((remaining / growthBytesPerMinute) * 10) / 10, samples: n, fit: Math.round(fit * 1000) / 1000 };
   }
 }

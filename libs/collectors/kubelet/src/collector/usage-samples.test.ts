@@ -79,11 +79,20 @@ describe('memory trend', () => {
     expect(trends.add('c', at(0), 40 * MIB, limit)).toBeUndefined();
     expect(trends.add('c', at(1), 44 * MIB, limit)).toBeUndefined();
     expect(trends.add('c', at(2), 48 * MIB, limit)).toBeUndefined();
-    expect(trends.add('c', at(3), 52 * MIB, limit)).toEqual({ growthBytesPerMinute: 4 * MIB, minutesToLimit: 12, samples: 4 });
+    // A straight line: it fits perfectly.
+    expect(trends.add('c', at(3), 52 * MIB, limit)).toEqual({ growthBytesPerMinute: 4 * MIB, minutesToLimit: 12, samples: 4, fit: 1 });
     expect(trends.add('c', at(4), 56 * MIB, limit)).toBeUndefined();
     for (const minute of [5, 6, 7, 8]) expect(trends.add('c', at(minute), (40 + 4 * minute) * MIB, limit), `minute ${minute}`).toBeUndefined();
     // The estimate halved (12 -> 6 minutes): reported again.
     expect(trends.add('c', at(9), 76 * MIB, limit)?.minutesToLimit).toBe(6);
+  });
+
+  it('tells how well the line fits: noisy growth fits worse than steady growth', () => {
+    const trends = new MemoryTrends({ windowMs: 600_000, minSamples: 4, minSpanMs: 0, horizonMinutes: 60 });
+    const at = (minute: number) => minute * 60_000;
+    const noisy = [40, 52, 44, 60, 50, 64].map((mib, minute) => trends.add('noisy', at(minute), mib * MIB, limit)).filter((estimate) => estimate !== undefined);
+    expect(noisy[0]?.fit).toBeGreaterThan(0.3);
+    expect(noisy[0]?.fit).toBeLessThan(0.9);
   });
 
   it('a restart (the working set falls by half) starts a new series', () => {

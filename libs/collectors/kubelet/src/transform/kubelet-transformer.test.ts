@@ -32,6 +32,10 @@ describe('KubeletApiTransformer', () => {
     const [trend] = transformer.transform(raw('memory_trend', { node: 'n1', time: '2026-12-03T05:00:00Z', pod: POD, container: 'app', workingSetBytes: 48 * MIB, limitBytes: 64 * MIB, growthBytesPerMinute: 4 * MIB, minutesToLimit: 4, samples: 6 }), context);
     expect(trend).toMatchObject({ type: 'memory_limit_approaching', severity: 'high', metrics: { 'memory.minutes_to_limit': 4, 'memory.usage_percent': 75 } });
     expect(trend?.message).toMatch(/reaches it \(OOM kill\) in about 4 minutes$/);
+    // No fit in the recording: taken as 0.9, times 6 / (6 + 2).
+    expect(trend?.metrics?.['memory.trend_confidence']).toBe(0.675);
+    const [fitted] = transformer.transform(raw('memory_trend', { node: 'n1', time: '2026-12-03T05:00:00Z', pod: POD, container: 'app', workingSetBytes: 48 * MIB, limitBytes: 64 * MIB, growthBytesPerMinute: 4 * MIB, minutesToLimit: 4, samples: 18, fit: 0.5 }), context);
+    expect(fitted?.metrics?.['memory.trend_confidence']).toBe(0.45);
     const [pressure] = transformer.transform(raw('node_pressure', { node: 'n1', time: '2026-12-03T05:00:00Z', resource: 'memory', signal: 'memory.available', observed: 50 * MIB, threshold: 100 * MIB, unit: 'bytes' }), context);
     expect(pressure).toMatchObject({ type: 'memory_pressure', entity: { kind: 'Node', name: 'n1' }, kubernetes: { condition: 'MemoryPressure', conditionStatus: 'True' } });
   });

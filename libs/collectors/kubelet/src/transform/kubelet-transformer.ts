@@ -6,6 +6,15 @@ const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
 const share = (used: number, limit: number | undefined) => (limit ? Math.round((used / limit) * 1000) / 10 : undefined);
 const PRESSURE_TYPE: Record<'memory' | 'disk' | 'pid', EventType> = { memory: 'memory_pressure', disk: 'disk_pressure', pid: 'pid_pressure' };
 
+/**
+ * How far a prediction from the trend can be trusted, 0..1: how well the line fits (R²;
+ * taken as 0.9 when the recording does not say) times samples / (samples + 2), so a line
+ * through three points counts for less than one through twelve.
+ */
+export function trendConfidence(fit: number | undefined, samples: number): number {
+  return Math.round((fit ?? 0.9) * (samples / (samples + 2)) * 1000) / 1000;
+}
+
 function defined(metrics: Record<string, number | undefined>): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
@@ -92,6 +101,7 @@ export class KubeletApiTransformer implements RawEventTransformer {
               'memory.growth_bytes_per_minute': data.growthBytesPerMinute,
               'memory.minutes_to_limit': data.minutesToLimit,
               'memory.trend_samples': data.samples,
+              'memory.trend_confidence': trendConfidence(data.fit, data.samples),
             },
           }),
         ];

@@ -90,6 +90,12 @@ export class MemoryGraphReader implements GraphReader {
     return this.data.predictions.get(id);
   }
 
+  async predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
+    return [...this.data.predictions.values()]
+      .filter((prediction) => (query.patternId === undefined || prediction.patternId === query.patternId) && (query.insightId === undefined || prediction.insightId === query.insightId))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   async feedbackFor(patternId: string): Promise<Feedback[]> {
     return [...(this.data.feedback.get(patternId)?.values() ?? [])].sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));
   }

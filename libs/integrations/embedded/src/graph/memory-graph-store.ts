@@ -142,6 +142,9 @@ export class MemoryGraphStore implements GraphStore {
   prediction(id: string): Promise<Prediction | undefined> {
     return this.reader.prediction(id);
   }
+  predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
+    return this.reader.predictionsOf(query);
+  }
   feedbackFor(patternId: string): Promise<Feedback[]> {
     return this.reader.feedbackFor(patternId);
   }

@@ -33,6 +33,10 @@ export function predictionProperties(prediction: Prediction): Record<string, unk
     message: prediction.message,
     impact: prediction.impact,
     created_at: toDateTime(prediction.createdAt),
+    deadline: prediction.deadline ? toDateTime(prediction.deadline) : null,
+    result: prediction.result?.status ?? null,
+    result_at: prediction.result ? toDateTime(prediction.result.at) : null,
+    result_event_id: prediction.result?.eventId ?? null,
     data: JSON.stringify(prediction),
   };
 }

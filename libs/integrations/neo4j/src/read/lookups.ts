@@ -50,6 +50,14 @@ export async function prediction(tx: ManagedTransaction, id: string): Promise<Pr
   return data ? (JSON.parse(data) as Prediction) : undefined;
 }
 
+/** The predictions of a pattern and/or an insight (a bare node feedback pointed at has no data and is none). */
+export async function predictionsOf(tx: ManagedTransaction, query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
+  // Each named key is a plain equality, so the planner uses its index (tapio_prediction_pattern / _insight).
+  const where = [...(query.patternId !== undefined ? ['p.pattern_id = $patternId'] : []), ...(query.insightId !== undefined ? ['p.insight_id = $insightId'] : []), 'p.data IS NOT NULL'];
+  const found = await rows<{ data: string }>(tx, `MATCH (p:Prediction) WHERE ${where.join(' AND ')} RETURN p.data AS data`, { patternId: query.patternId ?? null, insightId: query.insightId ?? null });
+  return found.map((row) => JSON.parse(row.data) as Prediction).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
 export async function feedbackFor(tx: ManagedTransaction, patternId: string): Promise<Feedback[]> {
   const found = await rows<{ data: string }>(tx, 'MATCH (f:Feedback {pattern_id: $patternId}) RETURN f.data AS data', { patternId });
   return found.map((row) => JSON.parse(row.data) as Feedback).sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));

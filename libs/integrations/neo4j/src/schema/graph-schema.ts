@@ -24,6 +24,8 @@ const INDEXES: ReadonlyArray<readonly [name: string, label: string, properties: 
   ['tapio_resource_deleted_updated', RESOURCE, ['deleted', 'updated_at']],
   ['tapio_insight_first_seen', 'Insight', ['first_seen']],
   ['tapio_feedback_pattern', 'Feedback', ['pattern_id']],
+  ['tapio_prediction_pattern', 'Prediction', ['pattern_id']],
+  ['tapio_prediction_insight', 'Prediction', ['insight_id']],
 ];
 
 function constraintName(label: string, property: string): string {

@@ -54,6 +54,10 @@ export class Neo4jGraphReader implements GraphReader {
     return this.read((tx) => lookups.prediction(tx, id));
   }
 
+  predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
+    return this.read((tx) => lookups.predictionsOf(tx, query));
+  }
+
   feedbackFor(patternId: string): Promise<Feedback[]> {
     return this.read((tx) => lookups.feedbackFor(tx, patternId));
   }

@@ -7,6 +7,7 @@ import { rankInsights } from '../incidents/insight-ranking.js';
 import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
+import { PredictionTracker } from '../predictions/prediction-tracker.js';
 import { CausalWalkCache } from '../rootcause/causal-walk-cache.js';
 import { staleReport } from '../state/stale-report.js';
 import { WorkingState } from '../state/working-state.js';
@@ -33,6 +34,7 @@ export class CorrelationEngine {
   private readonly holds: HoldQueue;
   private readonly book: IncidentBook;
   private readonly composer: ComposerContext;
+  private readonly tracker: PredictionTracker;
 
   constructor(
     private readonly correlators: readonly Correlator[],
@@ -43,6 +45,7 @@ export class CorrelationEngine {
     const limits = options.limits ?? {};
     this.walks = new CausalWalkCache(this.state, limits.maxCachedWalks);
     this.holds = new HoldQueue(limits.maxHeld);
+    this.tracker = new PredictionTracker(limits.maxTrackedPredictions);
     this.book = new IncidentBook({
       ...(options.mergeWindowMs !== undefined ? { mergeWindowMs: options.mergeWindowMs } : {}),
       ...(options.windowMs !== undefined ? { retainMs: options.windowMs } : {}),
@@ -115,6 +118,7 @@ export class CorrelationEngine {
         this.walks.add(correlation, event.id);
       }
     }
+    this.judge([...this.tracker.observe(indexed), ...this.tracker.expire(this.state.now)], output);
     if (this.holds.size) {
       this.holds.clear(indexed);
       this.release(this.holds.releaseDue(this.state.now), output);
@@ -137,18 +141,21 @@ export class CorrelationEngine {
   }
 
   /** What the engine holds besides its window of events, to see that it stays bounded. */
-  memory(): { windowEvents: number; incidents: number; roots: number; historyKeys: number; held: number; cachedWalks: number } {
-    return { windowEvents: this.state.size, ...this.book.stats(), held: this.holds.size, cachedWalks: this.walks.size };
+  memory(): { windowEvents: number; incidents: number; roots: number; historyKeys: number; held: number; cachedWalks: number; openPredictions: number } {
+    return { windowEvents: this.state.size, ...this.book.stats(), held: this.holds.size, cachedWalks: this.walks.size, openPredictions: this.tracker.openCount };
   }
 
   /**
    * Releases held matches whose hold ended by `nowMs` (event time); `Infinity` releases all
    * (a recording ended while the trouble was still there). Events advance the engine's time
    * themselves; the runtime calls this when the stream goes quiet, and `analyze` at the end.
+   * Predictions whose deadline passed by a real `nowMs` did not happen; the end of a
+   * recording (`Infinity`) judges none, as their time did not come.
    */
   releaseDue(nowMs: number): EngineOutput {
     const output = emptyOutput();
     this.release(this.holds.releaseDue(nowMs), output);
+    if (Number.isFinite(nowMs)) this.judge(this.tracker.expire(nowMs), output);
     return output;
   }
 
@@ -160,8 +167,9 @@ export class CorrelationEngine {
     return foldInsights(this.book.insights(), this.state).sort(rankInsights);
   }
 
+  /** Every incident's current prediction, with its result once later events judged it. */
   predictions(): Prediction[] {
-    return this.book.predictions();
+    return this.book.predictions().map((prediction) => this.tracker.current(prediction));
   }
 
   /** Recomputes confidences after feedback changed a pattern's accuracy. */
@@ -170,6 +178,22 @@ export class CorrelationEngine {
     return this.book.reRate(patternId, (incident) =>
       incidentConfidence(this.feedback.confidence(patternId, base ?? incident.prediction.confidence), incident.symptoms.size, incident.insight.chain.length),
     );
+  }
+
+  /**
+   * Predictions later events judged: written again with their result, and learned from
+   * (FeedbackLedger: an outcome counts less than a person's verdict), which re-rates the
+   * open incidents of their patterns.
+   */
+  private judge(judged: readonly Prediction[], output: EngineOutput): void {
+    if (!judged.length) return;
+    const patterns = new Set<string>();
+    for (const prediction of judged) {
+      output.predictions.push(prediction);
+      this.feedback.recordOutcome(prediction);
+      patterns.add(prediction.patternId);
+    }
+    for (const patternId of patterns) output.insights.push(...this.refreshConfidence(patternId));
   }
 
   private release(matches: ReadonlyArray<PatternMatch | undefined>, output: EngineOutput): void {
@@ -183,6 +207,6 @@ export class CorrelationEngine {
     const changed = this.book.admit(match, root, (draft) => composeInsight(draft, this.composer));
     if (!changed) return;
     output.insights.push(changed.insight);
-    output.predictions.push(changed.prediction);
+    output.predictions.push(this.tracker.track(changed.prediction));
   }
 }

@@ -12,6 +12,8 @@ export interface EngineLimits {
   maxTimesPerKey?: number;
   /** Root-cause walks cached by start event (default 50,000); beyond, the oldest tenth is dropped. */
   maxCachedWalks?: number;
+  /** Predictions waiting for their deadline, and judged ones remembered (default 10,000 each); beyond, the one due first is forgotten. */
+  maxTrackedPredictions?: number;
 }
 
 export interface EngineOptions extends WorkingStateOptions {

@@ -1,22 +1,49 @@
-import { adjustedConfidence, DEFAULT_FEEDBACK_POLICY, patternStanding, patternStatus, type Feedback, type FeedbackPolicy, type GraphReader, type PatternConfidence, type PatternStatus } from '@tapio/domain';
+import {
+  adjustedConfidence,
+  DEFAULT_FEEDBACK_POLICY,
+  patternStanding,
+  patternStatus,
+  weightedVerdicts,
+  type Feedback,
+  type FeedbackPolicy,
+  type GraphReader,
+  type PatternConfidence,
+  type PatternStatus,
+  type Prediction,
+  type PredictionOutcomes,
+} from '@tapio/domain';
 
 /**
  * The verdicts per pattern, the input of its confidence and standing (FeedbackPolicy):
  * one per prediction and user, a repeat replacing the earlier one (feedback ids are
  * derived from both). Loaded from the graph store on start and updated as feedback
- * arrives, so confidence and standing survive restarts.
+ * arrives, so confidence and standing survive restarts. Predictions later events judged
+ * (came true by their deadline, or did not happen) count too, each at
+ * `policy.outcomeWeight` of a verdict, unless a person judged that prediction: people's
+ * verdicts are the stronger evidence and replace the outcome.
  */
 export class FeedbackLedger {
-  private readonly verdicts = new Map<string, Map<string, boolean>>();
+  private readonly verdicts = new Map<string, Map<string, { accurate: boolean; predictionId: string }>>();
+  /** Per pattern, per prediction: whether it came true. */
+  private readonly outcomes = new Map<string, Map<string, boolean>>();
 
   constructor(readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY) {}
 
   record(feedback: Feedback): void {
     let byId = this.verdicts.get(feedback.patternId);
     if (!byId) this.verdicts.set(feedback.patternId, (byId = new Map()));
-    byId.set(feedback.id, feedback.accurate);
+    byId.set(feedback.id, { accurate: feedback.accurate, predictionId: feedback.predictionId });
   }
 
+  /** A prediction judged by later events; one without a result changes nothing. */
+  recordOutcome(prediction: Prediction): void {
+    if (!prediction.result) return;
+    let byPrediction = this.outcomes.get(prediction.patternId);
+    if (!byPrediction) this.outcomes.set(prediction.patternId, (byPrediction = new Map()));
+    byPrediction.set(prediction.id, prediction.result.status === 'came_true');
+  }
+
+  /** People's verdicts from the graph (on start, and again when another process may have recorded some). */
   async loadFrom(graph: Pick<GraphReader, 'feedbackFor'>, patternIds: readonly string[]): Promise<void> {
     for (const patternId of patternIds) {
       this.verdicts.delete(patternId);
@@ -24,24 +51,49 @@ export class FeedbackLedger {
     }
   }
 
+  /** The outcomes of judged predictions stored in the graph (on start: this process judges the new ones itself). */
+  async loadOutcomesFrom(graph: Pick<GraphReader, 'predictionsOf'>, patternIds: readonly string[]): Promise<void> {
+    for (const patternId of patternIds) {
+      this.outcomes.delete(patternId);
+      for (const prediction of await graph.predictionsOf({ patternId })) this.recordOutcome(prediction);
+    }
+  }
+
+  /** People's verdicts: how many, how many said right. */
   stats(patternId: string): { accurate: number; total: number } {
     const byId = this.verdicts.get(patternId);
     if (!byId) return { accurate: 0, total: 0 };
     let accurate = 0;
-    for (const verdict of byId.values()) if (verdict) accurate += 1;
+    for (const verdict of byId.values()) if (verdict.accurate) accurate += 1;
     return { accurate, total: byId.size };
   }
 
+  /** Outcomes of the pattern's predictions no person judged. */
+  outcomeStats(patternId: string): PredictionOutcomes {
+    const judgedByPeople = new Set([...(this.verdicts.get(patternId)?.values() ?? [])].map((verdict) => verdict.predictionId));
+    const counts = { cameTrue: 0, didNotHappen: 0 };
+    for (const [predictionId, cameTrue] of this.outcomes.get(patternId) ?? []) {
+      if (judgedByPeople.has(predictionId)) continue;
+      if (cameTrue) counts.cameTrue += 1;
+      else counts.didNotHappen += 1;
+    }
+    return counts;
+  }
+
+  private learned(patternId: string): { accurate: number; total: number } {
+    return weightedVerdicts(this.stats(patternId), this.outcomeStats(patternId), this.policy);
+  }
+
   confidence(patternId: string, base: number): number {
-    const { accurate, total } = this.stats(patternId);
+    const { accurate, total } = this.learned(patternId);
     return adjustedConfidence(base, accurate, total, this.policy);
   }
 
   status(patternId: string, base: number): PatternStatus {
-    return patternStatus(this.confidence(patternId, base), this.stats(patternId).total, this.policy);
+    return patternStatus(this.confidence(patternId, base), this.learned(patternId).total, this.policy);
   }
 
   standing(patternId: string, base: number, matches: number): PatternConfidence {
-    return patternStanding(patternId, base, this.stats(patternId), matches, this.policy);
+    return patternStanding(patternId, base, this.stats(patternId), matches, this.policy, this.outcomeStats(patternId));
   }
 }

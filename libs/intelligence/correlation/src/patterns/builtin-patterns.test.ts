@@ -23,6 +23,7 @@ describe('built-in patterns', () => {
       'job-backoff-exceeded',
       'liveness-death-spiral',
       'memory-leak-oom',
+      'memory-limit-approaching',
       'network-partition',
       'node-failure',
       'node-memory-pressure',

@@ -32,6 +32,15 @@ describe('parsePatternFile', () => {
     expect(parsed.patterns[0]?.spec).toMatchObject({ enabled: true, priority: 50, severity: 'high', count: { gt: 3, window: '10m', by: 'entity', distinct: false } });
   });
 
+  it('checks what a prediction expects: real event types, a step it names, and a way to tell the deadline', () => {
+    const expecting = (lines: string) => parsePatternFile(`${VALID}      expect:\n${lines}`, FILE);
+    expect(expecting('        events: [oom_killed]\n        deadline_metric: memory.minutes_to_limit\n').errors).toEqual([]);
+    expect(expecting('        events: [oom_killed]\n        on: match\n        deadline_metric: memory.minutes_to_limit\n').errors).toEqual([]);
+    expect(expecting('        events: [oom_killed]\n').errors[0]?.reason).toContain('expect needs time_horizon or expect.deadline_metric');
+    expect(expecting('        events: [oom_killed]\n        on: growth\n        deadline_metric: m\n').errors[0]?.reason).toContain('"growth" is not a step id');
+    expect(expecting('        events: [oom_kiled]\n        deadline_metric: m\n').errors.length).toBeGreaterThan(0);
+  });
+
   it('rejects invalid YAML with file, line and reason', () => {
     const text = VALID.replace('    gt: 3', '    gt: [3');
     const parsed = parsePatternFile(text, FILE);

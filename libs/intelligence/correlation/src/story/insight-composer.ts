@@ -7,6 +7,7 @@ import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js
 import { causalChain, chainLinks } from './causal-chain.js';
 import { incidentConfidence } from './confidence.js';
 import { iso, refOf } from './entity-refs.js';
+import { predictionTerms } from './prediction-expectation.js';
 import { rootCauseText } from './root-cause-text.js';
 import { tellStory } from './story.js';
 import { eventTypeWords, groupSymptoms } from './symptom-groups.js';
@@ -93,16 +94,19 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}),
   };
   const predicted = pattern.prediction;
+  // A prediction that says what will happen by when is issued with its evidence and judged by later events.
+  const terms = predictionTerms(state, match, predicted);
   const prediction: Prediction = {
     id: predictionId,
     patternId: pattern.name,
     insightId: id,
     type: predicted.type,
-    confidence,
+    confidence: terms ? Math.round(confidence * terms.confidenceFactor * 100) / 100 : confidence,
     ...(predicted.time_horizon ? { timeHorizon: predicted.time_horizon } : {}),
     message: renderTemplate(predicted.message, values),
     impact: predicted.impact,
-    createdAt: firstSeen,
+    createdAt: terms?.issuedAt ?? firstSeen,
+    ...(terms ? { expects: terms.expects, deadline: terms.deadline } : {}),
   };
   return { insight, prediction };
 }

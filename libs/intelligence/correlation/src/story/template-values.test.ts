@@ -32,6 +32,7 @@ describe('templateValues', () => {
       'change.entity': 'ConfigMap shop/checkout-config',
       'change.time': edit.timestamp,
       'change.message': edit.message,
+      'failure.container': 'app',
       'failure.entity': `Pod shop/${checkout.pods[0]!.name}`,
       'failure.time': crash.timestamp,
       'failure.message': crash.message,

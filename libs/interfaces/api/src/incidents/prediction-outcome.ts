@@ -10,10 +10,13 @@ export const PredictionOutcome = z.enum(['open', 'confirmed', 'refuted']);
 export type PredictionOutcome = z.infer<typeof PredictionOutcome>;
 
 export const PredictionAnswer = z.object({
+  /** With `deadline` and, once later events judged it, `result` (came true with the event, or did not happen). */
   prediction: Prediction,
   outcome: PredictionOutcome,
   /** Verdicts on this prediction, oldest first. */
   verdicts: z.array(Feedback),
+  /** The incident's other predictions (issued before another pattern named it: the OOM kill predicted from a memory trend), oldest first. */
+  others: z.array(Prediction).default([]),
 });
 export type PredictionAnswer = z.infer<typeof PredictionAnswer>;
 
@@ -27,5 +30,6 @@ export async function predictionAnswer(graph: GraphReader, prediction: Predictio
   const verdicts = (await graph.feedbackFor(prediction.patternId))
     .filter((feedback) => feedback.predictionId === prediction.id)
     .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  return { prediction, outcome: predictionOutcome(verdicts), verdicts };
+  const others = prediction.insightId ? (await graph.predictionsOf({ insightId: prediction.insightId })).filter((other) => other.id !== prediction.id) : [];
+  return { prediction, outcome: predictionOutcome(verdicts), verdicts, others };
 }

@@ -45,6 +45,7 @@ export class GraphPatternAdmin implements PatternAdmin {
   private async recomputed(pattern: PatternConfidence): Promise<PatternConfidence> {
     const feedback = await this.graph.feedbackFor(pattern.patternId);
     const accurate = feedback.filter((item) => item.accurate).length;
-    return patternStanding(pattern.patternId, pattern.baseConfidence, { accurate, total: feedback.length }, pattern.matches, this.policy);
+    // The outcomes of predictions later events judged, as the correlation stage stored them (a verdict replaces the outcome of its prediction there).
+    return patternStanding(pattern.patternId, pattern.baseConfidence, { accurate, total: feedback.length }, pattern.matches, this.policy, pattern.outcomes);
   }
 }

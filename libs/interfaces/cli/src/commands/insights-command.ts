@@ -1,8 +1,12 @@
-import { Insight, pageOf } from '@tapio/domain';
-import { insightBlock, insightHeadline } from '../format/text.js';
+import { Insight, pageOf, Prediction } from '@tapio/domain';
+import { z } from 'zod';
+import { insightBlock, insightHeadline, predictionLines } from '../format/text.js';
 import { clientFor, entityArg, timeFlag } from './client-args.js';
 import { booleanFlag, EXIT, integerFlag, stringFlag, type CliArgs, type CliIo } from './command-io.js';
 import { printJson, runClientCommand } from './run-client-command.js';
+
+/** The part of GET /api/v1/predictions/{id} shown here: the prediction and the incident's other ones. */
+const PredictionsOfIncident = z.object({ prediction: Prediction, others: z.array(Prediction).default([]) });
 
 const USAGE = 'tapio insights [ID | KIND NAMESPACE/NAME] [--pattern P] [--severity S] [--since T] [--until T] [--limit N] [--cursor C] [--json]';
 
@@ -13,8 +17,21 @@ export function insightsCommand(args: CliArgs, io: CliIo): Promise<number> {
     const client = clientFor(args, io);
     if (args.positionals.length === 1 && !args.positionals[0]?.includes('/')) {
       const insight = await client.get(`/api/v1/insights/${encodeURIComponent(args.positionals[0] as string)}`, Insight);
-      if (json) printJson(io, insight);
-      else io.stdout.write(`${insightBlock(insight)}\n`);
+      if (json) {
+        printJson(io, insight);
+        return EXIT.ok;
+      }
+      // The insight is the answer; its predictions are told after it, or why they could not be read.
+      let predictions = '';
+      if (insight.predictionId) {
+        try {
+          const answer = await client.get(`/api/v1/predictions/${encodeURIComponent(insight.predictionId)}`, PredictionsOfIncident);
+          predictions = `\nPredictions:\n${predictionLines([...answer.others, answer.prediction].sort((a, b) => a.createdAt.localeCompare(b.createdAt))).join('\n')}\n`;
+        } catch (error) {
+          predictions = `\nPredictions: could not be read (${(error as Error).message})\n`;
+        }
+      }
+      io.stdout.write(`${insightBlock(insight)}\n${predictions}`);
       return EXIT.ok;
     }
     const entity = args.positionals.length ? entityArg(args, args.positionals, USAGE) : undefined;

@@ -1,4 +1,4 @@
-import { formatEntity, storyWithAges, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type UnifiedEvent } from '@tapio/domain';
+import { formatEntity, storyWithAges, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type Prediction, type UnifiedEvent } from '@tapio/domain';
 
 export const percent = (value: number) => `${Math.round(value * 100)}%`;
 
@@ -21,6 +21,23 @@ export function insightBlock(insight: Insight, index?: number, nowMs = Date.now(
   if (insight.nextChecks.length) lines.push('', 'Next checks:', ...insight.nextChecks.map((check) => `  - ${check}`));
   if (insight.predictionId) lines.push('', `Was this right? tapio feedback ${insight.predictionId} --accurate|--inaccurate [--comment TEXT]`);
   return lines.join('\n');
+}
+
+const clock = (timestamp: string) => new Date(timestamp).toISOString().slice(11, 16);
+
+/** What later events made of a prediction with a deadline: "came true 14:02", "did not happen", "open, expected by 14:07"; empty without a deadline. */
+export function predictionResultText(prediction: Pick<Prediction, 'deadline' | 'result'>): string {
+  if (prediction.result?.status === 'came_true') return `came true ${clock(prediction.result.at)}${prediction.result.eventId ? ` (${prediction.result.eventId})` : ''}`;
+  if (prediction.result) return `did not happen (deadline ${clock(prediction.result.at)})`;
+  return prediction.deadline ? `open, expected by ${clock(prediction.deadline)}` : '';
+}
+
+/** An incident's predictions, one a line: when, what, how sure, and what later events made of it. */
+export function predictionLines(predictions: readonly Prediction[]): string[] {
+  return predictions.map((prediction) => {
+    const result = predictionResultText(prediction);
+    return `  ${prediction.createdAt}  ${prediction.message} (${prediction.patternId}, confidence ${percent(prediction.confidence)})${result ? `: ${result}` : ''}`;
+  });
 }
 
 export function patternRow(pattern: PatternConfidence): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Insight } from '../api/types.ts';
-import { age, entityLabel, gap, incidentNamespaces, rootCauseText, utc, whyHref } from './format.ts';
+import { age, entityLabel, gap, incidentNamespaces, predictionResult, rootCauseText, utc, whyHref } from './format.ts';
 import { laneOf } from './timeline-lanes.ts';
 
 describe('formatting for the web UI', () => {
@@ -11,6 +11,13 @@ describe('formatting for the web UI', () => {
     expect(age('2026-03-02T09:00:00Z', now)).toBe('3 h');
     expect(age('2026-02-20T12:00:00Z', now)).toBe('10 d');
     expect(age('2026-03-02T12:00:05Z', now)).toBe('0 s');
+  });
+
+  it('says what later events made of a prediction: came true at, did not happen, expected by', () => {
+    expect(predictionResult({ deadline: '2026-03-02T14:07:00Z', result: { status: 'came_true', at: '2026-03-02T14:02:31Z' } })).toBe('came true 14:02');
+    expect(predictionResult({ deadline: '2026-03-02T14:07:00Z', result: { status: 'did_not_happen', at: '2026-03-02T14:07:00Z' } })).toBe('did not happen');
+    expect(predictionResult({ deadline: '2026-03-02T14:07:00Z' })).toBe('expected by 14:07');
+    expect(predictionResult({})).toBeUndefined();
   });
 
   it('measures gaps in minutes and seconds', () => {

@@ -37,6 +37,20 @@ export function utc(timestamp: string): string {
   return new Date(timestamp).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
+/** A UTC time of day, "14:02", for a moment within the incident. */
+export function clock(timestamp: string): string {
+  return new Date(timestamp).toISOString().slice(11, 16);
+}
+
+/**
+ * What later events said of a prediction with a deadline: "came true 14:02", "did not
+ * happen", or "expected by 14:07" while open; undefined for a prediction without a deadline.
+ */
+export function predictionResult(prediction: { deadline?: string | undefined; result?: { status: string; at: string } | undefined }): string | undefined {
+  if (prediction.result) return prediction.result.status === 'came_true' ? `came true ${clock(prediction.result.at)}` : 'did not happen';
+  return prediction.deadline ? `expected by ${clock(prediction.deadline)}` : undefined;
+}
+
 export function percent(value: number): string {
   return `${Math.round(value * 100)}%`;
 }

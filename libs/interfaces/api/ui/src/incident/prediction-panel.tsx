@@ -5,11 +5,18 @@ import type { FeedbackResponse, PatternDetail, PredictionAnswer } from '../api/t
 import { useApi } from '../api/use-api.ts';
 import { ConfidenceBar } from '../components/confidence-bar.tsx';
 import { Status } from '../components/status.tsx';
-import { percent, utc } from '../format/format.ts';
+import { percent, predictionResult, utc } from '../format/format.ts';
 
 const OUTCOME_TEXT = { open: 'awaiting a verdict', confirmed: 'came true', refuted: 'did not come true' } as const;
 
 const USER_KEY = 'tapio.user';
+
+/** What later events made of a prediction with a deadline: "came true 14:02", "did not happen", "expected by 14:07". */
+function ResultBadge({ prediction }: { prediction: PredictionAnswer['prediction'] }) {
+  const text = predictionResult(prediction);
+  if (!text) return null;
+  return <span className={`badge result-${prediction.result?.status ?? 'open'}`}> {text}</span>;
+}
 
 function storedUser(): string {
   try {
@@ -58,7 +65,18 @@ export function PredictionPanel({ predictionId, pattern }: { predictionId: strin
           <p>
             <span className={`badge outcome-${answer.data.outcome}`}>{OUTCOME_TEXT[answer.data.outcome]}</span> {answer.data.prediction.message}
             {answer.data.prediction.timeHorizon ? ` (within ${answer.data.prediction.timeHorizon})` : ''}
+            <ResultBadge prediction={answer.data.prediction} />
           </p>
+          {answer.data.others.length > 0 && (
+            <ul className="earlier-predictions" aria-label="Earlier predictions of this incident">
+              {answer.data.others.map((other) => (
+                <li key={other.id}>
+                  {utc(other.createdAt)}: {other.message} ({percent(other.confidence)})
+                  <ResultBadge prediction={other} />
+                </li>
+              ))}
+            </ul>
+          )}
           {detail.data && (
             <p className="pattern-confidence">
               <Link href={`/patterns/${seg(pattern)}`}>{pattern}</Link> confidence{' '}

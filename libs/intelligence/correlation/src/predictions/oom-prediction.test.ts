@@ -1,0 +1,111 @@
+import type { EntityRef, Feedback, UnifiedEvent } from '@tapio/domain';
+import { describe, expect, it } from 'vitest';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { builtinEngine } from '../../test/support/engine.js';
+import { FeedbackLedger } from '../feedback/feedback-ledger.js';
+
+/** As the kubelet collector reports a container's working set growing toward its limit. */
+function trend(cluster: ClusterFixture, pod: EntityRef, minutes: number, trendConfidence = 0.8): UnifiedEvent {
+  const event = cluster.signal('memory_limit_approaching', pod, {
+    message: `Container app of pod ${pod.namespace}/${pod.name} grows 4.0 MiB/min: at 400.0 MiB of its 512.0 MiB limit, it reaches it (OOM kill) in about ${minutes} minutes`,
+    kubernetes: { container: 'app' },
+  });
+  event.source = 'kubelet_api';
+  event.metrics = { 'memory.minutes_to_limit': minutes, 'memory.usage_percent': 80, 'memory.trend_confidence': trendConfidence };
+  return event;
+}
+
+function shop() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1');
+  const cart = cluster.workload('shop', 'cart', { replicas: 2, nodes: ['node-1'] });
+  cluster.advance(60);
+  return { cluster, pod: cart.pods[0] as EntityRef };
+}
+
+describe('OOM prediction from the kubelet trend', () => {
+  it('issues "OOMKilled in about N minutes" with a deadline, confidence scaled by the trend, and marks it came true on the kill', () => {
+    const { cluster, pod } = shop();
+    const engine = builtinEngine();
+    for (const event of cluster.events) engine.process(event);
+    const warned = engine.process(trend(cluster, pod, 4, 0.5));
+    const [issued] = warned.predictions;
+    expect(issued?.message).toBe(`Container app of Pod shop/${pod.name} will be OOMKilled in about 4 minutes at the current growth`);
+    expect(issued?.patternId).toBe('memory-limit-approaching');
+    expect(issued?.createdAt).toBe(cluster.now);
+    // 4 minutes, 1.5 times, plus one: 7 minutes.
+    expect(Date.parse(issued?.deadline ?? '') - Date.parse(cluster.now)).toBe(7 * 60_000);
+    expect(issued?.confidence).toBeLessThan(warned.insights[0]?.confidence ?? 0);
+    expect(issued?.result).toBeUndefined();
+    expect(warned.insights[0]?.severity).toBe('medium');
+
+    cluster.advance(200);
+    const kill = cluster.oomKill(pod, 1);
+    const output = engine.process(kill);
+    const judged = output.predictions.find((prediction) => prediction.id === issued?.id);
+    expect(judged?.result).toEqual({ status: 'came_true', at: kill.timestamp, eventId: kill.id });
+    // The kill also names the incident: memory-leak-oom, same root (the growth).
+    expect(engine.insights()[0]?.pattern).toBe('memory-leak-oom');
+    expect(engine.feedback.outcomeStats('memory-limit-approaching')).toEqual({ cameTrue: 1, didNotHappen: 0 });
+    expect(engine.feedback.confidence('memory-limit-approaching', 0.75)).toBeGreaterThan(0.75);
+  });
+
+  it('marks it did not happen when event time passes the deadline without a kill, which lowers the pattern confidence', () => {
+    const { cluster, pod } = shop();
+    const engine = builtinEngine();
+    for (const event of cluster.events) engine.process(event);
+    const warned = engine.process(trend(cluster, pod, 4));
+    const issued = warned.predictions[0];
+    cluster.advance(6 * 60);
+    expect(engine.process(cluster.signal('resource_usage', pod)).predictions).toEqual([]);
+    cluster.advance(2 * 60);
+    const late = engine.process(cluster.signal('resource_usage', pod));
+    expect(late.predictions).toEqual([{ ...issued, result: { status: 'did_not_happen', at: issued?.deadline } }]);
+    // The incident is re-rated with the pattern's lower confidence.
+    expect(late.insights.map((insight) => insight.id)).toEqual([warned.insights[0]?.id]);
+    expect(late.insights[0]?.confidence).toBeLessThan(warned.insights[0]?.confidence ?? 0);
+    expect(engine.feedback.confidence('memory-limit-approaching', 0.75)).toBeLessThan(0.75);
+    expect(engine.predictions()[0]?.result?.status).toBe('did_not_happen');
+  });
+
+  it('the end of a recording judges nothing: the deadline has not come', () => {
+    const { cluster, pod } = shop();
+    const engine = builtinEngine();
+    for (const event of cluster.events) engine.process(event);
+    engine.process(trend(cluster, pod, 4));
+    expect(engine.releaseDue(Number.POSITIVE_INFINITY).predictions).toEqual([]);
+    expect(engine.predictions()[0]?.result).toBeUndefined();
+  });
+});
+
+describe('FeedbackLedger with prediction outcomes', () => {
+  const verdict = (predictionId: string, accurate: boolean): Feedback => ({ id: `fb-${predictionId}`, predictionId, patternId: 'p', accurate, rating: 0, comment: '', timestamp: '2026-03-02T10:00:00Z' });
+  const judged = (id: string, cameTrue: boolean) => ({
+    id,
+    patternId: 'p',
+    type: 'oom_kill',
+    confidence: 0.7,
+    message: '',
+    impact: [],
+    createdAt: '2026-03-02T10:00:00Z',
+    result: { status: cameTrue ? ('came_true' as const) : ('did_not_happen' as const), at: '2026-03-02T10:05:00Z' },
+  });
+
+  it('an outcome moves confidence half as far as a verdict, and a verdict on the same prediction replaces its outcome', () => {
+    const byOutcome = new FeedbackLedger();
+    byOutcome.recordOutcome(judged('a', false));
+    const byVerdict = new FeedbackLedger();
+    byVerdict.record(verdict('a', false));
+    const base = 0.75;
+    expect(base - byOutcome.confidence('p', base)).toBeGreaterThan(0);
+    expect(base - byVerdict.confidence('p', base)).toBeGreaterThan(base - byOutcome.confidence('p', base));
+
+    // The person said right about the prediction that did not happen: only the verdict counts.
+    byOutcome.record(verdict('a', true));
+    expect(byOutcome.outcomeStats('p')).toEqual({ cameTrue: 0, didNotHappen: 0 });
+    expect(byOutcome.standing('p', base, 3)).toMatchObject({ feedbackCount: 1, accurateCount: 1 });
+    expect(byOutcome.standing('p', base, 3).outcomes).toBeUndefined();
+    byOutcome.recordOutcome(judged('b', true));
+    expect(byOutcome.standing('p', base, 3).outcomes).toEqual({ cameTrue: 1, didNotHappen: 0 });
+  });
+});
