@@ -78,6 +78,22 @@ describe('Pipeline: deterministic ids', () => {
     expect(other.events[0]?.id).not.toBe(digested.events[0]?.id);
   });
 
+  it('hands the transformer where the RawEvent stands on a durable bus (what a stateful one keeps depends on it)', () => {
+    const seen: unknown[] = [];
+    const positional: RawEventTransformer = {
+      sources: ['positional'],
+      transform: (_raw, context) => {
+        seen.push(context.position);
+        return [];
+      },
+    };
+    const { pipeline } = subject([positional]);
+    const raw = RawEvent.parse({ ...KUBELET, source: 'positional' });
+    pipeline.transform(raw, undefined, 'raw-1', { sequence: 42, settled: 40 });
+    pipeline.transform(raw);
+    expect(seen).toEqual([{ sequence: 42, settled: 40 }, undefined]);
+  });
+
   it('gives different events different ids', () => {
     const { pipeline } = subject();
     const ids = new Set([
