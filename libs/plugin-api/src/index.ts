@@ -75,6 +75,8 @@ export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';
 export { Correlator } from './ports/correlator.js';
 export type { IndexedEvent, CorrelationState } from './ports/correlator.js';
 export { definePlugin, isPluginDescriptor, PLUGIN_KINDS } from './plugins/plugin-descriptor.js';
+export { defineCollectorPlugin } from './plugins/collector-plugin.js';
+export type { CollectorPluginSpec } from './plugins/collector-plugin.js';
 export { InsightSink } from './ports/insight-sink.js';
 export type { InsightChange, InsightNotification } from './ports/insight-sink.js';
 export type {

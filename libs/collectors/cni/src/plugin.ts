@@ -1,6 +1,6 @@
 // The CNI collector's plugin entry (@tapio/collector-cni/plugin): the collector loads only when
 // it is registered.
-import { DeadLetterSink, definePlugin, Logger } from '@tapio/plugin-api';
+import { DeadLetterSink, defineCollectorPlugin, Logger } from '@tapio/plugin-api';
 import { CniConfig } from './collector/cni-config.js';
 
 /**
@@ -8,18 +8,11 @@ import { CniConfig } from './collector/cni-config.js';
  * failure, reported by tapio-cni-tap (bin/), which wraps the node's real CNI plugin; plus
  * the transformer for source `cni_tap`.
  */
-export const cniPlugin = definePlugin({
+export const cniPlugin = defineCollectorPlugin({
   id: 'cni',
-  kind: 'collector',
   description: 'CNI: pod network set-up and tear-down (interface, IPs, gateway) and their failures (IPAM range exhausted, bridge or plugin missing, plugin errors), per pod sandbox',
   needs: { logger: Logger, deadLetters: DeadLetterSink },
   configSchema: CniConfig,
-  transformers: async () => {
-    const { CniTapTransformer } = await import('./transform/cni-transformer.js');
-    return [new CniTapTransformer()];
-  },
-  register: async ({ deps, config, baseDir }) => {
-    const { CniCollector } = await import('./collector/cni-collector.js');
-    return { collectors: [new CniCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters, baseDir })] };
-  },
+  transformer: async () => new (await import('./transform/cni-transformer.js')).CniTapTransformer(),
+  collector: async ({ deps, config, baseDir }) => new (await import('./collector/cni-collector.js')).CniCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters, baseDir }),
 });

@@ -1,6 +1,6 @@
 // The etcd collector's plugin entry (@tapio/collector-etcd/plugin): the collector loads only
 // when it is registered.
-import { definePlugin } from '@tapio/domain';
+import { defineCollectorPlugin } from '@tapio/domain';
 import { EtcdCollectorConfig } from './collector/etcd-config.js';
 
 /**
@@ -8,18 +8,11 @@ import { EtcdCollectorConfig } from './collector/etcd-config.js';
  * database size against its quota, alarms, compaction and defragmentation, from etcd's own
  * API (v3 JSON gateway) and /metrics; plus the transformer for source `etcd`.
  */
-export const etcdCollectorPlugin = definePlugin({
+export const etcdCollectorPlugin = defineCollectorPlugin({
   id: 'etcd',
-  kind: 'collector',
   description: 'etcd: leader changes, unreachable members, slow applies and fsyncs, quota, alarms (NOSPACE), compaction and defragmentation',
   needs: {},
   configSchema: EtcdCollectorConfig,
-  transformers: async () => {
-    const { EtcdTransformer } = await import('./transform/etcd-transformer.js');
-    return [new EtcdTransformer()];
-  },
-  register: async ({ config, logger }) => {
-    const { EtcdCollector } = await import('./collector/etcd-collector.js');
-    return { collectors: [new EtcdCollector(config, { logger })] };
-  },
+  transformer: async () => new (await import('./transform/etcd-transformer.js')).EtcdTransformer(),
+  collector: async ({ config, logger }) => new (await import('./collector/etcd-collector.js')).EtcdCollector(config, { logger }),
 });

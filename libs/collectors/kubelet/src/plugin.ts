@@ -1,6 +1,6 @@
 // The kubelet collector's plugin entry (@tapio/collector-kubelet/plugin): the collector loads only
 // when it is registered.
-import { DeadLetterSink, definePlugin, Logger } from '@tapio/plugin-api';
+import { DeadLetterSink, defineCollectorPlugin, Logger } from '@tapio/plugin-api';
 import { KubeletConfig } from './collector/kubelet-config.js';
 
 /**
@@ -10,18 +10,11 @@ import { KubeletConfig } from './collector/kubelet-config.js';
  * source `kubelet_api`. (Seed 000's kubelet payloads, source `kubelet`, are the seed-sources
  * plugin's.)
  */
-export const kubeletPlugin = definePlugin({
+export const kubeletPlugin = defineCollectorPlugin({
   id: 'kubelet',
-  kind: 'collector',
   description: 'kubelet API: memory / CPU / ephemeral storage / PIDs against limits, memory trends toward the limit, node pressure before the API server reports it',
   needs: { logger: Logger, deadLetters: DeadLetterSink },
   configSchema: KubeletConfig,
-  transformers: async () => {
-    const { KubeletApiTransformer } = await import('./transform/kubelet-transformer.js');
-    return [new KubeletApiTransformer()];
-  },
-  register: async ({ deps, config }) => {
-    const { KubeletCollector } = await import('./collector/kubelet-collector.js');
-    return { collectors: [new KubeletCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters })] };
-  },
+  transformer: async () => new (await import('./transform/kubelet-transformer.js')).KubeletApiTransformer(),
+  collector: async ({ deps, config }) => new (await import('./collector/kubelet-collector.js')).KubeletCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters }),
 });
