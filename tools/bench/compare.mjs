@@ -142,6 +142,6 @@ const pad = (text, width) => String(text).padEnd(width);
 // Wall clock: what a user waits for. CPU: user + system time of the same processes, which
 // the other work on a shared machine distorts far less.
 console.log(`bench:compare: median of ${RUNS} runs, each figure beside its peer in fresh processes; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (2 cores)`);
-console.log(`${pad('figure', 40)}${pad('value', 22)}${pad('peer (same run)', 32)}${pad('ratio', 8)}${pad('target', 18)}result`);
-for (const row of rows) console.log(`${pad(row.figure, 40)}${pad(row.value, 22)}${pad(row.peer, 32)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
+console.log(`${pad('figure', 46)}${pad('value', 22)}${pad('peer (same run)', 38)}${pad('ratio', 8)}${pad('target', 18)}result`);
+for (const row of rows) console.log(`${pad(row.figure, 46)}${pad(row.value, 22)}${pad(row.peer, 38)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
 if (!servers) console.log('not run (add --servers): NATS end to end beside nats bench (npm run bench:nats-e2e), Neo4j ingest beside a bare UNWIND (npm run bench:neo4j)');
