@@ -16,6 +16,11 @@ export interface Neo4jTestServer {
   resume(): Promise<void>;
   restart(): Promise<void>;
   kill(): Promise<void>;
+  /** SIGSTOP: connections stay open and nothing answers (a hung server). */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 

@@ -73,7 +73,8 @@ function exited(child) {
 /**
  * Starts Neo4j on a free port with data in a new temporary folder. `stop()` shuts it
  * down and deletes the data; `restart()` stops and starts it again on the same port and
- * data (a Neo4j outage as a client sees it); `kill()` ends it abruptly (SIGKILL).
+ * data (a Neo4j outage as a client sees it); `kill()` ends it abruptly (SIGKILL);
+ * `freeze()` / `thaw()` stop and continue it (SIGSTOP / SIGCONT: a hung server).
  */
 export async function startNeo4j(options = {}) {
   if (!existsSync(join(cache, 'ready'))) {
@@ -99,6 +100,8 @@ export async function startNeo4j(options = {}) {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = exited(child);
     child.kill(signal);
+    // A frozen process (freeze()) acts on the signal only once it runs again.
+    child.kill('SIGCONT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await gone;
     clearTimeout(timer);
@@ -123,6 +126,18 @@ export async function startNeo4j(options = {}) {
     },
     async kill() {
       await down('SIGKILL');
+    },
+    /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as a hung server. */
+    freeze() {
+      current.child.kill('SIGSTOP');
+    },
+    /** Lets a frozen process run again (SIGCONT). */
+    thaw() {
+      current.child.kill('SIGCONT');
+    },
+    /** The Java process's id. */
+    get pid() {
+      return current.child.pid;
     },
     async stop() {
       await down('SIGTERM');

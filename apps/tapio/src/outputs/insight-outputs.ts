@@ -48,12 +48,12 @@ export class InsightOutputs {
     this.timer.unref();
   }
 
-  /** Stops listening and waits for the sinks to finish what they were given. */
+  /** Stops listening and waits (up to 10 s: a sink may be down) for the sinks to finish what they were given. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.unsubscribe();
     this.subscription = undefined;
-    await Promise.all(this.sinks.map((sink) => sink.idle()));
+    await Promise.all(this.sinks.map((sink) => sink.stop(10_000)));
   }
 
   async handle(insight: Insight): Promise<void> {

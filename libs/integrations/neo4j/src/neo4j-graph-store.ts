@@ -16,6 +16,7 @@ import {
   type Insight,
   type InsightQuery,
   type Logger,
+  type Metrics,
   type Page,
   type PatternConfidence,
   type Prediction,
@@ -36,6 +37,7 @@ import { Neo4jGraphQuestions } from './store/neo4j-graph-questions.js';
 import { Neo4jGraphReader } from './store/neo4j-graph-reader.js';
 import { Neo4jGraphWriter } from './store/neo4j-graph-writer.js';
 import { readRunner } from './store/read-runner.js';
+import { Neo4jCircuit } from './resilience/neo4j-circuit.js';
 import { BatchWriter } from './write/batch-writer.js';
 import { WriteBuffer } from './write/write-buffer.js';
 
@@ -43,6 +45,8 @@ export interface Neo4jGraphStoreDependencies {
   logger?: Logger;
   /** Where writes Neo4j refuses for good end up (with the reason), instead of vanishing. */
   deadLetters?: DeadLetterSink;
+  /** Where the circuit breakers' states go (tapio_circuit_state{circuit="neo4j-write"|"neo4j-read"}). */
+  metrics?: Metrics;
 }
 
 /**
@@ -62,6 +66,8 @@ export class Neo4jGraphStore implements GraphStore {
   private readonly target: string;
   private readonly logger: Logger;
   private readonly buffer: WriteBuffer;
+  private readonly writeCircuit: Neo4jCircuit;
+  private readonly readCircuit: Neo4jCircuit;
   private driver: Driver | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private deletedTimer: NodeJS.Timeout | undefined;
@@ -78,6 +84,9 @@ export class Neo4jGraphStore implements GraphStore {
     this.target = describeTarget(this.options);
     this.logger = (dependencies.logger ?? silentLogger).child({ component: 'neo4j-graph-store' });
     this.buffer = new WriteBuffer(this.options.bufferLimit);
+    const { failures, halfOpenAfterMs, writeTimeoutMs, readTimeoutMs } = this.options.circuit;
+    this.writeCircuit = new Neo4jCircuit('neo4j-write', { failures, halfOpenAfterMs, timeoutMs: writeTimeoutMs }, this.target, dependencies.metrics);
+    this.readCircuit = new Neo4jCircuit('neo4j-read', { failures, halfOpenAfterMs, timeoutMs: readTimeoutMs }, this.target, dependencies.metrics);
     const requireRunning = () => this.requireRunning();
     const read = readRunner(
       () => {
@@ -86,6 +95,7 @@ export class Neo4jGraphStore implements GraphStore {
       },
       this.options.database,
       this.target,
+      this.readCircuit,
     );
     this.writer = new Neo4jGraphWriter(this.buffer, requireRunning);
     this.reader = new Neo4jGraphReader(read);
@@ -112,6 +122,7 @@ export class Neo4jGraphStore implements GraphStore {
       { database: this.options.database, batchSize: this.options.batchSize, backoffMs: this.options.reconnectBackoffMs, target: this.target },
       this.logger,
       this.dependencies.deadLetters,
+      this.writeCircuit,
     );
     this.batchWriter.start();
     this.startRetention();
@@ -180,6 +191,8 @@ export class Neo4jGraphStore implements GraphStore {
       bufferLimit: this.options.bufferLimit,
       written: this.buffer.committedCount - (state?.rejected ?? 0),
       rejected: state?.rejected ?? 0,
+      ...this.writeCircuit.report.flatDetails('writeCircuit'),
+      ...this.readCircuit.report.flatDetails('readCircuit'),
     };
     if (state?.failure) {
       return {
@@ -187,6 +200,10 @@ export class Neo4jGraphStore implements GraphStore {
         reason: `${state.failure.message}; ${this.buffer.size} writes buffered since ${new Date(state.failure.since).toISOString()}`,
         details,
       };
+    }
+    if (this.readCircuit.state !== 'closed') {
+      const read = this.readCircuit.report.details();
+      return { status: 'degraded', reason: `reads from ${this.target} fail at once: circuit ${read.state} since ${read.since} (${read.lastFailure ?? 'repeated failures'}); writes are ${state?.failure ? 'buffered' : 'flowing'}`, details };
     }
     if (this.buffer.size >= this.options.bufferLimit) return { status: 'degraded', reason: `write buffer full (${this.buffer.size}); writers are waiting for ${this.target}`, details };
     return { status: 'ok', details };

@@ -49,6 +49,20 @@ export const Neo4jOptions = z
     /** How long `stop` waits for buffered writes to reach Neo4j. */
     stopTimeoutMs: z.number().int().min(0).default(30_000),
     /**
+     * Circuit breakers around writes and reads: after `failures` outages in a row (Neo4j
+     * unreachable, refusing us, or not answering within the timeout) calls fail at once
+     * until, `halfOpenAfterMs` later, one tries again. Writes stay buffered meanwhile.
+     */
+    circuit: z
+      .object({
+        failures: z.number().int().min(1).default(3),
+        halfOpenAfterMs: z.number().int().min(1).default(5_000),
+        writeTimeoutMs: z.number().int().min(1).default(60_000),
+        readTimeoutMs: z.number().int().min(1).default(30_000),
+      })
+      .strict()
+      .default({ failures: 3, halfOpenAfterMs: 5_000, writeTimeoutMs: 60_000, readTimeoutMs: 30_000 }),
+    /**
      * Event retention: events older than `maxAge` (counted back from the newest event) are
      * deleted every `interval`, `chunk` per transaction. Without `maxAge` events are kept.
      * Deleted objects' nodes are bounded by `maxDeletedResources` whatever `maxAge` says.

@@ -110,3 +110,41 @@ describe('Neo4jGraphStore through a Neo4j restart', () => {
     expect(await countOf('MATCH (e:Event) WHERE e.id STARTS WITH $run RETURN count(e) AS n', { run: 'pressure-' })).toBe(120);
   }, 600_000);
 });
+
+describe('Neo4jGraphStore circuit breakers when Neo4j hangs (SIGSTOP)', () => {
+  it('opens both breakers: reads fail at once, writes are buffered; after SIGCONT they close and every accepted write is stored once', async () => {
+    const run = 'frozen';
+    const store = await harness.store({ batchSize: 100, reconnectBackoffMs: { min: 50, max: 300 }, circuit: { failures: 2, halfOpenAfterMs: 500, writeTimeoutMs: 5_000, readTimeoutMs: 5_000 } });
+    const pod = { cluster: run, kind: 'Pod', namespace: 'load', name: 'pod-7' };
+    await store.write({ topology: Array.from({ length: 50 }, (_, index) => podTopology(run, index)) });
+    await store.write({ events: Array.from({ length: 500 }, (_, index) => podEvent(run, index)) });
+    await store.flush();
+    // (A loaded machine may time a first read out: the breaker allows a failure before it opens.)
+    await vi.waitFor(async () => expect((await store.timeline(pod, {})).length).toBe(10), { timeout: 30_000, interval: 200 });
+
+    harness.server.freeze();
+    try {
+      // Accepted while Neo4j hangs: they wait in the buffer.
+      await store.write({ events: Array.from({ length: 500 }, (_, index) => podEvent(run, 500 + index)) });
+      // The first reads wait out their timeout; once the read breaker is open they fail at once.
+      for (let attempt = 0; attempt < 2; attempt += 1) await expect(store.timeline(pod, {})).rejects.toThrow(/did not answer within 5000 ms/);
+      const started = Date.now();
+      await expect(store.timeline(pod, {})).rejects.toThrow(/circuit neo4j-read open/);
+      expect(Date.now() - started).toBeLessThan(500);
+      await vi.waitFor(() => expect(store.health().details?.['writeCircuitState']).toBe('open'), { timeout: 30_000, interval: 100 });
+      const health = store.health();
+      expect(health.status).toBe('degraded');
+      expect(health.details?.['readCircuitState']).toBe('open');
+      expect(health.details?.['buffered']).toBeGreaterThan(0);
+    } finally {
+      harness.server.thaw();
+    }
+    await store.flush();
+    await vi.waitFor(async () => expect((await store.timeline(pod, {})).length).toBe(20), { timeout: 30_000, interval: 200 });
+    expect(store.health().status).toBe('ok');
+    expect(store.health().details).toMatchObject({ writeCircuitState: 'closed', readCircuitState: 'closed' });
+    expect(Number(store.health().details?.['writeCircuitOpened'])).toBeGreaterThanOrEqual(1);
+    expect(await countOf('MATCH (e:Event) WHERE e.id STARTS WITH $run RETURN count(e) AS n', { run: `${run}-` })).toBe(1000);
+    expect(await countOf('MATCH (:Event)-[r:AFFECTS]->(p:Pod {cluster: $run}) RETURN count(r) AS n', { run })).toBe(1000);
+  }, 600_000);
+});

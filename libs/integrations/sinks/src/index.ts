@@ -8,5 +8,5 @@ export { AlertmanagerSink, AlertmanagerSinkConfig } from './alertmanager/alertma
 export { alertFor } from './alertmanager/alertmanager-alert.js';
 export type { AlertmanagerAlert } from './alertmanager/alertmanager-alert.js';
 export { SinkDelivery } from './delivery/sink-delivery.js';
-export { SinkSettings, SinkRoute, SinkRetry, COMMON_SINK_KEYS, routeAccepts } from './delivery/sink-settings.js';
-export { SinkHttpError } from './http/post-json.js';
+export { SinkSettings, SinkRoute, SinkRetry, SinkCircuit, COMMON_SINK_KEYS, routeAccepts } from './delivery/sink-settings.js';
+export { SinkHttpError, SinkRefusedError } from './http/post-json.js';

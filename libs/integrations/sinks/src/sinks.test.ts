@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '@tapio/domain';
 import { HttpReceiver } from '../test/support/http-receiver.js';
 import { insightFixture } from '../test/support/insight-fixture.js';
@@ -57,23 +57,46 @@ describe('sinks against a local HTTP receiver', () => {
     expect(metrics.values.get('tapio_sink_notifications_total{sink="webhook",outcome="sent"}')).toBe(1);
   });
 
-  it('a delivery that keeps failing is given up, counted and shown in health until one succeeds', async () => {
+  it('a delivery that keeps failing opens the breaker and is held, not given up: delivered once the receiver is back', async () => {
     const metrics = new RecordingMetrics();
-    const delivery = new SinkDelivery(new WebhookSink({ url: receiver.url, headers: {} }), fast(), metrics, silentLogger);
-    receiver.fail(3, 500);
-    await delivery.deliver({ insight: insightFixture(), change: 'new' });
-    expect(delivery.health()).toMatchObject({ status: 'degraded', details: { sent: 0, failed: 1 } });
-    expect(delivery.health().reason).toMatch(/^last notification failed: http:\/\/127\.0\.0\.1:\d+ answered 500: failing on purpose \(500\)$/);
-    expect(metrics.values.get('tapio_sink_notifications_total{sink="webhook",outcome="failed"}')).toBe(1);
-    await delivery.deliver({ insight: insightFixture(), change: 'changed' });
-    expect(delivery.health().status).toBe('ok');
+    const delivery = new SinkDelivery(new WebhookSink({ url: receiver.url, headers: {} }), fast({ circuit: { failures: 3, halfOpenAfterMs: 100 } }), metrics, silentLogger);
+    receiver.fail(5, 500);
+    const first = delivery.deliver({ insight: insightFixture(), change: 'new' });
+    const second = delivery.deliver({ insight: insightFixture(), change: 'changed' });
+    await vi.waitFor(() => expect(delivery.circuit.state).not.toBe('closed'));
+    expect(delivery.health()).toMatchObject({ status: 'degraded', details: { sent: 0, failed: 0, queued: 2 } });
+    expect(delivery.health().reason).toMatch(/^circuit (open|half-open): 2 notifications held; last failure: http:\/\/127\.0\.0\.1:\d+ answered 500: failing on purpose \(500\)$/);
+    expect(metrics.values.get('tapio_circuit_state{circuit="sink:webhook",state="open"}')).toBe(1);
+    expect(metrics.values.get('tapio_sink_queued{sink="webhook"}')).toBe(2);
+    await Promise.all([first, second]);
+    // Both arrive, in order, after the fifth failure.
+    expect(receiver.json<{ change: string }>().map((body) => body.change)).toEqual(['new', 'changed']);
+    expect(delivery.health()).toMatchObject({ status: 'ok', details: { sent: 2, failed: 0, queued: 0, circuitState: 'closed' } });
+    // Opened by the third failure, again by the failed trials after the fourth and fifth.
+    expect(delivery.health().details?.['circuitOpened']).toBe(3);
+    expect(metrics.values.get('tapio_circuit_state{circuit="sink:webhook",state="closed"}')).toBe(1);
+    expect(metrics.values.get('tapio_sink_notifications_total{sink="webhook",outcome="sent"}')).toBe(2);
   });
 
-  it('a refusal retrying cannot fix (4xx) is not retried', async () => {
+  it('while the receiver is down the queue is bounded: beyond `buffer` notifications are dropped and counted', async () => {
+    const metrics = new RecordingMetrics();
+    const delivery = new SinkDelivery(new WebhookSink({ url: receiver.url, headers: {} }), fast({ circuit: { failures: 1, halfOpenAfterMs: 60_000 }, buffer: 3 }), metrics, silentLogger);
+    receiver.fail(1_000, 503);
+    const held = Array.from({ length: 3 }, (_, index) => delivery.deliver({ insight: insightFixture({ id: `ins-${index}` }), change: 'new' }));
+    await vi.waitFor(() => expect(delivery.circuit.state).toBe('open'));
+    await delivery.deliver({ insight: insightFixture({ id: 'ins-over' }), change: 'new' });
+    expect(delivery.health().details).toMatchObject({ queued: 3, dropped: 1 });
+    expect(metrics.values.get('tapio_sink_notifications_total{sink="webhook",outcome="dropped"}')).toBe(1);
+    expect(await delivery.stop(50)).toBe(3);
+    await Promise.all(held);
+  });
+
+  it('a refusal retrying cannot fix (4xx) is not retried: that notification is given up, the next one goes', async () => {
     const delivery = new SinkDelivery(new WebhookSink({ url: receiver.url, headers: {} }), fast(), new RecordingMetrics(), silentLogger);
     receiver.fail(1, 400);
     await delivery.deliver({ insight: insightFixture(), change: 'new' });
     expect(delivery.health()).toMatchObject({ status: 'degraded', details: { failed: 1 } });
+    expect(delivery.circuit.state).toBe('closed');
     expect(receiver.received).toHaveLength(0);
     await delivery.deliver({ insight: insightFixture(), change: 'changed' });
     expect(receiver.received).toHaveLength(1);

@@ -5,6 +5,7 @@ import { classifyFailure, messageOf, type FailureKind } from './error-kinds.js';
 import { subBatches } from './sub-batches.js';
 import type { WriteBuffer } from './write-buffer.js';
 import { describeOp, payloadOf, type WriteOp } from './write-op.js';
+import type { Neo4jCircuit } from '../resilience/neo4j-circuit.js';
 import type { Statement } from './batch-statements.js';
 
 interface PreparedBatch {
@@ -47,6 +48,7 @@ export class BatchWriter {
     private readonly options: BatchWriterOptions,
     private readonly logger: Logger,
     private readonly deadLetters: DeadLetterSink | undefined,
+    private readonly circuit: Neo4jCircuit,
   ) {}
 
   start(): void {
@@ -124,10 +126,16 @@ export class BatchWriter {
    * One explicit transaction per batch, without the driver's own retry loop: this loop
    * retries itself, so an outage shows in `state` (and health) at the first failure
    * instead of after the driver's retry time. All statements are sent at once (Bolt
-   * pipelines them in order); `meanwhile` runs while Neo4j executes them.
+   * pipelines them in order); `meanwhile` runs while Neo4j executes them. It runs through
+   * the write circuit breaker: a transaction that hangs is given up after the breaker's
+   * timeout and rolled back, never committed late (its batch is written again by then).
    */
-  private async write(batch: PreparedBatch, meanwhile: () => void = () => undefined): Promise<void> {
-    if (batch.error !== undefined) throw batch.error;
+  private write(batch: PreparedBatch, meanwhile: () => void = () => undefined): Promise<void> {
+    if (batch.error !== undefined) return Promise.reject(batch.error);
+    return this.circuit.run((signal) => this.transaction(batch, meanwhile, signal));
+  }
+
+  private async transaction(batch: PreparedBatch, meanwhile: () => void, signal: AbortSignal): Promise<void> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: 'WRITE' });
     try {
       const tx = await session.beginTransaction();
@@ -138,6 +146,7 @@ export class BatchWriter {
         const outcomes = await Promise.allSettled(results.map((result) => result.summary()));
         const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
         if (failed) throw failed.reason;
+        if (signal.aborted) throw new Error('transaction given up (timed out); rolled back');
         await tx.commit();
       } catch (error) {
         if (tx.isOpen()) await tx.rollback().catch(() => undefined);

@@ -1,21 +1,47 @@
-import pRetry from 'p-retry';
-import { silentLogger, type ComponentHealth, type CounterMetric, type InsightNotification, type InsightSink, type Logger, type Metrics } from '@tapio/domain';
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noJitterGenerator, retry, wrap, type CircuitBreakerPolicy, type IPolicy } from 'cockatiel';
+import { CircuitReport, silentLogger, type CircuitPosition, type ComponentHealth, type CounterMetric, type InsightNotification, type InsightSink, type Logger, type Metrics } from '@tapio/domain';
 import { routeAccepts, type SinkSettings } from './sink-settings.js';
 
+const POSITIONS: Record<CircuitState, CircuitPosition> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/** A refusal sending again cannot fix (SinkRefusedError, or any sink's error marked `permanent`). */
+function permanent(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'SinkRefusedError' || (error as { permanent?: unknown }).permanent === true);
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
- * A sink as Tapio runs it: the route decides what it is told, p-retry retries failed
- * deliveries with exponential back-off (a 4xx that cannot succeed is not retried),
- * outcomes are counted (`tapio_sink_notifications_total{sink,outcome}`,
- * `tapio_sink_retries_total{sink}`) and the last failure shows in its health until a
- * delivery succeeds again. Notifications of one sink go out one at a time, in order,
- * so an update never overtakes the incident it updates.
+ * A sink as Tapio runs it: the route decides what it is told; cockatiel retries a failed
+ * notification with exponential back-off and, around each attempt, a circuit breaker opens
+ * after `circuit.failures` failed attempts in a row. A notification that could not be sent
+ * is not given up: it stays first in line, and once the breaker half-opens
+ * (`circuit.halfOpenAfterMs`) it is tried again, so nothing accepted is lost while the
+ * receiver is down. Meanwhile new notifications queue, at most `buffer` of them; beyond it
+ * they are dropped and counted. Only a refusal that cannot succeed (a 4xx other than 408 and
+ * 429) gives one up. Notifications of one sink go out one at a time, in order, so an update
+ * never overtakes the incident it updates. Counted: `tapio_sink_notifications_total{sink,outcome}`
+ * (sent, failed, filtered, dropped), `tapio_sink_retries_total{sink}`, `tapio_sink_queued{sink}`,
+ * and the breaker's `tapio_circuit_state{circuit="sink:<id>"}`; state and queue in health.
  */
 export class SinkDelivery {
+  readonly circuit: CircuitReport;
   private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private stopping = false;
+  private wakePause: (() => void) | undefined;
   private lastError: { message: string; at: string } | undefined;
-  private readonly counts = { sent: 0, failed: 0, filtered: 0 };
+  private readonly counts = { sent: 0, failed: 0, filtered: 0, dropped: 0 };
   private readonly outcomes: CounterMetric;
   private readonly retries: CounterMetric;
+  private readonly queuedGauge;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly policy: IPolicy;
 
   constructor(
     readonly sink: InsightSink,
@@ -23,17 +49,41 @@ export class SinkDelivery {
     metrics: Metrics,
     private readonly logger: Logger = silentLogger,
   ) {
-    this.outcomes = metrics.counter('tapio_sink_notifications_total', 'Insight notifications by sink and outcome (sent, failed after every retry, filtered by the route)', ['sink', 'outcome']);
+    this.outcomes = metrics.counter('tapio_sink_notifications_total', 'Insight notifications by sink and outcome (sent; failed: refused for good; filtered by the route; dropped: the queue was full)', ['sink', 'outcome']);
     this.retries = metrics.counter('tapio_sink_retries_total', 'Notifications sent again after a failed attempt, by sink', ['sink']);
+    this.queuedGauge = metrics.gauge('tapio_sink_queued', 'Notifications waiting for a sink (bounded by its buffer setting)', ['sink']);
+    this.circuit = new CircuitReport(`sink:${sink.id}`, metrics);
+    const transient = handleWhen((error) => !permanent(error) && !(error instanceof BrokenCircuitError));
+    this.breaker = circuitBreaker(transient, { halfOpenAfter: settings.circuit.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.circuit.failures) });
+    this.breaker.onStateChange((state) => {
+      const failure = this.breaker.lastFailure;
+      this.circuit.moved(POSITIONS[state], failure && 'error' in failure ? messageOf(failure.error) : undefined);
+      if (state === CircuitState.Open) this.logger.warn({ sink: sink.id, queued: this.queued, retryInMs: settings.circuit.halfOpenAfterMs }, 'sink circuit open: notifications are held');
+      if (state === CircuitState.Closed) this.logger.info({ sink: sink.id, queued: this.queued }, 'sink circuit closed: delivering again');
+    });
+    const { attempts, initialDelayMs, maxDelayMs } = settings.retry;
+    const retries = retry(transient, { maxAttempts: attempts - 1, backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs, generator: noJitterGenerator }) });
+    retries.onRetry(({ attempt }) => {
+      this.retries.inc({ sink: sink.id });
+      this.logger.warn({ sink: sink.id, attempt, err: this.lastError?.message }, 'notification failed; trying again');
+    });
+    this.policy = wrap(retries, this.breaker);
   }
 
   get id(): string {
     return this.sink.id;
   }
 
-  /** Queues the notification; resolves when it was delivered, refused by the route, or given up on. */
+  /** Queues the notification; resolves when it was delivered, refused for good, filtered, or dropped (queue full). */
   deliver(notification: InsightNotification): Promise<void> {
-    const next = this.chain.then(() => this.attempt(notification));
+    if (this.queued >= this.settings.buffer) {
+      this.counts.dropped += 1;
+      this.outcomes.inc({ sink: this.sink.id, outcome: 'dropped' });
+      this.logger.error({ sink: this.sink.id, insight: notification.insight.id, change: notification.change, buffer: this.settings.buffer }, 'notification dropped: the sink is down and its queue is full');
+      return Promise.resolve();
+    }
+    this.setQueued(this.queued + 1);
+    const next = this.chain.then(() => this.attempt(notification)).finally(() => this.setQueued(this.queued - 1));
     this.chain = next;
     return next;
   }
@@ -43,10 +93,31 @@ export class SinkDelivery {
     return this.chain;
   }
 
+  /**
+   * Waits up to `timeoutMs` for the queue to empty, then stops trying; returns how many
+   * notifications were left undelivered (they are logged as lost with the process).
+   */
+  async stop(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.stopping = true;
+    this.wakePause?.();
+    const left = this.queued;
+    if (left > 0) this.logger.error({ sink: this.sink.id, left }, `${left} notifications not delivered before stop`);
+    return left;
+  }
+
   health(): ComponentHealth {
-    const details = { ...this.counts, ...(this.lastError ? { lastFailure: this.lastError.at } : {}) };
+    const details = { ...this.counts, queued: this.queued, ...this.circuit.flatDetails('circuit'), ...(this.lastError ? { lastFailure: this.lastError.at } : {}) };
+    if (this.circuit.state !== 'closed') return { status: 'degraded', reason: `circuit ${this.circuit.state}: ${this.queued} notifications held; last failure: ${this.lastError?.message ?? 'unknown'}`, details };
     if (this.lastError) return { status: 'degraded', reason: `last notification failed: ${this.lastError.message}`, details };
     return { status: 'ok', details };
+  }
+
+  private setQueued(queued: number): void {
+    this.queued = queued;
+    this.queuedGauge.set(queued, { sink: this.sink.id });
   }
 
   private async attempt(notification: InsightNotification): Promise<void> {
@@ -56,26 +127,44 @@ export class SinkDelivery {
       this.outcomes.inc({ sink, outcome: 'filtered' });
       return;
     }
-    const { attempts, initialDelayMs, maxDelayMs } = this.settings.retry;
-    try {
-      await pRetry(() => this.sink.send(notification), {
-        retries: attempts - 1,
-        minTimeout: initialDelayMs,
-        maxTimeout: maxDelayMs,
-        factor: 2,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft > 0) this.retries.inc({ sink });
-          this.logger.warn({ sink, insight: notification.insight.id, attempt: attemptNumber, retriesLeft, err: error.message }, 'notification failed');
-        },
-      });
-      this.counts.sent += 1;
-      this.outcomes.inc({ sink, outcome: 'sent' });
-      this.lastError = undefined;
-    } catch (error) {
-      this.counts.failed += 1;
-      this.outcomes.inc({ sink, outcome: 'failed' });
-      this.lastError = { message: (error as Error).message, at: new Date().toISOString() };
-      this.logger.error({ sink, insight: notification.insight.id, change: notification.change, err: (error as Error).message }, 'notification given up after every retry');
+    while (!this.stopping) {
+      try {
+        await this.policy.execute(() =>
+          this.sink.send(notification).catch((error: unknown) => {
+            this.lastError = { message: messageOf(error), at: new Date().toISOString() };
+            throw error;
+          }),
+        );
+        this.counts.sent += 1;
+        this.outcomes.inc({ sink, outcome: 'sent' });
+        this.lastError = undefined;
+        return;
+      } catch (error) {
+        if (permanent(error)) {
+          this.counts.failed += 1;
+          this.outcomes.inc({ sink, outcome: 'failed' });
+          this.lastError = { message: messageOf(error), at: new Date().toISOString() };
+          this.logger.error({ sink, insight: notification.insight.id, change: notification.change, err: messageOf(error) }, 'notification refused for good by the receiver');
+          return;
+        }
+        if (error instanceof BrokenCircuitError) this.circuit.refused();
+        // Every attempt failed or the breaker is open: it stays first in line until the breaker half-opens.
+        await this.pause(this.settings.circuit.halfOpenAfterMs);
+      }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wakePause = undefined;
+        resolve();
+      }
+      this.wakePause = done;
+    });
   }
 }

@@ -28,16 +28,29 @@ export const SinkRetry = z
   .strict();
 export type SinkRetry = z.infer<typeof SinkRetry>;
 
+export const SinkCircuit = z
+  .object({
+    /** Failed attempts in a row that open the breaker: then nothing is sent until halfOpenAfterMs passed. */
+    failures: z.number().int().min(1).default(5),
+    /** How long the breaker stays open before one notification tries again. */
+    halfOpenAfterMs: z.number().int().min(1).default(30_000),
+  })
+  .strict();
+export type SinkCircuit = z.infer<typeof SinkCircuit>;
+
 export const SinkSettings = z
   .object({
     route: SinkRoute.default({ minSeverity: 'info', namespaces: [], patterns: [] }),
     retry: SinkRetry.default({ attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000 }),
+    circuit: SinkCircuit.default({ failures: 5, halfOpenAfterMs: 30_000 }),
+    /** Notifications held while the receiver is down; beyond it new ones are dropped and counted. */
+    buffer: z.number().int().min(1).max(1_000_000).default(1_000),
   })
   .strict();
 export type SinkSettings = z.infer<typeof SinkSettings>;
 
 /** The keys of a sink section Tapio handles itself; the rest is the sink's own configuration. */
-export const COMMON_SINK_KEYS = ['route', 'retry'] as const;
+export const COMMON_SINK_KEYS = ['route', 'retry', 'circuit', 'buffer'] as const;
 
 export function routeAccepts(route: SinkRoute, insight: Insight): boolean {
   if (severityRank(insight.severity) < severityRank(route.minSeverity)) return false;

@@ -1,5 +1,3 @@
-import { AbortError } from 'p-retry';
-
 const TIMEOUT_MS = 10_000;
 
 /** A receiver answered with an error status or could not be reached. */
@@ -12,12 +10,17 @@ export class SinkHttpError extends Error {
   }
 }
 
+/** The receiver refused the notification in a way sending again cannot fix (a 4xx other than 408 and 429). */
+export class SinkRefusedError extends SinkHttpError {
+  override readonly name = 'SinkRefusedError';
+}
+
 /** 4xx other than 408 and 429 will not get better by sending again. */
 const permanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 /**
  * POSTs a JSON body; resolves on 2xx. A refusal that retrying cannot fix is thrown as
- * p-retry's AbortError (the delivery stops retrying), anything else as SinkHttpError.
+ * SinkRefusedError (the delivery gives that notification up), anything else as SinkHttpError.
  */
 export async function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<void> {
   let response: Response;
@@ -32,6 +35,6 @@ export async function postJson(url: string, body: string, headers: Record<string
     return;
   }
   const text = (await response.text()).slice(0, 200);
-  const error = new SinkHttpError(`${new URL(url).origin} answered ${response.status}${text ? `: ${text}` : ''}`, response.status);
-  throw permanent(response.status) ? new AbortError(error) : error;
+  const message = `${new URL(url).origin} answered ${response.status}${text ? `: ${text}` : ''}`;
+  throw permanent(response.status) ? new SinkRefusedError(message, response.status) : new SinkHttpError(message, response.status);
 }

@@ -34,6 +34,11 @@ export class HttpReceiver {
     this.failures.push(...Array.from({ length: times }, () => status));
   }
 
+  /** Answers every request again (forgets the failures still to come). */
+  heal(): void {
+    this.failures.length = 0;
+  }
+
   json<T = unknown>(): T[] {
     return this.received.map((item) => JSON.parse(item.body) as T);
   }
