@@ -27,6 +27,6 @@ process.on('SIGUSR2', () => {
     taken += 1;
     snapshot = v8.writeHeapSnapshot(join(snapshots, `soak-${taken}.heapsnapshot`));
   }
-  const figures = { at: Date.now(), heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, rss: memory.rss, external: memory.external, arrayBuffers: memory.arrayBuffers, spaces, snapshot };
+  const figures = { at: Date.now(), heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, mallocked: heap.malloced_memory, rss: memory.rss, external: memory.external, arrayBuffers: memory.arrayBuffers, spaces, snapshot };
   if (file) writeFileSync(file, JSON.stringify(figures));
 });

@@ -18,6 +18,13 @@ const rate = Number(process.env.SOAK_RATE ?? 400);
 const maxEvents = Number(process.env.SOAK_MAX_EVENTS ?? 100_000);
 // The engine's window (event time = wall time here): shorter than the run, so every bound is reached and the heap can be seen to stay flat.
 const window = process.env.SOAK_WINDOW ?? '5m';
+// What grows until a bound is reached: deleted objects' topology nodes (graph.memory.maxDeletedResources)
+// and the engine's books (correlation.limits). Unset: Tapio's defaults; small values show whether the
+// heap is flat once every bound is reached within the warm-up.
+const maxDeleted = process.env.SOAK_MAX_DELETED;
+const engineLimits = process.env.SOAK_ENGINE_LIMIT;
+// Insights the memory graph keeps (graph.memory.maxInsights, default 50,000): every incident adds one.
+const maxInsights = process.env.SOAK_MAX_INSIGHTS;
 const PODS = 2_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'tapio-soak-'));
@@ -30,9 +37,9 @@ writeFileSync(
   [
     'log: { level: warn, format: json }',
     'bus: { type: embedded, embedded: { wal: { file: state/wal.ndjson, checkpointInterval: 30s } } }',
-    `graph: { type: memory, memory: { maxEvents: ${maxEvents}, snapshotFile: state/graph.snapshot } }`,
+    `graph: { type: memory, memory: { maxEvents: ${maxEvents}, snapshotFile: state/graph.snapshot${maxDeleted ? `, maxDeletedResources: ${maxDeleted}` : ''}${maxInsights ? `, maxInsights: ${maxInsights}` : ''} } }`,
     `api: { port: ${port} }`,
-    `correlation: { window: ${window}, maxEvents: ${maxEvents} }`,
+    `correlation: { window: ${window}, maxEvents: ${maxEvents}${engineLimits ? `, limits: { maxIncidents: ${engineLimits}, maxHeld: ${engineLimits}, maxHistoryKeys: ${engineLimits}, maxCachedWalks: ${engineLimits} }` : ''} }`,
     'collectors:',
     '  replay:',
     `    file: ${fifo}`,

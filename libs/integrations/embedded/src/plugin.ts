@@ -35,6 +35,8 @@ export const MemoryGraphConfig = z
     maxEvents: z.number().int().min(1).default(1_000_000),
     maxAge: Duration.default('7d'),
     maxInsights: z.number().int().min(1).default(50_000),
+    /** Topology nodes of deleted objects kept (events about them still resolve); the oldest deletion goes first beyond it. */
+    maxDeletedResources: z.number().int().min(1).default(50_000),
     /** File the graph is saved to on shutdown (and periodically) and restored from on start. */
     snapshotFile: z.string().min(1).optional(),
     snapshotInterval: Duration.optional(),
@@ -83,7 +85,7 @@ export const memoryGraphPlugin = definePlugin({
   provides: [GraphStore, LiveTopology],
   configSchema: MemoryGraphConfig,
   register: ({ config, baseDir }) => {
-    const topology = new TopologyIndex();
+    const topology = new TopologyIndex(config.maxDeletedResources);
     const graph = new MemoryGraphStore({
       topology,
       retention: { maxEvents: config.maxEvents, maxAgeMs: parseDuration(config.maxAge) },
