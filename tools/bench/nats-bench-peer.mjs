@@ -1,9 +1,10 @@
 // The peer of the NATS benchmarks: `nats bench` (the nats CLI, Go client) on the same
 // nats-server, at the same message size, JetStream with message ids and file storage:
-// what the broker itself offers on this machine. The CLI is built by the set-up
-// (tools/setup.d/60-go-tools.sh: tools/.cache/nats-<version>/nats); `--nats-cli PATH` or a
-// `nats` on PATH is used first.
-import { execFile } from 'node:child_process';
+// what the broker itself offers on this machine. `--nats-cli PATH` or a `nats` on PATH is
+// used first; otherwise the pinned CLI is built from the Go module proxy on first use into
+// tools/.cache/nats-<version>/nats (only the benchmarks need it, so the test set-up, and
+// with it CI, does not pay the 2-10 minute build).
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +18,17 @@ function pinnedVersion() {
   return /^NATSCLI_VERSION=(\S+)/m.exec(versions)?.[1];
 }
 
-/** The nats CLI to run, or undefined when there is none. */
+/** The nats CLI to run: the given one, one on PATH, or the pinned build (built now when missing). */
 export function findNatsCli(explicit) {
   const version = pinnedVersion();
   const cached = version ? fileURLToPath(new URL(`../.cache/nats-${version}/nats`, import.meta.url)) : undefined;
   const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats'));
-  return [explicit, cached, ...onPath].find((candidate) => candidate && existsSync(candidate));
+  const found = [explicit, ...onPath, cached].find((candidate) => candidate && existsSync(candidate));
+  if (found || !version || explicit) return found;
+  console.error(`building the nats CLI ${version} from the Go module proxy (once; cached in tools/.cache/nats-${version})`);
+  const builder = fileURLToPath(new URL('../go-tools/build-go-tool.sh', import.meta.url));
+  execFileSync('bash', [builder, 'nats', 'github.com/nats-io/natscli', version, './nats'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return existsSync(cached) ? cached : undefined;
 }
 
 const rate = (output) => {

@@ -140,7 +140,7 @@ async function main() {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
     const cli = findNatsCli(option('nats-cli'));
-    const peer = cli ? await natsBench(cli, nats.url, raws, meanBytes) : { error: 'the nats CLI is not built (bash tools/setup.d/60-go-tools.sh, or --nats-cli PATH)' };
+    const peer = cli ? await natsBench(cli, nats.url, raws, meanBytes) : { error: 'the nats CLI could not be built (Go module proxy), pass --nats-cli PATH' };
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
       process.stdout.write(`${JSON.stringify({ raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, loadAverage: [loadBefore, loadavg()[0]] })}\n`);

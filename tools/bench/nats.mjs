@@ -176,7 +176,7 @@ async function main() {
     }
     const cli = findNatsCli(option('nats-cli'));
     if (!cli) {
-      console.log('  nats bench: `nats` CLI not found (the set-up builds it: bash tools/setup.d/60-go-tools.sh; or pass --nats-cli PATH)');
+      console.log('  nats bench: `nats` CLI not found (its build from the Go module proxy failed; or pass --nats-cli PATH)');
     } else {
       const figures = await natsBench(cli, server.url, events, Buffer.byteLength(JSON.stringify(event(1))), window);
       if (figures.error) console.log(`  nats bench failed: ${figures.error}`);
