@@ -1,18 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../tools/net/free-port.mjs';
-import { useTestCluster, type TestCluster } from '../../../tools/k8s/test-cluster.mjs';
 import { kubeletOf, nodeAgentToken } from './support/kubelet-endpoint.js';
+import { liveIncident, liveWorkspace } from './support/live-incident.js';
+import { startTapio, stopTapio, TAPIO, waitFor, waitForReady, type TapioProcess } from './support/tapio-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
-const INCIDENT = join(ROOT, 'tools/k8s/incidents/memory-leak.sh');
 const SEED_PATTERNS = join(ROOT, 'examples/patterns/seed-002');
 const run = promisify(execFile);
 
@@ -31,55 +27,33 @@ interface InsightItem {
   rootCause: { entity: { kind: string; name: string; namespace?: string | null }; eventType: string; timestamp: string };
 }
 
-async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 // Seed 002's oom-cascade BehaviorPattern, loaded from its file unchanged, on the live cluster:
 // the kubeapi collector and the kubelet collector (as the node agent, with its own
 // ServiceAccount token under deploy/rbac-node-agent.yaml) while a container leaks toward its
 // memory limit (tools/k8s/incidents/memory-leak.sh) until it is OOMKilled.
 describe("seed 002's oom-cascade on the live cluster with the kubelet collector", () => {
-  let cluster: TestCluster;
   let dir: string;
-  let tapio: ChildProcess | undefined;
-  let recorder: ChildProcess | undefined;
-  let recorderOutput = '';
-  let liveInsight: InsightItem | undefined;
-  let output = '';
   let server: string;
-  const ns = `leak-${randomBytes(3).toString('hex')}`;
-  const incident = (step: string) => run('bash', [INCIDENT, step], { env: { ...process.env, INCIDENT_NS: ns }, timeout: 480_000 });
+  let tapio: TapioProcess | undefined;
+  let recorder: TapioProcess | undefined;
+  let liveInsight: InsightItem | undefined;
+  const incident = liveIncident('memory-leak.sh', 'leak', 480_000);
+  const ns = incident.ns;
 
   beforeAll(async () => {
-    cluster = await useTestCluster();
-    dir = await mkdtemp(join(tmpdir(), 'tapio-kubelet-'));
+    const live = await liveWorkspace('kubelet');
+    ({ dir, server } = live);
+    const cluster = live.cluster;
     const token = await nodeAgentToken(cluster, ROOT);
     await writeFile(join(dir, 'node-agent.token'), token, { mode: 0o600 });
     const kubelet = await kubeletOf(cluster);
-    const port = await freePort();
-    server = `http://127.0.0.1:${port}`;
     await writeFile(
       join(dir, 'tapio.yaml'),
       [
         'cluster: local',
         'log: { level: info, format: json }',
         'graph: { type: memory }',
-        `api: { port: ${port} }`,
+        `api: { port: ${live.port} }`,
         `correlation: { builtinPatterns: false, patterns: [${SEED_PATTERNS}] }`,
         'collectors:',
         // Both name the cluster alike (tapio record gives kubeapi the top-level name, tapio run its own default).
@@ -94,53 +68,46 @@ describe("seed 002's oom-cascade on the live cluster with the kubelet collector"
         '',
       ].join('\n'),
     );
-    await incident('prepare');
-    tapio = spawn(TAPIO, ['run', '-config', join(dir, 'tapio.yaml')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    tapio.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    tapio.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await poll(`Tapio ready on ${server}; output so far:\n${output.slice(-2000)}`, 90_000, async () => ((await fetch(`${server}/readyz`)).status === 200 ? true : undefined));
+    await incident.step('prepare');
+    tapio = startTapio(['run', '-config', join(dir, 'tapio.yaml')], dir);
+    await waitForReady(server, tapio);
     // The same collectors recorded beside the live Tapio, for the replay below.
-    recorder = spawn(TAPIO, ['record', '-output', join(dir, 'recording.ndjson'), '-config', join(dir, 'tapio.yaml')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    recorder.stdout?.on('data', (chunk: Buffer) => (recorderOutput += chunk.toString()));
-    recorder.stderr?.on('data', (chunk: Buffer) => (recorderOutput += chunk.toString()));
+    const recording = startTapio(['record', '-output', join(dir, 'recording.ndjson'), '-config', join(dir, 'tapio.yaml')], dir);
+    recorder = recording;
     // Changes of other collectors are written once the API server's starting state is: the
     // first kubelet line means the recording follows changes, so the provoked one is recorded as a change.
-    await poll(`the recording to follow changes; recorder output:\n${recorderOutput.slice(-2000)}`, 90_000, async () => ((await readFile(join(dir, 'recording.ndjson'), 'utf8')).includes('"source":"kubelet_api"') ? true : undefined));
+    await waitFor('the recording to follow changes', async () => ((await readFile(join(dir, 'recording.ndjson'), 'utf8')).includes('"source":"kubelet_api"') ? true : undefined), 90_000, () => `recorder output:\n${recording.log().slice(-2000)}`, 1000);
   }, 300_000);
 
   afterAll(async () => {
-    await stop(recorder);
-    await stop(tapio);
-    await incident('cleanup').catch(() => undefined);
+    await stopTapio(recorder);
+    await stopTapio(tapio);
+    await incident.step('cleanup').catch(() => undefined);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('the kubelet collector is healthy under its own identity and reports usage against the limit', async () => {
     let last = '';
-    await poll('the kubelet collector to report ok', 30_000, async () => {
+    await waitFor('the kubelet collector to report ok', async () => {
       const body = (await (await fetch(`${server}/readyz`)).json()) as { components: Record<string, { status: string; reason?: string }> };
       last = JSON.stringify(body.components['collectors/kubelet']);
       return body.components['collectors/kubelet']?.status === 'ok' ? true : undefined;
-    }).catch((error: Error) => {
-      throw new Error(`${error.message}: ${last}`);
-    });
-    const usage = await poll('a resource_usage event of the leaky pod', 60_000, async () => {
+    }, 30_000, () => last, 1000);
+    const usage = await waitFor('a resource_usage event of the leaky pod', async () => {
       const page = (await (await fetch(`${server}/api/v1/events?type=resource_usage&limit=200`)).json()) as Page<EventItem>;
       return page.items.find((event) => event.entity?.name.startsWith('leaky-') && event.metrics?.['memory.limit_bytes'] === 160 * 1024 * 1024);
-    });
+    }, 60_000, undefined, 1000);
     expect(usage.source).toBe('kubelet_api');
   }, 120_000);
 
   it('fires when the leaking container, above 85% of its limit, is OOMKilled; the trend warned before the kill', async () => {
-    await incident('provoke');
+    await incident.step('provoke');
     let last = '(no insight yet)';
-    const insight = await poll(`an oom-cascade insight in namespace ${ns}`, 420_000, async () => {
+    const insight = await waitFor(`an oom-cascade insight in namespace ${ns}`, async () => {
       const page = (await (await fetch(`${server}/api/v1/insights?limit=50`)).json()) as Page<InsightItem>;
       last = page.items.map((item) => `${item.pattern}: ${item.rootCause.entity.kind} ${item.rootCause.entity.namespace ?? ''}/${item.rootCause.entity.name}`).join('; ') || '(no insight)';
       return page.items.find((item) => item.pattern === 'oom-cascade' && item.rootCause.entity.namespace === ns);
-    }).catch((error: Error) => {
-      throw new Error(`${error.message}; Tapio's insights: ${last}; its output:\n${output.slice(-3000)}`);
-    });
+    }, 420_000, () => `Tapio's insights: ${last}; its output:\n${tapio?.log().slice(-3000)}`, 1000);
     liveInsight = insight;
     // The root is the leaking release (the Deployment's template change that started the leak) or its pod.
     expect(insight.rootCause.entity.name).toMatch(/^leaky/);
@@ -158,13 +125,13 @@ describe("seed 002's oom-cascade on the live cluster with the kubelet collector"
     const earliest = warnings.at(-1) as EventItem;
     expect(killedAt - Date.parse(earliest.timestamp), 'the warning came ahead of the kill (ms)').toBeGreaterThanOrEqual(30_000);
     expect(earliest.metrics?.['memory.minutes_to_limit']).toBeLessThan(5);
-    expect(output).not.toMatch(/forbidden|kubelet unreachable/i);
+    expect(tapio?.log()).not.toMatch(/forbidden|kubelet unreachable/i);
   }, 480_000);
 
   it('a recording of the same collectors (kubeapi and kubelet) replays through tapio analyze to the live answer', async () => {
     expect(liveInsight, 'the live insight of the test before').toBeDefined();
-    await stop(recorder);
-    expect(recorderOutput).toMatch(/recorded \d+ events/);
+    await stopTapio(recorder);
+    expect(recorder?.log()).toMatch(/recorded \d+ events/);
     const recording = await readFile(join(dir, 'recording.ndjson'), 'utf8');
     expect(recording).toContain('"source":"kubelet_api"');
     const live = ((await (await fetch(`${server}/api/v1/insights?limit=100`)).json()) as Page<InsightItem>).items.filter((item) => item.rootCause.entity.namespace === ns);

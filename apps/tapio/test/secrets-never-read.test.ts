@@ -1,17 +1,15 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestCluster, type TestCluster } from '../../../tools/k8s/test-cluster.mjs';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
+import { killStartedTapios, startTapio, TAPIO, waitFor } from './support/tapio-process.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const run = promisify(execFile);
 
 /** Every file under a directory, recursively (the JetStream store). */
@@ -20,16 +18,6 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**
@@ -48,7 +36,6 @@ describe('a Secret value reaches no output of Tapio', () => {
   let nats: NatsServerHandle;
   const ns = `secrets-${randomUUID().slice(0, 8)}`;
   let dir: string;
-  const children = new Set<ChildProcess>();
 
   const secret = (value: string) => ({
     apiVersion: 'v1',
@@ -66,7 +53,7 @@ describe('a Secret value reaches no output of Tapio', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    killStartedTapios();
     await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']);
     await nats?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -116,19 +103,14 @@ describe('a Secret value reaches no output of Tapio', () => {
       ].join('\n'),
     );
 
-    let log = '';
-    const child = spawn(TAPIO, ['-config', config], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const tapio = startTapio(['-config', config], dir);
     const server = `http://127.0.0.1:${apiPort}`;
     const events = async () => (await (await fetch(`${server}/api/v1/events?limit=1000`)).json()) as { items?: Array<{ type: string; entity?: { name: string; uid?: string } }> };
-    await waitFor('the live Secret in the graph', async () => ((await events()).items?.some((event) => event.entity?.name === 'payments-db' && event.entity.uid !== 'old-1') ? true : undefined), 60_000, () => log);
+    await waitFor('the live Secret in the graph', async () => ((await events()).items?.some((event) => event.entity?.name === 'payments-db' && event.entity.uid !== 'old-1') ? true : undefined), 60_000, tapio.log);
 
     // A rotation while Tapio watches: the value changes, the metadata does not.
     await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify(secret(rotated)) });
-    await waitFor('the rotation as secret_changed', async () => ((await events()).items?.some((event) => event.type === 'secret_changed' && event.entity?.name === 'payments-db') ? true : undefined), 60_000, () => log);
+    await waitFor('the rotation as secret_changed', async () => ((await events()).items?.some((event) => event.type === 'secret_changed' && event.entity?.name === 'payments-db') ? true : undefined), 60_000, tapio.log);
 
     const answers: string[] = [];
     for (const path of ['/api/v1/events?limit=1000', `/api/v1/why/secret/${ns}/payments-db`, `/api/v1/impact/secret/${ns}/payments-db`, '/api/v1/insights', '/readyz', '/healthz', '/metrics']) {
@@ -141,12 +123,12 @@ describe('a Secret value reaches no output of Tapio', () => {
     expect(secretFacts.length).toBeGreaterThan(0);
     expect(secretFacts.filter((object) => object?.contentHash !== undefined)).toEqual([]);
     expect(secretFacts.some((object) => object?.dataKeys?.includes('password'))).toBe(true);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    tapio.child.kill('SIGTERM');
+    expect(await tapio.exited).toBe(0);
 
     const recordingOut = join(dir, 'recorded.ndjson');
     const recorded = await run(TAPIO, ['record', '-config', config, '-output', recordingOut, '-duration', '2s'], { cwd: dir });
-    log += recorded.stdout + recorded.stderr;
+    const log = tapio.log() + recorded.stdout + recorded.stderr;
     expect(recorded.stderr).not.toContain('MaxListenersExceededWarning');
 
     const outputs: Array<[string, Buffer]> = [

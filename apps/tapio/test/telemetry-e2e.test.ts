@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,43 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tools/net/free-port.mjs';
 import { startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startOtelcol, type OtelcolHandle, type ReceivedSpan } from '../../../tools/otelcol/otelcol.mjs';
+import { killStartedTapios, startTapio, waitFor } from './support/tapio-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
-
-interface Proc {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-const processes = new Set<ChildProcess>();
-
-function tapio(args: string[], cwd: string): Proc {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  processes.add(child);
-  let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      processes.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, log: () => log, exited };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 function telemetryYaml(endpoint: string): string[] {
   return ['telemetry:', '  enabled: true', `  endpoint: ${endpoint}`, '  metrics:', '    interval: 1s'];
@@ -68,7 +34,7 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
+    killStartedTapios();
     await Promise.all([collector?.stop(), nats?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -77,7 +43,7 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
     const apiPort = await freePort();
     const file = join(dir, 'embedded.yaml');
     await writeFile(file, [...telemetryYaml(collector.endpoint), 'log:', '  level: info', 'api:', `  port: ${apiPort}`, 'collectors:', '  replay:', `    file: ${RECORDING}`, '    speed: 0', ''].join('\n'));
-    const proc = tapio(['-config', file], dir);
+    const proc = startTapio(['-config', file], dir);
     const context = () => `${proc.log().slice(-3000)}\n--- otelcol ---\n${collector.output().slice(-3000)}`;
     const base = `http://127.0.0.1:${apiPort}`;
     await waitFor('an insight', async () => ((await (await fetch(`${base}/api/v1/insights`)).json()) as { items: unknown[] }).items.length || undefined, 60_000, context);
@@ -150,7 +116,7 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
       configs.push(file);
     }
     const before = collector.received().spans.length;
-    const procs = ['correlation', 'transformer', 'collectors'].map((mode) => tapio(['-config', join(dir, `${mode}.yaml`), '-mode', mode], dir));
+    const procs = ['correlation', 'transformer', 'collectors'].map((mode) => startTapio(['-config', join(dir, `${mode}.yaml`), '-mode', mode], dir));
     const context = () => `${procs.map((proc) => proc.log().slice(-1500)).join('\n---\n')}\n--- otelcol ---\n${collector.output().slice(-3000)}`;
     const notify = await waitFor('a tapio.notify span from the correlation process', () => collector.received().spans.slice(before).find((span) => span.name === 'tapio.notify' && span.resource['tapio.mode'] === 'correlation'), 90_000, context);
     for (const proc of procs) proc.child.kill('SIGTERM');

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built `bin/tapio` the end-to-end tests run, as a user would. */
+export const TAPIO = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'bin/tapio');
+
+/** A running `tapio` process: its output so far (stdout and stderr, interleaved) and its exit code once it ends. */
+export interface TapioProcess {
+  child: ChildProcess;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts `bin/tapio` with `args` in `cwd`, collecting its output; `killStartedTapios` ends what a file left running. */
+export function startTapio(args: string[], cwd: string): TapioProcess {
+  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  return { child, log: () => log, exited };
+}
+
+/** SIGKILLs every process `startTapio` started that is still running (a test file's afterAll, after a failure). */
+export function killStartedTapios(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/** SIGTERM, then SIGKILL if it has not ended within `graceMs`: a graceful stop that cannot hang a test. */
+export async function stopTapio(proc: TapioProcess | undefined, graceMs = 15_000): Promise<void> {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([proc.exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+}
+
+/**
+ * Probes until it gives a value (a probe that throws counts as not yet), every `everyMs`;
+ * past `timeoutMs` it fails naming what it waited for, with `context()` (a process's log,
+ * the last answer) read at that moment.
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, context: () => string = () => '', everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${context().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Waits until Tapio's REST API at `server` answers /readyz with 200 (every collector started). */
+export async function waitForReady(server: string, proc: TapioProcess, timeoutMs = 90_000): Promise<void> {
+  await waitFor(`Tapio ready on ${server}`, async () => ((await fetch(`${server}/readyz`)).status === 200 ? true : undefined), timeoutMs, () => `output so far:\n${proc.log().slice(-2000)}`, 500);
+}
