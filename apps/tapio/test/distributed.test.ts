@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,42 +12,10 @@ import { Pipeline } from '@tapio/pipeline';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
+import { killStartedTapios, startTapio, TAPIO, waitFor, type TapioProcess } from './support/tapio-process.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const SCENARIOS = fileURLToPath(SHARED_SCENARIOS);
 const run = promisify(execFile);
-
-interface Proc {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-const processes = new Set<ChildProcess>();
-
-function tapio(args: string[], cwd: string): Proc {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  processes.add(child);
-  let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => {
-    processes.delete(child);
-    resolve(code);
-  }));
-  return { child, log: () => log, exited };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The UnifiedEvent ids a recording must produce, computed with the same pipeline. */
 async function expectedEventIds(file: string): Promise<string[]> {
@@ -123,7 +91,7 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
     }
   }
 
-  async function stopAll(procs: Proc[]): Promise<void> {
+  async function stopAll(procs: TapioProcess[]): Promise<void> {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
   }
@@ -145,7 +113,7 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
+    killStartedTapios();
     await driver?.close();
     await Promise.all([nats?.stop(), graph?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -154,7 +122,7 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
   it('collectors, transformer, correlation and api as four processes give the insights of -mode all', async () => {
     const expected = JSON.parse((await run(TAPIO, ['analyze', join(SCENARIOS, 'configmap-cascade.ndjson'), '--json'], { cwd: dir })).stdout) as { insights: Array<{ rootCause: { kind: string; namespace: string | null; name: string } }> };
     const { file, apiPort } = await config('four', 'configmap-cascade');
-    const procs = ['correlation', 'transformer', 'api', 'collectors'].map((mode) => tapio(['-config', file, '-mode', mode], dir));
+    const procs = ['correlation', 'transformer', 'api', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
     const server = `http://127.0.0.1:${apiPort}`;
     const insights = await waitFor(
       'insights from the api process',
@@ -175,13 +143,13 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
   it('kill -9 of the correlation process mid-stream: after a restart every event is in the graph exactly once', async () => {
     const ids = [...new Set(await expectedEventIds(join(SCENARIOS, 'oom-cascade.ndjson')))];
     const { file } = await config('crash', 'oom-cascade');
-    const feeders = ['transformer', 'collectors'].map((mode) => tapio(['-config', file, '-mode', mode], dir));
-    const first = tapio(['-config', file, '-mode', 'correlation'], dir);
+    const feeders = ['transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
+    const first = startTapio(['-config', file, '-mode', 'correlation'], dir);
     await waitFor('a part of the events in the graph', async () => ((await storedCount(ids)).present >= ids.length / 5 ? true : undefined), 240_000, first.log);
     first.child.kill('SIGKILL');
     await first.exited;
     const before = await storedCount(ids);
-    const second = tapio(['-config', file, '-mode', 'correlation'], dir);
+    const second = startTapio(['-config', file, '-mode', 'correlation'], dir);
     const after = await waitFor('every event in the graph', async () => {
       const count = await storedCount(ids);
       return count.present === ids.length ? count : undefined;
@@ -194,7 +162,7 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
   it('a nats-server restart mid-replay loses nothing, and the drop counters say so', async () => {
     const ids = [...new Set(await expectedEventIds(join(SCENARIOS, 'benign-rollout.ndjson')))];
     const { file } = await config('restart', 'benign-rollout', { speed: 300 });
-    const procs = ['correlation', 'transformer', 'collectors'].map((mode) => tapio(['-config', file, '-mode', mode], dir));
+    const procs = ['correlation', 'transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
     await waitFor('the replay under way', async () => ((await storedCount(ids)).present > 0 ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
     await nats.restart(1500);
     await waitFor('every event in the graph', async () => ((await storedCount(ids)).present === ids.length ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
@@ -209,8 +177,8 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
   it('two partitioned correlation workers never split one entity (namespace) between them', async () => {
     const { file } = await config('partitions', 'configmap-cascade', { partitions: 2 });
     const ids = [...new Set(await expectedEventIds(join(SCENARIOS, 'configmap-cascade.ndjson')))];
-    const workers = [0, 1].map((index) => tapio(['-config', file, '-mode', 'correlation', '-partition', String(index)], dir));
-    const feeders = ['transformer', 'collectors'].map((mode) => tapio(['-config', file, '-mode', mode], dir));
+    const workers = [0, 1].map((index) => startTapio(['-config', file, '-mode', 'correlation', '-partition', String(index)], dir));
+    const feeders = ['transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
     await waitFor('every event in the graph', async () => ((await storedCount(ids)).present === ids.length ? true : undefined), 240_000, () => workers.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
     await stopAll([...feeders, ...workers]);
     const owned = workers.map((worker) => (logRecord(worker.log(), 'tapio stopped') as { correlation?: { partitionKeys: string[]; handled: number } } | undefined)?.correlation);
