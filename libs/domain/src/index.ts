@@ -142,6 +142,7 @@ export type {
 } from '@tapio/plugin-api';
 export { NO_OP_PORTS, noopEventBus, noopGraphStore, noopPatternSource } from './plugins/no-op-ports.js';
 export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from '@tapio/plugin-api';
+export { MemoryDeadLetters, RecordingMetrics, StaticKubeIndex } from '@tapio/plugin-api';
 export { z } from '@tapio/plugin-api';
 export { ageText, storyWithAges } from './insights/story-ages.js';
 export { lookupFailed, networkAddressesIn } from './topology/network-addresses.js';

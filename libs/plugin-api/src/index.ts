@@ -91,3 +91,4 @@ export type {
 export { z } from './plugins/plugin-sdk.js';
 export { ENTITY_RELATIONS, EntityRelation } from './patterns/entity-relation.js';
 export { noopClock, noopDeadLetters, noopKubeIndex, noopMetrics, noopRawEventSink } from './plugins/no-op-ports.js';
+export { MemoryDeadLetters, RecordingMetrics, StaticKubeIndex } from './plugins/in-memory-ports.js';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import type { DeadLetter, DeadLetterSink, RawEvent, RawEventSink, TransformContext } from '@tapio/domain';
+import { MemoryDeadLetters, type RawEvent, type RawEventSink, type TransformContext } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandaloneContainerd } from '../../../../tools/containerd/standalone-containerd.mjs';
 import { CriCollector, CriTransformer, loadContainerdProtos, type CriCollectorConfigInput } from '../src/index.js';
@@ -22,19 +22,6 @@ class CollectingSink implements RawEventSink {
       if (Date.now() > deadline) throw new Error(`no ${description} within ${timeoutMs} ms (seen: ${this.events.map((event) => event.type).join(', ')})`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  }
-}
-
-class ListDeadLetters implements DeadLetterSink {
-  readonly entries: DeadLetter[] = [];
-  put(entry: DeadLetter): void {
-    this.entries.push(entry);
-  }
-  count(): number {
-    return this.entries.length;
-  }
-  recent(limit: number): DeadLetter[] {
-    return this.entries.slice(-limit);
   }
 }
 
@@ -145,7 +132,7 @@ describe('CRI collector on a real containerd', () => {
   });
 
   it('reports image events and dead-letters events it cannot decode, and keeps running', async () => {
-    const deadLetters = new ListDeadLetters();
+    const deadLetters = new MemoryDeadLetters();
     const sink = new CollectingSink();
     const collector = new CriCollector(config(), { deadLetters });
     await started(collector, sink);

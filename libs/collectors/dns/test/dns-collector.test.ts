@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PodIdentity, RawEvent, TransformContext } from '@tapio/domain';
-import { UnifiedEvent } from '@tapio/domain';
+import { StaticKubeIndex, UnifiedEvent } from '@tapio/domain';
 import { cgroupMounts, readMounts } from '@tapio/ebpf-native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsCollector, DnsTransformer } from '../src/index.js';
 import { TestDnsServer } from './support/dnsmasq.js';
-import { FixtureKubeIndex } from './support/fixture-kube-index.js';
 
 // A real dnsmasq on loopback, real queries, captured by the cgroup skb programs.
 
@@ -47,7 +46,7 @@ function query(protocol: 'udp' | 'tcp', name: string, waitMs = 3000, cgroupDir?:
 
 beforeAll(async () => {
   await server.start();
-  collector = new DnsCollector({ nodeName: 'dns-node', ports: [server.port], timeoutMs: 1000, slowMs: 2000, pollMs: 20 }, { kubeIndex: new FixtureKubeIndex(pods) });
+  collector = new DnsCollector({ nodeName: 'dns-node', ports: [server.port], timeoutMs: 1000, slowMs: 2000, pollMs: 20 }, { kubeIndex: new StaticKubeIndex(pods) });
   await collector.start({ emit: async (event) => void events.push(event) });
 });
 

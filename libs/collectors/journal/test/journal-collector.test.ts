@@ -3,9 +3,10 @@ import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryDeadLetters } from '@tapio/domain';
 import { JournalCollector, JournalTransformer, UNIT_MESSAGE_IDS, type JournalCollectorConfigInput } from '../src/index.js';
 import { StandaloneJournald } from '../../../../tools/journald/standalone-journald.mjs';
-import { CollectingSink, context, ListDeadLetters, memoryHog, messageOf, waitUntil } from './support/test-helpers.js';
+import { CollectingSink, context, memoryHog, messageOf, waitUntil } from './support/test-helpers.js';
 
 const run = Math.random().toString(36).slice(2, 8);
 let journald: StandaloneJournald;
@@ -153,7 +154,7 @@ describe('journal collector on a real journald', () => {
     const wrapper = join(scratch, 'journalctl-with-garbage');
     writeFileSync(wrapper, '#!/bin/sh\necho "this is not json {"\nexec journalctl "$@"\n');
     chmodSync(wrapper, 0o755);
-    const deadLetters = new ListDeadLetters();
+    const deadLetters = new MemoryDeadLetters();
     const sink = new CollectingSink();
     const collector = new JournalCollector(config({ journalctl: wrapper }), { deadLetters });
     await collector.start(sink);

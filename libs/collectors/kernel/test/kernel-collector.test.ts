@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { PodIdentity, RawEvent, TransformContext, UnifiedEvent } from '@tapio/domain';
-import { UnifiedEvent as UnifiedEventSchema } from '@tapio/domain';
+import { StaticKubeIndex, UnifiedEvent as UnifiedEventSchema } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGGREGATE_SLOTS, KernelCollector, KernelTransformer } from '../src/index.js';
 import { CollectingSink, dataOf } from './support/collecting-sink.js';
-import { FixtureKubeIndex } from './support/fixture-kube-index.js';
 import { run } from './support/processes.js';
 import { TestCgroups } from './support/test-cgroups.js';
 
@@ -33,7 +32,7 @@ const fixturePods: PodIdentity[] = [
 ];
 
 const sink = new CollectingSink();
-const collector = new KernelCollector({ nodeName: 'test-node', pollMs: 20, retransmitThreshold: 2 }, { kubeIndex: new FixtureKubeIndex(fixturePods) });
+const collector = new KernelCollector({ nodeName: 'test-node', pollMs: 20, retransmitThreshold: 2 }, { kubeIndex: new StaticKubeIndex(fixturePods) });
 const transformer = new KernelTransformer();
 const context: TransformContext = { eventId: (raw, discriminator) => `${raw.type}-${dataOf(raw)['bootNs']}-${discriminator}`, processedAt: new Date().toISOString(), cluster: 'test' };
 

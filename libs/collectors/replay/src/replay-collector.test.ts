@@ -1,24 +1,11 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter, DeadLetterSink, RawEvent, RawEventSink } from '@tapio/domain';
+import { MemoryDeadLetters, type RawEvent, type RawEventSink } from '@tapio/domain';
 import { ReplayCollector } from './replay-collector.js';
-
-class Letters implements DeadLetterSink {
-  readonly entries: DeadLetter[] = [];
-  put(entry: DeadLetter): void {
-    this.entries.push(entry);
-  }
-  count(): number {
-    return this.entries.length;
-  }
-  recent(limit: number): DeadLetter[] {
-    return this.entries.slice(-limit);
-  }
-}
 
 const line = (n: number) => JSON.stringify({ timestamp: new Date(Date.UTC(2026, 2, 2, 10, 0, n)).toISOString(), type: 'test', source: 'test', data: { n }, metadata: {} });
 
-function replay(lines: string[], letters = new Letters()) {
+function replay(lines: string[], letters = new MemoryDeadLetters()) {
   return new ReplayCollector({ file: 'recording.ndjson', speed: 0, deadLetters: letters, input: Readable.from(lines.map((text) => `${text}\n`)) });
 }
 
@@ -46,7 +33,7 @@ describe('ReplayCollector', () => {
   });
 
   it('dead-letters a malformed line with its file and line number and goes on', async () => {
-    const letters = new Letters();
+    const letters = new MemoryDeadLetters();
     const emitted: RawEvent[] = [];
     const collector = replay([line(1), '{"not": "an event"', line(3)], letters);
     await collector.start({ emit: async (event) => void emitted.push(event) });
@@ -66,7 +53,7 @@ describe('ReplayCollector', () => {
   });
 
   it('refuses a line nested deeper than the limit, and one longer than the limit, naming file:line, and replays the rest', async () => {
-    const letters = new Letters();
+    const letters = new MemoryDeadLetters();
     const deep = `{"timestamp":"2026-03-02T10:00:00Z","type":"t","source":"test","data":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const long = JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', type: 't', source: 'test', data: { pad: 'z'.repeat(5 * 1024 * 1024) } });
     const emitted: number[] = [];
@@ -85,7 +72,7 @@ describe('ReplayCollector', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', uid: 'u1', resourceVersion: '5' }, data: { password: Buffer.from(planted).toString('base64') }, stringData: { token: planted } };
     const good = JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', source: 'kubeapi', type: 'ADDED', metadata: { cluster: 'c' }, data: { type: 'ADDED', object: secret } });
     const invalid = JSON.stringify({ timestamp: 'yesterday', source: 'kubeapi', type: 'ADDED', metadata: {}, data: { type: 'ADDED', object: secret } });
-    const letters = new Letters();
+    const letters = new MemoryDeadLetters();
     const emitted: RawEvent[] = [];
     const collector = replay([good, invalid, good.slice(0, -5)], letters);
     await collector.start({ emit: async (event) => void emitted.push(event) });
@@ -100,7 +87,7 @@ describe('ReplayCollector', () => {
   });
 
   it('refuses a line with bytes that are not UTF-8, naming the offset, instead of replacing them silently; a real U+FFFD passes', async () => {
-    const letters = new Letters();
+    const letters = new MemoryDeadLetters();
     const good = Buffer.from(`${JSON.stringify({ timestamp: '2026-03-02T10:00:00Z', type: 't', source: 'test', data: { n: 1, text: 'caf\u00e9 \uFFFD' }, metadata: {} })}\n`);
     const bad = Buffer.concat([Buffer.from('{"timestamp":"2026-03-02T10:00:00Z","type":"t","source":"test","data":{"n":2,"text":"caf'), Buffer.from([0xe9]), Buffer.from('"}}\n')]);
     const emitted: unknown[] = [];

@@ -2,7 +2,8 @@ import { partitionKey, partitionOf, type UnifiedEvent } from '@tapio/domain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
-import { MemoryDeadLetters, unifiedEvent, waitFor } from './fixtures.js';
+import { unifiedEvent, waitFor } from './fixtures.js';
+import { MemoryDeadLetters } from '@tapio/domain';
 
 let server: NatsServerHandle;
 const buses: NatsEventBus[] = [];

@@ -2,7 +2,8 @@ import type { BusDelivery } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus } from '../src/index.js';
-import { MemoryDeadLetters, rawPodEvent, waitFor } from './fixtures.js';
+import { rawPodEvent, waitFor } from './fixtures.js';
+import { MemoryDeadLetters } from '@tapio/domain';
 
 /**
  * The transformer keeps the version a RawEvent must be diffed against until that RawEvent

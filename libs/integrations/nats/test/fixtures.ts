@@ -1,4 +1,4 @@
-import type { CounterMetric, DeadLetter, DeadLetterSink, GaugeMetric, HistogramMetric, Insight, MetricLabels, Metrics, RawEvent, RenderedMetrics, UnifiedEvent } from '@tapio/domain';
+import type { Insight, RawEvent, UnifiedEvent } from '@tapio/domain';
 
 const AT = '2026-03-02T10:00:00Z';
 
@@ -51,19 +51,6 @@ export function insight(id: string, namespace: string): Insight {
   };
 }
 
-export class MemoryDeadLetters implements DeadLetterSink {
-  readonly entries: DeadLetter[] = [];
-  put(entry: DeadLetter): void {
-    this.entries.push(entry);
-  }
-  count(): number {
-    return this.entries.length;
-  }
-  recent(limit: number): DeadLetter[] {
-    return this.entries.slice(-limit);
-  }
-}
-
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -75,28 +62,3 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A Metrics port that remembers the last value of every series, for assertions. */
-export class RecordingMetrics implements Metrics {
-  readonly values = new Map<string, number>();
-  private series(name: string, labels: MetricLabels = {}): string {
-    const text = Object.entries(labels)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, value]) => `${key}="${value}"`)
-      .join(',');
-    return `${name}{${text}}`;
-  }
-  counter(name: string): CounterMetric {
-    return { inc: (labels, value = 1) => void this.values.set(this.series(name, labels), (this.values.get(this.series(name, labels)) ?? 0) + value) };
-  }
-  gauge(name: string): GaugeMetric {
-    return { set: (value, labels) => void this.values.set(this.series(name, labels), value) };
-  }
-  histogram(name: string): HistogramMetric {
-    return { observe: (value, labels) => void this.values.set(this.series(name, labels), value) };
-  }
-  beforeScrape(): void {}
-  async render(): Promise<RenderedMetrics> {
-    return { contentType: 'text/plain', text: [...this.values].map(([series, value]) => `${series} ${value}`).join('\n') };
-  }
-}

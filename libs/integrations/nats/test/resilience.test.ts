@@ -3,7 +3,8 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { BusOverflowError, NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
-import { MemoryDeadLetters, RecordingMetrics, sleep, unifiedEvent, waitFor } from './fixtures.js';
+import { sleep, unifiedEvent, waitFor } from './fixtures.js';
+import { MemoryDeadLetters, RecordingMetrics } from '@tapio/domain';
 
 const servers: NatsServerHandle[] = [];
 const buses: NatsEventBus[] = [];

@@ -4,7 +4,8 @@ import type { BusTopic, UnifiedEvent } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus, streamName, type NatsBusOptionsInput } from '../src/index.js';
-import { MemoryDeadLetters, insight, rawKernelEvent, rawPodEvent, unifiedEvent, waitFor } from './fixtures.js';
+import { insight, rawKernelEvent, rawPodEvent, unifiedEvent, waitFor } from './fixtures.js';
+import { MemoryDeadLetters } from '@tapio/domain';
 
 let server: NatsServerHandle;
 const buses: NatsEventBus[] = [];

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '@tapio/domain';
+import { RecordingMetrics, silentLogger } from '@tapio/domain';
 import { HttpReceiver } from '../test/support/http-receiver.js';
 import { insightFixture } from '../test/support/insight-fixture.js';
-import { RecordingMetrics } from '../test/support/recording-metrics.js';
 import { SinkDelivery } from './delivery/sink-delivery.js';
 import { SinkSettings } from './delivery/sink-settings.js';
 import { SlackSink } from './slack/slack-sink.js';

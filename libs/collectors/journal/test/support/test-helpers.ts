@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeadLetter, DeadLetterSink, RawEvent, RawEventSink, TransformContext } from '@tapio/domain';
+import type { RawEvent, RawEventSink, TransformContext } from '@tapio/domain';
 
 /** Keeps every RawEvent; tests wait for the ones they caused. */
 export class CollectingSink implements RawEventSink {
@@ -18,19 +18,6 @@ export class CollectingSink implements RawEventSink {
       if (Date.now() > deadline) throw new Error(`no ${description} within ${timeoutMs} ms (${this.events.length} journal events seen)`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  }
-}
-
-export class ListDeadLetters implements DeadLetterSink {
-  readonly entries: DeadLetter[] = [];
-  put(entry: DeadLetter): void {
-    this.entries.push(entry);
-  }
-  count(): number {
-    return this.entries.length;
-  }
-  recent(limit: number): DeadLetter[] {
-    return this.entries.slice(-limit);
   }
 }
 
