@@ -4,6 +4,7 @@ import { EventType } from '@tapio/plugin-api';
 import { Severity } from '@tapio/plugin-api';
 import { Insight } from '@tapio/plugin-api';
 import { EventSummary } from '@tapio/plugin-api';
+import { TopologyEdge } from '@tapio/plugin-api';
 
 export const TimeRange = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -44,6 +45,12 @@ export const WhyAnswer = z.object({
   events: z.array(EventSummary),
   /** Causal ancestors of the entity's events (CAUSED / TRIGGERED), earliest first. */
   causalChain: z.array(EventSummary),
+  /**
+   * Who the entity (its workload) and the incidents' symptoms call, with the evidence
+   * (DEPENDS_ON edges): what links a failing caller to a cause in another service. Filled
+   * by the API from the graph's edges.
+   */
+  dependencies: z.array(TopologyEdge).optional(),
 });
 export type WhyAnswer = z.infer<typeof WhyAnswer>;
 

@@ -2,6 +2,10 @@ import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship }
 
 type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
 
+function edgeId(from: string, type: TopologyRelationship, to: string): string {
+  return `${from}\u0000${type}\u0000${to}`;
+}
+
 function link(adjacency: Adjacency, from: string, type: TopologyRelationship, to: string): void {
   let byType = adjacency.get(from);
   if (!byType) adjacency.set(from, (byType = new Map()));
@@ -32,6 +36,8 @@ export class TopologyIndex {
   private readonly outgoing: Adjacency = new Map();
   private readonly incoming: Adjacency = new Map();
   private edgeCount = 0;
+  /** The evidence of inferred edges (DEPENDS_ON), by edge; edges read from objects have none. */
+  private readonly evidence = new Map<string, string>();
   /** Deleted nodes' keys, oldest deletion first (a Map keeps insertion order). */
   private readonly deletedOrder = new Map<string, true>();
 
@@ -94,9 +100,15 @@ export class TopologyIndex {
   /** Every edge touching the key, both directions. */
   edgesOf(key: string): TopologyEdge[] {
     const edges: TopologyEdge[] = [];
-    for (const [type, targets] of this.outgoing.get(key) ?? []) for (const to of targets) edges.push({ type, from: key, to });
-    for (const [type, sources] of this.incoming.get(key) ?? []) for (const from of sources) edges.push({ type, from, to: key });
+    for (const [type, targets] of this.outgoing.get(key) ?? []) for (const to of targets) edges.push(this.edge(key, type, to));
+    for (const [type, sources] of this.incoming.get(key) ?? []) for (const from of sources) edges.push(this.edge(from, type, key));
     return edges;
+  }
+
+  /** An edge with its evidence, when it has some (only inferred edges do: the lookup is skipped while none has). */
+  private edge(from: string, type: TopologyRelationship, to: string): TopologyEdge {
+    const evidence = this.evidence.size ? this.evidence.get(edgeId(from, type, to)) : undefined;
+    return evidence === undefined ? { type, from, to } : { type, from, to, evidence };
   }
 
   /** The first target of an edge type without copying the set (hot path: owner and node lookups per event). */
@@ -154,7 +166,7 @@ export class TopologyIndex {
 
   toJSON(): { nodes: ResourceNode[]; edges: TopologyEdge[] } {
     const edges: TopologyEdge[] = [];
-    for (const [from, byType] of this.outgoing) for (const [type, targets] of byType) for (const to of targets) edges.push({ type, from, to });
+    for (const [from, byType] of this.outgoing) for (const [type, targets] of byType) for (const to of targets) edges.push(this.edge(from, type, to));
     return { nodes: [...this.nodes.values()], edges };
   }
 
@@ -170,7 +182,10 @@ export class TopologyIndex {
       this.nodes.set(node.key, node);
       if (node.deleted) this.deletedOrder.set(node.key, true);
     }
-    for (const edge of snapshot.edges) this.addEdge(edge.from, edge.type, edge.to);
+    for (const edge of snapshot.edges) {
+      this.addEdge(edge.from, edge.type, edge.to);
+      if (edge.evidence !== undefined) this.evidence.set(edgeId(edge.from, edge.type, edge.to), edge.evidence);
+    }
     this.forgetOldestDeleted();
   }
 
@@ -200,6 +215,7 @@ export class TopologyIndex {
       if (edge.type !== type) continue;
       if (direction === 'out' ? edge.from !== key : edge.to !== key) continue;
       (wanted ??= new Set()).add(direction === 'out' ? edge.to : edge.from);
+      if (edge.evidence !== undefined) this.evidence.set(edgeId(edge.from, edge.type, edge.to), edge.evidence);
     }
     const existing = (direction === 'out' ? this.outgoing : this.incoming).get(key)?.get(type);
     if (existing) {
@@ -229,6 +245,7 @@ export class TopologyIndex {
     unlink(this.outgoing, from, type, to);
     unlink(this.incoming, to, type, from);
     this.edgeCount -= 1;
+    if (this.evidence.size) this.evidence.delete(edgeId(from, type, to));
   }
 
   /**

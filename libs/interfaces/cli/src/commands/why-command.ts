@@ -1,10 +1,15 @@
-import { formatEntity, WhyAnswer } from '@tapio/domain';
+import { formatEntity, parseEntityKey, WhyAnswer } from '@tapio/domain';
 import { eventLine, insightBlock } from '../format/text.js';
 import { clientFor, entityArg, entityPath, timeFlag } from './client-args.js';
 import { booleanFlag, EXIT, type CliArgs, type CliIo } from './command-io.js';
 import { printJson, runClientCommand } from './run-client-command.js';
 
 const USAGE = 'tapio why KIND NAMESPACE/NAME | tapio why KIND NAME (cluster-scoped) [--since T] [--until T] [--json] [--server URL]';
+
+const keyText = (key: string) => {
+  const ref = parseEntityKey(key);
+  return ref ? formatEntity(ref) : key;
+};
 
 /** `tapio why pod shop/checkout-5rkwm`: the story of an entity, from a running Tapio. */
 export function whyCommand(args: CliArgs, io: CliIo): Promise<number> {
@@ -26,6 +31,8 @@ export function whyCommand(args: CliArgs, io: CliIo): Promise<number> {
       why.insights.forEach((insight, index) => lines.push(insightBlock(insight, index), ''));
     }
     if (why.causalChain.length) lines.push('Causal chain (earliest first):', ...why.causalChain.map(eventLine), '');
+    // What links a failing caller to a cause in another service: who calls whom, and the evidence.
+    if (why.dependencies?.length) lines.push('Depends on (evidence):', ...why.dependencies.map((edge) => `  ${keyText(edge.from)} -> ${keyText(edge.to)}${edge.evidence ? `: ${edge.evidence}` : ''}`), '');
     if (why.events.length) lines.push(`Events on ${formatEntity(why.entity)} (newest first):`, ...why.events.slice(0, 20).map(eventLine));
     if (why.events.length > 20) lines.push(`  ... ${why.events.length - 20} more (tapio events ${entity.kind.toLowerCase()} ${entity.namespace ? `${entity.namespace}/` : ''}${entity.name})`);
     io.stdout.write(`${lines.join('\n').trimEnd()}\n`);
