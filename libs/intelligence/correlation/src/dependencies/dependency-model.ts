@@ -67,6 +67,7 @@ export class DependencyModel {
       this.book.observe(key, facts, deleted);
       if (facts.kind === 'Service' && !deleted) for (const pod of this.waitingFor(facts.name, facts.clusterIP)) this.learnSpec(pod, this.topology.callsOf(pod), at, changed);
       if (facts.kind === 'Pod' && !deleted) this.learnSpec(key, facts.calls ?? [], at, changed);
+      if (facts.kind === 'Ingress') this.learnBackends(key, deleted ? [] : (facts.services ?? []), at, changed);
       return [...changed];
     }
     if (!MESSAGE_TYPES.has(event.type) || parseEntityKey(key)?.kind !== 'Pod') return [];
@@ -93,6 +94,23 @@ export class DependencyModel {
       if (!service) this.wait(isIp(host) ? host : (host.split('.')[0] as string), pod);
       if (!dns) for (const name of CLUSTER_DNS) this.wait(name, pod);
     }
+  }
+
+  /**
+   * An Ingress depends on its backend Services (its spec names them): its clients fail when
+   * they lose their endpoints. The edges follow the spec: a backend no longer named goes.
+   */
+  private learnBackends(ingress: string, services: readonly string[], at: number, changed: Set<string>): void {
+    const ref = parseEntityKey(ingress);
+    if (!ref) return;
+    const wanted = new Set(services.map((name) => entityKey({ kind: 'Service', name, namespace: ref.namespace ?? null, ...(ref.cluster ? { cluster: ref.cluster } : {}) })));
+    const targets = this.edges.get(ingress);
+    for (const to of targets?.keys() ?? []) {
+      if (wanted.has(to)) continue;
+      targets?.delete(to);
+      changed.add(ingress);
+    }
+    for (const to of wanted) this.link(ingress, to, `routes to Service ${parseEntityKey(to)?.namespace}/${parseEntityKey(to)?.name} (an Ingress backend)`, false, false, at, changed);
   }
 
   private wait(label: string, pod: string): void {
