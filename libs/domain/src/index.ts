@@ -68,7 +68,7 @@ export type { PredictionOutcomes } from './insights/feedback.js';
 export { CircuitReport, CIRCUIT_POSITIONS, type CircuitPosition, type CircuitDetails } from './resilience/circuit-report.js';
 export { FeedbackPolicy, DEFAULT_FEEDBACK_POLICY, PatternStatus, PATTERN_STATUSES } from './insights/feedback-policy.js';
 export { FeedbackStep, PatternDetail, feedbackHistory } from './insights/pattern-history.js';
-export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from '@tapio/plugin-api';
+export { ChainLink, RootCause, IncidentFold, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from '@tapio/plugin-api';
 export {
   RESOURCE_LABELS,
   ResourceLabel,

@@ -42,7 +42,7 @@ export {
   K8sObjectFacts,
 } from './entities/k8s-object-facts.js';
 export { parseDuration, formatDuration, Duration } from './patterns/duration.js';
-export { ChainLink, RootCause, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from './insights/insight.js';
+export { ChainLink, RootCause, IncidentFold, Insight, CORRELATION_KINDS, CorrelationKind, Correlation } from './insights/insight.js';
 export {
   RESOURCE_LABELS,
   ResourceLabel,

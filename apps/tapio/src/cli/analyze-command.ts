@@ -27,6 +27,10 @@ export function insightDocument(insight: Insight) {
     lastSeen: insight.lastSeen,
     nextChecks: insight.nextChecks,
     story: insight.story,
+    // The incidents folded under this root (one incident per cause), when there are any.
+    ...(insight.alsoExplains?.length
+      ? { alsoExplains: insight.alsoExplains.map((fold) => ({ id: fold.insightId, rootCause: entityOut(fold.rootCause), pattern: fold.pattern ?? null, severity: fold.severity, reason: fold.reason })) }
+      : {}),
   };
 }
 
@@ -73,7 +77,8 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   }
   // The recording ended: trouble still held (waiting to see whether it clears) is reported.
   await runtime.correlation?.releaseHeld(Number.POSITIVE_INFINITY);
-  const insights = runtime.correlation?.insights() ?? [];
+  // One incident per cause: the folding the engine stored, folded incidents shown under their root.
+  const insights = (runtime.correlation?.insights() ?? []).filter((insight) => !insight.explainedBy);
   const stats = runtime.pipelineStats();
   await runtime.stop();
 

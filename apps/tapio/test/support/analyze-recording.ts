@@ -52,6 +52,6 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
     }
   });
   engine.releaseDue(Number.POSITIVE_INFINITY);
-  const insights = engine.insights();
+  const insights = engine.rootInsights();
   return { engine, insights, produced, rejected: deadLetters.count(), answerMs: performance.now() - lastLineAt };
 }

@@ -26,6 +26,8 @@ export const InsightQuery = TimeRange.extend({
   entity: EntityRef.optional(),
   pattern: z.string().optional(),
   minSeverity: Severity.optional(),
+  /** Only incidents no other incident explains (one per cause: folded ones, `explainedBy`, left out). */
+  rootsOnly: z.boolean().optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   cursor: z.string().optional(),
 });

@@ -84,7 +84,7 @@ export class ProcessingStage {
     return this.patternSet;
   }
 
-  /** Every open or recent incident's insight, most likely first (what `tapio analyze` reports). */
+  /** Every open or recent incident's insight as stored, most likely first (folded ones included: `explainedBy`). */
   insights(): Insight[] {
     return this.engine.insights();
   }

@@ -1,4 +1,4 @@
-import { partitionKey, partitionOf, type GraphReader, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
+import { partitionKey, partitionOf, type GraphReader, type Insight, type Logger, type ResourceNode, type UnifiedEvent } from '@tapio/domain';
 import type { CorrelationEngine, EngineOutput } from '@tapio/correlation';
 import { storedOccurrences } from './stored-occurrences.js';
 
@@ -52,13 +52,19 @@ export async function warmStart(engine: WarmStartEngine, graph: WarmStartGraph, 
   }
   for (const insight of insights.values()) {
     const stored = await graph.insight(insight.id);
-    if (stored && stored.lastSeen === insight.lastSeen && stored.symptoms.length === insight.symptoms.length) continue;
+    if (stored && stored.lastSeen === insight.lastSeen && stored.symptoms.length === insight.symptoms.length && sameFolds(stored, insight)) continue;
     output.insights.push(insight);
     const prediction = insight.predictionId ? predictions.get(insight.predictionId) : undefined;
     if (prediction) output.predictions.push(prediction);
   }
   logger.info({ resources: topology.nodes.length, edges: topology.edges.length, events: events.length, rewritten: output.insights.length, ms: Date.now() - started }, 'correlation warm start: working state rebuilt from the graph');
   return { resources: topology.nodes, events: events.length, output };
+}
+
+/** The same folding (what it explains, what explains it) in the stored and the replayed version. */
+function sameFolds(stored: Insight, replayed: Insight): boolean {
+  const ids = (insight: Insight) => JSON.stringify([insight.explainedBy?.insightId ?? null, (insight.alsoExplains ?? []).map((fold) => fold.insightId)]);
+  return ids(stored) === ids(replayed);
 }
 
 /** The newest `maxEvents` stored events within the window before the newest one, oldest first. */

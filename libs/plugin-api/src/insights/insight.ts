@@ -26,6 +26,24 @@ export const RootCause = z.object({
 });
 export type RootCause = z.infer<typeof RootCause>;
 
+/**
+ * One incident folded into another: the other's root explains this one's root (its pods are
+ * the other root's, it calls it, it uses it, a policy selects it). Carried on both sides, so
+ * each can be shown without reading the other.
+ */
+export const IncidentFold = z.object({
+  /** The other incident's insight id. */
+  insightId: z.string().min(1),
+  title: z.string(),
+  severity: Severity,
+  pattern: z.string().optional(),
+  /** The other incident's root cause entity. */
+  rootCause: EntityRef,
+  /** Why the explaining root explains the folded one ("its pods are the ones that fail"). */
+  reason: z.string(),
+});
+export type IncidentFold = z.infer<typeof IncidentFold>;
+
 export const Insight = z.object({
   id: z.string().min(1),
   title: z.string(),
@@ -46,6 +64,10 @@ export const Insight = z.object({
   lastSeen: z.iso.datetime({ offset: true }),
   createdAt: z.iso.datetime({ offset: true }),
   cluster: z.string().optional(),
+  /** The incidents this one's root explains and that are folded into it, most likely first (absent: none). */
+  alsoExplains: z.array(IncidentFold).optional(),
+  /** The incident whose root explains this one's: this one is folded into it (absent: it stands on its own). */
+  explainedBy: IncidentFold.optional(),
 });
 export type Insight = z.infer<typeof Insight>;
 

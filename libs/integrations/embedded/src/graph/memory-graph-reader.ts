@@ -78,6 +78,7 @@ export class MemoryGraphReader implements GraphReader {
     const sorted = pool
       .map((insight) => ({ insight, timestamp: insight.firstSeen, id: insight.id }))
       .filter(({ insight }) => (!query.pattern || insight.pattern === query.pattern) && severityRank(insight.severity) >= minSeverity)
+      .filter(({ insight }) => !query.rootsOnly || !insight.explainedBy)
       .filter(({ insight }) => (!query.since || Date.parse(insight.lastSeen) >= Date.parse(query.since)) && (!query.until || Date.parse(insight.firstSeen) <= Date.parse(query.until)))
       .sort(newestFirst)
       .filter((item) => afterCursor(item, cursor));

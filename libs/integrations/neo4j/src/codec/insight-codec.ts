@@ -15,6 +15,9 @@ export function insightProperties(insight: Insight): Record<string, unknown> {
     entity_keys: insightEntityKeys(insight),
     story: insight.story,
     cluster: insight.cluster ?? null,
+    // Folding (one incident per cause): the insight that explains this one, and those this one explains.
+    explained_by: insight.explainedBy?.insightId ?? null,
+    also_explains: (insight.alsoExplains ?? []).map((fold) => fold.insightId),
     first_seen: toDateTime(insight.firstSeen),
     last_seen: toDateTime(insight.lastSeen),
     created_at: toDateTime(insight.createdAt),

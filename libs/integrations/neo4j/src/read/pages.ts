@@ -89,6 +89,7 @@ export async function insightsPage(tx: ManagedTransaction, query: InsightQuery):
     filters.where.push('i.pattern = $pattern');
     filters.params.pattern = query.pattern;
   }
+  if (query.rootsOnly) filters.where.push('i.explained_by IS NULL');
   // About an entity: from its node along ABOUT, rather than through every insight.
   const match = query.entity ? 'MATCH (r:Resource) WHERE r.key IN $keys MATCH (r)<-[:ABOUT]-(i:Insight) WITH DISTINCT i' : 'MATCH (i:Insight)';
   if (query.entity) filters.params.keys = await keysFor(tx, query.entity);

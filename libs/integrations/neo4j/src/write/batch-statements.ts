@@ -239,6 +239,27 @@ function correlations(items: Correlation[]): Statement[] {
   }));
 }
 
+/**
+ * Folding: (root:Insight)-[:ALSO_EXPLAINS {reason}]->(folded:Insight). An insight as written
+ * is the truth about its own folds, from either side: its edges in and out are replaced by
+ * those its `alsoExplains` and `explainedBy` name (the other insight already stored, or
+ * written in the same unit: insight nodes are merged before these edges).
+ */
+function foldEdges(insights: readonly Insight[]): Statement[] {
+  const rows = insights.map((insight) => ({
+    id: insight.id,
+    explains: (insight.alsoExplains ?? []).map((fold) => ({ id: fold.insightId, reason: fold.reason })),
+    explainedBy: insight.explainedBy ? [{ id: insight.explainedBy.insightId, reason: insight.explainedBy.reason }] : [],
+  }));
+  if (!rows.length) return [];
+  const statements: Statement[] = [{ text: 'UNWIND $rows AS row MATCH (i:Insight {id: row.id})-[rel:ALSO_EXPLAINS]-() DELETE rel', params: { rows } }];
+  const out = rows.filter((row) => row.explains.length);
+  if (out.length) statements.push({ text: 'UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.explains AS fold MATCH (f:Insight {id: fold.id}) MERGE (i)-[rel:ALSO_EXPLAINS]->(f) SET rel.reason = fold.reason', params: { rows: out } });
+  const into = rows.filter((row) => row.explainedBy.length);
+  if (into.length) statements.push({ text: 'UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.explainedBy AS fold MATCH (r:Insight {id: fold.id}) MERGE (r)-[rel:ALSO_EXPLAINS]->(i) SET rel.reason = fold.reason', params: { rows: into } });
+  return statements;
+}
+
 function intelligenceEdges(collected: Collected): Statement[] {
   const statements: Statement[] = [];
   const add = (text: string, rows: unknown[]) => rows.length && statements.push({ text, params: { rows } });
@@ -250,6 +271,7 @@ function intelligenceEdges(collected: Collected): Statement[] {
     'UNWIND $rows AS row MATCH (i:Insight {id: row.id}) UNWIND row.eventIds AS eventId MATCH (e:Event {id: eventId}) MERGE (i)-[:EXPLAINS]->(e)',
     insights.filter((row) => row.eventIds.length),
   );
+  foldEdges(collected.insights).forEach((statement) => statements.push(statement));
   add(
     'UNWIND $rows AS row MATCH (p:Pattern {id: row.pattern}) UNWIND row.eventIds AS eventId MATCH (e:Event {id: eventId}) MERGE (e)-[:MATCHES]->(p)',
     insights.filter((row) => row.pattern && row.eventIds.length),

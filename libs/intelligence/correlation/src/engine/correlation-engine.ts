@@ -2,7 +2,7 @@ import { entityKey, parseEntityKey, type BehaviorPattern, type Correlator, type 
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
 import { IncidentBook } from '../incidents/incident-book.js';
-import { foldInsights } from '../incidents/incident-folding.js';
+import { IncidentFolds } from '../incidents/incident-folds.js';
 import { rankInsights } from '../incidents/insight-ranking.js';
 import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
@@ -33,6 +33,7 @@ export class CorrelationEngine {
   private readonly walks: CausalWalkCache;
   private readonly holds: HoldQueue;
   private readonly book: IncidentBook;
+  private readonly folds = new IncidentFolds();
   private readonly composer: ComposerContext;
   private readonly tracker: PredictionTracker;
 
@@ -132,7 +133,31 @@ export class CorrelationEngine {
       if (pattern.holdMs === undefined) this.record(match, output);
       else this.release([this.holds.hold(match, pattern.holdMs, indexed)], output);
     }
+    if (output.insights.length) this.refold(output);
     return output;
+  }
+
+  /**
+   * Folding is part of what is stored: after incidents changed, the folds are recomputed
+   * over the book, and every insight whose fold or folded content changed is output again
+   * as it now reads (a folded one names its root, a root lists what it explains).
+   */
+  private refold(output: EngineOutput): void {
+    const touched = this.folds.refold(this.book.insights(), this.state);
+    for (const insight of output.insights) {
+      touched.add(insight.id);
+      const root = this.folds.rootOf(insight.id);
+      if (root) touched.add(root);
+      for (const folded of this.folds.foldedInto(insight.id)) touched.add(folded);
+    }
+    const views = new Map<string, Insight>();
+    for (const id of touched) {
+      const insight = this.book.insight(id);
+      if (insight) views.set(id, this.folds.view(insight));
+    }
+    output.insights = output.insights.map((insight) => views.get(insight.id) ?? insight);
+    const already = new Set(output.insights.map((insight) => insight.id));
+    output.insights.push(...[...views.values()].filter((insight) => !already.has(insight.id)).sort(rankInsights));
   }
 
   /** Matches waiting for their hold to end. */
@@ -156,15 +181,26 @@ export class CorrelationEngine {
     const output = emptyOutput();
     this.release(this.holds.releaseDue(nowMs), output);
     if (Number.isFinite(nowMs)) this.judge(this.tracker.expire(nowMs), output);
+    // Engine time moved on: folds are checked against the state as it is now, released matches or not.
+    this.refold(output);
     return output;
   }
 
   /**
-   * Every incident's insight, most likely first, one per cause: an incident another one's
-   * root explains is folded into it (see foldInsights) and the result ranked again.
+   * Every incident's insight as stored, most likely first: folded ones name the incident
+   * that explains them (`explainedBy`), roots what they explain (`alsoExplains`). One
+   * incident per cause is the ones without `explainedBy` (see IncidentFolds).
    */
   insights(): Insight[] {
-    return foldInsights(this.book.insights(), this.state).sort(rankInsights);
+    return this.book
+      .insights()
+      .map((insight) => this.folds.view(insight))
+      .sort(rankInsights);
+  }
+
+  /** One insight per cause: the incidents no other explains, most likely first (what `tapio analyze` reports). */
+  rootInsights(): Insight[] {
+    return this.insights().filter((insight) => !insight.explainedBy);
   }
 
   /** Every incident's current prediction, with its result once later events judged it. */
@@ -175,9 +211,12 @@ export class CorrelationEngine {
   /** Recomputes confidences after feedback changed a pattern's accuracy. */
   refreshConfidence(patternId: string): Insight[] {
     const base = this.patterns.find(patternId)?.baseConfidence;
-    return this.book.reRate(patternId, (incident) =>
+    const output = emptyOutput();
+    output.insights = this.book.reRate(patternId, (incident) =>
       incidentConfidence(this.feedback.confidence(patternId, base ?? incident.prediction.confidence), incident.symptoms.size, incident.insight.chain.length),
     );
+    if (output.insights.length) this.refold(output);
+    return output.insights;
   }
 
   /**

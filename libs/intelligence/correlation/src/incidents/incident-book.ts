@@ -168,6 +168,11 @@ export class IncidentBook {
     return updated;
   }
 
+  /** The insight of an incident still in the book. */
+  insight(id: string): Insight | undefined {
+    return this.incidents.get(id)?.insight;
+  }
+
   /** Every incident's insight, most likely first. */
   insights(): Insight[] {
     return [...this.incidents.values()].map((incident) => incident.insight).sort(rankInsights);

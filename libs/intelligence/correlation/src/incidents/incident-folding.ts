@@ -27,6 +27,14 @@ function workloadBehind(state: CorrelationState, service: string, workload: stri
   return keys.length > 0 && parseEntityKey(service)?.namespace === parseEntityKey(workload)?.namespace && keys.every((key) => labels[key] === selector[key]);
 }
 
+/** Kinds of root that can explain a root of another kind than Service (see `explains`). */
+const CAUSE_KINDS = new Set(['Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy']);
+
+/** A cheap test before `explains`: a Service root can be explained by any kind, other roots only by these. */
+function mayExplain(causeKind: string, rootKind: string): boolean {
+  return rootKind === 'Service' || CAUSE_KINDS.has(causeKind);
+}
+
 /**
  * Why the trouble rooted at `root` is explained by the root `cause` of another incident, or
  * undefined: a Service whose pods are the cause's (their trouble empties it); a workload that
@@ -37,6 +45,7 @@ function workloadBehind(state: CorrelationState, service: string, workload: stri
 export function explains(state: CorrelationState, cause: string, root: string): string | undefined {
   if (cause === root) return undefined;
   const causeKind = kindOf(cause);
+  if (!mayExplain(causeKind, kindOf(root))) return undefined;
   if (kindOf(root) === 'Service') {
     const owners = new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)]));
     if (owners.has(cause) || workloadBehind(state, root, cause)) return 'its pods are the ones that fail';
@@ -58,7 +67,7 @@ function describeFolded(folded: readonly Insight[]): string {
 }
 
 /** The cause's insight with the folded incidents: their symptoms and affected entities, the louder severity, a story line. */
-function absorb(cause: Insight, folded: readonly Insight[]): Insight {
+export function absorb(cause: Insight, folded: readonly Insight[]): Insight {
   const seen = new Set(cause.symptoms.map(keyOf));
   const symptoms = [...cause.symptoms];
   const affectedSeen = new Set(cause.affected.map(keyOf));
@@ -74,39 +83,48 @@ function absorb(cause: Insight, folded: readonly Insight[]): Insight {
   return { ...cause, severity: loudest, symptoms, affected, story: lines.join('\n') };
 }
 
+/** Where an incident is folded: the insight id of the incident whose root explains it, and why. */
+export interface FoldTarget {
+  rootId: string;
+  reason: string;
+}
+
 /**
- * One incident per cause: an incident whose root another incident's root explains (see
- * `explains`) folds into that one, which then carries its symptoms, the louder severity and
- * an "Also explains" line. `ranked` is most likely first; a root that explains another is
- * never folded into it in turn. Pure: the incidents themselves are not changed.
+ * One incident per cause: which incident each incident folds into (absent: it stands on
+ * its own). An incident whose root another incident's root explains (see `explains`) folds
+ * into that one; `ranked` is most likely first, and the most likely explaining incident
+ * not folded itself wins; a root explained by this one in turn is never its cause (no
+ * cycles); chains (A into B into C) fold into the top cause, with A's own reason. Pure.
+ * Entries are in ranked order of the folded incidents.
  */
-export function foldInsights(ranked: readonly Insight[], state: CorrelationState): Insight[] {
+export function assignFolds(ranked: readonly Insight[], state: CorrelationState): Map<string, FoldTarget> {
   const roots = ranked.map((insight) => keyOf(insight.rootCause.entity));
-  const into = new Map<number, number>();
+  // Candidates for causes of roots other than Services, in ranked order (most roots are workloads: cheap).
+  const causeCandidates = roots.flatMap((root, index) => (CAUSE_KINDS.has(kindOf(root)) ? [index] : []));
+  const everyone = roots.map((_, index) => index);
+  const into = new Map<number, { cause: number; reason: string }>();
   ranked.forEach((_, index) => {
     const root = roots[index] as string;
-    const cause = roots.findIndex((candidate, other) => other !== index && !into.has(other) && explains(state, candidate, root) !== undefined && explains(state, root, candidate) === undefined);
-    if (cause >= 0 && into.get(cause) !== index) into.set(index, cause);
+    for (const other of kindOf(root) === 'Service' ? everyone : causeCandidates) {
+      if (other === index || into.has(other)) continue;
+      const candidate = roots[other] as string;
+      const reason = explains(state, candidate, root);
+      if (reason === undefined || explains(state, root, candidate) !== undefined) continue;
+      if (into.get(other)?.cause !== index) into.set(index, { cause: other, reason });
+      break;
+    }
   });
-  // Follow chains (A into B into C) to the top cause.
   const top = (index: number) => {
     let current = index;
-    for (let hops = 0; hops < ranked.length && into.has(current); hops += 1) current = into.get(current) as number;
+    for (let hops = 0; hops < ranked.length && into.has(current); hops += 1) current = (into.get(current) as { cause: number }).cause;
     return current;
   };
-  const folded = new Map<number, Insight[]>();
-  for (const index of into.keys()) {
-    const cause = top(index);
-    if (cause === index) continue;
-    let list = folded.get(cause);
-    if (!list) folded.set(cause, (list = []));
-    list.push(ranked[index] as Insight);
-  }
-  const result: Insight[] = [];
-  ranked.forEach((insight, index) => {
-    if (into.has(index) && top(index) !== index) return;
-    const list = folded.get(index);
-    result.push(list ? absorb(insight, list) : insight);
-  });
+  const result = new Map<string, FoldTarget>();
+  [...into.entries()]
+    .sort(([a], [b]) => a - b)
+    .forEach(([index, { reason }]) => {
+      const cause = top(index);
+      if (cause !== index) result.set((ranked[index] as Insight).id, { rootId: (ranked[cause] as Insight).id, reason });
+    });
   return result;
 }

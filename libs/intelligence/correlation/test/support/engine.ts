@@ -26,7 +26,7 @@ export function analyze(events: readonly UnifiedEvent[]): Insight[] {
   const engine = builtinEngine();
   for (const event of events) engine.process(event);
   engine.releaseDue(Number.POSITIVE_INFINITY);
-  return engine.insights();
+  return engine.rootInsights();
 }
 
 export function loud(insights: readonly Insight[]): Insight[] {

@@ -11,6 +11,10 @@ const InsightsQuery = RangeQuery.extend(EntityFilterQuery.shape)
   .extend({
     pattern: z.string().min(1).max(253).optional().describe('Only insights of this behavior pattern'),
     severity: Severity.optional().describe('Minimum severity'),
+    folded: z
+      .enum(['hide', 'show'])
+      .default('hide')
+      .describe('hide (default): one insight per cause, folded incidents only under their root (its alsoExplains); show: every incident, folded ones with explainedBy'),
   });
 
 /** GET /api/v1/insights (filters, pagination) and GET /api/v1/insights/{id}. */
@@ -20,7 +24,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   app.get('', {
     preHandler,
     schema: {
-      summary: 'Insights, newest first, with filters and cursor pagination',
+      summary: 'Insights, newest first, one per cause unless folded=show, with filters and cursor pagination',
       tags: ['insights'],
       security,
       querystring: InsightsQuery,
@@ -35,6 +39,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
         ...(entity ? { entity } : {}),
         ...(query.pattern ? { pattern: query.pattern } : {}),
         ...(query.severity ? { minSeverity: query.severity } : {}),
+        ...(query.folded === 'hide' ? { rootsOnly: true } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       };
       return withCursor(query.cursor, () => context.graph.insights(insightQuery));
@@ -44,7 +49,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = asyn
   app.get('/:id', {
     preHandler,
     schema: {
-      summary: 'One insight',
+      summary: 'One insight, with the incidents it explains (alsoExplains) or the one that explains it (explainedBy)',
       tags: ['insights'],
       security,
       params: z.object({ id: z.string().min(1).max(512) }),

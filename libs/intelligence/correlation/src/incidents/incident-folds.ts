@@ -1,0 +1,96 @@
+import type { CorrelationState, IncidentFold, Insight } from '@tapio/domain';
+import { absorb, assignFolds, type FoldTarget } from './incident-folding.js';
+
+function foldLink(other: Insight, reason: string): IncidentFold {
+  return {
+    insightId: other.id,
+    title: other.title,
+    severity: other.severity,
+    ...(other.pattern ? { pattern: other.pattern } : {}),
+    rootCause: other.rootCause.entity,
+    reason,
+  };
+}
+
+const sameTarget = (a: FoldTarget | undefined, b: FoldTarget | undefined) => a?.rootId === b?.rootId && a?.reason === b?.reason;
+
+/**
+ * The engine's folding, kept as incidents change (events arrive over time): which incident
+ * each incident is folded into, recomputed over the incident book whenever an insight
+ * changes, so a later root cause folds earlier incidents and a fold whose evidence no
+ * longer holds (a selector fixed, a dependency gone) is undone. A folded incident that left
+ * the book (over) stays folded while its root is in the book: that is history, not
+ * evidence to re-check. Deterministic in event order, so a warm start's replay rebuilds it.
+ */
+export class IncidentFolds {
+  private into = new Map<string, FoldTarget>();
+  /** The raw (unfolded) insight of every incident named by a fold, so one that left the book can still be shown. */
+  private known = new Map<string, Insight>();
+
+  /**
+   * Recomputes the folds over `ranked` (the book's insights, most likely first). Returns the
+   * ids whose fold changed: incidents folded or unfolded, and the roots that gained or lost them.
+   */
+  refold(ranked: readonly Insight[], state: CorrelationState): Set<string> {
+    const inBook = new Map(ranked.map((insight) => [insight.id, insight]));
+    const next = assignFolds(ranked, state);
+    for (const [folded, target] of this.into) {
+      // Over and gone from the book: it stays folded into a root that is still open and not folded itself.
+      if (!inBook.has(folded) && inBook.has(target.rootId) && !next.has(target.rootId)) next.set(folded, target);
+    }
+    const changed = new Set<string>();
+    for (const id of new Set([...this.into.keys(), ...next.keys()])) {
+      const before = this.into.get(id);
+      const after = next.get(id);
+      if (sameTarget(before, after)) continue;
+      changed.add(id);
+      if (before) changed.add(before.rootId);
+      if (after) changed.add(after.rootId);
+    }
+    const known = new Map<string, Insight>();
+    for (const [folded, target] of next) {
+      for (const id of [folded, target.rootId]) {
+        const insight = inBook.get(id) ?? this.known.get(id);
+        if (insight) known.set(id, insight);
+      }
+    }
+    this.into = next;
+    this.known = known;
+    return changed;
+  }
+
+  /** The incident `id` is folded into, if any. */
+  rootOf(id: string): string | undefined {
+    return this.into.get(id)?.rootId;
+  }
+
+  /** The ids of the incidents folded into `id`, most likely first. */
+  foldedInto(id: string): string[] {
+    return [...this.into].filter(([, target]) => target.rootId === id).map(([folded]) => folded);
+  }
+
+  /**
+   * The insight as stored and shown: a folded incident names the one that explains it; a
+   * root lists what it explains and takes their symptoms, affected entities, the louder
+   * severity and an "Also explains" story line.
+   */
+  view(insight: Insight): Insight {
+    const target = this.into.get(insight.id);
+    if (target) {
+      const root = this.known.get(target.rootId);
+      return root ? { ...insight, explainedBy: foldLink(root, target.reason) } : insight;
+    }
+    const folded = [...this.into].flatMap(([id, { rootId, reason }]) => {
+      const other = rootId === insight.id ? this.known.get(id) : undefined;
+      return other ? [{ other, reason }] : [];
+    });
+    if (folded.length === 0) return insight;
+    return {
+      ...absorb(
+        insight,
+        folded.map(({ other }) => other),
+      ),
+      alsoExplains: folded.map(({ other, reason }) => foldLink(other, reason)),
+    };
+  }
+}
