@@ -65,6 +65,7 @@ export function addClientCommands(program: Command, dispatch: Dispatch): void {
     .addOption(namespaceOption())
     .option('--pattern <pattern>', 'only insights of this pattern')
     .addOption(severityOption())
+    .option('--all', 'also the incidents folded into another (one cause), each naming its root')
     .action(client(dispatch, 'insightsCommand'));
 
   const patterns = program.command('patterns').description('behavior patterns: list, validate files offline, reload a running Tapio');

@@ -9,6 +9,7 @@ import {
   PerformanceCorrelator,
   SequenceCorrelator,
   TemporalCorrelator,
+  type EngineOutput,
 } from '@tapio/correlation';
 import { CniTapTransformer } from '@tapio/collector-cni';
 import { CriTransformer } from '@tapio/collector-cri';
@@ -33,7 +34,7 @@ export interface Analysis {
  * pipeline (validation, the kubeapi and node-local collectors' transformers) and the correlation engine with the five
  * correlators and the built-in patterns. Lines are NDJSON text or parsed objects.
  */
-export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger()): Analysis {
+export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger(), onOutput?: (output: EngineOutput) => void): Analysis {
   const deadLetters = new DeadLetterStore();
   // The API server's lines and the node-local collectors' (a recording made with them holds both).
   const transformers = [new KubeApiTransformer(), new KubeletApiTransformer(), new CriTransformer(), new CniTapTransformer(), new JournalTransformer(), new EtcdTransformer()];
@@ -48,10 +49,12 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
     if (!result.ok) return;
     for (const event of result.events) {
       produced += 1;
-      engine.process(event);
+      const output = engine.process(event);
+      onOutput?.(output);
     }
   });
-  engine.releaseDue(Number.POSITIVE_INFINITY);
+  const released = engine.releaseDue(Number.POSITIVE_INFINITY);
+  onOutput?.(released);
   const insights = engine.rootInsights();
   return { engine, insights, produced, rejected: deadLetters.count(), answerMs: performance.now() - lastLineAt };
 }

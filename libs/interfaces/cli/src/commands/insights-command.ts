@@ -1,6 +1,6 @@
 import { Insight, pageOf, Prediction } from '@tapio/domain';
 import { z } from 'zod';
-import { insightBlock, insightHeadline, predictionLines } from '../format/text.js';
+import { foldNote, insightBlock, insightHeadline, predictionLines } from '../format/text.js';
 import { clientFor, entityArg, timeFlag } from './client-args.js';
 import { booleanFlag, EXIT, integerFlag, stringFlag, type CliArgs, type CliIo } from './command-io.js';
 import { printJson, runClientCommand } from './run-client-command.js';
@@ -8,9 +8,13 @@ import { printJson, runClientCommand } from './run-client-command.js';
 /** The part of GET /api/v1/predictions/{id} shown here: the prediction and the incident's other ones. */
 const PredictionsOfIncident = z.object({ prediction: Prediction, others: z.array(Prediction).default([]) });
 
-const USAGE = 'tapio insights [ID | KIND NAMESPACE/NAME] [--pattern P] [--severity S] [--since T] [--until T] [--limit N] [--cursor C] [--json]';
+const USAGE = 'tapio insights [ID | KIND NAMESPACE/NAME] [--pattern P] [--severity S] [--since T] [--until T] [--limit N] [--cursor C] [--all] [--json]';
 
-/** `tapio insights`: the incidents Tapio explained; `tapio insights ID` tells one in full. */
+/**
+ * `tapio insights`: the incidents Tapio explained, one per cause (a root with what it also
+ * explains; `--all` lists the folded incidents too, each naming its root); `tapio insights ID`
+ * tells one in full.
+ */
 export function insightsCommand(args: CliArgs, io: CliIo): Promise<number> {
   return runClientCommand(io, async () => {
     const json = booleanFlag(args, 'json');
@@ -44,12 +48,13 @@ export function insightsCommand(args: CliArgs, io: CliIo): Promise<number> {
       until: timeFlag(args, 'until', now),
       limit: integerFlag(args, 'limit', 1, 1000),
       cursor: stringFlag(args, 'cursor'),
+      folded: booleanFlag(args, 'all') ? 'show' : undefined,
     });
     if (json) {
       printJson(io, page);
       return EXIT.ok;
     }
-    const lines = page.items.length ? page.items.map((insight) => `${insight.firstSeen}  ${insight.id}  ${insightHeadline(insight)}`) : ['No insights match.'];
+    const lines = page.items.length ? page.items.map((insight) => `${insight.firstSeen}  ${insight.id}  ${insightHeadline(insight)}${foldNote(insight)}`) : ['No insights match.'];
     if (page.nextCursor) lines.push(`More: add --cursor ${page.nextCursor}`);
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;

@@ -1,4 +1,4 @@
-import { formatEntity, storyWithAges, type EntityRef, type EventSummary, type Insight, type PatternConfidence, type Prediction, type UnifiedEvent } from '@tapio/domain';
+import { formatEntity, storyWithAges, type EntityRef, type EventSummary, type IncidentFold, type Insight, type PatternConfidence, type Prediction, type UnifiedEvent } from '@tapio/domain';
 
 export const percent = (value: number) => `${Math.round(value * 100)}%`;
 
@@ -15,9 +15,28 @@ export function insightHeadline(insight: Insight): string {
   return `[${insight.severity}] ${insight.pattern ?? 'insight'}: root cause ${formatEntity(insight.rootCause.entity)} (confidence ${percent(insight.confidence)}, prediction ${insight.predictionId ?? '-'})`;
 }
 
-/** An insight in full: headline, the story, what else to check, how to give feedback. */
+/** The other side of a fold, on one line: severity, pattern, root, insight id, and why it is one cause. */
+function foldLine(fold: IncidentFold): string {
+  return `[${fold.severity}] ${fold.pattern ?? 'insight'}: root cause ${formatEntity(fold.rootCause)} (${fold.insightId}): ${fold.reason}`;
+}
+
+/** " (also explains 2)" for a root, " (folded into ins-...)" for a folded incident, else nothing. */
+export function foldNote(insight: Insight): string {
+  if (insight.explainedBy) return ` (folded into ${insight.explainedBy.insightId}: ${formatEntity(insight.explainedBy.rootCause)})`;
+  const count = insight.alsoExplains?.length ?? 0;
+  return count ? ` (also explains ${count})` : '';
+}
+
+/** What a fold says, as lines under an insight: the incidents it explains, or the one that explains it. */
+export function foldLines(insight: Insight): string[] {
+  if (insight.explainedBy) return ['', `Folded into: ${foldLine(insight.explainedBy)}`, `  (one cause: tapio insights ${insight.explainedBy.insightId})`];
+  const folded = insight.alsoExplains ?? [];
+  return folded.length ? ['', `Also explains ${folded.length} incident${folded.length > 1 ? 's' : ''}:`, ...folded.map((fold) => `  - ${foldLine(fold)}`)] : [];
+}
+
+/** An insight in full: headline, the story, what it explains or what explains it, what else to check, how to give feedback. */
 export function insightBlock(insight: Insight, index?: number, nowMs = Date.now()): string {
-  const lines = [`${index !== undefined ? `#${index + 1} ` : ''}${insightHeadline(insight)}`, `  id ${insight.id}, ${insight.firstSeen} .. ${insight.lastSeen}`, '', storyWithAges(insight.story, nowMs)];
+  const lines = [`${index !== undefined ? `#${index + 1} ` : ''}${insightHeadline(insight)}`, `  id ${insight.id}, ${insight.firstSeen} .. ${insight.lastSeen}`, '', storyWithAges(insight.story, nowMs), ...foldLines(insight)];
   if (insight.nextChecks.length) lines.push('', 'Next checks:', ...insight.nextChecks.map((check) => `  - ${check}`));
   if (insight.predictionId) lines.push('', `Was this right? tapio feedback ${insight.predictionId} --accurate|--inaccurate [--comment TEXT]`);
   return lines.join('\n');
