@@ -4,6 +4,7 @@ import type { BlastRadius, IncidentTimeline, Insight } from '../api/types.ts';
 import { useApi, type ApiState } from '../api/use-api.ts';
 import { ConfidenceBar } from '../components/confidence-bar.tsx';
 import { EntityLink } from '../components/entity-link.tsx';
+import { FoldPanel } from '../components/folds.tsx';
 import { SeverityBadge } from '../components/severity-badge.tsx';
 import { Status } from '../components/status.tsx';
 import { age, gap, rootCauseText, utc } from '../format/format.ts';
@@ -43,6 +44,8 @@ function IncidentView({ insight, timeline, radius }: { insight: Insight; timelin
           {insight.pattern ?? 'no pattern'} · confidence <ConfidenceBar value={insight.confidence} label="confidence of this incident" /> · began {utc(insight.firstSeen)} ({age(insight.firstSeen)} ago), last seen {utc(insight.lastSeen)} · {insight.affected.length} resources affected
         </p>
       </div>
+
+      <FoldPanel insight={insight} />
 
       <section className="root-cause card" aria-labelledby="root-title">
         <h2 id="root-title">Root cause</h2>
@@ -113,7 +116,7 @@ function IncidentView({ insight, timeline, radius }: { insight: Insight; timelin
           {radius.data && (
             <>
               <BlastRadiusGraph radius={radius.data} />
-              <h3>Folded incidents</h3>
+              <h3>Other incidents on this root</h3>
               {radius.data.folded.length === 0 ? (
                 <p className="muted">No other incident on this root cause.</p>
               ) : (

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import type { Insight, Page, PatternConfidence, Severity } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
 import { ConfidenceBar } from '../components/confidence-bar.tsx';
+import { AlsoExplains } from '../components/folds.tsx';
 import { SeverityBadge } from '../components/severity-badge.tsx';
 import { Status } from '../components/status.tsx';
 import { age, entityLabel, incidentNamespaces, rootCauseText, SEVERITIES, utc } from '../format/format.ts';
@@ -13,7 +14,7 @@ const PAGE_SIZE = 200;
 /** The API's largest page. */
 const MAX_SHOWN = 1000;
 
-/** Incidents, newest first, live: severity, root cause, age, affected count; filters. */
+/** Incidents, newest first, live, one per cause (a root lists what it also explains): severity, root cause, age, affected count; filters. */
 export function IncidentsPage() {
   const [namespace, setNamespace] = useState('');
   const [pattern, setPattern] = useState('');
@@ -93,6 +94,7 @@ export function IncidentsPage() {
                       {entityLabel(insight.rootCause.entity)}
                     </Link>
                     <div className="sub">{rootCauseText(insight)}</div>
+                    <AlsoExplains insight={insight} />
                   </td>
                   <td>{insight.pattern ?? '—'}</td>
                   <td className="num">{insight.affected.length}</td>
