@@ -115,6 +115,9 @@ async function replay(pair: Pair, name: string): Promise<void> {
       await pair.insights(output.insights, output.predictions);
     }
   }
+  // The recording ended: held matches are reported (as tapio analyze does), and the folds they make.
+  const released = engine.releaseDue(Number.POSITIVE_INFINITY);
+  await pair.insights(released.insights, released.predictions);
   // A learned confidence per matched pattern, and feedback on the first prediction.
   const predictions = engine.predictions();
   const patternIds = [...new Set(predictions.map((prediction) => prediction.patternId))].sort();

@@ -16,7 +16,7 @@ const STORES: Array<{ name: string; open(): Promise<{ graph: GraphStore; close()
   {
     name: 'memory graph',
     async open() {
-      const { graph } = await replayedGraph(SCENARIO);
+      const { graph } = await replayedGraph(SCENARIO, { releaseHeld: true });
       return { graph, close: () => graph.stop() };
     },
   },
@@ -26,7 +26,7 @@ const STORES: Array<{ name: string; open(): Promise<{ graph: GraphStore; close()
       const server: Neo4jTestServer = await startNeo4j();
       const store = new Neo4jGraphStore({ uri: server.uri });
       await store.start();
-      const { graph } = await replayedGraph(SCENARIO, { store });
+      const { graph } = await replayedGraph(SCENARIO, { store, releaseHeld: true });
       return {
         graph,
         async close() {

@@ -28,10 +28,10 @@ export interface ReplayedGraph<G extends GraphStore = MemoryGraphStore> {
  * A shared scenario recording replayed the way the running Tapio does it
  * (pipeline → correlation engine → graph, pattern stats published), minus the bus.
  */
-export async function replayedGraph(scenario: string, options?: { snapshotFile?: string }): Promise<ReplayedGraph>;
+export async function replayedGraph(scenario: string, options?: { snapshotFile?: string; releaseHeld?: boolean }): Promise<ReplayedGraph>;
 /** The same, written into `store` (started by the caller): a Neo4j graph, so every route is tested on both stores. */
-export async function replayedGraph<G extends GraphStore>(scenario: string, options: { store: G }): Promise<ReplayedGraph<G>>;
-export async function replayedGraph(scenario: string, options: { snapshotFile?: string; store?: GraphStore } = {}): Promise<ReplayedGraph<GraphStore>> {
+export async function replayedGraph<G extends GraphStore>(scenario: string, options: { store: G; releaseHeld?: boolean }): Promise<ReplayedGraph<G>>;
+export async function replayedGraph(scenario: string, options: { snapshotFile?: string; store?: GraphStore; releaseHeld?: boolean } = {}): Promise<ReplayedGraph<GraphStore>> {
   const graph = options.store ?? new MemoryGraphStore(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {});
   if (!options.store) await graph.start();
   const pipeline = new Pipeline({ transformers: [...seedMappingTransformers, new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'default' });
@@ -50,6 +50,11 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
       const output = engine.process(event);
       await graph.write({ topology: output.topology, events: [event], correlations: output.correlations, insights: output.insights, predictions: output.predictions });
     }
+  }
+  if (options.releaseHeld) {
+    // The recording ended: matches still held (waiting to see whether the trouble clears) are reported, as tapio analyze does.
+    const released = engine.releaseDue(Number.POSITIVE_INFINITY);
+    await graph.write({ insights: released.insights, predictions: released.predictions });
   }
   await graph.upsertPatterns(
     patterns.patterns.map((pattern) => ({
