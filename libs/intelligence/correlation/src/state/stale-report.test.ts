@@ -51,6 +51,29 @@ describe('staleReport', () => {
     expect(staleReport(listedEvent(down, 'node_not_ready', 'Node', 'node-1', 'NodeNotReady', 3 * 60), stillDown)).toBeUndefined();
   });
 
+  it('one rule: an old report whose object still shows it is current; time decides only when the state is unknown', () => {
+    const down = new ClusterFixture();
+    down.object('resource_created', { kind: 'Node', name: 'node-1', uid: 'n1', conditions: { Ready: 'False' } }, 'Node node-1 exists');
+    const stillDown = stateOf(down);
+    down.advance(3600);
+    // Listed 40 minutes after it last happened, but the Node is still NotReady: evidence, not history.
+    expect(staleReport(listedEvent(down, 'node_not_ready', 'Node', 'node-1', 'NodeNotReady', 40 * 60), stillDown)).toBeUndefined();
+    // A Node Tapio knows nothing of: time decides.
+    expect(staleReport(listedEvent(down, 'node_not_ready', 'Node', 'node-9', 'NodeNotReady', 40 * 60), stillDown)).toMatch(/40 minutes before it was seen/);
+  });
+
+  it('a recent report about a pod that is Ready now is history', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const api = cluster.workload('shop', 'api', { replicas: 1, nodes: ['node-1'] });
+    const state = stateOf(cluster);
+    cluster.advance(120);
+    const pod = api.pods[0]!;
+    const last = new Date(Date.parse(cluster.now) - 60_000).toISOString().replace('.000Z', 'Z');
+    const report = cluster.signal('probe_failed', pod, { message: 'Unhealthy: Readiness probe failed', kubernetes: { eventReason: 'Unhealthy', eventType: 'Warning', count: 1, firstTimestamp: last, lastTimestamp: last } });
+    expect(staleReport(report, state)).toMatch(/the pod is Ready now/);
+  });
+
   it('never judges derived signals (no Kubernetes Event behind them)', () => {
     const cluster = new ClusterFixture();
     cluster.nodes('node-1');

@@ -30,13 +30,35 @@ function nodeCondition(event: UnifiedEvent): { condition: string; trouble: strin
   return event.entity?.kind === 'Node' ? NODE_CONDITION[event.type] : undefined;
 }
 
+/** What the involved object's current state says of a report: still so, over (with why), or unknown. */
+type CurrentState = { holds: true } | { holds: false; why: string } | undefined;
+
+/** The involved object's state now, against what the Event reports (pod trouble of a Pod, a node condition of a Node). */
+function currentState(event: UnifiedEvent, entity: NonNullable<UnifiedEvent['entity']>, state: WorkingState, last: string): CurrentState {
+  if (entity.kind === 'Pod' && OVER_WHEN_READY.has(event.type) && event.kubernetes?.eventReason !== 'NodeNotReady') {
+    const pod = state.resource(entityKey(entity));
+    if (!pod || pod.deleted || pod.facts?.ready === undefined) return undefined;
+    return pod.facts.ready ? { holds: false, why: `reports ${event.type.replace(/_/g, ' ')} at ${last}, but the pod is Ready now` } : { holds: true };
+  }
+  const report = nodeCondition(event);
+  if (!report) return undefined;
+  const nodeName = state.nodeNameOf(entityKey(entity));
+  if (!nodeName) return undefined;
+  const now = state.resource(entityKey({ kind: 'Node', name: nodeName, cluster: entity.cluster }))?.facts?.conditions?.[report.condition];
+  if (now === undefined) return undefined;
+  return now === report.trouble ? { holds: true } : { holds: false, why: `reports ${report.condition}=${report.trouble} at ${last}, but Node ${nodeName} now has ${report.condition}=${now}` };
+}
+
 /**
  * Why a Kubernetes Event reports something that is over when Tapio first sees it, or
- * undefined when it is current. It is over when it last happened more than STALE_REPORT_MS
- * before it was seen, or when the involved object's current status contradicts it: a node
- * condition (NotReady, pressure) the Node no longer shows, pod trouble (unschedulable, not
- * ready, failed pulls or volumes) of a pod that is Ready now. Such an Event is history: it must not start an
- * incident nor explain later trouble.
+ * undefined when it is current. One rule: evidence counts while the object it speaks about
+ * is still in the state it describes. A report of pod trouble (unschedulable, not ready,
+ * failed pulls or volumes) about a pod that is Ready now, or of a node condition (NotReady,
+ * pressure) the Node no longer shows, is history however recent; one whose object still
+ * shows it is current however old. Only when the object's current state is unknown (no
+ * state of it, or a kind of report no state speaks to) does time decide: a report that last
+ * happened more than STALE_REPORT_MS before it was seen is history. Such an Event must not
+ * start an incident nor explain later trouble.
  */
 export function staleReport(event: UnifiedEvent, state: WorkingState): string | undefined {
   const data = event.kubernetes;
@@ -44,18 +66,8 @@ export function staleReport(event: UnifiedEvent, state: WorkingState): string | 
   if (!last) return undefined;
   const lag = Date.parse(event.timestamp) - Date.parse(last);
   if (!(lag > NODE_REPORT_SLACK_MS)) return undefined;
+  const current = event.entity ? currentState(event, event.entity, state, last) : undefined;
+  if (current) return current.holds ? undefined : current.why;
   if (lag > STALE_REPORT_MS) return `last happened at ${last}, ${Math.round(lag / 60_000)} minutes before it was seen`;
-  if (!event.entity) return undefined;
-  if (event.entity.kind === 'Pod' && OVER_WHEN_READY.has(event.type) && event.kubernetes?.eventReason !== 'NodeNotReady') {
-    const pod = state.resource(entityKey(event.entity));
-    return pod?.facts?.ready === true && !pod.deleted ? `reports ${event.type.replace(/_/g, ' ')} at ${last}, but the pod is Ready now` : undefined;
-  }
-  const report = nodeCondition(event);
-  if (!report) return undefined;
-  const nodeName = state.nodeNameOf(entityKey(event.entity));
-  if (!nodeName) return undefined;
-  const node = state.resource(entityKey({ kind: 'Node', name: nodeName, cluster: event.entity.cluster }));
-  const now = node?.facts?.conditions?.[report.condition];
-  if (now === undefined || now === report.trouble) return undefined;
-  return `reports ${report.condition}=${report.trouble} at ${last}, but Node ${nodeName} now has ${report.condition}=${now}`;
+  return undefined;
 }
