@@ -143,6 +143,7 @@ export class CorrelationEngine {
    * as it now reads (a folded one names its root, a root lists what it explains).
    */
   private refold(output: EngineOutput): void {
+    if (!this.folds.worthRefolding(this.book)) return;
     const touched = this.folds.refold(this.book.insights(), this.state);
     for (const insight of output.insights) {
       touched.add(insight.id);

@@ -1,4 +1,4 @@
-import { severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import { parseEntityKey, severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import { iso } from '../story/entity-refs.js';
 import { deterministicId } from './ids.js';
@@ -52,6 +52,8 @@ export class IncidentBook {
   /** The latest incident of each root cause still in the book. */
   private readonly latestByRoot = new Map<string, string>();
   private readonly history: OccurrenceHistory;
+  /** Incidents in the book by the kind of their root, so a question like "any rooted at a Service?" costs nothing. */
+  private readonly rootKinds = new Map<string, number>();
   private readonly mergeWindowMs: number;
   private readonly retainMs: number;
   private readonly maxIncidents: number;
@@ -89,6 +91,7 @@ export class IncidentBook {
     const previous = this.history.of(match.pattern.name, historyKey, id);
     const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
     this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
+    this.countRoot(rootKey, 1);
     this.latestByRoot.set(rootKey, id);
     if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
@@ -150,6 +153,7 @@ export class IncidentBook {
 
   private forget(incident: Incident): void {
     this.incidents.delete(incident.id);
+    this.countRoot(incident.rootKey, -1);
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
     this.latestByRoot.delete(incident.rootKey);
     this.history.record(incident.match.pattern.name, incident.historyKey, incident.insight.firstSeen, incident.id);
@@ -166,6 +170,19 @@ export class IncidentBook {
       updated.push(incident.insight);
     }
     return updated;
+  }
+
+  private countRoot(rootKey: string, delta: number): void {
+    const kind = parseEntityKey(rootKey)?.kind ?? '';
+    const count = (this.rootKinds.get(kind) ?? 0) + delta;
+    if (count > 0) this.rootKinds.set(kind, count);
+    else this.rootKinds.delete(kind);
+  }
+
+  /** Whether an incident in the book has its root of one of these kinds. */
+  hasRootOfKind(kinds: ReadonlySet<string>): boolean {
+    for (const kind of kinds) if (this.rootKinds.has(kind)) return true;
+    return false;
   }
 
   /** The insight of an incident still in the book. */

@@ -28,7 +28,7 @@ function workloadBehind(state: CorrelationState, service: string, workload: stri
 }
 
 /** Kinds of root that can explain a root of another kind than Service (see `explains`). */
-const CAUSE_KINDS = new Set(['Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy']);
+export const CAUSE_KINDS: ReadonlySet<string> = new Set(['Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy']);
 
 /** A cheap test before `explains`: a Service root can be explained by any kind, other roots only by these. */
 function mayExplain(causeKind: string, rootKind: string): boolean {

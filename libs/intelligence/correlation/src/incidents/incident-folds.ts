@@ -1,5 +1,5 @@
 import type { CorrelationState, IncidentFold, Insight } from '@tapio/domain';
-import { absorb, assignFolds, type FoldTarget } from './incident-folding.js';
+import { absorb, assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
 
 function foldLink(other: Insight, reason: string): IncidentFold {
   return {
@@ -57,6 +57,15 @@ export class IncidentFolds {
     this.into = next;
     this.known = known;
     return changed;
+  }
+
+  /**
+   * Whether a refold can find anything: a fold to keep or undo, or an incident whose root can
+   * explain another (every fold has such a cause: `explains`). Most books hold none, and then
+   * the book is neither ranked nor searched (the hot path stays as it was).
+   */
+  worthRefolding(book: { hasRootOfKind(kinds: ReadonlySet<string>): boolean }): boolean {
+    return this.into.size > 0 || book.hasRootOfKind(CAUSE_KINDS);
   }
 
   /** The incident `id` is folded into, if any. */
