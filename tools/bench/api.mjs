@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
+import { MemoryGraphStore, PromClientMetrics } from '@tapio/embedded';
 import { buildApi, GraphPatternAdmin, listenApi } from '@tapio/api';
 import { EPOCH, iso, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
@@ -116,7 +116,7 @@ async function main() {
   const stats = await graph.stats();
   console.log(`graph loaded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stats)}, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`);
 
-  const metrics = new PrometheusRegistry();
+  const metrics = new PromClientMetrics();
   const app = await buildApi({ graph, metrics, health: () => ({ graph: graph.health() }), patterns: new GraphPatternAdmin(graph) });
   const base = await listenApi(app, { host: '127.0.0.1', port: 0 });
   const pick = (index) => (index * 104729) % PODS;

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { MemoryGraphStore, PrometheusRegistry } from '@tapio/embedded';
+import { MemoryGraphStore, PromClientMetrics } from '@tapio/embedded';
 import { buildApi, GraphPatternAdmin, listenApi } from '@tapio/api';
 import { EPOCH, iso, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
@@ -96,7 +96,7 @@ async function main() {
   const graph = await loadGraph();
   const stats = await graph.stats();
   console.log(`graph loaded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stats.events} events, ${stats.insights} incidents, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`);
-  const app = await buildApi({ graph, metrics: new PrometheusRegistry(), health: () => ({ graph: graph.health() }), patterns: new GraphPatternAdmin(graph) });
+  const app = await buildApi({ graph, metrics: new PromClientMetrics(), health: () => ({ graph: graph.health() }), patterns: new GraphPatternAdmin(graph) });
   const base = await listenApi(app, { host: '127.0.0.1', port: 0 });
   const profile = await mkdtemp(join(os.tmpdir(), 'tapio-bench-ui-'));
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
