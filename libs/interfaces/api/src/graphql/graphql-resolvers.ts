@@ -2,6 +2,7 @@ import { EntityRef, EventQuery, InsightQuery, type Insight, type UnifiedEvent } 
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import type { z } from 'zod';
 import type { ApiContext } from '../context/api-context.js';
+import { whyWithDependencies } from '../incidents/dependency-evidence.js';
 import { feedbackHistory } from '../patterns/pattern-detail.js';
 import { entityFilter } from '../routes/list-queries.js';
 import { entityFromPath, timeRange } from '../routes/entity-params.js';
@@ -53,7 +54,7 @@ export function graphqlResolvers(context: ApiContext) {
     JSON: JsonScalar,
     Query: {
       entity: (_: unknown, args: Args) => answer(async () => entityOf(args)),
-      why: (_: unknown, args: Args) => answer(async () => graph.why(entityOf(args), range(args))),
+      why: (_: unknown, args: Args) => answer(async () => whyWithDependencies(graph, await graph.why(entityOf(args), range(args)))),
       insights: (_: unknown, args: Args) =>
         answer(async () => {
           const entity = entityFilter({ kind: text(args['kind']), namespace: text(args['namespace']), name: text(args['name']) });
@@ -79,7 +80,7 @@ export function graphqlResolvers(context: ApiContext) {
         }),
     },
     Entity: {
-      why: (entity: EntityRef, args: Args) => answer(async () => graph.why(entity, range(args))),
+      why: (entity: EntityRef, args: Args) => answer(async () => whyWithDependencies(graph, await graph.why(entity, range(args)))),
       insights: (entity: EntityRef, args: Args) => answer(async () => (await graph.insights(valid(InsightQuery, { entity, limit: args['limit'] ?? undefined }))).items),
     },
     Insight: {

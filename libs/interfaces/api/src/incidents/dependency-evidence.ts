@@ -40,3 +40,8 @@ export async function dependencyEvidence(graph: Pick<GraphReader, 'resource' | '
   }
   return [...found.values()];
 }
+
+/** A why answer as the API tells it (REST and GraphQL alike): the graph's answer with its dependency evidence. */
+export async function whyWithDependencies<T extends Pick<WhyAnswer, 'entity' | 'insights'>>(graph: Pick<GraphReader, 'resource' | 'edgesOf'>, why: T): Promise<T & { dependencies: TopologyEdge[] }> {
+  return { ...why, dependencies: await dependencyEvidence(graph, why) };
+}

@@ -1,6 +1,6 @@
 import { WhyAnswer } from '@tapio/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { dependencyEvidence } from '../incidents/dependency-evidence.js';
+import { whyWithDependencies } from '../incidents/dependency-evidence.js';
 import { ErrorBody, notFound } from '../server/api-error.js';
 import { ClusterScopedPath, entityFromPath, NamespacedPath, RangeQuery, timeRange } from './entity-params.js';
 import { guarded, type ResourcePluginOptions } from './route-options.js';
@@ -17,7 +17,7 @@ export const whyRoutes: FastifyPluginAsyncZod<ResourcePluginOptions> = async (ap
     if (!why.known && why.events.length === 0 && why.insights.length === 0) {
       throw notFound(`Tapio knows nothing about ${entity.kind} ${entity.namespace ? `${entity.namespace}/` : ''}${entity.name}`);
     }
-    return { ...why, dependencies: await dependencyEvidence(context.graph, why) };
+    return whyWithDependencies(context.graph, why);
   };
 
   app.get('/:kind/:namespace/:name', {
