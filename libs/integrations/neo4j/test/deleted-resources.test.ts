@@ -1,5 +1,5 @@
 import { EVENT_SEMANTICS, entityKey, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from './neo4j-harness.js';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -9,6 +9,9 @@ beforeAll(async () => {
   harness = await startHarness();
 }, 360_000);
 afterAll(async () => harness?.close());
+// The bound is database-wide (every cluster's deleted nodes count): each test starts on an empty
+// graph, or the other test's newer deletions would be the ones kept.
+beforeEach(async () => harness.clear());
 
 const BASE = Date.parse('2026-03-02T10:00:00Z');
 const at = (second: number) => new Date(BASE + second * 1000).toISOString();
