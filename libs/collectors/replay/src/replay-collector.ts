@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { readLines } from './read-lines.js';
-import { sleep } from './sleep.js';
-import { DEFAULT_INPUT_LIMITS, ORIGIN_METADATA_KEY, RawEvent, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+
+import { DEFAULT_INPUT_LIMITS, abortableSleep, ORIGIN_METADATA_KEY, RawEvent, nestsDeeperThan, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
   /** NDJSON recording; "-" reads standard input. */
@@ -124,7 +124,7 @@ export class ReplayCollector implements Collector {
           firstRecorded ??= recorded;
           const due = startedAt + (recorded - firstRecorded) / this.options.speed;
           const wait = due - Date.now();
-          if (wait > 0) await sleep(wait, this.abort.signal);
+          if (wait > 0) await abortableSleep(wait, this.abort.signal);
           if (this.abort.signal.aborted) break;
         }
         // Emits are issued in recorded order; up to EMIT_WINDOW wait for their sink at once,

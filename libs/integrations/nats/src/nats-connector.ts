@@ -1,7 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { parseDuration, type Logger } from '@tapio/domain';
-import { abortableDelay } from './abortable-delay.js';
+import { abortableSleep, parseDuration, type Logger } from '@tapio/domain';
 import { connectionOptions, describeServers } from './connection-options.js';
 import type { NatsBusOptions } from './options.js';
 import { ensureStreams } from './streams.js';
@@ -112,7 +111,7 @@ export class NatsConnector {
         this.phase = 'down';
         this.reason = `cannot use NATS at ${servers}: ${(error as Error).message} (attempt ${this.attempts}, next in ${wait} ms)`;
         this.logger.warn({ servers, attempt: this.attempts, err: error }, 'NATS unavailable; retrying');
-        await abortableDelay(wait, this.abort.signal);
+        await abortableSleep(wait, this.abort.signal);
         wait = Math.min(maxWait, wait * 2);
       }
     }

@@ -1,4 +1,5 @@
 import {
+  abortableSleep,
   type BusDelivery,
   type BusHeaders,
   parseDuration,
@@ -14,7 +15,6 @@ import {
   type Metrics,
   type SubscribeOptions,
 } from '@tapio/domain';
-import { abortableDelay } from './abortable-delay.js';
 import { busHealth } from './bus-health.js';
 import { BusMetricsExporter } from './bus-metrics.js';
 import type { NatsBusStats } from './bus-stats.js';
@@ -157,7 +157,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       const jsm = this.connector.manager;
       if (this.connector.phase === 'closed' || !jsm) return;
       if ((await this.subscriptions.backlog(jsm)) === 0) return;
-      await abortableDelay(25, this.connector.signal);
+      await abortableSleep(25, this.connector.signal);
     }
   }
 

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { sleep } from './sleep.js';
+import { abortableSleep as sleep } from './abortable-sleep.js';
 
 describe('the paced replay sleep', () => {
   it('leaves no abort listener behind once the time is up (one sleep per paced line)', async () => {
