@@ -1,31 +1,11 @@
 import {
+  GraphStoreOfParts,
   parseDuration,
   silentLogger,
-  type CauseEffectCount,
   type ComponentHealth,
   type DeadLetterSink,
-  type DeathSpiral,
-  type EntityRef,
-  type EventContext,
-  type EventQuery,
-  type Feedback,
-  type GraphStats,
-  type GraphStore,
-  type GraphWrite,
-  type ImpactAnswer,
-  type Insight,
-  type InsightQuery,
   type Logger,
   type Metrics,
-  type Page,
-  type PatternConfidence,
-  type Prediction,
-  type ResourceNode,
-  type TimeRange,
-  type TopologyEdge,
-  type TopologySnapshot,
-  type UnifiedEvent,
-  type WhyAnswer,
 } from '@tapio/domain';
 import type { Driver } from 'neo4j-driver';
 import { createDriver } from './driver-factory.js';
@@ -57,7 +37,7 @@ export interface Neo4jGraphStoreDependencies {
  * Neo4j and see what has been flushed. This class connects, starts, stops and reports
  * health; the writer, reader and questions (one per port, as in the memory store) do the work.
  */
-export class Neo4jGraphStore implements GraphStore {
+export class Neo4jGraphStore extends GraphStoreOfParts {
   readonly shared = true;
   readonly options: Neo4jOptions;
   readonly writer: Neo4jGraphWriter;
@@ -75,6 +55,7 @@ export class Neo4jGraphStore implements GraphStore {
   private phase: 'stopped' | 'starting' | 'running' = 'stopped';
 
   constructor(options: Neo4jOptionsInput, private readonly dependencies: Neo4jGraphStoreDependencies = {}) {
+    super();
     const parsed = Neo4jOptions.safeParse(options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -207,78 +188,6 @@ export class Neo4jGraphStore implements GraphStore {
     }
     if (this.buffer.size >= this.options.bufferLimit) return { status: 'degraded', reason: `write buffer full (${this.buffer.size}); writers are waiting for ${this.target}`, details };
     return { status: 'ok', details };
-  }
-
-  // ---- GraphWriter -------------------------------------------------------
-  write(unit: GraphWrite): Promise<void> {
-    return this.writer.write(unit);
-  }
-  upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void> {
-    return this.writer.upsertPatterns(patterns);
-  }
-  writeFeedback(feedback: Feedback): Promise<void> {
-    return this.writer.writeFeedback(feedback);
-  }
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  // ---- GraphReader -------------------------------------------------------
-  resource(ref: EntityRef): Promise<ResourceNode | undefined> {
-    return this.reader.resource(ref);
-  }
-  edgesOf(key: string): Promise<TopologyEdge[]> {
-    return this.reader.edgesOf(key);
-  }
-  topologySnapshot(): Promise<TopologySnapshot> {
-    return this.reader.topologySnapshot();
-  }
-  event(id: string): Promise<UnifiedEvent | undefined> {
-    return this.reader.event(id);
-  }
-  events(query: EventQuery): Promise<Page<UnifiedEvent>> {
-    return this.reader.events(query);
-  }
-  insight(id: string): Promise<Insight | undefined> {
-    return this.reader.insight(id);
-  }
-  insights(query: InsightQuery): Promise<Page<Insight>> {
-    return this.reader.insights(query);
-  }
-  prediction(id: string): Promise<Prediction | undefined> {
-    return this.reader.prediction(id);
-  }
-  predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
-    return this.reader.predictionsOf(query);
-  }
-  feedbackFor(patternId: string): Promise<Feedback[]> {
-    return this.reader.feedbackFor(patternId);
-  }
-  patterns(): Promise<PatternConfidence[]> {
-    return this.reader.patterns();
-  }
-  stats(): Promise<GraphStats> {
-    return this.reader.stats();
-  }
-
-  // ---- GraphQuestions ----------------------------------------------------
-  why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer> {
-    return this.questions.why(ref, range);
-  }
-  eventContext(eventId: string): Promise<EventContext | undefined> {
-    return this.questions.eventContext(eventId);
-  }
-  impact(ref: EntityRef): Promise<ImpactAnswer> {
-    return this.questions.impact(ref);
-  }
-  timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]> {
-    return this.questions.timeline(ref, range);
-  }
-  deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]> {
-    return this.questions.deathSpirals(since, minRestarts);
-  }
-  patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {
-    return this.questions.patternDiscovery(minOccurrences);
   }
 
   private requireRunning(): void {

@@ -1,27 +1,8 @@
 import {
+  GraphStoreOfParts,
   TopologyIndex,
-  type CauseEffectCount,
   type ComponentHealth,
-  type DeathSpiral,
-  type EntityRef,
-  type EventContext,
-  type EventQuery,
   type Feedback,
-  type GraphStats,
-  type GraphStore,
-  type GraphWrite,
-  type ImpactAnswer,
-  type Insight,
-  type InsightQuery,
-  type Page,
-  type PatternConfidence,
-  type Prediction,
-  type ResourceNode,
-  type TimeRange,
-  type TopologyEdge,
-  type TopologySnapshot,
-  type UnifiedEvent,
-  type WhyAnswer,
 } from '@tapio/domain';
 import type { RetentionPolicy } from './event-log.js';
 import { MemoryGraphQuestions } from './memory-graph-questions.js';
@@ -52,7 +33,7 @@ export interface MemoryGraphStoreOptions {
  * store must give the same answers (contract suite). This class starts, stops and
  * snapshots; the writer, reader and questions do the work.
  */
-export class MemoryGraphStore implements GraphStore {
+export class MemoryGraphStore extends GraphStoreOfParts {
   readonly writer: MemoryGraphWriter;
   readonly reader: MemoryGraphReader;
   readonly questions: MemoryGraphQuestions;
@@ -62,6 +43,7 @@ export class MemoryGraphStore implements GraphStore {
   private readonly saver = new SerialSaver(() => this.saveNow());
 
   constructor(private readonly options: MemoryGraphStoreOptions = {}) {
+    super();
     const retention = { maxEvents: options.retention?.maxEvents ?? 1_000_000, maxAgeMs: options.retention?.maxAgeMs ?? 7 * 24 * 3_600_000 };
     this.data = new MemoryGraphData(options.topology ?? new TopologyIndex(), retention, options.maxInsights ?? 50_000);
     this.writer = new MemoryGraphWriter(this.data);
@@ -101,78 +83,6 @@ export class MemoryGraphStore implements GraphStore {
     const details = { events: this.data.events.size, resources: this.data.topology.size };
     if (this.saver.lastError) return { status: 'degraded', reason: `cannot save the graph snapshot: ${this.saver.lastError}`, details };
     return { status: 'ok', details };
-  }
-
-  // ---- GraphWriter -------------------------------------------------------
-  write(unit: GraphWrite): Promise<void> {
-    return this.writer.write(unit);
-  }
-  upsertPatterns(patterns: readonly PatternConfidence[]): Promise<void> {
-    return this.writer.upsertPatterns(patterns);
-  }
-  writeFeedback(feedback: Feedback): Promise<void> {
-    return this.writer.writeFeedback(feedback);
-  }
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  // ---- GraphReader -------------------------------------------------------
-  resource(ref: EntityRef): Promise<ResourceNode | undefined> {
-    return this.reader.resource(ref);
-  }
-  edgesOf(key: string): Promise<TopologyEdge[]> {
-    return this.reader.edgesOf(key);
-  }
-  topologySnapshot(): Promise<TopologySnapshot> {
-    return this.reader.topologySnapshot();
-  }
-  event(id: string): Promise<UnifiedEvent | undefined> {
-    return this.reader.event(id);
-  }
-  events(query: EventQuery): Promise<Page<UnifiedEvent>> {
-    return this.reader.events(query);
-  }
-  insight(id: string): Promise<Insight | undefined> {
-    return this.reader.insight(id);
-  }
-  insights(query: InsightQuery): Promise<Page<Insight>> {
-    return this.reader.insights(query);
-  }
-  prediction(id: string): Promise<Prediction | undefined> {
-    return this.reader.prediction(id);
-  }
-  predictionsOf(query: { patternId?: string; insightId?: string }): Promise<Prediction[]> {
-    return this.reader.predictionsOf(query);
-  }
-  feedbackFor(patternId: string): Promise<Feedback[]> {
-    return this.reader.feedbackFor(patternId);
-  }
-  patterns(): Promise<PatternConfidence[]> {
-    return this.reader.patterns();
-  }
-  stats(): Promise<GraphStats> {
-    return this.reader.stats();
-  }
-
-  // ---- GraphQuestions ----------------------------------------------------
-  why(ref: EntityRef, range: TimeRange): Promise<WhyAnswer> {
-    return this.questions.why(ref, range);
-  }
-  eventContext(eventId: string): Promise<EventContext | undefined> {
-    return this.questions.eventContext(eventId);
-  }
-  impact(ref: EntityRef): Promise<ImpactAnswer> {
-    return this.questions.impact(ref);
-  }
-  timeline(ref: EntityRef, range: TimeRange): Promise<UnifiedEvent[]> {
-    return this.questions.timeline(ref, range);
-  }
-  deathSpirals(since: string, minRestarts: number): Promise<DeathSpiral[]> {
-    return this.questions.deathSpirals(since, minRestarts);
-  }
-  patternDiscovery(minOccurrences: number): Promise<CauseEffectCount[]> {
-    return this.questions.patternDiscovery(minOccurrences);
   }
 
   // ---- snapshot ----------------------------------------------------------
