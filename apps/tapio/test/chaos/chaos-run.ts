@@ -137,11 +137,8 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
       `    servers: ${env.nats.url}`,
       `    streamPrefix: ${env.prefix.toUpperCase()}`,
       `    subjectPrefix: ${env.prefix}`,
-      // Each kill of a stage counts one delivery of every message its process held, and
-      // maxDeliver such deliveries dead-letter a message (poison-message protection): above
-      // the number of disruptions, only a message that really cannot be handled is.
-      '    consume:',
-      `      maxDeliver: ${disruptions.length + 5}`,
+      // The shipped consume settings: a kill of a stage is not a failure of the messages its
+      // process held (consume.maxFailures counts handler failures only).
       'graph:',
       '  type: neo4j',
       '  neo4j:',

@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { BusDelivery, BusTopic, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
+import { FailureBook } from './failure-book.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
 
 export interface SubscriptionEntry {
@@ -28,6 +29,8 @@ export class BusSubscriptions {
   readonly counters: ConsumerCounters = { delivered: 0, redelivered: 0, deadLettered: 0, skipped: 0 };
   /** Why a consumer (by durable name or subscription label) cannot run right now. */
   readonly errors = new Map<string, string>();
+  /** Handler failures per message, for every consumer of this bus (they outlive a reconnect's consumers). */
+  readonly failures = new FailureBook();
   private readonly all = new Set<SubscriptionEntry>();
 
   constructor(private readonly deps: BusSubscriptionsDeps) {}
@@ -50,6 +53,7 @@ export class BusSubscriptions {
           codec: this.deps.codec,
           counters: this.counters,
           deadLetters: this.deps.deadLetters,
+          failures: this.failures,
           logger: this.deps.logger,
           onError: (error) => {
             if (error) this.errors.set(spec.durable, error);

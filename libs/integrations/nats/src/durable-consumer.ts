@@ -1,7 +1,10 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { BusDelivery, BusTopic, DeadLetter, DeadLetterSink, Logger } from '@tapio/domain';
-import type { MessageCodec } from './codec.js';
+import type { BusDelivery, DeadLetter } from '@tapio/domain';
+import type { ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
+import { FailureBook } from './failure-book.js';
+
+export type { ConsumerCounters, ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
 
 /**
  * The headers a handler sees are the publisher's own (trace context); NATS' bookkeeping
@@ -18,39 +21,8 @@ function deliveryOf(msg: JsMsg, settled: number): BusDelivery {
 /** How often the acknowledgement floor is read from the server (a lag only keeps a little more transformer state). */
 const SETTLED_REFRESH_MS = 1_000;
 
-export interface ConsumerSpec {
-  topic: BusTopic;
-  stream: string;
-  durable: string;
-  filter: string;
-  /** Client-side partition filter: false means "another worker's", acknowledged and skipped. */
-  accepts?: (message: unknown) => boolean;
-}
-
-export interface ConsumerSettings {
-  maxDeliver: number;
-  ackWaitMs: number;
-  prefetch: number;
-  retryDelayMs: number;
-  concurrency: number;
-}
-
-export interface ConsumerCounters {
-  delivered: number;
-  /** Handler rejections sent back for another delivery. */
-  redelivered: number;
-  deadLettered: number;
-  /** Other partitions' messages seen by a client-side partition filter. */
-  skipped: number;
-}
-
-export interface ConsumerDeps {
-  codec: MessageCodec;
-  counters: ConsumerCounters;
-  deadLetters: DeadLetterSink | undefined;
-  logger: Logger;
-  onError: (error: string | undefined) => void;
-}
+/** A held message whose handler outlived its bound (counted once as a failure). */
+const HUNG = Number.NEGATIVE_INFINITY;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -58,10 +30,11 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * One durable pull consumer: pulls `prefetch` messages at a time (the server holds back
  * beyond max_ack_pending unacknowledged), runs the handler with at most `concurrency` in
  * flight, in delivery order, acknowledges only after the handler resolved,
- * asks for redelivery (with a growing delay) when it rejected, and after `maxDeliver`
- * deliveries puts the message in the dead-letter sink and terminates it (so does a
- * delivery beyond `maxDeliver` whose earlier deliveries were never answered). Survives
- * reconnects; recreates its consumer if someone deleted it.
+ * asks for redelivery (with a growing delay) when it rejected, and after `maxFailures`
+ * real failures (FailureBook: not deliveries, which a dying process also uses up) puts
+ * the message in the dead-letter sink and terminates it. A delivery beyond `maxDeliver`
+ * (the backstop: a message that kills its consumer every time) is dead-lettered the same
+ * way. Survives reconnects; recreates its consumer if someone deleted it.
  */
 export class DurableConsumer {
   /** Messages the server still has for this consumer (from the last delivery's metadata). */
@@ -111,6 +84,7 @@ export class DurableConsumer {
       // deliveries and leaves the message in the stream forever, unacknowledged, filling a
       // workqueue stream until it refuses every publish. The delivery after the last one
       // the handler gets dead-letters it and terminates it (which removes it).
+      // consume.maxDeliver is that client-side backstop; consume.maxFailures decides first.
       max_deliver: -1,
       // The bound on what one durable holds unacknowledged across all its processes, and so
       // on each process's local queue: the server delivers no more until some are acked.
@@ -148,13 +122,20 @@ export class DurableConsumer {
    * waiting its turn here is not delivered again after ack_wait, which used to use up its
    * deliveries and dead-letter it while its process was alive. Only a process that died
    * stops the heartbeat (its messages come again after ack_wait, as before), and a handler
-   * that never answers gets it for maxDeliver × ack_wait per delivery (from its start), then
-   * is delivered again and eventually dead-lettered as before.
+   * that never answers gets it for maxFailures × ack_wait per delivery (from its start):
+   * then that counts as one of its message's failures, and the message is delivered again.
    */
   private keepHeld(): void {
-    const limit = Date.now() - this.settings.maxDeliver * this.settings.ackWaitMs;
+    const boundMs = this.settings.maxFailures * this.settings.ackWaitMs;
+    const limit = Date.now() - boundMs;
     for (const [msg, started] of this.held) {
-      if (started !== undefined && started < limit) continue;
+      if (started !== undefined && started < limit) {
+        if (started !== HUNG) {
+          this.held.set(msg, HUNG);
+          this.deps.failures.fail(this.failureKey(msg), `its handler did not answer within ${boundMs / 1000} s`);
+        }
+        continue;
+      }
       try {
         msg.working();
       } catch {
@@ -279,27 +260,36 @@ export class DurableConsumer {
       this.reply(msg, 'ack', () => msg.ack());
       return;
     }
-    const attempts = msg.info.deliveryCount;
-    if (attempts > this.settings.maxDeliver) {
-      const reason = `${this.spec.topic} handler of ${this.spec.durable} never answered ${attempts - 1} deliveries (timed out after ack_wait, or its process died)`;
-      this.deadLetter(msg, 'process', reason, decoded.value);
-      this.reply(msg, 'term', () => msg.term());
+    const key = this.failureKey(msg);
+    const refusal = this.deps.failures.refusal(key, msg.info.deliveryCount, this.settings, `${this.spec.topic} handler of ${this.spec.durable}`);
+    if (refusal !== undefined) {
+      this.giveUp(msg, key, refusal, decoded.value);
       return;
     }
     try {
       await this.handler(decoded.value, deliveryOf(msg, this.settled));
     } catch (error) {
-      const attempt = msg.info.deliveryCount;
-      if (attempt >= this.settings.maxDeliver) {
-        this.deadLetter(msg, 'process', `${this.spec.topic} handler of ${this.spec.durable} failed ${attempt} times: ${(error as Error).message}`, decoded.value);
-        this.reply(msg, 'term', () => msg.term());
+      const failures = this.deps.failures.fail(key, (error as Error).message);
+      if (failures >= this.settings.maxFailures) {
+        this.giveUp(msg, key, `${this.spec.topic} handler of ${this.spec.durable} failed ${failures} times: ${(error as Error).message}`, decoded.value);
       } else {
         this.deps.counters.redelivered += 1;
-        this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (attempt - 1))));
+        this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (failures - 1))));
       }
       return;
     }
+    this.deps.failures.forget(key);
     this.ackSoon(msg);
+  }
+
+  private failureKey(msg: JsMsg): string {
+    return FailureBook.key(this.spec.stream, this.spec.durable, msg.seq);
+  }
+
+  private giveUp(msg: JsMsg, key: string, reason: string, payload: unknown): void {
+    this.deps.failures.forget(key);
+    this.deadLetter(msg, 'process', reason, payload);
+    this.reply(msg, 'term', () => msg.term());
   }
 
   private ackSoon(msg: JsMsg): void {

@@ -28,7 +28,7 @@ import { JetStreamPublisher } from './publisher.js';
 import { subjectFor } from './subjects.js';
 
 export interface NatsEventBusDeps {
-  /** Where messages go after `consume.maxDeliver` failed deliveries (or that fail to decode). */
+  /** Where messages go after `consume.maxFailures` handler failures, `consume.maxDeliver` deliveries, or that fail to decode. */
   deadLetters?: DeadLetterSink;
   logger?: Logger;
   /** Counters and gauges (`tapio_bus_*`), refreshed every `metricsInterval` ms (default 1000). */
@@ -121,6 +121,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       label: `${topic}/${group}${partition ? `#${partition.index}` : ''}`,
       handler: handler as (message: unknown, delivery: BusDelivery) => Promise<void>,
       settings: {
+        maxFailures: consume.maxFailures,
         maxDeliver: consume.maxDeliver,
         ackWaitMs: parseDuration(consume.ackWait),
         prefetch: consume.prefetch,

@@ -9,6 +9,14 @@ describe('NatsBusOptions', () => {
     expect(options.streams.unified.maxAge).toBe('24h');
     expect(options.publish).toEqual({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' });
     expect(options.partitions).toBe(1);
+    expect(options.consume).toMatchObject({ maxFailures: 5, maxDeliver: 50 });
+  });
+
+  it('refuses a delivery backstop below the handler failures it should outlast, naming the key', () => {
+    const result = NatsBusOptions.safeParse({ consume: { maxFailures: 5, maxDeliver: 3 } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toBe('consume.maxDeliver');
+    expect(result.error?.issues[0]?.message).toMatch(/at least maxFailures/);
   });
 
   it('merges a partial stream section over the defaults', () => {

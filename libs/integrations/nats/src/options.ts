@@ -126,8 +126,19 @@ export const NatsBusOptions = z.strictObject({
     .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' }),
   consume: z
     .strictObject({
-      /** Deliveries of one message before it goes to the dead-letter sink. */
-      maxDeliver: z.number().int().min(1).default(5),
+      /**
+       * Real failures of one message's handler (it threw, or did not answer within
+       * maxFailures × ackWait while its process lived) before the message goes to the
+       * dead-letter sink. Deliveries caused by a consumer process dying do not count.
+       */
+      maxFailures: z.number().int().min(1).default(5),
+      /**
+       * The backstop: deliveries of one message, for whatever reason, before it is
+       * dead-lettered without running its handler again. Each death of a consumer process
+       * holding the message counts one, so it catches a message that crashes its consumer
+       * every time; keep it well above the restarts a healthy message may live through.
+       */
+      maxDeliver: z.number().int().min(1).default(50),
       /** Unacknowledged this long: the server redelivers (a crashed or stuck worker). */
       ackWait: Duration.default('30s'),
       /** Messages fetched ahead of the handler, per consumer. */
@@ -139,7 +150,11 @@ export const NatsBusOptions = z.strictObject({
       /** On close: how long running handlers may take to finish (what they leave is redelivered). */
       shutdownGrace: Duration.default('10s'),
     })
-    .default({ maxDeliver: 5, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, shutdownGrace: '10s' }),
+    .refine((consume) => consume.maxDeliver >= consume.maxFailures, {
+      message: 'maxDeliver (deliveries, the backstop) must be at least maxFailures (handler failures): every failure is a delivery',
+      path: ['maxDeliver'],
+    })
+    .default({ maxFailures: 5, maxDeliver: 50, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, shutdownGrace: '10s' }),
   connect: z
     .strictObject({
       /** First retry delay when NATS is unreachable; doubles up to maxDelay. */

@@ -64,7 +64,7 @@ describe('NATS deliveries: their stream position, the acknowledgement floor, and
     const prefix = `slow${process.pid}`;
     const deadLetters = new MemoryDeadLetters();
     const bus = new NatsEventBus(
-      { servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: { ackWait: '2s', maxDeliver: 5, retryDelay: '50ms', shutdownGrace: '100ms' } },
+      { servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: { ackWait: '2s', maxFailures: 5, retryDelay: '50ms', shutdownGrace: '100ms' } },
       { deadLetters },
     );
     try {

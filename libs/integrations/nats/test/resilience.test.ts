@@ -185,7 +185,7 @@ describe('NatsEventBus resilience', () => {
     const options: NatsBusOptionsInput = {
       streams: { unified: { retention: 'workqueue', discard: 'new', maxMessages: 20 } },
       publish: { maxInFlight: 16 },
-      consume: { ackWait: '300ms', maxDeliver: 2, retryDelay: '10ms', shutdownGrace: '100ms' },
+      consume: { ackWait: '300ms', maxFailures: 2, maxDeliver: 2, retryDelay: '10ms', shutdownGrace: '100ms' },
     };
     const deadLetters = new MemoryDeadLetters();
     const consumer = new NatsEventBus({ servers: nats.url, ...options }, { deadLetters });
@@ -200,6 +200,6 @@ describe('NatsEventBus resilience', () => {
     await Promise.all(Array.from({ length: total }, (_, n) => publisher.publish('unified', unifiedEvent(`evt-${n}`, 'Pod', `pod-${n}`, 'shop'), `evt-${n}`)));
     await waitFor('every message dead-lettered', () => deadLetters.entries.length === total, 20_000);
     expect(publisher.stats()).toMatchObject({ published: total, dropped: 0 });
-    expect(deadLetters.entries[0]?.reason).toMatch(/never answered 2 deliveries \(timed out after ack_wait, or its process died\)/);
+    expect(deadLetters.entries[0]?.reason).toMatch(/never answered 2 deliveries \(consume\.maxDeliver: its process died or hung with each.*; last failure: its handler did not answer within 0\.6 s$/);
   }, 30_000);
 });

@@ -12,7 +12,7 @@ const buses: NatsEventBus[] = [];
 
 function bus(options: NatsBusOptionsInput = {}, deadLetters = new MemoryDeadLetters()): NatsEventBus {
   const created = new NatsEventBus(
-    { servers: server.url, consume: { ackWait: '2s', retryDelay: '50ms', maxDeliver: 3, shutdownGrace: '500ms' }, ...options },
+    { servers: server.url, consume: { ackWait: '2s', retryDelay: '50ms', maxFailures: 3, shutdownGrace: '500ms' }, ...options },
     { deadLetters },
   );
   buses.push(created);
@@ -124,7 +124,7 @@ describe('NatsEventBus round trip', () => {
     expect(publisher.stats()).toMatchObject({ redelivered: 2, delivered: 1, deadLettered: 0 });
   });
 
-  it('dead-letters a message after maxDeliver failed deliveries, naming where it came from', async () => {
+  it('dead-letters a message after maxFailures failures of its handler, naming where it came from', async () => {
     const deadLetters = new MemoryDeadLetters();
     const publisher = bus({ streamPrefix: 'DLQ', subjectPrefix: 'dlq' }, deadLetters);
     let attempts = 0;

@@ -1,0 +1,30 @@
+// A consumer process for failure-counting.test.ts, run with plain Node on the built
+// @tapio/nats: it subscribes the `raw` topic as group `transformer` and, per message,
+// either holds it unanswered (`hold`: the parent kills it with SIGKILL, as a node losing
+// its pod) or kills itself while handling it (`crash`: a message that crashes its
+// consumer). Every delivery and dead letter is one JSON line on stdout.
+import { NatsEventBus } from '@tapio/nats';
+
+const [url, prefix, behaviour, consumeJson] = process.argv.slice(2);
+const say = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const deadLetters = {
+  entries: [],
+  put(entry) {
+    this.entries.push(entry);
+    say({ deadLetter: { reason: entry.reason, stage: entry.stage } });
+  },
+  count() {
+    return this.entries.length;
+  },
+  recent(limit) {
+    return this.entries.slice(-limit);
+  },
+};
+const bus = new NatsEventBus({ servers: url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: JSON.parse(consumeJson) }, { deadLetters });
+await bus.subscribe('raw', 'transformer', async (_raw, delivery) => {
+  say({ delivered: delivery.id });
+  if (behaviour === 'crash') process.kill(process.pid, 'SIGKILL');
+  await new Promise(() => undefined);
+});
+await bus.start();
+say({ ready: true });
