@@ -10,8 +10,11 @@
 // nats-bench-peer.mjs); the ratio is Tapio's RawEvents/s to the slower of its two rates.
 // Runs against the BUILT packages (npm run build first); starts its own nats-server.
 //
-//   npm run bench:nats-e2e -- [--events 100000] [--json] [--nats-cli PATH]
+// `--cpu-prof DIR` writes a V8 CPU profile of each of the three processes into DIR.
+//
+//   npm run bench:nats-e2e -- [--events 100000] [--json] [--nats-cli PATH] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +53,12 @@ async function writeRecording(file) {
   return { raws: raws.length, unified, meanBytes };
 }
 
+const PROFILE_DIR = option('cpu-prof');
+
 function tapio(mode, config, dir) {
-  const child = spawn(join(ROOT, 'bin/tapio'), ['-config', config, '-mode', mode], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${mode}.cpuprofile`] : [];
+  const args = [...profile, join(ROOT, 'apps/tapio/dist/main.js'), '-config', config, '-mode', mode];
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk.toString()).slice(-4000)));
   const exited = new Promise((resolve) => child.on('close', resolve));
@@ -68,6 +75,16 @@ async function backlog(jsm, stream) {
     open += consumer.num_pending + consumer.num_ack_pending;
   }
   return { messages: info.state.messages, open, consumers };
+}
+
+/** CPU seconds (user + system) of a process so far, from /proc (Linux); `children`: of its reaped children instead. */
+function cpuSeconds(pid, children = false) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return children ? (Number(fields[13]) + Number(fields[14])) / 100 : (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitFor(what, probe, timeoutMs, procs) {
@@ -126,6 +143,7 @@ async function main() {
     }, 120_000, procs);
 
     const loadBefore = loadavg()[0];
+    const serverCpuBefore = cpuSeconds(nats.pid);
     const started = performance.now();
     procs.push(tapio('collectors', config, dir));
     let rawDone;
@@ -137,13 +155,20 @@ async function main() {
     }, 1_800_000, procs);
     const seconds = (performance.now() - started) / 1000;
     const rate = raws / seconds;
+    const cpu = Object.fromEntries(procs.map((proc) => [proc.mode, cpuSeconds(proc.child.pid)]));
+    cpu.server = cpuSeconds(nats.pid) - serverCpuBefore;
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
     const cli = findNatsCli(option('nats-cli'));
+    // The peer's CPU: the nats CLI (a reaped child of this process) and the server during its run.
+    const [cliCpuBefore, serverCpuBeforePeer] = [cpuSeconds('self', true), cpuSeconds(nats.pid)];
     const peer = cli ? await natsBench(cli, nats.url, raws, meanBytes) : { error: 'the nats CLI could not be built (Go module proxy), pass --nats-cli PATH' };
+    const peerCpu = { cli: cpuSeconds('self', true) - cliCpuBefore, server: cpuSeconds(nats.pid) - serverCpuBeforePeer };
+    const tapioCpu = Object.values(cpu).reduce((sum, value) => sum + (value ?? 0), 0);
+    const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
@@ -152,8 +177,11 @@ async function main() {
     console.log(`  stream:       ${raws} RawEvents (kubeapi watch events) -> ${unified} UnifiedEvents, all acknowledged`);
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);
     console.log(`  end to end:   ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en-US')} RawEvents/s (${Math.round(unified / seconds).toLocaleString('en-US')} UnifiedEvents/s) through correlation into the graph; target >= ${TARGET.toLocaleString('en-US')}: ${rate >= TARGET ? 'met' : 'MISSED'}`);
+    const perEvent = (seconds) => `${Math.round((1e6 * seconds) / raws)} µs`;
+    console.log(`  CPU:          ${Object.entries(cpu).map(([mode, value]) => `${mode} ${value?.toFixed(1)} s (${perEvent(value)})`).join(', ')}: ${perEvent(tapioCpu)} per RawEvent in all`);
     if (peer.error) console.log(`  peer:         nats bench failed: ${peer.error}`);
     else console.log(`  peer:         nats bench on the same server, ${raws} messages of ${meanBytes} B (msg ids, file store): publish ${peer.publish.toLocaleString('en-US')} msgs/s, consume ${peer.consume.toLocaleString('en-US')} msgs/s; ratio ${(rate / peerRate).toFixed(3)} (target >= 0.5)`);
+    if (!peer.error) console.log(`  peer CPU:     nats CLI ${peerCpu.cli.toFixed(1)} s + server ${peerCpu.server.toFixed(1)} s for publish and consume (${perEvent(peerCpu.cli + peerCpu.server)} per message); CPU ratio peer/Tapio ${cpuRatio.toFixed(3)}`);
   } finally {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));

@@ -34,6 +34,10 @@ export function connectionOptions(options: NatsBusOptions): ConnectionOptions {
     waitOnFirstConnect: false,
     // Auth errors during reconnect are usually a rotated secret: keep trying.
     ignoreAuthErrorAbort: true,
+    // Otherwise every request (each JetStream publish of the transformer's state store, each
+    // pull) builds an Error up front to keep its caller's stack: 6-10% of the transformer
+    // stage's CPU in its profile. Timeouts still say which subject timed out.
+    noAsyncTraces: true,
   };
   if (auth?.user !== undefined) {
     result.user = auth.user;

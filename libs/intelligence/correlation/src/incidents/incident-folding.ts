@@ -19,6 +19,38 @@ function podsOf(state: CorrelationState, root: string): string[] {
   return pods;
 }
 
+/**
+ * What `explains` reads about an entity, each computed once per `assignFolds` call: the
+ * book's roots are compared pairwise, so without it a root's pods and each pod's
+ * ConfigMaps, Secrets and claims were rebuilt (entity keys parsed and printed) for every
+ * pair, which was most of the correlation stage's CPU on a book with ConfigMap roots.
+ */
+export class FoldLookups {
+  private readonly kinds = new Map<string, string>();
+  private readonly pods = new Map<string, string[]>();
+  private readonly dependencies = new Map<string, ReadonlySet<string>>();
+
+  constructor(readonly state: CorrelationState) {}
+
+  kind(key: string): string {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) this.kinds.set(key, (kind = kindOf(key)));
+    return kind;
+  }
+
+  podsOf(root: string): string[] {
+    let pods = this.pods.get(root);
+    if (pods === undefined) this.pods.set(root, (pods = podsOf(this.state, root)));
+    return pods;
+  }
+
+  uses(pod: string, dependency: string): boolean {
+    let dependencies = this.dependencies.get(pod);
+    if (dependencies === undefined) this.dependencies.set(pod, (dependencies = new Set(this.state.dependenciesOf(pod))));
+    return dependencies.has(dependency);
+  }
+}
+
 /** True when the workload's pod selector covers every label the Service selects on (its pods, present or not, are the Service's). */
 function workloadBehind(state: CorrelationState, service: string, workload: string): boolean {
   const selector = state.resource(service)?.facts?.serviceSelector ?? {};
@@ -42,18 +74,19 @@ function mayExplain(causeKind: string, rootKind: string): boolean {
  * cause NetworkPolicy selects. A shared node is left to the causal edges: node pressure is
  * caused by its consumer, not the other way round, so a Node root never swallows workloads here.
  */
-export function explains(state: CorrelationState, cause: string, root: string): string | undefined {
+export function explains(state: CorrelationState, cause: string, root: string, lookups = new FoldLookups(state)): string | undefined {
   if (cause === root) return undefined;
-  const causeKind = kindOf(cause);
-  if (!mayExplain(causeKind, kindOf(root))) return undefined;
-  if (kindOf(root) === 'Service') {
+  const causeKind = lookups.kind(cause);
+  const rootKind = lookups.kind(root);
+  if (!mayExplain(causeKind, rootKind)) return undefined;
+  if (rootKind === 'Service') {
     const owners = new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)]));
     if (owners.has(cause) || workloadBehind(state, root, cause)) return 'its pods are the ones that fail';
   }
   if (causeKind === 'Service' && state.dependsOn(root).some((edge) => edge.to === cause)) return 'it calls the Service';
-  const pods = podsOf(state, root);
+  const pods = lookups.podsOf(root);
   if (pods.length === 0) return undefined;
-  if (['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(causeKind) && pods.some((pod) => state.dependenciesOf(pod).includes(cause))) return 'it uses it';
+  if (['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(causeKind) && pods.some((pod) => lookups.uses(pod, cause))) return 'it uses it';
   if (causeKind === 'NetworkPolicy' && pods.some((pod) => state.neighbours(cause, 'APPLIES_TO', 'out').includes(pod))) return 'the policy selects its pods';
   return undefined;
 }
@@ -99,17 +132,18 @@ export interface FoldTarget {
  */
 export function assignFolds(ranked: readonly Insight[], state: CorrelationState): Map<string, FoldTarget> {
   const roots = ranked.map((insight) => keyOf(insight.rootCause.entity));
+  const lookups = new FoldLookups(state);
   // Candidates for causes of roots other than Services, in ranked order (most roots are workloads: cheap).
-  const causeCandidates = roots.flatMap((root, index) => (CAUSE_KINDS.has(kindOf(root)) ? [index] : []));
+  const causeCandidates = roots.flatMap((root, index) => (CAUSE_KINDS.has(lookups.kind(root)) ? [index] : []));
   const everyone = roots.map((_, index) => index);
   const into = new Map<number, { cause: number; reason: string }>();
   ranked.forEach((_, index) => {
     const root = roots[index] as string;
-    for (const other of kindOf(root) === 'Service' ? everyone : causeCandidates) {
+    for (const other of lookups.kind(root) === 'Service' ? everyone : causeCandidates) {
       if (other === index || into.has(other)) continue;
       const candidate = roots[other] as string;
-      const reason = explains(state, candidate, root);
-      if (reason === undefined || explains(state, root, candidate) !== undefined) continue;
+      const reason = explains(state, candidate, root, lookups);
+      if (reason === undefined || explains(state, root, candidate, lookups) !== undefined) continue;
       if (into.get(other)?.cause !== index) into.set(index, { cause: other, reason });
       break;
     }
