@@ -25,15 +25,10 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CorrelationEngine,
-  DependencyCorrelator,
-  ServiceDependencyCorrelator,
   BUILTIN_PATTERN_DIR,
   DirectoryPatternSource,
   loadBuiltinPatterns,
-  OwnershipCorrelator,
-  PerformanceCorrelator,
-  SequenceCorrelator,
-  TemporalCorrelator,
+  builtinCorrelators,
 } from '@tapio/correlation';
 import { DEPLOYMENTS, PODS_PER_DEPLOYMENT, StreamFactory, withMix } from './correlation-stream.mjs';
 
@@ -41,7 +36,7 @@ const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 500_000);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
 
 function newEngine(options = {}) {
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], undefined, options);
+  const engine = new CorrelationEngine(builtinCorrelators(), undefined, options);
   engine.setPatterns(loadBuiltinPatterns());
   return engine;
 }

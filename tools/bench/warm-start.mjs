@@ -6,8 +6,11 @@
 // Neo4j 5 Community (tools/neo4j) and writes the same graph into it first.
 //
 //   npm run bench:warm-start -- [--store memory|neo4j] [--events 200000] [--pods 10000]
-import { DependencyCorrelator,
-  ServiceDependencyCorrelator, CorrelationEngine, loadBuiltinPatterns, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import {
+  CorrelationEngine,
+  loadBuiltinPatterns,
+  builtinCorrelators,
+} from '@tapio/correlation';
 import { MemoryGraphStore } from '@tapio/embedded';
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { warmStart } from '../../apps/tapio/dist/runtime/warm-start.js';
@@ -62,7 +65,7 @@ async function main() {
       } while (cursor && read < EVENTS);
     });
     console.log(`  events read:    ${reading.ms.toFixed(0)} ms (${read} events, ${Math.round(read / (reading.ms / 1000))} events/s)`);
-    const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], undefined, { windowMs: WINDOW_MS, maxEvents: 1_000_000, mergeWindowMs: 3_600_000 });
+    const engine = new CorrelationEngine(builtinCorrelators(), undefined, { windowMs: WINDOW_MS, maxEvents: 1_000_000, mergeWindowMs: 3_600_000 });
     engine.setPatterns(loadBuiltinPatterns());
     const whole = await timed(() => warmStart(engine, store, { windowMs: WINDOW_MS, maxEvents: EVENTS }, silent));
     const seconds = whole.ms / 1000;

@@ -1,5 +1,5 @@
 import type { Correlation, Insight, RawEvent, UnifiedEvent } from '@tapio/domain';
-import { CorrelationEngine, DependencyCorrelator, FeedbackLedger, loadBuiltinPatterns, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import { CorrelationEngine, FeedbackLedger, loadBuiltinPatterns, builtinCorrelators } from '@tapio/correlation';
 import { CriTransformer } from '@tapio/collector-cri';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
@@ -36,7 +36,7 @@ const isOomKill = (line: RecordedLine) => line.data?.object?.kind === 'Pod' && (
 
 function analyze(lines: ReadonlyArray<RecordedLine | RawEvent>): { insights: Insight[]; criEventIds: Set<string>; links: Array<[UnifiedEvent, UnifiedEvent]> } {
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer(), new CriTransformer()], deadLetters: new DeadLetterStore(), validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], new FeedbackLedger());
+  const engine = new CorrelationEngine(builtinCorrelators(), new FeedbackLedger());
   engine.setPatterns(loadBuiltinPatterns());
   const criEventIds = new Set<string>();
   const byId = new Map<string, UnifiedEvent>();

@@ -4,14 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   CorrelationEngine,
-  DependencyCorrelator,
-  ServiceDependencyCorrelator,
   loadBuiltinPatterns,
-  OwnershipCorrelator,
-  PerformanceCorrelator,
-  SequenceCorrelator,
-  TemporalCorrelator,
   type EngineOutput,
+  builtinCorrelators,
 } from '@tapio/correlation';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
@@ -56,7 +51,7 @@ const CASES: Array<[string, () => readonly RecordedLine[]]> = [
  */
 function trace(lines: readonly RecordedLine[]) {
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore(), validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  const engine = new CorrelationEngine(builtinCorrelators());
   engine.setPatterns(loadBuiltinPatterns());
   const stream = createHash('sha256');
   const counts = { events: 0, topology: 0, correlations: 0, insights: 0, predictions: 0 };

@@ -13,8 +13,11 @@ import {
   type UnifiedEvent,
 } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
-import { CorrelationEngine, DependencyCorrelator,
-  ServiceDependencyCorrelator, loadBuiltinPatterns, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import {
+  CorrelationEngine,
+  loadBuiltinPatterns,
+  builtinCorrelators,
+} from '@tapio/correlation';
 import { DeadLetterStore, MemoryGraphStore } from '@tapio/embedded';
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { Pipeline } from '@tapio/pipeline';
@@ -101,7 +104,7 @@ const RECORDINGS = new URL('../../../examples/recordings/', import.meta.url);
 async function replay(pair: Pair, name: string): Promise<void> {
   const deadLetters = new DeadLetterStore();
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()]);
+  const engine = new CorrelationEngine(builtinCorrelators());
   engine.setPatterns(loadBuiltinPatterns());
   const lines = readFileSync(new URL(`${name}.ndjson`, RECORDINGS), 'utf8').split('\n').filter(Boolean);
   for (const [index, line] of lines.entries()) {

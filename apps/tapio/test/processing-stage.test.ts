@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { partitionKey, partitionOf, silentLogger, type UnifiedEvent } from '@tapio/domain';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
-import { DependencyCorrelator, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '@tapio/correlation';
+import { builtinCorrelators } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
 import { ProcessingStage } from '@tapio/runtime';
@@ -13,7 +13,6 @@ import { parseConfig } from '../src/config/load-config.js';
 
 const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
 const CONFIG = { patterns: [], builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 } };
-const CORRELATORS = () => [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()];
 const FAILURES = new Set(['crash_loop', 'pod_restart', 'pod_failed', 'oom_killed']);
 
 /** The configmap-cascade recording as UnifiedEvents, split where the first pod fails. */
@@ -50,11 +49,11 @@ async function restartedBeforeTheCrashes(warmStart: boolean) {
   const { before, after } = await cascadeBeforeAndAfterTheFirstFailure();
   const graph = new MemoryGraphStore();
   await graph.start();
-  const first = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger);
+  const first = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), CONFIG, '.', silentLogger);
   await first.start(false);
   for (const event of before) await first.handle(event);
   await first.stop();
-  const second = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), { ...CONFIG, warmStart: { enabled: warmStart, maxEvents: 200_000 } }, '.', silentLogger);
+  const second = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), { ...CONFIG, warmStart: { enabled: warmStart, maxEvents: 200_000 } }, '.', silentLogger);
   await second.start(false);
   for (const event of after) await second.handle(event);
   return { graph, stage: second };
@@ -63,7 +62,7 @@ async function restartedBeforeTheCrashes(warmStart: boolean) {
 async function stageWithIncident(durable: boolean) {
   const graph = new MemoryGraphStore();
   await graph.start();
-  const stage = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger, durable);
+  const stage = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), CONFIG, '.', silentLogger, durable);
   await stage.start(false);
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
   for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {
@@ -103,14 +102,14 @@ describe('ProcessingStage', () => {
     expect(insight?.story).toContain('Previous occurrence: none on record');
     await stage.stop();
     // Restarted on the same graph: the warm start reopens the same incident (same id), which is not its own previous occurrence.
-    const restarted = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), CONFIG, '.', silentLogger);
+    const restarted = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), CONFIG, '.', silentLogger);
     await restarted.start(false);
     expect(restarted.insights().find((item) => item.id === insight!.id)?.story).toContain('Previous occurrence: none on record');
     await restarted.stop();
     // An earlier incident of the same pattern on the same root, stored in the graph, is one (snapshot included: the store keeps insights).
     await graph.write({ insights: [{ ...insight!, id: 'ins-three-days-earlier', firstSeen: '2026-02-27T10:03:12Z', lastSeen: '2026-02-27T10:30:00Z', createdAt: '2026-02-27T10:03:12Z' }] });
     for (const warm of [true, false]) {
-      const later = new ProcessingStage(graph, new InProcessBus(), CORRELATORS(), { ...CONFIG, warmStart: { enabled: warm, maxEvents: 200_000 } }, '.', silentLogger);
+      const later = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), { ...CONFIG, warmStart: { enabled: warm, maxEvents: 200_000 } }, '.', silentLogger);
       await later.start(false);
       const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
       for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {

@@ -1,15 +1,10 @@
 import type { Insight } from '@tapio/domain';
 import {
   CorrelationEngine,
-  DependencyCorrelator,
-  ServiceDependencyCorrelator,
   FeedbackLedger,
-  OwnershipCorrelator,
   loadBuiltinPatterns,
-  PerformanceCorrelator,
-  SequenceCorrelator,
-  TemporalCorrelator,
   type EngineOutput,
+  builtinCorrelators,
 } from '@tapio/correlation';
 import { CniTapTransformer } from '@tapio/collector-cni';
 import { CriTransformer } from '@tapio/collector-cri';
@@ -39,7 +34,7 @@ export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger =
   // The API server's lines and the node-local collectors' (a recording made with them holds both).
   const transformers = [new KubeApiTransformer(), new KubeletApiTransformer(), new CriTransformer(), new CniTapTransformer(), new JournalTransformer(), new EtcdTransformer()];
   const pipeline = new Pipeline({ transformers, deadLetters, validateOutput: true });
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
+  const engine = new CorrelationEngine(builtinCorrelators(), ledger);
   engine.setPatterns(loadBuiltinPatterns());
   let produced = 0;
   let lastLineAt = performance.now();

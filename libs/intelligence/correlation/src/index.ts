@@ -21,6 +21,7 @@ export { SequenceCorrelator } from './correlators/sequence/sequence-correlator.j
 export { DependencyCorrelator } from './correlators/dependency/dependency-correlator.js';
 export { OwnershipCorrelator } from './correlators/ownership/ownership-correlator.js';
 export { PerformanceCorrelator } from './correlators/performance/performance-correlator.js';
+export { builtinCorrelators } from './correlators/builtin-correlators.js';
 export { temporalCorrelatorPlugin } from './correlators/temporal/plugin.js';
 export { sequenceCorrelatorPlugin } from './correlators/sequence/plugin.js';
 export { dependencyCorrelatorPlugin } from './correlators/dependency/plugin.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EntityRef, UnifiedEvent } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
-import { CorrelationEngine, DependencyCorrelator, FeedbackLedger, OwnershipCorrelator, PerformanceCorrelator, SequenceCorrelator, TemporalCorrelator } from '../index.js';
+import { CorrelationEngine, FeedbackLedger, builtinCorrelators } from '../index.js';
 import { BUILTIN_PATTERN_DIR } from './builtin-pattern-dir.js';
 import { DirectoryPatternSource, duplicateReason } from './directory-pattern-source.js';
 import { parsePatternFile } from './parse-pattern-file.js';
@@ -15,7 +15,7 @@ const SEED_FILE = fileURLToPath(new URL('../../../../../examples/patterns/seed-0
 function seedEngine(): CorrelationEngine {
   const parsed = parsePatternFile(readFileSync(SEED_FILE, 'utf8'), SEED_FILE);
   expect(parsed.errors).toEqual([]);
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], new FeedbackLedger());
+  const engine = new CorrelationEngine(builtinCorrelators(), new FeedbackLedger());
   engine.setPatterns(parsed.patterns);
   return engine;
 }

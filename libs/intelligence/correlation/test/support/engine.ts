@@ -1,14 +1,9 @@
 import { severityRank, type Insight, type UnifiedEvent } from '@tapio/domain';
 import {
   CorrelationEngine,
-  DependencyCorrelator,
-  ServiceDependencyCorrelator,
   FeedbackLedger,
-  OwnershipCorrelator,
   loadBuiltinPatterns,
-  PerformanceCorrelator,
-  SequenceCorrelator,
-  TemporalCorrelator,
+  builtinCorrelators,
 } from '../../src/index.js';
 
 /** The shipped YAML patterns, parsed as the directory source parses them (a broken one fails the test run). */
@@ -16,7 +11,7 @@ export const builtinPatterns = loadBuiltinPatterns;
 
 /** A real engine: the five correlators and every built-in pattern. */
 export function builtinEngine(ledger = new FeedbackLedger()): CorrelationEngine {
-  const engine = new CorrelationEngine([new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()], ledger);
+  const engine = new CorrelationEngine(builtinCorrelators(), ledger);
   engine.setPatterns(builtinPatterns());
   return engine;
 }

@@ -4,14 +4,9 @@ import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import {
   BUILTIN_PATTERN_DIR,
   CorrelationEngine,
-  DependencyCorrelator,
-  ServiceDependencyCorrelator,
   DirectoryPatternSource,
   FeedbackLedger,
-  OwnershipCorrelator,
-  PerformanceCorrelator,
-  SequenceCorrelator,
-  TemporalCorrelator,
+  builtinCorrelators,
 } from '@tapio/correlation';
 import { DeadLetterStore, MemoryGraphStore } from '@tapio/embedded';
 import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
@@ -37,7 +32,7 @@ export async function replayedGraph(scenario: string, options: { snapshotFile?: 
   const pipeline = new Pipeline({ transformers: [...seedMappingTransformers, new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'default' });
   const ledger = new FeedbackLedger();
   const engine = new CorrelationEngine(
-    [new TemporalCorrelator(), new SequenceCorrelator(), new DependencyCorrelator(), new ServiceDependencyCorrelator(), new OwnershipCorrelator(), new PerformanceCorrelator()],
+    builtinCorrelators(),
     ledger,
   );
   const patterns = await new DirectoryPatternSource([BUILTIN_PATTERN_DIR]).load();
