@@ -76,7 +76,7 @@ export function jobRun(recording: readonly RecordedLine[], namespace: string, cr
  * node: the scheduler preempts pods of another workload there ("Preempted by pod <uid> on
  * node n"), their replacements wait Pending.
  */
-export function preemption(recording: readonly RecordedLine[], namespace: string, victim: string, node: string, seed = 'preempt'): SyntheticIncident {
+export function preemption(recording: readonly RecordedLine[], namespace: string, victim: string, node: string, seed = 'preempt', options: { schedulerRetries?: number } = {}): SyntheticIncident {
   const editor = new RecordingEditor(recording, seed);
   editor.advance(80);
   const priorityClass = editor.add({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: `${seed}-critical`, uid: editor.uid() }, value: 1_000_000, preemptionPolicy: 'PreemptLowerPriority' });
@@ -96,17 +96,24 @@ export function preemption(recording: readonly RecordedLine[], namespace: string
     editor.event(pod, 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${node}`, { component: 'default-scheduler' });
     editor.event(pod, 'Killing', `Stopping container ${victim}`, { fieldPath: `spec.containers{${victim}}` });
   }
-  editor.advance(3);
+  // The ReplicaSet replaces a pod as soon as it is marked for deletion, while it still terminates.
+  const victimSet = activeReplicaSet(editor, namespace, victim);
+  const why = '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+  const replacements = victims.map(() => {
+    editor.advance(1);
+    return pendingPod(editor, victimSet, why);
+  });
+  editor.advance(2);
   for (const pod of victims) editor.delete('Pod', namespace, pod.metadata.name);
   editor.modify('Pod', namespace, preemptor.metadata.name, (object) => {
     spec(object)['nodeName'] = node;
     (object['status'] as Json)['conditions'] = [{ type: 'PodScheduled', status: 'True', lastTransitionTime: editor.now }];
   });
   editor.event(preemptor, 'Scheduled', `Successfully assigned ${namespace}/${preemptor.metadata.name} to ${node}`, { component: 'default-scheduler' });
-  const victimSet = activeReplicaSet(editor, namespace, victim);
-  for (let index = 0; index < victims.length; index += 1) {
-    editor.advance(1);
-    pendingPod(editor, victimSet, '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
+  // The scheduler tries the replacements again with back-off; each try is the same Event, counted up.
+  for (let retry = 0; retry < (options.schedulerRetries ?? 0); retry += 1) {
+    editor.advance(20 * 2 ** Math.min(retry, 3));
+    for (const pod of replacements) editor.event(pod, 'FailedScheduling', why, { type: 'Warning', component: 'default-scheduler' });
   }
   editor.advance(90);
   return { lines: editor.lines, accept: [ref(deployment), ref(set), ref(priorityClass)] };

@@ -53,6 +53,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),
   ...threeWays('Job gives up: BackoffLimitExceeded', () => jobRun(recorded().benign, 'shop', 'sitemap-builder')),
   ...threeWays('pods preempted by a higher-priority workload', () => preemption(recorded().benign, 'shop', 'checkout', 'node-2')),
+  ...threeWays("preempted pods' replacements cannot be placed: one incident", () => preemption(recorded().benign, 'shop', 'checkout', 'node-2', 'preempt-retry', { schedulerRetries: 5 })),
   ...threeWays('HPA pinned at its max while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'frontend')),
   ...threeWays('HPA max lowered, then pinned while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'catalog', { loweredFrom: 10 })),
   ...threeWays('node memory pressure: evictions caused by a pod without a limit', () => memoryPressureEviction(recorded().benign, 'node-1', 'shop', 'cart')),

@@ -77,6 +77,18 @@ describe('resolveIncidentRoot', () => {
     expect(walked?.rootKey).toBe(entityKey(config));
   });
 
+  it('a walked-back root whose report names its cause (a victim\'s Preempted Event) is blamed on that cause, as the preemptor\'s workload', () => {
+    const { cluster, checkout } = shop();
+    const ingest = cluster.workload('shop', 'ingest', { replicas: 1, nodes: ['node-1'] });
+    const preempted = cluster.signal('pod_preempted', checkout.pods[0]!, { annotations: { 'cause.kind': 'Pod', 'cause.name': ingest.pods[0]!.name, 'cause.namespace': 'shop' } });
+    cluster.advance(5);
+    const oom = cluster.oomKill(checkout.pods[1]!, 1);
+    const { state, indexed } = indexAll(cluster.events);
+    const match = mustMatch(perOwner, indexed(oom), state);
+    const walked = resolveIncidentRoot(state, match, { events: [indexed(preempted), indexed(oom)], edges: [], confidence: 0.8 });
+    expect(walked?.rootKey).toBe(entityKey(ingest.ref));
+  });
+
   it('does not roll a walked-back pod cause up because the pattern counted its own step per owner', () => {
     const { cluster, checkout } = shop();
     const restart = cluster.restart(checkout.pods[2]!, 1);

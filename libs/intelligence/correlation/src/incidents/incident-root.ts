@@ -50,7 +50,9 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
   if (!rootEvent) return undefined;
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
   const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
-  const blame = rootIsStep ? pattern.pattern.spec.rootCauseResource : undefined;
+  // A walked-back root whose report names what caused it (a victim's Preempted Event names its
+  // preemptor) is blamed on that cause, as a pattern matching it directly would blame it.
+  const blame = rootIsStep ? pattern.pattern.spec.rootCauseResource : rootEvent.event.annotations?.['cause.kind'] ? 'named_cause' : undefined;
   const rootKey = rootEntityKey(state, rootEvent, countedByOwner, blame);
   if (!rootKey || !match.symptomStepEvent.entityKey) return undefined;
   return { rootKey, rootEvent, path };

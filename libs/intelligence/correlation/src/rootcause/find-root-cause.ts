@@ -37,12 +37,16 @@ export function findRootCause(start: IndexedEvent, graph: CausalGraph, state: Co
       queue.push(edge.fromEventId);
     }
   }
-  let root = best.get(start.event.id)!;
+  // Only ancestors without a cause of their own compete: the start itself when it has a
+  // cause does not, or a cause reported in the same second (a victim's Preempted Event and its
+  // replacement's FailedScheduling) would lose to its effect on the chain-confidence tie-break.
+  let root: (typeof best extends Map<string, infer V> ? V : never) | undefined;
   for (const [id, entry] of best) {
     const hasLiveCause = graph.causesOf(id).some((edge) => best.has(edge.fromEventId));
     if (hasLiveCause) continue;
-    if (entry.event.at < root.event.at || (entry.event.at === root.event.at && entry.confidence > root.confidence)) root = entry;
+    if (!root || entry.event.at < root.event.at || (entry.event.at === root.event.at && entry.confidence > root.confidence)) root = entry;
   }
+  root ??= best.get(start.event.id)!;
   // Each ancestor's best edge points one step toward the start: follow them from the root.
   const events: IndexedEvent[] = [root.event];
   const edges: Correlation[] = [];

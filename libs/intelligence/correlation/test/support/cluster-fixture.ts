@@ -26,6 +26,7 @@ export interface SignalOptions {
   message?: string;
   kubernetes?: KubernetesData;
   severity?: Severity;
+  annotations?: Record<string, string>;
 }
 
 const HASH_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -88,7 +89,7 @@ export class ClusterFixture {
     return text;
   }
 
-  private push(type: EventType, entity: EntityRef, message: string, extra: { kubernetes?: KubernetesData; severity?: Severity; facts?: K8sObjectFacts } = {}): UnifiedEvent {
+  private push(type: EventType, entity: EntityRef, message: string, extra: { kubernetes?: KubernetesData; severity?: Severity; facts?: K8sObjectFacts; annotations?: Record<string, string> } = {}): UnifiedEvent {
     const semantics = EVENT_SEMANTICS[type];
     const facts = extra.facts;
     const event: UnifiedEvent = {
@@ -111,6 +112,7 @@ export class ClusterFixture {
         ...(facts?.nodeName ? { nodeName: facts.nodeName } : {}),
       },
       ...(extra.kubernetes || facts ? { kubernetes: { ...(facts ? { watchType: 'ADDED' as const, object: facts } : {}), ...extra.kubernetes } } : {}),
+      ...(extra.annotations ? { annotations: extra.annotations } : {}),
       processedAt: this.now,
     };
     this.events.push(event);
@@ -245,6 +247,7 @@ export class ClusterFixture {
     return this.push(type, entity, options.message ?? `${type.replace(/_/g, ' ')} on ${entity.kind} ${entity.namespace ?? ''}/${entity.name}`, {
       ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
       ...(options.severity ? { severity: options.severity } : {}),
+      ...(options.annotations ? { annotations: options.annotations } : {}),
     });
   }
 

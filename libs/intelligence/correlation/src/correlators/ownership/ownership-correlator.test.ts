@@ -57,3 +57,48 @@ describe('OwnershipCorrelator', () => {
     expect(edgesFor(correlator, fixture.events, node)).toEqual([]);
   });
 });
+
+describe('OwnershipCorrelator: preempted pods and their replacements', () => {
+  const correlator = new OwnershipCorrelator();
+
+  function preempted() {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1', 'node-2');
+    const victim = fixture.workload('shop', 'reindex', { replicas: 2, nodes: ['node-1'] });
+    const preemptor = fixture.workload('shop', 'ingest', { replicas: 1, nodes: ['node-1'] });
+    fixture.advance(30);
+    return { fixture, victim, preemptor };
+  }
+
+  it('a replacement that cannot be scheduled after its family lost a pod to preemption was CAUSED by the preemption', () => {
+    const { fixture, victim, preemptor } = preempted();
+    const preemption = fixture.signal('pod_preempted', victim.pods[0] as EntityRef, { annotations: { 'cause.kind': 'Pod', 'cause.name': preemptor.pods[0]!.name, 'cause.namespace': 'shop' } });
+    fixture.advance(2);
+    const [replacement] = fixture.scale(victim, 3);
+    const pending = fixture.signal('pod_unschedulable', replacement as EntityRef, { message: '0/2 nodes are available: 2 Insufficient cpu.' });
+    const edges = edgesFor(correlator, fixture.events, pending);
+    expect(fromTo(edges)).toEqual([`CAUSED ${preemption.id} -> ${pending.id}`]);
+    expect(edges[0]?.reason).toContain('preempted 2s earlier');
+  });
+
+  it('links replacements reported before the Preempted Event of the same second, never earlier ones', () => {
+    const { fixture, victim } = preempted();
+    const [early] = fixture.scale(victim, 3);
+    const before = fixture.signal('pod_unschedulable', early as EntityRef);
+    fixture.advance(5);
+    const [replacement] = fixture.scale(victim, 4);
+    const sameSecond = fixture.signal('pod_unschedulable', replacement as EntityRef);
+    const preemption = fixture.signal('pod_preempted', victim.pods[0] as EntityRef);
+    expect(fromTo(edgesFor(correlator, fixture.events, preemption))).toEqual([`CAUSED ${preemption.id} -> ${sameSecond.id}`]);
+    expect(before.id).not.toBe(sameSecond.id);
+  });
+
+  it('another workload that cannot be scheduled is not blamed on the preemption', () => {
+    const { fixture, victim, preemptor } = preempted();
+    fixture.signal('pod_preempted', victim.pods[0] as EntityRef);
+    fixture.advance(2);
+    const [other] = fixture.scale(preemptor, 2);
+    const pending = fixture.signal('pod_unschedulable', other as EntityRef);
+    expect(edgesFor(correlator, fixture.events, pending)).toEqual([]);
+  });
+});

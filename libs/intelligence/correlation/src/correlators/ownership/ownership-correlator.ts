@@ -1,13 +1,19 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
+import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
+const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
+const UNSCHEDULABLE: ReadonlySet<EventType> = new Set<EventType>(['pod_unschedulable']);
+/** How long after a preemption its victims' replacements still wait for the capacity the preemptor took. */
+const PREEMPTION_WINDOW_MS = 15 * MINUTE;
 
 /**
  * Ownership correlation: failures of pods created by a rollout were CAUSED by the
  * workload change that started it; failures of sibling pods (one Deployment,
  * StatefulSet, DaemonSet, Job) are CORRELATED_WITH the family's first failure, so
- * fifteen pod failures roll up to one workload story.
+ * fifteen pod failures roll up to one workload story. A pod of a family that lost pods to
+ * preemption and then cannot be scheduled was CAUSED by that preemption: the replacement
+ * waits for the capacity the preemptor took, so it belongs to the preemption's incident.
  */
 export class OwnershipCorrelator implements Correlator {
   readonly id = 'ownership';
@@ -16,6 +22,8 @@ export class OwnershipCorrelator implements Correlator {
 
   correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
+    if (entityKey && event.type === 'pod_unschedulable') return this.preemptedReplacement(indexed, state);
+    if (entityKey && event.type === 'pod_preempted') return this.replacementsSeenFirst(indexed, state);
     if (!entityKey || !POD_FAILURE_TYPES.has(event.type)) return [];
     const chain = state.ownerChain(entityKey);
     if (chain.length === 0) return [];
@@ -45,5 +53,46 @@ export class OwnershipCorrelator implements Correlator {
       edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.6, reason: `another pod of ${root.split('/').slice(1).join('/')} failed first (${first.event.type})`, correlator: this.id });
     }
     return edges;
+  }
+
+  /**
+   * Pods, Events and Preempted reports come on separate watches: a replacement's
+   * FailedScheduling may arrive before its victim's Preempted of the same moment. Those are
+   * linked when the preemption arrives (only ones at or after it: a cause precedes its effect).
+   */
+  private replacementsSeenFirst(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const family = state.rootOwner(indexed.entityKey as string);
+    if (family === indexed.entityKey) return [];
+    return state
+      .eventsOnOwner(family, indexed.at, UNSCHEDULABLE)
+      .filter((item) => item.entityKey !== indexed.entityKey)
+      .map((item) => this.preemptionEdge(indexed, item, family));
+  }
+
+  /**
+   * The latest preemption of a pod of the same family (owner root) within 15 minutes before
+   * this pod failed scheduling: its replacement cannot be placed because the preemptor took
+   * the room (the victim itself is gone by then, its events stay indexed by its family).
+   */
+  private preemptedReplacement(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    const family = state.rootOwner(entityKey as string);
+    if (family === entityKey) return [];
+    const preemptions = state.eventsOnOwner(family, at - PREEMPTION_WINDOW_MS, PREEMPTED).filter((item) => item.at <= at && item.entityKey !== entityKey);
+    const latest = preemptions[preemptions.length - 1];
+    if (!latest) return [];
+    return [this.preemptionEdge(latest, indexed, family)];
+  }
+
+  private preemptionEdge(preempted: IndexedEvent, unschedulable: IndexedEvent, family: string): Correlation {
+    const victim = parseEntityKey(preempted.entityKey ?? '');
+    return {
+      kind: 'CAUSED',
+      fromEventId: preempted.event.id,
+      toEventId: unschedulable.event.id,
+      confidence: 0.8,
+      reason: `replaces pods of ${family.split('/').slice(1).join('/')} preempted ${Math.round((unschedulable.at - preempted.at) / 1000)}s earlier (${victim?.name ?? 'a pod'}); the preemptor holds their room`,
+      correlator: this.id,
+    };
   }
 }
