@@ -130,7 +130,11 @@ export class ProcessingStage {
       const names = this.engine.patternNames();
       const before = new Map(names.map((name) => [name, this.ledger.stats(name).total]));
       await this.ledger.loadFrom(this.graph, names);
-      for (const name of names) if (this.ledger.stats(name).total !== before.get(name)) this.engine.refreshConfidence(name);
+      for (const name of names) {
+        if (this.ledger.stats(name).total === before.get(name)) continue;
+        const { insights, predictions } = this.engine.rerate(name);
+        if (insights.length || predictions.length) await this.graph.write({ insights, predictions });
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not reload feedback from the graph; keeping the previous counts');
     }

@@ -7,11 +7,11 @@ import { rankInsights } from '../incidents/insight-ranking.js';
 import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
+import { rateIncident } from '../predictions/prediction-confidence.js';
 import { PredictionTracker } from '../predictions/prediction-tracker.js';
 import { CausalWalkCache } from '../rootcause/causal-walk-cache.js';
 import { staleReport } from '../state/stale-report.js';
 import { WorkingState } from '../state/working-state.js';
-import { incidentConfidence } from '../story/confidence.js';
 import { composeInsight, type ComposerContext } from '../story/insight-composer.js';
 import type { EngineOptions } from './engine-options.js';
 import { emptyOutput, type EngineOutput } from './engine-output.js';
@@ -209,15 +209,24 @@ export class CorrelationEngine {
     return this.book.predictions().map((prediction) => this.tracker.current(prediction));
   }
 
-  /** Recomputes confidences after feedback changed a pattern's accuracy. */
+  /** Recomputes confidences after feedback changed a pattern's accuracy; returns the insights re-rated. */
   refreshConfidence(patternId: string): Insight[] {
+    return this.rerate(patternId).insights;
+  }
+
+  /** Recomputes confidences after feedback changed a pattern's accuracy: the re-rated insights and their predictions. */
+  rerate(patternId: string): EngineOutput {
     const base = this.patterns.find(patternId)?.baseConfidence;
     const output = emptyOutput();
-    output.insights = this.book.reRate(patternId, (incident) =>
-      incidentConfidence(this.feedback.confidence(patternId, base ?? incident.prediction.confidence), incident.symptoms.size, incident.insight.chain.length),
+    // The same evidence the incident was composed with (its trend included), with the pattern's confidence as feedback left it.
+    const rerated = this.book.reRate(patternId, (incident) =>
+      rateIncident(this.feedback.confidence(patternId, base ?? incident.match.pattern.baseConfidence), incident.evidence ?? { symptomCount: incident.symptoms.size, chainLength: incident.insight.chain.length }),
     );
+    output.insights = rerated.map((item) => item.insight);
+    // An open prediction is re-rated; a judged one keeps the confidence it was judged with (what it claimed).
+    output.predictions = rerated.map((item) => this.tracker.track(item.prediction)).filter((prediction) => !prediction.result);
     if (output.insights.length) this.refold(output);
-    return output.insights;
+    return output;
   }
 
   /**
@@ -233,7 +242,11 @@ export class CorrelationEngine {
       this.feedback.recordOutcome(prediction);
       patterns.add(prediction.patternId);
     }
-    for (const patternId of patterns) output.insights.push(...this.refreshConfidence(patternId));
+    for (const patternId of patterns) {
+      const rerated = this.rerate(patternId);
+      output.insights.push(...rerated.insights);
+      output.predictions.push(...rerated.predictions);
+    }
   }
 
   private release(matches: ReadonlyArray<PatternMatch | undefined>, output: EngineOutput): void {

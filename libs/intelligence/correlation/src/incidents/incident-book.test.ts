@@ -144,7 +144,7 @@ describe('IncidentBook', () => {
     expect(book.insights().find((insight) => insight.id === two?.insight.id)?.previousOccurrences).toEqual([one?.insight.firstSeen]);
   });
 
-  it('re-rates the incidents of one pattern and returns their insights', () => {
+  it('re-rates the incidents of one pattern and returns their insights and predictions, each with its own confidence', () => {
     const { cluster, edit, rootKey, restartAfter } = cascade();
     const first = restartAfter(1, 0);
     const { state, indexed } = indexAll(cluster.events);
@@ -152,9 +152,10 @@ describe('IncidentBook', () => {
     const { compose } = recordingComposer();
     book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
     expect(book.reRate('crashes', () => 0.1)).toEqual([]);
-    const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? 0.9 : 0));
-    expect(updated.map((insight) => insight.confidence)).toEqual([0.9]);
-    expect(book.predictions()[0]?.confidence).toBe(0.9);
+    const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? { insight: 0.9, prediction: 0.45 } : { insight: 0, prediction: 0 }));
+    expect(updated.map((item) => [item.insight.confidence, item.prediction.confidence])).toEqual([[0.9, 0.45]]);
+    expect(book.insights()[0]?.confidence).toBe(0.9);
+    expect(book.predictions()[0]?.confidence).toBe(0.45);
   });
 
   describe('bounds', () => {

@@ -129,6 +129,7 @@ export class IncidentBook {
     });
     incident.insight = composed.insight;
     incident.prediction = composed.prediction;
+    incident.evidence = composed.evidence;
     return composed;
   }
 
@@ -159,15 +160,19 @@ export class IncidentBook {
     this.history.record(incident.match.pattern.name, incident.historyKey, incident.insight.firstSeen, incident.id);
   }
 
-  /** Gives every incident of `patternId` a new confidence (feedback changed the pattern's accuracy); returns their insights. */
-  reRate(patternId: string, confidenceOf: (incident: Incident) => number): Insight[] {
-    const updated: Insight[] = [];
+  /**
+   * Gives every incident of `patternId` new confidences (feedback changed the pattern's
+   * accuracy): its insight's and its prediction's, which may differ (a trend's own quality
+   * scales the prediction). Returns their insights and predictions.
+   */
+  reRate(patternId: string, confidenceOf: (incident: Incident) => { insight: number; prediction: number }): ComposedInsight[] {
+    const updated: ComposedInsight[] = [];
     for (const incident of this.incidents.values()) {
       if (incident.insight.pattern !== patternId) continue;
       const confidence = confidenceOf(incident);
-      incident.insight = { ...incident.insight, confidence };
-      incident.prediction = { ...incident.prediction, confidence };
-      updated.push(incident.insight);
+      incident.insight = { ...incident.insight, confidence: confidence.insight };
+      incident.prediction = { ...incident.prediction, confidence: confidence.prediction };
+      updated.push({ insight: incident.insight, prediction: incident.prediction });
     }
     return updated;
   }

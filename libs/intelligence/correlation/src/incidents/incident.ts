@@ -1,5 +1,6 @@
 import type { IndexedEvent, Insight, Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import type { ConfidenceEvidence } from '../predictions/prediction-confidence.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { Occurrences } from './occurrence-history.js';
 
@@ -7,6 +8,8 @@ import type { Occurrences } from './occurrence-history.js';
 export interface ComposedInsight {
   insight: Insight;
   prediction: Prediction;
+  /** What the confidences were weighed by (symptoms, chain, trend), so feedback re-rates them alike. */
+  evidence?: ConfidenceEvidence;
 }
 
 /** What an incident's insight is composed from. */

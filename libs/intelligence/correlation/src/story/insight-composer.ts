@@ -5,8 +5,8 @@ import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
 import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js';
 import { causalChain, chainLinks } from './causal-chain.js';
-import { incidentConfidence } from './confidence.js';
 import { iso, refOf } from './entity-refs.js';
+import { rateIncident, type ConfidenceEvidence } from '../predictions/prediction-confidence.js';
 import { predictionTerms } from './prediction-expectation.js';
 import { rootCauseText } from './root-cause-text.js';
 import { tellStory } from './story.js';
@@ -44,7 +44,10 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const symptoms = groupSymptoms(draft.symptoms);
   const symptomRefs = symptoms.ordered.map((symptom) => refOf(symptom.key, state));
   const root = rootCauseText(state, rootKey, rootEvent);
-  const confidence = incidentConfidence(context.patternConfidence(pattern.name, pattern.baseConfidence), radius.symptomKeys.length, links.length);
+  const terms = predictionTerms(state, match, pattern.prediction);
+  const evidence: ConfidenceEvidence = { symptomCount: radius.symptomKeys.length, chainLength: links.length, ...(terms ? { trendFactor: terms.confidenceFactor } : {}) };
+  const rated = rateIncident(context.patternConfidence(pattern.name, pattern.baseConfidence), evidence);
+  const confidence = rated.insight;
 
   const users = mountedByCount(state, rootKey, rootRef);
   const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length, users });
@@ -95,18 +98,17 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   };
   const predicted = pattern.prediction;
   // A prediction that says what will happen by when is issued with its evidence and judged by later events.
-  const terms = predictionTerms(state, match, predicted);
   const prediction: Prediction = {
     id: predictionId,
     patternId: pattern.name,
     insightId: id,
     type: predicted.type,
-    confidence: terms ? Math.round(confidence * terms.confidenceFactor * 100) / 100 : confidence,
+    confidence: rated.prediction,
     ...(predicted.time_horizon ? { timeHorizon: predicted.time_horizon } : {}),
     message: renderTemplate(predicted.message, values),
     impact: predicted.impact,
     createdAt: terms?.issuedAt ?? firstSeen,
     ...(terms ? { expects: terms.expects, deadline: terms.deadline } : {}),
   };
-  return { insight, prediction };
+  return { insight, prediction, evidence };
 }
