@@ -30,7 +30,7 @@ describe('tapio.yaml loading', () => {
       // The plugins' own defaults fill their sections (select-plugins.test.ts).
       expect(config.bus).toEqual({ type: 'embedded' });
       expect(config.graph).toEqual({ type: 'memory' });
-      expect(config.correlation.limits).toEqual({ maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000 });
+      expect(config.correlation.limits).toEqual({ maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000, maxTrackedPredictions: 10_000 });
       expect(config.log).toEqual({ level: 'info', format: 'json' });
       expect(config.plugins).toEqual([]);
       expect(config.collectors).toEqual({});
@@ -65,6 +65,21 @@ describe('tapio.yaml loading', () => {
       ['correlation.limits.maxCachedWalks', 4],
     ]);
     expect(parseConfig('correlation:\n  limits:\n    maxHeld: 5\n', 'tapio.yaml', {}).config.correlation.limits).toMatchObject({ maxHeld: 5, maxIncidents: 10_000 });
+  });
+
+  it('reads the bound on tracked predictions, and refuses a bad one naming where it is', () => {
+    expect(parseConfig('correlation:\n  limits:\n    maxTrackedPredictions: 250\n', 'tapio.yaml', {}).config.correlation.limits).toMatchObject({ maxTrackedPredictions: 250, maxCachedWalks: 50_000 });
+    for (const [value, message] of [
+      ['0', /too small|>=1/],
+      ['2.5', /expected int/],
+      ['many', /expected number/],
+    ] as const) {
+      const error = problemsOf(`cluster: demo\ncorrelation:\n  limits:\n    maxTrackedPredictions: ${value}\n`);
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatchObject({ path: 'correlation.limits.maxTrackedPredictions', line: 4, column: 28 });
+      expect(error.problems[0]?.message).toMatch(message);
+      expect(error.message).toContain('tapio.yaml:4:28 correlation.limits.maxTrackedPredictions:');
+    }
   });
 
   it('reports an unknown top-level key', () => {

@@ -41,7 +41,7 @@ const DeadLetterConfig = z
   })
   .strict();
 
-const ENGINE_LIMIT_DEFAULTS = { maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000 };
+const ENGINE_LIMIT_DEFAULTS = { maxIncidents: 10_000, maxHeld: 10_000, maxHistoryKeys: 10_000, maxTimesPerKey: 20, maxCachedWalks: 50_000, maxTrackedPredictions: 10_000 };
 
 const EngineLimitsConfig = z
   .object({
@@ -55,6 +55,11 @@ const EngineLimitsConfig = z
     maxTimesPerKey: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxTimesPerKey),
     /** Root-cause walks cached by start event. */
     maxCachedWalks: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxCachedWalks),
+    /**
+     * Predictions with a deadline waiting to be judged by what happens (and as many judged ones
+     * remembered); beyond, the one due first is forgotten unjudged (tapio_predictions_dropped_total).
+     */
+    maxTrackedPredictions: z.number().int().min(1).default(ENGINE_LIMIT_DEFAULTS.maxTrackedPredictions),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import type { ApiConfig } from '@tapio/api';
 import { ApiServer } from './api-server.js';
 import { collectorHealth, DegradationMonitor, EventTracing, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
 import { WalDurability } from './wal-durability.js';
+import { registerPredictionMetrics } from '../metrics/prediction-metrics.js';
 
 export class ModeNotAvailableError extends Error {}
 
@@ -160,6 +161,7 @@ export class TapioRuntime {
       processing.degradation = this.degradation;
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
       this.processing = processing;
+      registerPredictionMetrics(this.composition.metrics, () => processing.engine.predictionStats());
       this.subscriptions.push(
         await bus.subscribe('unified', 'correlation', timed(processingLatency, (event, delivery) => processing.handle(event, delivery)), {
           // With a durable bus, handlers overlap while they wait for the graph to make

@@ -8,7 +8,7 @@ import { resolveIncidentRoot } from '../incidents/incident-root.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
 import { rateIncident } from '../predictions/prediction-confidence.js';
-import { PredictionTracker } from '../predictions/prediction-tracker.js';
+import { PredictionTracker, type PredictionTrackerStats } from '../predictions/prediction-tracker.js';
 import { CausalWalkCache } from '../rootcause/causal-walk-cache.js';
 import { staleReport } from '../state/stale-report.js';
 import { WorkingState } from '../state/working-state.js';
@@ -202,6 +202,11 @@ export class CorrelationEngine {
   /** One insight per cause: the incidents no other explains, most likely first (what `tapio analyze` reports). */
   rootInsights(): Insight[] {
     return this.insights().filter((insight) => !insight.explainedBy);
+  }
+
+  /** Predictions with a deadline: open now, judged so far, and dropped unjudged beyond `limits.maxTrackedPredictions` (metrics). */
+  predictionStats(): PredictionTrackerStats {
+    return this.tracker.stats();
   }
 
   /** Every incident's current prediction, with its result once later events judged it. */

@@ -151,7 +151,7 @@ describe('IncidentBook', () => {
     const book = new IncidentBook();
     const { compose } = recordingComposer();
     book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
-    expect(book.reRate('crashes', () => 0.1)).toEqual([]);
+    expect(book.reRate('crashes', () => ({ insight: 0.1, prediction: 0.1 }))).toEqual([]);
     const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? { insight: 0.9, prediction: 0.45 } : { insight: 0, prediction: 0 }));
     expect(updated.map((item) => [item.insight.confidence, item.prediction.confidence])).toEqual([[0.9, 0.45]]);
     expect(book.insights()[0]?.confidence).toBe(0.9);

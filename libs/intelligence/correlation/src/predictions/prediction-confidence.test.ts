@@ -1,19 +1,9 @@
-import type { EntityRef, UnifiedEvent } from '@tapio/domain';
+import type { EntityRef } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { builtinEngine } from '../../test/support/engine.js';
+import { memoryTrend as trend } from '../../test/support/memory-trend.js';
 import { predictionConfidence } from './prediction-confidence.js';
-
-/** The kubelet collector's trend: a container's working set growing toward its limit, with the fit's own confidence. */
-function trend(cluster: ClusterFixture, pod: EntityRef, minutes: number, trendConfidence: number): UnifiedEvent {
-  const event = cluster.signal('memory_limit_approaching', pod, {
-    message: `Container app of pod ${pod.namespace}/${pod.name} grows 4.0 MiB/min: at 400.0 MiB of its 512.0 MiB limit, it reaches it (OOM kill) in about ${minutes} minutes`,
-    kubernetes: { container: 'app' },
-  });
-  event.source = 'kubelet_api';
-  event.metrics = { 'memory.minutes_to_limit': minutes, 'memory.usage_percent': 80, 'memory.trend_confidence': trendConfidence };
-  return event;
-}
 
 function shop() {
   const cluster = new ClusterFixture();

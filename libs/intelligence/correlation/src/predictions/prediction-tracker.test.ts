@@ -68,6 +68,9 @@ describe('PredictionTracker', () => {
     tracker.track(prediction('b', { deadline: '2026-03-02T10:09:00Z' }));
     tracker.track(prediction('c', { deadline: '2026-03-02T10:08:00Z' }));
     expect(tracker.openCount).toBe(2);
-    expect(tracker.expire(Date.parse('2026-03-02T10:30:00Z')).map((judged) => judged.id).sort()).toEqual(['b', 'c']);
+    // 'a' was forgotten unjudged: counted as dropped, never as an outcome.
+    expect(tracker.stats()).toEqual({ open: 2, cameTrue: 0, didNotHappen: 0, dropped: 1 });
+    expect(tracker.observe(event('oom_killed', '2026-03-02T10:04:00Z', { container: 'app' })).map((judged) => judged.id).sort()).toEqual(['b', 'c']);
+    expect(tracker.stats()).toEqual({ open: 0, cameTrue: 2, didNotHappen: 0, dropped: 1 });
   });
 });

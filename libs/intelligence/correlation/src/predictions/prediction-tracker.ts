@@ -3,6 +3,15 @@ import { iso } from '../story/entity-refs.js';
 
 export const DEFAULT_MAX_TRACKED_PREDICTIONS = 10_000;
 
+/** What the tracker did so far, for metrics: open now, judged either way, and dropped unjudged beyond the bound. */
+export interface PredictionTrackerStats {
+  open: number;
+  cameTrue: number;
+  didNotHappen: number;
+  /** Open predictions forgotten before their deadline because `maxTracked` others were open: never judged. */
+  dropped: number;
+}
+
 interface OpenPrediction {
   prediction: Prediction;
   entityKey: string;
@@ -16,18 +25,24 @@ interface OpenPrediction {
  * one) by the deadline makes it `came_true`; the deadline passing (event time) without it
  * makes it `did_not_happen`. A prediction composed again for its incident keeps the deadline
  * it was issued with and, once judged, its result. Bounded: beyond `maxTracked` open
- * predictions the one due first is forgotten, and as many judged ones are remembered.
+ * predictions the one due first is forgotten (counted in `stats().dropped`: it is never
+ * judged), and as many judged ones are remembered.
  */
 export class PredictionTracker {
   private readonly open = new Map<string, OpenPrediction>();
   private readonly byEntity = new Map<string, Set<string>>();
   private readonly judged = new Map<string, Prediction>();
   private nextDeadlineMs = Number.POSITIVE_INFINITY;
+  private readonly counts = { cameTrue: 0, didNotHappen: 0, dropped: 0 };
 
   constructor(private readonly maxTracked = DEFAULT_MAX_TRACKED_PREDICTIONS) {}
 
   get openCount(): number {
     return this.open.size;
+  }
+
+  stats(): PredictionTrackerStats {
+    return { open: this.open.size, ...this.counts };
   }
 
   /** Takes a prediction as composed; returns it as it stands (its first deadline and expectation, its result once judged). */
@@ -89,6 +104,8 @@ export class PredictionTracker {
 
   private judge(open: OpenPrediction, result: PredictionResult): Prediction {
     this.remove(open);
+    if (result.status === 'came_true') this.counts.cameTrue += 1;
+    else this.counts.didNotHappen += 1;
     const judged = { ...open.prediction, result };
     this.judged.set(judged.id, judged);
     if (this.judged.size > this.maxTracked) this.judged.delete(this.judged.keys().next().value as string);
@@ -105,6 +122,8 @@ export class PredictionTracker {
   private forgetDueFirst(): void {
     let first: OpenPrediction | undefined;
     for (const open of this.open.values()) if (!first || open.deadlineMs < first.deadlineMs) first = open;
-    if (first) this.remove(first);
+    if (!first) return;
+    this.remove(first);
+    this.counts.dropped += 1;
   }
 }

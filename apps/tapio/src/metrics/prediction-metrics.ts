@@ -1,0 +1,23 @@
+import { totalFollower, type Metrics } from '@tapio/domain';
+import type { PredictionTrackerStats } from '@tapio/correlation';
+
+/**
+ * The correlation engine's predictions with a deadline, sampled before each scrape: how many
+ * wait to be judged, how they turned out, and how many were dropped unjudged because
+ * `correlation.limits.maxTrackedPredictions` others were open (a bound set too low shows here).
+ */
+export function registerPredictionMetrics(metrics: Metrics, stats: () => PredictionTrackerStats): void {
+  const open = metrics.gauge('tapio_predictions_open', 'Predictions with a deadline waiting to be judged by what happens');
+  const judged = totalFollower(metrics.counter('tapio_predictions_judged_total', 'Predictions later events judged, by result: came_true (the expected event by the deadline) or did_not_happen', ['result']));
+  const dropped = totalFollower(metrics.counter('tapio_predictions_dropped_total', 'Open predictions forgotten unjudged because correlation.limits.maxTrackedPredictions others were open'));
+  // Both results are exposed from the start, so a rate over either is defined before the first judgement.
+  judged(0, { result: 'came_true' });
+  judged(0, { result: 'did_not_happen' });
+  metrics.beforeScrape(() => {
+    const now = stats();
+    open.set(now.open);
+    judged(now.cameTrue, { result: 'came_true' });
+    judged(now.didNotHappen, { result: 'did_not_happen' });
+    dropped(now.dropped);
+  });
+}
