@@ -60,10 +60,15 @@ start_containerd() {
   done
 }
 
+# TAPIO_K8S_KUBELET_FLAGS (words, no quoting) are added for this one start only, never saved:
+# the memory-pressure incident starts the kubelet with a raised --eviction-hard for its window;
+# the next plain `start-kubelet` is back to kubelet.yaml alone.
 start_kubelet() {
+  local -a extra
+  read -r -a extra <<< "${TAPIO_K8S_KUBELET_FLAGS:-}"
   start_process kubelet "$(bin_k8s kubelet)" --config "$K8S_HOME/kubelet.yaml" \
     --kubeconfig "$K8S_HOME/kubelet.kubeconfig" --root-dir "$data/kubelet" --cert-dir "$data/kubelet/pki" \
-    --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v=1
+    --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v=1 "${extra[@]}"
 }
 
 start_kube_proxy() {
