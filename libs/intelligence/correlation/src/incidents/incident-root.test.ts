@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey } from '@tapio/domain';
+import { entityKey, type EntityRef } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
 import { resolveIncidentRoot, rootEntityKey } from './incident-root.js';
@@ -97,6 +97,45 @@ describe('resolveIncidentRoot', () => {
     const { state, indexed } = indexAll(cluster.events);
     const root = resolveIncidentRoot(state, mustMatch(perOwner, indexed(oom), state), { events: [indexed(restart), indexed(oom)], edges: [], confidence: 0.9 });
     expect(root?.rootKey).toBe(entityKey(checkout.pods[2]!));
+  });
+
+  it('names the consumer, not the node or a victim, when the walk ends at memory pressure (whatever the pattern)', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const batch = cluster.workload('shop', 'batch', { replicas: 2, nodes: ['node-1'] });
+    const hog = cluster.workload('shop', 'hog', { replicas: 1, nodes: ['node-1'] });
+    cluster.advance(60);
+    const evictForMemory = (pod: EntityRef, usedKi: number) => {
+      const event = cluster.evict(pod, `The node was low on resource: memory. Container app was using ${usedKi}Ki, request is 0.`);
+      event.annotations = { 'memory.usage_bytes': String(usedKi * 1024) };
+      return event;
+    };
+    const pressure = cluster.nodeCondition('node-1', 'memory_pressure', 'MemoryPressure');
+    const victim = evictForMemory(batch.pods[0]!, 268);
+    cluster.advance(5);
+    evictForMemory(hog.pods[0]!, 2_354_420);
+    cluster.advance(5);
+    const last = evictForMemory(batch.pods[1]!, 270);
+    const thrash = compiled('evictions-per-owner', { conditions: [{ field: 'type', operator: 'equals', value: 'pod_evicted' }], count: { gt: 0, window: '10m', by: 'owner' } });
+    const { state, indexed } = indexAll(cluster.events);
+    const match = mustMatch(thrash, indexed(last), state);
+    const fromNode = resolveIncidentRoot(state, match, { events: [indexed(pressure), indexed(last)], edges: [], confidence: 0.85 });
+    expect(fromNode?.rootKey).toBe(entityKey(hog.ref));
+    const fromVictim = resolveIncidentRoot(state, match, { events: [indexed(victim), indexed(last)], edges: [], confidence: 0.85 });
+    expect(fromVictim?.rootKey).toBe(entityKey(hog.ref));
+  });
+
+  it('keeps the node as the root of its memory pressure when no consumer has a figure', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const web = cluster.workload('shop', 'web', { replicas: 1, nodes: ['node-1'] });
+    cluster.advance(60);
+    const pressure = cluster.nodeCondition('node-1', 'memory_pressure', 'MemoryPressure');
+    const evicted = cluster.evict(web.pods[0]!);
+    const perNode = compiled('evictions', { conditions: [{ field: 'type', operator: 'equals', value: 'pod_evicted' }] });
+    const { state, indexed } = indexAll(cluster.events);
+    const root = resolveIncidentRoot(state, mustMatch(perNode, indexed(evicted), state), { events: [indexed(pressure), indexed(evicted)], edges: [], confidence: 0.85 });
+    expect(root?.rootKey).toBe(entityKey(cluster.ref('Node', 'node-1')));
   });
 
   it('has no root when the symptom has no entity', () => {

@@ -33,6 +33,13 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   return siblings.length > 0 ? top : key;
 }
 
+/** The node's memory pressure, or the kubelet evicting a pod for memory (its message's figures). */
+function memoryPressureSignal(item: IndexedEvent): boolean {
+  const { type, annotations } = item.event;
+  if (type === 'memory_pressure') return parseEntityKey(item.entityKey ?? '')?.kind === 'Node';
+  return type === 'pod_evicted' && annotations?.['memory.usage_bytes'] !== undefined;
+}
+
 /**
  * Resolves a match to its incident's root, given the causal walk back from the match's
  * root step: the walk's earliest cause outranks the resource the pattern blames. Undefined
@@ -48,6 +55,13 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
   }
   const rootEvent = path.events[0];
   if (!rootEvent) return undefined;
+  if (memoryPressureSignal(rootEvent) && match.symptomStepEvent.entityKey) {
+    // Whatever the pattern (an eviction loop, pods left unscheduled): when the causal walk
+    // ends at the node's memory pressure or at a kubelet eviction for memory, the node is only
+    // where it happened and the evicted pod often a victim: the consumer is the cause.
+    const consumer = topConsumer(state, rootEvent, Math.max(rootEvent.at, match.symptomStepEvent.at));
+    if (consumer) return { rootKey: consumer, rootEvent, path };
+  }
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
   const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
   // A walked-back root whose report names what caused it (a victim's Preempted Event names its

@@ -72,19 +72,22 @@ function kubeletMemoryByPod(state: WorkingState, node: string, since: number, un
  * (its measured working set, latest per container, summed), otherwise its own eviction
  * message's (`annotations.memory.usage_bytes`). Without kubelet figures: the kubelet evicts
  * the pods that exceed their requests the most first, so the consumer is usually the first
- * evicted and the pods evicted after it are its victims. Undefined without any figure.
+ * evicted and the pods evicted after it are its victims (not when the victims have a lower
+ * priority: the kubelet takes them first). `until` (default: the root's time) is how late a
+ * figure may be: the evidence known when the incident is resolved, not only when the
+ * pressure began. Undefined without any figure.
  */
-export function topConsumer(state: WorkingState, root: IndexedEvent): string | undefined {
+export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
   if (!key) return undefined;
   const node = parseEntityKey(key)?.kind === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
   const since = root.at - EVICTION_LOOKBACK_MS;
-  const kubelet = node ? kubeletMemoryByPod(state, node, since, root.at) : new Map<string, { bytes: number; unlimited: boolean }>();
+  const kubelet = node ? kubeletMemoryByPod(state, node, since, until) : new Map<string, { bytes: number; unlimited: boolean }>();
   const usage = new Map<string, number>();
   for (const [pod, figure] of kubelet) if (figure.unlimited) usage.set(pod, figure.bytes);
   const evictions = node ? state.eventsOnNode(node, since, new Set(['pod_evicted'])) : [];
   for (const item of [root, ...evictions]) {
-    if (!item.entityKey || item.at > root.at) continue;
+    if (!item.entityKey || item.at > until) continue;
     const measured = kubelet.get(item.entityKey)?.bytes;
     const reported = Number(item.event.annotations?.['memory.usage_bytes'] ?? Number.NaN);
     const bytes = measured ?? (Number.isFinite(reported) ? reported : undefined);
