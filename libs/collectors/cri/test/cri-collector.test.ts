@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { MemoryDeadLetters, type RawEvent, type RawEventSink, type TransformContext } from '@tapio/domain';
+import { CollectingRawEventSink, MemoryDeadLetters, type RawEvent, type RawEventSink, type TransformContext } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandaloneContainerd } from '../../../../tools/containerd/standalone-containerd.mjs';
 import { CriCollector, CriTransformer, loadContainerdProtos, type CriCollectorConfigInput } from '../src/index.js';
@@ -9,21 +9,7 @@ const run = Math.random().toString(36).slice(2, 8);
 let containerd: StandaloneContainerd;
 let image: string;
 
-class CollectingSink implements RawEventSink {
-  readonly events: RawEvent[] = [];
-  async emit(event: RawEvent): Promise<void> {
-    this.events.push(event);
-  }
-  async waitFor(description: string, predicate: (event: RawEvent) => boolean, timeoutMs = 15_000): Promise<RawEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${description} within ${timeoutMs} ms (seen: ${this.events.map((event) => event.type).join(', ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+const newSink = () => new CollectingRawEventSink(15_000);
 
 const context: TransformContext = { eventId: (raw, discriminator) => `${raw.type}|${raw.timestamp}|${discriminator}`, processedAt: new Date().toISOString(), cluster: 'test' };
 const containerOf = (event: RawEvent) => (event.data as { workload?: { containerId?: string } }).workload?.containerId;
@@ -93,7 +79,7 @@ afterAll(async () => {
 
 describe('CRI collector on a real containerd', () => {
   it('reports create, start, exit with its code and delete, attributed to the pod through the CRI labels', async () => {
-    const sink = new CollectingSink();
+    const sink = newSink();
     const collector = new CriCollector(config());
     await started(collector, sink);
     try {
@@ -115,7 +101,7 @@ describe('CRI collector on a real containerd', () => {
   });
 
   it('reports an OOM kill under a tiny memory limit as oom_killed of the pod and container', async () => {
-    const sink = new CollectingSink();
+    const sink = newSink();
     const collector = new CriCollector(config());
     await started(collector, sink);
     try {
@@ -133,7 +119,7 @@ describe('CRI collector on a real containerd', () => {
 
   it('reports image events and dead-letters events it cannot decode, and keeps running', async () => {
     const deadLetters = new MemoryDeadLetters();
-    const sink = new CollectingSink();
+    const sink = newSink();
     const collector = new CriCollector(config(), { deadLetters });
     await started(collector, sink);
     try {
@@ -163,7 +149,7 @@ describe('CRI collector on a real containerd', () => {
   });
 
   it('turns degraded naming containerd while it is down, and recovers by itself', async () => {
-    const sink = new CollectingSink();
+    const sink = newSink();
     const collector = new CriCollector(config());
     await started(collector, sink);
     try {
@@ -190,6 +176,6 @@ describe('CRI collector on a real containerd', () => {
 
   it('cannot start without containerd API protos, and says where they come from', async () => {
     const collector = new CriCollector(config({ protoDir: '/nonexistent' }));
-    await expect(collector.start(new CollectingSink())).rejects.toThrow('containerd API protos not found under /nonexistent: run tools/setup.d/45-containerd-api.sh');
+    await expect(collector.start(newSink())).rejects.toThrow('containerd API protos not found under /nonexistent: run tools/setup.d/45-containerd-api.sh');
   });
 });

@@ -1,23 +1,9 @@
-import type { RawEvent, RawEventSink, TransformContext } from '@tapio/domain';
+import { CollectingRawEventSink, type RawEvent, type TransformContext } from '@tapio/domain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EtcdCluster } from '../../../../tools/etcd/etcd-cluster.mjs';
 import { EtcdCollector, EtcdTransformer } from '../src/index.js';
 
-class CollectingSink implements RawEventSink {
-  readonly events: RawEvent[] = [];
-  async emit(event: RawEvent): Promise<void> {
-    this.events.push(event);
-  }
-  async waitFor(description: string, predicate: (event: RawEvent) => boolean, timeoutMs = 20_000): Promise<RawEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${description} within ${timeoutMs} ms (seen: ${this.events.map((event) => event.type).join(', ')})`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+const newSink = () => new CollectingRawEventSink(20_000);
 
 const context: TransformContext = { eventId: (raw, discriminator) => `${raw.type}|${raw.timestamp}|${discriminator}`, processedAt: new Date().toISOString(), cluster: 'test' };
 const transform = (raw: RawEvent) => new EtcdTransformer().transform(raw, context);
@@ -35,7 +21,7 @@ afterEach(async () => {
 describe('etcd collector on real etcd', () => {
   it('a killed leader of a three-member cluster gives one leader change with the old and new leader, and a degraded health naming it', async () => {
     cluster = await EtcdCluster.start(3);
-    const sink = new CollectingSink();
+    const sink = newSink();
     collector = new EtcdCollector({ endpoints: cluster.endpoints, clusterName: 'test-etcd', nodeName: 'cp-1', intervalMs: 100 });
     await collector.start(sink);
     expect(collector.health().status).toBe('ok');
@@ -66,7 +52,7 @@ describe('etcd collector on real etcd', () => {
   it('a member with a tiny quota filled until NOSPACE: quota crossing, the alarm, then compaction, defragmentation and the alarm cleared', async () => {
     cluster = await EtcdCluster.start(1, [`--quota-backend-bytes=${1024 * 1024}`]);
     const member = cluster.members[0]!;
-    const sink = new CollectingSink();
+    const sink = newSink();
     collector = new EtcdCollector({ endpoints: cluster.endpoints, clusterName: 'tiny', nodeName: 'cp-1', intervalMs: 100 });
     await collector.start(sink);
     const value = Buffer.alloc(32 * 1024, 'x').toString('base64');
@@ -104,7 +90,7 @@ describe('etcd collector on real etcd', () => {
     cluster = await EtcdCluster.start(1);
     const member = cluster.members[0]!;
     await cluster.kill(member);
-    const sink = new CollectingSink();
+    const sink = newSink();
     collector = new EtcdCollector({ endpoints: cluster.endpoints, nodeName: 'cp-1', intervalMs: 100 });
     await collector.start(sink);
     expect(collector.health()).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/unreachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) });

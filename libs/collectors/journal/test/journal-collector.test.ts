@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryDeadLetters } from '@tapio/domain';
+import { CollectingRawEventSink, MemoryDeadLetters } from '@tapio/domain';
 import { JournalCollector, JournalTransformer, UNIT_MESSAGE_IDS, type JournalCollectorConfigInput } from '../src/index.js';
 import { StandaloneJournald } from '../../../../tools/journald/standalone-journald.mjs';
-import { CollectingSink, context, memoryHog, messageOf, waitUntil } from './support/test-helpers.js';
+import { context, memoryHog, messageOf, waitUntil } from './support/test-helpers.js';
 
 const run = Math.random().toString(36).slice(2, 8);
 let journald: StandaloneJournald;
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 describe('journal collector on a real journald', () => {
   it('reports failures, restarts and OOM kills of the configured units and ignores everything else', async () => {
-    const sink = new CollectingSink();
+    const sink = new CollectingRawEventSink();
     const collector = new JournalCollector(config());
     await collector.start(sink);
     try {
@@ -83,7 +83,7 @@ describe('journal collector on a real journald', () => {
   it('a saved cursor makes a restart resume right after the last entry: nothing lost, nothing repeated', async () => {
     const unit = `tapio-${run}-cursor.service`;
     const settings = config();
-    const first = new CollectingSink();
+    const first = new CollectingRawEventSink();
     const before = new JournalCollector(settings);
     await before.start(first);
     for (let index = 1; index <= 3; index++) unitMessage('started', unit, `Started ${unit} #${index}.`);
@@ -92,13 +92,13 @@ describe('journal collector on a real journald', () => {
     // Written while Tapio is down.
     for (let index = 4; index <= 6; index++) unitMessage('started', unit, `Started ${unit} #${index}.`);
 
-    const second = new CollectingSink();
+    const second = new CollectingRawEventSink();
     const after = new JournalCollector(settings);
     await after.start(second);
     try {
       for (let index = 7; index <= 8; index++) unitMessage('started', unit, `Started ${unit} #${index}.`);
       await second.waitFor('entry #8', (event) => messageOf(event).includes('#8'));
-      const numbers = (sink: CollectingSink) => sink.events.map(messageOf).filter((message) => message.includes(unit)).map((message) => Number(/#(\d+)/.exec(message)?.[1]));
+      const numbers = (sink: CollectingRawEventSink) => sink.events.map(messageOf).filter((message) => message.includes(unit)).map((message) => Number(/#(\d+)/.exec(message)?.[1]));
       expect(numbers(first)).toEqual([1, 2, 3]);
       expect(numbers(second)).toEqual([4, 5, 6, 7, 8]);
     } finally {
@@ -107,7 +107,7 @@ describe('journal collector on a real journald', () => {
   });
 
   it('reports real kernel messages: an OOM kill attributed to its unit, and a bridge port going down', async () => {
-    const sink = new CollectingSink();
+    const sink = new CollectingRawEventSink();
     const collector = new JournalCollector(config());
     await collector.start(sink);
     const name = `tjoom${run}`;
@@ -155,7 +155,7 @@ describe('journal collector on a real journald', () => {
     writeFileSync(wrapper, '#!/bin/sh\necho "this is not json {"\nexec journalctl "$@"\n');
     chmodSync(wrapper, 0o755);
     const deadLetters = new MemoryDeadLetters();
-    const sink = new CollectingSink();
+    const sink = new CollectingRawEventSink();
     const collector = new JournalCollector(config({ journalctl: wrapper }), { deadLetters });
     await collector.start(sink);
     try {
@@ -178,7 +178,7 @@ describe('journal collector on a real journald', () => {
   });
 
   it('turns degraded naming journald while it is down or the journal is missing, and recovers by itself', async () => {
-    const sink = new CollectingSink();
+    const sink = new CollectingRawEventSink();
     const missing = StandaloneJournald.create();
     const collector = new JournalCollector({ ...config(), directory: missing.journalDir, journaldSocket: missing.varlinkSocket });
     await collector.start(sink);

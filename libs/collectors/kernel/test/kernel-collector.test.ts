@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { PodIdentity, RawEvent, TransformContext, UnifiedEvent } from '@tapio/domain';
-import { StaticKubeIndex, UnifiedEvent as UnifiedEventSchema } from '@tapio/domain';
+import { CollectingRawEventSink, StaticKubeIndex, UnifiedEvent as UnifiedEventSchema } from '@tapio/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGGREGATE_SLOTS, KernelCollector, KernelTransformer } from '../src/index.js';
-import { CollectingSink, dataOf } from './support/collecting-sink.js';
+import { dataOf } from './support/collecting-sink.js';
 import { run } from './support/processes.js';
 import { TestCgroups } from './support/test-cgroups.js';
 
@@ -31,7 +31,7 @@ const fixturePods: PodIdentity[] = [
   { namespace: 'billing', name: 'invoicer-0', uid: cgroupfsPodUid, nodeName: 'test-node', containers: [{ name: 'worker', containerId: cgroupfsContainerId }] },
 ];
 
-const sink = new CollectingSink();
+const sink = new CollectingRawEventSink();
 const collector = new KernelCollector({ nodeName: 'test-node', pollMs: 20, retransmitThreshold: 2 }, { kubeIndex: new StaticKubeIndex(fixturePods) });
 const transformer = new KernelTransformer();
 const context: TransformContext = { eventId: (raw, discriminator) => `${raw.type}-${dataOf(raw)['bootNs']}-${discriminator}`, processedAt: new Date().toISOString(), cluster: 'test' };

@@ -1,25 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RawEvent, RawEventSink, TransformContext } from '@tapio/domain';
-
-/** Keeps every RawEvent; tests wait for the ones they caused. */
-export class CollectingSink implements RawEventSink {
-  readonly events: RawEvent[] = [];
-
-  async emit(event: RawEvent): Promise<void> {
-    this.events.push(event);
-  }
-
-  async waitFor(description: string, predicate: (event: RawEvent) => boolean, timeoutMs = 10_000): Promise<RawEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${description} within ${timeoutMs} ms (${this.events.length} journal events seen)`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
+import type { RawEvent, TransformContext } from '@tapio/domain';
 
 export const context: TransformContext = {
   eventId: (raw, discriminator) => `${raw.timestamp}|${String((raw.data as { fields?: Record<string, unknown> }).fields?.['__CURSOR'])}|${discriminator}`,
