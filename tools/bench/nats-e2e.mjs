@@ -10,11 +10,12 @@
 // nats-bench-peer.mjs); the ratio is Tapio's RawEvents/s to the slower of its two rates.
 // Runs against the BUILT packages (npm run build first); starts its own nats-server.
 //
-// `--cpu-prof DIR` writes a V8 CPU profile of each of the three processes into DIR.
+// `--cpu-prof DIR` writes a V8 CPU profile of each process into DIR. `--workers N` runs N
+// correlation workers, each `-partition i` of `bus.nats.partitions: N` (the server routes
+// the partitions), in place of one.
 //
-//   npm run bench:nats-e2e -- [--events 100000] [--json] [--nats-cli PATH] [--cpu-prof DIR]
+//   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--json] [--nats-cli PATH] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import { Pipeline } from '@tapio/pipeline';
 import { startNatsServer } from '../nats/nats-server.mjs';
 import { KubeTraffic } from './kube-traffic.mjs';
 import { findNatsCli, natsBench } from './nats-bench-peer.mjs';
+import { cpuSeconds } from './proc-cpu.mjs';
 import { option } from './synthetic-graph.mjs';
 
 const flag = (name) => process.argv.includes(`--${name}`);
@@ -35,6 +37,7 @@ const EVENTS = Number(option('events', '100000'));
 const TARGET = 50_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PREFIX = 'BENCH';
+const WORKERS = Number(option('workers', '1'));
 
 /** The recording, and how many UnifiedEvents the transformer makes of it (what the correlation stage must acknowledge). */
 async function writeRecording(file) {
@@ -55,14 +58,15 @@ async function writeRecording(file) {
 
 const PROFILE_DIR = option('cpu-prof');
 
-function tapio(mode, config, dir) {
-  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${mode}.cpuprofile`] : [];
-  const args = [...profile, join(ROOT, 'apps/tapio/dist/main.js'), '-config', config, '-mode', mode];
+function tapio(mode, config, dir, partition) {
+  const name = partition === undefined ? mode : `${mode}-${partition}`;
+  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  const args = [...profile, join(ROOT, 'apps/tapio/dist/main.js'), '-config', config, '-mode', mode, ...(partition === undefined ? [] : ['-partition', String(partition)])];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk.toString()).slice(-4000)));
   const exited = new Promise((resolve) => child.on('close', resolve));
-  return { mode, child, exited, log: () => log };
+  return { mode: name, child, exited, log: () => log };
 }
 
 /** Messages the durable consumers of a stream have not acknowledged yet, and the stream's size. */
@@ -75,16 +79,6 @@ async function backlog(jsm, stream) {
     open += consumer.num_pending + consumer.num_ack_pending;
   }
   return { messages: info.state.messages, open, consumers };
-}
-
-/** CPU seconds (user + system) of a process so far, from /proc (Linux); `children`: of its reaped children instead. */
-function cpuSeconds(pid, children = false) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return children ? (Number(fields[13]) + Number(fields[14])) / 100 : (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 async function waitFor(what, probe, timeoutMs, procs) {
@@ -119,6 +113,7 @@ async function main() {
         `    servers: ${nats.url}`,
         `    streamPrefix: ${PREFIX}`,
         `    subjectPrefix: ${PREFIX.toLowerCase()}`,
+        ...(WORKERS > 1 ? [`    partitions: ${WORKERS}`] : []),
         'graph:',
         '  type: memory',
         '  memory:',
@@ -135,11 +130,13 @@ async function main() {
     connection = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(connection);
     // The consuming stages first, so their durable consumers exist before anything is published.
-    procs.push(tapio('correlation', config, dir), tapio('transformer', config, dir));
+    if (WORKERS > 1) for (let index = 0; index < WORKERS; index += 1) procs.push(tapio('correlation', config, dir, index));
+    else procs.push(tapio('correlation', config, dir));
+    procs.push(tapio('transformer', config, dir));
     await waitFor('the transformer and correlation consumers', async () => {
       const raw = await backlog(jsm, `${PREFIX}_RAW`).catch(() => undefined);
       const uni = await backlog(jsm, `${PREFIX}_UNIFIED`).catch(() => undefined);
-      return raw?.consumers && uni?.consumers;
+      return raw?.consumers && uni?.consumers >= (WORKERS > 1 ? 2 * WORKERS : 1);
     }, 120_000, procs);
 
     const loadBefore = loadavg()[0];
@@ -168,11 +165,11 @@ async function main() {
     const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ workers: WORKERS, raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
-    console.log('Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)');
+    console.log(`Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)${WORKERS > 1 ? ` x ${WORKERS} partitions` : ''}`);
     console.log(`  machine:      node ${process.version}, ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
     console.log(`  stream:       ${raws} RawEvents (kubeapi watch events) -> ${unified} UnifiedEvents, all acknowledged`);
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);

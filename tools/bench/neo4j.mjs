@@ -9,8 +9,10 @@
 //                          [--peer-events 200000] [--json] [--uri bolt://host:7687 --password ...]
 import { Neo4jGraphStore } from '@tapio/neo4j';
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startNeo4j } from '../neo4j/test-server.mjs';
+import { cpuSeconds } from './proc-cpu.mjs';
 import { EPOCH, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
 
 const EVENTS = Number(option('events', '1000000'));
@@ -42,14 +44,18 @@ async function main() {
   const password = option('password');
   const store = new Neo4jGraphStore({ uri: external ?? server.uri, ...(password ? { password } : {}), batchSize: BATCH, bufferLimit: BATCH * 4 });
   try {
-    const peerArgs = ['--uri', external ?? server.uri, '--events', String(PEER_EVENTS), '--pods', String(PODS), '--batch', String(BATCH), ...(password ? ['--password', password] : [])];
+    const peerArgs = ['--uri', external ?? server.uri, '--events', String(PEER_EVENTS), '--pods', String(PODS), '--batch', String(BATCH), ...(password ? ['--password', password] : []), ...(server ? ['--db-pid', String(server.pid)] : [])];
     const peer = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./neo4j-unwind-peer.mjs', import.meta.url)), ...peerArgs]).toString().trim().split('\n').pop());
-    console.log(`peer: bare UNWIND ... CREATE of ${peer.events} of the same events (batch ${BATCH}, fresh process, same database): ${Math.round(peer.eventsPerSecond)} events/s`);
+    // CPU of each side: the database (when this benchmark started it) and the client process.
+    const peerCpu = peer.cpu;
+    const perEvent = (cpu, events) => (cpu === undefined ? 'n/a' : `${Math.round((1e6 * cpu) / events)} µs`);
+    console.log(`peer: bare UNWIND ... CREATE of ${peer.events} of the same events (batch ${BATCH}, fresh process, same database): ${Math.round(peer.eventsPerSecond)} events/s; CPU per event: database ${perEvent(peerCpu.db, peer.events)}, client ${perEvent(peerCpu.client, peer.events)}`);
     await store.start();
     console.log(`Neo4j graph store benchmark: ${EVENTS} events on ${PODS} pods, batch ${BATCH}, ${external ?? server.uri}`);
     const topologyEvery = Math.max(1, Math.floor(EVENTS / deployments));
     let correlations = 0;
     let topologyChanges = 0;
+    const ingestCpuBefore = { db: server ? cpuSeconds(server.pid) : undefined, client: process.cpuUsage() };
     const started = performance.now();
     let lastReport = started;
     for (let begin = 0; begin < EVENTS; begin += BATCH) {
@@ -73,7 +79,10 @@ async function main() {
     await store.flush();
     const seconds = (performance.now() - started) / 1000;
     const rate = EVENTS / seconds;
+    const clientCpu = process.cpuUsage(ingestCpuBefore.client);
+    const ingestCpu = { db: server ? cpuSeconds(server.pid) - ingestCpuBefore.db : undefined, client: (clientCpu.user + clientCpu.system) / 1e6 };
     console.log(`ingest: ${EVENTS} events + ${topologyChanges} topology changes + ${correlations} correlations in ${seconds.toFixed(1)} s = ${Math.round(rate)} events/s (target >= 20000); ratio to the bare UNWIND peer ${(rate / peer.eventsPerSecond).toFixed(3)}`);
+    console.log(`ingest CPU per event: database ${perEvent(ingestCpu.db, EVENTS)}, this process ${perEvent(ingestCpu.client, EVENTS)} (generating the events included); CPU ratio peer/Tapio, database ${ingestCpu.db && peerCpu.db ? ((peerCpu.db / peer.events) / (ingestCpu.db / EVENTS)).toFixed(2) : 'n/a'}; load average ${loadavg()[0].toFixed(1)}`);
     console.log(`stored: ${JSON.stringify(await store.stats())}`);
     if (server) console.log(`on disk: ${execFileSync('du', ['-sh', server.dataDir]).toString().split('\t')[0]} (store files and transaction logs)`);
 
@@ -84,7 +93,7 @@ async function main() {
     await timeQueries('timeline(pod)', Math.min(QUERIES, 200), (index) => store.timeline(podRef(pick(index)), range));
     await timeQueries('impact(configmap)', Math.min(QUERIES, 200), (index) => store.impact(ref('ConfigMap', `app-${index % deployments}-config`, namespaceOf((index % deployments) * PODS_PER_DEPLOYMENT))));
     console.log(`targets: ingest >= 20000 events/s: ${rate >= 20_000 ? 'met' : 'MISSED'}; why/context p99 < 100 ms: ${whyP99 < 100 && contextP99 < 100 ? 'met' : 'MISSED'}`);
-    if (JSON_OUT) console.log(JSON.stringify({ events: EVENTS, eventsPerSecond: rate, peerEventsPerSecond: peer.eventsPerSecond, peerEvents: peer.events, ratio: rate / peer.eventsPerSecond, whyP99, contextP99 }));
+    if (JSON_OUT) console.log(JSON.stringify({ events: EVENTS, eventsPerSecond: rate, peerEventsPerSecond: peer.eventsPerSecond, peerEvents: peer.events, ratio: rate / peer.eventsPerSecond, ingestCpu, peerCpu, whyP99, contextP99 }));
   } finally {
     await store.stop();
     await server?.stop();
