@@ -38,6 +38,15 @@ function partitionFrom(args: ParsedArgs, loaded: LoadedConfig): { partition?: { 
   return { partition: { index, count } };
 }
 
+/** `status:` of the configuration, its port replaced by `-status-port N` when given. */
+function statusFrom(args: ParsedArgs, loaded: LoadedConfig): { host: string; port: number } | undefined {
+  const text = stringFlag(args, 'statusPort');
+  if (text === undefined) return loaded.config.status;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`-status-port ${text}: must be a port number from 0 to 65535`);
+  return { host: loaded.config.status?.host ?? '127.0.0.1', port };
+}
+
 /**
  * `tapio run`: start the configured mode and run until SIGINT / SIGTERM, then stop
  * cleanly, flushing what was accepted. A second signal exits at once.
@@ -80,18 +89,26 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     }
     throw error;
   }
-  await outputs?.start();
-  await runtime.start();
-  // A process without the REST API answers probes and scrapes on `status:` when set.
-  const status = loaded.config.status && !runtime.stages.api ? new StatusServer(loaded.config.status, { health: () => runtime.health(), metrics }) : undefined;
+  // A process without the REST API answers probes and scrapes on `status:` when set, from
+  // before it starts: a start that waits minutes for Neo4j or NATS is alive (/healthz) and
+  // says what it waits for (/readyz 503 with the step), so a liveness probe does not kill it.
+  const started = runtime;
+  const statusConfig = statusFrom(args, loaded);
+  const status = statusConfig && !runtime.stages.api ? new StatusServer(statusConfig, { health: () => started.health(), metrics }) : undefined;
   try {
     await status?.start();
   } catch (error) {
-    await runtime.stop();
     await telemetry.shutdown();
     throw error;
   }
   if (status) logger.info({ url: status.url() }, 'status endpoints listening (/healthz, /readyz, /metrics)');
+  try {
+    await outputs?.start();
+    await runtime.start();
+  } catch (error) {
+    await status?.stop();
+    throw error;
+  }
   if (loaded.config.telemetry.enabled) logger.info({ endpoint: loaded.config.telemetry.endpoint, traces: loaded.config.telemetry.traces.enabled, metrics: loaded.config.telemetry.metrics.enabled }, 'OpenTelemetry export on');
   return waitForSignal(runtime, logger, async () => {
     await status?.stop();

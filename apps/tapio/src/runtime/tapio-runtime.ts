@@ -75,6 +75,8 @@ export class TapioRuntime {
   private readonly pipeline: Pipeline;
   private processing: ProcessingStage | undefined;
   private started = false;
+  /** The step start() is in (readiness says "starting" with it); undefined once started. */
+  private startStep: string | undefined = 'not started';
   private api: ApiServer | undefined;
   /** Spans of the event path when telemetry is on (a pass-through otherwise). */
   private readonly tracing: EventTracing;
@@ -151,6 +153,7 @@ export class TapioRuntime {
     // Stored resources, which the transformer stage remembers as the last versions seen.
     let stored: ResourceNode[] | undefined;
     if (stages.processing) {
+      this.startStep = 'connecting to the graph store';
       await graph.start();
       const processingLatency = this.composition.metrics.histogram('tapio_correlation_processing_seconds', 'Time to correlate one event and write it to the graph, seconds', LATENCY_BUCKETS);
       const durable = this.composition.bus.durable === true;
@@ -159,7 +162,9 @@ export class TapioRuntime {
       const degradation = this.options.degradation;
       this.degradation = degradation ? new DegradationMonitor({ ...degradation, dependencies: () => ({ graph: graph.health(), bus: bus.health() }), metrics: this.composition.metrics }) : undefined;
       processing.degradation = this.degradation;
+      this.startStep = 'loading patterns and the stored topology';
       stored = await processing.start(this.options.watchPatterns, this.options.partition);
+      this.startStep = 'subscribing correlation to the unified stream';
       this.processing = processing;
       registerPredictionMetrics(this.composition.metrics, () => processing.engine.predictionStats());
       this.subscriptions.push(
@@ -173,6 +178,7 @@ export class TapioRuntime {
       );
     }
     if (stages.api && this.options.api?.enabled) {
+      this.startStep = 'connecting to the graph store';
       if (!stages.processing) await graph.start();
       const api = new ApiServer(this.options.api, {
         graph,
@@ -195,6 +201,7 @@ export class TapioRuntime {
       this.api = api;
     }
     if (stages.transformer) {
+      this.startStep = 'restoring the transformers\' state';
       if (this.options.correlation.warmStart.enabled) {
         const resources = stored ?? (graph.shared ? await storedResources(graph, logger) : []);
         this.pipeline.remember(resources);
@@ -209,11 +216,14 @@ export class TapioRuntime {
       const stateStore = this.composition.stateStore;
       const state = stateStore ? new TransformerStateKeeper(stateStore, this.composition.transformers, logger.child({ component: 'transformer-state' })) : undefined;
       await state?.restore();
+      this.startStep = 'subscribing the transformer to the raw stream';
       this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing, state), overlap));
       await this.wal?.replay(recovered ?? []);
     }
+    this.startStep = 'starting the collectors';
     if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing, this.wal?.admit);
     this.started = true;
+    this.startStep = undefined;
     logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');
   }
 
@@ -253,12 +263,16 @@ export class TapioRuntime {
 
   health(): Record<string, ComponentHealth | Record<string, ComponentHealth>> {
     // A process serving the API alone runs no collectors and uses no bus: only the graph matters to it.
-    if (this.mode === 'api') return { graph: this.composition.graph.health() };
+    // Not ready before start() has subscribed its consumers and started its collectors.
+    const start: Record<string, ComponentHealth> = this.startStep === undefined ? {} : { start: { status: 'starting', reason: `starting (${this.mode}): ${this.startStep}` } };
+    if (this.mode === 'api') return { graph: this.composition.graph.health(), ...start };
     return {
+      ...start,
       bus: this.composition.bus.health(),
       // Collectors and transformers never start the graph: its "stopped" is not theirs to report.
       ...(this.stages.processing ? { graph: this.composition.graph.health() } : {}),
-      collectors: collectorHealth(this.composition.collectors, this.collectorFailures),
+      // Only a process that runs the collectors reports them: elsewhere they are "stopped" by design.
+      ...(this.stages.collectors ? { collectors: collectorHealth(this.composition.collectors, this.collectorFailures) } : {}),
       ...(this.stages.transformer && this.composition.stateStore ? { state: this.composition.stateStore.health() } : {}),
       ...(this.degradation ? { mode: this.degradation.health() } : {}),
       ...(this.wal ? { wal: this.wal.health() } : {}),
