@@ -153,7 +153,13 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
     ].join('\n'),
   );
   const procs = new Map<Stage | 'api', Proc>();
-  const launch = (stage: Stage | 'api') => procs.set(stage, tapio(['-config', config, '-mode', stage], env.dir));
+  // Each stage's own /readyz: its status port (kept across its restarts), the API's for api.
+  const statusPorts = new Map<Stage, number>();
+  for (const stage of ['correlation', 'transformer', 'collectors'] as const) statusPorts.set(stage, await freePort());
+  const launch = (stage: Stage | 'api') => {
+    const port = stage === 'api' ? undefined : statusPorts.get(stage);
+    procs.set(stage, tapio(['-config', config, '-mode', stage, ...(port === undefined ? [] : ['-status-port', String(port)])], env.dir));
+  };
   for (const stage of ['correlation', 'transformer', 'api', 'collectors'] as const) launch(stage);
   const context = () => [...procs].map(([stage, proc]) => `--- ${stage}\n${proc.log().slice(-1500)}`).join('\n');
   const done: string[] = [];
@@ -206,6 +212,11 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
     }
   };
   try {
+    // Every process ready first (Neo4j alone can take minutes to start on a loaded machine):
+    // the first-events wait below then measures the pipeline, not the start.
+    for (const stage of ['correlation', 'transformer', 'collectors'] as const) {
+      await waitFor(`${stage} ready (/readyz)`, async () => ((await fetch(`http://127.0.0.1:${statusPorts.get(stage)}/readyz`)).status === 200 ? true : undefined), 600_000, context);
+    }
     // Disruptions start once events flow end to end, so they hit a stream in motion.
     await waitFor('the first events in the graph', async () => ((await graphCounts(env.driver, ids)).present >= 100 ? true : undefined), 240_000, context);
     let last = 0;

@@ -1,55 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { killStartedTapios, startTapio, TAPIO, waitFor, type TapioProcess } from '../support/tapio-process.js';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const TAPIO = join(ROOT, 'bin/tapio');
+export { TAPIO, waitFor };
+export type Proc = TapioProcess;
 
-/** One ./bin/tapio process: its combined output and its exit. */
-export interface Proc {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
+/** One ./bin/tapio process of a chaos run: only the tail of its output is kept (restarted many times); CHAOS_LOG_DIR keeps all of it, one file per stage. */
 export function tapio(args: string[], cwd: string): Proc {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let log = '';
-  // Only the tail is kept: a chaos run restarts processes many times.
-  const file = process.env['CHAOS_LOG_DIR'] ? join(process.env['CHAOS_LOG_DIR'], `${args.at(-1) ?? 'tapio'}.log`) : undefined;
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-200_000);
-    if (file) appendFileSync(file, chunk);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, log: () => log, exited };
+  const dir = process.env['CHAOS_LOG_DIR'];
+  return startTapio(args, cwd, { tailChars: 200_000, ...(dir ? { logFile: join(dir, `${args.at(-1) ?? 'tapio'}.log`) } : {}) });
 }
 
 /** SIGKILLs every process these helpers started and that still runs (test clean-up). */
-export function killAll(): void {
-  for (const child of running) child.kill('SIGKILL');
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+export const killAll = killStartedTapios;
 
 /** The JSON log record with this message, from a process's structured logs. */
 export function logRecord(log: string, message: string): Record<string, unknown> | undefined {

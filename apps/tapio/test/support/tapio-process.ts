@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,13 +15,25 @@ export interface TapioProcess {
 
 const running = new Set<ChildProcess>();
 
+export interface StartTapioOptions {
+  /** Keep only the last this many characters of the output (a process restarted many times, a long run). */
+  tailChars?: number;
+  /** Also append the whole output to this file. */
+  logFile?: string;
+}
+
 /** Starts `bin/tapio` with `args` in `cwd`, collecting its output; `killStartedTapios` ends what a file left running. */
-export function startTapio(args: string[], cwd: string): TapioProcess {
+export function startTapio(args: string[], cwd: string, options: StartTapioOptions = {}): TapioProcess {
   const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let log = '';
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    log += chunk.toString();
+    if (options.tailChars !== undefined && log.length > options.tailChars) log = log.slice(-options.tailChars);
+    if (options.logFile) appendFileSync(options.logFile, chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       running.delete(child);
