@@ -9,6 +9,7 @@ import { KubeApiCollector, recordTo } from '../src/index.js';
 import { CollectingSink, syncedWithin, waitUntil, type KubeRawEvent } from './support/collecting-sink.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { unifiedEventsOf } from './support/transform.js';
+import { webWorkloadYaml } from './support/web-workload.js';
 
 /**
  * Issue 21 on a real kube-apiserver (tools/k8s), under deploy/rbac.yaml's identity: a watch
@@ -169,28 +170,7 @@ kind: PodDisruptionBudget
 metadata: { name: web, namespace: ${ns} }
 spec: { minAvailable: 1, selector: { matchLabels: { app: web } } }
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: ${ns} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: tapio.local/busybox:3
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", "exec httpd -f -p 8080 -h /"]
-          resources: { limits: { memory: 64Mi, cpu: 100m } }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: ${ns} }
-spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
-`,
+${webWorkloadYaml(ns, '{ limits: { memory: 64Mi, cpu: 100m } }')}`,
     });
     await kubectl('-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=90s');
     const sink = new CollectingSink();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestCluster, type TestCluster } from '../../../../tools/k8s/test-cluster.mjs';
 import { KubeApiCollector, WATCHED_RESOURCES } from '../src/index.js';
 import { CollectingSink, syncedWithin, waitUntil } from './support/collecting-sink.js';
+import { webWorkloadYaml } from './support/web-workload.js';
 
 // The collector against a real kube-apiserver (tools/k8s, docs/test-cluster.md), under the
 // identity deploy/rbac.yaml grants: a token of the tapio-kubeapi-collector ServiceAccount.
@@ -19,28 +20,7 @@ describe('kubeapi collector against a real Kubernetes API server', () => {
     cluster = await useTestCluster();
     await cluster.kubectl(['create', 'namespace', ns]);
     for (const name of configMaps) await cluster.kubectl(['-n', ns, 'create', 'configmap', name, '--from-literal=mode=a']);
-    await apply(`
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: ${ns} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: tapio.local/busybox:3
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", "exec httpd -f -p 8080 -h /"]
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: ${ns} }
-spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
-`);
+    await apply(webWorkloadYaml(ns));
     await cluster.kubectl(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=90s']);
 
     collector = new KubeApiCollector({

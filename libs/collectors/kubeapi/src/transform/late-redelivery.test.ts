@@ -54,51 +54,44 @@ function keep(transformer: KubeApiTransformer, store: Map<string, unknown>): voi
 describe('a RawEvent delivered again after newer versions of its object', () => {
   const late = 4;
 
-  it('still derives its events when the restarted transformer took 3+ newer versions first (killed before handling it)', () => {
-    const reference = uninterrupted();
-    expect([...reference.values()].filter((type) => type === 'pod_restart')).toHaveLength(LINES - 1);
+  /**
+   * Lines 0..3 handled and acknowledged one by one by a first transformer; line 4 was
+   * delivered to it, and it was killed before handling it. Its messages come back only
+   * after ack_wait: the restarted transformer takes lines 5..11 first, while the bus's
+   * acknowledgement floor stays below line 4 (sequence 5).
+   */
+  function killedBeforeTheLateLine() {
     const events = new Map<string, string>();
     const store = new Map<string, unknown>();
     const first = new KubeApiTransformer();
     first.durableState.restore([]);
-    // Lines 0..3 handled and acknowledged one by one (settled follows them).
     for (let line = 0; line < late; line += 1) {
       for (const event of first.transform(podLine(line), delivered(line, line))) events.set(event.id, event.type);
       keep(first, store);
     }
-    // Line 4 was delivered to the first transformer, which was killed before handling it.
-    const second = new KubeApiTransformer();
-    second.durableState.restore(store);
-    // Its messages come back only after ack_wait: the restarted one takes lines 5..11 first,
-    // while the bus's acknowledgement floor stays below line 4 (sequence 5).
+    const restarted = new KubeApiTransformer();
+    restarted.durableState.restore(store);
     for (let line = late + 1; line < LINES; line += 1) {
-      for (const event of second.transform(podLine(line), delivered(line, late))) events.set(event.id, event.type);
-      keep(second, store);
+      for (const event of restarted.transform(podLine(line), delivered(line, late))) events.set(event.id, event.type);
+      keep(restarted, store);
     }
-    for (const event of second.transform(podLine(late), delivered(late, late))) events.set(event.id, event.type);
+    return { events, store, restarted };
+  }
+
+  it('still derives its events when the restarted transformer took 3+ newer versions first (killed before handling it)', () => {
+    const reference = uninterrupted();
+    expect([...reference.values()].filter((type) => type === 'pod_restart')).toHaveLength(LINES - 1);
+    const { events, restarted } = killedBeforeTheLateLine();
+    for (const event of restarted.transform(podLine(late), delivered(late, late))) events.set(event.id, event.type);
     expect(events).toEqual(reference);
   });
 
   it('survives a second restart between the newer versions and the late one (the kept versions are durable)', () => {
-    const reference = uninterrupted();
-    const events = new Map<string, string>();
-    const store = new Map<string, unknown>();
-    const first = new KubeApiTransformer();
-    first.durableState.restore([]);
-    for (let line = 0; line < late; line += 1) {
-      for (const event of first.transform(podLine(line), delivered(line, line))) events.set(event.id, event.type);
-      keep(first, store);
-    }
-    const second = new KubeApiTransformer();
-    second.durableState.restore(store);
-    for (let line = late + 1; line < LINES; line += 1) {
-      for (const event of second.transform(podLine(line), delivered(line, late))) events.set(event.id, event.type);
-      keep(second, store);
-    }
+    const { events, store } = killedBeforeTheLateLine();
     const third = new KubeApiTransformer();
     third.durableState.restore(store);
     for (const event of third.transform(podLine(late), delivered(late, late))) events.set(event.id, event.type);
-    expect(events).toEqual(reference);
+    expect(events).toEqual(uninterrupted());
   });
 
   it('drops versions beyond the depth once the bus settled them, and then takes a copy published again for one already stored', () => {

@@ -6,24 +6,7 @@ import type { PatternSet } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { CorrelationEngine } from '../engine/correlation-engine.js';
 import { DirectoryPatternSource, duplicateReason } from './directory-pattern-source.js';
-
-function pattern(name: string, eventType: string, severity = 'high'): string {
-  return `apiVersion: behavior.tapio.io/v1
-kind: BehaviorPattern
-metadata:
-  name: ${name}
-spec:
-  severity: ${severity}
-  conditions:
-    - field: type
-      operator: equals
-      value: ${eventType}
-  predictions:
-    - type: outage
-      confidence_base: 0.9
-      message: "${name} seen"
-`;
-}
+import { patternYaml } from '../../test/support/pattern-yaml.js';
 
 /** Resolves with the first set the watcher reports that satisfies `ready`. */
 function nextSet(sets: PatternSet[], listeners: Array<() => void>, ready: (set: PatternSet) => boolean, timeoutMs = 5000): Promise<PatternSet> {
@@ -69,8 +52,8 @@ describe('DirectoryPatternSource', () => {
   }
 
   it('loads every YAML file of the directory and names the file of each pattern', async () => {
-    await writeFile(join(dir, 'a.yaml'), pattern('alpha', 'pod_restart'));
-    await writeFile(join(dir, 'b.yml'), pattern('beta', 'crash_loop'));
+    await writeFile(join(dir, 'a.yaml'), patternYaml('alpha', 'pod_restart'));
+    await writeFile(join(dir, 'b.yml'), patternYaml('beta', 'crash_loop'));
     await writeFile(join(dir, 'notes.txt'), 'not a pattern');
     const set = await new DirectoryPatternSource([dir]).load();
     expect(set.patterns.map((item) => item.metadata.name)).toEqual(['alpha', 'beta']);
@@ -83,8 +66,8 @@ describe('DirectoryPatternSource', () => {
   });
 
   it('the same pattern name in two files is an error on the later file', async () => {
-    await writeFile(join(dir, 'a.yaml'), pattern('alpha', 'pod_restart'));
-    await writeFile(join(dir, 'b.yaml'), pattern('alpha', 'crash_loop'));
+    await writeFile(join(dir, 'a.yaml'), patternYaml('alpha', 'pod_restart'));
+    await writeFile(join(dir, 'b.yaml'), patternYaml('alpha', 'crash_loop'));
     const set = await new DirectoryPatternSource([dir]).load();
     expect(set.patterns).toHaveLength(1);
     expect(set.errors).toEqual([{ file: join(dir, 'b.yaml'), reason: duplicateReason('alpha', join(dir, 'a.yaml')) }]);
@@ -92,7 +75,7 @@ describe('DirectoryPatternSource', () => {
 
   it('a changed file is live in the engine within a second (bound 5 s); an invalid edit keeps the previous version; a deleted file goes away', async () => {
     const file = join(dir, 'outage.yaml');
-    await writeFile(file, pattern('outage', 'service_unavailable'));
+    await writeFile(file, patternYaml('outage', 'service_unavailable'));
     const source = new DirectoryPatternSource([dir], { debounceMs: 20 });
     const engine = new CorrelationEngine([]);
     engine.setPatterns((await source.load()).patterns);
@@ -100,7 +83,7 @@ describe('DirectoryPatternSource', () => {
 
     // Valid edit: the pattern now triggers on another event type.
     const started = performance.now();
-    await writeFile(file, pattern('outage', 'node_not_ready', 'critical'));
+    await writeFile(file, patternYaml('outage', 'node_not_ready', 'critical'));
     await nextSet(sets, listeners, (set) => set.patterns[0]?.spec.conditions?.[0]?.value === 'node_not_ready');
     const latencyMs = performance.now() - started;
     expect(latencyMs).toBeLessThan(5000);
@@ -111,7 +94,7 @@ describe('DirectoryPatternSource', () => {
     expect(output.insights.map((insight) => [insight.pattern, insight.severity])).toEqual([['outage', 'critical']]);
 
     // Invalid edit: reported with file, line and reason; the previous version stays active.
-    await writeFile(file, pattern('outage', 'node_not_ready').replace('operator: equals', 'operator: equalz'));
+    await writeFile(file, patternYaml('outage', 'node_not_ready').replace('operator: equals', 'operator: equalz'));
     const rejected = await nextSet(sets, listeners, (set) => set.errors.length > 0);
     expect(rejected.errors[0]).toMatchObject({ file, line: 9 });
     expect(rejected.errors[0]?.reason).toContain('operator');
@@ -119,7 +102,7 @@ describe('DirectoryPatternSource', () => {
     expect(engine.patternNames()).toEqual(['outage']);
 
     // Fixed again, then deleted.
-    await writeFile(file, pattern('outage', 'service_unavailable'));
+    await writeFile(file, patternYaml('outage', 'service_unavailable'));
     await nextSet(sets, listeners, (set) => set.errors.length === 0 && set.patterns[0]?.spec.conditions?.[0]?.value === 'service_unavailable');
     await unlink(file);
     await nextSet(sets, listeners, (set) => set.patterns.length === 0);
@@ -130,7 +113,7 @@ describe('DirectoryPatternSource', () => {
     const source = new DirectoryPatternSource([dir], { debounceMs: 20 });
     await source.load();
     await watching(source);
-    await writeFile(join(dir, 'new.yaml'), pattern('fresh', 'pod_evicted'));
+    await writeFile(join(dir, 'new.yaml'), patternYaml('fresh', 'pod_evicted'));
     const set = await nextSet(sets, listeners, (candidate) => candidate.patterns.some((item) => item.metadata.name === 'fresh'));
     expect(set.files[join(dir, 'new.yaml')]).toEqual(['fresh']);
   });
@@ -163,23 +146,23 @@ describe('DirectoryPatternSource', () => {
   for (const mode of ['file system events', 'polling'] as const) {
     it(`a ConfigMap update by the kubelet's ..data symlink swap is reloaded (${mode}); an invalid update keeps the previous version`, async () => {
       generation = 0;
-      await kubeletWrite({ 'rules.yaml': pattern('outage', 'service_unavailable') });
+      await kubeletWrite({ 'rules.yaml': patternYaml('outage', 'service_unavailable') });
       const source = new DirectoryPatternSource([dir], { debounceMs: 20, ...(mode === 'polling' ? { pollIntervalMs: 50 } : {}) });
       const initial = await source.load();
       expect(initial.patterns.map((item) => item.spec.conditions?.[0]?.value)).toEqual(['service_unavailable']);
       expect(Object.keys(initial.files)).toEqual([join(dir, 'rules.yaml')]);
       await watching(source);
 
-      await kubeletWrite({ 'rules.yaml': pattern('outage', 'node_not_ready') });
+      await kubeletWrite({ 'rules.yaml': patternYaml('outage', 'node_not_ready') });
       await nextSet(sets, listeners, (set) => set.patterns[0]?.spec.conditions?.[0]?.value === 'node_not_ready');
 
-      await kubeletWrite({ 'rules.yaml': pattern('outage', 'node_not_ready').replace('operator: equals', 'operator: equalz') });
+      await kubeletWrite({ 'rules.yaml': patternYaml('outage', 'node_not_ready').replace('operator: equals', 'operator: equalz') });
       const rejected = await nextSet(sets, listeners, (set) => set.errors.length > 0);
       expect(rejected.errors[0]).toMatchObject({ file: join(dir, 'rules.yaml'), line: 9 });
       expect(rejected.patterns.map((item) => item.spec.conditions?.[0]?.value)).toEqual(['node_not_ready']);
 
       // A key added and the old one removed in the same update.
-      await kubeletWrite({ 'more.yaml': pattern('second', 'pod_evicted') });
+      await kubeletWrite({ 'more.yaml': patternYaml('second', 'pod_evicted') });
       const swapped = await nextSet(sets, listeners, (set) => set.patterns.length === 1 && set.patterns[0]?.metadata.name === 'second');
       expect(swapped.errors).toEqual([]);
       expect(Object.keys(swapped.files)).toEqual([join(dir, 'more.yaml')]);

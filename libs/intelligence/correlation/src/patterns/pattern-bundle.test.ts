@@ -6,24 +6,7 @@ import { BUILTIN_PATTERN_DIR, loadBuiltinPatterns } from './builtin-pattern-dir.
 import { DirectoryPatternSource } from './directory-pattern-source.js';
 import { bundlePatternDirectory, patternTextKey, readPatternBundle } from './pattern-bundle.js';
 import { parsePatternFile } from './parse-pattern-file.js';
-
-function pattern(name: string, eventType: string): string {
-  return `apiVersion: behavior.tapio.io/v1
-kind: BehaviorPattern
-metadata:
-  name: ${name}
-spec:
-  severity: high
-  conditions:
-    - field: type
-      operator: equals
-      value: ${eventType}
-  predictions:
-    - type: outage
-      confidence_base: 0.9
-      message: "${name} seen"
-`;
-}
+import { patternYaml } from '../../test/support/pattern-yaml.js';
 
 describe('pre-parsed pattern bundle', () => {
   let dir: string;
@@ -46,18 +29,18 @@ describe('pre-parsed pattern bundle', () => {
   });
 
   it('a file whose text the bundle holds is taken from it; any other text is parsed', async () => {
-    const kept = pattern('kept', 'pod_restart');
+    const kept = patternYaml('kept', 'pod_restart');
     await writeFile(join(dir, 'a.yaml'), kept);
-    await writeFile(join(dir, 'b.yaml'), pattern('edited', 'crash_loop'));
+    await writeFile(join(dir, 'b.yaml'), patternYaml('edited', 'crash_loop'));
     // The bundle answers for a.yaml's text with another pattern: seeing it proves the bundle was read.
-    const bundle = new Map([[patternTextKey(kept), parsePatternFile(pattern('from-bundle', 'oom_kill'), 'x.yaml').patterns]]);
+    const bundle = new Map([[patternTextKey(kept), parsePatternFile(patternYaml('from-bundle', 'oom_kill'), 'x.yaml').patterns]]);
     const set = await new DirectoryPatternSource([dir], { bundle }).load();
     expect(set.patterns.map((item) => item.metadata.name)).toEqual(['from-bundle', 'edited']);
     expect(set.errors).toEqual([]);
   });
 
   it('an invalid file is refused when bundling, naming it', async () => {
-    await writeFile(join(dir, 'bad.yaml'), pattern('bad', 'pod_restart').replace('operator: equals', 'operator: equalz'));
+    await writeFile(join(dir, 'bad.yaml'), patternYaml('bad', 'pod_restart').replace('operator: equals', 'operator: equalz'));
     expect(() => bundlePatternDirectory(dir)).toThrow(`${join(dir, 'bad.yaml')}:9`);
   });
 
