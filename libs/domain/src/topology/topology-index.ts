@@ -25,6 +25,9 @@ function unlink(adjacency: Adjacency, from: string, type: TopologyRelationship, 
 
 const EMPTY: readonly string[] = [];
 
+/** How many node changes `changedSince` remembers. */
+const RECENT_CHANGES = 8192;
+
 /**
  * The current topology in memory: resource nodes and typed edges, indexed both ways.
  * Applying a TopologyChange is idempotent. Used by the correlation engine's working
@@ -36,6 +39,11 @@ export class TopologyIndex {
   private readonly outgoing: Adjacency = new Map();
   private readonly incoming: Adjacency = new Map();
   private edgeCount = 0;
+  /** Counts every edge added or removed, so a reader can cache what it derived from edges until they change. */
+  private edgeChanges = 0;
+  /** The keys of the latest node changes, a ring of RECENT_CHANGES; `nodeChanges` counts every one. */
+  private readonly recent: string[] = [];
+  private nodeChanges = 0;
   /** The evidence of inferred edges (DEPENDS_ON), by edge; edges read from objects have none. */
   private readonly evidence = new Map<string, string>();
   /** Deleted nodes' keys, oldest deletion first (a Map keeps insertion order). */
@@ -55,12 +63,15 @@ export class TopologyIndex {
     const { node, replace, edges } = change;
     this.deletedOrder.delete(node.key);
     this.nodes.set(node.key, node.deleted === false ? node : { ...node, deleted: false });
+    this.noteChanged(node.key);
     for (const { type, direction } of replace) this.replaceEdges(node.key, type, direction, edges);
   }
 
   /** Creates a node for an entity only known by reference (an event about it, an edge to it). */
   ensure(node: ResourceNode): void {
-    if (!this.nodes.has(node.key)) this.nodes.set(node.key, node);
+    if (this.nodes.has(node.key)) return;
+    this.nodes.set(node.key, node);
+    this.noteChanged(node.key);
   }
 
   node(key: string): ResourceNode | undefined {
@@ -85,6 +96,33 @@ export class TopologyIndex {
 
   get relationshipCount(): number {
     return this.edgeCount;
+  }
+
+  /** Changes whenever an edge is added or removed (not when a node's facts change: see `changedSince`). */
+  get edgeVersion(): number {
+    return this.edgeChanges;
+  }
+
+  /** Counts every node set, created or removed: pass it to `changedSince` later. */
+  get nodeVersion(): number {
+    return this.nodeChanges;
+  }
+
+  /**
+   * The keys of the nodes set, created or removed since `nodeVersion` was `since`, so a
+   * reader can keep what it derived from other nodes; undefined when more changed than
+   * are remembered (then anything may have changed).
+   */
+  changedSince(since: number): string[] | undefined {
+    if (this.nodeChanges - since > RECENT_CHANGES || since > this.nodeChanges) return undefined;
+    const keys: string[] = [];
+    for (let count = since; count < this.nodeChanges; count += 1) keys.push(this.recent[count % RECENT_CHANGES] as string);
+    return keys;
+  }
+
+  private noteChanged(key: string): void {
+    this.recent[this.nodeChanges % RECENT_CHANGES] = key;
+    this.nodeChanges += 1;
   }
 
   out(key: string, type: TopologyRelationship): readonly string[] {
@@ -178,6 +216,8 @@ export class TopologyIndex {
 
   /** Adds a stored topology: its nodes replace known ones with the same key, its edges are added. */
   load(snapshot: { nodes: readonly ResourceNode[]; edges: readonly TopologyEdge[] }): void {
+    // Everything may have changed: more than `changedSince` remembers.
+    this.nodeChanges += RECENT_CHANGES + 1;
     for (const node of snapshot.nodes) {
       this.nodes.set(node.key, node);
       if (node.deleted) this.deletedOrder.set(node.key, true);
@@ -201,6 +241,7 @@ export class TopologyIndex {
       if (!this.nodes.get(key)?.deleted) continue;
       for (const edge of this.edgesOf(key)) this.removeEdge(edge.from, edge.type, edge.to);
       this.nodes.delete(key);
+      this.noteChanged(key);
     }
   }
 
@@ -238,6 +279,7 @@ export class TopologyIndex {
     link(this.outgoing, from, type, to);
     link(this.incoming, to, type, from);
     this.edgeCount += 1;
+    this.edgeChanges += 1;
   }
 
   private removeEdge(from: string, type: TopologyRelationship, to: string): void {
@@ -245,6 +287,7 @@ export class TopologyIndex {
     unlink(this.outgoing, from, type, to);
     unlink(this.incoming, to, type, from);
     this.edgeCount -= 1;
+    this.edgeChanges += 1;
     if (this.evidence.size) this.evidence.delete(edgeId(from, type, to));
   }
 
@@ -258,6 +301,7 @@ export class TopologyIndex {
     const node = this.nodes.get(key);
     if (!node) return;
     this.nodes.set(key, { ...node, deleted: true, updatedAt: at });
+    this.noteChanged(key);
     this.deletedOrder.delete(key);
     this.deletedOrder.set(key, true);
     this.forgetOldestDeleted();

@@ -53,8 +53,14 @@ export class DependencyModel {
   private readonly book = new AddressBook();
   /** Pods whose spec calls a host no known Service answers yet, by that host's first label or IP: learnt again when one appears. */
   private readonly pending = new Map<string, Set<string>>();
+  private targetChanges = 0;
 
   constructor(private readonly topology: DependencyTopology) {}
+
+  /** Changes whenever a caller gains or loses a dependency (not on new evidence for a known one), so derived answers can be cached. */
+  get version(): number {
+    return this.targetChanges;
+  }
 
   /** Learns from one event; returns the callers whose dependencies changed. */
   observe(indexed: IndexedEvent): string[] {
@@ -108,6 +114,7 @@ export class DependencyModel {
     for (const to of targets?.keys() ?? []) {
       if (wanted.has(to)) continue;
       targets?.delete(to);
+      this.targetChanges += 1;
       changed.add(ingress);
     }
     for (const to of wanted) this.link(ingress, to, `routes to Service ${parseEntityKey(to)?.namespace}/${parseEntityKey(to)?.name} (an Ingress backend)`, false, false, at, changed);
@@ -201,6 +208,7 @@ export class DependencyModel {
     }
     if (targets.size >= MAX_EDGES_PER_CALLER) return;
     targets.set(to, { from, to, evidence: [evidence], lookups, clusterDns, firstSeen: at, lastSeen: at });
+    this.targetChanges += 1;
     changed.add(from);
   }
 }

@@ -1,6 +1,7 @@
 import { entityKey, parseEntityKey, type BehaviorPattern, type Correlator, type Insight, type Prediction, type TopologySnapshot, type UnifiedEvent } from '@tapio/domain';
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
+import { FoldRelations } from '../incidents/fold-relations.js';
 import { IncidentBook } from '../incidents/incident-book.js';
 import { IncidentFolds } from '../incidents/incident-folds.js';
 import { rankInsights } from '../incidents/insight-ranking.js';
@@ -34,6 +35,7 @@ export class CorrelationEngine {
   private readonly holds: HoldQueue;
   private readonly book: IncidentBook;
   private readonly folds = new IncidentFolds();
+  private readonly relations: FoldRelations;
   private readonly composer: ComposerContext;
   private readonly tracker: PredictionTracker;
 
@@ -43,6 +45,7 @@ export class CorrelationEngine {
     options: EngineOptions = {},
   ) {
     this.state = new WorkingState(options);
+    this.relations = new FoldRelations(this.state);
     const limits = options.limits ?? {};
     this.walks = new CausalWalkCache(this.state, limits.maxCachedWalks);
     this.holds = new HoldQueue(limits.maxHeld);
@@ -144,7 +147,7 @@ export class CorrelationEngine {
    */
   private refold(output: EngineOutput): void {
     if (!this.folds.worthRefolding(this.book)) return;
-    const touched = this.folds.refold(this.book.insights(), this.state);
+    const touched = this.folds.refoldBook(this.book, this.relations);
     for (const insight of output.insights) {
       touched.add(insight.id);
       const root = this.folds.rootOf(insight.id);

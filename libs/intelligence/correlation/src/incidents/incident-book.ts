@@ -200,6 +200,13 @@ export class IncidentBook {
     return [...this.incidents.values()].map((incident) => incident.insight).sort(rankInsights);
   }
 
+  /** Every incident's insight, in no particular order (folding ranks only those that can fold). */
+  unrankedInsights(): Insight[] {
+    const insights: Insight[] = [];
+    for (const incident of this.incidents.values()) insights.push(incident.insight);
+    return insights;
+  }
+
   predictions(): Prediction[] {
     return [...this.incidents.values()].map((incident) => incident.prediction);
   }

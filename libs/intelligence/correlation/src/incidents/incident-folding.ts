@@ -4,7 +4,7 @@ const keyOf = (ref: EntityRef) => entityKey(ref);
 const kindOf = (key: string) => parseEntityKey(key)?.kind ?? '';
 
 /** The pods (current, through the topology) of an incident root: itself, or what a workload owns. */
-function podsOf(state: CorrelationState, root: string): string[] {
+export function podsOf(state: CorrelationState, root: string): string[] {
   if (kindOf(root) === 'Pod') return [root];
   const pods: string[] = [];
   const queue = [root];
@@ -52,7 +52,7 @@ export class FoldLookups {
 }
 
 /** True when the workload's pod selector covers every label the Service selects on (its pods, present or not, are the Service's). */
-function workloadBehind(state: CorrelationState, service: string, workload: string): boolean {
+export function workloadBehind(state: CorrelationState, service: string, workload: string): boolean {
   const selector = state.resource(service)?.facts?.serviceSelector ?? {};
   const labels = state.resource(workload)?.facts?.selector?.matchLabels ?? {};
   const keys = Object.keys(selector);
@@ -63,9 +63,17 @@ function workloadBehind(state: CorrelationState, service: string, workload: stri
 export const CAUSE_KINDS: ReadonlySet<string> = new Set(['Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy']);
 
 /** A cheap test before `explains`: a Service root can be explained by any kind, other roots only by these. */
-function mayExplain(causeKind: string, rootKind: string): boolean {
+export function mayExplain(causeKind: string, rootKind: string): boolean {
   return rootKind === 'Service' || CAUSE_KINDS.has(causeKind);
 }
+
+/** Why one root explains another, as the fold says it. */
+export const REASONS = {
+  service: 'its pods are the ones that fail',
+  calls: 'it calls the Service',
+  uses: 'it uses it',
+  policy: 'the policy selects its pods',
+} as const;
 
 /**
  * Why the trouble rooted at `root` is explained by the root `cause` of another incident, or
@@ -81,13 +89,13 @@ export function explains(state: CorrelationState, cause: string, root: string, l
   if (!mayExplain(causeKind, rootKind)) return undefined;
   if (rootKind === 'Service') {
     const owners = new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)]));
-    if (owners.has(cause) || workloadBehind(state, root, cause)) return 'its pods are the ones that fail';
+    if (owners.has(cause) || workloadBehind(state, root, cause)) return REASONS.service;
   }
-  if (causeKind === 'Service' && state.dependsOn(root).some((edge) => edge.to === cause)) return 'it calls the Service';
+  if (causeKind === 'Service' && state.dependsOn(root).some((edge) => edge.to === cause)) return REASONS.calls;
   const pods = lookups.podsOf(root);
   if (pods.length === 0) return undefined;
-  if (['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(causeKind) && pods.some((pod) => lookups.uses(pod, cause))) return 'it uses it';
-  if (causeKind === 'NetworkPolicy' && pods.some((pod) => state.neighbours(cause, 'APPLIES_TO', 'out').includes(pod))) return 'the policy selects its pods';
+  if (['ConfigMap', 'Secret', 'PersistentVolumeClaim'].includes(causeKind) && pods.some((pod) => lookups.uses(pod, cause))) return REASONS.uses;
+  if (causeKind === 'NetworkPolicy' && pods.some((pod) => state.neighbours(cause, 'APPLIES_TO', 'out').includes(pod))) return REASONS.policy;
   return undefined;
 }
 
@@ -136,14 +144,28 @@ export function assignFolds(ranked: readonly Insight[], state: CorrelationState)
   // Candidates for causes of roots other than Services, in ranked order (most roots are workloads: cheap).
   const causeCandidates = roots.flatMap((root, index) => (CAUSE_KINDS.has(lookups.kind(root)) ? [index] : []));
   const everyone = roots.map((_, index) => index);
+  return foldRanked(ranked, roots, (index) => (lookups.kind(roots[index] as string) === 'Service' ? everyone : causeCandidates), (cause, root) => explains(state, cause, root, lookups));
+}
+
+/**
+ * `assignFolds` over given root keys, with the candidates tried for each incident (indexes
+ * into `ranked`, ascending; any superset of the incidents whose roots explain it gives the
+ * same folds) and the `explains` to ask.
+ */
+export function foldRanked(
+  ranked: readonly Insight[],
+  roots: readonly string[],
+  candidatesOf: (index: number) => readonly number[],
+  explain: (cause: string, root: string) => string | undefined,
+): Map<string, FoldTarget> {
   const into = new Map<number, { cause: number; reason: string }>();
   ranked.forEach((_, index) => {
     const root = roots[index] as string;
-    for (const other of lookups.kind(root) === 'Service' ? everyone : causeCandidates) {
+    for (const other of candidatesOf(index)) {
       if (other === index || into.has(other)) continue;
       const candidate = roots[other] as string;
-      const reason = explains(state, candidate, root, lookups);
-      if (reason === undefined || explains(state, root, candidate, lookups) !== undefined) continue;
+      const reason = explain(candidate, root);
+      if (reason === undefined || explain(root, candidate) !== undefined) continue;
       if (into.get(other)?.cause !== index) into.set(index, { cause: other, reason });
       break;
     }

@@ -1,5 +1,22 @@
-import type { CorrelationState, IncidentFold, Insight } from '@tapio/domain';
-import { absorb, assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
+import { entityKey, type CorrelationState, type IncidentFold, type Insight } from '@tapio/domain';
+import type { FoldRelations } from './fold-relations.js';
+import { absorb, assignFolds, CAUSE_KINDS, foldRanked, type FoldTarget } from './incident-folding.js';
+import { rankInsights } from './insight-ranking.js';
+
+/** The book as folding reads it: every incident's insight (any order), and one by id. */
+export interface FoldableBook {
+  unrankedInsights(): Insight[];
+  insight(id: string): Insight | undefined;
+  hasRootOfKind(kinds: ReadonlySet<string>): boolean;
+}
+
+/** Insights are replaced, never edited: their root's key is read once. */
+const rootKeys = new WeakMap<Insight, string>();
+function rootKeyOf(insight: Insight): string {
+  let key = rootKeys.get(insight);
+  if (key === undefined) rootKeys.set(insight, (key = entityKey(insight.rootCause.entity)));
+  return key;
+}
 
 function foldLink(other: Insight, reason: string): IncidentFold {
   return {
@@ -33,10 +50,69 @@ export class IncidentFolds {
    */
   refold(ranked: readonly Insight[], state: CorrelationState): Set<string> {
     const inBook = new Map(ranked.map((insight) => [insight.id, insight]));
-    const next = assignFolds(ranked, state);
+    return this.settle(assignFolds(ranked, state), (id) => inBook.get(id));
+  }
+
+  /**
+   * `refold` over the whole book, the same folds, without ranking and searching all of it:
+   * only incidents whose root may explain another's, or whose root another's may explain
+   * (FoldRelations.causesOf), can fold, so only those are ranked and searched. A Service
+   * root can be explained by any root: with one in the book, every incident takes part.
+   */
+  refoldBook(book: FoldableBook, relations: FoldRelations): Set<string> {
+    relations.begin();
+    const all = book.unrankedInsights();
+    const present = new Map<string, true>();
+    let anyService = false;
+    const policies: string[] = [];
+    for (const insight of all) {
+      const key = rootKeyOf(insight);
+      if (present.has(key)) continue;
+      present.set(key, true);
+      const kind = relations.kindOf(key);
+      if (kind === 'Service') anyService = true;
+      else if (kind === 'NetworkPolicy') policies.push(key);
+    }
+    const causes = new Map<string, string[]>();
+    const causesOf = (key: string) => {
+      let found = causes.get(key);
+      if (!found) causes.set(key, (found = relations.causesOf(key, present, policies)));
+      return found;
+    };
+    let members = all;
+    if (!anyService) {
+      const taking = new Set<string>();
+      for (const key of present.keys()) {
+        const found = causesOf(key);
+        if (found.length === 0) continue;
+        taking.add(key);
+        for (const cause of found) taking.add(cause);
+      }
+      members = taking.size ? all.filter((insight) => taking.has(rootKeyOf(insight))) : [];
+    }
+    const ranked = members.sort(rankInsights);
+    const roots = ranked.map(rootKeyOf);
+    const indexes = new Map<string, number[]>();
+    roots.forEach((key, index) => (indexes.get(key) ?? indexes.set(key, []).get(key))?.push(index));
+    const everyone = roots.map((_, index) => index);
+    const candidatesOf = (index: number): number[] => {
+      const root = roots[index] as string;
+      if (relations.kindOf(root) === 'Service') return everyone;
+      const found = new Set<number>();
+      for (const cause of causesOf(root)) for (const other of indexes.get(cause) ?? []) found.add(other);
+      return [...found].sort((a, b) => a - b);
+    };
+    return this.settle(
+      foldRanked(ranked, roots, candidatesOf, (cause, root) => relations.explains(cause, root)),
+      (id) => book.insight(id),
+    );
+  }
+
+  /** Takes `next` as the folds, keeping those of incidents that left the book; returns the ids whose fold changed. */
+  private settle(next: Map<string, FoldTarget>, inBook: (id: string) => Insight | undefined): Set<string> {
     for (const [folded, target] of this.into) {
       // Over and gone from the book: it stays folded into a root that is still open and not folded itself.
-      if (!inBook.has(folded) && inBook.has(target.rootId) && !next.has(target.rootId)) next.set(folded, target);
+      if (!inBook(folded) && inBook(target.rootId) && !next.has(target.rootId)) next.set(folded, target);
     }
     const changed = new Set<string>();
     for (const id of new Set([...this.into.keys(), ...next.keys()])) {
@@ -50,7 +126,7 @@ export class IncidentFolds {
     const known = new Map<string, Insight>();
     for (const [folded, target] of next) {
       for (const id of [folded, target.rootId]) {
-        const insight = inBook.get(id) ?? this.known.get(id);
+        const insight = inBook(id) ?? this.known.get(id);
         if (insight) known.set(id, insight);
       }
     }

@@ -1,0 +1,102 @@
+import type { EntityRef, Insight } from '@tapio/domain';
+import { describe, expect, it } from 'vitest';
+import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { WorkingState } from '../state/working-state.js';
+import { FoldRelations } from './fold-relations.js';
+import { assignFolds, explains } from './incident-folding.js';
+import { IncidentFolds } from './incident-folds.js';
+import { rankInsights } from './insight-ranking.js';
+
+function insight(id: string, root: EntityRef, severity: Insight['severity']): Insight {
+  return {
+    id,
+    title: `${id}: ${root.name}`,
+    severity,
+    confidence: 0.8,
+    pattern: 'p',
+    rootCause: { entity: root, what: 'trouble', eventId: `evt-${id}`, eventType: 'pod_failed', timestamp: '2026-03-02T10:00:00Z' },
+    symptoms: [],
+    chain: [],
+    affected: [root],
+    story: 'line one\n  └─ Next: check',
+    nextChecks: [],
+    previousOccurrences: [],
+    eventIds: [],
+    firstSeen: '2026-03-02T10:00:00Z',
+    lastSeen: '2026-03-02T10:01:00Z',
+    createdAt: '2026-03-02T10:01:00Z',
+  };
+}
+
+function book(insights: Insight[]) {
+  return {
+    unrankedInsights: () => [...insights],
+    insight: (id: string) => insights.find((item) => item.id === id),
+    hasRootOfKind: () => true,
+  };
+}
+
+function cluster() {
+  const fixture = new ClusterFixture();
+  fixture.nodes('node-1', 'node-2');
+  const config = fixture.configMap('shop', 'catalog-config');
+  const catalog = fixture.workload('shop', 'catalog', { replicas: 2, nodes: ['node-1'], configMaps: ['catalog-config'] });
+  const cart = fixture.workload('shop', 'cart', { replicas: 2, nodes: ['node-2'] });
+  const state = new WorkingState();
+  for (const event of fixture.events) state.add(event);
+  return { fixture, state, config, catalog, cart };
+}
+
+/** The folds the cached path finds must be the ones the full search over the ranked book finds. */
+function expectSameFolds(insights: Insight[], state: WorkingState, relations: FoldRelations): Map<string, string | undefined> {
+  const full = new IncidentFolds();
+  full.refold([...insights].sort(rankInsights), state);
+  const fast = new IncidentFolds();
+  fast.refoldBook(book(insights), relations);
+  const folds = new Map(insights.map((item) => [item.id, fast.rootOf(item.id)]));
+  expect(folds).toEqual(new Map(insights.map((item) => [item.id, full.rootOf(item.id)])));
+  expect(assignFolds([...insights].sort(rankInsights), state).size).toBe([...folds.values()].filter(Boolean).length);
+  return folds;
+}
+
+describe('FoldRelations', () => {
+  it('answers exactly as explains does, for every pair of roots', () => {
+    const { fixture, state, config, catalog, cart } = cluster();
+    const relations = new FoldRelations(state);
+    relations.begin();
+    const keys = [config, catalog.ref, cart.ref, ...catalog.pods, ...cart.pods].map((ref) => fixture.key(ref));
+    for (const cause of keys) for (const root of keys) expect(relations.explains(cause, root)).toBe(explains(state, cause, root));
+    expect(relations.explains(fixture.key(config), fixture.key(catalog.ref))).toBe('it uses it');
+  });
+
+  it('folds like the full search, and sees a change of what a pod uses (a new node version) without a change of edges', () => {
+    const { fixture, state, config, catalog, cart } = cluster();
+    const relations = new FoldRelations(state);
+    const edit = insight('config', config, 'high');
+    const insights = [insight('catalog', catalog.ref, 'critical'), insight('cart', cart.ref, 'critical'), edit, insight('pod', cart.pods[0] as EntityRef, 'low')];
+    const before = expectSameFolds(insights, state, relations);
+    expect(before.get('catalog')).toBe('config');
+    expect(before.get('cart')).toBeUndefined();
+    // The cart's pods start using the ConfigMap: the same pods (no edge of OWNS changes), new facts.
+    const mark = fixture.events.length;
+    fixture.advance(30);
+    for (const pod of cart.pods) {
+      const facts = state.resource(fixture.key(pod))?.facts;
+      if (!facts) throw new Error(`no facts for ${pod.name}`);
+      fixture.object('resource_updated', { ...facts, configMaps: ['catalog-config'] }, 'pod updated', 'MODIFIED');
+    }
+    for (const event of fixture.events.slice(mark)) state.add(event);
+    const after = expectSameFolds(insights, state, relations);
+    expect(after.get('cart')).toBe('config');
+  });
+
+  it('an incident whose root can neither explain nor be explained takes no part (and changes nothing)', () => {
+    const { fixture, state, config, catalog, cart } = cluster();
+    const relations = new FoldRelations(state);
+    const insights = [insight('cart', cart.ref, 'critical'), insight('catalog', catalog.ref, 'low'), insight('config', config, 'medium')];
+    expect(expectSameFolds(insights, state, relations).get('cart')).toBeUndefined();
+    relations.begin();
+    expect(relations.causesOf(fixture.key(cart.ref), new Map([[fixture.key(config), true]]), [])).toEqual([]);
+    expect(relations.causesOf(fixture.key(catalog.ref), new Map([[fixture.key(config), true]]), [])).toEqual([fixture.key(config)]);
+  });
+});

@@ -1,0 +1,145 @@
+import { parseEntityKey } from '@tapio/domain';
+import type { WorkingState } from '../state/working-state.js';
+import { CAUSE_KINDS, mayExplain, podsOf, REASONS, workloadBehind } from './incident-folding.js';
+
+const USED_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret', 'PersistentVolumeClaim']);
+
+/** What `explains` reads about one incident root, derived once and reused while nothing it came from changed. */
+interface RootFacts {
+  edgeVersion: number;
+  dependencyVersion: number;
+  pods: string[];
+  /** ConfigMaps, Secrets and claims its pods (and their owners' templates) use. */
+  used: Set<string>;
+  /** The Services (and other targets) it calls: DEPENDS_ON. */
+  calls: Set<string>;
+  /** For a Service root: the pods it selects and their top owners. */
+  serviceOwners: Set<string> | undefined;
+}
+
+/**
+ * `explains` (incident-folding.ts) answered from facts derived per root and cached: the
+ * folding runs over the whole incident book whenever an insight changes, and deriving a
+ * root's pods and what they use took most of the engine's time on a busy book. A root's
+ * facts stay valid while the topology's edges, the dependency model's targets and every
+ * node whose facts they were read from are unchanged (TopologyIndex.changedSince names
+ * the nodes set since the last refold).
+ * Also lists the roots that can explain a root (a superset of those that do), so a refold
+ * only looks at incidents that can fold.
+ */
+export class FoldRelations {
+  private readonly kinds = new Map<string, string>();
+  private readonly roots = new Map<string, RootFacts>();
+  private readonly policies = new Map<string, { edgeVersion: number; selects: Set<string> }>();
+  /** The roots whose facts were read from each node. */
+  private readonly readers = new Map<string, Set<string>>();
+  private seenNodeVersion: number;
+
+  constructor(private readonly state: WorkingState) {
+    this.seenNodeVersion = state.topology.nodeVersion;
+  }
+
+  /** Starts a refold: forgets the roots derived from nodes that changed since the last one. */
+  begin(): void {
+    const topology = this.state.topology;
+    const changed = topology.changedSince(this.seenNodeVersion);
+    this.seenNodeVersion = topology.nodeVersion;
+    if (changed === undefined || this.roots.size > 50_000 || this.readers.size > 200_000) {
+      // More changed than is remembered, or roots of incidents long gone piled up: derive again.
+      this.roots.clear();
+      this.readers.clear();
+    } else {
+      for (const key of changed) {
+        const roots = this.readers.get(key);
+        if (!roots) continue;
+        this.readers.delete(key);
+        for (const root of roots) this.roots.delete(root);
+      }
+    }
+    if (this.kinds.size > 200_000) this.kinds.clear();
+    if (this.policies.size > 10_000) this.policies.clear();
+  }
+
+  kindOf(key: string): string {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) this.kinds.set(key, (kind = parseEntityKey(key)?.kind ?? ''));
+    return kind;
+  }
+
+  /** Exactly `explains(state, cause, root)`. */
+  explains(cause: string, root: string): string | undefined {
+    if (cause === root) return undefined;
+    const causeKind = this.kindOf(cause);
+    const rootKind = this.kindOf(root);
+    if (!mayExplain(causeKind, rootKind)) return undefined;
+    const facts = this.facts(root);
+    if (rootKind === 'Service' && (facts.serviceOwners?.has(cause) || workloadBehind(this.state, root, cause))) return REASONS.service;
+    if (causeKind === 'Service' && facts.calls.has(cause)) return REASONS.calls;
+    if (facts.pods.length === 0) return undefined;
+    if (USED_KINDS.has(causeKind) && facts.used.has(cause)) return REASONS.uses;
+    if (causeKind === 'NetworkPolicy' && this.policySelectsAny(cause, facts.pods)) return REASONS.policy;
+    return undefined;
+  }
+
+  /**
+   * The root keys among `present` that may explain `root` (not a Service): the ConfigMaps,
+   * Secrets and claims it uses, the Services it calls, NetworkPolicies selecting its pods.
+   * Every root `explains` accepts for `root` is among them.
+   */
+  causesOf(root: string, present: ReadonlyMap<string, unknown>, policies: readonly string[]): string[] {
+    const facts = this.facts(root);
+    const causes: string[] = [];
+    for (const key of facts.used) if (key !== root && present.has(key)) causes.push(key);
+    for (const key of facts.calls) if (key !== root && present.has(key) && !facts.used.has(key)) causes.push(key);
+    if (facts.pods.length > 0) for (const policy of policies) if (policy !== root && this.policySelectsAny(policy, facts.pods)) causes.push(policy);
+    return causes;
+  }
+
+  /** Whether `key` is a kind of root that can explain roots other than Services. */
+  canCause(key: string): boolean {
+    return CAUSE_KINDS.has(this.kindOf(key));
+  }
+
+  private policySelectsAny(policy: string, pods: readonly string[]): boolean {
+    const version = this.state.topology.edgeVersion;
+    let entry = this.policies.get(policy);
+    if (!entry || entry.edgeVersion !== version) this.policies.set(policy, (entry = { edgeVersion: version, selects: new Set(this.state.neighbours(policy, 'APPLIES_TO', 'out')) }));
+    for (const pod of pods) if (entry.selects.has(pod)) return true;
+    return false;
+  }
+
+  private facts(root: string): RootFacts {
+    const cached = this.roots.get(root);
+    if (cached && cached.edgeVersion === this.state.topology.edgeVersion && cached.dependencyVersion === this.state.dependencies.version) return cached;
+    const facts = this.derive(root);
+    this.roots.set(root, facts);
+    return facts;
+  }
+
+  private readBy(key: string, root: string): void {
+    let roots = this.readers.get(key);
+    if (!roots) this.readers.set(key, (roots = new Set()));
+    roots.add(root);
+  }
+
+  private derive(root: string): RootFacts {
+    const state = this.state;
+    const pods = podsOf(state, root);
+    const used = new Set<string>();
+    for (const pod of pods) {
+      for (const dependency of state.dependenciesOf(pod)) used.add(dependency);
+      // dependenciesOf read the facts of the pod and its owners: a new version of any makes these stale.
+      this.readBy(pod, root);
+      for (const owner of state.ownerChain(pod)) this.readBy(owner, root);
+    }
+    const serviceOwners = this.kindOf(root) === 'Service' ? new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)])) : undefined;
+    return {
+      edgeVersion: state.topology.edgeVersion,
+      dependencyVersion: state.dependencies.version,
+      pods,
+      used,
+      calls: new Set(state.dependsOn(root).map((edge) => edge.to)),
+      serviceOwners,
+    };
+  }
+}
