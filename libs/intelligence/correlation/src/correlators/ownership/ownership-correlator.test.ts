@@ -102,3 +102,39 @@ describe('OwnershipCorrelator: preempted pods and their replacements', () => {
     expect(edgesFor(correlator, fixture.events, pending)).toEqual([]);
   });
 });
+
+describe('OwnershipCorrelator: replacements of pods the kubelet evicted for memory', () => {
+  const correlator = new OwnershipCorrelator();
+
+  function evicted(usage?: string) {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const batch = fixture.workload('shop', 'thumbnails', { replicas: 2, nodes: ['node-1'] });
+    const other = fixture.workload('shop', 'web', { replicas: 1, nodes: ['node-1'] });
+    fixture.advance(30);
+    const eviction = fixture.evict(batch.pods[0] as EntityRef);
+    if (usage) eviction.annotations = { 'memory.usage_bytes': usage };
+    fixture.advance(3);
+    return { fixture, batch, other, eviction };
+  }
+
+  it('a replacement left unscheduled on the tainted node was CAUSED by its family\'s eviction', () => {
+    const { fixture, batch, eviction } = evicted('274432');
+    const [replacement] = fixture.scale(batch, 3);
+    const pending = fixture.signal('pod_unschedulable', replacement as EntityRef, { message: '0/1 nodes are available: 1 node(s) had untolerated taint(s).' });
+    const edges = edgesFor(correlator, fixture.events, pending);
+    expect(fromTo(edges)).toEqual([`CAUSED ${eviction.id} -> ${pending.id}`]);
+    expect(edges[0]?.reason).toContain('evicted for memory 3s earlier');
+  });
+
+  it('neither an eviction without the kubelet\'s memory figures nor another workload\'s pod is linked', () => {
+    const plain = evicted();
+    const [first] = plain.fixture.scale(plain.batch, 3);
+    const waiting = plain.fixture.signal('pod_unschedulable', first as EntityRef);
+    expect(edgesFor(correlator, plain.fixture.events, waiting)).toEqual([]);
+    const { fixture, other } = evicted('274432');
+    const [web] = fixture.scale(other, 2);
+    const pending = fixture.signal('pod_unschedulable', web as EntityRef);
+    expect(edgesFor(correlator, fixture.events, pending)).toEqual([]);
+  });
+});

@@ -4,6 +4,9 @@ import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
 const UNSCHEDULABLE: ReadonlySet<EventType> = new Set<EventType>(['pod_unschedulable']);
+const EVICTED: ReadonlySet<EventType> = new Set<EventType>(['pod_evicted']);
+/** How long after a kubelet eviction for memory its replacements may still wait for the node's pressure to end. */
+const PRESSURE_EVICTION_WINDOW_MS = 10 * MINUTE;
 /** How long after a preemption its victims' replacements still wait for the capacity the preemptor took. */
 const PREEMPTION_WINDOW_MS = 15 * MINUTE;
 
@@ -13,7 +16,8 @@ const PREEMPTION_WINDOW_MS = 15 * MINUTE;
  * StatefulSet, DaemonSet, Job) are CORRELATED_WITH the family's first failure, so
  * fifteen pod failures roll up to one workload story. A pod of a family that lost pods to
  * preemption and then cannot be scheduled was CAUSED by that preemption: the replacement
- * waits for the capacity the preemptor took, so it belongs to the preemption's incident.
+ * waits for the capacity the preemptor took, so it belongs to the preemption's incident. So
+ * does one whose family the kubelet evicted for memory: it waits for the node's pressure to end.
  */
 export class OwnershipCorrelator implements Correlator {
   readonly id = 'ownership';
@@ -22,7 +26,10 @@ export class OwnershipCorrelator implements Correlator {
 
   correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
-    if (entityKey && event.type === 'pod_unschedulable') return this.preemptedReplacement(indexed, state);
+    if (entityKey && event.type === 'pod_unschedulable') {
+      const preempted = this.preemptedReplacement(indexed, state);
+      return preempted.length > 0 ? preempted : this.evictedForMemoryReplacement(indexed, state);
+    }
     if (entityKey && event.type === 'pod_preempted') return this.replacementsSeenFirst(indexed, state);
     if (!entityKey || !POD_FAILURE_TYPES.has(event.type)) return [];
     const chain = state.ownerChain(entityKey);
@@ -82,6 +89,27 @@ export class OwnershipCorrelator implements Correlator {
     const latest = preemptions[preemptions.length - 1];
     if (!latest) return [];
     return [this.preemptionEdge(latest, indexed, family)];
+  }
+
+  /**
+   * The latest kubelet eviction for memory (its message's figures: `memory.usage_bytes`) of a
+   * pod of the same family within 10 minutes before this pod failed scheduling: a node under
+   * memory pressure carries the taint node.kubernetes.io/memory-pressure until the pressure
+   * ends, so the replacement waits for it. Its cause is the eviction's (the pressure, and the
+   * consumer behind it), not its own workload.
+   */
+  private evictedForMemoryReplacement(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const { event, at, entityKey } = indexed;
+    const family = state.rootOwner(entityKey as string);
+    if (family === entityKey) return [];
+    const evictions = state
+      .eventsOnOwner(family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED)
+      .filter((item) => item.at <= at && item.entityKey !== entityKey && item.event.annotations?.['memory.usage_bytes'] !== undefined);
+    const latest = evictions[evictions.length - 1];
+    if (!latest) return [];
+    const seconds = Math.round((at - latest.at) / 1000);
+    const reason = `replaces pods of ${family.split('/').slice(1).join('/')} the kubelet evicted for memory ${seconds}s earlier (${parseEntityKey(latest.entityKey ?? '')?.name ?? 'a pod'}); the node is tainted until its memory pressure ends`;
+    return [{ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.7, reason, correlator: this.id }];
   }
 
   private preemptionEdge(preempted: IndexedEvent, unschedulable: IndexedEvent, family: string): Correlation {
