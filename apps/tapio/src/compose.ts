@@ -1,15 +1,18 @@
 import { resolve } from 'node:path';
-import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
-import { DeadLetterStore, PromClientMetrics } from '@tapio/embedded';
-import { SinkDelivery } from '@tapio/sinks';
-import { MirroredMetrics, type Telemetry } from '@tapio/telemetry';
+import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, noopMetrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
+import { DeadLetterStore } from '@tapio/embedded/dead-letters';
+import { EventTracing } from '@tapio/runtime';
+import type { SinkDelivery } from '@tapio/sinks';
+import type { Telemetry } from '@tapio/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { LoadedConfig } from './config/load-config.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 import { loadPluginModules } from './plugins/load-plugin-modules.js';
-import { registerPlugins } from './plugins/register-plugins.js';
+import { registerPlugins, type RegisteredPlugins } from './plugins/register-plugins.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
 import { countedDeadLetters, registerComponentMetrics } from './metrics/component-metrics.js';
+
+type RegisteredSinks = RegisteredPlugins['sinks'];
 
 /** Everything a running Tapio is made of, built from the configuration. */
 export interface Composition {
@@ -37,9 +40,39 @@ export interface Composition {
   sinks: SinkDelivery[];
   /** Spans of the event path and the API when `telemetry.traces` is on. */
   tracer?: Tracer;
+  /** The event path's spans through `tracer` (a pass-through without one). */
+  tracing: EventTracing;
   /** Plugins that could not be loaded or registered, with the reason. */
   pluginFailures: Array<{ id: string; message: string }>;
   activePlugins: string[];
+}
+
+/**
+ * What a command composes beyond the plugins. `metrics: 'none'` (an analysis of a file, which
+ * nobody scrapes) gives the no-op metrics and never loads prom-client.
+ */
+export interface ComposeOptions {
+  metrics?: 'prometheus' | 'none';
+}
+
+/** prom-client's registry, mirrored to the OpenTelemetry meter when telemetry is on; loaded only when wanted. */
+async function metricsFor(options: ComposeOptions, telemetry: Telemetry | undefined): Promise<Metrics> {
+  if (options.metrics === 'none') return noopMetrics;
+  const { PromClientMetrics } = await import('@tapio/embedded');
+  // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names:
+  // Tapio's own by instrument, prom-client's process_* / nodejs_* defaults read at each export.
+  const prometheus = new PromClientMetrics();
+  telemetry?.mirrorPrometheus?.(() => prometheus.defaultMetrics());
+  if (!telemetry?.meter) return prometheus;
+  const { MirroredMetrics } = await import('@tapio/telemetry');
+  return new MirroredMetrics(prometheus, telemetry.meter);
+}
+
+/** Each configured sink behind its delivery (route, retries, circuit); cockatiel loads only when there is one. */
+async function deliveries(sinks: RegisteredSinks, metrics: Metrics, logger: Logger): Promise<SinkDelivery[]> {
+  if (sinks.length === 0) return [];
+  const { SinkDelivery } = await import('@tapio/sinks');
+  return sinks.map(({ sink, settings }) => new SinkDelivery(sink, settings, metrics, logger.child({ component: 'sinks', sink: sink.id })));
 }
 
 /**
@@ -49,13 +82,9 @@ export interface Composition {
  * services under their tokens, from which the runtime resolves what it runs.
  * `builtins` is apps/tapio/src/plugins/builtin-plugins.ts's list unless a test adds one.
  */
-export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS, telemetry?: Telemetry): Promise<Composition> {
+export async function compose(loaded: LoadedConfig, logger: Logger, builtins: readonly PluginDescriptor[] = BUILTIN_PLUGINS, telemetry?: Telemetry, options: ComposeOptions = {}): Promise<Composition> {
   const services = new ServiceRegistry();
-  // With telemetry on, every metric also goes to the OpenTelemetry meter (OTLP), same names:
-  // Tapio's own by instrument, prom-client's process_* / nodejs_* defaults read at each export.
-  const prometheus = new PromClientMetrics();
-  const metrics = telemetry?.meter ? new MirroredMetrics(prometheus, telemetry.meter) : prometheus;
-  telemetry?.mirrorPrometheus?.(() => prometheus.defaultMetrics());
+  const metrics = await metricsFor(options, telemetry);
   const deadLetters = countedDeadLetters(
     new DeadLetterStore({
       keep: loaded.config.deadLetters.keep,
@@ -96,8 +125,9 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     transformers: registered.transformers,
     trustedTransformers: registered.trustedTransformers,
     correlators: registered.correlators,
-    sinks: registered.sinks.map(({ sink, settings }) => new SinkDelivery(sink, settings, metrics, logger.child({ component: 'sinks', sink: sink.id }))),
+    sinks: await deliveries(registered.sinks, metrics, logger),
     ...(telemetry?.tracer ? { tracer: telemetry.tracer } : {}),
+    tracing: await EventTracing.withTracer(telemetry?.tracer),
     pluginFailures: failures,
     activePlugins: registered.active,
   };

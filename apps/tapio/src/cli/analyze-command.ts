@@ -5,7 +5,7 @@ import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { countLines, ProgressBar } from './progress-bar.js';
-import { loadConfigFromArgs } from './run-command.js';
+import { loadConfigFromArgs } from './config-from-args.js';
 
 function entityOut(ref: EntityRef): { kind: string; namespace: string | null; name: string } {
   return { kind: ref.kind, namespace: ref.namespace ?? null, name: ref.name };
@@ -62,7 +62,7 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
     },
   };
   const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
-  const composition = await compose(loaded, logger);
+  const composition = await compose(loaded, logger, undefined, undefined, { metrics: 'none' });
   const runtime = new TapioRuntime(composition, 'all', { cluster: loaded.config.cluster, busType: 'embedded', correlation: loaded.config.correlation, baseDir: loaded.baseDir, watchPatterns: false });
   const replay = composition.collectors.find((collector) => collector.id === 'replay');
   const showProgress = process.stderr.isTTY === true && file !== '-';

@@ -1,5 +1,5 @@
 import { Argument, Command, Option } from 'commander';
-import { RUN_MODES } from '../config/schema.js';
+import { RUN_MODES } from '../config/run-modes.js';
 import { parsedArgs, type Dispatch } from './args.js';
 import { addClientCommands } from './client-program.js';
 import { tapioVersion } from '../version.js';

@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { createLogger } from '../logging.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 import { nodeCollectorsFor } from './record-node-collectors.js';
-import { loadConfigFromArgs } from './run-command.js';
+import { loadConfigFromArgs } from './config-from-args.js';
 
 /** `collectors.kubeapi` as `tapio record` runs it: the cluster named as `tapio run` names it. */
 export function recordingKubeApiConfig(loaded: LoadedConfig): Parameters<typeof recordTo>[1]['config'] {

@@ -1,24 +1,18 @@
-import { existsSync } from 'node:fs';
 import { parseDuration, type Logger, type Metrics } from '@tapio/domain';
 import { compose } from '../compose.js';
-import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { loadConfigFromArgs } from './config-from-args.js';
 import { RUN_MODES, type RunMode } from '../config/schema.js';
 import { createLogger } from '../logging.js';
 import { ModeNotAvailableError, TapioRuntime } from '../runtime/tapio-runtime.js';
-import { withTokensFromEnv } from '@tapio/api';
+import { withTokensFromEnv } from '@tapio/api/config';
 import { tapioVersion } from '../version.js';
 import { InsightOutputs } from '../outputs/insight-outputs.js';
 import { StatusServer } from '../runtime/status-server.js';
-import { EventTracing } from '@tapio/runtime';
 import { startTelemetry } from '@tapio/telemetry';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 
-export async function loadConfigFromArgs(args: ParsedArgs): Promise<LoadedConfig> {
-  const file = stringFlag(args, 'config');
-  if (file) return loadConfig(file);
-  if (existsSync('tapio.yaml')) return loadConfig('tapio.yaml');
-  return parseConfig('{}', '(defaults)');
-}
+export { loadConfigFromArgs };
 
 function modeFrom(args: ParsedArgs, loaded: LoadedConfig): RunMode {
   const mode = stringFlag(args, 'mode') ?? loaded.config.mode;
@@ -67,7 +61,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     if (mode === 'all' || mode === 'correlation') {
       outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), {
         resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow),
-        tracing: new EventTracing(composition.tracer),
+        tracing: composition.tracing,
       });
     }
     runtime = new TapioRuntime(composition, mode, {

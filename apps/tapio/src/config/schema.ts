@@ -1,9 +1,11 @@
 import { DEFAULT_FEEDBACK_POLICY, DEFAULT_INPUT_LIMITS, Duration, FeedbackPolicy, InputLimits } from '@tapio/domain';
-import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api';
+import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api/config';
 import { TELEMETRY_DEFAULTS, TelemetryConfig } from '@tapio/telemetry';
 import { z } from 'zod';
 
-export const RUN_MODES = ['all', 'collectors', 'transformer', 'correlation', 'api'] as const;
+import { RUN_MODES } from './run-modes.js';
+
+export { RUN_MODES };
 export const RunMode = z.enum(RUN_MODES);
 export type RunMode = z.infer<typeof RunMode>;
 

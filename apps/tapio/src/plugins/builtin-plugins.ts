@@ -20,7 +20,7 @@ import {
   sequenceCorrelatorPlugin,
   temporalCorrelatorPlugin,
 } from '@tapio/correlation';
-import { alertmanagerSinkPlugin, slackSinkPlugin, webhookSinkPlugin } from '@tapio/sinks';
+import { alertmanagerSinkPlugin, slackSinkPlugin, webhookSinkPlugin } from '@tapio/sinks/plugin';
 
 /**
  * Tapio's built-in plugins, one line each: buses, graph stores, transformers,

@@ -9,7 +9,7 @@ import {
   type RawEventTransformer,
   type Token,
 } from '@tapio/domain';
-import { SinkSettings } from '@tapio/sinks';
+import { SinkSettings } from '@tapio/sinks/plugin';
 import { ConfigError, type LoadedConfig } from '../config/load-config.js';
 import { lateBound, type LateBound } from './late-bound.js';
 import { orderByNeeds } from './plugin-order.js';

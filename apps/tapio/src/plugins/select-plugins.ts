@@ -1,5 +1,5 @@
 import type { PluginDescriptor, PluginKind } from '@tapio/domain';
-import { COMMON_SINK_KEYS, SinkSettings } from '@tapio/sinks';
+import { COMMON_SINK_KEYS, SinkSettings } from '@tapio/sinks/plugin';
 import { withClusterName } from '../config/collector-cluster.js';
 import type { ConfigError, LoadedConfig } from '../config/load-config.js';
 

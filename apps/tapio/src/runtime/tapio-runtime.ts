@@ -2,9 +2,10 @@ import type { BusDelivery, BusSubscription, ComponentHealth, GraphStore, Histogr
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
-import type { ApiConfig } from '@tapio/api';
-import { ApiServer } from './api-server.js';
-import { collectorHealth, DegradationMonitor, EventTracing, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
+import type { ApiConfig } from '@tapio/api/config';
+import type { EventTracing } from '@tapio/runtime';
+import type { ApiServer } from './api-server.js';
+import { collectorHealth, DegradationMonitor, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
 import { WalDurability } from './wal-durability.js';
 import { registerPredictionMetrics } from '../metrics/prediction-metrics.js';
 
@@ -103,7 +104,7 @@ export class TapioRuntime {
     },
   ) {
     const { cluster } = options;
-    this.tracing = new EventTracing(composition.tracer);
+    this.tracing = composition.tracing;
     // Mode api reads the graph only (a shared Neo4j, or a memory graph's snapshot): no bus.
     if (mode !== 'all' && mode !== 'api' && !composition.bus.durable) {
       throw new ModeNotAvailableError(`mode "${mode}" runs one stage of a distributed Tapio and needs a shared bus (bus.type: nats); with the embedded bus use mode "all"`);
@@ -180,6 +181,8 @@ export class TapioRuntime {
     if (stages.api && this.options.api?.enabled) {
       this.startStep = 'connecting to the graph store';
       if (!stages.processing) await graph.start();
+      // The REST API (fastify, GraphQL, Swagger UI) loads only in a process that serves it.
+      const { ApiServer } = await import('./api-server.js');
       const api = new ApiServer(this.options.api, {
         graph,
         metrics: this.composition.metrics,

@@ -1,8 +1,5 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import { NO_BUS_HEADERS, type BusHeaders } from '@tapio/domain';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** A RawEvent's own trace context (seed 001's trace_id / span_id, from an instrumented source), when it is a valid W3C one. */
 export interface EventTraceIds {
@@ -10,27 +7,11 @@ export interface EventTraceIds {
   spanId?: string | undefined;
 }
 
-function ended<T>(span: Span, result: T): T {
-  if (result instanceof Promise) {
-    return result.then(
-      (value: unknown) => {
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        failed(span, error);
-        span.end();
-        throw error;
-      },
-    ) as T;
-  }
-  span.end();
-  return result;
-}
-
-function failed(span: Span, error: unknown): void {
-  span.recordException(error as Error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+/** What a tracer does for EventTracing (otel-spans.ts, with the OpenTelemetry API). */
+export interface TraceSpans {
+  span<T>(name: string, kind: 'producer' | 'consumer', headers: BusHeaders | undefined, attributes: Attributes, fn: () => T, own?: EventTraceIds): T;
+  annotate(attributes: Attributes): void;
+  headers(): BusHeaders;
 }
 
 /**
@@ -38,13 +19,21 @@ function failed(span: Span, error: unknown): void {
  * API. Each stage continues the trace of the message it handles: the publisher's context
  * travels in the bus message's headers (W3C `traceparent`), so a trace crosses processes
  * on NATS as it crosses stages of one process. Without a tracer (telemetry off) every call
- * runs its function directly: no span, no headers, nothing allocated per event.
+ * runs its function directly: no span, no headers, nothing allocated per event, and the
+ * OpenTelemetry API (51 modules) is not loaded at all.
  */
 export class EventTracing {
-  constructor(private readonly tracer?: Tracer) {}
+  constructor(private readonly spans?: TraceSpans) {}
+
+  /** Tracing through `tracer`, or the pass-through when there is none. */
+  static async withTracer(tracer: Tracer | undefined): Promise<EventTracing> {
+    if (!tracer) return new EventTracing();
+    const { OtelTraceSpans } = await import('./otel-spans.js');
+    return new EventTracing(new OtelTraceSpans(tracer));
+  }
 
   get enabled(): boolean {
-    return this.tracer !== undefined;
+    return this.spans !== undefined;
   }
 
   /**
@@ -53,37 +42,17 @@ export class EventTracing {
    * or a new trace.
    */
   span<T>(name: string, kind: 'producer' | 'consumer', headers: BusHeaders | undefined, attributes: Attributes, fn: () => T, own?: EventTraceIds): T {
-    if (!this.tracer) return fn();
-    const parent = this.parentContext(headers, own);
-    return this.tracer.startActiveSpan(name, { kind: kind === 'producer' ? SpanKind.PRODUCER : SpanKind.CONSUMER, attributes }, parent, (span) => {
-      try {
-        return ended(span, fn());
-      } catch (error) {
-        failed(span, error);
-        span.end();
-        throw error;
-      }
-    });
+    if (!this.spans) return fn();
+    return this.spans.span(name, kind, headers, attributes, fn, own);
   }
 
   /** Adds attributes to the current stage's span (e.g. the insights an event changed). */
   annotate(attributes: Attributes): void {
-    if (this.tracer) trace.getActiveSpan()?.setAttributes(attributes);
+    this.spans?.annotate(attributes);
   }
 
   /** The active span's context as bus headers (`traceparent`, `tracestate`) for what the current stage publishes. */
   headers(): BusHeaders {
-    if (!this.tracer) return NO_BUS_HEADERS;
-    const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
-    return carrier;
-  }
-
-  private parentContext(headers: BusHeaders | undefined, own: EventTraceIds | undefined): Context {
-    if (headers && headers['traceparent']) return propagation.extract(ROOT_CONTEXT, headers);
-    if (own?.traceId && TRACE_ID.test(own.traceId) && own.spanId && SPAN_ID.test(own.spanId)) {
-      return trace.setSpanContext(ROOT_CONTEXT, { traceId: own.traceId, spanId: own.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
-    }
-    return ROOT_CONTEXT;
+    return this.spans ? this.spans.headers() : NO_BUS_HEADERS;
   }
 }
