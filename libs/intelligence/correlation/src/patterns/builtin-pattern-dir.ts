@@ -1,12 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BehaviorPattern } from '@tapio/domain';
-import { readPatternBundle, patternTextKey } from './pattern-bundle.js';
+import { BUILTIN_PATTERN_DIR } from './builtin-dir-path.js';
+import { bundledByStamp, readPatternBundle, patternTextKey } from './pattern-bundle.js';
 import { parsePatternFile } from './parse-pattern-file.js';
 
-/** The behavior patterns that ship with Tapio (YAML, one per file). */
-export const BUILTIN_PATTERN_DIR = fileURLToPath(new URL('../../patterns/', import.meta.url));
+export { BUILTIN_PATTERN_DIR };
 
 /**
  * The shipped patterns, read once and parsed as the directory source parses them, in file
@@ -21,6 +20,8 @@ export function loadBuiltinPatterns(): BehaviorPattern[] {
     .sort()
     .flatMap((name) => {
       const file = join(BUILTIN_PATTERN_DIR, name);
+      const stamped = bundledByStamp(bundle, file, statSync(file));
+      if (stamped) return stamped.patterns;
       const text = readFileSync(file, 'utf8');
       const preparsed = bundle.get(patternTextKey(text));
       if (preparsed) return preparsed;

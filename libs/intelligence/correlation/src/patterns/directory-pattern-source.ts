@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { watch as watchPaths, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { silentLogger, type BehaviorPattern, type Logger, type PatternLoadError, type PatternSet, type PatternSource } from '@tapio/domain';
 import { parsePatternFile } from './parse-pattern-file.js';
-import { patternTextKey, type PatternBundle } from './pattern-bundle.js';
+import { bundledByStamp, patternTextKey, type PatternBundle } from './pattern-bundle.js';
 
 /**
  * Two files defining one pattern name: the first (in directory order) stays, the later one
@@ -22,6 +22,8 @@ const CHOKIDAR_THROTTLE_MS = 50;
 interface FileState {
   /** The text last read, so a rescan re-parses only files whose content changed. */
   text: string | undefined;
+  /** The SHA-256 of the text instead, when the first load took the file from the bundle by its size and mtime, unread. */
+  key?: string;
   patterns: BehaviorPattern[];
   errors: PatternLoadError[];
 }
@@ -69,6 +71,8 @@ export class DirectoryPatternSource implements PatternSource {
     const timers = new Map<string, NodeJS.Timeout>();
     const debounce = this.options.debounceMs ?? 50;
     const watchers: FSWatcher[] = [];
+    // chokidar loads only in a process that watches (not in `tapio analyze`).
+    const { watch: watchPaths } = await import('chokidar');
     for (const directory of this.directories) {
       const watcher = watchPaths(directory, {
         depth: 0,
@@ -135,6 +139,7 @@ export class DirectoryPatternSource implements PatternSource {
    * through the thread pool took longer than the reads themselves on a busy machine.
    */
   private async reload(file: string, initial: boolean): Promise<boolean> {
+    if (initial && this.fromStamp(file)) return true;
     let text: string;
     try {
       text = initial ? readFileSync(file, 'utf8') : await readFile(file, 'utf8');
@@ -143,7 +148,8 @@ export class DirectoryPatternSource implements PatternSource {
       this.keepPrevious(file, undefined, [{ file, reason: `cannot read: ${(error as Error).message}` }]);
       return true;
     }
-    if (this.files.get(file)?.text === text) return false;
+    const previous = this.files.get(file);
+    if (previous && (previous.text === text || (previous.key !== undefined && previous.key === patternTextKey(text)))) return false;
     const preparsed = this.options.bundle?.get(patternTextKey(text));
     if (preparsed) {
       this.files.set(file, { text, patterns: preparsed, errors: [] });
@@ -156,6 +162,25 @@ export class DirectoryPatternSource implements PatternSource {
       return true;
     }
     this.files.set(file, { text, patterns: parsed.patterns, errors: [] });
+    return true;
+  }
+
+  /**
+   * The first load takes a file the bundle lists with its size and mtime without reading it
+   * when both are unchanged (see bundledByStamp); any other file is read (and hashed).
+   */
+  private fromStamp(file: string): boolean {
+    const stamps = this.options.bundle?.stamps;
+    if (!stamps?.has(file)) return false;
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch {
+      return false;
+    }
+    const bundled = bundledByStamp(this.options.bundle, file, stat);
+    if (!bundled) return false;
+    this.files.set(file, { text: undefined, key: bundled.key, patterns: bundled.patterns, errors: [] });
     return true;
   }
 
