@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChangeLimits, Duration, parseDuration } from '@tapio/plugin-api';
 import type { RawEvent } from '@tapio/plugin-api';
+import { knownDepthBound } from './depth-bound.js';
 
 /**
  * What one input may be before Tapio refuses it. Every recursive step after decoding
@@ -61,6 +62,9 @@ function deeperThan(value: object, levels: number): boolean {
  */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (value === null || typeof value !== 'object') return false;
+  // Parsed from text with no more opening brackets than the limit (depth-bound.ts): cannot be deeper.
+  const bound = knownDepthBound(value);
+  if (bound !== undefined && bound <= limit) return false;
   if (limit <= RECURSION_LIMIT) return deeperThan(value, limit);
   const stack: unknown[] = [value];
   const depths: number[] = [1];
