@@ -38,10 +38,10 @@ module.exports = {
     },
     {
       name: 'no-deep-imports',
-      comment: "reach another project only through its entry files (src/index.ts, and src/plugin.ts: the light plugin entry), never its internals",
+      comment: "reach another project only through its entry files (src/index.ts; src/plugin.ts: the light plugin entry; src/config.ts: the light config entry), never its internals",
       severity: 'error',
       from: { path: PROJECT },
-      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin)\\.ts$'] },
+      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin|config)\\.ts$'] },
     },
     {
       name: 'plugin-api-imports-nothing-of-tapio',

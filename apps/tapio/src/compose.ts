@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, noopMetrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
-import { DeadLetterStore } from '@tapio/embedded/dead-letters';
+import { DeadLetterStore } from '@tapio/embedded/plugin';
 import { EventTracing } from '@tapio/runtime';
 import type { SinkDelivery } from '@tapio/sinks';
 import type { Telemetry } from '@tapio/telemetry';

@@ -101,3 +101,7 @@ export const memoryGraphPlugin = definePlugin({
     };
   },
 });
+
+// The dead-letter store every composition provides (the Tapio app reads it from this light
+// entry, so it never loads the package index and prom-client with it).
+export { DeadLetterStore } from './dead-letter/dead-letter-store.js';

@@ -1,18 +1,8 @@
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import { NO_BUS_HEADERS, type BusHeaders } from '@tapio/domain';
+import type { EventTraceIds, TraceSpans } from './trace-spans.js';
 
-/** A RawEvent's own trace context (seed 001's trace_id / span_id, from an instrumented source), when it is a valid W3C one. */
-export interface EventTraceIds {
-  traceId?: string | undefined;
-  spanId?: string | undefined;
-}
-
-/** What a tracer does for EventTracing (otel-spans.ts, with the OpenTelemetry API). */
-export interface TraceSpans {
-  span<T>(name: string, kind: 'producer' | 'consumer', headers: BusHeaders | undefined, attributes: Attributes, fn: () => T, own?: EventTraceIds): T;
-  annotate(attributes: Attributes): void;
-  headers(): BusHeaders;
-}
+export type { EventTraceIds, TraceSpans };
 
 /**
  * The spans of an event's path (collect, transform, correlate, notify) with the OpenTelemetry

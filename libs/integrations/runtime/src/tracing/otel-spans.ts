@@ -1,6 +1,6 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { BusHeaders } from '@tapio/domain';
-import type { EventTraceIds, TraceSpans } from './event-tracing.js';
+import type { EventTraceIds, TraceSpans } from './trace-spans.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
