@@ -1,50 +1,27 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killStartedTapios, startTapio } from './support/tapio-process.js';
 import { adjustedConfidence } from '@tapio/domain';
 import { DEFAULT_API_PORT } from '@tapio/api';
 import { DEFAULT_SERVER } from '@tapio/cli-client';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
 const TOKEN = 'e2e-write-token-0123456789';
 const SYMPTOM = 'shop/checkout-h255j8bmp-5rkwm';
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const children = new Set<ChildProcess>();
-
 /** A clean environment: no token or server inherited from the developer's shell. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { TAPIO_TOKEN: _token, TAPIO_SERVER: _server, TAPIO_API_TOKEN: _api, ...rest } = process.env;
-  return { ...rest, NO_COLOR: '1', ...extra };
+  return { ...rest, ...extra };
 }
 
-function start(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
-  const child = spawn(TAPIO, args, { cwd, env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => {
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, output: () => stdout + stderr, finished };
-}
-
+const start = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => startTapio(args, cwd, { env: env(extraEnv) });
 const tapio = (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => start(args, cwd, extraEnv).finished;
 
 async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
@@ -60,7 +37,7 @@ async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, w
 /** Starts `tapio run` and resolves with the URL its REST API logged once listening. */
 async function serve(args: string[], cwd: string) {
   const server = start(['run', ...args], cwd, { TAPIO_API_TOKEN: TOKEN });
-  const url = await waitFor(() => /"msg":"REST API listening"/.test(server.output()) ? /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(server.output())?.[1] : undefined, 'the REST API to listen');
+  const url = await waitFor(() => /"msg":"REST API listening"/.test(server.log()) ? /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(server.log())?.[1] : undefined, 'the REST API to listen');
   return { ...server, url };
 }
 
@@ -82,7 +59,7 @@ describe('tapio serving the REST API, asked by tapio why over HTTP', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    killStartedTapios();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,44 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killStartedTapios, startTapio } from './support/tapio-process.js';
 import { loadBuiltinPatterns } from '@tapio/correlation';
 import { freePort } from '../../../tools/net/free-port.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
 const PATTERN = join(ROOT, 'libs/intelligence/correlation/patterns/bad-rollout.yaml');
 const TOKEN = 'cli-conventions-token-0123456789';
 /** However many patterns Tapio ships today. */
 const BUILTIN = loadBuiltinPatterns().length;
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const children = new Set<ChildProcess>();
-
-function start(args: string[], env: Record<string, string> = {}, cwd = ROOT): { child: ChildProcess; output: () => string; finished: Promise<Finished> } {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, TAPIO_TOKEN: '', TAPIO_SERVER: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) =>
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { child, output: () => stdout + stderr, finished };
-}
-
+/** Starts ./bin/tapio with no token or server inherited from the developer's shell. */
+const start = (args: string[], env: Record<string, string> = {}, cwd = ROOT) => startTapio(args, cwd, { env: { ...process.env, TAPIO_TOKEN: '', TAPIO_SERVER: '', ...env } });
 const tapio = (args: string[], env: Record<string, string> = {}) => start(args, env).finished;
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -57,7 +34,7 @@ describe('tapio command-line conventions', () => {
     dir = await mkdtemp(join(tmpdir(), 'tapio-cli-conventions-'));
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    killStartedTapios();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -150,7 +127,7 @@ describe('tapio command-line conventions', () => {
     );
     // -config with one dash, as users run it.
     const run = start(['-config', join(dir, 'live.yaml')], { TAPIO_API_TOKEN: TOKEN });
-    await waitFor(() => run.output().includes('replay finished'), 'the replay to finish');
+    await waitFor(() => run.log().includes('replay finished'), 'the replay to finish');
     const server = `http://127.0.0.1:${port}`;
     const env = { TAPIO_SERVER: server };
 

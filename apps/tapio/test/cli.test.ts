@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,40 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killStartedTapios, startTapio } from './support/tapio-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TAPIO = join(ROOT, 'bin/tapio');
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
 
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Starts ./bin/tapio; `finished` settles when it exits. Never outlives the test file. */
-function start(args: string[], cwd: string): { child: ChildProcess; output: () => string; finished: Promise<Finished> } {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => {
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-  return { child, output: () => stdout + stderr, finished };
-}
-
-const children = new Set<ChildProcess>();
-
-async function tapio(args: string[], cwd: string): Promise<Finished> {
-  return start(args, cwd).finished;
-}
+const tapio = (args: string[], cwd: string) => startTapio(args, cwd).finished;
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -73,7 +45,7 @@ describe('./bin/tapio', () => {
   }, 300_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    killStartedTapios();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -170,9 +142,9 @@ describe('./bin/tapio', () => {
         '',
       ].join('\n'),
     );
-    const run = start(['-config', file], dir);
-    await waitFor(() => run.output().includes('replay finished'), 'the replay to finish');
-    await waitFor(() => (run.output().match(/heartbeat/g) ?? []).length > 0, 'the heartbeat collector');
+    const run = startTapio(['-config', file], dir);
+    await waitFor(() => run.log().includes('replay finished'), 'the replay to finish');
+    await waitFor(() => (run.log().match(/heartbeat/g) ?? []).length > 0, 'the heartbeat collector');
     run.child.kill('SIGTERM');
     const { code, stderr } = await run.finished;
     expect(code, stderr).toBe(0);
@@ -204,8 +176,8 @@ describe('./bin/tapio', () => {
       ['cluster: demo', 'graph:', '  memory:', '    snapshotFile: restart/graph.ndjson', 'api:', '  port: 0', 'collectors:', '  replay:', `    file: ${recording}`, ''].join('\n');
     for (const recording of [before, after]) {
       await writeFile(join(dir, 'restart.yaml'), config(recording));
-      const run = start(['-config', join(dir, 'restart.yaml')], dir);
-      await waitFor(() => run.output().includes('replay finished'), 'the replay to finish');
+      const run = startTapio(['-config', join(dir, 'restart.yaml')], dir);
+      await waitFor(() => run.log().includes('replay finished'), 'the replay to finish');
       run.child.kill('SIGTERM');
       const { code, stderr } = await run.finished;
       expect(code, stderr).toBe(0);

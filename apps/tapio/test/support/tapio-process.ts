@@ -6,11 +6,20 @@ import { fileURLToPath } from 'node:url';
 /** The built `bin/tapio` the end-to-end tests run, as a user would. */
 export const TAPIO = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'bin/tapio');
 
-/** A running `tapio` process: its output so far (stdout and stderr, interleaved) and its exit code once it ends. */
+/** How a `tapio` process ended, with everything it wrote on each stream. */
+export interface TapioExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running `tapio` process: its output so far (stdout and stderr, interleaved), its exit code once it ends, and its whole ending. */
 export interface TapioProcess {
   child: ChildProcess;
   log: () => string;
   exited: Promise<number | null>;
+  finished: Promise<TapioExit>;
 }
 
 const running = new Set<ChildProcess>();
@@ -20,27 +29,31 @@ export interface StartTapioOptions {
   tailChars?: number;
   /** Also append the whole output to this file. */
   logFile?: string;
+  /** The environment instead of this process's (NO_COLOR=1 is added). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts `bin/tapio` with `args` in `cwd`, collecting its output; `killStartedTapios` ends what a file left running. */
 export function startTapio(args: string[], cwd: string, options: StartTapioOptions = {}): TapioProcess {
-  const child = spawn(TAPIO, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TAPIO, args, { cwd, env: { ...(options.env ?? process.env), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
-  let log = '';
-  const keep = (chunk: Buffer) => {
-    log += chunk.toString();
-    if (options.tailChars !== undefined && log.length > options.tailChars) log = log.slice(-options.tailChars);
+  const output = { log: '', stdout: '', stderr: '' };
+  const tail = (text: string) => (options.tailChars !== undefined && text.length > options.tailChars ? text.slice(-options.tailChars) : text);
+  const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const text = chunk.toString();
+    output.log = tail(output.log + text);
+    output[stream] = tail(output[stream] + text);
     if (options.logFile) appendFileSync(options.logFile, chunk);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
+  child.stdout?.on('data', keep('stdout'));
+  child.stderr?.on('data', keep('stderr'));
+  const finished = new Promise<TapioExit>((resolve) =>
+    child.on('close', (code, signal) => {
       running.delete(child);
-      resolve(code);
+      resolve({ code, signal, stdout: output.stdout, stderr: output.stderr });
     }),
   );
-  return { child, log: () => log, exited };
+  return { child, log: () => output.log, exited: finished.then((exit) => exit.code), finished };
 }
 
 /** SIGKILLs every process `startTapio` started that is still running (a test file's afterAll, after a failure). */
