@@ -61,6 +61,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     if (mode === 'all' || mode === 'correlation') {
       outputs = new InsightOutputs(composition.bus, composition.sinks, composition.metrics, logger.child({ component: 'outputs' }), {
         resolveAfterMs: parseDuration(loaded.config.outputs.resolveAfter ?? loaded.config.correlation.mergeWindow),
+        maxOpen: loaded.config.correlation.limits.maxIncidents,
         tracing: composition.tracing,
       });
     }

@@ -6,6 +6,12 @@ import { InsightTracker } from './insight-tracker.js';
 export interface InsightOutputsOptions {
   /** An incident with no news for this long (wall clock) has ended: sinks are told it is resolved. */
   resolveAfterMs: number;
+  /**
+   * Open incidents followed at most (tapio.yaml `correlation.limits.maxIncidents`, the engine's
+   * book): beyond it the one with the oldest news is resolved at once. Without it, every
+   * incident of the last `resolveAfterMs` (default the merge window, 1 h) was held whole.
+   */
+  maxOpen?: number;
   /** How often to look for ended incidents; default a quarter of resolveAfterMs, at most 10 s. */
   checkEveryMs?: number;
   /** A `tapio.notify` span per insight, continuing the trace of the event that changed it (telemetry on). */
@@ -17,10 +23,12 @@ export interface InsightOutputsOptions {
  * counts each new incident in `tapio_insights_total{severity,pattern}`, logs one line per
  * new, changed or resolved incident, and hands exactly those to the sinks (so a sink
  * gets one notification per incident and then updates, never repeats). An incident is
- * resolved when it had no news for `resolveAfterMs`.
+ * resolved when it had no news for `resolveAfterMs`, or when more than `maxOpen` are open
+ * and its news is the oldest (the engine's book holds no more either).
  */
 export class InsightOutputs {
   private readonly tracker = new InsightTracker();
+  /** Open incidents, oldest news first (each news moves its incident to the end). */
   private readonly open = new Map<string, { insight: Insight; lastNewsAt: number }>();
   private readonly insights: ReturnType<Metrics['counter']>;
   private subscription: BusSubscription | undefined;
@@ -58,7 +66,12 @@ export class InsightOutputs {
 
   async handle(insight: Insight): Promise<void> {
     const change = this.tracker.classify(insight);
+    this.open.delete(insight.id);
     this.open.set(insight.id, { insight, lastNewsAt: this.now() });
+    for (const [id, entry] of this.open) {
+      if (this.open.size <= (this.options.maxOpen ?? Number.POSITIVE_INFINITY)) break;
+      this.resolve(id, entry.insight);
+    }
     if (change === 'same') return;
     if (change === 'new') this.insights.inc({ severity: insight.severity, pattern: insight.pattern ?? 'none' });
     this.tell(insight, change);
@@ -68,11 +81,21 @@ export class InsightOutputs {
   async resolveEnded(): Promise<void> {
     const cutoff = this.now() - this.options.resolveAfterMs;
     for (const [id, entry] of this.open) {
-      if (entry.lastNewsAt > cutoff) continue;
-      this.open.delete(id);
-      this.tracker.forget(id);
-      this.tell(entry.insight, 'resolved');
+      // Oldest news first: the first one with recent news ends the search.
+      if (entry.lastNewsAt > cutoff) break;
+      this.resolve(id, entry.insight);
     }
+  }
+
+  /** Incidents followed now. */
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  private resolve(id: string, insight: Insight): void {
+    this.open.delete(id);
+    this.tracker.forget(id);
+    this.tell(insight, 'resolved');
   }
 
   private tell(insight: Insight, change: InsightChange): void {

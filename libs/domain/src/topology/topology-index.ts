@@ -48,6 +48,8 @@ export class TopologyIndex {
   private readonly evidence = new Map<string, string>();
   /** Deleted nodes' keys, oldest deletion first (a Map keeps insertion order). */
   private readonly deletedOrder = new Map<string, true>();
+  /** Told of each deleted node forgotten beyond `maxDeleted`, so indexes built on the nodes forget it too. */
+  private readonly forgetListeners: Array<(node: ResourceNode) => void> = [];
 
   /**
    * `maxDeleted`: deleted objects kept (so events about them still resolve); beyond it
@@ -238,11 +240,18 @@ export class TopologyIndex {
     for (const key of this.deletedOrder.keys()) {
       if (this.deletedOrder.size <= this.maxDeleted) return;
       this.deletedOrder.delete(key);
-      if (!this.nodes.get(key)?.deleted) continue;
+      const node = this.nodes.get(key);
+      if (!node?.deleted) continue;
       for (const edge of this.edgesOf(key)) this.removeEdge(edge.from, edge.type, edge.to);
       this.nodes.delete(key);
       this.noteChanged(key);
+      for (const listener of this.forgetListeners) listener(node);
     }
+  }
+
+  /** Calls `listener` with each deleted node forgotten from now on (beyond `maxDeleted`). */
+  onForget(listener: (node: ResourceNode) => void): void {
+    this.forgetListeners.push(listener);
   }
 
   /**

@@ -12,6 +12,8 @@ export const EmbeddedBusConfig = z
   .object({
     queueCapacity: z.number().int().min(1).default(10_000),
     maxDeliver: z.number().int().min(1).default(3),
+    /** How long a message id is remembered to drop a second publish of it (as the NATS streams' `duplicateWindow`). */
+    duplicateWindow: Duration.default('2m'),
     /**
      * Write-ahead log: every accepted RawEvent is written here before the collector's
      * hand-over returns, so a kill -9 loses nothing accepted (docs/reliability.md). Needs
@@ -60,7 +62,7 @@ export const embeddedBusPlugin = definePlugin({
       provides: [
         {
           token: EventBus,
-          value: new InProcessBus({ queueCapacity: config.queueCapacity, maxDeliver: config.maxDeliver, deadLetters: deps.deadLetters, logger: deps.logger.child({ component: 'bus' }) }),
+          value: new InProcessBus({ queueCapacity: config.queueCapacity, maxDeliver: config.maxDeliver, duplicateWindowMs: parseDuration(config.duplicateWindow), deadLetters: deps.deadLetters, logger: deps.logger.child({ component: 'bus' }) }),
         },
         ...(wal
           ? [

@@ -3,8 +3,9 @@ import { z } from 'zod';
 /**
  * How much of a configuration's content a stateful transformer may keep and report
  * (`limits` in tapio.yaml, docs/reliability.md). The Kubernetes API transformer keeps the
- * previous text of each ConfigMap (never of a Secret) to say which lines an edit changed;
- * these bound the memory that costs and the size of the change it puts in an event.
+ * previous text of each ConfigMap (never of a Secret) to say which lines an edit changed,
+ * and deleted objects' last versions; these bound the memory that costs and the size of the
+ * change it puts in an event.
  */
 export const ChangeLimits = z.strictObject({
   /** Text kept per ConfigMap (UTF-8 bytes, keys in name order); a key beyond it is reported as edited without lines. */
@@ -13,6 +14,12 @@ export const ChangeLimits = z.strictObject({
   maxChangedLines: z.number().int().min(1).max(1000).default(20),
   /** Characters of one changed line carried; longer lines are cut with "…". */
   maxLineChars: z.number().int().min(16).max(10_000).default(200),
+  /**
+   * Deleted objects a stateful transformer remembers (a tombstone with the object's last
+   * versions, so a late version is not taken for a new object); the oldest deletion is
+   * forgotten beyond it. Each costs a few KB: a cluster that churns pods reaches the bound.
+   */
+  maxDeletedObjects: z.number().int().min(1).default(2_000),
 });
 export type ChangeLimits = z.infer<typeof ChangeLimits>;
 

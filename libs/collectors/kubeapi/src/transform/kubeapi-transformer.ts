@@ -55,11 +55,11 @@ export interface KubeApiTransformerOptions {
 export class KubeApiTransformer implements RawEventTransformer {
   readonly sources = ['kubeapi'] as const;
   /** Each object's last versions, keyed by cluster and uid (durable through durableState). */
-  private readonly objects = new VersionMemory<Remembered>();
+  private readonly objects: VersionMemory<Remembered>;
   /** Objects known only from the graph (a restart without durable state): facts, no details. */
   private readonly stored = new Map<string, Remembered>();
   /** Each Kubernetes Event object's last signalled count and time, by version. */
-  private readonly folded = new VersionMemory<Folded>();
+  private readonly folded: VersionMemory<Folded>;
   private readonly refoldMs: number;
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
@@ -68,6 +68,9 @@ export class KubeApiTransformer implements RawEventTransformer {
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
     this.limits = options.limits ?? DEFAULT_CHANGE_LIMITS;
+    this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
+    this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
+    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned);
   }
 
   /**
@@ -94,7 +97,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   }
 
   /** The previous versions, kept durable by the transformer stage (see kubeapi-state.ts). */
-  readonly durableState: DurableTransformerState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned);
+  readonly durableState: DurableTransformerState;
 
   transform(raw: RawEvent, context: TransformContext): UnifiedEvent[] {
     const watch = readWatchEvent(raw.data);

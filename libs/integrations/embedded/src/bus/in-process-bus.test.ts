@@ -82,6 +82,25 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
+  it('forgets ids after its duplicate window (time), as a NATS stream does', async () => {
+    let now = 0;
+    const bus = new InProcessBus({ duplicateWindowMs: 1_000, now: () => now });
+    const seen: string[] = [];
+    await bus.subscribe('unified', 'g', async (message) => void seen.push(message.id));
+    await bus.publish('unified', event('a', 'shop'), 'a');
+    now = 999;
+    await bus.publish('unified', event('a', 'shop'), 'a');
+    await bus.publish('unified', event('b', 'shop'), 'b');
+    now = 1_500;
+    // a was published at 0: forgotten; b at 999: still a duplicate
+    await bus.publish('unified', event('a', 'shop'), 'a');
+    await bus.publish('unified', event('b', 'shop'), 'b');
+    await bus.drain();
+    expect(seen).toEqual(['a', 'b', 'a']);
+    expect(bus.stats()).toMatchObject({ published: 3, delivered: 3 });
+    await bus.close();
+  });
+
   it('never splits a partition key between partitioned consumers; cluster-scoped events reach every partition', async () => {
     const bus = new InProcessBus();
     const count = 3;

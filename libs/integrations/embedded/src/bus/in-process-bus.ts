@@ -22,13 +22,20 @@ import { RecentIds } from './recent-ids.js';
 export interface InProcessBusOptions {
   /** Messages waiting per consumer before publishers wait. */
   queueCapacity?: number;
-  /** Ids remembered per topic for de-duplication. */
+  /** Ids remembered per topic for de-duplication, at most. */
   dedupeWindow?: number;
+  /** How long an id is remembered for de-duplication (the NATS streams' `duplicateWindow`); default 2 minutes. */
+  duplicateWindowMs?: number;
+  /** Clock of the de-duplication window (tests). */
+  now?: () => number;
   /** Deliveries of one message before it is dead-lettered. */
   maxDeliver?: number;
   deadLetters?: DeadLetterSink;
   logger?: Logger;
 }
+
+/** As long as the NATS streams remember ids (`streams.<topic>.duplicateWindow`). */
+export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 /** A queued message with its delivery (id and headers, e.g. the publisher's trace context). */
 interface Queued {
@@ -65,6 +72,7 @@ export class InProcessBus implements EventBus {
   private readonly counters = { published: 0, delivered: 0, dropped: 0, duplicates: 0 };
   private readonly queueCapacity: number;
   private readonly dedupeWindow: number;
+  private readonly duplicateWindowMs: number;
   private readonly maxDeliver: number;
   private readonly logger: Logger;
   private closed = false;
@@ -73,6 +81,7 @@ export class InProcessBus implements EventBus {
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.queueCapacity = options.queueCapacity ?? 10_000;
     this.dedupeWindow = options.dedupeWindow ?? 200_000;
+    this.duplicateWindowMs = options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
     this.maxDeliver = options.maxDeliver ?? 3;
     this.logger = options.logger ?? silentLogger;
   }
@@ -80,7 +89,7 @@ export class InProcessBus implements EventBus {
   async publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers: BusHeaders = NO_BUS_HEADERS): Promise<void> {
     if (this.closed) throw new Error(`event bus is closed; cannot publish ${topic} message ${id}`);
     let recent = this.recent.get(topic);
-    if (!recent) this.recent.set(topic, (recent = new RecentIds(this.dedupeWindow)));
+    if (!recent) this.recent.set(topic, (recent = new RecentIds(this.dedupeWindow, this.duplicateWindowMs, this.options.now)));
     if (!recent.add(id)) {
       this.counters.duplicates += 1;
       return;

@@ -103,7 +103,8 @@ export class MemoryGraphStore extends GraphStoreOfParts {
 
   private async restore(content: SnapshotContent): Promise<void> {
     this.data.topology.load(content.topology);
-    for (const node of content.topology.nodes) this.data.names.index(node.key, node.ref);
+    // Only the nodes the topology kept (a snapshot's deleted nodes beyond its bound are forgotten on load).
+    for (const node of content.topology.nodes) if (this.data.topology.has(node.key)) this.data.names.index(node.key, node.ref);
     await this.writer.write({ events: content.events, correlations: content.correlations, insights: content.insights, predictions: content.predictions });
     await this.writer.upsertPatterns(content.patterns);
     for (const feedback of content.feedback) await this.writer.writeFeedback(feedback);

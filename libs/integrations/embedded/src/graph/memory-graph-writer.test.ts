@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SEMANTICS, TopologyIndex, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
+import { EVENT_SEMANTICS, TopologyIndex, type Insight, type Prediction, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
+import { InsightShelf } from './parts/insight-shelf.js';
 import { MemoryGraphStore } from './memory-graph-store.js';
 
 const AT = '2026-03-02T10:00:00Z';
@@ -50,5 +51,48 @@ describe('MemoryGraphWriter', () => {
     expect(topology.size).toBe(2);
     expect((await store.resource({ kind: 'Pod', namespace: 'shop', name: 'web' }))?.key).toBe('c/Pod/shop/web');
     expect((await store.impact({ kind: 'ConfigMap', namespace: 'shop', name: 'conf' })).pods.map((pod) => pod.name)).toEqual(['web']);
+  });
+
+  it('keeps as many predictions as insights (maxInsights), the oldest going first', async () => {
+    const store = new MemoryGraphStore({ maxInsights: 3 });
+    await store.start();
+    const prediction = (n: number, message = 'expected'): Prediction => ({ id: `p${n}`, patternId: 'oom', type: 'oom_kill', confidence: 0.5, message, impact: [], createdAt: AT });
+    for (let n = 1; n <= 5; n += 1) await store.write({ predictions: [prediction(n)] });
+    // A newer version of a kept prediction replaces it.
+    await store.write({ predictions: [prediction(4, 'judged')] });
+    const kept = await store.predictionsOf({});
+    expect(kept.map((item) => item.id).sort()).toEqual(['p3', 'p4', 'p5']);
+    expect((await store.prediction('p4'))?.message).toBe('judged');
+    expect(await store.prediction('p1')).toBeUndefined();
+  });
+});
+
+describe('InsightShelf', () => {
+  const insight = (n: number): Insight => ({
+    id: `ins-${n}`,
+    title: `incident ${n}`,
+    severity: 'high',
+    confidence: 0.8,
+    rootCause: { entity: { cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}` }, what: 'restarted' },
+    symptoms: [{ cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}-peer` }],
+    chain: [],
+    affected: [],
+    story: '',
+    nextChecks: [],
+    previousOccurrences: [],
+    eventIds: [],
+    firstSeen: AT,
+    lastSeen: AT,
+    createdAt: AT,
+  });
+
+  it('forgets the entities of insights it dropped: pods under new names do not grow the index', () => {
+    const shelf = new InsightShelf(2);
+    for (let n = 1; n <= 100; n += 1) shelf.put([insight(n)]);
+    expect(shelf.size).toBe(2);
+    // two insights, each about its root and one symptom
+    expect(shelf.entityCount).toBe(4);
+    expect(shelf.about(['c/Pod/shop/web-100']).map((item) => item.id)).toEqual(['ins-100']);
+    expect(shelf.about(['c/Pod/shop/web-1'])).toEqual([]);
   });
 });

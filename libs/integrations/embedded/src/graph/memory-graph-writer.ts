@@ -9,7 +9,7 @@ export class MemoryGraphWriter implements GraphWriter {
     if (unit.topology?.length) this.applyTopology(unit.topology);
     if (unit.events?.length) this.writeEvents(unit.events);
     if (unit.correlations?.length) this.writeCorrelations(unit.correlations);
-    for (const prediction of unit.predictions ?? []) this.data.predictions.set(prediction.id, prediction);
+    for (const prediction of unit.predictions ?? []) this.data.putPrediction(prediction);
     if (unit.insights?.length) this.data.insights.put(unit.insights);
   }
 

@@ -34,6 +34,11 @@ export class InsightShelf {
     return this.byId.size;
   }
 
+  /** Entities indexed (for memory accounting). */
+  get entityCount(): number {
+    return this.byKey.size;
+  }
+
   values(): Insight[] {
     return [...this.byId.values()];
   }
@@ -46,6 +51,12 @@ export class InsightShelf {
   }
 
   private unindex(insight: Insight): void {
-    for (const key of insightEntityKeys(insight)) this.byKey.get(key)?.delete(insight.id);
+    for (const key of insightEntityKeys(insight)) {
+      const ids = this.byKey.get(key);
+      if (!ids) continue;
+      ids.delete(insight.id);
+      // An entity no stored insight is about leaves the index (pods come and go under new names).
+      if (ids.size === 0) this.byKey.delete(key);
+    }
   }
 }

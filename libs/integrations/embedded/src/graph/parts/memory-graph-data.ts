@@ -14,6 +14,7 @@ export class MemoryGraphData {
   readonly events: EventShelf;
   readonly correlations = new CorrelationEdges();
   readonly insights: InsightShelf;
+  /** Predictions by id, oldest first; as many are kept as insights (`maxInsights`). */
   readonly predictions = new Map<string, Prediction>();
   readonly feedback = new Map<string, Map<string, Feedback>>();
   readonly patterns = new Map<string, PatternConfidence>();
@@ -21,10 +22,20 @@ export class MemoryGraphData {
   constructor(
     readonly topology: TopologyIndex,
     retention: RetentionPolicy,
-    maxInsights: number,
+    readonly maxInsights: number,
   ) {
     this.names = new ResourceNames(topology);
     this.events = new EventShelf(retention);
     this.insights = new InsightShelf(maxInsights);
+  }
+
+  /**
+   * Stores a prediction (a newer version replacing the older one, in place). Beyond
+   * `maxInsights` the oldest go: they were never pruned, so every prediction of the run
+   * stayed in memory.
+   */
+  putPrediction(prediction: Prediction): void {
+    this.predictions.set(prediction.id, prediction);
+    while (this.predictions.size > this.maxInsights) this.predictions.delete(this.predictions.keys().next().value as string);
   }
 }

@@ -15,7 +15,23 @@ export class ResourceNames {
   /** Keys already looked up by name (a key always names the same kind/namespace/name). */
   private readonly indexed = new Set<string>();
 
-  constructor(readonly topology: TopologyIndex) {}
+  constructor(readonly topology: TopologyIndex) {
+    // A deleted object the topology forgot is forgotten here too: pods come and go under new names.
+    topology.onForget((node) => this.forget(node.key, node.ref));
+  }
+
+  /** Keys indexed by name (for memory accounting). */
+  get size(): number {
+    return this.indexed.size;
+  }
+
+  private forget(key: string, ref: EntityRef): void {
+    if (!this.indexed.delete(key)) return;
+    const id = clusterlessKey(ref);
+    const keys = this.clusterless.get(id);
+    keys?.delete(key);
+    if (keys?.size === 0) this.clusterless.delete(id);
+  }
 
   index(key: string, ref: EntityRef): void {
     if (this.indexed.has(key)) return;
