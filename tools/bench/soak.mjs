@@ -1,23 +1,33 @@
 // npm run soak: a single-process Tapio (embedded bus with its write-ahead log, memory graph
 // bounded at SOAK_MAX_EVENTS) fed SOAK_RATE RawEvents a second of mixed traffic for
-// SOAK_MINUTES (default 30) through a named pipe (engine window SOAK_WINDOW, default 5m): pods that keep restarting, pods deleted
-// and created again under new uids (the topology of deleted objects), ConfigMap edits and
-// repeating Kubernetes Events. Every 30 s it samples the process's heap (prom-client's
-// nodejs_heap_size_used_bytes) and resident set, and the graph's event and resource counts
-// (/readyz). It ends with the heap growth after warm-up (the first 5 minutes) as a ratio.
+// SOAK_MINUTES (default 30) through a named pipe (engine window and merge window SOAK_WINDOW,
+// default 5m): pods that keep restarting, pods deleted and replaced by a pod of a new name and
+// uid (as a ReplicaSet does), ConfigMap edits and repeating Kubernetes Events. Every
+// SOAK_SAMPLE_SECONDS (30) it samples the live heap after a full collection (the probe), the
+// resident set, the graph's counts and the load average. After warm-up (SOAK_WARMUP_MINUTES,
+// default 5) it fits a line to the live heap: the slope per minute, and the growth over the
+// rest of the run as a ratio of the heap after warm-up (the fitted line's end over its start;
+// single samples vary by a few MB). SOAK_MAX_RATIO (the issue's bar: 1.10) fails the run above it.
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../net/free-port.mjs';
+import { heapVerdict } from './soak-verdict.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
 const rate = Number(process.env.SOAK_RATE ?? 400);
 const maxEvents = Number(process.env.SOAK_MAX_EVENTS ?? 100_000);
-// The engine's window (event time = wall time here): shorter than the run, so every bound is reached and the heap can be seen to stay flat.
+// The engine's window and merge window (event time = wall time here; the merge window is also how long
+// an incident without news stays open for the sinks): shorter than the run, so every bound is reached
+// and the heap can be seen to stay flat.
 const window = process.env.SOAK_WINDOW ?? '5m';
+// Deleted objects the transformer remembers (limits.maxDeletedObjects, default 2,000).
+const maxTombstones = process.env.SOAK_MAX_TOMBSTONES;
+// How long the embedded bus remembers message ids (bus.embedded.duplicateWindow, default 2m).
+const duplicateWindow = process.env.SOAK_DUPLICATE_WINDOW;
 // What grows until a bound is reached: deleted objects' topology nodes (graph.memory.maxDeletedResources)
 // and the engine's books (correlation.limits). Unset: Tapio's defaults; small values show whether the
 // heap is flat once every bound is reached within the warm-up.
@@ -36,10 +46,11 @@ writeFileSync(
   config,
   [
     'log: { level: warn, format: json }',
-    'bus: { type: embedded, embedded: { wal: { file: state/wal.ndjson, checkpointInterval: 30s } } }',
+    `bus: { type: embedded, embedded: { wal: { file: state/wal.ndjson, checkpointInterval: 30s }${duplicateWindow ? `, duplicateWindow: ${duplicateWindow}` : ''} } }`,
     `graph: { type: memory, memory: { maxEvents: ${maxEvents}, snapshotFile: state/graph.snapshot${maxDeleted ? `, maxDeletedResources: ${maxDeleted}` : ''}${maxInsights ? `, maxInsights: ${maxInsights}` : ''} } }`,
     `api: { port: ${port} }`,
-    `correlation: { window: ${window}, maxEvents: ${maxEvents}${engineLimits ? `, limits: { maxIncidents: ${engineLimits}, maxHeld: ${engineLimits}, maxHistoryKeys: ${engineLimits}, maxCachedWalks: ${engineLimits} }` : ''} }`,
+    ...(maxTombstones ? [`limits: { maxDeletedObjects: ${maxTombstones} }`] : []),
+    `correlation: { window: ${window}, mergeWindow: ${window}, maxEvents: ${maxEvents}${engineLimits ? `, limits: { maxIncidents: ${engineLimits}, maxHeld: ${engineLimits}, maxHistoryKeys: ${engineLimits}, maxCachedWalks: ${engineLimits} }` : ''} }`,
     'collectors:',
     '  replay:',
     `    file: ${fifo}`,
@@ -61,14 +72,16 @@ const tapio = spawn(join(ROOT, 'bin/tapio'), ['-config', config], { cwd: dir, en
 let stderr = '';
 tapio.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-5000)));
 
-// Generated traffic: state per pod (uid generation, restart count), resourceVersions rising.
+// Generated traffic: state per pod slot (generation: a replaced pod has a new name and uid; restart count), resourceVersions rising.
 let rv = 1_000_000;
 const generation = new Array(PODS).fill(0);
 const restarts = new Array(PODS).fill(0);
+// The resourceVersion of each pod's Kubernetes Event object, when it has one (deleted with the pod, as the API server's event TTL would).
+const eventVersion = new Array(PODS).fill(undefined);
 const podObject = (index) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name: `soak-${index}`, namespace: `soak-${index % 20}`, uid: `soak-${index}-${generation[index]}`, resourceVersion: String(++rv), labels: { app: `app-${index % 50}` } },
+  metadata: { name: `soak-${index}-${generation[index]}`, namespace: `soak-${index % 20}`, uid: `soak-${index}-${generation[index]}`, resourceVersion: String(++rv), labels: { app: `app-${index % 50}` } },
   spec: { nodeName: `node-${index % 10}`, containers: [{ name: 'app', image: 'registry.local/app:1' }], volumes: [{ name: 'config', configMap: { name: `config-${index % 50}` } }] },
   status: {
     phase: 'Running',
@@ -76,6 +89,10 @@ const podObject = (index) => ({
     containerStatuses: [{ name: 'app', ready: true, restartCount: restarts[index], state: { running: {} }, ...(restarts[index] ? { lastState: { terminated: { reason: 'Error', exitCode: 1 } } } : {}) }],
   },
 });
+const eventObject = (index) => {
+  const pod = `soak-${index}-${generation[index]}`;
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${pod}.ev`, namespace: `soak-${index % 20}`, uid: `ev-${pod}`, resourceVersion: String(eventVersion[index]) }, involvedObject: { kind: 'Pod', name: pod, namespace: `soak-${index % 20}` }, reason: 'BackOff', message: 'Back-off restarting failed container', type: 'Warning', count: sequence };
+};
 const line = (type, object) => JSON.stringify({ timestamp: new Date().toISOString(), source: 'kubeapi', type, metadata: { cluster: 'soak', collector: 'kubeapi' }, data: { type, object } });
 let sequence = 0;
 function next() {
@@ -89,11 +106,13 @@ function next() {
   }
   if (pick < 12) {
     // A repeating Kubernetes Event about a pod.
-    return line('MODIFIED', { apiVersion: 'v1', kind: 'Event', metadata: { name: `soak-${index}.ev`, namespace: `soak-${index % 20}`, uid: `ev-${index}`, resourceVersion: String(++rv) }, involvedObject: { kind: 'Pod', name: `soak-${index}`, namespace: `soak-${index % 20}` }, reason: 'BackOff', message: 'Back-off restarting failed container', type: 'Warning', count: sequence });
+    eventVersion[index] = ++rv;
+    return line('MODIFIED', eventObject(index));
   }
   if (pick < 14) {
-    // The pod goes; a new one of the same name comes under a new uid.
-    const gone = line('DELETED', podObject(index));
+    // The pod goes; its replacement comes under a new name and uid.
+    const gone = [line('DELETED', podObject(index)), ...(eventVersion[index] ? [line('DELETED', eventObject(index))] : [])].join('\n');
+    eventVersion[index] = undefined;
     generation[index] += 1;
     restarts[index] = 0;
     return `${gone}\n${line('ADDED', podObject(index))}`;
@@ -120,10 +139,20 @@ async function collected(snapshot) {
   throw new Error('the probe did not answer within 120 s');
 }
 
+/** A GET on Tapio's API, tried again once: a kept-alive connection the server just closed fails the first try. */
+async function get(path) {
+  try {
+    return await fetch(`http://127.0.0.1:${port}${path}`);
+  } catch (error) {
+    console.log(`GET ${path} failed (${error.cause?.message ?? error.message}); trying again`);
+    return fetch(`http://127.0.0.1:${port}${path}`);
+  }
+}
+
 async function sample(snapshot = false) {
-  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const metrics = await (await get('/metrics')).text();
   const heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN);
-  const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+  const ready = await (await get('/readyz')).json();
   const graph = ready.components?.graph?.details ?? {};
   const after = await collected(snapshot);
   const mb = (bytes) => bytes / 2 ** 20;
@@ -158,10 +187,11 @@ const writer = (async () => {
   out.end();
 })();
 await new Promise((resolve) => setTimeout(resolve, 5_000));
-const warmUp = Math.min(5, minutes / 3);
+const warmUp = Number(process.env.SOAK_WARMUP_MINUTES ?? Math.min(5, minutes / 3));
 const every = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30) * 1000;
 const snapshots = process.env.SOAK_SNAPSHOTS === '1';
 let warmSnapshot = false;
+console.log(`soak: ${minutes} min of traffic offered at ${rate} RawEvents/s, warm-up ${warmUp} min, engine and merge window ${window}, graph ${maxEvents} events; load average at start ${loadavg().map((value) => value.toFixed(1)).join(' ')} (${process.env.SOAK_CPUS ?? 'this machine'})`);
 while (Date.now() < end) {
   try {
     const minute = (Date.now() - started) / 60_000;
@@ -170,9 +200,10 @@ while (Date.now() < end) {
     const snapshot = snapshots && ((!warmSnapshot && minute >= warmUp) || last);
     if (snapshot && !last) warmSnapshot = true;
     const taken = await sample(snapshot);
-    samples.push({ minute, ...taken, sent });
+    const load = loadavg()[0];
+    samples.push({ minute, ...taken, sent, load });
     console.log(
-      `${minute.toFixed(1)} min: heap ${taken.heapMb.toFixed(1)} MB (after GC ${taken.liveMb.toFixed(1)} MB), rss ${taken.rssMb.toFixed(1)} MB, external ${taken.externalMb.toFixed(1)} MB (array buffers ${taken.arrayBuffersMb.toFixed(1)}), graph ${taken.events} events / ${taken.resources} resources, ${sent} RawEvents sent, mode ${taken.mode}${taken.snapshot ? `, snapshot ${taken.snapshot}` : ''}`,
+      `${minute.toFixed(1)} min: live heap ${taken.liveMb.toFixed(1)} MB (before GC ${taken.heapMb.toFixed(1)}), rss ${taken.rssMb.toFixed(1)} MB, external ${taken.externalMb.toFixed(1)} MB (array buffers ${taken.arrayBuffersMb.toFixed(1)}), graph ${taken.events} events / ${taken.resources} resources, ${sent} RawEvents sent, mode ${taken.mode}, load ${load.toFixed(1)}${taken.snapshot ? `, snapshot ${taken.snapshot}` : ''}`,
     );
   } catch (error) {
     console.log(`sample failed: ${error.message}\n${stderr}`);
@@ -182,27 +213,25 @@ while (Date.now() < end) {
 await writer;
 tapio.kill('SIGTERM');
 const code = await new Promise((resolve) => tapio.on('close', resolve));
-const warm = samples.filter((item) => item.minute >= warmUp);
-const first = warm[0];
-const last = warm[warm.length - 1];
-const peak = Math.max(...warm.map((item) => item.liveMb));
-const ratio = last?.liveMb / first?.liveMb;
-console.log(
-  `soak: ${minutes} min, ${sent} RawEvents at ${rate}/s; heap after GC, after warm-up ${first?.liveMb.toFixed(1)} MB -> ${last?.liveMb.toFixed(1)} MB at the end (ratio ${ratio.toFixed(3)}), peak ${peak.toFixed(1)} MB (ratio ${(peak / first?.liveMb).toFixed(3)}); rss ${first?.rssMb.toFixed(0)} -> ${last?.rssMb.toFixed(0)} MB (ratio ${(last?.rssMb / first?.rssMb).toFixed(3)}); exit ${code}`,
-);
 if (snapshotDir === dir) for (const item of samples) if (item.snapshot) console.log(`(snapshot ${item.snapshot} removed with the run's folder; set SOAK_SNAPSHOT_DIR to keep it)`);
 rmSync(dir, { recursive: true, force: true });
-// SOAK_MAX_RATIO (the short CI soak: 1.10) fails the run when the live heap grew more than that after warm-up.
-const maxRatio = Number(process.env.SOAK_MAX_RATIO ?? NaN);
-if (!(warm.length >= 2)) {
-  console.error('soak: fewer than two samples after warm-up: nothing shown');
-  process.exit(1);
+// SOAK_MAX_RATIO (the issue's bar and the CI soak: 1.10) fails the run when the fitted live heap grew more than that after warm-up.
+const verdict = heapVerdict(samples, warmUp, Number(process.env.SOAK_MAX_RATIO ?? Number.NaN));
+const loads = samples.map((item) => item.load);
+const mb = (value) => value?.toFixed(1);
+if (verdict.warm.length) {
+  const { warm } = verdict;
+  console.log(
+    `soak: ${minutes} min, ${sent} RawEvents (${(sent / (minutes * 60)).toFixed(0)}/s taken of ${rate}/s offered); live heap at the first sample ${mb(samples[0]?.liveMb)} MB, after warm-up ${mb(verdict.firstMb)} MB (${mb(warm[0].minute)} min), at the end ${mb(verdict.lastMb)} MB, peak ${mb(verdict.peakMb)} MB; ` +
+      (verdict.slopeMbPerMin === undefined ? '' : `fitted over ${mb(verdict.spanMin)} min: ${verdict.slopeMbPerMin.toFixed(3)} MB/min, ${mb(verdict.fittedStartMb)} -> ${mb(verdict.fittedEndMb)} MB (ratio ${verdict.ratio.toFixed(3)}); `) +
+      `rss ${mb(warm[0].rssMb)} -> ${mb(warm[warm.length - 1].rssMb)} MB; load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} (mean ${(loads.reduce((sum, value) => sum + value, 0) / loads.length).toFixed(1)}); exit ${code}`,
+  );
 }
 if (code !== 0 && code !== null) {
   console.error(`soak: Tapio exited ${code}\n${stderr}`);
   process.exit(1);
 }
-if (Number.isFinite(maxRatio) && !(ratio <= maxRatio)) {
-  console.error(`soak: the live heap grew by a ratio of ${ratio.toFixed(3)} after warm-up, more than SOAK_MAX_RATIO=${maxRatio}`);
+if (!verdict.ok) {
+  console.error(`soak: ${verdict.reason}`);
   process.exit(1);
 }
