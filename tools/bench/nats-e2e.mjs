@@ -12,9 +12,10 @@
 //
 // `--cpu-prof DIR` writes a V8 CPU profile of each process into DIR. `--workers N` runs N
 // correlation workers, each `-partition i` of `bus.nats.partitions: N` (the server routes
-// the partitions), in place of one.
+// the partitions), in place of one. `--validate raw` validates only the raw topic
+// (bus.nats.consume.validate: [raw]) instead of every topic.
 //
-//   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--json] [--nats-cli PATH] [--cpu-prof DIR]
+//   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--validate raw] [--json] [--nats-cli PATH] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ const TARGET = 50_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PREFIX = 'BENCH';
 const WORKERS = Number(option('workers', '1'));
+const VALIDATE = option('validate');
 
 /** The recording, and how many UnifiedEvents the transformer makes of it (what the correlation stage must acknowledge). */
 async function writeRecording(file) {
@@ -114,6 +116,7 @@ async function main() {
         `    streamPrefix: ${PREFIX}`,
         `    subjectPrefix: ${PREFIX.toLowerCase()}`,
         ...(WORKERS > 1 ? [`    partitions: ${WORKERS}`] : []),
+        ...(VALIDATE ? ['    consume:', `      validate: [${VALIDATE}]`] : []),
         'graph:',
         '  type: memory',
         '  memory:',
@@ -165,11 +168,11 @@ async function main() {
     const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ workers: WORKERS, raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ workers: WORKERS, validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
-    console.log(`Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)${WORKERS > 1 ? ` x ${WORKERS} partitions` : ''}`);
+    console.log(`Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)${WORKERS > 1 ? ` x ${WORKERS} partitions` : ''}; validating ${VALIDATE ?? 'every topic'}`);
     console.log(`  machine:      node ${process.version}, ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
     console.log(`  stream:       ${raws} RawEvents (kubeapi watch events) -> ${unified} UnifiedEvents, all acknowledged`);
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);

@@ -8,13 +8,17 @@ const SCHEMAS = { raw: RawEvent, unified: UnifiedEvent, insights: Insight } as c
 
 /**
  * JSON on the wire. Consumers validate against the domain schema by default: a subject
- * anyone with publish rights can write to is a trust boundary.
+ * anyone with publish rights can write to is a trust boundary. `validate` may name the
+ * topics that are one (the others are taken as published).
  */
 export class MessageCodec {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
+  private readonly validated: ReadonlySet<BusTopic>;
 
-  constructor(private readonly validate: boolean) {}
+  constructor(validate: boolean | readonly BusTopic[]) {
+    this.validated = new Set(validate === true ? (Object.keys(SCHEMAS) as BusTopic[]) : validate === false ? [] : validate);
+  }
 
   encode(message: unknown): Uint8Array {
     return this.encoder.encode(JSON.stringify(message));
@@ -28,7 +32,7 @@ export class MessageCodec {
     } catch (error) {
       return { ok: false, stage: 'decode', reason: `not JSON: ${(error as Error).message}`, payload: text.slice(0, 4096) };
     }
-    if (!this.validate) return { ok: true, value };
+    if (!this.validated.has(topic)) return { ok: true, value };
     const parsed = SCHEMAS[topic].safeParse(value);
     if (parsed.success) return { ok: true, value: parsed.data };
     const issues = parsed.error.issues

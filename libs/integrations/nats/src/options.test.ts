@@ -25,6 +25,14 @@ describe('NatsBusOptions', () => {
     expect(options.streams.raw).toEqual(DEFAULT_STREAMS.raw);
   });
 
+  it('validates every topic unless told which', () => {
+    expect(NatsBusOptions.parse({}).consume.validate).toBe(true);
+    expect(NatsBusOptions.parse({ consume: { validate: ['raw'] } }).consume.validate).toEqual(['raw']);
+    const result = NatsBusOptions.safeParse({ consume: { validate: ['rwa'] } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toMatch(/^consume\.validate/);
+  });
+
   it('refuses unknown keys, so a misplaced setting is not silently ignored', () => {
     const result = NatsBusOptions.safeParse({ maxAge: '1h', streams: { unified: { maxage: '1h' } } });
     expect(result.success).toBe(false);

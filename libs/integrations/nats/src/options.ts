@@ -145,8 +145,14 @@ export const NatsBusOptions = z.strictObject({
       prefetch: z.number().int().min(1).default(256),
       /** Delay before a rejected message is redelivered; doubles per delivery. */
       retryDelay: Duration.default('500ms'),
-      /** Validate every consumed message against the domain schema (dead-letter what fails). */
-      validate: z.boolean().default(true),
+      /**
+       * Validate consumed messages against the domain schema (dead-letter what fails): true
+       * for every topic, or the topics to validate. `[raw]` validates only where outside data
+       * comes in, for deployments whose NATS permissions let only Tapio's transformer publish
+       * on unified.* and only its correlation workers on insights.* (zod was 7% of the
+       * correlation stage's CPU re-checking UnifiedEvents the transformer built and checked).
+       */
+      validate: z.union([z.boolean(), z.array(z.enum(['raw', 'unified', 'insights']))]).default(true),
       /** On close: how long running handlers may take to finish (what they leave is redelivered). */
       shutdownGrace: Duration.default('10s'),
     })
