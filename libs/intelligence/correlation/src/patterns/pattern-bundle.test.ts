@@ -59,13 +59,13 @@ describe('pre-parsed pattern bundle, size and mtime stamps', () => {
   });
 
   it('a file with the size and mtime the build saw is taken by its stamp unread; a touched one is read and judged by its text', async () => {
-    await writeFile(join(dir, 'a.yaml'), pattern('kept', 'pod_restart'));
+    await writeFile(join(dir, 'a.yaml'), patternYaml('kept', 'pod_restart'));
     const content = bundlePatternDirectory(dir);
     const stamp = content.files['a.yaml'];
     expect(stamp?.size).toBeGreaterThan(0);
     // The stamp points at patterns no text hashes to: seeing them proves the file was not read.
     content.files['a.yaml'] = { ...stamp!, key: 'stamp-only' };
-    content.patterns['stamp-only'] = parsePatternFile(pattern('by-stamp', 'oom_kill'), 'x.yaml').patterns;
+    content.patterns['stamp-only'] = parsePatternFile(patternYaml('by-stamp', 'oom_kill'), 'x.yaml').patterns;
     const bundleFile = join(dir, 'bundle.json');
     await writeFile(bundleFile, JSON.stringify(content));
     const names = async () => (await new DirectoryPatternSource([dir], { bundle: readPatternBundle(bundleFile, dir) }).load()).patterns.map((item) => item.metadata.name);
@@ -75,9 +75,9 @@ describe('pre-parsed pattern bundle, size and mtime stamps', () => {
   });
 
   it('a file edited to another text of the same size is read again once its mtime moved', async () => {
-    await writeFile(join(dir, 'a.yaml'), pattern('aaaa', 'pod_restart'));
+    await writeFile(join(dir, 'a.yaml'), patternYaml('aaaa', 'pod_restart'));
     await writeFile(join(dir, 'bundle.json'), JSON.stringify(bundlePatternDirectory(dir)));
-    await writeFile(join(dir, 'a.yaml'), pattern('bbbb', 'pod_restart'));
+    await writeFile(join(dir, 'a.yaml'), patternYaml('bbbb', 'pod_restart'));
     await utimes(join(dir, 'a.yaml'), new Date(), new Date(Date.now() + 5000));
     const set = await new DirectoryPatternSource([dir], { bundle: readPatternBundle(join(dir, 'bundle.json'), dir) }).load();
     expect(set.patterns.map((item) => item.metadata.name)).toEqual(['bbbb']);
