@@ -39,6 +39,8 @@ function firstInvalidUtf8(bytes: Buffer): number {
 /** Emits waiting for the sink at once. */
 const EMIT_WINDOW = 1024;
 
+/** How much of a recording file one read takes. */
+const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * Replays a recording (RawEvent NDJSON, the format of shared/scenarios) as if its
@@ -70,7 +72,8 @@ export class ReplayCollector implements Collector {
       }
     }
     this.status = { status: 'ok', details: { file: this.options.file } };
-    this.done = this.run(sink, input ?? createReadStream(this.options.file));
+    // 1 MiB reads rather than the default 64 KiB: a 70 MB recording in 70 trips through the thread pool, not 1,100.
+    this.done = this.run(sink, input ?? createReadStream(this.options.file, { highWaterMark: READ_CHUNK_BYTES }));
   }
 
   completion(): Promise<void> {
