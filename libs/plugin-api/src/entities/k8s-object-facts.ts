@@ -70,6 +70,20 @@ export const K8sObjectFacts = z.object({
   volumeName: z.string().optional(),
   /** Ingress backends. */
   services: z.array(z.string()).optional(),
+  /**
+   * PodDisruptionBudget status: pods it expects, how many are healthy, how many it requires
+   * healthy, how many may be disrupted now; and its spec's minAvailable / maxUnavailable.
+   */
+  disruptionBudget: z
+    .object({
+      expectedPods: z.number().int(),
+      currentHealthy: z.number().int(),
+      desiredHealthy: z.number().int(),
+      disruptionsAllowed: z.number().int(),
+      minAvailable: z.string().optional(),
+      maxUnavailable: z.string().optional(),
+    })
+    .optional(),
   /** HPA scaleTargetRef. */
   scaleTarget: z.object({ kind: z.string(), name: z.string() }).optional(),
   replicas: z.number().int().optional(),

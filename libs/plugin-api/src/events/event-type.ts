@@ -59,6 +59,13 @@ export const EVENT_TYPES = [
   'hpa_at_max',
   'pod_preempted',
   'pod_disrupted',
+  // PodDisruptionBudgets: fewer healthy pods than the budget requires (and back); an eviction it refused
+  'disruption_budget_violated',
+  'disruption_budget_restored',
+  'eviction_blocked',
+  // Ingress: a backend it routes to is missing or has no ready endpoint (and back)
+  'ingress_backend_unavailable',
+  'ingress_backend_restored',
   // Node conditions
   'node_ready',
   'node_not_ready',

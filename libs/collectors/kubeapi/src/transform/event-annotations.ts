@@ -1,5 +1,6 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { admissionCause, blockedByCordon, causeAnnotations, evictionMemory, preemptorOf } from './cause-messages.js';
+import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import { memoryAnnotations } from './pod-signals.js';
 
@@ -36,6 +37,8 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     const namespace = facts?.namespace ?? preemptor?.namespace;
     if (name) Object.assign(annotations, causeAnnotations({ kind: 'Pod', name, ...(namespace ? { namespace } : {}) }));
   }
+  const blocked = evictionBlockedBy(message);
+  if (blocked.budget) Object.assign(annotations, causeAnnotations({ kind: 'PodDisruptionBudget', name: blocked.budget, ...((blocked.namespace ?? involved.namespace) ? { namespace: (blocked.namespace ?? involved.namespace) as string } : {}) }));
   if (reason === 'Evicted' || reason === 'Evicting') {
     const usage = evictionMemory(message);
     if (usage) Object.assign(annotations, memoryAnnotations(usage));

@@ -1,4 +1,5 @@
 import type { EventType, Severity } from '@tapio/domain';
+import { evictionBlockedBy } from './disruption-budget-signals.js';
 
 export interface ReasonMapping {
   type: EventType;
@@ -35,6 +36,9 @@ export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
   // scheduler
   FailedScheduling: { type: 'pod_unschedulable' },
   Preempted: { type: 'pod_preempted' },
+  // evictions a PodDisruptionBudget refused (drain tools, autoscalers)
+  DisruptionBudget: { type: 'eviction_blocked' },
+  DisruptionBlocked: { type: 'eviction_blocked' },
   // controllers
   FailedCreate: { type: 'replica_create_failed' },
   ScalingReplicaSet: { type: 'workload_scaled' },
@@ -82,6 +86,7 @@ export function mapEventReason(reason: string, message: string, eventType: strin
 }
 
 function mapByReason(reason: string, message: string, eventType: string): ReasonMapping {
+  if (evictionBlockedBy(message).blocked) return { type: 'eviction_blocked' };
   if (reason === 'BackOff' && /pull/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Failed' && /(pull|image)/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Evicted' || reason === 'Evicting') {

@@ -1,6 +1,7 @@
 import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSelector, type OwnerReference } from '@tapio/domain';
 import { contentHash, keyHashes } from './content-hash.js';
 import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
+import { disruptionBudgetFacts } from './disruption-budget-signals.js';
 import { hpaConditions } from './lifecycle-signals.js';
 import { podCalls } from './pod-calls.js';
 import { parseQuantity } from './quantity.js';
@@ -225,6 +226,7 @@ export function factsOf(object: Json): K8sObjectFacts {
       break;
     case 'PodDisruptionBudget':
       put('selector', selectorOf(spec['selector']));
+      put('disruptionBudget', disruptionBudgetFacts(object));
       break;
     case 'Ingress':
       facts.services = ingressServices(spec);

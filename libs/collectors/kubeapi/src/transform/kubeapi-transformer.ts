@@ -33,6 +33,7 @@ import { metadataDigest } from './secret-facts.js';
 import { ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
+import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { kubeapiState, type Folded } from './kubeapi-state.js';
 
@@ -199,6 +200,8 @@ export class KubeApiTransformer implements RawEventTransformer {
       for (const signal of nodeSignals(live?.facts, facts)) {
         signals.push(planned && signal.type === 'node_not_ready' ? { ...signal, message: `${signal.message} while ${planned}`, annotations: { lifecycle: 'planned', 'lifecycle.reason': planned } } : signal);
       }
+    } else if (meta.kind === 'PodDisruptionBudget') {
+      signals.push(...disruptionBudgetSignals(live?.facts, facts, object));
     } else if (meta.kind === 'HorizontalPodAutoscaler') {
       signals.push(...hpaSignals(live?.facts, facts, object));
     } else if (meta.kind === 'Deployment' && live) {

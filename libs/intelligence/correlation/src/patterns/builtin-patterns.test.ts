@@ -14,6 +14,7 @@ describe('built-in patterns', () => {
       'config-cascade',
       'config-drift',
       'crash-loop-death-spiral',
+      'disruption-budget-violated',
       'dns-black-hole',
       'drain-unplaceable',
       'etcd-leader-flapping',

@@ -1,4 +1,5 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { budgetCauses } from './budget-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
@@ -12,7 +13,8 @@ function minutes(ms: number): string {
  * Dependency correlation over shared things: a failure of a pod that uses a
  * ConfigMap / Secret / PVC changed shortly before (and that was healthy before the
  * change) was CAUSED by the change; trouble on a pod's node CAUSED its failures; pod
- * failures TRIGGERED their Service losing its endpoints.
+ * failures TRIGGERED their Service losing its endpoints; a PodDisruptionBudget violated was
+ * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts).
  */
 export class DependencyCorrelator implements Correlator {
   readonly id = 'dependency';
@@ -23,6 +25,7 @@ export class DependencyCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     if (!entityKey) return [];
     if (event.type === 'service_unavailable' || event.type === 'endpoints_changed') return this.serviceImpact(indexed, state);
+    if (event.type === 'disruption_budget_violated') return budgetCauses(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;

@@ -1,0 +1,18 @@
+import type { CorpusCase } from '../corpus-case.js';
+import { benignRecording, threeWays } from '../corpus-variants.js';
+import { drainBreaksBudget, drainWithinBudget, impossibleBudget } from '../../support/disruption-budget-incidents.js';
+
+/**
+ * Issue #15 points 3-4: a PodDisruptionBudget is an incident only when availability is lost
+ * (fewer healthy pods than it requires, for longer than a rolling dip), rooted at what made
+ * it so: the drain that took its pods anyway, or an edit of the budget itself. A drain that
+ * waits for its budget is maintenance.
+ */
+export const corpusCases: readonly CorpusCase[] = [
+  ...threeWays('PodDisruptionBudget violated by a drain (--disable-eviction)', 'checkout on node-2, minAvailable = replicas', () => drainBreaksBudget(benignRecording(), 'node-2', 'shop', 'checkout')),
+  ...threeWays('PodDisruptionBudget violated by a drain (--disable-eviction)', 'cart on node-1', () => drainBreaksBudget(benignRecording(), 'node-1', 'shop', 'cart', 'pdb-drain-2')),
+  ...threeWays('PodDisruptionBudget edited to an impossible minAvailable', 'frontend, minAvailable 2 -> 5', () => impossibleBudget(benignRecording(), 'shop', 'frontend')),
+  ...threeWays('PodDisruptionBudget edited to an impossible minAvailable', 'payments-api, another namespace', () => impossibleBudget(benignRecording(), 'payments', 'payments-api', 'pdb-edit-2')),
+  ...threeWays('benign: drain within a PodDisruptionBudget (evictions wait)', 'checkout on node-1', () => drainWithinBudget(benignRecording(), 'node-1', 'shop', 'checkout')),
+  ...threeWays('benign: drain within a PodDisruptionBudget (evictions wait)', 'frontend on node-3', () => drainWithinBudget(benignRecording(), 'node-3', 'shop', 'frontend', 'pdb-benign-2')),
+];
