@@ -107,6 +107,8 @@ rows.sort((x, y) => y.b.bytes - y.a.bytes - (x.b.bytes - x.a.bytes));
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(2);
 const total = (groups) => [...groups.values()].reduce((sum, group) => sum + group.bytes, 0);
 console.log(`reachable self size: ${mb(total(first))} MB -> ${mb(total(second))} MB`);
-for (const { key, a, b } of rows.slice(0, 30)) {
-  console.log(`${mb(b.bytes - a.bytes).padStart(7)} MB ${String(a.count).padStart(8)} -> ${String(b.count).padEnd(8)} ${key}`);
-}
+const print = ({ key, a, b }) => console.log(`${mb(b.bytes - a.bytes).padStart(7)} MB ${String(a.count).padStart(8)} -> ${String(b.count).padEnd(8)} ${key}`);
+rows.slice(0, 30).forEach(print);
+// What shrank most: a structure pruned in batches (a sawtooth) shows here when the first snapshot caught its peak.
+console.log('shrank most:');
+rows.slice(-10).reverse().forEach(print);

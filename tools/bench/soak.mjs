@@ -198,8 +198,9 @@ while (Date.now() < end) {
     // Snapshots: the first sample after warm-up and the last one before the end.
     const last = Date.now() + every >= end;
     const snapshot = snapshots && ((!warmSnapshot && minute >= warmUp) || last);
-    if (snapshot && !last) warmSnapshot = true;
     const taken = await sample(snapshot);
+    // Only once taken: a failed sample tries again at the next one.
+    if (snapshot && !last) warmSnapshot = true;
     const load = loadavg()[0];
     samples.push({ minute, ...taken, sent, load });
     console.log(
