@@ -7,7 +7,8 @@ export type Proc = TapioProcess;
 /** One ./bin/tapio process of a chaos run: only the tail of its output is kept (restarted many times); CHAOS_LOG_DIR keeps all of it, one file per stage. */
 export function tapio(args: string[], cwd: string): Proc {
   const dir = process.env['CHAOS_LOG_DIR'];
-  return startTapio(args, cwd, { tailChars: 200_000, ...(dir ? { logFile: join(dir, `${args.at(-1) ?? 'tapio'}.log`) } : {}) });
+  const mode = args[args.indexOf('-mode') + 1] ?? 'tapio';
+  return startTapio(args, cwd, { tailChars: 200_000, ...(dir ? { logFile: join(dir, `${mode}.log`) } : {}) });
 }
 
 /** SIGKILLs every process these helpers started and that still runs (test clean-up). */
