@@ -99,4 +99,14 @@ describe('FoldRelations', () => {
     expect(relations.causesOf(fixture.key(cart.ref), new Map([[fixture.key(config), true]]), [])).toEqual([]);
     expect(relations.causesOf(fixture.key(catalog.ref), new Map([[fixture.key(config), true]]), [])).toEqual([fixture.key(config)]);
   });
+
+  it('a cause that opens later folds what it explains; one that leaves unfolds it (cached answers follow the book)', () => {
+    const { state, config, catalog, cart } = cluster();
+    const relations = new FoldRelations(state);
+    const workloads = [insight('catalog', catalog.ref, 'critical'), insight('cart', cart.ref, 'high')];
+    expect(expectSameFolds(workloads, state, relations).get('catalog')).toBeUndefined();
+    const withEdit = [...workloads, insight('config', config, 'medium')];
+    expect(expectSameFolds(withEdit, state, relations).get('catalog')).toBe('config');
+    expect(expectSameFolds(workloads, state, relations).get('catalog')).toBeUndefined();
+  });
 });

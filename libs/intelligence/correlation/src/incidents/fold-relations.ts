@@ -31,6 +31,11 @@ export class FoldRelations {
   private readonly kinds = new Map<string, string>();
   private readonly roots = new Map<string, RootFacts>();
   private readonly policies = new Map<string, { edgeVersion: number; selects: Set<string> }>();
+  /** `causesOf` per root, while its facts and the cause-kind roots present are the same. */
+  private readonly causes = new Map<string, { facts: RootFacts; present: number; causes: string[] }>();
+  /** The cause-kind roots in the book at the last pass, and a count of how often that set changed. */
+  private presentCauses = new Set<string>();
+  private presentVersion = 0;
   /** The roots whose facts were read from each node. */
   private readonly readers = new Map<string, Set<string>>();
   private seenNodeVersion: number;
@@ -44,10 +49,11 @@ export class FoldRelations {
     const topology = this.state.topology;
     const changed = topology.changedSince(this.seenNodeVersion);
     this.seenNodeVersion = topology.nodeVersion;
-    if (changed === undefined || this.roots.size > 50_000 || this.readers.size > 200_000) {
+    if (changed === undefined || this.roots.size > 50_000 || this.causes.size > 50_000 || this.readers.size > 200_000) {
       // More changed than is remembered, or roots of incidents long gone piled up: derive again.
       this.roots.clear();
       this.readers.clear();
+      this.causes.clear();
     } else {
       for (const key of changed) {
         const roots = this.readers.get(key);
@@ -88,11 +94,24 @@ export class FoldRelations {
    */
   causesOf(root: string, present: ReadonlyMap<string, unknown>, policies: readonly string[]): string[] {
     const facts = this.facts(root);
+    const cached = this.causes.get(root);
+    // Every key it returns is of a cause kind: the answer holds while those present do not change.
+    if (cached && cached.facts === facts && cached.present === this.presentVersion) return cached.causes;
     const causes: string[] = [];
     for (const key of facts.used) if (key !== root && present.has(key)) causes.push(key);
-    for (const key of facts.calls) if (key !== root && present.has(key) && !facts.used.has(key)) causes.push(key);
+    for (const key of facts.calls) if (key !== root && present.has(key) && !facts.used.has(key) && this.kindOf(key) === 'Service') causes.push(key);
     if (facts.pods.length > 0) for (const policy of policies) if (policy !== root && this.policySelectsAny(policy, facts.pods)) causes.push(policy);
+    this.causes.set(root, { facts, present: this.presentVersion, causes });
     return causes;
+  }
+
+  /** Tells which roots of a kind that can cause are in the book now (before `causesOf` in a pass). */
+  notePresent(present: ReadonlyMap<string, unknown>): void {
+    const now = new Set<string>();
+    for (const key of present.keys()) if (CAUSE_KINDS.has(this.kindOf(key))) now.add(key);
+    if (now.size === this.presentCauses.size && [...now].every((key) => this.presentCauses.has(key))) return;
+    this.presentCauses = now;
+    this.presentVersion += 1;
   }
 
   /** Whether `key` is a kind of root that can explain roots other than Services. */

@@ -73,6 +73,7 @@ export class IncidentFolds {
       if (kind === 'Service') anyService = true;
       else if (kind === 'NetworkPolicy') policies.push(key);
     }
+    relations.notePresent(present);
     const causes = new Map<string, string[]>();
     const causesOf = (key: string) => {
       let found = causes.get(key);
