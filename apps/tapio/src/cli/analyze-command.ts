@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatEntity, storyWithAges, type EntityRef, type Insight } from '@tapio/domain';
+import { formatEntity, storyWithAges, type EntityRef, type Insight, type Prediction } from '@tapio/domain';
 import { compose } from '../compose.js';
 import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
@@ -11,8 +11,24 @@ function entityOut(ref: EntityRef): { kind: string; namespace: string | null; na
   return { kind: ref.kind, namespace: ref.namespace ?? null, name: ref.name };
 }
 
-/** The insight document of shared/scenarios/README.md, plus Tapio's own fields. */
-export function insightDocument(insight: Insight) {
+/** A prediction with a deadline as `analyze --json` shows it: what it said, when, by when, and what happened. */
+function predictionOut(prediction: Prediction) {
+  return {
+    id: prediction.id,
+    pattern: prediction.patternId,
+    message: prediction.message,
+    confidence: Math.round(prediction.confidence * 1000) / 1000,
+    issuedAt: prediction.createdAt,
+    deadline: prediction.deadline ?? null,
+    result: prediction.result ? { status: prediction.result.status, at: prediction.result.at, eventId: prediction.result.eventId ?? null } : null,
+  };
+}
+
+/**
+ * The insight document of shared/scenarios/README.md, plus Tapio's own fields; `predictions`
+ * (those with a deadline issued for the incident, and what later events made of them) when it has any.
+ */
+export function insightDocument(insight: Insight, predictions: readonly Prediction[] = []) {
   return {
     id: insight.id,
     rootCause: { ...entityOut(insight.rootCause.entity), what: insight.rootCause.what },
@@ -31,6 +47,7 @@ export function insightDocument(insight: Insight) {
     ...(insight.alsoExplains?.length
       ? { alsoExplains: insight.alsoExplains.map((fold) => ({ id: fold.insightId, rootCause: entityOut(fold.rootCause), pattern: fold.pattern ?? null, severity: fold.severity, reason: fold.reason })) }
       : {}),
+    ...(predictions.length ? { predictions: predictions.map(predictionOut) } : {}),
   };
 }
 
@@ -80,10 +97,12 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   // One incident per cause: the folding the engine stored, folded incidents shown under their root.
   const insights = (runtime.correlation?.insights() ?? []).filter((insight) => !insight.explainedBy);
   const stats = runtime.pipelineStats();
+  // Each incident's predictions with a deadline, and what later events made of them.
+  const predictions = new Map(insights.map((insight) => [insight.id, runtime.correlation?.engine.predictionsOf(insight.id) ?? []]));
   await runtime.stop();
 
   if (json) {
-    process.stdout.write(`${JSON.stringify({ insights: insights.map(insightDocument), events: stats.produced, rejected: composition.deadLetters.count() }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ insights: insights.map((insight) => insightDocument(insight, predictions.get(insight.id))), events: stats.produced, rejected: composition.deadLetters.count() }, null, 2)}\n`);
     return 0;
   }
   if (insights.length === 0) {

@@ -53,9 +53,14 @@ export const KubeletConfig = z
         minSpanMs: z.number().int().min(0).default(60_000),
         /** Reported when that line reaches the memory limit within this many minutes. */
         horizonMinutes: z.number().min(1).default(30),
+        /**
+         * ... and fits the samples at least this well (R², 0..1): a working set that only jitters
+         * around a level has a line that fits poorly, and predicting an OOM kill from it is a false alarm.
+         */
+        minFit: z.number().min(0).max(1).default(0.8),
       })
       .strict()
-      .default({ windowMs: 300_000, minSamples: 4, minSpanMs: 60_000, horizonMinutes: 30 }),
+      .default({ windowMs: 300_000, minSamples: 4, minSpanMs: 60_000, horizonMinutes: 30, minFit: 0.8 }),
     /** The kubelet's own eviction thresholds (kubelet defaults); pressure is reported when one is crossed. */
     pressure: z
       .object({

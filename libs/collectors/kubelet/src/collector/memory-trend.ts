@@ -21,7 +21,7 @@ export class MemoryTrends {
   private readonly points = new Map<string, Point[]>();
   private readonly reported = new Map<string, number>();
 
-  constructor(private readonly options: { windowMs: number; minSamples: number; minSpanMs: number; horizonMinutes: number }) {}
+  constructor(private readonly options: { windowMs: number; minSamples: number; minSpanMs: number; horizonMinutes: number; minFit?: number }) {}
 
   /** Adds a sample; returns an estimate when it should be reported now. */
   add(key: string, at: number, bytes: number, limitBytes: number | undefined): TrendEstimate | undefined {
@@ -35,7 +35,8 @@ export class MemoryTrends {
     series.push({ at, bytes });
     this.points.set(key, series);
     const estimate = limitBytes ? this.estimate(series, limitBytes) : undefined;
-    if (!estimate || estimate.minutesToLimit > this.options.horizonMinutes) {
+    // A line that fits the samples poorly is jitter around a level, not growth: no trend to predict from.
+    if (!estimate || estimate.minutesToLimit > this.options.horizonMinutes || estimate.fit < (this.options.minFit ?? 0)) {
       this.reported.delete(key);
       return undefined;
     }

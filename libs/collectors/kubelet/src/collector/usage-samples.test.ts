@@ -95,6 +95,28 @@ describe('memory trend', () => {
     expect(noisy[0]?.fit).toBeLessThan(0.9);
   });
 
+  it('a working set that only jitters around a level predicts nothing with minFit; without it, chance lines look like growth', () => {
+    // The collector's defaults, polling every 10 s for 40 minutes, 60% of the limit ± 20%: 30 seeds of jitter.
+    const options = { windowMs: 300_000, minSamples: 4, minSpanMs: 60_000, horizonMinutes: 30 };
+    const jitter = (seed: number, index: number) => Math.sin(seed * 12.9898 + index * 78.233) * 43_758.5453 - Math.floor(Math.sin(seed * 12.9898 + index * 78.233) * 43_758.5453);
+    let fooled = 0;
+    for (let seed = 1; seed <= 30; seed += 1) {
+      const strict = new MemoryTrends({ ...options, minFit: 0.8 });
+      const naive = new MemoryTrends(options);
+      for (let index = 0; index < 240; index += 1) {
+        const bytes = Math.round((60 + 40 * (jitter(seed, index) - 0.5)) * MIB);
+        expect(strict.add('flat', index * 10_000, bytes, limit), `seed ${seed}, sample ${index}`).toBeUndefined();
+        if (naive.add('flat', index * 10_000, bytes, limit)) fooled += 1;
+      }
+    }
+    expect(fooled).toBeGreaterThan(0);
+    // A real leak with the same jitter's tenth still fits well and is reported.
+    const leak = new MemoryTrends({ ...options, minFit: 0.8 });
+    const reported = Array.from({ length: 30 }, (_, index) => leak.add('leak', index * 10_000, Math.round((40 + index * 0.8 + 4 * (jitter(7, index) - 0.5)) * MIB), limit)).filter((estimate) => estimate !== undefined);
+    expect(reported.length).toBeGreaterThan(0);
+    expect(reported[0]?.fit).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('a restart (the working set falls by half) starts a new series', () => {
     const trends = new MemoryTrends({ windowMs: 300_000, minSamples: 3, minSpanMs: 0, horizonMinutes: 30 });
     const estimates = [90, 94, 98, 2, 6, 10].map((mib, second) => trends.add('c', second * 10_000, mib * MIB, limit));

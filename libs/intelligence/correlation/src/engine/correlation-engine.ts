@@ -63,6 +63,7 @@ export class CorrelationEngine {
       walk: (start) => this.walks.rootPath(start),
       patternConfidence: (name, base) => this.feedback.confidence(name, base),
       patternStatus: (name, base) => this.feedback.status(name, base),
+      predictionsOf: (insightId) => this.tracker.ofInsight(insightId),
     };
   }
 
@@ -212,6 +213,11 @@ export class CorrelationEngine {
     return this.tracker.stats();
   }
 
+  /** The predictions with a deadline issued for an incident (open or judged), oldest first. */
+  predictionsOf(insightId: string): Prediction[] {
+    return this.tracker.ofInsight(insightId);
+  }
+
   /** Every incident's current prediction, with its result once later events judged it. */
   predictions(): Prediction[] {
     return this.book.predictions().map((prediction) => this.tracker.current(prediction));
@@ -254,6 +260,16 @@ export class CorrelationEngine {
       const rerated = this.rerate(patternId);
       output.insights.push(...rerated.insights);
       output.predictions.push(...rerated.predictions);
+    }
+    // The incident's story tells what happened to its prediction (and a warning whose failure did not come is closed).
+    for (const insightId of new Set(judged.map((prediction) => prediction.insightId))) {
+      const retold = insightId ? this.book.retell(insightId, (draft) => composeInsight(draft, this.composer)) : undefined;
+      if (!retold) continue;
+      output.insights = [...output.insights.filter((insight) => insight.id !== insightId), retold.insight];
+      // A judged prediction keeps the confidence it was judged with (what it claimed).
+      const tracked = this.tracker.track(retold.prediction);
+      const prediction = tracked.result ? this.tracker.current(tracked) : tracked;
+      output.predictions = [...output.predictions.filter((already) => already.id !== prediction.id), prediction];
     }
   }
 

@@ -116,6 +116,19 @@ export class IncidentBook {
         incident.path = root.path;
       }
     }
+    return this.recompose(incident, compose);
+  }
+
+  /**
+   * Composes a running incident's insight again, as it stands, when what is known around it
+   * changed without a match (later events judged its prediction); undefined once it left the book.
+   */
+  retell(id: string, compose: ComposeInsight): ComposedInsight | undefined {
+    const incident = this.incidents.get(id);
+    return incident ? this.recompose(incident, compose) : undefined;
+  }
+
+  private recompose(incident: Incident, compose: ComposeInsight): ComposedInsight {
     const composed = compose({
       id: incident.id,
       rootKey: incident.rootKey,

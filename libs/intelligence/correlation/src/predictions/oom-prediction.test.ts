@@ -28,6 +28,7 @@ describe('OOM prediction from the kubelet trend', () => {
     expect(issued?.confidence).toBeLessThan(warned.insights[0]?.confidence ?? 0);
     expect(issued?.result).toBeUndefined();
     expect(warned.insights[0]?.severity).toBe('medium');
+    expect(warned.insights[0]?.story).toContain(`  ├─ Predicted at ${cluster.now} (memory-limit-approaching): ${issued?.message}; expected by ${issued?.deadline}\n`);
 
     cluster.advance(200);
     const kill = cluster.oomKill(pod, 1);
@@ -36,6 +37,9 @@ describe('OOM prediction from the kubelet trend', () => {
     expect(judged?.result).toEqual({ status: 'came_true', at: kill.timestamp, eventId: kill.id });
     // The kill also names the incident: memory-leak-oom, same root (the growth).
     expect(engine.insights()[0]?.pattern).toBe('memory-leak-oom');
+    // Its story says it was predicted, when, and that it came true: the prediction linked to its outcome.
+    expect(engine.insights()[0]?.story).toContain(`  ├─ Predicted at ${issued?.createdAt} (memory-limit-approaching): ${issued?.message}; came true at ${kill.timestamp}\n`);
+    expect(engine.predictionsOf(engine.insights()[0]?.id ?? '').map((prediction) => [prediction.id, prediction.result?.status])).toEqual([[issued?.id, 'came_true']]);
     expect(engine.feedback.outcomeStats('memory-limit-approaching')).toEqual({ cameTrue: 1, didNotHappen: 0 });
     expect(engine.feedback.confidence('memory-limit-approaching', 0.75)).toBeGreaterThan(0.75);
   });
@@ -54,6 +58,10 @@ describe('OOM prediction from the kubelet trend', () => {
     // The incident is re-rated with the pattern's lower confidence.
     expect(late.insights.map((insight) => insight.id)).toEqual([warned.insights[0]?.id]);
     expect(late.insights[0]?.confidence).toBeLessThan(warned.insights[0]?.confidence ?? 0);
+    // The warning is closed: low severity, and its story says the failure did not come.
+    expect(late.insights[0]?.severity).toBe('low');
+    expect(late.insights[0]?.story).toContain(`Predicted at ${issued?.createdAt} (memory-limit-approaching): ${issued?.message}; did not happen by ${issued?.deadline}: prediction closed`);
+    expect(engine.insights()[0]).toEqual(late.insights[0]);
     expect(engine.feedback.confidence('memory-limit-approaching', 0.75)).toBeLessThan(0.75);
     expect(engine.predictions()[0]?.result?.status).toBe('did_not_happen');
   });

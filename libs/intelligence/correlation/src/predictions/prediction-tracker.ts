@@ -32,6 +32,8 @@ export class PredictionTracker {
   private readonly open = new Map<string, OpenPrediction>();
   private readonly byEntity = new Map<string, Set<string>>();
   private readonly judged = new Map<string, Prediction>();
+  /** Prediction ids by the incident (insight) they were issued for, open and judged: its story tells them. */
+  private readonly byInsight = new Map<string, Set<string>>();
   private nextDeadlineMs = Number.POSITIVE_INFINITY;
   private readonly counts = { cameTrue: 0, didNotHappen: 0, dropped: 0 };
 
@@ -58,6 +60,7 @@ export class PredictionTracker {
     let ids = this.byEntity.get(key);
     if (!ids) this.byEntity.set(key, (ids = new Set()));
     ids.add(prediction.id);
+    this.index(this.byInsight, prediction.insightId, prediction.id, true);
     this.nextDeadlineMs = Math.min(this.nextDeadlineMs, deadlineMs);
     if (this.open.size > this.maxTracked) this.forgetDueFirst();
     return prediction;
@@ -93,6 +96,14 @@ export class PredictionTracker {
     return judged;
   }
 
+  /** The predictions with a deadline issued for an incident, open or judged, oldest first. */
+  ofInsight(insightId: string): Prediction[] {
+    const ids = this.byInsight.get(insightId);
+    if (!ids) return [];
+    const found = [...ids].map((id) => this.judged.get(id) ?? this.open.get(id)?.prediction).filter((prediction): prediction is Prediction => prediction !== undefined);
+    return found.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   /** A prediction as tracked: with its result once judged. */
   current(prediction: Prediction): Prediction {
     return this.judged.get(prediction.id) ?? this.open.get(prediction.id)?.prediction ?? prediction;
@@ -108,8 +119,24 @@ export class PredictionTracker {
     else this.counts.didNotHappen += 1;
     const judged = { ...open.prediction, result };
     this.judged.set(judged.id, judged);
-    if (this.judged.size > this.maxTracked) this.judged.delete(this.judged.keys().next().value as string);
+    if (this.judged.size > this.maxTracked) {
+      const oldest = this.judged.values().next().value as Prediction;
+      this.judged.delete(oldest.id);
+      this.index(this.byInsight, oldest.insightId, oldest.id, false);
+    }
     return judged;
+  }
+
+  private index(map: Map<string, Set<string>>, key: string | undefined, id: string, add: boolean): void {
+    if (key === undefined) return;
+    let ids = map.get(key);
+    if (add) {
+      if (!ids) map.set(key, (ids = new Set()));
+      ids.add(id);
+      return;
+    }
+    ids?.delete(id);
+    if (ids?.size === 0) map.delete(key);
   }
 
   private remove(open: OpenPrediction): void {
@@ -124,6 +151,7 @@ export class PredictionTracker {
     for (const open of this.open.values()) if (!first || open.deadlineMs < first.deadlineMs) first = open;
     if (!first) return;
     this.remove(first);
+    this.index(this.byInsight, first.prediction.insightId, first.prediction.id, false);
     this.counts.dropped += 1;
   }
 }

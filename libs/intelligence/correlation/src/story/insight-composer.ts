@@ -7,6 +7,7 @@ import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js
 import { causalChain, chainLinks } from './causal-chain.js';
 import { iso, refOf } from './entity-refs.js';
 import { rateIncident, type ConfidenceEvidence } from '../predictions/prediction-confidence.js';
+import { closedWarning, predictionStoryLines, toldPredictions } from '../predictions/prediction-story.js';
 import { predictionTerms } from './prediction-expectation.js';
 import { rootCauseText } from './root-cause-text.js';
 import { tellStory } from './story.js';
@@ -21,6 +22,8 @@ export interface ComposerContext {
   walk(start: IndexedEvent): CausalPath;
   /** A pattern's confidence after feedback, from its base confidence. */
   patternConfidence(patternName: string, base: number): number;
+  /** Predictions with a deadline tracked for an incident (open or judged by later events): its story tells them. */
+  predictionsOf?(insightId: string): Prediction[];
   /** The pattern's standing after feedback (learning, active, promoted, retired); the story names a promoted one. */
   patternStatus?(patternName: string, base: number): string;
 }
@@ -54,6 +57,25 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const [firstCheck] = spec.nextChecks ?? [];
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
   const previousOccurrences = [...draft.previous.times];
+  const predictionId = deterministicId('pred', id, pattern.name);
+  const firstSeen = draft.firstSeen ?? iso(Math.min((root.first ?? rootEvent).at, match.trigger.at));
+  const predicted = pattern.prediction;
+  // A prediction that says what will happen by when is issued with its evidence and judged by later events.
+  const prediction: Prediction = {
+    id: predictionId,
+    patternId: pattern.name,
+    insightId: id,
+    type: predicted.type,
+    confidence: rated.prediction,
+    ...(predicted.time_horizon ? { timeHorizon: predicted.time_horizon } : {}),
+    message: renderTemplate(predicted.message, values),
+    impact: predicted.impact,
+    createdAt: terms?.issuedAt ?? firstSeen,
+    ...(terms ? { expects: terms.expects, deadline: terms.deadline } : {}),
+  };
+  // What later events said of the incident's predictions (this one and those issued before another pattern named it).
+  const tracked = context.predictionsOf?.(id) ?? [];
+  const closed = closedWarning(tracked, predictionId, terms !== undefined);
   const story = tellStory({
     rootCause: { entity: rootRef, what: root.storyWhat, at: (root.first ?? rootEvent).event.timestamp },
     chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
@@ -67,6 +89,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     mountedBy: users,
     previousOccurrences,
     previousCount: draft.previous.count,
+    predictions: predictionStoryLines(toldPredictions(tracked, prediction)),
     confidence,
     pattern: pattern.name,
     ...(context.patternStatus?.(pattern.name, pattern.baseConfidence) === 'promoted' ? { patternStatus: 'promoted' } : {}),
@@ -74,12 +97,10 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     nextCheck,
   });
 
-  const predictionId = deterministicId('pred', id, pattern.name);
-  const firstSeen = draft.firstSeen ?? iso(Math.min((root.first ?? rootEvent).at, match.trigger.at));
   const insight: Insight = {
     id,
     title: `${pattern.name}: ${formatEntity(rootRef)}`,
-    severity: spec.severity,
+    severity: closed ? 'low' : spec.severity,
     confidence,
     pattern: pattern.name,
     predictionId,
@@ -95,20 +116,6 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     lastSeen: iso(Math.max(match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
     createdAt: firstSeen,
     ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}),
-  };
-  const predicted = pattern.prediction;
-  // A prediction that says what will happen by when is issued with its evidence and judged by later events.
-  const prediction: Prediction = {
-    id: predictionId,
-    patternId: pattern.name,
-    insightId: id,
-    type: predicted.type,
-    confidence: rated.prediction,
-    ...(predicted.time_horizon ? { timeHorizon: predicted.time_horizon } : {}),
-    message: renderTemplate(predicted.message, values),
-    impact: predicted.impact,
-    createdAt: terms?.issuedAt ?? firstSeen,
-    ...(terms ? { expects: terms.expects, deadline: terms.deadline } : {}),
   };
   return { insight, prediction, evidence };
 }

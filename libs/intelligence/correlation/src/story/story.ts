@@ -16,6 +16,8 @@ export interface StoryInput {
   previousOccurrences: readonly string[];
   /** How many times it did, when more than the times listed. */
   previousCount?: number;
+  /** The incident's predictions with a deadline and what happened to them, one line each (predictionStoryLines). */
+  predictions?: readonly string[];
   confidence: number;
   pattern: string;
   /** Said next to the pattern when feedback promoted it. */
@@ -50,6 +52,7 @@ export function tellStory(input: StoryInput): string {
   for (const other of input.otherSymptoms ?? []) lines.push(`  ├─ Also affected: ${formatEntity(other.entity)} (${other.what})`);
   for (const service of input.services) lines.push(`  ├─ Service '${service.name}' selects these pods`);
   for (const ingress of input.ingresses) lines.push(`  ├─ Ingress '${ingress.name}' routes to ${input.services.length === 1 ? 'that Service' : 'these Services'}`);
+  for (const prediction of input.predictions ?? []) lines.push(`  ├─ ${prediction}`);
   lines.push(
     input.previousOccurrences.length
       ? `  ├─ Previous occurrence: same pattern at ${input.previousOccurrences[input.previousOccurrences.length - 1]} (${input.previousCount ?? input.previousOccurrences.length} before)`
