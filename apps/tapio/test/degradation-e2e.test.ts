@@ -14,6 +14,7 @@ import { HttpReceiver } from '../../../libs/integrations/sinks/test/support/http
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
+import { storedEventCopies } from './support/stored-events.js';
 
 // Tapio on a real nats-server and Neo4j, with a webhook sink, fed through a named pipe so the
 // test decides when each part of a recording arrives. Each dependency is taken away in turn
@@ -75,17 +76,6 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function stored(ids: readonly string[]): Promise<{ present: number; duplicated: number }> {
-    const session = driver.session();
-    try {
-      const result = await session.run('MATCH (e:Event) WHERE e.id IN $ids WITH e.id AS id, count(*) AS copies RETURN count(id) AS present, sum(CASE WHEN copies > 1 THEN 1 ELSE 0 END) AS duplicated', { ids });
-      const record = result.records[0];
-      return { present: Number(record?.get('present') ?? 0), duplicated: Number(record?.get('duplicated') ?? 0) };
-    } finally {
-      await session.close();
-    }
-  }
-
   it('reports the mode, keeps answering and accepting, and after each recovery has every event exactly once and every insight notified', async () => {
     const lines = (await readFile(RECORDING, 'utf8')).split('\n').filter((line) => line.trim());
     const quarter = Math.ceil(lines.length / 4);
@@ -126,7 +116,7 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
     feed = createWriteStream(fifo);
     const send = (part: readonly string[]) => new Promise<void>((resolve, reject) => feed?.write(`${part.join('\n')}\n`, (error) => (error ? reject(error) : resolve())));
     const readyz = async () => (await (await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(10_000) })).json()) as Readiness;
-    const allStored = (ids: readonly string[], what: string) => waitFor(what, async () => ((await stored(ids)).present === ids.length ? true : undefined), 240_000, tail);
+    const allStored = (ids: readonly string[], what: string) => waitFor(what, async () => ((await storedEventCopies(driver, ids)).present === ids.length ? true : undefined), 240_000, tail);
     /** The API answers (whatever it answers) within 10 s: it does not hang on a missing dependency. */
     const answers = async (path: string) => {
       const started = Date.now();
@@ -194,7 +184,7 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
     await waitFor('the webhook ok again', async () => ((await readyz()).components['sinks/webhook']?.status === 'ok' ? true : undefined), 60_000, tail);
 
     // Exactly once, nothing dropped or dead-lettered.
-    expect(await stored(ids)).toEqual({ present: ids.length, duplicated: 0 });
+    expect(await storedEventCopies(driver, ids)).toEqual({ present: ids.length, duplicated: 0 });
     const metrics = await (await fetch(`${api}/metrics`)).text();
     expect(metrics).not.toMatch(/tapio_sink_notifications_total\{sink="webhook",outcome="(failed|dropped)"\} [1-9]/);
     expect(metrics).toMatch(/tapio_circuit_opened_total\{circuit="sink:webhook"\} [1-9]/);

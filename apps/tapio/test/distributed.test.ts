@@ -13,6 +13,7 @@ import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 import { killStartedTapios, startTapio, TAPIO, waitFor, type TapioProcess } from './support/tapio-process.js';
+import { storedEventCopies } from './support/stored-events.js';
 
 const SCENARIOS = fileURLToPath(SHARED_SCENARIOS);
 const run = promisify(execFile);
@@ -80,17 +81,6 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
     return { file, apiPort };
   }
 
-  async function storedCount(ids: readonly string[]): Promise<{ present: number; duplicated: number }> {
-    const session = driver.session();
-    try {
-      const result = await session.run('MATCH (e:Event) WHERE e.id IN $ids WITH e.id AS id, count(*) AS copies RETURN count(id) AS present, sum(CASE WHEN copies > 1 THEN 1 ELSE 0 END) AS duplicated', { ids });
-      const record = result.records[0];
-      return { present: Number(record?.get('present') ?? 0), duplicated: Number(record?.get('duplicated') ?? 0) };
-    } finally {
-      await session.close();
-    }
-  }
-
   async function stopAll(procs: TapioProcess[]): Promise<void> {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
@@ -145,13 +135,13 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
     const { file } = await config('crash', 'oom-cascade');
     const feeders = ['transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
     const first = startTapio(['-config', file, '-mode', 'correlation'], dir);
-    await waitFor('a part of the events in the graph', async () => ((await storedCount(ids)).present >= ids.length / 5 ? true : undefined), 240_000, first.log);
+    await waitFor('a part of the events in the graph', async () => ((await storedEventCopies(driver, ids)).present >= ids.length / 5 ? true : undefined), 240_000, first.log);
     first.child.kill('SIGKILL');
     await first.exited;
-    const before = await storedCount(ids);
+    const before = await storedEventCopies(driver, ids);
     const second = startTapio(['-config', file, '-mode', 'correlation'], dir);
     const after = await waitFor('every event in the graph', async () => {
-      const count = await storedCount(ids);
+      const count = await storedEventCopies(driver, ids);
       return count.present === ids.length ? count : undefined;
     }, 240_000, second.log);
     expect(before.present).toBeLessThanOrEqual(ids.length);
@@ -163,10 +153,10 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
     const ids = [...new Set(await expectedEventIds(join(SCENARIOS, 'benign-rollout.ndjson')))];
     const { file } = await config('restart', 'benign-rollout', { speed: 300 });
     const procs = ['correlation', 'transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
-    await waitFor('the replay under way', async () => ((await storedCount(ids)).present > 0 ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
+    await waitFor('the replay under way', async () => ((await storedEventCopies(driver, ids)).present > 0 ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
     await nats.restart(1500);
-    await waitFor('every event in the graph', async () => ((await storedCount(ids)).present === ids.length ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
-    expect(await storedCount(ids)).toEqual({ present: ids.length, duplicated: 0 });
+    await waitFor('every event in the graph', async () => ((await storedEventCopies(driver, ids)).present === ids.length ? true : undefined), 240_000, () => procs.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
+    expect(await storedEventCopies(driver, ids)).toEqual({ present: ids.length, duplicated: 0 });
     await stopAll(procs);
     for (const proc of procs) {
       const stopped = logRecord(proc.log(), 'tapio stopped') as { bus?: { dropped?: number } } | undefined;
@@ -179,7 +169,7 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
     const ids = [...new Set(await expectedEventIds(join(SCENARIOS, 'configmap-cascade.ndjson')))];
     const workers = [0, 1].map((index) => startTapio(['-config', file, '-mode', 'correlation', '-partition', String(index)], dir));
     const feeders = ['transformer', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
-    await waitFor('every event in the graph', async () => ((await storedCount(ids)).present === ids.length ? true : undefined), 240_000, () => workers.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
+    await waitFor('every event in the graph', async () => ((await storedEventCopies(driver, ids)).present === ids.length ? true : undefined), 240_000, () => workers.map((proc) => proc.log().slice(-1500)).join('\n---\n'));
     await stopAll([...feeders, ...workers]);
     const owned = workers.map((worker) => (logRecord(worker.log(), 'tapio stopped') as { correlation?: { partitionKeys: string[]; handled: number } } | undefined)?.correlation);
     expect(owned[0]?.handled).toBeGreaterThan(0);
