@@ -31,7 +31,7 @@ describe('plugin selection: each plugin validates its own section of tapio.yaml'
   it('gives the embedded bus and memory graph their own defaults when their sections are absent', () => {
     const selection = select('cluster: demo\n');
     const configOf = (id: string) => selection.selected.find((entry) => entry.candidate.descriptor.id === id)?.config;
-    expect(configOf('embedded')).toEqual({ queueCapacity: 10_000, maxDeliver: 3 });
+    expect(configOf('embedded')).toEqual({ queueCapacity: 10_000, maxDeliver: 3, duplicateWindow: '2m' });
     expect(configOf('memory')).toMatchObject({ maxEvents: 1_000_000, maxAge: '7d', maxInsights: 50_000 });
   });
 
