@@ -114,7 +114,7 @@ export { Metrics, totalFollower } from '@tapio/plugin-api';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from '@tapio/plugin-api';
 export { DeadLetter, DeadLetterSink } from '@tapio/plugin-api';
 export { Collector, RawEventTransformer } from '@tapio/plugin-api';
-export { PollingLoop, abortableSleep, CollectingRawEventSink, defineCollectorPlugin } from '@tapio/plugin-api';
+export { PollingLoop, abortableSleep, CollectingRawEventSink, insightWith, defineCollectorPlugin } from '@tapio/plugin-api';
 export type { CollectorPluginSpec } from '@tapio/plugin-api';
 export type { PollingLoopOptions } from '@tapio/plugin-api';
 export type { DurableTransformerState, RawEventSink, TransformContext } from '@tapio/plugin-api';

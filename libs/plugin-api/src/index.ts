@@ -71,6 +71,7 @@ export { Collector, RawEventTransformer } from './ports/collector.js';
 export { PollingLoop } from './collectors/polling-loop.js';
 export { abortableSleep } from './collectors/abortable-sleep.js';
 export { CollectingRawEventSink } from './testing/collecting-raw-event-sink.js';
+export { insightWith } from './testing/insight-with.js';
 export type { PollingLoopOptions } from './collectors/polling-loop.js';
 export type { DurableTransformerState, RawEventSink, TransformContext } from './ports/collector.js';
 export { PodIdentity, KubeIndex, bareContainerId } from './ports/kube-index.js';

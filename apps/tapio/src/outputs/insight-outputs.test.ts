@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingMetrics, silentLogger, type Insight, type InsightNotification, type InsightSink } from '@tapio/domain';
+import { insightWith, RecordingMetrics, silentLogger, type Insight, type InsightNotification, type InsightSink } from '@tapio/domain';
 import { InProcessBus } from '@tapio/embedded';
 import { SinkDelivery, SinkSettings } from '@tapio/sinks';
 import { InsightOutputs } from './insight-outputs.js';
@@ -7,24 +7,14 @@ import { InsightOutputs } from './insight-outputs.js';
 const AT = '2026-03-02T10:00:00Z';
 
 function insight(n: number): Insight {
-  return {
+  return insightWith({
     id: `ins-${n}`,
     title: `crash-loop ${n}`,
-    severity: 'high',
-    confidence: 0.8,
     pattern: 'crash-loop',
     rootCause: { entity: { cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}` }, what: 'restarted' },
-    symptoms: [],
-    chain: [],
-    affected: [],
     story: `pod web-${n} keeps restarting`,
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
-    firstSeen: AT,
-    lastSeen: AT,
     createdAt: AT,
-  };
+  });
 }
 
 /** A sink that keeps what it was told. */

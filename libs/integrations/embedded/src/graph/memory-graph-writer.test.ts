@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SEMANTICS, TopologyIndex, type Insight, type Prediction, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
+import { EVENT_SEMANTICS, insightWith, TopologyIndex, type Insight, type Prediction, type TopologyChange, type UnifiedEvent } from '@tapio/domain';
 import { InsightShelf } from './parts/insight-shelf.js';
 import { MemoryGraphStore } from './memory-graph-store.js';
 
@@ -68,23 +68,14 @@ describe('MemoryGraphWriter', () => {
 });
 
 describe('InsightShelf', () => {
-  const insight = (n: number): Insight => ({
-    id: `ins-${n}`,
-    title: `incident ${n}`,
-    severity: 'high',
-    confidence: 0.8,
-    rootCause: { entity: { cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}` }, what: 'restarted' },
-    symptoms: [{ cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}-peer` }],
-    chain: [],
-    affected: [],
-    story: '',
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
-    firstSeen: AT,
-    lastSeen: AT,
-    createdAt: AT,
-  });
+  const insight = (n: number): Insight =>
+    insightWith({
+      id: `ins-${n}`,
+      title: `incident ${n}`,
+      rootCause: { entity: { cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}` }, what: 'restarted' },
+      symptoms: [{ cluster: 'c', kind: 'Pod', namespace: 'shop', name: `web-${n}-peer` }],
+      createdAt: AT,
+    });
 
   it('forgets the entities of insights it dropped: pods under new names do not grow the index', () => {
     const shelf = new InsightShelf(2);
