@@ -35,6 +35,16 @@ describe('kubeapi collector on a real API server: resumed watches, 410, Secrets,
     return collector;
   };
   const lists = (collector: KubeApiCollector) => collector.informerStatuses().reduce((sum, status) => sum + status.lists, 0);
+  const endpointsListReadyPod = async (service: string): Promise<void> => {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const endpoints = await kubectl('-n', ns, 'get', 'endpoints', service, '-o', 'jsonpath={.subsets[*].addresses[*].ip}').catch(() => '');
+      const slices = await kubectl('-n', ns, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${service}`, '-o', 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[*]}').catch(() => '');
+      if (endpoints.trim() !== '' && slices.trim() !== '') return;
+      if (Date.now() > deadline) throw new Error(`timed out after 90000 ms waiting for Service ${ns}/${service}'s Endpoints and EndpointSlice to list a ready pod (Endpoints: '${endpoints.trim()}', slices: '${slices.trim()}')`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
   const failures = (collector: KubeApiCollector) => collector.informerStatuses().filter((status) => status.error?.failure === 'forbidden');
 
   beforeAll(async () => {
@@ -173,6 +183,10 @@ spec: { minAvailable: 1, selector: { matchLabels: { app: web } } }
 ${webWorkloadYaml(ns, '{ limits: { memory: 64Mi, cpu: 100m } }')}`,
     });
     await kubectl('-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=90s');
+    // A finished rollout does not mean the endpoint controllers have caught up: under load
+    // the Endpoints and EndpointSlice of `web` were created only after the scale-down, already
+    // empty, so no MODIFIED ever came. Start watching once both list the ready pod.
+    await endpointsListReadyPod('web');
     const sink = new CollectingSink();
     const collector = await start(['ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'PriorityClass', 'StorageClass', 'VolumeAttachment', 'ControllerRevision', 'Lease', 'Endpoints', 'EndpointSlice', 'Pod'], sink);
     expect(collector.informerStatuses().filter((status) => status.error !== undefined)).toEqual([]);
