@@ -14,6 +14,9 @@
 //    the same events as JSON text.
 // BENCH_PEER=1 adds the peer of the throughput runs: a bare JSON.parse of the same events in a
 // fresh process, and the engine's events per CPU second as a ratio to its lines per CPU second.
+// BENCH_PROFILE=file.cpuprofile samples the measured loop alone (the inspector's profiler, as
+// --cpu-prof gives it without the topology and warm-up); tools/bench/cpu-profile-summary.mjs
+// prints the shares of the engine's parts from it.
 // 4. Long run (BENCH_ONLY=long-run runs it alone): 400K events of the incident mix with a
 //    50K-event window, one event every 36 ms (a busy cluster: 4 hours of event time, twice the
 //    2 h window, so closed incidents leave); heap after a full GC every 50K events, as a ratio
@@ -22,6 +25,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import {
   CorrelationEngine,
@@ -64,6 +68,21 @@ async function bareParsePeer(events) {
   }
 }
 
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session, file) {
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  await writeFile(file, JSON.stringify(profile));
+}
+
 async function throughput(mix) {
   const engine = newEngine();
   const factory = withMix(new StreamFactory(42), mix);
@@ -79,6 +98,7 @@ async function throughput(mix) {
   const events = new Array(THROUGHPUT_EVENTS);
   for (let i = 0; i < THROUGHPUT_EVENTS; i += 1) events[i] = factory.next();
   const latencies = new Float64Array(THROUGHPUT_EVENTS);
+  const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < THROUGHPUT_EVENTS; i += 1) {
@@ -89,6 +109,7 @@ async function throughput(mix) {
   const elapsed = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  if (profiler) await stopProfile(profiler, process.env.BENCH_PROFILE);
   const sorted = Float64Array.from(latencies).sort();
   const peer = process.env.BENCH_PEER ? await bareParsePeer(events) : undefined;
   // Where the time goes, per event type: what to profile first when a target is missed.

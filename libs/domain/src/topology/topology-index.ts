@@ -46,6 +46,8 @@ export class TopologyIndex {
   private nodeChanges = 0;
   /** The evidence of inferred edges (DEPENDS_ON), by edge; edges read from objects have none. */
   private readonly evidence = new Map<string, string>();
+  /** `rootOwner` answers while no OWNS edge changed (the hot path asks it several times per event). */
+  private readonly rootOwners = new Map<string, string>();
   /** Deleted nodes' keys, oldest deletion first (a Map keeps insertion order). */
   private readonly deletedOrder = new Map<string, true>();
   /** Told of each deleted node forgotten beyond `maxDeleted`, so indexes built on the nodes forget it too. */
@@ -178,6 +180,15 @@ export class TopologyIndex {
 
   /** The top of the owner chain, or the key itself when it has no owner. */
   rootOwner(key: string): string {
+    let owner = this.rootOwners.get(key);
+    if (owner === undefined) {
+      if (this.rootOwners.size >= 200_000) this.rootOwners.clear();
+      this.rootOwners.set(key, (owner = this.walkToRootOwner(key)));
+    }
+    return owner;
+  }
+
+  private walkToRootOwner(key: string): string {
     let current = key;
     for (let depth = 0; depth < 16; depth += 1) {
       const owner = this.firstIn(current, 'OWNS');
@@ -289,6 +300,7 @@ export class TopologyIndex {
     link(this.incoming, to, type, from);
     this.edgeCount += 1;
     this.edgeChanges += 1;
+    if (type === 'OWNS') this.rootOwners.clear();
   }
 
   private removeEdge(from: string, type: TopologyRelationship, to: string): void {
@@ -297,6 +309,7 @@ export class TopologyIndex {
     unlink(this.incoming, to, type, from);
     this.edgeCount -= 1;
     this.edgeChanges += 1;
+    if (type === 'OWNS') this.rootOwners.clear();
     if (this.evidence.size) this.evidence.delete(edgeId(from, type, to));
   }
 

@@ -81,8 +81,12 @@ export class WorkingState implements CorrelationState {
     if (this.byId.has(event.id)) return undefined;
     const changes = this.projector.project(event);
     for (const change of changes) this.topology.apply(change);
-    const key = event.entity ? entityKey(event.entity) : undefined;
-    if (key && !this.topology.has(key) && event.entity) this.topology.ensure({ key, ref: event.entity, deleted: false, updatedAt: event.timestamp });
+    const rawKey = event.entity ? entityKey(event.entity) : undefined;
+    const known = rawKey === undefined ? undefined : this.topology.node(rawKey);
+    if (rawKey && !known && event.entity) this.topology.ensure({ key: rawKey, ref: event.entity, deleted: false, updatedAt: event.timestamp });
+    // The topology's own key string: every map this event is looked up in below (and by the
+    // correlators) then reuses its hash and compares by identity instead of rehashing a new string.
+    const key = known?.key ?? rawKey;
     const at = Date.parse(event.timestamp);
     const indexed: SequencedEvent = { event, at, entityKey: key, seq: this.seq++ };
     this.byId.set(event.id, indexed);
