@@ -67,6 +67,8 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   disruption_budget_violated: s('disruption-budget-violated', 'availability', 'high', true),
   disruption_budget_restored: s('disruption-budget-restored', 'availability', 'info', false),
   eviction_blocked: s('eviction-blocked', 'lifecycle', 'info', false),
+  ingress_backend_unavailable: s('ingress-backend-unavailable', 'availability', 'high', true),
+  ingress_backend_restored: s('ingress-backend-restored', 'availability', 'info', false),
   node_ready: s('node-ready', 'availability', 'info', false),
   node_not_ready: s('node-not-ready', 'availability', 'critical', true),
   memory_pressure: s('memory-pressure', 'capacity', 'high', true),

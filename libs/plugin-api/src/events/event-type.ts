@@ -63,6 +63,9 @@ export const EVENT_TYPES = [
   'disruption_budget_violated',
   'disruption_budget_restored',
   'eviction_blocked',
+  // Ingress: a backend it routes to is missing or has no ready endpoint (and back)
+  'ingress_backend_unavailable',
+  'ingress_backend_restored',
   // Node conditions
   'node_ready',
   'node_not_ready',

@@ -1,6 +1,7 @@
 import { DEFAULT_CHANGE_LIMITS, type ChangeItem, type ChangeLimits, type EventType, type K8sObjectFacts } from '@tapio/domain';
 import { configMapChanges, describeConfigChanges, type ConfigContent } from './config-content.js';
 import { keyHashes } from './content-hash.js';
+import { ingressDigest } from './ingress-routes.js';
 import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
@@ -74,6 +75,7 @@ export function digestOf(kind: string, object: Json): Record<string, string> | u
   if (kind === 'Service') return serviceDigest(spec);
   if (kind === 'NetworkPolicy') return networkPolicyDigest(spec);
   if (kind === 'Node') return nodeSpecDigest(spec);
+  if (kind === 'Ingress') return ingressDigest(object);
   return undefined;
 }
 
@@ -104,6 +106,12 @@ export function classify(kind: string, previous: Remembered, current: Remembered
     if (!changes.length) return undefined;
     const type: EventType = kind === 'Service' ? 'service_changed' : kind === 'NetworkPolicy' ? 'network_policy_changed' : 'node_spec_changed';
     return { type, message: `${label} changed: ${describeChanges(changes)}`, changes };
+  }
+  if (kind === 'Ingress') {
+    // Its routes (host/path → Service:port) and TLS Secrets: what users entering through it reach.
+    const changes = diffMaps(before, after, 'spec');
+    if (!changes.length) return undefined;
+    return { type: 'resource_updated', message: `${label} routes changed: ${describeChanges(changes)}`, changes };
   }
   const changes = factChanges(previous.facts, current.facts);
   if (!changes.length) return undefined;

@@ -35,6 +35,8 @@ import { eventAnnotations } from './event-annotations.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
+import { IngressBackends } from './ingress-backends.js';
+import { configDeletion } from './config-deletion.js';
 import { kubeapiState, type Folded } from './kubeapi-state.js';
 
 
@@ -65,13 +67,14 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
   private readonly planned = new PlannedNodes();
+  private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
     this.limits = options.limits ?? DEFAULT_CHANGE_LIMITS;
     this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
     this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
-    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned);
+    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses);
   }
 
   /**
@@ -145,29 +148,11 @@ export class KubeApiTransformer implements RawEventTransformer {
         }),
       ];
       if (meta.kind === 'ConfigMap' || meta.kind === 'Secret') {
-        // Deleting configuration is a change to it too: every pod started after it that
-        // uses it fails (CreateContainerConfigError, FailedMount), as after a bad edit.
-        const changes = diffMaps(previous?.digest ?? digestOf(meta.kind, object) ?? {}, {}, 'data', true);
-        const keys = changes.map((change) => change.path.slice(5)).join(', ');
-        if (meta.kind === 'ConfigMap') {
-          // What it held, as far as Tapio kept it: sizes, and binary keys named as such.
-          const content = previous?.content ?? configContent(object, this.limits);
-          for (const change of changes) {
-            const key = change.path.slice(5);
-            if (content.binary.includes(key)) change.path = `binaryData.${key}`;
-            const bytes = content.sizes[key];
-            if (bytes !== undefined) change.bytes = bytes;
-          }
-        }
-        deleted.push(
-          makeUnifiedEvent(raw, context, meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', 'config-deleted', {
-            entity,
-            k8sContext,
-            message: `${label} deleted${keys ? ` (data keys ${keys})` : ''}`,
-            kubernetes: { watchType: 'DELETED', object: facts, changes },
-          }),
-        );
+        const { changes, keys } = configDeletion(meta.kind, previous ?? undefined, object, this.limits);
+        const type = meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed';
+        deleted.push(makeUnifiedEvent(raw, context, type, 'config-deleted', { entity, k8sContext, message: `${label} deleted${keys ? ` (data keys ${keys})` : ''}`, kubernetes: { watchType: 'DELETED', object: facts, changes } }));
       }
+      deleted.push(...this.signalEvents(raw, context, entity, k8sContext, this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: true, raw: token, at: Date.parse(raw.timestamp), current: this.objects.latest(memoryKey) === null })));
       return deleted;
     }
 
@@ -212,6 +197,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }
+    signals.push(...this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: false, raw: token, at: Date.parse(raw.timestamp), current: this.objects.latest(memoryKey) === remembered }));
 
     const events: UnifiedEvent[] = [];
     if (!previous) {
@@ -237,20 +223,23 @@ export class KubeApiTransformer implements RawEventTransformer {
         );
       }
     }
-    for (const signal of signals) {
-      const target: EntityRef = signal.about ? { ...signal.about, cluster: context.cluster } : entity;
-      events.push(
-        makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
-          entity: target,
-          k8sContext: target === entity ? k8sContext : this.contextOf(target, undefined),
-          message: signal.message,
-          ...(signal.severity ? { severity: signal.severity } : {}),
-          ...(signal.kubernetes ? { kubernetes: signal.kubernetes } : {}),
-          ...(signal.annotations ? { annotations: signal.annotations } : {}),
-        }),
-      );
-    }
+    events.push(...this.signalEvents(raw, context, entity, k8sContext, signals));
     return events;
+  }
+
+  /** Signals as events: on the watched object, or on the object a signal is about (a Service for its EndpointSlice). */
+  private signalEvents(raw: RawEvent, context: TransformContext, entity: EntityRef, k8sContext: K8sContext, signals: readonly Signal[]): UnifiedEvent[] {
+    return signals.map((signal) => {
+      const target: EntityRef = signal.about ? { ...signal.about, cluster: context.cluster } : entity;
+      return makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
+        entity: target,
+        k8sContext: target === entity ? k8sContext : this.contextOf(target, undefined),
+        message: signal.message,
+        ...(signal.severity ? { severity: signal.severity } : {}),
+        ...(signal.kubernetes ? { kubernetes: signal.kubernetes } : {}),
+        ...(signal.annotations ? { annotations: signal.annotations } : {}),
+      });
+    });
   }
 
   private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {

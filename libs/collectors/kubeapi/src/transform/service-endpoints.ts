@@ -51,6 +51,11 @@ export class ServiceEndpoints {
     if (state && typeof state === 'object' && state.slices && typeof state.slices === 'object') this.services.set(key, state);
   }
 
+  /** What was last said of a Service: true available, false no ready endpoint, undefined not seen yet. */
+  available(cluster: string, namespace: string, service: string): boolean | undefined {
+    return this.services.get(`${cluster}|${namespace}|${service}`)?.available;
+  }
+
   /** The Service a watched Endpoints / EndpointSlice belongs to; undefined for a slice without the label. */
   static serviceOf(kind: string, facts: K8sObjectFacts): string | undefined {
     return kind === 'Endpoints' ? facts.name : facts.labels?.[SERVICE_NAME_LABEL];
