@@ -45,7 +45,7 @@ module.exports = {
     },
     {
       name: 'plugin-api-imports-nothing-of-tapio',
-      comment: 'the plugin API is the innermost ring of level 0: zod only, so third-party plugins depend on a surface that can stay stable',
+      comment: 'the plugin API is the innermost ring of level 0: zod (and cockatiel, loaded by the circuit breaker on first use) only, so third-party plugins depend on a surface that can stay stable',
       severity: 'error',
       from: { path: '^libs/plugin-api/' },
       to: { path: '^(libs/(domain|collectors|intelligence|integrations|interfaces)|apps|examples)/' },

@@ -1,8 +1,9 @@
 // @tapio/plugin-api (level 0, below the domain): the surface third-party plugins build on,
 // kept small so it can stay stable: the RawEvent and UnifiedEvent schemas and the event
-// vocabulary, the ports a plugin needs or offers with their tokens, definePlugin, and a
-// no-op of each of those ports. Internal schemas (patterns, graph queries, the bus and
-// graph-store ports) stay in @tapio/domain, which builds on this package. Named exports only.
+// vocabulary, the ports a plugin needs or offers with their tokens, definePlugin, a no-op
+// of each of those ports, and the polling loop and circuit breaker collectors share.
+// Internal schemas (patterns, graph queries, the bus and graph-store ports) stay in
+// @tapio/domain, which builds on this package. Named exports only.
 export { SEVERITIES, Severity, severityRank, maxSeverity } from './events/severity.js';
 export { RawEvent, RAW_SOURCES } from './events/raw-event.js';
 export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from './events/event-type.js';
@@ -69,6 +70,11 @@ export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, Metrics
 export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
 export { Collector, RawEventTransformer } from './ports/collector.js';
 export { PollingLoop } from './collectors/polling-loop.js';
+export { CircuitReport, CIRCUIT_POSITIONS } from './resilience/circuit-report.js';
+export type { CircuitPosition, CircuitDetails } from './resilience/circuit-report.js';
+export { CircuitBreaker, CircuitOpenError, CircuitTimeoutError } from './resilience/circuit-breaker.js';
+export type { CircuitBreakerSettings, CircuitBreakerOptions } from './resilience/circuit-breaker.js';
+export { circuitSettings } from './resilience/circuit-settings.js';
 export { abortableSleep } from './collectors/abortable-sleep.js';
 export { CollectingRawEventSink } from './testing/collecting-raw-event-sink.js';
 export { insightWith } from './testing/insight-with.js';

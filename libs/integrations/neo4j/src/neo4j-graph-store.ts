@@ -1,5 +1,6 @@
 import {
   GraphStoreOfParts,
+  type CircuitBreaker,
   parseDuration,
   silentLogger,
   type ComponentHealth,
@@ -17,7 +18,7 @@ import { Neo4jGraphQuestions } from './store/neo4j-graph-questions.js';
 import { Neo4jGraphReader } from './store/neo4j-graph-reader.js';
 import { Neo4jGraphWriter } from './store/neo4j-graph-writer.js';
 import { readRunner } from './store/read-runner.js';
-import { Neo4jCircuit } from './resilience/neo4j-circuit.js';
+import { neo4jCircuit } from './resilience/neo4j-circuit.js';
 import { BatchWriter } from './write/batch-writer.js';
 import { WriteBuffer } from './write/write-buffer.js';
 
@@ -46,8 +47,8 @@ export class Neo4jGraphStore extends GraphStoreOfParts {
   private readonly target: string;
   private readonly logger: Logger;
   private readonly buffer: WriteBuffer;
-  private readonly writeCircuit: Neo4jCircuit;
-  private readonly readCircuit: Neo4jCircuit;
+  private readonly writeCircuit: CircuitBreaker;
+  private readonly readCircuit: CircuitBreaker;
   private driver: Driver | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private deletedTimer: NodeJS.Timeout | undefined;
@@ -66,8 +67,8 @@ export class Neo4jGraphStore extends GraphStoreOfParts {
     this.logger = (dependencies.logger ?? silentLogger).child({ component: 'neo4j-graph-store' });
     this.buffer = new WriteBuffer(this.options.bufferLimit);
     const { failures, halfOpenAfterMs, writeTimeoutMs, readTimeoutMs } = this.options.circuit;
-    this.writeCircuit = new Neo4jCircuit('neo4j-write', { failures, halfOpenAfterMs, timeoutMs: writeTimeoutMs }, this.target, dependencies.metrics);
-    this.readCircuit = new Neo4jCircuit('neo4j-read', { failures, halfOpenAfterMs, timeoutMs: readTimeoutMs }, this.target, dependencies.metrics);
+    this.writeCircuit = neo4jCircuit('neo4j-write', { failures, halfOpenAfterMs, timeoutMs: writeTimeoutMs }, this.target, dependencies.metrics);
+    this.readCircuit = neo4jCircuit('neo4j-read', { failures, halfOpenAfterMs, timeoutMs: readTimeoutMs }, this.target, dependencies.metrics);
     const requireRunning = () => this.requireRunning();
     const read = readRunner(
       () => {

@@ -1,5 +1,5 @@
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
-import type { Neo4jCircuit } from '../resilience/neo4j-circuit.js';
+import type { CircuitBreaker } from '@tapio/domain';
 
 /** Runs one unit of read work in a managed read transaction of its own session. */
 export type ReadRunner = <T>(work: (tx: ManagedTransaction) => Promise<T>) => Promise<T>;
@@ -11,7 +11,7 @@ export type ReadRunner = <T>(work: (tx: ManagedTransaction) => Promise<T>) => Pr
  * go through the read circuit breaker: while Neo4j hangs or is down they fail at once
  * (after the first few timed out) instead of each waiting for its timeout.
  */
-export function readRunner(driverOf: () => Driver, database: string, target: string, circuit: Neo4jCircuit): ReadRunner {
+export function readRunner(driverOf: () => Driver, database: string, target: string, circuit: CircuitBreaker): ReadRunner {
   return async <T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> => {
     const driver = driverOf();
     try {

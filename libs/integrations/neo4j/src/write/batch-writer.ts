@@ -1,11 +1,10 @@
-import type { DeadLetterSink, Logger } from '@tapio/domain';
+import type { CircuitBreaker, DeadLetterSink, Logger } from '@tapio/domain';
 import type { Driver } from 'neo4j-driver';
 import { batchStatements } from './batch-statements.js';
 import { classifyFailure, messageOf, type FailureKind } from './error-kinds.js';
 import { subBatches } from './sub-batches.js';
 import type { WriteBuffer } from './write-buffer.js';
 import { describeOp, payloadOf, type WriteOp } from './write-op.js';
-import type { Neo4jCircuit } from '../resilience/neo4j-circuit.js';
 import type { Statement } from './batch-statements.js';
 
 interface PreparedBatch {
@@ -48,7 +47,7 @@ export class BatchWriter {
     private readonly options: BatchWriterOptions,
     private readonly logger: Logger,
     private readonly deadLetters: DeadLetterSink | undefined,
-    private readonly circuit: Neo4jCircuit,
+    private readonly circuit: CircuitBreaker,
   ) {}
 
   start(): void {

@@ -13,7 +13,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 
 export function classifyFailure(error: unknown): FailureKind {
   // Refused by the open circuit breaker, or timed out (a hung Neo4j): an outage, never the data's fault.
-  if (error instanceof Error && (error.name === 'CircuitOpenError' || error.name === 'Neo4jTimeoutError' || 'isTaskCancelledError' in error || 'isBrokenCircuitError' in error)) return 'retry';
+  if (error instanceof Error && (error.name === 'CircuitOpenError' || error.name === 'CircuitTimeoutError' || 'isTaskCancelledError' in error || 'isBrokenCircuitError' in error)) return 'retry';
   if (error instanceof Neo4jError) {
     if (isRetryableError(error) || error.code === 'ServiceUnavailable' || error.code === 'SessionExpired') return 'retry';
     if (error.code.startsWith('Neo.TransientError.')) return 'retry';

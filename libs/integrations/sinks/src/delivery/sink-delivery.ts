@@ -1,13 +1,6 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noJitterGenerator, retry, wrap, type CircuitBreakerPolicy, type IPolicy } from 'cockatiel';
-import { CircuitReport, silentLogger, type CircuitPosition, type ComponentHealth, type CounterMetric, type InsightNotification, type InsightSink, type Logger, type Metrics } from '@tapio/domain';
+import { ExponentialBackoff, handleWhen, noJitterGenerator, retry, type RetryPolicy } from 'cockatiel';
+import { CircuitBreaker, CircuitOpenError, silentLogger, type CircuitReport, type ComponentHealth, type CounterMetric, type InsightNotification, type InsightSink, type Logger, type Metrics } from '@tapio/domain';
 import { routeAccepts, type SinkSettings } from './sink-settings.js';
-
-const POSITIONS: Record<CircuitState, CircuitPosition> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'open',
-};
 
 /** A refusal sending again cannot fix (SinkRefusedError, or any sink's error marked `permanent`). */
 function permanent(error: unknown): boolean {
@@ -18,7 +11,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /**
  * A sink as Tapio runs it: the route decides what it is told; cockatiel retries a failed
- * notification with exponential back-off and, around each attempt, a circuit breaker opens
+ * notification with exponential back-off and, around each attempt, Tapio's circuit breaker opens
  * after `circuit.failures` failed attempts in a row. A notification that could not be sent
  * is not given up: it stays first in line, and once the breaker half-opens
  * (`circuit.halfOpenAfterMs`) it is tried again, so nothing accepted is lost while the
@@ -40,8 +33,8 @@ export class SinkDelivery {
   private readonly outcomes: CounterMetric;
   private readonly retries: CounterMetric;
   private readonly queuedGauge;
-  private readonly breaker: CircuitBreakerPolicy;
-  private readonly policy: IPolicy;
+  private readonly breaker: CircuitBreaker;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     readonly sink: InsightSink,
@@ -52,22 +45,21 @@ export class SinkDelivery {
     this.outcomes = metrics.counter('tapio_sink_notifications_total', 'Insight notifications by sink and outcome (sent; failed: refused for good; filtered by the route; dropped: the queue was full)', ['sink', 'outcome']);
     this.retries = metrics.counter('tapio_sink_retries_total', 'Notifications sent again after a failed attempt, by sink', ['sink']);
     this.queuedGauge = metrics.gauge('tapio_sink_queued', 'Notifications waiting for a sink (bounded by its buffer setting)', ['sink']);
-    this.circuit = new CircuitReport(`sink:${sink.id}`, metrics);
-    const transient = handleWhen((error) => !permanent(error) && !(error instanceof BrokenCircuitError));
-    this.breaker = circuitBreaker(transient, { halfOpenAfter: settings.circuit.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.circuit.failures) });
+    this.breaker = new CircuitBreaker(`sink:${sink.id}`, settings.circuit, { target: `sink ${sink.id}`, metrics, counts: (error) => !permanent(error) });
+    this.circuit = this.breaker.report;
     this.breaker.onStateChange((state) => {
-      const failure = this.breaker.lastFailure;
-      this.circuit.moved(POSITIONS[state], failure && 'error' in failure ? messageOf(failure.error) : undefined);
-      if (state === CircuitState.Open) this.logger.warn({ sink: sink.id, queued: this.queued, retryInMs: settings.circuit.halfOpenAfterMs }, 'sink circuit open: notifications are held');
-      if (state === CircuitState.Closed) this.logger.info({ sink: sink.id, queued: this.queued }, 'sink circuit closed: delivering again');
+      if (state === 'open') this.logger.warn({ sink: sink.id, queued: this.queued, retryInMs: settings.circuit.halfOpenAfterMs }, 'sink circuit open: notifications are held');
+      if (state === 'closed') this.logger.info({ sink: sink.id, queued: this.queued }, 'sink circuit closed: delivering again');
     });
+    // An open breaker is not retried: the notification waits until it half-opens.
+    const transient = handleWhen((error) => !permanent(error) && !(error instanceof CircuitOpenError));
     const { attempts, initialDelayMs, maxDelayMs } = settings.retry;
     const retries = retry(transient, { maxAttempts: attempts - 1, backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs, generator: noJitterGenerator }) });
     retries.onRetry(({ attempt }) => {
       this.retries.inc({ sink: sink.id });
       this.logger.warn({ sink: sink.id, attempt, err: this.lastError?.message }, 'notification failed; trying again');
     });
-    this.policy = wrap(retries, this.breaker);
+    this.retryPolicy = retries;
   }
 
   get id(): string {
@@ -129,11 +121,13 @@ export class SinkDelivery {
     }
     while (!this.stopping) {
       try {
-        await this.policy.execute(() =>
-          this.sink.send(notification).catch((error: unknown) => {
-            this.lastError = { message: messageOf(error), at: new Date().toISOString() };
-            throw error;
-          }),
+        await this.retryPolicy.execute(() =>
+          this.breaker.run(() =>
+            this.sink.send(notification).catch((error: unknown) => {
+              this.lastError = { message: messageOf(error), at: new Date().toISOString() };
+              throw error;
+            }),
+          ),
         );
         this.counts.sent += 1;
         this.outcomes.inc({ sink, outcome: 'sent' });
@@ -147,7 +141,6 @@ export class SinkDelivery {
           this.logger.error({ sink, insight: notification.insight.id, change: notification.change, err: messageOf(error) }, 'notification refused for good by the receiver');
           return;
         }
-        if (error instanceof BrokenCircuitError) this.circuit.refused();
         // Every attempt failed or the breaker is open: it stays first in line until the breaker half-opens.
         await this.pause(this.settings.circuit.halfOpenAfterMs);
       }

@@ -1,4 +1,4 @@
-import { Severity, severityRank, z, type Insight } from '@tapio/domain';
+import { circuitSettings, Severity, severityRank, z, type Insight } from '@tapio/domain';
 import { insightNamespaces } from '../insight-text.js';
 
 /**
@@ -28,21 +28,15 @@ export const SinkRetry = z
   .strict();
 export type SinkRetry = z.infer<typeof SinkRetry>;
 
-export const SinkCircuit = z
-  .object({
-    /** Failed attempts in a row that open the breaker: then nothing is sent until halfOpenAfterMs passed. */
-    failures: z.number().int().min(1).default(5),
-    /** How long the breaker stays open before one notification tries again. */
-    halfOpenAfterMs: z.number().int().min(1).default(30_000),
-  })
-  .strict();
+/** Failed attempts in a row that open the sink's breaker, and how long it stays open before one notification tries again. */
+export const SinkCircuit = circuitSettings({ failures: 5, halfOpenAfterMs: 30_000 });
 export type SinkCircuit = z.infer<typeof SinkCircuit>;
 
 export const SinkSettings = z
   .object({
     route: SinkRoute.default({ minSeverity: 'info', namespaces: [], patterns: [] }),
     retry: SinkRetry.default({ attempts: 5, initialDelayMs: 500, maxDelayMs: 30_000 }),
-    circuit: SinkCircuit.default({ failures: 5, halfOpenAfterMs: 30_000 }),
+    circuit: SinkCircuit,
     /** Notifications held while the receiver is down; beyond it new ones are dropped and counted. */
     buffer: z.number().int().min(1).max(1_000_000).default(1_000),
   })

@@ -1,4 +1,4 @@
-import type { CounterMetric, GaugeMetric, Metrics } from '@tapio/plugin-api';
+import type { CounterMetric, GaugeMetric, Metrics } from '../ports/metrics.js';
 
 /** Where a circuit breaker stands: calls go through (closed), fail fast (open), or one goes through as a trial (half-open). */
 export type CircuitPosition = 'closed' | 'open' | 'half-open';
@@ -21,7 +21,8 @@ export interface CircuitDetails {
  * Publishes the state of one circuit breaker (whatever library runs it) as metrics and
  * health details: `tapio_circuit_state{circuit,state}` (1 for the current state, 0 for the
  * others), `tapio_circuit_opened_total{circuit}` and `tapio_circuit_refused_total{circuit}`.
- * `circuit` names the outward call: `neo4j-write`, `neo4j-read`, `sink:<id>`.
+ * `circuit` names the outward call: `neo4j-write`, `neo4j-read`, `sink:<id>`, `nats-publish`,
+ * `collector:<id>`. CircuitBreaker keeps one up to date; anything else that runs a breaker may too.
  */
 export class CircuitReport {
   private position: CircuitPosition = 'closed';
