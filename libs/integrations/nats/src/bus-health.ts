@@ -1,4 +1,4 @@
-import type { ComponentHealth } from '@tapio/domain';
+import type { CircuitReport, ComponentHealth } from '@tapio/domain';
 import type { NatsBusStats } from './bus-stats.js';
 import type { ConnectionPhase } from './nats-connector.js';
 
@@ -11,6 +11,8 @@ export interface BusHealthInput {
   connectAttempts: number;
   stats: NatsBusStats;
   lastPublishError: string | undefined;
+  /** The `nats-publish` circuit breaker around the publisher's sends. */
+  circuit: CircuitReport;
   /** The first consumer that cannot run right now, if any. */
   consumerError: string | undefined;
   maxBuffered: number;
@@ -30,6 +32,7 @@ export function busHealth(input: BusHealthInput): ComponentHealth {
     deadLettered: stats.deadLettered,
     reconnects: stats.reconnects,
     connectAttempts: input.connectAttempts,
+    ...input.circuit.flatDetails('publishCircuit'),
   };
   if (input.server) details['server'] = input.server;
   if (input.lastPublishError) details['lastPublishError'] = input.lastPublishError;
@@ -46,6 +49,10 @@ export function busHealth(input: BusHealthInput): ComponentHealth {
       return { status: 'degraded', reason: `${input.reason ?? 'NATS connection lost'}; ${stats.buffered} publishes buffered, ${stats.dropped} dropped`, details };
     case 'ready':
       break;
+  }
+  if (input.circuit.state !== 'closed') {
+    const circuit = input.circuit.details();
+    return { status: 'degraded', reason: `publish circuit ${circuit.state} since ${circuit.since} (${circuit.lastFailure ?? 'repeated failures'}): ${stats.buffered} publishes held`, details };
   }
   if (input.consumerError) return { status: 'degraded', reason: input.consumerError, details };
   if (stats.buffered >= input.maxBuffered * 0.8) {

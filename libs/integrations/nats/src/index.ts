@@ -5,7 +5,7 @@ export type { NatsEventBusDeps } from './nats-event-bus.js';
 export type { NatsBusStats } from './bus-stats.js';
 export { NatsBusOptions, NatsStreamSettings, NatsAuthOptions, NatsTlsOptions, DEFAULT_STREAMS } from './options.js';
 export type { NatsBusOptionsInput } from './options.js';
-export { BusOverflowError } from './publisher.js';
+export { BusOverflowError } from './publish-outcomes.js';
 export { BusMetricsExporter } from './bus-metrics.js';
 export { streamName } from './streams.js';
 export { subjectFor, subjectToken, rawKindVerb, messagePartitionKey, partFilter, topicFilter, BROADCAST_TOKEN } from './subjects.js';

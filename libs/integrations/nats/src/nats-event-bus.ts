@@ -1,5 +1,6 @@
 import {
   abortableSleep,
+  CircuitBreaker,
   type BusDelivery,
   type BusHeaders,
   parseDuration,
@@ -21,6 +22,7 @@ import type { NatsBusStats } from './bus-stats.js';
 import { BusSubscriptions, type SubscriptionEntry } from './bus-subscriptions.js';
 import { MessageCodec } from './codec.js';
 import { describeServers } from './connection-options.js';
+import { isOutage } from './publish-outcomes.js';
 import { consumerSpecs } from './consumer-specs.js';
 import { NatsConnector } from './nats-connector.js';
 import { NatsBusOptions, type NatsBusOptionsInput } from './options.js';
@@ -50,6 +52,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
   private readonly logger: Logger;
   private readonly codec: MessageCodec;
   private readonly publisher: JetStreamPublisher;
+  private readonly circuit: CircuitBreaker;
   private readonly subscriptions: BusSubscriptions;
   private readonly connector: NatsConnector;
   private readonly metricsExporter: BusMetricsExporter | undefined;
@@ -62,10 +65,16 @@ export class NatsEventBus implements EventBus, Lifecycle {
     this.options = NatsBusOptions.parse(options);
     this.logger = (deps.logger ?? silentLogger).child({ component: 'nats-bus' });
     this.codec = new MessageCodec(this.options.consume.validate);
+    this.circuit = new CircuitBreaker('nats-publish', this.options.publish.circuit, { target: `NATS at ${describeServers(this.options)}`, metrics: deps.metrics, counts: isOutage });
+    this.circuit.onStateChange((state) => {
+      if (state === 'open') this.logger.warn({ buffered: this.publisher.buffered, retryInMs: this.options.publish.circuit.halfOpenAfterMs, reason: this.publisher.lastError }, 'NATS publish circuit open: publishes are held');
+      if (state === 'closed') this.logger.info({ buffered: this.publisher.buffered }, 'NATS publish circuit closed: sending again');
+    });
     this.publisher = new JetStreamPublisher({
       maxInFlight: this.options.publish.maxInFlight,
       maxBuffered: this.options.publish.maxBuffered,
       ackTimeoutMs: parseDuration(this.options.publish.ackTimeout),
+      circuit: this.circuit,
     });
     this.subscriptions = new BusSubscriptions({ codec: this.codec, deadLetters: deps.deadLetters, logger: this.logger });
     this.connector = new NatsConnector(this.options, this.logger, {
@@ -191,6 +200,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       connectAttempts: this.connector.attempts,
       stats: this.stats(),
       lastPublishError: this.publisher.lastError,
+      circuit: this.circuit.report,
       consumerError: [...this.subscriptions.errors.values()][0],
       maxBuffered: this.options.publish.maxBuffered,
     });

@@ -1,4 +1,4 @@
-import { Duration } from '@tapio/domain';
+import { circuitSettings, Duration } from '@tapio/domain';
 import { z } from 'zod';
 
 /**
@@ -122,8 +122,14 @@ export const NatsBusOptions = z.strictObject({
       maxBuffered: z.number().int().min(1).default(100_000),
       /** Waiting for one acknowledgement before sending the message again (same id: no double). */
       ackTimeout: Duration.default('5s'),
+      /**
+       * The `nats-publish` circuit breaker: sends in a row that timed out, lost their
+       * connection or found no JetStream before it opens (a full stream does not count), and
+       * how long it then holds everything before one message probes.
+       */
+      circuit: circuitSettings({ failures: 10, halfOpenAfterMs: 1_000 }),
     })
-    .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s' }),
+    .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s', circuit: { failures: 10, halfOpenAfterMs: 1_000 } }),
   consume: z
     .strictObject({
       /**

@@ -1,13 +1,6 @@
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { BusHeaders } from '@tapio/domain';
-
-/** `publish()` refused a message because the bounded buffer was full; the message is counted in `dropped`. */
-export class BusOverflowError extends Error {
-  constructor(subject: string, id: string, buffered: number, why: string) {
-    super(`NATS publish buffer full (${buffered} messages, ${why}); dropped ${subject} message ${id}`);
-    this.name = 'BusOverflowError';
-  }
-}
+import type { BusHeaders, CircuitBreaker } from '@tapio/domain';
+import { BusOverflowError, isPermanent, type PubAckReply } from './publish-outcomes.js';
 
 interface Pending {
   seq: number;
@@ -24,6 +17,8 @@ export interface PublisherLimits {
   maxInFlight: number;
   maxBuffered: number;
   ackTimeoutMs: number;
+  /** Around every send (`nats-publish`): open, what is accepted is held here and one message at a time probes. */
+  circuit: CircuitBreaker;
 }
 
 export interface PublisherCounters {
@@ -42,20 +37,11 @@ export interface PublisherCounters {
 // Short enough that a stream freed by its consumers is refilled at once.
 const MAX_PAUSE_MS = 500;
 
-function isPermanent(error: Error): boolean {
-  return /max(imum)?[ _]payload|message size exceeds|invalid subject/i.test(error.message);
-}
-
 interface Sent {
   pending: Pending;
   sentAt: number;
-}
-
-interface PubAckReply {
-  stream?: string;
-  seq?: number;
-  duplicate?: boolean;
-  error?: { code?: number; err_code?: number; description?: string };
+  /** Tells the circuit how the send ended (an error: it failed). */
+  settle: (error?: Error) => void;
 }
 
 const decoder = new TextDecoder();
@@ -68,7 +54,10 @@ const decoder = new TextDecoder();
  * (timeout, disconnect, stream full) the message is sent again with the same
  * Nats-Msg-Id, so the server drops the copy if the first one had been stored. A
  * `publish()` promise resolves once the server stored the message, so awaiting callers
- * get backpressure.
+ * get backpressure. Every send goes through the `nats-publish` circuit breaker: after
+ * `circuit.failures` sends in a row timed out, lost their connection or found no JetStream,
+ * it opens and nothing is sent (what is accepted waits in the bounded buffer) until one
+ * message probes `halfOpenAfterMs` later.
  */
 export class JetStreamPublisher {
   readonly counters: PublisherCounters = { published: 0, duplicates: 0, dropped: 0, retries: 0, rejected: 0 };
@@ -91,9 +80,22 @@ export class JetStreamPublisher {
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
   private pumpScheduled = false;
+  private circuitReady = false;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly limits: PublisherLimits) {}
+  constructor(private readonly limits: PublisherLimits) {
+    // Loaded before the first send, so each send leaves in the turn the pump runs.
+    limits.circuit.ready().then(
+      () => {
+        this.circuitReady = true;
+        this.schedulePump();
+      },
+      (error: unknown) => (this.lastError = `circuit breaker not loaded: ${String(error)}`),
+    );
+    limits.circuit.onStateChange((state) => {
+      if (state === 'closed') this.schedulePump();
+    });
+  }
 
   /** Start (or resume after a reconnect) sending on this connection. */
   attach(nc: NatsConnection): void {
@@ -117,6 +119,7 @@ export class JetStreamPublisher {
     this.connected = false;
     for (const sent of this.inFlightByToken.values()) {
       this.counters.retries += 1;
+      sent.settle(new Error('connection to NATS lost before the acknowledgement'));
       this.requeue(sent.pending);
     }
     this.inFlightByToken.clear();
@@ -137,6 +140,8 @@ export class JetStreamPublisher {
       const why = this.connected ? 'NATS is not acknowledging fast enough' : 'NATS is unreachable';
       return Promise.reject(new BusOverflowError(subject, id, this.buffered, why));
     }
+    // Held instead of sent: the circuit's refusals count the publishes it kept back.
+    if (this.limits.circuit.state !== 'closed') this.limits.circuit.report.refused();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ seq: this.nextSeq++, subject, payload, id, headers: extra, resolve, reject });
       this.schedulePump();
@@ -156,6 +161,7 @@ export class JetStreamPublisher {
     if (this.timer) clearTimeout(this.timer);
     if (this.sweeper) clearInterval(this.sweeper);
     this.replies?.unsubscribe();
+    for (const sent of this.inFlightByToken.values()) sent.settle();
     const unsent = [...[...this.inFlightByToken.values()].map((sent) => sent.pending), ...this.retryQueue.splice(0), ...this.queue.splice(this.queueHead)];
     this.inFlightByToken.clear();
     this.queue.length = 0;
@@ -181,15 +187,18 @@ export class JetStreamPublisher {
 
   private pump(): void {
     const nc = this.nc;
-    if (!nc || !this.connected || this.closed) return;
+    if (!nc || !this.connected || this.closed || !this.circuitReady) return;
     const now = Date.now();
-    if (now < this.pausedUntil) {
-      if (!this.timer) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.pump();
-        }, this.pausedUntil - now);
-      }
+    if (now < this.pausedUntil) return this.wakeIn(this.pausedUntil - now);
+    const circuit = this.limits.circuit;
+    if (circuit.state !== 'closed') {
+      // Open: everything accepted waits here instead of being resent every pause. Once it may
+      // try again, one message probes (half-open); its acknowledgement closes the circuit, its
+      // failure or timeout opens it again. Sends from before it opened settle first.
+      if (circuit.state === 'half-open' || this.inFlightByToken.size > 0) return;
+      if (circuit.retryInMs(now) > 0) return this.wakeIn(circuit.retryInMs(now));
+      const probe = this.next();
+      if (probe) this.send(nc, probe, now);
       return;
     }
     while (this.inFlightByToken.size < this.limits.maxInFlight) {
@@ -199,18 +208,37 @@ export class JetStreamPublisher {
     }
   }
 
+  private wakeIn(ms: number): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, ms);
+  }
+
+  /** Through the circuit, which sees the send end when its acknowledgement, failure or timeout settles it. */
   private send(nc: NatsConnection, pending: Pending, now: number): void {
     const token = (this.nextToken++).toString(36);
     const msgHeaders = headers();
     if (pending.headers) for (const [name, value] of Object.entries(pending.headers)) msgHeaders.set(name, value);
     msgHeaders.set('Nats-Msg-Id', pending.id);
-    this.inFlightByToken.set(token, { pending, sentAt: now });
-    try {
-      nc.publish(pending.subject, pending.payload, { reply: `${this.inbox}.${token}`, headers: msgHeaders });
-    } catch (error) {
-      this.inFlightByToken.delete(token);
-      this.failed(pending, error as Error);
-    }
+    const sending = () =>
+      new Promise<void>((resolve, reject) => {
+        this.inFlightByToken.set(token, { pending, sentAt: now, settle: (error) => (error ? reject(error) : resolve()) });
+        try {
+          nc.publish(pending.subject, pending.payload, { reply: `${this.inbox}.${token}`, headers: msgHeaders });
+        } catch (error) {
+          this.inFlightByToken.delete(token);
+          this.failed(pending, error as Error);
+          reject(error as Error);
+        }
+      });
+    this.limits.circuit.run(sending).catch((error: unknown) => {
+      // Refused (it opened between the pump's look and this send): never sent, so held again.
+      if (error instanceof Error && error.name === 'CircuitOpenError') {
+        this.requeue(pending);
+        this.wakeIn(this.limits.circuit.retryInMs());
+      }
+    });
   }
 
   private onReply(msg: Msg): void {
@@ -221,7 +249,9 @@ export class JetStreamPublisher {
     const pending = sent.pending;
     if (msg.headers?.hasError) {
       // 503: no stream listens (yet) on this subject, e.g. JetStream still recovering.
-      this.failed(pending, new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}`));
+      const error = new Error(`${msg.headers.code} ${msg.headers.description || 'no responders'}`);
+      sent.settle(error);
+      this.failed(pending, error);
       this.afterSettle();
       return;
     }
@@ -232,8 +262,11 @@ export class JetStreamPublisher {
       ack = { error: { description: `unreadable acknowledgement "${decoder.decode(msg.data).slice(0, 100)}"` } };
     }
     if (ack.error) {
-      this.failed(pending, new Error(ack.error.description ?? `JetStream error ${ack.error.err_code ?? ack.error.code}`));
+      const error = new Error(ack.error.description ?? `JetStream error ${ack.error.err_code ?? ack.error.code}`);
+      sent.settle(error);
+      this.failed(pending, error);
     } else {
+      sent.settle();
       this.failuresInARow = 0;
       if (ack.duplicate) this.counters.duplicates += 1;
       else this.counters.published += 1;
@@ -249,7 +282,9 @@ export class JetStreamPublisher {
     for (const [token, sent] of this.inFlightByToken) {
       if (sent.sentAt > deadline) break; // insertion order: the rest are younger
       this.inFlightByToken.delete(token);
-      this.failed(sent.pending, new Error(`no acknowledgement within ${this.limits.ackTimeoutMs} ms`));
+      const error = new Error(`no acknowledgement within ${this.limits.ackTimeoutMs} ms`);
+      sent.settle(error);
+      this.failed(sent.pending, error);
       expired = true;
     }
     if (expired) this.afterSettle();
