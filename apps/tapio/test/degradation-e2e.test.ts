@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +14,7 @@ import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 import { storedEventCopies } from './support/stored-events.js';
+import { startTapio, waitFor, type TapioProcess } from './support/tapio-process.js';
 
 // Tapio on a real nats-server and Neo4j, with a webhook sink, fed through a named pipe so the
 // test decides when each part of a recording arrives. Each dependency is taken away in turn
@@ -23,7 +23,6 @@ import { storedEventCopies } from './support/stored-events.js';
 // answering, and after each recovery everything accepted must be in the graph exactly once;
 // every insight must reach the webhook.
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RECORDING = join(fileURLToPath(SHARED_SCENARIOS), 'configmap-cascade.ndjson');
 
 interface Readiness {
@@ -42,25 +41,14 @@ function expectedIds(lines: readonly string[]): string[] {
   return [...ids];
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('degraded running on real NATS and Neo4j: each dependency away in turn', () => {
   let nats: NatsServerHandle;
   let graph: Neo4jTestServer;
   let driver: Driver;
   let receiver: HttpReceiver;
   let dir: string;
-  let child: ChildProcess | undefined;
+  let proc: TapioProcess | undefined;
   let feed: WriteStream | undefined;
-  let log = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tapio-degradation-'));
@@ -70,7 +58,7 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
 
   afterAll(async () => {
     feed?.destroy();
-    child?.kill('SIGKILL');
+    proc?.child.kill('SIGKILL');
     await driver?.close();
     await Promise.all([nats?.stop(), graph?.stop(), receiver?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -109,10 +97,9 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
         '',
       ].join('\n'),
     );
-    child = spawn(join(ROOT, 'bin/tapio'), ['-config', join(dir, 'tapio.yaml')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const tail = () => log.slice(-4000);
+    const tapio = startTapio(['-config', join(dir, 'tapio.yaml')], dir);
+    proc = tapio;
+    const tail = () => tapio.log().slice(-4000);
     feed = createWriteStream(fifo);
     const send = (part: readonly string[]) => new Promise<void>((resolve, reject) => feed?.write(`${part.join('\n')}\n`, (error) => (error ? reject(error) : resolve())));
     const readyz = async () => (await (await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(10_000) })).json()) as Readiness;
@@ -189,11 +176,11 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
     expect(metrics).not.toMatch(/tapio_sink_notifications_total\{sink="webhook",outcome="(failed|dropped)"\} [1-9]/);
     expect(metrics).toMatch(/tapio_circuit_opened_total\{circuit="sink:webhook"\} [1-9]/);
     feed.end();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child?.once('close', resolve));
-    const stopped = log.split('\n').filter((line) => line.includes('"tapio stopped"')).map((line) => JSON.parse(line) as { deadLetters?: number; bus?: { dropped?: number } })[0];
+    tapio.child.kill('SIGTERM');
+    await tapio.exited;
+    const stopped = tapio.log().split('\n').filter((line) => line.includes('"tapio stopped"')).map((line) => JSON.parse(line) as { deadLetters?: number; bus?: { dropped?: number } })[0];
     expect(stopped?.deadLetters).toBe(0);
     expect(stopped?.bus?.dropped).toBe(0);
-    child = undefined;
+    proc = undefined;
   }, 900_000);
 });
