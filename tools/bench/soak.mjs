@@ -192,11 +192,15 @@ const every = Number(process.env.SOAK_SAMPLE_SECONDS ?? 30) * 1000;
 const snapshots = process.env.SOAK_SNAPSHOTS === '1';
 let warmSnapshot = false;
 console.log(`soak: ${minutes} min of traffic offered at ${rate} RawEvents/s, warm-up ${warmUp} min, engine and merge window ${window}, graph ${maxEvents} events; load average at start ${loadavg().map((value) => value.toFixed(1)).join(' ')} (${process.env.SOAK_CPUS ?? 'this machine'})`);
-while (Date.now() < end) {
+// Samples on a fixed schedule, SOAK_SAMPLE_SECONDS apart, the last one at least a second before the
+// end (while traffic still flows): evenly spaced, so no stretch of the run weighs more in the fit
+// (a sample that took longer than the interval delays the next one, it does not bunch them).
+for (let due = Date.now(); due < end - 1_000; due = Math.max(due + every, Date.now())) {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
   try {
     const minute = (Date.now() - started) / 60_000;
     // Snapshots: the first sample after warm-up and the last one before the end.
-    const last = Date.now() + every >= end;
+    const last = due + every >= end - 1_000;
     const snapshot = snapshots && ((!warmSnapshot && minute >= warmUp) || last);
     const taken = await sample(snapshot);
     // Only once taken: a failed sample tries again at the next one.
@@ -209,7 +213,6 @@ while (Date.now() < end) {
   } catch (error) {
     console.log(`sample failed: ${error.message}\n${stderr}`);
   }
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(every, end - Date.now() - 1_000))));
 }
 await writer;
 tapio.kill('SIGTERM');
