@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Insight } from '@tapio/domain';
+import { insightWith, type Insight } from '@tapio/domain';
 import { InsightTracker } from './insight-tracker.js';
 
-const insight = (id: string, changes: Partial<Insight> = {}): Insight => ({
-  id,
-  title: 'config-cascade',
-  severity: 'high',
-  confidence: 0.8,
-  pattern: 'config-cascade',
-  rootCause: { entity: { kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' }, what: 'edited', eventId: 'e1' },
-  symptoms: [{ kind: 'Pod', namespace: 'shop', name: 'a' }],
-  chain: [],
-  affected: [],
-  story: '',
-  nextChecks: [],
-  previousOccurrences: [],
-  eventIds: [],
-  firstSeen: '2026-03-02T10:00:00Z',
-  lastSeen: '2026-03-02T10:00:00Z',
-  createdAt: '2026-03-02T10:00:00Z',
-  ...changes,
-}) as Insight;
+const insight = (id: string, changes: Partial<Insight> = {}): Insight =>
+  insightWith({
+    id,
+    title: 'config-cascade',
+    pattern: 'config-cascade',
+    rootCause: { entity: { kind: 'ConfigMap', namespace: 'shop', name: 'checkout-config' }, what: 'edited', eventId: 'e1' },
+    symptoms: [{ kind: 'Pod', namespace: 'shop', name: 'a' }],
+    ...changes,
+  });
 
 describe('InsightTracker', () => {
   it('tells a new incident, a meaningful update and a repeat apart', () => {

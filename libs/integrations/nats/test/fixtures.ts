@@ -1,4 +1,4 @@
-import type { Insight, RawEvent, UnifiedEvent } from '@tapio/domain';
+import { insightWith, type Insight, type RawEvent, type UnifiedEvent } from '@tapio/domain';
 
 const AT = '2026-03-02T10:00:00Z';
 
@@ -32,23 +32,15 @@ export function unifiedEvent(id: string, kind: string, name: string, namespace: 
 
 export function insight(id: string, namespace: string): Insight {
   const entity = { kind: 'ConfigMap', name: 'app-config', namespace, cluster: 'test' };
-  return {
+  return insightWith({
     id,
     title: 'ConfigMap change broke the rollout',
     severity: 'critical',
     confidence: 0.9,
     rootCause: { entity, what: 'data.application.yaml changed' },
-    symptoms: [],
-    chain: [],
-    affected: [],
     story: 'the config changed, then the pods crashed',
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
-    firstSeen: AT,
-    lastSeen: AT,
     createdAt: AT,
-  };
+  });
 }
 
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */

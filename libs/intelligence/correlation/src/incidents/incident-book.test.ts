@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import { entityKey, insightWith, type IndexedEvent, type Prediction } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
 import { iso } from '../story/entity-refs.js';
@@ -18,7 +18,7 @@ function recordingComposer() {
     drafts.push({ ...draft, symptomKeys: [...draft.symptoms.keys()] });
     const firstSeen = draft.firstSeen ?? iso(draft.rootEvent.at);
     const pattern = draft.match.pattern;
-    const insight: Insight = {
+    const insight = insightWith({
       id: draft.id,
       title: pattern.name,
       severity: pattern.pattern.spec.severity,
@@ -27,16 +27,11 @@ function recordingComposer() {
       predictionId: `pred-${draft.id}`,
       rootCause: { entity: { kind: 'ConfigMap', name: draft.rootKey }, what: draft.rootEvent.event.message },
       symptoms: [...draft.symptoms.keys()].map((key) => ({ kind: 'Pod', name: key })),
-      chain: [],
-      affected: [],
-      story: '',
-      nextChecks: [],
       previousOccurrences: [...draft.previous.times],
-      eventIds: [],
       firstSeen,
       lastSeen: iso(Math.max(draft.match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
       createdAt: firstSeen,
-    };
+    });
     const prediction: Prediction = { id: `pred-${draft.id}`, patternId: pattern.name, insightId: draft.id, type: 'outage', confidence: 0.5, message: '', impact: [], createdAt: firstSeen };
     return { insight, prediction };
   };

@@ -1,4 +1,4 @@
-import type { EntityRef, Insight } from '@tapio/domain';
+import { insightWith, type EntityRef, type Insight } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { WorkingState } from '../state/working-state.js';
@@ -6,24 +6,18 @@ import { assignFolds } from './incident-folding.js';
 import { IncidentFolds } from './incident-folds.js';
 
 function insight(id: string, root: EntityRef, severity: Insight['severity'], pattern: string): Insight {
-  return {
+  return insightWith({
     id,
     title: `${pattern}: ${root.name}`,
     severity,
-    confidence: 0.8,
     pattern,
     rootCause: { entity: root, what: 'its pods fail', eventId: `evt-${id}`, eventType: 'pod_failed', timestamp: '2026-03-02T10:00:00Z' },
-    symptoms: [],
-    chain: [],
     affected: [root],
     story: `line one\n  ├─ detail\n  ├─ Previous occurrence: none on record\n  └─ Next: check`,
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
     firstSeen: '2026-03-02T10:00:00Z',
     lastSeen: '2026-03-02T10:01:00Z',
     createdAt: '2026-03-02T10:01:00Z',
-  };
+  });
 }
 
 function shop() {

@@ -1,4 +1,4 @@
-import type { ChainLink, Insight } from '@tapio/domain';
+import { insightWith, type ChainLink, type Insight } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { chainStrength, RANK_KEYS, rankInsights } from './insight-ranking.js';
 
@@ -9,24 +9,15 @@ function link(evidence?: string): ChainLink {
 }
 
 function insight(id: string, overrides: Partial<Insight> = {}): Insight {
-  return {
+  return insightWith({
     id,
-    title: id,
-    severity: 'high',
-    confidence: 0.8,
     rootCause: { entity: pod, what: 'changed' },
-    symptoms: [],
     chain: [link()],
-    affected: [],
-    story: '',
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
     firstSeen: '2026-03-02T10:00:00Z',
     lastSeen: '2026-03-02T10:05:00Z',
     createdAt: '2026-03-02T10:00:00Z',
     ...overrides,
-  };
+  });
 }
 
 const order = (...insights: Insight[]) => insights.sort(rankInsights).map((item) => item.id);

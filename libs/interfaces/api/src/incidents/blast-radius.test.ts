@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, type EntityRef, type Insight, type TopologyChange, type TopologyEdge } from '@tapio/domain';
+import { entityKey, insightWith, type EntityRef, type TopologyChange, type TopologyEdge } from '@tapio/domain';
 import { MemoryGraphStore } from '@tapio/embedded';
 import { blastRadius } from './blast-radius.js';
 
@@ -31,24 +31,15 @@ async function cluster(pods: number) {
     upsert(service, podRefs.map((pod) => edge('SELECTS', service, pod)), [{ type: 'SELECTS', direction: 'out' }]),
     upsert(ingress, [edge('ROUTES_TO', ingress, service)], [{ type: 'ROUTES_TO', direction: 'out' }]),
   ] });
-  const insight: Insight = {
+  const insight = insightWith({
     id: 'ins-1',
     title: 'config-cascade: ConfigMap shop/web-config',
-    severity: 'high',
-    confidence: 0.8,
     pattern: 'config-cascade',
     rootCause: { entity: cm, what: 'edited' },
     symptoms: [podRefs[0] as EntityRef],
-    chain: [],
     affected: podRefs,
-    story: '',
-    nextChecks: [],
-    previousOccurrences: [],
-    eventIds: [],
-    firstSeen: AT,
-    lastSeen: AT,
     createdAt: AT,
-  };
+  });
   return { graph, insight, keys: { cm: entityKey(cm), deployment: entityKey(deployment), service: entityKey(service), ingress: entityKey(ingress) } };
 }
 
