@@ -69,20 +69,34 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
     return seen;
   }
 
-  it('a message held through more kills of its consumer than maxFailures is still handled, not dead-lettered', async () => {
-    const prefix = `kills${process.pid}`;
+  /** The one message of a test (raw-0) on a stream of its own, published before any consumer exists. */
+  async function publishOne(prefix: string): Promise<void> {
     const publisher = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix });
     await publisher.publish('raw', rawPodEvent('pod-0'), 'raw-0');
     await publisher.close();
+  }
+
+  /** A consumer in this process on that stream, with the dead letters it writes; closed after `use`. */
+  async function withConsumer(prefix: string, settings: NatsBusOptionsInput['consume'], use: (bus: NatsEventBus, deadLetters: MemoryDeadLetters) => Promise<void>): Promise<void> {
+    const deadLetters = new MemoryDeadLetters();
+    const bus = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: settings }, { deadLetters });
+    try {
+      await use(bus, deadLetters);
+    } finally {
+      await bus.close();
+    }
+  }
+
+  it('a message held through more kills of its consumer than maxFailures is still handled, not dead-lettered', async () => {
+    const prefix = `kills${process.pid}`;
+    await publishOne(prefix);
 
     const seen = await killHolders(prefix, 4);
     expect(seen.filter((line) => line.delivered === 'raw-0')).toHaveLength(4);
     expect(seen.filter((line) => line.deadLetter)).toEqual([]);
 
     // Delivery 5, with maxFailures 2: counted by deliveries it would have been dead-lettered at the 3rd.
-    const deadLetters = new MemoryDeadLetters();
-    const survivor = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume }, { deadLetters });
-    try {
+    await withConsumer(prefix, consume, async (survivor, deadLetters) => {
       const handled: string[] = [];
       await survivor.subscribe('raw', 'transformer', async (_raw, delivery) => void handled.push(delivery.id));
       await waitFor('the message handled', () => handled.length === 1, 20_000);
@@ -90,21 +104,15 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
       expect(handled).toEqual(['raw-0']);
       expect(deadLetters.entries).toEqual([]);
       expect(survivor.stats()).toMatchObject({ delivered: 1, deadLettered: 0 });
-    } finally {
-      await survivor.close();
-    }
+    });
   }, 180_000);
 
   it('a message whose handler throws is dead-lettered after maxFailures failures, however many kills it lived through before', async () => {
     const prefix = `throws${process.pid}`;
-    const publisher = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix });
-    await publisher.publish('raw', rawPodEvent('pod-0'), 'raw-0');
-    await publisher.close();
+    await publishOne(prefix);
     await killHolders(prefix, 3);
 
-    const deadLetters = new MemoryDeadLetters();
-    const consumer = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: { ...consume, maxFailures: 3 } }, { deadLetters });
-    try {
+    await withConsumer(prefix, { ...consume, maxFailures: 3 }, async (consumer, deadLetters) => {
       let attempts = 0;
       await consumer.subscribe('raw', 'transformer', async () => {
         attempts += 1;
@@ -116,17 +124,13 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
       expect(deadLetters.entries[0]).toMatchObject({ stage: 'process', source: 'raw' });
       expect(deadLetters.entries[0]?.reason).toBe('raw handler of transformer failed 3 times: graph refused the write (attempt 3)');
       expect(consumer.stats()).toMatchObject({ redelivered: 2, deadLettered: 1 });
-    } finally {
-      await consumer.close();
-    }
+    });
   }, 180_000);
 
   it('a message that kills its consumer every time is dead-lettered by the maxDeliver backstop, with the reason, and leaves the stream', async () => {
     const prefix = `poison${process.pid}`;
     const poisonConsume = { ...consume, maxDeliver: 4 };
-    const publisher = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix });
-    await publisher.publish('raw', rawPodEvent('pod-0'), 'raw-0');
-    await publisher.close();
+    await publishOne(prefix);
 
     // Restarted after each death, as Kubernetes restarts a crashing pod, until one lives
     // 4 ack_waits without a delivery: the message is gone.

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sObjectFacts } from '@tapio/domain';
+import type { EntityRef, K8sObjectFacts } from '@tapio/domain';
 import { ClusterFixture } from '../../../test/support/cluster-fixture.js';
 import { edgesFor, fromTo } from '../../../test/support/correlate.js';
 import { DependencyCorrelator } from './dependency-correlator.js';
+
+const correlator = new DependencyCorrelator();
 
 function budgeted() {
   const fixture = new ClusterFixture();
@@ -15,17 +17,20 @@ function budgeted() {
   return { fixture, app, budget, facts };
 }
 
-describe('DependencyCorrelator: what violated a PodDisruptionBudget', () => {
-  const correlator = new DependencyCorrelator();
+/** The step every test ends with: the budget reported violated, and the edges the correlator gives that report. */
+function violation(fixture: ClusterFixture, budget: EntityRef) {
+  const violated = fixture.signal('disruption_budget_violated', budget);
+  return { violated, edges: edgesFor(correlator, fixture.events, violated) };
+}
 
+describe('DependencyCorrelator: what violated a PodDisruptionBudget', () => {
   it('the drain of a node that took a protected pod: CAUSED by its cordon', () => {
     const { fixture, app, budget } = budgeted();
     const cordon = fixture.signal('node_cordoned', fixture.ref('Node', 'node-2'));
     fixture.advance(30);
     fixture.retire(app.pods[1]!);
     fixture.advance(2);
-    const violated = fixture.signal('disruption_budget_violated', budget);
-    const edges = edgesFor(correlator, fixture.events, violated);
+    const { violated, edges } = violation(fixture, budget);
     expect(fromTo(edges)).toEqual([`CAUSED ${cordon.id} -> ${violated.id}`]);
     expect(edges[0]?.reason).toMatch(/^the drain of Node node-2 \(cordoned 32s earlier\) took pods the budget protects: checkout-/);
   });
@@ -34,8 +39,8 @@ describe('DependencyCorrelator: what violated a PodDisruptionBudget', () => {
     const { fixture, budget, facts } = budgeted();
     const change = fixture.object('disruption_budget_changed', facts, 'PodDisruptionBudget shop/checkout-pdb changed: spec.minAvailable 1 -> 4', 'MODIFIED');
     fixture.advance(1);
-    const violated = fixture.signal('disruption_budget_violated', budget);
-    expect(fromTo(edgesFor(correlator, fixture.events, violated))).toEqual([`CAUSED ${change.id} -> ${violated.id}`]);
+    const { violated, edges } = violation(fixture, budget);
+    expect(fromTo(edges)).toEqual([`CAUSED ${change.id} -> ${violated.id}`]);
   });
 
   it('a protected pod that crashes: CAUSED by its first failure; pods of other workloads and cordons that took none of its pods are not', () => {
@@ -46,7 +51,7 @@ describe('DependencyCorrelator: what violated a PodDisruptionBudget', () => {
     fixture.crashLoop(other.pods[0]!, 3);
     const crash = fixture.crashLoop(app.pods[0]!, 3);
     fixture.advance(5);
-    const violated = fixture.signal('disruption_budget_violated', budget);
-    expect(fromTo(edgesFor(correlator, fixture.events, violated))).toEqual([`CAUSED ${crash.id} -> ${violated.id}`]);
+    const { violated, edges } = violation(fixture, budget);
+    expect(fromTo(edges)).toEqual([`CAUSED ${crash.id} -> ${violated.id}`]);
   });
 });

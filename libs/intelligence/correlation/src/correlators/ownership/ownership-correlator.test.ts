@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityRef } from '@tapio/domain';
-import { ClusterFixture } from '../../../test/support/cluster-fixture.js';
+import { ClusterFixture, type Workload } from '../../../test/support/cluster-fixture.js';
 import { edgesFor, fromTo } from '../../../test/support/correlate.js';
 import { OwnershipCorrelator } from './ownership-correlator.js';
 
-describe('OwnershipCorrelator', () => {
-  const correlator = new OwnershipCorrelator();
+const correlator = new OwnershipCorrelator();
 
+/**
+ * The step most of these tests share: `workload` scaled to `replicas`, its new pod reported
+ * unschedulable (with the scheduler's `message`), and the edges the correlator gives that report.
+ */
+function unschedulableReplacement(fixture: ClusterFixture, workload: Workload, replicas: number, message?: string) {
+  const [replacement] = fixture.scale(workload, replicas);
+  const pending = fixture.signal('pod_unschedulable', replacement as EntityRef, message ? { message } : {});
+  return { pending, edges: edgesFor(correlator, fixture.events, pending) };
+}
+
+describe('OwnershipCorrelator', () => {
   it('a failure of a pod the rollout created was CAUSED by the rollout', () => {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1');
@@ -59,8 +69,6 @@ describe('OwnershipCorrelator', () => {
 });
 
 describe('OwnershipCorrelator: preempted pods and their replacements', () => {
-  const correlator = new OwnershipCorrelator();
-
   function preempted() {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1', 'node-2');
@@ -74,9 +82,7 @@ describe('OwnershipCorrelator: preempted pods and their replacements', () => {
     const { fixture, victim, preemptor } = preempted();
     const preemption = fixture.signal('pod_preempted', victim.pods[0] as EntityRef, { annotations: { 'cause.kind': 'Pod', 'cause.name': preemptor.pods[0]!.name, 'cause.namespace': 'shop' } });
     fixture.advance(2);
-    const [replacement] = fixture.scale(victim, 3);
-    const pending = fixture.signal('pod_unschedulable', replacement as EntityRef, { message: '0/2 nodes are available: 2 Insufficient cpu.' });
-    const edges = edgesFor(correlator, fixture.events, pending);
+    const { pending, edges } = unschedulableReplacement(fixture, victim, 3, '0/2 nodes are available: 2 Insufficient cpu.');
     expect(fromTo(edges)).toEqual([`CAUSED ${preemption.id} -> ${pending.id}`]);
     expect(edges[0]?.reason).toContain('preempted 2s earlier');
   });
@@ -97,15 +103,11 @@ describe('OwnershipCorrelator: preempted pods and their replacements', () => {
     const { fixture, victim, preemptor } = preempted();
     fixture.signal('pod_preempted', victim.pods[0] as EntityRef);
     fixture.advance(2);
-    const [other] = fixture.scale(preemptor, 2);
-    const pending = fixture.signal('pod_unschedulable', other as EntityRef);
-    expect(edgesFor(correlator, fixture.events, pending)).toEqual([]);
+    expect(unschedulableReplacement(fixture, preemptor, 2).edges).toEqual([]);
   });
 });
 
 describe('OwnershipCorrelator: replacements of pods the kubelet evicted for memory', () => {
-  const correlator = new OwnershipCorrelator();
-
   function evicted(usage?: string) {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1');
@@ -120,21 +122,15 @@ describe('OwnershipCorrelator: replacements of pods the kubelet evicted for memo
 
   it('a replacement left unscheduled on the tainted node was CAUSED by its family\'s eviction', () => {
     const { fixture, batch, eviction } = evicted('274432');
-    const [replacement] = fixture.scale(batch, 3);
-    const pending = fixture.signal('pod_unschedulable', replacement as EntityRef, { message: '0/1 nodes are available: 1 node(s) had untolerated taint(s).' });
-    const edges = edgesFor(correlator, fixture.events, pending);
+    const { pending, edges } = unschedulableReplacement(fixture, batch, 3, '0/1 nodes are available: 1 node(s) had untolerated taint(s).');
     expect(fromTo(edges)).toEqual([`CAUSED ${eviction.id} -> ${pending.id}`]);
     expect(edges[0]?.reason).toContain('evicted for memory 3s earlier');
   });
 
   it('neither an eviction without the kubelet\'s memory figures nor another workload\'s pod is linked', () => {
     const plain = evicted();
-    const [first] = plain.fixture.scale(plain.batch, 3);
-    const waiting = plain.fixture.signal('pod_unschedulable', first as EntityRef);
-    expect(edgesFor(correlator, plain.fixture.events, waiting)).toEqual([]);
+    expect(unschedulableReplacement(plain.fixture, plain.batch, 3).edges).toEqual([]);
     const { fixture, other } = evicted('274432');
-    const [web] = fixture.scale(other, 2);
-    const pending = fixture.signal('pod_unschedulable', web as EntityRef);
-    expect(edgesFor(correlator, fixture.events, pending)).toEqual([]);
+    expect(unschedulableReplacement(fixture, other, 2).edges).toEqual([]);
   });
 });
