@@ -13,6 +13,7 @@ import { HttpReceiver } from '../../../libs/integrations/sinks/test/support/http
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
+import { neo4jAnswering } from './support/neo4j-answering.js';
 import { storedEventCopies } from './support/stored-events.js';
 import { startTapio, waitFor, type TapioProcess } from './support/tapio-process.js';
 
@@ -54,7 +55,9 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
     dir = await mkdtemp(join(tmpdir(), 'tapio-degradation-'));
     [nats, graph, receiver] = await Promise.all([startNatsServer(), startNeo4j(), new HttpReceiver().start()]);
     driver = neo4j.driver(graph.uri);
-  }, 300_000);
+    // Bolt listening is not Neo4j answering: Tapio starts only once a query returns.
+    await neo4jAnswering(driver);
+  }, 600_000);
 
   afterAll(async () => {
     feed?.destroy();
