@@ -8,8 +8,10 @@ import {
 } from '@tapio/correlation';
 import { CniTapTransformer } from '@tapio/collector-cni';
 import { CriTransformer } from '@tapio/collector-cri';
+import { DnsTransformer } from '@tapio/collector-dns';
 import { EtcdTransformer } from '@tapio/collector-etcd';
 import { JournalTransformer } from '@tapio/collector-journal';
+import { KernelTransformer } from '@tapio/collector-kernel';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { KubeletApiTransformer } from '@tapio/collector-kubelet';
 import { DeadLetterStore } from '@tapio/embedded';
@@ -26,13 +28,13 @@ export interface Analysis {
 
 /**
  * What `tapio analyze` computes, in process: every recorded line through the real
- * pipeline (validation, the kubeapi and node-local collectors' transformers) and the correlation engine with the five
+ * pipeline (validation, the kubeapi and every node-local collector's transformer, as `tapio analyze` has them all) and the correlation engine with the five
  * correlators and the built-in patterns. Lines are NDJSON text or parsed objects.
  */
 export function analyzeRecording(lines: ReadonlyArray<string | object>, ledger = new FeedbackLedger(), onOutput?: (output: EngineOutput) => void): Analysis {
   const deadLetters = new DeadLetterStore();
   // The API server's lines and the node-local collectors' (a recording made with them holds both).
-  const transformers = [new KubeApiTransformer(), new KubeletApiTransformer(), new CriTransformer(), new CniTapTransformer(), new JournalTransformer(), new EtcdTransformer()];
+  const transformers = [new KubeApiTransformer(), new KubeletApiTransformer(), new CriTransformer(), new CniTapTransformer(), new JournalTransformer(), new EtcdTransformer(), new DnsTransformer(), new KernelTransformer()];
   const pipeline = new Pipeline({ transformers, deadLetters, validateOutput: true });
   const engine = new CorrelationEngine(builtinCorrelators(), ledger);
   engine.setPatterns(loadBuiltinPatterns());

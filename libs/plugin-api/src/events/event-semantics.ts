@@ -59,6 +59,8 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   volume_attach_failed: s('volume-attach-failure', 'storage', 'high', true),
   volume_mount_failed: s('volume-mount-failure', 'storage', 'high', true),
   replica_create_failed: s('replica-create-failure', 'availability', 'high', true),
+  // A controller's SuccessfulCreate: what it tried to create exists now (clears a refusal).
+  replica_created: s('replica-created', 'lifecycle', 'info', false),
   job_failed: s('job-failure', 'availability', 'medium', true),
   hpa_failed: s('autoscaler-failure', 'capacity', 'medium', true),
   hpa_at_max: s('autoscaler-at-max', 'capacity', 'medium', true),

@@ -54,6 +54,7 @@ export const EVENT_TYPES = [
   'volume_attach_failed',
   'volume_mount_failed',
   'replica_create_failed',
+  'replica_created',
   'job_failed',
   'hpa_failed',
   'hpa_at_max',

@@ -41,6 +41,7 @@ export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
   DisruptionBlocked: { type: 'eviction_blocked' },
   // controllers
   FailedCreate: { type: 'replica_create_failed' },
+  SuccessfulCreate: { type: 'replica_created' },
   ScalingReplicaSet: { type: 'workload_scaled' },
   SuccessfulRescale: { type: 'workload_scaled' },
   FailedGetScale: { type: 'hpa_failed' },

@@ -48,4 +48,11 @@ describe('kubeapi transformer: signals the correlation of incidents depends on',
     expect([onPod?.type, onPod?.entity?.kind]).toEqual(['pod_not_ready', 'Pod']);
     expect([onNode?.type, onNode?.entity?.kind]).toEqual(['node_not_ready', 'Node']);
   });
+
+  it("a controller's SuccessfulCreate is replica_created on the ReplicaSet (what clears an earlier refusal), its FailedCreate replica_create_failed", () => {
+    const [created] = run([watch('ADDED', event('ReplicaSet', 'catalog-7d9f', 'SuccessfulCreate', 'Created pod: catalog-7d9f-x2k4p'))]);
+    const [refused] = run([watch('ADDED', event('ReplicaSet', 'catalog-7d9f', 'FailedCreate', 'Error creating: pods "catalog-7d9f-q8w2z" is forbidden: exceeded quota: compute'))]);
+    expect([created?.type, created?.severity, created?.entity?.kind]).toEqual(['replica_created', 'info', 'ReplicaSet']);
+    expect([refused?.type, refused?.entity?.kind]).toEqual(['replica_create_failed', 'ReplicaSet']);
+  });
 });
