@@ -1,0 +1,31 @@
+import { benignRecording, threeWays } from '../corpus-variants.js';
+import { etcdLeaderFlapping, etcdRoutine, etcdWriteOutage } from '../../support/control-plane-incidents.js';
+import { dnsBlackHole, dnsBlip } from '../../support/dns-incidents.js';
+import { hpaMaxedOutLate, quotaAlreadyFull, quotaRaceDuringRollout } from '../../support/autoscaling-and-admission-incidents.js';
+import type { CorpusCase } from '../corpus-case.js';
+
+/**
+ * Recordings for built-in patterns no other kind leads with (the coverage rule of
+ * corpus.test.ts): etcd refusing writes (out of space, quorum lost) and re-electing its leader
+ * again and again, cluster DNS going dark, an autoscaler reaching its maximum after its pods
+ * began failing, a quota already full refusing a scale-up or a rollout. Each generated
+ * incident comes three ways (threeWays), next to benign look-alikes: etcd upgraded member by
+ * member, compacted and defragmented, its leader restarted with one create retried; one
+ * CoreDNS pod restarting; a replacement pod refused while the old one still terminates.
+ */
+export const corpusCases: readonly CorpusCase[] = [
+  ...threeWays('etcd out of space (NOSPACE): a ReplicaSet cannot replace a pod', 'shop/catalog', () => etcdWriteOutage(benignRecording(), 'shop', 'catalog', { cause: 'nospace' })),
+  ...threeWays('etcd loses quorum: the CronJob and a ReplicaSet cannot create', 'shop/cart', () => etcdWriteOutage(benignRecording(), 'shop', 'cart', { cause: 'quorum' })),
+  ...threeWays('etcd leader flapping on a slow disk: a scale-up is refused', 'shop/frontend', () => etcdLeaderFlapping(benignRecording(), 'shop', 'frontend')),
+  ...threeWays('benign: etcd members upgraded one by one', 'shop/cart', () => etcdRoutine(benignRecording(), 'shop', 'cart', 'upgrade')),
+  ...threeWays('benign: etcd compacted and defragmented near its quota', 'shop/catalog', () => etcdRoutine(benignRecording(), 'shop', 'catalog', 'maintenance')),
+  ...threeWays('benign: the etcd leader restarts, one create retried', 'shop/frontend', () => etcdRoutine(benignRecording(), 'shop', 'frontend', 'restart')),
+  ...threeWays('CoreDNS OOM-killed under a query burst: lookups fail cluster-wide', 'kube-system/coredns', () => dnsBlackHole(benignRecording(), 'oom')),
+  ...threeWays('CoreDNS exits on a forwarding loop: lookups fail cluster-wide', 'kube-system/coredns', () => dnsBlackHole(benignRecording(), 'loop')),
+  ...threeWays('benign: one CoreDNS pod restarts, a few lookups retried', 'kube-system/coredns', () => dnsBlip(benignRecording())),
+  ...threeWays('traffic surge: pods fail readiness, then the HPA reaches its maximum', 'shop/frontend', () => hpaMaxedOutLate(benignRecording(), 'shop', 'frontend')),
+  ...threeWays('traffic surge: pods fail readiness, the HPA reaches its maximum, more fail', 'shop/checkout', () => hpaMaxedOutLate(benignRecording(), 'shop', 'checkout', { tail: 3 })),
+  ...threeWays('ResourceQuota already full: a scale-up is refused', 'shop/catalog', () => quotaAlreadyFull(benignRecording(), 'shop', 'catalog', { how: 'scale' })),
+  ...threeWays("ResourceQuota already full: a rollout's surge pod is refused", 'shop/cart', () => quotaAlreadyFull(benignRecording(), 'shop', 'cart', { how: 'rollout' })),
+  ...threeWays('benign: a replaced pod refused by a full quota while the old one terminates', 'shop/checkout', () => quotaRaceDuringRollout(benignRecording(), 'shop', 'checkout')),
+];
