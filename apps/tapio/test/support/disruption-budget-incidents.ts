@@ -8,14 +8,14 @@ const records = (value: unknown): Json[] => (Array.isArray(value) ? (value as Js
 const spec = (object: K8sObject) => object['spec'] as Json;
 const ref = (object: K8sObject) => ({ kind: object.kind, namespace: object.metadata.namespace ?? null, name: object.metadata.name });
 
-interface BudgetStatus {
+export interface BudgetStatus {
   healthy: number;
   desired: number;
   expected: number;
 }
 
 /** A PodDisruptionBudget over a Deployment's pods (its app label), with the status its controller writes. */
-function addBudget(editor: RecordingEditor, namespace: string, deployment: string, bound: { minAvailable: number }, status: BudgetStatus): K8sObject {
+export function addBudget(editor: RecordingEditor, namespace: string, deployment: string, bound: { minAvailable: number }, status: BudgetStatus): K8sObject {
   const labels = ((spec(editor.get('Deployment', namespace, deployment))['selector'] as Json)['matchLabels'] ?? {}) as Json;
   return editor.add({
     apiVersion: 'policy/v1',
@@ -38,7 +38,7 @@ function budgetStatus(editor: RecordingEditor, status: BudgetStatus, generation:
   };
 }
 
-function setBudget(editor: RecordingEditor, budget: K8sObject, status: BudgetStatus): void {
+export function setBudget(editor: RecordingEditor, budget: K8sObject, status: BudgetStatus): void {
   editor.modify('PodDisruptionBudget', budget.metadata.namespace, budget.metadata.name, (object) => {
     object['status'] = budgetStatus(editor, status, Number(object.metadata['generation'] ?? 1));
   });
@@ -57,7 +57,7 @@ function cordon(editor: RecordingEditor, node: string, on: boolean): void {
 }
 
 /** The pod leaves: through the eviction API (DisruptionTarget) or deleted directly (`kubectl drain --disable-eviction`). */
-function takeDown(editor: RecordingEditor, pod: K8sObject, through: 'eviction' | 'delete'): void {
+export function takeDown(editor: RecordingEditor, pod: K8sObject, through: 'eviction' | 'delete'): void {
   editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
     if (through === 'eviction') records((object['status'] as Json)['conditions']).push({ type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastTransitionTime: editor.now });
     object.metadata['deletionTimestamp'] = editor.now;

@@ -48,7 +48,7 @@ describe('kubeapi transformer: PodDisruptionBudget violations', () => {
     const events = run([watch('ADDED', pdb(1, 2, { expected: 3, healthy: 3, desired: 2, allowed: 1 })), watch('MODIFIED', pdb(2, 5, { expected: 3, healthy: 3, desired: 5, allowed: 0 }), 30)]);
     expect(events.map((event) => event.type)).toEqual(['resource_created', 'disruption_budget_changed', 'disruption_budget_violated']);
     const violated = events[2] as UnifiedEvent;
-    expect(violated.message).toBe('PodDisruptionBudget shop/web is violated: it requires 5 healthy of the 3 pods it protects (minAvailable 5): it can never be met and blocks every voluntary eviction');
+    expect(violated.message).toBe('PodDisruptionBudget shop/web is violated: it requires 5 healthy of the 3 pods it protects (minAvailable 5): it cannot be met with 3 pods and blocks every voluntary eviction');
     expect(violated.annotations?.['budget.impossible']).toBe('true');
   });
 

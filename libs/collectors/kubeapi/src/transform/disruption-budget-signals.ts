@@ -45,7 +45,8 @@ function bounds(budget: BudgetFacts): string {
 /**
  * A PodDisruptionBudget becoming violated (and said again at first sight when it already is),
  * or meeting its bound again. A budget that requires more healthy pods than it protects
- * ("minAvailable 5" over 3 pods) is said to be impossible: it blocks every drain for good.
+ * ("minAvailable 5" over 3 pods, or minAvailable 2 over a Deployment scaled to 1) is said to be
+ * impossible: it blocks every drain until the pods or the budget change.
  */
 export function disruptionBudgetSignals(previous: K8sObjectFacts | undefined, facts: K8sObjectFacts, object: Json): Signal[] {
   const budget = facts.disruptionBudget;
@@ -57,7 +58,7 @@ export function disruptionBudgetSignals(previous: K8sObjectFacts | undefined, fa
     const condition = arr(obj(object['status'])['conditions']).find((item) => item['type'] === 'DisruptionAllowed');
     const reason = str(condition?.['reason']) ?? 'InsufficientPods';
     const why = impossible
-      ? `it requires ${budget.desiredHealthy} healthy of the ${pods(budget.expectedPods)} it protects (${bounds(budget)}): it can never be met and blocks every voluntary eviction`
+      ? `it requires ${budget.desiredHealthy} healthy of the ${pods(budget.expectedPods)} it protects (${bounds(budget)}): it cannot be met with ${pods(budget.expectedPods)} and blocks every voluntary eviction`
       : `${pods(budget.currentHealthy)} healthy of ${budget.expectedPods}, ${budget.desiredHealthy} required (${bounds(budget)})`;
     return [
       {

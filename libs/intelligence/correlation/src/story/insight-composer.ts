@@ -53,7 +53,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const confidence = rated.insight;
 
   const users = mountedByCount(state, rootKey, rootRef);
-  const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length, users });
+  const values = templateValues(state, match, rootRef, { symptoms: symptomRefs.length, pods: radius.pods.length, users }, draft.path);
   const [firstCheck] = spec.nextChecks ?? [];
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
   const previousOccurrences = [...draft.previous.times];

@@ -32,11 +32,25 @@ describe('templateValues', () => {
       'change.entity': 'ConfigMap shop/checkout-config',
       'change.time': edit.timestamp,
       'change.message': edit.message,
+      'change.cause': edit.message,
       'failure.container': 'app',
       'failure.entity': `Pod shop/${checkout.pods[0]!.name}`,
       'failure.time': crash.timestamp,
       'failure.message': crash.message,
+      'failure.cause': crash.message,
     });
     expect(renderTemplate('{{change.entity}} changed at {{ change.time }}; {{unknown}} stays', values)).toBe(`ConfigMap shop/checkout-config changed at ${edit.timestamp}; {{unknown}} stays`);
+  });
+
+  it('{{<step>.cause}} is the reason of the causal link into the step on the incident\'s path', () => {
+    const cluster = new ClusterFixture();
+    const checkout = cluster.workload('shop', 'checkout', { replicas: 1 });
+    const crash = cluster.crashLoop(checkout.pods[0]!, 2);
+    const pattern = compiled('crashing', { sequence: [{ id: 'match', conditions: [{ field: 'type', operator: 'equals', value: 'crash_loop' }] }] });
+    const { state, indexed } = indexAll(cluster.events);
+    const edge = { kind: 'CAUSED' as const, fromEventId: 'evt-x', toEventId: crash.id, confidence: 0.9, reason: 'Deployment shop/checkout scaled 3 -> 1 while PodDisruptionBudget shop/checkout requires minAvailable 2', correlator: 'dependency' };
+    const values = templateValues(state, mustMatch(pattern, indexed(crash), state), checkout.ref, { symptoms: 1, pods: 1 }, { edges: [edge] });
+    expect(values['match.cause']).toBe(edge.reason);
+    expect(templateValues(state, mustMatch(pattern, indexed(crash), state), checkout.ref, { symptoms: 1, pods: 1 })['match.cause']).toBe(crash.message);
   });
 });

@@ -1,5 +1,6 @@
 import { entityKey, parseEntityKey, type Correlation, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
+import { latestScaleDown } from './budget-scale-downs.js';
 
 const BUDGET_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['disruption_budget_changed']);
 /** A pod taken down on purpose or removed: what a drain does to the pods it empties the node of. */
@@ -26,12 +27,16 @@ export function budgetCauses(indexed: IndexedEvent, state: CorrelationState, cor
   const since = at - WINDOW_MS;
   const edge = (from: IndexedEvent, confidence: number, reason: string): Correlation => ({ kind: 'CAUSED', fromEventId: from.event.id, toEventId: event.id, confidence, reason, correlator });
   const edges: Correlation[] = [];
+  const protectedPod = (item: IndexedEvent) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod' && state.related(budget, item.entityKey, 'governs');
+  const takenDown = state.eventsInNamespace(ref.namespace, since, TAKEN_DOWN).filter(protectedPod);
   const changes = state.eventsOn(budget, since, BUDGET_CHANGES).filter((item) => item.at <= at);
   const change = changes[changes.length - 1];
-  if (change) edges.push(edge(change, 0.85, `the budget itself changed ${ago(at - change.at)} earlier (${change.event.message})`));
-  const protectedPod = (item: IndexedEvent) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod' && state.related(budget, item.entityKey, 'governs');
+  const scaleDown = latestScaleDown(state, budget, at, since, takenDown);
+  // The budget and the replicas it protects each changed: the later edit made them disagree.
+  if (change && (!scaleDown || change.at > scaleDown.scaled.at)) edges.push(edge(change, 0.85, `the budget itself changed ${ago(at - change.at)} earlier (${change.event.message})`));
+  else if (scaleDown) edges.push(edge(scaleDown.cause, 0.85, `${scaleDown.reason} (${ago(at - scaleDown.cause.at)} earlier)`));
   const drained = new Map<string, { cordon: IndexedEvent; pods: Set<string> }>();
-  for (const item of state.eventsInNamespace(ref.namespace, since, TAKEN_DOWN).filter(protectedPod)) {
+  for (const item of takenDown) {
     const node = state.nodeNameOf(item.entityKey as string) ?? item.event.k8sContext?.nodeName;
     if (!node) continue;
     const nodeKey = entityKey({ kind: 'Node', name: node, ...(ref.cluster ? { cluster: ref.cluster } : {}) });
