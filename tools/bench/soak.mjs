@@ -35,7 +35,10 @@ const maxDeleted = process.env.SOAK_MAX_DELETED;
 const engineLimits = process.env.SOAK_ENGINE_LIMIT;
 // Insights the memory graph keeps (graph.memory.maxInsights, default 50,000): every incident adds one.
 const maxInsights = process.env.SOAK_MAX_INSIGHTS;
-const PODS = 2_000;
+// Pod slots (SOAK_PODS, default 2,000): each comes into the topology the first time the traffic picks it,
+// so the live cluster is full once every slot was picked (a few times SOAK_PODS RawEvents); a short soak
+// on a loaded machine uses fewer, or the cluster is still filling after its warm-up.
+const PODS = Number(process.env.SOAK_PODS ?? 2_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'tapio-soak-'));
 const fifo = join(dir, 'feed.ndjson');
@@ -126,7 +129,9 @@ async function collected(snapshot) {
   if (snapshot) writeFileSync(join(snapshotDir, 'take'), '');
   const before = existsSync(probeFile) ? JSON.parse(readFileSync(probeFile, 'utf8')).at : 0;
   tapio.kill('SIGUSR2');
-  for (let waited = 0; waited < 120_000; waited += 100) {
+  // A heap snapshot of a few hundred MB takes minutes on a loaded machine (it took over 2 minutes at load 12).
+  const patience = snapshot ? 900_000 : 120_000;
+  for (let waited = 0; waited < patience; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (!existsSync(probeFile)) continue;
     try {
@@ -136,7 +141,7 @@ async function collected(snapshot) {
       // written at this moment: read again
     }
   }
-  throw new Error('the probe did not answer within 120 s');
+  throw new Error(`the probe did not answer within ${patience / 1000} s`);
 }
 
 /** A GET on Tapio's API, tried again once: a kept-alive connection the server just closed fails the first try. */
@@ -202,9 +207,10 @@ for (let due = Date.now(); due < end - 1_000; due = Math.max(due + every, Date.n
     // Snapshots: the first sample after warm-up and the last one before the end.
     const last = due + every >= end - 1_000;
     const snapshot = snapshots && ((!warmSnapshot && minute >= warmUp) || last);
-    const taken = await sample(snapshot);
-    // Only once taken: a failed sample tries again at the next one.
+    // Asked for once: a sample that fails after asking (the probe slower than its patience) must not
+    // ask again at every next sample, each asking for another snapshot.
     if (snapshot && !last) warmSnapshot = true;
+    const taken = await sample(snapshot);
     const load = loadavg()[0];
     samples.push({ minute, ...taken, sent, load });
     console.log(
