@@ -15,9 +15,11 @@ export interface MemoryCourse {
   /**
    * `oom-killed`: it grows until it reaches its limit and the container is OOM-killed;
    * `levels-off`: it grows toward the limit (a prediction), then levels off well below it and
-   * stays there past the prediction's deadline; `flat-noise`: it only jitters around a level.
+   * stays there past the prediction's deadline; `flat-noise`: it only jitters around a level;
+   * `still-growing`: it grows toward the limit until the recording ends, before the kill (the
+   * warning ahead of it is the incident).
    */
-  outcome: 'oom-killed' | 'levels-off' | 'flat-noise';
+  outcome: 'oom-killed' | 'levels-off' | 'flat-noise' | 'still-growing';
   /** Where the working set starts, as a share of the limit. */
   startShare: number;
   growthMiBPerMinute: number;
@@ -78,7 +80,7 @@ export function memoryCourse(recording: readonly RecordedLine[], namespace: stri
   const total = Math.round((course.outcome === 'oom-killed' ? 120 : course.minutes) / perSample);
   for (let index = 0; index < total; index += 1) {
     const at = startMs + index * course.intervalS * 1000;
-    const growing = course.outcome === 'oom-killed' ? killedAt === undefined : course.outcome === 'levels-off' && index * perSample < (course.growthMinutes ?? 0);
+    const growing = course.outcome === 'oom-killed' ? killedAt === undefined : course.outcome === 'still-growing' || (course.outcome === 'levels-off' && index * perSample < (course.growthMinutes ?? 0));
     if (growing) level += course.growthMiBPerMinute * perSample;
     // After the kill the restarted container holds a fraction of what it did, and stays there.
     const bytes = Math.min(limitBytes, Math.round((level + course.jitterMiB * jitter(seed, index)) * MIB));
@@ -91,6 +93,7 @@ export function memoryCourse(recording: readonly RecordedLine[], namespace: stri
       level = 0.2 * limitMiB;
     }
     if (killedAt !== undefined && at >= killedAt + course.minutes * 60_000) break;
+    if (course.outcome === 'still-growing' && bytes >= limitBytes) throw new Error(`the working set of ${namespace}/${pod.metadata.name} reached its limit: still-growing must end before the kill`);
   }
   if (killedAt !== undefined) {
     editor.advance((killedAt + 2_000 - Date.parse(editor.now)) / 1000);
@@ -110,6 +113,6 @@ export function memoryCourse(recording: readonly RecordedLine[], namespace: stri
   } else if (course.outcome === 'oom-killed') {
     throw new Error(`the working set of ${namespace}/${pod.metadata.name} never reached its limit: grow faster or sample longer`);
   }
-  const accept = course.outcome === 'oom-killed' ? [ref(pod), ref(editor.get('Deployment', namespace, deployment)), ...editor.find('ReplicaSet', (rs) => (pod.metadata['ownerReferences'] as Json[]).some((owner) => owner['name'] === rs.metadata.name)).map(ref)] : [];
+  const accept = course.outcome === 'oom-killed' || course.outcome === 'still-growing' ? [ref(pod), ref(editor.get('Deployment', namespace, deployment)), ...editor.find('ReplicaSet', (rs) => (pod.metadata['ownerReferences'] as Json[]).some((owner) => owner['name'] === rs.metadata.name)).map(ref)] : [];
   return { lines: normalise([...editor.lines, ...lines]), accept };
 }
