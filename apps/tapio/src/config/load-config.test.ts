@@ -82,6 +82,22 @@ describe('tapio.yaml loading', () => {
     }
   });
 
+  it('reads lifecycle.uncordonGrace and correlation.patternOverrides (defaults 60s and none), and refuses bad values naming where they are', () => {
+    const defaults = parseConfig('', 'tapio.yaml', {}).config;
+    expect(defaults.lifecycle).toEqual({ uncordonGrace: '60s' });
+    expect(defaults.correlation.patternOverrides).toEqual({});
+    const { config } = parseConfig('lifecycle:\n  uncordonGrace: 2m\ncorrelation:\n  patternOverrides:\n    admission-refused: { holdFor: 3m }\n', 'tapio.yaml', {});
+    expect(config.lifecycle.uncordonGrace).toBe('2m');
+    expect(config.correlation.patternOverrides).toEqual({ 'admission-refused': { holdFor: '3m' } });
+    const grace = problemsOf('cluster: demo\nlifecycle:\n  uncordonGrace: a minute\n');
+    expect(grace.problems[0]).toMatchObject({ path: 'lifecycle.uncordonGrace', line: 3, column: 18 });
+    const hold = problemsOf('correlation:\n  patternOverrides:\n    admission-refused:\n      holdFor: soon\n      hold: 1m\n');
+    expect(hold.problems.map((problem) => [problem.path, problem.line])).toEqual([
+      ['correlation.patternOverrides.admission-refused.holdFor', 4],
+      ['correlation.patternOverrides.admission-refused.hold', 5],
+    ]);
+  });
+
   it('reports an unknown top-level key', () => {
     const error = problemsOf('cluster: demo\n\nbuss:\n  type: nats\n');
     expect(error.problems).toEqual([{ path: 'buss', line: 3, column: 1, message: 'unknown key "buss"' }]);

@@ -65,6 +65,22 @@ const EngineLimitsConfig = z
   })
   .strict();
 
+/** A pattern's metadata.name. */
+const PatternName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a pattern name (metadata.name): lower-case letters, digits and dashes');
+const PatternOverride = z
+  .object({
+    /** Replaces the pattern's holdFor. */
+    holdFor: Duration,
+  })
+  .strict();
+
+/**
+ * Planned node lifecycle (docs/root-cause.md, gap 4): `uncordonGrace` is how long after an
+ * uncordon the scheduler may still refuse pods for the cordon's taint ("untolerated taint"),
+ * which is then still maintenance, not trouble.
+ */
+const LifecycleConfig = z.object({ uncordonGrace: Duration.default('60s') }).strict();
+
 const CorrelationConfig = z
   .object({
     /** Directories of extra BehaviorPattern YAML files (hot reloaded), relative to this file. */
@@ -102,6 +118,12 @@ const CorrelationConfig = z
       .default({ enabled: true, maxEvents: 200_000 }),
     /** What the engine remembers besides its window (docs/architecture.md, "Bounded memory"). */
     limits: EngineLimitsConfig.default(ENGINE_LIMIT_DEFAULTS),
+    /**
+     * Settings of behavior patterns by name, over what their files say (built-in ones
+     * included): `holdFor` (how long a match waits to see whether its trouble clears, e.g.
+     * `admission-refused: { holdFor: 3m }`). docs/patterns.md.
+     */
+    patternOverrides: z.record(PatternName, PatternOverride).default({}),
     /** How verdicts move a pattern's confidence, and when it is retired or promoted (docs/patterns.md, "Feedback"). */
     feedback: FeedbackPolicy.default(DEFAULT_FEEDBACK_POLICY),
   })
@@ -123,7 +145,9 @@ export const TapioConfig = z
     deadLetters: DeadLetterConfig.default({ keep: 1000 }),
     /** What one input may be: line size, nesting, labels, how far in the future (docs/reliability.md). */
     limits: InputLimits.default(DEFAULT_INPUT_LIMITS),
-    correlation: CorrelationConfig.default({ patterns: [], patternWatch: { debounce: '50ms' }, builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS, feedback: DEFAULT_FEEDBACK_POLICY }),
+    correlation: CorrelationConfig.default({ patterns: [], patternWatch: { debounce: '50ms' }, builtinPatterns: true, window: '2h', maxEvents: 1_000_000, mergeWindow: '1h', warmStart: { enabled: true, maxEvents: 200_000 }, limits: ENGINE_LIMIT_DEFAULTS, patternOverrides: {}, feedback: DEFAULT_FEEDBACK_POLICY }),
+    /** Planned node lifecycle: how long after an uncordon a taint refusal is still the cordon's. */
+    lifecycle: LifecycleConfig.default({ uncordonGrace: '60s' }),
     /**
      * Probes and metrics (/healthz, /readyz, /metrics) of a process that serves no REST API
      * (modes collectors, transformer, correlation); off unless a port is set. In a pod:

@@ -1,5 +1,6 @@
 import {
   NO_OP_PORTS,
+  parseDuration,
   type Collector,
   type Correlator,
   type InsightSink,
@@ -52,7 +53,7 @@ export async function registerPlugins(services: ServiceRegistry, candidates: rea
   for (const { descriptor, origin } of selection.unique) {
     if (!descriptor.transformers) continue;
     try {
-      const transformers = await descriptor.transformers({ limits: loaded.config.limits });
+      const transformers = await descriptor.transformers({ limits: loaded.config.limits, uncordonGraceMs: parseDuration(loaded.config.lifecycle.uncordonGrace) });
       result.transformers.push(...transformers);
       if (origin === 'built-in') result.trustedTransformers.push(...transformers);
     } catch (error) {

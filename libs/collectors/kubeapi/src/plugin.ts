@@ -19,7 +19,7 @@ export const kubeApiPlugin = definePlugin({
   configSchema: KubeApiCollectorConfig,
   transformers: async (settings) => {
     const { KubeApiTransformer } = await import('./transform/kubeapi-transformer.js');
-    return [new KubeApiTransformer(settings ? { limits: settings.limits } : {})];
+    return [new KubeApiTransformer(settings ? { limits: settings.limits, ...(settings.uncordonGraceMs !== undefined ? { uncordonGraceMs: settings.uncordonGraceMs } : {}) } : {})];
   },
   register: async ({ config, logger, baseDir }) => {
     const { KubeApiCollector } = await import('./collector/kubeapi-collector.js');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
-import { BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, readPatternBundle, type EngineLimits, type EngineOutput } from '@tapio/correlation';
+import { applyPatternOverrides, BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, readPatternBundle, type EngineLimits, type EngineOutput, type PatternOverride } from '@tapio/correlation';
 import type { DegradationMonitor } from './degradation.js';
 import { EventTracing } from './tracing/event-tracing.js';
 import { storedOccurrences } from './stored-occurrences.js';
@@ -22,6 +22,8 @@ export interface ProcessingConfig {
   limits?: EngineLimits;
   /** How verdicts move a pattern's confidence, and when it is retired or promoted (tapio.yaml `correlation.feedback`). */
   feedback?: FeedbackPolicy;
+  /** Pattern settings by name over their files' (tapio.yaml `correlation.patternOverrides`): `holdFor`. */
+  patternOverrides?: Readonly<Record<string, PatternOverride>>;
 }
 
 /**
@@ -208,7 +210,9 @@ export class ProcessingStage {
 
   private apply(set: PatternSet): void {
     this.patternSet = set;
-    this.engine.setPatterns(set.patterns);
+    const { patterns, unknown } = applyPatternOverrides(set.patterns, this.config.patternOverrides ?? {});
+    this.engine.setPatterns(patterns);
+    for (const name of unknown) this.logger.warn({ pattern: name }, 'correlation.patternOverrides names a pattern that is not loaded; ignored');
     for (const error of set.errors) this.logger.error({ file: error.file, line: error.line, reason: error.reason }, 'behavior pattern rejected');
     this.logger.info({ patterns: set.patterns.length, errors: set.errors.length }, 'behavior patterns loaded');
   }

@@ -10,6 +10,7 @@ export { tellStory } from './story/story.js';
 export { findRootCause } from './rootcause/find-root-cause.js';
 export { CausalGraph } from './rootcause/causal-graph.js';
 export { compilePattern } from './patterns/compiled-pattern.js';
+export { applyPatternOverrides, type PatternOverride } from './patterns/pattern-overrides.js';
 export { matchPattern } from './patterns/pattern-matcher.js';
 export { parsePatternFile } from './patterns/parse-pattern-file.js';
 export { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from './patterns/yaml-safety.js';

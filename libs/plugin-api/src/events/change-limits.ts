@@ -28,4 +28,6 @@ export const DEFAULT_CHANGE_LIMITS: ChangeLimits = ChangeLimits.parse({});
 /** What Tapio tells a plugin's `transformers` hook: the input limits that concern transformers. */
 export interface TransformerSettings {
   limits: ChangeLimits;
+  /** How long after an uncordon a taint refusal about the node is still planned maintenance, in ms (tapio.yaml `lifecycle.uncordonGrace`). */
+  uncordonGraceMs?: number;
 }

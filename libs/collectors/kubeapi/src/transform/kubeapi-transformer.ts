@@ -45,6 +45,8 @@ export interface KubeApiTransformerOptions {
   eventRefoldMs?: number;
   /** What of a ConfigMap's content is kept and reported (limits in tapio.yaml). */
   limits?: ChangeLimits;
+  /** How long after an uncordon a taint refusal is still the cordon's (tapio.yaml `lifecycle.uncordonGrace`; default 60 s). */
+  uncordonGraceMs?: number;
 }
 
 /**
@@ -66,12 +68,13 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly refoldMs: number;
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
-  private readonly planned = new PlannedNodes();
+  private readonly planned: PlannedNodes;
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
     this.limits = options.limits ?? DEFAULT_CHANGE_LIMITS;
+    this.planned = new PlannedNodes(options.uncordonGraceMs);
     this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
     this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
     this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses);

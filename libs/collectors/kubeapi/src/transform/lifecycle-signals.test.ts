@@ -6,8 +6,8 @@ const at = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toI
 function watch(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
   return RawEvent.parse({ timestamp: at(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
 }
-function run(raws: RawEvent[]): UnifiedEvent[] {
-  const transformer = new KubeApiTransformer();
+function run(raws: RawEvent[], uncordonGraceMs?: number): UnifiedEvent[] {
+  const transformer = new KubeApiTransformer(uncordonGraceMs !== undefined ? { uncordonGraceMs } : {});
   return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
 }
 function node(version: number, spec: Record<string, unknown>, ready: 'True' | 'Unknown'): Record<string, unknown> {
@@ -32,6 +32,28 @@ describe('kubeapi transformer: planned node lifecycle and autoscaler bounds', ()
     const events = run([watch('ADDED', node(1, {}, 'True')), watch('MODIFIED', node(2, cordon, 'True'), 1), watch('MODIFIED', node(3, cordon, 'Unknown'), 20), watch('ADDED', nodeEvent('NodeNotReady', 20), 20), watch('MODIFIED', node(4, {}, 'True'), 60)]);
     const types = events.filter((event) => !['resource_created', 'resource_updated', 'node_spec_changed'].includes(event.type)).map((event) => `${event.type}:${event.annotations?.['lifecycle'] ?? '-'}`);
     expect(types).toEqual(['node_cordoned:planned', 'node_not_ready:planned', 'node_not_ready:planned', 'node_uncordoned:planned', 'node_ready:-']);
+  });
+
+  it('a taint refusal after an uncordon is the cordon\'s within lifecycle.uncordonGrace (60 s by default), trouble after it', () => {
+    const cordon = { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] };
+    const refusal = (second: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `web-1.${second}`, namespace: 'shop', uid: `ev-fs-${second}`, resourceVersion: String(500 + second) },
+      involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'shop', uid: 'p-web-1' },
+      reason: 'FailedScheduling',
+      message: "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 node(s) didn't match pod anti-affinity rules.",
+      type: 'Warning',
+      count: 1,
+      lastTimestamp: at(second),
+      source: { component: 'default-scheduler' },
+    });
+    // Uncordoned at 60 s; the scheduler refuses for a taint 50 s and 90 s later.
+    const raws = [watch('ADDED', node(1, {}, 'True')), watch('MODIFIED', node(2, cordon, 'True'), 1), watch('MODIFIED', node(3, {}, 'True'), 60), watch('ADDED', refusal(110), 110), watch('ADDED', refusal(150), 150)];
+    const blocked = (events: UnifiedEvent[]) => events.filter((event) => event.type === 'pod_unschedulable').map((event) => event.annotations?.['scheduling.blocked_by'] ?? '-');
+    expect(blocked(run(raws))).toEqual(['cordon', '-']);
+    expect(blocked(run(raws, 120_000))).toEqual(['cordon', 'cordon']);
+    expect(blocked(run(raws, 30_000))).toEqual(['-', '-']);
   });
 
   it('a NotReady node that nobody cordoned is not planned', () => {

@@ -38,8 +38,11 @@ export interface PlannedNodeState {
   released?: number;
 }
 
-/** How long after an uncordon the scheduler may still report the cordon's taint. */
-const RELEASE_GRACE_MS = 60_000;
+/**
+ * How long after an uncordon the scheduler may still report the cordon's taint, by default
+ * (tapio.yaml `lifecycle.uncordonGrace`).
+ */
+export const DEFAULT_UNCORDON_GRACE_MS = 60_000;
 
 /**
  * Planned lifecycle state of each node, so that signals about it and its pods can say
@@ -52,6 +55,9 @@ export class PlannedNodes {
   private readonly dirty = new Set<string>();
   private tracking = false;
 
+  /** `graceMs`: how long after an uncordon a taint refusal about the node is still the cordon's (tapio.yaml `lifecycle.uncordonGrace`). */
+  constructor(private readonly graceMs = DEFAULT_UNCORDON_GRACE_MS) {}
+
   observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at = 0): void {
     const key = `${cluster}|${facts.name}`;
     const reason = deleted ? undefined : plannedReason(facts);
@@ -61,7 +67,7 @@ export class PlannedNodes {
     if (deleted) after = undefined;
     else if (reason) after = { reason, ...(before?.released !== undefined ? { released: before.released } : {}) };
     else if (before?.reason !== undefined) after = { released: at };
-    else after = before?.released !== undefined && at - before.released <= RELEASE_GRACE_MS ? before : undefined;
+    else after = before?.released !== undefined && at - before.released <= this.graceMs ? before : undefined;
     if (before?.reason === after?.reason && before?.released === after?.released) return;
     if (after) this.nodes.set(key, after);
     else this.nodes.delete(key);
@@ -87,12 +93,12 @@ export class PlannedNodes {
   }
 
   /**
-   * Whether a node of the cluster left maintenance within the last minute before `at`: an
+   * Whether a node of the cluster left maintenance within the grace (a minute by default) before `at`: an
    * "untolerated taint(s)" refusal right after an uncordon is the cordon's taint not yet gone.
    */
   justReleased(cluster: string, at: number): boolean {
     const prefix = `${cluster}|`;
-    return [...this.nodes].some(([key, state]) => key.startsWith(prefix) && state.released !== undefined && at >= state.released && at - state.released <= RELEASE_GRACE_MS);
+    return [...this.nodes].some(([key, state]) => key.startsWith(prefix) && state.released !== undefined && at >= state.released && at - state.released <= this.graceMs);
   }
 
   reason(cluster: string, node: string | undefined): string | undefined {
