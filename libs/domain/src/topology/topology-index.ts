@@ -107,15 +107,16 @@ export class TopologyIndex {
     return this.edgeChanges;
   }
 
-  /** Counts every node set, created or removed: pass it to `changedSince` later. */
+  /** Counts every node set, created or removed, and every edge end added or removed: pass it to `changedSince` later. */
   get nodeVersion(): number {
     return this.nodeChanges;
   }
 
   /**
-   * The keys of the nodes set, created or removed since `nodeVersion` was `since`, so a
-   * reader can keep what it derived from other nodes; undefined when more changed than
-   * are remembered (then anything may have changed).
+   * The keys of the nodes set, created or removed, or with an edge added or removed (both
+   * ends), since `nodeVersion` was `since`, so a reader can keep what it derived from other
+   * nodes and their edges; undefined when more changed than are remembered (then anything
+   * may have changed).
    */
   changedSince(since: number): string[] | undefined {
     if (this.nodeChanges - since > RECENT_CHANGES || since > this.nodeChanges) return undefined;
@@ -300,6 +301,8 @@ export class TopologyIndex {
     link(this.incoming, to, type, from);
     this.edgeCount += 1;
     this.edgeChanges += 1;
+    this.noteChanged(from);
+    this.noteChanged(to);
     if (type === 'OWNS') this.rootOwners.clear();
   }
 
@@ -309,6 +312,8 @@ export class TopologyIndex {
     unlink(this.incoming, to, type, from);
     this.edgeCount -= 1;
     this.edgeChanges += 1;
+    this.noteChanged(from);
+    this.noteChanged(to);
     if (type === 'OWNS') this.rootOwners.clear();
     if (this.evidence.size) this.evidence.delete(edgeId(from, type, to));
   }

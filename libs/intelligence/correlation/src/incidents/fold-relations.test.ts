@@ -2,6 +2,7 @@ import { insightWith, type EntityRef, type Insight } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { WorkingState } from '../state/working-state.js';
+import { BookRoots, insightRootKey } from './book-roots.js';
 import { FoldRelations } from './fold-relations.js';
 import { assignFolds, explains } from './incident-folding.js';
 import { IncidentFolds } from './incident-folds.js';
@@ -23,8 +24,10 @@ function insight(id: string, root: EntityRef, severity: Insight['severity']): In
 }
 
 function book(insights: Insight[]) {
+  const roots = new BookRoots();
+  for (const item of insights) roots.add(item.id, insightRootKey(item));
   return {
-    unrankedInsights: () => [...insights],
+    roots,
     insight: (id: string) => insights.find((item) => item.id === id),
     hasRootOfKind: () => true,
   };
@@ -42,10 +45,9 @@ function cluster() {
 }
 
 /** The folds the cached path finds must be the ones the full search over the ranked book finds. */
-function expectSameFolds(insights: Insight[], state: WorkingState, relations: FoldRelations): Map<string, string | undefined> {
+function expectSameFolds(insights: Insight[], state: WorkingState, relations: FoldRelations, fast = new IncidentFolds()): Map<string, string | undefined> {
   const full = new IncidentFolds();
   full.refold([...insights].sort(rankInsights), state);
-  const fast = new IncidentFolds();
   fast.refoldBook(book(insights), relations);
   const folds = new Map(insights.map((item) => [item.id, fast.rootOf(item.id)]));
   expect(folds).toEqual(new Map(insights.map((item) => [item.id, full.rootOf(item.id)])));
@@ -84,6 +86,28 @@ describe('FoldRelations', () => {
     expect(after.get('cart')).toBe('config');
   });
 
+  it('sees new pods of a root (edges added to a workload whose own facts did not change), pass after pass', () => {
+    const { fixture, state, config, cart } = cluster();
+    const relations = new FoldRelations(state);
+    const service = fixture.service(cart);
+    for (const event of fixture.events.slice(-1)) state.add(event);
+    const insights = [insight('cart', cart.ref, 'critical'), insight('config', config, 'high')];
+    // One pass after another over the same roots: the second must not reuse what the first derived.
+    const folds = new IncidentFolds();
+    expect(expectSameFolds(insights, state, relations, folds).get('cart')).toBeUndefined();
+    expect(expectSameFolds(insights, state, relations, folds).get('cart')).toBeUndefined();
+    // A rollout of cart whose new pods mount the ConfigMap: a new ReplicaSet and pods, the Deployment's own node unchanged.
+    const mark = fixture.events.length;
+    cart.options.configMaps = ['catalog-config'];
+    fixture.advance(30);
+    fixture.rollout(cart);
+    for (const event of fixture.events.slice(mark)) if (event.type !== 'workload_spec_changed') state.add(event);
+    expect(expectSameFolds(insights, state, relations, folds).get('cart')).toBe('config');
+    // A Service root joins the same roots: every incident takes part, the folds still those of the full search.
+    const withService = [...insights, insight('svc', service, 'low')];
+    expect(expectSameFolds(withService, state, relations, folds).get('cart')).toBe('config');
+  });
+
   it('an incident whose root can neither explain nor be explained takes no part (and changes nothing)', () => {
     const { fixture, state, config, catalog, cart } = cluster();
     const relations = new FoldRelations(state);
@@ -98,9 +122,12 @@ describe('FoldRelations', () => {
     const { state, config, catalog, cart } = cluster();
     const relations = new FoldRelations(state);
     const workloads = [insight('catalog', catalog.ref, 'critical'), insight('cart', cart.ref, 'high')];
-    expect(expectSameFolds(workloads, state, relations).get('catalog')).toBeUndefined();
+    // One IncidentFolds across the passes: it asks again only the roots that use the cause that came or went.
+    const folds = new IncidentFolds();
+    expect(expectSameFolds(workloads, state, relations, folds).get('catalog')).toBeUndefined();
     const withEdit = [...workloads, insight('config', config, 'medium')];
-    expect(expectSameFolds(withEdit, state, relations).get('catalog')).toBe('config');
-    expect(expectSameFolds(workloads, state, relations).get('catalog')).toBeUndefined();
+    expect(expectSameFolds(withEdit, state, relations, folds).get('catalog')).toBe('config');
+    expect(expectSameFolds(workloads, state, relations, folds).get('catalog')).toBeUndefined();
+    expect(expectSameFolds(withEdit, state, relations, folds).get('catalog')).toBe('config');
   });
 });

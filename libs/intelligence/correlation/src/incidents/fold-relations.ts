@@ -2,11 +2,18 @@ import { parseEntityKey } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
 import { CAUSE_KINDS, mayExplain, podsOf, REASONS, workloadBehind } from './incident-folding.js';
 
+/** What may have changed `causesOf` answers since a fold pass last asked (FoldRelations.takeForgotten). */
+export interface Forgotten {
+  all: boolean;
+  roots: Set<string>;
+  /** Cause-kind roots that came into the book or left it. */
+  causes: Set<string>;
+}
+
 const USED_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret', 'PersistentVolumeClaim']);
 
 /** What `explains` reads about one incident root, derived once and reused while nothing it came from changed. */
 interface RootFacts {
-  edgeVersion: number;
   dependencyVersion: number;
   pods: string[];
   /** ConfigMaps, Secrets and claims its pods (and their owners' templates) use. */
@@ -21,9 +28,10 @@ interface RootFacts {
  * `explains` (incident-folding.ts) answered from facts derived per root and cached: the
  * folding runs over the whole incident book whenever an insight changes, and deriving a
  * root's pods and what they use took most of the engine's time on a busy book. A root's
- * facts stay valid while the topology's edges, the dependency model's targets and every
- * node whose facts they were read from are unchanged (TopologyIndex.changedSince names
- * the nodes set since the last refold).
+ * facts stay valid while the dependency model's targets and every node whose facts or
+ * edges they were read from are unchanged (TopologyIndex.changedSince names the nodes set,
+ * or with an edge added or removed, since the last refold). Any edge change anywhere used
+ * to derive every root again: on a busy cluster that was nearly every pass.
  * Also lists the roots that can explain a root (a superset of those that do), so a refold
  * only looks at incidents that can fold.
  */
@@ -39,9 +47,36 @@ export class FoldRelations {
   /** The roots whose facts were read from each node. */
   private readonly readers = new Map<string, Set<string>>();
   private seenNodeVersion: number;
+  private seenDependencyVersion: number;
+  /** The roots whose facts were forgotten since `takeForgotten` was last asked; `all` when everything was. */
+  private forgotten: Forgotten = { all: true, roots: new Set(), causes: new Set() };
 
   constructor(private readonly state: WorkingState) {
     this.seenNodeVersion = state.topology.nodeVersion;
+    this.seenDependencyVersion = state.dependencies.version;
+  }
+
+  /**
+   * What may have changed an answer of `causesOf` since the last call: the roots whose facts
+   * were forgotten, the cause-kind roots that came into the book or left it (only roots that
+   * use or call one of those answer differently: `mayName`), or `all` (the dependency
+   * model's targets changed, everything was forgotten, a NetworkPolicy root came or went).
+   * Answers about NetworkPolicies also follow `edgeVersion`.
+   */
+  takeForgotten(): Readonly<Forgotten> {
+    const forgotten = this.forgotten;
+    this.forgotten = { all: false, roots: new Set(), causes: new Set() };
+    return forgotten;
+  }
+
+  /** Whether `root` uses or calls `cause` (so its `causesOf` answer changes when `cause` comes or goes). */
+  mayName(root: string, cause: string): boolean {
+    const facts = this.facts(root);
+    return facts.used.has(cause) || facts.calls.has(cause);
+  }
+
+  get edgeVersion(): number {
+    return this.state.topology.edgeVersion;
   }
 
   /** Starts a refold: forgets the roots derived from nodes that changed since the last one. */
@@ -49,17 +84,25 @@ export class FoldRelations {
     const topology = this.state.topology;
     const changed = topology.changedSince(this.seenNodeVersion);
     this.seenNodeVersion = topology.nodeVersion;
+    if (this.seenDependencyVersion !== this.state.dependencies.version) {
+      this.seenDependencyVersion = this.state.dependencies.version;
+      this.forgotten.all = true;
+    }
     if (changed === undefined || this.roots.size > 50_000 || this.causes.size > 50_000 || this.readers.size > 200_000) {
       // More changed than is remembered, or roots of incidents long gone piled up: derive again.
       this.roots.clear();
       this.readers.clear();
       this.causes.clear();
+      this.forgotten.all = true;
     } else {
       for (const key of changed) {
         const roots = this.readers.get(key);
         if (!roots) continue;
         this.readers.delete(key);
-        for (const root of roots) this.roots.delete(root);
+        for (const root of roots) {
+          this.roots.delete(root);
+          this.forgotten.roots.add(root);
+        }
       }
     }
     if (this.kinds.size > 200_000) this.kinds.clear();
@@ -110,8 +153,15 @@ export class FoldRelations {
     const now = new Set<string>();
     for (const key of present.keys()) if (CAUSE_KINDS.has(this.kindOf(key))) now.add(key);
     if (now.size === this.presentCauses.size && [...now].every((key) => this.presentCauses.has(key))) return;
+    for (const key of now) if (!this.presentCauses.has(key)) this.causeCameOrWent(key);
+    for (const key of this.presentCauses) if (!now.has(key)) this.causeCameOrWent(key);
     this.presentCauses = now;
     this.presentVersion += 1;
+  }
+
+  private causeCameOrWent(key: string): void {
+    if (this.kindOf(key) === 'NetworkPolicy') this.forgotten.all = true;
+    else this.forgotten.causes.add(key);
   }
 
   /** Whether `key` is a kind of root that can explain roots other than Services. */
@@ -129,7 +179,7 @@ export class FoldRelations {
 
   private facts(root: string): RootFacts {
     const cached = this.roots.get(root);
-    if (cached && cached.edgeVersion === this.state.topology.edgeVersion && cached.dependencyVersion === this.state.dependencies.version) return cached;
+    if (cached && cached.dependencyVersion === this.state.dependencies.version) return cached;
     const facts = this.derive(root);
     this.roots.set(root, facts);
     return facts;
@@ -143,17 +193,27 @@ export class FoldRelations {
 
   private derive(root: string): RootFacts {
     const state = this.state;
-    const pods = podsOf(state, root);
+    // The root and every owner below it whose OWNS edges were read: a pod added or gone changes them.
+    this.readBy(root, root);
+    const pods = podsOf(state, root, (owner) => this.readBy(owner, root));
     const used = new Set<string>();
     for (const pod of pods) {
       for (const dependency of state.dependenciesOf(pod)) used.add(dependency);
-      // dependenciesOf read the facts of the pod and its owners: a new version of any makes these stale.
+      // dependenciesOf read the facts of the pod and its owners (and their OWNS edges): a new version of any makes these stale.
       this.readBy(pod, root);
       for (const owner of state.ownerChain(pod)) this.readBy(owner, root);
     }
-    const serviceOwners = this.kindOf(root) === 'Service' ? new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)])) : undefined;
+    let serviceOwners: Set<string> | undefined;
+    if (this.kindOf(root) === 'Service') {
+      // The Service's SELECTS edges are the root's own; each pod's top owner comes from its owner chain.
+      serviceOwners = new Set<string>();
+      for (const pod of state.neighbours(root, 'SELECTS', 'out')) {
+        serviceOwners.add(pod).add(state.rootOwner(pod));
+        this.readBy(pod, root);
+        for (const owner of state.ownerChain(pod)) this.readBy(owner, root);
+      }
+    }
     return {
-      edgeVersion: state.topology.edgeVersion,
       dependencyVersion: state.dependencies.version,
       pods,
       used,

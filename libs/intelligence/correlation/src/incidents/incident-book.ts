@@ -3,6 +3,7 @@ import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import { iso } from '../story/entity-refs.js';
 import { deterministicId } from './ids.js';
 import type { ComposeInsight, ComposedInsight, Incident } from './incident.js';
+import { BookRoots, insightRootKey } from './book-roots.js';
 import type { IncidentRoot } from './incident-root.js';
 import { rankInsights } from './insight-ranking.js';
 import { OccurrenceHistory, type OccurrenceHistoryLimits } from './occurrence-history.js';
@@ -54,6 +55,8 @@ export class IncidentBook {
   private readonly history: OccurrenceHistory;
   /** Incidents in the book by the kind of their root, so a question like "any rooted at a Service?" costs nothing. */
   private readonly rootKinds = new Map<string, number>();
+  /** The insights' root keys, counted as they come and go (what folding reads). */
+  private readonly insightRoots = new BookRoots();
   private readonly mergeWindowMs: number;
   private readonly retainMs: number;
   private readonly maxIncidents: number;
@@ -92,6 +95,7 @@ export class IncidentBook {
     const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
     this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
     this.countRoot(rootKey, 1);
+    this.insightRoots.add(id, insightRootKey(composed.insight));
     this.latestByRoot.set(rootKey, id);
     if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
@@ -140,6 +144,7 @@ export class IncidentBook {
       firstSeen: incident.insight.firstSeen,
       lastSeen: incident.insight.lastSeen,
     });
+    this.insightRoots.replace(incident.id, incident.insight, composed.insight);
     incident.insight = composed.insight;
     incident.prediction = composed.prediction;
     incident.evidence = composed.evidence;
@@ -168,6 +173,7 @@ export class IncidentBook {
   private forget(incident: Incident): void {
     this.incidents.delete(incident.id);
     this.countRoot(incident.rootKey, -1);
+    this.insightRoots.remove(incident.id, insightRootKey(incident.insight));
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
     this.latestByRoot.delete(incident.rootKey);
     this.history.record(incident.match.pattern.name, incident.historyKey, incident.insight.firstSeen, incident.id);
@@ -213,11 +219,9 @@ export class IncidentBook {
     return [...this.incidents.values()].map((incident) => incident.insight).sort(rankInsights);
   }
 
-  /** Every incident's insight, in no particular order (folding ranks only those that can fold). */
-  unrankedInsights(): Insight[] {
-    const insights: Insight[] = [];
-    for (const incident of this.incidents.values()) insights.push(incident.insight);
-    return insights;
+  /** The root keys of the insights in the book, with their incidents' ids (kept as incidents come and go). */
+  get roots(): { readonly version: number; readonly keys: ReadonlyMap<string, ReadonlySet<string>> } {
+    return this.insightRoots;
   }
 
   predictions(): Prediction[] {

@@ -3,13 +3,17 @@ import { entityKey, parseEntityKey, severityRank, type CorrelationState, type En
 const keyOf = (ref: EntityRef) => entityKey(ref);
 const kindOf = (key: string) => parseEntityKey(key)?.kind ?? '';
 
-/** The pods (current, through the topology) of an incident root: itself, or what a workload owns. */
-export function podsOf(state: CorrelationState, root: string): string[] {
+/**
+ * The pods (current, through the topology) of an incident root: itself, or what a workload
+ * owns; `visit` is told every owner whose edges were read (to know when the answer may change).
+ */
+export function podsOf(state: CorrelationState, root: string, visit?: (owner: string) => void): string[] {
   if (kindOf(root) === 'Pod') return [root];
   const pods: string[] = [];
   const queue = [root];
   for (let depth = 0; depth < 3 && queue.length; depth += 1) {
     for (const owner of queue.splice(0)) {
+      visit?.(owner);
       for (const child of state.neighbours(owner, 'OWNS', 'out')) {
         if (kindOf(child) === 'Pod') pods.push(child);
         else queue.push(child);

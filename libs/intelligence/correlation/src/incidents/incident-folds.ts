@@ -1,21 +1,15 @@
-import { entityKey, type CorrelationState, type IncidentFold, type Insight } from '@tapio/domain';
+import { type CorrelationState, type IncidentFold, type Insight } from '@tapio/domain';
+import { FoldMembers, type BookRootsView } from './fold-members.js';
 import type { FoldRelations } from './fold-relations.js';
+import { insightRootKey as rootKeyOf } from './book-roots.js';
 import { absorb, assignFolds, CAUSE_KINDS, foldRanked, type FoldTarget } from './incident-folding.js';
 import { rankInsights } from './insight-ranking.js';
 
-/** The book as folding reads it: every incident's insight (any order), and one by id. */
+/** The book as folding reads it: its insights' root keys with their incidents, and an insight by id. */
 export interface FoldableBook {
-  unrankedInsights(): Insight[];
+  readonly roots: BookRootsView;
   insight(id: string): Insight | undefined;
   hasRootOfKind(kinds: ReadonlySet<string>): boolean;
-}
-
-/** Insights are replaced, never edited: their root's key is read once. */
-const rootKeys = new WeakMap<Insight, string>();
-function rootKeyOf(insight: Insight): string {
-  let key = rootKeys.get(insight);
-  if (key === undefined) rootKeys.set(insight, (key = entityKey(insight.rootCause.entity)));
-  return key;
 }
 
 function foldLink(other: Insight, reason: string): IncidentFold {
@@ -61,37 +55,21 @@ export class IncidentFolds {
    */
   refoldBook(book: FoldableBook, relations: FoldRelations): Set<string> {
     relations.begin();
-    const all = book.unrankedInsights();
-    const present = new Map<string, true>();
-    let anyService = false;
-    const policies: string[] = [];
-    for (const insight of all) {
-      const key = rootKeyOf(insight);
-      if (present.has(key)) continue;
-      present.set(key, true);
-      const kind = relations.kindOf(key);
-      if (kind === 'Service') anyService = true;
-      else if (kind === 'NetworkPolicy') policies.push(key);
-    }
-    relations.notePresent(present);
+    const present = book.roots.keys;
     const causes = new Map<string, string[]>();
     const causesOf = (key: string) => {
       let found = causes.get(key);
-      if (!found) causes.set(key, (found = relations.causesOf(key, present, policies)));
+      if (!found) causes.set(key, (found = relations.causesOf(key, present, this.members.policies)));
       return found;
     };
-    let members = all;
-    if (!anyService) {
-      const taking = new Set<string>();
-      for (const key of present.keys()) {
-        const found = causesOf(key);
-        if (found.length === 0) continue;
-        taking.add(key);
-        for (const cause of found) taking.add(cause);
+    const memberInsights: Insight[] = [];
+    for (const key of this.members.taking(book.roots, relations, causesOf)) {
+      for (const id of present.get(key) ?? []) {
+        const insight = book.insight(id);
+        if (insight) memberInsights.push(insight);
       }
-      members = taking.size ? all.filter((insight) => taking.has(rootKeyOf(insight))) : [];
     }
-    const ranked = members.sort(rankInsights);
+    const ranked = memberInsights.sort(rankInsights);
     const roots = ranked.map(rootKeyOf);
     const indexes = new Map<string, number[]>();
     roots.forEach((key, index) => (indexes.get(key) ?? indexes.set(key, []).get(key))?.push(index));
@@ -108,6 +86,9 @@ export class IncidentFolds {
       (id) => book.insight(id),
     );
   }
+
+  /** Which roots take part in a pass, kept from pass to pass. */
+  private readonly members = new FoldMembers();
 
   /** Takes `next` as the folds, keeping those of incidents that left the book; returns the ids whose fold changed. */
   private settle(next: Map<string, FoldTarget>, inBook: (id: string) => Insight | undefined): Set<string> {

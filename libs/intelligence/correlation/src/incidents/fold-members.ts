@@ -1,0 +1,108 @@
+import type { FoldRelations } from './fold-relations.js';
+
+/** The book's roots as a fold pass reads them: their keys (with incident ids) and a count of their changes. */
+export interface BookRootsView {
+  readonly version: number;
+  readonly keys: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * Which roots take part in a fold pass (IncidentFolds.refoldBook): those with a cause
+ * present (FoldRelations.causesOf) and those causes; every root while a Service root is in
+ * the book. Kept from pass to pass: only roots that came, went, whose facts were forgotten
+ * or that use or call a cause root that came or went are asked again, so a pass no longer
+ * asks every root of the book. Everything is asked again when FoldRelations says all may
+ * have changed, and when a NetworkPolicy root is present and edges changed (what a policy
+ * selects is read from them).
+ */
+export class FoldMembers {
+  private rootsVersion = -1;
+  private edgeVersion = -1;
+  private anyService = false;
+  private policyRoots: string[] = [];
+  /** What each present root named as its causes at the last pass that asked it. */
+  private readonly causesByRoot = new Map<string, readonly string[]>();
+  /** How many reasons each root has to take part: causes of its own, and roots naming it. */
+  private readonly reasons = new Map<string, number>();
+  private complete = false;
+
+  /** The NetworkPolicy roots present (what `causesOf` checks selectors of). */
+  get policies(): readonly string[] {
+    return this.policyRoots;
+  }
+
+  /** The roots taking part in this pass; `causesOf` answers for the present roots (cached by the caller). */
+  taking(roots: BookRootsView, relations: FoldRelations, causesOf: (key: string) => readonly string[]): Iterable<string> {
+    const forgotten = relations.takeForgotten();
+    const rootsChanged = roots.version !== this.rootsVersion;
+    if (rootsChanged) {
+      this.rootsVersion = roots.version;
+      this.anyService = false;
+      this.policyRoots = [];
+      for (const key of roots.keys.keys()) {
+        const kind = relations.kindOf(key);
+        if (kind === 'Service') this.anyService = true;
+        else if (kind === 'NetworkPolicy') this.policyRoots.push(key);
+      }
+      // May say that every answer changed (the cause-kind roots present did): asked again below.
+      relations.notePresent(roots.keys);
+    }
+    const policiesStale = this.policyRoots.length > 0 && relations.edgeVersion !== this.edgeVersion;
+    this.edgeVersion = relations.edgeVersion;
+    if (this.anyService) {
+      this.complete = false;
+      return roots.keys.keys();
+    }
+    const again = relations.takeForgotten();
+    if (!this.complete || forgotten.all || again.all || policiesStale) {
+      this.causesByRoot.clear();
+      this.reasons.clear();
+      for (const key of roots.keys.keys()) this.ask(key, causesOf);
+      this.complete = true;
+      return this.takingKeys();
+    }
+    if (rootsChanged) {
+      for (const key of [...this.causesByRoot.keys()]) if (!roots.keys.has(key)) this.drop(key);
+      for (const key of roots.keys.keys()) if (!this.causesByRoot.has(key)) this.ask(key, causesOf);
+    }
+    const stale = new Set<string>();
+    for (const key of [...forgotten.roots, ...again.roots]) if (roots.keys.has(key)) stale.add(key);
+    const causes = [...forgotten.causes, ...again.causes];
+    if (causes.length) {
+      for (const key of roots.keys.keys()) if (!stale.has(key) && causes.some((cause) => relations.mayName(key, cause))) stale.add(key);
+    }
+    for (const key of stale) {
+      this.drop(key);
+      this.ask(key, causesOf);
+    }
+    return this.takingKeys();
+  }
+
+  private takingKeys(): string[] {
+    const keys: string[] = [];
+    for (const [key, count] of this.reasons) if (count > 0) keys.push(key);
+    return keys;
+  }
+
+  private ask(key: string, causesOf: (key: string) => readonly string[]): void {
+    const causes = causesOf(key);
+    this.causesByRoot.set(key, causes);
+    if (causes.length === 0) return;
+    this.count(key, 1);
+    for (const cause of causes) this.count(cause, 1);
+  }
+
+  private drop(key: string): void {
+    const causes = this.causesByRoot.get(key);
+    this.causesByRoot.delete(key);
+    if (!causes || causes.length === 0) return;
+    this.count(key, -1);
+    for (const cause of causes) this.count(cause, -1);
+  }
+
+  private count(key: string, delta: number): void {
+    const count = (this.reasons.get(key) ?? 0) + delta;
+    if (count > 0) this.reasons.set(key, count);
+    else this.reasons.delete(key);
+  }
+}
