@@ -22,6 +22,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('etcd out of space (NOSPACE): a ReplicaSet cannot replace a pod', 'shop/catalog', () => etcdWriteOutage(benignRecording(), 'shop', 'catalog', { cause: 'nospace' })),
   ...threeWays('etcd loses quorum: the CronJob and a ReplicaSet cannot create', 'shop/cart', () => etcdWriteOutage(benignRecording(), 'shop', 'cart', { cause: 'quorum' })),
   ...threeWays('etcd leader flapping on a slow disk: a scale-up is refused', 'shop/frontend', () => etcdLeaderFlapping(benignRecording(), 'shop', 'frontend')),
+  ...threeWays('etcd leader flapping on a slow disk: five elections, a scale-up is refused', 'shop/catalog', () => etcdLeaderFlapping(benignRecording(), 'shop', 'catalog', { elections: 5, seed: 'etcd-flap-5' })),
   ...threeWays('benign: etcd members upgraded one by one', 'shop/cart', () => etcdRoutine(benignRecording(), 'shop', 'cart', 'upgrade')),
   ...threeWays('benign: etcd compacted and defragmented near its quota', 'shop/catalog', () => etcdRoutine(benignRecording(), 'shop', 'catalog', 'maintenance')),
   ...threeWays('benign: the etcd leader restarts, one create retried', 'shop/frontend', () => etcdRoutine(benignRecording(), 'shop', 'frontend', 'restart')),
