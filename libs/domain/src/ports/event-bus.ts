@@ -35,8 +35,10 @@ export interface BusDelivery {
   /**
    * On a durable bus: the message's sequence in its topic's log, and the sequence up to
    * which every message of this subscription is acknowledged (a lower bound: it may lag).
+   * `index`: the event's place in its message when several travel in one (a batch
+   * envelope); events of one message share its sequence and are settled together.
    */
-  position?: { sequence: number; settled: number };
+  position?: { sequence: number; settled: number; index?: number };
 }
 
 export const NO_BUS_HEADERS: BusHeaders = Object.freeze({});

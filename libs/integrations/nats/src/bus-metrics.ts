@@ -1,7 +1,7 @@
 import type { CounterMetric, GaugeMetric, Metrics } from '@tapio/domain';
 import type { NatsBusStats } from './bus-stats.js';
 
-type CounterField = 'duplicates' | 'retries' | 'rejected' | 'redelivered' | 'deadLettered' | 'skipped' | 'reconnects';
+type CounterField = 'duplicates' | 'retries' | 'rejected' | 'redelivered' | 'deadLettered' | 'skipped' | 'duplicatesSkipped' | 'envelopes' | 'enveloped' | 'reconnects';
 
 /**
  * Only what a NATS bus has beyond every bus: published, delivered, dropped, queue depth
@@ -15,6 +15,9 @@ const COUNTERS: Record<CounterField, [name: string, help: string]> = {
   redelivered: ['tapio_bus_redelivered_total', 'Handler failures sent back for another delivery'],
   deadLettered: ['tapio_bus_dead_lettered_total', 'Messages given up on and put in the dead-letter sink'],
   skipped: ['tapio_bus_skipped_total', "Other partitions' messages skipped by a client-side partition filter"],
+  duplicatesSkipped: ['tapio_bus_duplicates_skipped_total', 'Events delivered again after this process completed them (a message sent back for another event, a re-publication), skipped'],
+  envelopes: ['tapio_bus_envelopes_total', 'Batch envelopes published (NATS messages carrying more than one event)'],
+  enveloped: ['tapio_bus_enveloped_events_total', 'Events published inside batch envelopes'],
   reconnects: ['tapio_bus_reconnects_total', 'Reconnections to NATS'],
 };
 

@@ -12,5 +12,10 @@ export interface NatsBusStats extends BusStats {
   redelivered: number;
   deadLettered: number;
   skipped: number;
+  /** Events completed here before and delivered again, skipped (consumer side of batch envelopes). */
+  duplicatesSkipped: number;
+  /** Batch envelopes published (messages of more than one event), and the events they carried. */
+  envelopes: number;
+  enveloped: number;
   reconnects: number;
 }

@@ -26,7 +26,7 @@ export interface BusSubscriptionsDeps {
  * counts what they deliver, remembers which cannot run, measures their backlog.
  */
 export class BusSubscriptions {
-  readonly counters: ConsumerCounters = { delivered: 0, redelivered: 0, deadLettered: 0, skipped: 0 };
+  readonly counters: ConsumerCounters = { delivered: 0, redelivered: 0, deadLettered: 0, skipped: 0, duplicatesSkipped: 0 };
   /** Why a consumer (by durable name or subscription label) cannot run right now. */
   readonly errors = new Map<string, string>();
   /** Handler failures per message, for every consumer of this bus (they outlive a reconnect's consumers). */

@@ -24,6 +24,15 @@ export class MessageCodec {
     return this.encoder.encode(JSON.stringify(message));
   }
 
+  /** The message as JSON text (an envelope splices it in as it is). */
+  encodeText(message: unknown): string {
+    return JSON.stringify(message);
+  }
+
+  bytes(text: string): Uint8Array {
+    return this.encoder.encode(text);
+  }
+
   decode(topic: BusTopic, data: Uint8Array): Decoded {
     const text = this.decoder.decode(data);
     let value: unknown;
@@ -32,6 +41,11 @@ export class MessageCodec {
     } catch (error) {
       return { ok: false, stage: 'decode', reason: `not JSON: ${(error as Error).message}`, payload: text.slice(0, 4096) };
     }
+    return this.check(topic, value);
+  }
+
+  /** A value already parsed (an envelope's member) checked like a message of `topic`. */
+  check(topic: BusTopic, value: unknown): Decoded {
     if (!this.validated.has(topic)) return { ok: true, value };
     const parsed = SCHEMAS[topic].safeParse(value);
     if (parsed.success) return { ok: true, value: parsed.data };

@@ -20,6 +20,8 @@ export interface ConsumerSettings {
   prefetch: number;
   retryDelayMs: number;
   concurrency: number;
+  /** The stream's duplicate window: how long completed event ids are remembered to skip them when they come again. */
+  duplicateWindowMs: number;
 }
 
 export interface ConsumerCounters {
@@ -29,6 +31,8 @@ export interface ConsumerCounters {
   deadLettered: number;
   /** Other partitions' messages seen by a client-side partition filter. */
   skipped: number;
+  /** Events completed here before and delivered again (in a message sent back for another event, or re-published in another envelope): skipped. */
+  duplicatesSkipped: number;
 }
 
 export interface ConsumerDeps {

@@ -1,22 +1,13 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { BusDelivery, DeadLetter } from '@tapio/domain';
+import { CompletedIds } from './completed-ids.js';
 import type { ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
+import { decodeMessage, deliveryOf, type DeliveredEvent, type DeliveredMessage } from './delivered-message.js';
 import { FailureBook } from './failure-book.js';
+import { deadLetter, MessageReplies } from './message-replies.js';
 
 export type { ConsumerCounters, ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
-
-/**
- * The headers a handler sees are the publisher's own (trace context); NATS' bookkeeping
- * headers stay here. `settled`: the consumer's acknowledgement floor last read from the server.
- */
-function deliveryOf(msg: JsMsg, settled: number): BusDelivery {
-  const headers: Record<string, string> = {};
-  for (const [name, values] of msg.headers ?? []) {
-    if (!name.startsWith('Nats-') && values[0] !== undefined) headers[name] = values[0];
-  }
-  return { id: msg.headers?.get('Nats-Msg-Id') ?? '', headers, position: { sequence: msg.seq, settled } };
-}
 
 /** How often the acknowledgement floor is read from the server (a lag only keeps a little more transformer state). */
 const SETTLED_REFRESH_MS = 1_000;
@@ -24,17 +15,25 @@ const SETTLED_REFRESH_MS = 1_000;
 /** A held message whose handler outlived its bound (counted once as a failure). */
 const HUNG = Number.NEGATIVE_INFINITY;
 
+/** One event of a held message, waiting for its turn. */
+interface Unit {
+  message: DeliveredMessage;
+  index: number;
+}
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One durable pull consumer: pulls `prefetch` messages at a time (the server holds back
- * beyond max_ack_pending unacknowledged), runs the handler with at most `concurrency` in
- * flight, in delivery order, acknowledges only after the handler resolved,
- * asks for redelivery (with a growing delay) when it rejected, and after `maxFailures`
- * real failures (FailureBook: not deliveries, which a dying process also uses up) puts
- * the message in the dead-letter sink and terminates it. A delivery beyond `maxDeliver`
- * (the backstop: a message that kills its consumer every time) is dead-lettered the same
- * way. Survives reconnects; recreates its consumer if someone deleted it.
+ * beyond max_ack_pending unacknowledged), runs the handler once per event (a message, or
+ * each member of a batch envelope) with at most `concurrency` in flight, in delivery
+ * order, acknowledges a message only after every event's handler resolved, asks for its
+ * redelivery (with a growing delay) when one rejected (the events completed here are then
+ * skipped: CompletedIds), and after `maxFailures` real failures of an event (FailureBook:
+ * not deliveries, which a dying process also uses up) puts that event in the dead-letter
+ * sink (a message whose every event went there is terminated). A delivery beyond
+ * `maxDeliver` (the backstop: a message that kills its consumer every time) is
+ * dead-lettered the same way. Survives reconnects; recreates its consumer if deleted.
  */
 export class DurableConsumer {
   /** Messages the server still has for this consumer (from the last delivery's metadata). */
@@ -46,27 +45,30 @@ export class DurableConsumer {
    */
   settled = 0;
   private settledTimer: NodeJS.Timeout | undefined;
-  /** Messages this process holds, with when their handler started (undefined: waiting here): kept from redelivery while held. */
-  private readonly held = new Map<JsMsg, number | undefined>();
+  /** Messages this process holds (kept from redelivery while held), with their events' progress. */
+  private readonly held = new Map<JsMsg, DeliveredMessage>();
+  /** Events completed here within the stream's duplicate window, skipped when they come again. */
+  private readonly completed: CompletedIds;
   private heartbeat: NodeJS.Timeout | undefined;
   private active = 0;
   private stopped = false;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
-  /** Delivered and not yet started; at most max_ack_pending, which the server enforces. */
-  private readonly waiting: JsMsg[] = [];
+  /** Events delivered and not yet started; of at most max_ack_pending messages, which the server enforces. */
+  private readonly waiting: Unit[] = [];
   private waitingHead = 0;
   private idleWaiters: Array<() => void> = [];
-  /** Acknowledgements sent together once per event-loop turn: one socket write, not one per message. */
-  private acks: JsMsg[] = [];
-  private acksScheduled = false;
+  private readonly replies: MessageReplies;
 
   constructor(
     readonly spec: ConsumerSpec,
     private readonly settings: ConsumerSettings,
     private readonly handler: (message: unknown, delivery: BusDelivery) => Promise<void>,
     private readonly deps: ConsumerDeps,
-  ) {}
+  ) {
+    this.completed = new CompletedIds(settings.duplicateWindowMs);
+    this.replies = new MessageReplies(deps.logger, deps.counters, (msg) => this.held.delete(msg));
+  }
 
   get inFlight(): number {
     return this.active;
@@ -128,11 +130,14 @@ export class DurableConsumer {
   private keepHeld(): void {
     const boundMs = this.settings.maxFailures * this.settings.ackWaitMs;
     const limit = Date.now() - boundMs;
-    for (const [msg, started] of this.held) {
+    for (const [msg, message] of this.held) {
+      const started = message.started;
       if (started !== undefined && started < limit) {
         if (started !== HUNG) {
-          this.held.set(msg, HUNG);
-          this.deps.failures.fail(this.failureKey(msg), `its handler did not answer within ${boundMs / 1000} s`);
+          message.started = HUNG;
+          for (const index of message.running) {
+            this.deps.failures.fail(FailureBook.key(this.spec.stream, this.spec.durable, msg.seq, index), `its handler did not answer within ${boundMs / 1000} s`);
+          }
         }
         continue;
       }
@@ -154,7 +159,7 @@ export class DurableConsumer {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
-    this.flushAcks();
+    this.replies.flushAcks();
   }
 
   /** Messages not yet acknowledged by this consumer, server side plus running here. */
@@ -208,39 +213,58 @@ export class DurableConsumer {
   private receive(msg: JsMsg): void {
     if (this.stopped) {
       // Fetched but not started: hand it back at once rather than after ack_wait.
-      this.reply(msg, 'nak', () => msg.nak());
+      this.replies.reply(msg, 'nak', () => msg.nak());
       return;
     }
     this.pending = msg.info.pending;
-    this.held.set(msg, undefined);
-    this.waiting.push(msg);
+    const decoded = decodeMessage(msg, this.spec.topic, this.deps.codec);
+    if (!decoded.ok) {
+      deadLetter(this.deps, this.spec, msg, { stage: decoded.stage, reason: decoded.reason, payload: decoded.payload });
+      this.replies.reply(msg, 'term', () => msg.term());
+      return;
+    }
+    const message: DeliveredMessage = { msg, events: decoded.events, left: decoded.events.length, running: new Set(), started: undefined, givenUp: 0, retryAfterMs: undefined };
+    this.held.set(msg, message);
+    for (let index = 0; index < message.events.length; index += 1) this.waiting.push({ message, index });
     this.startHandlers();
   }
 
+  /** Starts waiting events in delivery order (an envelope's in its order), at most `concurrency` running. */
   private startHandlers(): void {
     while (this.active < this.settings.concurrency && this.waitingHead < this.waiting.length) {
-      const msg = this.waiting[this.waitingHead] as JsMsg;
-      this.waiting[this.waitingHead] = undefined as unknown as JsMsg;
+      const unit = this.waiting[this.waitingHead] as Unit;
+      this.waiting[this.waitingHead] = undefined as unknown as Unit;
       this.waitingHead += 1;
       if (this.waitingHead === this.waiting.length) {
         this.waiting.length = 0;
         this.waitingHead = 0;
       }
       this.active += 1;
-      if (this.held.has(msg)) this.held.set(msg, Date.now());
-      void this.handle(msg).finally(() => {
+      const message = unit.message;
+      message.started ??= Date.now();
+      message.running.add(unit.index);
+      void this.handle(message, unit.index).finally(() => {
+        message.running.delete(unit.index);
         this.active -= 1;
+        this.finishOne(message);
         if (!this.stopped) this.startHandlers();
         if (this.active === 0 && this.idleWaiters.length > 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
       });
     }
   }
 
+  /**
+   * Hands back what waits here and was not started. A message with events already running
+   * goes back once they finish (its finished events are skipped when it comes again).
+   */
   private returnWaiting(): void {
     const waiting = this.waiting.splice(this.waitingHead);
     this.waiting.length = 0;
     this.waitingHead = 0;
-    for (const msg of waiting) this.reply(msg, 'nak', () => msg.nak());
+    for (const unit of waiting) {
+      unit.message.retryAfterMs ??= 0;
+      this.finishOne(unit.message);
+    }
   }
 
   private whenIdle(): Promise<void> {
@@ -248,86 +272,74 @@ export class DurableConsumer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    const decoded = this.deps.codec.decode(this.spec.topic, msg.data);
-    if (!decoded.ok) {
-      this.deadLetter(msg, decoded.stage, decoded.reason, decoded.payload);
-      this.reply(msg, 'term', () => msg.term());
+  /** One event's handler run; whatever happens is recorded on its message (never throws). */
+  private async handle(message: DeliveredMessage, index: number): Promise<void> {
+    const event = message.events[index] as DeliveredEvent;
+    if (event.id && this.completed.has(event.id)) {
+      // Completed here before: a message sent back for another member, or a re-publication.
+      this.deps.counters.duplicatesSkipped += 1;
       return;
     }
-    if (this.spec.accepts && !this.spec.accepts(decoded.value)) {
+    let value = event.body;
+    if (!event.checked) {
+      const checked = this.deps.codec.check(this.spec.topic, event.body);
+      if (!checked.ok) {
+        this.giveUp(message, index, FailureBook.key(this.spec.stream, this.spec.durable, message.msg.seq, index), checked.reason, checked.payload, checked.stage);
+        return;
+      }
+      value = checked.value;
+    }
+    if (this.spec.accepts && !this.spec.accepts(value)) {
       this.deps.counters.skipped += 1;
-      this.reply(msg, 'ack', () => msg.ack());
       return;
     }
-    const key = this.failureKey(msg);
-    const refusal = this.deps.failures.refusal(key, msg.info.deliveryCount, this.settings, `${this.spec.topic} handler of ${this.spec.durable}`);
+    const key = FailureBook.key(this.spec.stream, this.spec.durable, message.msg.seq, index);
+    const refusal = this.deps.failures.refusal(key, message.msg.info.deliveryCount, this.settings, `${this.spec.topic} handler of ${this.spec.durable}`);
     if (refusal !== undefined) {
-      this.giveUp(msg, key, refusal, decoded.value);
+      this.giveUp(message, index, key, refusal, value);
       return;
     }
     try {
-      await this.handler(decoded.value, deliveryOf(msg, this.settled));
+      await this.handler(value, deliveryOf(message, index, this.settled));
     } catch (error) {
       const failures = this.deps.failures.fail(key, (error as Error).message);
       if (failures >= this.settings.maxFailures) {
-        this.giveUp(msg, key, `${this.spec.topic} handler of ${this.spec.durable} failed ${failures} times: ${(error as Error).message}`, decoded.value);
+        this.giveUp(message, index, key, `${this.spec.topic} handler of ${this.spec.durable} failed ${failures} times: ${(error as Error).message}`, value);
       } else {
-        this.deps.counters.redelivered += 1;
-        this.reply(msg, 'nak', () => msg.nak(Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (failures - 1))));
+        const delay = Math.min(this.settings.ackWaitMs, this.settings.retryDelayMs * 2 ** (failures - 1));
+        message.retryAfterMs = Math.max(message.retryAfterMs ?? 0, delay);
       }
       return;
     }
     this.deps.failures.forget(key);
-    this.ackSoon(msg);
-  }
-
-  private failureKey(msg: JsMsg): string {
-    return FailureBook.key(this.spec.stream, this.spec.durable, msg.seq);
-  }
-
-  private giveUp(msg: JsMsg, key: string, reason: string, payload: unknown): void {
-    this.deps.failures.forget(key);
-    this.deadLetter(msg, 'process', reason, payload);
-    this.reply(msg, 'term', () => msg.term());
-  }
-
-  private ackSoon(msg: JsMsg): void {
-    this.acks.push(msg);
-    if (this.acksScheduled) return;
-    this.acksScheduled = true;
-    setImmediate(() => this.flushAcks());
-  }
-
-  private flushAcks(): void {
-    this.acksScheduled = false;
-    const acks = this.acks;
-    this.acks = [];
-    for (const msg of acks) if (this.reply(msg, 'ack', () => msg.ack())) this.deps.counters.delivered += 1;
+    if (event.id) this.completed.add(event.id);
   }
 
   /**
-   * Ack/nak/term, which throw once the connection is closed (a handler that outlived
-   * shutdown). The server then redelivers after ack_wait: nothing is lost.
+   * One event of `message` is done. Once all are: terminated when every event was
+   * dead-lettered, sent back (whole, with a delay) when one failed, acknowledged otherwise.
    */
-  private reply(msg: JsMsg, what: string, send: () => void): boolean {
-    this.held.delete(msg);
-    try {
-      send();
-      return true;
-    } catch (error) {
-      this.deps.logger.warn({ err: error, subject: msg.subject, seq: msg.seq }, `cannot ${what} message; it will be redelivered`);
-      return false;
+  private finishOne(message: DeliveredMessage): void {
+    message.left -= 1;
+    if (message.left > 0) return;
+    const msg = message.msg;
+    if (message.retryAfterMs !== undefined) {
+      if (message.retryAfterMs > 0) this.deps.counters.redelivered += 1;
+      const delay = message.retryAfterMs;
+      this.replies.reply(msg, 'nak', () => (delay > 0 ? msg.nak(delay) : msg.nak()));
+    } else if (message.givenUp === message.events.length) {
+      this.replies.reply(msg, 'term', () => msg.term());
+    } else {
+      this.replies.ackSoon(msg);
     }
   }
 
-  // Terminations carry no reason text: servers before 2.10 do not read "+TERM <reason>" as
-  // a termination, so the message would stay in the stream (and be delivered again). The
-  // reason is in the dead letter.
-  private deadLetter(msg: JsMsg, stage: DeadLetter['stage'], reason: string, payload: unknown): void {
-    this.deps.counters.deadLettered += 1;
-    const origin = `nats:${this.spec.stream}/${this.spec.durable} ${msg.subject} seq ${msg.seq}`;
-    this.deps.logger.error({ stage, origin, reason }, 'message dead-lettered');
-    this.deps.deadLetters?.put({ stage, reason, source: this.spec.topic, origin, at: new Date().toISOString(), payload });
+  private giveUp(message: DeliveredMessage, index: number, key: string, reason: string, payload: unknown, stage: DeadLetter['stage'] = 'process'): void {
+    this.deps.failures.forget(key);
+    message.givenUp += 1;
+    const event = message.events[index] as DeliveredEvent;
+    // Dead-lettered is done: a redelivery of its message (another member failed) skips it.
+    if (event.id) this.completed.add(event.id);
+    deadLetter(this.deps, this.spec, message.msg, { stage, reason, payload, ...(message.events.length > 1 ? { index } : {}) });
   }
 }

@@ -8,7 +8,8 @@ export interface FailureRecord {
 export const FAILURE_BOOK_LIMIT = 10_000;
 
 /**
- * Counts real handler failures per message (keyed by stream, durable and stream sequence),
+ * Counts real handler failures per event (keyed by stream, durable, stream sequence and
+ * the event's index in its batch envelope),
  * so that dead-lettering follows them and not JetStream's delivery count: a delivery count
  * also goes up each time a consumer process dies holding the message (kill -9, OOM,
  * rollout), which says nothing about the message. Failures are a handler that threw, or
@@ -25,8 +26,9 @@ export class FailureBook {
 
   constructor(private readonly limit = FAILURE_BOOK_LIMIT) {}
 
-  static key(stream: string, durable: string, sequence: number): string {
-    return `${stream}/${durable}/${sequence}`;
+  /** `index`: the event's place in a batch envelope (events of one message fail apart). */
+  static key(stream: string, durable: string, sequence: number, index = 0): string {
+    return index === 0 ? `${stream}/${durable}/${sequence}` : `${stream}/${durable}/${sequence}/${index}`;
   }
 
   /** Records one failure; returns the message's failures so far. */

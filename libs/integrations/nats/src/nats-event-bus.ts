@@ -24,10 +24,11 @@ import { MessageCodec } from './codec.js';
 import { describeServers } from './connection-options.js';
 import { isOutage } from './publish-outcomes.js';
 import { consumerSpecs } from './consumer-specs.js';
+import { EnvelopeBatcher } from './envelope-batcher.js';
 import { NatsConnector } from './nats-connector.js';
 import { NatsBusOptions, type NatsBusOptionsInput } from './options.js';
 import { JetStreamPublisher } from './publisher.js';
-import { subjectFor } from './subjects.js';
+import { envelopeSubjectFor, partOfSubject, subjectFor } from './subjects.js';
 
 export interface NatsEventBusDeps {
   /** Where messages go after `consume.maxFailures` handler failures, `consume.maxDeliver` deliveries, or that fail to decode. */
@@ -53,6 +54,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
   private readonly codec: MessageCodec;
   private readonly publisher: JetStreamPublisher;
   private readonly circuit: CircuitBreaker;
+  private readonly batcher: EnvelopeBatcher;
   private readonly subscriptions: BusSubscriptions;
   private readonly connector: NatsConnector;
   private readonly metricsExporter: BusMetricsExporter | undefined;
@@ -76,6 +78,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       ackTimeoutMs: parseDuration(this.options.publish.ackTimeout),
       circuit: this.circuit,
     });
+    this.batcher = new EnvelopeBatcher(this.options.publish.batch, (subject, payload, id, headers) => this.publisher.publish(subject, payload, id, headers), (text) => this.codec.bytes(text));
     this.subscriptions = new BusSubscriptions({ codec: this.codec, deadLetters: deps.deadLetters, logger: this.logger });
     this.connector = new NatsConnector(this.options, this.logger, {
       onConnected: (js, jsm) => this.subscriptions.activateAll(js, jsm),
@@ -103,14 +106,14 @@ export class NatsEventBus implements EventBus, Lifecycle {
   publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers?: BusHeaders): Promise<void> {
     if (this.connector.phase === 'idle') void this.start().catch(() => undefined);
     let subject: string;
-    let payload: Uint8Array;
+    let json: string;
     try {
       subject = subjectFor(topic, message, this.options.partitions, this.options.subjectPrefix);
-      payload = this.codec.encode(message);
+      json = this.codec.encodeText(message);
     } catch (error) {
       return Promise.reject(new Error(`cannot publish ${topic} message ${id}: ${(error as Error).message}`));
     }
-    return this.publisher.publish(subject, payload, id, headers);
+    return this.batcher.publish(envelopeSubjectFor(topic, partOfSubject(subject), this.options.subjectPrefix), subject, id, headers, json);
   }
 
   async subscribe<T extends BusTopic>(
@@ -136,6 +139,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
         prefetch: consume.prefetch,
         retryDelayMs: parseDuration(consume.retryDelay),
         concurrency: Math.max(1, options.concurrency ?? 1),
+        duplicateWindowMs: parseDuration(this.options.streams[topic].duplicateWindow),
       },
       specs: consumerSpecs(this.options, this.logger, topic, group, partition),
       consumers: [],
@@ -162,6 +166,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
 
   async drain(): Promise<void> {
     await this.start();
+    await this.batcher.whenIdle();
     await this.publisher.whenIdle();
     for (;;) {
       const jsm = this.connector.manager;
@@ -187,6 +192,9 @@ export class NatsEventBus implements EventBus, Lifecycle {
       redelivered: consumed.redelivered,
       deadLettered: consumed.deadLettered,
       skipped: consumed.skipped,
+      duplicatesSkipped: consumed.duplicatesSkipped,
+      envelopes: this.batcher.counters.envelopes,
+      enveloped: this.batcher.counters.enveloped,
       reconnects: this.connector.reconnects,
     };
   }
@@ -214,9 +222,10 @@ export class NatsEventBus implements EventBus, Lifecycle {
     if (wasConnected) {
       // Give what was accepted a chance to be stored before refusing the rest.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.publisher.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
+      await Promise.race([this.batcher.whenIdle().then(() => this.publisher.whenIdle()), new Promise<void>((resolve) => (timer = setTimeout(resolve, grace)))]);
       clearTimeout(timer);
     }
+    this.batcher.flush();
     this.publisher.close('NATS event bus closed');
     await this.connector.finishClose(wasConnected);
     clearInterval(this.metricsTimer);

@@ -7,7 +7,7 @@ describe('NatsBusOptions', () => {
     expect(options.servers).toBe('nats://127.0.0.1:4222');
     expect(options.streams.raw).toEqual(DEFAULT_STREAMS.raw);
     expect(options.streams.unified.maxAge).toBe('24h');
-    expect(options.publish).toEqual({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s', circuit: { failures: 10, halfOpenAfterMs: 1_000 } });
+    expect(options.publish).toEqual({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s', circuit: { failures: 10, halfOpenAfterMs: 1_000 }, batch: { maxEvents: 64, maxBytes: 65_536 } });
     expect(options.partitions).toBe(1);
     expect(options.consume).toMatchObject({ maxFailures: 5, maxDeliver: 50 });
   });

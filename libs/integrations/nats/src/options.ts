@@ -128,8 +128,19 @@ export const NatsBusOptions = z.strictObject({
        * how long it then holds everything before one message probes.
        */
       circuit: circuitSettings({ failures: 10, halfOpenAfterMs: 1_000 }),
+      /**
+       * Events published in one event-loop turn to one topic partition go as one batch
+       * envelope of at most `maxEvents` events and `maxBytes` bytes (docs/reliability.md,
+       * "Batch envelopes"); `maxEvents: 1` sends each event as its own message.
+       */
+      batch: z
+        .strictObject({
+          maxEvents: z.number().int().min(1).max(1024).default(64),
+          maxBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+        })
+        .default({ maxEvents: 64, maxBytes: 64 * 1024 }),
     })
-    .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s', circuit: { failures: 10, halfOpenAfterMs: 1_000 } }),
+    .default({ maxInFlight: 1024, maxBuffered: 100_000, ackTimeout: '5s', circuit: { failures: 10, halfOpenAfterMs: 1_000 }, batch: { maxEvents: 64, maxBytes: 64 * 1024 } }),
   consume: z
     .strictObject({
       /**

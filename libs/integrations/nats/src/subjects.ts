@@ -74,6 +74,16 @@ function unscopedSubject<T extends BusTopic>(topic: T, message: BusMessages[T], 
   return `insights.${subjectToken(insight.severity)}.${subjectToken(insight.rootCause.entity.namespace)}.${part}`;
 }
 
+/**
+ * The subject of a batch envelope whose events have different subjects:
+ * `<topic>._batch._._.<part>`, as many tokens as the topic's own subjects, so the
+ * partition filters (`unified.*.*.*.p3`) and the topic filter match it. `_batch` is no
+ * token subjectFor makes (kinds, verbs and sources are lower-case words).
+ */
+export function envelopeSubjectFor(topic: BusTopic, part: string, prefix = ''): string {
+  return scoped(prefix, `${topic}._batch${'._'.repeat(TOPIC_TOKENS[topic] - 1)}.${part}`);
+}
+
 /** Everything on a topic. */
 export function topicFilter(topic: BusTopic, prefix = ''): string {
   return scoped(prefix, `${topic}.>`);

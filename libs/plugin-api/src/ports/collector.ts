@@ -36,8 +36,9 @@ export interface TransformContext {
    * `settled`, the sequence up to which every RawEvent of the subscription is acknowledged
    * (none will be delivered again). Absent outside a durable bus. A stateful transformer
    * keeps what a RawEvent not settled yet needs if it comes again (after newer ones).
+   * `index`: its place in a batch envelope, whose RawEvents share one sequence.
    */
-  position?: { sequence: number; settled: number };
+  position?: { sequence: number; settled: number; index?: number };
 }
 
 /**
