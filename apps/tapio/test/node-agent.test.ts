@@ -64,8 +64,10 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
       for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
         const stored = await jsm.streams.getMessage(name, { seq }).catch(() => undefined);
         if (!stored) continue;
-        const event = JSON.parse(new TextDecoder().decode(stored.data)) as RawEvent;
-        if (event.source === source) events.push(event);
+        // A message is one RawEvent, or a batch envelope of several ({ v: 1, events: [{ id, headers, body }] }).
+        const value = JSON.parse(new TextDecoder().decode(stored.data)) as RawEvent | { v: 1; events: Array<{ body: RawEvent }> };
+        const bodies = 'events' in value && Array.isArray(value.events) ? value.events.map((member) => member.body) : [value as RawEvent];
+        for (const event of bodies) if (event.source === source) events.push(event);
       }
       return events;
     } finally {

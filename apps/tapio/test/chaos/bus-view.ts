@@ -47,7 +47,10 @@ export class BusView {
     return found;
   }
 
-  /** How many times each Nats-Msg-Id is stored in the stream of `topic` (read with an ordered consumer). */
+  /**
+   * How many times each event id is stored in the stream of `topic` (read with an ordered
+   * consumer): a message's Nats-Msg-Id, or each member's id of a batch envelope.
+   */
   async messageIds(topic: string): Promise<Map<string, number>> {
     const stream = `${this.prefix}_${topic.toUpperCase()}`;
     const ids = new Map<string, number>();
@@ -56,8 +59,8 @@ export class BusView {
     const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
     const messages = await consumer.consume();
     for await (const msg of messages) {
-      const id = msg.headers?.get('Nats-Msg-Id') ?? '';
-      ids.set(id, (ids.get(id) ?? 0) + 1);
+      const members = msg.headers?.get('Tapio-Envelope') ? msg.json<{ events: Array<{ id: string }> }>().events.map((event) => event.id) : [msg.headers?.get('Nats-Msg-Id') ?? ''];
+      for (const id of members) ids.set(id, (ids.get(id) ?? 0) + 1);
       left -= 1;
       if (left <= 0) break;
     }

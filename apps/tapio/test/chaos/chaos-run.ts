@@ -172,7 +172,8 @@ export async function runChaos(plan: ChaosPlan, env: ChaosEnvironment): Promise<
     const view = await BusView.open(env.nats.url, env.prefix.toUpperCase());
     try {
       const backlogs = await view.backlogs();
-      if (!drained(backlogs) || (await view.stored('raw')) < plan.rawEvents) return undefined;
+      // Counted by event id: the raw stream holds batch envelopes of several RawEvents.
+      if (!drained(backlogs) || (await view.messageIds('raw')).size < plan.rawEvents) return undefined;
       const missing = await missingIds(env.driver, ids);
       const [raw, unified] = [await view.messageIds('raw'), await view.messageIds('unified')];
       const described = missing.slice(0, 20).map((id) => {

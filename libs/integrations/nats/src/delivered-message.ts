@@ -60,11 +60,12 @@ export function decodeMessage(msg: JsMsg, topic: BusTopic, codec: MessageCodec):
 
 /**
  * What a handler is told of an event: its id, its headers, and its position, the message's
- * stream sequence and the event's index in it. `settled`: the consumer's acknowledgement
+ * stream sequence and (in an envelope) the event's index in it. `settled`: the consumer's acknowledgement
  * floor last read from the server; a message is acknowledged only once all its events are
  * done, so the floor holds for each of them.
  */
 export function deliveryOf(message: DeliveredMessage, index: number, settled: number): BusDelivery {
   const event = message.events[index] as DeliveredEvent;
-  return { id: event.id, headers: event.headers, position: { sequence: message.msg.seq, settled, index } };
+  const position = message.events.length > 1 ? { sequence: message.msg.seq, settled, index } : { sequence: message.msg.seq, settled };
+  return { id: event.id, headers: event.headers, position };
 }

@@ -47,8 +47,8 @@ afterAll(async () => {
 });
 
 describe('NatsEventBus round trip', () => {
-  it('carries every topic through its stream on the seed subjects', async () => {
-    const publisher = bus({ partitions: 4 });
+  it('carries every topic through its stream on the seed subjects (each event alone: no batch envelopes)', async () => {
+    const publisher = bus({ partitions: 4, publish: { batch: { maxEvents: 1 } } });
     const consumer = bus({ partitions: 4 });
     const got: Record<string, unknown[]> = { raw: [], unified: [], insights: [] };
     await consumer.subscribe('raw', 'transformer', async (message) => void got['raw']?.push(message));
