@@ -12,11 +12,12 @@
 //
 // `--cpu-prof DIR` writes a V8 CPU profile of each process into DIR. `--workers N` runs N
 // correlation workers, each `-partition i` of `bus.nats.partitions: N` (the server routes
-// the partitions), in place of one. `--validate raw` validates only the raw topic
+// the partitions), in place of one; `--transformers N` likewise N transformers, each
+// `-partition i` of the raw stream. `--validate raw` validates only the raw topic
 // (bus.nats.consume.validate: [raw]) instead of every topic. `--batch N` sets
 // bus.nats.publish.batch.maxEvents (64 by default; 1: every event its own message).
 //
-//   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--validate raw] [--batch 64] [--json] [--nats-cli PATH] [--cpu-prof DIR]
+//   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--transformers 1] [--validate raw] [--batch 64] [--json] [--nats-cli PATH] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -40,6 +41,9 @@ const TARGET = 50_000;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PREFIX = 'BENCH';
 const WORKERS = Number(option('workers', '1'));
+const TRANSFORMERS = Number(option('transformers', '1'));
+if (WORKERS > 1 && TRANSFORMERS > 1 && WORKERS !== TRANSFORMERS) throw new Error('--workers and --transformers: one of them 1, or both equal (bus.nats.partitions serves both)');
+const PARTITIONS = Math.max(WORKERS, TRANSFORMERS);
 const VALIDATE = option('validate');
 const BATCH = option('batch');
 
@@ -136,7 +140,7 @@ async function main() {
         `    servers: ${nats.url}`,
         `    streamPrefix: ${PREFIX}`,
         `    subjectPrefix: ${PREFIX.toLowerCase()}`,
-        ...(WORKERS > 1 ? [`    partitions: ${WORKERS}`] : []),
+        ...(PARTITIONS > 1 ? [`    partitions: ${PARTITIONS}`] : []),
         ...(VALIDATE ? ['    consume:', `      validate: [${VALIDATE}]`] : []),
         ...(BATCH ? ['    publish:', '      batch:', `        maxEvents: ${BATCH}`] : []),
         'graph:',
@@ -157,11 +161,12 @@ async function main() {
     // The consuming stages first, so their durable consumers exist before anything is published.
     if (WORKERS > 1) for (let index = 0; index < WORKERS; index += 1) procs.push(tapio('correlation', config, dir, index));
     else procs.push(tapio('correlation', config, dir));
-    procs.push(tapio('transformer', config, dir));
+    if (TRANSFORMERS > 1) for (let index = 0; index < TRANSFORMERS; index += 1) procs.push(tapio('transformer', config, dir, index));
+    else procs.push(tapio('transformer', config, dir));
     await waitFor('the transformer and correlation consumers', async () => {
       const raw = await backlog(jsm, `${PREFIX}_RAW`).catch(() => undefined);
       const uni = await backlog(jsm, `${PREFIX}_UNIFIED`).catch(() => undefined);
-      return raw?.consumers && uni?.consumers >= (WORKERS > 1 ? 2 * WORKERS : 1);
+      return raw?.consumers >= (TRANSFORMERS > 1 ? 2 * TRANSFORMERS : 1) && uni?.consumers >= (WORKERS > 1 ? 2 * WORKERS : 1);
     }, 120_000, procs);
 
     const loadBefore = loadavg()[0];
@@ -209,11 +214,11 @@ async function main() {
     const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ workers: WORKERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ workers: WORKERS, transformers: TRANSFORMERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
-    console.log(`Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)${WORKERS > 1 ? ` x ${WORKERS} partitions` : ''}; batch envelopes of at most ${BATCH ?? 64} events; validating ${VALIDATE ?? 'every topic'}`);
+    console.log(`Tapio end-to-end on NATS JetStream: ./bin/tapio -mode collectors | -mode transformer | -mode correlation (embedded graph)${WORKERS > 1 ? `, ${WORKERS} correlation workers` : ''}${TRANSFORMERS > 1 ? `, ${TRANSFORMERS} transformers` : ''}${PARTITIONS > 1 ? ` (${PARTITIONS} partitions)` : ''}; batch envelopes of at most ${BATCH ?? 64} events; validating ${VALIDATE ?? 'every topic'}`);
     console.log(`  machine:      node ${process.version}, ${availableParallelism()} CPUs, load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
     console.log(`  stream:       ${raws} RawEvents (kubeapi watch events) -> ${unified} UnifiedEvents, all acknowledged`);
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);

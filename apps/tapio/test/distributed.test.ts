@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
+import { partitionOf, rawPartitionKey, type RawEvent } from '@tapio/domain';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
@@ -162,6 +163,27 @@ describe('distributed Tapio: separate processes on NATS JetStream with a shared 
       const stopped = logRecord(proc.log(), 'tapio stopped') as { bus?: { dropped?: number } } | undefined;
       expect(stopped?.bus?.dropped).toBe(0);
     }
+  }, 400_000);
+
+  it('two partitioned transformers share the raw stream: each transforms its partition and the cluster-scoped objects, every event lands once', async () => {
+    const recording = join(SCENARIOS, 'configmap-cascade.ndjson');
+    const { file } = await config('transformers', 'configmap-cascade', { partitions: 2 });
+    const ids = [...new Set(await expectedEventIds(recording))];
+    // What each transformer must take: its partition's RawEvents, and every one without a partition key (Nodes, Namespaces).
+    const share = [0, 0];
+    for (const line of (await readFile(recording, 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      const key = rawPartitionKey(JSON.parse(line) as RawEvent);
+      for (const index of [0, 1]) if (key === null || partitionOf(key, 2) === index) share[index] = (share[index] ?? 0) + 1;
+    }
+    const transformers = [0, 1].map((index) => startTapio(['-config', file, '-mode', 'transformer', '-partition', String(index)], dir));
+    const others = ['correlation', 'collectors'].map((mode) => startTapio(['-config', file, '-mode', mode], dir));
+    await waitFor('every event in the graph', async () => ((await storedEventCopies(driver, ids)).present === ids.length ? true : undefined), 240_000, () => [...transformers, ...others].map((proc) => proc.log().slice(-1500)).join('\n---\n'));
+    await stopAll([...others, ...transformers]);
+    expect(await storedEventCopies(driver, ids)).toEqual({ present: ids.length, duplicated: 0 });
+    const accepted = transformers.map((proc) => (logRecord(proc.log(), 'tapio stopped') as { pipeline?: { accepted?: number } } | undefined)?.pipeline?.accepted);
+    expect(accepted).toEqual(share);
+    expect(Math.min(...share)).toBeGreaterThan(0);
   }, 400_000);
 
   it('two partitioned correlation workers never split one entity (namespace) between them', async () => {

@@ -23,7 +23,7 @@ function addRunCommands(program: Command, dispatch: Dispatch): void {
     .description('run Tapio (the default command)')
     .addOption(configOption())
     .addOption(new Option('--mode <mode>', 'which stages this process runs (overrides "mode:" in the configuration)').choices(RUN_MODES))
-    .option('--partition <n>', 'correlation worker for partition N of bus.nats.partitions')
+    .option('--partition <n>', 'correlation worker or transformer for partition N of bus.nats.partitions')
     .option('--status-port <port>', 'serve /healthz, /readyz and /metrics on this port (overrides status.port; for several processes of one configuration on one host)')
     .action((options: Record<string, unknown>) => dispatch(async () => (await import('./run-command.js')).runCommand(parsedArgs('run', [], options))));
 

@@ -20,7 +20,7 @@ function modeFrom(args: ParsedArgs, loaded: LoadedConfig): RunMode {
   return mode as RunMode;
 }
 
-/** `-partition N`: this correlation worker takes partition N of `bus.nats.partitions`. */
+/** `-partition N`: this correlation worker (or transformer) takes partition N of `bus.nats.partitions`. */
 function partitionFrom(args: ParsedArgs, loaded: LoadedConfig): { partition?: { index: number; count: number } } {
   const text = stringFlag(args, 'partition');
   if (text === undefined) return {};

@@ -96,7 +96,7 @@ export class TapioRuntime {
       degradation?: TapioConfig['degradation'];
       baseDir: string;
       watchPatterns: boolean;
-      /** This correlation worker's share of the partitions (all of them when absent). */
+      /** This correlation worker's or transformer's share of the partitions (all of them when absent). */
       partition?: { index: number; count: number };
       /** Serve the REST API (modes all and api); tokens already resolved from the environment. */
       api?: ApiConfig;
@@ -217,10 +217,13 @@ export class TapioRuntime {
       // With a write-ahead log (single process), its checkpoint holds that state: read it first.
       const recovered = await this.wal?.open();
       const stateStore = this.composition.stateStore;
-      const state = stateStore ? new TransformerStateKeeper(stateStore, this.composition.transformers, logger.child({ component: 'transformer-state' })) : undefined;
+      // A partitioned transformer keeps its own state (the cluster-scoped objects every partition sees are in each).
+      const partition = this.options.partition;
+      const stateScope = partition ? `p${partition.index}of${partition.count}` : undefined;
+      const state = stateStore ? new TransformerStateKeeper(stateStore, this.composition.transformers, logger.child({ component: 'transformer-state' }), stateScope) : undefined;
       await state?.restore();
       this.startStep = 'subscribing the transformer to the raw stream';
-      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing, state), overlap));
+      this.subscriptions.push(await bus.subscribe('raw', 'transformer', transformHandler(this.pipeline, bus, this.tracing, state), { ...overlap, ...(partition ? { partition } : {}) }));
       await this.wal?.replay(recovered ?? []);
     }
     this.startStep = 'starting the collectors';

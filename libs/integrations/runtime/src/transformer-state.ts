@@ -10,21 +10,32 @@ import type { DurableTransformerState, Logger, RawEventTransformer, StateStore }
 export class TransformerStateKeeper {
   private readonly states: DurableTransformerState[];
 
+  /**
+   * `partition`: a partitioned transformer's share (`p0of2`): its state goes under scopes of
+   * its own (`kubeapi-p0of2`), so no key has two writers (each partition sees the
+   * cluster-scoped objects, and writes their versions, itself).
+   */
   constructor(
     private readonly store: StateStore,
     transformers: readonly RawEventTransformer[],
     private readonly logger: Logger,
+    private readonly partition?: string,
   ) {
     this.states = [...new Set(transformers)].flatMap((transformer) => (transformer.durableState ? [transformer.durableState] : []));
+  }
+
+  private scopeOf(state: DurableTransformerState): string {
+    return this.partition ? `${state.scope}-${this.partition}` : state.scope;
   }
 
   /** Loads every stateful transformer's entries; must finish before the first transform. */
   async restore(): Promise<void> {
     for (const state of this.states) {
       const started = Date.now();
-      const entries = await this.store.load(state.scope);
+      const scope = this.scopeOf(state);
+      const entries = await this.store.load(scope);
       state.restore(entries);
-      this.logger.info({ scope: state.scope, entries: entries.length, ms: Date.now() - started }, 'transformer state restored');
+      this.logger.info({ scope, entries: entries.length, ms: Date.now() - started }, 'transformer state restored');
     }
   }
 
@@ -33,7 +44,7 @@ export class TransformerStateKeeper {
     const taken: Array<{ scope: string; changes: Array<readonly [string, unknown]> }> = [];
     for (const state of this.states) {
       const changes = state.changes();
-      if (changes.length > 0) taken.push({ scope: state.scope, changes });
+      if (changes.length > 0) taken.push({ scope: this.scopeOf(state), changes });
     }
     return taken;
   }
