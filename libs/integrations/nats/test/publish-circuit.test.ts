@@ -16,7 +16,8 @@ function bus(url: string, metrics?: RecordingMetrics): NatsEventBus {
       connect: { initialDelay: '100ms', maxDelay: '500ms', timeout: '1s' },
       consume: { ackWait: '5s', retryDelay: '50ms', shutdownGrace: '500ms' },
       // A hung server is noticed after 500 ms per send; 5 such sends in a row open the circuit.
-      publish: { ackTimeout: '500ms', circuit: { failures: 5, halfOpenAfterMs: 300 } },
+      // Counted in NATS messages: each event alone (no batch envelopes).
+      publish: { ackTimeout: '500ms', circuit: { failures: 5, halfOpenAfterMs: 300 }, batch: { maxEvents: 1 } },
     },
     { deadLetters: new MemoryDeadLetters(), ...(metrics ? { metrics, metricsInterval: 20 } : {}) },
   );
