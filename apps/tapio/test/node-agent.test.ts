@@ -126,17 +126,20 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
         '    nodeName: node-1',
         `    endpoints: [${etcd.endpoints[0]}]`,
         '    intervalMs: 100',
+        '    circuit: { failures: 2, halfOpenAfterMs: 1000 }',
         '  kubelet:',
         `    endpoint: https://127.0.0.1:${kubeletProxy.port}`,
         `    nodeName: ${kubelet.node}`,
         `    auth: { tokenFile: ${join(dir, 'node-agent.token')} }`,
         `    tls: { ca: ${kubelet.ca}, serverName: ${kubelet.node} }`,
         '    intervalMs: 500',
+        '    circuit: { failures: 2, halfOpenAfterMs: 3000 }',
         '  cni:',
         `    nodeName: ${kubelet.node}`,
         `    spool: ${join(dir, 'cni', 'cni.ndjson')}`,
         '    offsetFile: cni.offset',
         '    pollMs: 100',
+        '    circuit: { failures: 2, halfOpenAfterMs: 1000 }',
         '',
       ].join('\n'),
     );
@@ -171,6 +174,8 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     await etcd.kill(member);
     await waitUntil('etcd degraded', () => collectors()['etcd']?.status === 'degraded');
     expect(collectors()['etcd']?.reason).toContain(`unreachable at ${etcd.url(member)}`);
+    await waitUntil('the etcd circuit open', () => collectors()['etcd']?.details?.['circuitState'] === 'open');
+    expect(collectors()['etcd']?.reason).toMatch(/; circuit collector:etcd open since .*: polls paused/);
 
     await journald.kill();
     await waitUntil('journal degraded', () => collectors()['journal']?.status === 'degraded');
@@ -178,6 +183,7 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
 
     await Promise.all([containerd.start(), etcd.restart(member), journald.start()]);
     await waitUntil('all ok again', () => Object.values(statuses()).every((status) => status === 'ok'));
+    expect(collectors()['etcd']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
   }, 120_000);
 
   it('kubelet unreachable: degraded naming it; a pod started meanwhile is reported once it answers again', async () => {
@@ -188,6 +194,12 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     expect(collectors()['kubelet']?.reason).toContain(`kubelet of node tapio-node at https://127.0.0.1:${kubeletProxy.port}`);
     expect(collectors()['kubelet']?.reason).toContain('ECONNREFUSED');
     expect(statuses()).toMatchObject({ journal: 'ok', cri: 'ok', etcd: 'ok', cni: 'ok' });
+    // Two failed polls open the circuit: the kubelet is not asked again every 500 ms.
+    await waitUntil('the kubelet circuit open', () => collectors()['kubelet']?.details?.['circuitState'] === 'open');
+    expect(collectors()['kubelet']?.reason).toMatch(/; circuit collector:kubelet open since .*: polls paused, next try in \d s$/);
+    const refused = Number(collectors()['kubelet']?.details?.['circuitRefused']);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(Number(collectors()['kubelet']?.details?.['circuitRefused'])).toBeGreaterThan(refused);
 
     // A pod that starts while the agent cannot reach the kubelet.
     await cluster.kubectl(['create', 'namespace', ns]);
@@ -197,6 +209,8 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
 
     await kubeletProxy.restore();
     await waitUntil('kubelet ok again', () => collectors()['kubelet']?.status === 'ok', 30_000);
+    expect(collectors()['kubelet']?.details).toMatchObject({ circuitState: 'closed' });
+    expect(Number(collectors()['kubelet']?.details?.['circuitOpened'])).toBeGreaterThanOrEqual(1);
     const events = await waitForEvents(`usage of ${ns}/late`, 'kubelet_api', (all) => all.some((event) => (event.data as { pod?: { namespace?: string } }).pod?.namespace === ns));
     const late = events.filter((event) => (event.data as { pod?: { namespace?: string } }).pod?.namespace === ns);
     expect(late.map((event) => event.type)).toContain('container_usage');
@@ -214,12 +228,14 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     await mkdir(spool);
     await waitUntil('cni degraded', () => collectors()['cni']?.status === 'degraded');
     expect(collectors()['cni']?.reason).toContain(`CNI spool ${spool} not readable`);
+    await waitUntil('the CNI circuit open', () => collectors()['cni']?.details?.['circuitState'] === 'open');
     expect(statuses()).toMatchObject({ journal: 'ok', cri: 'ok', etcd: 'ok' });
     await appendFile(`${spool}.moved`, cniAdd('during-1') + cniAdd('during-2'));
 
     await rmdir(spool);
     await rename(`${spool}.moved`, spool);
     await waitUntil('cni ok again', () => collectors()['cni']?.status === 'ok');
+    expect(collectors()['cni']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
     await appendFile(spool, cniAdd('after-1'));
     const events = await waitForEvents('the five CNI lines on the bus', 'cni_tap', (all) => all.length >= 5);
     await new Promise((resolve) => setTimeout(resolve, 500));

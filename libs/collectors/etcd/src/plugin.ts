@@ -1,6 +1,6 @@
 // The etcd collector's plugin entry (@tapio/collector-etcd/plugin): the collector loads only
 // when it is registered.
-import { defineCollectorPlugin } from '@tapio/domain';
+import { defineCollectorPlugin, Metrics } from '@tapio/domain';
 import { EtcdCollectorConfig } from './collector/etcd-config.js';
 
 /**
@@ -11,8 +11,8 @@ import { EtcdCollectorConfig } from './collector/etcd-config.js';
 export const etcdCollectorPlugin = defineCollectorPlugin({
   id: 'etcd',
   description: 'etcd: leader changes, unreachable members, slow applies and fsyncs, quota, alarms (NOSPACE), compaction and defragmentation',
-  needs: {},
+  needs: { metrics: Metrics },
   configSchema: EtcdCollectorConfig,
   transformer: async () => new (await import('./transform/etcd-transformer.js')).EtcdTransformer(),
-  collector: async ({ config, logger }) => new (await import('./collector/etcd-collector.js')).EtcdCollector(config, { logger }),
+  collector: async ({ config, logger, deps }) => new (await import('./collector/etcd-collector.js')).EtcdCollector(config, { logger, metrics: deps.metrics }),
 });

@@ -1,6 +1,6 @@
 // The kubelet collector's plugin entry (@tapio/collector-kubelet/plugin): the collector loads only
 // when it is registered.
-import { DeadLetterSink, defineCollectorPlugin, Logger } from '@tapio/plugin-api';
+import { DeadLetterSink, defineCollectorPlugin, Logger, Metrics } from '@tapio/plugin-api';
 import { KubeletConfig } from './collector/kubelet-config.js';
 
 /**
@@ -13,8 +13,8 @@ import { KubeletConfig } from './collector/kubelet-config.js';
 export const kubeletPlugin = defineCollectorPlugin({
   id: 'kubelet',
   description: 'kubelet API: memory / CPU / ephemeral storage / PIDs against limits, memory trends toward the limit, node pressure before the API server reports it',
-  needs: { logger: Logger, deadLetters: DeadLetterSink },
+  needs: { logger: Logger, deadLetters: DeadLetterSink, metrics: Metrics },
   configSchema: KubeletConfig,
   transformer: async () => new (await import('./transform/kubelet-transformer.js')).KubeletApiTransformer(),
-  collector: async ({ deps, config }) => new (await import('./collector/kubelet-collector.js')).KubeletCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters }),
+  collector: async ({ deps, config }) => new (await import('./collector/kubelet-collector.js')).KubeletCollector(config, { logger: deps.logger, deadLetters: deps.deadLetters, metrics: deps.metrics }),
 });

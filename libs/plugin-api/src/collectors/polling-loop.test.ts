@@ -103,4 +103,35 @@ describe('PollingLoop', () => {
     await loop.stop();
     expect(loop.health('x', {})).toEqual({ status: 'stopped' });
   });
+
+  it('with a circuit: after `failures` failed polls the component is left alone, skipped polls are counted, one poll tries again later and closes it', async () => {
+    let up = false;
+    let polls = 0;
+    const loop = new PollingLoop({
+      intervalMs: 5,
+      poll: async () => {
+        polls++;
+        return up ? undefined : 'ECONNREFUSED';
+      },
+      onError: () => undefined,
+      circuit: { name: 'collector:test', target: 'the component at x', failures: 3, halfOpenAfterMs: 150 },
+    });
+    const state = () => loop.circuit?.state;
+    await loop.start();
+    while (state() !== 'open') await sleep(2);
+    expect(polls).toBe(3);
+    await sleep(80);
+    // Open: polls come due every 5 ms and none reaches the component.
+    expect(polls).toBe(3);
+    const open = loop.health('the component at x: ECONNREFUSED', {});
+    expect(open.status).toBe('degraded');
+    expect(open.reason).toMatch(/^the component at x: ECONNREFUSED; circuit collector:test open since .*: polls paused, next try in 1 s$/);
+    expect(open.details).toMatchObject({ circuitState: 'open', circuitOpened: 1, circuitLastFailure: 'ECONNREFUSED' });
+    expect(Number(open.details?.['circuitRefused'])).toBeGreaterThan(5);
+    up = true;
+    while (state() !== 'closed') await sleep(2);
+    expect(polls).toBe(4);
+    expect(loop.health(undefined, {})).toMatchObject({ status: 'ok', details: { circuitState: 'closed' } });
+    await loop.stop();
+  });
 });

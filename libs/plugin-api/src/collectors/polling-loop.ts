@@ -1,13 +1,28 @@
 import type { ComponentHealth } from '../ports/health.js';
+import type { Metrics } from '../ports/metrics.js';
+import { CircuitBreaker, CircuitOpenError } from '../resilience/circuit-breaker.js';
 
 export interface PollingLoopOptions {
   /** Pause between the end of one poll and the start of the next. */
   intervalMs: number;
-  /** One look at the component; what it finds it emits itself. */
-  poll: () => Promise<void>;
+  /**
+   * One look at the component; what it finds it emits itself. Resolves with why the
+   * component failed (unreachable, an answer Tapio cannot read: the circuit counts it), or
+   * nothing when it answered.
+   */
+  poll: () => Promise<string | undefined | void>;
   /** A poll that threw (a bug, not an unreachable component, which a poll reports in health): the loop goes on. */
   onError: (error: unknown) => void;
+  /**
+   * A circuit breaker around the polls (`collector:<id>`): after `failures` failed polls in a
+   * row the component is left alone (polls are skipped and counted as refused) until,
+   * `halfOpenAfterMs` later, one poll tries again.
+   */
+  circuit?: { name: string; target: string; failures: number; halfOpenAfterMs: number; metrics?: Metrics };
 }
+
+/** A poll that found the component failing: what the circuit counts. */
+class PollFailed extends Error {}
 
 /**
  * The lifecycle every polling collector repeats (kubelet, etcd, the CNI spool): `start` runs
@@ -16,13 +31,19 @@ export interface PollingLoopOptions {
  * component makes polls rarer instead of piling them up; `stop` starts no new poll and waits for
  * the one in flight, so nothing a poll took is dropped half-emitted. `pollNow` runs one more poll
  * in the same queue (a file watcher's nudge). Timers are unref'd: a loop keeps no process alive.
+ * With `circuit`, each poll runs through a CircuitBreaker, so a component that keeps failing
+ * is not asked again every interval; its state is in health and `tapio_circuit_*`.
  */
 export class PollingLoop {
+  readonly circuit: CircuitBreaker | undefined;
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private active = false;
 
-  constructor(private readonly options: PollingLoopOptions) {}
+  constructor(private readonly options: PollingLoopOptions) {
+    const circuit = options.circuit;
+    if (circuit) this.circuit = new CircuitBreaker(circuit.name, { failures: circuit.failures, halfOpenAfterMs: circuit.halfOpenAfterMs }, { target: circuit.target, metrics: circuit.metrics, counts: (error) => error instanceof PollFailed });
+  }
 
   get running(): boolean {
     return this.active;
@@ -48,7 +69,7 @@ export class PollingLoop {
     this.queue = this.queue.then(async () => {
       if (!this.active) return;
       try {
-        await this.options.poll();
+        await this.pollOnce();
       } catch (error) {
         this.options.onError(error);
       }
@@ -62,7 +83,32 @@ export class PollingLoop {
    */
   health(failure: string | undefined, details: NonNullable<ComponentHealth['details']>): ComponentHealth {
     if (!this.active) return { status: 'stopped' };
-    return failure === undefined ? { status: 'ok', details } : { status: 'degraded', reason: failure, details };
+    const circuit = this.circuit;
+    if (!circuit) return failure === undefined ? { status: 'ok', details } : { status: 'degraded', reason: failure, details };
+    const withCircuit = { ...details, ...circuit.report.flatDetails('circuit') };
+    if (circuit.state !== 'closed') {
+      const paused = circuit.state === 'open' ? `polls paused, next try in ${Math.ceil(circuit.retryInMs() / 1000)} s` : 'one poll is trying again';
+      return { status: 'degraded', reason: `${failure ?? 'failing'}; circuit ${circuit.name} ${circuit.state} since ${circuit.report.details().since}: ${paused}`, details: withCircuit };
+    }
+    return failure === undefined ? { status: 'ok', details: withCircuit } : { status: 'degraded', reason: failure, details: withCircuit };
+  }
+
+  private async pollOnce(): Promise<void> {
+    const circuit = this.circuit;
+    if (!circuit) {
+      await this.options.poll();
+      return;
+    }
+    try {
+      await circuit.run(async () => {
+        const failure = await this.options.poll();
+        if (typeof failure === 'string') throw new PollFailed(failure);
+      });
+    } catch (error) {
+      // The failure is in the collector's health already; a skipped poll is counted as refused.
+      if (error instanceof PollFailed || error instanceof CircuitOpenError) return;
+      throw error;
+    }
   }
 
   private async tick(): Promise<void> {

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
+import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type Metrics, type RawEventSink } from '@tapio/plugin-api';
 import { CNI_TAP_SOURCE } from '../cni-record.js';
 import { CniConfig, type CniConfigInput } from './cni-config.js';
 import { SpoolReader } from './spool-reader.js';
@@ -11,6 +11,8 @@ export interface CniCollectorDeps {
   deadLetters?: DeadLetterSink;
   /** tapio.yaml's folder, for a relative offsetFile. */
   baseDir?: string;
+  /** Where the read circuit's state goes (tapio_circuit_state{circuit="collector:cni"}). */
+  metrics?: Metrics;
 }
 
 /**
@@ -40,7 +42,15 @@ export class CniCollector implements Collector {
     this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
     const offsetFile = isAbsolute(this.config.offsetFile) ? this.config.offsetFile : resolve(deps.baseDir ?? '.', this.config.offsetFile);
     this.reader = new SpoolReader(this.config.spool, offsetFile);
-    this.loop = new PollingLoop({ intervalMs: this.config.pollMs, poll: () => this.read(), onError: (error) => this.logger.error({ err: error }, 'CNI spool read failed') });
+    this.loop = new PollingLoop({
+      intervalMs: this.config.pollMs,
+      poll: async () => {
+        await this.read();
+        return this.failure;
+      },
+      onError: (error) => this.logger.error({ err: error }, 'CNI spool read failed'),
+      circuit: { name: 'collector:cni', target: `the CNI spool ${this.config.spool}`, ...this.config.circuit, metrics: deps.metrics },
+    });
   }
 
   get nodeName(): string {

@@ -1,4 +1,4 @@
-import { z } from '@tapio/plugin-api';
+import { circuitSettings, z } from '@tapio/plugin-api';
 
 /** The CNI collector's section of tapio.yaml (`collectors.cni`). */
 export const CniConfig = z
@@ -12,6 +12,8 @@ export const CniConfig = z
     cluster: z.string().min(1).optional(),
     /** How often the spool is checked for new lines besides file-change notifications. */
     pollMs: z.number().int().min(10).default(1000),
+    /** The circuit breaker around the polls (collector:cni): failed polls in a row that leave the spool alone until halfOpenAfterMs passed. */
+    circuit: circuitSettings({ failures: 3, halfOpenAfterMs: 10_000 }),
   })
   .strict();
 export type CniConfig = z.infer<typeof CniConfig>;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Collector, ComponentHealth, Logger, RawEventSink } from '@tapio/domain';
+import type { Collector, ComponentHealth, Logger, Metrics, RawEventSink } from '@tapio/domain';
 import { PollingLoop, silentLogger } from '@tapio/domain';
 import { EtcdHttp } from '../client/etcd-http.js';
 import { EtcdCollectorConfig, type EtcdCollectorConfigInput } from './etcd-config.js';
@@ -9,6 +9,8 @@ import { pollMember, type MemberSnapshot } from './member-poll.js';
 
 export interface EtcdCollectorDeps {
   logger?: Logger;
+  /** Where the poll circuit's state goes (tapio_circuit_state{circuit="collector:etcd"}). */
+  metrics?: Metrics;
 }
 
 interface Alarm {
@@ -48,7 +50,16 @@ export class EtcdCollector implements Collector {
     this.config = EtcdCollectorConfig.parse(config);
     this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
     this.clients = this.config.endpoints.map((endpoint) => new EtcdHttp(endpoint, this.config.tls, this.config.requestTimeoutMs));
-    this.loop = new PollingLoop({ intervalMs: this.config.intervalMs, poll: () => this.poll(), onError: (error) => this.logger.error({ err: error }, 'etcd poll failed') });
+    this.loop = new PollingLoop({
+      intervalMs: this.config.intervalMs,
+      // One member answering is etcd answering: the circuit counts polls no member answered.
+      poll: async () => {
+        await this.poll();
+        return this.unreachable.size === this.clients.length ? `no etcd member answered (${[...this.unreachable.values()][0] ?? 'unreachable'})` : undefined;
+      },
+      onError: (error) => this.logger.error({ err: error }, 'etcd poll failed'),
+      circuit: { name: 'collector:etcd', target: `etcd at ${this.config.endpoints.join(', ')}`, ...this.config.circuit, metrics: deps.metrics },
+    });
   }
 
   get nodeName(): string {

@@ -1,3 +1,4 @@
+import { circuitSettings } from '@tapio/plugin-api';
 import { z } from 'zod';
 
 /** The etcd collector's section of tapio.yaml. */
@@ -12,6 +13,8 @@ export const EtcdCollectorConfig = z
     tls: z.object({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() }).strict().default({}),
     intervalMs: z.number().int().min(50).default(5000),
     requestTimeoutMs: z.number().int().min(50).default(2000),
+    /** The circuit breaker around the polls (collector:etcd): failed polls in a row that leave etcd (a poll fails when no member answers) alone until halfOpenAfterMs passed. */
+    circuit: circuitSettings({ failures: 3, halfOpenAfterMs: 30_000 }),
     /** Interval p99 of WAL fsync above this is slow (etcd's guidance: under 10 ms). */
     fsyncSlowMs: z.number().min(0).default(50),
     /** Interval p99 of backend commit above this is slow (etcd's guidance: under 25 ms). */

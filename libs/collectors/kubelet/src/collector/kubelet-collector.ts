@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/plugin-api';
+import { PollingLoop, silentLogger, type Collector, type ComponentHealth, type DeadLetterSink, type Logger, type Metrics, type RawEventSink } from '@tapio/plugin-api';
 import { KubeletAnswerError, KubeletHttp } from '../client/kubelet-http.js';
 import { KubeletPodList, KubeletSummary, parseAnswer } from './kubelet-answers.js';
 import { KubeletConfig, type KubeletConfigInput } from './kubelet-config.js';
@@ -12,6 +12,8 @@ import { containerShares, podShares, usageSamples } from './usage-samples.js';
 export interface KubeletCollectorDeps {
   logger?: Logger;
   deadLetters?: DeadLetterSink;
+  /** Where the poll circuit's state goes (tapio_circuit_state{circuit="collector:kubelet"}). */
+  metrics?: Metrics;
 }
 
 /**
@@ -45,7 +47,15 @@ export class KubeletCollector implements Collector {
     this.policy = new ReportPolicy({ reportPercent: this.config.reportPercent, changePoints: this.config.changePoints, everyMs: this.config.reportEveryMs });
     this.trends = new MemoryTrends(this.config.trend);
     this.pressure = new NodePressure(this.config.pressure);
-    this.loop = new PollingLoop({ intervalMs: this.config.intervalMs, poll: () => this.poll(), onError: (error) => this.logger.error({ err: error }, 'kubelet poll failed') });
+    this.loop = new PollingLoop({
+      intervalMs: this.config.intervalMs,
+      poll: async () => {
+        await this.poll();
+        return this.failure;
+      },
+      onError: (error) => this.logger.error({ err: error }, 'kubelet poll failed'),
+      circuit: { name: 'collector:kubelet', target: `the kubelet at ${this.endpoint}`, ...this.config.circuit, metrics: deps.metrics },
+    });
   }
 
   get endpoint(): string {

@@ -1,4 +1,4 @@
-import { DEFAULT_CLUSTER, z } from '@tapio/plugin-api';
+import { circuitSettings, DEFAULT_CLUSTER, z } from '@tapio/plugin-api';
 
 /** The kubelet collector's section of tapio.yaml (`collectors.kubelet`). */
 export const KubeletConfig = z
@@ -38,6 +38,8 @@ export const KubeletConfig = z
       .default({ insecureSkipVerify: false }),
     intervalMs: z.number().int().min(100).default(10_000),
     requestTimeoutMs: z.number().int().min(100).default(5_000),
+    /** The circuit breaker around the polls (collector:kubelet): failed polls in a row that leave the kubelet alone until halfOpenAfterMs passed. */
+    circuit: circuitSettings({ failures: 3, halfOpenAfterMs: 30_000 }),
     /** A container's sample is reported on every poll while any usage is at least this share of its limit. */
     reportPercent: z.number().min(1).max(100).default(80),
     /** ... or when a usage share moved this many points since its last report. */
