@@ -118,10 +118,12 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
         '    cursorFile: journal.cursor',
         '    healthIntervalMs: 100',
         '    retryMs: 100',
+        '    circuit: { failures: 2, halfOpenAfterMs: 1000 }',
         '  cri:',
         '    nodeName: node-1',
         `    address: ${containerd.address}`,
         '    retryMs: 100',
+        '    circuit: { failures: 2, halfOpenAfterMs: 1000 }',
         '  etcd:',
         '    nodeName: node-1',
         `    endpoints: [${etcd.endpoints[0]}]`,
@@ -168,6 +170,7 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     await waitUntil('cri degraded', () => collectors()['cri']?.status === 'degraded');
     expect(collectors()['cri']?.reason).toContain(`containerd`);
     expect(collectors()['cri']?.reason).toContain(containerd.address);
+    await waitUntil('the cri circuit open', () => collectors()['cri']?.details?.['circuitState'] === 'open');
     expect(statuses()).toMatchObject({ journal: 'ok', etcd: 'ok' });
 
     const member = etcd.members[0]!;
@@ -184,6 +187,7 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     await Promise.all([containerd.start(), etcd.restart(member), journald.start()]);
     await waitUntil('all ok again', () => Object.values(statuses()).every((status) => status === 'ok'));
     expect(collectors()['etcd']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
+    expect(collectors()['cri']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
   }, 120_000);
 
   it('kubelet unreachable: degraded naming it; a pod started meanwhile is reported once it answers again', async () => {

@@ -70,6 +70,9 @@ export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, Metrics
 export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
 export { Collector, RawEventTransformer } from './ports/collector.js';
 export { PollingLoop } from './collectors/polling-loop.js';
+export { StreamRestarts } from './collectors/stream-restarts.js';
+export type { StreamRestartsOptions } from './collectors/stream-restarts.js';
+export { withCircuit } from './resilience/circuit-health.js';
 export { CircuitReport, CIRCUIT_POSITIONS } from './resilience/circuit-report.js';
 export type { CircuitPosition, CircuitDetails } from './resilience/circuit-report.js';
 export { CircuitBreaker, CircuitOpenError, CircuitTimeoutError } from './resilience/circuit-breaker.js';

@@ -1,6 +1,6 @@
 // The CRI collector's plugin entry (@tapio/collector-cri/plugin): the gRPC client and the
 // containerd protos load only when the collector is registered.
-import { DeadLetterSink, definePlugin } from '@tapio/domain';
+import { DeadLetterSink, definePlugin, Metrics } from '@tapio/domain';
 import { CriCollectorConfig } from './collector/cri-config.js';
 
 /**
@@ -12,7 +12,7 @@ export const criCollectorPlugin = definePlugin({
   id: 'cri',
   kind: 'collector',
   description: 'containerd events over gRPC: OOM kills, exits with code, starts, container and image changes, per pod',
-  needs: { deadLetters: DeadLetterSink },
+  needs: { deadLetters: DeadLetterSink, metrics: Metrics },
   configSchema: CriCollectorConfig,
   transformers: async () => {
     const { CriTransformer } = await import('./transform/cri-transformer.js');
@@ -20,6 +20,6 @@ export const criCollectorPlugin = definePlugin({
   },
   register: async ({ deps, config, logger }) => {
     const { CriCollector } = await import('./collector/cri-collector.js');
-    return { collectors: [new CriCollector(config, { deadLetters: deps.deadLetters, logger })] };
+    return { collectors: [new CriCollector(config, { deadLetters: deps.deadLetters, logger, metrics: deps.metrics })] };
   },
 });

@@ -64,7 +64,7 @@ async function started(collector: CriCollector, sink: RawEventSink): Promise<voi
 }
 
 function config(extra: CriCollectorConfigInput = {}): CriCollectorConfigInput {
-  return { nodeName: 'node-1', address: containerd.address, retryMs: 100, ...extra };
+  return { nodeName: 'node-1', address: containerd.address, retryMs: 100, circuit: { failures: 2, halfOpenAfterMs: 500 }, ...extra };
 }
 
 beforeAll(async () => {
@@ -157,8 +157,14 @@ describe('CRI collector on a real containerd', () => {
       await waitUntil('degraded', () => collector.health().status === 'degraded');
       expect(collector.health().reason).toContain(`containerd`);
       expect(collector.health().reason).toContain(containerd.address);
+      // Two failed subscriptions open the circuit: containerd is left alone until it half-opens.
+      await waitUntil('the subscription circuit open', () => collector.health().details?.['circuitState'] === 'open');
+      expect(collector.health().reason).toMatch(/; circuit collector:cri open since .*: restarts paused, next try in \d s$/);
+      const connects = collector.counters.connects;
       await containerd.start();
       await waitUntil('ok again', () => collector.health().status === 'ok');
+      expect(collector.health().details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
+      expect(collector.counters.connects).toBe(connects + 1);
       const before = collector.counters.received;
       const sync = publisher();
       while (collector.counters.received === before) {

@@ -1,6 +1,6 @@
 // The journal collector's plugin entry (@tapio/collector-journal/plugin): the collector loads
 // only when it is registered.
-import { DeadLetterSink, definePlugin } from '@tapio/domain';
+import { DeadLetterSink, definePlugin, Metrics } from '@tapio/domain';
 import { JournalCollectorConfig } from './collector/journal-config.js';
 
 /**
@@ -12,7 +12,7 @@ export const journalCollectorPlugin = definePlugin({
   id: 'journal',
   kind: 'collector',
   description: 'systemd journal: node service failures, restarts and OOM kills; kernel OOM, hung task, link and filesystem messages',
-  needs: { deadLetters: DeadLetterSink },
+  needs: { deadLetters: DeadLetterSink, metrics: Metrics },
   configSchema: JournalCollectorConfig,
   transformers: async () => {
     const { JournalTransformer } = await import('./transform/journal-transformer.js');
@@ -20,6 +20,6 @@ export const journalCollectorPlugin = definePlugin({
   },
   register: async ({ deps, config, logger, baseDir }) => {
     const { JournalCollector } = await import('./collector/journal-collector.js');
-    return { collectors: [new JournalCollector(config, { deadLetters: deps.deadLetters, logger, baseDir })] };
+    return { collectors: [new JournalCollector(config, { deadLetters: deps.deadLetters, logger, baseDir, metrics: deps.metrics })] };
   },
 });

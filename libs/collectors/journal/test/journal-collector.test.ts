@@ -21,6 +21,7 @@ function config(extra: JournalCollectorConfigInput = {}): JournalCollectorConfig
     units: ['kubelet.service', 'containerd.service', `tapio-${run}-*.service`],
     healthIntervalMs: 100,
     retryMs: 100,
+    circuit: { failures: 3, halfOpenAfterMs: 500 },
     ...extra,
   };
 }
@@ -185,9 +186,16 @@ describe('journal collector on a real journald', () => {
     try {
       await waitUntil('degraded before journald runs', () => collector.health().status === 'degraded' && /journalctl exited/.test(collector.health().reason ?? ''));
       expect(collector.health().reason).toMatch(/systemd-journald unreachable at .*io\.systemd\.journal/);
+      // journalctl exits at once without a journal: after 3 such starts it is left alone until the circuit half-opens.
+      await waitUntil('the journalctl circuit open', () => collector.health().details?.['circuitState'] === 'open');
+      expect(collector.health().reason).toMatch(/; circuit collector:journal open since .*: restarts paused, next try in \d s$/);
+      const starts = collector.counters.journalctlStarts;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(collector.counters.journalctlStarts).toBeLessThanOrEqual(starts + 1);
 
       await missing.start();
       await waitUntil('ok once journald runs', () => collector.health().status === 'ok');
+      expect(collector.health().details).toMatchObject({ circuitState: 'closed' });
       const unit = `tapio-${run}-recover.service`;
       missing.structured({ MESSAGE_ID: UNIT_MESSAGE_IDS.started, UNIT: unit, MESSAGE: `Started ${unit} #1.` });
       await sink.waitFor('entry after journald came up', (event) => messageOf(event).includes('#1'));

@@ -1,6 +1,7 @@
 import type { ComponentHealth } from '../ports/health.js';
 import type { Metrics } from '../ports/metrics.js';
 import { CircuitBreaker, CircuitOpenError } from '../resilience/circuit-breaker.js';
+import { withCircuit } from '../resilience/circuit-health.js';
 
 export interface PollingLoopOptions {
   /** Pause between the end of one poll and the start of the next. */
@@ -83,14 +84,8 @@ export class PollingLoop {
    */
   health(failure: string | undefined, details: NonNullable<ComponentHealth['details']>): ComponentHealth {
     if (!this.active) return { status: 'stopped' };
-    const circuit = this.circuit;
-    if (!circuit) return failure === undefined ? { status: 'ok', details } : { status: 'degraded', reason: failure, details };
-    const withCircuit = { ...details, ...circuit.report.flatDetails('circuit') };
-    if (circuit.state !== 'closed') {
-      const paused = circuit.state === 'open' ? `polls paused, next try in ${Math.ceil(circuit.retryInMs() / 1000)} s` : 'one poll is trying again';
-      return { status: 'degraded', reason: `${failure ?? 'failing'}; circuit ${circuit.name} ${circuit.state} since ${circuit.report.details().since}: ${paused}`, details: withCircuit };
-    }
-    return failure === undefined ? { status: 'ok', details: withCircuit } : { status: 'degraded', reason: failure, details: withCircuit };
+    if (this.circuit) return withCircuit(this.circuit, failure, details, 'polls paused');
+    return failure === undefined ? { status: 'ok', details } : { status: 'degraded', reason: failure, details };
   }
 
   private async pollOnce(): Promise<void> {

@@ -44,10 +44,7 @@ export class CniCollector implements Collector {
     this.reader = new SpoolReader(this.config.spool, offsetFile);
     this.loop = new PollingLoop({
       intervalMs: this.config.pollMs,
-      poll: async () => {
-        await this.read();
-        return this.failure;
-      },
+      poll: () => this.read().then(() => this.failure),
       onError: (error) => this.logger.error({ err: error }, 'CNI spool read failed'),
       circuit: { name: 'collector:cni', target: `the CNI spool ${this.config.spool}`, ...this.config.circuit, metrics: deps.metrics },
     });

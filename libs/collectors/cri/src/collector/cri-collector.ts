@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { ClientReadableStream } from '@grpc/grpc-js';
-import type { Collector, ComponentHealth, DeadLetterSink, Logger, RawEvent, RawEventSink } from '@tapio/domain';
-import { silentLogger } from '@tapio/domain';
+import type { Collector, ComponentHealth, DeadLetterSink, Logger, Metrics, RawEvent, RawEventSink } from '@tapio/domain';
+import { silentLogger, StreamRestarts } from '@tapio/domain';
 import { ContainerdClient, type Envelope } from '../client/containerd-client.js';
 import { loadContainerdProtos, type ContainerdProtos } from '../client/containerd-protos.js';
 import { workloadOf, WorkloadCache } from './container-labels.js';
@@ -11,6 +11,8 @@ import { CRI_TOPICS, type CriEventData, type CriWorkload } from './cri-raw-data.
 export interface CriCollectorDeps {
   logger?: Logger;
   deadLetters?: DeadLetterSink;
+  /** Where the subscription circuit's state goes (tapio_circuit_state{circuit="collector:cri"}). */
+  metrics?: Metrics;
 }
 
 export interface CriCollectorStats {
@@ -44,8 +46,7 @@ export class CriCollector implements Collector {
   private sink: RawEventSink | undefined;
   private running = false;
   private problem: string | undefined = 'not connected yet';
-  private retryMs: number;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly restarts: StreamRestarts;
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
 
@@ -56,7 +57,13 @@ export class CriCollector implements Collector {
     this.config = CriCollectorConfig.parse(config);
     this.logger = (deps.logger ?? silentLogger).child({ collector: this.id });
     this.workloads = new WorkloadCache(this.config.labelCacheSize);
-    this.retryMs = this.config.retryMs;
+    this.restarts = new StreamRestarts({
+      retryMs: this.config.retryMs,
+      maxRetryMs: MAX_RETRY_MS,
+      start: () => this.subscribe(),
+      onError: (error) => this.logger.error({ err: error }, 'subscribing to containerd failed'),
+      circuit: { name: 'collector:cri', target: `containerd at ${this.config.address}`, ...this.config.circuit, metrics: deps.metrics },
+    });
   }
 
   get nodeName(): string {
@@ -74,13 +81,13 @@ export class CriCollector implements Collector {
     this.client = new ContainerdClient(this.config.address, this.protos);
     this.sink = sink;
     this.running = true;
-    await this.connect();
+    await this.restarts.start();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.retryTimer);
+    this.restarts.stop();
     this.stream?.cancel();
     this.stream = undefined;
     await this.chain;
@@ -89,44 +96,42 @@ export class CriCollector implements Collector {
 
   health(): ComponentHealth {
     if (!this.running) return { status: 'stopped' };
-    const details = { ...this.stats, address: this.config.address };
-    return this.problem ? { status: 'degraded', reason: this.problem, details } : { status: 'ok', details };
+    return this.restarts.health(this.problem, { ...this.stats, address: this.config.address });
   }
 
-  private async connect(): Promise<void> {
+  /** Subscribes to containerd's events; resolves with why it could not. */
+  private async subscribe(): Promise<string | undefined> {
     const client = this.client as ContainerdClient;
     try {
-      await client.waitForReady(Math.min(this.retryMs, 5000));
+      await client.waitForReady(Math.min(Math.max(this.config.retryMs, 1000), 5000));
     } catch (error) {
-      this.unreachable(`containerd unreachable at ${this.config.address}: ${(error as Error).message}`);
-      return;
+      return this.unreachable(`containerd unreachable at ${this.config.address}: ${(error as Error).message}`);
     }
-    if (!this.running) return;
+    if (!this.running) return undefined;
     this.stats.connects++;
     const filters = this.config.namespaces.map((namespace) => `namespace==${namespace}`);
     const stream = client.subscribe(filters);
     this.stream = stream;
     stream.on('data', (envelope: Envelope) => this.enqueue(envelope));
-    stream.on('error', (error: Error & { code?: number }) => {
-      if (this.stream === stream && this.running) this.unreachable(`containerd event stream from ${this.config.address} broke: ${error.message}`);
-    });
-    stream.on('end', () => {
-      if (this.stream === stream && this.running) this.unreachable(`containerd at ${this.config.address} ended the event stream`);
-    });
+    const broke = (reason: string) => {
+      if (this.stream !== stream || !this.running) return;
+      this.unreachable(reason);
+      this.restarts.restartLater();
+    };
+    stream.on('error', (error: Error & { code?: number }) => broke(`containerd event stream from ${this.config.address} broke: ${error.message}`));
+    stream.on('end', () => broke(`containerd at ${this.config.address} ended the event stream`));
     this.problem = undefined;
-    this.retryMs = this.config.retryMs;
+    this.restarts.ran();
     this.logger.info({ address: this.config.address, namespaces: this.config.namespaces }, 'subscribed to containerd events');
+    return undefined;
   }
 
   /** Events published while disconnected are not replayed by containerd: the gap is logged. */
-  private unreachable(reason: string): void {
+  private unreachable(reason: string): string {
     this.stream = undefined;
-    if (this.problem !== reason) this.logger.warn({ retryMs: this.retryMs }, reason);
+    if (this.problem !== reason) this.logger.warn({ address: this.config.address }, reason);
     this.problem = reason;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void (this.running && this.connect()), this.retryMs);
-    this.retryTimer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+    return reason;
   }
 
   private enqueue(envelope: Envelope): void {

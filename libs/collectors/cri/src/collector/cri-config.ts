@@ -1,3 +1,4 @@
+import { circuitSettings } from '@tapio/domain';
 import { z } from 'zod';
 
 /** The CRI (containerd) collector's section of tapio.yaml. */
@@ -14,6 +15,8 @@ export const CriCollectorConfig = z
     protoDir: z.string().min(1).optional(),
     /** Wait before reconnecting after containerd went away, doubling up to 30 s (ms). */
     retryMs: z.number().int().min(10).default(1000),
+    /** The circuit breaker around subscribing (collector:cri): failed subscriptions in a row that leave containerd alone until halfOpenAfterMs passed. */
+    circuit: circuitSettings({ failures: 3, halfOpenAfterMs: 30_000 }),
     /** How many containers' labels are remembered (pod attribution of events after a delete). */
     labelCacheSize: z.number().int().min(16).default(4096),
   })

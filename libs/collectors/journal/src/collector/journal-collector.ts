@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { Collector, ComponentHealth, DeadLetterSink, Logger, RawEvent, RawEventSink } from '@tapio/domain';
-import { silentLogger } from '@tapio/domain';
+import type { Collector, ComponentHealth, DeadLetterSink, Logger, Metrics, RawEvent, RawEventSink } from '@tapio/domain';
+import { silentLogger, StreamRestarts } from '@tapio/domain';
 import { classifyKernelMessage } from '../classify/kernel-messages.js';
 import { UNIT_MESSAGE_IDS, unitFilter, unitMessageKind } from '../classify/systemd-messages.js';
 import { CursorStore } from './cursor-store.js';
@@ -14,6 +14,8 @@ export interface JournalCollectorDeps {
   deadLetters?: DeadLetterSink;
   /** Folder relative paths of the settings resolve against. */
   baseDir?: string;
+  /** Where the journalctl circuit's state goes (tapio_circuit_state{circuit="collector:journal"}). */
+  metrics?: Metrics;
 }
 
 export interface JournalCollectorStats {
@@ -47,11 +49,9 @@ export class JournalCollector implements Collector {
   private reader: JournalctlReader | undefined;
   private running = false;
   private startedAtSeconds = 0;
-  private readerSince = 0;
   private readerError: string | undefined;
   private journaldError: string | undefined;
-  private retryMs: number;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly restarts: StreamRestarts;
   private probeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -63,7 +63,13 @@ export class JournalCollector implements Collector {
     const cursorFile = this.config.cursorFile.startsWith('/') || !deps.baseDir ? this.config.cursorFile : `${deps.baseDir}/${this.config.cursorFile}`;
     this.cursor = new CursorStore(cursorFile, this.config.cursorFlushMs);
     this.unitMatches = unitFilter(this.config.units);
-    this.retryMs = this.config.retryMs;
+    this.restarts = new StreamRestarts({
+      retryMs: this.config.retryMs,
+      maxRetryMs: MAX_RETRY_MS,
+      start: () => this.startReader(),
+      onError: (error) => this.logger.error({ err: error }, 'starting journalctl failed'),
+      circuit: { name: 'collector:journal', target: `journalctl (${this.config.journalctl})`, ...this.config.circuit, metrics: deps.metrics },
+    });
   }
 
   get nodeName(): string {
@@ -82,7 +88,7 @@ export class JournalCollector implements Collector {
     // Without a saved cursor, follow from this second: entries journald writes while
     // journalctl is still opening the files are then not lost.
     this.startedAtSeconds = Math.floor(Date.now() / 1000);
-    this.spawnReader();
+    void this.restarts.start();
     await this.probe();
     this.probeTimer = setInterval(() => void this.probe(), this.config.healthIntervalMs);
     this.probeTimer.unref();
@@ -92,7 +98,7 @@ export class JournalCollector implements Collector {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.retryTimer);
+    this.restarts.stop();
     clearInterval(this.probeTimer);
     await this.reader?.stop();
     this.reader = undefined;
@@ -103,8 +109,7 @@ export class JournalCollector implements Collector {
     if (!this.running) return { status: 'stopped' };
     const details = { ...this.stats, cursor: this.cursor.current() ?? '' };
     const problems = [this.readerError, this.journaldError].filter((problem): problem is string => problem !== undefined);
-    if (problems.length) return { status: 'degraded', reason: problems.join('; '), details };
-    return { status: 'ok', details };
+    return this.restarts.health(problems.length ? problems.join('; ') : undefined, details);
   }
 
   /** journalctl's arguments: JSON, follow, resume point, and only the entries Tapio reads. */
@@ -120,35 +125,41 @@ export class JournalCollector implements Collector {
     return args;
   }
 
-  private spawnReader(): void {
+  /**
+   * Starts journalctl; resolves once it ran SETTLE_MS (started) or with why it exited before
+   * (a failed start, which the circuit counts). An exit after that is a stream that broke:
+   * it is started again after the back-off.
+   */
+  private startReader(): Promise<string | undefined> {
     this.stats.journalctlStarts++;
-    this.readerSince = Date.now();
     const reader = new JournalctlReader(this.config.journalctl, this.journalctlArgs(), (line) => this.onLine(line));
     this.reader = reader;
-    const settle = setTimeout(() => {
-      if (this.reader === reader && this.running) {
-        this.readerError = undefined;
-        this.retryMs = this.config.retryMs;
-      }
-    }, SETTLE_MS);
-    settle.unref();
-    void reader.done.then((exit) => {
-      clearTimeout(settle);
-      if (this.reader === reader && this.running) this.onReaderExit(exit);
+    return new Promise((resolve) => {
+      let started = false;
+      const settle = setTimeout(() => {
+        started = true;
+        if (this.reader === reader && this.running) {
+          this.readerError = undefined;
+          this.restarts.ran();
+        }
+        resolve(undefined);
+      }, SETTLE_MS);
+      settle.unref();
+      void reader.done.then((exit) => {
+        clearTimeout(settle);
+        if (this.reader !== reader || !this.running) return resolve(undefined);
+        const failure = this.onReaderExit(exit);
+        if (started) this.restarts.restartLater();
+        else resolve(failure);
+      });
     });
   }
 
-  private onReaderExit(exit: JournalctlExit): void {
+  private onReaderExit(exit: JournalctlExit): string {
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
     this.readerError = `journal not readable: journalctl exited with ${how}${exit.stderr ? ` (${exit.stderr})` : ''}; retrying`;
-    this.logger.warn({ code: exit.code, signal: exit.signal, stderr: exit.stderr, retryMs: this.retryMs }, 'journalctl exited; restarting it');
-    // A journalctl that ran for a while before exiting starts over at the base delay.
-    if (Date.now() - this.readerSince > MAX_RETRY_MS) this.retryMs = this.config.retryMs;
-    this.retryTimer = setTimeout(() => {
-      if (this.running) this.spawnReader();
-    }, this.retryMs);
-    this.retryTimer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+    this.logger.warn({ code: exit.code, signal: exit.signal, stderr: exit.stderr }, 'journalctl exited; restarting it');
+    return this.readerError;
   }
 
   private async probe(): Promise<void> {

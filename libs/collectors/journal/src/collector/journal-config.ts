@@ -1,3 +1,4 @@
+import { circuitSettings } from '@tapio/domain';
 import { z } from 'zod';
 
 /** The systemd journal collector's section of tapio.yaml. */
@@ -32,6 +33,8 @@ export const JournalCollectorConfig = z
     healthIntervalMs: z.number().int().min(10).default(5000),
     /** Wait before journalctl is started again after it exited, doubling up to 30 s (ms). */
     retryMs: z.number().int().min(10).default(1000),
+    /** The circuit breaker around starting journalctl (collector:journal): starts that failed in a row (it exited within 0.5 s) before none is tried until halfOpenAfterMs passed. */
+    circuit: circuitSettings({ failures: 3, halfOpenAfterMs: 30_000 }),
   })
   .strict();
 export type JournalCollectorConfig = z.infer<typeof JournalCollectorConfig>;

@@ -49,10 +49,7 @@ export class KubeletCollector implements Collector {
     this.pressure = new NodePressure(this.config.pressure);
     this.loop = new PollingLoop({
       intervalMs: this.config.intervalMs,
-      poll: async () => {
-        await this.poll();
-        return this.failure;
-      },
+      poll: () => this.poll().then(() => this.failure),
       onError: (error) => this.logger.error({ err: error }, 'kubelet poll failed'),
       circuit: { name: 'collector:kubelet', target: `the kubelet at ${this.endpoint}`, ...this.config.circuit, metrics: deps.metrics },
     });
