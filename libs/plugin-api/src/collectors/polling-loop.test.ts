@@ -114,20 +114,20 @@ describe('PollingLoop', () => {
         return up ? undefined : 'ECONNREFUSED';
       },
       onError: () => undefined,
-      circuit: { name: 'collector:test', target: 'the component at x', failures: 3, halfOpenAfterMs: 150 },
+      circuit: { name: 'collector:test', target: 'the component at x', failures: 3, halfOpenAfterMs: 600 },
     });
     const state = () => loop.circuit?.state;
     await loop.start();
     while (state() !== 'open') await sleep(2);
     expect(polls).toBe(3);
-    await sleep(80);
+    await sleep(100);
     // Open: polls come due every 5 ms and none reaches the component.
     expect(polls).toBe(3);
     const open = loop.health('the component at x: ECONNREFUSED', {});
     expect(open.status).toBe('degraded');
-    expect(open.reason).toMatch(/^the component at x: ECONNREFUSED; circuit collector:test open since .*: polls paused, next try in 1 s$/);
+    expect(open.reason).toMatch(/^the component at x: ECONNREFUSED; circuit collector:test open since .*: polls paused, next try in \d s$/);
     expect(open.details).toMatchObject({ circuitState: 'open', circuitOpened: 1, circuitLastFailure: 'ECONNREFUSED' });
-    expect(Number(open.details?.['circuitRefused'])).toBeGreaterThan(5);
+    expect(Number(open.details?.['circuitRefused'])).toBeGreaterThan(0);
     up = true;
     while (state() !== 'closed') await sleep(2);
     expect(polls).toBe(4);

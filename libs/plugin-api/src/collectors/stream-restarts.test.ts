@@ -15,7 +15,7 @@ describe('StreamRestarts', () => {
         return up ? undefined : 'ECONNREFUSED';
       },
       onError: () => undefined,
-      circuit: { name: 'collector:test', target: 'the component at x', failures: 3, halfOpenAfterMs: 200 },
+      circuit: { name: 'collector:test', target: 'the component at x', failures: 3, halfOpenAfterMs: 600 },
     });
     const state = () => restarts.circuit.state;
     await restarts.start();
@@ -23,11 +23,11 @@ describe('StreamRestarts', () => {
     expect(starts).toHaveLength(3);
     // 10 then 20 ms between the failed starts.
     expect((starts[2] as number) - (starts[1] as number)).toBeGreaterThanOrEqual(18);
-    await sleep(120);
+    await sleep(100);
     expect(starts).toHaveLength(3);
     const open = restarts.health('the component at x: ECONNREFUSED', { connects: 0 });
     expect(open).toMatchObject({ status: 'degraded', details: { connects: 0, circuitState: 'open', circuitOpened: 1 } });
-    expect(open.reason).toMatch(/^the component at x: ECONNREFUSED; circuit collector:test open since .*: restarts paused, next try in 1 s$/);
+    expect(open.reason).toMatch(/^the component at x: ECONNREFUSED; circuit collector:test open since .*: restarts paused, next try in \d s$/);
     up = true;
     while (state() !== 'closed') await sleep(2);
     expect(starts).toHaveLength(4);
