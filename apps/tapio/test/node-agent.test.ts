@@ -186,8 +186,10 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
 
     await Promise.all([containerd.start(), etcd.restart(member), journald.start()]);
     await waitUntil('all ok again', () => Object.values(statuses()).every((status) => status === 'ok'));
-    expect(collectors()['etcd']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
-    expect(collectors()['cri']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
+    expect(collectors()['etcd']?.details).toMatchObject({ circuitState: 'closed' });
+    expect(Number(collectors()['etcd']?.details?.['circuitOpened'])).toBeGreaterThanOrEqual(1);
+    expect(collectors()['cri']?.details).toMatchObject({ circuitState: 'closed' });
+    expect(Number(collectors()['cri']?.details?.['circuitOpened'])).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('kubelet unreachable: degraded naming it; a pod started meanwhile is reported once it answers again', async () => {
@@ -239,7 +241,8 @@ describe('the node agent (-mode collectors) with the node-local collectors', () 
     await rmdir(spool);
     await rename(`${spool}.moved`, spool);
     await waitUntil('cni ok again', () => collectors()['cni']?.status === 'ok');
-    expect(collectors()['cni']?.details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
+    expect(collectors()['cni']?.details).toMatchObject({ circuitState: 'closed' });
+    expect(Number(collectors()['cni']?.details?.['circuitOpened'])).toBeGreaterThanOrEqual(1);
     await appendFile(spool, cniAdd('after-1'));
     const events = await waitForEvents('the five CNI lines on the bus', 'cni_tap', (all) => all.length >= 5);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -163,7 +163,8 @@ describe('CRI collector on a real containerd', () => {
       const connects = collector.counters.connects;
       await containerd.start();
       await waitUntil('ok again', () => collector.health().status === 'ok');
-      expect(collector.health().details).toMatchObject({ circuitState: 'closed', circuitOpened: 1 });
+      expect(collector.health().details).toMatchObject({ circuitState: 'closed' });
+      expect(Number(collector.health().details?.['circuitOpened'])).toBeGreaterThanOrEqual(1);
       expect(collector.counters.connects).toBe(connects + 1);
       const before = collector.counters.received;
       const sync = publisher();
