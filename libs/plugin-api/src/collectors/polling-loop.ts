@@ -96,6 +96,8 @@ export class PollingLoop {
     }
     try {
       await circuit.run(async () => {
+        // The first run waits for the breaker to load: stopped meanwhile, nothing is polled.
+        if (!this.active) return;
         const failure = await this.options.poll();
         if (typeof failure === 'string') throw new PollFailed(failure);
       });

@@ -76,6 +76,8 @@ export class StreamRestarts {
     if (!this.active) return;
     try {
       await this.circuit.run(async () => {
+        // The first run waits for the breaker to load: stopped meanwhile, nothing starts.
+        if (!this.active) return;
         const failure = await this.options.start();
         if (failure !== undefined) throw new StartFailed(failure);
       });
