@@ -34,7 +34,7 @@ export class CorrelationEngine {
   private readonly walks: CausalWalkCache;
   private readonly holds: HoldQueue;
   private readonly book: IncidentBook;
-  private readonly folds = new IncidentFolds();
+  private readonly folds: IncidentFolds;
   private readonly relations: FoldRelations;
   private readonly composer: ComposerContext;
   private readonly tracker: PredictionTracker;
@@ -47,6 +47,8 @@ export class CorrelationEngine {
     this.state = new WorkingState(options);
     this.relations = new FoldRelations(this.state);
     const limits = options.limits ?? {};
+    // History of folds as long as the book: an incident folded and gone is kept no longer than one in the book would be.
+    this.folds = new IncidentFolds(limits.maxIncidents);
     this.walks = new CausalWalkCache(this.state, limits.maxCachedWalks);
     this.holds = new HoldQueue(limits.maxHeld);
     this.tracker = new PredictionTracker(limits.maxTrackedPredictions);

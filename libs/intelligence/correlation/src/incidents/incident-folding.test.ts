@@ -100,4 +100,18 @@ describe('IncidentFolds', () => {
     folds.refold([], state);
     expect(folds.foldedInto('b')).toEqual([]);
   });
+
+  it('keeps at most maxGone folds of incidents that left the book, forgetting the oldest', () => {
+    const { state, catalog, service } = shop();
+    const volume = insight('root', catalog.ref, 'high', 'pvc-deadlock');
+    const folds = new IncidentFolds(2);
+    // Three incidents folded into the open root, one after another, each leaving the book.
+    for (const id of ['a', 'b', 'c']) {
+      folds.refold([insight(id, service, 'critical', 'service-without-endpoints'), volume], state);
+      folds.refold([volume], state);
+    }
+    expect(folds.foldedInto('root').sort()).toEqual(['b', 'c']);
+    expect(folds.view(volume).alsoExplains?.map((fold) => fold.insightId).sort()).toEqual(['b', 'c']);
+    expect(folds.rootOf('a')).toBeUndefined();
+  });
 });
