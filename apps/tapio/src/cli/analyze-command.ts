@@ -20,7 +20,7 @@ function predictionOut(prediction: Prediction) {
     confidence: Math.round(prediction.confidence * 1000) / 1000,
     issuedAt: prediction.createdAt,
     deadline: prediction.deadline ?? null,
-    result: prediction.result ? { status: prediction.result.status, at: prediction.result.at, eventId: prediction.result.eventId ?? null } : null,
+    result: prediction.result ? { status: prediction.result.status, at: prediction.result.at, eventId: prediction.result.eventId ?? null, ...(prediction.result.reason ? { reason: prediction.result.reason } : {}) } : null,
   };
 }
 

@@ -20,6 +20,8 @@ export const PredictionResult = z.object({
   status: z.enum(PREDICTION_RESULTS),
   at: z.iso.datetime({ offset: true }),
   eventId: z.string().min(1).optional(),
+  /** Why it was closed before its deadline: the evidence reversed ("withdrawn: the working set fell back ..."). */
+  reason: z.string().min(1).optional(),
 });
 export type PredictionResult = z.infer<typeof PredictionResult>;
 

@@ -40,6 +40,7 @@ export function predictionProperties(prediction: Prediction): Record<string, unk
     result: prediction.result?.status ?? null,
     result_at: prediction.result ? toDateTime(prediction.result.at) : null,
     result_event_id: prediction.result?.eventId ?? null,
+    result_reason: prediction.result?.reason ?? null,
     data: JSON.stringify(prediction),
   };
 }

@@ -3,8 +3,9 @@ import type { Prediction } from '@tapio/domain';
 /**
  * An incident's predictions with a deadline, as its story tells them, oldest first: when
  * each was issued and what it said, then what happened: "came true at T" (the expected
- * event by the deadline), "did not happen by T: prediction closed", or "expected by T"
- * while open. Times are absolute, like the rest of what is stored.
+ * event by the deadline), "did not happen by T: prediction closed", "withdrawn: the working
+ * set fell back ... (T): prediction closed" when its trend reversed first, or "expected by
+ * T" while open. Times are absolute, like the rest of what is stored.
  */
 export function predictionStoryLines(predictions: readonly Prediction[]): string[] {
   return predictions
@@ -14,6 +15,7 @@ export function predictionStoryLines(predictions: readonly Prediction[]): string
 
 function outcomeWords(prediction: Prediction): string {
   if (prediction.result?.status === 'came_true') return `came true at ${prediction.result.at}`;
+  if (prediction.result?.status === 'did_not_happen' && prediction.result.reason) return `${prediction.result.reason} (${prediction.result.at}): prediction closed`;
   if (prediction.result?.status === 'did_not_happen') return `did not happen by ${prediction.result.at}: prediction closed`;
   return `expected by ${prediction.deadline}`;
 }

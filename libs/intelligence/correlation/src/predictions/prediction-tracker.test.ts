@@ -73,4 +73,37 @@ describe('PredictionTracker', () => {
     expect(tracker.observe(event('oom_killed', '2026-03-02T10:04:00Z', { container: 'app' })).map((judged) => judged.id).sort()).toEqual(['b', 'c']);
     expect(tracker.stats()).toEqual({ open: 0, cameTrue: 2, didNotHappen: 0, dropped: 1 });
   });
+
+  /** A kubelet sample of container app: its working set in MiB of a 512 MiB limit. */
+  function usage(at: string, mib: number, container = 'app'): IndexedEvent {
+    const unified = { id: `evt-usage-${container}-${at}`, type: 'resource_usage', timestamp: at, kubernetes: { container }, metrics: { 'memory.working_set_bytes': mib * 1048576, 'memory.limit_bytes': 512 * 1048576 } } as unknown as UnifiedEvent;
+    return { event: unified, at: Date.parse(at), entityKey: podKey } as IndexedEvent;
+  }
+
+  it('withdraws a memory prediction once the working set fell back well below the limit for 8 kubelet samples', () => {
+    const tracker = new PredictionTracker();
+    tracker.track(prediction('p1'));
+    const at = (index: number) => new Date(Date.parse('2026-03-02T10:00:10Z') + index * 10_000).toISOString().replace('.000Z', 'Z');
+    // Growing near the limit; another container's calm samples change nothing.
+    [430, 450, 470].forEach((mib, index) => expect(tracker.observe(usage(at(index), mib))).toEqual([]));
+    for (let index = 0; index < 10; index += 1) expect(tracker.observe(usage(at(index), 100, 'sidecar'))).toEqual([]);
+    // Falls back (the cache was dropped) and stays flat with jitter: the 8th such sample withdraws it.
+    const fallen = [300, 298, 303, 299, 301, 297, 300];
+    fallen.forEach((mib, index) => expect(tracker.observe(usage(at(3 + index), mib))).toEqual([]));
+    const [withdrawn] = tracker.observe(usage(at(10), 299));
+    expect(withdrawn?.result).toEqual({ status: 'did_not_happen', at: at(10), reason: 'withdrawn: the working set fell back or levelled off at 58% of the limit over 8 kubelet samples' });
+    expect(tracker.openCount).toBe(0);
+  });
+
+  it('keeps a memory prediction open while the working set still grows, even well below the limit', () => {
+    const tracker = new PredictionTracker();
+    tracker.track(prediction('p1'));
+    const at = (index: number) => new Date(Date.parse('2026-03-02T10:00:10Z') + index * 10_000).toISOString().replace('.000Z', 'Z');
+    // Slow growth under jitter (1.5 MiB a sample, +-6 MiB), well below the limit.
+    const jitter = [5, -6, 4, -5, 6, -4, 3, -6, 5, -3, 6, -5, 2, -6, 4, -2];
+    jitter.forEach((noise, index) => expect(tracker.observe(usage(at(index), 200 + 1.5 * index + noise))).toEqual([]));
+    // A flat run near the limit is no reversal either.
+    for (let index = 16; index < 26; index += 1) expect(tracker.observe(usage(at(index), 480))).toEqual([]);
+    expect(tracker.openCount).toBe(1);
+  });
 });

@@ -17,14 +17,30 @@ interface OpenPrediction {
   entityKey: string;
   issuedMs: number;
   deadlineMs: number;
+  /** The predicted container's latest kubelet samples (working set, bytes), oldest first, at most WITHDRAW_AFTER_SAMPLES. */
+  samples: number[];
+  /** The highest working set seen before those samples. */
+  peakBefore: number;
 }
+
+/** A sample under this share of the limit is well below it. */
+const CALM_SHARE = 0.8;
+/**
+ * Kubelet samples whose line no longer rises that withdraw a memory prediction: their
+ * least-squares slope is not positive and none of them is a new high. Eight samples make
+ * jitter around a slow growth unlikely to pass for a reversal.
+ */
+export const WITHDRAW_AFTER_SAMPLES = 8;
 
 /**
  * Predictions that say what to expect by when (`expects`, `deadline`), judged by the events
  * that follow: the expected event about the expected entity (and container, when both name
  * one) by the deadline makes it `came_true`; the deadline passing (event time) without it
  * makes it `did_not_happen`. A prediction composed again for its incident keeps the deadline
- * it was issued with and, once judged, its result. Bounded: beyond `maxTracked` open
+ * it was issued with and, once judged, its result. A memory prediction (it expects an OOM
+ * kill) is withdrawn before its deadline when the trend reverses: `did_not_happen` with a
+ * reason once its container's last 8 kubelet samples show the working set well below the
+ * limit (under 80%), with no new high and a slope that is not positive. Bounded: beyond `maxTracked` open
  * predictions the one due first is forgotten (counted in `stats().dropped`: it is never
  * judged), and as many judged ones are remembered.
  */
@@ -56,7 +72,7 @@ export class PredictionTracker {
     if (!prediction.expects || !prediction.deadline || prediction.result) return prediction;
     const key = entityKey(prediction.expects.entity);
     const deadlineMs = Date.parse(prediction.deadline);
-    this.open.set(prediction.id, { prediction, entityKey: key, issuedMs: Date.parse(prediction.createdAt), deadlineMs });
+    this.open.set(prediction.id, { prediction, entityKey: key, issuedMs: Date.parse(prediction.createdAt), deadlineMs, samples: [], peakBefore: 0 });
     let ids = this.byEntity.get(key);
     if (!ids) this.byEntity.set(key, (ids = new Set()));
     ids.add(prediction.id);
@@ -74,11 +90,14 @@ export class PredictionTracker {
     for (const id of [...ids]) {
       const open = this.open.get(id) as OpenPrediction;
       const expects = open.prediction.expects;
-      if (!expects?.eventTypes.includes(event.event.type)) continue;
       const container = event.event.kubernetes?.container;
-      if (expects.container && container && container !== expects.container) continue;
+      if (!expects || (expects.container && container && container !== expects.container)) continue;
       if (event.at < open.issuedMs || event.at > open.deadlineMs) continue;
-      judged.push(this.judge(open, { status: 'came_true', at: event.event.timestamp, eventId: event.event.id }));
+      if (expects.eventTypes.includes(event.event.type)) judged.push(this.judge(open, { status: 'came_true', at: event.event.timestamp, eventId: event.event.id }));
+      else if (event.event.type === 'resource_usage' && expects.container && container === expects.container) {
+        const reason = this.sample(open, event);
+        if (reason) judged.push(this.judge(open, { status: 'did_not_happen', at: event.event.timestamp, reason }));
+      }
     }
     return judged;
   }
@@ -107,6 +126,22 @@ export class PredictionTracker {
   /** A prediction as tracked: with its result once judged. */
   current(prediction: Prediction): Prediction {
     return this.judged.get(prediction.id) ?? this.open.get(prediction.id)?.prediction ?? prediction;
+  }
+
+  /**
+   * Takes a kubelet sample of the predicted container; the reason to withdraw once the last
+   * samples show the line no longer rising (falling back or levelled off) well below the limit.
+   */
+  private sample(open: OpenPrediction, event: IndexedEvent): string | undefined {
+    const metrics = event.event.metrics ?? {};
+    const bytes = metrics['memory.working_set_bytes'];
+    const limit = metrics['memory.limit_bytes'];
+    if (typeof bytes !== 'number' || typeof limit !== 'number' || limit <= 0) return undefined;
+    open.samples.push(bytes);
+    if (open.samples.length > WITHDRAW_AFTER_SAMPLES) open.peakBefore = Math.max(open.peakBefore, open.samples.shift() as number);
+    if (open.samples.length < WITHDRAW_AFTER_SAMPLES || bytes >= limit * CALM_SHARE) return undefined;
+    if (slope(open.samples) > 0 || Math.max(...open.samples) > open.peakBefore) return undefined;
+    return `withdrawn: the working set fell back or levelled off at ${Math.round((bytes / limit) * 100)}% of the limit over ${WITHDRAW_AFTER_SAMPLES} kubelet samples`;
   }
 
   private issued(prediction: Prediction): Pick<Prediction, 'expects' | 'deadline' | 'createdAt'> {
@@ -154,4 +189,18 @@ export class PredictionTracker {
     this.index(this.byInsight, first.prediction.insightId, first.prediction.id, false);
     this.counts.dropped += 1;
   }
+}
+
+/** Least-squares slope of evenly spaced values (per step). */
+function slope(values: readonly number[]): number {
+  const n = values.length;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((sum, value) => sum + value, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((value, index) => {
+    num += (index - meanX) * (value - meanY);
+    den += (index - meanX) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
 }

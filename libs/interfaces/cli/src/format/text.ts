@@ -44,9 +44,10 @@ export function insightBlock(insight: Insight, index?: number, nowMs = Date.now(
 
 const clock = (timestamp: string) => new Date(timestamp).toISOString().slice(11, 16);
 
-/** What later events made of a prediction with a deadline: "came true 14:02", "did not happen", "open, expected by 14:07"; empty without a deadline. */
+/** What later events made of a prediction with a deadline: "came true 14:02", "did not happen" (with why, when withdrawn before its deadline), "open, expected by 14:07"; empty without a deadline. */
 export function predictionResultText(prediction: Pick<Prediction, 'deadline' | 'result'>): string {
   if (prediction.result?.status === 'came_true') return `came true ${clock(prediction.result.at)}${prediction.result.eventId ? ` (${prediction.result.eventId})` : ''}`;
+  if (prediction.result?.reason) return `did not happen, ${prediction.result.reason} (${clock(prediction.result.at)})`;
   if (prediction.result) return `did not happen (deadline ${clock(prediction.result.at)})`;
   return prediction.deadline ? `open, expected by ${clock(prediction.deadline)}` : '';
 }
