@@ -21,6 +21,7 @@ describe('built-in patterns', () => {
       'etcd-write-outage',
       'hpa-maxed-out',
       'hpa-maxed-out-late',
+      'ingress-backend-unavailable',
       'job-backoff-exceeded',
       'liveness-death-spiral',
       'memory-leak-oom',

@@ -1,9 +1,11 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { budgetCauses } from './budget-causes.js';
+import { ingressCauses } from './ingress-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
+const SCALE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled']);
 
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
@@ -14,7 +16,9 @@ function minutes(ms: number): string {
  * ConfigMap / Secret / PVC changed shortly before (and that was healthy before the
  * change) was CAUSED by the change; trouble on a pod's node CAUSED its failures; pod
  * failures TRIGGERED their Service losing its endpoints; a PodDisruptionBudget violated was
- * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts).
+ * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts);
+ * users failing through an Ingress were CAUSED by its backend's trouble or the edit that
+ * broke its route (ingress-causes.ts).
  */
 export class DependencyCorrelator implements Correlator {
   readonly id = 'dependency';
@@ -26,6 +30,7 @@ export class DependencyCorrelator implements Correlator {
     if (!entityKey) return [];
     if (event.type === 'service_unavailable' || event.type === 'endpoints_changed') return this.serviceImpact(indexed, state);
     if (event.type === 'disruption_budget_violated') return budgetCauses(indexed, state, this.id);
+    if (event.type === 'ingress_backend_unavailable') return ingressCauses(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;
@@ -111,6 +116,12 @@ export class DependencyCorrelator implements Correlator {
         linked.add(rollout.event.id);
         edges.push({ kind: 'TRIGGERED', fromEventId: rollout.event.id, toEventId: event.id, confidence: 0.75, reason: `a rollout changed the pod label the Service selects on, ${minutes(at - rollout.at)} earlier`, correlator: this.id });
       }
+    }
+    // A workload behind the Service scaled to 0 took every endpoint with it (scaling is routine otherwise).
+    const scaledToZero = state.eventsInNamespace(namespace, since, SCALE_TYPES).filter((item) => item.at <= at && serves(item.entityKey) && item.event.kubernetes?.changes?.some((change) => change.path === 'spec.replicas' && change.after === '0'));
+    const scaled = scaledToZero[scaledToZero.length - 1];
+    if (edges.length === 0 && scaled) {
+      edges.push({ kind: 'TRIGGERED', fromEventId: scaled.event.id, toEventId: event.id, confidence: 0.8, reason: `${parseEntityKey(scaled.entityKey ?? '')?.name ?? 'a workload'} behind the Service was scaled to 0 replicas ${minutes(at - scaled.at)} earlier`, correlator: this.id });
     }
     // Otherwise: a rollout of a workload behind the Service replaced its pods and the new ones are not ready (yet).
     const replacing = rollouts.filter((rollout) => !linked.has(rollout.event.id) && serves(rollout.entityKey));
