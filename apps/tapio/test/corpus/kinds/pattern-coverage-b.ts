@@ -1,6 +1,7 @@
 import type { RecordedLine } from '../../support/recording-variants.js';
 import { noisyNeighbour, runtimeRestart } from '../../support/node-runtime-incidents.js';
 import { rolloutRegression, stalledRollout } from '../../support/rollout-pattern-incidents.js';
+import { antiAffinityScaleUp, evictionLoop } from '../../support/scheduling-churn-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
 import { benignRecording, threeWays } from '../corpus-variants.js';
 
@@ -8,8 +9,8 @@ const benign = (): RecordedLine[] => benignRecording();
 
 /**
  * Recordings for built-in patterns no other kind names first (issue #15 deliver 6, "every
- * built-in pattern"): stalled-rollout, rollout-regression, runtime-restart, noisy-neighbour,
- * scheduler-thrash and preemption, each with its benign look-alike.
+ * built-in pattern"): stalled-rollout, rollout-regression, runtime-restart, noisy-neighbour
+ * and scheduler-thrash, each with its benign look-alike.
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('stalled rollout: new pods never ready, progress deadline exceeded', 'checkout, new env var', () => stalledRollout(benign(), 'shop', 'checkout')),
@@ -24,4 +25,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('noisy neighbour: a workload without a memory limit takes the node, a neighbour is OOM-killed', 'prometheus on node-3, cart OOM-killed', () => noisyNeighbour(benign(), 'monitoring', 'prometheus', 'shop', 'cart')),
   ...threeWays('noisy neighbour: a workload without a memory limit takes the node, a neighbour is OOM-killed', 'payments-api on node-1, grafana OOM-killed', () => noisyNeighbour(benign(), 'payments', 'payments-api', 'monitoring', 'grafana', { seed: 'noisy-pay' })),
   ...threeWays('benign: one OOM kill of a workload without a limit, neighbours untouched', 'prometheus on node-3', () => noisyNeighbour(benign(), 'monitoring', 'prometheus', 'shop', 'cart', { kills: 1 })),
+  ...threeWays('scheduler thrash: a workload evicted and rescheduled again and again', 'catalog over its ephemeral-storage limit', () => evictionLoop(benign(), 'shop', 'catalog')),
+  ...threeWays('scheduler thrash: a workload evicted and rescheduled again and again', 'frontend scaled beyond its anti-affinity', () => antiAffinityScaleUp(benign(), 'shop', 'frontend', 5)),
+  ...threeWays('benign: one eviction for ephemeral storage, the replacement runs', 'catalog', () => evictionLoop(benign(), 'shop', 'catalog', { evictions: 1 })),
+  ...threeWays('benign: a scale-up whose new pod waits once, then runs', 'catalog 2 -> 3', () => antiAffinityScaleUp(benign(), 'shop', 'catalog', 3)),
 ];
