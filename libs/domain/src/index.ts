@@ -66,7 +66,7 @@ export { ENTITY_RELATIONS, EntityRelation } from '@tapio/plugin-api';
 export { Prediction, PredictionExpectation, PredictionResult, PREDICTION_RESULTS } from './insights/prediction.js';
 export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence, patternStatus, patternStanding, weightedVerdicts, feedbackId, ANONYMOUS_USER } from './insights/feedback.js';
 export type { PredictionOutcomes } from './insights/feedback.js';
-export { CircuitReport, CIRCUIT_POSITIONS, CircuitBreaker, CircuitOpenError, CircuitTimeoutError, circuitSettings } from '@tapio/plugin-api';
+export { CircuitReport, CIRCUIT_POSITIONS, circuitMetrics, CircuitBreaker, CircuitOpenError, CircuitTimeoutError, circuitSettings } from '@tapio/plugin-api';
 export type { CircuitPosition, CircuitDetails, CircuitBreakerSettings, CircuitBreakerOptions } from '@tapio/plugin-api';
 export { FeedbackPolicy, DEFAULT_FEEDBACK_POLICY, PatternStatus, PATTERN_STATUSES } from './insights/feedback-policy.js';
 export { FeedbackStep, PatternDetail, feedbackHistory } from './insights/pattern-history.js';

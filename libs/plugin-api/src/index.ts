@@ -73,7 +73,7 @@ export { PollingLoop } from './collectors/polling-loop.js';
 export { StreamRestarts } from './collectors/stream-restarts.js';
 export type { StreamRestartsOptions } from './collectors/stream-restarts.js';
 export { withCircuit } from './resilience/circuit-health.js';
-export { CircuitReport, CIRCUIT_POSITIONS } from './resilience/circuit-report.js';
+export { CircuitReport, CIRCUIT_POSITIONS, circuitMetrics } from './resilience/circuit-report.js';
 export type { CircuitPosition, CircuitDetails } from './resilience/circuit-report.js';
 export { CircuitBreaker, CircuitOpenError, CircuitTimeoutError } from './resilience/circuit-breaker.js';
 export type { CircuitBreakerSettings, CircuitBreakerOptions } from './resilience/circuit-breaker.js';

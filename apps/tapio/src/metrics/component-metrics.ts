@@ -1,11 +1,12 @@
-import { totalFollower, type Collector, type DeadLetter, type DeadLetterSink, type EventBus, type Metrics } from '@tapio/domain';
+import { circuitMetrics, totalFollower, type Collector, type DeadLetter, type DeadLetterSink, type EventBus, type Metrics } from '@tapio/domain';
 
 const isUp = (status: string) => (status === 'ok' || status === 'degraded' ? 1 : 0);
 
 /**
  * Metrics every Tapio process has, whatever its bus, graph or mode, under one set of
  * names: bus traffic from `EventBus.stats()` (counters following the bus's totals),
- * queue depths, bus and collector up. Sampled before each scrape.
+ * queue depths, bus and collector up. Sampled before each scrape. The circuit-breaker
+ * families are declared here too, so they are listed before (or without) any breaker.
  */
 export function registerComponentMetrics(metrics: Metrics, components: { bus: EventBus; collectors: () => readonly Collector[] }): void {
   const published = totalFollower(metrics.counter('tapio_bus_published_total', 'Messages the bus accepted'));
@@ -14,6 +15,7 @@ export function registerComponentMetrics(metrics: Metrics, components: { bus: Ev
   const waiting = metrics.gauge('tapio_bus_messages_waiting', 'Messages waiting for a subscriber, by queue (topic/group)', ['queue']);
   const busUp = metrics.gauge('tapio_bus_up', '1 while the bus can publish and consume (ok or degraded), 0 otherwise');
   const collectorUp = metrics.gauge('tapio_collector_up', '1 while a collector is ok or degraded, 0 otherwise, by collector', ['collector']);
+  circuitMetrics(metrics);
   metrics.beforeScrape(() => {
     const stats = components.bus.stats();
     published(stats.published);

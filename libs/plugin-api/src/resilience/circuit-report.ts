@@ -18,6 +18,19 @@ export interface CircuitDetails {
 }
 
 /**
+ * The three circuit-breaker families. Declared by every breaker and, at start, by the app in
+ * every mode: a process with no breaker yet (embedded bus, memory graph, no sinks) still lists
+ * them, so dashboards and alerts on them work alike in every mode.
+ */
+export function circuitMetrics(metrics: Metrics): { state: GaugeMetric; opened: CounterMetric; refused: CounterMetric } {
+  return {
+    state: metrics.gauge('tapio_circuit_state', 'Circuit breakers around outward calls: 1 for the state each is in (closed, open, half-open)', ['circuit', 'state']),
+    opened: metrics.counter('tapio_circuit_opened_total', 'Times a circuit breaker opened (its call failed repeatedly or hung)', ['circuit']),
+    refused: metrics.counter('tapio_circuit_refused_total', 'Calls a circuit breaker refused at once because it was open', ['circuit']),
+  };
+}
+
+/**
  * Publishes the state of one circuit breaker (whatever library runs it) as metrics and
  * health details: `tapio_circuit_state{circuit,state}` (1 for the current state, 0 for the
  * others), `tapio_circuit_opened_total{circuit}` and `tapio_circuit_refused_total{circuit}`.
@@ -38,11 +51,7 @@ export class CircuitReport {
     readonly circuit: string,
     metrics?: Metrics,
   ) {
-    if (metrics) {
-      this.gauge = metrics.gauge('tapio_circuit_state', 'Circuit breakers around outward calls: 1 for the state each is in (closed, open, half-open)', ['circuit', 'state']);
-      this.openedTotal = metrics.counter('tapio_circuit_opened_total', 'Times a circuit breaker opened (its call failed repeatedly or hung)', ['circuit']);
-      this.refusedTotal = metrics.counter('tapio_circuit_refused_total', 'Calls a circuit breaker refused at once because it was open', ['circuit']);
-    }
+    if (metrics) ({ state: this.gauge, opened: this.openedTotal, refused: this.refusedTotal } = circuitMetrics(metrics));
     this.publish();
   }
 
