@@ -15,7 +15,7 @@ import { startNeo4j, type Neo4jTestServer } from '../../../tools/neo4j/test-serv
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
 import { neo4jAnswering } from './support/neo4j-answering.js';
 import { storedEventCopies } from './support/stored-events.js';
-import { startTapio, waitFor, type TapioProcess } from './support/tapio-process.js';
+import { startTapio, waitFor, type TapioProcess, replayCollectorYaml } from './support/tapio-process.js';
 
 // Tapio on a real nats-server and Neo4j, with a webhook sink, fed through a named pipe so the
 // test decides when each part of a recording arrives. Each dependency is taken away in turn
@@ -93,10 +93,7 @@ describe('degraded running on real NATS and Neo4j: each dependency away in turn'
         `    url: ${receiver.url}/tapio`,
         '    retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 20 }',
         '    circuit: { failures: 2, halfOpenAfterMs: 1000 }',
-        'collectors:',
-        '  replay:',
-        `    file: ${fifo}`,
-        '    speed: 0',
+        ...replayCollectorYaml(fifo),
         '',
       ].join('\n'),
     );

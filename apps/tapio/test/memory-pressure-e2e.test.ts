@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tools/net/free-port.mjs';
 import { readRecording, remapUids, renameEverywhere, retime, type RecordedLine } from './support/recording-variants.js';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
-import { startTapio, stopTapio, waitFor, type TapioProcess } from './support/tapio-process.js';
+import { startTapio, stopTapio, waitFor, type TapioProcess, replayCollectorYaml } from './support/tapio-process.js';
 
 // Degradation by memory pressure, end to end: ./bin/tapio with a small heap (Node's
 // --max-old-space-size) and `degradation.degradedHeapRatio` below it, fed a cluster that
@@ -98,10 +98,7 @@ describe('degraded running under memory pressure: a real process with a small he
         // Read-only would stop taking events, the deletions too: only the degraded threshold is under test here.
         `degradation: { degradedHeapRatio: ${DEGRADED_RATIO}, readOnlyHeapRatio: 1 }`,
         `api: { port: ${port} }`,
-        'collectors:',
-        '  replay:',
-        `    file: ${fifo}`,
-        '    speed: 0',
+        ...replayCollectorYaml(fifo),
         '',
       ].join('\n'),
     );

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { SHARED_SCENARIOS } from './support/shared-scenarios.js';
-import { killStartedTapios, startTapio, stopTapio, waitFor, type TapioProcess } from './support/tapio-process.js';
+import { killStartedTapios, startTapio, stopTapio, waitFor, type TapioProcess, replayCollectorYaml } from './support/tapio-process.js';
 
 type Readiness = { status: string; components: Record<string, { status: string; reason?: string }> };
 
@@ -41,10 +41,7 @@ describe('split mode: every process serves its own health', () => {
         '    connect: { initialDelay: 100ms, maxDelay: 1s }',
         'graph: { type: memory }',
         'api: { enabled: false }',
-        'collectors:',
-        '  replay:',
-        `    file: ${join(fileURLToPath(SHARED_SCENARIOS), 'configmap-cascade.ndjson')}`,
-        '    speed: 0',
+        ...replayCollectorYaml(join(fileURLToPath(SHARED_SCENARIOS), 'configmap-cascade.ndjson')),
         '',
       ].join('\n'),
     );

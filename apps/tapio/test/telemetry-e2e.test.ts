@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tools/net/free-port.mjs';
 import { startNatsServer, type NatsServerHandle } from '../../../tools/nats/nats-server.mjs';
 import { startOtelcol, type OtelcolHandle, type ReceivedSpan } from '../../../tools/otelcol/otelcol.mjs';
-import { killStartedTapios, startTapio, waitFor } from './support/tapio-process.js';
+import { killStartedTapios, startTapio, waitFor, replayCollectorYaml } from './support/tapio-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RECORDING = join(ROOT, 'examples/recordings/configmap-cascade.ndjson');
@@ -42,7 +42,7 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
   it('follows an event from collector to insight in one process, mirrors the metrics, and honours an incoming traceparent on the REST API', async () => {
     const apiPort = await freePort();
     const file = join(dir, 'embedded.yaml');
-    await writeFile(file, [...telemetryYaml(collector.endpoint), 'log:', '  level: info', 'api:', `  port: ${apiPort}`, 'collectors:', '  replay:', `    file: ${RECORDING}`, '    speed: 0', ''].join('\n'));
+    await writeFile(file, [...telemetryYaml(collector.endpoint), 'log:', '  level: info', 'api:', `  port: ${apiPort}`, ...replayCollectorYaml(RECORDING), ''].join('\n'));
     const proc = startTapio(['-config', file], dir);
     const context = () => `${proc.log().slice(-3000)}\n--- otelcol ---\n${collector.output().slice(-3000)}`;
     const base = `http://127.0.0.1:${apiPort}`;
@@ -106,10 +106,7 @@ describe('OpenTelemetry: traces and metrics over OTLP into a real OpenTelemetry 
           `    subjectPrefix: ot${process.pid}`,
           'api:',
           '  enabled: false',
-          'collectors:',
-          '  replay:',
-          `    file: ${RECORDING}`,
-          '    speed: 0',
+          ...replayCollectorYaml(RECORDING),
           '',
         ].join('\n'),
       );

@@ -111,7 +111,7 @@ export type { Lifecycle } from '@tapio/plugin-api';
 export { Logger, silentLogger } from '@tapio/plugin-api';
 export type { LogFields } from '@tapio/plugin-api';
 export { Clock, systemClock } from '@tapio/plugin-api';
-export { Metrics, totalFollower } from '@tapio/plugin-api';
+export { Metrics, totalFollower, RecentIds } from '@tapio/plugin-api';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from '@tapio/plugin-api';
 export { DeadLetter, DeadLetterSink } from '@tapio/plugin-api';
 export { Collector, RawEventTransformer } from '@tapio/plugin-api';

@@ -66,6 +66,7 @@ export { Logger, silentLogger } from './ports/logger.js';
 export type { LogFields } from './ports/logger.js';
 export { Clock, systemClock } from './ports/clock.js';
 export { Metrics, totalFollower } from './ports/metrics.js';
+export { RecentIds } from './events/recent-ids.js';
 export type { MetricLabels, CounterMetric, GaugeMetric, HistogramMetric, MetricsFormat, RenderedMetrics } from './ports/metrics.js';
 export { DeadLetter, DeadLetterSink } from './ports/dead-letter.js';
 export { Collector, RawEventTransformer } from './ports/collector.js';

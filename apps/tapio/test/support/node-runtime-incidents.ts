@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { K8sObject, RecordedLine } from './recording-variants.js';
-import { containerStatus, RecordingEditor, setReady } from './recording-editor.js';
+import { containerStatus, oomKill, RecordingEditor, setReady } from './recording-editor.js';
 import { endpointsReady, type Json, records, ref, spec } from './rollout-steps.js';
 import type { SyntheticIncident } from './synthetic-incidents.js';
 
@@ -117,23 +117,6 @@ function withoutMemoryLimit(editor: RecordingEditor, namespace: string, deployme
   for (const pod of editor.podsOf(namespace, deployment)) editor.rewriteStart('Pod', namespace, pod.metadata.name, (object) => drop(spec(object)));
 }
 
-/** The container's process killed by the kernel's OOM killer: OOMKilled, then restarted by the kubelet. */
-function oomKill(editor: RecordingEditor, pod: K8sObject, crashLoop: boolean): void {
-  const namespace = pod.metadata.namespace as string;
-  editor.modify('Pod', namespace, pod.metadata.name, (object) => {
-    const container = containerStatus(object);
-    container['state'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
-    setReady(object, false, editor.now);
-  });
-  editor.advance(1);
-  editor.modify('Pod', namespace, pod.metadata.name, (object) => {
-    const container = containerStatus(object);
-    container['restartCount'] = Number(container['restartCount'] ?? 0) + 1;
-    container['lastState'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
-    container['state'] = crashLoop ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${String(container['name'])}` } } : { running: { startedAt: editor.now } };
-  });
-}
-
 /**
  * A workload without a memory limit (`hog`) grows past what its node has (a replay after a
  * restart, a big query): the kernel's OOM killer kills it (the kubelet reports SystemOOM on the
@@ -156,11 +139,11 @@ export function noisyNeighbour(recording: readonly RecordedLine[], namespace: st
   for (let kill = 1; kill <= kills; kill += 1) {
     const process = String(containerStatus(hogPod)['name']);
     editor.event(node, 'SystemOOM', `System OOM encountered, victim process: ${process}, pid: ${31_000 + kill * 217}`, { type: 'Warning', host: nodeName });
-    oomKill(editor, hogPod, false);
+    oomKill(editor, hogPod.metadata.namespace as string, hogPod.metadata.name, (now) => ({ running: { startedAt: now } }));
     if (kill >= 2) {
       editor.advance(4);
       editor.event(node, 'SystemOOM', `System OOM encountered, victim process: ${String(containerStatus(victimPod)['name'])}, pid: ${24_000 + kill * 131}`, { type: 'Warning', host: nodeName });
-      oomKill(editor, victimPod, false);
+      oomKill(editor, victimPod.metadata.namespace as string, victimPod.metadata.name, (now) => ({ running: { startedAt: now } }));
       endpointsReady(editor, [victimPod], false);
       editor.advance(15);
       editor.modify('Pod', victimNamespace, victimPod.metadata.name, (object) => setReady(object, true, editor.now));

@@ -167,3 +167,22 @@ export function setReady(pod: K8sObject, ready: boolean, at: string): void {
   }
   for (const container of records(status['containerStatuses'])) container['ready'] = ready;
 }
+
+/**
+ * The pod's first container killed by the kernel's OOM killer (OOMKilled, not ready), then,
+ * a second later, restarted by the kubelet: restart count up, the kill as its last state, and
+ * `after(now, container)` as its state (running, or waiting in CrashLoopBackOff).
+ */
+export function oomKill(editor: RecordingEditor, namespace: string, podName: string, after: (now: string, container: Json) => Json): void {
+  editor.modify('Pod', namespace, podName, (object) => {
+    containerStatus(object)['state'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
+    setReady(object, false, editor.now);
+  });
+  editor.advance(1);
+  editor.modify('Pod', namespace, podName, (object) => {
+    const container = containerStatus(object);
+    container['restartCount'] = Number(container['restartCount'] ?? 0) + 1;
+    container['lastState'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
+    container['state'] = after(editor.now, container);
+  });
+}

@@ -1,5 +1,5 @@
 import type { ExpectedEntity, K8sObject, RecordedLine } from './recording-variants.js';
-import { containerStatus, RecordingEditor, setReady } from './recording-editor.js';
+import { containerStatus, oomKill, RecordingEditor, setReady } from './recording-editor.js';
 import { endpointsReady, type Json, records, ref, spec, startContainer, startRollout, status } from './rollout-steps.js';
 
 export interface SyntheticIncident {
@@ -186,18 +186,7 @@ export function memoryLeak(recording: readonly RecordedLine[], namespace: string
   const pods = editor.podsOf(namespace, name);
   for (let kill = 1; kill <= 4; kill += 1) {
     for (const pod of pods) {
-      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
-        const container = containerStatus(object);
-        container['state'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
-        setReady(object, false, editor.now);
-      });
-      editor.advance(1);
-      editor.modify('Pod', namespace, pod.metadata.name, (object) => {
-        const container = containerStatus(object);
-        container['restartCount'] = Number(container['restartCount'] ?? 0) + 1;
-        container['lastState'] = { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: editor.now, finishedAt: editor.now } };
-        container['state'] = kill >= 3 ? { waiting: { reason: 'CrashLoopBackOff' } } : { running: { startedAt: editor.now } };
-      });
+      oomKill(editor, namespace, pod.metadata.name, (now) => (kill >= 3 ? { waiting: { reason: 'CrashLoopBackOff' } } : { running: { startedAt: now } }));
       editor.advance(20);
     }
     editor.advance(60);

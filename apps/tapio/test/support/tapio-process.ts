@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 /** The built `bin/tapio` the end-to-end tests run, as a user would. */
 export const TAPIO = join(fileURLToPath(new URL('../../../../', import.meta.url)), 'bin/tapio');
 
+/** The tapio.yaml lines of a replay collector reading `file` (a recording or a FIFO the test writes) as fast as it can. */
+export const replayCollectorYaml = (file: string): string[] => ['collectors:', '  replay:', `    file: ${file}`, '    speed: 0'];
+
 /** How a `tapio` process ended, with everything it wrote on each stream. */
 export interface TapioExit {
   code: number | null;

@@ -1,11 +1,13 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { BusDelivery, DeadLetter } from '@tapio/domain';
-import { CompletedIds } from './completed-ids.js';
+import { RecentIds, type BusDelivery, type DeadLetter } from '@tapio/domain';
 import type { ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
 import { decodeMessage, deliveryOf, type DeliveredEvent, type DeliveredMessage } from './delivered-message.js';
 import { FailureBook } from './failure-book.js';
 import { deadLetter, MessageReplies } from './message-replies.js';
+
+/** How many completed event ids one consumer remembers at most (within the stream's duplicate window); the oldest is forgotten first. */
+const COMPLETED_IDS_LIMIT = 100_000;
 
 export type { ConsumerCounters, ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
 
@@ -29,7 +31,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * each member of a batch envelope) with at most `concurrency` in flight, in delivery
  * order, acknowledges a message only after every event's handler resolved, asks for its
  * redelivery (with a growing delay) when one rejected (the events completed here are then
- * skipped: CompletedIds), and after `maxFailures` real failures of an event (FailureBook:
+ * skipped: RecentIds), and after `maxFailures` real failures of an event (FailureBook:
  * not deliveries, which a dying process also uses up) puts that event in the dead-letter
  * sink (a message whose every event went there is terminated). A delivery beyond
  * `maxDeliver` (the backstop: a message that kills its consumer every time) is
@@ -48,7 +50,7 @@ export class DurableConsumer {
   /** Messages this process holds (kept from redelivery while held), with their events' progress. */
   private readonly held = new Map<JsMsg, DeliveredMessage>();
   /** Events completed here within the stream's duplicate window, skipped when they come again. */
-  private readonly completed: CompletedIds;
+  private readonly completed: RecentIds;
   private heartbeat: NodeJS.Timeout | undefined;
   private active = 0;
   private stopped = false;
@@ -66,7 +68,7 @@ export class DurableConsumer {
     private readonly handler: (message: unknown, delivery: BusDelivery) => Promise<void>,
     private readonly deps: ConsumerDeps,
   ) {
-    this.completed = new CompletedIds(settings.duplicateWindowMs);
+    this.completed = new RecentIds(COMPLETED_IDS_LIMIT, settings.duplicateWindowMs, Date.now);
     this.replies = new MessageReplies(deps.logger, deps.counters, (msg) => this.held.delete(msg));
   }
 
@@ -312,7 +314,7 @@ export class DurableConsumer {
       return;
     }
     this.deps.failures.forget(key);
-    if (event.id) this.completed.add(event.id);
+    if (event.id) this.completed.remember(event.id);
   }
 
   /**
@@ -339,7 +341,7 @@ export class DurableConsumer {
     message.givenUp += 1;
     const event = message.events[index] as DeliveredEvent;
     // Dead-lettered is done: a redelivery of its message (another member failed) skips it.
-    if (event.id) this.completed.add(event.id);
+    if (event.id) this.completed.remember(event.id);
     deadLetter(this.deps, this.spec, message.msg, { stage, reason, payload, ...(message.events.length > 1 ? { index } : {}) });
   }
 }

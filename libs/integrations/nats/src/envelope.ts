@@ -40,7 +40,7 @@ export function encodeEnvelope(members: ReadonlyArray<{ id: string; headers: Bus
  * The Nats-Msg-Id of an envelope: a digest of its members' ids in order. The same
  * envelope sent again (a publisher's retry) is dropped by the server; the same events
  * grouped otherwise (re-published after a crash) are not, and the consumer skips the
- * members it already completed (CompletedIds).
+ * members it already completed (RecentIds).
  */
 export function envelopeId(ids: readonly string[]): string {
   return `env-${createHash('sha256').update(ids.join('\n')).digest('base64url').slice(0, 32)}`;

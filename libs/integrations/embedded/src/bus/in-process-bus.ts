@@ -1,5 +1,6 @@
 import {
   partitionKey,
+  RecentIds,
   partitionOf,
   rawPartitionKey,
   silentLogger,
@@ -17,7 +18,6 @@ import {
   type SubscribeOptions,
 } from '@tapio/domain';
 import { BoundedQueue } from './bounded-queue.js';
-import { RecentIds } from './recent-ids.js';
 
 export interface InProcessBusOptions {
   /** Messages waiting per consumer before publishers wait. */
