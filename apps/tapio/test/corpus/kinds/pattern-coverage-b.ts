@@ -1,7 +1,7 @@
 import type { RecordedLine } from '../../support/recording-variants.js';
 import { noisyNeighbour, runtimeRestart } from '../../support/node-runtime-incidents.js';
 import { rolloutRegression, stalledRollout } from '../../support/rollout-pattern-incidents.js';
-import { antiAffinityScaleUp, evictionLoop } from '../../support/scheduling-churn-incidents.js';
+import { antiAffinityScaleUp, evictionLoop, preemptionWaves } from '../../support/scheduling-churn-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
 import { benignRecording, threeWays } from '../corpus-variants.js';
 
@@ -9,8 +9,8 @@ const benign = (): RecordedLine[] => benignRecording();
 
 /**
  * Recordings for built-in patterns no other kind names first (issue #15 deliver 6, "every
- * built-in pattern"): stalled-rollout, rollout-regression, runtime-restart, noisy-neighbour
- * and scheduler-thrash, each with its benign look-alike.
+ * built-in pattern"): stalled-rollout, rollout-regression, runtime-restart, noisy-neighbour,
+ * scheduler-thrash and preemption, each with its benign look-alike.
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('stalled rollout: new pods never ready, progress deadline exceeded', 'checkout, new env var', () => stalledRollout(benign(), 'shop', 'checkout')),
@@ -29,4 +29,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('scheduler thrash: a workload evicted and rescheduled again and again', 'frontend scaled beyond its anti-affinity', () => antiAffinityScaleUp(benign(), 'shop', 'frontend', 5)),
   ...threeWays('benign: one eviction for ephemeral storage, the replacement runs', 'catalog', () => evictionLoop(benign(), 'shop', 'catalog', { evictions: 1 })),
   ...threeWays('benign: a scale-up whose new pod waits once, then runs', 'catalog 2 -> 3', () => antiAffinityScaleUp(benign(), 'shop', 'catalog', 3)),
+  ...threeWays('preemption, wave after wave: a workload keeps losing pods to a higher priority one', 'checkout, ingest scaled by its HPA', () => preemptionWaves(benign(), 'shop', 'checkout')),
+  ...threeWays('preemption, wave after wave: a workload keeps losing pods to a higher priority one', 'payments-api, four waves', () => preemptionWaves(benign(), 'payments', 'payments-api', { waves: 4, seed: 'surge' })),
+  ...threeWays('benign: a single preemption, the victim replaced at once', 'checkout', () => preemptionWaves(benign(), 'shop', 'checkout', { waves: 1 })),
 ];
