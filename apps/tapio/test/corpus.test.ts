@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { severityRank } from '@tapio/domain';
 import { loadBuiltinPatterns } from '@tapio/correlation';
 import type { CorpusCase } from './corpus/corpus-case.js';
-import { countByPattern, patternTable, scoreCase, summarise, thinPatterns, type CaseResult, type PatternInfo } from './corpus/corpus-score.js';
+import { countByPattern, patternTable, RECORDINGS_PER_PATTERN, scoreCase, summarise, thinPatterns, type CaseResult, type PatternInfo } from './corpus/corpus-score.js';
 
 /**
  * The labeled corpus (issue #15, deliver 6): every file of corpus/kinds/ exports
@@ -11,8 +11,10 @@ import { countByPattern, patternTable, scoreCase, summarise, thinPatterns, type 
  * objects, other timings, unrelated noise, and benign look-alikes). One test scores them
  * all by the shared scenarios' rule and prints the top-1 rate per kind and the benign
  * false-positive rate; it fails under 95% top-1, on any benign false positive, or when an
- * answer takes more than a second after the last event. It also prints, per built-in
- * pattern, how many incident recordings it leads with the right root.
+ * answer takes more than a second after the last event. Coverage: every built-in pattern
+ * (read from the patterns folder at test time, so a new pattern without recordings fails) must
+ * be the first insight's pattern, with the right root, in at least three recordings; a quiet
+ * pattern (severity info or low: planned maintenance) counts the benign look-alikes it leads.
  */
 const KINDS = new URL('./corpus/kinds/', import.meta.url);
 const files = readdirSync(KINDS).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).sort();
@@ -48,5 +50,11 @@ describe('the labeled corpus', () => {
     expect(summary.incidentsRight / summary.incidents, summary.table).toBeGreaterThanOrEqual(0.95);
     expect(summary.benignReported, summary.table).toBe(0);
     expect(summary.slowestAnswerMs, summary.table).toBeLessThan(1000);
+  });
+
+  it(`leads with every built-in pattern, with the right root, in at least ${RECORDINGS_PER_PATTERN} recordings`, () => {
+    const patterns = builtinPatterns();
+    const counts = countByPattern(results, patterns);
+    expect(thinPatterns(counts, patterns), `patterns the first insight of fewer than ${RECORDINGS_PER_PATTERN} recordings names (with the right root)\n${patternTable(counts, patterns)}`).toEqual([]);
   });
 });
