@@ -29,9 +29,9 @@ export const DEFAULT_MERGE_WINDOW_MS = 60 * 60_000;
 export const DEFAULT_RETAIN_MS = 2 * 60 * 60_000;
 export const DEFAULT_MAX_INCIDENTS = 10_000;
 
-/** Adds the match's symptom events (from its symptom step on) that are not the root itself. */
+/** Adds the match's symptom events (from its first symptom step on) that are not the root itself. */
 function addSymptoms(symptoms: Map<string, IndexedEvent>, match: PatternMatch, rootKey: string): void {
-  for (const event of match.events.slice(match.pattern.symptomStep)) {
+  for (const event of match.events.slice(match.pattern.firstSymptomStep)) {
     if (!event.entityKey || event.entityKey === rootKey) continue;
     if (!symptoms.has(event.entityKey)) symptoms.set(event.entityKey, event);
   }

@@ -18,6 +18,24 @@ function preemptionWaves(waves: number) {
   return { insights: analyze(cluster.events), ingest };
 }
 
+/** One reports pod preempted by an ingest pod; its replacement cannot be scheduled (the preemptor took the room). */
+function preemptionStarves() {
+  const { cluster, reports, ingest } = arrange((fixture) => ({
+    reports: fixture.workload('batch', 'reports', { replicas: 2 }),
+    ingest: fixture.workload('batch', 'ingest', { replicas: 1 }),
+  }));
+  const victim = reports.pods[0] as EntityRef;
+  const preemptor = ingest.pods[0] as EntityRef;
+  cluster.signal('pod_preempted', victim, { message: `Preempted by pod ${preemptor.name} on node node-1`, annotations: { 'cause.kind': 'Pod', 'cause.name': preemptor.name, 'cause.namespace': 'batch' } });
+  cluster.advance(1);
+  const replacement = cluster.replacePod(reports);
+  cluster.signal('pod_unschedulable', replacement, { message: '0/3 nodes are available: 3 Insufficient cpu.' });
+  cluster.advance(30);
+  cluster.retire(victim);
+  cluster.advance(120);
+  return { insights: analyze(cluster.events), ingest, victim, replacement };
+}
+
 describe('preemption', () => {
   it('a workload preempted wave after wave (three pods in 12 minutes) is blamed on the preemptor workload', () => {
     const { insights, ingest } = preemptionWaves(3);
@@ -30,5 +48,14 @@ describe('preemption', () => {
     const { insights } = preemptionWaves(1);
     expect(withPattern(insights, 'preemption')).toEqual([]);
     expect(loud(insights), summary(insights)).toEqual([]);
+  });
+
+  it('preemption-starves: the preempted pod and its replacement that cannot be placed are both symptoms; the chain still ends at the replacement', () => {
+    const { insights, ingest, victim, replacement } = preemptionStarves();
+    const [starves] = withPattern(insights, 'preemption-starves');
+    expect(rootIs(starves, ingest.ref), summary(insights)).toBe(true);
+    expect(starves?.symptoms.map((symptom) => symptom.name)).toEqual([victim.name, replacement.name]);
+    expect(starves?.story).toContain('2 pods affected (pod preempted, pod unschedulable)');
+    expect(starves?.chain.map((link) => `${link.entity.name}:${link.type}`)).toEqual([`${victim.name}:pod_preempted`, `${replacement.name}:pod_unschedulable`]);
   });
 });

@@ -30,6 +30,12 @@ export interface CompiledPattern {
   steps: CompiledStep[];
   rootStep: number;
   symptomStep: number;
+  /**
+   * The first step whose events are the incident's symptoms: the symptom step, or the root
+   * step when the pattern names its root elsewhere (rootCauseResource): the pod a preemptor
+   * took the place of is a casualty like its replacement that cannot be placed.
+   */
+  firstSymptomStep: number;
   baseConfidence: number;
   /** What a match predicts (the pattern's first prediction). */
   prediction: PatternPrediction;
@@ -102,12 +108,15 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
   // The schema requires one; a pattern built around it must not fail later, mid-stream.
   if (!prediction) throw new Error(`behavior pattern "${pattern.metadata.name}" has no prediction (spec.predictions needs at least one)`);
   const index = (id: string | undefined, fallback: number) => (id === undefined ? fallback : steps.findIndex((step) => step.id === id));
+  const rootStep = index(spec.rootCause, 0);
+  const symptomStep = index(spec.symptom, steps.length - 1);
   return {
     name: pattern.metadata.name,
     pattern,
     steps,
-    rootStep: index(spec.rootCause, 0),
-    symptomStep: index(spec.symptom, steps.length - 1),
+    rootStep,
+    symptomStep,
+    firstSymptomStep: spec.rootCauseResource && rootStep >= 0 ? Math.min(rootStep, symptomStep) : symptomStep,
     baseConfidence: prediction.confidence_base ?? 0.5,
     prediction,
     inScope: compileScope(spec.scope),

@@ -279,6 +279,11 @@ export class ClusterFixture {
     return this.object('resource_deleted', { kind: 'Pod', name: pod.name, namespace: pod.namespace ?? null, uid: pod.uid as string }, `Pod ${pod.namespace}/${pod.name} deleted`, 'DELETED');
   }
 
+  /** The controller replacing a pod that is going away (preempted, evicted): one new pod of the workload, its replicas unchanged. */
+  replacePod(workload: Workload): EntityRef {
+    return this.createPods(workload, 1)[0] as EntityRef;
+  }
+
   /** A replica count change (HPA or kubectl scale): workload_scaled and new pods. */
   scale(workload: Workload, replicas: number): EntityRef[] {
     const before = workload.options.replicas;
