@@ -65,7 +65,7 @@ describe('the prediction lifecycle in the corpus', () => {
       expect(result?.at).toBe(predictions[0]?.deadline);
       expect(all[0]?.story).toContain(`; did not happen by ${predictions[0]?.deadline}: prediction closed`);
     }
-    expect(engine.predictionStats()).toMatchObject({ open: 0, cameTrue: 0, didNotHappen: 1, dropped: 0 });
+    expect(engine.predictionStats()).toMatchObject({ open: 0, cameTrue: 0, didNotHappen: 1, partlyTrue: 0, dropped: 0 });
   });
 
   it.each(of(PREDICTION_KINDS.flat).map((item) => [item.name, item] as const))('a noisy but flat working set (%s) makes no prediction', (_name, item) => {
@@ -74,7 +74,7 @@ describe('the prediction lifecycle in the corpus', () => {
     expect(produced).toBeGreaterThan(150);
     expect(lines.filter((line) => line.type === 'memory_trend')).toEqual([]);
     expect(all).toEqual([]);
-    expect(engine.predictionStats()).toEqual({ open: 0, cameTrue: 0, didNotHappen: 0, dropped: 0 });
+    expect(engine.predictionStats()).toEqual({ open: 0, cameTrue: 0, didNotHappen: 0, partlyTrue: 0, dropped: 0 });
   });
 });
 

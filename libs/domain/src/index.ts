@@ -63,7 +63,7 @@ export {
 } from './patterns/behavior-pattern.js';
 export { SEED_EVENT_TYPE_ALIASES, canonicalEventType, metricFieldPath } from './patterns/seed-vocabulary.js';
 export { ENTITY_RELATIONS, EntityRelation } from '@tapio/plugin-api';
-export { Prediction, PredictionExpectation, PredictionResult, PREDICTION_RESULTS } from './insights/prediction.js';
+export { Prediction, PredictionExpectation, PredictionResult, PredictionRevision, PredictionTally, PREDICTION_RESULTS } from './insights/prediction.js';
 export { FeedbackRequest, Feedback, PatternConfidence, adjustedConfidence, patternStatus, patternStanding, weightedVerdicts, feedbackId, ANONYMOUS_USER } from './insights/feedback.js';
 export type { PredictionOutcomes } from './insights/feedback.js';
 export { CircuitReport, CIRCUIT_POSITIONS, circuitMetrics, CircuitBreaker, CircuitOpenError, CircuitTimeoutError, circuitSettings } from '@tapio/plugin-api';

@@ -21,6 +21,8 @@ function predictionOut(prediction: Prediction) {
     issuedAt: prediction.createdAt,
     deadline: prediction.deadline ?? null,
     result: prediction.result ? { status: prediction.result.status, at: prediction.result.at, eventId: prediction.result.eventId ?? null, ...(prediction.result.reason ? { reason: prediction.result.reason } : {}) } : null,
+    ...(prediction.tally ? { tally: prediction.tally } : {}),
+    ...(prediction.revisions ? { revisions: prediction.revisions } : {}),
   };
 }
 

@@ -119,6 +119,13 @@ export const PatternPrediction = z
         deadline_metric: z.string().min(1).optional(),
         /** A metric of that step's event, 0..1, that scales the prediction's confidence (how well a trend fits its samples). */
         confidence_metric: z.string().min(1).optional(),
+        /**
+         * `pending_users`: the prediction is about each pod that uses the root (a ConfigMap,
+         * Secret or claim) and does not fail yet: each of them showing one of `events` counts
+         * toward it, each becoming ready again against it, and it closes when every one did
+         * either, by the deadline, or when the root's change is reverted (withdrawn).
+         */
+        each: z.enum(['pending_users']).optional(),
       })
       .strict()
       .optional(),

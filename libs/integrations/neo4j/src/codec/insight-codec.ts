@@ -41,6 +41,10 @@ export function predictionProperties(prediction: Prediction): Record<string, unk
     result_at: prediction.result ? toDateTime(prediction.result.at) : null,
     result_event_id: prediction.result?.eventId ?? null,
     result_reason: prediction.result?.reason ?? null,
+    tally_expected: prediction.tally ? toInteger(prediction.tally.expected) : null,
+    tally_failed: prediction.tally ? toInteger(prediction.tally.failed) : null,
+    tally_healthy: prediction.tally ? toInteger(prediction.tally.healthy) : null,
+    tally_gone: prediction.tally ? toInteger(prediction.tally.gone) : null,
     data: JSON.stringify(prediction),
   };
 }

@@ -139,6 +139,7 @@ export class CorrelationEngine {
       if (pattern.holdMs === undefined) this.record(match, output);
       else this.release([this.holds.hold(match, pattern.holdMs, indexed)], output);
     }
+    this.tellProgress(this.tracker.takeProgress(), output);
     if (output.insights.length) this.refold(output);
     return output;
   }
@@ -286,6 +287,20 @@ export class CorrelationEngine {
     const changed = this.book.admit(match, root, (draft) => composeInsight(draft, this.composer));
     if (!changed) return;
     output.insights.push(changed.insight);
-    output.predictions.push(this.tracker.track(changed.prediction));
+    output.predictions.push(this.tracker.track(changed.prediction, changed.cascade));
+  }
+
+  /**
+   * Open predictions whose count of pods moved ("4 of 9 so far") or that were revised:
+   * written again as they stand, and their incident's story retold (a composition earlier
+   * in this event may have told the count before it moved).
+   */
+  private tellProgress(moved: readonly Prediction[], output: EngineOutput): void {
+    for (const prediction of moved) {
+      output.predictions = [...output.predictions.filter((already) => already.id !== prediction.id), prediction];
+      const insightId = prediction.insightId;
+      const retold = insightId ? this.book.retell(insightId, (draft) => composeInsight(draft, this.composer)) : undefined;
+      if (retold) output.insights = [...output.insights.filter((insight) => insight.id !== insightId), retold.insight];
+    }
   }
 }

@@ -24,8 +24,8 @@ import {
  */
 export class FeedbackLedger {
   private readonly verdicts = new Map<string, Map<string, { accurate: boolean; predictionId: string }>>();
-  /** Per pattern, per prediction: whether it came true. */
-  private readonly outcomes = new Map<string, Map<string, boolean>>();
+  /** Per pattern, per prediction: how far it came true (1 came true, 0 did not happen, the share of its pods that failed for partly true). */
+  private readonly outcomes = new Map<string, Map<string, number>>();
 
   constructor(readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY) {}
 
@@ -40,7 +40,7 @@ export class FeedbackLedger {
     if (!prediction.result) return;
     let byPrediction = this.outcomes.get(prediction.patternId);
     if (!byPrediction) this.outcomes.set(prediction.patternId, (byPrediction = new Map()));
-    byPrediction.set(prediction.id, prediction.result.status === 'came_true');
+    byPrediction.set(prediction.id, outcomeShare(prediction));
   }
 
   /** People's verdicts from the graph (on start, and again when another process may have recorded some). */
@@ -72,10 +72,10 @@ export class FeedbackLedger {
   outcomeStats(patternId: string): PredictionOutcomes {
     const judgedByPeople = new Set([...(this.verdicts.get(patternId)?.values() ?? [])].map((verdict) => verdict.predictionId));
     const counts = { cameTrue: 0, didNotHappen: 0 };
-    for (const [predictionId, cameTrue] of this.outcomes.get(patternId) ?? []) {
+    for (const [predictionId, share] of this.outcomes.get(patternId) ?? []) {
       if (judgedByPeople.has(predictionId)) continue;
-      if (cameTrue) counts.cameTrue += 1;
-      else counts.didNotHappen += 1;
+      counts.cameTrue += share;
+      counts.didNotHappen += 1 - share;
     }
     return counts;
   }
@@ -96,4 +96,14 @@ export class FeedbackLedger {
   standing(patternId: string, base: number, matches: number): PatternConfidence {
     return patternStanding(patternId, base, this.stats(patternId), matches, this.policy, this.outcomeStats(patternId));
   }
+}
+
+/** How far a judged prediction came true: 1 or 0, and for one partly true the share of its pods (not deleted) that failed. */
+function outcomeShare(prediction: Prediction): number {
+  const status = prediction.result?.status;
+  if (status === 'came_true') return 1;
+  if (status !== 'partly_true') return 0;
+  const tally = prediction.tally;
+  const judged = tally ? tally.expected - tally.gone : 0;
+  return tally && judged > 0 ? Math.min(1, tally.failed / judged) : 0.5;
 }

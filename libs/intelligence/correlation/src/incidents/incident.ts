@@ -1,5 +1,6 @@
 import type { IndexedEvent, Insight, Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import type { CascadeTerms } from '../predictions/cascade-watch.js';
 import type { ConfidenceEvidence } from '../predictions/prediction-confidence.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { Occurrences } from './occurrence-history.js';
@@ -10,6 +11,8 @@ export interface ComposedInsight {
   prediction: Prediction;
   /** What the confidences were weighed by (symptoms, chain, trend), so feedback re-rates them alike. */
   evidence?: ConfidenceEvidence;
+  /** For a prediction about each pod that uses the root: those pods, judged one by one (PredictionTracker). */
+  cascade?: CascadeTerms;
 }
 
 /** What an incident's insight is composed from. */

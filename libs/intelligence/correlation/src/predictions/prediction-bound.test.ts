@@ -20,7 +20,7 @@ describe('limits.maxTrackedPredictions', () => {
     const issued = [2, 20, 10].map((minutes, index) => engine.process(memoryTrend(cluster, pods[index] as EntityRef, minutes)).predictions[0]);
     expect(new Set(issued.map((prediction) => prediction?.deadline && prediction.id)).size).toBe(3);
     expect(engine.memory().openPredictions).toBe(2);
-    expect(engine.predictionStats()).toEqual({ open: 2, cameTrue: 0, didNotHappen: 0, dropped: 1 });
+    expect(engine.predictionStats()).toEqual({ open: 2, cameTrue: 0, didNotHappen: 0, partlyTrue: 0, dropped: 1 });
 
     // The dropped one's kill judges nothing; its deadline passing neither.
     cluster.advance(60);
@@ -32,7 +32,7 @@ describe('limits.maxTrackedPredictions', () => {
     cluster.advance(40 * 60);
     const late = engine.process(cluster.signal('resource_usage', pods[1] as EntityRef));
     expect(late.predictions.find((prediction) => prediction.id === issued[1]?.id)?.result?.status).toBe('did_not_happen');
-    expect(engine.predictionStats()).toEqual({ open: 0, cameTrue: 1, didNotHappen: 1, dropped: 1 });
+    expect(engine.predictionStats()).toEqual({ open: 0, cameTrue: 1, didNotHappen: 1, partlyTrue: 0, dropped: 1 });
     expect(engine.predictions().find((prediction) => prediction.id === issued[0]?.id)?.result).toBeUndefined();
   });
 });

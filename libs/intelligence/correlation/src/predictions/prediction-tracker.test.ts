@@ -69,9 +69,9 @@ describe('PredictionTracker', () => {
     tracker.track(prediction('c', { deadline: '2026-03-02T10:08:00Z' }));
     expect(tracker.openCount).toBe(2);
     // 'a' was forgotten unjudged: counted as dropped, never as an outcome.
-    expect(tracker.stats()).toEqual({ open: 2, cameTrue: 0, didNotHappen: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ open: 2, cameTrue: 0, didNotHappen: 0, partlyTrue: 0, dropped: 1 });
     expect(tracker.observe(event('oom_killed', '2026-03-02T10:04:00Z', { container: 'app' })).map((judged) => judged.id).sort()).toEqual(['b', 'c']);
-    expect(tracker.stats()).toEqual({ open: 0, cameTrue: 2, didNotHappen: 0, dropped: 1 });
+    expect(tracker.stats()).toEqual({ open: 0, cameTrue: 2, didNotHappen: 0, partlyTrue: 0, dropped: 1 });
   });
 
   /** A kubelet sample of container app: its working set in MiB of a 512 MiB limit. */

@@ -1,5 +1,6 @@
 import { entityKey, type IndexedEvent, type Prediction, type PredictionResult } from '@tapio/domain';
 import { iso } from '../story/entity-refs.js';
+import { CascadeWatch, type CascadeTerms } from './cascade-watch.js';
 
 export const DEFAULT_MAX_TRACKED_PREDICTIONS = 10_000;
 
@@ -8,6 +9,8 @@ export interface PredictionTrackerStats {
   open: number;
   cameTrue: number;
   didNotHappen: number;
+  /** Predictions about several pods of which some, not all, failed. */
+  partlyTrue: number;
   /** Open predictions forgotten before their deadline because `maxTracked` others were open: never judged. */
   dropped: number;
 }
@@ -21,6 +24,8 @@ interface OpenPrediction {
   samples: number[];
   /** The highest working set seen before those samples. */
   peakBefore: number;
+  /** For a prediction about each pod that uses a changed root: its pods and what each did. */
+  watch?: CascadeWatch;
 }
 
 /** A sample under this share of the limit is well below it. */
@@ -42,7 +47,11 @@ export const WITHDRAW_AFTER_SAMPLES = 8;
  * reason once its container's last 8 kubelet samples show the working set well below the
  * limit (under 80%), with no new high and a slope that is not positive. Bounded: beyond `maxTracked` open
  * predictions the one due first is forgotten (counted in `stats().dropped`: it is never
- * judged), and as many judged ones are remembered.
+ * judged), and as many judged ones are remembered. A prediction about each pod that uses a
+ * changed root (`track` with CascadeTerms) counts its pods as they fail or restart healthy
+ * (CascadeWatch: "4 of 9 so far", told through `takeProgress`), closes when none is pending,
+ * at its deadline, or withdrawn when the change is reverted; a composition naming pods it
+ * does not follow revises it (the earlier wording and count kept in `revisions`).
  */
 export class PredictionTracker {
   private readonly open = new Map<string, OpenPrediction>();
@@ -51,7 +60,9 @@ export class PredictionTracker {
   /** Prediction ids by the incident (insight) they were issued for, open and judged: its story tells them. */
   private readonly byInsight = new Map<string, Set<string>>();
   private nextDeadlineMs = Number.POSITIVE_INFINITY;
-  private readonly counts = { cameTrue: 0, didNotHappen: 0, dropped: 0 };
+  private readonly counts = { cameTrue: 0, didNotHappen: 0, partlyTrue: 0, dropped: 0 };
+  /** Open predictions whose count moved since the last `takeProgress`. */
+  private readonly progressed = new Map<string, Prediction>();
 
   constructor(private readonly maxTracked = DEFAULT_MAX_TRACKED_PREDICTIONS) {}
 
@@ -63,32 +74,71 @@ export class PredictionTracker {
     return { open: this.open.size, ...this.counts };
   }
 
-  /** Takes a prediction as composed; returns it as it stands (its first deadline and expectation, its result once judged). */
-  track(prediction: Prediction): Prediction {
+  /**
+   * Takes a prediction as composed; returns it as it stands (its first deadline and
+   * expectation, its result once judged). `cascade`: it is about each pod that uses a
+   * changed root, judged pod by pod.
+   */
+  track(prediction: Prediction, cascade?: CascadeTerms): Prediction {
     const judged = this.judged.get(prediction.id);
     if (judged) return { ...prediction, ...this.issued(judged), ...(judged.result ? { result: judged.result } : {}) };
     const open = this.open.get(prediction.id);
-    if (open) return (open.prediction = { ...prediction, ...this.issued(open.prediction) });
+    if (open) {
+      if (open.watch && cascade) this.revise(open, prediction, cascade);
+      return (open.prediction = { ...prediction, ...this.issued(open.prediction) });
+    }
     if (!prediction.expects || !prediction.deadline || prediction.result) return prediction;
     const key = entityKey(prediction.expects.entity);
     const deadlineMs = Date.parse(prediction.deadline);
-    this.open.set(prediction.id, { prediction, entityKey: key, issuedMs: Date.parse(prediction.createdAt), deadlineMs, samples: [], peakBefore: 0 });
-    let ids = this.byEntity.get(key);
-    if (!ids) this.byEntity.set(key, (ids = new Set()));
-    ids.add(prediction.id);
+    const watch = cascade && cascade.pending.length ? new CascadeWatch(cascade, prediction.expects.eventTypes) : undefined;
+    const tracked = watch ? { ...prediction, tally: watch.tally() } : prediction;
+    this.open.set(prediction.id, { prediction: tracked, entityKey: key, issuedMs: Date.parse(prediction.createdAt), deadlineMs, samples: [], peakBefore: 0, ...(watch ? { watch } : {}) });
+    for (const watched of watch ? watch.keys() : [key]) this.index(this.byEntity, watched, prediction.id, true);
     this.index(this.byInsight, prediction.insightId, prediction.id, true);
     this.nextDeadlineMs = Math.min(this.nextDeadlineMs, deadlineMs);
     if (this.open.size > this.maxTracked) this.forgetDueFirst();
-    return prediction;
+    return tracked;
   }
 
-  /** The predictions this event makes come true. */
+  /** Open predictions whose count moved (a pod failed, restarted healthy or went) since the last call, as they now stand. */
+  takeProgress(): Prediction[] {
+    const moved = [...this.progressed.values()].filter((prediction) => this.open.has(prediction.id));
+    this.progressed.clear();
+    return moved;
+  }
+
+  /**
+   * A new composition of an open cascade prediction names pods it does not follow (more
+   * came to use the root): it now says what the composition says, counted afresh over the
+   * pods pending now (those that restarted healthy stay so), and keeps what it said before.
+   */
+  private revise(open: OpenPrediction, composed: Prediction, cascade: CascadeTerms): void {
+    const watch = open.watch as CascadeWatch;
+    if (!watch.newPods(cascade.pending).length) return;
+    const before = open.prediction;
+    const revisions = [...(before.revisions ?? []), { at: cascade.at, message: before.message, tally: watch.tally() }];
+    for (const key of watch.keys()) this.index(this.byEntity, key, before.id, false);
+    const next = new CascadeWatch(cascade, before.expects?.eventTypes ?? [], watch.states());
+    open.watch = next;
+    for (const key of next.keys()) this.index(this.byEntity, key, before.id, true);
+    open.prediction = { ...before, message: composed.message, tally: next.tally(), revisions };
+    this.progressed.set(before.id, open.prediction);
+  }
+
+  /** The predictions this event judges (came true, or withdrawn). */
   observe(event: IndexedEvent): Prediction[] {
     const ids = event.entityKey ? this.byEntity.get(event.entityKey) : undefined;
     if (!ids) return [];
     const judged: Prediction[] = [];
     for (const id of [...ids]) {
       const open = this.open.get(id) as OpenPrediction;
+      if (open.watch) {
+        if (event.at < open.issuedMs || event.at > open.deadlineMs) continue;
+        const step = open.watch.observe(event);
+        if (step.kind === 'close') judged.push(this.judge(open, step.result));
+        else if (step.kind === 'progress') this.progressed.set(id, (open.prediction = { ...open.prediction, tally: open.watch.tally() }));
+        continue;
+      }
       const expects = open.prediction.expects;
       const container = event.event.kubernetes?.container;
       if (!expects || (expects.container && container && container !== expects.container)) continue;
@@ -108,7 +158,7 @@ export class PredictionTracker {
     const judged: Prediction[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const open of [...this.open.values()]) {
-      if (open.deadlineMs < nowMs) judged.push(this.judge(open, { status: 'did_not_happen', at: iso(open.deadlineMs) }));
+      if (open.deadlineMs < nowMs) judged.push(this.judge(open, open.watch ? open.watch.closeAt(iso(open.deadlineMs)) : { status: 'did_not_happen', at: iso(open.deadlineMs) }));
       else next = Math.min(next, open.deadlineMs);
     }
     this.nextDeadlineMs = next;
@@ -144,15 +194,19 @@ export class PredictionTracker {
     return `withdrawn: the working set fell back or levelled off at ${Math.round((bytes / limit) * 100)}% of the limit over ${WITHDRAW_AFTER_SAMPLES} kubelet samples`;
   }
 
-  private issued(prediction: Prediction): Pick<Prediction, 'expects' | 'deadline' | 'createdAt'> {
-    return { createdAt: prediction.createdAt, ...(prediction.expects ? { expects: prediction.expects } : {}), ...(prediction.deadline ? { deadline: prediction.deadline } : {}) };
+  /** What a prediction keeps from when it was issued (and, counting pods, what it said and how it stands). */
+  private issued(prediction: Prediction): Pick<Prediction, 'createdAt'> & Partial<Pick<Prediction, 'expects' | 'deadline' | 'message' | 'tally' | 'revisions'>> {
+    const kept = { createdAt: prediction.createdAt, ...(prediction.expects ? { expects: prediction.expects } : {}), ...(prediction.deadline ? { deadline: prediction.deadline } : {}) };
+    if (!prediction.tally) return kept;
+    return { ...kept, message: prediction.message, tally: prediction.tally, ...(prediction.revisions ? { revisions: prediction.revisions } : {}) };
   }
 
   private judge(open: OpenPrediction, result: PredictionResult): Prediction {
     this.remove(open);
     if (result.status === 'came_true') this.counts.cameTrue += 1;
+    else if (result.status === 'partly_true') this.counts.partlyTrue += 1;
     else this.counts.didNotHappen += 1;
-    const judged = { ...open.prediction, result };
+    const judged = { ...open.prediction, ...(open.watch ? { tally: open.watch.tally() } : {}), result };
     this.judged.set(judged.id, judged);
     if (this.judged.size > this.maxTracked) {
       const oldest = this.judged.values().next().value as Prediction;
@@ -176,9 +230,8 @@ export class PredictionTracker {
 
   private remove(open: OpenPrediction): void {
     this.open.delete(open.prediction.id);
-    const ids = this.byEntity.get(open.entityKey);
-    ids?.delete(open.prediction.id);
-    if (ids?.size === 0) this.byEntity.delete(open.entityKey);
+    this.progressed.delete(open.prediction.id);
+    for (const key of open.watch ? open.watch.keys() : [open.entityKey]) this.index(this.byEntity, key, open.prediction.id, false);
   }
 
   private forgetDueFirst(): void {

@@ -8,7 +8,7 @@ import { causalChain, chainLinks } from './causal-chain.js';
 import { iso, refOf } from './entity-refs.js';
 import { rateIncident, type ConfidenceEvidence } from '../predictions/prediction-confidence.js';
 import { closedWarning, predictionStoryLines, toldPredictions } from '../predictions/prediction-story.js';
-import { predictionTerms } from './prediction-expectation.js';
+import { issuedTerms } from '../predictions/issued-terms.js';
 import { rootCauseText } from './root-cause-text.js';
 import { tellStory } from './story.js';
 import { eventTypeWords, groupSymptoms } from './symptom-groups.js';
@@ -47,7 +47,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const symptoms = groupSymptoms(draft.symptoms);
   const symptomRefs = symptoms.ordered.map((symptom) => refOf(symptom.key, state));
   const root = rootCauseText(state, rootKey, rootEvent);
-  const terms = predictionTerms(state, match, pattern.prediction);
+  const { terms, cascade } = issuedTerms(state, draft, pattern.prediction, rootRef, radius.pods);
   const evidence: ConfidenceEvidence = { symptomCount: radius.symptomKeys.length, chainLength: links.length, ...(terms ? { trendFactor: terms.confidenceFactor } : {}) };
   const rated = rateIncident(context.patternConfidence(pattern.name, pattern.baseConfidence), evidence);
   const confidence = rated.insight;
@@ -72,10 +72,12 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     impact: predicted.impact,
     createdAt: terms?.issuedAt ?? firstSeen,
     ...(terms ? { expects: terms.expects, deadline: terms.deadline } : {}),
+    ...(cascade ? { tally: { expected: cascade.pending.length, failed: 0, healthy: 0, gone: 0 } } : {}),
   };
   // What later events said of the incident's predictions (this one and those issued before another pattern named it).
   const tracked = context.predictionsOf?.(id) ?? [];
-  const closed = closedWarning(tracked, predictionId, terms !== undefined);
+  // A cascade's incident is its failing pods, not a warning: pods that did not follow do not close it.
+  const closed = closedWarning(tracked, predictionId, terms !== undefined && !cascade);
   const story = tellStory({
     rootCause: { entity: rootRef, what: root.storyWhat, at: (root.first ?? rootEvent).event.timestamp },
     chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
@@ -117,5 +119,5 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     createdAt: firstSeen,
     ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}),
   };
-  return { insight, prediction, evidence };
+  return { insight, prediction, evidence, ...(cascade ? { cascade } : {}) };
 }

@@ -45,11 +45,13 @@ export function insightBlock(insight: Insight, index?: number, nowMs = Date.now(
 const clock = (timestamp: string) => new Date(timestamp).toISOString().slice(11, 16);
 
 /** What later events made of a prediction with a deadline: "came true 14:02", "did not happen" (with why, when withdrawn before its deadline), "open, expected by 14:07"; empty without a deadline. */
-export function predictionResultText(prediction: Pick<Prediction, 'deadline' | 'result'>): string {
-  if (prediction.result?.status === 'came_true') return `came true ${clock(prediction.result.at)}${prediction.result.eventId ? ` (${prediction.result.eventId})` : ''}`;
+export function predictionResultText(prediction: Pick<Prediction, 'deadline' | 'result' | 'tally'>): string {
+  const counted = prediction.tally ? `: ${prediction.tally.failed} of ${prediction.tally.expected} failed, ${prediction.tally.healthy} restarted healthy` : '';
+  if (prediction.result?.status === 'came_true') return `came true ${clock(prediction.result.at)}${prediction.result.eventId ? ` (${prediction.result.eventId})` : ''}${counted}`;
+  if (prediction.result?.status === 'partly_true') return `partly right (${clock(prediction.result.at)})${counted}`;
   if (prediction.result?.reason) return `did not happen, ${prediction.result.reason} (${clock(prediction.result.at)})`;
-  if (prediction.result) return `did not happen (deadline ${clock(prediction.result.at)})`;
-  return prediction.deadline ? `open, expected by ${clock(prediction.deadline)}` : '';
+  if (prediction.result) return `did not happen (deadline ${clock(prediction.result.at)})${counted}`;
+  return prediction.deadline ? `open, expected by ${clock(prediction.deadline)}${counted ? `${counted} so far` : ''}` : '';
 }
 
 /** An incident's predictions, one a line: when, what, how sure, and what later events made of it. */

@@ -43,11 +43,13 @@ export function clock(timestamp: string): string {
 }
 
 /**
- * What later events said of a prediction with a deadline: "came true 14:02", "did not
- * happen", or "expected by 14:07" while open; undefined for a prediction without a deadline.
+ * What later events said of a prediction with a deadline: "came true 14:02", "partly
+ * right 14:30" (some of the pods predicted to fail did), "did not happen", or "expected by 14:07" while open; undefined for a prediction without a deadline.
  */
 export function predictionResult(prediction: { deadline?: string | undefined; result?: { status: string; at: string } | undefined }): string | undefined {
-  if (prediction.result) return prediction.result.status === 'came_true' ? `came true ${clock(prediction.result.at)}` : 'did not happen';
+  if (prediction.result?.status === 'came_true') return `came true ${clock(prediction.result.at)}`;
+  if (prediction.result?.status === 'partly_true') return `partly right ${clock(prediction.result.at)}`;
+  if (prediction.result) return 'did not happen';
   return prediction.deadline ? `expected by ${clock(prediction.deadline)}` : undefined;
 }
 
