@@ -11,6 +11,7 @@ import { benignRecording } from './corpus/corpus-variants.js';
 import type { CorpusCase } from './corpus/corpus-case.js';
 import { corpusCases, PREDICTION_KINDS } from './corpus/kinds/predictions.js';
 import { analyzeRecording } from './support/analyze-recording.js';
+import { configCascadeCourse } from './support/config-cascade-course.js';
 import { memoryCourse } from './support/memory-trend-incidents.js';
 import { normalise, type RecordedLine } from './support/recording-variants.js';
 
@@ -76,6 +77,58 @@ describe('the prediction lifecycle in the corpus', () => {
     expect(all).toEqual([]);
     expect(engine.predictionStats()).toEqual({ open: 0, cameTrue: 0, didNotHappen: 0, partlyTrue: 0, dropped: 0 });
   });
+});
+
+describe('the config-cascade prediction lifecycle in the corpus', () => {
+  /** The incident's config-cascade prediction (one, never duplicated) and the incident. */
+  function cascadeOf(item: CorpusCase) {
+    const { engine, insights } = analyzed(item);
+    const [first] = insights;
+    expect(first?.pattern).toBe('config-cascade');
+    expect(first?.severity).toBe('high');
+    const predictions = engine.predictionsOf(first?.id ?? '').filter((prediction) => prediction.patternId === 'config-cascade');
+    expect(predictions).toHaveLength(1);
+    const predicted = predictions[0] as Prediction;
+    expect(predicted.message).toMatch(/^2 more of the 3 pods that use ConfigMap \S+ will fail the same way on their next restart \(1 already fail\)$/);
+    return { engine, first, predicted };
+  }
+
+  it.each(of(PREDICTION_KINDS.cascadeCameTrue).map((item) => [item.name, item] as const))('predicted, then each pending pod failed (%s): came true with the last failure, 2 of 2', (_name, item) => {
+    const { first, predicted } = cascadeOf(item);
+    expect(predicted.result).toMatchObject({ status: 'came_true', eventId: expect.any(String) });
+    expect(predicted.tally).toEqual({ expected: 2, failed: 2, healthy: 0, gone: 0 });
+    expect(Date.parse(predicted.result?.at ?? '')).toBeLessThanOrEqual(Date.parse(predicted.deadline ?? ''));
+    expect(first?.story).toContain(`; came true at ${predicted.result?.at}: 2 of 2 failed the same way\n`);
+  });
+
+  it.each(of(PREDICTION_KINDS.cascadePartly).map((item) => [item.name, item] as const))('predicted, then one failed and one reloaded healthy (%s): partly right, with the counts', (_name, item) => {
+    const { first, predicted } = cascadeOf(item);
+    expect(predicted.result?.status).toBe('partly_true');
+    expect(predicted.tally).toEqual({ expected: 2, failed: 1, healthy: 1, gone: 0 });
+    expect(first?.story).toContain(`; partly right by ${predicted.result?.at}: 1 of 2 failed the same way, 1 restarted healthy: prediction closed`);
+  });
+
+  it.each(of(PREDICTION_KINDS.cascadeReverted).map((item) => [item.name, item] as const))('predicted, then the ConfigMap was edited back (%s): withdrawn with the reason', (_name, item) => {
+    const { first, predicted } = cascadeOf(item);
+    expect(predicted.result).toMatchObject({ status: 'did_not_happen', reason: expect.stringMatching(/^withdrawn: ConfigMap \S+ was changed back at \S+ \(0 of 2 had failed\)$/) });
+    expect(Date.parse(predicted.result?.at ?? '')).toBeLessThan(Date.parse(predicted.deadline ?? ''));
+    expect(first?.story).toContain(`; ${predicted.result?.reason} (${predicted.result?.at}): prediction closed`);
+  });
+
+  it('analyze --json tells the counts and the result, byte-identical twice', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-cascade-'));
+    try {
+      const file = join(dir, 'cascade.ndjson');
+      await writeFile(file, text(normalise(configCascadeCourse(benignRecording(), 'shop', 'frontend-config', 'some-recover').lines)));
+      const run = () => promisify(execFile)(process.execPath, [MAIN, 'analyze', file, '--json'], { maxBuffer: 64 * 1024 * 1024 });
+      const [one, two] = await Promise.all([run(), run()]);
+      expect(two.stdout).toBe(one.stdout);
+      const answer = JSON.parse(one.stdout) as { insights: Array<{ pattern: string; predictions?: Array<{ pattern: string; result: { status: string } | null; tally?: unknown }> }> };
+      expect(answer.insights[0]?.predictions).toEqual([expect.objectContaining({ pattern: 'config-cascade', result: expect.objectContaining({ status: 'partly_true' }), tally: { expected: 2, failed: 1, healthy: 1, gone: 0 } })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('tapio analyze --json and a running Tapio show the prediction and its outcome', () => {

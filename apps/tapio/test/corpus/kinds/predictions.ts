@@ -1,4 +1,5 @@
 import { benignRecording } from '../corpus-variants.js';
+import { configCascadeCourse, type CascadeOutcome } from '../../support/config-cascade-course.js';
 import { memoryCourse, type MemoryCourse } from '../../support/memory-trend-incidents.js';
 import { renameEntity, renameEverywhere, remapUids, withNoise } from '../../support/recording-variants.js';
 import type { CorpusCase } from '../corpus-case.js';
@@ -12,6 +13,11 @@ import type { CorpusCase } from '../corpus-case.js';
  * (b) the growth levels off: the deadline passes without a kill, the prediction is closed
  *     and the warning drops to low severity (benign: nothing medium or above);
  * (c) a noisy but flat working set: no trend, no prediction, nothing reported.
+ * And a ConfigMap edited in place whose first pod crashes on it makes config-cascade predict
+ * the other pods that use it will fail on their next restart, then
+ * (d) each of them crashes in turn: the prediction comes true;
+ * (e) one crashes, the others reload it and become ready: partly right, with the counts;
+ * (f) the ConfigMap is edited back: the prediction is withdrawn with the reason.
  * prediction-lifecycle.test.ts asserts what each says beyond the root cause.
  */
 const renames = { shop: 'storefront', checkout: 'orders', cart: 'basket', 'node-1': 'ip-10-1-0-11', 'node-2': 'ip-10-1-0-12', 'node-3': 'ip-10-1-0-13' };
@@ -24,7 +30,28 @@ export const PREDICTION_KINDS = {
   cameTrue: 'memory grows toward its limit: OOM kill predicted, then it comes',
   closed: 'benign: memory grows toward its limit, then levels off (prediction closed)',
   flat: 'benign: noisy but flat memory (no prediction)',
+  cascadeCameTrue: 'ConfigMap edit: "N more will fail" predicted, then each of them fails',
+  cascadePartly: 'ConfigMap edit: "N more will fail" predicted, then some fail and the others reload it healthy',
+  cascadeReverted: 'ConfigMap edit: "N more will fail" predicted, then the edit is reverted',
 } as const;
+
+const cascadeRenames = { shop: 'storefront', frontend: 'web', 'frontend-config': 'web-config', 'node-1': 'ip-10-1-0-11', 'node-2': 'ip-10-1-0-12', 'node-3': 'ip-10-1-0-13' };
+
+/** One cascade three ways: the frontend's ConfigMap, the same renamed with another cluster's routine as noise, and the checkout's. */
+function threeCascades(kind: string, outcome: CascadeOutcome): CorpusCase[] {
+  return [
+    { kind, name: 'shop/frontend-config', make: () => configCascadeCourse(benignRecording(), 'shop', 'frontend-config', outcome) },
+    {
+      kind,
+      name: 'storefront/web-config renamed, new uids, another cluster’s routine as noise',
+      make: () => {
+        const { lines, accept } = configCascadeCourse(benignRecording(), 'shop', 'frontend-config', outcome, 'cascade-r');
+        return { lines: withNoise(remapUids(renameEverywhere(lines, cascadeRenames), 'c'), benignRecording(), 'bg-'), accept: accept.map((item) => renameEntity(item, cascadeRenames)) };
+      },
+    },
+    { kind, name: 'shop/checkout-config', make: () => configCascadeCourse(benignRecording(), 'shop', 'checkout-config', outcome, 'cascade-c') },
+  ];
+}
 
 /** One course three ways: as generated, on another workload renamed with another cluster's routine as noise, and at another pace. */
 function threeCourses(kind: string, base: MemoryCourse, other: Partial<MemoryCourse>): CorpusCase[] {
@@ -46,4 +73,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeCourses(PREDICTION_KINDS.cameTrue, killed, { growthMiBPerMinute: 9, intervalS: 10, jitterMiB: 6 }),
   ...threeCourses(PREDICTION_KINDS.closed, levelsOff, { growthMiBPerMinute: 12, intervalS: 10, growthMinutes: 12, jitterMiB: 5 }),
   ...threeCourses(PREDICTION_KINDS.flat, flat, { jitterMiB: 60, intervalS: 10, startShare: 0.45 }),
+  ...threeCascades(PREDICTION_KINDS.cascadeCameTrue, 'all-fail'),
+  ...threeCascades(PREDICTION_KINDS.cascadePartly, 'some-recover'),
+  ...threeCascades(PREDICTION_KINDS.cascadeReverted, 'reverted'),
 ];
