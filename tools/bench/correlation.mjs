@@ -10,7 +10,7 @@
 //    object facts, readiness flips, endpoint changes, Kubernetes Events, probe failures, restarts,
 //    crash loops, OOM kills, scaling, config edits, rollouts, node pressure); p50/p99/max per event.
 // 2. Hot reload: a pattern file written into a watched directory, timed until the engine runs it.
-// 3. Memory: heap with 1M events in the working window (after a full GC), beside the size of
+// 3. Memory: heap (with ArrayBuffers) with 1M events in the working window (after a full GC), beside the size of
 //    the same events as JSON text.
 // BENCH_PEER=1 adds the peer of the throughput runs: a bare JSON.parse of the same events in a
 // fresh process, and the engine's events per CPU second as a ratio to its lines per CPU second.
@@ -201,7 +201,9 @@ async function hotReload(rounds = 20) {
 function memory() {
   if (typeof globalThis.gc !== 'function') return { skipped: 'run with node --expose-gc' };
   globalThis.gc();
-  const baseline = process.memoryUsage().heapUsed;
+  // Heap plus ArrayBuffer backing stores: the window's typed-array columns live outside the JS heap.
+  const held = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const baseline = held();
   const engine = newEngine({ maxEvents: MEMORY_EVENTS, windowMs: 24 * 3_600_000 });
   const factory = withMix(new StreamFactory(7), 'steady');
   for (const event of factory.topology()) engine.process(event);
@@ -215,8 +217,8 @@ function memory() {
   }
   const seconds = (performance.now() - started) / 1000;
   globalThis.gc();
-  const heap = process.memoryUsage().heapUsed - baseline;
-  return { windowEvents: engine.state.size, heapMB: Math.round(heap / 2 ** 20), bytesPerEvent: Math.round(heap / engine.state.size), jsonMB: Math.round(jsonBytes / 2 ** 20), heapRatioToJson: +(heap / jsonBytes).toFixed(2), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), eventsPerSecond: Math.round(MEMORY_EVENTS / seconds) };
+  const heap = held() - baseline;
+  return { windowEvents: engine.state.size, arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 2 ** 20), heapMB: Math.round(heap / 2 ** 20), bytesPerEvent: Math.round(heap / engine.state.size), jsonMB: Math.round(jsonBytes / 2 ** 20), heapRatioToJson: +(heap / jsonBytes).toFixed(2), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), eventsPerSecond: Math.round(MEMORY_EVENTS / seconds) };
 }
 
 const LONG_RUN_EVENTS = Number(process.env.BENCH_LONG_RUN_EVENTS ?? 400_000);

@@ -1,46 +1,55 @@
 import type { EventType } from '@tapio/domain';
-import { EventList, type SequencedEvent } from './event-list.js';
+import type { EventRing, SequencedEvent } from './event-ring.js';
 
-/** Up to this many requested types are served from the per-type lists; more scan the key's full list. */
+/** Up to this many requested types are served from the per-type chains; more walk the key's full chain. */
 const TYPED_LOOKUP_LIMIT = 8;
 
+/** A key's newest sequence number, over all its events and per event type. */
+interface Heads {
+  all: number;
+  byType: Map<string, number>;
+}
+
 /**
- * Recent events by one key (entity, owner, node or namespace), each also listed under
+ * Recent events by one key (entity, owner, node or namespace), each also chained under
  * key + event type. A typed question ("OOM kills on node-2 in the last 20 minutes")
  * then reads only the matching events instead of scanning everything that happened on
  * a busy node or owner in the window: the lookups the correlators and the pattern
- * matcher make per event stay proportional to what they are looking for.
+ * matcher make per event stay proportional to what they are looking for. The events
+ * themselves live once in the ring; this holds only each chain's newest sequence number.
  */
-interface Bucket {
-  all: EventList;
-  byType: Map<string, EventList>;
-}
-
 export class KeyedIndex {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly heads = new Map<string, Heads>();
+
+  /** `allChain` and `typedChain`: this index's two link columns in the ring. */
+  constructor(
+    private readonly ring: EventRing,
+    private readonly allChain: number,
+    private readonly typedChain: number,
+  ) {}
 
   add(key: string | undefined, event: SequencedEvent): void {
     if (key === undefined) return;
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = { all: new EventList(), byType: new Map() }));
-    bucket.all.push(event);
+    let heads = this.heads.get(key);
+    if (!heads) this.heads.set(key, (heads = { all: -1, byType: new Map() }));
+    this.ring.link(event.seq, this.allChain, heads.all);
+    heads.all = event.seq;
     const type = event.event.type;
-    let list = bucket.byType.get(type);
-    if (!list) bucket.byType.set(type, (list = new EventList()));
-    list.push(event);
+    this.ring.link(event.seq, this.typedChain, heads.byType.get(type) ?? -1);
+    heads.byType.set(type, event.seq);
   }
 
   /** Events on `key` at or after `since` still in the window (seq >= minSeq), of the given types, in arrival order. */
   query(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined): SequencedEvent[] {
-    const bucket = this.buckets.get(key);
-    if (!bucket) return [];
+    const heads = this.heads.get(key);
+    if (!heads) return [];
     if (types && types.size <= TYPED_LOOKUP_LIMIT) {
       let single: SequencedEvent[] | undefined;
       let parts: SequencedEvent[][] | undefined;
       for (const type of types) {
-        const list = bucket.byType.get(type);
-        if (!list) continue;
-        const items = list.select(since, minSeq, undefined);
+        const newest = heads.byType.get(type);
+        if (newest === undefined) continue;
+        const items = this.ring.select(newest, this.typedChain, since, minSeq, undefined);
         if (items.length === 0) continue;
         if (!single) single = items;
         else (parts ??= [single]).push(items);
@@ -48,17 +57,22 @@ export class KeyedIndex {
       if (!parts) return single ?? [];
       return parts.flat().sort((a, b) => a.seq - b.seq);
     }
-    return bucket.all.select(since, minSeq, types);
+    return this.ring.select(heads.all, this.allChain, since, minSeq, types);
   }
 
-  /** Drops entries older than `minSeq` and lists that became empty. */
+  /** Forgets keys (and key + type pairs) whose newest event left the window: the chains need no trimming. */
   trim(minSeq: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.all.trim(minSeq)) {
-        this.buckets.delete(key);
+    for (const [key, heads] of this.heads) {
+      if (heads.all < minSeq) {
+        this.heads.delete(key);
         continue;
       }
-      for (const [type, list] of bucket.byType) if (list.trim(minSeq)) bucket.byType.delete(type);
+      for (const [type, newest] of heads.byType) if (newest < minSeq) heads.byType.delete(type);
     }
+  }
+
+  /** Keys held (for memory accounting and tests). */
+  get keys(): number {
+    return this.heads.size;
   }
 }

@@ -13,7 +13,7 @@ import {
 } from '@tapio/domain';
 import { DependencyModel, type DependencyEdge } from '../dependencies/dependency-model.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
-import { EventList, type SequencedEvent } from './event-list.js';
+import { EventRing, type SequencedEvent } from './event-ring.js';
 import { KeyedIndex } from './keyed-index.js';
 import { dependenciesOf, related } from './relations.js';
 
@@ -29,14 +29,8 @@ export interface WorkingStateOptions {
   topology?: TopologyIndex;
 }
 
-type Index = Map<string, EventList>;
-
-function push(index: Index, key: string | undefined, event: SequencedEvent): void {
-  if (key === undefined) return;
-  let list = index.get(key);
-  if (!list) index.set(key, (list = new EventList()));
-  list.push(event);
-}
+/** The ring's link columns: two per keyed index (all types, by type), one for the global by-type chains. */
+const TYPE_CHAIN = 8;
 
 /**
  * The correlation engine's bounded working state: the current topology (kept by the
@@ -48,14 +42,15 @@ export class WorkingState implements CorrelationState {
   private readonly projector = new TopologyProjector();
   /** Who calls whom, learnt from the events (DEPENDS_ON). */
   readonly dependencies: DependencyModel;
-  private readonly byEntity = new KeyedIndex();
-  private readonly byOwner = new KeyedIndex();
-  private readonly byNode = new KeyedIndex();
-  private readonly byNamespace = new KeyedIndex();
-  private readonly byType: Index = new Map();
+  /** Every event in the window, once, by sequence number; the indexes below are chains through it. */
+  private readonly ring = new EventRing();
+  private readonly byEntity = new KeyedIndex(this.ring, 0, 1);
+  private readonly byOwner = new KeyedIndex(this.ring, 2, 3);
+  private readonly byNode = new KeyedIndex(this.ring, 4, 5);
+  private readonly byNamespace = new KeyedIndex(this.ring, 6, 7);
+  /** Newest sequence number per event type (the chain TYPE_CHAIN through the ring). */
+  private readonly byType = new Map<string, number>();
   private readonly byId = new Map<string, SequencedEvent>();
-  private readonly order: SequencedEvent[] = [];
-  private orderHead = 0;
   private seq = 0;
   /** `seq` at the last trim of the per-index lists. */
   private trimmedAt = 0;
@@ -90,10 +85,11 @@ export class WorkingState implements CorrelationState {
     const at = Date.parse(event.timestamp);
     const indexed: SequencedEvent = { event, at, entityKey: key, seq: this.seq++ };
     this.byId.set(event.id, indexed);
-    this.order.push(indexed);
+    this.ring.push(indexed);
     if (at > this.newest) this.newest = at;
     this.byEntity.add(key, indexed);
-    push(this.byType, event.type, indexed);
+    this.ring.link(indexed.seq, TYPE_CHAIN, this.byType.get(event.type) ?? -1);
+    this.byType.set(event.type, indexed.seq);
     if (key) {
       const owner = this.topology.rootOwner(key);
       if (owner !== key) this.byOwner.add(owner, indexed);
@@ -175,13 +171,17 @@ export class WorkingState implements CorrelationState {
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
-    return this.byType.get(type)?.select(since, this.minLiveSeq(), undefined) ?? [];
+    const newest = this.byType.get(type);
+    return newest === undefined ? [] : this.ring.select(newest, TYPE_CHAIN, since, this.minLiveSeq(), undefined);
   }
 
   /** Whether any event of one of `types` at or after `since` is in the window (no list built: a cheap test before a search). */
   hasEventOfType(types: ReadonlySet<string>, since: number): boolean {
     const minSeq = this.minLiveSeq();
-    for (const type of types) if (this.byType.get(type)?.hasSince(since, minSeq)) return true;
+    for (const type of types) {
+      const newest = this.byType.get(type);
+      if (newest !== undefined && this.ring.hasSince(newest, TYPE_CHAIN, since, minSeq)) return true;
+    }
     return false;
   }
 
@@ -195,40 +195,33 @@ export class WorkingState implements CorrelationState {
 
   private evict(): void {
     const oldest = this.newest - this.windowMs;
-    while (this.orderHead < this.order.length) {
-      const head = this.order[this.orderHead] as SequencedEvent;
+    for (let head = this.ring.oldest(); head !== undefined; head = this.ring.oldest()) {
       if (this.byId.size <= this.maxEvents && head.at >= oldest) break;
       this.byId.delete(head.event.id);
-      this.orderHead += 1;
+      this.ring.shift();
     }
-    if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
-      this.order.splice(0, this.orderHead);
-      this.orderHead = 0;
-    }
-    // Per-index lists are trimmed in batches: one pass over every list once as many events
-    // arrived as the window holds (at least 4,096), so dead entries never outnumber live ones
-    // much. A fixed 32K batch held ~400K dead entries, and their events, at a 1-minute window
-    // (a 27 MB sawtooth in the soak, 6x the window itself).
+    // An event that leaves the ring leaves every chain; the keys whose newest event left are
+    // forgotten in batches: one pass over the keys once as many events arrived as the window
+    // holds (at least 4,096), so stale keys never outnumber live events much.
     if (this.seq - this.trimmedAt >= Math.max(4_096, this.byId.size)) {
       this.trimmedAt = this.seq;
       this.trimIndexes();
     }
   }
 
-  /** Entries of the per-type lists not trimmed yet, live or not (for memory accounting). */
-  get heldTypeEntries(): number {
-    let count = 0;
-    for (const list of this.byType.values()) count += list.length;
-    return count;
+  /** What the window holds beside its live events (for memory accounting): ring slots, and keys of the indexes, stale ones included until the next trim. */
+  get held(): { slots: number; keys: number } {
+    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.size;
+    return { slots: this.ring.capacity, keys };
   }
 
   private minLiveSeq(): number {
-    return (this.order[this.orderHead] as SequencedEvent | undefined)?.seq ?? this.seq;
+    return this.ring.first;
   }
 
   private trimIndexes(): void {
     const minSeq = this.minLiveSeq();
     for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
-    for (const [key, list] of this.byType) if (list.trim(minSeq)) this.byType.delete(key);
+    for (const [type, newest] of this.byType) if (newest < minSeq) this.byType.delete(type);
   }
 }

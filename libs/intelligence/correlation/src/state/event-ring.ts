@@ -1,0 +1,149 @@
+import type { IndexedEvent } from '@tapio/domain';
+
+export interface SequencedEvent extends IndexedEvent {
+  seq: number;
+}
+
+/** Links per event: entity, owner, node and namespace (each all types and by type), and the global by-type list. */
+export const CHAINS = 9;
+/** How far before `since` a chain is still walked, tolerating slightly out-of-order arrivals. */
+const SLACK_MS = 60_000;
+const INITIAL_CAPACITY = 1_024;
+
+/** A slot array filled by pushing: `new Array(n)` of more than 100,000 would be a slow dictionary-mode array. */
+function emptySlots(capacity: number): Array<SequencedEvent | undefined> {
+  const slots: Array<SequencedEvent | undefined> = [];
+  for (let index = 0; index < capacity; index += 1) slots.push(undefined);
+  return slots;
+}
+
+/**
+ * The window's events by sequence number, each held once, in a ring that grows by doubling.
+ * Every index is a chain through the ring: an event stores, per chain, how many sequence
+ * numbers back the previous event of the same key is (a Uint32 column), and the index keeps
+ * only each key's newest sequence number. Walking a chain from its head gives the key's
+ * events newest first, as the per-key arrays did, with no per-key array, no object reference
+ * per index entry and nothing to trim when an event leaves: a link that points before the
+ * oldest live event ends the chain.
+ */
+export class EventRing {
+  private items = emptySlots(INITIAL_CAPACITY);
+  /** Event time (epoch ms) per slot: chains are walked by time without touching the events. */
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private links = new Uint32Array(INITIAL_CAPACITY * CHAINS);
+  private mask = INITIAL_CAPACITY - 1;
+  /** Oldest live sequence number. */
+  private head = 0;
+  /** Next sequence number to hand out. */
+  private tail = 0;
+
+  /** Oldest sequence number still in the window (`next` when empty). */
+  get first(): number {
+    return this.head;
+  }
+
+  get next(): number {
+    return this.tail;
+  }
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  /** Slots allocated (for memory accounting): a power of two, at least the live count. */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /** Appends an event under the next sequence number, which it must carry as `seq`. */
+  push(event: SequencedEvent): void {
+    if (event.seq !== this.tail) throw new Error(`EventRing.push: expected seq ${this.tail}, got ${event.seq}`);
+    if (this.tail - this.head > this.mask) this.grow();
+    const slot = this.tail & this.mask;
+    this.items[slot] = event;
+    this.times[slot] = event.at;
+    this.links.fill(0, slot * CHAINS, slot * CHAINS + CHAINS);
+    this.tail += 1;
+  }
+
+  /** Links live event `seq` on `chain` to the key's previous newest event `previous` (-1 or any evicted seq for none). */
+  link(seq: number, chain: number, previous: number): void {
+    const delta = previous >= this.head && previous < seq ? seq - previous : 0;
+    this.links[(seq & this.mask) * CHAINS + chain] = delta;
+  }
+
+  /** The oldest live event, or undefined when empty. */
+  oldest(): SequencedEvent | undefined {
+    return this.head < this.tail ? this.items[this.head & this.mask] : undefined;
+  }
+
+  /** Drops the oldest live event. */
+  shift(): void {
+    if (this.head >= this.tail) return;
+    this.items[this.head & this.mask] = undefined;
+    this.head += 1;
+  }
+
+  get(seq: number): SequencedEvent | undefined {
+    return seq >= this.head && seq < this.tail ? this.items[seq & this.mask] : undefined;
+  }
+
+  /**
+   * Events of one chain from `newest` back, at or after `since` (epoch ms), oldest first: only
+   * live ones (seq >= minSeq) and, when given, of the listed types. Scans back until `SLACK_MS`
+   * before `since`, tolerating slightly out-of-order arrivals.
+   */
+  select(newest: number, chain: number, since: number, minSeq: number, types: ReadonlySet<string> | undefined): SequencedEvent[] {
+    const result: SequencedEvent[] = [];
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot] as number;
+      if (at >= since) {
+        const item = this.items[slot] as SequencedEvent;
+        if (types === undefined || types.has(item.event.type)) result.push(item);
+      } else if (at < floor) break;
+      const delta = this.links[slot * CHAINS + chain] as number;
+      if (delta === 0) break;
+      seq -= delta;
+    }
+    return result.reverse();
+  }
+
+  /** Whether `select(newest, chain, since, minSeq, undefined)` would find anything, without building the list. */
+  hasSince(newest: number, chain: number, since: number, minSeq: number): boolean {
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot] as number;
+      if (at >= since) return true;
+      if (at < floor) return false;
+      const delta = this.links[slot * CHAINS + chain] as number;
+      if (delta === 0) return false;
+      seq -= delta;
+    }
+    return false;
+  }
+
+  /** Doubles the ring, moving each live event to its slot under the wider mask (links are relative, so they stay). */
+  private grow(): void {
+    const capacity = (this.mask + 1) * 2;
+    const mask = capacity - 1;
+    const items = emptySlots(capacity);
+    const times = new Float64Array(capacity);
+    const links = new Uint32Array(capacity * CHAINS);
+    for (let seq = this.head; seq < this.tail; seq += 1) {
+      const from = seq & this.mask;
+      const to = seq & mask;
+      items[to] = this.items[from];
+      times[to] = this.times[from] as number;
+      links.set(this.links.subarray(from * CHAINS, from * CHAINS + CHAINS), to * CHAINS);
+    }
+    this.items = items;
+    this.times = times;
+    this.links = links;
+    this.mask = mask;
+  }
+}
