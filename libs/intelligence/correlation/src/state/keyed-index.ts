@@ -71,6 +71,11 @@ export class KeyedIndex {
     }
   }
 
+  /** Whether `key` has had an event since the last trim. */
+  has(key: string): boolean {
+    return this.heads.has(key);
+  }
+
   /** Keys held (for memory accounting and tests). */
   get keys(): number {
     return this.heads.size;

@@ -15,6 +15,7 @@ import { DependencyModel, type DependencyEdge } from '../dependencies/dependency
 import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventRing, type SequencedEvent } from './event-ring.js';
 import { KeyedIndex } from './keyed-index.js';
+import { SharedParts } from './shared-parts.js';
 import { dependenciesOf, related } from './relations.js';
 
 export interface WorkingStateOptions {
@@ -51,6 +52,8 @@ export class WorkingState implements CorrelationState {
   /** Newest sequence number per event type (the chain TYPE_CHAIN through the ring). */
   private readonly byType = new Map<string, number>();
   private readonly byId = new Map<string, SequencedEvent>();
+  /** The last entity reference, context and object facts per entity, shared by its events that repeat them. */
+  private readonly shared = new SharedParts();
   private seq = 0;
   /** `seq` at the last trim of the per-index lists. */
   private trimmedAt = 0;
@@ -103,6 +106,8 @@ export class WorkingState implements CorrelationState {
       this.topology.apply(change);
       changes.push(change);
     }
+    // After the topology took what it needs from the event: from here on only readers see it.
+    if (key) this.shared.share(key, event);
     this.evict();
     return { indexed, changes };
   }
@@ -211,7 +216,7 @@ export class WorkingState implements CorrelationState {
 
   /** What the window holds beside its live events (for memory accounting): ring slots, and keys of the indexes, stale ones included until the next trim. */
   get held(): { slots: number; keys: number } {
-    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.size;
+    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.size + this.shared.size;
     return { slots: this.ring.capacity, keys };
   }
 
@@ -223,5 +228,6 @@ export class WorkingState implements CorrelationState {
     const minSeq = this.minLiveSeq();
     for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
     for (const [type, newest] of this.byType) if (newest < minSeq) this.byType.delete(type);
+    this.shared.trim((key) => this.byEntity.has(key));
   }
 }
