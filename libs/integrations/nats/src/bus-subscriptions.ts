@@ -2,6 +2,8 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { BusDelivery, BusTopic, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
 import { FailureBook } from './failure-book.js';
+import { NatsFailureStore } from './failure-store.js';
+import type { NatsBusOptions } from './options.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
 
 export interface SubscriptionEntry {
@@ -16,6 +18,8 @@ export interface SubscriptionEntry {
 }
 
 export interface BusSubscriptionsDeps {
+  /** Where the failure stream goes (`<streamPrefix>_FAILURES`, its storage as the raw stream's). */
+  options: Pick<NatsBusOptions, 'streamPrefix' | 'subjectPrefix' | 'streams'>;
   codec: MessageCodec;
   deadLetters: DeadLetterSink | undefined;
   logger: Logger;
@@ -32,6 +36,8 @@ export class BusSubscriptions {
   /** Handler failures per message, for every consumer of this bus (they outlive a reconnect's consumers). */
   readonly failures = new FailureBook();
   private readonly all = new Set<SubscriptionEntry>();
+  /** The connection whose failure store the book writes to. */
+  private storeOf: JetStreamManager | undefined;
 
   constructor(private readonly deps: BusSubscriptionsDeps) {}
 
@@ -47,6 +53,17 @@ export class BusSubscriptions {
   async activate(subscription: SubscriptionEntry, js: JetStreamClient, jsm: JetStreamManager): Promise<void> {
     if (subscription.activated) return;
     subscription.activated = true;
+    if (this.storeOf !== jsm) {
+      const store = new NatsFailureStore(this.deps.options, js, jsm);
+      try {
+        await store.ensure();
+      } catch (error) {
+        subscription.activated = false;
+        throw new Error(`cannot create the NATS failure-count stream ${this.deps.options.streamPrefix}_FAILURES: ${(error as Error).message}`);
+      }
+      this.failures.attach(store);
+      this.storeOf = jsm;
+    }
     const consumers = subscription.specs.map(
       (spec) =>
         new DurableConsumer(spec, subscription.settings, subscription.handler, {

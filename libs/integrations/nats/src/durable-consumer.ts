@@ -138,7 +138,7 @@ export class DurableConsumer {
         if (started !== HUNG) {
           message.started = HUNG;
           for (const index of message.running) {
-            this.deps.failures.fail(FailureBook.key(this.spec.stream, this.spec.durable, msg.seq, index), `its handler did not answer within ${boundMs / 1000} s`);
+            void this.deps.failures.failDurably(FailureBook.key(this.spec.stream, this.spec.durable, msg.seq, index), `its handler did not answer within ${boundMs / 1000} s`);
           }
         }
         continue;
@@ -176,6 +176,7 @@ export class DurableConsumer {
     while (!this.stopped) {
       try {
         await this.ensure(jsm);
+        await this.deps.failures.load(this.spec.stream, this.spec.durable);
         await this.readSettled(jsm);
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
         // Callback delivery: half the per-message cost of the async iterator. The local
@@ -296,6 +297,8 @@ export class DurableConsumer {
       return;
     }
     const key = FailureBook.key(this.spec.stream, this.spec.durable, message.msg.seq, index);
+    const recalled = this.deps.failures.recall(key, message.msg.info.deliveryCount);
+    if (recalled) await recalled;
     const refusal = this.deps.failures.refusal(key, message.msg.info.deliveryCount, this.settings, `${this.spec.topic} handler of ${this.spec.durable}`);
     if (refusal !== undefined) {
       this.giveUp(message, index, key, refusal, value);
@@ -304,7 +307,7 @@ export class DurableConsumer {
     try {
       await this.handler(value, deliveryOf(message, index, this.settled));
     } catch (error) {
-      const failures = this.deps.failures.fail(key, (error as Error).message);
+      const failures = await this.deps.failures.failDurably(key, (error as Error).message);
       if (failures >= this.settings.maxFailures) {
         this.giveUp(message, index, key, `${this.spec.topic} handler of ${this.spec.durable} failed ${failures} times: ${(error as Error).message}`, value);
       } else {

@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { FailureBook } from './failure-book.js';
+import { FailureBook, type FailureRecord, type FailureStore } from './failure-book.js';
+
+/** A store as NatsFailureStore keeps it (the real one is tested on nats-server: test/failure-counting.test.ts). */
+class MapStore implements FailureStore {
+  readonly records = new Map<string, FailureRecord>();
+  gets = 0;
+  async load(stream: string, durable: string) {
+    return new Map([...this.records].filter(([key]) => key.startsWith(`${stream}/${durable}/`)));
+  }
+  async get(key: string) {
+    this.gets += 1;
+    return this.records.get(key);
+  }
+  async put(key: string, record: FailureRecord) {
+    this.records.set(key, record);
+  }
+  async remove(key: string) {
+    this.records.delete(key);
+  }
+}
 
 describe('FailureBook', () => {
   const limits = { maxFailures: 3, maxDeliver: 10 };
@@ -35,5 +54,34 @@ describe('FailureBook', () => {
     expect(book.get('a')?.count).toBe(2);
     book.forget('a');
     expect(book.size).toBe(1);
+  });
+
+  it('with a store: a failure is stored before it resolves, a new book goes on from the stored count (at start or at a redelivery), a settled message leaves the store', async () => {
+    const store = new MapStore();
+    const first = new FailureBook();
+    first.attach(store);
+    expect(await first.failDurably(key, 'first')).toBe(1);
+    expect(await first.failDurably(key, 'second')).toBe(2);
+    expect(store.records.get(key)).toEqual({ count: 2, lastReason: 'second' });
+
+    // The process died: the next one reads the counts when its consumer starts.
+    const next = new FailureBook();
+    next.attach(store);
+    await next.load('TAPIO_RAW', 'transformer');
+    expect(next.get(key)?.count).toBe(2);
+    expect(await next.failDurably(key, 'third')).toBe(3);
+    expect(next.refusal(key, 4, limits, 'raw handler of transformer')).toBe('raw handler of transformer failed 3 times; last failure: third');
+
+    // Another process of the group: a redelivery it has no count for is read from the store; a first delivery is not (no read on the hot path).
+    const other = new FailureBook();
+    other.attach(store);
+    expect(other.recall(key, 1)).toBeUndefined();
+    await other.recall(key, 5);
+    expect(other.get(key)?.count).toBe(3);
+    expect(other.recall(key, 6)).toBeUndefined();
+    expect(store.gets).toBe(1);
+    other.forget(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.records.has(key)).toBe(false);
   });
 });

@@ -4,6 +4,14 @@ export interface FailureRecord {
   lastReason: string;
 }
 
+/** Where failure counts outlive their process (NatsFailureStore: a JetStream stream keyed by message). */
+export interface FailureStore {
+  load(stream: string, durable: string): Promise<Map<string, FailureRecord>>;
+  get(key: string): Promise<FailureRecord | undefined>;
+  put(key: string, record: FailureRecord): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
 /** How many messages' failures are remembered at most; the oldest is forgotten first. */
 export const FAILURE_BOOK_LIMIT = 10_000;
 
@@ -15,20 +23,53 @@ export const FAILURE_BOOK_LIMIT = 10_000;
  * rollout), which says nothing about the message. Failures are a handler that threw, or
  * one that did not answer within its bound while its process lived on.
  *
- * Kept in memory, across reconnects, for the whole bus: a process that dies forgets them,
- * so a failing message gets up to `maxFailures` more tries after each restart; the
- * delivery-count backstop (`consume.maxDeliver`) bounds that, and dead-letters a message
- * that kills its consumer every time. Several processes of one consumer group each count
- * their own failures of a message.
+ * Kept in memory, across reconnects, for the whole bus, and with a store (`attach`) written
+ * there before the failed message is sent back: a process killed between two failures of a
+ * message, and another process of its group, go on from the stored count (read when a
+ * consumer starts, and for each redelivery not counted here). The delivery-count backstop
+ * (`consume.maxDeliver`) dead-letters a message that kills its consumer every time, which
+ * never lets it count a failure.
  */
 export class FailureBook {
   private readonly records = new Map<string, FailureRecord>();
+  private store: FailureStore | undefined;
 
   constructor(private readonly limit = FAILURE_BOOK_LIMIT) {}
 
   /** `index`: the event's place in a batch envelope (events of one message fail apart). */
   static key(stream: string, durable: string, sequence: number, index = 0): string {
-    return index === 0 ? `${stream}/${durable}/${sequence}` : `${stream}/${durable}/${sequence}/${index}`;
+    return `${stream}/${durable}/${sequence}/${index}`;
+  }
+
+  /** Keeps counts in `store` from now on (a new connection brings a new one). */
+  attach(store: FailureStore): void {
+    this.store = store;
+  }
+
+  /** Takes in the stored counts of one durable's messages (its consumer starts); the higher count wins. */
+  async load(stream: string, durable: string): Promise<void> {
+    if (!this.store) return;
+    for (const [key, record] of await this.store.load(stream, durable)) this.merge(key, record);
+  }
+
+  /** A redelivery (`deliveries` > 1) not counted here may have failed in a process before: read its stored count. */
+  recall(key: string, deliveries: number): Promise<void> | undefined {
+    const store = this.store;
+    if (!store || deliveries <= 1 || this.records.has(key)) return undefined;
+    return store.get(key).then((record) => record && this.merge(key, record));
+  }
+
+  /** Records one failure and stores it before resolving (a store that cannot be reached leaves the count here). */
+  async failDurably(key: string, reason: string): Promise<number> {
+    const count = this.fail(key, reason);
+    const record = this.records.get(key);
+    if (this.store && record) await this.store.put(key, { count, lastReason: record.lastReason.slice(0, 1_000) }).catch(() => undefined);
+    return count;
+  }
+
+  private merge(key: string, record: FailureRecord): void {
+    if ((this.records.get(key)?.count ?? 0) >= record.count) return;
+    this.records.set(key, { count: record.count, lastReason: record.lastReason });
   }
 
   /** Records one failure; returns the message's failures so far. */
@@ -67,7 +108,7 @@ export class FailureBook {
 
   /** The message was acknowledged or dead-lettered: its failures no longer matter. */
   forget(key: string): void {
-    this.records.delete(key);
+    if (this.records.delete(key)) this.store?.remove(key).catch(() => undefined);
   }
 
   get size(): number {

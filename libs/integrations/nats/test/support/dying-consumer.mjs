@@ -1,8 +1,9 @@
 // A consumer process for failure-counting.test.ts, run with plain Node on the built
 // @tapio/nats: it subscribes the `raw` topic as group `transformer` and, per message,
 // either holds it unanswered (`hold`: the parent kills it with SIGKILL, as a node losing
-// its pod) or kills itself while handling it (`crash`: a message that crashes its
-// consumer). Every delivery and dead letter is one JSON line on stdout.
+// its pod), kills itself while handling it (`crash`: a message that crashes its
+// consumer) or throws (`throw`: a handler that fails). Every delivery and dead letter is
+// one JSON line on stdout.
 import { NatsEventBus } from '@tapio/nats';
 
 const [url, prefix, behaviour, consumeJson] = process.argv.slice(2);
@@ -24,6 +25,7 @@ const bus = new NatsEventBus({ servers: url, streamPrefix: prefix.toUpperCase(),
 await bus.subscribe('raw', 'transformer', async (_raw, delivery) => {
   say({ delivered: delivery.id });
   if (behaviour === 'crash') process.kill(process.pid, 'SIGKILL');
+  if (behaviour === 'throw') throw new Error(`handler failed in process ${process.pid}`);
   await new Promise(() => undefined);
 });
 await bus.start();
