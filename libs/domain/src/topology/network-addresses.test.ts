@@ -21,4 +21,17 @@ describe('networkAddressesIn', () => {
     expect(networkAddressesIn('Get "http://localhost:8080/healthz": context deadline exceeded')).toEqual([]);
     expect(networkAddressesIn('Readiness probe failed: HTTP probe failed with statuscode: 503')).toEqual([]);
   });
+
+  it('names nothing in a text without a colon, _SERVICE_ or a lookup word, and the same (shared, frozen) answer for a text seen again', () => {
+    for (const text of ['--max-connections=200', 'production', 'Back-off restarting failed container', 'LOG_LEVEL']) expect(networkAddressesIn(text)).toEqual([]);
+    // Each of the words that may name an address still reaches the patterns.
+    expect(networkAddressesIn('dig +short ledger-db.payments')).toEqual([{ host: 'ledger-db.payments', via: 'lookup' }]);
+    expect(networkAddressesIn("wget: bad address 'records.backoffice'")).toEqual([{ host: 'records.backoffice', via: 'lookup' }]);
+    expect(networkAddressesIn('could not resolve host inventory')).toEqual([{ host: 'inventory', via: 'lookup' }]);
+    const text = 'connect to postgres://ledger-db:5432/ledger';
+    const first = networkAddressesIn(text);
+    expect(first).toEqual([{ host: 'ledger-db', via: 'url', port: 5432 }]);
+    expect(networkAddressesIn(text)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+  });
 });

@@ -33,8 +33,37 @@ function plausible(host: string): boolean {
   return HOST.test(lower) && !/^\d+$/.test(lower);
 }
 
+/**
+ * A text none of the patterns above can match: every one needs a colon (URL, host:port, the
+ * `host: no such host` forms), `_SERVICE_`, or one of these words. One scan instead of six
+ * (most environment values, arguments and messages name no address).
+ */
+const MAY_NAME_ADDRESS = /[:]|_SERVICE_|lookup|dig|host|getent|resolve|bad address/i;
+const NONE: readonly NetworkAddress[] = Object.freeze([]);
+
+/**
+ * Answers by text, kept while they are few: each pod version repeats its containers' texts
+ * (probes, arguments, environment) and the engine sees the same messages again and again.
+ * Answers are frozen (shared between callers). Cleared when full, never grown past it.
+ */
+const answers = new Map<string, readonly NetworkAddress[]>();
+const MAX_ANSWERS = 4_096;
+const MAX_CACHED_TEXT = 1_024;
+
 /** Every network address the text names, in order of appearance, each host once (first mention wins). */
-export function networkAddressesIn(text: string): NetworkAddress[] {
+export function networkAddressesIn(text: string): readonly NetworkAddress[] {
+  if (!MAY_NAME_ADDRESS.test(text)) return NONE;
+  if (text.length > MAX_CACHED_TEXT) return addressesIn(text);
+  let known = answers.get(text);
+  if (known === undefined) {
+    if (answers.size >= MAX_ANSWERS) answers.clear();
+    known = Object.freeze(addressesIn(text).map((address) => Object.freeze(address)));
+    answers.set(text, known);
+  }
+  return known;
+}
+
+function addressesIn(text: string): NetworkAddress[] {
   const found = new Map<string, NetworkAddress>();
   const add = (address: NetworkAddress, at: number, order: Map<string, number>) => {
     const host = address.host.toLowerCase().replace(/\.$/, '');
