@@ -7,6 +7,7 @@ import { BookRoots, insightRootKey } from './book-roots.js';
 import type { IncidentRoot } from './incident-root.js';
 import { rankInsights } from './insight-ranking.js';
 import { OccurrenceHistory, type OccurrenceHistoryLimits } from './occurrence-history.js';
+import { predictionSubject } from '../predictions/prediction-subject.js';
 
 export interface IncidentBookOptions extends OccurrenceHistoryLimits {
   /** A new match with the same root cause within this time (event time) joins the open incident. */
@@ -107,8 +108,11 @@ export class IncidentBook {
     const upgrade =
       spec.priority > incident.priority ||
       (spec.priority === incident.priority && match.pattern.name !== incident.insight.pattern && severityRank(spec.severity) > severityRank(incident.insight.severity));
+    // The same pattern predicting about another container of the incident: a prediction of its own (the match becomes the latest).
+    const newSubject = !upgrade && match.pattern.name === incident.match.pattern.name && predictionSubject(match) !== predictionSubject(incident.match);
+    if (newSubject) incident.match = match;
     addSymptoms(incident.symptoms, match, root.rootKey);
-    if (!upgrade && incident.symptoms.size === before) {
+    if (!upgrade && !newSubject && incident.symptoms.size === before) {
       incident.insight = { ...incident.insight, lastSeen: iso(Math.max(Date.parse(incident.insight.lastSeen), match.trigger.at)) };
       return undefined;
     }

@@ -9,6 +9,7 @@ import { iso, refOf } from './entity-refs.js';
 import { rateIncident, type ConfidenceEvidence } from '../predictions/prediction-confidence.js';
 import { closedWarning, predictionStoryLines, toldPredictions } from '../predictions/prediction-story.js';
 import { issuedTerms } from '../predictions/issued-terms.js';
+import { predictionSubject } from '../predictions/prediction-subject.js';
 import { rootCauseText } from './root-cause-text.js';
 import { tellStory } from './story.js';
 import { eventTypeWords, groupSymptoms } from './symptom-groups.js';
@@ -57,7 +58,9 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const [firstCheck] = spec.nextChecks ?? [];
   const nextCheck = firstCheck !== undefined ? renderTemplate(firstCheck, values) : `Look at what changed on ${formatEntity(rootRef)} just before ${rootEvent.event.timestamp}`;
   const previousOccurrences = [...draft.previous.times];
-  const predictionId = deterministicId('pred', id, pattern.name);
+  // One prediction per incident, pattern and container: two containers of a pod growing toward their limits are two predictions.
+  const subject = predictionSubject(match);
+  const predictionId = deterministicId('pred', id, pattern.name, ...(subject ? [subject] : []));
   const firstSeen = draft.firstSeen ?? iso(Math.min((root.first ?? rootEvent).at, match.trigger.at));
   const predicted = pattern.prediction;
   // A prediction that says what will happen by when is issued with its evidence and judged by later events.
