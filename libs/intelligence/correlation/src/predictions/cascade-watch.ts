@@ -71,7 +71,9 @@ export class CascadeWatch {
     const state = this.pods.get(key);
     if (state === undefined || state === 'failed' || state === 'gone') return { kind: 'none' };
     const type = event.event.type;
-    if (this.failureTypes.includes(type)) {
+    // A container that exited 0 and was restarted did not fail on the configuration.
+    const cleanRestart = type === 'pod_restart' && event.event.kubernetes?.exitCode === 0;
+    if (this.failureTypes.includes(type) && !cleanRestart) {
       this.pods.set(key, 'failed');
       this.lastFailure = { at: event.event.timestamp, eventId: event.event.id };
     } else if (type === 'pod_ready' && state === 'pending') this.pods.set(key, 'healthy');

@@ -16,6 +16,7 @@ describe('formatting for the web UI', () => {
   it('says what later events made of a prediction: came true at, did not happen, expected by', () => {
     expect(predictionResult({ deadline: '2026-03-02T14:07:00Z', result: { status: 'came_true', at: '2026-03-02T14:02:31Z' } })).toBe('came true 14:02');
     expect(predictionResult({ deadline: '2026-03-02T14:07:00Z', result: { status: 'did_not_happen', at: '2026-03-02T14:07:00Z' } })).toBe('did not happen');
+    expect(predictionResult({ deadline: '2026-03-02T14:30:00Z', result: { status: 'partly_true', at: '2026-03-02T14:21:00Z' } })).toBe('partly right 14:21');
     expect(predictionResult({ deadline: '2026-03-02T14:07:00Z' })).toBe('expected by 14:07');
     expect(predictionResult({})).toBeUndefined();
   });
