@@ -71,6 +71,33 @@ describe('DependencyCorrelator', () => {
     expect(fromTo(edgesFor(correlator, fixture.events, outage)).sort()).toEqual([`TRIGGERED ${first.id} -> ${outage.id}`, `TRIGGERED ${second.id} -> ${outage.id}`].sort());
   });
 
+  it('pod failures the Service was whole after, or that the pod recovered from, did not empty it: the scale to 0 or the selector edit did', () => {
+    // A real recording's starting state: the Service is listed with its ready endpoints and, at
+    // the same instant, an old FailedMount of one of its pods (retried and long mounted since).
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const cart = fixture.workload('shop', 'cart', { replicas: 2, nodes: ['node-1'] });
+    const service = fixture.service(cart);
+    fixture.signal('volume_mount_failed', cart.pods[0] as EntityRef);
+    fixture.advance(20);
+    const mark = fixture.events.length;
+    fixture.scale(cart, 0);
+    const scaled = fixture.since(mark).find((event) => event.type === 'workload_scaled')!;
+    const outage = fixture.signal('service_unavailable', service);
+    expect(fromTo(edgesFor(correlator, fixture.events, outage))).toEqual([`TRIGGERED ${scaled.id} -> ${outage.id}`]);
+
+    // A crash the pod recovered from (it became ready again) before the selector typo.
+    const { fixture: other, checkout } = cluster();
+    const pod = checkout.pods[0] as EntityRef;
+    other.crashLoop(pod, 1);
+    other.advance(30);
+    other.signal('pod_ready', pod);
+    other.advance(60);
+    const typo = other.signal('service_changed', other.ref('Service', 'checkout', 'shop'), { kubernetes: { changes: [{ path: 'spec.selector.app', op: 'changed', before: 'checkout', after: 'checkuot' }] } });
+    const emptied = other.signal('service_unavailable', other.ref('Service', 'checkout', 'shop'));
+    expect(fromTo(edgesFor(correlator, other.events, emptied))).toEqual([`TRIGGERED ${typo.id} -> ${emptied.id}`]);
+  });
+
   it('an endpoint count going up is not service impact', () => {
     const { fixture, checkout } = cluster();
     fixture.crashLoop(checkout.pods[0] as EntityRef, 1);

@@ -7,6 +7,17 @@ const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['servic
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 const SCALE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled']);
 
+/** The Service seen whole: listed (with the endpoints it then had) or restored after an outage. */
+const WHOLE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['resource_created', 'service_restored']);
+const READY_TYPES: ReadonlySet<EventType> = new Set<EventType>(['pod_ready']);
+
+/** The time of the last of `events` at or before `at` (-Infinity when none). */
+function lastTime(events: readonly IndexedEvent[], at: number): number {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const item of events) if (item.at <= at && item.at > last) last = item.at;
+  return last;
+}
+
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
 }
@@ -75,8 +86,14 @@ export class DependencyCorrelator implements Correlator {
     }
     const serviceKey = entityKey?.replace('/Endpoints/', '/Service/') as string;
     const edges: Correlation[] = [];
+    const since = at - 10 * MINUTE;
+    const whole = lastTime(state.eventsOn(serviceKey, since, WHOLE_TYPES), at);
     for (const pod of state.neighbours(serviceKey, 'SELECTS', 'out')) {
-      const failures = state.eventsOn(pod, at - 10 * MINUTE, POD_FAILURE_TYPES).filter((item) => item.at <= at);
+      // A failure the Service was whole after (first seen with its ready endpoints, or restored), or that the
+      // pod recovered from (it became ready since), did not take the endpoints: a recording's starting state
+      // lists a pod's old FailedMount beside the Service serving from it.
+      const after = Math.max(whole, lastTime(state.eventsOn(pod, since, READY_TYPES), at));
+      const failures = state.eventsOn(pod, since, POD_FAILURE_TYPES).filter((item) => item.at <= at && item.at > after);
       const first = failures[0];
       if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });
     }
