@@ -1,5 +1,6 @@
 import type { CorpusCase } from '../corpus-case.js';
 import { benignRecording, threeWays } from '../corpus-variants.js';
+import { realRecording } from '../real-recording.js';
 import { backendBlipBehindIngress, backendScaledToZero, ingressSwitchedBackend, ingressWrongBackend, rollingUpdateBehindIngress, selectorTypoBehindIngress } from '../../support/ingress-incidents.js';
 
 /**
@@ -13,6 +14,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('Ingress edited to a Service that does not exist or a port it does not have', 'checkout, wrong Service name', () => ingressWrongBackend(benignRecording(), 'shop', 'checkout', 'service')),
   ...threeWays('Ingress edited to a Service that does not exist or a port it does not have', 'catalog, wrong port', () => ingressWrongBackend(benignRecording(), 'shop', 'catalog', 'port')),
   ...threeWays('Ingress backend: its Deployment scaled to 0', 'cart', () => backendScaledToZero(benignRecording(), 'shop', 'cart')),
+  ...realRecording('Ingress backend: its Deployment scaled to 0', 'ingress-backend-lost'),
   ...threeWays('benign: Ingress switched to another valid backend', 'cart -> checkout', () => ingressSwitchedBackend(benignRecording(), 'shop', 'cart', 'checkout')),
   ...threeWays('benign: rolling update behind an Ingress', 'catalog (recorded)', () => rollingUpdateBehindIngress(benignRecording(), 'shop', 'catalog')),
   ...threeWays('benign: rolling update behind an Ingress', 'cart empty for 20 s (Recreate)', () => backendBlipBehindIngress(benignRecording(), 'shop', 'cart')),
