@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readRecording, type ExpectedEntity } from '../support/recording-variants.js';
+import { readRecording, retime, type ExpectedEntity } from '../support/recording-variants.js';
 import type { CorpusCase } from './corpus-case.js';
 import { threeWays } from './corpus-variants.js';
 
@@ -12,13 +12,27 @@ interface Expected {
 
 /**
  * A recording made on the real test cluster (examples/recordings/real/NAME.ndjson) with its
- * truth read from NAME.expected.json (no root: benign), three ways as the generated ones are
- * (as recorded; renamed with noise and slower; a day later and faster).
+ * truth read from NAME.expected.json (no root: benign), three ways: as recorded; renamed, new
+ * uids, slower, with noise (as the generated ones); a day EARLIER (a recording of today moved
+ * a day later would lie in the future, which the pipeline refuses) and 1.25 times slower (not
+ * faster: a real outage of 150 s replayed at 0.6 times is shorter than its pattern's 2-minute
+ * hold, which rightly is no incident).
  */
 export function realRecording(kind: string, name: string): CorpusCase[] {
-  return threeWays(kind, `recorded on the real test cluster (${name})`, () => {
+  const make = () => {
     const expected = JSON.parse(readFileSync(new URL(`${name}.expected.json`, REAL), 'utf8')) as Expected;
     const accept = expected.rootCause ? [expected.rootCause, ...(expected.alsoAcceptable ?? [])] : [];
     return { lines: readRecording(new URL(`${name}.ndjson`, REAL)), accept: accept.map(({ kind: entityKind, namespace, name: entityName }) => ({ kind: entityKind, namespace, name: entityName })) };
-  });
+  };
+  const label = `recorded on the real test cluster (${name})`;
+  const [recorded, renamed] = threeWays(kind, label, make) as [CorpusCase, CorpusCase];
+  const earlier: CorpusCase = {
+    kind,
+    name: `${label}; a day earlier, 1.25 times slower`,
+    make: () => {
+      const { lines, accept } = make();
+      return { lines: retime(lines, { shiftMs: -24 * 3_600_000, stretch: 1.25 }), accept };
+    },
+  };
+  return [recorded, renamed, earlier];
 }

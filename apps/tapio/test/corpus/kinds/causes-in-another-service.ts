@@ -1,5 +1,6 @@
 import type { CorpusCase } from '../corpus-case.js';
 import { benignRecording, threeWays } from '../corpus-variants.js';
+import { realRecording } from '../real-recording.js';
 import { corednsBroken, corednsRestart, networkPolicyTimeout, permissivePolicyWithBlip, selectorChangedRefused, volumeAttachFailure, type Call } from '../service-dependency-incidents.js';
 
 /** Issue #15 gap 1: the trouble is behind a Service the failing workload calls. Callers in the same and in another namespace, named by probe or by environment. */
@@ -18,4 +19,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('callee pods cannot attach their volume: callers refused', 'cart -> payments-api (another namespace)', () => volumeAttachFailure(benignRecording(), cartCallsPayments, 'attach-2')),
   ...threeWays('benign: CoreDNS restarted, nothing fails', 'frontend resolves catalog', () => corednsRestart(benignRecording(), frontendCallsCatalog)),
   ...threeWays('benign: permissive NetworkPolicy, one probe blip', 'frontend -> catalog', () => permissivePolicyWithBlip(benignRecording(), frontendCallsCatalog)),
+  ...realRecording('benign: deny-all NetworkPolicy on a network that does not enforce it, nothing fails', 'networkpolicy-deny'),
 ];

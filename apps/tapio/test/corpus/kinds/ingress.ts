@@ -11,6 +11,7 @@ import { backendBlipBehindIngress, backendScaledToZero, ingressSwitchedBackend, 
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('Ingress backend: Service selector typo behind an Ingress', 'cart', () => selectorTypoBehindIngress(benignRecording(), 'shop', 'cart')),
+  ...realRecording('Ingress backend: Service selector typo behind an Ingress', 'ingress-selector-typo'),
   ...threeWays('Ingress edited to a Service that does not exist or a port it does not have', 'checkout, wrong Service name', () => ingressWrongBackend(benignRecording(), 'shop', 'checkout', 'service')),
   ...threeWays('Ingress edited to a Service that does not exist or a port it does not have', 'catalog, wrong port', () => ingressWrongBackend(benignRecording(), 'shop', 'catalog', 'port')),
   ...threeWays('Ingress backend: its Deployment scaled to 0', 'cart', () => backendScaledToZero(benignRecording(), 'shop', 'cart')),
