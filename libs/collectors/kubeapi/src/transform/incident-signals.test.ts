@@ -55,4 +55,18 @@ describe('kubeapi transformer: signals the correlation of incidents depends on',
     expect([created?.type, created?.severity, created?.entity?.kind]).toEqual(['replica_created', 'info', 'ReplicaSet']);
     expect([refused?.type, refused?.entity?.kind]).toEqual(['replica_create_failed', 'ReplicaSet']);
   });
+
+  it('a pod stopped because its deletion was asked (a scale-down) and ending Failed is not a failure; one that fails on its own is', () => {
+    const pod = (version: number, phase: string, deleting: boolean, uid = 'p-1') => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `catalog-${uid}`, namespace: 'shop', uid, resourceVersion: String(version), ...(deleting ? { deletionTimestamp: '2026-03-02T10:00:05Z', deletionGracePeriodSeconds: 2 } : {}) },
+      spec: { nodeName: 'node-1', containers: [{ name: 'catalog', image: 'catalog:1' }] },
+      status: { phase, containerStatuses: [{ name: 'catalog', ready: phase === 'Running', restartCount: 0, image: 'catalog:1', state: phase === 'Running' ? { running: {} } : { terminated: { exitCode: 143, reason: 'Error' } } }] },
+    });
+    const stopped = run([watch('ADDED', pod(1, 'Running', false)), watch('MODIFIED', pod(2, 'Running', true)), watch('MODIFIED', pod(3, 'Failed', true))]);
+    expect(stopped.map((event) => event.type)).not.toContain('pod_failed');
+    const failed = run([watch('ADDED', pod(1, 'Running', false, 'p-2')), watch('MODIFIED', pod(2, 'Failed', false, 'p-2'))]);
+    expect(failed.map((event) => event.type)).toContain('pod_failed');
+  });
 });

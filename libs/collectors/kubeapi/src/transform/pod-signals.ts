@@ -17,6 +17,8 @@ export interface PodMemory {
   statusReason: string | undefined;
   /** The DisruptionTarget condition's reason while it is True (EvictionByEvictionAPI, PreemptionByScheduler, ...). */
   disruption?: string | undefined;
+  /** Its deletion was asked (metadata.deletionTimestamp): a scale-down, a rollout retiring it, `kubectl delete`. */
+  deleting?: true;
 }
 
 export function podMemory(object: Json): PodMemory {
@@ -27,6 +29,7 @@ export function podMemory(object: Json): PodMemory {
     scheduledReason: scheduled && scheduled['status'] === 'False' ? str(scheduled['reason']) : undefined,
     statusReason: str(status['reason']),
     ...(disruption ? { disruption: str(disruption['reason']) ?? 'DisruptionTarget' } : {}),
+    ...(str(obj(object['metadata'])['deletionTimestamp']) ? { deleting: true as const } : {}),
   };
 }
 
@@ -120,8 +123,9 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   const phase = facts.phase;
   const previousPhase = previous?.facts.phase;
   if (phase !== previousPhase) {
-    if (phase === 'Failed' && memory.disruption !== undefined && memory.statusReason !== 'Evicted') {
-      // Taken down on purpose (a drain's eviction, a preemption): pod_disrupted said so; not a failure.
+    if (phase === 'Failed' && (memory.disruption !== undefined || memory.deleting) && memory.statusReason !== 'Evicted') {
+      // Taken down on purpose (a drain's eviction, a preemption: pod_disrupted said so; a pod whose deletion was
+      // asked, stopped by SIGTERM, which many programs answer with a non-zero exit): not a failure.
     } else if (phase === 'Failed') {
       const evicted = memory.statusReason === 'Evicted';
       const statusMessage = str(obj(object['status'])['message']);
