@@ -19,7 +19,8 @@ import { KubeTraffic } from './kube-traffic.mjs';
 const { values } = parseArgs({ options: { events: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
-const main = fileURLToPath(new URL('../../apps/tapio/dist/main.js', import.meta.url));
+// What ./bin/tapio analyze runs: the bundled command while it is current (apps/tapio/src/cli-bundle/launch.ts).
+const main = fileURLToPath(new URL('../../apps/tapio/dist/cli-bundle/launch.js', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'tapio-bench-analyze-'));
 const large = join(dir, 'large.ndjson');
