@@ -33,4 +33,37 @@ describe('KubeApiTransformer: deleted objects remembered', () => {
     expect(state.get('o|prod-west|uid-1')).toBeUndefined();
     expect(state.has('o|prod-west|uid-1')).toBe(true);
   });
+
+  it('a deletion with the resourceVersion of the last version seen (as recordings and generators write it) leaves a tombstone, for objects and for Kubernetes Events', () => {
+    const transformer = new KubeApiTransformer({ limits: ChangeLimits.parse({ maxDeletedObjects: 5 }) });
+    transformer.durableState.restore([]);
+    let line = 0;
+    const event = (n: number, resourceVersion: number) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `web-${n}.ev`, namespace: 'shop', uid: `ev-${n}`, resourceVersion: String(resourceVersion) },
+      involvedObject: { kind: 'Pod', name: `web-${n}`, namespace: 'shop' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      type: 'Warning',
+      count: 1,
+    });
+    let deleted = 0;
+    for (let n = 1; n <= 50; n += 1) {
+      const version = (line += 1);
+      transformer.transform(watch('ADDED', pod(n, version)), context(line));
+      transformer.transform(watch('ADDED', event(n, version)), context((line += 1)));
+      // The same resourceVersion again, with DELETED.
+      deleted += transformer.transform(watch('DELETED', pod(n, version)), context((line += 1))).filter((unified) => unified.type === 'resource_deleted').length;
+      transformer.transform(watch('DELETED', event(n, version)), context((line += 1)));
+    }
+    expect(deleted).toBe(50);
+    // Without the tombstones, 100 stayed: 50 pods and 50 Events, each live for ever. Now the 5 deleted last of each.
+    const state = [...new Map(transformer.durableState.changes())].filter(([, value]) => value !== undefined).map(([key]) => key);
+    expect(state.filter((key) => key.startsWith('o|'))).toHaveLength(5);
+    expect(state.filter((key) => key.startsWith('e|'))).toHaveLength(5);
+    // A relist of a live object's version is still one already seen: no new event.
+    transformer.transform(watch('ADDED', pod(99, 1_000)), context((line += 1)));
+    expect(transformer.transform(watch('MODIFIED', pod(99, 1_000)), context((line += 1)))).toEqual([]);
+  });
 });

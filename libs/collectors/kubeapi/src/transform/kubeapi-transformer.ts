@@ -127,7 +127,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private objectChange(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
     const memoryKey = `${context.cluster}|${meta.uid}`;
     const token = context.eventId(raw, 'version');
-    const lookup = this.objects.lookup(memoryKey, meta.resourceVersion, token);
+    const lookup = this.objects.lookup(memoryKey, meta.resourceVersion, token, verb === 'DELETED');
     if (lookup.kind === 'forgotten') return [];
     const previous = lookup.previous ?? (this.objects.has(memoryKey) ? undefined : this.stored.get(memoryKey));
     // Signals need the previous version's details; a version known only from the graph has none.
@@ -248,7 +248,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private kubernetesEvent(raw: RawEvent, context: TransformContext, verb: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json, meta: ObjectMeta): UnifiedEvent[] {
     const foldKey = `${context.cluster}|${meta.uid}`;
     const token = context.eventId(raw, 'version');
-    const lookup = this.folded.lookup(foldKey, meta.resourceVersion, token);
+    const lookup = this.folded.lookup(foldKey, meta.resourceVersion, token, verb === 'DELETED');
     if (lookup.kind === 'forgotten') return [];
     if (verb === 'DELETED') {
       this.folded.record(foldKey, lookup, meta.resourceVersion, token, null, context.position);

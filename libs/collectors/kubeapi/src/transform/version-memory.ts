@@ -85,8 +85,14 @@ export class VersionMemory<T> {
     return this.versions.has(key);
   }
 
-  /** Where a version of `key` brought by RawEvent `raw` stands among those remembered. */
-  lookup(key: string, rv: string | undefined, raw: string): VersionLookup<T> {
+  /**
+   * Where a version of `key` brought by RawEvent `raw` stands among those remembered.
+   * `deletion`: the RawEvent deletes the object. A deletion carrying the resourceVersion of
+   * the live version last seen (recordings and generators write it so; the API server gives
+   * the deletion's own) is the newest version, not one already seen: taken for a relist, it
+   * left the object live in memory for good, with no tombstone to bound it.
+   */
+  lookup(key: string, rv: string | undefined, raw: string, deletion = false): VersionLookup<T> {
     const history = this.versions.get(key);
     if (!history) return { previous: undefined, kind: 'new', position: 0 };
     const replayed = history.findIndex((version) => version.raw === raw);
@@ -94,6 +100,8 @@ export class VersionMemory<T> {
     if (replayed === 0) return { previous: undefined, kind: (history[0] as Version<T>).first ? 'replay' : 'forgotten', position: 0 };
     if (rv !== undefined) {
       const same = history.findIndex((version) => version.rv === rv);
+      const last = history.length - 1;
+      if (deletion && same === last && (history[last] as Version<T>).state !== null) return { previous: (history[last] as Version<T>).state, kind: 'new', position: history.length };
       if (same >= 0) return { previous: (history[same] as Version<T>).state, kind: 'same', position: same };
     }
     // Newest first from the end: the usual case (the next version) costs one comparison.
