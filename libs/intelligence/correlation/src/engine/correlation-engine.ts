@@ -16,6 +16,7 @@ import { WorkingState } from '../state/working-state.js';
 import { composeInsight, type ComposerContext } from '../story/insight-composer.js';
 import type { EngineOptions } from './engine-options.js';
 import { emptyOutput, type EngineOutput } from './engine-output.js';
+import { SharedLookups } from './shared-lookups.js';
 
 export type { EngineOutput } from './engine-output.js';
 export type { EngineLimits, EngineOptions } from './engine-options.js';
@@ -30,6 +31,8 @@ export type { EngineLimits, EngineOptions } from './engine-options.js';
  */
 export class CorrelationEngine {
   readonly state: WorkingState;
+  /** The working state as correlators and patterns read it: topology answers derived once while the topology is unchanged. */
+  private readonly lookups: SharedLookups;
   private readonly patterns = new PatternIndex();
   private readonly walks: CausalWalkCache;
   private readonly holds: HoldQueue;
@@ -45,6 +48,7 @@ export class CorrelationEngine {
     options: EngineOptions = {},
   ) {
     this.state = new WorkingState(options);
+    this.lookups = new SharedLookups(this.state);
     this.relations = new FoldRelations(this.state);
     const limits = options.limits ?? {};
     // History of folds as long as the book: an incident folded and gone is kept no longer than one in the book would be.
@@ -120,7 +124,7 @@ export class CorrelationEngine {
     this.book.expire(this.state.now);
     const { indexed } = added;
     for (const correlator of this.correlators) {
-      for (const correlation of correlator.correlate(indexed, this.state)) {
+      for (const correlation of correlator.correlate(indexed, this.lookups)) {
         output.correlations.push(correlation);
         this.walks.add(correlation, event.id);
       }
@@ -131,7 +135,7 @@ export class CorrelationEngine {
       this.release(this.holds.releaseDue(this.state.now), output);
     }
     for (const pattern of this.patterns.candidates(event.type)) {
-      const match = matchPattern(pattern, indexed, this.state);
+      const match = matchPattern(pattern, indexed, this.lookups);
       if (!match) continue;
       this.patterns.countMatch(pattern.name);
       // Verdicts retired it: its matches are still counted (tapio patterns shows them), but it opens no incident.

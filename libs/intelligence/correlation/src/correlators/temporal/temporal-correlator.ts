@@ -1,5 +1,6 @@
 import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
 import { INTERESTING_TYPES, isInteresting, MINUTE, NODE_SHARED_TYPES } from '../event-classes.js';
+import { NearestEarlier } from './nearest-earlier.js';
 
 export interface TemporalOptions {
   windowMs?: number;
@@ -27,22 +28,14 @@ export class TemporalCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     if (!entityKey || !isInteresting(event.type)) return [];
     const since = at - this.windowMs;
-    const candidates = new Map<string, { item: IndexedEvent; why: string }>();
-    const consider = (items: IndexedEvent[], why: string) => {
-      for (const item of items) {
-        if (item.event.id === event.id || item.at > at || !isInteresting(item.event.type)) continue;
-        if (!candidates.has(item.event.id)) candidates.set(item.event.id, { item, why });
-      }
-    };
-    consider(state.eventsOn(entityKey, since, INTERESTING_TYPES), 'same entity');
+    const nearest = new NearestEarlier(this.maxLinks, event.id, at);
+    nearest.consider(state.eventsOn(entityKey, since, INTERESTING_TYPES), 'same entity');
     const owner = state.rootOwner(entityKey);
-    if (owner !== entityKey) consider(state.eventsOnOwner(owner, since, INTERESTING_TYPES), 'same owner');
-    for (const dependency of state.dependenciesOf(entityKey)) consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
+    if (owner !== entityKey) nearest.consider(state.eventsOnOwner(owner, since, INTERESTING_TYPES), 'same owner');
+    for (const dependency of state.dependenciesOf(entityKey)) nearest.consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
     const node = state.nodeNameOf(entityKey);
-    if (node) consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
-    return [...candidates.values()]
-      .sort((a, b) => b.item.at - a.item.at)
-      .slice(0, this.maxLinks)
+    if (node) nearest.consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
+    return nearest.best
       .map(({ item, why }) => ({
         kind: 'CORRELATED_WITH' as const,
         fromEventId: item.event.id,
