@@ -76,16 +76,21 @@ export class DependencyModel {
       if (facts.kind === 'Ingress') this.learnBackends(key, deleted ? [] : (facts.services ?? []), at, changed);
       return [...changed];
     }
-    if (!MESSAGE_TYPES.has(event.type) || parseEntityKey(key)?.kind !== 'Pod') return [];
+    if (!MESSAGE_TYPES.has(event.type)) return [];
+    const addresses = networkAddressesIn(event.message);
+    const lookupFailure = lookupFailed(event.message);
+    // A message naming no address and no failed lookup teaches nothing (`learn` finds no target): most probe and Event messages.
+    if ((addresses.length === 0 && !lookupFailure) || parseEntityKey(key)?.kind !== 'Pod') return [];
     const caller = this.callerOf(key);
     const evidence = `${event.type}: ${excerpt(event.message)}`;
-    const failedLookup = event.type === 'dns_failure' || event.type === 'dns_timeout' || lookupFailed(event.message);
-    this.learn(key, networkAddressesIn(event.message), event.message, (target, dns) => this.link(caller, target, evidence, dns, dns && failedLookup, at, changed));
+    const failedLookup = event.type === 'dns_failure' || event.type === 'dns_timeout' || lookupFailure;
+    this.learn(key, addresses, event.message, (target, dns) => this.link(caller, target, evidence, dns, dns && failedLookup, at, changed));
     return [...changed];
   }
 
   /** Learns what a pod's spec calls; a host no Service answers yet waits for one. */
   private learnSpec(pod: string, calls: readonly string[], at: number, changed: Set<string>): void {
+    if (calls.length === 0) return;
     const caller = this.callerOf(pod);
     for (const call of calls) {
       const [host, port] = call.split(':') as [string, string | undefined];
