@@ -1,4 +1,5 @@
 import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '@tapio/plugin-api';
+import { sameEdgeSet } from './same-edge-set.js';
 
 type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
 
@@ -272,6 +273,8 @@ export class TopologyIndex {
    * it works on the existing adjacency set in place instead of copying it.
    */
   private replaceEdges(key: string, type: TopologyRelationship, direction: 'out' | 'in', edges: readonly TopologyEdge[]): void {
+    const existing = (direction === 'out' ? this.outgoing : this.incoming).get(key)?.get(type);
+    if (sameEdgeSet(existing, key, type, direction, edges)) return;
     let wanted: Set<string> | undefined;
     for (const edge of edges) {
       if (edge.type !== type) continue;
@@ -279,7 +282,6 @@ export class TopologyIndex {
       (wanted ??= new Set()).add(direction === 'out' ? edge.to : edge.from);
       if (edge.evidence !== undefined) this.evidence.set(edgeId(edge.from, edge.type, edge.to), edge.evidence);
     }
-    const existing = (direction === 'out' ? this.outgoing : this.incoming).get(key)?.get(type);
     if (existing) {
       // Deleting the current element while iterating a Set is safe in JavaScript.
       for (const other of existing) {
