@@ -32,4 +32,34 @@ describe('SharedLookups', () => {
     same();
     expect(lookups.ownerChain(pod)).toEqual([]);
   });
+
+  it('forgets what was read from an owner when the owner changes (its facts, its own owner), and keeps the rest', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    fixture.configMap('shop', 'checkout-config');
+    fixture.configMap('shop', 'flags');
+    const checkout = fixture.workload('shop', 'checkout', { replicas: 2, configMaps: ['checkout-config'], nodes: ['node-1'] });
+    const state = new WorkingState();
+    const lookups = new SharedLookups(state);
+    for (const event of fixture.events) state.add(event);
+    const [first, second] = checkout.pods.map((ref) => fixture.key(ref)) as [string, string];
+    const deployment = fixture.key(checkout.ref);
+    const replicaSet = fixture.key(checkout.replicaSet as EntityRef);
+    expect(lookups.ownerChain(first)).toEqual([replicaSet, deployment]);
+    expect(lookups.dependenciesOf(second)).toEqual(state.dependenciesOf(second));
+    const deploymentFacts = fixture.events.find((event) => event.kubernetes?.object?.kind === 'Deployment')?.kubernetes?.object as K8sObjectFacts;
+    // The Deployment's template now mounts a second ConfigMap: both pods use it through their owner.
+    state.add(fixture.object('resource_updated', { ...deploymentFacts, configMaps: ['checkout-config', 'flags'] }, 'template changed', 'MODIFIED'));
+    expect(lookups.dependenciesOf(first)).toEqual(state.dependenciesOf(first));
+    expect(lookups.dependenciesOf(second)).toEqual(state.dependenciesOf(second));
+    expect(lookups.dependenciesOf(second)).toHaveLength(2);
+    // The ReplicaSet loses its owner: the pods' chains end at it.
+    const replicaSetFacts = fixture.events.find((event) => event.kubernetes?.object?.kind === 'ReplicaSet')?.kubernetes?.object as K8sObjectFacts;
+    state.add(fixture.object('resource_updated', { ...replicaSetFacts, ownerReferences: [] }, 'orphaned', 'MODIFIED'));
+    expect(lookups.ownerChain(first)).toEqual([replicaSet]);
+    expect(lookups.dependenciesOf(second)).toEqual(state.dependenciesOf(second));
+    // A stored topology loaded (more changed than is remembered): everything is read again.
+    state.restoreTopology({ nodes: [], edges: [{ type: 'OWNS', from: deployment, to: replicaSet }] });
+    expect(lookups.ownerChain(second)).toEqual([replicaSet, deployment]);
+  });
 });
