@@ -7,10 +7,14 @@
 //
 //   npm run bench:neo4j -- [--events 1000000] [--pods 5000] [--queries 500] [--batch 5000]
 //                          [--peer-events 200000] [--json] [--uri bolt://host:7687 --password ...]
-import { Neo4jGraphStore } from '@tapio/neo4j';
+//                          [--store-module path/to/a/copy/of/neo4j/dist/index.js]
+// --store-module takes the store from another build (a copy of libs/integrations/neo4j/dist
+// from before a change, kept inside the workspace so its imports resolve): interleaved
+// before/after runs in fresh processes on the same machine.
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startNeo4j } from '../neo4j/test-server.mjs';
 import { cpuSeconds } from './proc-cpu.mjs';
 import { EPOCH, namespaceOf, option, percentile, PODS_PER_DEPLOYMENT, podRef, ref, syntheticCluster } from './synthetic-graph.mjs';
@@ -21,6 +25,8 @@ const QUERIES = Number(option('queries', '500'));
 const BATCH = Number(option('batch', '5000'));
 const PEER_EVENTS = Number(option('peer-events', String(Math.min(EVENTS, 200_000))));
 const JSON_OUT = process.argv.includes('--json');
+const STORE_MODULE = option('store-module');
+const { Neo4jGraphStore } = await import(STORE_MODULE ? pathToFileURL(resolve(STORE_MODULE)).href : '@tapio/neo4j');
 const { deployments, deploymentTopology, makeEvent, causalLinks } = syntheticCluster(PODS);
 
 async function timeQueries(name, count, run) {
