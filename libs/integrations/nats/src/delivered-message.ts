@@ -1,7 +1,8 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { BusDelivery, BusHeaders, BusTopic, DeadLetter } from '@tapio/domain';
-import type { MessageCodec } from './codec.js';
+import type { Decoded, MessageCodec } from './codec.js';
 import { decodeEnvelope, ENVELOPE_HEADER } from './envelope.js';
+import { SCHEMA_HEADER } from './schema-mark.js';
 
 /** One event of a delivered message: the message itself, or one member of its envelope. */
 export interface DeliveredEvent {
@@ -10,6 +11,12 @@ export interface DeliveredEvent {
   body: unknown;
   /** Checked against the topic's schema already (a plain message is checked when decoded). */
   checked: boolean;
+  /**
+   * Taken as checked because its message carries this schema's mark (not run through zod):
+   * checked only if its handler fails, so a hostile or broken event that carries the mark
+   * is dead-lettered with what is wrong with it rather than after maxFailures.
+   */
+  trusted: boolean;
 }
 
 /**
@@ -41,21 +48,24 @@ export type DecodedMessage = { ok: true; events: DeliveredEvent[] } | { ok: fals
 function publisherHeaders(msg: JsMsg): BusHeaders {
   const headers: Record<string, string> = {};
   for (const [name, values] of msg.headers ?? []) {
-    if (!name.startsWith('Nats-') && name !== ENVELOPE_HEADER && values[0] !== undefined) headers[name] = values[0];
+    if (!name.startsWith('Nats-') && name !== ENVELOPE_HEADER && name !== SCHEMA_HEADER && values[0] !== undefined) headers[name] = values[0];
   }
   return headers;
 }
 
 /** The events of a message: an envelope's members, or the message alone (checked here). */
 export function decodeMessage(msg: JsMsg, topic: BusTopic, codec: MessageCodec): DecodedMessage {
+  const trusted = codec.trusts(topic, msg.headers?.get(SCHEMA_HEADER) || undefined);
   if (msg.headers?.get(ENVELOPE_HEADER)) {
     const envelope = decodeEnvelope(msg.data);
     if (!envelope.ok) return { ok: false, stage: 'decode', reason: envelope.reason, payload: envelope.payload };
-    return { ok: true, events: envelope.members.map((member) => ({ ...member, checked: false })) };
+    const events: DeliveredEvent[] = [];
+    for (const member of envelope.members) events.push({ id: member.id, headers: member.headers, body: member.body, checked: trusted, trusted });
+    return { ok: true, events };
   }
-  const decoded = codec.decode(topic, msg.data);
+  const decoded = codec.decode(topic, msg.data, trusted);
   if (!decoded.ok) return decoded;
-  return { ok: true, events: [{ id: msg.headers?.get('Nats-Msg-Id') ?? '', headers: publisherHeaders(msg), body: decoded.value, checked: true }] };
+  return { ok: true, events: [{ id: msg.headers?.get('Nats-Msg-Id') ?? '', headers: publisherHeaders(msg), body: decoded.value, checked: true, trusted }] };
 }
 
 /**
@@ -68,4 +78,15 @@ export function deliveryOf(message: DeliveredMessage, index: number, settled: nu
   const event = message.events[index] as DeliveredEvent;
   const position = message.events.length > 1 ? { sequence: message.msg.seq, settled, index } : { sequence: message.msg.seq, settled };
   return { id: event.id, headers: event.headers, position };
+}
+
+/**
+ * A trusted event (taken as checked by its mark) whose handler failed, checked now: the
+ * failure may be its shape. What is wrong with it, or undefined when it is valid.
+ */
+export function invalidAfterFailure(event: DeliveredEvent, topic: BusTopic, codec: MessageCodec, error: Error): Extract<Decoded, { ok: false }> | undefined {
+  if (!event.trusted) return undefined;
+  const checked = codec.check(topic, event.body);
+  if (checked.ok) return undefined;
+  return { ...checked, reason: `${checked.reason} (marked with the ${topic} schema; checked after its handler failed: ${error.message})` };
 }

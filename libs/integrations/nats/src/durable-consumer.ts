@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type 
 import { nanos } from '@nats-io/transport-node';
 import { RecentIds, type BusDelivery, type DeadLetter } from '@tapio/domain';
 import type { ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
-import { decodeMessage, deliveryOf, type DeliveredEvent, type DeliveredMessage } from './delivered-message.js';
+import { decodeMessage, deliveryOf, invalidAfterFailure, type DeliveredEvent, type DeliveredMessage } from './delivered-message.js';
 import { FailureBook } from './failure-book.js';
 import { deadLetter, MessageReplies } from './message-replies.js';
 
@@ -286,10 +286,7 @@ export class DurableConsumer {
     let value = event.body;
     if (!event.checked) {
       const checked = this.deps.codec.check(this.spec.topic, event.body);
-      if (!checked.ok) {
-        this.giveUp(message, index, FailureBook.key(this.spec.stream, this.spec.durable, message.msg.seq, index), checked.reason, checked.payload, checked.stage);
-        return;
-      }
+      if (!checked.ok) return this.giveUp(message, index, FailureBook.key(this.spec.stream, this.spec.durable, message.msg.seq, index), checked.reason, checked.payload, checked.stage);
       value = checked.value;
     }
     if (this.spec.accepts && !this.spec.accepts(value)) {
@@ -307,6 +304,8 @@ export class DurableConsumer {
     try {
       await this.handler(value, deliveryOf(message, index, this.settled));
     } catch (error) {
+      const invalid = invalidAfterFailure(event, this.spec.topic, this.deps.codec, error as Error);
+      if (invalid) return this.giveUp(message, index, key, invalid.reason, invalid.payload, invalid.stage);
       const failures = await this.deps.failures.failDurably(key, (error as Error).message);
       if (failures >= this.settings.maxFailures) {
         this.giveUp(message, index, key, `${this.spec.topic} handler of ${this.spec.durable} failed ${failures} times: ${(error as Error).message}`, value);

@@ -1,5 +1,6 @@
 import type { BusHeaders } from '@tapio/domain';
 import { encodeEnvelope, ENVELOPE_HEADER, envelopeId } from './envelope.js';
+import { SCHEMA_HEADER } from './schema-mark.js';
 
 /** Where a batch goes: the publisher's `publish` (subject, bytes, Nats-Msg-Id, headers), resolving once stored. */
 export type SendMessage = (subject: string, payload: Uint8Array, id: string, headers: BusHeaders | undefined) => Promise<void>;
@@ -22,11 +23,27 @@ interface Member {
 
 interface Batch {
   group: string;
+  /** The topic's schema mark (SCHEMA_HEADER) on the message, if any: one topic per group. */
+  mark: string | undefined;
   members: Member[];
   bytes: number;
 }
 
 const ENVELOPE_HEADERS: BusHeaders = Object.freeze({ [ENVELOPE_HEADER]: '1' });
+const markedEnvelopeHeaders = new Map<string, BusHeaders>();
+
+/** The headers of an envelope of `mark` (one object per mark). */
+function envelopeHeaders(mark: string | undefined): BusHeaders {
+  if (mark === undefined) return ENVELOPE_HEADERS;
+  let headers = markedEnvelopeHeaders.get(mark);
+  if (!headers) markedEnvelopeHeaders.set(mark, (headers = Object.freeze({ [ENVELOPE_HEADER]: '1', [SCHEMA_HEADER]: mark })));
+  return headers;
+}
+
+/** An event sent alone: its own headers, with the mark when there is one. */
+function singleHeaders(headers: BusHeaders | undefined, mark: string | undefined): BusHeaders | undefined {
+  return mark === undefined ? headers : { ...headers, [SCHEMA_HEADER]: mark };
+}
 
 /**
  * Coalesces the events published in one event-loop turn that share a group (a topic's
@@ -54,10 +71,11 @@ export class EnvelopeBatcher {
   /**
    * Queues one event for this turn's batch of `group`: the subject an envelope of events
    * with different subjects goes to (envelopeSubjectFor: one per topic partition).
-   * `json` is the event's serialised body.
+   * `json` is the event's serialised body; `mark` the topic's schema mark, sent as the
+   * SCHEMA_HEADER of the message that carries it.
    */
-  publish(group: string, subject: string, id: string, headers: BusHeaders | undefined, json: string): Promise<void> {
-    if (this.limits.maxEvents <= 1) return this.send(subject, this.bytes(json), id, headers);
+  publish(group: string, subject: string, id: string, headers: BusHeaders | undefined, json: string, mark?: string): Promise<void> {
+    if (this.limits.maxEvents <= 1) return this.send(subject, this.bytes(json), id, singleHeaders(headers, mark));
     return new Promise<void>((resolve, reject) => {
       let batch = this.open.get(group);
       if (batch && (batch.members.length >= this.limits.maxEvents || batch.bytes + json.length > this.limits.maxBytes)) {
@@ -66,7 +84,7 @@ export class EnvelopeBatcher {
         batch = undefined;
       }
       if (!batch) {
-        batch = { group, members: [], bytes: 0 };
+        batch = { group, mark, members: [], bytes: 0 };
         this.open.set(group, batch);
       }
       batch.members.push({ subject, id, headers, json, resolve, reject });
@@ -106,11 +124,11 @@ export class EnvelopeBatcher {
     const first = members[0] as Member;
     let sent: Promise<void>;
     if (members.length === 1) {
-      sent = this.send(first.subject, this.bytes(first.json), first.id, first.headers);
+      sent = this.send(first.subject, this.bytes(first.json), first.id, singleHeaders(first.headers, batch.mark));
     } else {
       this.counters.envelopes += 1;
       this.counters.enveloped += members.length;
-      sent = this.send(envelopeSubject(batch.group, members), encodeEnvelope(members), envelopeId(members.map((member) => member.id)), ENVELOPE_HEADERS);
+      sent = this.send(envelopeSubject(batch.group, members), encodeEnvelope(members), envelopeId(members.map((member) => member.id)), envelopeHeaders(batch.mark));
     }
     const tracked = sent.then(
       () => {

@@ -28,6 +28,7 @@ import { EnvelopeBatcher } from './envelope-batcher.js';
 import { NatsConnector } from './nats-connector.js';
 import { NatsBusOptions, type NatsBusOptionsInput } from './options.js';
 import { JetStreamPublisher } from './publisher.js';
+import { schemaMark } from './schema-mark.js';
 import { envelopeSubjectFor, partOfSubject, subjectFor } from './subjects.js';
 
 export interface NatsEventBusDeps {
@@ -66,7 +67,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
   ) {
     this.options = NatsBusOptions.parse(options);
     this.logger = (deps.logger ?? silentLogger).child({ component: 'nats-bus' });
-    this.codec = new MessageCodec(this.options.consume.validate);
+    this.codec = new MessageCodec(this.options.consume.validate, this.options.consume.trustMarked);
     this.circuit = new CircuitBreaker('nats-publish', this.options.publish.circuit, { target: `NATS at ${describeServers(this.options)}`, metrics: deps.metrics, counts: isOutage });
     this.circuit.onStateChange((state) => {
       if (state === 'open') this.logger.warn({ buffered: this.publisher.buffered, retryInMs: this.options.publish.circuit.halfOpenAfterMs, reason: this.publisher.lastError }, 'NATS publish circuit open: publishes are held');
@@ -113,7 +114,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
     } catch (error) {
       return Promise.reject(new Error(`cannot publish ${topic} message ${id}: ${(error as Error).message}`));
     }
-    return this.batcher.publish(envelopeSubjectFor(topic, partOfSubject(subject), this.options.subjectPrefix), subject, id, headers, json);
+    return this.batcher.publish(envelopeSubjectFor(topic, partOfSubject(subject), this.options.subjectPrefix), subject, id, headers, json, schemaMark(topic));
   }
 
   async subscribe<T extends BusTopic>(

@@ -170,6 +170,15 @@ export const NatsBusOptions = z.strictObject({
        * correlation stage's CPU re-checking UnifiedEvents the transformer built and checked).
        */
       validate: z.union([z.boolean(), z.array(z.enum(['raw', 'unified', 'insights']))]).default(true),
+      /**
+       * Take a message that a Tapio publisher marked with this build's schema of its topic
+       * (header Tapio-Schema, a digest of the schema) as checked: its events were built by
+       * Tapio's typed code and validated where outside data came in (collectors, pipeline).
+       * Messages without the mark, or another one, are validated as `validate` says; a
+       * marked event whose handler fails is checked then. false: validate every message.
+       * docs/scaling.md, Security, says what this trusts.
+       */
+      trustMarked: z.boolean().default(true),
       /** On close: how long running handlers may take to finish (what they leave is redelivered). */
       shutdownGrace: Duration.default('10s'),
     })
@@ -177,7 +186,7 @@ export const NatsBusOptions = z.strictObject({
       message: 'maxDeliver (deliveries, the backstop) must be at least maxFailures (handler failures): every failure is a delivery',
       path: ['maxDeliver'],
     })
-    .default({ maxFailures: 5, maxDeliver: 50, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, shutdownGrace: '10s' }),
+    .default({ maxFailures: 5, maxDeliver: 50, ackWait: '30s', prefetch: 256, retryDelay: '500ms', validate: true, trustMarked: true, shutdownGrace: '10s' }),
   connect: z
     .strictObject({
       /** First retry delay when NATS is unreachable; doubles up to maxDelay. */
