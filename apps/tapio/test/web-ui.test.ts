@@ -179,7 +179,9 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(await page.locator('ul.changes').textContent()).toContain('data.application.yaml');
     // The line the edit added, numbered, as the transformer carried it in the change event.
     expect(await page.getByLabel('changed lines of data.application.yaml').textContent()).toContain('+   12     applePay: true');
-    expect(await page.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
+    expect(await page.locator('.prediction .badge[class*="outcome-"]').textContent()).toBe('awaiting a verdict');
+    // Beside the person's verdict, what later events made of it: the cascade's prediction is still open.
+    expect(await page.locator('.prediction .badge.result-open').textContent()).toContain('expected by');
     await shoot('incident');
     await expectAccessible('incident page');
   });
@@ -203,12 +205,12 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
     expect(Number(from)).toBe(before);
     expect(Number(to)).toBeLessThan(Number(from));
     await expect.poll(value).toBe(Number(to));
-    await expect.poll(() => page.locator('.prediction .badge').textContent()).toBe('did not come true');
+    await expect.poll(() => page.locator('.prediction .badge[class*="outcome-"]').textContent()).toBe('did not come true');
     expect(await page.locator('ul.verdicts').textContent()).toContain('wrong by sre-on-call');
     // Changing one's mind replaces the verdict: still one, now right, and the confidence rises above where it was.
     await page.getByRole('button', { name: 'Right' }).click();
     await expect.poll(() => page.locator('.verdict-result').textContent()).toMatch(/Replaced your verdict with "right": config-cascade confidence \d+% → \d+%, learning/);
-    await expect.poll(() => page.locator('.prediction .badge').textContent()).toBe('came true');
+    await expect.poll(() => page.locator('.prediction .badge[class*="outcome-"]').textContent()).toBe('came true');
     expect(await page.locator('ul.verdicts li').count()).toBe(1);
     expect(await page.locator('.pattern-status').textContent()).toBe('learning');
     await shoot('feedback', false);
@@ -262,7 +264,7 @@ describe('the web UI in a real browser, over the configmap-cascade scenario', ()
       await tab.getByRole('button', { name: 'Right' }).click();
       await dialog.getByRole('heading', { name: 'Token needed to send a verdict' }).waitFor();
       await dialog.getByRole('button', { name: 'Cancel' }).click();
-      expect(await tab.locator('.prediction .badge').textContent()).toBe('awaiting a verdict');
+      expect(await tab.locator('.prediction .badge[class*="outcome-"]').textContent()).toBe('awaiting a verdict');
     } finally {
       await tab.close();
       guarded.child.kill('SIGTERM');
