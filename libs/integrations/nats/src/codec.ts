@@ -5,8 +5,6 @@ export type Decoded =
   | { ok: true; value: unknown }
   | { ok: false; stage: DeadLetter['stage']; reason: string; payload: unknown };
 
-const SCHEMAS = TOPIC_SCHEMAS;
-
 /**
  * JSON on the wire. Consumers validate against the domain schema by default: a subject
  * anyone with publish rights can write to is a trust boundary. `validate` may name the
@@ -23,7 +21,7 @@ export class MessageCodec {
     validate: boolean | readonly BusTopic[],
     private readonly trustMarked = false,
   ) {
-    this.validated = new Set(validate === true ? (Object.keys(SCHEMAS) as BusTopic[]) : validate === false ? [] : validate);
+    this.validated = new Set(validate === true ? (Object.keys(TOPIC_SCHEMAS) as BusTopic[]) : validate === false ? [] : validate);
   }
 
   /** Whether a message of `topic` carrying `mark` (its SCHEMA_HEADER) skips the schema check. */
@@ -59,7 +57,7 @@ export class MessageCodec {
   /** A value already parsed (an envelope's member) checked like a message of `topic`. */
   check(topic: BusTopic, value: unknown): Decoded {
     if (!this.validated.has(topic)) return { ok: true, value };
-    const parsed = SCHEMAS[topic].safeParse(value);
+    const parsed = TOPIC_SCHEMAS[topic].safeParse(value);
     if (parsed.success) return { ok: true, value: parsed.data };
     const issues = parsed.error.issues
       .slice(0, 3)

@@ -1,6 +1,6 @@
-import { DeliverPolicy, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { FailureRecord, FailureStore } from './failure-book.js';
+import { ensureLastValueStream, readLastValues } from './last-value-stream.js';
 import type { NatsBusOptions } from './options.js';
 
 /** How long a message's failures are kept: as long as the bus's streams keep a message by default. */
@@ -13,11 +13,12 @@ const FAILURES_MAX_MESSAGES = 100_000;
  * a consumer process killed between two failures of a message (kill -9, OOM, a rollout) does
  * not start its count again: one stream `<streamPrefix>_FAILURES` keeping the last message
  * of each subject `<subjectPrefix>.failures.<stream>.<durable>.<sequence>.<index>` (a
- * key-value bucket without another client package, as the transformer's state). Only
+ * LastValueStream, like the transformer's state). Only
  * failures write to it: a message handled at its first try never touches it.
  */
 export class NatsFailureStore implements FailureStore {
   private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
 
   constructor(
     private readonly options: Pick<NatsBusOptions, 'streamPrefix' | 'subjectPrefix' | 'streams'>,
@@ -37,38 +38,20 @@ export class NatsFailureStore implements FailureStore {
 
   /** Creates the stream (safe to race with other processes). */
   async ensure(): Promise<void> {
-    const settings = this.options.streams.raw;
-    const config = {
-      name: this.stream,
-      subjects: [this.subject('>')],
-      max_msgs_per_subject: 1,
-      max_msgs: FAILURES_MAX_MESSAGES,
-      max_age: nanos(FAILURES_MAX_AGE_MS),
-      storage: settings.storage,
-      num_replicas: settings.replicas,
-    };
-    try {
-      await this.jsm.streams.add(config as never);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || !/already in use|already exists/i.test(error.message)) throw error;
-    }
+    await ensureLastValueStream(
+      this.jsm,
+      { name: this.stream, subjects: this.subject('>'), maxAgeMs: FAILURES_MAX_AGE_MS, maxMessages: FAILURES_MAX_MESSAGES },
+      this.options,
+    );
   }
 
   /** Every failure counted for one durable's messages (read when its consumer starts). */
   async load(stream: string, durable: string): Promise<Map<string, FailureRecord>> {
     const records = new Map<string, FailureRecord>();
-    if ((await this.jsm.streams.info(this.stream)).state.messages === 0) return records;
-    const filter = this.subject(`${stream}/${durable}/>`);
-    const consumer = await this.js.consumers.get(this.stream, { filter_subjects: filter, deliver_policy: DeliverPolicy.LastPerSubject });
-    const offset = filter.length - 1;
-    for (;;) {
-      let received = 0;
-      for await (const msg of await consumer.fetch({ max_messages: 1_000, expires: 1_000 })) {
-        received += 1;
-        records.set(`${stream}/${durable}/${msg.subject.slice(offset).split('.').join('/')}`, msg.json<FailureRecord>());
-      }
-      if (received === 0) return records;
+    for (const { tail, data } of await readLastValues(this.js, this.jsm, this.stream, this.subject(`${stream}/${durable}/>`), 1_000)) {
+      records.set(`${stream}/${durable}/${tail.split('.').join('/')}`, JSON.parse(this.decoder.decode(data)) as FailureRecord);
     }
+    return records;
   }
 
   async get(key: string): Promise<FailureRecord | undefined> {

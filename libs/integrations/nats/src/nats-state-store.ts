@@ -1,7 +1,8 @@
-import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ComponentHealth, Logger, StateStore } from '@tapio/domain';
 import { connectionOptions, describeServers } from './connection-options.js';
+import { ensureLastValueStream, readLastValues } from './last-value-stream.js';
 import type { NatsBusOptions } from './options.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -61,32 +62,16 @@ export class NatsStateStore implements StateStore {
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {
     const prefix = this.options.subjectPrefix ? `${this.options.subjectPrefix}.` : '';
-    const config = { name: this.stream, subjects: [`${prefix}state.>`], max_msgs_per_subject: 1, storage: this.options.streams.raw.storage, num_replicas: this.options.streams.raw.replicas } as const;
-    try {
-      await jsm.streams.add(config as never);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError) || !/already in use|already exists/i.test(error.message)) throw error;
-    }
+    await ensureLastValueStream(jsm, { name: this.stream, subjects: `${prefix}state.>` }, this.options);
   }
 
   async load(scope: string): Promise<Array<[string, unknown]>> {
     const { js, jsm } = await this.connect();
     const entries = new Map<string, unknown>();
-    if ((await jsm.streams.info(this.stream)).state.messages > 0) {
-      const consumer = await js.consumers.get(this.stream, { filter_subjects: this.subject(scope), deliver_policy: DeliverPolicy.LastPerSubject });
-      const offset = this.subject(scope).length - 1;
-      // Batches until one comes back empty (the pending count of an ordered consumer that
-      // delivers the last message per subject is not reliable on nats-server 2.9).
-      for (;;) {
-        let received = 0;
-        for await (const msg of await consumer.fetch({ max_messages: 5_000, expires: 1_000 })) {
-          received += 1;
-          const key = tokenKey(msg.subject.slice(offset));
-          if (msg.data.length === 0) entries.delete(key);
-          else entries.set(key, JSON.parse(this.decoder.decode(msg.data)));
-        }
-        if (received === 0) break;
-      }
+    for (const { tail, data } of await readLastValues(js, jsm, this.stream, this.subject(scope), 5_000)) {
+      const key = tokenKey(tail);
+      if (data.length === 0) entries.delete(key);
+      else entries.set(key, JSON.parse(this.decoder.decode(data)));
     }
     this.logger.info({ scope, entries: entries.size }, 'transformer state loaded from NATS');
     return [...entries];
