@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeletOf, nodeAgentToken } from './support/kubelet-endpoint.js';
-import { liveIncident, liveWorkspace } from './support/live-incident.js';
-import { startTapio, stopTapio, TAPIO, waitFor, waitForReady, type TapioProcess } from './support/tapio-process.js';
+import { liveIncident, liveWorkspace, type LiveWorkspace } from './support/live-incident.js';
+import { startLiveTapio, stopLiveTapio } from './support/live-tapio.js';
+import { startTapio, stopTapio, TAPIO, waitFor, type TapioProcess } from './support/tapio-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SEED_PATTERNS = join(ROOT, 'examples/patterns/seed-002');
@@ -32,6 +33,7 @@ interface InsightItem {
 // ServiceAccount token under deploy/rbac-node-agent.yaml) while a container leaks toward its
 // memory limit (tools/k8s/incidents/memory-leak.sh) until it is OOMKilled.
 describe("seed 002's oom-cascade on the live cluster with the kubelet collector", () => {
+  let workspace: LiveWorkspace | undefined;
   let dir: string;
   let server: string;
   let tapio: TapioProcess | undefined;
@@ -41,36 +43,29 @@ describe("seed 002's oom-cascade on the live cluster with the kubelet collector"
   const ns = incident.ns;
 
   beforeAll(async () => {
-    const live = await liveWorkspace('kubelet');
-    ({ dir, server } = live);
-    const cluster = live.cluster;
+    workspace = await liveWorkspace('kubelet');
+    ({ dir, server } = workspace);
+    const cluster = workspace.cluster;
     const token = await nodeAgentToken(cluster, ROOT);
     await writeFile(join(dir, 'node-agent.token'), token, { mode: 0o600 });
     const kubelet = await kubeletOf(cluster);
-    await writeFile(
-      join(dir, 'tapio.yaml'),
-      [
-        'cluster: local',
-        'log: { level: info, format: json }',
-        'graph: { type: memory }',
-        `api: { port: ${live.port} }`,
-        `correlation: { builtinPatterns: false, patterns: [${SEED_PATTERNS}] }`,
-        'collectors:',
-        // Both name the cluster alike (tapio record gives kubeapi the top-level name, tapio run its own default).
-        `  kubeapi: { kubeconfig: ${cluster.tapioKubeconfig}, cluster: local }`,
-        '  kubelet:',
-        `    endpoint: ${kubelet.endpoint}`,
-        `    nodeName: ${kubelet.node}`,
-        '    cluster: local',
-        `    auth: { tokenFile: ${join(dir, 'node-agent.token')} }`,
-        `    tls: { ca: ${kubelet.ca}, serverName: ${kubelet.node} }`,
-        '    intervalMs: 3000',
-        '',
-      ].join('\n'),
-    );
-    await incident.step('prepare');
-    tapio = startTapio(['run', '-config', join(dir, 'tapio.yaml')], dir);
-    await waitForReady(server, tapio);
+    tapio = await startLiveTapio(workspace, incident, [
+      'cluster: local',
+      'log: { level: info, format: json }',
+      'graph: { type: memory }',
+      `api: { port: ${workspace.port} }`,
+      `correlation: { builtinPatterns: false, patterns: [${SEED_PATTERNS}] }`,
+      'collectors:',
+      // Both name the cluster alike (tapio record gives kubeapi the top-level name, tapio run its own default).
+      `  kubeapi: { kubeconfig: ${cluster.tapioKubeconfig}, cluster: local }`,
+      '  kubelet:',
+      `    endpoint: ${kubelet.endpoint}`,
+      `    nodeName: ${kubelet.node}`,
+      '    cluster: local',
+      `    auth: { tokenFile: ${join(dir, 'node-agent.token')} }`,
+      `    tls: { ca: ${kubelet.ca}, serverName: ${kubelet.node} }`,
+      '    intervalMs: 3000',
+    ]);
     // The same collectors recorded beside the live Tapio, for the replay below.
     const recording = startTapio(['record', '-output', join(dir, 'recording.ndjson'), '-config', join(dir, 'tapio.yaml')], dir);
     recorder = recording;
@@ -79,12 +74,7 @@ describe("seed 002's oom-cascade on the live cluster with the kubelet collector"
     await waitFor('the recording to follow changes', async () => ((await readFile(join(dir, 'recording.ndjson'), 'utf8')).includes('"source":"kubelet_api"') ? true : undefined), 90_000, () => `recorder output:\n${recording.log().slice(-2000)}`, 1000);
   }, 300_000);
 
-  afterAll(async () => {
-    await stopTapio(recorder);
-    await stopTapio(tapio);
-    await incident.step('cleanup').catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopLiveTapio(workspace, incident, recorder, tapio));
 
   it('the kubelet collector is healthy under its own identity and reports usage against the limit', async () => {
     let last = '';

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveIncident, liveWorkspace, type LiveWorkspace } from './support/live-incident.js';
-import { startTapio, stopTapio, TAPIO, waitFor, waitForReady, type TapioProcess } from './support/tapio-process.js';
+import { liveTapioConfig, startLiveTapio, stopLiveTapio } from './support/live-tapio.js';
+import { TAPIO, waitFor, type TapioProcess } from './support/tapio-process.js';
 
 const run = promisify(execFile);
 
@@ -23,21 +22,11 @@ describe('tapio on a live Kubernetes cluster', () => {
 
   beforeAll(async () => {
     live = await liveWorkspace('live');
-    await writeFile(join(live.dir, 'tapio.yaml'), [
-      'cluster: local', 'log:', '  level: info', '  format: json', 'graph:', '  type: memory',
-      'api:', `  port: ${live.port}`, 'collectors:', '  kubeapi:', `    kubeconfig: ${live.cluster.tapioKubeconfig}`, '',
-    ].join('\n'));
-    await incident.step('prepare');
-    tapio = startTapio(['run', '-config', join(live.dir, 'tapio.yaml')], live.dir);
     // Ready = the REST API answers and the kubeapi collector has listed every kind.
-    await waitForReady(live.server, tapio);
+    tapio = await startLiveTapio(live, incident, liveTapioConfig(live));
   }, 300_000);
 
-  afterAll(async () => {
-    await stopTapio(tapio);
-    await incident.step('cleanup').catch(() => undefined);
-    if (live?.dir) await rm(live.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopLiveTapio(live, incident, tapio));
 
   it('names the edited ConfigMap as the root cause of the crashing pod within a minute of its first crash', async () => {
     await incident.step('provoke');

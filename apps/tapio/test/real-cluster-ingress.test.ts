@@ -1,8 +1,7 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveIncident, liveWorkspace, type LiveWorkspace } from './support/live-incident.js';
-import { startTapio, stopTapio, waitFor, waitForReady, type TapioProcess } from './support/tapio-process.js';
+import { liveTapioConfig, startLiveTapio, stopLiveTapio } from './support/live-tapio.js';
+import { waitFor, type TapioProcess } from './support/tapio-process.js';
 
 interface StoredEvent {
   type: string;
@@ -44,22 +43,11 @@ describe('tapio on a live cluster: an Ingress whose backend Deployment is scaled
 
   beforeAll(async () => {
     live = await liveWorkspace('ingress');
-    await writeFile(join(live.dir, 'tapio.yaml'), [
-      'cluster: local', 'log:', '  level: info', '  format: json', 'graph:', '  type: memory',
-      'api:', `  port: ${live.port}`,
-      'correlation:', '  patternOverrides:', '    ingress-backend-unavailable:', `      holdFor: ${HOLD}`,
-      'collectors:', '  kubeapi:', `    kubeconfig: ${live.cluster.tapioKubeconfig}`, `    namespaces: { include: [${ns}] }`, '',
-    ].join('\n'));
-    await incident.step('prepare');
-    tapio = startTapio(['run', '-config', join(live.dir, 'tapio.yaml')], live.dir);
-    await waitForReady(live.server, tapio);
+    const hold = ['correlation:', '  patternOverrides:', '    ingress-backend-unavailable:', `      holdFor: ${HOLD}`];
+    tapio = await startLiveTapio(live, incident, liveTapioConfig(live, { sections: hold, kubeapi: [`    namespaces: { include: [${ns}] }`] }));
   }, 300_000);
 
-  afterAll(async () => {
-    await stopTapio(tapio);
-    await incident.step('cleanup').catch(() => undefined);
-    if (live?.dir) await rm(live.dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopLiveTapio(live, incident, tapio));
 
   it('says the route lost its backend, roots the incident at the scale to 0, and says the route works again once scaled back', async () => {
     expect(await ingressEvents('ingress_backend_unavailable'), 'a healthy route says nothing').toEqual([]);
