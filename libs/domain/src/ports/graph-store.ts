@@ -1,9 +1,7 @@
-import type { EntityRef } from '@tapio/plugin-api';
-import type { UnifiedEvent } from '@tapio/plugin-api';
+import type { ComponentHealth, Correlation, EntityRef, Insight, ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot, UnifiedEvent } from '@tapio/plugin-api';
+import { token } from '@tapio/plugin-api';
 import type { Feedback, PatternConfidence } from '../insights/feedback.js';
-import type { Correlation, Insight } from '@tapio/plugin-api';
 import type { Prediction } from '../insights/prediction.js';
-import type { ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot } from '@tapio/plugin-api';
 import type {
   CauseEffectCount,
   DeathSpiral,
@@ -16,8 +14,6 @@ import type {
   TimeRange,
   WhyAnswer,
 } from '../graph/queries.js';
-import type { ComponentHealth } from '@tapio/plugin-api';
-import { token } from '@tapio/plugin-api';
 
 /**
  * One unit of work for the graph: what the correlation engine produced for one event (or
