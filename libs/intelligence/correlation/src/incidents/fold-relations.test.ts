@@ -130,4 +130,35 @@ describe('FoldRelations', () => {
     expect(expectSameFolds(workloads, state, relations, folds).get('catalog')).toBeUndefined();
     expect(expectSameFolds(withEdit, state, relations, folds).get('catalog')).toBe('config');
   });
+
+  it('forgets what it cached for roots gone from the book (at most twice the book and 1,000), and answers alike when one comes back', () => {
+    const { fixture, state, config, catalog } = cluster();
+    const relations = new FoldRelations(state);
+    const folds = new IncidentFolds();
+    const edit = insight('config', config, 'high');
+    const workload = insight('catalog', catalog.ref, 'critical');
+    expect(expectSameFolds([edit, workload], state, relations, folds).get('catalog')).toBe('config');
+    // 3,000 passes over one book (as the engine's) of two roots: the ConfigMap and a pod root seen once, gone at the next pass.
+    const roots = new BookRoots();
+    const shelf = new Map([[edit.id, edit]]);
+    roots.add(edit.id, insightRootKey(edit));
+    const engineBook = { roots, insight: (id: string) => shelf.get(id), hasRootOfKind: () => true };
+    let previous: Insight | undefined;
+    for (let index = 0; index < 3_000; index += 1) {
+      if (previous) {
+        roots.remove(previous.id, insightRootKey(previous));
+        shelf.delete(previous.id);
+      }
+      previous = insight(`gone-${index}`, fixture.ref('Pod', `gone-${index}`, 'shop'), 'low');
+      roots.add(previous.id, insightRootKey(previous));
+      shelf.set(previous.id, previous);
+      folds.refoldBook(engineBook, relations);
+    }
+    // Without the sweep every one of the 3,000 roots keeps its facts, answer, kind and reader entry.
+    const sizes = relations.cacheSizes;
+    for (const [cache, size] of Object.entries(sizes)) expect(size, cache).toBeLessThanOrEqual(2 * 2 + 1_000);
+    expect(sizes.roots).toBeGreaterThan(0);
+    // The workload's facts were swept while it was away: back in the book, it is derived again and folds as before.
+    expect(expectSameFolds([edit, workload], state, relations, folds).get('catalog')).toBe('config');
+  });
 });

@@ -65,8 +65,8 @@ export class IncidentFolds {
    * root can be explained by any root: with one in the book, every incident takes part.
    */
   refoldBook(book: FoldableBook, relations: FoldRelations): Set<string> {
-    relations.begin();
     const present = book.roots.keys;
+    relations.begin(present);
     const causes = new Map<string, string[]>();
     const causesOf = (key: string) => {
       let found = causes.get(key);
