@@ -1,7 +1,7 @@
 import type { EntityRelation, EventType, IndexedEvent, ResourceNode, TopologyIndex, TopologyRelationship } from '@tapio/domain';
 import type { MatchState } from '../patterns/pattern-matcher.js';
 import { dependenciesOf, related } from '../state/relations.js';
-import type { WorkingState } from '../state/working-state.js';
+import type { EventVisitor, WorkingState } from '../state/working-state.js';
 
 /** Answers kept at most; beyond it (a cluster of that many entities asked about between changes) all are derived again. */
 const MAX_ANSWERS = 50_000;
@@ -152,6 +152,14 @@ export class SharedLookups implements MatchState {
 
   eventsOnOwner(ownerKey: string, since: number, types?: ReadonlySet<EventType>): IndexedEvent[] {
     return this.state.eventsOnOwner(ownerKey, since, types);
+  }
+
+  walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.state.walkBackOn(key, since, types, visit);
+  }
+
+  walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.state.walkBackOnOwner(ownerKey, since, types, visit);
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {

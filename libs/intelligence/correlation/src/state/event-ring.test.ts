@@ -73,4 +73,36 @@ describe('WorkingState: the event ring and its chains', () => {
     }
     expect(state.size).toBe(3_000);
   });
+
+  it('walks a key back newest first as its list reversed, and says in order only when no earlier arrival is later', () => {
+    const types: EventType[] = ['pod_restart', 'oom_killed', 'probe_failed', 'crash_loop', 'k8s_event'];
+    const next = random(11);
+    const state = new WorkingState({ maxEvents: 2_000 });
+    let at = START;
+    for (let n = 0; n < 6_000; n += 1) {
+      // Mostly in time order; now and then an event that arrives up to 30 s late.
+      at += Math.floor(next() * 3) * 50;
+      const late = next() < 0.02 ? Math.floor(next() * 30_000) : 0;
+      const added = event(n, { type: types[Math.floor(next() * types.length)], name: `web-${Math.floor(next() * 20)}`, atMs: at - late });
+      state.add(added);
+      if (n % 211 !== 0) continue;
+      const key = entityKey(added.entity!);
+      const since = at - Math.floor(next() * 100_000);
+      for (const wanted of [undefined, new Set<EventType>(types.slice(0, 2)), new Set<EventType>(types)]) {
+        const walked: Array<{ id: string; at: number; inOrder: boolean }> = [];
+        state.walkBackOn(key, since, wanted, (item, inOrder) => {
+          walked.push({ id: item.event.id, at: item.at, inOrder });
+          return true;
+        });
+        expect(walked.map((item) => item.id)).toEqual(state.eventsOn(key, since, wanted).map((item) => item.event.id).reverse());
+        // In order: nothing further back in the walk is later (the promise a reader stops on).
+        walked.forEach((item, index) => {
+          if (item.inOrder) expect(walked.slice(index + 1).every((older) => older.at <= item.at)).toBe(true);
+        });
+      }
+      let visited = 0;
+      state.walkBackOn(key, since, undefined, () => (visited += 1) < 2);
+      expect(visited).toBe(Math.min(2, state.eventsOn(key, since).length));
+    }
+  });
 });

@@ -36,6 +36,10 @@ export class EventRing {
   private head = 0;
   /** Next sequence number to hand out. */
   private tail = 0;
+  /** Latest time pushed so far. */
+  private latest = Number.NEGATIVE_INFINITY;
+  /** The newest sequence number pushed with a time before one pushed earlier (-1: none yet). */
+  private disorder = -1;
 
   /** Oldest sequence number still in the window (`next` when empty). */
   get first(): number {
@@ -62,6 +66,8 @@ export class EventRing {
     const slot = this.tail & this.mask;
     this.items[slot] = event;
     this.times[slot] = event.at;
+    if (event.at < this.latest) this.disorder = event.seq;
+    else this.latest = event.at;
     this.links.fill(0, slot * CHAINS, slot * CHAINS + CHAINS);
     this.tail += 1;
   }
@@ -109,6 +115,33 @@ export class EventRing {
       seq -= delta;
     }
     return result.reverse();
+  }
+
+  /**
+   * The events `select` would list, newest first, each handed to `visit` until it returns
+   * false. `inOrder` tells the visitor that no event pushed before this one has a later time
+   * (every event since the last out-of-order arrival), so walking further back only finds
+   * earlier times: a reader after the newest few can stop there.
+   */
+  walkBack(newest: number, chain: number, since: number, minSeq: number, types: ReadonlySet<string> | undefined, visit: (item: SequencedEvent, inOrder: boolean) => boolean): void {
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot] as number;
+      if (at >= since) {
+        const item = this.items[slot] as SequencedEvent;
+        if ((types === undefined || types.has(item.event.type)) && !visit(item, seq > this.disorder)) return;
+      } else if (at < floor) return;
+      const delta = this.links[slot * CHAINS + chain] as number;
+      if (delta === 0) return;
+      seq -= delta;
+    }
+  }
+
+  /** Whether no event pushed before `seq` has a later time than it. */
+  inOrder(seq: number): boolean {
+    return seq > this.disorder;
   }
 
   /** Whether `select(newest, chain, since, minSeq, undefined)` would find anything, without building the list. */

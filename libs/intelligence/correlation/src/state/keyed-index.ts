@@ -1,14 +1,16 @@
 import type { EventType } from '@tapio/domain';
 import type { EventRing, SequencedEvent } from './event-ring.js';
+import { typeIdsOf } from './type-ids.js';
 
 /** Up to this many requested types are served from the per-type chains; more walk the key's full chain. */
 const TYPED_LOOKUP_LIMIT = 8;
 
-/** A key's newest sequence number, over all its events and per event type. */
-interface Heads {
-  all: number;
-  byType: Map<string, number>;
-}
+/**
+ * A key's newest sequence numbers: `[all, typeId, newest, typeId, newest, ...]`, over all its
+ * events and per event type (a key sees few types, so a linear search of a short array of
+ * small numbers beats a Map per key, in time and in bytes).
+ */
+type Heads = number[];
 
 /**
  * Recent events by one key (entity, owner, node or namespace), each also chained under
@@ -28,15 +30,26 @@ export class KeyedIndex {
     private readonly typedChain: number,
   ) {}
 
-  add(key: string | undefined, event: SequencedEvent): void {
+  add(key: string | undefined, event: SequencedEvent, typeId: number): void {
     if (key === undefined) return;
-    let heads = this.heads.get(key);
-    if (!heads) this.heads.set(key, (heads = { all: -1, byType: new Map() }));
-    this.ring.link(event.seq, this.allChain, heads.all);
-    heads.all = event.seq;
-    const type = event.event.type;
-    this.ring.link(event.seq, this.typedChain, heads.byType.get(type) ?? -1);
-    heads.byType.set(type, event.seq);
+    const heads = this.heads.get(key);
+    const seq = event.seq;
+    if (heads === undefined) {
+      this.ring.link(seq, this.allChain, -1);
+      this.ring.link(seq, this.typedChain, -1);
+      this.heads.set(key, [seq, typeId, seq]);
+      return;
+    }
+    this.ring.link(seq, this.allChain, heads[0] as number);
+    heads[0] = seq;
+    for (let at = 1; at < heads.length; at += 2) {
+      if (heads[at] !== typeId) continue;
+      this.ring.link(seq, this.typedChain, heads[at + 1] as number);
+      heads[at + 1] = seq;
+      return;
+    }
+    this.ring.link(seq, this.typedChain, -1);
+    heads.push(typeId, seq);
   }
 
   /** Events on `key` at or after `since` still in the window (seq >= minSeq), of the given types, in arrival order. */
@@ -46,8 +59,8 @@ export class KeyedIndex {
     if (types && types.size <= TYPED_LOOKUP_LIMIT) {
       let single: SequencedEvent[] | undefined;
       let parts: SequencedEvent[][] | undefined;
-      for (const type of types) {
-        const newest = heads.byType.get(type);
+      for (const typeId of typeIdsOf(types)) {
+        const newest = newestOfType(heads, typeId);
         if (newest === undefined) continue;
         const items = this.ring.select(newest, this.typedChain, since, minSeq, undefined);
         if (items.length === 0) continue;
@@ -57,17 +70,43 @@ export class KeyedIndex {
       if (!parts) return single ?? [];
       return parts.flat().sort((a, b) => a.seq - b.seq);
     }
-    return this.ring.select(heads.all, this.allChain, since, minSeq, types);
+    return this.ring.select(heads[0] as number, this.allChain, since, minSeq, types);
+  }
+
+  /**
+   * The events `query` lists, newest first, each handed to `visit` until it returns false
+   * (`inOrder`: see `EventRing.walkBack`). A typed question served from the per-type chains is
+   * listed first (merged by arrival) and walked back from the list's end.
+   */
+  walkBack(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, visit: (item: SequencedEvent, inOrder: boolean) => boolean): void {
+    const heads = this.heads.get(key);
+    if (!heads) return;
+    if (types && types.size <= TYPED_LOOKUP_LIMIT) {
+      const items = this.query(key, since, minSeq, types);
+      for (let index = items.length - 1; index >= 0; index -= 1) {
+        const item = items[index] as SequencedEvent;
+        if (!visit(item, this.ring.inOrder(item.seq))) return;
+      }
+      return;
+    }
+    this.ring.walkBack(heads[0] as number, this.allChain, since, minSeq, types, visit);
   }
 
   /** Forgets keys (and key + type pairs) whose newest event left the window: the chains need no trimming. */
   trim(minSeq: number): void {
     for (const [key, heads] of this.heads) {
-      if (heads.all < minSeq) {
+      if ((heads[0] as number) < minSeq) {
         this.heads.delete(key);
         continue;
       }
-      for (const [type, newest] of heads.byType) if (newest < minSeq) heads.byType.delete(type);
+      let kept = 1;
+      for (let at = 1; at < heads.length; at += 2) {
+        if ((heads[at + 1] as number) < minSeq) continue;
+        heads[kept] = heads[at] as number;
+        heads[kept + 1] = heads[at + 1] as number;
+        kept += 2;
+      }
+      heads.length = kept;
     }
   }
 
@@ -80,4 +119,10 @@ export class KeyedIndex {
   get keys(): number {
     return this.heads.size;
   }
+}
+
+/** The newest sequence number of one type in a key's heads, if the key has one. */
+function newestOfType(heads: Heads, typeId: number): number | undefined {
+  for (let at = 1; at < heads.length; at += 2) if (heads[at] === typeId) return heads[at + 1];
+  return undefined;
 }

@@ -16,6 +16,7 @@ import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventRing, type SequencedEvent } from './event-ring.js';
 import { KeyedIndex } from './keyed-index.js';
 import { SharedParts } from './shared-parts.js';
+import { typeIdOf } from './type-ids.js';
 import { dependenciesOf, related } from './relations.js';
 
 export interface WorkingStateOptions {
@@ -29,6 +30,9 @@ export interface WorkingStateOptions {
    */
   topology?: TopologyIndex;
 }
+
+/** A reader of events walked newest first; returns false to stop the walk. */
+export type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
 
 /** The ring's link columns: two per keyed index (all types, by type), one for the global by-type chains. */
 const TYPE_CHAIN = 8;
@@ -49,8 +53,8 @@ export class WorkingState implements CorrelationState {
   private readonly byOwner = new KeyedIndex(this.ring, 2, 3);
   private readonly byNode = new KeyedIndex(this.ring, 4, 5);
   private readonly byNamespace = new KeyedIndex(this.ring, 6, 7);
-  /** Newest sequence number per event type (the chain TYPE_CHAIN through the ring). */
-  private readonly byType = new Map<string, number>();
+  /** Newest sequence number per event type id (`typeIdOf`; the chain TYPE_CHAIN through the ring), -1 for none. */
+  private readonly byType: number[] = [];
   private readonly byId = new Map<string, SequencedEvent>();
   /** The last entity reference, context and object facts per entity, shared by its events that repeat them. */
   private readonly shared = new SharedParts();
@@ -90,15 +94,17 @@ export class WorkingState implements CorrelationState {
     this.byId.set(event.id, indexed);
     this.ring.push(indexed);
     if (at > this.newest) this.newest = at;
-    this.byEntity.add(key, indexed);
-    this.ring.link(indexed.seq, TYPE_CHAIN, this.byType.get(event.type) ?? -1);
-    this.byType.set(event.type, indexed.seq);
+    const typeId = typeIdOf(event.type);
+    this.byEntity.add(key, indexed, typeId);
+    this.ring.link(indexed.seq, TYPE_CHAIN, this.byType[typeId] ?? -1);
+    while (this.byType.length < typeId) this.byType.push(-1);
+    this.byType[typeId] = indexed.seq;
     if (key) {
       const owner = this.topology.rootOwner(key);
-      if (owner !== key) this.byOwner.add(owner, indexed);
-      this.byNode.add(this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed);
+      if (owner !== key) this.byOwner.add(owner, indexed, typeId);
+      this.byNode.add(this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed, typeId);
     }
-    this.byNamespace.add(event.entity?.namespace ?? undefined, indexed);
+    this.byNamespace.add(event.entity?.namespace ?? undefined, indexed, typeId);
     for (const caller of this.dependencies.observe(indexed)) {
       const node = this.topology.node(caller);
       if (!node) continue;
@@ -175,17 +181,27 @@ export class WorkingState implements CorrelationState {
     return this.byOwner.query(ownerKey, since, this.minLiveSeq(), types);
   }
 
+  /** `eventsOn`'s events newest first, to `visit` until it returns false (`inOrder`: see `EventRing.walkBack`). */
+  walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.byEntity.walkBack(key, since, this.minLiveSeq(), types, visit);
+  }
+
+  /** `eventsOnOwner`'s events newest first, to `visit` until it returns false. */
+  walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.byOwner.walkBack(ownerKey, since, this.minLiveSeq(), types, visit);
+  }
+
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
-    const newest = this.byType.get(type);
-    return newest === undefined ? [] : this.ring.select(newest, TYPE_CHAIN, since, this.minLiveSeq(), undefined);
+    const newest = this.byType[typeIdOf(type)] ?? -1;
+    return newest < 0 ? [] : this.ring.select(newest, TYPE_CHAIN, since, this.minLiveSeq(), undefined);
   }
 
   /** Whether any event of one of `types` at or after `since` is in the window (no list built: a cheap test before a search). */
   hasEventOfType(types: ReadonlySet<string>, since: number): boolean {
     const minSeq = this.minLiveSeq();
     for (const type of types) {
-      const newest = this.byType.get(type);
-      if (newest !== undefined && this.ring.hasSince(newest, TYPE_CHAIN, since, minSeq)) return true;
+      const newest = this.byType[typeIdOf(type)] ?? -1;
+      if (newest >= 0 && this.ring.hasSince(newest, TYPE_CHAIN, since, minSeq)) return true;
     }
     return false;
   }
@@ -216,7 +232,7 @@ export class WorkingState implements CorrelationState {
 
   /** What the window holds beside its live events (for memory accounting): ring slots, and keys of the indexes, stale ones included until the next trim. */
   get held(): { slots: number; keys: number } {
-    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.size + this.shared.size;
+    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.filter((newest) => newest >= 0).length + this.shared.size;
     return { slots: this.ring.capacity, keys };
   }
 
@@ -227,7 +243,7 @@ export class WorkingState implements CorrelationState {
   private trimIndexes(): void {
     const minSeq = this.minLiveSeq();
     for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
-    for (const [type, newest] of this.byType) if (newest < minSeq) this.byType.delete(type);
+    for (let typeId = 0; typeId < this.byType.length; typeId += 1) if ((this.byType[typeId] as number) < minSeq) this.byType[typeId] = -1;
     this.shared.trim((key) => this.byEntity.has(key));
   }
 }

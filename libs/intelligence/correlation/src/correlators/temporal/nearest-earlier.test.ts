@@ -47,4 +47,35 @@ describe('NearestEarlier', () => {
       expect(nearest.best.map(({ item, why }) => [item.event.id, why])).toEqual(reference(lists, limit, 'e0', at));
     }
   });
+
+  it('walking each list newest first and stopping early keeps the same events, order and reasons as reading it whole', () => {
+    const next = random(29);
+    let stopped = 0;
+    for (let round = 0; round < 2_000; round += 1) {
+      // Each list in arrival order: times mostly rising, with ties and a few late arrivals.
+      const pool = Array.from({ length: 2 + Math.floor(next() * 16) }, (_, index) => indexed(`e${index}`, Math.floor(next() * 8) * 1000, TYPES[Math.floor(next() * TYPES.length)] as EventType));
+      const lists: Array<[IndexedEvent[], string]> = ['same entity', 'same owner', 'uses it', 'same node'].map((why) => {
+        const items = pool.filter(() => next() < 0.5);
+        return [next() < 0.7 ? [...items].sort((a, b) => a.at - b.at) : items, why];
+      });
+      const limit = 1 + Math.floor(next() * 4);
+      const at = 6000;
+      const whole = new NearestEarlier(limit, 'e0', at);
+      for (const [items, why] of lists) whole.consider(items, why);
+      const walked = new NearestEarlier(limit, 'e0', at);
+      for (const [items, why] of lists) {
+        walked.begin(why);
+        for (let index = items.length - 1; index >= 0; index -= 1) {
+          const item = items[index] as IndexedEvent;
+          const inOrder = items.slice(0, index).every((earlier) => earlier.at <= item.at);
+          if (!walked.offer(item, inOrder)) {
+            stopped += 1;
+            break;
+          }
+        }
+      }
+      expect(walked.best.map(({ item, why }) => [item.event.id, why])).toEqual(whole.best.map(({ item, why }) => [item.event.id, why]));
+    }
+    expect(stopped).toBeGreaterThan(100);
+  });
 });

@@ -1,6 +1,19 @@
-import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
+import type { Correlation, CorrelationState, Correlator, EventType, IndexedEvent } from '@tapio/domain';
 import { INTERESTING_TYPES, isInteresting, MINUTE, NODE_SHARED_TYPES } from '../event-classes.js';
 import { NearestEarlier } from './nearest-earlier.js';
+
+type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
+
+/** The engine's working state also walks an entity's or owner's events newest first, so only the nearest few are read. */
+interface WalksBack {
+  walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+  walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+}
+
+function walksBack(state: CorrelationState): state is CorrelationState & WalksBack {
+  const candidate = state as CorrelationState & Partial<WalksBack>;
+  return typeof candidate.walkBackOn === 'function' && typeof candidate.walkBackOnOwner === 'function';
+}
 
 export interface TemporalOptions {
   windowMs?: number;
@@ -29,10 +42,24 @@ export class TemporalCorrelator implements Correlator {
     if (!entityKey || !isInteresting(event.type)) return [];
     const since = at - this.windowMs;
     const nearest = new NearestEarlier(this.maxLinks, event.id, at);
-    nearest.consider(state.eventsOn(entityKey, since, INTERESTING_TYPES), 'same entity');
     const owner = state.rootOwner(entityKey);
-    if (owner !== entityKey) nearest.consider(state.eventsOnOwner(owner, since, INTERESTING_TYPES), 'same owner');
-    for (const dependency of state.dependenciesOf(entityKey)) nearest.consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
+    if (walksBack(state)) {
+      const visit: EventVisitor = (item, inOrder) => nearest.offer(item, inOrder);
+      nearest.begin('same entity');
+      state.walkBackOn(entityKey, since, INTERESTING_TYPES, visit);
+      if (owner !== entityKey) {
+        nearest.begin('same owner');
+        state.walkBackOnOwner(owner, since, INTERESTING_TYPES, visit);
+      }
+      for (const dependency of state.dependenciesOf(entityKey)) {
+        nearest.begin('uses it');
+        state.walkBackOn(dependency, since, INTERESTING_TYPES, visit);
+      }
+    } else {
+      nearest.consider(state.eventsOn(entityKey, since, INTERESTING_TYPES), 'same entity');
+      if (owner !== entityKey) nearest.consider(state.eventsOnOwner(owner, since, INTERESTING_TYPES), 'same owner');
+      for (const dependency of state.dependenciesOf(entityKey)) nearest.consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
+    }
     const node = state.nodeNameOf(entityKey);
     if (node) nearest.consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
     return nearest.best
