@@ -59,6 +59,10 @@ const result = await build({
   banner: { js: "import { createRequire as __tapioCreateRequire } from 'node:module'; const require = __tapioCreateRequire(import.meta.url);" },
   // Stack traces name the TypeScript sources (bin/tapio runs with --enable-source-maps).
   sourcemap: 'linked',
+  // Without the sources' text: Node reads and parses the map of every chunk it loads
+  // (--enable-source-maps), and the text was half of each map (a one-line analyze: 0.269 ->
+  // 0.255 s CPU); a trace still names the TypeScript file, line and column.
+  sourcesContent: false,
   // Less text to compile at start (0.38 -> 0.35 s CPU of a one-line analyze); names are kept.
   minifyWhitespace: true,
   minifySyntax: true,

@@ -19,8 +19,13 @@ import { KubeTraffic } from './kube-traffic.mjs';
 const { values } = parseArgs({ options: { events: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
-// What ./bin/tapio analyze runs: the bundled command while it is current (apps/tapio/src/cli-bundle/launch.ts).
-const main = fileURLToPath(new URL('../../apps/tapio/dist/cli-bundle/launch.js', import.meta.url));
+// What a user runs: ./bin/tapio (bash, then node with its flags: the bundled command while it
+// is current, apps/tapio/src/cli-bundle/launch.ts). The CPU report reaches node by NODE_OPTIONS.
+const tapio = fileURLToPath(new URL('../../bin/tapio', import.meta.url));
+// Whether that was the bundle: a stale or missing one (a build without esbuild installed) runs
+// the ~400 modules instead, and the figures must say so.
+const { freshBundle } = await import(new URL('../../apps/tapio/dist/cli-bundle/fresh-bundle.js', import.meta.url).href);
+const bundled = freshBundle(new URL('../../apps/tapio/dist/bundle/', import.meta.url), new URL('../../', import.meta.url)) !== undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'tapio-bench-analyze-'));
 const large = join(dir, 'large.ndjson');
@@ -37,10 +42,12 @@ const BARE_PARSE = `const text = require('node:fs').readFileSync(process.argv[1]
 // which depends far less than the wall clock on what else shares the two cores.
 const CPU_REPORT = `data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.cpuUsage();writeSync(2,'\\n@@cpu '+(u.user+u.system)+'\\n')})`;
 
-/** Wall and CPU time of one fresh process, in seconds; fails loudly if it fails. */
-function timed(args) {
+/** Wall and CPU time of one fresh process (node ARGS, or ./bin/tapio ARGS), in seconds; fails loudly if it fails. */
+function timed(args, command = process.execPath) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--import', CPU_REPORT, ...args], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  const env = command === tapio ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import "${CPU_REPORT}"` } : process.env;
+  const nodeArgs = command === tapio ? args : ['--import', CPU_REPORT, ...args];
+  const result = spawnSync(command, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env });
   const wall = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 500)}`);
   const cpu = /@@cpu (\d+)/.exec(result.stderr.toString());
@@ -54,12 +61,12 @@ const samples = { analyzeLarge: [], bareParse: [], analyzeOneLine: [], nodeStart
 const load = [loadavg()[0]];
 for (let run = 0; run < RUNS; run += 1) {
   samples.bareParse.push(timed(['-e', BARE_PARSE, large]));
-  samples.analyzeLarge.push(timed([main, 'analyze', large, '--json']));
+  samples.analyzeLarge.push(timed(['analyze', large, '--json'], tapio));
   samples.nodeStart.push(timed(['-e', '0']));
-  samples.analyzeOneLine.push(timed([main, 'analyze', oneLine, '--json']));
+  samples.analyzeOneLine.push(timed(['analyze', oneLine, '--json'], tapio));
 }
 load.push(loadavg()[0]);
-const summary = execFileSync(process.execPath, [main, 'analyze', large, '--json'], { maxBuffer: 64 << 20 }).toString();
+const summary = execFileSync(tapio, ['analyze', large, '--json'], { maxBuffer: 64 << 20 }).toString();
 rmSync(dir, { recursive: true, force: true });
 
 const result = {
@@ -67,6 +74,7 @@ const result = {
   bytes: lines.reduce((sum, line) => sum + line.length + 1, 0),
   insights: JSON.parse(summary).insights.length,
   runs: RUNS,
+  bundled,
   loadAverage: load,
   large: { analyze: medianOf(samples.analyzeLarge, 'wall'), bareParse: medianOf(samples.bareParse, 'wall'), analyzeCpu: medianOf(samples.analyzeLarge, 'cpu'), bareParseCpu: medianOf(samples.bareParse, 'cpu') },
   oneLine: { analyze: medianOf(samples.analyzeOneLine, 'wall'), nodeStart: medianOf(samples.nodeStart, 'wall'), analyzeCpu: medianOf(samples.analyzeOneLine, 'cpu'), nodeStartCpu: medianOf(samples.nodeStart, 'cpu') },
@@ -76,7 +84,7 @@ if (values.json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   const f = (s) => `${s.toFixed(3)} s`;
-  console.log(`tapio analyze, ${result.events} events (${(result.bytes / 1e6).toFixed(1)} MB, ${result.insights} insights), median of ${RUNS} fresh processes each, load average ${load.map((x) => x.toFixed(1)).join(' -> ')}`);
+  console.log(`tapio analyze, ${result.events} events (${(result.bytes / 1e6).toFixed(1)} MB, ${result.insights} insights), median of ${RUNS} fresh processes each, ${bundled ? 'the bundled command' : 'NOT the bundle (missing or stale: run npm install and npm run build): the modules'}, load average ${load.map((x) => x.toFixed(1)).join(' -> ')}`);
   const { large: l, oneLine: o } = result;
   console.log(`  large recording: analyze ${f(l.analyze)} (${Math.round(result.events / l.analyze)} events/s), bare JSON.parse ${f(l.bareParse)}: ratio ${(l.analyze / l.bareParse).toFixed(2)}; CPU ${f(l.analyzeCpu)} vs ${f(l.bareParseCpu)}: ratio ${(l.analyzeCpu / l.bareParseCpu).toFixed(2)} (target <= 3)`);
   console.log(`  one line:        analyze ${f(o.analyze)}, node -e 0 ${f(o.nodeStart)}: ratio ${(o.analyze / o.nodeStart).toFixed(2)}; CPU ${f(o.analyzeCpu)} vs ${f(o.nodeStartCpu)}: ratio ${(o.analyzeCpu / o.nodeStartCpu).toFixed(2)} (target <= 8 and < 0.3 s)`);

@@ -168,4 +168,5 @@ const pad = (text, width) => String(text).padEnd(width);
 console.log(`bench:compare: median of ${RUNS} runs, each figure beside its peer in fresh processes; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (2 cores)`);
 console.log(`${pad('figure', 46)}${pad('value', 22)}${pad('peer (same run)', 38)}${pad('ratio', 8)}${pad('target', 18)}result`);
 for (const row of rows) console.log(`${pad(row.figure, 46)}${pad(row.value, 22)}${pad(row.peer, 38)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
+if (!analyze.bundled) console.log('tapio analyze ran from its ~400 modules, NOT the bundle (missing or stale: npm install installs esbuild, npm run build makes it): not what a user of a built tree runs');
 if (!servers) console.log('not run (add --servers): NATS end to end beside nats bench (npm run bench:nats-e2e), Neo4j ingest beside a bare UNWIND (npm run bench:neo4j)');
