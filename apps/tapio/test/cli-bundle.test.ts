@@ -54,4 +54,23 @@ describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.m
     expect(JSON.parse(bundled.stdout).insights.length).toBeGreaterThan(0);
     expect(bundled.stdout).toBe(modules.stdout);
   });
+
+  // Tapio makes no pino transport (a worker thread whose file pino finds by __dirname, which a
+  // bundle moves): logging.ts writes JSON records to fd 2 itself (pino.destination, sync) and
+  // pretty lines through a write function. Both formats must log under the bundle as they do from the modules.
+  it('logs in both formats as the modules do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-cli-bundle-log-'));
+    folders.push(dir);
+    await writeFile(join(dir, 'one.ndjson'), `${(await readFile(RECORDING, 'utf8')).split('\n')[0]}\n`);
+    await writeFile(join(dir, 'json.yaml'), 'log:\n  format: json\n');
+    await writeFile(join(dir, 'pretty.yaml'), 'log:\n  format: pretty\n');
+    const stderrOf = async (format: string, env: NodeJS.ProcessEnv = {}) => (await run(TAPIO, ['analyze', 'one.ndjson', '--json', '--verbose', '--config', `${format}.yaml`], { cwd: dir, env: { ...process.env, ...env } })).stderr;
+    const records = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; time: string; msg: string });
+    const bundled = records(await stderrOf('json'));
+    const modules = records(await stderrOf('json', { TAPIO_NO_BUNDLE: '1' }));
+    expect(bundled.map((record) => record.msg)).toContain('tapio started');
+    expect(bundled.map(({ level, msg }) => [level, msg])).toEqual(modules.map(({ level, msg }) => [level, msg]));
+    const pretty = (await stderrOf('pretty')).split('\n').filter(Boolean);
+    expect(pretty.map((line) => /^\S+Z (INFO|WARN) {1,2}(.*)$/.exec(line)?.[2])).toEqual(bundled.map((record) => expect.stringMatching(new RegExp(`^${record.msg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))));
+  });
 });
