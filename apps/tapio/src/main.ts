@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { UsageError } from './cli/args.js';
 import { buildProgram } from './cli/program.js';
 import { acceptSingleDashLongOptions, longOptionNames, withDefaultCommand } from './cli/single-dash-options.js';
-import { ConfigError } from './config/load-config.js';
+import { ConfigError } from './config/config-error.js';
 
 /**
  * The tapio command: commander parses (per-command help, unknown options and surplus

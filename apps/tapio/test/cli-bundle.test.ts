@@ -73,4 +73,45 @@ describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.m
     const pretty = (await stderrOf('pretty')).split('\n').filter(Boolean);
     expect(pretty.map((line) => /^\S+Z (INFO|WARN) {1,2}(.*)$/.exec(line)?.[2])).toEqual(bundled.map((record) => expect.stringMatching(new RegExp(`^${record.msg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))));
   });
+
+  /** The workspace modules and bundle chunk inputs a ./bin/tapio command line loads. */
+  async function loadedBy(args: string[]): Promise<{ status: number; modules: string[]; inputs: string[] }> {
+    const dir = await mkdtemp(join(tmpdir(), 'tapio-cli-bundle-cmd-'));
+    folders.push(dir);
+    const log = join(dir, 'modules.txt');
+    const status = await run(TAPIO, args, { env: { ...process.env, NODE_OPTIONS: `--import ${REGISTER}`, TAPIO_MODULE_LOG: log }, cwd: dir }).then(
+      () => 0,
+      (error: { code?: number }) => error.code ?? -1,
+    );
+    const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
+    const chunks = JSON.parse(await readFile(new URL('chunks.json', BUNDLE), 'utf8')) as Record<string, string[]>;
+    const bundled = loaded.filter((url) => url.includes('/apps/tapio/dist/bundle/'));
+    expect(bundled.some((url) => url.endsWith('/apps/tapio/dist/bundle/main.js')), `${args.join(' ')} runs the bundle`).toBe(true);
+    const modules = loaded.filter((url) => (url.includes('/libs/') || url.includes('/apps/tapio/dist/')) && !url.includes('/dist/bundle/') && !url.includes('/dist/cli-bundle/'));
+    return { status, modules, inputs: bundled.flatMap((url) => chunks[url.slice(url.indexOf('/dist/bundle/') + '/dist/bundle/'.length)] ?? []) };
+  }
+
+  // Module counts per command: what each short command loads from the bundle (run and record,
+  // long-running, start from the modules; light-plugins.test.ts covers what analyze's modules load).
+  it('the short commands run from the bundle and load only what they use', async () => {
+    const patterns = fileURLToPath(new URL('../../../libs/intelligence/correlation/patterns', import.meta.url));
+    const config = fileURLToPath(new URL('../../../tapio.yaml', import.meta.url));
+    const commands: Array<{ args: string[]; status: number; without: string[] }> = [
+      // The command line alone: no configuration, domain, zod or YAML.
+      { args: ['version'], status: 0, without: ['node_modules/zod/', 'node_modules/yaml/', 'libs/domain/', 'libs/plugin-api/', 'libs/intelligence/'] },
+      { args: ['--help'], status: 0, without: ['node_modules/zod/', 'node_modules/yaml/', 'libs/domain/', 'libs/plugin-api/', 'libs/intelligence/'] },
+      { args: ['completion', 'bash'], status: 0, without: ['node_modules/zod/', 'node_modules/yaml/', 'libs/domain/', 'libs/intelligence/'] },
+      // A client command: the client and the domain's answer schemas, not the engine or the YAML parser (exit 6: nothing listens on port 9).
+      { args: ['why', 'pod', 'default/web', '--server', 'http://127.0.0.1:9'], status: 6, without: ['node_modules/yaml/', 'libs/intelligence/', 'libs/collectors/'] },
+      { args: ['config', 'check', config], status: 0, without: [] },
+      { args: ['patterns', 'validate', patterns], status: 0, without: ['libs/collectors/'] },
+    ];
+    for (const { args, status, without } of commands) {
+      const loaded = await loadedBy(args);
+      expect(loaded.status, args.join(' ')).toBe(status);
+      expect(loaded.modules, `${args.join(' ')} loads no workspace module outside the bundle`).toEqual([]);
+      expect(loaded.inputs.some((input) => input.includes('node_modules/commander/'))).toBe(true);
+      for (const unused of [...UNUSED_BY_ANALYZE, ...without]) expect(loaded.inputs.filter((input) => input.includes(unused)), `${args.join(' ')}: ${unused}`).toEqual([]);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { SEVERITIES } from '@tapio/domain';
 import type { CliArgs, CliIo } from '@tapio/cli-client';
 import { parsedArgs, type Dispatch } from './args.js';
+import { SEVERITY_CHOICES } from './severity-choices.js';
 
 type ClientCommand = 'whyCommand' | 'eventsCommand' | 'insightsCommand' | 'patternsCommand' | 'patternsReloadCommand' | 'feedbackCommand';
 
@@ -38,7 +38,7 @@ function withPaging(command: Command): Command {
 }
 
 const namespaceOption = () => new Option('-n, --namespace <namespace>', 'namespace of NAME when NAMESPACE/ is not given (default "default")');
-const severityOption = () => new Option('--severity <severity>', 'this severity or worse').choices(SEVERITIES);
+const severityOption = () => new Option('--severity <severity>', 'this severity or worse').choices(SEVERITY_CHOICES);
 
 /** The commands that ask a running Tapio over its REST API (@tapio/cli-client). */
 export function addClientCommands(program: Command, dispatch: Dispatch): void {

@@ -3,22 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { duplicateKeys, firstAlias, MAX_ALIAS_COUNT } from '@tapio/correlation';
 import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
 import { TapioConfig } from './schema.js';
 
-/** A configuration problem, with where it is: file, YAML path, line and column. */
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: Array<{ path: string; line?: number; column?: number; message: string }>,
-  ) {
-    super(
-      `invalid configuration ${file}:\n${problems
-        .map((problem) => `  ${file}${problem.line ? `:${problem.line}:${problem.column ?? 1}` : ''} ${problem.path ? `${problem.path}: ` : ''}${problem.message}`)
-        .join('\n')}`,
-    );
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export interface LoadedConfig {
   config: TapioConfig;
