@@ -46,7 +46,11 @@ try {
   process.exit(0);
 }
 const result = await build({
-  entryPoints: { main: resolve(root, 'apps/tapio/dist/main.js') },
+  // The transformer worker of `tapio analyze` (apps/tapio/src/runtime/transform-worker) is an
+  // entry of its own: a worker thread starts from a file, and shares the command's chunks.
+  entryPoints: { main: resolve(root, 'apps/tapio/dist/main.js'), 'transform-worker': resolve(root, 'apps/tapio/dist/runtime/transform-worker/worker-entry.js') },
+  // Tells the bundled code it is bundled (transform-worker.ts starts the bundled worker entry).
+  define: { __TAPIO_BUNDLE__: 'true' },
   outdir,
   bundle: true,
   splitting: true,

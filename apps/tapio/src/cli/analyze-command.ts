@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { formatEntity, storyWithAges, type EntityRef, type Insight, type Prediction } from '@tapio/domain';
-import { compose } from '../compose.js';
+import { compose, type Composition } from '../compose.js';
 import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
+import { TransformWorker } from '../runtime/transform-worker/transform-worker.js';
+import { analyzeWorkerPlan, publishUnified } from './analyze-worker.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { countLines, ProgressBar } from './progress-bar.js';
 import { loadConfigFromArgs } from './config-from-args.js';
@@ -81,24 +83,49 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
     },
   };
   const logger = createLogger(loaded.config.log.level, loaded.config.log.format);
-  const composition = await compose(loaded, logger, undefined, undefined, { metrics: 'none' });
-  const runtime = new TapioRuntime(composition, 'all', { cluster: loaded.config.cluster, busType: 'embedded', correlation: loaded.config.correlation, baseDir: loaded.baseDir, watchPatterns: false });
-  const replay = composition.collectors.find((collector) => collector.id === 'replay');
-  const showProgress = process.stderr.isTTY === true && file !== '-';
-  const bar = showProgress ? new ProgressBar(process.stderr, await countLines(file), 'analyzing') : undefined;
-  const timer = bar ? setInterval(() => bar.update(Number(replay?.health().details?.['lines'] ?? 0)), 100) : undefined;
-  await runtime.start();
+  // A large recording is parsed and transformed on a worker thread, beside correlation; it
+  // starts first, so its start-up overlaps the composition below (its batches wait for the stages).
+  const plan = analyzeWorkerPlan(loaded, file);
+  let stagesReady!: () => void;
+  const ready = new Promise<void>((resolve) => (stagesReady = resolve));
+  let composition: Composition | undefined;
+  const worker = plan
+    ? new TransformWorker(plan, { publish: (events) => publishUnified((composition as Composition).bus)(events), deadLetter: (letter) => composition?.deadLetters.put(letter), logger }, ready)
+    : undefined;
+  let runtime: TapioRuntime;
+  let stats: ReturnType<TapioRuntime['pipelineStats']>;
   try {
-    await runtime.finiteCollectorsDone();
-  } finally {
-    if (timer) clearInterval(timer);
-    bar?.finish();
+    // With the worker, the replay runs there: the main thread composes no collector.
+    const here = worker ? { ...loaded, config: { ...loaded.config, collectors: {} } } : loaded;
+    composition = await compose(here, logger, undefined, undefined, { metrics: 'none' });
+    runtime = new TapioRuntime(composition, 'all', { cluster: loaded.config.cluster, busType: 'embedded', correlation: loaded.config.correlation, baseDir: loaded.baseDir, watchPatterns: false });
+    const replay = composition.collectors.find((collector) => collector.id === 'replay');
+    const showProgress = process.stderr.isTTY === true && file !== '-';
+    const bar = showProgress ? new ProgressBar(process.stderr, await countLines(file), 'analyzing') : undefined;
+    const linesRead = () => worker?.lines ?? Number(replay?.health().details?.['lines'] ?? 0);
+    const timer = bar ? setInterval(() => bar.update(linesRead()), 100) : undefined;
+    await runtime.start();
+    stagesReady();
+    try {
+      if (worker) {
+        stats = await worker.done;
+        await composition.bus.drain();
+      } else {
+        await runtime.finiteCollectorsDone();
+        stats = runtime.pipelineStats();
+      }
+    } finally {
+      if (timer) clearInterval(timer);
+      bar?.finish();
+    }
+  } catch (error) {
+    await worker?.stop();
+    throw error;
   }
   // The recording ended: trouble still held (waiting to see whether it clears) is reported.
   await runtime.correlation?.releaseHeld(Number.POSITIVE_INFINITY);
   // One incident per cause: the folding the engine stored, folded incidents shown under their root.
   const insights = (runtime.correlation?.insights() ?? []).filter((insight) => !insight.explainedBy);
-  const stats = runtime.pipelineStats();
   // Each incident's predictions with a deadline, and what later events made of them.
   const predictions = new Map(insights.map((insight) => [insight.id, runtime.correlation?.engine.predictionsOf(insight.id) ?? []]));
   await runtime.stop();

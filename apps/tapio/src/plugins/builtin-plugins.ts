@@ -1,17 +1,8 @@
 import type { PluginDescriptor } from '@tapio/domain';
-import { seedSourcesPlugin } from '@tapio/pipeline/plugin';
+import { COLLECTOR_PLUGINS } from './collector-plugins.js';
 import { embeddedBusPlugin, memoryGraphPlugin } from '@tapio/embedded/plugin';
 import { natsBusPlugin } from '@tapio/nats/plugin';
 import { neo4jGraphPlugin } from '@tapio/neo4j/plugin';
-import { kubeApiPlugin } from '@tapio/collector-kubeapi/plugin';
-import { replayCollectorPlugin } from '@tapio/collector-replay/plugin';
-import { kernelCollectorPlugin } from '@tapio/collector-kernel/plugin';
-import { dnsCollectorPlugin } from '@tapio/collector-dns/plugin';
-import { journalCollectorPlugin } from '@tapio/collector-journal/plugin';
-import { criCollectorPlugin } from '@tapio/collector-cri/plugin';
-import { etcdCollectorPlugin } from '@tapio/collector-etcd/plugin';
-import { kubeletPlugin } from '@tapio/collector-kubelet/plugin';
-import { cniPlugin } from '@tapio/collector-cni/plugin';
 import {
   dependencyCorrelatorPlugin,
   serviceDependencyCorrelatorPlugin,
@@ -33,16 +24,7 @@ export const BUILTIN_PLUGINS: readonly PluginDescriptor[] = [
   natsBusPlugin as PluginDescriptor,
   memoryGraphPlugin as PluginDescriptor,
   neo4jGraphPlugin as PluginDescriptor,
-  seedSourcesPlugin as PluginDescriptor,
-  kubeApiPlugin as PluginDescriptor,
-  replayCollectorPlugin as PluginDescriptor,
-  kernelCollectorPlugin as PluginDescriptor,
-  dnsCollectorPlugin as PluginDescriptor,
-  journalCollectorPlugin as PluginDescriptor,
-  criCollectorPlugin as PluginDescriptor,
-  etcdCollectorPlugin as PluginDescriptor,
-  kubeletPlugin as PluginDescriptor,
-  cniPlugin as PluginDescriptor,
+  ...COLLECTOR_PLUGINS,
   temporalCorrelatorPlugin as PluginDescriptor,
   sequenceCorrelatorPlugin as PluginDescriptor,
   dependencyCorrelatorPlugin as PluginDescriptor,

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { DeadLetterSink, definePlugin, Duration, EventBus, GraphStore, LiveTopology, Logger, parseDuration, StateStore, TopologyIndex, WriteAheadLog } from '@tapio/domain';
 import { z } from 'zod';
 import { InProcessBus } from './bus/in-process-bus.js';
+
+export { DEFAULT_DEDUPE_WINDOW } from './bus/in-process-bus.js';
 import { MemoryGraphStore } from './graph/memory-graph-store.js';
 import { FileWriteAheadLog } from './wal/file-write-ahead-log.js';
 

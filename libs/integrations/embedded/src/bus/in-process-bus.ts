@@ -34,6 +34,9 @@ export interface InProcessBusOptions {
   logger?: Logger;
 }
 
+/** Ids remembered per topic for de-duplication unless told otherwise (the transformer worker of `tapio analyze` keeps as many). */
+export const DEFAULT_DEDUPE_WINDOW = 200_000;
+
 /** As long as the NATS streams remember ids (`streams.<topic>.duplicateWindow`). */
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 
@@ -80,7 +83,7 @@ export class InProcessBus implements EventBus {
 
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.queueCapacity = options.queueCapacity ?? 10_000;
-    this.dedupeWindow = options.dedupeWindow ?? 200_000;
+    this.dedupeWindow = options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW;
     this.duplicateWindowMs = options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
     this.maxDeliver = options.maxDeliver ?? 3;
     this.logger = options.logger ?? silentLogger;
