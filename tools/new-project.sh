@@ -7,7 +7,7 @@
 #     a collector plugin in libs/collectors/<id> (package @tapio/collector-<id>) that runs as it
 #     is: a collector emitting a sample every interval, its transformer, its light plugin entry
 #     and a unit test. It wires the package into the workspace's build; registering it is the one
-#     line the script prints, in apps/tapio/src/plugins/builtin-plugins.ts. --root scaffolds into
+#     line the script prints, in apps/tapio/src/plugins/collector-plugins.ts. --root scaffolds into
 #     another copy of the workspace (the scaffolding test uses a temp folder).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
