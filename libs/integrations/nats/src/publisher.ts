@@ -133,6 +133,7 @@ export class JetStreamPublisher {
     return this.inFlightByToken.size;
   }
 
+  /** `id`: the Nats-Msg-Id the server de-duplicates by; empty: none (only where storing a message twice is harmless). */
   publish(subject: string, payload: Uint8Array, id: string, extra?: BusHeaders): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`NATS event bus is closed; cannot publish ${subject} message ${id}`));
     if (this.buffered >= this.limits.maxBuffered) {
@@ -218,14 +219,15 @@ export class JetStreamPublisher {
   /** Through the circuit, which sees the send end when its acknowledgement, failure or timeout settles it. */
   private send(nc: NatsConnection, pending: Pending, now: number): void {
     const token = (this.nextToken++).toString(36);
-    const msgHeaders = headers();
-    if (pending.headers) for (const [name, value] of Object.entries(pending.headers)) msgHeaders.set(name, value);
-    msgHeaders.set('Nats-Msg-Id', pending.id);
+    // No id (the state store's writes: a repeat of a key's value is harmless), no headers: none are encoded.
+    const msgHeaders = pending.id || pending.headers ? headers() : undefined;
+    if (pending.headers) for (const [name, value] of Object.entries(pending.headers)) msgHeaders?.set(name, value);
+    if (pending.id) msgHeaders?.set('Nats-Msg-Id', pending.id);
     const sending = () =>
       new Promise<void>((resolve, reject) => {
         this.inFlightByToken.set(token, { pending, sentAt: now, settle: (error) => (error ? reject(error) : resolve()) });
         try {
-          nc.publish(pending.subject, pending.payload, { reply: `${this.inbox}.${token}`, headers: msgHeaders });
+          nc.publish(pending.subject, pending.payload, msgHeaders ? { reply: `${this.inbox}.${token}`, headers: msgHeaders } : { reply: `${this.inbox}.${token}` });
         } catch (error) {
           this.inFlightByToken.delete(token);
           this.failed(pending, error as Error);

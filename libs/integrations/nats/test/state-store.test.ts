@@ -37,4 +37,25 @@ describe('NatsStateStore: the transformer state on JetStream', () => {
     expect(reader.health().status).toBe('ok');
     await reader.close();
   }, 60_000);
+
+  it('keeps the newest value of each key when writes are in flight across a server kill -9 and restart (sent again, never an older one over a newer)', async () => {
+    const prefix = `sk${process.pid}`;
+    const writer = new NatsStateStore(NatsBusOptions.parse({ servers: nats.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, publish: { ackTimeout: '500ms' } }), silentLogger);
+    await writer.write('kubeapi', [['warm-up', 1]]);
+    const writes: Array<Promise<void>> = [];
+    for (let round = 1; round <= 40; round += 1) {
+      writes.push(writer.write('kubeapi', Array.from({ length: 20 }, (_, key) => [`key-${key}`, { round }] as const)));
+      if (round === 20) {
+        await nats.kill();
+        setTimeout(() => void nats.restart(), 300);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(writes);
+    await writer.close();
+    const reader = new NatsStateStore(options(prefix), silentLogger);
+    const loaded = new Map(await reader.load('kubeapi'));
+    for (let key = 0; key < 20; key += 1) expect(loaded.get(`key-${key}`)).toEqual({ round: 40 });
+    await reader.close();
+  }, 60_000);
 });
