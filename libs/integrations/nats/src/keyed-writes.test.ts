@@ -50,4 +50,26 @@ describe('OrderedKeyWrites', () => {
     await expect(second).resolves.toBeUndefined();
     expect(writes.pending).toBe(0);
   });
+
+  it('says which key has waited longest for the server, counting from when its current value was sent', async () => {
+    const { calls, send } = controlledSend();
+    const writes = new OrderedKeyWrites(send);
+    expect(writes.oldest()).toBeUndefined();
+    const start = Date.now();
+    void writes.write('a', bytes('a1'));
+    void writes.write('a', bytes('a2'));
+    void writes.write('b', bytes('b1'));
+    expect(writes.oldest(start + 5_000)?.subject).toBe('a');
+    expect(writes.oldest(start + 5_000)?.waitingMs).toBeGreaterThanOrEqual(5_000 - (Date.now() - start));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    calls[0]?.resolve();
+    await settled();
+    // a2 went out just now: b1 has waited longest.
+    expect(calls.map((call) => call.value)).toEqual(['a1', 'b1', 'a2']);
+    expect(writes.oldest()?.subject).toBe('b');
+    calls[1]?.resolve();
+    calls[2]?.resolve();
+    await settled();
+    expect(writes.oldest()).toBeUndefined();
+  });
 });

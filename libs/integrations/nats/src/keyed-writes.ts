@@ -22,8 +22,8 @@ interface Queued {
  * stored (a later value of the key is durable, which is what they waited for).
  */
 export class OrderedKeyWrites {
-  /** Keys with a write in flight, and the value queued behind it (if any). */
-  private readonly inFlight = new Map<string, { queued: Queued | undefined }>();
+  /** Keys with a write in flight (sent at `since`), and the value queued behind it (if any). */
+  private readonly inFlight = new Map<string, { queued: Queued | undefined; since: number }>();
   /** Values written but replaced by a newer one of their key before they were sent. */
   coalesced = 0;
 
@@ -34,10 +34,23 @@ export class OrderedKeyWrites {
     return this.inFlight.size;
   }
 
+  /**
+   * The key whose write has waited longest for the server, and how long (none in flight:
+   * undefined). A write is sent again until it is stored, so a long wait is an outage or a
+   * stuck server seen from here (health says which key waits).
+   */
+  oldest(now = Date.now()): { subject: string; waitingMs: number } | undefined {
+    let oldest: { subject: string; waitingMs: number } | undefined;
+    for (const [subject, key] of this.inFlight) {
+      if (!oldest || now - key.since > oldest.waitingMs) oldest = { subject, waitingMs: now - key.since };
+    }
+    return oldest;
+  }
+
   write(subject: string, payload: Uint8Array): Promise<void> {
     const key = this.inFlight.get(subject);
     if (!key) {
-      this.inFlight.set(subject, { queued: undefined });
+      this.inFlight.set(subject, { queued: undefined, since: Date.now() });
       return new Promise<void>((resolve, reject) => this.run(subject, payload, [{ resolve, reject }]));
     }
     return new Promise<void>((resolve, reject) => {
@@ -60,6 +73,7 @@ export class OrderedKeyWrites {
         return;
       }
       key.queued = undefined;
+      key.since = Date.now();
       this.run(subject, queued.payload, queued.waiters);
     };
     this.send(subject, payload).then(

@@ -17,6 +17,7 @@ const EMPTY = new Uint8Array(0);
 /** How long close() waits for the writes still in flight. */
 const CLOSE_GRACE_MS = 5_000;
 
+
 /** A key as one subject token: base64url has only letters, digits, `-` and `_`. */
 const keyToken = (key: string): string => Buffer.from(key, 'utf8').toString('base64url') || '_';
 const tokenKey = (token: string): string => Buffer.from(token, 'base64url').toString('utf8');
@@ -38,15 +39,20 @@ export class NatsStateStore implements StateStore {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
   private readonly publisher: JetStreamPublisher;
+  private readonly circuit: CircuitBreaker;
   private readonly writes: OrderedKeyWrites;
+  /** A write waiting longer than this (2 × publish.ackTimeout: sent at least twice) makes health degraded, naming its key. */
+  private readonly slowWriteMs: number;
   private readonly json = new ElementJson();
 
   constructor(
     private readonly options: NatsBusOptions,
     private readonly logger: Logger,
   ) {
-    const circuit = new CircuitBreaker('nats-state', options.publish.circuit, { target: `NATS at ${describeServers(options)} (transformer state)`, counts: isOutage });
-    this.publisher = new JetStreamPublisher({ maxInFlight: options.publish.maxInFlight, maxBuffered: options.publish.maxBuffered, ackTimeoutMs: parseDuration(options.publish.ackTimeout), circuit });
+    this.circuit = new CircuitBreaker('nats-state', options.publish.circuit, { target: `NATS at ${describeServers(options)} (transformer state)`, counts: isOutage });
+    const ackTimeoutMs = parseDuration(options.publish.ackTimeout);
+    this.slowWriteMs = 2 * ackTimeoutMs;
+    this.publisher = new JetStreamPublisher({ maxInFlight: options.publish.maxInFlight, maxBuffered: options.publish.maxBuffered, ackTimeoutMs, circuit: this.circuit });
     // No Nats-Msg-Id: with one write of a key in flight, a value stored twice is still that value.
     this.writes = new OrderedKeyWrites((subject, payload) => this.publisher.publish(subject, payload, ''));
   }
@@ -136,8 +142,23 @@ export class NatsStateStore implements StateStore {
     await Promise.all(stored);
   }
 
+  /**
+   * Degraded while not connected, or while a write has waited for the server longer than
+   * `slowWriteMs` (it is sent again until stored, and the RawEvent that made it is not
+   * acknowledged meanwhile): the key and what the publisher holds say where it is stuck.
+   */
   health(): ComponentHealth {
-    return this.reason ? { status: 'degraded', reason: this.reason } : { status: 'ok' };
+    if (this.reason) return { status: 'degraded', reason: this.reason };
+    const oldest = this.writes.oldest();
+    if (oldest && oldest.waitingMs > this.slowWriteMs) {
+      const publisher = this.publisher;
+      const lastError = publisher.lastError ? `; last error: ${publisher.lastError}` : '';
+      return {
+        status: 'degraded',
+        reason: `transformer state write of ${oldest.subject} waiting ${Math.round(oldest.waitingMs / 1000)} s for NATS (${publisher.sending} awaiting acknowledgement, ${publisher.buffered} held, circuit ${this.circuit.state}, ${publisher.counters.retries} sent again${lastError})`,
+      };
+    }
+    return { status: 'ok' };
   }
 
   /** Waits (up to CLOSE_GRACE_MS) for the writes in flight, then fails what is left and closes. */

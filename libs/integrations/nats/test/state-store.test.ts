@@ -58,4 +58,34 @@ describe('NatsStateStore: the transformer state on JetStream', () => {
     for (let key = 0; key < 20; key += 1) expect(loaded.get(`key-${key}`)).toEqual({ round: 40 });
     await reader.close();
   }, 60_000);
+
+  it('holds writes while the server is frozen past the acknowledgement timeout (health names the waiting key), then stores the newest value of each', async () => {
+    const prefix = `sf${process.pid}`;
+    const writer = new NatsStateStore(NatsBusOptions.parse({ servers: nats.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, publish: { ackTimeout: '300ms' } }), silentLogger);
+    await writer.write('kubeapi', [['warm-up', 1]]);
+    expect(writer.health().status).toBe('ok');
+    const writes: Array<Promise<void>> = [];
+    const pid = nats.pid;
+    if (pid === undefined) throw new Error('nats-server has no pid: cannot freeze it');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      for (let round = 1; round <= 30; round += 1) {
+        writes.push(writer.write('kubeapi', Array.from({ length: 20 }, (_, key) => [`key-${key}`, { round }] as const)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const health = writer.health();
+      expect(health.status).toBe('degraded');
+      expect(health.reason).toMatch(new RegExp(`transformer state write of ${prefix}\\.state\\.kubeapi\\.\\S+ waiting \\d+ s for NATS .*sent again`));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await Promise.all(writes);
+    expect(writer.health().status).toBe('ok');
+    await writer.close();
+    const reader = new NatsStateStore(options(prefix), silentLogger);
+    const loaded = new Map(await reader.load('kubeapi'));
+    for (let key = 0; key < 20; key += 1) expect(loaded.get(`key-${key}`)).toEqual({ round: 30 });
+    await reader.close();
+  }, 60_000);
 });
