@@ -90,5 +90,8 @@ export function syntheticCluster(pods) {
       .map((event) => ({ kind: 'CAUSED', fromEventId: `bench-${Number(event.id.slice(6)) - pods}`, toEventId: event.id, confidence: 0.7, reason: 'bench', correlator: 'bench' }));
   }
 
-  return { deployments, deploymentTopology, makeEvent, causalLinks };
+  /** The entity keys of every pod, as the events name them. */
+  const podKeys = () => Array.from({ length: pods }, (_, pod) => entityKey(podRef(pod)));
+
+  return { deployments, deploymentTopology, makeEvent, causalLinks, podKeys };
 }
