@@ -211,21 +211,19 @@ function edgeReplacements(upserts: Upsert[]): Statement[] {
   const statements: Statement[] = [];
   for (const { type, direction, rows } of groups.values()) {
     const pattern = direction === 'out' ? `(n)-[rel:${type}]->(o)` : `(n)<-[rel:${type}]-(o)`;
-    const merge = direction === 'out' ? `(n)-[rel:${type}]->(o)` : `(n)<-[rel:${type}]-(o)`;
+    // Only inferred edges (DEPENDS_ON) carry evidence; edges read from objects never do, so
+    // they skip the property write (a null SET is still a write per edge).
+    const evidence = type === 'DEPENDS_ON' || rows.some((row) => row.targets.some((target) => target.evidence !== null));
+    // One statement per side: the node is found once, its edges no longer listed are deleted
+    // (the subquery), then the listed ones merged (a row without targets stops after the
+    // delete). Two statements did the node's index seek and a pass over the rows twice. Within
+    // a sub-batch no other op lists edges on a replaced side, so the rows cannot interfere.
     statements.push({
-      text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) MATCH ${pattern} WHERE NOT o.key IN row.others DELETE rel`,
+      text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key})
+CALL { WITH n, row MATCH ${pattern} WHERE NOT o.key IN row.others DELETE rel }
+WITH n, row UNWIND row.targets AS other MATCH (o:Resource {key: other.key}) MERGE ${pattern}${evidence ? ' SET rel.evidence = other.evidence' : ''}`,
       params: { rows },
     });
-    const withEdges = rows.filter((row) => row.others.length);
-    if (withEdges.length) {
-      // Only inferred edges (DEPENDS_ON) carry evidence; edges read from objects never do, so
-      // they skip the property write (a null SET is still a write per edge).
-      const evidence = type === 'DEPENDS_ON' || withEdges.some((row) => row.targets.some((target) => target.evidence !== null));
-      statements.push({
-        text: `UNWIND $rows AS row MATCH (n:Resource {key: row.key}) UNWIND row.targets AS other MATCH (o:Resource {key: other.key}) MERGE ${merge}${evidence ? ' SET rel.evidence = other.evidence' : ''}`,
-        params: { rows: withEdges },
-      });
-    }
   }
   return statements;
 }
