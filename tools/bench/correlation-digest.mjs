@@ -6,14 +6,15 @@
 // packages (`npm run build` first); a copy of an older build is checked by running this
 // file from inside it (`node <copy>/tools/bench/correlation-digest.mjs`).
 //
-//   node tools/bench/correlation-digest.mjs [events=40000] [windowMs] [maxEvents] [spacingMs]
+//   node tools/bench/correlation-digest.mjs [events=40000] [windowMs] [maxEvents] [spacingMs] [lateMs]
 //
-// A short window (`... 20000 600000 3000 36`) also exercises eviction by count and by time.
+// A short window (`... 20000 600000 3000 36`) also exercises eviction by count and by time;
+// `lateMs` makes one event in 50 arrive up to that late (its time moved back, deterministically).
 import { createHash } from 'node:crypto';
 import { CorrelationEngine, loadBuiltinPatterns, builtinCorrelators } from '@tapio/correlation';
 import { StreamFactory, withMix } from './correlation-stream.mjs';
 
-const [events = 40_000, windowMs, maxEvents, spacingMs] = process.argv.slice(2).map(Number);
+const [events = 40_000, windowMs, maxEvents, spacingMs, lateMs] = process.argv.slice(2).map(Number);
 const options = {
   ...(windowMs ? { windowMs } : {}),
   ...(maxEvents ? { maxEvents } : {}),
@@ -32,8 +33,19 @@ const take = (output) => {
   hash.update('\n');
 };
 for (const event of factory.topology()) take(engine.process(event));
-for (let i = 0; i < events; i += 1) take(engine.process(factory.next()));
+let late = 12345;
+const lateBy = () => {
+  late ^= late << 13;
+  late ^= late >>> 17;
+  late ^= late << 5;
+  return (late >>> 0) / 4294967296;
+};
+for (let i = 0; i < events; i += 1) {
+  const event = factory.next();
+  if (lateMs && lateBy() < 0.02) event.timestamp = new Date(Date.parse(event.timestamp) - Math.floor(lateBy() * lateMs)).toISOString();
+  take(engine.process(event));
+}
 take(engine.releaseDue(Number.POSITIVE_INFINITY));
 hash.update(JSON.stringify(engine.insights()));
 hash.update(JSON.stringify(engine.predictions()));
-console.log(JSON.stringify({ events, ...options, spacingMs: spacingMs || 1, ...counts, sha256: hash.digest('hex') }));
+console.log(JSON.stringify({ events, ...options, spacingMs: spacingMs || 1, lateMs: lateMs || 0, ...counts, sha256: hash.digest('hex') }));

@@ -162,6 +162,10 @@ export class SharedLookups implements MatchState {
     this.state.walkBackOnOwner(ownerKey, since, types, visit);
   }
 
+  walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.state.walkBackOnNode(nodeName, since, types, visit);
+  }
+
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
     return this.state.eventsOfType(type, since);
   }

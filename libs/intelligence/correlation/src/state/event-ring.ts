@@ -139,6 +139,43 @@ export class EventRing {
     }
   }
 
+  /**
+   * `walkBack` over several chains of one column at once (a key's chains of the types asked
+   * for), merged newest first by sequence number: the events `select` would list from each,
+   * as one list sorted by arrival, reversed. `newest` (the chains' heads) is used up.
+   */
+  walkBackMerged(newest: number[], chain: number, since: number, minSeq: number, visit: (item: SequencedEvent, inOrder: boolean) => boolean): void {
+    if (newest.length === 1) {
+      this.walkBack(newest[0] as number, chain, since, minSeq, undefined, visit);
+      return;
+    }
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    for (;;) {
+      let pick = -1;
+      let seq = -1;
+      for (let index = 0; index < newest.length; index += 1) {
+        const candidate = newest[index] as number;
+        if (candidate >= stop && candidate < this.tail && candidate > seq) {
+          seq = candidate;
+          pick = index;
+        }
+      }
+      if (pick < 0) return;
+      const slot = seq & this.mask;
+      const at = this.times[slot] as number;
+      let next = -1;
+      if (at >= since) {
+        if (!visit(this.items[slot] as SequencedEvent, seq > this.disorder)) return;
+      }
+      if (at >= floor) {
+        const delta = this.links[slot * CHAINS + chain] as number;
+        if (delta !== 0) next = seq - delta;
+      }
+      newest[pick] = next;
+    }
+  }
+
   /** Whether no event pushed before `seq` has a later time than it. */
   inOrder(seq: number): boolean {
     return seq > this.disorder;

@@ -1,9 +1,6 @@
 import type { EventType } from '@tapio/domain';
 import type { EventRing, SequencedEvent } from './event-ring.js';
-import { typeIdsOf } from './type-ids.js';
-
-/** Up to this many requested types are served from the per-type chains; more walk the key's full chain. */
-const TYPED_LOOKUP_LIMIT = 8;
+import { typeMaskOf } from './type-ids.js';
 
 /**
  * A key's newest sequence numbers: `[all, typeId, newest, typeId, newest, ...]`, over all its
@@ -56,13 +53,15 @@ export class KeyedIndex {
   query(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined): SequencedEvent[] {
     const heads = this.heads.get(key);
     if (!heads) return [];
-    if (types && types.size <= TYPED_LOOKUP_LIMIT) {
+    if (types) {
+      // The key's own types (a handful) that were asked for: only matching events are read,
+      // however many other events the key had in the window.
+      const mask = typeMaskOf(types);
       let single: SequencedEvent[] | undefined;
       let parts: SequencedEvent[][] | undefined;
-      for (const typeId of typeIdsOf(types)) {
-        const newest = newestOfType(heads, typeId);
-        if (newest === undefined) continue;
-        const items = this.ring.select(newest, this.typedChain, since, minSeq, undefined);
+      for (let at = 1; at < heads.length; at += 2) {
+        if (mask[heads[at] as number] !== 1) continue;
+        const items = this.ring.select(heads[at + 1] as number, this.typedChain, since, minSeq, undefined);
         if (items.length === 0) continue;
         if (!single) single = items;
         else (parts ??= [single]).push(items);
@@ -75,18 +74,17 @@ export class KeyedIndex {
 
   /**
    * The events `query` lists, newest first, each handed to `visit` until it returns false
-   * (`inOrder`: see `EventRing.walkBack`). A typed question served from the per-type chains is
-   * listed first (merged by arrival) and walked back from the list's end.
+   * (`inOrder`: see `EventRing.walkBack`). A typed question walks the key's chains of those
+   * types, merged by arrival.
    */
   walkBack(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, visit: (item: SequencedEvent, inOrder: boolean) => boolean): void {
     const heads = this.heads.get(key);
     if (!heads) return;
-    if (types && types.size <= TYPED_LOOKUP_LIMIT) {
-      const items = this.query(key, since, minSeq, types);
-      for (let index = items.length - 1; index >= 0; index -= 1) {
-        const item = items[index] as SequencedEvent;
-        if (!visit(item, this.ring.inOrder(item.seq))) return;
-      }
+    if (types) {
+      const mask = typeMaskOf(types);
+      const newest: number[] = [];
+      for (let at = 1; at < heads.length; at += 2) if (mask[heads[at] as number] === 1) newest.push(heads[at + 1] as number);
+      this.ring.walkBackMerged(newest, this.typedChain, since, minSeq, visit);
       return;
     }
     this.ring.walkBack(heads[0] as number, this.allChain, since, minSeq, types, visit);

@@ -6,6 +6,7 @@
  */
 const ids = new Map<string, number>();
 const ofSets = new WeakMap<ReadonlySet<string>, readonly number[]>();
+const masks = new WeakMap<ReadonlySet<string>, Uint8Array>();
 
 export function typeIdOf(type: string): number {
   let id = ids.get(type);
@@ -24,4 +25,19 @@ export function typeIdsOf(types: ReadonlySet<string>): readonly number[] {
     ofSets.set(types, found);
   }
   return found;
+}
+
+/**
+ * A set of types as a membership table by type id (1 = in the set); ids handed out after it
+ * was built read as undefined, i.e. not in it. Kept per set object, as `typeIdsOf`.
+ */
+export function typeMaskOf(types: ReadonlySet<string>): Uint8Array {
+  let mask = masks.get(types);
+  if (mask === undefined) {
+    const ids = typeIdsOf(types);
+    mask = new Uint8Array(Math.max(0, ...ids) + 1);
+    for (const id of ids) mask[id] = 1;
+    masks.set(types, mask);
+  }
+  return mask;
 }

@@ -191,6 +191,11 @@ export class WorkingState implements CorrelationState {
     this.byOwner.walkBack(ownerKey, since, this.minLiveSeq(), types, visit);
   }
 
+  /** `eventsOnNode`'s events newest first, to `visit` until it returns false. */
+  walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+    this.byNode.walkBack(nodeName, since, this.minLiveSeq(), types, visit);
+  }
+
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
     const newest = this.byType[typeIdOf(type)] ?? -1;
     return newest < 0 ? [] : this.ring.select(newest, TYPE_CHAIN, since, this.minLiveSeq(), undefined);

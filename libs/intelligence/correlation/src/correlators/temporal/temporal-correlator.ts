@@ -8,11 +8,12 @@ type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
 interface WalksBack {
   walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
   walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+  walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
 }
 
 function walksBack(state: CorrelationState): state is CorrelationState & WalksBack {
   const candidate = state as CorrelationState & Partial<WalksBack>;
-  return typeof candidate.walkBackOn === 'function' && typeof candidate.walkBackOnOwner === 'function';
+  return typeof candidate.walkBackOn === 'function' && typeof candidate.walkBackOnOwner === 'function' && typeof candidate.walkBackOnNode === 'function';
 }
 
 export interface TemporalOptions {
@@ -61,7 +62,10 @@ export class TemporalCorrelator implements Correlator {
       for (const dependency of state.dependenciesOf(entityKey)) nearest.consider(state.eventsOn(dependency, since, INTERESTING_TYPES), 'uses it');
     }
     const node = state.nodeNameOf(entityKey);
-    if (node) nearest.consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
+    if (node && walksBack(state)) {
+      nearest.begin(`same node ${node}`);
+      state.walkBackOnNode(node, since, NODE_SHARED_TYPES, (item, inOrder) => nearest.offer(item, inOrder));
+    } else if (node) nearest.consider(state.eventsOnNode(node, since, NODE_SHARED_TYPES), `same node ${node}`);
     return nearest.best
       .map(({ item, why }) => ({
         kind: 'CORRELATED_WITH' as const,
