@@ -9,16 +9,18 @@ const CAUSAL_KINDS = new Set<Correlation['kind']>(['CAUSED', 'TRIGGERED']);
  */
 export class CausalGraph {
   private readonly incoming = new Map<string, Correlation[]>();
-  private readonly seen = new Set<string>();
   private inserts = 0;
 
+  /**
+   * Adds a causal edge unless the same kind of edge between the same two events is held;
+   * an event has a handful of incoming edges, so they are searched instead of keeping a
+   * set of `kind|from|to` strings (one string built and hashed per correlation).
+   */
   add(correlation: Correlation, isLive: (eventId: string) => boolean): boolean {
     if (!CAUSAL_KINDS.has(correlation.kind)) return false;
-    const id = `${correlation.kind}|${correlation.fromEventId}|${correlation.toEventId}`;
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
     let edges = this.incoming.get(correlation.toEventId);
     if (!edges) this.incoming.set(correlation.toEventId, (edges = []));
+    else for (const edge of edges) if (edge.kind === correlation.kind && edge.fromEventId === correlation.fromEventId) return false;
     edges.push(correlation);
     if (++this.inserts % 8192 === 0) this.prune(isLive);
     return true;
@@ -29,11 +31,8 @@ export class CausalGraph {
   }
 
   private prune(isLive: (eventId: string) => boolean): void {
-    for (const [to, edges] of this.incoming) {
-      if (!isLive(to)) {
-        this.incoming.delete(to);
-        for (const edge of edges) this.seen.delete(`${edge.kind}|${edge.fromEventId}|${edge.toEventId}`);
-      }
+    for (const to of this.incoming.keys()) {
+      if (!isLive(to)) this.incoming.delete(to);
     }
   }
 }

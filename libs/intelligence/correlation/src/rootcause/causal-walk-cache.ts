@@ -17,6 +17,7 @@ export class CausalWalkCache {
   private readonly graph = new CausalGraph();
   private readonly walks = new Map<string, CausalPath>();
   private inserts = 0;
+  private readonly isLive = (id: string) => this.state.get(id) !== undefined;
 
   constructor(
     private readonly state: CorrelationState,
@@ -27,8 +28,7 @@ export class CausalWalkCache {
 
   /** Records a correlator's edge found while processing the event `newEventId`. */
   add(correlation: Correlation, newEventId: string): void {
-    const isLive = (id: string) => this.state.get(id) !== undefined;
-    if (this.graph.add(correlation, isLive) && correlation.toEventId !== newEventId) this.walks.clear();
+    if (this.graph.add(correlation, this.isLive) && correlation.toEventId !== newEventId) this.walks.clear();
   }
 
   /** The causal path from `start` back to its earliest cause (see findRootCause). */
