@@ -28,6 +28,20 @@ describe('TopologyIndex: deleted objects are bounded', () => {
     expect(index.owned('ReplicaSet/ns/web')).toHaveLength(100);
   });
 
+  it('rootOwner answers are forgotten with the deleted nodes, and keys that are no node are not cached', () => {
+    const index = new TopologyIndex(100);
+    // Pods without owners replaced under new names: no OWNS edge ever changes, which would clear the answers.
+    for (let round = 0; round < 1_000; round += 1) {
+      index.apply(upsert(pod(round)));
+      expect(index.rootOwner(pod(round).key)).toBe(pod(round).key);
+      expect(index.rootOwner(`Pod/ns/never-${round}`)).toBe(`Pod/ns/never-${round}`);
+      index.apply({ op: 'delete', key: pod(round).key, at: AT });
+    }
+    // The newest 100 deleted pods are kept, and at most their answers (1,000 pods and 1,000 unknown keys without the bound).
+    expect(index.cachedRootOwners).toBeLessThanOrEqual(100);
+    expect(index.rootOwner(pod(1).key)).toBe(pod(1).key);
+  });
+
   it('an object created again after its deletion is live, not forgotten; a loaded snapshot is bounded too', () => {
     const index = new TopologyIndex(2);
     for (const round of [1, 2, 3]) {
