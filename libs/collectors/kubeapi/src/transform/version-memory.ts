@@ -57,9 +57,19 @@ export interface VersionLookup<T> {
   position: number;
 }
 
+/** A non-empty string of the digits 0-9 only (what `/^\d+$/` accepts), without a regular expression: runs per watch event. */
+function isDecimal(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 /** Compares resourceVersions that are decimal numbers (what every Kubernetes API server gives); undefined otherwise. */
 function compareVersions(a: string | undefined, b: string | undefined): number | undefined {
-  if (a === undefined || b === undefined || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
+  if (a === undefined || b === undefined || !isDecimal(a) || !isDecimal(b)) return undefined;
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -95,11 +105,20 @@ export class VersionMemory<T> {
   lookup(key: string, rv: string | undefined, raw: string, deletion = false): VersionLookup<T> {
     const history = this.versions.get(key);
     if (!history) return { previous: undefined, kind: 'new', position: 0 };
-    const replayed = history.findIndex((version) => version.raw === raw);
+    // One pass (a few versions): the first version brought by this RawEvent, else the first with its resourceVersion.
+    let replayed = -1;
+    let same = -1;
+    for (let index = 0; index < history.length; index += 1) {
+      const version = history[index] as Version<T>;
+      if (version.raw === raw) {
+        replayed = index;
+        break;
+      }
+      if (same < 0 && rv !== undefined && version.rv === rv) same = index;
+    }
     if (replayed > 0) return { previous: (history[replayed - 1] as Version<T>).state, kind: 'replay', position: replayed };
     if (replayed === 0) return { previous: undefined, kind: (history[0] as Version<T>).first ? 'replay' : 'forgotten', position: 0 };
     if (rv !== undefined) {
-      const same = history.findIndex((version) => version.rv === rv);
       const last = history.length - 1;
       if (deletion && same === last && (history[last] as Version<T>).state !== null) return { previous: (history[last] as Version<T>).state, kind: 'new', position: history.length };
       if (same >= 0) return { previous: (history[same] as Version<T>).state, kind: 'same', position: same };
@@ -118,10 +137,15 @@ export class VersionMemory<T> {
   record(key: string, lookup: VersionLookup<T>, rv: string | undefined, raw: string, state: T | null, position?: BusPosition): void {
     if (lookup.kind !== 'new') return;
     const known = this.versions.get(key);
+    // Built field by field in the order the durable store's JSON has them (rv, raw, state, first, seq), without spreads.
+    const version: Version<T> = rv !== undefined ? { rv, raw, state } : { raw, state };
+    if (!known) version.first = true;
+    if (position) version.seq = position.sequence;
     const history = known ?? [];
-    history.splice(lookup.position, 0, { ...(rv !== undefined ? { rv } : {}), raw, state, ...(known ? {} : { first: true as const }), ...(position ? { seq: position.sequence } : {}) });
+    if (lookup.position >= history.length) history.push(version);
+    else history.splice(lookup.position, 0, version);
     this.trim(history, position?.settled);
-    this.versions.set(key, history);
+    if (!known) this.versions.set(key, history);
     if (this.tracking) this.dirty.add(key);
     if (history[history.length - 1]?.state === null) this.tombstone(key);
     else this.tombstones.delete(key);
@@ -141,7 +165,8 @@ export class VersionMemory<T> {
       if (unsettled && history.length - drop <= this.maxVersions) break;
       drop += 1;
     }
-    if (drop > 0) history.splice(0, drop);
+    if (drop === 1) history.shift();
+    else if (drop > 1) history.splice(0, drop);
   }
 
   /** The newest state of `key` (null when deleted). */
