@@ -22,4 +22,34 @@ describe('RecentIds', () => {
     expect(recent.add('b')).toBe(false);
     expect(recent.add('a')).toBe(true);
   });
+
+  it('forgets by the window after its oldest id was remembered again, and with a clock that went back', () => {
+    let now = 0;
+    const recent = new RecentIds(100, 10, () => now);
+    recent.add('a');
+    now = 5;
+    recent.add('b');
+    // 'a' remembered again: 'b' (time 5) is the oldest now; it goes at 15, 'a' (time 8) stays until 18.
+    now = 8;
+    recent.remember('a');
+    now = 14;
+    recent.add('c');
+    expect(recent.size).toBe(3);
+    now = 16;
+    recent.add('d');
+    expect(recent.size).toBe(3);
+    expect(recent.has('b')).toBe(false);
+    expect(recent.has('a')).toBe(true);
+    // The clock goes back: what is already outside the window relative to the newest time still goes.
+    now = 3;
+    recent.add('e');
+    expect(recent.size).toBe(4);
+    now = 26;
+    recent.add('f');
+    expect(recent.size).toBe(1);
+    now = 26;
+    recent.add('g');
+    expect(recent.size).toBe(2);
+    expect(recent.has('f')).toBe(true);
+  });
 });

@@ -13,6 +13,14 @@ export class RecentIds {
   /** Id → when it was last remembered; a Map keeps insertion order, so the oldest is first. */
   private readonly ids = new Map<string, number>();
   private readonly capacity: number;
+  /**
+   * At most the time of the first (oldest) id remembered: while it is inside the window and
+   * the count within capacity, nothing can be forgotten, and no iterator is made per id.
+   * Kept only while the clock never went back (then insertion order is time order).
+   */
+  private oldestAt = Number.POSITIVE_INFINITY;
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private clockWentBack = false;
 
   constructor(
     capacity: number,
@@ -38,10 +46,17 @@ export class RecentIds {
   /** Remembers the id as the newest, whether or not it was known. */
   remember(id: string): void {
     const at = this.now();
+    if (at < this.lastAt) this.clockWentBack = true;
+    this.lastAt = at;
     this.ids.delete(id);
+    if (this.ids.size === 0) this.oldestAt = at;
     this.ids.set(id, at);
+    if (!this.clockWentBack && this.oldestAt > at - this.windowMs && this.ids.size <= this.capacity) return;
     for (const [oldest, seen] of this.ids) {
-      if (seen > at - this.windowMs && this.ids.size <= this.capacity) break;
+      if (seen > at - this.windowMs && this.ids.size <= this.capacity) {
+        this.oldestAt = seen;
+        break;
+      }
       this.ids.delete(oldest);
     }
   }

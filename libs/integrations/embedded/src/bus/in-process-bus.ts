@@ -100,6 +100,13 @@ export class InProcessBus implements EventBus {
     this.counters.published += 1;
     const consumers = this.consumers.get(topic) ?? [];
     if (consumers.length === 0) return;
+    const only = consumers.length === 1 ? (consumers[0] as Consumer) : undefined;
+    if (only && !only.partition) {
+      // The usual embedded set-up (one consumer per topic): no groups, no partition key, no hash of the id.
+      const full = only.queue.push({ message, delivery: { id, headers } });
+      if (full) await full;
+      return;
+    }
     const byGroup = new Map<string, Consumer[]>();
     for (const consumer of consumers) {
       const group = byGroup.get(consumer.group);

@@ -7,9 +7,11 @@ export interface RetentionPolicy {
   maxAgeMs: number;
 }
 
+/** One retained event with its time: the same record is the id index's value and the arrival list's entry. */
 interface Entry {
   id: string;
   at: number;
+  event: UnifiedEvent;
 }
 
 /**
@@ -18,23 +20,23 @@ interface Entry {
  * so replaying an old recording keeps its events.
  */
 export class EventLog {
-  private readonly byId = new Map<string, UnifiedEvent>();
-  private readonly times = new Map<string, number>();
+  /** One map for event and time (a second map of times cost an insert and a delete per event). */
+  private readonly byId = new Map<string, Entry>();
   private entries: Entry[] = [];
   private head = 0;
   private newest = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly retention: RetentionPolicy) {}
 
-  /** Adds an event; returns false when it was already there (idempotent). */
-  add(event: UnifiedEvent): boolean {
-    if (this.byId.has(event.id)) return false;
+  /** Adds an event; returns its event time (ms), or undefined when it was already there (idempotent). */
+  add(event: UnifiedEvent): number | undefined {
+    if (this.byId.has(event.id)) return undefined;
     const at = Date.parse(event.timestamp);
-    this.byId.set(event.id, event);
-    this.times.set(event.id, at);
-    this.entries.push({ id: event.id, at });
+    const entry: Entry = { id: event.id, at, event };
+    this.byId.set(event.id, entry);
+    this.entries.push(entry);
     if (at > this.newest) this.newest = at;
-    return true;
+    return at;
   }
 
   /** Removes what retention no longer allows; returns the evicted events. */
@@ -46,11 +48,9 @@ export class EventLog {
       const overCount = this.byId.size > this.retention.maxEvents;
       if (!overCount && entry.at >= oldestAllowed) break;
       this.head += 1;
-      const event = this.byId.get(entry.id);
-      if (!event) continue;
+      if (this.byId.get(entry.id) !== entry) continue;
       this.byId.delete(entry.id);
-      this.times.delete(entry.id);
-      evicted.push(event);
+      evicted.push(entry.event);
     }
     if (this.head > 4096 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
@@ -60,11 +60,11 @@ export class EventLog {
   }
 
   get(id: string): UnifiedEvent | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.event;
   }
 
   timeOf(id: string): number | undefined {
-    return this.times.get(id);
+    return this.byId.get(id)?.at;
   }
 
   has(id: string): boolean {
@@ -78,15 +78,15 @@ export class EventLog {
   /** Newest first. */
   *newestFirst(): IterableIterator<UnifiedEvent> {
     for (let index = this.entries.length - 1; index >= this.head; index -= 1) {
-      const event = this.byId.get((this.entries[index] as Entry).id);
-      if (event) yield event;
+      const entry = this.entries[index] as Entry;
+      if (this.byId.get(entry.id) === entry) yield entry.event;
     }
   }
 
   *all(): IterableIterator<UnifiedEvent> {
     for (let index = this.head; index < this.entries.length; index += 1) {
-      const event = this.byId.get((this.entries[index] as Entry).id);
-      if (event) yield event;
+      const entry = this.entries[index] as Entry;
+      if (this.byId.get(entry.id) === entry) yield entry.event;
     }
   }
 }

@@ -44,8 +44,9 @@ export class MemoryGraphWriter implements GraphWriter {
   private writeEvents(events: readonly UnifiedEvent[]): void {
     const { events: shelf, names, correlations } = this.data;
     for (const event of events) {
-      if (!shelf.add(event)) continue;
-      if (event.entity) names.ensureNode(entityKey(event.entity), event.timestamp, event.entity);
+      const key = event.entity ? entityKey(event.entity) : undefined;
+      if (!shelf.add(event, key)) continue;
+      if (key !== undefined && event.entity) names.ensureNode(key, event.timestamp, event.entity);
     }
     for (const evicted of shelf.evict()) correlations.forget(evicted.id);
   }

@@ -17,12 +17,15 @@ export class EventShelf {
     this.byTime = new TimeIndex((id) => this.log.timeOf(id));
   }
 
-  /** Adds an event; false when it was already there. The caller names its entity's node. */
-  add(event: UnifiedEvent): boolean {
-    if (!this.log.add(event)) return false;
-    this.byTime.add(event.id, this.log.timeOf(event.id) as number);
-    if (event.entity) {
-      const key = entityKey(event.entity);
+  /**
+   * Adds an event; false when it was already there. `key`: its entity's key, when the
+   * caller has it (it names the entity's node with the same key: computed once per event).
+   */
+  add(event: UnifiedEvent, key = event.entity ? entityKey(event.entity) : undefined): boolean {
+    const at = this.log.add(event);
+    if (at === undefined) return false;
+    this.byTime.add(event.id, at);
+    if (key !== undefined) {
       let ids = this.affects.get(key);
       if (!ids) this.affects.set(key, (ids = []));
       ids.push(event.id);
