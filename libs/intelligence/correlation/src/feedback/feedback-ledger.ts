@@ -13,6 +13,9 @@ import {
   type PredictionOutcomes,
 } from '@tapio/domain';
 
+/** Judged predictions whose outcomes are remembered per pattern (the newest). */
+export const MAX_OUTCOMES_PER_PATTERN = 10_000;
+
 /**
  * The verdicts per pattern, the input of its confidence and standing (FeedbackPolicy):
  * one per prediction and user, a repeat replacing the earlier one (feedback ids are
@@ -27,7 +30,15 @@ export class FeedbackLedger {
   /** Per pattern, per prediction: how far it came true (1 came true, 0 did not happen, the share of its pods that failed for partly true). */
   private readonly outcomes = new Map<string, Map<string, number>>();
 
-  constructor(readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY) {}
+  /**
+   * `maxOutcomes`: judged predictions remembered per pattern, the oldest forgotten beyond it
+   * (confidence learns from the newest). Unbounded, every prediction ever judged stayed (a
+   * 30-minute soak: 4 -> 1,714 objects after warm-up) and each confidence read all of them.
+   */
+  constructor(
+    readonly policy: FeedbackPolicy = DEFAULT_FEEDBACK_POLICY,
+    private readonly maxOutcomes = MAX_OUTCOMES_PER_PATTERN,
+  ) {}
 
   record(feedback: Feedback): void {
     let byId = this.verdicts.get(feedback.patternId);
@@ -40,7 +51,10 @@ export class FeedbackLedger {
     if (!prediction.result) return;
     let byPrediction = this.outcomes.get(prediction.patternId);
     if (!byPrediction) this.outcomes.set(prediction.patternId, (byPrediction = new Map()));
+    // Taken again, it is the newest: moved to the end of the insertion order.
+    byPrediction.delete(prediction.id);
     byPrediction.set(prediction.id, outcomeShare(prediction));
+    if (byPrediction.size > this.maxOutcomes) byPrediction.delete(byPrediction.keys().next().value as string);
   }
 
   /** People's verdicts from the graph (on start, and again when another process may have recorded some). */

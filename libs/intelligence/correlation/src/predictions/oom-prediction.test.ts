@@ -106,4 +106,16 @@ describe('FeedbackLedger with prediction outcomes', () => {
     byOutcome.recordOutcome(judged('b', true));
     expect(byOutcome.standing('p', base, 3).outcomes).toEqual({ cameTrue: 1, didNotHappen: 0 });
   });
+
+  it('remembers the newest maxOutcomes outcomes per pattern and learns from them only', () => {
+    const ledger = new FeedbackLedger(undefined, 100);
+    for (let index = 0; index < 50; index += 1) ledger.recordOutcome(judged(`old-${index}`, true));
+    for (let index = 0; index < 1_000; index += 1) ledger.recordOutcome(judged(`new-${index}`, false));
+    // Without the bound: 50 came true, 1,000 did not.
+    expect(ledger.outcomeStats('p')).toEqual({ cameTrue: 0, didNotHappen: 100 });
+    // One taken again is the newest: it stays when older ones go.
+    ledger.recordOutcome(judged('new-900', true));
+    for (let index = 0; index < 99; index += 1) ledger.recordOutcome(judged(`last-${index}`, false));
+    expect(ledger.outcomeStats('p')).toEqual({ cameTrue: 1, didNotHappen: 99 });
+  });
 });
