@@ -174,9 +174,11 @@ export const TapioConfig = z
         maintenance: z.boolean().default(false),
         degradedHeapRatio: z.number().gt(0).max(1).default(0.8),
         readOnlyHeapRatio: z.number().gt(0).max(1).default(0.92),
+        /** How often read-only by memory measures the live heap again (a full collection) and sheds one more step. */
+        recheckInterval: Duration.default('5s'),
       })
       .strict()
-      .default({ maintenance: false, degradedHeapRatio: 0.8, readOnlyHeapRatio: 0.92 }),
+      .default({ maintenance: false, degradedHeapRatio: 0.8, readOnlyHeapRatio: 0.92, recheckInterval: '5s' }),
   })
   .strict()
   .refine(

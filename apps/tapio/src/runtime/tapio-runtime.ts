@@ -1,11 +1,11 @@
-import type { BusDelivery, BusSubscription, ComponentHealth, GraphStore, HistogramMetric, Logger, ResourceNode } from '@tapio/domain';
+import { parseDuration, type BusDelivery, type BusSubscription, type ComponentHealth, type GraphStore, type HistogramMetric, type Logger, type ResourceNode } from '@tapio/domain';
 import { Pipeline } from '@tapio/pipeline';
 import type { Composition } from '../compose.js';
 import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api/config';
 import type { EventTracing } from '@tapio/runtime';
 import type { ApiServer } from './api-server.js';
-import { collectorHealth, DegradationMonitor, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
+import { collectorHealth, DegradationMonitor, engineRelief, keptState, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
 import { WalDurability } from './wal-durability.js';
 import { registerPredictionMetrics } from '../metrics/prediction-metrics.js';
 
@@ -161,7 +161,20 @@ export class TapioRuntime {
       const processing = new ProcessingStage(graph, bus, this.composition.correlators, this.options.correlation, this.options.baseDir, logger.child({ component: 'correlation' }), durable, this.composition.topology, this.tracing);
       // A running Tapio (not an analysis of a file) degrades under memory pressure and failing dependencies.
       const degradation = this.options.degradation;
-      this.degradation = degradation ? new DegradationMonitor({ ...degradation, dependencies: () => ({ graph: graph.health(), bus: bus.health() }), metrics: this.composition.metrics }) : undefined;
+      this.degradation = degradation
+        ? new DegradationMonitor({
+            maintenance: degradation.maintenance,
+            degradedHeapRatio: degradation.degradedHeapRatio,
+            readOnlyHeapRatio: degradation.readOnlyHeapRatio,
+            recheckMs: parseDuration(degradation.recheckInterval),
+            dependencies: () => ({ graph: graph.health(), bus: bus.health() }),
+            // Read-only by memory sheds the engine's older window (its events stay in the graph) and says what it cannot shed.
+            reliefs: () => [engineRelief(processing.engine)],
+            held: () => keptState(processing.engine, () => graph.health()),
+            metrics: this.composition.metrics,
+            logger: logger.child({ component: 'mode' }),
+          })
+        : undefined;
       processing.degradation = this.degradation;
       this.startStep = 'loading patterns and the stored topology';
       stored = await processing.start(this.options.watchPatterns, this.options.partition);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ComponentHealth } from '@tapio/domain';
+import { RecordingMetrics, type ComponentHealth } from '@tapio/domain';
 import { DegradationMonitor } from './degradation.js';
 
 function monitor(state: { heap: number; graph?: ComponentHealth; bus?: ComponentHealth; maintenance?: boolean }) {
@@ -12,12 +12,12 @@ function monitor(state: { heap: number; graph?: ComponentHealth; bus?: Component
 
 describe('DegradationMonitor: the running mode from memory pressure and failing dependencies', () => {
   it('normal, then degraded (predictions skipped) and read-only (no event taken) as the heap fills', () => {
-    expect(monitor({ heap: 0.5, graph: { status: 'ok' } }).current()).toEqual({ mode: 'normal', reasons: [] });
+    expect(monitor({ heap: 0.5, graph: { status: 'ok' } }).current()).toEqual({ mode: 'normal', reasons: [], causes: [] });
     const degraded = monitor({ heap: 0.85 });
     expect(degraded.current().mode).toBe('degraded');
     expect(degraded.skipPredictions).toBe(true);
     expect(degraded.writable).toBe(true);
-    expect(degraded.health()).toMatchObject({ status: 'degraded', reason: 'degraded: memory: 85% of the heap limit in use (predictions skipped from 80%)' });
+    expect(degraded.health()).toMatchObject({ status: 'degraded', reason: 'degraded: memory: 85% of the heap limit live (predictions skipped from 80%)' });
     const full = monitor({ heap: 0.95 });
     expect(full.current().mode).toBe('read-only');
     expect(full.writable).toBe(false);
@@ -42,5 +42,41 @@ describe('DegradationMonitor: the running mode from memory pressure and failing 
     state.graph = { status: 'ok' };
     await waiting;
     expect(passed).toBe(true);
+  });
+
+  it('read-only by memory: shed, visible in health and metrics with its cause, ends by itself; when nothing is left to shed, says it cannot', async () => {
+    const heap = { live: 0.95, window: 4 };
+    const metrics = new RecordingMetrics();
+    const watched = new DegradationMonitor({
+      heapRatio: () => heap.live,
+      liveHeapRatio: () => heap.live,
+      reliefs: () => [{ shed: () => (heap.window > 1 ? ((heap.window /= 2), (heap.live -= 0.2), `window to ${heap.window}`) : undefined) }],
+      held: () => 'graph 5 resources',
+      recheckMs: 300,
+      dependencies: () => ({}),
+      metrics,
+    });
+    expect(watched.health()).toMatchObject({ status: 'degraded', details: { mode: 'read-only', causes: 'memory', endsByItself: true } });
+    expect(watched.health().reason).toMatch(/^read-only: memory: 95% of the heap limit live .*; shed: window to 2; measured again/);
+    expect(metrics.values.get('tapio_running_mode{mode="read-only"}')).toBe(1);
+    expect(metrics.values.get('tapio_running_mode_cause{cause="memory"}')).toBe(1);
+    expect(metrics.values.get('tapio_running_mode_cause{cause="memory-held"}')).toBe(0);
+    // 75% live after the first step, under the degraded threshold (80%): it ends at the next measurement.
+    await watched.whenWritable();
+    expect(heap.live).toBeCloseTo(0.75);
+    expect(watched.current().mode).toBe('normal');
+    expect(metrics.values.get('tapio_running_mode{mode="normal"}')).toBe(1);
+    expect(metrics.values.get('tapio_running_mode_cause{cause="memory"}')).toBe(0);
+
+    // Pressure of kept state: nothing left to shed.
+    heap.window = 1;
+    heap.live = 0.95;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(watched.current().mode).toBe('read-only');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const held = watched.health();
+    expect(held).toMatchObject({ details: { mode: 'read-only', causes: 'memory-held', endsByItself: false } });
+    expect(held.reason).toMatch(/nothing more can go: the rest is state Tapio keeps for correct answers \(graph 5 resources\)/);
+    expect(metrics.values.get('tapio_running_mode_cause{cause="memory-held"}')).toBe(1);
   });
 });

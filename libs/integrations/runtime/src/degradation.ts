@@ -1,5 +1,5 @@
-import { getHeapStatistics } from 'node:v8';
-import type { ComponentHealth, GaugeMetric, Metrics } from '@tapio/domain';
+import type { ComponentHealth, GaugeMetric, Logger, Metrics } from '@tapio/domain';
+import { heapInUseRatio, measureLiveHeap, MemoryGuard, type MemoryRelief } from './memory-guard.js';
 
 /**
  * How Tapio runs when something is short (the seed's production modes):
@@ -7,7 +7,8 @@ import type { ComponentHealth, GaugeMetric, Metrics } from '@tapio/domain';
  * - degraded: memory is getting short or a dependency is impaired: keep matching, skip predictions;
  * - read-only: memory is nearly gone or the graph cannot be written: the correlation stage
  *   stops taking events (they wait on the bus, which slows the collectors: backpressure)
- *   while the API keeps answering from what is stored;
+ *   while the API keeps answering from what is stored. By memory, it sheds what can be
+ *   rebuilt or done without until the live heap falls (memory-guard.ts), or says why it cannot;
  * - maintenance: set by the operator (`degradation.maintenance: true`): read-only on purpose.
  */
 export type RunningMode = 'normal' | 'degraded' | 'read-only' | 'maintenance';
@@ -21,47 +22,71 @@ export interface DegradationOptions {
   maintenance?: boolean;
   /** The dependencies whose health decides: the graph (read-only when down) and the bus (degraded). */
   dependencies: () => { graph?: ComponentHealth; bus?: ComponentHealth };
+  /** Heap in use / limit, garbage included (default: V8's statistics). */
   heapRatio?: () => number;
+  /** Heap in use / limit after a full collection (default: a full GC, then `heapRatio`). */
+  liveHeapRatio?: () => number;
+  /** What read-only by memory may shed (read when it is entered: the engine may start after the monitor). */
+  reliefs?: () => readonly MemoryRelief[];
+  /** What the kept state holds, for the reason read-only by memory cannot end by itself. */
+  held?: () => string;
+  /** How often read-only by memory measures the live heap again, ms (default 5 s). */
+  recheckMs?: number;
   metrics?: Metrics;
+  logger?: Logger;
 }
 
-const heapRatio = (): number => {
-  const heap = getHeapStatistics();
-  return heap.used_heap_size / heap.heap_size_limit;
-};
+/** Why the mode is what it is, as the metric `tapio_running_mode_cause` labels it; `memory-held`: read-only by memory that cannot end by itself. */
+export const MODE_CAUSES = ['memory', 'memory-held', 'graph', 'bus', 'maintenance'] as const;
+export type ModeCause = (typeof MODE_CAUSES)[number];
 
 export class DegradationMonitor {
-  private readonly options: Required<Omit<DegradationOptions, 'metrics'>>;
+  private readonly options: DegradationOptions & { maintenance: boolean };
+  private readonly memory: MemoryGuard;
   private readonly gauge: GaugeMetric | undefined;
-  private cached: { at: number; mode: RunningMode; reasons: string[] } | undefined;
+  private readonly causeGauge: GaugeMetric | undefined;
+  private cached: { at: number; mode: RunningMode; reasons: string[]; causes: ModeCause[] } | undefined;
 
   constructor(options: DegradationOptions) {
-    this.options = { degradedHeapRatio: 0.8, readOnlyHeapRatio: 0.92, maintenance: false, heapRatio, ...options };
+    this.options = { maintenance: false, ...options };
+    const heapRatio = options.heapRatio ?? heapInUseRatio;
+    this.memory = new MemoryGuard({
+      degradedHeapRatio: options.degradedHeapRatio ?? 0.8,
+      readOnlyHeapRatio: options.readOnlyHeapRatio ?? 0.92,
+      heapRatio,
+      liveHeapRatio: options.liveHeapRatio ?? (() => measureLiveHeap(heapRatio)),
+      reliefs: options.reliefs ?? (() => []),
+      held: options.held ?? (() => 'no account given'),
+      recheckMs: options.recheckMs ?? 5_000,
+      logger: options.logger,
+    });
     this.gauge = options.metrics?.gauge('tapio_running_mode', 'The running mode (1 for the current one): normal, degraded (predictions skipped), read-only (no event taken), maintenance', ['mode']);
+    this.causeGauge = options.metrics?.gauge('tapio_running_mode_cause', 'Why Tapio is not in normal mode (1 for each current cause): memory, memory-held (read-only by memory that cannot end by itself: more memory needed), graph, bus, maintenance', ['cause']);
   }
 
   /** The mode now and why (computed at most every 250 ms: it runs once per event). */
-  current(): { mode: RunningMode; reasons: string[] } {
+  current(): { mode: RunningMode; reasons: string[]; causes: ModeCause[] } {
     const now = Date.now();
-    if (this.cached && now - this.cached.at < 250) return { mode: this.cached.mode, reasons: this.cached.reasons };
+    if (this.cached && now - this.cached.at < 250) return { mode: this.cached.mode, reasons: this.cached.reasons, causes: this.cached.causes };
     const reasons: string[] = [];
+    const causes: ModeCause[] = [];
     let mode: RunningMode = 'normal';
-    const raise = (to: RunningMode, reason: string) => {
+    const raise = (to: RunningMode, cause: ModeCause, reason: string) => {
       reasons.push(reason);
+      causes.push(cause);
       if (RUNNING_MODES.indexOf(to) > RUNNING_MODES.indexOf(mode)) mode = to;
     };
-    const ratio = this.options.heapRatio();
-    const percent = `${Math.round(ratio * 100)}% of the heap limit in use`;
-    if (ratio >= this.options.readOnlyHeapRatio) raise('read-only', `memory: ${percent} (read-only from ${Math.round(this.options.readOnlyHeapRatio * 100)}%)`);
-    else if (ratio >= this.options.degradedHeapRatio) raise('degraded', `memory: ${percent} (predictions skipped from ${Math.round(this.options.degradedHeapRatio * 100)}%)`);
+    const memory = this.memory.check(now);
+    if (memory.mode !== 'normal') raise(memory.mode, memory.held ? 'memory-held' : 'memory', memory.reason);
     const { graph, bus } = this.options.dependencies();
-    if (graph && (graph.status === 'down' || graph.status === 'stopped')) raise('read-only', `graph ${graph.status}: ${graph.reason ?? 'no reason given'}`);
-    else if (graph?.status === 'degraded') raise('degraded', `graph degraded: ${graph.reason ?? 'no reason given'}`);
-    if (bus && bus.status !== 'ok') raise('degraded', `bus ${bus.status}: ${bus.reason ?? 'no reason given'}`);
-    if (this.options.maintenance) raise('maintenance', 'maintenance set in the configuration (degradation.maintenance)');
-    this.cached = { at: now, mode, reasons };
+    if (graph && (graph.status === 'down' || graph.status === 'stopped')) raise('read-only', 'graph', `graph ${graph.status}: ${graph.reason ?? 'no reason given'}`);
+    else if (graph?.status === 'degraded') raise('degraded', 'graph', `graph degraded: ${graph.reason ?? 'no reason given'}`);
+    if (bus && bus.status !== 'ok') raise('degraded', 'bus', `bus ${bus.status}: ${bus.reason ?? 'no reason given'}`);
+    if (this.options.maintenance) raise('maintenance', 'maintenance', 'maintenance set in the configuration (degradation.maintenance)');
+    this.cached = { at: now, mode, reasons, causes };
     if (this.gauge) for (const each of RUNNING_MODES) this.gauge.set(each === mode ? 1 : 0, { mode: each });
-    return { mode, reasons };
+    if (this.causeGauge) for (const each of MODE_CAUSES) this.causeGauge.set(causes.includes(each) ? 1 : 0, { cause: each });
+    return { mode, reasons, causes };
   }
 
   get skipPredictions(): boolean {
@@ -78,8 +103,10 @@ export class DegradationMonitor {
     while (!this.writable) await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
+  /** `endsByItself`: false while read-only by memory has nothing left to shed (it waits for more memory). */
   health(): ComponentHealth {
-    const { mode, reasons } = this.current();
-    return mode === 'normal' ? { status: 'ok', details: { mode } } : { status: 'degraded', reason: `${mode}: ${reasons.join('; ')}`, details: { mode } };
+    const { mode, reasons, causes } = this.current();
+    if (mode === 'normal') return { status: 'ok', details: { mode } };
+    return { status: 'degraded', reason: `${mode}: ${reasons.join('; ')}`, details: { mode, causes: causes.join(','), endsByItself: !causes.includes('memory-held') } };
   }
 }

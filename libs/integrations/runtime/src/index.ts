@@ -8,5 +8,7 @@ export type { WarmStartEngine, WarmStartGraph, WarmStartOptions, WarmStartResult
 export { EventTracing } from './tracing/event-tracing.js';
 export type { EventTraceIds } from './tracing/event-tracing.js';
 export { TransformerStateKeeper } from './transformer-state.js';
-export { DegradationMonitor, RUNNING_MODES } from './degradation.js';
-export type { DegradationOptions, RunningMode } from './degradation.js';
+export { DegradationMonitor, MODE_CAUSES, RUNNING_MODES } from './degradation.js';
+export type { DegradationOptions, ModeCause, RunningMode } from './degradation.js';
+export { engineRelief, keptState } from './engine-relief.js';
+export type { MemoryRelief } from './memory-guard.js';

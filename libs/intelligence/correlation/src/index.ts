@@ -1,5 +1,5 @@
 export { CorrelationEngine } from './engine/correlation-engine.js';
-export type { EngineLimits, EngineOptions, EngineOutput } from './engine/correlation-engine.js';
+export type { EngineLimits, EngineOptions, EngineOutput, WindowShed } from './engine/correlation-engine.js';
 export type { PredictionTrackerStats } from './predictions/prediction-tracker.js';
 export { chainStrength, RANK_KEYS, rankInsights } from './incidents/insight-ranking.js';
 export { WorkingState } from './state/working-state.js';

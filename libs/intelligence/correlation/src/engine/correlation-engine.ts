@@ -17,9 +17,11 @@ import { composeInsight, type ComposerContext } from '../story/insight-composer.
 import type { EngineOptions } from './engine-options.js';
 import { emptyOutput, type EngineOutput } from './engine-output.js';
 import { SharedLookups } from './shared-lookups.js';
+import { shedWindow, type WindowShed } from './memory-relief.js';
 
 export type { EngineOutput } from './engine-output.js';
 export type { EngineLimits, EngineOptions } from './engine-options.js';
+export type { WindowShed } from './memory-relief.js';
 
 /**
  * The correlation engine's loop. For every event: index it in the bounded working state,
@@ -180,6 +182,11 @@ export class CorrelationEngine {
   /** What the engine holds besides its window of events, to see that it stays bounded. */
   memory(): { windowEvents: number; incidents: number; roots: number; historyKeys: number; held: number; cachedWalks: number; openPredictions: number } {
     return { windowEvents: this.state.size, ...this.book.stats(), held: this.holds.size, cachedWalks: this.walks.size, openPredictions: this.tracker.openCount };
+  }
+
+  /** Memory relief under pressure (memory-relief.ts): the older half of the window and the cached walks; undefined when nothing is left to shed. */
+  shed(): WindowShed | undefined {
+    return shedWindow(this.state, [this.walks]);
   }
 
   /**

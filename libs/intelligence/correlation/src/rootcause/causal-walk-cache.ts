@@ -52,6 +52,11 @@ export class CausalWalkCache {
     return path;
   }
 
+  /** Drops every cached walk (memory relief): they are found again on demand, and they hold events that left the window. */
+  forget(): void {
+    this.walks.clear();
+  }
+
   /** Walks held in the cache. */
   get size(): number {
     return this.walks.size;

@@ -63,7 +63,8 @@ export class WorkingState implements CorrelationState {
   private trimmedAt = 0;
   private newest = Number.NEGATIVE_INFINITY;
   private readonly windowMs: number;
-  private readonly maxEvents: number;
+  /** Lowered (never raised) by `shrinkTo` when memory runs short. */
+  private maxEvents: number;
 
   constructor(options: WorkingStateOptions = {}) {
     this.windowMs = options.windowMs ?? 2 * 3_600_000;
@@ -243,6 +244,25 @@ export class WorkingState implements CorrelationState {
 
   private minLiveSeq(): number {
     return this.ring.first;
+  }
+
+  /**
+   * Memory relief (read-only by memory pressure, see memory-relief.ts): keeps the newest
+   * `keep` events and holds the window to that many from now on. Returns how many left.
+   */
+  shrinkTo(keep: number): number {
+    const before = this.byId.size;
+    this.maxEvents = Math.min(this.maxEvents, Math.max(0, Math.floor(keep)));
+    this.evict();
+    // The index keys of the events that left go now, not at the next trim.
+    this.trimmedAt = this.seq;
+    this.trimIndexes();
+    return before - this.byId.size;
+  }
+
+  /** Most events the window keeps now (its configured bound, or less after `shrinkTo`). */
+  get eventLimit(): number {
+    return this.maxEvents;
   }
 
   private trimIndexes(): void {
