@@ -263,6 +263,7 @@ export class TapioRuntime {
     const correlation = this.processing?.stats();
     if (this.processing) {
       await this.processing.stop();
+      this.degradation?.stop();
       await graph.flush();
       await graph.stop();
     } else if (this.api) {

@@ -1,5 +1,5 @@
 import type { ComponentHealth, GaugeMetric, Logger, Metrics } from '@tapio/domain';
-import { heapInUseRatio, measureLiveHeap, MemoryGuard, type MemoryRelief } from './memory-guard.js';
+import { heapInUseRatio, measureLiveHeap, MemoryGuard, watchMajorCollections, type MemoryRelief } from './memory-guard.js';
 
 /**
  * How Tapio runs when something is short (the seed's production modes):
@@ -46,6 +46,8 @@ export class DegradationMonitor {
   private readonly gauge: GaugeMetric | undefined;
   private readonly causeGauge: GaugeMetric | undefined;
   private cached: { at: number; mode: RunningMode; reasons: string[]; causes: ModeCause[] } | undefined;
+  /** Stops observing V8's collections (stop()). */
+  private stopWatching: (() => void) | undefined;
 
   constructor(options: DegradationOptions) {
     this.options = { maintenance: false, ...options };
@@ -60,6 +62,8 @@ export class DegradationMonitor {
       recheckMs: options.recheckMs ?? 5_000,
       logger: options.logger,
     });
+    // The real heap: V8's own full collections tell the live heap for free (tests give their own ratios).
+    if (!options.heapRatio) this.stopWatching = watchMajorCollections(() => this.memory.collected(Date.now(), heapInUseRatio()));
     this.gauge = options.metrics?.gauge('tapio_running_mode', 'The running mode (1 for the current one): normal, degraded (predictions skipped), read-only (no event taken), maintenance', ['mode']);
     this.causeGauge = options.metrics?.gauge('tapio_running_mode_cause', 'Why Tapio is not in normal mode (1 for each current cause): memory, memory-held (read-only by memory that cannot end by itself: more memory needed), graph, bus, maintenance', ['cause']);
   }
@@ -101,6 +105,11 @@ export class DegradationMonitor {
   /** Resolves once events may be taken again (checked every 250 ms). */
   async whenWritable(): Promise<void> {
     while (!this.writable) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
+  stop(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   /** `endsByItself`: false while read-only by memory has nothing left to shed (it waits for more memory). */

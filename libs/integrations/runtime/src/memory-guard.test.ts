@@ -91,4 +91,20 @@ describe('MemoryGuard: read-only by memory sheds what it can and ends by itself,
     heap.live = 0.3;
     expect(guard.check(35_000)).toEqual({ mode: 'normal' });
   });
+
+  it("V8's own full collections count as measurements (none forced while they come), but read-only is entered only on one of its own", () => {
+    const { heap, guard } = pressure({ live: 0.6, garbage: 0.05 });
+    guard.collected(0, 0.6);
+    expect(guard.check(1_000)).toMatchObject({ mode: 'degraded', reason: 'memory: 60% of the heap limit live (predictions skipped from 50%)' });
+    expect(heap.collections).toBe(0);
+    // V8 saw 75% (with what was allocated since): measured again before going read-only, and it was garbage.
+    heap.garbage = 0.15;
+    guard.collected(2_000, 0.75);
+    expect(guard.check(2_500).mode).toBe('degraded');
+    expect(heap.collections).toBe(1);
+    heap.live = 0.72;
+    guard.collected(3_000, 0.72);
+    expect(guard.check(3_500).mode).toBe('read-only');
+    expect(heap.collections).toBe(2);
+  });
 });

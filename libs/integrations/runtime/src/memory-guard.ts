@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '@tapio/domain';
@@ -51,6 +52,18 @@ export function measureLiveHeap(heapRatio: () => number): number {
   return heapRatio();
 }
 
+/**
+ * Calls `seen` after each full collection V8 runs by itself (a PerformanceObserver of 'gc'
+ * entries): the heap in use right then is close to the live heap, at no cost of ours.
+ */
+export function watchMajorCollections(seen: () => void): () => void {
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) seen();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+}
+
 export const heapInUseRatio = (): number => {
   const heap = getHeapStatistics();
   return heap.used_heap_size / heap.heap_size_limit;
@@ -71,8 +84,23 @@ export class MemoryGuard {
   /** The live heap's share as last measured, and when. */
   private live = 0;
   private measuredAt = Number.NEGATIVE_INFINITY;
+  private measuredByUs = false;
 
   constructor(private readonly options: MemoryGuardOptions) {}
+
+  /** V8 ran a full collection by itself: the heap in use now is (close to) live, a measurement that cost nothing. */
+  collected(now: number, live: number): void {
+    if (this.readOnly) return;
+    this.live = live;
+    this.measuredAt = now;
+    this.measuredByUs = false;
+  }
+
+  private measure(now: number): void {
+    this.live = this.options.liveHeapRatio();
+    this.measuredAt = now;
+    this.measuredByUs = true;
+  }
 
   /** Leaves read-only below this live share: the degraded threshold, or a tenth under read-only's when degraded is not below it. */
   private get exitRatio(): number {
@@ -86,13 +114,13 @@ export class MemoryGuard {
     // The live heap is at most the heap in use: under both thresholds nothing needs measuring.
     const ratio = this.options.heapRatio();
     if (ratio < Math.min(degradedHeapRatio, readOnlyHeapRatio)) return { mode: 'normal' };
-    // Above it, the live heap decides (garbage alone neither degrades Tapio nor keeps it degraded):
-    // measured every recheck interval near read-only, six times less often below.
-    if (now - this.measuredAt >= (ratio >= readOnlyHeapRatio ? 1 : 6) * recheckMs) {
-      this.measuredAt = now;
-      this.live = this.options.liveHeapRatio();
-      if (this.live >= readOnlyHeapRatio) return this.enter(now, this.live);
-    }
+    // Above it, the live heap decides (garbage alone neither degrades Tapio nor keeps it degraded),
+    // as V8's own full collections show it (`collected`), or measured when none ran for a
+    // recheck interval near read-only, six intervals below.
+    if (now - this.measuredAt >= (ratio >= readOnlyHeapRatio ? 1 : 6) * recheckMs) this.measure(now);
+    // Read-only is entered on a measurement of ours only (one of V8's, seen a moment later, may include what was allocated since).
+    if (this.live >= readOnlyHeapRatio && !this.measuredByUs) this.measure(now);
+    if (this.live >= readOnlyHeapRatio) return this.enter(now, this.live);
     if (this.live >= degradedHeapRatio) return { mode: 'degraded', reason: `memory: ${percent(this.live)} of the heap limit live (predictions skipped from ${percent(degradedHeapRatio)})`, held: false };
     return { mode: 'normal' };
   }
@@ -114,6 +142,7 @@ export class MemoryGuard {
       this.readOnly = undefined;
       this.live = state.live;
       this.measuredAt = now;
+      this.measuredByUs = true;
       this.options.logger?.info({ liveHeapRatio: Number(state.live.toFixed(3)), shed: state.shed }, `read-only by memory ended: ${percent(state.live)} of the heap limit live (below ${percent(this.exitRatio)}) after shedding ${state.shed.join('; ') || 'nothing'}`);
       // Live below the exit ratio, which is at or below the degraded threshold: normal.
       return { mode: 'normal' };
