@@ -40,7 +40,9 @@ const BARE_PARSE = `const text = require('node:fs').readFileSync(process.argv[1]
 
 // Loaded first into every measured process: reports its CPU time (user + system) on exit,
 // which depends far less than the wall clock on what else shares the two cores.
-const CPU_REPORT = `data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.cpuUsage();writeSync(2,'\\n@@cpu '+(u.user+u.system)+'\\n')})`;
+// Only the main thread reports: the preload runs in worker threads too (analyze's transformer
+// worker), whose exit comes first and would report the process's CPU before the analysis ended.
+const CPU_REPORT = `data:text/javascript,import{writeSync}from'node:fs';import{isMainThread}from'node:worker_threads';if(isMainThread)process.on('exit',()=>{const u=process.cpuUsage();writeSync(2,'\\n@@cpu '+(u.user+u.system)+'\\n')})`;
 
 /** Wall and CPU time of one fresh process (node ARGS, or ./bin/tapio ARGS), in seconds; fails loudly if it fails. */
 function timed(args, command = process.execPath) {

@@ -9,7 +9,7 @@ import type { TransformWorkerPlan } from '../runtime/transform-worker/protocol.j
  * isolate loading the transformers) costs more than it saves (a one-line analysis answers
  * in a few tenths of a second). Above it, parse and transform run on the second core.
  */
-export const WORKER_MIN_BYTES = 4 << 20;
+export const WORKER_MIN_BYTES = 8 << 20;
 
 /** UnifiedEvents per batch crossing to the main thread, and batches in flight at most. */
 const BATCH_EVENTS = 256;
