@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The pinned version of a tool (tools/go-tools/versions.sh, NAME_VERSION=...). */
+/** The pinned version of a tool (tools/go-tools/versions.sh, NAME_VERSION=...; nats-server: NATS_SERVER_VERSION). */
 export function goToolVersion(name) {
   const text = readFileSync(new URL('./versions.sh', import.meta.url), 'utf8');
-  const match = new RegExp(`^${name.toUpperCase()}_VERSION=(\\S+)$`, 'm').exec(text);
-  if (!match) throw new Error(`no ${name.toUpperCase()}_VERSION in tools/go-tools/versions.sh`);
+  const variable = `${name.toUpperCase().replaceAll('-', '_')}_VERSION`;
+  const match = new RegExp(`^${variable}=(\\S+)$`, 'm').exec(text);
+  if (!match) throw new Error(`no ${variable} in tools/go-tools/versions.sh`);
   return match[1];
 }
 

@@ -7,3 +7,7 @@ HELM_VERSION=v3.19.5
 OTELCOL_VERSION=v0.165.0
 # The nats CLI, for `nats bench` (the broker's own figure beside the NATS benchmarks, issue 17).
 NATSCLI_VERSION=v0.3.0
+# nats-server for the synced JetStream configuration (deploy/nats-server.conf, the chart's NATS
+# image): `sync_interval` needs 2.10+, Debian bookworm's package is 2.9.10. The other NATS
+# tests keep Debian's server (docs/reliability.md, "Storage: the fsync trade-off").
+NATS_SERVER_VERSION=v2.15.3

@@ -23,6 +23,13 @@ export interface StartNatsServerOptions {
   args?: string[];
   /** Extra configuration file text, e.g. an `authorization { ... }` block. */
   config?: string;
+  /**
+   * The whole configuration instead of the generated jetstream block, given the store folder
+   * (e.g. deploy/nats-server.conf with store_dir pointed there); the port is the -p flag's.
+   */
+  baseConfig?: (storeDir: string) => string;
+  /** This nats-server binary instead of findNatsServer()'s (e.g. the Go-built one). */
+  binary?: string;
   /** JetStream storage limit in bytes (every stream's max_bytes is reserved against it); default 1 TiB. */
   maxStore?: number;
   readyTimeoutMs?: number;

@@ -62,14 +62,17 @@ function canConnect(port) {
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * @param {{ port?: number, storeDir?: string, args?: string[], config?: string, maxStore?: number, readyTimeoutMs?: number }} [options]
+ * @param {{ port?: number, storeDir?: string, args?: string[], config?: string, baseConfig?: (storeDir: string) => string, binary?: string, maxStore?: number, readyTimeoutMs?: number }} [options]
  *   args: extra nats-server flags, e.g. ['--user', 'u', '--pass', 'p'] or ['--auth', 'token'].
  *   config: extra configuration file text (e.g. an `authorization { ... }` block).
+ *   baseConfig: the whole configuration instead of the generated jetstream block (a deployment
+ *   file with its store_dir pointed at the given folder); the port is still the -p flag's.
+ *   binary: this nats-server instead of findNatsServer()'s (e.g. the Go-built one).
  *   maxStore: JetStream's storage limit in bytes. NATS reserves every stream's max_bytes
  *   against it; the default (1 TiB) lets tests create many stream sets whatever the disk.
  */
 export async function startNatsServer(options = {}) {
-  const binary = findNatsServer();
+  const binary = options.binary ?? findNatsServer();
   const port = options.port ?? (await freePort());
   const ownsStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tapio-nats-'));
@@ -77,10 +80,10 @@ export async function startNatsServer(options = {}) {
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   const maxStore = options.maxStore ?? 1024 ** 4;
   const configFile = join(storeDir, 'nats-server.conf');
-  writeFileSync(
-    configFile,
-    `jetstream {\n  store_dir: ${JSON.stringify(storeDir)}\n  max_file_store: ${maxStore}\n  max_memory_store: ${Math.min(maxStore, 1024 ** 3)}\n}\n${options.config ?? ''}\n`,
-  );
+  const base =
+    options.baseConfig?.(storeDir) ??
+    `jetstream {\n  store_dir: ${JSON.stringify(storeDir)}\n  max_file_store: ${maxStore}\n  max_memory_store: ${Math.min(maxStore, 1024 ** 3)}\n}\n`;
+  writeFileSync(configFile, `${base}\n${options.config ?? ''}\n`);
   let child;
   let output = '';
 
