@@ -143,3 +143,17 @@ securityContext:
   emptyDir: {}
 {{- end }}
 {{- end -}}
+
+{{- /* The in-release NATS server's configuration (ConfigMap and the pod's checksum annotation).
+sync_interval is quoted: unquoted, NATS's parser reads `2m` as the number 2,000,000 (seconds). */}}
+{{- define "tapio.natsConfig" -}}
+port: 4222
+http_port: 8222
+jetstream {
+  store_dir: /data/jetstream
+  max_file_store: {{ .Values.nats.maxFileStore }}
+  # always: fsync before each acknowledgement; a duration: fsync on that period only
+  # (docs/reliability.md, "Storage: the fsync trade-off").
+  sync_interval: {{ .Values.nats.syncInterval | quote }}
+}
+{{- end }}
