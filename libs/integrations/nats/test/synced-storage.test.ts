@@ -2,10 +2,16 @@
 // from its Go module (NATS_SERVER_VERSION; Debian's 2.9.10, which the other NATS tests run,
 // refuses `sync_interval`). Shows the server took `sync_interval: always` and that Tapio's bus
 // loses and doubles nothing on it across kill -9 (docs/reliability.md, "Storage: the fsync trade-off").
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { MemoryDeadLetters } from '@tapio/domain';
 import { goTool, goToolVersion } from '../../../../tools/go-tools/go-tools.mjs';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
@@ -57,6 +63,55 @@ function bus(url: string, options: NatsBusOptionsInput = {}): NatsEventBus {
   return created;
 }
 
+/**
+ * The fsync-family calls `pid` (every thread) makes while `work` runs, counted by strace
+ * (Debian package strace, tools/setup.d/apt-packages.txt).
+ */
+async function syncCallsDuring(pid: number, work: () => Promise<void>): Promise<number> {
+  const out = join(tmpdir(), `tapio-nats-strace-${randomBytes(4).toString('hex')}`);
+  const tracer = spawn('strace', ['-f', '-e', 'trace=fsync,fdatasync,sync_file_range', '-e', 'signal=none', '-o', out, '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  tracer.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => tracer.once('close', () => resolve()));
+  const failed = new Promise<never>((_, reject) => tracer.once('error', (error) => reject(new Error(`strace (Debian package strace) cannot run: ${error.message}`))));
+  try {
+    // -f attaches to the process's threads one by one: wait until it says so for them all.
+    await Promise.race([failed, waitFor(`strace to attach to nats-server ${pid}`, () => /attached/.test(stderr), 10_000)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (tracer.exitCode !== null) throw new Error(`strace exited: ${stderr}`);
+    await work();
+  } finally {
+    tracer.kill('SIGINT');
+    await exited;
+  }
+  const trace = await readFile(out, 'utf8');
+  await rm(out, { force: true });
+  return trace.split('\n').filter((line) => /\b(fsync|fdatasync|sync_file_range)\(/.test(line)).length;
+}
+
+/** A file stream of its own on the server (made before counting: only publishes are counted). */
+async function fileStream(url: string): Promise<string> {
+  const nc = await connect({ servers: url });
+  try {
+    const name = `SYNC_${randomBytes(3).toString('hex')}`;
+    await (await jetstreamManager(nc)).streams.add({ name, subjects: [`${name}.>`], storage: StorageType.File });
+    return name;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Publishes `count` messages one after another, each acknowledged before the next is sent. */
+async function publishOneByOne(url: string, stream: string, count: number): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const js = jetstream(nc);
+    for (let n = 0; n < count; n += 1) await js.publish(`${stream}.m`, `message ${n}`);
+  } finally {
+    await nc.close();
+  }
+}
+
 afterEach(async () => {
   await Promise.all(buses.splice(0).map((created) => created.close()));
 });
@@ -82,6 +137,19 @@ describe('deploy/nats-server.conf on the Go-built nats-server', () => {
     expect(lazy.jetstream?.config?.sync_always).toBeUndefined();
     expect(lazy.jetstream?.config?.sync_interval).toBe(120e9);
   });
+
+  it('syncs to disk before each acknowledgement: one fsync per acknowledged publish, none with the NATS default', async () => {
+    const count = 40;
+    const fsyncs: Record<string, number> = {};
+    for (const [mode, config] of [['always', DEPLOY_CONFIG], ['default', DEPLOY_CONFIG.replace(/^\s*sync_interval: always\n/m, '')]] as const) {
+      const { nats } = await goServer(config);
+      const stream = await fileStream(nats.url);
+      fsyncs[mode] = await syncCallsDuring(nats.pid as number, () => publishOneByOne(nats.url, stream, count));
+    }
+    // The NATS default syncs every two minutes: nothing within this test.
+    expect(fsyncs).toEqual({ always: expect.any(Number), default: 0 });
+    expect(fsyncs['always']).toBeGreaterThanOrEqual(count);
+  }, 60_000);
 
   it('delivers every acknowledged event exactly once after kill -9 mid-stream and after the last acknowledgement', async () => {
     const { nats } = await goServer(DEPLOY_CONFIG);
