@@ -107,6 +107,10 @@ describe('helm install of deploy/helm/tapio on the local cluster', () => {
     for (const collector of ['kernel', 'dns', 'cri', 'kubelet']) expect(readyz.components[`collectors/${collector}`], collector).toMatchObject({ status: 'ok' });
     expect(readyz.components['collectors/journal']?.status).toMatch(/^(ok|degraded)$/);
     expect(JSON.stringify(readyz)).not.toMatch(/privilege|EPERM/i);
+    // NATS runs the image's nats-server and syncs every write before acknowledging it (the chart's default).
+    const varz = JSON.parse(await cluster.kubectl(['get', '--raw', `/api/v1/namespaces/${ns}/pods/tapio-nats-0:8222/proxy/varz`])) as { version: string; jetstream?: { config?: { sync_always?: boolean; store_dir?: string } } };
+    expect(`v${varz.version}`).toBe(images.nats.tag);
+    expect(varz.jetstream?.config).toMatchObject({ sync_always: true, store_dir: '/data/jetstream/jetstream' });
   }, 600_000);
 
   it("names the edited ConfigMap: kubectl tapio why, answered by the in-cluster Tapio", async () => {
