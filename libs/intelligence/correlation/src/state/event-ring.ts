@@ -101,19 +101,7 @@ export class EventRing {
    */
   select(newest: number, chain: number, since: number, minSeq: number, types: ReadonlySet<string> | undefined): SequencedEvent[] {
     const result: SequencedEvent[] = [];
-    const floor = since - SLACK_MS;
-    const stop = Math.max(minSeq, this.head);
-    for (let seq = newest; seq >= stop && seq < this.tail; ) {
-      const slot = seq & this.mask;
-      const at = this.times[slot] as number;
-      if (at >= since) {
-        const item = this.items[slot] as SequencedEvent;
-        if (types === undefined || types.has(item.event.type)) result.push(item);
-      } else if (at < floor) break;
-      const delta = this.links[slot * CHAINS + chain] as number;
-      if (delta === 0) break;
-      seq -= delta;
-    }
+    this.walkBack(newest, chain, since, minSeq, types, (item) => result.push(item) > 0);
     return result.reverse();
   }
 
