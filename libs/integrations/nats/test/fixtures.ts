@@ -1,4 +1,5 @@
 import { insightWith, type Insight, type RawEvent, type UnifiedEvent } from '@tapio/domain';
+import type { NatsEventBus } from '../src/index.js';
 
 const AT = '2026-03-02T10:00:00Z';
 
@@ -54,3 +55,13 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publishes `count` pod events (ids evt-<from>… with their message ids, spread over 7 pods
+ * in 5 namespaces) and returns each publish's promise: resolved once acknowledged.
+ */
+export const publishPodEvents = (publisher: NatsEventBus, from: number, count: number): Array<Promise<void>> =>
+  Array.from({ length: count }, (_, n) => {
+    const id = `evt-${from + n}`;
+    return publisher.publish('unified', unifiedEvent(id, 'Pod', `pod-${n % 7}`, `ns-${n % 5}`), id);
+  });

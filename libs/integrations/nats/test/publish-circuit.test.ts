@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus } from '../src/index.js';
-import { sleep, unifiedEvent, waitFor } from './fixtures.js';
+import { publishPodEvents, sleep, waitFor } from './fixtures.js';
 import { MemoryDeadLetters, RecordingMetrics } from '@tapio/domain';
 
 const servers: NatsServerHandle[] = [];
@@ -25,12 +25,6 @@ function bus(url: string, metrics?: RecordingMetrics): NatsEventBus {
   return created;
 }
 
-const publishAll = (publisher: NatsEventBus, from: number, count: number) =>
-  Array.from({ length: count }, (_, n) => {
-    const id = `evt-${from + n}`;
-    return publisher.publish('unified', unifiedEvent(id, 'Pod', `pod-${n % 7}`, `ns-${n % 5}`), id);
-  });
-
 afterEach(async () => {
   await Promise.all(buses.splice(0).map((created) => created.close()));
 });
@@ -46,12 +40,12 @@ describe('the NATS publisher behind its circuit breaker (real nats-server)', () 
     const metrics = new RecordingMetrics();
     const publisher = bus(nats.url, metrics);
     await publisher.start();
-    await Promise.all(publishAll(publisher, 0, 100));
+    await Promise.all(publishPodEvents(publisher, 0, 100));
     expect(publisher.health().details).toMatchObject({ publishCircuitState: 'closed', publishCircuitOpened: 0 });
 
     // Frozen: the connection stays open and nothing answers.
     process.kill(nats.pid as number, 'SIGSTOP');
-    const accepted = publishAll(publisher, 100, 400);
+    const accepted = publishPodEvents(publisher, 100, 400);
     for (const promise of accepted) promise.catch(() => undefined);
     await waitFor('the publish circuit to open', () => publisher.health().details?.['publishCircuitState'] === 'open', 10_000);
     const health = publisher.health();
@@ -71,7 +65,7 @@ describe('the NATS publisher behind its circuit breaker (real nats-server)', () 
 
     // Accepted while open: held (counted as refused sends), not lost.
     const refusedBefore = Number(publisher.health().details?.['publishCircuitRefused']);
-    const later = publishAll(publisher, 500, 100);
+    const later = publishPodEvents(publisher, 500, 100);
     expect(Number(publisher.health().details?.['publishCircuitRefused']) - refusedBefore).toBe(100);
 
     // The hung server dies; a new one starts on the same store.

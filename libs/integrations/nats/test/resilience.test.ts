@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { BusOverflowError, NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
-import { sleep, unifiedEvent, waitFor } from './fixtures.js';
+import { publishPodEvents, sleep, unifiedEvent, waitFor } from './fixtures.js';
 import { MemoryDeadLetters, RecordingMetrics } from '@tapio/domain';
 
 const servers: NatsServerHandle[] = [];
@@ -108,12 +108,7 @@ describe('NatsEventBus resilience', () => {
           await nats.restart(300);
         })();
       }
-      await Promise.all(
-        Array.from({ length: 100 }, (_, n) => {
-          const id = `evt-${batch * 100 + n}`;
-          return publisher.publish('unified', unifiedEvent(id, 'Pod', `pod-${n % 7}`, `ns-${n % 5}`), id);
-        }),
-      );
+      await Promise.all(publishPodEvents(publisher, batch * 100, 100));
     }
     await restarted;
     await consumer.drain();

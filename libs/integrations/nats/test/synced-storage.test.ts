@@ -16,7 +16,7 @@ import { MemoryDeadLetters } from '@tapio/domain';
 import { goTool, goToolVersion } from '../../../../tools/go-tools/go-tools.mjs';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
 import { NatsEventBus, type NatsBusOptionsInput } from '../src/index.js';
-import { unifiedEvent, waitFor } from './fixtures.js';
+import { publishPodEvents, waitFor } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const DEPLOY_CONFIG = readFileSync(join(ROOT, 'deploy/nats-server.conf'), 'utf8');
@@ -170,12 +170,7 @@ describe('deploy/nats-server.conf on the Go-built nats-server', () => {
           await nats.restart(300);
         })();
       }
-      await Promise.all(
-        Array.from({ length: 100 }, (_, n) => {
-          const id = `evt-${batch * 100 + n}`;
-          return publisher.publish('unified', unifiedEvent(id, 'Pod', `pod-${n % 7}`, `ns-${n % 5}`), id);
-        }),
-      );
+      await Promise.all(publishPodEvents(publisher, batch * 100, 100));
     }
     await crashed;
     expect(publisher.stats().dropped).toBe(0);
