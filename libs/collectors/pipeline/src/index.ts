@@ -1,6 +1,7 @@
 export { Pipeline } from './pipeline.js';
 export type { PipelineOptions, PipelineResult } from './pipeline.js';
 export { canonicalJson, rawEventId, derivedEventId } from './event-id.js';
+export { rawForBus } from './raw-for-bus.js';
 export {
   K8S_METADATA_KEYS,
   parseLabels,

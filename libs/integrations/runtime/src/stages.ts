@@ -1,13 +1,7 @@
-import { redactSecretsInData, type BusDelivery, type Collector, type ComponentHealth, type EventBus, type Logger, type RawEvent } from '@tapio/domain';
-import { rawEventId, type Pipeline } from '@tapio/pipeline';
+import type { BusDelivery, Collector, ComponentHealth, EventBus, Logger, RawEvent } from '@tapio/domain';
+import { rawForBus, type Pipeline } from '@tapio/pipeline';
 import { EventTracing } from './tracing/event-tracing.js';
 import type { TransformerStateKeeper } from './transformer-state.js';
-
-/** A RawEvent with any Secret value in it redacted: nothing a collector sends carries one onto the bus. */
-function withoutSecretValues(event: RawEvent): RawEvent {
-  const data = redactSecretsInData(event.data);
-  return data === event.data ? event : { ...event, data };
-}
 
 /**
  * Starts the collectors; each publishes its RawEvents on the bus, through `admit` when
@@ -24,8 +18,7 @@ export async function startCollectors(
   const failures = new Map<string, string>();
   const sink = {
     emit: (raw: RawEvent) => {
-      const event = withoutSecretValues(raw);
-      const id = rawEventId(event);
+      const { event, id } = rawForBus(raw);
       const publish = (): Promise<void> => {
         if (!tracing.enabled) return bus.publish('raw', event, id);
         // The first span of the event's trace (or a child of the trace the event came with).

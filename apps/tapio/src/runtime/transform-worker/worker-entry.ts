@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { DeadLetterSink, Logger, RecentIds, redactSecretsInData, type Collector, type RawEvent, type RawEventTransformer, type UnifiedEvent } from '@tapio/domain';
-import { Pipeline, rawEventId } from '@tapio/pipeline';
+import { DeadLetterSink, Logger, RecentIds, type Collector, type RawEvent, type RawEventTransformer, type UnifiedEvent } from '@tapio/domain';
+import { Pipeline, rawForBus } from '@tapio/pipeline';
 import { ReplayConfig, replayCollectorPlugin } from '@tapio/collector-replay/plugin';
 import { COLLECTOR_PLUGINS } from '../../plugins/collector-plugins.js';
 import { BatchHandOff } from './batch-hand-off.js';
@@ -52,10 +52,8 @@ async function run(): Promise<void> {
   const recent = new RecentIds(plan.dedupe.ids, plan.dedupe.windowMs);
   const sink = {
     emit(raw: RawEvent): Promise<void> {
-      // What startCollectors does before publishing on the raw topic, and what the bus drops.
-      const data = redactSecretsInData(raw.data);
-      const event = data === raw.data ? raw : { ...raw, data };
-      const id = rawEventId(event);
+      // As startCollectors takes it onto the raw topic, then what the bus drops.
+      const { event, id } = rawForBus(raw);
       if (!recent.add(id)) return Promise.resolve();
       const result = pipeline.transform(event, undefined, id);
       return (result.ok ? handOff.add(result.events) : undefined) ?? Promise.resolve();
