@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { UsageError } from './cli/args.js';
+import { endQuietlyWhenClosed } from './cli/closed-stdout.js';
 import { buildProgram } from './cli/program.js';
 import { acceptSingleDashLongOptions, longOptionNames, withDefaultCommand } from './cli/single-dash-options.js';
 import { ConfigError } from './config/config-error.js';
@@ -29,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+endQuietlyWhenClosed(process.stdout, (code) => process.exit(code));
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killStartedTapios, startTapio } from './support/tapio-process.js';
+import { killStartedTapios, startTapio, TAPIO } from './support/tapio-process.js';
 import { loadBuiltinPatterns } from '@tapio/correlation';
 import { freePort } from '../../../tools/net/free-port.mjs';
 
@@ -72,6 +73,20 @@ describe('tapio command-line conventions', () => {
     const directory = await tapio(['analyze', dir]);
     expect(directory.code).toBe(2);
     expect(directory.stderr).toContain(`cannot read the recording ${dir}: it is a directory`);
+  });
+
+  it('ends quietly with status 0 when its reader closes standard output (tapio help why | head)', async () => {
+    // The pipe's reading end is closed before the command starts, so its first write fails with EPIPE.
+    const closedReader = async (args: string[]) => {
+      const child = spawn(TAPIO, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TAPIO_TOKEN: '', TAPIO_SERVER: '' } });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, stderr };
+    };
+    expect(await closedReader(['help', 'why'])).toEqual({ code: 0, stderr: '' });
+    expect(await closedReader(['analyze', RECORDING, '--json'])).toEqual({ code: 0, stderr: '' });
   });
 
   it('analyze -o json is --json', async () => {
