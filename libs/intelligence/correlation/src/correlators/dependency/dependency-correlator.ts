@@ -2,6 +2,7 @@ import { parseEntityKey, type Correlation, type CorrelationState, type Correlato
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
+import { anyOf, earliestOf, lastTimeOf, latestOf } from '../state-walks.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
@@ -10,13 +11,6 @@ const SCALE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled
 /** The Service seen whole: listed (with the endpoints it then had) or restored after an outage. */
 const WHOLE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['resource_created', 'service_restored']);
 const READY_TYPES: ReadonlySet<EventType> = new Set<EventType>(['pod_ready']);
-
-/** The time of the last of `events` at or before `at` (-Infinity when none). */
-function lastTime(events: readonly IndexedEvent[], at: number): number {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const item of events) if (item.at <= at && item.at > last) last = item.at;
-  return last;
-}
 
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
@@ -46,8 +40,7 @@ export class DependencyCorrelator implements Correlator {
     const edges: Correlation[] = [];
     const since = at - this.windowMs;
     for (const dependency of state.dependenciesOf(entityKey)) {
-      const changes = state.eventsOn(dependency, since, CONFIG_CHANGE_TYPES).filter((change) => change.at <= at);
-      const change = changes[changes.length - 1];
+      const change = latestOf(state, 'entity', dependency, since, CONFIG_CHANGE_TYPES, (item) => item.at <= at);
       if (!change || this.failingBefore(state, entityKey, change.at)) continue;
       const ref = parseEntityKey(dependency);
       edges.push({
@@ -64,8 +57,7 @@ export class DependencyCorrelator implements Correlator {
     // crash loops (those cause pressure, not the other way round), and only for pods that
     // were healthy before it.
     if (node && NODE_VICTIM_TYPES.has(event.type)) {
-      const trouble = state.eventsOnNode(node, at - 10 * MINUTE, NODE_TROUBLE_TYPES).filter((item) => item.at <= at && item.entityKey !== entityKey && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
-      const latest = trouble[trouble.length - 1];
+      const latest = latestOf(state, 'node', node, at - 10 * MINUTE, NODE_TROUBLE_TYPES, (item) => item.at <= at && item.entityKey !== entityKey && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
       if (latest && !this.failingBefore(state, entityKey, latest.at)) {
         edges.push({ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.6, reason: `node ${node} reported ${latest.event.type} ${minutes(at - latest.at)} earlier`, correlator: this.id });
       }
@@ -75,7 +67,7 @@ export class DependencyCorrelator implements Correlator {
 
   /** True when the entity already had failures before `time` (within the window): the change cannot explain them. */
   private failingBefore(state: CorrelationState, key: string, time: number): boolean {
-    return state.eventsOn(key, time - this.windowMs).some((item) => item.at < time && isFailure(item.event.type) && item.event.type !== 'probe_failed');
+    return anyOf(state, 'entity', key, time - this.windowMs, undefined, (item) => item.at < time && isFailure(item.event.type) && item.event.type !== 'probe_failed');
   }
 
   private serviceImpact(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
@@ -87,14 +79,15 @@ export class DependencyCorrelator implements Correlator {
     const serviceKey = entityKey?.replace('/Endpoints/', '/Service/') as string;
     const edges: Correlation[] = [];
     const since = at - 10 * MINUTE;
-    const whole = lastTime(state.eventsOn(serviceKey, since, WHOLE_TYPES), at);
+    const whole = lastTimeOf(state, 'entity', serviceKey, since, WHOLE_TYPES, at);
     for (const pod of state.neighbours(serviceKey, 'SELECTS', 'out')) {
       // A failure the Service was whole after (first seen with its ready endpoints, or restored), or that the
       // pod recovered from (it became ready since), did not take the endpoints: a recording's starting state
-      // lists a pod's old FailedMount beside the Service serving from it.
-      const after = Math.max(whole, lastTime(state.eventsOn(pod, since, READY_TYPES), at));
-      const failures = state.eventsOn(pod, since, POD_FAILURE_TYPES).filter((item) => item.at <= at && item.at > after);
-      const first = failures[0];
+      // lists a pod's old FailedMount beside the Service serving from it. Most selected pods have no failure
+      // since the Service was whole: their readiness is then not read.
+      if (!anyOf(state, 'entity', pod, since, POD_FAILURE_TYPES, (item) => item.at <= at && item.at > whole)) continue;
+      const after = Math.max(whole, lastTimeOf(state, 'entity', pod, since, READY_TYPES, at));
+      const first = earliestOf(state, 'entity', pod, since, POD_FAILURE_TYPES, (item) => item.at <= at && item.at > after);
       if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });
     }
     if (edges.length === 0 && event.type === 'service_unavailable') edges.push(...this.selectionChanges(indexed, serviceKey, state));
@@ -110,8 +103,7 @@ export class DependencyCorrelator implements Correlator {
     const { event, at } = indexed;
     const since = at - 15 * MINUTE;
     const edges: Correlation[] = [];
-    const ownChange = state.eventsOn(serviceKey, since, SERVICE_CHANGE_TYPES).filter((item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => change.path.startsWith('spec.selector.')));
-    const latest = ownChange[ownChange.length - 1];
+    const latest = latestOf(state, 'entity', serviceKey, since, SERVICE_CHANGE_TYPES, (item) => item.at <= at && item.event.kubernetes?.changes?.some((change) => change.path.startsWith('spec.selector.')) === true);
     if (latest) edges.push({ kind: 'TRIGGERED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.8, reason: `the Service's selector changed ${minutes(at - latest.at)} earlier`, correlator: this.id });
     const selector = state.resource(serviceKey)?.facts?.serviceSelector ?? {};
     const selectorKeys = Object.keys(selector);

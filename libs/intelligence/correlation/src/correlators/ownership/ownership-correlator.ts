@@ -1,5 +1,6 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
+import { earliestOf, latestOf } from '../state-walks.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
@@ -37,8 +38,7 @@ export class OwnershipCorrelator implements Correlator {
     const edges: Correlation[] = [];
     const created = Date.parse(state.resource(entityKey)?.facts?.creationTimestamp ?? '');
     for (const owner of chain) {
-      const changes = state.eventsOn(owner, at - this.windowMs, ROLLOUT_TYPES).filter((change) => change.at <= at);
-      const rollout = changes[changes.length - 1];
+      const rollout = latestOf(state, 'entity', owner, at - this.windowMs, ROLLOUT_TYPES, (change) => change.at <= at);
       // Only pods the rollout created: older pods were not touched by it.
       if (rollout && Number.isFinite(created) && created >= rollout.at - 5_000) {
         const ref = parseEntityKey(owner);
@@ -54,8 +54,7 @@ export class OwnershipCorrelator implements Correlator {
       }
     }
     const root = chain[chain.length - 1] as string;
-    const siblings = state.eventsOnOwner(root, at - 30 * MINUTE, POD_FAILURE_TYPES).filter((item) => item.entityKey !== entityKey && item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod');
-    const first = siblings[0];
+    const first = earliestOf(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, (item) => item.entityKey !== entityKey && item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod');
     if (first) {
       edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.6, reason: `another pod of ${root.split('/').slice(1).join('/')} failed first (${first.event.type})`, correlator: this.id });
     }
@@ -85,8 +84,7 @@ export class OwnershipCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     const family = state.rootOwner(entityKey as string);
     if (family === entityKey) return [];
-    const preemptions = state.eventsOnOwner(family, at - PREEMPTION_WINDOW_MS, PREEMPTED).filter((item) => item.at <= at && item.entityKey !== entityKey);
-    const latest = preemptions[preemptions.length - 1];
+    const latest = latestOf(state, 'owner', family, at - PREEMPTION_WINDOW_MS, PREEMPTED, (item) => item.at <= at && item.entityKey !== entityKey);
     if (!latest) return [];
     return [this.preemptionEdge(latest, indexed, family)];
   }
@@ -102,10 +100,7 @@ export class OwnershipCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     const family = state.rootOwner(entityKey as string);
     if (family === entityKey) return [];
-    const evictions = state
-      .eventsOnOwner(family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED)
-      .filter((item) => item.at <= at && item.entityKey !== entityKey && item.event.annotations?.['memory.usage_bytes'] !== undefined);
-    const latest = evictions[evictions.length - 1];
+    const latest = latestOf(state, 'owner', family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED, (item) => item.at <= at && item.entityKey !== entityKey && item.event.annotations?.['memory.usage_bytes'] !== undefined);
     if (!latest) return [];
     const seconds = Math.round((at - latest.at) / 1000);
     const reason = `replaces pods of ${family.split('/').slice(1).join('/')} the kubelet evicted for memory ${seconds}s earlier (${parseEntityKey(latest.entityKey ?? '')?.name ?? 'a pod'}); the node is tainted until its memory pressure ends`;

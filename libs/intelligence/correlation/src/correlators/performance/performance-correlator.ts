@@ -1,5 +1,6 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, OOM_TYPES, PRESSURE_TYPES } from '../event-classes.js';
+import { earliestOf, latestOf } from '../state-walks.js';
 
 /**
  * Performance correlation: OOM kills on a node CAUSED its memory pressure; pressure
@@ -25,16 +26,14 @@ export class PerformanceCorrelator implements Correlator {
       }
     }
     if (event.type === 'pod_evicted' || event.type === 'pod_failed') {
-      const pressure = state.eventsOnNode(node, since, PRESSURE_TYPES).filter((item) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
-      const latest = pressure[pressure.length - 1];
+      const latest = latestOf(state, 'node', node, since, PRESSURE_TYPES, (item) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
       if (latest) {
         edges.push({ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: event.type === 'pod_evicted' ? 0.85 : 0.5, reason: `node ${node} was under ${latest.event.type.replace('_', ' ')} ${Math.round((at - latest.at) / 1000)}s earlier`, correlator: this.id });
       }
     }
     if (OOM_TYPES.has(event.type) || event.type === 'pod_evicted') {
       const owner = state.rootOwner(entityKey);
-      const neighbours = state.eventsOnNode(node, since, OOM_TYPES).filter((item) => item.at <= at && item.entityKey && state.rootOwner(item.entityKey) !== owner);
-      const first = neighbours[0];
+      const first = earliestOf(state, 'node', node, since, OOM_TYPES, (item) => item.at <= at && !!item.entityKey && state.rootOwner(item.entityKey) !== owner);
       if (first) {
         edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.5, reason: `another workload on node ${node} was OOM-killed (noisy neighbour)`, correlator: this.id });
       }

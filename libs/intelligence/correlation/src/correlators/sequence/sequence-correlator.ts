@@ -1,5 +1,6 @@
 import type { Correlation, CorrelationState, Correlator, EventType, IndexedEvent } from '@tapio/domain';
 import { CHANGE_TYPES, CONFIG_CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
+import { latestOf } from '../state-walks.js';
 
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
@@ -30,8 +31,8 @@ export class SequenceCorrelator implements Correlator {
     const edges: Correlation[] = [];
     if (event.type === 'workload_spec_changed') {
       // A change already carried by an earlier rollout of this workload is not this rollout's doing.
-      const earlier = state.eventsOn(entityKey, at - this.carryMs, ROLLOUT_TYPES).filter((item) => item.at <= at && item.event.id !== event.id);
-      const carriedSince = Math.max(at - this.carryMs, earlier[earlier.length - 1]?.at ?? Number.NEGATIVE_INFINITY);
+      const earlier = latestOf(state, 'entity', entityKey, at - this.carryMs, ROLLOUT_TYPES, (item) => item.at <= at && item.event.id !== event.id);
+      const carriedSince = Math.max(at - this.carryMs, earlier?.at ?? Number.NEGATIVE_INFINITY);
       for (const dependency of state.dependenciesOf(entityKey)) {
         for (const change of state.eventsOn(dependency, carriedSince, CONFIG_CHANGE_TYPES)) {
           if (change.at > at || change.at < carriedSince) continue;
@@ -44,8 +45,7 @@ export class SequenceCorrelator implements Correlator {
     if (!isFailure(event.type)) return edges;
     const upstream = [entityKey, ...state.ownerChain(entityKey), ...state.dependenciesOf(entityKey)];
     for (const key of upstream) {
-      const changes = state.eventsOn(key, since, CHANGE_TYPES).filter((change) => change.at <= at);
-      const latest = changes[changes.length - 1];
+      const latest = latestOf(state, 'entity', key, since, CHANGE_TYPES, (change) => change.at <= at);
       if (latest) edges.push(this.preceded(latest, indexed));
     }
     return edges;

@@ -1,20 +1,7 @@
-import type { Correlation, CorrelationState, Correlator, EventType, IndexedEvent } from '@tapio/domain';
+import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
 import { INTERESTING_TYPES, isInteresting, MINUTE, NODE_SHARED_TYPES } from '../event-classes.js';
 import { NearestEarlier } from './nearest-earlier.js';
-
-type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
-
-/** The engine's working state also walks an entity's or owner's events newest first, so only the nearest few are read. */
-interface WalksBack {
-  walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
-  walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
-  walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
-}
-
-function walksBack(state: CorrelationState): state is CorrelationState & WalksBack {
-  const candidate = state as CorrelationState & Partial<WalksBack>;
-  return typeof candidate.walkBackOn === 'function' && typeof candidate.walkBackOnOwner === 'function' && typeof candidate.walkBackOnNode === 'function';
-}
+import { walksBack, type EventVisitor } from '../state-walks.js';
 
 export interface TemporalOptions {
   windowMs?: number;

@@ -1,0 +1,79 @@
+import type { CorrelationState, EventType, IndexedEvent } from '@tapio/domain';
+
+/** A reader of events walked newest first; returns false to stop the walk. `inOrder`: see `EventRing.walkBack`. */
+export type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
+
+/** The engine's working state also walks an entity's, owner's or node's events newest first, so a reader can stop early. */
+export interface WalksBack {
+  walkBackOn(key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+  walkBackOnOwner(ownerKey: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+  walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void;
+}
+
+export function walksBack(state: CorrelationState): state is CorrelationState & WalksBack {
+  const candidate = state as CorrelationState & Partial<WalksBack>;
+  return typeof candidate.walkBackOn === 'function' && typeof candidate.walkBackOnOwner === 'function' && typeof candidate.walkBackOnNode === 'function';
+}
+
+/** Which of the state's keyed lists: `eventsOn`, `eventsOnOwner` or `eventsOnNode`. */
+export type Scope = 'entity' | 'owner' | 'node';
+
+/**
+ * The events the scope's list (`eventsOn` …) holds, newest first by arrival, each handed to
+ * `visit` until it returns false. A state that cannot walk gives its list, read backwards
+ * (never claiming order, so no reader stops on it early).
+ */
+export function walkBack(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
+  if (walksBack(state)) {
+    if (scope === 'entity') state.walkBackOn(key, since, types, visit);
+    else if (scope === 'owner') state.walkBackOnOwner(key, since, types, visit);
+    else state.walkBackOnNode(key, since, types, visit);
+    return;
+  }
+  const list = scope === 'entity' ? state.eventsOn(key, since, types) : scope === 'owner' ? state.eventsOnOwner(key, since, types) : state.eventsOnNode(key, since, types);
+  for (let index = list.length - 1; index >= 0; index -= 1) if (!visit(list[index] as IndexedEvent, false)) return;
+}
+
+/**
+ * The last event of the list that `accept`s, as `list.filter(accept).at(-1)`: walking newest
+ * first, the first accepted ends the walk (no list built, the older events never read).
+ */
+export function latestOf(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, accept: (item: IndexedEvent) => boolean): IndexedEvent | undefined {
+  let found: IndexedEvent | undefined;
+  walkBack(state, scope, key, since, types, (item) => {
+    if (!accept(item)) return true;
+    found = item;
+    return false;
+  });
+  return found;
+}
+
+/** The first event of the list that `accept`s, as `list.filter(accept)[0]`: the whole list is walked, but none is built. */
+export function earliestOf(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, accept: (item: IndexedEvent) => boolean): IndexedEvent | undefined {
+  let found: IndexedEvent | undefined;
+  walkBack(state, scope, key, since, types, (item) => {
+    if (accept(item)) found = item;
+    return true;
+  });
+  return found;
+}
+
+/** Whether any event of the list `accept`s (stops at the first, newest first). */
+export function anyOf(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, accept: (item: IndexedEvent) => boolean): boolean {
+  return latestOf(state, scope, key, since, types, accept) !== undefined;
+}
+
+/**
+ * The latest event time at or before `at` in the list (-Infinity when none). Walking newest
+ * first, an event in order at or before `at` ends the walk: every event further back has no
+ * later time than it.
+ */
+export function lastTimeOf(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, at: number): number {
+  let last = Number.NEGATIVE_INFINITY;
+  walkBack(state, scope, key, since, types, (item, inOrder) => {
+    if (item.at > at) return true;
+    if (item.at > last) last = item.at;
+    return !inOrder;
+  });
+  return last;
+}
