@@ -10,14 +10,27 @@ export function insightRootKey(insight: Insight): string {
   return key;
 }
 
+/** Incidents noted as changed beyond this many between two fold passes: the next pass takes the whole book. */
+const MAX_NOTED = 20_000;
+
+/** The incidents whose insight changed (or that came or left) since a fold pass last asked. */
+export interface ChangedIncidents {
+  /** More changed than was noted: everything may have. */
+  all: boolean;
+  ids: ReadonlySet<string>;
+}
+
 /**
  * The incident book's roots counted by key as incidents are admitted, recomposed and
  * forgotten: a fold pass reads the roots present (and the incidents of a few of them)
  * instead of visiting every incident, and `version` tells it whether that set changed.
+ * It also notes which incidents' insights changed, so a pass folds again only around them.
  */
 export class BookRoots {
   private readonly byKey = new Map<string, Set<string>>();
   private changes = 0;
+  private noted = new Set<string>();
+  private overflow = false;
 
   /** Changes whenever a root key appears in the book or leaves it. */
   get version(): number {
@@ -29,7 +42,25 @@ export class BookRoots {
     return this.byKey;
   }
 
+  /** An incident's insight was replaced (a new time, confidence or story), its root key the same or not. */
+  touch(id: string): void {
+    if (this.overflow) return;
+    this.noted.add(id);
+    if (this.noted.size <= MAX_NOTED) return;
+    this.overflow = true;
+    this.noted = new Set();
+  }
+
+  /** The incidents changed since the last call (then forgotten). */
+  takeChanged(): ChangedIncidents {
+    const taken = { all: this.overflow, ids: this.noted };
+    this.noted = new Set();
+    this.overflow = false;
+    return taken;
+  }
+
   add(id: string, key: string): void {
+    this.touch(id);
     let ids = this.byKey.get(key);
     if (!ids) {
       this.byKey.set(key, (ids = new Set()));
@@ -39,6 +70,7 @@ export class BookRoots {
   }
 
   remove(id: string, key: string): void {
+    this.touch(id);
     const ids = this.byKey.get(key);
     if (!ids?.delete(id) || ids.size > 0) return;
     this.byKey.delete(key);
@@ -47,6 +79,7 @@ export class BookRoots {
 
   /** An incident's insight was replaced: its root key may have changed with it. */
   replace(id: string, before: Insight, after: Insight): void {
+    this.touch(id);
     const from = insightRootKey(before);
     const to = insightRootKey(after);
     if (from === to) return;

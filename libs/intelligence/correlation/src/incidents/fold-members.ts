@@ -1,9 +1,12 @@
+import type { ChangedIncidents } from './book-roots.js';
 import type { FoldRelations } from './fold-relations.js';
 
 /** The book's roots as a fold pass reads them: their keys (with incident ids) and a count of their changes. */
 export interface BookRootsView {
   readonly version: number;
   readonly keys: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The incidents changed since the last call; without it every pass folds the whole book again. */
+  takeChanged?(): ChangedIncidents;
 }
 
 /**
@@ -24,7 +27,39 @@ export class FoldMembers {
   private readonly causesByRoot = new Map<string, readonly string[]>();
   /** How many reasons each root has to take part: causes of its own, and roots naming it. */
   private readonly reasons = new Map<string, number>();
+  /** The roots naming each cause (`causesByRoot` read backwards), so a pass can find what a root folds with. */
+  private readonly namedBy = new Map<string, Set<string>>();
   private complete = false;
+  /** Whether the last pass asked every root again (or took every root: a Service root present). */
+  private everyone = true;
+  /** The roots asked again or dropped by the last pass: their causes may differ from the pass before. */
+  private readonly asked = new Set<string>();
+
+  /** True when the last `taking` asked every root again or took them all: nothing from before it holds. */
+  get askedEveryone(): boolean {
+    return this.everyone;
+  }
+
+  /** The roots whose causes the last `taking` asked again or dropped (meaningful unless `askedEveryone`). */
+  get askedAgain(): ReadonlySet<string> {
+    return this.asked;
+  }
+
+  /** True while a Service root is in the book: every root takes part, all in one search. */
+  get everyRootTakesPart(): boolean {
+    return this.anyService;
+  }
+
+  /** Whether `key` takes part (has a cause present, or is one). */
+  takesPart(key: string): boolean {
+    return this.reasons.has(key);
+  }
+
+  /** The roots `key` folds with: the causes it names and the roots naming it. */
+  *linked(key: string): Iterable<string> {
+    yield* this.causesByRoot.get(key) ?? [];
+    yield* this.namedBy.get(key) ?? [];
+  }
 
   /** The NetworkPolicy roots present (what `causesOf` checks selectors of). */
   get policies(): readonly string[] {
@@ -34,6 +69,8 @@ export class FoldMembers {
   /** The roots taking part in this pass; `causesOf` answers for the present roots (cached by the caller). */
   taking(roots: BookRootsView, relations: FoldRelations, causesOf: (key: string) => readonly string[]): Iterable<string> {
     const forgotten = relations.takeForgotten();
+    this.asked.clear();
+    this.everyone = false;
     const rootsChanged = roots.version !== this.rootsVersion;
     if (rootsChanged) {
       this.rootsVersion = roots.version;
@@ -51,14 +88,17 @@ export class FoldMembers {
     this.edgeVersion = relations.edgeVersion;
     if (this.anyService) {
       this.complete = false;
+      this.everyone = true;
       return roots.keys.keys();
     }
     const again = relations.takeForgotten();
     if (!this.complete || forgotten.all || again.all || policiesStale) {
       this.causesByRoot.clear();
       this.reasons.clear();
+      this.namedBy.clear();
       for (const key of roots.keys.keys()) this.ask(key, causesOf);
       this.complete = true;
+      this.everyone = true;
       return this.takingKeys();
     }
     if (rootsChanged) {
@@ -87,17 +127,28 @@ export class FoldMembers {
   private ask(key: string, causesOf: (key: string) => readonly string[]): void {
     const causes = causesOf(key);
     this.causesByRoot.set(key, causes);
+    this.asked.add(key);
     if (causes.length === 0) return;
     this.count(key, 1);
-    for (const cause of causes) this.count(cause, 1);
+    for (const cause of causes) {
+      this.count(cause, 1);
+      let naming = this.namedBy.get(cause);
+      if (!naming) this.namedBy.set(cause, (naming = new Set()));
+      naming.add(key);
+    }
   }
 
   private drop(key: string): void {
     const causes = this.causesByRoot.get(key);
     this.causesByRoot.delete(key);
+    this.asked.add(key);
     if (!causes || causes.length === 0) return;
     this.count(key, -1);
-    for (const cause of causes) this.count(cause, -1);
+    for (const cause of causes) {
+      this.count(cause, -1);
+      const naming = this.namedBy.get(cause);
+      if (naming?.delete(key) && naming.size === 0) this.namedBy.delete(cause);
+    }
   }
 
   private count(key: string, delta: number): void {

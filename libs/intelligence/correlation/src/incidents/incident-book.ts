@@ -4,6 +4,7 @@ import { iso } from '../story/entity-refs.js';
 import { deterministicId } from './ids.js';
 import type { ComposeInsight, ComposedInsight, Incident } from './incident.js';
 import { BookRoots, insightRootKey } from './book-roots.js';
+import type { BookRootsView } from './fold-members.js';
 import type { IncidentRoot } from './incident-root.js';
 import { rankInsights } from './insight-ranking.js';
 import { OccurrenceHistory, type OccurrenceHistoryLimits } from './occurrence-history.js';
@@ -114,6 +115,7 @@ export class IncidentBook {
     addSymptoms(incident.symptoms, match, root.rootKey);
     if (!upgrade && !newSubject && incident.symptoms.size === before) {
       incident.insight = { ...incident.insight, lastSeen: iso(Math.max(Date.parse(incident.insight.lastSeen), match.trigger.at)) };
+      this.insightRoots.touch(incident.id);
       return undefined;
     }
     if (upgrade) {
@@ -194,6 +196,7 @@ export class IncidentBook {
       if (incident.insight.pattern !== patternId) continue;
       const confidence = confidenceOf(incident);
       incident.insight = { ...incident.insight, confidence: confidence.insight };
+      this.insightRoots.touch(incident.id);
       incident.prediction = { ...incident.prediction, confidence: confidence.prediction };
       updated.push({ insight: incident.insight, prediction: incident.prediction });
     }
@@ -224,7 +227,7 @@ export class IncidentBook {
   }
 
   /** The root keys of the insights in the book, with their incidents' ids (kept as incidents come and go). */
-  get roots(): { readonly version: number; readonly keys: ReadonlyMap<string, ReadonlySet<string>> } {
+  get roots(): BookRootsView {
     return this.insightRoots;
   }
 

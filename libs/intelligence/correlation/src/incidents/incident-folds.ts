@@ -2,8 +2,9 @@ import { type CorrelationState, type IncidentFold, type Insight } from '@tapio/d
 import { FoldMembers, type BookRootsView } from './fold-members.js';
 import type { FoldRelations } from './fold-relations.js';
 import { insightRootKey as rootKeyOf } from './book-roots.js';
+import { componentRoots, foldComponent, type ComponentInputs, type FoldComponent } from './fold-components.js';
 import { DEFAULT_MAX_INCIDENTS } from './incident-book.js';
-import { absorb, assignFolds, CAUSE_KINDS, foldRanked, type FoldTarget } from './incident-folding.js';
+import { absorb, assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
 import { rankInsights } from './insight-ranking.js';
 
 /** The book as folding reads it: its insights' root keys with their incidents, and an insight by id. */
@@ -35,11 +36,21 @@ const sameTarget = (a: FoldTarget | undefined, b: FoldTarget | undefined) => a?.
  * evidence to re-check. Deterministic in event order, so a warm start's replay rebuilds it.
  */
 export class IncidentFolds {
-  private into = new Map<string, FoldTarget>();
-  /** The raw (unfolded) insight of every incident named by a fold, so one that left the book can still be shown. */
-  private known = new Map<string, Insight>();
+  /** The folds of incidents in the book (the union of the live components' folds). */
+  private folds = new Map<string, FoldTarget>();
   /** The folded incidents that left the book and stay folded (history), oldest first. */
-  private gone = new Map<string, true>();
+  private gone = new Map<string, FoldTarget>();
+  /** The insight of every incident named by a fold as of the last pass, so one that left the book can still be shown. */
+  private readonly known = new Map<string, Insight>();
+  /** Per root incident: the incidents in the book folded into it, most likely first; and those gone, oldest first. */
+  private readonly foldedByRoot = new Map<string, string[]>();
+  private goneByRoot = new Map<string, string[]>();
+  /** The components folded at the last passes, by root key and by incident id. */
+  private readonly live = new Set<FoldComponent>();
+  private readonly componentOfRoot = new Map<string, FoldComponent>();
+  private readonly componentOfId = new Map<string, FoldComponent>();
+  /** The book's roots the last pass read (its changes are noted since then). */
+  private lastRoots: BookRootsView | undefined;
 
   /**
    * `maxGone`: folds kept of incidents that left the book, the oldest forgotten beyond it. A
@@ -55,14 +66,19 @@ export class IncidentFolds {
    */
   refold(ranked: readonly Insight[], state: CorrelationState): Set<string> {
     const inBook = new Map(ranked.map((insight) => [insight.id, insight]));
-    return this.settle(assignFolds(ranked, state), (id) => inBook.get(id));
+    this.lastRoots = undefined;
+    const whole: FoldComponent = { roots: [], ids: ranked.map((insight) => insight.id), folds: assignFolds(ranked, state) };
+    return this.install([...this.live], [whole], (id) => inBook.get(id));
   }
 
   /**
-   * `refold` over the whole book, the same folds, without ranking and searching all of it:
-   * only incidents whose root may explain another's, or whose root another's may explain
-   * (FoldRelations.causesOf), can fold, so only those are ranked and searched. A Service
-   * root can be explained by any root: with one in the book, every incident takes part.
+   * `refold` over the whole book, the same folds, searching only around what changed. Only
+   * incidents whose root may explain another's, or whose root another's may explain
+   * (FoldRelations.causesOf), can fold, and they fold only within their component
+   * (fold-components.ts): a pass folds again the components holding an incident whose
+   * insight changed, came or left (the book notes them) or a root whose causes were asked
+   * again (FoldMembers), and keeps every other component's folds. A Service root can be
+   * explained by any root: with one in the book, every incident takes part in one search.
    */
   refoldBook(book: FoldableBook, relations: FoldRelations): Set<string> {
     const present = book.roots.keys;
@@ -73,72 +89,136 @@ export class IncidentFolds {
       if (!found) causes.set(key, (found = relations.causesOf(key, present, this.members.policies)));
       return found;
     };
-    const memberInsights: Insight[] = [];
-    for (const key of this.members.taking(book.roots, relations, causesOf)) {
-      for (const id of present.get(key) ?? []) {
+    const taking = this.members.taking(book.roots, relations, causesOf);
+    const changed = book.roots.takeChanged?.();
+    const whole = !changed || changed.all || book.roots !== this.lastRoots || this.members.askedEveryone;
+    this.lastRoots = book.roots;
+    const inputs: ComponentInputs = { present, insight: (id) => book.insight(id), causesOf, kindOf: (key) => relations.kindOf(key), explains: (cause, root) => relations.explains(cause, root) };
+    const inBook = (id: string) => book.insight(id);
+    if (this.members.everyRootTakesPart) return this.install([...this.live], [foldComponent([...taking], inputs)], inBook);
+    const removed = new Set<FoldComponent>();
+    const seeds: string[] = [];
+    const take = (component: FoldComponent | undefined) => {
+      if (!component || removed.has(component)) return;
+      removed.add(component);
+      seeds.push(...component.roots);
+    };
+    if (whole) {
+      for (const component of this.live) removed.add(component);
+      seeds.push(...taking);
+    } else {
+      seeds.push(...this.members.askedAgain);
+      for (const id of changed.ids) {
+        take(this.componentOfId.get(id));
         const insight = book.insight(id);
-        if (insight) memberInsights.push(insight);
+        if (insight) seeds.push(rootKeyOf(insight));
       }
     }
-    const ranked = memberInsights.sort(rankInsights);
-    const roots = ranked.map(rootKeyOf);
-    const indexes = new Map<string, number[]>();
-    roots.forEach((key, index) => (indexes.get(key) ?? indexes.set(key, []).get(key))?.push(index));
-    const everyone = roots.map((_, index) => index);
-    const candidatesOf = (index: number): number[] => {
-      const root = roots[index] as string;
-      if (relations.kindOf(root) === 'Service') return everyone;
-      const found = new Set<number>();
-      for (const cause of causesOf(root)) for (const other of indexes.get(cause) ?? []) found.add(other);
-      return [...found].sort((a, b) => a - b);
-    };
-    return this.settle(
-      foldRanked(ranked, roots, candidatesOf, (cause, root) => relations.explains(cause, root)),
-      (id) => book.insight(id),
-    );
+    const visited = new Set<string>();
+    const added: FoldComponent[] = [];
+    for (let index = 0; index < seeds.length; index += 1) {
+      const key = seeds[index] as string;
+      take(this.componentOfRoot.get(key));
+      if (visited.has(key) || !this.members.takesPart(key)) continue;
+      const roots = componentRoots(key, this.members, visited);
+      for (const root of roots) take(this.componentOfRoot.get(root));
+      added.push(foldComponent(roots, inputs));
+    }
+    return this.install(removed, added, inBook);
   }
 
   /** Which roots take part in a pass, kept from pass to pass. */
   private readonly members = new FoldMembers();
 
-  /** Takes `next` as the folds, keeping those of incidents that left the book; returns the ids whose fold changed. */
-  private settle(next: Map<string, FoldTarget>, inBook: (id: string) => Insight | undefined): Set<string> {
-    // Over and gone from the book: it stays folded into a root that is still open and not folded
-    // itself. Those kept before first (oldest first), then those that left since; the oldest go beyond maxGone.
-    const gone = new Map<string, true>();
-    const keep = (folded: string) => {
-      const target = this.into.get(folded);
-      if (gone.has(folded) || !target || inBook(folded) || !inBook(target.rootId) || next.has(target.rootId)) return;
-      next.set(folded, target);
-      gone.set(folded, true);
+  /**
+   * Replaces the `removed` components by the `added` ones and settles the folds of incidents
+   * that left the book; returns the ids whose fold changed (as a comparison of every fold
+   * before and after would: folds outside these components did not change).
+   */
+  private install(removed: Iterable<FoldComponent>, added: readonly FoldComponent[], inBook: (id: string) => Insight | undefined): Set<string> {
+    const before = new Map<string, FoldTarget>();
+    for (const component of removed) {
+      this.live.delete(component);
+      for (const root of component.roots) if (this.componentOfRoot.get(root) === component) this.componentOfRoot.delete(root);
+      for (const id of component.ids) if (this.componentOfId.get(id) === component) this.componentOfId.delete(id);
+      for (const [folded, target] of component.folds) {
+        before.set(folded, target);
+        this.folds.delete(folded);
+        this.foldedByRoot.delete(target.rootId);
+      }
+    }
+    for (const component of added) {
+      this.live.add(component);
+      for (const root of component.roots) this.componentOfRoot.set(root, component);
+      for (const id of component.ids) this.componentOfId.set(id, component);
+      for (const [folded, target] of component.folds) {
+        this.folds.set(folded, target);
+        const list = this.foldedByRoot.get(target.rootId);
+        if (list) list.push(folded);
+        else this.foldedByRoot.set(target.rootId, [folded]);
+      }
+    }
+    const previousGone = this.gone;
+    this.gone = this.settleGone(previousGone, before, inBook);
+    const changed = new Set<string>();
+    const compare = (id: string) => {
+      const was = before.get(id) ?? previousGone.get(id);
+      const now = this.rootOfTarget(id);
+      if (sameTarget(was, now)) return;
+      changed.add(id);
+      if (was) changed.add(was.rootId);
+      if (now) changed.add(now.rootId);
     };
-    for (const folded of this.gone.keys()) keep(folded);
-    for (const folded of this.into.keys()) keep(folded);
+    for (const id of before.keys()) compare(id);
+    for (const component of added) for (const id of component.folds.keys()) compare(id);
+    for (const id of previousGone.keys()) compare(id);
+    for (const id of this.gone.keys()) compare(id);
+    // What the folds name, as it reads now (or last read, for an incident gone from the book).
+    const note = (id: string) => {
+      const insight = inBook(id) ?? this.known.get(id);
+      if (insight) this.known.set(id, insight);
+    };
+    for (const component of added) for (const [folded, target] of component.folds) (note(folded), note(target.rootId));
+    for (const [folded, target] of this.gone) (note(folded), note(target.rootId));
+    if (this.known.size > 4 * (this.folds.size + this.gone.size) + 1_000) this.sweepKnown();
+    return changed;
+  }
+
+  /**
+   * The folded incidents gone from the book that stay folded: into a root still in the book
+   * and not folded itself. Those kept before first (oldest first), then those that left
+   * since, in the order they ranked at the last pass; the oldest go beyond maxGone.
+   */
+  private settleGone(previous: ReadonlyMap<string, FoldTarget>, before: ReadonlyMap<string, FoldTarget>, inBook: (id: string) => Insight | undefined): Map<string, FoldTarget> {
+    const gone = new Map<string, FoldTarget>();
+    const keep = (folded: string, target: FoldTarget) => {
+      if (gone.has(folded) || inBook(folded) || !inBook(target.rootId) || this.folds.has(target.rootId)) return;
+      gone.set(folded, target);
+    };
+    for (const [folded, target] of previous) keep(folded, target);
+    const left = [...before].filter(([folded]) => !inBook(folded) && this.known.has(folded));
+    left.sort(([a], [b]) => rankInsights(this.known.get(a) as Insight, this.known.get(b) as Insight));
+    for (const [folded, target] of left) keep(folded, target);
     for (const folded of gone.keys()) {
       if (gone.size <= this.maxGone) break;
       gone.delete(folded);
-      next.delete(folded);
     }
-    this.gone = gone;
-    const changed = new Set<string>();
-    for (const id of new Set([...this.into.keys(), ...next.keys()])) {
-      const before = this.into.get(id);
-      const after = next.get(id);
-      if (sameTarget(before, after)) continue;
-      changed.add(id);
-      if (before) changed.add(before.rootId);
-      if (after) changed.add(after.rootId);
+    if (gone.size || previous.size) {
+      this.goneByRoot = new Map();
+      for (const [folded, { rootId }] of gone) (this.goneByRoot.get(rootId) ?? this.goneByRoot.set(rootId, []).get(rootId))?.push(folded);
     }
-    const known = new Map<string, Insight>();
-    for (const [folded, target] of next) {
-      for (const id of [folded, target.rootId]) {
-        const insight = inBook(id) ?? this.known.get(id);
-        if (insight) known.set(id, insight);
-      }
-    }
-    this.into = next;
-    this.known = known;
-    return changed;
+    return gone;
+  }
+
+  /** Drops what `known` holds for incidents no fold names any more. */
+  private sweepKnown(): void {
+    const named = new Set<string>();
+    for (const folds of [this.folds, this.gone]) for (const [folded, { rootId }] of folds) named.add(folded).add(rootId);
+    for (const id of this.known.keys()) if (!named.has(id)) this.known.delete(id);
+  }
+
+  private rootOfTarget(id: string): FoldTarget | undefined {
+    return this.folds.get(id) ?? this.gone.get(id);
   }
 
   /**
@@ -147,17 +227,17 @@ export class IncidentFolds {
    * the book is neither ranked nor searched (the hot path stays as it was).
    */
   worthRefolding(book: { hasRootOfKind(kinds: ReadonlySet<string>): boolean }): boolean {
-    return this.into.size > 0 || book.hasRootOfKind(CAUSE_KINDS);
+    return this.folds.size > 0 || this.gone.size > 0 || book.hasRootOfKind(CAUSE_KINDS);
   }
 
   /** The incident `id` is folded into, if any. */
   rootOf(id: string): string | undefined {
-    return this.into.get(id)?.rootId;
+    return this.rootOfTarget(id)?.rootId;
   }
 
-  /** The ids of the incidents folded into `id`, most likely first. */
+  /** The ids of the incidents folded into `id`: those in the book most likely first, then those gone, oldest first. */
   foldedInto(id: string): string[] {
-    return [...this.into].filter(([, target]) => target.rootId === id).map(([folded]) => folded);
+    return [...(this.foldedByRoot.get(id) ?? []), ...(this.goneByRoot.get(id) ?? [])];
   }
 
   /**
@@ -166,14 +246,15 @@ export class IncidentFolds {
    * severity and an "Also explains" story line.
    */
   view(insight: Insight): Insight {
-    const target = this.into.get(insight.id);
+    const target = this.rootOfTarget(insight.id);
     if (target) {
       const root = this.known.get(target.rootId);
       return root ? { ...insight, explainedBy: foldLink(root, target.reason) } : insight;
     }
-    const folded = [...this.into].flatMap(([id, { rootId, reason }]) => {
-      const other = rootId === insight.id ? this.known.get(id) : undefined;
-      return other ? [{ other, reason }] : [];
+    const folded = this.foldedInto(insight.id).flatMap((id) => {
+      const other = this.known.get(id);
+      const reason = this.rootOfTarget(id)?.reason;
+      return other && reason !== undefined ? [{ other, reason }] : [];
     });
     if (folded.length === 0) return insight;
     return {
