@@ -60,6 +60,7 @@ export class DegradationMonitor {
       reliefs: options.reliefs ?? (() => []),
       held: options.held ?? (() => 'no account given'),
       recheckMs: options.recheckMs ?? 5_000,
+      clock: Date.now,
       logger: options.logger,
     });
     // The real heap: V8's own full collections tell the live heap for free (tests give their own ratios).

@@ -92,19 +92,64 @@ describe('MemoryGuard: read-only by memory sheds what it can and ends by itself,
     expect(guard.check(35_000)).toEqual({ mode: 'normal' });
   });
 
-  it("V8's own full collections count as measurements (none forced while they come), but read-only is entered only on one of its own", () => {
-    const { heap, guard } = pressure({ live: 0.6, garbage: 0.05 });
-    guard.collected(0, 0.6);
-    expect(guard.check(1_000)).toMatchObject({ mode: 'degraded', reason: 'memory: 60% of the heap limit live (predictions skipped from 50%)' });
-    expect(heap.collections).toBe(0);
-    // V8 saw 75% (with what was allocated since): measured again before going read-only, and it was garbage.
-    heap.garbage = 0.15;
-    guard.collected(2_000, 0.75);
-    expect(guard.check(2_500).mode).toBe('degraded');
+  it("V8's own collections count when they show no worse a mode (free); a worse one is confirmed by one of ours first, at once near read-only", () => {
+    const { heap, guard } = pressure({ live: 0.45, garbage: 0.1 });
+    expect(guard.check(0)).toEqual({ mode: 'normal' });
     expect(heap.collections).toBe(1);
-    heap.live = 0.72;
-    guard.collected(3_000, 0.72);
-    expect(guard.check(3_500).mode).toBe('read-only');
+    // The callback of V8's collection ran after a window of events was evicted: 52% in use, garbage. Not degraded on its word.
+    heap.garbage = 0.07;
+    guard.collected(1_000, 0.52);
+    expect(guard.check(1_500)).toEqual({ mode: 'normal' });
+    expect(heap.collections).toBe(1);
+    // A recheck interval after our last measurement, ours decides: garbage, still normal.
+    heap.garbage = 0.07;
+    expect(guard.check(5_000)).toEqual({ mode: 'normal' });
     expect(heap.collections).toBe(2);
+    // The live heap did grow: confirmed, degraded.
+    heap.live = 0.55;
+    guard.collected(6_000, 0.57);
+    expect(guard.check(7_000).mode).toBe('normal');
+    expect(guard.check(10_000)).toMatchObject({ mode: 'degraded', reason: 'memory: 55% of the heap limit live (predictions skipped from 50%)' });
+    expect(heap.collections).toBe(3);
+    // No worse than degraded: taken as it is, no collection of ours; nor for one that shows normal again.
+    guard.collected(11_000, 0.58);
+    expect(guard.check(11_500)).toMatchObject({ mode: 'degraded', reason: 'memory: 58% of the heap limit live (predictions skipped from 50%)' });
+    heap.live = 0.44;
+    heap.garbage = 0.1;
+    guard.collected(12_000, 0.46);
+    expect(guard.check(12_500)).toEqual({ mode: 'normal' });
+    expect(heap.collections).toBe(3);
+    // One that shows read-only is confirmed at once (no interval waited): garbage, then live.
+    heap.garbage = 0.3;
+    guard.collected(13_000, 0.74);
+    expect(guard.check(13_100)).toEqual({ mode: 'normal' });
+    expect(heap.collections).toBe(4);
+    heap.live = 0.72;
+    guard.collected(13_500, 0.73);
+    expect(guard.check(13_600).mode).toBe('read-only');
+    expect(heap.collections).toBe(5);
+  });
+
+  it('an interval counts from the end of its step: a full collection that takes seconds under load does not cut read-only short', () => {
+    const time = { now: 0 };
+    let live = 0.75;
+    const guard = new MemoryGuard({
+      degradedHeapRatio: 0.5,
+      readOnlyHeapRatio: 0.7,
+      heapRatio: () => live,
+      // Each full collection takes 2 s of wall time.
+      liveHeapRatio: () => ((time.now += 2_000), live),
+      reliefs: () => [{ shed: () => ((live -= 0.3), 'half the window') }],
+      held: () => '',
+      recheckMs: 5_000,
+      clock: () => time.now,
+    });
+    expect(guard.check(time.now).mode).toBe('read-only');
+    expect(time.now).toBe(2_000);
+    // 5 s after the measurement began, 3 s after read-only was entered: it stays.
+    time.now = 5_000;
+    expect(guard.check(time.now).mode).toBe('read-only');
+    time.now = 7_000;
+    expect(guard.check(time.now)).toEqual({ mode: 'normal' });
   });
 });

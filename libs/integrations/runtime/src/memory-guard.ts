@@ -24,6 +24,12 @@ export interface MemoryGuardOptions {
   held: () => string;
   /** How often a read-only process measures its live heap again (and sheds one more step). */
   recheckMs: number;
+  /**
+   * Wall time, read when a shedding step has ended: the next interval starts then (a full
+   * collection and a shedding step under load can take seconds, which would otherwise
+   * shorten read-only to less than an interval). Without it a step takes no time.
+   */
+  clock?: () => number;
   logger?: Logger | undefined;
 }
 
@@ -54,7 +60,8 @@ export function measureLiveHeap(heapRatio: () => number): number {
 
 /**
  * Calls `seen` after each full collection V8 runs by itself (a PerformanceObserver of 'gc'
- * entries): the heap in use right then is close to the live heap, at no cost of ours.
+ * entries). The callback runs later than the collection (after the task that was running),
+ * so the heap in use then is at least the live heap, and more by what was allocated since.
  */
 export function watchMajorCollections(seen: () => void): () => void {
   const observer = new PerformanceObserver((list) => {
@@ -72,7 +79,8 @@ export const heapInUseRatio = (): number => {
 /**
  * Memory's say in the running mode, decided on the live heap (after a full collection:
  * garbage alone never makes Tapio degraded or read-only, nor keeps it so), measured only
- * while the heap in use is above the degraded threshold. Read-only,
+ * while the heap in use is above the degraded threshold. The mode gets worse only on a
+ * measurement of ours; V8's own collections, free, can only show it no worse. Read-only,
  * once entered, sheds what the reliefs can free, one step per `recheckMs`, until the live
  * heap is below the degraded threshold (hysteresis: it does not flap at one threshold) or
  * nothing is left to shed; then it says that what remains is state Tapio keeps, which cannot
@@ -81,25 +89,46 @@ export const heapInUseRatio = (): number => {
  */
 export class MemoryGuard {
   private readOnly: { live: number; shed: string[]; held: boolean; checkedAt: number } | undefined;
-  /** The live heap's share as last measured, and when. */
+  /** The live heap's share as last known (measured by us, or shown by one of V8's collections), and when. */
   private live = 0;
   private measuredAt = Number.NEGATIVE_INFINITY;
-  private measuredByUs = false;
+  /** When we last measured (a full collection of ours). */
+  private ownAt = Number.NEGATIVE_INFINITY;
+  /** The heap one of V8's collections showed when it meant a worse mode than the live heap last known: ours confirms it or not. */
+  private risen: number | undefined;
 
   constructor(private readonly options: MemoryGuardOptions) {}
 
-  /** V8 ran a full collection by itself: the heap in use now is (close to) live, a measurement that cost nothing. */
-  collected(now: number, live: number): void {
+  /**
+   * V8 ran a full collection by itself; `inUse` is the heap in use when we heard of it: at
+   * least the live heap, so a free measurement when it means no worse a mode than the live
+   * heap last known. A worse one may be what was allocated since: garbage (under load, a
+   * whole window of events evicted after the collection) would make Tapio degraded for
+   * intervals, and a process that then goes quiet runs no collection to undo it. It is
+   * confirmed by a measurement of ours first (check).
+   */
+  collected(now: number, inUse: number): void {
     if (this.readOnly) return;
-    this.live = live;
+    if (this.level(inUse) > this.level(this.live)) {
+      this.risen = inUse;
+      return;
+    }
+    this.live = inUse;
     this.measuredAt = now;
-    this.measuredByUs = false;
+    this.risen = undefined;
+  }
+
+  /** 0 normal, 1 degraded, 2 read-only: what a live heap of this share means. */
+  private level(ratio: number): number {
+    if (ratio >= this.options.readOnlyHeapRatio) return 2;
+    return ratio >= this.options.degradedHeapRatio ? 1 : 0;
   }
 
   private measure(now: number): void {
     this.live = this.options.liveHeapRatio();
     this.measuredAt = now;
-    this.measuredByUs = true;
+    this.ownAt = now;
+    this.risen = undefined;
   }
 
   /** Leaves read-only below this live share: the degraded threshold, or a tenth under read-only's when degraded is not below it. */
@@ -115,11 +144,12 @@ export class MemoryGuard {
     const ratio = this.options.heapRatio();
     if (ratio < Math.min(degradedHeapRatio, readOnlyHeapRatio)) return { mode: 'normal' };
     // Above it, the live heap decides (garbage alone neither degrades Tapio nor keeps it degraded),
-    // as V8's own full collections show it (`collected`), or measured when none ran for a
-    // recheck interval near read-only, six intervals below.
-    if (now - this.measuredAt >= (ratio >= readOnlyHeapRatio ? 1 : 6) * recheckMs) this.measure(now);
-    // Read-only is entered on a measurement of ours only (one of V8's, seen a moment later, may include what was allocated since).
-    if (this.live >= readOnlyHeapRatio && !this.measuredByUs) this.measure(now);
+    // as last known: measured again when that is older than a recheck interval near read-only,
+    // six intervals below, or when one of V8's collections showed worse (`collected`): at once
+    // if it showed read-only, otherwise a recheck interval after our last (each costs a full collection).
+    const stale = now - this.measuredAt >= (ratio >= readOnlyHeapRatio ? 1 : 6) * recheckMs;
+    const unconfirmed = this.risen !== undefined && (this.risen >= readOnlyHeapRatio || now - this.ownAt >= recheckMs);
+    if (stale || unconfirmed) this.measure(now);
     if (this.live >= readOnlyHeapRatio) return this.enter(now, this.live);
     if (this.live >= degradedHeapRatio) return { mode: 'degraded', reason: `memory: ${percent(this.live)} of the heap limit live (predictions skipped from ${percent(degradedHeapRatio)})`, held: false };
     return { mode: 'normal' };
@@ -130,19 +160,19 @@ export class MemoryGuard {
     this.readOnly = state;
     this.shedStep(state);
     this.options.logger?.warn({ liveHeapRatio: Number(live.toFixed(3)), shed: state.shed, held: state.held }, `read-only by memory: ${this.reason(state)}`);
+    state.checkedAt = this.stepEnded(now);
     return this.verdict(state);
   }
 
   private whileReadOnly(now: number): MemoryVerdict {
     const state = this.readOnly as NonNullable<MemoryGuard['readOnly']>;
     if (now - state.checkedAt < (state.held ? 6 : 1) * this.options.recheckMs) return this.verdict(state);
-    state.checkedAt = now;
     state.live = this.options.liveHeapRatio();
     if (state.live < this.exitRatio) {
       this.readOnly = undefined;
       this.live = state.live;
       this.measuredAt = now;
-      this.measuredByUs = true;
+      this.ownAt = now;
       this.options.logger?.info({ liveHeapRatio: Number(state.live.toFixed(3)), shed: state.shed }, `read-only by memory ended: ${percent(state.live)} of the heap limit live (below ${percent(this.exitRatio)}) after shedding ${state.shed.join('; ') || 'nothing'}`);
       // Live below the exit ratio, which is at or below the degraded threshold: normal.
       return { mode: 'normal' };
@@ -151,7 +181,13 @@ export class MemoryGuard {
       this.shedStep(state);
       if (state.held) this.options.logger?.warn({ liveHeapRatio: Number(state.live.toFixed(3)), shed: state.shed }, `read-only by memory stays: ${this.reason(state)}`);
     }
+    state.checkedAt = this.stepEnded(now);
     return this.verdict(state);
+  }
+
+  /** When a step begun at `now` ended: the next interval is counted from there. */
+  private stepEnded(now: number): number {
+    return Math.max(now, this.options.clock?.() ?? now);
   }
 
   /** One step of every relief; held when none had anything left. */
