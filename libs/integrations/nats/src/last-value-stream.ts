@@ -5,8 +5,9 @@ import type { NatsBusOptions } from './options.js';
 /**
  * A key-value bucket on plain JetStream, without another client package (what NATS's own
  * key-value buckets are): one stream keeping the last message of each subject, one subject
- * per key. The transformer's state (`_STATE`) and the consumers' failure counts
- * (`_FAILURES`) are two of them; they differ in how a key becomes a subject and in limits.
+ * per key. The consumers' failure counts (`_FAILURES`) are one; the transformer state's
+ * key-value stream of earlier versions (`_STATE`, read once to move it into the state log)
+ * was the other.
  */
 export interface LastValueStream {
   name: string;

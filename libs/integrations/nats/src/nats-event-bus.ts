@@ -79,7 +79,7 @@ export class NatsEventBus implements EventBus, Lifecycle {
       ackTimeoutMs: parseDuration(this.options.publish.ackTimeout),
       circuit: this.circuit,
     });
-    this.batcher = new EnvelopeBatcher(this.options.publish.batch, (subject, payload, id, headers) => this.publisher.publish(subject, payload, id, headers), (text) => this.codec.bytes(text));
+    this.batcher = new EnvelopeBatcher(this.options.publish.batch, (subject, payload, id, headers) => this.publisher.publish(subject, payload, id, headers).then(() => undefined), (text) => this.codec.bytes(text));
     this.subscriptions = new BusSubscriptions({ options: this.options, codec: this.codec, deadLetters: deps.deadLetters, logger: this.logger });
     this.connector = new NatsConnector(this.options, this.logger, {
       onConnected: (js, jsm) => this.subscriptions.activateAll(js, jsm),

@@ -1,36 +1,42 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { CircuitBreaker, parseDuration, type ComponentHealth, type Logger, type StateStore } from '@tapio/domain';
 import { connectionOptions, describeServers } from './connection-options.js';
 import { ElementJson } from './element-json.js';
-import { OrderedKeyWrites } from './keyed-writes.js';
-import { ensureLastValueStream, readLastValues } from './last-value-stream.js';
+import { readLastValues } from './last-value-stream.js';
 import type { NatsBusOptions } from './options.js';
 import { isOutage } from './publish-outcomes.js';
 import { JetStreamPublisher } from './publisher.js';
+import { foldStateMessages } from './state-batches.js';
+import { StateLog } from './state-log.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A removed key's value. */
-const EMPTY = new Uint8Array(0);
-
-/** How long close() waits for the writes still in flight. */
+/** How long close() waits for the writes in flight. */
 const CLOSE_GRACE_MS = 5_000;
 
+/** A message's text at most (an entry longer goes alone): well under the server's 1 MB max_payload even in multi-byte text. */
+const MAX_MESSAGE_CHARS = 256 * 1024;
+/** A snapshot once the log since the last one is past 8 M characters and 4 times the live state: it adds at most a quarter to what is stored. */
+const COMPACT_AFTER_CHARS = 8 * 1024 * 1024;
+const COMPACT_RATIO = 4;
 
-/** A key as one subject token: base64url has only letters, digits, `-` and `_`. */
-const keyToken = (key: string): string => Buffer.from(key, 'utf8').toString('base64url') || '_';
-const tokenKey = (token: string): string => Buffer.from(token, 'base64url').toString('utf8');
+/** A scope as one subject token: base64url has only letters, digits, `-` and `_`. */
+const token = (text: string): string => Buffer.from(text, 'utf8').toString('base64url') || '_';
+const untoken = (text: string): string => Buffer.from(text, 'base64url').toString('utf8');
 
 /**
- * Durable key-value state on JetStream: one stream (`<streamPrefix>_STATE`) keeping the last
- * message of each subject `<subjectPrefix>.state.<scope>.<key>`, file storage, no age limit
- * (what NATS's own key-value buckets are, without another client package). A write is one
- * publish per key, acknowledged once stored; a removal publishes an empty value. Writes go
- * through the pipelined publisher (one reply inbox, one timeout sweep, sent again after a
- * timeout or a lost connection) rather than a request each, at most one in flight per key
- * (OrderedKeyWrites: a resend never puts an older value over a newer one). It has its own
- * connection, so the transformer's state writes do not queue behind the bus's publishes.
+ * Durable key-value state on JetStream, kept as a log per scope: one stream
+ * (`<streamPrefix>_STATE_LOG`, file storage, no age limit) with a subject per scope
+ * `<subjectPrefix>.state-log.<scope>`, whose messages are batches of the keys changed (a
+ * StateLog: one batch in flight, what is written meanwhile coalesced into the next) and now
+ * and then a snapshot of every live key, after which the older messages are purged. A
+ * write resolves once its batch is stored. Batches go through the pipelined publisher (one
+ * reply inbox, one timeout sweep, sent again after a timeout or a lost connection); with
+ * one batch in flight a resend is stored before the next batch, so the log keeps the
+ * writes' order. It has its own connection, so the state's writes do not queue behind the
+ * bus's publishes. The key-value stream it replaced (`<streamPrefix>_STATE`, the last
+ * message per key) is still read at load, and emptied of a scope once a snapshot holds it.
  */
 export class NatsStateStore implements StateStore {
   private connection: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined;
@@ -40,30 +46,45 @@ export class NatsStateStore implements StateStore {
   private readonly decoder = new TextDecoder();
   private readonly publisher: JetStreamPublisher;
   private readonly circuit: CircuitBreaker;
-  private readonly writes: OrderedKeyWrites;
-  /** A write waiting longer than this (2 × publish.ackTimeout: sent at least twice) makes health degraded, naming its key. */
+  private readonly logs = new Map<string, Promise<StateLog>>();
+  /** The scopes read back, by subject (for health). */
+  private readonly ready = new Map<string, StateLog>();
+  /** A write waiting longer than this (2 × publish.ackTimeout: sent at least twice) makes health degraded, naming its scope. */
   private readonly slowWriteMs: number;
   private readonly json = new ElementJson();
 
   constructor(
     private readonly options: NatsBusOptions,
     private readonly logger: Logger,
+    /** Snapshot thresholds: tests make them small. */
+    private readonly compaction = { afterChars: COMPACT_AFTER_CHARS, ratio: COMPACT_RATIO },
   ) {
     this.circuit = new CircuitBreaker('nats-state', options.publish.circuit, { target: `NATS at ${describeServers(options)} (transformer state)`, counts: isOutage });
     const ackTimeoutMs = parseDuration(options.publish.ackTimeout);
     this.slowWriteMs = 2 * ackTimeoutMs;
     this.publisher = new JetStreamPublisher({ maxInFlight: options.publish.maxInFlight, maxBuffered: options.publish.maxBuffered, ackTimeoutMs, circuit: this.circuit });
-    // No Nats-Msg-Id: with one write of a key in flight, a value stored twice is still that value.
-    this.writes = new OrderedKeyWrites((subject, payload) => this.publisher.publish(subject, payload, ''));
+  }
+
+  private get prefix(): string {
+    return this.options.subjectPrefix ? `${this.options.subjectPrefix}.` : '';
   }
 
   private get stream(): string {
+    return `${this.options.streamPrefix}_STATE_LOG`;
+  }
+
+  /** The key-value stream of earlier versions: one subject per key, `<prefix>state.<scope>.<key>`. */
+  private get keyValueStream(): string {
     return `${this.options.streamPrefix}_STATE`;
   }
 
-  private subject(scope: string, key?: string): string {
-    const prefix = this.options.subjectPrefix ? `${this.options.subjectPrefix}.` : '';
-    return `${prefix}state.${scope}.${key === undefined ? '>' : keyToken(key)}`;
+  /** The scope's subjects in the key-value stream of earlier versions (the scope as is, each key base64url). */
+  private keyValueFilter(scope: string): string {
+    return `${this.prefix}state.${scope}.>`;
+  }
+
+  private subject(scope: string): string {
+    return `${this.prefix}state-log.${token(scope)}`;
   }
 
   /** Connects (retrying while the server is away: a transformer cannot work without its state) and creates the stream. */
@@ -116,40 +137,115 @@ export class NatsStateStore implements StateStore {
   }
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {
-    const prefix = this.options.subjectPrefix ? `${this.options.subjectPrefix}.` : '';
-    await ensureLastValueStream(jsm, { name: this.stream, subjects: `${prefix}state.>` }, this.options);
+    const config = { name: this.stream, subjects: [`${this.prefix}state-log.>`], storage: this.options.streams.raw.storage, num_replicas: this.options.streams.raw.replicas };
+    try {
+      await jsm.streams.add(config as never);
+    } catch (error) {
+      if (!/already in use|already exists/i.test((error as Error).message)) throw error;
+    }
   }
 
   async load(scope: string): Promise<Array<[string, unknown]>> {
-    const { js, jsm } = await this.connect();
-    const entries = new Map<string, unknown>();
-    for (const { tail, data } of await readLastValues(js, jsm, this.stream, this.subject(scope), 5_000)) {
-      const key = tokenKey(tail);
-      if (data.length === 0) entries.delete(key);
-      else entries.set(key, JSON.parse(this.decoder.decode(data)));
-    }
-    this.logger.info({ scope, entries: entries.size }, 'transformer state loaded from NATS');
-    return [...entries];
+    const log = await this.scopeLog(scope);
+    const entries: Array<[string, unknown]> = [];
+    for (const [key, json] of log.entries()) entries.push([key, JSON.parse(json)]);
+    this.logger.info({ scope, entries: entries.length }, 'transformer state loaded from NATS');
+    return entries;
   }
 
   async write(scope: string, changes: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
     if (changes.length === 0) return;
     if (this.closed) throw new Error('state store closed');
-    if (!this.connection) await this.connect();
-    // In call order per key (OrderedKeyWrites), so the last write of a key is the one kept.
-    const stored: Array<Promise<void>> = [];
-    for (const [key, value] of changes) stored.push(this.writes.write(this.subject(scope, key), value === undefined ? EMPTY : this.encoder.encode(this.json.stringify(value))));
-    await Promise.all(stored);
+    const log = await this.scopeLog(scope);
+    await log.write(changes.map(([key, value]) => [key, value === undefined ? undefined : this.json.stringify(value)] as const));
+  }
+
+  /** The scope's log, read back from the server the first time (a write needs every live key: a snapshot holds them all). */
+  private scopeLog(scope: string): Promise<StateLog> {
+    let log = this.logs.get(scope);
+    if (!log) {
+      log = this.readScope(scope);
+      this.logs.set(scope, log);
+      log.catch(() => this.logs.delete(scope));
+    }
+    return log;
+  }
+
+  private async readScope(scope: string): Promise<StateLog> {
+    const { js, jsm } = await this.connect();
+    const legacy = await this.readKeyValues(js, jsm, scope);
+    const texts = await this.readLog(js, jsm, scope);
+    const entries = foldStateMessages(texts, legacy);
+    const subject = this.subject(scope);
+    const log = new StateLog(
+      {
+        send: (text) => this.publisher.publish(subject, this.encoder.encode(text), ''),
+        purgeBefore: async (seq) => {
+          // Nothing precedes the stream's first message (and the server reads a purge up to sequence 1 as "everything").
+          if (seq > 1) await jsm.streams.purge(this.stream, { filter: subject, seq });
+          // The snapshot holds what the key-value stream had: it is not read again.
+          if (legacy.size > 0) await jsm.streams.purge(this.keyValueStream, { filter: this.keyValueFilter(scope) });
+        },
+        maxMessageChars: MAX_MESSAGE_CHARS,
+        compactAfterChars: this.compaction.afterChars,
+        compactRatio: this.compaction.ratio,
+      },
+      entries,
+      texts.reduce((sum, text) => sum + text.length, 0),
+      legacy.size > 0,
+    );
+    this.ready.set(subject, log);
+    if (legacy.size > 0) this.logger.info({ scope, entries: legacy.size }, 'transformer state found in the key-value stream of earlier versions: moved into the log with the next write');
+    return log;
+  }
+
+  /** What the key-value stream of earlier versions holds for the scope (none when that stream does not exist). */
+  private async readKeyValues(js: JetStreamClient, jsm: JetStreamManager, scope: string): Promise<Map<string, unknown>> {
+    const entries = new Map<string, unknown>();
+    const filter = this.keyValueFilter(scope);
+    try {
+      await jsm.streams.info(this.keyValueStream);
+    } catch {
+      return entries;
+    }
+    for (const { tail, data } of await readLastValues(js, jsm, this.keyValueStream, filter, 5_000)) {
+      if (data.length === 0) entries.delete(untoken(tail));
+      else entries.set(untoken(tail), JSON.parse(this.decoder.decode(data)));
+    }
+    return entries;
+  }
+
+  /** Every message of the scope's log, in stream order. */
+  private async readLog(js: JetStreamClient, jsm: JetStreamManager, scope: string): Promise<string[]> {
+    const subject = this.subject(scope);
+    const info = await jsm.streams.info(this.stream, { subjects_filter: subject });
+    const count = info.state.subjects?.[subject] ?? 0;
+    const texts: string[] = [];
+    if (count === 0) return texts;
+    const consumer = await js.consumers.get(this.stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    while (texts.length < count) {
+      let received = 0;
+      for await (const msg of await consumer.fetch({ max_messages: Math.min(1_000, count - texts.length), expires: 2_000 })) {
+        received += 1;
+        texts.push(this.decoder.decode(msg.data));
+      }
+      if (received === 0) break;
+    }
+    return texts;
   }
 
   /**
    * Degraded while not connected, or while a write has waited for the server longer than
    * `slowWriteMs` (it is sent again until stored, and the RawEvent that made it is not
-   * acknowledged meanwhile): the key and what the publisher holds say where it is stuck.
+   * acknowledged meanwhile): the scope's subject and what the publisher holds say where it is stuck.
    */
   health(): ComponentHealth {
     if (this.reason) return { status: 'degraded', reason: this.reason };
-    const oldest = this.writes.oldest();
+    let oldest: { subject: string; waitingMs: number } | undefined;
+    for (const [subject, log] of this.ready) {
+      const waitingMs = log.waitingMs();
+      if (waitingMs !== undefined && waitingMs > (oldest?.waitingMs ?? -1)) oldest = { subject, waitingMs };
+    }
     if (oldest && oldest.waitingMs > this.slowWriteMs) {
       const publisher = this.publisher;
       const lastError = publisher.lastError ? `; last error: ${publisher.lastError}` : '';
@@ -165,7 +261,8 @@ export class NatsStateStore implements StateStore {
   async close(): Promise<void> {
     this.closed = true;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.publisher.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    const idle = Promise.all([...this.ready.values()].map((log) => log.whenIdle())).then(() => this.publisher.whenIdle());
+    await Promise.race([idle, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
     clearTimeout(timer);
     this.publisher.close('state store closed');
     const connection = await this.connection?.catch(() => undefined);

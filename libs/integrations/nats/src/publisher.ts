@@ -9,7 +9,8 @@ interface Pending {
   id: string;
   /** Headers beside the message (the publisher's trace context); Nats-Msg-Id is added. */
   headers: BusHeaders | undefined;
-  resolve: () => void;
+  /** With the stream sequence the server stored it at. */
+  resolve: (seq: number) => void;
   reject: (error: Error) => void;
 }
 
@@ -53,7 +54,7 @@ const decoder = new TextDecoder();
  * here while disconnected or while the window is full. After any doubtful failure
  * (timeout, disconnect, stream full) the message is sent again with the same
  * Nats-Msg-Id, so the server drops the copy if the first one had been stored. A
- * `publish()` promise resolves once the server stored the message, so awaiting callers
+ * `publish()` promise resolves (with its stream sequence) once the server stored the message, so awaiting callers
  * get backpressure. Every send goes through the `nats-publish` circuit breaker: after
  * `circuit.failures` sends in a row timed out, lost their connection or found no JetStream,
  * it opens and nothing is sent (what is accepted waits in the bounded buffer) until one
@@ -134,7 +135,7 @@ export class JetStreamPublisher {
   }
 
   /** `id`: the Nats-Msg-Id the server de-duplicates by; empty: none (only where storing a message twice is harmless). */
-  publish(subject: string, payload: Uint8Array, id: string, extra?: BusHeaders): Promise<void> {
+  publish(subject: string, payload: Uint8Array, id: string, extra?: BusHeaders): Promise<number> {
     if (this.closed) return Promise.reject(new Error(`NATS event bus is closed; cannot publish ${subject} message ${id}`));
     if (this.buffered >= this.limits.maxBuffered) {
       this.counters.dropped += 1;
@@ -143,7 +144,7 @@ export class JetStreamPublisher {
     }
     // Held instead of sent: the circuit's refusals count the publishes it kept back.
     if (this.limits.circuit.state !== 'closed') this.limits.circuit.report.refused();
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       this.queue.push({ seq: this.nextSeq++, subject, payload, id, headers: extra, resolve, reject });
       this.schedulePump();
     });
@@ -272,7 +273,7 @@ export class JetStreamPublisher {
       this.failuresInARow = 0;
       if (ack.duplicate) this.counters.duplicates += 1;
       else this.counters.published += 1;
-      pending.resolve();
+      pending.resolve(ack.seq ?? 0);
     }
     this.afterSettle();
   }

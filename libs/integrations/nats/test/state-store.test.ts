@@ -1,3 +1,5 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@tapio/domain';
 import { startNatsServer, type NatsServerHandle } from '../../../../tools/nats/nats-server.mjs';
@@ -76,7 +78,7 @@ describe('NatsStateStore: the transformer state on JetStream', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const health = writer.health();
       expect(health.status).toBe('degraded');
-      expect(health.reason).toMatch(new RegExp(`transformer state write of ${prefix}\\.state\\.kubeapi\\.\\S+ waiting \\d+ s for NATS .*sent again`));
+      expect(health.reason).toMatch(new RegExp(`transformer state write of ${prefix}\\.state-log\\.\\S+ waiting \\d+ s for NATS .*sent again`));
     } finally {
       process.kill(pid, 'SIGCONT');
     }
@@ -86,6 +88,55 @@ describe('NatsStateStore: the transformer state on JetStream', () => {
     const reader = new NatsStateStore(options(prefix), silentLogger);
     const loaded = new Map(await reader.load('kubeapi'));
     for (let key = 0; key < 20; key += 1) expect(loaded.get(`key-${key}`)).toEqual({ round: 30 });
+    await reader.close();
+  }, 60_000);
+
+  it('writes snapshots as the log grows and purges what precedes them: read back after a kill -9, the same entries, the log short', async () => {
+    const prefix = `ss${process.pid}`;
+    const small = { afterChars: 20_000, ratio: 2 };
+    const writer = new NatsStateStore(options(prefix), silentLogger, small);
+    const expected = new Map<string, unknown>();
+    for (let round = 0; round < 200; round += 1) {
+      const changes = Array.from({ length: 5 }, (_, index) => [`pod-${(round * 7 + index) % 60}`, round % 9 === 0 && index === 0 ? undefined : { round, index, pad: 'x'.repeat(100) }] as const);
+      for (const [key, value] of changes) {
+        if (value === undefined) expected.delete(key);
+        else expected.set(key, value);
+      }
+      await writer.write('kubeapi', changes);
+    }
+    await writer.close();
+    await nats.kill();
+    await nats.restart();
+    const nc = await connect({ servers: nats.url });
+    const info = await (await jetstreamManager(nc)).streams.info(`${prefix.toUpperCase()}_STATE_LOG`);
+    await nc.close();
+    // 200 batches written; the snapshots purged most of them.
+    expect(info.state.messages).toBeLessThan(100);
+    const reader = new NatsStateStore(options(prefix), silentLogger, small);
+    expect(new Map(await reader.load('kubeapi'))).toEqual(expected);
+    await reader.close();
+  }, 60_000);
+
+  it('reads the state an earlier version kept in the key-value stream (a message per key), and moves it into the log with the next write', async () => {
+    const prefix = `kv${process.pid}`;
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: `${prefix.toUpperCase()}_STATE`, subjects: [`${prefix}.state.>`], max_msgs_per_subject: 1 } as never);
+    const js = jetstream(nc);
+    const subject = (key: string) => `${prefix}.state.kubeapi.${Buffer.from(key).toString('base64url')}`;
+    await js.publish(subject('a'), JSON.stringify({ from: 'kv' }));
+    await js.publish(subject('b'), JSON.stringify({ from: 'kv' }));
+    await js.publish(subject('b'), new Uint8Array(0));
+    await js.publish(subject('c'), JSON.stringify({ from: 'kv' }));
+    const store = new NatsStateStore(options(prefix), silentLogger);
+    expect(Object.fromEntries(await store.load('kubeapi'))).toEqual({ a: { from: 'kv' }, c: { from: 'kv' } });
+    await store.write('kubeapi', [['c', { from: 'log' }]]);
+    await store.close();
+    // Moved: the key-value stream no longer holds the scope, the log has it all.
+    expect((await jsm.streams.info(`${prefix.toUpperCase()}_STATE`)).state.messages).toBe(0);
+    await nc.close();
+    const reader = new NatsStateStore(options(prefix), silentLogger);
+    expect(Object.fromEntries(await reader.load('kubeapi'))).toEqual({ a: { from: 'kv' }, c: { from: 'log' } });
     await reader.close();
   }, 60_000);
 });
