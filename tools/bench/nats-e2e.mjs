@@ -90,6 +90,19 @@ async function backlog(jsm, stream) {
 }
 
 /**
+ * Messages each stream of the run was given (its last sequence: the transformer state's
+ * messages are replaced or purged as it goes) and the bytes it keeps: what the server
+ * stored and acknowledged, besides deliveries and acknowledgements.
+ */
+async function storedMessages(jsm) {
+  const stored = {};
+  for await (const info of jsm.streams.list()) {
+    if (info.config.name.startsWith(`${PREFIX}_`)) stored[info.config.name.slice(PREFIX.length + 1)] = { messages: info.state.last_seq, bytes: info.state.bytes };
+  }
+  return stored;
+}
+
+/**
  * Events stored in a stream: a message is one event, or a batch envelope of several
  * (`Tapio-Envelope` header, `{ v: 1, events: [...] }`). Read with an ordered consumer.
  */
@@ -205,6 +218,7 @@ async function main() {
     cpu.server = finished.server - serverCpuBefore;
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
+    const stored = await storedMessages(jsm);
     const cli = findNatsCli(option('nats-cli'));
     // The peer's CPU: the nats CLI (a reaped child of this process) and the server during its run.
     const [cliCpuBefore, serverCpuBeforePeer] = [cpuSeconds('self', true), cpuSeconds(nats.pid)];
@@ -214,7 +228,7 @@ async function main() {
     const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ workers: WORKERS, transformers: TRANSFORMERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ workers: WORKERS, transformers: TRANSFORMERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, stored, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
@@ -224,6 +238,7 @@ async function main() {
     console.log(`  transformer:  every RawEvent transformed and acknowledged after ${((rawDone - started) / 1000).toFixed(1)} s (${Math.round(raws / ((rawDone - started) / 1000)).toLocaleString('en-US')} RawEvents/s)`);
     console.log(`  end to end:   ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en-US')} RawEvents/s (${Math.round(unified / seconds).toLocaleString('en-US')} UnifiedEvents/s) through correlation into the graph; target >= ${TARGET.toLocaleString('en-US')}: ${rate >= TARGET ? 'met' : 'MISSED'}`);
     const perEvent = (seconds) => `${Math.round((1e6 * seconds) / raws)} µs`;
+    console.log(`  stored:       ${Object.entries(stored).map(([name, { messages, bytes }]) => `${name} ${messages} messages (${(bytes / 1e6).toFixed(1)} MB kept)`).join(', ')}: ${(Object.values(stored).reduce((sum, { messages }) => sum + messages, 0) / raws).toFixed(3)} messages per RawEvent`);
     console.log(`  CPU:          ${Object.entries(cpu).map(([mode, value]) => `${mode} ${value?.toFixed(1)} s (${perEvent(value)})`).join(', ')}: ${perEvent(tapioCpu)} per RawEvent in all`);
     if (peer.error) console.log(`  peer:         nats bench failed: ${peer.error}`);
     else console.log(`  peer:         nats bench on the same server, ${raws} messages of ${meanBytes} B (msg ids, file store): publish ${peer.publish.toLocaleString('en-US')} msgs/s, consume ${peer.consume.toLocaleString('en-US')} msgs/s; ratio ${(rate / peerRate).toFixed(3)} (target >= 0.5)`);
@@ -231,6 +246,7 @@ async function main() {
   } finally {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
+    const stored = await storedMessages(jsm);
     await connection?.close();
     await nats.stop();
     await rm(dir, { recursive: true, force: true });
