@@ -177,14 +177,18 @@ export class NatsStateStore implements StateStore {
     const texts = await this.readLog(js, jsm, scope);
     const entries = foldStateMessages(texts, legacy);
     const subject = this.subject(scope);
+    let keyValuesLeft = legacy.size > 0;
     const log = new StateLog(
       {
         send: (text) => this.publisher.publish(subject, this.encoder.encode(text), ''),
         purgeBefore: async (seq) => {
-          // Nothing precedes the stream's first message (and the server reads a purge up to sequence 1 as "everything").
-          if (seq > 1) await jsm.streams.purge(this.stream, { filter: subject, seq });
+          // The connection of the moment: the one the scope was read on may have been replaced.
+          const { jsm: manager } = await this.connect();
+          // Nothing precedes the stream's first message (and nats-server takes a purge up to sequence 1 as one of the whole subject).
+          if (seq > 1) await manager.streams.purge(this.stream, { filter: subject, seq });
           // The snapshot holds what the key-value stream had: it is not read again.
-          if (legacy.size > 0) await jsm.streams.purge(this.keyValueStream, { filter: this.keyValueFilter(scope) });
+          if (keyValuesLeft) await manager.streams.purge(this.keyValueStream, { filter: this.keyValueFilter(scope) });
+          keyValuesLeft = false;
         },
         maxMessageChars: MAX_MESSAGE_CHARS,
         compactAfterChars: this.compaction.afterChars,
