@@ -1,28 +1,7 @@
 import type { ResourceNode, TopologyChange, TopologyEdge, TopologyRelationship } from '@tapio/plugin-api';
+import { edgeId, link, unlink, type Adjacency } from './adjacency.js';
 import { sameEdgeSet } from './same-edge-set.js';
-
-type Adjacency = Map<string, Map<TopologyRelationship, Set<string>>>;
-
-function edgeId(from: string, type: TopologyRelationship, to: string): string {
-  return `${from}\u0000${type}\u0000${to}`;
-}
-
-function link(adjacency: Adjacency, from: string, type: TopologyRelationship, to: string): void {
-  let byType = adjacency.get(from);
-  if (!byType) adjacency.set(from, (byType = new Map()));
-  let targets = byType.get(type);
-  if (!targets) byType.set(type, (targets = new Set()));
-  targets.add(to);
-}
-
-function unlink(adjacency: Adjacency, from: string, type: TopologyRelationship, to: string): void {
-  const byType = adjacency.get(from);
-  const targets = byType?.get(type);
-  if (!byType || !targets) return;
-  targets.delete(to);
-  if (targets.size === 0) byType.delete(type);
-  if (byType.size === 0) adjacency.delete(from);
-}
+import { sameStructure } from './same-structure.js';
 
 const EMPTY: readonly string[] = [];
 
@@ -67,8 +46,11 @@ export class TopologyIndex {
     }
     const { node, replace, edges } = change;
     this.deletedOrder.delete(node.key);
-    this.nodes.set(node.key, node.deleted === false ? node : { ...node, deleted: false });
-    this.noteChanged(node.key);
+    const previous = this.nodes.get(node.key);
+    const next = node.deleted === false ? node : { ...node, deleted: false };
+    this.nodes.set(node.key, next);
+    // A status update (a pod's readiness) is not a change for `changedSince`: see sameStructure.
+    if (!sameStructure(previous, next)) this.noteChanged(node.key);
     for (const { type, direction } of replace) this.replaceEdges(node.key, type, direction, edges);
   }
 
@@ -108,16 +90,16 @@ export class TopologyIndex {
     return this.edgeChanges;
   }
 
-  /** Counts every node set, created or removed, and every edge end added or removed: pass it to `changedSince` later. */
+  /** Counts every node change `changedSince` names (each edge end added or removed too): pass it to `changedSince` later. */
   get nodeVersion(): number {
     return this.nodeChanges;
   }
 
   /**
-   * The keys of the nodes set, created or removed, or with an edge added or removed (both
-   * ends), since `nodeVersion` was `since`, so a reader can keep what it derived from other
-   * nodes and their edges; undefined when more changed than are remembered (then anything
-   * may have changed).
+   * The keys of the nodes created, removed or set with other than status facts (`sameStructure`),
+   * or with an edge added or removed (both ends), since `nodeVersion` was `since`, so a reader
+   * can keep what it derived from other nodes' structure and edges; undefined when more changed
+   * than are remembered (then anything may have changed).
    */
   changedSince(since: number): string[] | undefined {
     if (this.nodeChanges - since > RECENT_CHANGES || since > this.nodeChanges) return undefined;
