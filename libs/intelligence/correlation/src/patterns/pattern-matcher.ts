@@ -1,5 +1,6 @@
 import { parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledPattern, CompiledStep } from './compiled-pattern.js';
+import { anyOf, walkBack } from '../state/state-walks.js';
 
 export interface PatternMatch {
   pattern: CompiledPattern;
@@ -50,47 +51,59 @@ function earlierStepsPossible(steps: readonly CompiledStep[], event: IndexedEven
   return true;
 }
 
-function countGroup(state: CorrelationState, step: CompiledStep, event: IndexedEvent): IndexedEvent[] {
+/**
+ * What the step's count requirement counts for `event`: the events of its group (`count.by`)
+ * in the count's window up to the event that pass the step's condition, or their distinct
+ * entities. Only the number is needed, so the keyed groups are walked, no list built.
+ */
+function countOf(state: CorrelationState, step: CompiledStep, event: IndexedEvent): number {
   const count = step.count;
-  if (!count || !event.entityKey) return [event];
+  const key = event.entityKey;
+  if (!count || !key) return 1;
   const since = event.at - count.windowMs;
   const types = step.types as ReadonlySet<EventType> | undefined;
-  let pool: IndexedEvent[];
+  const distinct = count.distinct ? new Set<string | undefined>() : undefined;
+  let counted = 0;
+  const take = (item: IndexedEvent): boolean => {
+    if (item.at > event.at || !step.predicate(item.event)) return true;
+    if (distinct) distinct.add(item.entityKey);
+    else counted += 1;
+    return true;
+  };
   switch (count.by) {
     case 'entity':
-      pool = state.eventsOn(event.entityKey, since, types);
+      walkBack(state, 'entity', key, since, types, take);
       break;
     case 'owner': {
-      const owner = state.rootOwner(event.entityKey);
-      pool = owner === event.entityKey ? state.eventsOn(owner, since, types) : state.eventsOnOwner(owner, since, types);
+      const owner = state.rootOwner(key);
+      walkBack(state, owner === key ? 'entity' : 'owner', owner, since, types, take);
       break;
     }
     case 'node': {
-      const node = state.nodeNameOf(event.entityKey);
-      pool = node ? state.eventsOnNode(node, since, types) : [];
+      const node = state.nodeNameOf(key);
+      if (node) walkBack(state, 'node', node, since, types, take);
       break;
     }
     case 'namespace':
-      pool = event.event.entity?.namespace ? state.eventsInNamespace(event.event.entity.namespace, since, types) : [];
+      if (event.event.entity?.namespace) for (const item of state.eventsInNamespace(event.event.entity.namespace, since, types)) take(item);
       break;
     case 'cluster':
-      pool = types ? [...types].flatMap((type) => state.eventsOfType(type, since)) : [];
+      if (types) for (const type of types) for (const item of state.eventsOfType(type, since)) take(item);
       break;
   }
-  return pool.filter((item) => item.at <= event.at && step.predicate(item.event));
+  return distinct ? distinct.size : counted;
 }
 
 function countSatisfied(state: CorrelationState, step: CompiledStep, event: IndexedEvent): number | undefined {
   if (!step.count) return 1;
-  const group = countGroup(state, step, event);
-  const value = step.count.distinct ? new Set(group.map((item) => item.entityKey)).size : group.length;
+  const value = countOf(state, step, event);
   return value > step.count.gt ? value : undefined;
 }
 
 function metricsHold(state: CorrelationState, step: CompiledStep, event: IndexedEvent): boolean {
   if (step.metricChecks.length === 0) return true;
   if (!event.entityKey) return false;
-  return step.metricChecks.every((check) => state.eventsOn(event.entityKey as string, event.at - check.windowMs).some((item) => item.at <= event.at && check.predicate(item.event)));
+  return step.metricChecks.every((check) => anyOf(state, 'entity', event.entityKey as string, event.at - check.windowMs, undefined, (item) => item.at <= event.at && check.predicate(item.event)));
 }
 
 /** Events on the entities that can relate to `key` as `relation` says: a superset of the related ones, never the whole window. */
@@ -200,7 +213,7 @@ function candidatesFor(state: CorrelationState, step: CompiledStep, before: Inde
 function alreadyHappening(state: CorrelationState, next: CompiledStep, after: IndexedEvent, candidate: IndexedEvent): boolean {
   if (!after.entityKey || after.entityKey === candidate.entityKey) return false;
   const since = candidate.at - Math.max(next.withinMs, next.count?.windowMs ?? 0);
-  return state.eventsOn(after.entityKey, since).some((item) => item.at < candidate.at && next.predicate(item.event));
+  return anyOf(state, 'entity', after.entityKey, since, undefined, (item) => item.at < candidate.at && next.predicate(item.event));
 }
 
 /**

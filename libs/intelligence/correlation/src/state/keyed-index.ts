@@ -81,10 +81,18 @@ export class KeyedIndex {
     const heads = this.heads.get(key);
     if (!heads) return;
     if (types) {
+      // Most keys have one chain of the asked types, or none: only two or more need merging (and an array).
       const mask = typeMaskOf(types);
-      const newest: number[] = [];
-      for (let at = 1; at < heads.length; at += 2) if (mask[heads[at] as number] === 1) newest.push(heads[at + 1] as number);
-      this.ring.walkBackMerged(newest, this.typedChain, since, minSeq, visit);
+      let first = -1;
+      let more: number[] | undefined;
+      for (let at = 1; at < heads.length; at += 2) {
+        if (mask[heads[at] as number] !== 1) continue;
+        const head = heads[at + 1] as number;
+        if (first < 0) first = head;
+        else (more ??= [first]).push(head);
+      }
+      if (more) this.ring.walkBackMerged(more, this.typedChain, since, minSeq, visit);
+      else if (first >= 0) this.ring.walkBack(first, this.typedChain, since, minSeq, undefined, visit);
       return;
     }
     this.ring.walkBack(heads[0] as number, this.allChain, since, minSeq, types, visit);

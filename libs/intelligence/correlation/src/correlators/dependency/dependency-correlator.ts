@@ -2,7 +2,7 @@ import { parseEntityKey, type Correlation, type CorrelationState, type Correlato
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
-import { anyOf, earliestOf, lastTimeOf, latestOf } from '../state-walks.js';
+import { anyOf, earliestOf, lastTimeOf, latestOf } from '../../state/state-walks.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);

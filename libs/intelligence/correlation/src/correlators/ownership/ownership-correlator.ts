@@ -1,6 +1,6 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
-import { earliestOf, latestOf } from '../state-walks.js';
+import { earliestOf, latestOf } from '../../state/state-walks.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);

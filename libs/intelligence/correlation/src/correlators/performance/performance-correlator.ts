@@ -1,6 +1,6 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, OOM_TYPES, PRESSURE_TYPES } from '../event-classes.js';
-import { earliestOf, latestOf } from '../state-walks.js';
+import { earliestOf, latestOf } from '../../state/state-walks.js';
 
 /**
  * Performance correlation: OOM kills on a node CAUSED its memory pressure; pressure

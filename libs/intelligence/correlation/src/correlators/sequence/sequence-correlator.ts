@@ -1,6 +1,6 @@
 import type { Correlation, CorrelationState, Correlator, EventType, IndexedEvent } from '@tapio/domain';
 import { CHANGE_TYPES, CONFIG_CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
-import { latestOf } from '../state-walks.js';
+import { latestOf } from '../../state/state-walks.js';
 
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 

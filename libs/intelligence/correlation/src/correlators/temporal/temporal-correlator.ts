@@ -1,7 +1,7 @@
 import type { Correlation, CorrelationState, Correlator, IndexedEvent } from '@tapio/domain';
 import { INTERESTING_TYPES, isInteresting, MINUTE, NODE_SHARED_TYPES } from '../event-classes.js';
 import { NearestEarlier } from './nearest-earlier.js';
-import { walksBack, type EventVisitor } from '../state-walks.js';
+import { walksBack, type EventVisitor } from '../../state/state-walks.js';
 
 export interface TemporalOptions {
   windowMs?: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SEMANTICS, entityKey, type CorrelationState, type EventType, type IndexedEvent, type UnifiedEvent } from '@tapio/domain';
-import { WorkingState } from '../state/working-state.js';
+import { WorkingState } from './working-state.js';
 import { anyOf, earliestOf, lastTimeOf, latestOf, walksBack, type Scope } from './state-walks.js';
 
 const START = Date.UTC(2026, 2, 2, 10);
