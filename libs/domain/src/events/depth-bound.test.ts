@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noteDepthBound, openingBrackets } from './depth-bound.js';
+import { knownDepthBound, noteDepthBound, openingBrackets } from './depth-bound.js';
 import { nestsDeeperThan } from './input-limits.js';
 
 function nested(levels: number): unknown {
@@ -31,5 +31,20 @@ describe('depth bound from the parsed text', () => {
     noteDepthBound(deep, 10);
     expect(nestsDeeperThan(deep, 10)).toBe(false);
     expect(nestsDeeperThan(deep, 9)).toBe(true);
+  });
+
+  it('is invisible to serialisation and not carried by copies', () => {
+    const value = { a: { b: [1] } };
+    noteDepthBound(value, 3);
+    expect(knownDepthBound(value)).toBe(3);
+    expect(JSON.stringify(value)).toBe('{"a":{"b":[1]}}');
+    expect(Object.keys(value)).toEqual(['a']);
+    expect(knownDepthBound({ ...value })).toBeUndefined();
+    expect(knownDepthBound(structuredClone(value))).toBeUndefined();
+    expect(knownDepthBound(value.a)).toBeUndefined();
+    // A frozen object cannot be noted: it is walked.
+    const frozen = Object.freeze({ a: 1 });
+    noteDepthBound(frozen, 1);
+    expect(knownDepthBound(frozen)).toBeUndefined();
   });
 });

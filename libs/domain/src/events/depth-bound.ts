@@ -5,8 +5,14 @@
  * collector that parses a line checks that bound first and walks only when it is above the
  * limit, and notes it on the object: the pipeline's own depth check (nestsDeeperThan) then
  * takes the noted bound instead of walking the same event a second time.
+ *
+ * The bound is a non-enumerable symbol property of the object, not a WeakMap entry: every
+ * watch event is noted, and a WeakMap insert (an identity hash, an ephemeron table entry the
+ * garbage collector clears again) cost about as much as half the walk it saves. Being neither
+ * enumerable nor a string key, it is invisible to JSON, spreads, Object.keys and structured
+ * clones: a copy of the object carries no bound and is walked.
  */
-const knownBounds = new WeakMap<object, number>();
+const DEPTH_BOUND = Symbol('tapio.depthBound');
 
 /** Opening brackets in `text`, counted until there are more than `stopAfter`. */
 export function openingBrackets(text: string, stopAfter: number): number {
@@ -24,10 +30,10 @@ export function openingBrackets(text: string, stopAfter: number): number {
 
 /** Records that `value` nests at most `levels` deep (it came from text with that many opening brackets at most). */
 export function noteDepthBound(value: unknown, levels: number): void {
-  if (value !== null && typeof value === 'object') knownBounds.set(value, levels);
+  if (value !== null && typeof value === 'object' && Object.isExtensible(value)) Object.defineProperty(value, DEPTH_BOUND, { value: levels, configurable: true });
 }
 
 /** The nesting `value` is known not to exceed, when a collector noted it. */
 export function knownDepthBound(value: object): number | undefined {
-  return knownBounds.get(value);
+  return (value as { [DEPTH_BOUND]?: number })[DEPTH_BOUND];
 }

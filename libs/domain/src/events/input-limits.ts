@@ -11,11 +11,14 @@ import { knownDepthBound } from './depth-bound.js';
  * ahead of the wall clock than this: retention and the engine's window count back from
  * the newest event seen, and one event from year 9999 would otherwise evict everything.
  */
+/** The largest `maxDepth` accepted: a collector that counts brackets up to it has a bound for any configured limit. */
+export const MAX_DEPTH_LIMIT = 1000;
+
 export const InputLimits = z.strictObject({
   /** One NDJSON line (a recording, the dead-letter file), in bytes of UTF-8. */
   maxLineBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
   /** Nesting of objects and arrays in one RawEvent. Kubernetes objects nest about 15 deep. */
-  maxDepth: z.number().int().min(8).max(1000).default(100),
+  maxDepth: z.number().int().min(8).max(MAX_DEPTH_LIMIT).default(100),
   /** Keys of a RawEvent's metadata, and labels of the Kubernetes object it carries. */
   maxLabels: z.number().int().min(1).default(512),
   /** How far ahead of this machine's clock an event may be dated. */

@@ -1,4 +1,4 @@
-import { redactSecret, type SecretFingerprint } from '@tapio/domain';
+import { knownDepthBound, noteDepthBound, redactSecret, type SecretFingerprint } from '@tapio/domain';
 import type { KubeObject } from './kube-object.js';
 import type { WatchedResource } from './watched-resources.js';
 
@@ -38,7 +38,11 @@ export function sanitizeObject(object: KubeObject, resource: WatchedResource, se
   const sorted: KubeObject = { apiVersion, kind, ...cleaned };
   sorted.apiVersion = apiVersion;
   sorted.kind = kind;
-  return secret ? (redactSecret(sorted, secrets.metadataOnly ? undefined : secrets.fingerprint) as KubeObject) : sorted;
+  if (secret) return redactSecret(sorted, secrets.metadataOnly ? undefined : secrets.fingerprint) as KubeObject;
+  // Fields only dropped, two strings added: it nests no deeper than what the server sent (watch-message.ts noted that).
+  const bound = knownDepthBound(object);
+  if (bound !== undefined) noteDepthBound(sorted, bound);
+  return sorted;
 }
 
 /** The sanitizer for one reading policy. */

@@ -1,7 +1,12 @@
+import { MAX_DEPTH_LIMIT, noteDepthBound, openingBrackets } from '@tapio/domain';
 import { KubeApiError } from './kube-api-error.js';
 import { isKubeObject, type WatchEvent } from './kube-object.js';
 
-/** Parses one watch-stream message; a malformed one is a protocol error naming the stream. */
+/**
+ * Parses one watch-stream message; a malformed one is a protocol error naming the stream.
+ * The object is noted with the nesting its text allows (depth-bound.ts): the pipeline's
+ * input-limit check then takes that bound instead of walking every watch event's object.
+ */
 export function parseWatchEvent(what: string, text: string): WatchEvent {
   let parsed: unknown;
   try {
@@ -12,5 +17,8 @@ export function parseWatchEvent(what: string, text: string): WatchEvent {
   if (!isKubeObject(parsed) || typeof parsed['type'] !== 'string' || !isKubeObject(parsed['object'])) {
     throw new KubeApiError('protocol', `${what}: watch message has no type/object`);
   }
+  // The message's own `{` is one of the brackets and not inside the object; a count that stopped at the cap is no bound.
+  const brackets = openingBrackets(text, MAX_DEPTH_LIMIT);
+  if (brackets <= MAX_DEPTH_LIMIT) noteDepthBound(parsed['object'], brackets - 1);
   return parsed as unknown as WatchEvent;
 }
