@@ -18,6 +18,8 @@ export interface ChangedIncidents {
   /** More changed than was noted: everything may have. */
   all: boolean;
   ids: ReadonlySet<string>;
+  /** The root keys that came into the book or left it (present now or not). */
+  keys: ReadonlySet<string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export class BookRoots {
   private readonly byKey = new Map<string, Set<string>>();
   private changes = 0;
   private noted = new Set<string>();
+  private notedKeys = new Set<string>();
   private overflow = false;
 
   /** Changes whenever a root key appears in the book or leaves it. */
@@ -46,15 +49,17 @@ export class BookRoots {
   touch(id: string): void {
     if (this.overflow) return;
     this.noted.add(id);
-    if (this.noted.size <= MAX_NOTED) return;
+    if (this.noted.size <= MAX_NOTED && this.notedKeys.size <= MAX_NOTED) return;
     this.overflow = true;
     this.noted = new Set();
+    this.notedKeys = new Set();
   }
 
   /** The incidents changed since the last call (then forgotten). */
   takeChanged(): ChangedIncidents {
-    const taken = { all: this.overflow, ids: this.noted };
+    const taken = { all: this.overflow, ids: this.noted, keys: this.notedKeys };
     this.noted = new Set();
+    this.notedKeys = new Set();
     this.overflow = false;
     return taken;
   }
@@ -65,6 +70,7 @@ export class BookRoots {
     if (!ids) {
       this.byKey.set(key, (ids = new Set()));
       this.changes += 1;
+      if (!this.overflow) this.notedKeys.add(key);
     }
     ids.add(id);
   }
@@ -75,6 +81,7 @@ export class BookRoots {
     if (!ids?.delete(id) || ids.size > 0) return;
     this.byKey.delete(key);
     this.changes += 1;
+    if (!this.overflow) this.notedKeys.add(key);
   }
 
   /** An incident's insight was replaced: its root key may have changed with it. */

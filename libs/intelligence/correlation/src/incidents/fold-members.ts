@@ -23,6 +23,11 @@ export class FoldMembers {
   private edgeVersion = -1;
   private anyService = false;
   private policyRoots: string[] = [];
+  /** The Service and NetworkPolicy roots present, kept as keys come and go. */
+  private readonly serviceRoots = new Set<string>();
+  private readonly policySet = new Set<string>();
+  /** The book's roots the last pass read (the keys it notes are relative to that pass). */
+  private lastRoots: BookRootsView | undefined;
   /** What each present root named as its causes at the last pass that asked it. */
   private readonly causesByRoot = new Map<string, readonly string[]>();
   /** How many reasons each root has to take part: causes of its own, and roots naming it. */
@@ -66,23 +71,42 @@ export class FoldMembers {
     return this.policyRoots;
   }
 
-  /** The roots taking part in this pass; `causesOf` answers for the present roots (cached by the caller). */
-  taking(roots: BookRootsView, relations: FoldRelations, causesOf: (key: string) => readonly string[]): Iterable<string> {
+  /**
+   * The roots taking part in this pass; `causesOf` answers for the present roots (cached by
+   * the caller). `changed`: what the book noted since the last pass (its keys that came or
+   * went), so only those are looked at; without it every key of the book is.
+   */
+  taking(roots: BookRootsView, relations: FoldRelations, causesOf: (key: string) => readonly string[], changed?: ChangedIncidents): Iterable<string> {
     const forgotten = relations.takeForgotten();
     this.asked.clear();
     this.everyone = false;
     const rootsChanged = roots.version !== this.rootsVersion;
+    // The keys that came or went, when they are all that changed since the last pass read this book.
+    const keys = changed && !changed.all && roots === this.lastRoots ? changed.keys : undefined;
+    this.lastRoots = roots;
     if (rootsChanged) {
       this.rootsVersion = roots.version;
-      this.anyService = false;
-      this.policyRoots = [];
-      for (const key of roots.keys.keys()) {
-        const kind = relations.kindOf(key);
-        if (kind === 'Service') this.anyService = true;
-        else if (kind === 'NetworkPolicy') this.policyRoots.push(key);
+      if (keys) {
+        for (const key of keys) {
+          const kind = relations.kindOf(key);
+          const roles = kind === 'Service' ? this.serviceRoots : kind === 'NetworkPolicy' ? this.policySet : undefined;
+          if (roots.keys.has(key)) roles?.add(key);
+          else roles?.delete(key);
+        }
+        relations.notePresentChanges(keys, roots.keys);
+      } else {
+        this.serviceRoots.clear();
+        this.policySet.clear();
+        for (const key of roots.keys.keys()) {
+          const kind = relations.kindOf(key);
+          if (kind === 'Service') this.serviceRoots.add(key);
+          else if (kind === 'NetworkPolicy') this.policySet.add(key);
+        }
+        // May say that every answer changed (the cause-kind roots present did): asked again below.
+        relations.notePresent(roots.keys);
       }
-      // May say that every answer changed (the cause-kind roots present did): asked again below.
-      relations.notePresent(roots.keys);
+      this.anyService = this.serviceRoots.size > 0;
+      this.policyRoots = [...this.policySet];
     }
     const policiesStale = this.policyRoots.length > 0 && relations.edgeVersion !== this.edgeVersion;
     this.edgeVersion = relations.edgeVersion;
@@ -102,14 +126,23 @@ export class FoldMembers {
       return this.takingKeys();
     }
     if (rootsChanged) {
-      for (const key of [...this.causesByRoot.keys()]) if (!roots.keys.has(key)) this.drop(key);
-      for (const key of roots.keys.keys()) if (!this.causesByRoot.has(key)) this.ask(key, causesOf);
+      if (keys) {
+        for (const key of keys) {
+          const known = this.causesByRoot.has(key);
+          if (!roots.keys.has(key)) {
+            if (known) this.drop(key);
+          } else if (!known) this.ask(key, causesOf);
+        }
+      } else {
+        for (const key of [...this.causesByRoot.keys()]) if (!roots.keys.has(key)) this.drop(key);
+        for (const key of roots.keys.keys()) if (!this.causesByRoot.has(key)) this.ask(key, causesOf);
+      }
     }
     const stale = new Set<string>();
     for (const key of [...forgotten.roots, ...again.roots]) if (roots.keys.has(key)) stale.add(key);
-    const causes = [...forgotten.causes, ...again.causes];
-    if (causes.length) {
-      for (const key of roots.keys.keys()) if (!stale.has(key) && causes.some((cause) => relations.mayName(key, cause))) stale.add(key);
+    // Only roots whose facts use or call a cause that came or went answer differently.
+    for (const cause of [...forgotten.causes, ...again.causes]) {
+      for (const key of relations.namersOf(cause)) if (roots.keys.has(key) && !stale.has(key) && relations.mayName(key, cause)) stale.add(key);
     }
     for (const key of stale) {
       this.drop(key);

@@ -47,6 +47,8 @@ export class FoldRelations {
   /** The cause-kind roots in the book at the last pass, and a count of how often that set changed. */
   private presentCauses = new Set<string>();
   private presentVersion = 0;
+  /** The roots whose cached facts use or call each key (what `mayName` may say yes to): a superset, pruned as facts go. */
+  private readonly namers = new Map<string, Set<string>>();
   /** The roots whose facts were read from each node. */
   private readonly readers = new Map<string, Set<string>>();
   private seenNodeVersion: number;
@@ -70,6 +72,11 @@ export class FoldRelations {
     const forgotten = this.forgotten;
     this.forgotten = { all: false, roots: new Set(), causes: new Set() };
     return forgotten;
+  }
+
+  /** The roots with facts cached that may use or call `key` (ask `mayName` of each). */
+  namersOf(key: string): Iterable<string> {
+    return this.namers.get(key) ?? [];
   }
 
   /** Whether `root` uses or calls `cause` (so its `causesOf` answer changes when `cause` comes or goes). */
@@ -98,6 +105,7 @@ export class FoldRelations {
     if (changed === undefined || this.roots.size > 50_000 || this.causes.size > 50_000 || this.readers.size > 200_000) {
       // More changed than is remembered, or roots of incidents long gone piled up: derive again.
       this.roots.clear();
+      this.namers.clear();
       this.readers.clear();
       this.causes.clear();
       this.forgotten.all = true;
@@ -107,7 +115,7 @@ export class FoldRelations {
         if (!roots) continue;
         this.readers.delete(key);
         for (const root of roots) {
-          this.roots.delete(root);
+          this.dropFacts(root);
           this.forgotten.roots.add(root);
         }
       }
@@ -134,7 +142,8 @@ export class FoldRelations {
   private sweep(present: ReadonlyMap<string, unknown>): void {
     const limit = 2 * present.size + SWEEP_SLACK;
     if (this.roots.size <= limit && this.causes.size <= limit && this.kinds.size <= limit && this.policies.size <= limit) return;
-    for (const cache of [this.roots, this.causes, this.kinds, this.policies]) {
+    for (const root of [...this.roots.keys()]) if (!present.has(root)) this.dropFacts(root);
+    for (const cache of [this.causes, this.kinds, this.policies]) {
       for (const key of cache.keys()) if (!present.has(key)) cache.delete(key);
     }
     for (const [node, roots] of this.readers) {
@@ -193,6 +202,19 @@ export class FoldRelations {
     this.presentVersion += 1;
   }
 
+  /** `notePresent` told only the keys that came or went since (`present` is the book now). */
+  notePresentChanges(keys: Iterable<string>, present: ReadonlyMap<string, unknown>): void {
+    let changed = false;
+    for (const key of keys) {
+      if (!CAUSE_KINDS.has(this.kindOf(key)) || present.has(key) === this.presentCauses.has(key)) continue;
+      if (present.has(key)) this.presentCauses.add(key);
+      else this.presentCauses.delete(key);
+      this.causeCameOrWent(key);
+      changed = true;
+    }
+    if (changed) this.presentVersion += 1;
+  }
+
   private causeCameOrWent(key: string): void {
     if (this.kindOf(key) === 'NetworkPolicy') this.forgotten.all = true;
     else this.forgotten.causes.add(key);
@@ -214,9 +236,29 @@ export class FoldRelations {
   private facts(root: string): RootFacts {
     const cached = this.roots.get(root);
     if (cached && cached.dependencyVersion === this.state.dependencies.version) return cached;
+    if (cached) this.dropFacts(root);
     const facts = this.derive(root);
     this.roots.set(root, facts);
+    for (const keys of [facts.used, facts.calls]) {
+      for (const key of keys) {
+        let named = this.namers.get(key);
+        if (!named) this.namers.set(key, (named = new Set()));
+        named.add(root);
+      }
+    }
     return facts;
+  }
+
+  private dropFacts(root: string): void {
+    const facts = this.roots.get(root);
+    if (!facts) return;
+    this.roots.delete(root);
+    for (const keys of [facts.used, facts.calls]) {
+      for (const key of keys) {
+        const named = this.namers.get(key);
+        if (named?.delete(root) && named.size === 0) this.namers.delete(key);
+      }
+    }
   }
 
   private readBy(key: string, root: string): void {

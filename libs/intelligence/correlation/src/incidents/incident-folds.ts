@@ -89,8 +89,8 @@ export class IncidentFolds {
       if (!found) causes.set(key, (found = relations.causesOf(key, present, this.members.policies)));
       return found;
     };
-    const taking = this.members.taking(book.roots, relations, causesOf);
     const changed = book.roots.takeChanged?.();
+    const taking = this.members.taking(book.roots, relations, causesOf, changed);
     const whole = !changed || changed.all || book.roots !== this.lastRoots || this.members.askedEveryone;
     this.lastRoots = book.roots;
     const inputs: ComponentInputs = { present, insight: (id) => book.insight(id), causesOf, kindOf: (key) => relations.kindOf(key), explains: (cause, root) => relations.explains(cause, root) };

@@ -31,7 +31,9 @@ export function groupSymptoms(symptoms: ReadonlyMap<string, IndexedEvent>): Symp
   const ordered = [...symptoms.entries()].map(([key, event]) => ({ key, event })).sort((a, b) => a.event.at - b.event.at);
   const pods = ordered.filter((symptom) => parseEntityKey(symptom.key)?.kind === 'Pod');
   const told = pods.length ? pods : ordered;
-  const others = pods.length ? ordered.filter((symptom) => !pods.includes(symptom)) : [];
+  // A Set, not pods.includes: an incident recomposed per gained symptom made this quadratic in its symptoms.
+  const podSet = new Set(pods);
+  const others = pods.length ? ordered.filter((symptom) => !podSet.has(symptom)) : [];
   const types = new Set(told.map((symptom) => eventTypeWords(symptom.event.event.type)));
   const noun = pods.length ? `pod${told.length === 1 ? '' : 's'}` : `entit${told.length === 1 ? 'y' : 'ies'}`;
   return { ordered, told, others, summary: `${told.length} ${noun} affected (${[...types].join(', ')})` };
