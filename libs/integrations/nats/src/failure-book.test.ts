@@ -24,6 +24,16 @@ describe('FailureBook', () => {
   const limits = { maxFailures: 3, maxDeliver: 10 };
   const key = FailureBook.key('TAPIO_RAW', 'transformer', 42);
 
+  it('recalls a redelivery with the count known here when the store cannot be read (a timeout), instead of failing the handler', async () => {
+    const store = new MapStore();
+    store.get = () => Promise.reject(new Error('TIMEOUT'));
+    const book = new FailureBook();
+    book.attach(store);
+    book.fail(FailureBook.key('TAPIO_RAW', 'transformer', 7), 'counted here');
+    await expect(book.recall(key, 2)).resolves.toBeUndefined();
+    expect(book.refusal(key, 2, limits, 'h')).toBeUndefined();
+  });
+
   it('counts failures per message and refuses it once they reach maxFailures, with the last reason', () => {
     const book = new FailureBook();
     expect(book.refusal(key, 1, limits, 'raw handler of transformer')).toBeUndefined();

@@ -52,11 +52,22 @@ export class FailureBook {
     for (const [key, record] of await this.store.load(stream, durable)) this.merge(key, record);
   }
 
-  /** A redelivery (`deliveries` > 1) not counted here may have failed in a process before: read its stored count. */
+  /**
+   * A redelivery (`deliveries` > 1) not counted here may have failed in a process before:
+   * read its stored count. A store that cannot be reached (a server restarting: the read
+   * times out) leaves the count here, as in failDurably; the backstop (maxDeliver) still
+   * bounds the message. Rejecting here failed the handler's promise, which nothing awaits:
+   * a chaos run's correlation process exited on that unhandled TimeoutError.
+   */
   recall(key: string, deliveries: number): Promise<void> | undefined {
     const store = this.store;
     if (!store || deliveries <= 1 || this.records.has(key)) return undefined;
-    return store.get(key).then((record) => record && this.merge(key, record));
+    return store.get(key).then(
+      (record) => {
+        if (record) this.merge(key, record);
+      },
+      () => undefined,
+    );
   }
 
   /** Records one failure and stores it before resolving (a store that cannot be reached leaves the count here). */
