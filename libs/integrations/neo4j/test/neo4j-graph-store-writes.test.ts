@@ -127,6 +127,24 @@ describe('Neo4jGraphStore writes', () => {
     expect(affects.records.map((record) => record.get('key'))).toEqual([story.key(story.refs.pod1)]);
   });
 
+  it('keeps the first write of ids redelivered in a later batch, and stores the batch\'s new events', async () => {
+    const rejected = () => neo4j.store.health().details?.rejected;
+    const rejectedBefore = rejected();
+    await neo4j.store.write({ events: [story.events.crashLoop] });
+    await neo4j.store.flush();
+    const stranger = { cluster: 'test', kind: 'Pod', namespace: 'other', name: 'late' };
+    await neo4j.store.write({ events: [{ ...story.events.crashLoop, message: 'rewritten' }, { ...story.events.crashLoop, id: 'after-redelivery', entity: stranger }] });
+    await neo4j.store.flush();
+    expect((await neo4j.store.event(story.events.crashLoop.id))?.message).toBe(story.events.crashLoop.message);
+    const affects = await neo4j.harness.driver.executeQuery('MATCH (e:Event)-[:AFFECTS]->(r) RETURN e.id AS id, r.key AS key ORDER BY id');
+    expect(affects.records.map((record) => record.toObject())).toEqual([
+      { id: 'after-redelivery', key: entityKey(stranger) },
+      { id: story.events.crashLoop.id, key: story.key(story.refs.pod1) },
+    ]);
+    // Nothing dead-lettered: the stored id is no data error.
+    expect(rejected()).toBe(rejectedBefore);
+  });
+
   it('replaces edge sets: a changed selector drops the stale SELECTS edge', async () => {
     await writeStory(neo4j.store);
     const service = story.topology.find((change) => change.op === 'upsert' && change.node.key === story.key(story.refs.service));

@@ -14,17 +14,16 @@ import {
   type TopologyRelationship,
   type UnifiedEvent,
 } from '@tapio/domain';
-import { eventProperties } from '../codec/event-codec.js';
 import { feedbackProperties, insightProperties, patternProperties, predictionProperties } from '../codec/insight-codec.js';
 import { resourceProperties, stubNode } from '../codec/resource-codec.js';
 import { toDateTime, toDuration, toInteger } from '../codec/temporal.js';
-import { kindLabel } from '../schema/graph-schema.js';
+import { eventStatement } from './event-statements.js';
+import type { Statement } from './statement.js';
+import { byLabel, stubStatements, withoutNulls } from './stub-statements.js';
+import { subBatches } from './sub-batches.js';
 import type { WriteOp } from './write-op.js';
 
-export interface Statement {
-  text: string;
-  params: Record<string, unknown>;
-}
+export type { Statement } from './statement.js';
 
 const TOPOLOGY_TYPES = TOPOLOGY_RELATIONSHIPS.join('|');
 
@@ -42,9 +41,8 @@ interface Collected {
   feedback: Feedback[];
 }
 
-function collect(ops: readonly WriteOp[]): Collected {
+function collect(ops: readonly WriteOp[], eventIds: Set<string>): Collected {
   const collected: Collected = { upserts: [], deletes: [], events: [], correlations: [], predictions: [], insights: [], patterns: [], feedback: [] };
-  const eventIds = new Set<string>();
   for (const op of ops) {
     switch (op.kind) {
       case 'topology':
@@ -76,29 +74,6 @@ function collect(ops: readonly WriteOp[]): Collected {
   return collected;
 }
 
-/** Groups rows by the label their kind gives; nodes of kinds that are no valid label get only :Resource. */
-function byLabel<T>(rows: T[], kindOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const label = kindLabel(kindOf(row)) ?? '';
-    let group = groups.get(label);
-    if (!group) groups.set(label, (group = []));
-    group.push(row);
-  }
-  return groups;
-}
-
-/**
- * Properties without the nulls: `SET r = map` removes every property the map does not name, as
- * it removes those it names as null, so the result is the same; each null costs packing and a
- * property write on the database (a resource upsert: 34 database hits per row with them).
- */
-function withoutNulls(props: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(props)) if (value !== null) kept[name] = value;
-  return kept;
-}
-
 function resourceUpserts(upserts: Upsert[]): Statement[] {
   const rows = upserts.map((change) => ({ key: change.node.key, kind: change.node.ref.kind, props: withoutNulls(resourceProperties({ ...change.node, deleted: false }, false)) }));
   return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
@@ -107,7 +82,13 @@ function resourceUpserts(upserts: Upsert[]): Statement[] {
   }));
 }
 
-/** Nodes only referenced (edge endpoints, event entities, what insights are about): created if missing, never overwritten. */
+/**
+ * Nodes only referenced by edges and insights: created if missing, never overwritten. A key
+ * that only events of this sub-batch name gets its node from the event statement's follow-up,
+ * and only if it is missing (in the steady state it exists: a stub MERGE per event key was a
+ * locking index seek per event). Which reference's time a stub carries is as before: an edge's,
+ * then the first event's, then the insight's.
+ */
 function stubEnsures(upserts: Upsert[], events: UnifiedEvent[], insights: Insight[]): Statement[] {
   const stubs = new Map<string, ResourceNode>();
   // Nodes this sub-batch upserts exist by now (upserts come first): no stub for them.
@@ -122,46 +103,20 @@ function stubEnsures(upserts: Upsert[], events: UnifiedEvent[], insights: Insigh
       }
     }
   }
+  if (!insights.length) return stubStatements([...stubs.values()]);
+  const byEvents = new Map<string, ResourceNode>();
   for (const event of events) {
     if (!event.entity) continue;
     const key = entityKey(event.entity);
-    if (!stubs.has(key) && !upserted.has(key)) stubs.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
+    if (!stubs.has(key) && !upserted.has(key) && !byEvents.has(key)) byEvents.set(key, stubNode(key, event.timestamp, event.entity) as ResourceNode);
   }
   for (const insight of insights) {
     for (const ref of insightEntities(insight)) {
       const key = entityKey(ref);
-      if (!stubs.has(key) && !upserted.has(key)) stubs.set(key, stubNode(key, insight.firstSeen, ref) as ResourceNode);
+      if (!stubs.has(key) && !upserted.has(key)) stubs.set(key, byEvents.get(key) ?? (stubNode(key, insight.firstSeen, ref) as ResourceNode));
     }
   }
-  const rows = [...stubs.values()].map((node) => ({ key: node.key, kind: node.ref.kind, props: withoutNulls(resourceProperties(node, true)) }));
-  return [...byLabel(rows, (row) => row.kind)].map(([label, group]) => ({
-    text: `UNWIND $rows AS row MERGE (r:Resource {key: row.key}) ON CREATE SET r = row.props${label ? `, r:${label}` : ''}`,
-    params: { rows: group.map(({ key, props }) => ({ key, props })) },
-  }));
-}
-
-/**
- * Event nodes with their AFFECTS edge in one pass (the resource node exists already: stubs
- * come first). An id already stored is left as it is (the first write of an event wins, as
- * in every replay or redelivery), so only new events are written, and for those a plain
- * CREATE of node and edge is enough: a MERGE of the edge would first search the resource's
- * AFFECTS edges (Expand(Into), 12 of the statement's 34 database hits per event on the
- * benchmark's pods) for an edge a new node cannot have. Two writers racing on one id still
- * store it once: the uniqueness constraint refuses the second CREATE, and the op-by-op retry
- * then finds it stored.
- */
-function eventNodes(events: UnifiedEvent[]): Statement[] {
-  if (!events.length) return [];
-  return [
-    {
-      text: `UNWIND $rows AS row OPTIONAL MATCH (known:Event {id: row.id})
-WITH row WHERE known IS NULL
-CREATE (e:Event) SET e = row.props
-WITH e, row WHERE row.key IS NOT NULL
-MATCH (r:Resource {key: row.key}) CREATE (e)-[:AFFECTS]->(r)`,
-      params: { rows: events.map((event) => ({ id: event.id, key: event.entity ? entityKey(event.entity) : null, props: eventProperties(event) })) },
-    },
-  ];
+  return stubStatements([...stubs.values()]);
 }
 
 function intelligenceNodes(collected: Collected): Statement[] {
@@ -306,16 +261,26 @@ function intelligenceEdges(collected: Collected): Statement[] {
  * events (with their AFFECTS edge to those resources) and the other nodes, then every
  * relationship between them; each an `UNWIND $rows ... MERGE` so replaying it changes nothing.
  */
-export function batchStatements(ops: readonly WriteOp[]): Statement[] {
-  const collected = collect(ops);
+export function batchStatements(ops: readonly WriteOp[], careful: boolean, eventIds = new Set<string>()): Statement[] {
+  const collected = collect(ops, eventIds);
   return [
     ...resourceUpserts(collected.upserts),
     ...stubEnsures(collected.upserts, collected.events, collected.insights),
-    ...eventNodes(collected.events),
+    ...(collected.events.length ? [eventStatement(collected.events, careful)] : []),
     ...intelligenceNodes(collected),
     ...topologyDeletes(collected.deletes),
     ...edgeReplacements(collected.upserts),
     ...correlations(collected.correlations),
     ...intelligenceEdges(collected),
   ];
+}
+
+/**
+ * Every statement of one transaction: the batch cut into sub-batches (`subBatches`), each
+ * applied set-wise. An event id is written once per batch, by its first op, whichever sub-batch
+ * it is in. `careful`: see `eventStatement`.
+ */
+export function transactionStatements(ops: readonly WriteOp[], careful: boolean): Statement[] {
+  const eventIds = new Set<string>();
+  return subBatches(ops).flatMap((part) => batchStatements(part, careful, eventIds));
 }

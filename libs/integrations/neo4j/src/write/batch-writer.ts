@@ -1,15 +1,24 @@
 import type { CircuitBreaker, DeadLetterSink, Logger } from '@tapio/domain';
 import type { Driver } from 'neo4j-driver';
-import { batchStatements } from './batch-statements.js';
-import { classifyFailure, messageOf, type FailureKind } from './error-kinds.js';
-import { subBatches } from './sub-batches.js';
+import type { Transaction } from 'neo4j-driver';
+import { transactionStatements } from './batch-statements.js';
+import { classifyFailure, isConstraintViolation, messageOf, type FailureKind } from './error-kinds.js';
+import type { Statement } from './statement.js';
 import type { WriteBuffer } from './write-buffer.js';
 import { describeOp, payloadOf, type WriteOp } from './write-op.js';
-import type { Statement } from './batch-statements.js';
+
+/**
+ * How many batches are written carefully (stored event ids looked up) after one failed on a
+ * stored id: a redelivery or replay comes as a run of batches, and each batch that fails is
+ * written twice.
+ */
+const CAREFUL_BATCHES = 16;
 
 interface PreparedBatch {
   ops: readonly WriteOp[];
   statements: Statement[];
+  /** Whether stored event ids are looked up (see `eventStatement`). */
+  careful: boolean;
   /** Set when building the statements failed (a value that cannot be stored). */
   error?: unknown;
 }
@@ -40,6 +49,8 @@ export class BatchWriter {
   private running: Promise<void> | undefined;
   private stopping = false;
   private wakeSleep: (() => void) | undefined;
+  /** Batches still to be written carefully since the last one that failed on a stored event id. */
+  private carefulBatches = 0;
 
   constructor(
     private readonly driver: Driver,
@@ -91,6 +102,7 @@ export class BatchWriter {
           next = this.prepare(this.buffer.peekFrom(batch.ops.length, this.options.batchSize));
         });
         this.buffer.commit(batch.ops.length);
+        if (batch.careful && this.carefulBatches > 0) this.carefulBatches -= 1;
         current = next;
         this.state.batches += 1;
         if (this.state.failure) this.logger.info({ target: this.options.target, buffered: this.buffer.size }, 'Neo4j writes resumed');
@@ -99,6 +111,12 @@ export class BatchWriter {
       } catch (error) {
         current = undefined;
         const kind = classifyFailure(error);
+        if (kind === 'reject' && !batch.careful && isConstraintViolation(error)) {
+          // An event id stored before (a redelivery, a replay, another writer): the same batch again, carefully.
+          this.carefulBatches = CAREFUL_BATCHES;
+          current = this.prepare(batch.ops, true);
+          continue;
+        }
         if (kind === 'reject') {
           this.buffer.commit(await this.isolate(batch.ops));
           continue;
@@ -113,11 +131,11 @@ export class BatchWriter {
   }
 
   /** The statements for ops; a value that cannot be converted shows up as the batch's write error. */
-  private prepare(ops: readonly WriteOp[]): PreparedBatch {
+  private prepare(ops: readonly WriteOp[], careful = this.carefulBatches > 0): PreparedBatch {
     try {
-      return { ops, statements: subBatches(ops).flatMap((part) => batchStatements(part)) };
+      return { ops, careful, statements: transactionStatements(ops, careful) };
     } catch (error) {
-      return { ops, statements: [], error };
+      return { ops, careful, statements: [], error };
     }
   }
 
@@ -139,12 +157,7 @@ export class BatchWriter {
     try {
       const tx = await session.beginTransaction();
       try {
-        const results = batch.statements.map((statement) => tx.run(statement.text, statement.params));
-        meanwhile();
-        // Every result is awaited (a failed statement fails the ones after it too), then the first error is raised.
-        const outcomes = await Promise.allSettled(results.map((result) => result.summary()));
-        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-        if (failed) throw failed.reason;
+        await runAll(tx, batch.statements, meanwhile);
         if (signal.aborted) throw new Error('transaction given up (timed out); rolled back');
         await tx.commit();
       } catch (error) {
@@ -165,7 +178,8 @@ export class BatchWriter {
     for (const op of ops) {
       for (;;) {
         try {
-          await this.write(this.prepare([op]));
+          // Carefully: an event stored before is no data error.
+          await this.write(this.prepare([op], true));
           break;
         } catch (error) {
           const kind = classifyFailure(error);
@@ -202,5 +216,42 @@ export class BatchWriter {
       }
       this.wakeSleep = done;
     });
+  }
+}
+
+/**
+ * Sends the statements in order, pipelined (Bolt runs them one after another) up to one with
+ * a follow-up: its rows are awaited and the follow-up statements sent before the rest.
+ * `meanwhile` runs once, at the first wait, while Neo4j works on what was sent. Every result
+ * is awaited (a failed statement fails the ones after it too), then the first error is raised.
+ */
+async function runAll(tx: Transaction, statements: readonly Statement[], meanwhile: () => void): Promise<void> {
+  const outcomes: Promise<unknown>[] = [];
+  let waited = false;
+  const wait = () => {
+    if (!waited) meanwhile();
+    waited = true;
+  };
+  const queue = [...statements];
+  try {
+    for (let statement = queue.shift(); statement; statement = queue.shift()) {
+      const result = tx.run(statement.text, statement.params);
+      if (!statement.followUp) {
+        // Only the summary: the statements without a follow-up return nothing to read.
+        outcomes.push(result.summary());
+        continue;
+      }
+      // The records, not `summary()`: that would discard them.
+      const records = Promise.resolve(result).then((done) => done.records);
+      outcomes.push(records);
+      wait();
+      const rows = (await records).map((record) => ({ id: record.get('id') as string, key: record.get('key') as string }));
+      queue.unshift(...statement.followUp(rows));
+    }
+    wait();
+  } finally {
+    const settled = await Promise.allSettled(outcomes);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }

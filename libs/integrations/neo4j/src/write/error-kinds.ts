@@ -26,6 +26,11 @@ export function classifyFailure(error: unknown): FailureKind {
   return 'reject';
 }
 
+/** A uniqueness constraint refused a write: for Tapio's writes, an event id stored before. */
+export function isConstraintViolation(error: unknown): boolean {
+  return error instanceof Neo4jError && error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
 export function messageOf(error: unknown): string {
   if (error instanceof Neo4jError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
