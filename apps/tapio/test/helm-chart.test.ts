@@ -105,6 +105,16 @@ describe('deploy/helm/tapio', () => {
     expect(privilegesOf(pod)).toEqual(expected);
   });
 
+  it("starts the agent on a node without journald: the journal folders and journald's socket folder are created when missing", async () => {
+    // type: Directory on a missing folder holds the whole agent (every collector) in
+    // ContainerCreating (FailedMount); a node keeps a persistent or a volatile journal, or none.
+    const agent = (await render(agentCollectors(['journal']))).find((object) => object.kind === 'DaemonSet');
+    const volumes = (agent?.spec as { template: { spec: { volumes: Array<{ name: string; hostPath?: { path: string; type?: string } }> } } }).template.spec.volumes;
+    const typeOf = (path: string) => volumes.find((volume) => volume.hostPath?.path === path)?.hostPath?.type;
+    for (const path of ['/var/log/journal', '/run/log/journal', '/run/systemd/journal']) expect(typeOf(path), path).toBe('DirectoryOrCreate');
+    expect(typeOf('/etc/machine-id')).toBe('File');
+  });
+
   it('renders the ServiceMonitor and the PrometheusRule of deploy/prometheus/tapio-alerts.yaml behind their flags', async () => {
     expect((await render({})).map((object) => object.kind)).not.toContain('PrometheusRule');
     const objects = await render({ metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true, labels: { release: 'prom' } } } });

@@ -15,7 +15,7 @@ const INCIDENT = join(ROOT, 'tools/k8s/incidents/configmap-crash.sh');
 const PLUGIN = join(ROOT, 'bin/kubectl-tapio');
 
 interface PodList {
-  items: Array<{ metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ ready: boolean; restartCount: number; lastState?: { terminated?: { finishedAt: string } } }> } }>;
+  items: Array<{ metadata: { name: string; labels?: Record<string, string> }; status: { phase: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ ready: boolean; restartCount: number; state?: { waiting?: { reason?: string } }; lastState?: { terminated?: { finishedAt: string } } }> } }>;
 }
 
 async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, last: () => string = () => ''): Promise<T> {
@@ -44,7 +44,16 @@ describe('helm install of deploy/helm/tapio on the local cluster', () => {
   // kubectl tapio runs the cluster's own kubectl (KUBECTL) with the admin kubeconfig.
   const kubectlEnv = () => ({ ...process.env, KUBECONFIG: cluster.kubeconfig, KUBECTL: clusterKubectl() });
   const pods = async (namespace: string, selector = 'app.kubernetes.io/name=tapio') => JSON.parse(await cluster.kubectl(['-n', namespace, 'get', 'pods', '-l', selector, '-o', 'json'])) as PodList;
-  const describePods = async () => (await pods(ns)).items.map((pod) => `${pod.metadata.name} ${pod.status.phase} ready=${pod.status.containerStatuses?.[0]?.ready} restarts=${pod.status.containerStatuses?.[0]?.restartCount}`).join('; ');
+  // Each pod's phase and waiting reason, then the namespace's warnings (FailedMount,
+  // FailedScheduling...): a pod that never starts says why in the failure message.
+  const describePods = async () => {
+    const states = (await pods(ns)).items.map((pod) => {
+      const container = pod.status.containerStatuses?.[0];
+      return `${pod.metadata.name} ${pod.status.phase}${container?.state?.waiting ? ` (${container.state.waiting.reason})` : ''} ready=${container?.ready} restarts=${container?.restartCount}`;
+    });
+    const warnings = await cluster.kubectl(['-n', ns, 'get', 'events', '--field-selector', 'type=Warning', '-o', 'custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message', '--no-headers']).catch((error: Error) => `(events unreadable: ${error.message})`);
+    return `${states.join('; ')}; warnings: ${warnings.trim().split('\n').slice(-8).join(' | ') || '(none)'}`;
+  };
 
   const values = () => ({
     cluster: 'e2e',
