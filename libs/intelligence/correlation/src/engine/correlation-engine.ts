@@ -68,6 +68,7 @@ export class CorrelationEngine {
     });
     this.composer = {
       state: this.state,
+      lookups: this.lookups,
       walk: (start) => this.walks.rootPath(start),
       patternConfidence: (name, base) => this.feedback.confidence(name, base),
       patternStatus: (name, base) => this.feedback.status(name, base),

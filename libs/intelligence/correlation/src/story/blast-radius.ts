@@ -18,23 +18,32 @@ export interface BlastRadius {
   nodes: Set<string>;
 }
 
-const kindOf = (key: string) => parseEntityKey(key)?.kind;
+/**
+ * The topology answers a blast radius reads for each symptom. The engine gives its shared
+ * lookups (engine/shared-lookups.ts): a symptom's owner chain and node are derived once while
+ * the nodes they were read from are unchanged, so an incident that gains a symptom derives that
+ * symptom's answers and finds the others' kept, instead of walking every symptom's owners again.
+ * The working state answers the same (derived on every call).
+ */
+export type RadiusAnswers = Pick<WorkingState, 'ownerChain' | 'nodeNameOf' | 'neighbours'>;
 
-export function blastRadius(state: WorkingState, symptomKeys: readonly string[], rootKey: string): BlastRadius {
-  const pods = symptomKeys.filter((key) => kindOf(key) === 'Pod');
+export function blastRadius(answers: RadiusAnswers, symptomKeys: readonly string[], rootKey: string): BlastRadius {
+  const pods: string[] = [];
   const owners = new Set<string>();
   const services = new Set<string>();
   const ingresses = new Set<string>();
   const nodes = new Set<string>();
   for (const key of symptomKeys) {
-    for (const owner of state.ownerChain(key)) owners.add(owner);
-    for (const service of state.neighbours(key, 'SELECTS', 'in')) services.add(service);
-    const node = state.nodeNameOf(key);
+    // Each key parsed once: its kind decides both whether it is a pod and which node it names.
     const ref = parseEntityKey(key);
+    if (ref?.kind === 'Pod') pods.push(key);
+    for (const owner of answers.ownerChain(key)) owners.add(owner);
+    for (const service of answers.neighbours(key, 'SELECTS', 'in')) services.add(service);
+    const node = answers.nodeNameOf(key);
     if (node && ref?.kind === 'Pod') nodes.add(node);
     if (ref?.kind === 'Node') nodes.add(ref.name);
   }
-  for (const service of services) for (const ingress of state.neighbours(service, 'ROUTES_TO', 'in')) ingresses.add(ingress);
+  for (const service of services) for (const ingress of answers.neighbours(service, 'ROUTES_TO', 'in')) ingresses.add(ingress);
   owners.delete(rootKey);
   return { symptomKeys: [...symptomKeys], pods, owners, services, ingresses, nodes };
 }

@@ -3,7 +3,7 @@ import type { ComposedInsight, IncidentDraft } from '../incidents/incident.js';
 import { deterministicId } from '../incidents/ids.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
-import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js';
+import { affectedEntities, blastRadius, mountedByCount, type RadiusAnswers } from './blast-radius.js';
 import { causalChain, chainLinks } from './causal-chain.js';
 import { iso, refOf } from './entity-refs.js';
 import { rateIncident, type ConfidenceEvidence } from '../predictions/prediction-confidence.js';
@@ -19,6 +19,8 @@ import { templateValues } from './template-values.js';
 /** What the composer reads besides the incident: the topology and recent events, causal walks, and feedback. */
 export interface ComposerContext {
   state: WorkingState;
+  /** Topology answers kept while the nodes they were read from are unchanged (the engine's shared lookups); else the state's. */
+  lookups?: RadiusAnswers;
   /** The causal path from an event back to its earliest cause. */
   walk(start: IndexedEvent): CausalPath;
   /** A pattern's confidence after feedback, from its base confidence. */
@@ -42,7 +44,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const spec = pattern.pattern.spec;
   const rootRef = refOf(rootKey, state);
 
-  const radius = blastRadius(state, [...draft.symptoms.keys()], rootKey);
+  const radius = blastRadius(context.lookups ?? state, [...draft.symptoms.keys()], rootKey);
   const chain = causalChain(state, match, rootEvent, draft.path, context.walk(match.symptomStepEvent));
   const links = chainLinks(state, chain);
   const symptoms = groupSymptoms(draft.symptoms);
