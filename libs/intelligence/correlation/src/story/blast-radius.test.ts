@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey } from '@tapio/domain';
+import { entityKey, type K8sObjectFacts } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { indexAll } from '../../test/support/units.js';
+import { SharedLookups } from '../engine/shared-lookups.js';
 import { affectedEntities, blastRadius, mountedByCount } from './blast-radius.js';
 
 function shop() {
@@ -32,6 +33,24 @@ describe('blastRadius', () => {
     const radius = blastRadius(state, [entityKey(cluster.ref('Node', 'node-2')), entityKey(checkout.ref)], 'none');
     expect(radius.pods).toEqual([]);
     expect([...radius.nodes]).toEqual(['node-2']);
+  });
+
+  it('through the engine\u2019s shared lookups, the same radius as the state\u2019s after a symptom moved node and lost its owner', () => {
+    const { cluster, checkout } = shop();
+    const { state } = indexAll(cluster.events);
+    const lookups = new SharedLookups(state);
+    const pods = checkout.pods.map((pod) => entityKey(pod));
+    const same = () => expect(blastRadius(lookups, pods, 'none')).toEqual(blastRadius(state, pods, 'none'));
+    same();
+    const facts = cluster.events.find((event) => event.kubernetes?.object?.kind === 'Pod')?.kubernetes?.object as K8sObjectFacts;
+    const moved = pods.find((key) => key.endsWith(`/${facts.name}`));
+    expect(moved).toBeDefined();
+    // Kept answers would still say node-1 and the old owners: the radius must read them again.
+    state.add(cluster.object('resource_updated', { ...facts, nodeName: 'node-2' }, 'pod moved', 'MODIFIED'));
+    same();
+    state.add(cluster.object('resource_updated', { ...facts, nodeName: 'node-2', ownerReferences: [] }, 'orphaned', 'MODIFIED'));
+    same();
+    expect([...blastRadius(lookups, [moved as string], 'none').owners]).toEqual([]);
   });
 
   it('lists every affected entity once, nodes in the root\u2019s cluster', () => {
