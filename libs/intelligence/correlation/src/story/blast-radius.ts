@@ -49,10 +49,10 @@ export function blastRadius(answers: RadiusAnswers, symptomKeys: readonly string
 }
 
 /** Every entity the incident affected: symptoms, their owners, Services, Ingresses and nodes (in the root's cluster). */
-export function affectedEntities(state: WorkingState, radius: BlastRadius, rootRef: EntityRef): EntityRef[] {
+export function affectedEntities(state: WorkingState, radius: BlastRadius, rootRef: EntityRef, ref: (key: string) => EntityRef = (key) => refOf(key, state)): EntityRef[] {
   const nodeKeys = [...radius.nodes].map((node) => entityKey({ kind: 'Node', name: node, ...(rootRef.cluster ? { cluster: rootRef.cluster } : {}) }));
   const keys = new Set([...radius.symptomKeys, ...radius.owners, ...radius.services, ...radius.ingresses, ...nodeKeys]);
-  return [...keys].map((key) => refOf(key, state));
+  return [...keys].map(ref);
 }
 
 /** How many live pods use the root when it is something pods mount or claim (a ConfigMap, Secret or claim); 0 otherwise. */

@@ -1,4 +1,4 @@
-import { formatEntity, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import { formatEntity, type EntityRef, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
 import type { ComposedInsight, IncidentDraft } from '../incidents/incident.js';
 import { deterministicId } from '../incidents/ids.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
@@ -42,13 +42,20 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const { state } = context;
   const pattern = match.pattern;
   const spec = pattern.pattern.spec;
-  const rootRef = refOf(rootKey, state);
+  // Each entity's ref read once per composition: the symptoms, owners and Services are named by the insight, the story and the affected list alike.
+  const refs = new Map<string, EntityRef>();
+  const ref = (key: string): EntityRef => {
+    let found = refs.get(key);
+    if (found === undefined) refs.set(key, (found = refOf(key, state)));
+    return found;
+  };
+  const rootRef = ref(rootKey);
 
   const radius = blastRadius(context.lookups ?? state, [...draft.symptoms.keys()], rootKey);
   const chain = causalChain(state, match, rootEvent, draft.path, context.walk(match.symptomStepEvent));
   const links = chainLinks(state, chain);
   const symptoms = groupSymptoms(draft.symptoms);
-  const symptomRefs = symptoms.ordered.map((symptom) => refOf(symptom.key, state));
+  const symptomRefs = symptoms.ordered.map((symptom) => ref(symptom.key));
   const root = rootCauseText(state, rootKey, rootEvent);
   const { terms, cascade } = issuedTerms(state, draft, pattern.prediction, rootRef, radius.pods);
   const evidence: ConfidenceEvidence = { symptomCount: radius.symptomKeys.length, chainLength: links.length, ...(terms ? { trendFactor: terms.confidenceFactor } : {}) };
@@ -86,13 +93,13 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
   const story = tellStory({
     rootCause: { entity: rootRef, what: root.storyWhat, at: (root.first ?? rootEvent).event.timestamp },
     chain: chain.events.slice(1).map((item) => ({ at: item.event.timestamp, text: item.event.message })).slice(0, 6),
-    symptoms: symptoms.told.map((symptom) => refOf(symptom.key, state)),
+    symptoms: symptoms.told.map((symptom) => ref(symptom.key)),
     symptomSummary: symptoms.summary,
-    otherSymptoms: symptoms.others.map((symptom) => ({ entity: refOf(symptom.key, state), what: eventTypeWords(symptom.event.event.type) })),
-    owners: [...radius.owners].filter((key) => !/\/ReplicaSet\//.test(key)).map((key) => refOf(key, state)),
+    otherSymptoms: symptoms.others.map((symptom) => ({ entity: ref(symptom.key), what: eventTypeWords(symptom.event.event.type) })),
+    owners: [...radius.owners].filter((key) => !/\/ReplicaSet\//.test(key)).map(ref),
     nodes: [...radius.nodes].sort(),
-    services: [...radius.services].map((key) => refOf(key, state)),
-    ingresses: [...radius.ingresses].map((key) => refOf(key, state)),
+    services: [...radius.services].map(ref),
+    ingresses: [...radius.ingresses].map(ref),
     mountedBy: users,
     previousOccurrences,
     previousCount: draft.previous.count,
@@ -114,7 +121,7 @@ export function composeInsight(draft: IncidentDraft, context: ComposerContext): 
     rootCause: { entity: rootRef, eventId: (root.first ?? rootEvent).event.id, eventType: rootEvent.event.type, timestamp: (root.first ?? rootEvent).event.timestamp, what: root.what },
     symptoms: symptomRefs,
     chain: links,
-    affected: affectedEntities(state, radius, rootRef),
+    affected: affectedEntities(state, radius, rootRef, ref),
     story,
     nextChecks: (spec.nextChecks ?? []).map((check) => renderTemplate(check, values)),
     previousOccurrences,
