@@ -16,6 +16,8 @@
 // `-partition i` of the raw stream. `--validate raw` validates only the raw topic
 // (bus.nats.consume.validate: [raw]) instead of every topic. `--batch N` sets
 // bus.nats.publish.batch.maxEvents (64 by default; 1: every event its own message).
+// After the run it reads the insights stream back (nats-final-insights.mjs): insights,
+// versions stored and a digest of each insight's last version, to compare builds.
 //
 //   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--transformers 1] [--validate raw] [--batch 64] [--json] [--nats-cli PATH] [--cpu-prof DIR]
 import { spawn } from 'node:child_process';
@@ -31,6 +33,7 @@ import { Pipeline } from '@tapio/pipeline';
 import { startNatsServer } from '../nats/nats-server.mjs';
 import { KubeTraffic } from './kube-traffic.mjs';
 import { findNatsCli, natsBench } from './nats-bench-peer.mjs';
+import { finalInsights } from './nats-final-insights.mjs';
 import { cpuSeconds } from './proc-cpu.mjs';
 import { option } from './synthetic-graph.mjs';
 
@@ -219,6 +222,7 @@ async function main() {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
     const stored = await storedMessages(jsm);
+    const insights = await finalInsights(js, jsm, `${PREFIX}_INSIGHTS`);
     const cli = findNatsCli(option('nats-cli'));
     // The peer's CPU: the nats CLI (a reaped child of this process) and the server during its run.
     const [cliCpuBefore, serverCpuBeforePeer] = [cpuSeconds('self', true), cpuSeconds(nats.pid)];
@@ -228,7 +232,7 @@ async function main() {
     const cpuRatio = peer.error ? undefined : (peerCpu.cli + peerCpu.server) / tapioCpu;
     const peerRate = peer.error ? undefined : Math.min(peer.publish, peer.consume);
     if (flag('json')) {
-      process.stdout.write(`${JSON.stringify({ workers: WORKERS, transformers: TRANSFORMERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, stored, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
+      process.stdout.write(`${JSON.stringify({ workers: WORKERS, transformers: TRANSFORMERS, batch: Number(BATCH ?? 64), validate: VALIDATE ?? 'all', raws, unified, meanBytes, seconds, rawEventsPerSecond: rate, stored, insights, peer, peerRate, ratio: peerRate ? rate / peerRate : undefined, cpu, peerCpu, cpuRatio, loadAverage: [loadBefore, loadavg()[0]] })}\n`);
       return;
     }
 
@@ -239,6 +243,7 @@ async function main() {
     console.log(`  end to end:   ${seconds.toFixed(1)} s = ${Math.round(rate).toLocaleString('en-US')} RawEvents/s (${Math.round(unified / seconds).toLocaleString('en-US')} UnifiedEvents/s) through correlation into the graph; target >= ${TARGET.toLocaleString('en-US')}: ${rate >= TARGET ? 'met' : 'MISSED'}`);
     const perEvent = (seconds) => `${Math.round((1e6 * seconds) / raws)} µs`;
     console.log(`  stored:       ${Object.entries(stored).map(([name, { messages, bytes }]) => `${name} ${messages} messages (${(bytes / 1e6).toFixed(1)} MB kept)`).join(', ')}: ${(Object.values(stored).reduce((sum, { messages }) => sum + messages, 0) / raws).toFixed(3)} messages per RawEvent`);
+    console.log(`  insights:     ${insights.insights} insights, ${insights.versions} versions stored; last versions' digest ${insights.digest}`);
     console.log(`  CPU:          ${Object.entries(cpu).map(([mode, value]) => `${mode} ${value?.toFixed(1)} s (${perEvent(value)})`).join(', ')}: ${perEvent(tapioCpu)} per RawEvent in all`);
     if (peer.error) console.log(`  peer:         nats bench failed: ${peer.error}`);
     else console.log(`  peer:         nats bench on the same server, ${raws} messages of ${meanBytes} B (msg ids, file store): publish ${peer.publish.toLocaleString('en-US')} msgs/s, consume ${peer.consume.toLocaleString('en-US')} msgs/s; ratio ${(rate / peerRate).toFixed(3)} (target >= 0.5)`);
@@ -246,7 +251,6 @@ async function main() {
   } finally {
     for (const proc of procs) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
-    const stored = await storedMessages(jsm);
     await connection?.close();
     await nats.stop();
     await rm(dir, { recursive: true, force: true });

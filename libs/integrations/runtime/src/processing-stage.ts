@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_FEEDBACK_POLICY, parseDuration, partitionKey, type FeedbackPolicy, type TopologyIndex, type Correlator, type ResourceNode, type EventBus, type GraphStore, type BusDelivery, type Logger, type Insight, type PatternSet, type UnifiedEvent } from '@tapio/domain';
 import { applyPatternOverrides, BUILTIN_PATTERN_DIR, CorrelationEngine, DirectoryPatternSource, FeedbackLedger, readPatternBundle, type EngineLimits, type EngineOutput, type PatternOverride } from '@tapio/correlation';
 import type { DegradationMonitor } from './degradation.js';
+import { InsightPublisher } from './insight-publisher.js';
 import { EventTracing } from './tracing/event-tracing.js';
 import { storedOccurrences } from './stored-occurrences.js';
 import { warmStart } from './warm-start.js';
@@ -38,6 +39,9 @@ export class ProcessingStage {
   private stopWatching: (() => Promise<void>) | undefined;
   private patternSet: PatternSet = { patterns: [], errors: [], files: {} };
   private handled = 0;
+  /** Engine calls so far: the order of the insight versions they produced. */
+  private engineCalls = 0;
+  private readonly insightPublisher: InsightPublisher;
   private feedbackTimer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   /** Wall-clock time the last event was handled, to let engine time run on while the stream is quiet. */
@@ -48,7 +52,7 @@ export class ProcessingStage {
 
   constructor(
     private readonly graph: GraphStore,
-    private readonly bus: EventBus,
+    bus: EventBus,
     correlators: readonly Correlator[],
     private readonly config: ProcessingConfig,
     baseDir: string,
@@ -64,6 +68,7 @@ export class ProcessingStage {
     /** Spans of the event path (telemetry on), continuing each event's trace from its bus headers. */
     private readonly tracing = new EventTracing(),
   ) {
+    this.insightPublisher = new InsightPublisher(bus);
     this.ledger = new FeedbackLedger(config.feedback ?? DEFAULT_FEEDBACK_POLICY);
     this.engine = new CorrelationEngine(correlators, this.ledger, {
       windowMs: parseDuration(config.window),
@@ -178,6 +183,7 @@ export class ProcessingStage {
     // The engine runs synchronously before the first await, so events are correlated in
     // delivery order even when several handlers wait for the graph at once.
     const output = this.engine.process(event);
+    const seq = (this.engineCalls += 1);
     if (output.predictions.length && this.degradation?.skipPredictions) output.predictions = [];
     if (output.insights.length) this.tracing.annotate({ 'tapio.insight.ids': output.insights.map((insight) => insight.id) });
     this.handled += 1;
@@ -186,20 +192,16 @@ export class ProcessingStage {
     if (key !== null && this.partitionKeys.size < 10_000) this.partitionKeys.add(key);
     // One unit of work per event: its topology, itself, its correlations and the insights it changed.
     await this.graph.write({ topology: output.topology, events: [event], correlations: output.correlations, ...(output.insights.length || output.predictions.length ? { insights: output.insights, predictions: output.predictions } : {}) });
-    await this.publishInsights(output);
+    await this.insightPublisher.publish(output.insights, seq, this.tracing.headers());
     if (this.durableAcks) await this.graph.flush();
   }
 
   private async writeInsights(output: EngineOutput): Promise<void> {
+    const seq = (this.engineCalls += 1);
     // A prediction judged when its deadline passed comes without an insight.
     if (!output.insights.length && !output.predictions.length) return;
     await this.graph.write({ insights: output.insights, predictions: output.predictions });
-    await this.publishInsights(output);
-  }
-
-  private async publishInsights(output: EngineOutput): Promise<void> {
-    const headers = this.tracing.headers();
-    for (const insight of output.insights) await this.bus.publish('insights', insight, `${insight.id}@${insight.lastSeen}#${insight.symptoms.length}`, headers);
+    await this.insightPublisher.publish(output.insights, seq, this.tracing.headers());
   }
 
   async publishPatternStats(): Promise<void> {
