@@ -115,6 +115,16 @@ describe('deploy/helm/tapio', () => {
     expect(typeOf('/etc/machine-id')).toBe('File');
   });
 
+  it('replaces the transformer by stopping it first, and runs only one: its state has one writer', async () => {
+    const objects = await render(PROFILES['distributed (3 partitions, Neo4j)'] as object);
+    const deployment = (component: string) => objects.find((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === component)?.spec as { replicas: number; strategy?: { type: string } };
+    expect(deployment('transformer')).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+    // The API and the Kubernetes API collector keep rolling updates (no per-object state).
+    expect(deployment('api').strategy).toBeUndefined();
+    expect(deployment('collector').strategy).toBeUndefined();
+    await expect(renderText({ ...(PROFILES['distributed (3 partitions, Neo4j)'] as object), transformer: { replicas: 2 } })).rejects.toThrow(/transformer\.replicas|transformer.*replicas/);
+  });
+
   it('renders the ServiceMonitor and the PrometheusRule of deploy/prometheus/tapio-alerts.yaml behind their flags', async () => {
     expect((await render({})).map((object) => object.kind)).not.toContain('PrometheusRule');
     const objects = await render({ metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true, labels: { release: 'prom' } } } });
