@@ -3,15 +3,21 @@ import { join } from 'node:path';
 
 /**
  * Maps kernfs cgroup ids (what BPF reports: the cgroup directory's inode number) to
- * cgroup paths, relative to the hierarchy's root ("/kubepods.slice/..."). A miss
- * rescans the hierarchy, at most once per `minRescanMs` so that a burst of events from
- * an unknown cgroup costs one walk. Ids are never reused, so entries stay valid after
- * the cgroup is removed; the cache is bounded.
+ * cgroup paths, relative to the hierarchy's root ("/kubepods.slice/..."). Ids are never
+ * reused, so entries stay valid after the cgroup is removed; the cache is bounded.
+ *
+ * A miss rescans the hierarchy. kernfs hands out ids in increasing order per hierarchy,
+ * so an id above the highest one the last walk saw belongs to a cgroup created since:
+ * that miss walks again at once (a pod's first events would otherwise be attributed to
+ * the host whenever another new cgroup had just caused a walk). Any other miss is a
+ * cgroup already gone, and walks at most once per `minRescanMs`, so that a burst of
+ * events from it costs one walk.
  */
 export class CgroupResolver {
   private readonly paths = new Map<bigint, string>();
   private lastScan = 0;
   private scans = 0;
+  private highestSeen = 0n;
 
   constructor(
     private readonly mountPoint: string,
@@ -31,9 +37,13 @@ export class CgroupResolver {
     const known = this.paths.get(id);
     if (known !== undefined) return known;
     const now = (this.options.now ?? Date.now)();
-    if (now - this.lastScan < (this.options.minRescanMs ?? 100)) return undefined;
+    const createdSinceLastWalk = id > this.highestSeen;
+    if (!createdSinceLastWalk && now - this.lastScan < (this.options.minRescanMs ?? 100)) return undefined;
     this.lastScan = now;
     this.scan();
+    // Not found even so: created and removed before the walk. Later cgroups get higher
+    // ids, so further events from this one need no walk of their own.
+    if (id > this.highestSeen) this.highestSeen = id;
     return this.paths.get(id);
   }
 
@@ -47,7 +57,9 @@ export class CgroupResolver {
       const relative = pending.pop() as string;
       const absolute = relative === '/' ? this.mountPoint : join(this.mountPoint, relative);
       try {
-        this.paths.set(statSync(absolute, { bigint: true }).ino, relative);
+        const id = statSync(absolute, { bigint: true }).ino;
+        this.paths.set(id, relative);
+        if (id > this.highestSeen) this.highestSeen = id;
         for (const entry of readdirSync(absolute, { withFileTypes: true })) {
           if (entry.isDirectory()) pending.push(relative === '/' ? `/${entry.name}` : `${relative}/${entry.name}`);
         }
