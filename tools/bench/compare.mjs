@@ -7,7 +7,8 @@
 //   npm run bench:compare [-- --runs 3 --events 30000 --pipeline-events 60000 --servers]
 // The correlation engine (incident mix beside a bare parse of the same events; heap with 1M
 // events beside their JSON size) runs once. With --servers also, once each: NATS end to end
-// beside `nats bench` on the same server (bench:nats-e2e) and Neo4j ingest beside a bare
+// beside `nats bench` on the same server (bench:nats-e2e), the correlation stage alone with
+// one worker beside N partitioned workers (bench:nats-workers), and Neo4j ingest beside a bare
 // UNWIND ... CREATE into the same database (bench:neo4j); they start servers and take minutes.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -39,6 +40,7 @@ const memory = runJson(['--expose-gc', '--max-old-space-size=4096', here('./corr
 const servers = values.servers
   ? {
       nats: runJson([here('./nats-e2e.mjs'), '--json', '--events', '30000']),
+      workers: runJson([here('./nats-workers.mjs'), '--json', '--events', '30000']),
       neo4j: runJson([here('./neo4j.mjs'), '--json', '--events', '100000', '--peer-events', '100000', '--queries', '50']),
     }
   : undefined;
@@ -138,6 +140,15 @@ const rows = [
               },
             ]
           : []),
+        {
+          figure: `NATS correlation stage, ${servers.workers.runs[1].workers} workers`,
+          value: `${Math.round(servers.workers.runs[1].rawEventsPerSecond)} RawEvents/s`,
+          peer: `1 worker ${Math.round(servers.workers.runs[0].rawEventsPerSecond)} RawEvents/s`,
+          ratio: servers.workers.gain,
+          target: `linear (${servers.workers.ideal}x)`,
+          // Linear within a tenth: the partitions share the cluster-scoped events and the server.
+          met: servers.workers.efficiency >= 0.9,
+        },
         {
           figure: `Neo4j ingest, ${servers.neo4j.events} events`,
           value: `${Math.round(servers.neo4j.eventsPerSecond)} events/s`,

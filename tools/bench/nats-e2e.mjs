@@ -20,20 +20,15 @@
 // versions stored and a digest of each insight's last version, to compare builds.
 //
 //   npm run bench:nats-e2e -- [--events 100000] [--workers 1] [--transformers 1] [--validate raw] [--batch 64] [--json] [--nats-cli PATH] [--cpu-prof DIR]
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { KubeApiTransformer } from '@tapio/collector-kubeapi';
-import { DeadLetterStore } from '@tapio/embedded';
-import { Pipeline } from '@tapio/pipeline';
 import { startNatsServer } from '../nats/nats-server.mjs';
-import { KubeTraffic } from './kube-traffic.mjs';
 import { findNatsCli, natsBench } from './nats-bench-peer.mjs';
 import { finalInsights } from './nats-final-insights.mjs';
+import { PREFIX, backlog, stopAll, storedEvents, tapio as stage, waitFor, writeConfig, writeRecording } from './nats-stages.mjs';
 import { cpuSeconds } from './proc-cpu.mjs';
 import { option } from './synthetic-graph.mjs';
 
@@ -41,56 +36,14 @@ const flag = (name) => process.argv.includes(`--${name}`);
 
 const EVENTS = Number(option('events', '100000'));
 const TARGET = 50_000;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PREFIX = 'BENCH';
 const WORKERS = Number(option('workers', '1'));
 const TRANSFORMERS = Number(option('transformers', '1'));
 if (WORKERS > 1 && TRANSFORMERS > 1 && WORKERS !== TRANSFORMERS) throw new Error('--workers and --transformers: one of them 1, or both equal (bus.nats.partitions serves both)');
 const PARTITIONS = Math.max(WORKERS, TRANSFORMERS);
 const VALIDATE = option('validate');
 const BATCH = option('batch');
-
-/** The recording, and how many UnifiedEvents the transformer makes of it (what the correlation stage must acknowledge). */
-async function writeRecording(file) {
-  const traffic = new KubeTraffic({ recording: new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url) });
-  const raws = [...traffic.startingState(), ...traffic.next(EVENTS)];
-  const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore(), cluster: 'bench' });
-  let unified = 0;
-  const lines = raws.map((raw) => {
-    const line = JSON.stringify(raw);
-    const result = pipeline.processLine(line);
-    if (result.ok) unified += result.events.length;
-    return line;
-  });
-  await writeFile(file, `${lines.join('\n')}\n`);
-  const meanBytes = Math.round(lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0) / lines.length);
-  return { raws: raws.length, unified, meanBytes };
-}
-
 const PROFILE_DIR = option('cpu-prof');
-
-function tapio(mode, config, dir, partition) {
-  const name = partition === undefined ? mode : `${mode}-${partition}`;
-  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}.cpuprofile`] : [];
-  const args = [...profile, join(ROOT, 'apps/tapio/dist/main.js'), '-config', config, '-mode', mode, ...(partition === undefined ? [] : ['-partition', String(partition)])];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (chunk) => (log = (log + chunk.toString()).slice(-4000)));
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  return { mode: name, child, exited, log: () => log };
-}
-
-/** Messages the durable consumers of a stream have not acknowledged yet, and the stream's size. */
-async function backlog(jsm, stream) {
-  const info = await jsm.streams.info(stream);
-  let open = 0;
-  let consumers = 0;
-  for await (const consumer of jsm.consumers.list(stream)) {
-    consumers += 1;
-    open += consumer.num_pending + consumer.num_ack_pending;
-  }
-  return { messages: info.state.messages, open, consumers };
-}
+const tapio = (mode, config, dir, partition) => stage(mode, config, dir, partition, PROFILE_DIR);
 
 /**
  * Messages each stream of the run was given (its last sequence: the transformer state's
@@ -105,36 +58,6 @@ async function storedMessages(jsm) {
   return stored;
 }
 
-/**
- * Events stored in a stream: a message is one event, or a batch envelope of several
- * (`Tapio-Envelope` header, `{ v: 1, events: [...] }`). Read with an ordered consumer.
- */
-async function storedEvents(js, jsm, stream) {
-  let left = (await jsm.streams.info(stream)).state.messages;
-  let events = 0;
-  if (left === 0) return 0;
-  const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
-  const messages = await consumer.consume();
-  for await (const msg of messages) {
-    events += msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1;
-    left -= 1;
-    if (left <= 0) break;
-  }
-  messages.stop();
-  return events;
-}
-
-async function waitFor(what, probe, timeoutMs, procs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    const dead = procs.find((proc) => proc.child.exitCode !== null && proc.mode !== 'collectors');
-    if (dead) throw new Error(`tapio -mode ${dead.mode} exited while waiting for ${what}:\n${dead.log()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${procs.map((proc) => `--- ${proc.mode}\n${proc.log()}`).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'tapio-bench-e2e-'));
   const nats = await startNatsServer();
@@ -142,36 +65,9 @@ async function main() {
   let connection;
   try {
     const recording = join(dir, 'traffic.ndjson');
-    const { raws, unified, meanBytes } = await writeRecording(recording);
+    const { raws, unified, meanBytes } = await writeRecording(recording, EVENTS);
     const config = join(dir, 'tapio.yaml');
-    await writeFile(
-      config,
-      [
-        'cluster: bench',
-        'log:',
-        '  level: warn',
-        'bus:',
-        '  type: nats',
-        '  nats:',
-        `    servers: ${nats.url}`,
-        `    streamPrefix: ${PREFIX}`,
-        `    subjectPrefix: ${PREFIX.toLowerCase()}`,
-        ...(PARTITIONS > 1 ? [`    partitions: ${PARTITIONS}`] : []),
-        ...(VALIDATE ? ['    consume:', `      validate: [${VALIDATE}]`] : []),
-        ...(BATCH ? ['    publish:', '      batch:', `        maxEvents: ${BATCH}`] : []),
-        'graph:',
-        '  type: memory',
-        '  memory:',
-        `    maxEvents: ${Math.max(1_000_000, unified)}`,
-        'api:',
-        '  enabled: false',
-        'collectors:',
-        '  replay:',
-        `    file: ${recording}`,
-        '    speed: 0',
-        '',
-      ].join('\n'),
-    );
+    await writeConfig(config, { natsUrl: nats.url, recording, unified, partitions: PARTITIONS, validate: VALIDATE, batch: BATCH });
     connection = await connect({ servers: nats.url });
     const jsm = await jetstreamManager(connection);
     // The consuming stages first, so their durable consumers exist before anything is published.
@@ -219,8 +115,7 @@ async function main() {
     const rate = raws / seconds;
     const cpu = finished.cpu;
     cpu.server = finished.server - serverCpuBefore;
-    for (const proc of procs) proc.child.kill('SIGTERM');
-    await Promise.all(procs.map((proc) => proc.exited));
+    await stopAll(procs);
     const stored = await storedMessages(jsm);
     const insights = await finalInsights(js, jsm, `${PREFIX}_INSIGHTS`);
     const cli = findNatsCli(option('nats-cli'));
@@ -249,8 +144,7 @@ async function main() {
     else console.log(`  peer:         nats bench on the same server, ${raws} messages of ${meanBytes} B (msg ids, file store): publish ${peer.publish.toLocaleString('en-US')} msgs/s, consume ${peer.consume.toLocaleString('en-US')} msgs/s; ratio ${(rate / peerRate).toFixed(3)} (target >= 0.5)`);
     if (!peer.error) console.log(`  peer CPU:     nats CLI ${peerCpu.cli.toFixed(1)} s + server ${peerCpu.server.toFixed(1)} s for publish and consume (${perEvent(peerCpu.cli + peerCpu.server)} per message); CPU ratio peer/Tapio ${cpuRatio.toFixed(3)}`);
   } finally {
-    for (const proc of procs) proc.child.kill('SIGTERM');
-    await Promise.all(procs.map((proc) => proc.exited));
+    await stopAll(procs);
     await connection?.close();
     await nats.stop();
     await rm(dir, { recursive: true, force: true });
