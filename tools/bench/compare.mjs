@@ -40,7 +40,7 @@ const memory = runJson(['--expose-gc', '--max-old-space-size=4096', here('./corr
 const servers = values.servers
   ? {
       nats: runJson([here('./nats-e2e.mjs'), '--json', '--events', '30000']),
-      workers: runJson([here('./nats-workers.mjs'), '--json', '--events', '30000']),
+      workers: runJson([here('./nats-workers.mjs'), '--json', '--events', '60000']),
       neo4j: runJson([here('./neo4j.mjs'), '--json', '--events', '100000', '--peer-events', '100000', '--queries', '50']),
     }
   : undefined;

@@ -69,7 +69,7 @@ export function tapio(mode, config, dir, partition, profileDir) {
   const name = partition === undefined ? mode : `${mode}-${partition}`;
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
   const args = [...profile, join(ROOT, 'apps/tapio/dist/main.js'), '-config', config, '-mode', mode, ...(partition === undefined ? [] : ['-partition', String(partition)])];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_STAGE_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk.toString()).slice(-4000)));
   const exited = new Promise((resolve) => child.on('close', resolve));

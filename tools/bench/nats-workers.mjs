@@ -8,7 +8,8 @@
 // acknowledged, start-up included. Each run has its own fresh nats-server; the same
 // recording for all. Prints the rate of each run, the CPU of each worker and of the
 // server, and the gain over one worker beside the ideal (the cores available, at most N).
-// Runs against the BUILT packages (npm run build first).
+// Runs against the BUILT packages (npm run build first). BENCH_STAGE_NODE_FLAGS (e.g.
+// `--single-threaded`) is passed to every stage's node.
 //
 //   npm run bench:nats-workers -- [--events 60000] [--workers 2] [--json]
 import { mkdtemp, rm } from 'node:fs/promises';
