@@ -8,7 +8,7 @@ import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { builtinCorrelators } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { Pipeline } from '@tapio/pipeline';
-import { ProcessingStage } from '@tapio/runtime';
+import { ProcessingStage, StagePatternAdmin } from '@tapio/runtime';
 import { parseConfig } from '../src/config/load-config.js';
 
 const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
@@ -59,10 +59,10 @@ async function restartedBeforeTheCrashes(warmStart: boolean) {
   return { graph, stage: second };
 }
 
-async function stageWithIncident(durable: boolean) {
+async function stageWithIncident(durable: boolean, bus = new InProcessBus()) {
   const graph = new MemoryGraphStore();
   await graph.start();
-  const stage = new ProcessingStage(graph, new InProcessBus(), builtinCorrelators(), CONFIG, '.', silentLogger, durable);
+  const stage = new ProcessingStage(graph, bus, builtinCorrelators(), CONFIG, '.', silentLogger, durable);
   await stage.start(false);
   const pipeline = new Pipeline({ transformers: [new KubeApiTransformer()], deadLetters: new DeadLetterStore() });
   for (const line of (await readFile(RECORDING, 'utf8')).split('\n')) {
@@ -83,16 +83,39 @@ describe('ProcessingStage', () => {
     await stage.stop();
   });
 
-  it('picks up feedback another process wrote to the shared graph and re-rates the open incident', async () => {
-    const { graph, stage } = await stageWithIncident(true);
+  it('picks up feedback another process wrote to the shared graph, re-rates the open incident and publishes the new version', async () => {
+    const bus = new InProcessBus();
+    const { graph, stage } = await stageWithIncident(true, bus);
     const [insight] = stage.insights();
     expect(insight?.pattern).toBe('config-cascade');
     const before = insight!.confidence;
+    const published: Array<{ id: string; confidence: number }> = [];
+    await bus.subscribe('insights', 'test', async (item) => void published.push(item as { id: string; confidence: number }));
     await graph.writeFeedback({ id: 'fb-1', predictionId: insight!.predictionId!, patternId: 'config-cascade', accurate: false, rating: -1, comment: 'wrong', timestamp: '2026-03-02T11:00:00Z' });
     await stage.refreshFeedback();
+    await bus.drain();
     const after = stage.insights()[0]!.confidence;
     // One inaccurate verdict out of one: the base, worth 2.5 verdicts, falls to 2.5 / 3.5 of itself.
     expect(after).toBeCloseTo((before * 2.5) / 3.5, 5);
+    expect((await graph.insight(insight!.id))?.confidence).toBe(after);
+    // Sinks and other processes hear the new confidence as they hear a new symptom.
+    expect(published).toEqual([expect.objectContaining({ id: insight!.id, confidence: after })]);
+    await stage.stop();
+  });
+
+  it('feedback through the API of the correlating process re-rates, stores and publishes the incident at once', async () => {
+    const bus = new InProcessBus();
+    const { graph, stage } = await stageWithIncident(false, bus);
+    const [insight] = stage.insights();
+    const published: Array<{ id: string; confidence: number }> = [];
+    await bus.subscribe('insights', 'test', async (item) => void published.push(item as { id: string; confidence: number }));
+    const standing = await new StagePatternAdmin(stage, graph).recordFeedback({ id: 'fb-2', predictionId: insight!.predictionId!, patternId: 'config-cascade', accurate: true, rating: 1, comment: 'right', timestamp: '2026-03-02T11:00:00Z' });
+    await bus.drain();
+    const after = stage.insights()[0]!.confidence;
+    expect(standing?.patternId).toBe('config-cascade');
+    expect(after).toBeGreaterThan(insight!.confidence);
+    expect((await graph.insight(insight!.id))?.confidence).toBe(after);
+    expect(published).toEqual([expect.objectContaining({ id: insight!.id, confidence: after })]);
     await stage.stop();
   });
 

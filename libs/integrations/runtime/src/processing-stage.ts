@@ -139,8 +139,7 @@ export class ProcessingStage {
       await this.ledger.loadFrom(this.graph, names);
       for (const name of names) {
         if (this.ledger.stats(name).total === before.get(name)) continue;
-        const { insights, predictions } = this.engine.rerate(name);
-        if (insights.length || predictions.length) await this.graph.write({ insights, predictions });
+        await this.writeInsights(this.engine.rerate(name));
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not reload feedback from the graph; keeping the previous counts');
@@ -196,7 +195,12 @@ export class ProcessingStage {
     if (this.durableAcks) await this.graph.flush();
   }
 
-  private async writeInsights(output: EngineOutput): Promise<void> {
+  /**
+   * Writes insights and predictions the engine produced outside an event (held matches
+   * released, incidents re-rated by feedback) and publishes the insights: consumers of the
+   * insights topic (sinks, other processes) hear a new confidence as they hear a new symptom.
+   */
+  async writeInsights(output: Pick<EngineOutput, 'insights' | 'predictions'>): Promise<void> {
     const seq = (this.engineCalls += 1);
     // A prediction judged when its deadline passed comes without an insight.
     if (!output.insights.length && !output.predictions.length) return;

@@ -42,9 +42,9 @@ export class StagePatternAdmin {
   async recordFeedback(feedback: Feedback): Promise<PatternConfidence | undefined> {
     await this.graph.writeFeedback(feedback);
     this.stage.ledger.record(feedback);
-    // Open incidents of the pattern and their open predictions, re-rated (a trend's own quality still scales its prediction).
-    const refreshed = this.stage.engine.rerate(feedback.patternId);
-    if (refreshed.insights.length || refreshed.predictions.length) await this.graph.write({ insights: refreshed.insights, predictions: refreshed.predictions });
+    // Open incidents of the pattern and their open predictions, re-rated (a trend's own quality
+    // still scales its prediction), written and published like any other new version.
+    await this.stage.writeInsights(this.stage.engine.rerate(feedback.patternId));
     await this.stage.publishPatternStats();
     // The verdict is durable (and readable, on a buffering store such as Neo4j) before it is acknowledged.
     await this.graph.flush();
