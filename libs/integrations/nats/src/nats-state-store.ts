@@ -174,7 +174,7 @@ export class NatsStateStore implements StateStore {
   private async readScope(scope: string): Promise<StateLog> {
     const { js, jsm } = await this.connect();
     const legacy = await this.readKeyValues(js, jsm, scope);
-    const texts = await this.readLog(js, jsm, scope);
+    const texts = await this.readLog(js, scope);
     const entries = foldStateMessages(texts, legacy);
     const subject = this.subject(scope);
     let keyValuesLeft = legacy.size > 0;
@@ -220,13 +220,16 @@ export class NatsStateStore implements StateStore {
   }
 
   /** Every message of the scope's log, in stream order. */
-  private async readLog(js: JetStreamClient, jsm: JetStreamManager, scope: string): Promise<string[]> {
+  private async readLog(js: JetStreamClient, scope: string): Promise<string[]> {
     const subject = this.subject(scope);
-    const info = await jsm.streams.info(this.stream, { subjects_filter: subject });
-    const count = info.state.subjects?.[subject] ?? 0;
     const texts: string[] = [];
-    if (count === 0) return texts;
+    // How many to read: the consumer's own count of the subject's messages. The stream's
+    // per-subject counts (stream info with subjects_filter) are not reliable: nats-server
+    // 2.9 reports none for a subject right after a purge up to a sequence (a snapshot's),
+    // which read as an empty log and restarted the transformer without its state.
     const consumer = await js.consumers.get(this.stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    const count = (await consumer.info()).num_pending;
+    if (count === 0) return texts;
     while (texts.length < count) {
       let received = 0;
       for await (const msg of await consumer.fetch({ max_messages: Math.min(1_000, count - texts.length), expires: 2_000 })) {

@@ -117,6 +117,29 @@ describe('NatsStateStore: the transformer state on JetStream', () => {
     await reader.close();
   }, 60_000);
 
+  it('reads back the state whose last message is a snapshot that purged whole blocks of the log (nats-server 2.9 then lists no messages for the subject)', async () => {
+    const prefix = `sp${process.pid}`;
+    // Values of 200 KB: the log spans several of the server's file blocks before the first snapshot.
+    const large = { afterChars: 8_500_000, ratio: 2 };
+    const writer = new NatsStateStore(options(prefix), silentLogger, large);
+    const expected = new Map<string, unknown>();
+    const mismatches: number[] = [];
+    for (let round = 0; round < 50; round += 1) {
+      const value = { round, pad: 'x'.repeat(200_000) };
+      expected.set(`pod-${round % 5}`, value);
+      await writer.write('kubeapi', [[`pod-${round % 5}`, value]]);
+      if (round < 38) continue;
+      // A transformer started now (its predecessor killed after this write) must find the same state.
+      const reader = new NatsStateStore(options(prefix), silentLogger, large);
+      const loaded = new Map(await reader.load('kubeapi'));
+      await reader.close();
+      if (loaded.size !== expected.size) mismatches.push(round);
+      expect(loaded, `after write ${round}`).toEqual(expected);
+    }
+    expect(mismatches).toEqual([]);
+    await writer.close();
+  }, 120_000);
+
   it('reads the state an earlier version kept in the key-value stream (a message per key), and moves it into the log with the next write', async () => {
     const prefix = `kv${process.pid}`;
     const nc = await connect({ servers: nats.url });
