@@ -74,7 +74,9 @@ describe('a third-party plugin loaded from tapio.yaml by the bundled command', (
     const log = join(dir, 'modules.txt');
     await analyze({ NODE_OPTIONS: `--import ${REGISTER}`, TAPIO_MODULE_LOG: log });
     const loaded = (await import('node:fs')).readFileSync(log, 'utf8').split('\n');
-    expect(loaded.some((url) => url.endsWith('/apps/tapio/dist/bundle/main.js'))).toBe(true);
+    // The launcher ran and the command's modules did not (the bundle is one file, run by the launcher itself).
+    expect(loaded.some((url) => url.endsWith('/apps/tapio/dist/cli-bundle/launch.js'))).toBe(true);
+    expect(loaded.filter((url) => url.includes('/apps/tapio/dist/') && !url.includes('/dist/cli-bundle/'))).toEqual([]);
     expect(loaded.some((url) => url.endsWith('/libs/plugin-api/dist/index.js'))).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,47 @@ const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-
 /** What a one-line analysis must not load, bundled or not (light-plugins.test.ts checks the modules). */
 const UNUSED_BY_ANALYZE = ['node_modules/@kubernetes/client-node/', 'node_modules/neo4j-driver', 'node_modules/@nats-io/', 'native/ebpf/', 'node_modules/prom-client/', 'node_modules/@opentelemetry/', 'node_modules/fastify/', 'node_modules/mercurius/', 'node_modules/cockatiel/', 'node_modules/chokidar/', 'libs/interfaces/api/dist/server/'];
 
+/** What one ./bin/tapio command line ran. */
+interface Loaded {
+  status: number;
+  stdout: string;
+  /** The bundle ran (its coverage was reported), not the modules. */
+  ranBundle: boolean;
+  /** Modules of the bundle whose code ran: esbuild wraps each module it may start late in a function named by its path. */
+  initialised: string[];
+  /** Files loaded from outside the bundle (ES modules and require()), but the launcher's. */
+  outside: string[];
+}
+
+/**
+ * Runs a command line and tells what it loaded. The bundle is one file: what of it ran is
+ * read from V8's coverage of it (NODE_V8_COVERAGE, under which the launcher keeps no code
+ * cache); what came from elsewhere, from the module log (support/module-log).
+ */
+async function loadedBy(args: string[], cwd: string): Promise<Loaded> {
+  const log = join(cwd, `modules-${Date.now()}.txt`);
+  const coverage = await mkdtemp(join(cwd, 'coverage-'));
+  const env = { ...process.env, NODE_OPTIONS: `--import ${REGISTER}`, TAPIO_MODULE_LOG: log, TAPIO_MODULE_LOG_REQUIRE: '1', NODE_V8_COVERAGE: coverage };
+  const { status, stdout } = await run(TAPIO, args, { env, cwd, maxBuffer: 64 << 20 }).then(
+    (result) => ({ status: 0, stdout: result.stdout }),
+    (error: { code?: number; stdout?: string }) => ({ status: error.code ?? -1, stdout: error.stdout ?? '' }),
+  );
+  const initialised: string[] = [];
+  let ranBundle = false;
+  for (const file of await readdir(coverage)) {
+    const report = JSON.parse(await readFile(join(coverage, file), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
+    for (const script of report.result.filter((entry) => entry.url.endsWith('/apps/tapio/dist/bundle/main.cjs'))) {
+      ranBundle = true;
+      for (const fn of script.functions) if (/^(node_modules|libs|apps|native)\//.test(fn.functionName) && (fn.ranges[0]?.count ?? 0) > 0) initialised.push(fn.functionName);
+    }
+  }
+  const outside = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((url) => url.startsWith('file:') && !url.includes('/dist/cli-bundle/'));
+  return { status, stdout, ranBundle, initialised, outside };
+}
+
+/** Workspace modules among the files loaded from outside the bundle (the bundle holds them all). */
+const workspaceModules = (urls: string[]) => urls.filter((url) => url.includes('/libs/') || url.includes('/apps/tapio/dist/') || url.includes('/native/'));
+
 describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.mjs)', () => {
   const folders: string[] = [];
   afterAll(async () => {
@@ -26,26 +67,20 @@ describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.m
     expect(freshBundle(BUNDLE, ROOT), 'apps/tapio/dist/bundle/ is missing or older than the modules: run npm install (esbuild) and npm run build').toBeDefined();
   });
 
-  it('a one-line analysis loads the bundle and none of the modules, and no chunk holding what analyze does not use', async () => {
+  it('a one-line analysis runs the bundle, loads none of the modules, and starts nothing analyze does not use', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tapio-cli-bundle-'));
     folders.push(dir);
     const oneLine = join(dir, 'one.ndjson');
     await writeFile(oneLine, `${(await readFile(RECORDING, 'utf8')).split('\n')[0]}\n`);
-    const log = join(dir, 'modules.txt');
-    const { stdout } = await run(TAPIO, ['analyze', oneLine, '--json'], { env: { ...process.env, NODE_OPTIONS: `--import ${REGISTER}`, TAPIO_MODULE_LOG: log }, cwd: dir });
-    expect(JSON.parse(stdout)).toMatchObject({ events: 1, rejected: 0 });
-    const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
-    const bundled = loaded.filter((url) => url.includes('/apps/tapio/dist/bundle/'));
-    expect(bundled.some((url) => url.endsWith('/apps/tapio/dist/bundle/main.js'))).toBe(true);
+    const loaded = await loadedBy(['analyze', oneLine, '--json'], dir);
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ events: 1, rejected: 0 });
+    expect(loaded.ranBundle).toBe(true);
     // Nothing from the workspace's modules but the launcher: the whole command came from the bundle.
-    expect(loaded.filter((url) => (url.includes('/libs/') || url.includes('/apps/tapio/dist/')) && !url.includes('/dist/bundle/') && !url.includes('/dist/cli-bundle/'))).toEqual([]);
-    const chunks = JSON.parse(await readFile(new URL('chunks.json', BUNDLE), 'utf8')) as Record<string, string[]>;
-    const inputs = bundled.flatMap((url) => chunks[url.slice(url.indexOf('/dist/bundle/') + '/dist/bundle/'.length)] ?? []);
-    // The check must be able to see a library inside a chunk at all: the CLI's own library is there.
-    expect(inputs.some((input) => input.includes('node_modules/commander/'))).toBe(true);
-    for (const unused of UNUSED_BY_ANALYZE) expect(inputs.filter((input) => input.includes(unused)), unused).toEqual([]);
+    expect(workspaceModules(loaded.outside)).toEqual([]);
+    // The check must be able to see a module start at all: what analyze does use is seen.
+    for (const used of ['node_modules/commander/', 'node_modules/zod/', 'libs/intelligence/correlation/', 'libs/collectors/kubeapi/']) expect(loaded.initialised.some((name) => name.startsWith(used)), used).toBe(true);
+    for (const unused of UNUSED_BY_ANALYZE) expect([...loaded.initialised, ...loaded.outside].filter((name) => name.includes(unused)), unused).toEqual([]);
   });
-
   // The analyze goldens (analyze-golden.test.ts, through ./bin/tapio) hold every recording's text and JSON answer.
   it('gives byte for byte the answer of the modules (TAPIO_NO_BUNDLE=1)', async () => {
     const args = ['analyze', RECORDING, '--json'];
@@ -74,26 +109,11 @@ describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.m
     expect(pretty.map((line) => /^\S+Z (INFO|WARN) {1,2}(.*)$/.exec(line)?.[2])).toEqual(bundled.map((record) => expect.stringMatching(new RegExp(`^${record.msg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))));
   });
 
-  /** The workspace modules and bundle chunk inputs a ./bin/tapio command line loads. */
-  async function loadedBy(args: string[]): Promise<{ status: number; modules: string[]; inputs: string[] }> {
+  // What each short command starts (run and record, long-running, start from the modules;
+  // light-plugins.test.ts covers what analyze's modules load).
+  it('the short commands run from the bundle and start only what they use', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tapio-cli-bundle-cmd-'));
     folders.push(dir);
-    const log = join(dir, 'modules.txt');
-    const status = await run(TAPIO, args, { env: { ...process.env, NODE_OPTIONS: `--import ${REGISTER}`, TAPIO_MODULE_LOG: log }, cwd: dir }).then(
-      () => 0,
-      (error: { code?: number }) => error.code ?? -1,
-    );
-    const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
-    const chunks = JSON.parse(await readFile(new URL('chunks.json', BUNDLE), 'utf8')) as Record<string, string[]>;
-    const bundled = loaded.filter((url) => url.includes('/apps/tapio/dist/bundle/'));
-    expect(bundled.some((url) => url.endsWith('/apps/tapio/dist/bundle/main.js')), `${args.join(' ')} runs the bundle`).toBe(true);
-    const modules = loaded.filter((url) => (url.includes('/libs/') || url.includes('/apps/tapio/dist/')) && !url.includes('/dist/bundle/') && !url.includes('/dist/cli-bundle/'));
-    return { status, modules, inputs: bundled.flatMap((url) => chunks[url.slice(url.indexOf('/dist/bundle/') + '/dist/bundle/'.length)] ?? []) };
-  }
-
-  // Module counts per command: what each short command loads from the bundle (run and record,
-  // long-running, start from the modules; light-plugins.test.ts covers what analyze's modules load).
-  it('the short commands run from the bundle and load only what they use', async () => {
     const patterns = fileURLToPath(new URL('../../../libs/intelligence/correlation/patterns', import.meta.url));
     const config = fileURLToPath(new URL('../../../tapio.yaml', import.meta.url));
     const commands: Array<{ args: string[]; status: number; without: string[] }> = [
@@ -107,11 +127,12 @@ describe('./bin/tapio analyze runs the bundled command (tools/build-cli-bundle.m
       { args: ['patterns', 'validate', patterns], status: 0, without: ['libs/collectors/'] },
     ];
     for (const { args, status, without } of commands) {
-      const loaded = await loadedBy(args);
+      const loaded = await loadedBy(args, dir);
       expect(loaded.status, args.join(' ')).toBe(status);
-      expect(loaded.modules, `${args.join(' ')} loads no workspace module outside the bundle`).toEqual([]);
-      expect(loaded.inputs.some((input) => input.includes('node_modules/commander/'))).toBe(true);
-      for (const unused of [...UNUSED_BY_ANALYZE, ...without]) expect(loaded.inputs.filter((input) => input.includes(unused)), `${args.join(' ')}: ${unused}`).toEqual([]);
+      expect(loaded.ranBundle, `${args.join(' ')} runs the bundle`).toBe(true);
+      expect(workspaceModules(loaded.outside), `${args.join(' ')} loads no workspace module outside the bundle`).toEqual([]);
+      expect(loaded.initialised.some((name) => name.startsWith('node_modules/commander/'))).toBe(true);
+      for (const unused of [...UNUSED_BY_ANALYZE, ...without]) expect([...loaded.initialised, ...loaded.outside].filter((name) => name.includes(unused)), `${args.join(' ')}: ${unused}`).toEqual([]);
     }
   });
 });

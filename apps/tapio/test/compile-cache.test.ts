@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import module from 'node:module';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,38 +9,39 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const TAPIO = fileURLToPath(new URL('../../../bin/tapio', import.meta.url));
 const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
-/** Node >= 22.1 keeps a compile cache (apps/tapio/src/cli-bundle/compile-cache.ts); Node 20 has none. */
-const CACHING = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
-/** Every file under `dir`, recursively. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
-}
-
-describe("./bin/tapio with V8's compile cache (Node >= 22.1)", () => {
+describe("./bin/tapio with V8's code cache of its bundle (apps/tapio/src/cli-bundle/compile-cache.ts)", () => {
   let dir: string;
   let expected: string;
   const args = ['analyze', RECORDING, '--json'];
-  // Without the developer's own NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE (Node reads them even when empty).
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_COMPILE_CACHE' && name !== 'NODE_DISABLE_COMPILE_CACHE'));
-  const tapio = (env: NodeJS.ProcessEnv) => run(TAPIO, args, { maxBuffer: 64 << 20, env: { ...inherited, ...env } });
+  // Without the developer's own NODE_COMPILE_CACHE, NODE_DISABLE_COMPILE_CACHE or NODE_V8_COVERAGE.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE', 'NODE_V8_COVERAGE'].includes(name)));
+  const tapio = (env: NodeJS.ProcessEnv, argv = args) => run(TAPIO, argv, { maxBuffer: 64 << 20, env: { ...inherited, ...env } });
+  const cacheFiles = async (cacheHome: string) => (await readdir(join(cacheHome, 'tapio/compile-cache')).catch(() => [] as string[])).sort();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tapio-compile-cache-'));
-    expected = (await tapio({ TAPIO_NO_BUNDLE: '1', NODE_DISABLE_COMPILE_CACHE: '1' })).stdout;
+    expected = (await tapio({ TAPIO_NO_BUNDLE: '1' })).stdout;
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("keeps the cache in the user's cache directory and answers byte for byte the same, cold and warm", async () => {
+  it("keeps one cache per command in the user's cache directory, reads it, and answers byte for byte the same, cold and warm", async () => {
     const cacheHome = join(dir, 'home-cache');
-    const cold = await tapio({ XDG_CACHE_HOME: cacheHome });
-    const files = await filesUnder(join(cacheHome, 'tapio/compile-cache'));
-    expect(files.length > 0).toBe(CACHING);
-    const warm = await tapio({ XDG_CACHE_HOME: cacheHome });
+    // With the transformer worker, which has a bundle and a cache of its own (a recording this small runs without one unless told).
+    const cold = await tapio({ XDG_CACHE_HOME: cacheHome, TAPIO_TRANSFORM_WORKER: 'on' });
+    const written = await cacheFiles(cacheHome);
+    expect(written).toEqual([expect.stringMatching(/^main\.cjs-analyze-[0-9a-f]{32}-[0-9a-f]{8}\.v8$/), expect.stringMatching(/^transform-worker\.cjs-worker-[0-9a-f]{32}-[0-9a-f]{8}\.v8$/)]);
+    const before = await Promise.all(written.map(async (name) => (await stat(join(cacheHome, 'tapio/compile-cache', name))).mtimeMs));
+    const warm = await tapio({ XDG_CACHE_HOME: cacheHome, TAPIO_TRANSFORM_WORKER: 'on' });
     expect([cold.stdout, cold.stderr, warm.stdout, warm.stderr]).toEqual([expected, '', expected, '']);
+    // V8 took the cache: it was not written again.
+    const after = await Promise.all(written.map(async (name) => (await stat(join(cacheHome, 'tapio/compile-cache', name))).mtimeMs));
+    expect(after).toEqual(before);
+    // Another command keeps its own.
+    await tapio({ XDG_CACHE_HOME: cacheHome }, ['version']);
+    expect((await cacheFiles(cacheHome)).filter((name) => name.startsWith('main.cjs-version-'))).toHaveLength(1);
   });
 
   it('answers the same when the cache directory cannot be made (a file where it would be)', async () => {
@@ -55,12 +55,27 @@ describe("./bin/tapio with V8's compile cache (Node >= 22.1)", () => {
   it('answers the same from a corrupt cache, and writes it anew', async () => {
     const cacheHome = join(dir, 'corrupt-cache');
     await tapio({ XDG_CACHE_HOME: cacheHome });
-    const files = await filesUnder(join(cacheHome, 'tapio/compile-cache'));
+    const files = (await cacheFiles(cacheHome)).map((name) => join(cacheHome, 'tapio/compile-cache', name));
+    expect(files.length).toBeGreaterThan(0);
     for (const file of files) await writeFile(file, Buffer.alloc((await stat(file)).size, 0xa5));
     const { stdout, stderr } = await tapio({ XDG_CACHE_HOME: cacheHome });
     expect([stdout, stderr]).toEqual([expected, '']);
     const rewritten = await Promise.all(files.map(async (file) => (await readFile(file).catch(() => Buffer.alloc(0))).every((byte) => byte === 0xa5)));
-    // Node replaced what V8 refused (on Node 20 there was nothing to corrupt).
     expect(rewritten.filter(Boolean)).toEqual([]);
+  });
+
+  it("removes the caches of earlier builds, keeps other commands' and writes none when told not to", async () => {
+    const cacheHome = join(dir, 'old-builds');
+    await tapio({ XDG_CACHE_HOME: cacheHome }, ['version']);
+    const folder = join(cacheHome, 'tapio/compile-cache');
+    const stale = 'main.cjs-analyze-00000000000000000000000000000000-00000000.v8';
+    await writeFile(join(folder, stale), 'an earlier build\n');
+    await tapio({ XDG_CACHE_HOME: cacheHome });
+    const names = await cacheFiles(cacheHome);
+    expect(names).not.toContain(stale);
+    expect(names.filter((name) => name.startsWith('main.cjs-version-'))).toHaveLength(1);
+    const none = join(dir, 'disabled');
+    expect((await tapio({ XDG_CACHE_HOME: none, NODE_DISABLE_COMPILE_CACHE: '1' })).stdout).toBe(expected);
+    expect(await cacheFiles(none)).toEqual([]);
   });
 });

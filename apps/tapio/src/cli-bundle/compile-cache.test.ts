@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { compileCacheDir, enableCompileCache, type CompileCacheModule } from './compile-cache.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commandOf, compileCacheDir, compileCacheFile, fnv1a, runCachedCommonJs } from './compile-cache.js';
+
+/** What the scripts run here leave on globalThis. */
+const globals = globalThis as unknown as Record<string, unknown>;
 
 const home = () => '/home/someone';
-
-/** A `node:module` with enableCompileCache (Node >= 22.1), recording the directories it was given. */
-function nodeWithCache(): CompileCacheModule & { calls: Array<string | undefined> } {
-  const calls: Array<string | undefined> = [];
-  return { calls, enableCompileCache: (directory) => (calls.push(directory), { status: 1, directory }) };
-}
 
 describe('compileCacheDir', () => {
   it('is under XDG_CACHE_HOME when set, else ~/.cache, never beside the code', () => {
@@ -15,31 +15,87 @@ describe('compileCacheDir', () => {
     expect(compileCacheDir({}, home)).toBe('/home/someone/.cache/tapio/compile-cache');
     expect(compileCacheDir({ XDG_CACHE_HOME: '' }, home)).toBe('/home/someone/.cache/tapio/compile-cache');
   });
-});
-
-describe('enableCompileCache', () => {
-  it('does nothing on a Node without module.enableCompileCache (Node 20)', () => {
-    expect(enableCompileCache({}, {}, home)).toBeUndefined();
-  });
-
-  it("enables Node's cache in the user's cache directory", () => {
-    const node = nodeWithCache();
-    expect(enableCompileCache(node, { XDG_CACHE_HOME: '/c' }, home)).toBe('/c/tapio/compile-cache');
-    expect(node.calls).toEqual(['/c/tapio/compile-cache']);
-  });
 
   it('keeps a directory named by NODE_COMPILE_CACHE', () => {
-    const node = nodeWithCache();
-    enableCompileCache(node, { NODE_COMPILE_CACHE: '/elsewhere', XDG_CACHE_HOME: '/c' }, home);
-    expect(node.calls).toEqual(['/elsewhere']);
+    expect(compileCacheDir({ NODE_COMPILE_CACHE: '/elsewhere', XDG_CACHE_HOME: '/c' }, home)).toBe('/elsewhere');
+  });
+});
+
+describe('compileCacheFile', () => {
+  it('names the entry, the command, the build and the flags', () => {
+    const file = compileCacheFile('/opt/tapio/bundle/main.cjs', 'analyze', 'b0b0', { XDG_CACHE_HOME: '/c' }, home);
+    expect(file).toMatch(/^\/c\/tapio\/compile-cache\/main\.cjs-analyze-b0b0-[0-9a-f]{8}\.v8$/);
+    expect(compileCacheFile('/opt/tapio/bundle/main.cjs', 'why', 'b0b0', { XDG_CACHE_HOME: '/c' }, home)).not.toBe(file);
+    // Other flags (NODE_OPTIONS), another file: V8 would refuse the code of the other.
+    expect(compileCacheFile('/opt/tapio/bundle/main.cjs', 'analyze', 'b0b0', { XDG_CACHE_HOME: '/c', NODE_OPTIONS: '--max-old-space-size=4096' }, home)).not.toBe(file);
   });
 
-  it('runs uncached when no home directory can be found', () => {
-    const node = nodeWithCache();
+  it('names a command line it cannot read as a command "other", never as a path', () => {
+    expect(compileCacheFile('/b/main.cjs', 'x/../../etc', 'b1', { XDG_CACHE_HOME: '/c' }, home)).toMatch(/\/main\.cjs-other-b1-/);
+  });
+
+  it('keeps no cache when told not to, under coverage, or without a home directory', () => {
+    expect(compileCacheFile('/b/main.cjs', 'analyze', 'b1', { NODE_DISABLE_COMPILE_CACHE: '1' }, home)).toBeUndefined();
+    expect(compileCacheFile('/b/main.cjs', 'analyze', 'b1', { NODE_V8_COVERAGE: '/tmp/coverage' }, home)).toBeUndefined();
     const noHome = () => {
       throw new Error('no home');
     };
-    expect(enableCompileCache(node, {}, noHome)).toBeUndefined();
-    expect(node.calls).toEqual([]);
+    expect(compileCacheFile('/b/main.cjs', 'analyze', 'b1', {}, noHome)).toBeUndefined();
+  });
+});
+
+describe('commandOf', () => {
+  it('is the first word that is not an option, or main', () => {
+    expect(commandOf(['analyze', 'x.ndjson', '--json'])).toBe('analyze');
+    expect(commandOf(['--verbose', 'why', 'pod', 'web'])).toBe('why');
+    expect(commandOf(['--help'])).toBe('main');
+    expect(commandOf([])).toBe('main');
+  });
+});
+
+describe('fnv1a', () => {
+  it('is the 32-bit FNV-1a digest in hex', () => {
+    // Reference values of FNV-1a 32.
+    expect(fnv1a('')).toBe('811c9dc5');
+    expect(fnv1a('a')).toBe('e40c292c');
+    expect(fnv1a('foobar')).toBe('bf9cf968');
+  });
+});
+
+describe('runCachedCommonJs', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A CommonJS file that leaves what it saw on globalThis under `key`. */
+  function script(key: string, text = ''): string {
+    dir = mkdtempSync(join(tmpdir(), 'tapio-run-cached-'));
+    const file = join(dir, 'entry.cjs');
+    writeFileSync(file, `#!/usr/bin/env node\n'use strict';\n${text}\nglobalThis[${JSON.stringify(key)}] = { filename: __filename, dirname: __dirname, sep: require('node:path').sep, line: new Error('here').stack.split('\\n')[1] };\n`);
+    return file;
+  }
+
+  it('runs the file as a CommonJS module: hashbang, require, __filename, __dirname, and its own line numbers', () => {
+    const file = script('tapioRunCachedA');
+    expect(runCachedCommonJs(file, 'b1', undefined)).toEqual({ cacheFile: undefined, fromCache: false });
+    const seen = globals['tapioRunCachedA'] as { filename: string; dirname: string; sep: string; line: string } | undefined;
+    expect(seen).toMatchObject({ filename: file, dirname: dir, sep: '/' });
+    // The Error is made on line 4 of the file: the wrapper adds no line and no column.
+    expect(seen?.line).toContain(`${file}:4:`);
+  });
+
+  it('runs from source when the cache is corrupt or missing (and says so)', () => {
+    const file = script('tapioRunCachedB');
+    const corrupt = join(dir, 'corrupt.v8');
+    writeFileSync(corrupt, Buffer.alloc(4096, 0xa5));
+    expect(runCachedCommonJs(file, 'b1', corrupt).fromCache).toBe(false);
+    expect(runCachedCommonJs(file, 'b1', join(dir, 'absent.v8')).fromCache).toBe(false);
+    expect(globals['tapioRunCachedB']).toBeDefined();
+  });
+
+  it('gives the file an import() of Node\'s loader (third-party plugins)', async () => {
+    const file = script('tapioRunCachedC', "globalThis.tapioRunCachedImport = globalThis[Symbol.for('tapio.importModule')]('node:path');");
+    runCachedCommonJs(file, 'b1', undefined);
+    const imported = (await globals['tapioRunCachedImport']) as { join: unknown };
+    expect(typeof imported.join).toBe('function');
   });
 });

@@ -1,37 +1,146 @@
+import { isAscii } from 'node:buffer';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-
-/** The part of `node:module` this file uses: `enableCompileCache` exists from Node 22.1 on. */
-export interface CompileCacheModule {
-  enableCompileCache?: (directory?: string) => { status: number; message?: string; directory?: string };
-}
+import { basename, dirname, join } from 'node:path';
+import vm from 'node:vm';
 
 /**
  * Where V8's code cache of the tapio command is kept: somewhere the user can write, never
  * beside the code (dist/ may be read-only, shared, or replaced by the next build).
+ * `NODE_COMPILE_CACHE` when set (the directory Node's own cache would use), else
  * `$XDG_CACHE_HOME/tapio/compile-cache`, else `~/.cache/tapio/compile-cache`.
  */
 export function compileCacheDir(env: NodeJS.ProcessEnv, home: () => string = homedir): string {
+  if (env['NODE_COMPILE_CACHE']) return env['NODE_COMPILE_CACHE'];
   const base = env['XDG_CACHE_HOME'] ? env['XDG_CACHE_HOME'] : join(home(), '.cache');
   return join(base, 'tapio', 'compile-cache');
 }
 
+/** A short digest of a string (32-bit FNV-1a, hex): names a file; node:crypto would cost more to load than all else here. */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
 /**
- * Turns on Node's compile cache (Node >= 22.1) for every module loaded after this call, so a
- * short command compiles the ~1.6 MB of bundled source it loads once per build and then reads
- * V8's code instead (a one-line `tapio analyze` on Node 22: 0.325 -> 0.274 s of CPU,
- * docs/benchmarks.md). Node keys each entry by the file's content, its own version and V8's
- * flags, writes it at exit and recompiles what is missing, rejected or corrupt; a directory
- * that cannot be written leaves the command uncached, never failing (status FAILED, no throw).
- * On Node 20 there is no such call and nothing happens. `NODE_COMPILE_CACHE` (a directory)
- * and `NODE_DISABLE_COMPILE_CACHE=1` keep their meaning: Node reads them itself.
+ * The cache file of one bundle entry run as one command: named by the entry, the command
+ * (each command keeps the code of what it calls: `tapio version` does not read the code
+ * `tapio analyze` compiled, and a command run first does not decide what the others find),
+ * the bundle's build id, and a digest of what else decides whether V8 accepts the code
+ * (Node's version, the CPU architecture, the command line's flags), so that runs with other
+ * flags keep their own file instead of rewriting one another's. Undefined when no cache is
+ * kept: `NODE_DISABLE_COMPILE_CACHE=1`; `NODE_V8_COVERAGE` (code from a cache would report
+ * imprecise coverage); no home directory to be found.
  */
-export function enableCompileCache(mod: CompileCacheModule, env: NodeJS.ProcessEnv = process.env, home: () => string = homedir): string | undefined {
-  if (typeof mod.enableCompileCache !== 'function') return undefined;
+export function compileCacheFile(entry: string, command: string, buildId: string, env: NodeJS.ProcessEnv = process.env, home: () => string = homedir): string | undefined {
+  if (env['NODE_DISABLE_COMPILE_CACHE'] === '1' || env['NODE_V8_COVERAGE']) return undefined;
+  let dir: string;
   try {
-    return mod.enableCompileCache(env['NODE_COMPILE_CACHE'] || compileCacheDir(env, home)).directory;
+    dir = compileCacheDir(env, home);
   } catch {
-    // A home directory that cannot be found (homedir() throws without HOME and a passwd entry): run uncached.
     return undefined;
   }
+  const flags = fnv1a(`${process.version}\0${process.arch}\0${process.execArgv.join('\0')}\0${env['NODE_OPTIONS'] ?? ''}`);
+  const name = /^[a-z][a-z-]*$/.test(command) ? command : 'other';
+  return join(dir, `${basename(entry)}-${name}-${buildId}-${flags}.v8`);
+}
+
+/**
+ * The command a command line runs, for naming its cache: its first word that is not an
+ * option (`tapio analyze x.ndjson` runs `analyze`; two-word commands such as `patterns
+ * validate` go by their first), `main` when there is none (`tapio --help`). Only a name:
+ * a command line it reads wrongly gets a cache file of its own, never another's code.
+ */
+export function commandOf(argv: readonly string[]): string {
+  return argv.find((arg) => !arg.startsWith('-')) ?? 'main';
+}
+
+/** What running a file through the cache did (for tests and benchmarks). */
+export interface CachedRun {
+  /** The cache file used, when there is one. */
+  readonly cacheFile: string | undefined;
+  /** A cache was read and V8 took it: nothing of what it held was compiled again. */
+  readonly fromCache: boolean;
+}
+
+function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the code V8 holds for `script` now, after the run: the functions the command
+ * called are compiled by then, so the next run compiles none of them (made before the run,
+ * the cache would hold the top level only: 0.277 s instead of 0.227 s for a one-line
+ * analyze). Through a temporary file and a rename, so a reader never sees half a cache;
+ * caches of earlier builds of the same entry are removed. Never fails the command.
+ */
+function writeCache(file: string, script: vm.Script, entry: string, buildId: string): void {
+  const dir = dirname(file);
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, file);
+    const sameEntry = `${basename(entry)}-`;
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(sameEntry) && !name.includes(`-${buildId}-`)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // A directory that cannot be written (read-only home, a full disk, a file in the way):
+    // the command runs uncached, and leaves no half-written file behind.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written there.
+    }
+  }
+}
+
+/**
+ * Runs a CommonJS file (the bundled command, tools/build-cli-bundle.mjs) as Node's loader
+ * would, but compiled from V8's code cache in `cacheFile` when there is one V8 accepts.
+ * Node 20 has no compile cache of its own, and none for ES modules at all: this is why the
+ * bundle is CommonJS. The cache is written at exit when there was none or V8 refused it (a
+ * corrupt file, another V8). Modules the file imports (third-party plugins named in
+ * tapio.yaml) go through Node's own ES module loader, by the `import()` given below.
+ *
+ * (v8-compile-cache does this for every `require`, but makes its cache before the code runs,
+ * which holds the top level only, and gives the code no `import()`.)
+ */
+export function runCachedCommonJs(entry: string, buildId: string, cacheFile: string | undefined): CachedRun {
+  // esbuild writes ASCII (it escapes the rest): read as such, that is half the time of
+  // decoding UTF-8; a file that is not ASCII after all is decoded as UTF-8.
+  const bytes = readFileSync(entry);
+  // A hashbang is valid only at the very start of a script: keep its line as a comment.
+  const text = (isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')).replace(/^#!/, '//');
+  const cached = readCache(cacheFile);
+  // The wrapper stands on a line of its own, so the file's own lines and columns are the
+  // script's (stack traces and their source map agree).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${text}\n})`, {
+    filename: entry,
+    lineOffset: -1,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  const fromCache = cached !== undefined && !script.cachedDataRejected;
+  if (cacheFile && !fromCache) process.once('exit', () => writeCache(cacheFile, script, entry, buildId));
+  // The script's `import()` (third-party plugins, load-plugin-modules.ts) is this module's:
+  // a vm script may not import on Node 20 (only behind --experimental-vm-modules, or with an
+  // experimental loader constant that warns on stderr). Resolved from this folder, beside
+  // the modules' own.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('tapio.importModule')] = (specifier: string) => import(specifier);
+  const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  const module = { exports: {}, filename: entry, id: entry, loaded: false };
+  run.call(module.exports, module.exports, createRequire(entry), module, entry, dirname(entry));
+  module.loaded = true;
+  return { cacheFile, fromCache };
 }

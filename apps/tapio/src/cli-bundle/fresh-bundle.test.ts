@@ -18,14 +18,14 @@ describe('the bundled command is used only while it matches what it was built fr
       const stats = statSync(join(dir, path));
       return [path, stats.size, stats.mtimeMs];
     });
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ inputs }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ buildId: 'b1', inputs }));
     return { root: pathToFileURL(`${dir}/`), bundle: pathToFileURL(`${dir}/`), inputs };
   }
 
   it('takes the bundle when every input is unchanged', () => {
     const { root, bundle, inputs } = tree();
     expect(staleInput(inputs, root)).toBeUndefined();
-    expect(freshBundle(bundle, root)?.href).toBe(new URL('main.js', bundle).href);
+    expect(freshBundle(bundle, root)).toEqual({ entry: join(dir, 'main.cjs'), buildId: 'b1' });
   });
 
   it('names an input touched since (same size, another mtime)', () => {
@@ -45,9 +45,11 @@ describe('the bundled command is used only while it matches what it was built fr
     expect(staleInput(inputs, root)).toBe('a.js');
   });
 
-  it('runs the modules when there is no manifest, or an empty or unreadable one', () => {
-    const { root, bundle } = tree();
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ inputs: [] }));
+  it('runs the modules when there is no manifest, or an empty or unreadable one, or one without a build id', () => {
+    const { root, bundle, inputs } = tree();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ inputs }));
+    expect(freshBundle(bundle, root)).toBeUndefined();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ buildId: 'b1', inputs: [] }));
     expect(freshBundle(bundle, root)).toBeUndefined();
     writeFileSync(join(dir, 'manifest.json'), '{ not json');
     expect(freshBundle(bundle, root)).toBeUndefined();

@@ -20,14 +20,22 @@ export function staleInput(inputs: readonly BundleInput[], root: URL): string | 
   return undefined;
 }
 
-/** The bundle's entry when its manifest is there and none of its inputs changed since it was built; undefined otherwise. */
-export function freshBundle(bundleDir: URL, root: URL): URL | undefined {
-  let manifest: { inputs?: BundleInput[] };
+/** A bundle that may be run: its entry file and the build id its manifest gives. */
+export interface FreshBundle {
+  readonly entry: string;
+  readonly buildId: string;
+}
+
+/** The bundle when its manifest is there and none of its inputs changed since it was built; undefined otherwise. */
+export function freshBundle(bundleDir: URL, root: URL): FreshBundle | undefined {
+  let manifest: { buildId?: unknown; inputs?: BundleInput[] };
   try {
-    manifest = JSON.parse(readFileSync(new URL('manifest.json', bundleDir), 'utf8')) as { inputs?: BundleInput[] };
+    manifest = JSON.parse(readFileSync(new URL('manifest.json', bundleDir), 'utf8')) as { buildId?: unknown; inputs?: BundleInput[] };
   } catch {
     return undefined;
   }
-  if (!Array.isArray(manifest.inputs) || manifest.inputs.length === 0) return undefined;
-  return staleInput(manifest.inputs, root) === undefined ? new URL('main.js', bundleDir) : undefined;
+  // A manifest without a build id is from an ES module bundle of an earlier build.
+  if (typeof manifest.buildId !== 'string' || !Array.isArray(manifest.inputs) || manifest.inputs.length === 0) return undefined;
+  if (staleInput(manifest.inputs, root) !== undefined) return undefined;
+  return { entry: fileURLToPath(new URL('main.cjs', bundleDir)), buildId: manifest.buildId };
 }

@@ -17,16 +17,27 @@ function isPath(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec);
 }
 
+/**
+ * Imports one module. The bundled command runs as a CommonJS script that its launcher
+ * compiles with node:vm (for V8's code cache: cli-bundle/compile-cache.ts), where Node 20
+ * allows no `import()` without an experimental flag; the launcher gives it its own `import()`
+ * under this symbol. From the modules, this file's own `import()`.
+ */
+function importModule(specifier: string): Promise<Record<string, unknown>> {
+  const provided = (globalThis as Record<symbol, unknown>)[Symbol.for('tapio.importModule')] as ((specifier: string) => Promise<unknown>) | undefined;
+  return (provided ? provided(specifier) : import(specifier)) as Promise<Record<string, unknown>>;
+}
+
 async function importSpec(spec: string, baseDir: string): Promise<Record<string, unknown>> {
-  if (isPath(spec)) return (await import(pathToFileURL(resolve(baseDir, spec)).href)) as Record<string, unknown>;
+  if (isPath(spec)) return importModule(pathToFileURL(resolve(baseDir, spec)).href);
   // A package: resolved from the config file's folder first (where the user installed
   // it), then from Tapio's own dependencies.
   try {
     const resolved = createRequire(join(baseDir, 'tapio.yaml')).resolve(spec);
-    return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+    return await importModule(pathToFileURL(resolved).href);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' && (error as NodeJS.ErrnoException).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
-    return (await import(spec)) as Record<string, unknown>;
+    return importModule(spec);
   }
 }
 

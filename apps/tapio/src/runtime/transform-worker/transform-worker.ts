@@ -6,13 +6,14 @@ import type { FromWorker, PipelineCounts, ToWorker, TransformWorkerPlan } from '
 declare const __TAPIO_BUNDLE__: boolean | undefined;
 
 /**
- * The worker's entry: in the bundled command its own bundle entry (dist/bundle/transform-worker.js,
- * sharing chunks with the command); from the modules, worker-entry.js beside this file.
+ * The worker's entry: in the bundled command the launcher of its own bundle entry
+ * (dist/cli-bundle/worker-launch.js, which runs dist/bundle/transform-worker.cjs from V8's
+ * code cache); from the modules, worker-entry.js beside this file.
  * (In the bundle, `import.meta.url` is this file's original URL: tools/build-cli-bundle.mjs.)
  */
 export function transformWorkerEntry(): URL {
   const bundled = typeof __TAPIO_BUNDLE__ !== 'undefined' && __TAPIO_BUNDLE__;
-  return bundled ? new URL('../../bundle/transform-worker.js', import.meta.url) : new URL('./worker-entry.js', import.meta.url);
+  return bundled ? new URL('../../cli-bundle/worker-launch.js', import.meta.url) : new URL('./worker-entry.js', import.meta.url);
 }
 
 /** Where the worker's output goes on the main thread. */
