@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,21 @@ describe('compileCacheFile', () => {
     expect(compileCacheFile('/opt/tapio/bundle/main.cjs', 'why', 'b0b0', { XDG_CACHE_HOME: '/c' }, home)).not.toBe(file);
     // Other flags (NODE_OPTIONS), another file: V8 would refuse the code of the other.
     expect(compileCacheFile('/opt/tapio/bundle/main.cjs', 'analyze', 'b0b0', { XDG_CACHE_HOME: '/c', NODE_OPTIONS: '--max-old-space-size=4096' }, home)).not.toBe(file);
+  });
+
+  it('changes with the file itself (size and mtime): V8 checks only the length of the source', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapio-cache-name-'));
+    try {
+      const entry = join(dir, 'main.cjs');
+      writeFileSync(entry, 'module.exports = 1;\n');
+      utimesSync(entry, new Date(1_000_000), new Date(1_000_000));
+      const before = compileCacheFile(entry, 'analyze', 'b1', { XDG_CACHE_HOME: '/c' }, home);
+      writeFileSync(entry, 'module.exports = 2;\n');
+      utimesSync(entry, new Date(2_000_000), new Date(2_000_000));
+      expect(compileCacheFile(entry, 'analyze', 'b1', { XDG_CACHE_HOME: '/c' }, home)).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a command line it cannot read as a command "other", never as a path', () => {

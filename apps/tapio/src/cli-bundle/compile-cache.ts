@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -32,8 +32,8 @@ export function fnv1a(text: string): string {
  * (each command keeps the code of what it calls: `tapio version` does not read the code
  * `tapio analyze` compiled, and a command run first does not decide what the others find),
  * the bundle's build id, and a digest of what else decides whether V8 accepts the code
- * (Node's version, the CPU architecture, the command line's flags), so that runs with other
- * flags keep their own file instead of rewriting one another's. Undefined when no cache is
+ * (Node's version, the CPU architecture, the command line's flags, the file's size and
+ * mtime), so that runs with other flags keep their own file instead of rewriting one another's. Undefined when no cache is
  * kept: `NODE_DISABLE_COMPILE_CACHE=1`; `NODE_V8_COVERAGE` (code from a cache would report
  * imprecise coverage); no home directory to be found.
  */
@@ -45,7 +45,10 @@ export function compileCacheFile(entry: string, command: string, buildId: string
   } catch {
     return undefined;
   }
-  const flags = fnv1a(`${process.version}\0${process.arch}\0${process.execArgv.join('\0')}\0${env['NODE_OPTIONS'] ?? ''}`);
+  // The file's own size and mtime too: V8 checks a cache against the source's length only,
+  // so a file edited in place to the same length would otherwise run old code.
+  const file = statSync(entry, { throwIfNoEntry: false });
+  const flags = fnv1a(`${process.version}\0${process.arch}\0${process.execArgv.join('\0')}\0${env['NODE_OPTIONS'] ?? ''}\0${file?.size}\0${file?.mtimeMs}`);
   const name = /^[a-z][a-z-]*$/.test(command) ? command : 'other';
   return join(dir, `${basename(entry)}-${name}-${buildId}-${flags}.v8`);
 }
