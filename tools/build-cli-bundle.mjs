@@ -6,10 +6,11 @@
 //
 // CommonJS, not an ES module, so that V8's code cache can be used on every Node version:
 // the launcher (apps/tapio/src/cli-bundle/launch.ts) compiles the file with vm.Script and
-// cached data (code-cache.ts); Node 20 has no way to cache an ES module's code. One file
-// holds everything: parts imported lazily (the Kubernetes client, NATS, Neo4j, the API
-// server, sinks' delivery) are wrapped by esbuild and run only when imported, as from the
-// modules, and with the code cache the text of what never runs is not compiled.
+// cached data (compile-cache.ts); Node 20 has no way to cache an ES module's code. One file
+// holds the command: parts imported lazily (the Kubernetes collector, the NATS and Neo4j
+// integrations, the API server, sinks' delivery) are wrapped by esbuild and run only when
+// imported, as from the modules, and with the code cache the text of what never runs is not
+// compiled. The large libraries of `tapio run` alone stay outside (RUN_ONLY_LIBRARIES).
 //
 // Each module's `import.meta.url` is rewritten to the URL of the file it was bundled from
 // (relative to the bundle, so the tree can move), so files found beside the code (built-in
@@ -86,9 +87,9 @@ const result = await build({
   // of `tapio run` alone (Neo4j, NATS, gRPC, the API server, OpenTelemetry, Prometheus):
   // the commands run through the bundle do not use them, and a file a third of the size is
   // read and started faster (one-line analyze from the code cache, median of 15: all in,
-  // 9.0 MB, 0.229 s; without them, 3.4 MB, 0.207 s). Should a bundled command need one after all (tapio.yaml naming
-  // a sink that delivers by OpenTelemetry), it is loaded from node_modules as the modules
-  // load it. Only CommonJS libraries are left out: the bundle's code loads them by require().
+  // 9.0 MB, 0.229 s; without them, 3.4 MB, 0.207 s). Should a bundled command need one
+  // after all (tapio.yaml naming a sink that delivers by OpenTelemetry), it is loaded from
+  // node_modules as the modules load it. Only CommonJS libraries are left out: the bundle's code loads them by require().
   external: ['*.node', ...RUN_ONLY_LIBRARIES],
   // The original file's URL for a rewritten `import.meta.url` (originalUrls above); strict
   // mode first, as the ES modules were (a directive after the helper would be no directive).
@@ -118,6 +119,6 @@ for (const file of [...stamped, resolve(root, 'node_modules/.package-lock.json')
   const { size, mtimeMs } = await stat(file);
   inputs.push([relative(root, file).split('\\').join('/'), size, mtimeMs]);
 }
-// The build id keys V8's code cache of the bundle (code-cache.ts): the bundle's own digest.
+// The build id keys V8's code cache of the bundle (compile-cache.ts): the bundle's own digest.
 const buildId = createHash('sha256').update(await readFile(resolve(outdir, 'main.cjs'))).digest('hex').slice(0, 32);
 await writeFile(resolve(outdir, 'manifest.json'), `${JSON.stringify({ buildId, inputs })}\n`);
