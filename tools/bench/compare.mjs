@@ -45,6 +45,12 @@ const servers = values.servers
     }
   : undefined;
 
+/** A one-line analyze figure beside `node -e 0`, in seconds: target at most 8 times it and under 0.3 s. */
+function oneLineRow(figure, seconds, nodeStart) {
+  const ratio = seconds / nodeStart;
+  return { figure, value: `${seconds.toFixed(2)} s`, peer: `node -e 0 ${nodeStart.toFixed(2)} s`, ratio, target: '<= 8 and < 0.3 s', met: ratio <= 8 && seconds < 0.3 };
+}
+
 const rows = [
   {
     figure: `tapio analyze, ${analyze.events} events`,
@@ -62,31 +68,10 @@ const rows = [
     target: '<= 3',
     met: analyze.large.analyzeCpu / analyze.large.bareParseCpu <= 3,
   },
-  {
-    figure: 'tapio analyze, one line',
-    value: `${analyze.oneLine.analyze.toFixed(2)} s`,
-    peer: `node -e 0 ${analyze.oneLine.nodeStart.toFixed(2)} s`,
-    ratio: analyze.oneLine.analyze / analyze.oneLine.nodeStart,
-    target: '<= 8 and < 0.3 s',
-    met: analyze.oneLine.analyze / analyze.oneLine.nodeStart <= 8 && analyze.oneLine.analyze < 0.3,
-  },
-  {
-    figure: 'tapio analyze, one line (CPU)',
-    value: `${analyze.oneLine.analyzeCpu.toFixed(2)} s`,
-    peer: `node -e 0 ${analyze.oneLine.nodeStartCpu.toFixed(2)} s`,
-    ratio: analyze.oneLine.analyzeCpu / analyze.oneLine.nodeStartCpu,
-    target: '<= 8 and < 0.3 s',
-    met: analyze.oneLine.analyzeCpu / analyze.oneLine.nodeStartCpu <= 8 && analyze.oneLine.analyzeCpu < 0.3,
-  },
-  {
-    // The first run after a build, before the command's code cache exists (bench/analyze.mjs).
-    figure: 'tapio analyze, one line, first run',
-    value: `${analyze.oneLine.cold.toFixed(2)} s`,
-    peer: `node -e 0 ${analyze.oneLine.nodeStart.toFixed(2)} s`,
-    ratio: analyze.oneLine.cold / analyze.oneLine.nodeStart,
-    target: '<= 8 and < 0.3 s',
-    met: analyze.oneLine.cold / analyze.oneLine.nodeStart <= 8 && analyze.oneLine.cold < 0.3,
-  },
+  oneLineRow('tapio analyze, one line', analyze.oneLine.analyze, analyze.oneLine.nodeStart),
+  oneLineRow('tapio analyze, one line (CPU)', analyze.oneLine.analyzeCpu, analyze.oneLine.nodeStartCpu),
+  // The first run after a build, before the command's code cache exists (bench/analyze.mjs).
+  oneLineRow('tapio analyze, one line, first run', analyze.oneLine.cold, analyze.oneLine.nodeStart),
   {
     figure: 'in-process pipeline (wall clock)',
     value: `${Math.round(median(pipelineRuns.map((r) => r.rawEventsPerSecond)))} RawEvents/s`,

