@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, noopMetrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
+import { Clock, DeadLetterSink, EventBus, GraphStore, LiveTopology, Logger, Metrics, noopGraphStore, noopMetrics, StateStore, systemClock, WriteAheadLog, type Collector, type Correlator, type InputLimits, type PluginDescriptor, type RawEventTransformer } from '@tapio/domain';
 import { DeadLetterStore } from '@tapio/embedded/plugin';
 import { EventTracing } from '@tapio/runtime';
 import type { SinkDelivery } from '@tapio/sinks';
@@ -8,6 +8,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { LoadedConfig } from './config/load-config.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 import { loadPluginModules } from './plugins/load-plugin-modules.js';
+import { graphUsers } from './plugins/graph-users.js';
 import { registerPlugins, type RegisteredPlugins } from './plugins/register-plugins.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
 import { countedDeadLetters, registerComponentMetrics } from './metrics/component-metrics.js';
@@ -49,10 +50,14 @@ export interface Composition {
 
 /**
  * What a command composes beyond the plugins. `metrics: 'none'` (an analysis of a file, which
- * nobody scrapes) gives the no-op metrics and never loads prom-client.
+ * nobody scrapes) gives the no-op metrics and never loads prom-client. `graph: 'unread'` (an
+ * analysis too: it answers from the correlation engine, and its graph would start empty and be
+ * thrown away) gives the no-op graph store, so no event, edge or insight is stored for nothing;
+ * the configured store stays when a running plugin needs a graph port, as it may read it.
  */
 export interface ComposeOptions {
   metrics?: 'prometheus' | 'none';
+  graph?: 'configured' | 'unread';
 }
 
 /** prom-client's registry, mirrored to the OpenTelemetry meter when telemetry is on; loaded only when wanted. */
@@ -109,6 +114,7 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
   }
 
   const bus = services.get(EventBus);
+  const graphless = options.graph === 'unread' && graphUsers(candidates.map((candidate) => candidate.descriptor), registered.active).length === 0;
   registerComponentMetrics(metrics, { bus, collectors: () => registered.collectors });
   return {
     services,
@@ -117,8 +123,9 @@ export async function compose(loaded: LoadedConfig, logger: Logger, builtins: re
     deadLetters,
     limits: loaded.config.limits,
     bus,
-    graph: services.get(GraphStore),
-    ...(services.has(LiveTopology) ? { topology: services.get(LiveTopology) } : {}),
+    // Without a graph the engine keeps a topology index of its own.
+    graph: graphless ? noopGraphStore : services.get(GraphStore),
+    ...(!graphless && services.has(LiveTopology) ? { topology: services.get(LiveTopology) } : {}),
     ...(services.has(StateStore) ? { stateStore: services.get(StateStore) } : {}),
     ...(services.has(WriteAheadLog) ? { wal: services.get(WriteAheadLog) } : {}),
     collectors: registered.collectors,

@@ -122,7 +122,7 @@ export type { DurableTransformerState, RawEventSink, TransformContext } from '@t
 export { PodIdentity, KubeIndex, bareContainerId } from '@tapio/plugin-api';
 export { EventBus, NO_BUS_HEADERS } from './ports/event-bus.js';
 export type { BusMessages, BusTopic, SubscribeOptions, BusSubscription, BusStats, BusHeaders, BusDelivery } from './ports/event-bus.js';
-export { GraphStore, GraphWriter, GraphReader, GraphQuestions } from './ports/graph-store.js';
+export { GRAPH_STORE_PORTS, GraphStore, GraphWriter, GraphReader, GraphQuestions, graphStoreServices } from './ports/graph-store.js';
 export { GraphStoreOfParts } from './ports/graph-store-of-parts.js';
 export type { GraphWrite } from './ports/graph-store.js';
 export { StateStore } from './ports/state-store.js';

@@ -62,8 +62,8 @@ function withoutSnapshot(settings: unknown): Record<string, unknown> {
 
 /**
  * `tapio analyze FILE [--json]`: the offline post-mortem. Replays a recording through
- * the full pipeline on the embedded bus and graph, then prints the stories (or the
- * JSON insight document). Exit status 0 whenever the analysis ran, whatever it found.
+ * the full pipeline on the embedded bus (the graph only when a plugin reads it), then
+ * prints the stories the engine composed (or the JSON insight document). Exit status 0 whenever the analysis ran, whatever it found.
  */
 export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];
@@ -77,7 +77,9 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
       mode: 'all' as const,
       log: { ...base.config.log, level: args.flags.has('verbose') ? ('info' as const) : ('warn' as const) },
       bus: { ...base.config.bus, type: 'embedded' },
-      // The memory graph's retention as configured, without its snapshot file: an analysis starts empty and saves nothing.
+      // The answer comes from the engine, so nothing is stored (compose's `graph: 'unread'`) unless a
+      // plugin needs the graph: then the memory graph, with its retention as configured and without
+      // its snapshot file (an analysis starts empty and saves nothing).
       graph: { type: 'memory', memory: withoutSnapshot(base.config.graph['memory']) },
       collectors: { replay: { file: file === '-' ? '-' : resolve(file), speed: 0 } },
     },
@@ -97,7 +99,7 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   try {
     // With the worker, the replay runs there: the main thread composes no collector.
     const here = worker ? { ...loaded, config: { ...loaded.config, collectors: {} } } : loaded;
-    composition = await compose(here, logger, undefined, undefined, { metrics: 'none' });
+    composition = await compose(here, logger, undefined, undefined, { metrics: 'none', graph: 'unread' });
     runtime = new TapioRuntime(composition, 'all', { cluster: loaded.config.cluster, busType: 'embedded', correlation: loaded.config.correlation, baseDir: loaded.baseDir, watchPatterns: false });
     const replay = composition.collectors.find((collector) => collector.id === 'replay');
     const showProgress = process.stderr.isTTY === true && file !== '-';

@@ -1,5 +1,5 @@
 import type { ComponentHealth, Correlation, EntityRef, Insight, ResourceNode, TopologyChange, TopologyEdge, TopologySnapshot, UnifiedEvent } from '@tapio/plugin-api';
-import { token } from '@tapio/plugin-api';
+import { token, type ProvidedService, type Token } from '@tapio/plugin-api';
 import type { Feedback, PatternConfidence } from '../insights/feedback.js';
 import type { Prediction } from '../insights/prediction.js';
 import type {
@@ -90,3 +90,11 @@ export interface GraphStore extends GraphWriter, GraphReader, GraphQuestions {
   saveSnapshot?(): Promise<boolean>;
 }
 export const GraphStore = token<GraphStore>('GraphStore');
+
+/** The ports a graph store is offered under: "Consumers depend on the part they use" holds for plugins too. */
+export const GRAPH_STORE_PORTS: readonly Token<unknown>[] = [GraphStore, GraphWriter, GraphReader, GraphQuestions];
+
+/** What a graph store plugin provides for its store: the store under each of its ports. */
+export function graphStoreServices(graph: GraphStore): ProvidedService[] {
+  return GRAPH_STORE_PORTS.map((port) => ({ token: port, value: graph }));
+}

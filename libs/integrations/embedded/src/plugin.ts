@@ -2,7 +2,7 @@
 // the memory graph as plugins of kind bus and graph, chosen by `bus.type: embedded` and
 // `graph.type: memory` in tapio.yaml.
 import { resolve } from 'node:path';
-import { DeadLetterSink, definePlugin, Duration, EventBus, GraphStore, LiveTopology, Logger, parseDuration, StateStore, TopologyIndex, WriteAheadLog } from '@tapio/domain';
+import { DeadLetterSink, definePlugin, Duration, EventBus, GRAPH_STORE_PORTS, graphStoreServices, LiveTopology, Logger, parseDuration, StateStore, TopologyIndex, WriteAheadLog } from '@tapio/domain';
 import { z } from 'zod';
 import { InProcessBus } from './bus/in-process-bus.js';
 
@@ -86,7 +86,7 @@ export const memoryGraphPlugin = definePlugin({
   kind: 'graph',
   description: 'Embedded knowledge graph in memory, bounded by retention, optionally snapshotted to a file',
   needs: {},
-  provides: [GraphStore, LiveTopology],
+  provides: [...GRAPH_STORE_PORTS, LiveTopology],
   configSchema: MemoryGraphConfig,
   register: ({ config, baseDir }) => {
     const topology = new TopologyIndex(config.maxDeletedResources);
@@ -98,10 +98,7 @@ export const memoryGraphPlugin = definePlugin({
       ...(config.snapshotInterval ? { snapshotIntervalMs: parseDuration(config.snapshotInterval) } : {}),
     });
     return {
-      provides: [
-        { token: GraphStore, value: graph },
-        { token: LiveTopology, value: topology },
-      ],
+      provides: [...graphStoreServices(graph), { token: LiveTopology, value: topology }],
     };
   },
 });
