@@ -86,4 +86,22 @@ describe('InsightShelf', () => {
     expect(shelf.about(['c/Pod/shop/web-100']).map((item) => item.id)).toEqual(['ins-100']);
     expect(shelf.about(['c/Pod/shop/web-1'])).toEqual([]);
   });
+
+  it('indexes a new version by what it is about now: a re-rated one as before, one whose symptoms changed by the new ones only', () => {
+    const shelf = new InsightShelf(10);
+    const first = insight(1);
+    shelf.put([first, insight(2)]);
+    const rerated = { ...first, confidence: 0.42 };
+    shelf.put([rerated]);
+    expect(shelf.about(['c/Pod/shop/web-1-peer'])).toEqual([rerated]);
+    const moved = { ...rerated, symptoms: [{ cluster: 'c', kind: 'Pod', namespace: 'shop', name: 'web-1-other' }] };
+    shelf.put([moved]);
+    expect(shelf.about(['c/Pod/shop/web-1-peer'])).toEqual([]);
+    expect(shelf.about(['c/Pod/shop/web-1-other'])).toEqual([moved]);
+    expect(shelf.about(['c/Pod/shop/web-1'])).toEqual([moved]);
+    // The same entities in a new array (an edited copy) are indexed as they were.
+    shelf.put([{ ...moved, symptoms: [...moved.symptoms] }]);
+    expect(shelf.entityCount).toBe(4);
+    expect(shelf.about(['c/Pod/shop/web-2-peer']).map((item) => item.id)).toEqual(['ins-2']);
+  });
 });
