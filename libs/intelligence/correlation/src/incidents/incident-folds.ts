@@ -1,28 +1,18 @@
-import { type CorrelationState, type IncidentFold, type Insight } from '@tapio/domain';
+import { type CorrelationState, type Insight } from '@tapio/domain';
 import { FoldMembers, type BookRootsView } from './fold-members.js';
 import type { FoldRelations } from './fold-relations.js';
 import { insightRootKey as rootKeyOf } from './book-roots.js';
 import { componentRoots, foldComponent, type ComponentInputs, type FoldComponent } from './fold-components.js';
 import { DEFAULT_MAX_INCIDENTS } from './incident-book.js';
-import { absorb, assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
+import { assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
 import { rankInsights } from './insight-ranking.js';
+import { foldLink, RootViews } from './root-views.js';
 
 /** The book as folding reads it: its insights' root keys with their incidents, and an insight by id. */
 export interface FoldableBook {
   readonly roots: BookRootsView;
   insight(id: string): Insight | undefined;
   hasRootOfKind(kinds: ReadonlySet<string>): boolean;
-}
-
-function foldLink(other: Insight, reason: string): IncidentFold {
-  return {
-    insightId: other.id,
-    title: other.title,
-    severity: other.severity,
-    ...(other.pattern ? { pattern: other.pattern } : {}),
-    rootCause: other.rootCause.entity,
-    reason,
-  };
 }
 
 const sameTarget = (a: FoldTarget | undefined, b: FoldTarget | undefined) => a?.rootId === b?.rootId && a?.reason === b?.reason;
@@ -49,6 +39,8 @@ export class IncidentFolds {
   private readonly live = new Set<FoldComponent>();
   private readonly componentOfRoot = new Map<string, FoldComponent>();
   private readonly componentOfId = new Map<string, FoldComponent>();
+  /** The views of roots with folded incidents, built again only when what they read changed. */
+  private readonly rootViews = new RootViews();
   /** The book's roots the last pass read (its changes are noted since then). */
   private lastRoots: BookRootsView | undefined;
 
@@ -215,6 +207,7 @@ export class IncidentFolds {
     const named = new Set<string>();
     for (const folds of [this.folds, this.gone]) for (const [folded, { rootId }] of folds) named.add(folded).add(rootId);
     for (const id of this.known.keys()) if (!named.has(id)) this.known.delete(id);
+    this.rootViews.keepOnly(named);
   }
 
   private rootOfTarget(id: string): FoldTarget | undefined {
@@ -256,13 +249,8 @@ export class IncidentFolds {
       const reason = this.rootOfTarget(id)?.reason;
       return other && reason !== undefined ? [{ other, reason }] : [];
     });
-    if (folded.length === 0) return insight;
-    return {
-      ...absorb(
-        insight,
-        folded.map(({ other }) => other),
-      ),
-      alsoExplains: folded.map(({ other, reason }) => foldLink(other, reason)),
-    };
+    if (folded.length > 0) return this.rootViews.view(insight, folded);
+    this.rootViews.forget(insight.id);
+    return insight;
   }
 }
