@@ -32,6 +32,7 @@ export {
   CLUSTER_SCOPED_KINDS,
   DEFAULT_CLUSTER,
   entityKey,
+  entityKeyKind,
   parseEntityKey,
   sameEntity,
   formatEntity,

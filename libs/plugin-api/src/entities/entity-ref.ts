@@ -47,6 +47,20 @@ export function parseEntityKey(key: string): EntityRef | undefined {
   return { cluster, kind, name, namespace: namespace === '_' ? null : namespace };
 }
 
+/**
+ * The kind of an entity key, as `parseEntityKey(key)?.kind` (undefined for a string that is
+ * not one) without splitting it: the correlators ask it of every event they walk past.
+ */
+export function entityKeyKind(key: string): string | undefined {
+  const first = key.indexOf('/');
+  if (first <= 0) return undefined;
+  const second = key.indexOf('/', first + 1);
+  if (second <= first + 1) return undefined;
+  const third = key.indexOf('/', second + 1);
+  if (third < 0 || third === key.length - 1 || key.indexOf('/', third + 1) >= 0) return undefined;
+  return key.slice(first + 1, second);
+}
+
 export function sameEntity(a: EntityRef, b: EntityRef): boolean {
   if (a.kind !== b.kind || a.name !== b.name) return false;
   if ((a.namespace ?? null) !== (b.namespace ?? null) && !CLUSTER_SCOPED_KINDS.has(a.kind)) return false;

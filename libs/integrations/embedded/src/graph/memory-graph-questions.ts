@@ -4,7 +4,7 @@ import {
   insightRelevance,
   newestFirst,
   oldestFirst,
-  parseEntityKey,
+  entityKeyKind,
   podsReachedBy,
   summariseEvent as summarise,
   type CauseEffectCount,
@@ -119,7 +119,7 @@ export class MemoryGraphQuestions implements GraphQuestions {
     const from = Date.parse(since);
     const spirals: DeathSpiral[] = [];
     for (const [key, ids] of this.data.events.byEntity()) {
-      if (parseEntityKey(key)?.kind !== 'Pod') continue;
+      if (entityKeyKind(key) !== 'Pod') continue;
       let restarts = 0;
       for (const id of ids) {
         const event = this.data.events.get(id);

@@ -1,4 +1,4 @@
-import { entityKey, lookupFailed, networkAddressesIn, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type NetworkAddress, type ResourceNode, type TopologyChange, type TopologyEdge } from '@tapio/domain';
+import { entityKey, lookupFailed, networkAddressesIn, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type NetworkAddress, type ResourceNode, type TopologyChange, type TopologyEdge } from '@tapio/domain';
 import { AddressBook, clusterOf } from './address-book.js';
 
 /** One "who calls whom": a caller (a workload, or a pod without one) depends on a Service, with the evidence. */
@@ -80,7 +80,7 @@ export class DependencyModel {
     const addresses = networkAddressesIn(event.message);
     const lookupFailure = lookupFailed(event.message);
     // A message naming no address and no failed lookup teaches nothing (`learn` finds no target): most probe and Event messages.
-    if ((addresses.length === 0 && !lookupFailure) || parseEntityKey(key)?.kind !== 'Pod') return [];
+    if ((addresses.length === 0 && !lookupFailure) || entityKeyKind(key) !== 'Pod') return [];
     const caller = this.callerOf(key);
     const evidence = `${event.type}: ${excerpt(event.message)}`;
     const failedLookup = event.type === 'dns_failure' || event.type === 'dns_timeout' || lookupFailure;
@@ -162,7 +162,7 @@ export class DependencyModel {
 
   private callerOf(key: string): string {
     const owner = this.topology.rootOwner(key);
-    return owner !== key && WORKLOAD_KINDS.has(parseEntityKey(owner)?.kind ?? '') ? owner : key;
+    return owner !== key && WORKLOAD_KINDS.has(entityKeyKind(owner) ?? '') ? owner : key;
   }
 
   /**
@@ -179,7 +179,7 @@ export class DependencyModel {
     };
     for (const address of addresses) {
       let target = isIp(address.host) ? this.book.atIp(address.host) : this.book.serviceNamed(address.host, ref?.namespace ?? undefined, cluster, (key) => this.topology.has(key));
-      if (target && parseEntityKey(target)?.kind === 'Pod') target = this.topology.servicesOf(target)[0] ?? this.callerOf(target);
+      if (target && entityKeyKind(target) === 'Pod') target = this.topology.servicesOf(target)[0] ?? this.callerOf(target);
       report(target, false);
       if (!isIp(address.host)) report(this.clusterDns(cluster, address.resolver), true);
     }

@@ -1,4 +1,4 @@
-import { entityKey, parseEntityKey, type BehaviorPattern, type Correlator, type Insight, type Prediction, type TopologySnapshot, type UnifiedEvent } from '@tapio/domain';
+import { entityKey, entityKeyKind, type BehaviorPattern, type Correlator, type Insight, type Prediction, type TopologySnapshot, type UnifiedEvent } from '@tapio/domain';
 import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
 import { FoldRelations } from '../incidents/fold-relations.js';
@@ -91,7 +91,7 @@ export class CorrelationEngine {
 
   /** A pod's (or ReplicaSet's) top owner, so "the same root" survives new pod names; any other root is itself. */
   private workloadOf(rootKey: string): string {
-    const kind = parseEntityKey(rootKey)?.kind;
+    const kind = entityKeyKind(rootKey);
     if (kind !== 'Pod' && kind !== 'ReplicaSet') return rootKey;
     return this.state.ownerChain(rootKey).at(-1) ?? rootKey;
   }

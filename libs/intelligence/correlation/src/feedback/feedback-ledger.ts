@@ -29,6 +29,12 @@ export class FeedbackLedger {
   private readonly verdicts = new Map<string, Map<string, { accurate: boolean; predictionId: string }>>();
   /** Per pattern, per prediction: how far it came true (1 came true, 0 did not happen, the share of its pods that failed for partly true). */
   private readonly outcomes = new Map<string, Map<string, number>>();
+  /**
+   * Per pattern, its verdicts and outcomes weighed (`learned`), until either changes: every
+   * match asks its pattern's status, and a judged prediction re-rates each open incident of
+   * its pattern, while weighing reads every outcome kept (up to `maxOutcomes`).
+   */
+  private readonly weighed = new Map<string, { accurate: number; total: number }>();
 
   /**
    * `maxOutcomes`: judged predictions remembered per pattern, the oldest forgotten beyond it
@@ -41,6 +47,7 @@ export class FeedbackLedger {
   ) {}
 
   record(feedback: Feedback): void {
+    this.weighed.delete(feedback.patternId);
     let byId = this.verdicts.get(feedback.patternId);
     if (!byId) this.verdicts.set(feedback.patternId, (byId = new Map()));
     byId.set(feedback.id, { accurate: feedback.accurate, predictionId: feedback.predictionId });
@@ -49,6 +56,7 @@ export class FeedbackLedger {
   /** A prediction judged by later events; one without a result changes nothing. */
   recordOutcome(prediction: Prediction): void {
     if (!prediction.result) return;
+    this.weighed.delete(prediction.patternId);
     let byPrediction = this.outcomes.get(prediction.patternId);
     if (!byPrediction) this.outcomes.set(prediction.patternId, (byPrediction = new Map()));
     // Taken again, it is the newest: moved to the end of the insertion order.
@@ -61,6 +69,7 @@ export class FeedbackLedger {
   async loadFrom(graph: Pick<GraphReader, 'feedbackFor'>, patternIds: readonly string[]): Promise<void> {
     for (const patternId of patternIds) {
       this.verdicts.delete(patternId);
+      this.weighed.delete(patternId);
       for (const feedback of await graph.feedbackFor(patternId)) this.record(feedback);
     }
   }
@@ -69,6 +78,7 @@ export class FeedbackLedger {
   async loadOutcomesFrom(graph: Pick<GraphReader, 'predictionsOf'>, patternIds: readonly string[]): Promise<void> {
     for (const patternId of patternIds) {
       this.outcomes.delete(patternId);
+      this.weighed.delete(patternId);
       for (const prediction of await graph.predictionsOf({ patternId })) this.recordOutcome(prediction);
     }
   }
@@ -95,7 +105,9 @@ export class FeedbackLedger {
   }
 
   private learned(patternId: string): { accurate: number; total: number } {
-    return weightedVerdicts(this.stats(patternId), this.outcomeStats(patternId), this.policy);
+    let learned = this.weighed.get(patternId);
+    if (!learned) this.weighed.set(patternId, (learned = weightedVerdicts(this.stats(patternId), this.outcomeStats(patternId), this.policy)));
+    return learned;
   }
 
   confidence(patternId: string, base: number): number {

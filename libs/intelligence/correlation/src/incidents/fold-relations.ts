@@ -1,4 +1,4 @@
-import { parseEntityKey } from '@tapio/domain';
+import { entityKeyKind } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
 import { CAUSE_KINDS, mayExplain, podsOf, REASONS, workloadBehind } from './incident-folding.js';
 
@@ -154,7 +154,7 @@ export class FoldRelations {
 
   kindOf(key: string): string {
     let kind = this.kinds.get(key);
-    if (kind === undefined) this.kinds.set(key, (kind = parseEntityKey(key)?.kind ?? ''));
+    if (kind === undefined) this.kinds.set(key, (kind = entityKeyKind(key) ?? ''));
     return kind;
   }
 

@@ -1,4 +1,4 @@
-import { parseEntityKey, severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
+import { entityKeyKind, severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import { iso } from '../story/entity-refs.js';
 import { deterministicId } from './ids.js';
@@ -204,7 +204,7 @@ export class IncidentBook {
   }
 
   private countRoot(rootKey: string, delta: number): void {
-    const kind = parseEntityKey(rootKey)?.kind ?? '';
+    const kind = entityKeyKind(rootKey) ?? '';
     const count = (this.rootKinds.get(kind) ?? 0) + delta;
     if (count > 0) this.rootKinds.set(kind, count);
     else this.rootKinds.delete(kind);

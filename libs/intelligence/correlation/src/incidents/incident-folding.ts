@@ -1,7 +1,7 @@
-import { entityKey, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type Insight } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type Insight } from '@tapio/domain';
 
 const keyOf = (ref: EntityRef) => entityKey(ref);
-const kindOf = (key: string) => parseEntityKey(key)?.kind ?? '';
+const kindOf = (key: string) => entityKeyKind(key) ?? '';
 
 /**
  * The pods (current, through the topology) of an incident root: itself, or what a workload

@@ -1,4 +1,4 @@
-import { parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type RootCauseResource } from '@tapio/domain';
+import { entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type RootCauseResource } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
@@ -27,7 +27,7 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   if (ref?.kind !== 'Pod') return key;
   const chain = state.ownerChain(key);
   const top = chain[chain.length - 1];
-  if (!top || !WORKLOAD_KINDS.has(parseEntityKey(top)?.kind ?? '')) return key;
+  if (!top || !WORKLOAD_KINDS.has(entityKeyKind(top) ?? '')) return key;
   if (countedByOwner) return top;
   const siblings = state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
   return siblings.length > 0 ? top : key;
@@ -36,7 +36,7 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
 /** The node's memory pressure, or the kubelet evicting a pod for memory (its message's figures). */
 function memoryPressureSignal(item: IndexedEvent): boolean {
   const { type, annotations } = item.event;
-  if (type === 'memory_pressure') return parseEntityKey(item.entityKey ?? '')?.kind === 'Node';
+  if (type === 'memory_pressure') return entityKeyKind(item.entityKey ?? '') === 'Node';
   return type === 'pod_evicted' && annotations?.['memory.usage_bytes'] !== undefined;
 }
 

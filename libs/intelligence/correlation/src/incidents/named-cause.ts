@@ -1,14 +1,14 @@
-import { entityKey, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
 
 const EVICTION_LOOKBACK_MS = 30 * 60_000;
 
 /** A pod's top workload (Deployment, StatefulSet, Job, ...) when it has one: what an operator changes. */
 export function workloadOrSelf(state: WorkingState, key: string): string {
-  if (parseEntityKey(key)?.kind !== 'Pod') return key;
+  if (entityKeyKind(key) !== 'Pod') return key;
   const chain = state.ownerChain(key);
   const top = chain[chain.length - 1];
-  return top && WORKLOAD_KINDS.has(parseEntityKey(top)?.kind ?? '') ? top : key;
+  return top && WORKLOAD_KINDS.has(entityKeyKind(top) ?? '') ? top : key;
 }
 
 /**
@@ -80,7 +80,7 @@ function kubeletMemoryByPod(state: WorkingState, node: string, since: number, un
 export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
   if (!key) return undefined;
-  const node = parseEntityKey(key)?.kind === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
+  const node = entityKeyKind(key) === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
   const since = root.at - EVICTION_LOOKBACK_MS;
   const kubelet = node ? kubeletMemoryByPod(state, node, since, until) : new Map<string, { bytes: number; unlimited: boolean }>();
   const usage = new Map<string, number>();

@@ -107,6 +107,31 @@ describe('FeedbackLedger with prediction outcomes', () => {
     expect(byOutcome.standing('p', base, 3).outcomes).toEqual({ cameTrue: 1, didNotHappen: 0 });
   });
 
+  it('confidence and status read between changes are those of a ledger given the same verdicts and outcomes afresh', async () => {
+    const ledger = new FeedbackLedger();
+    const given: Array<(target: FeedbackLedger) => void> = [];
+    const give = (change: (target: FeedbackLedger) => void) => {
+      given.push(change);
+      change(ledger);
+      const fresh = new FeedbackLedger();
+      for (const past of given) past(fresh);
+      expect(ledger.confidence('p', 0.75)).toBe(fresh.confidence('p', 0.75));
+      expect(ledger.status('p', 0.75)).toBe(fresh.status('p', 0.75));
+    };
+    expect(ledger.confidence('p', 0.75)).toBe(0.75);
+    give((target) => target.recordOutcome(judged('a', true)));
+    give((target) => target.recordOutcome(judged('b', false)));
+    give((target) => target.record(verdict('b', true)));
+    give((target) => target.recordOutcome(judged('a', false)));
+    for (let index = 0; index < 8; index += 1) give((target) => target.record(verdict(`c-${index}`, false)));
+    // Verdicts reloaded from a graph that has none any more.
+    await ledger.loadFrom({ feedbackFor: async () => [] }, ['p']);
+    const outcomesOnly = new FeedbackLedger();
+    outcomesOnly.recordOutcome(judged('a', false));
+    outcomesOnly.recordOutcome(judged('b', false));
+    expect(ledger.confidence('p', 0.75)).toBe(outcomesOnly.confidence('p', 0.75));
+  });
+
   it('remembers the newest maxOutcomes outcomes per pattern and learns from them only', () => {
     const ledger = new FeedbackLedger(undefined, 100);
     for (let index = 0; index < 50; index += 1) ledger.recordOutcome(judged(`old-${index}`, true));

@@ -1,4 +1,4 @@
-import { entityKey, parseEntityKey, type CorrelationState, type EntityRelation } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation } from '@tapio/domain';
 import { governs } from './governs.js';
 
 /** What relation checks read: topology lookups only, so any CorrelationState can answer them. */
@@ -91,8 +91,8 @@ export function related(state: TopologyView, a: string | undefined, b: string | 
       if (sameOwner(state, a, b)) return true;
       if (usesDependency(state, b, a) || usesDependency(state, a, b)) return true;
       if (selects(state, a, b) || selects(state, b, a)) return true;
-      const kindA = parseEntityKey(a)?.kind;
-      const kindB = parseEntityKey(b)?.kind;
+      const kindA = entityKeyKind(a);
+      const kindB = entityKeyKind(b);
       return (kindA === 'Node' || kindB === 'Node') && sameNode(state, a, b);
     }
   }

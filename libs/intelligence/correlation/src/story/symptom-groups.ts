@@ -1,4 +1,4 @@
-import { parseEntityKey, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, type IndexedEvent } from '@tapio/domain';
 
 /** A symptom: the affected entity and the first event that showed its trouble. */
 export interface Symptom {
@@ -29,7 +29,7 @@ export function eventTypeWords(type: string): string {
  */
 export function groupSymptoms(symptoms: ReadonlyMap<string, IndexedEvent>): SymptomGroups {
   const ordered = [...symptoms.entries()].map(([key, event]) => ({ key, event })).sort((a, b) => a.event.at - b.event.at);
-  const pods = ordered.filter((symptom) => parseEntityKey(symptom.key)?.kind === 'Pod');
+  const pods = ordered.filter((symptom) => entityKeyKind(symptom.key) === 'Pod');
   const told = pods.length ? pods : ordered;
   // A Set, not pods.includes: an incident recomposed per gained symptom made this quadratic in its symptoms.
   const podSet = new Set(pods);

@@ -1,4 +1,4 @@
-import { entityKey, parseEntityKey, type Correlation, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 import { latestScaleDown } from './budget-scale-downs.js';
 
@@ -27,7 +27,7 @@ export function budgetCauses(indexed: IndexedEvent, state: CorrelationState, cor
   const since = at - WINDOW_MS;
   const edge = (from: IndexedEvent, confidence: number, reason: string): Correlation => ({ kind: 'CAUSED', fromEventId: from.event.id, toEventId: event.id, confidence, reason, correlator });
   const edges: Correlation[] = [];
-  const protectedPod = (item: IndexedEvent) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod' && state.related(budget, item.entityKey, 'governs');
+  const protectedPod = (item: IndexedEvent) => item.at <= at && entityKeyKind(item.entityKey ?? '') === 'Pod' && state.related(budget, item.entityKey, 'governs');
   const takenDown = state.eventsInNamespace(ref.namespace, since, TAKEN_DOWN).filter(protectedPod);
   const changes = state.eventsOn(budget, since, BUDGET_CHANGES).filter((item) => item.at <= at);
   const change = changes[changes.length - 1];

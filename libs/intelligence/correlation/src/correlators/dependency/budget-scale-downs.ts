@@ -1,4 +1,4 @@
-import { entityKey, formatEntity, parseEntityKey, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKey, formatEntity, entityKeyKind, parseEntityKey, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE } from '../event-classes.js';
 import { matchesSelector } from '../../topology/label-selector.js';
 
@@ -66,7 +66,7 @@ export function latestScaleDown(state: CorrelationState, budget: string, at: num
   let latest: { item: IndexedEvent; workload: string; before: number; after: number } | undefined;
   for (const item of state.eventsInNamespace(namespace, since, SCALED)) {
     const workload = item.entityKey;
-    if (!workload || item.at > at || !SCALABLE_KINDS.has(parseEntityKey(workload)?.kind ?? '')) continue;
+    if (!workload || item.at > at || !SCALABLE_KINDS.has(entityKeyKind(workload) ?? '')) continue;
     const lowered = replicasLowered(item);
     if (lowered && (!latest || item.at >= latest.item.at) && protectsPodsOf(state, budget, workload, takenDown)) latest = { item, workload, ...lowered };
   }
@@ -89,6 +89,6 @@ function autoscalerMove(state: CorrelationState, workload: string, scaledAt: num
   if (!namespace) return undefined;
   const moves = state
     .eventsInNamespace(namespace, scaledAt - AUTOSCALER_LEAD_MS, AUTOSCALER_MOVES)
-    .filter((item) => item.at <= scaledAt && parseEntityKey(item.entityKey ?? '')?.kind === 'HorizontalPodAutoscaler' && state.related(item.entityKey, workload, 'governs'));
+    .filter((item) => item.at <= scaledAt && entityKeyKind(item.entityKey ?? '') === 'HorizontalPodAutoscaler' && state.related(item.entityKey, workload, 'governs'));
   return moves[moves.length - 1];
 }

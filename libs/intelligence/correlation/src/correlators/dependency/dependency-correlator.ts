@@ -1,4 +1,4 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
@@ -57,7 +57,7 @@ export class DependencyCorrelator implements Correlator {
     // crash loops (those cause pressure, not the other way round), and only for pods that
     // were healthy before it.
     if (node && NODE_VICTIM_TYPES.has(event.type)) {
-      const latest = latestOf(state, 'node', node, at - 10 * MINUTE, NODE_TROUBLE_TYPES, (item) => item.at <= at && item.entityKey !== entityKey && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
+      const latest = latestOf(state, 'node', node, at - 10 * MINUTE, NODE_TROUBLE_TYPES, (item) => item.at <= at && item.entityKey !== entityKey && entityKeyKind(item.entityKey ?? '') === 'Node');
       if (latest && !this.failingBefore(state, entityKey, latest.at)) {
         edges.push({ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.6, reason: `node ${node} reported ${latest.event.type} ${minutes(at - latest.at)} earlier`, correlator: this.id });
       }

@@ -1,4 +1,4 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 import { earliestOf, latestOf } from '../../state/state-walks.js';
 
@@ -54,7 +54,7 @@ export class OwnershipCorrelator implements Correlator {
       }
     }
     const root = chain[chain.length - 1] as string;
-    const first = earliestOf(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, (item) => item.entityKey !== entityKey && item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Pod');
+    const first = earliestOf(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, (item) => item.entityKey !== entityKey && item.at <= at && entityKeyKind(item.entityKey ?? '') === 'Pod');
     if (first) {
       edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.6, reason: `another pod of ${root.split('/').slice(1).join('/')} failed first (${first.event.type})`, correlator: this.id });
     }

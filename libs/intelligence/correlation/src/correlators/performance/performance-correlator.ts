@@ -1,4 +1,4 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, type Correlation, type CorrelationState, type Correlator, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, OOM_TYPES, PRESSURE_TYPES } from '../event-classes.js';
 import { earliestOf, latestOf } from '../../state/state-walks.js';
 
@@ -26,7 +26,7 @@ export class PerformanceCorrelator implements Correlator {
       }
     }
     if (event.type === 'pod_evicted' || event.type === 'pod_failed') {
-      const latest = latestOf(state, 'node', node, since, PRESSURE_TYPES, (item) => item.at <= at && parseEntityKey(item.entityKey ?? '')?.kind === 'Node');
+      const latest = latestOf(state, 'node', node, since, PRESSURE_TYPES, (item) => item.at <= at && entityKeyKind(item.entityKey ?? '') === 'Node');
       if (latest) {
         edges.push({ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: event.type === 'pod_evicted' ? 0.85 : 0.5, reason: `node ${node} was under ${latest.event.type.replace('_', ' ')} ${Math.round((at - latest.at) / 1000)}s earlier`, correlator: this.id });
       }

@@ -1,4 +1,4 @@
-import { parseEntityKey, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { CONFIG_CHANGE_TYPES } from '../event-classes.js';
 
 /** Changes to a Service itself that can cut its callers off (a selector or port change), or it losing every endpoint. */
@@ -28,7 +28,7 @@ export function calleeTrouble(state: CorrelationState, service: string, since: n
     found.push(...state.eventsOn(pod, since, BACKEND_TROUBLE).filter(within));
     owners.add(state.rootOwner(pod));
     for (const policy of state.neighbours(pod, 'APPLIES_TO', 'in')) policies.add(policy);
-    if (silent) for (const dependency of state.dependenciesOf(pod)) if (parseEntityKey(dependency)?.kind === 'ConfigMap') configs.add(dependency);
+    if (silent) for (const dependency of state.dependenciesOf(pod)) if (entityKeyKind(dependency) === 'ConfigMap') configs.add(dependency);
   }
   for (const policy of policies) found.push(...state.eventsOn(policy, since, POLICY_CHANGES).filter(within));
   if (silent) {

@@ -1,4 +1,4 @@
-import { networkAddressesIn, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { networkAddressesIn, entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
 import { calleeTrouble } from './callee-trouble.js';
 
@@ -35,7 +35,7 @@ export class ServiceDependencyCorrelator implements Correlator {
 
   correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
-    if (!entityKey || !CALLER_FAILURES.has(event.type) || parseEntityKey(entityKey)?.kind !== 'Pod') return [];
+    if (!entityKey || !CALLER_FAILURES.has(event.type) || entityKeyKind(entityKey) !== 'Pod') return [];
     const dependencies = state.dependsOn(entityKey, event.message);
     if (dependencies.length === 0) return [];
     const named = networkAddressesIn(event.message).length > 0;
