@@ -15,6 +15,32 @@ interface NamespaceState {
   pods: Map<string, Record<string, string>>;
   services: Map<string, Record<string, string>>;
   policies: Map<string, LabelSelector>;
+  /** Bumped whenever a Service or NetworkPolicy selector of the namespace is set or removed. */
+  selectorsGeneration: number;
+  /** Per pod: the Services and NetworkPolicies its labels matched, and against which labels and selectors. */
+  selectedBy: Map<string, Selections>;
+}
+
+/**
+ * What a pod's labels matched (Service and NetworkPolicy keys, in the namespace's order). Most
+ * pod versions are status updates with the labels unchanged: they take these instead of matching
+ * the labels against every selector of the namespace again.
+ */
+interface Selections {
+  labels: Record<string, string> | undefined;
+  generation: number;
+  services: string[];
+  policies: string[];
+}
+
+/** Label sets equal key for key (label values are strings, and their order does not matter to a selector). */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }
 
 const POD_EDGE_SETS: EdgeSet[] = [
@@ -58,8 +84,8 @@ export class TopologyProjector {
     if (!facts || node.deleted || !namespace) return;
     const state = this.state(node.ref.cluster, namespace);
     if (facts.kind === 'Pod') state.pods.set(facts.name, facts.labels ?? {});
-    if (facts.kind === 'Service') state.services.set(facts.name, facts.serviceSelector ?? {});
-    if (facts.kind === 'NetworkPolicy') state.policies.set(facts.name, facts.selector ?? {});
+    if (facts.kind === 'Service') (state.services.set(facts.name, facts.serviceSelector ?? {}), (state.selectorsGeneration += 1));
+    if (facts.kind === 'NetworkPolicy') (state.policies.set(facts.name, facts.selector ?? {}), (state.selectorsGeneration += 1));
   }
 
   private refOf(facts: K8sObjectFacts, cluster: string | undefined): EntityRef {
@@ -79,7 +105,7 @@ export class TopologyProjector {
   private state(cluster: string | undefined, namespace: string): NamespaceState {
     const id = `${cluster ?? ''}/${namespace}`;
     let state = this.namespaces.get(id);
-    if (!state) this.namespaces.set(id, (state = { pods: new Map(), services: new Map(), policies: new Map() }));
+    if (!state) this.namespaces.set(id, (state = { pods: new Map(), services: new Map(), policies: new Map(), selectorsGeneration: 0, selectedBy: new Map() }));
     return state;
   }
 
@@ -100,12 +126,9 @@ export class TopologyProjector {
         if (namespace) {
           const state = this.state(ref.cluster, namespace);
           state.pods.set(facts.name, facts.labels ?? {});
-          for (const [service, selector] of state.services) {
-            if (matchesServiceSelector(facts.labels, selector)) edges.push({ type: 'SELECTS', from: this.keyIn(ref, 'Service', service), to: key });
-          }
-          for (const [policy, selector] of state.policies) {
-            if (matchesSelector(facts.labels, selector)) edges.push({ type: 'APPLIES_TO', from: this.keyIn(ref, 'NetworkPolicy', policy), to: key });
-          }
+          const selections = this.selectionsOf(state, ref, facts);
+          for (const service of selections.services) edges.push({ type: 'SELECTS', from: service, to: key });
+          for (const policy of selections.policies) edges.push({ type: 'APPLIES_TO', from: policy, to: key });
         }
         break;
       }
@@ -115,6 +138,7 @@ export class TopologyProjector {
           const state = this.state(ref.cluster, namespace);
           const selector = facts.serviceSelector ?? {};
           state.services.set(facts.name, selector);
+          state.selectorsGeneration += 1;
           for (const [pod, labels] of state.pods) {
             if (matchesServiceSelector(labels, selector)) edges.push({ type: 'SELECTS', from: key, to: this.keyIn(ref, 'Pod', pod) });
           }
@@ -127,6 +151,7 @@ export class TopologyProjector {
           const state = this.state(ref.cluster, namespace);
           const selector = facts.selector ?? {};
           state.policies.set(facts.name, selector);
+          state.selectorsGeneration += 1;
           for (const [pod, labels] of state.pods) {
             if (matchesSelector(labels, selector)) edges.push({ type: 'APPLIES_TO', from: key, to: this.keyIn(ref, 'Pod', pod) });
           }
@@ -151,13 +176,24 @@ export class TopologyProjector {
     return [{ op: 'upsert', node, replace, edges }];
   }
 
+  /** The Services and NetworkPolicies a pod's labels match: as last time when neither its labels nor the namespace's selectors changed. */
+  private selectionsOf(state: NamespaceState, ref: EntityRef, facts: K8sObjectFacts): Selections {
+    const last = state.selectedBy.get(facts.name);
+    if (last && last.generation === state.selectorsGeneration && sameLabels(last.labels, facts.labels)) return last;
+    const selections: Selections = { labels: facts.labels, generation: state.selectorsGeneration, services: [], policies: [] };
+    for (const [service, selector] of state.services) if (matchesServiceSelector(facts.labels, selector)) selections.services.push(this.keyIn(ref, 'Service', service));
+    for (const [policy, selector] of state.policies) if (matchesSelector(facts.labels, selector)) selections.policies.push(this.keyIn(ref, 'NetworkPolicy', policy));
+    state.selectedBy.set(facts.name, selections);
+    return selections;
+  }
+
   private deleted(facts: K8sObjectFacts, ref: EntityRef, key: string, at: string): TopologyChange[] {
     const namespace = facts.namespace ?? undefined;
     if (namespace) {
       const state = this.state(ref.cluster, namespace);
-      if (facts.kind === 'Pod') state.pods.delete(facts.name);
-      if (facts.kind === 'Service') state.services.delete(facts.name);
-      if (facts.kind === 'NetworkPolicy') state.policies.delete(facts.name);
+      if (facts.kind === 'Pod') (state.pods.delete(facts.name), state.selectedBy.delete(facts.name));
+      if (facts.kind === 'Service') (state.services.delete(facts.name), (state.selectorsGeneration += 1));
+      if (facts.kind === 'NetworkPolicy') (state.policies.delete(facts.name), (state.selectorsGeneration += 1));
     }
     return [{ op: 'delete', key, at }];
   }
