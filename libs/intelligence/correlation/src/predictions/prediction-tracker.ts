@@ -196,9 +196,16 @@ export class PredictionTracker {
 
   /** What a prediction keeps from when it was issued (and, counting pods, what it said and how it stands). */
   private issued(prediction: Prediction): Pick<Prediction, 'createdAt'> & Partial<Pick<Prediction, 'expects' | 'deadline' | 'message' | 'tally' | 'revisions'>> {
-    const kept = { createdAt: prediction.createdAt, ...(prediction.expects ? { expects: prediction.expects } : {}), ...(prediction.deadline ? { deadline: prediction.deadline } : {}) };
+    // Assigned field by field in the order the spreads it replaces gave (re-rating calls this for
+    // every open incident of a pattern): conditional spreads build each object through a slow path.
+    const kept: ReturnType<PredictionTracker['issued']> = { createdAt: prediction.createdAt };
+    if (prediction.expects) kept.expects = prediction.expects;
+    if (prediction.deadline) kept.deadline = prediction.deadline;
     if (!prediction.tally) return kept;
-    return { ...kept, message: prediction.message, tally: prediction.tally, ...(prediction.revisions ? { revisions: prediction.revisions } : {}) };
+    kept.message = prediction.message;
+    kept.tally = prediction.tally;
+    if (prediction.revisions) kept.revisions = prediction.revisions;
+    return kept;
   }
 
   private judge(open: OpenPrediction, result: PredictionResult): Prediction {
