@@ -26,7 +26,7 @@ describe('TopologyProjector: the Services and NetworkPolicies selecting a pod', 
     for (const seed of [1, 2, 3]) {
       const next = random(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-      const labelSets = [{ app: 'web' }, { app: 'web', tier: 'front' }, { tier: 'front', app: 'web' }, { app: 'api' }, {}, undefined];
+      const labelSets: Array<Record<string, string> | undefined> = [{ app: 'web' }, { app: 'web', tier: 'front' }, { tier: 'front', app: 'web' }, { app: 'api' }, {}, undefined];
       const projector = new TopologyProjector();
       // What the namespace holds, in the order first set (as the projector's maps keep it).
       const services = new Map<string, Record<string, string>>();
@@ -36,14 +36,14 @@ describe('TopologyProjector: the Services and NetworkPolicies selecting a pod', 
         if (roll < 0.15) {
           const name = pick(['s1', 's2', 's3']);
           const deleting = next() < 0.3;
-          const selector = pick([{ app: 'web' }, { tier: 'front' }, { app: 'api' }]);
+          const selector = pick<Record<string, string>>([{ app: 'web' }, { tier: 'front' }, { app: 'api' }]);
           projector.project(lifecycle({ kind: 'Service', name, namespace: 'shop', serviceSelector: selector }, deleting ? 'DELETED' : 'MODIFIED'));
           if (deleting) services.delete(name);
           else services.set(name, selector);
         } else if (roll < 0.25) {
           const name = pick(['p1', 'p2']);
           const deleting = next() < 0.3;
-          const selector = { matchLabels: pick([{ app: 'web' }, { tier: 'front' }]) };
+          const selector = { matchLabels: pick<Record<string, string>>([{ app: 'web' }, { tier: 'front' }]) };
           projector.project(lifecycle({ kind: 'NetworkPolicy', name, namespace: 'shop', selector }, deleting ? 'DELETED' : 'MODIFIED'));
           if (deleting) policies.delete(name);
           else policies.set(name, selector);
