@@ -63,7 +63,8 @@ function withoutSnapshot(settings: unknown): Record<string, unknown> {
 /**
  * `tapio analyze FILE [--json]`: the offline post-mortem. Replays a recording through
  * the full pipeline on the embedded bus (the graph only when a plugin reads it), then
- * prints the stories the engine composed (or the JSON insight document). Exit status 0 whenever the analysis ran, whatever it found.
+ * prints the stories the engine composed (or the JSON insight document). Exit status 0
+ * whenever the analysis ran, whatever it found.
  */
 export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0];

@@ -1,6 +1,7 @@
-import { GraphQuestions, GraphReader, GraphStore, GraphWriter, LiveTopology, type PluginDescriptor, type Token } from '@tapio/domain';
+import { GRAPH_STORE_PORTS, LiveTopology, type PluginDescriptor, type Token } from '@tapio/domain';
 
-const GRAPH_PORTS: ReadonlySet<Token<unknown>> = new Set<Token<unknown>>([GraphStore, GraphReader, GraphWriter, GraphQuestions, LiveTopology]);
+/** The ports a graph store plugin provides its store under, and the memory graph's topology index. */
+const GRAPH_PORTS: ReadonlySet<Token<unknown>> = new Set<Token<unknown>>([...GRAPH_STORE_PORTS, LiveTopology]);
 
 /**
  * The running plugins, graph stores aside, that need a graph port: they may read (or write)

@@ -1,4 +1,4 @@
-import { parseEntityKey } from '@tapio/plugin-api';
+import { entityKeyKind } from '@tapio/plugin-api';
 import type { TopologyRelationship } from '@tapio/plugin-api';
 import type { TopologyIndex } from './topology-index.js';
 import { WORKLOAD_KINDS } from './workload-kinds.js';
@@ -64,7 +64,7 @@ function step(topology: TopologyIndex, key: string, hop: ReachHop): readonly str
 }
 
 function kindOf(topology: TopologyIndex, key: string): string | undefined {
-  return topology.node(key)?.ref.kind ?? parseEntityKey(key)?.kind;
+  return topology.node(key)?.ref.kind ?? entityKeyKind(key);
 }
 
 /**

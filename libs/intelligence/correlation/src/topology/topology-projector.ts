@@ -43,6 +43,16 @@ function sameLabels(a: Record<string, string> | undefined, b: Record<string, str
   return true;
 }
 
+/**
+ * Sets a Service or NetworkPolicy selector of the namespace (removes it when `selector` is
+ * undefined). Every change goes through here, so every pod's selections are matched again after it.
+ */
+function setSelector<S>(state: NamespaceState, selectors: Map<string, S>, name: string, selector: S | undefined): void {
+  if (selector === undefined) selectors.delete(name);
+  else selectors.set(name, selector);
+  state.selectorsGeneration += 1;
+}
+
 const POD_EDGE_SETS: EdgeSet[] = [
   { type: 'OWNS', direction: 'in' },
   { type: 'RUNS_ON', direction: 'out' },
@@ -84,8 +94,8 @@ export class TopologyProjector {
     if (!facts || node.deleted || !namespace) return;
     const state = this.state(node.ref.cluster, namespace);
     if (facts.kind === 'Pod') state.pods.set(facts.name, facts.labels ?? {});
-    if (facts.kind === 'Service') (state.services.set(facts.name, facts.serviceSelector ?? {}), (state.selectorsGeneration += 1));
-    if (facts.kind === 'NetworkPolicy') (state.policies.set(facts.name, facts.selector ?? {}), (state.selectorsGeneration += 1));
+    if (facts.kind === 'Service') setSelector(state, state.services, facts.name, facts.serviceSelector ?? {});
+    if (facts.kind === 'NetworkPolicy') setSelector(state, state.policies, facts.name, facts.selector ?? {});
   }
 
   private refOf(facts: K8sObjectFacts, cluster: string | undefined): EntityRef {
@@ -137,8 +147,7 @@ export class TopologyProjector {
         if (namespace) {
           const state = this.state(ref.cluster, namespace);
           const selector = facts.serviceSelector ?? {};
-          state.services.set(facts.name, selector);
-          state.selectorsGeneration += 1;
+          setSelector(state, state.services, facts.name, selector);
           for (const [pod, labels] of state.pods) {
             if (matchesServiceSelector(labels, selector)) edges.push({ type: 'SELECTS', from: key, to: this.keyIn(ref, 'Pod', pod) });
           }
@@ -150,8 +159,7 @@ export class TopologyProjector {
         if (namespace) {
           const state = this.state(ref.cluster, namespace);
           const selector = facts.selector ?? {};
-          state.policies.set(facts.name, selector);
-          state.selectorsGeneration += 1;
+          setSelector(state, state.policies, facts.name, selector);
           for (const [pod, labels] of state.pods) {
             if (matchesSelector(labels, selector)) edges.push({ type: 'APPLIES_TO', from: key, to: this.keyIn(ref, 'Pod', pod) });
           }
@@ -191,9 +199,12 @@ export class TopologyProjector {
     const namespace = facts.namespace ?? undefined;
     if (namespace) {
       const state = this.state(ref.cluster, namespace);
-      if (facts.kind === 'Pod') (state.pods.delete(facts.name), state.selectedBy.delete(facts.name));
-      if (facts.kind === 'Service') (state.services.delete(facts.name), (state.selectorsGeneration += 1));
-      if (facts.kind === 'NetworkPolicy') (state.policies.delete(facts.name), (state.selectorsGeneration += 1));
+      if (facts.kind === 'Pod') {
+        state.pods.delete(facts.name);
+        state.selectedBy.delete(facts.name);
+      }
+      if (facts.kind === 'Service') setSelector(state, state.services, facts.name, undefined);
+      if (facts.kind === 'NetworkPolicy') setSelector(state, state.policies, facts.name, undefined);
     }
     return [{ op: 'delete', key, at }];
   }

@@ -1,7 +1,8 @@
 import { insightEntityKeys, type Insight } from '@tapio/domain';
 
-/** The entity keys an insight version was indexed under, with the parts they came from. */
-interface Indexed {
+/** A stored insight version, with the entity keys it was indexed under and the parts they came from. */
+interface Shelved {
+  insight: Insight;
   root: Insight['rootCause']['entity'];
   symptoms: Insight['symptoms'];
   affected: Insight['affected'];
@@ -16,28 +17,23 @@ interface Indexed {
  * by the keys that came and went.
  */
 export class InsightShelf {
-  private readonly byId = new Map<string, Insight>();
+  private readonly byId = new Map<string, Shelved>();
   private readonly byKey = new Map<string, Set<string>>();
-  private readonly indexed = new Map<string, Indexed>();
 
   constructor(private readonly maxInsights: number) {}
 
   /** Stores insights, a newer version replacing the older one. */
   put(insights: readonly Insight[]): void {
-    for (const insight of insights) {
-      this.byId.set(insight.id, insight);
-      this.reindex(insight);
-    }
+    for (const insight of insights) this.shelve(insight);
     while (this.byId.size > this.maxInsights) {
-      const oldest = this.byId.keys().next().value as string;
-      this.unindex(oldest, this.indexed.get(oldest)?.keys ?? []);
-      this.indexed.delete(oldest);
+      const [oldest, shelved] = this.byId.entries().next().value as [string, Shelved];
+      this.unindex(oldest, shelved.keys);
       this.byId.delete(oldest);
     }
   }
 
   get(id: string): Insight | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.insight;
   }
 
   get size(): number {
@@ -50,22 +46,25 @@ export class InsightShelf {
   }
 
   values(): Insight[] {
-    return [...this.byId.values()];
+    return [...this.byId.values()].map((shelved) => shelved.insight);
   }
 
   /** Insights about any of the keys, each once. */
   about(keys: readonly string[]): Insight[] {
     const ids = new Set<string>();
     for (const key of keys) for (const id of this.byKey.get(key) ?? []) ids.add(id);
-    return [...ids].map((id) => this.byId.get(id)).filter((insight): insight is Insight => insight !== undefined);
+    return [...ids].map((id) => this.get(id)).filter((insight): insight is Insight => insight !== undefined);
   }
 
-  private reindex(insight: Insight): void {
-    const previous = this.indexed.get(insight.id);
+  private shelve(insight: Insight): void {
+    const previous = this.byId.get(insight.id);
     const root = insight.rootCause.entity;
-    if (previous && previous.root === root && previous.symptoms === insight.symptoms && previous.affected === insight.affected) return;
+    if (previous && previous.root === root && previous.symptoms === insight.symptoms && previous.affected === insight.affected) {
+      previous.insight = insight;
+      return;
+    }
     const keys = insightEntityKeys(insight);
-    this.indexed.set(insight.id, { root, symptoms: insight.symptoms, affected: insight.affected, keys });
+    this.byId.set(insight.id, { insight, root, symptoms: insight.symptoms, affected: insight.affected, keys });
     if (previous) {
       const now = new Set(keys);
       this.unindex(insight.id, previous.keys.filter((key) => !now.has(key)));
