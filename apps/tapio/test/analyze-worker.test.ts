@@ -17,6 +17,11 @@ async function analyze(file: string, worker: 'on' | 'off', json = true): Promise
   return run(TAPIO, ['analyze', file, ...(json ? ['--json'] : [])], { maxBuffer: 64 * 2 ** 20, env: { ...process.env, TAPIO_TRANSFORM_WORKER: worker } });
 }
 
+/** The same with a configuration file. */
+async function analyzeWith(config: string, file: string, worker: 'on' | 'off'): Promise<{ stdout: string; stderr: string }> {
+  return run(TAPIO, ['analyze', '-config', config, file, '--json'], { maxBuffer: 64 * 2 ** 20, env: { ...process.env, TAPIO_TRANSFORM_WORKER: worker }, timeout: 60_000 });
+}
+
 /** Log records without their time (pretty format: time, level, message, fields). */
 const records = (stderr: string) =>
   stderr
@@ -35,6 +40,19 @@ describe('tapio analyze with the transformer stage on a worker thread (built CLI
       expect(JSON.parse(two.stdout).events).toBeGreaterThan(0);
     });
   }
+
+  it('a worker the launcher started early that the configuration then refuses (a write-ahead log) is stopped: one-thread answer, and the command exits', async () => {
+    // Each run its own log and snapshot: a write-ahead log is replayed by the next run that names it.
+    const config = (name: string) => {
+      const path = join(dir, `${name}.yaml`);
+      writeFileSync(path, `bus: { type: embedded, embedded: { wal: { file: ${join(dir, `${name}.wal`)}, checkpointInterval: 3s } } }\ngraph: { type: memory, memory: { snapshotFile: ${join(dir, `${name}.snapshot`)} } }\n`);
+      return path;
+    };
+    const file = fileURLToPath(new URL('configmap-cascade.ndjson', RECORDINGS));
+    const [one, prestarted] = [await analyzeWith(config('wal-off'), file, 'off'), await analyzeWith(config('wal-on'), file, 'on')];
+    expect(prestarted.stdout).toBe(one.stdout);
+    expect(JSON.parse(prestarted.stdout).insights.length).toBeGreaterThan(0);
+  });
 
   it('the stories (text) are identical too', async () => {
     const file = fileURLToPath(new URL('configmap-cascade.ndjson', RECORDINGS));

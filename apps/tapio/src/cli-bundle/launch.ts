@@ -2,6 +2,7 @@
 import { mapStackTraces } from './bundle-stack-traces.js';
 import { commandOf, compileCacheFile, runCachedCommonJs } from './compile-cache.js';
 import { freshBundle } from './fresh-bundle.js';
+import { prestartTransformWorker, wantsPrestart } from '../runtime/transform-worker/prestart.js';
 
 /**
  * The tapio command through its bundle (dist/bundle/main.cjs, built by
@@ -11,6 +12,10 @@ import { freshBundle } from './fresh-bundle.js';
  * modules, exactly as `dist/main.js`, with Node's source maps on.
  */
 const bundle = process.env['TAPIO_NO_BUNDLE'] === '1' ? undefined : freshBundle(new URL('../bundle/', import.meta.url), new URL('../../../../', import.meta.url));
+// A large analysis's transformer worker starts loading now, beside the command (prestart.ts).
+if (wantsPrestart(process.argv.slice(2), process.env)) {
+  prestartTransformWorker(bundle ? new URL('./worker-launch.js', import.meta.url) : new URL('../runtime/transform-worker/worker-entry.js', import.meta.url));
+}
 if (bundle) {
   mapStackTraces([bundle.entry]);
   runCachedCommonJs(bundle.entry, bundle.buildId, compileCacheFile(bundle.entry, commandOf(process.argv.slice(2)), bundle.buildId));

@@ -4,6 +4,7 @@ import { compose, type Composition } from '../compose.js';
 import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
 import { TransformWorker } from '../runtime/transform-worker/transform-worker.js';
+import { takePrestartedWorker } from '../runtime/transform-worker/prestart.js';
 import { analyzeWorkerPlan, publishUnified } from './analyze-worker.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { countLines, ProgressBar } from './progress-bar.js';
@@ -92,8 +93,11 @@ export async function analyzeCommand(args: ParsedArgs): Promise<number> {
   let stagesReady!: () => void;
   const ready = new Promise<void>((resolve) => (stagesReady = resolve));
   let composition: Composition | undefined;
+  // The launcher may have started the worker already (prestart.ts); one this analysis does not use is stopped.
+  const prestarted = takePrestartedWorker();
+  if (!plan) void prestarted?.terminate();
   const worker = plan
-    ? new TransformWorker(plan, { publish: (events) => publishUnified((composition as Composition).bus)(events), deadLetter: (letter) => composition?.deadLetters.put(letter), logger }, ready)
+    ? new TransformWorker(plan, { publish: (events) => publishUnified((composition as Composition).bus)(events), deadLetter: (letter) => composition?.deadLetters.put(letter), logger }, ready, undefined, prestarted)
     : undefined;
   let runtime: TapioRuntime;
   let stats: ReturnType<TapioRuntime['pipelineStats']>;

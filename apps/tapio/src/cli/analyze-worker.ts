@@ -3,13 +3,7 @@ import { parseDuration, type EventBus, type UnifiedEvent } from '@tapio/domain';
 import { DEFAULT_DEDUPE_WINDOW, EmbeddedBusConfig } from '@tapio/embedded/plugin';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { TransformWorkerPlan } from '../runtime/transform-worker/protocol.js';
-
-/**
- * Below this size a recording is analysed on one thread: starting the worker (a second
- * isolate loading the transformers) costs more than it saves (a one-line analysis answers
- * in a few tenths of a second). Above it, parse and transform run on the second core.
- */
-export const WORKER_MIN_BYTES = 8 << 20;
+import { WORKER_MIN_BYTES } from '../runtime/transform-worker/prestart.js';
 
 /** UnifiedEvents per batch crossing to the main thread, and batches in flight at most. */
 const BATCH_EVENTS = 256;

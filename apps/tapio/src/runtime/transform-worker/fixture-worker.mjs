@@ -1,10 +1,13 @@
 // A stand-in transformer worker for transform-worker.test.ts: speaks the protocol of
 // protocol.ts without loading Tapio, and fails in the way workerData.behaviour names.
+// Started before its plan (prestart.ts: workerData { awaitPlan: true }), it waits for the plan message first.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { behaviour, batches = 3, perBatch = 2 } = workerData;
+const plan = workerData.awaitPlan ? await new Promise((resolve) => parentPort.once('message', (message) => resolve(message.kind === 'plan' ? message.plan : {}))) : workerData;
+if (workerData.awaitPlan && !plan.behaviour) throw new Error('the first message to a prestarted worker was not its plan');
+const { behaviour, batches = 3, perBatch = 2 } = plan;
 const post = (message) => parentPort.postMessage(message);
-let credits = workerData.maxBatchesInFlight;
+let credits = plan.maxBatchesInFlight;
 let wake;
 parentPort.on('message', (message) => {
   if (message.kind === 'published') {

@@ -35,5 +35,8 @@ export type FromWorker =
   | { kind: 'done'; stats: PipelineCounts; lines: number }
   | { kind: 'failed'; message: string; stack?: string };
 
-/** Main thread → worker: one batch was published on the bus (a credit for the next). */
-export type ToWorker = { kind: 'published' };
+/**
+ * Main thread → worker: `plan`, first and once, to a worker started before it was known
+ * (prestart.ts); `published`, one batch was published on the bus (a credit for the next).
+ */
+export type ToWorker = { kind: 'plan'; plan: TransformWorkerPlan } | { kind: 'published' };

@@ -2,6 +2,7 @@ import type { DeadLetter, UnifiedEvent } from '@tapio/domain';
 import { silentLogger } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import type { TransformWorkerPlan } from './protocol.js';
+import { prestartTransformWorker, takePrestartedWorker } from './prestart.js';
 import { TransformWorker } from './transform-worker.js';
 
 const FIXTURE = new URL('./fixture-worker.mjs', import.meta.url);
@@ -68,6 +69,26 @@ describe('TransformWorker: the main thread side of the transformer worker', () =
     await expect(worker.done).rejects.toThrow(/exited \(code 3\) before the end of its input/);
     const quiet = new TransformWorker(plan('no-done'), target().target, Promise.resolve(), FIXTURE);
     await expect(quiet.done).rejects.toThrow(/exited \(code 0\) before the end of its input/);
+  });
+
+  it('a worker started before its plan (the launcher prestarts it) is given the plan first and runs as one started with it', async () => {
+    prestartTransformWorker(FIXTURE);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up and waiting
+    const prestarted = takePrestartedWorker();
+    expect(prestarted).toBeDefined();
+    expect(takePrestartedWorker()).toBeUndefined(); // taken once
+    const sink = target();
+    const worker = new TransformWorker(plan('ok', { batches: 4 }), sink.target, Promise.resolve(), FIXTURE, prestarted);
+    const stats = await worker.done;
+    expect(stats.accepted).toBe(8);
+    expect(sink.published).toEqual(Array.from({ length: 8 }, (_, index) => `evt-${index + 1}`));
+    expect(sink.letters.map((letter) => letter.origin)).toEqual(['f.ndjson:1']);
+  });
+
+  it('a prestarted worker that failed before it was taken is not handed over (the command starts its own)', async () => {
+    prestartTransformWorker(new URL('data:text/javascript,process.exit(5)'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(takePrestartedWorker()).toBeUndefined();
   });
 
   it('a publish that fails stops the worker and rejects', async () => {

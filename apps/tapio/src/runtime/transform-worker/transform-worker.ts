@@ -44,14 +44,16 @@ export class TransformWorker {
   /** Input lines the worker has read (for a progress display). */
   lines = 0;
 
-  constructor(plan: TransformWorkerPlan, target: TransformWorkerTarget, ready: Promise<void>, entry: URL = transformWorkerEntry()) {
+  /** `prestarted`: a worker the launcher started before the plan was known (prestart.ts); it is given the plan as its first message. */
+  constructor(plan: TransformWorkerPlan, target: TransformWorkerTarget, ready: Promise<void>, entry: URL = transformWorkerEntry(), prestarted?: Worker) {
     this.done = new Promise<PipelineCounts>((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;
     });
     // Nobody may be awaiting yet (the main thread is still composing): a failure is kept for `done`.
     this.done.catch(() => undefined);
-    this.worker = new Worker(entry, { workerData: plan, stdout: false, stderr: false });
+    this.worker = prestarted ?? new Worker(entry, { workerData: plan, stdout: false, stderr: false });
+    if (prestarted) this.worker.postMessage({ kind: 'plan', plan } satisfies ToWorker);
     this.worker.on('message', (message: FromWorker) => this.take(message, target, ready));
     this.worker.on('error', (error: Error) => this.fail(new Error(`the transformer worker failed: ${error.stack ?? error.message}`)));
     this.worker.on('exit', (code) => {

@@ -5,6 +5,7 @@ import { ReplayConfig, replayCollectorPlugin } from '@tapio/collector-replay/plu
 import { COLLECTOR_PLUGINS } from '../../plugins/collector-plugins.js';
 import { BatchHandOff } from './batch-hand-off.js';
 import { ForwardedDeadLetters, forwardedLogger } from './forwarded-ports.js';
+import { awaitsPlan } from './prestart.js';
 import type { FromWorker, ToWorker, TransformWorkerPlan } from './protocol.js';
 
 /**
@@ -20,18 +21,28 @@ function portToMain(): MessagePort {
   return parentPort;
 }
 const port = portToMain();
-const plan = workerData as TransformWorkerPlan;
 const post = (message: FromWorker) => port.postMessage(message);
-const logger = forwardedLogger(post, plan.logLevel);
-const deadLetters = new ForwardedDeadLetters(post);
 
-async function transformers(): Promise<RawEventTransformer[]> {
+/** The plan the worker was started with, or (started before it was known: prestart.ts) the first message. */
+function planOf(data: unknown): Promise<TransformWorkerPlan> {
+  if (!awaitsPlan(data)) return Promise.resolve(data as TransformWorkerPlan);
+  return new Promise((resolve) => {
+    const take = (message: ToWorker) => {
+      if (message.kind !== 'plan') return;
+      port.off('message', take);
+      resolve(message.plan);
+    };
+    port.on('message', take);
+  });
+}
+
+async function transformers(plan: TransformWorkerPlan): Promise<RawEventTransformer[]> {
   const all: RawEventTransformer[] = [];
   for (const descriptor of COLLECTOR_PLUGINS) if (descriptor.transformers) all.push(...(await descriptor.transformers(plan.transformerSettings)));
   return all;
 }
 
-async function replayCollector(): Promise<Collector> {
+async function replayCollector(plan: TransformWorkerPlan, logger: Logger, deadLetters: ForwardedDeadLetters): Promise<Collector> {
   const config = ReplayConfig.parse(plan.replay);
   const contribution = await replayCollectorPlugin.register({ deps: { deadLetters: deadLetters as DeadLetterSink, logger: logger as Logger }, config, logger: logger.child({ plugin: 'replay' }), baseDir: plan.baseDir });
   const collector = contribution.collectors?.[0];
@@ -40,10 +51,13 @@ async function replayCollector(): Promise<Collector> {
 }
 
 async function run(): Promise<void> {
-  const all = await transformers();
+  const plan = await planOf(workerData);
+  const logger = forwardedLogger(post, plan.logLevel);
+  const deadLetters = new ForwardedDeadLetters(post);
+  const all = await transformers(plan);
   // Every built-in transformer is trusted (registerPlugins lists them so): the worker runs built-ins only.
   const pipeline = new Pipeline({ transformers: all, trusted: all, deadLetters, limits: plan.limits, cluster: plan.cluster, logger: logger.child({ component: 'pipeline' }) });
-  const collector = await replayCollector();
+  const collector = await replayCollector(plan, logger, deadLetters);
   const lines = () => Number(collector.health().details?.['lines'] ?? 0);
   const handOff = new BatchHandOff<UnifiedEvent>((events) => post({ kind: 'events', events, lines: lines() }), plan.batchEvents, plan.maxBatchesInFlight);
   port.on('message', (message: ToWorker) => {
