@@ -2,7 +2,7 @@
 import { mapStackTraces } from './bundle-stack-traces.js';
 import { commandOf, compileCacheFile, runCachedCommonJs } from './compile-cache.js';
 import { freshBundle } from './fresh-bundle.js';
-import { prestartTransformWorker, wantsPrestart } from '../runtime/transform-worker/prestart.js';
+import { prestartTransformWorker, wantsPrestart } from './prestart.js';
 
 /**
  * The tapio command through its bundle (dist/bundle/main.cjs, built by

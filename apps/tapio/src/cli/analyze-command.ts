@@ -4,7 +4,7 @@ import { compose, type Composition } from '../compose.js';
 import { createLogger } from '../logging.js';
 import { TapioRuntime } from '../runtime/tapio-runtime.js';
 import { TransformWorker } from '../runtime/transform-worker/transform-worker.js';
-import { takePrestartedWorker } from '../runtime/transform-worker/prestart.js';
+import { takePrestartedWorker } from '../cli-bundle/prestart.js';
 import { analyzeWorkerPlan, publishUnified } from './analyze-worker.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { countLines, ProgressBar } from './progress-bar.js';

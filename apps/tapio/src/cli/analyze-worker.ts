@@ -3,7 +3,7 @@ import { parseDuration, type EventBus, type UnifiedEvent } from '@tapio/domain';
 import { DEFAULT_DEDUPE_WINDOW, EmbeddedBusConfig } from '@tapio/embedded/plugin';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { TransformWorkerPlan } from '../runtime/transform-worker/protocol.js';
-import { WORKER_MIN_BYTES } from '../runtime/transform-worker/prestart.js';
+import { WORKER_MIN_BYTES } from '../cli-bundle/prestart.js';
 
 /** UnifiedEvents per batch crossing to the main thread, and batches in flight at most. */
 const BATCH_EVENTS = 256;

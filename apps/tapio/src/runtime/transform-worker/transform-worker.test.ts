@@ -2,7 +2,7 @@ import type { DeadLetter, UnifiedEvent } from '@tapio/domain';
 import { silentLogger } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import type { TransformWorkerPlan } from './protocol.js';
-import { prestartTransformWorker, takePrestartedWorker } from './prestart.js';
+import { prestartTransformWorker, takePrestartedWorker } from '../../cli-bundle/prestart.js';
 import { TransformWorker } from './transform-worker.js';
 
 const FIXTURE = new URL('./fixture-worker.mjs', import.meta.url);

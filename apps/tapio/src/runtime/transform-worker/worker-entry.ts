@@ -5,7 +5,7 @@ import { ReplayConfig, replayCollectorPlugin } from '@tapio/collector-replay/plu
 import { COLLECTOR_PLUGINS } from '../../plugins/collector-plugins.js';
 import { BatchHandOff } from './batch-hand-off.js';
 import { ForwardedDeadLetters, forwardedLogger } from './forwarded-ports.js';
-import { awaitsPlan } from './prestart.js';
+import { awaitsPlan } from '../../cli-bundle/prestart.js';
 import type { FromWorker, ToWorker, TransformWorkerPlan } from './protocol.js';
 
 /**
