@@ -71,6 +71,19 @@ describe('InProcessBus', () => {
     await bus.close();
   });
 
+  it('remembers no id of a topic nobody listens to: a copy published once someone does is delivered', async () => {
+    const bus = new InProcessBus();
+    await bus.publish('unified', event('early', 'shop'), 'early');
+    const seen: string[] = [];
+    await bus.subscribe('unified', 'g', async (message) => void seen.push(message.id));
+    await bus.publish('unified', event('early', 'shop'), 'early');
+    await bus.publish('unified', event('early', 'shop'), 'early');
+    await bus.drain();
+    expect(seen).toEqual(['early']);
+    expect(bus.stats()).toMatchObject({ published: 2, delivered: 1 });
+    await bus.close();
+  });
+
   it('forgets ids beyond its de-duplication window, oldest first', async () => {
     const bus = new InProcessBus({ dedupeWindow: 2 });
     const seen: string[] = [];

@@ -91,6 +91,14 @@ export class InProcessBus implements EventBus {
 
   async publish<T extends BusTopic>(topic: T, message: BusMessages[T], id: string, headers: BusHeaders = NO_BUS_HEADERS): Promise<void> {
     if (this.closed) throw new Error(`event bus is closed; cannot publish ${topic} message ${id}`);
+    const consumers = this.consumers.get(topic);
+    if (consumers === undefined || consumers.length === 0) {
+      // Nobody hears it (the insights of `tapio analyze`, which no output reads): nothing is
+      // delivered and there is nothing to keep, so its id is not remembered either. A copy
+      // published once someone listens is that listener's first.
+      this.counters.published += 1;
+      return;
+    }
     let recent = this.recent.get(topic);
     if (!recent) this.recent.set(topic, (recent = new RecentIds(this.dedupeWindow, this.duplicateWindowMs, this.options.now)));
     if (!recent.add(id)) {
@@ -98,8 +106,6 @@ export class InProcessBus implements EventBus {
       return;
     }
     this.counters.published += 1;
-    const consumers = this.consumers.get(topic) ?? [];
-    if (consumers.length === 0) return;
     const only = consumers.length === 1 ? (consumers[0] as Consumer) : undefined;
     if (only && !only.partition) {
       // The usual embedded set-up (one consumer per topic): no groups, no partition key, no hash of the id.
