@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRecordingOf, awaitsPlan, AWAIT_PLAN, wantsPrestart, WORKER_MIN_BYTES } from './prestart.js';
+import { analyzeRecordingOf, awaitsPlan, AWAIT_PLAN, wantsPrestart, workerForSize, WORKER_MIN_BYTES } from './prestart.js';
 
 describe('analyzeRecordingOf: the recording of a `tapio analyze` command line, read as commander reads it', () => {
   it('finds the file among the options analyze takes, with one dash or two', () => {
@@ -35,6 +35,12 @@ describe('wantsPrestart: the worker is started early only where the analysis wil
     expect(wantsPrestart(['analyze', 'big.ndjson'], { TAPIO_TRANSFORM_WORKER: 'off' }, sizeOf)).toBe(false);
     expect(wantsPrestart(['analyze', 'gone.ndjson'], { TAPIO_TRANSFORM_WORKER: 'on' }, sizeOf)).toBe(false);
     expect(wantsPrestart(['run'], { TAPIO_TRANSFORM_WORKER: 'on' }, sizeOf)).toBe(false);
+  });
+  it('the size rule analyze-worker.ts shares: an unreadable file goes to the worker only when forced', () => {
+    expect(workerForSize({}, undefined)).toBe(false);
+    expect(workerForSize({ TAPIO_TRANSFORM_WORKER: 'on' }, undefined)).toBe(true);
+    expect(workerForSize({ TAPIO_TRANSFORM_WORKER: 'off' }, WORKER_MIN_BYTES)).toBe(false);
+    expect(workerForSize({}, WORKER_MIN_BYTES)).toBe(true);
   });
   it('the awaiting workerData is recognised, and nothing else is', () => {
     expect(awaitsPlan(AWAIT_PLAN)).toBe(true);

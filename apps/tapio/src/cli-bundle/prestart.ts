@@ -69,15 +69,25 @@ export function analyzeRecordingOf(argv: readonly string[]): string | undefined 
  * third-party plugins or a write-ahead log, makes the command stop the worker it did not need).
  */
 export function wantsPrestart(argv: readonly string[], env: NodeJS.ProcessEnv, sizeOf: (file: string) => number | undefined = fileSize): boolean {
-  const wanted = env['TAPIO_TRANSFORM_WORKER'];
-  if (wanted === 'off') return false;
   const file = analyzeRecordingOf(argv);
   if (file === undefined) return false;
   const size = sizeOf(file);
-  return size !== undefined && (wanted === 'on' || size >= WORKER_MIN_BYTES);
+  return size !== undefined && workerForSize(env, size);
 }
 
-function fileSize(file: string): number | undefined {
+/**
+ * Whether a recording of `size` bytes (undefined: unreadable) is parsed and transformed on
+ * the worker, as far as its size and TAPIO_TRANSFORM_WORKER (`on`: always, `off`: never) say.
+ * The launcher and analyze-worker.ts both ask this, so they cannot disagree.
+ */
+export function workerForSize(env: NodeJS.ProcessEnv, size: number | undefined): boolean {
+  const wanted = env['TAPIO_TRANSFORM_WORKER'];
+  if (wanted === 'off') return false;
+  return wanted === 'on' || (size !== undefined && size >= WORKER_MIN_BYTES);
+}
+
+/** The file's size in bytes; undefined when it cannot be read. */
+export function fileSize(file: string): number | undefined {
   try {
     return statSync(file).size;
   } catch {

@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
 import { parseDuration, type EventBus, type UnifiedEvent } from '@tapio/domain';
 import { DEFAULT_DEDUPE_WINDOW, EmbeddedBusConfig } from '@tapio/embedded/plugin';
 import type { LoadedConfig } from '../config/load-config.js';
 import type { TransformWorkerPlan } from '../runtime/transform-worker/protocol.js';
-import { WORKER_MIN_BYTES } from '../cli-bundle/prestart.js';
+import { fileSize, workerForSize } from '../cli-bundle/prestart.js';
 
 /** UnifiedEvents per batch crossing to the main thread, and batches in flight at most. */
 const BATCH_EVENTS = 256;
@@ -17,20 +16,12 @@ const BATCHES_IN_FLIGHT = 8;
  * in-thread collectors write) keep the analysis on one thread.
  */
 export function analyzeWorkerPlan(loaded: LoadedConfig, file: string, env: NodeJS.ProcessEnv = process.env): TransformWorkerPlan | undefined {
-  const wanted = env['TAPIO_TRANSFORM_WORKER'];
-  if (wanted === 'off' || file === '-') return undefined;
+  if (file === '-') return undefined;
   const { config } = loaded;
   const bus = EmbeddedBusConfig.parse(config.bus['embedded'] ?? {});
   if (config.plugins.length > 0 || bus.wal) return undefined;
-  if (wanted !== 'on') {
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch {
-      return undefined; // the replay collector reports an unreadable file as it always does
-    }
-    if (size < WORKER_MIN_BYTES) return undefined;
-  }
+  // An unreadable file runs on one thread unless forced: the replay collector reports it as it always does.
+  if (!workerForSize(env, fileSize(file))) return undefined;
   const replay = config.collectors['replay'];
   return {
     replay: { ...(replay as Record<string, unknown>) },
