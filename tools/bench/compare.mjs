@@ -115,7 +115,7 @@ const rows = [
   ...(servers
     ? [
         {
-          figure: `NATS end to end, ${servers.nats.raws} RawEvents`,
+          figure: `NATS end to end, ${servers.nats.raws} RawEvents (from the first published; ${Math.round(servers.nats.withStartRawEventsPerSecond)}/s from the collectors' start)`,
           value: `${Math.round(servers.nats.rawEventsPerSecond)} RawEvents/s`,
           peer: servers.nats.peerRate ? `nats bench ${servers.nats.peerRate} msgs/s` : `nats bench: ${servers.nats.peer.error}`,
           ratio: servers.nats.ratio ?? Number.NaN,
@@ -125,7 +125,7 @@ const rows = [
         ...(servers.nats.cpuRatio
           ? [
               {
-                figure: 'same, CPU per RawEvent (3 processes + server)',
+                figure: `same, CPU per RawEvent (3 processes + server; start-up before the first RawEvent apart: ${Object.values(servers.nats.startupCpu).reduce((sum, cpu) => sum + cpu, 0).toFixed(1)} s)`,
                 value: `${Math.round((1e6 * Object.values(servers.nats.cpu).reduce((sum, cpu) => sum + (cpu ?? 0), 0)) / servers.nats.raws)} µs`,
                 peer: `nats bench ${Math.round((1e6 * (servers.nats.peerCpu.cli + servers.nats.peerCpu.server)) / servers.nats.raws)} µs per message`,
                 ratio: servers.nats.cpuRatio,
