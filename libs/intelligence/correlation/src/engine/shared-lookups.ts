@@ -1,6 +1,7 @@
 import type { EntityRelation, EventType, IndexedEvent, ResourceNode, TopologyIndex, TopologyRelationship } from '@tapio/domain';
 import type { MatchState } from '../patterns/pattern-matcher.js';
 import { dependenciesOf, related } from '../state/relations.js';
+import type { EventFilter, Scope } from '../state/state-walks.js';
 import type { EventVisitor, WorkingState } from '../state/working-state.js';
 
 /** Answers kept at most; beyond it (a cluster of that many entities asked about between changes) all are derived again. */
@@ -164,6 +165,10 @@ export class SharedLookups implements MatchState {
 
   walkBackOnNode(nodeName: string, since: number, types: ReadonlySet<EventType> | undefined, visit: EventVisitor): void {
     this.state.walkBackOnNode(nodeName, since, types, visit);
+  }
+
+  earliestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+    return this.state.earliestMatching(scope, key, since, types, filter);
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {

@@ -19,7 +19,16 @@ const SLOT_BYTES = 48;
 const TIME_STRIDE = SLOT_BYTES / 8;
 const LINK_STRIDE = SLOT_BYTES / 4;
 const LINK_OFFSET = 2;
-if (LINK_OFFSET + CHAINS > LINK_STRIDE) throw new Error(`EventRing: ${CHAINS} links do not fit a ${SLOT_BYTES}-byte slot beside its time`);
+/**
+ * Where a slot's tag is among its Uint32s: the word after the links (the slot's padding). The
+ * tag is the owner's to give (the working state's entity id and kind): a walk that tests it
+ * and the time decides on an event without reading the event object, a cache miss per step.
+ */
+const TAG_OFFSET = LINK_OFFSET + CHAINS;
+if (TAG_OFFSET + 1 > LINK_STRIDE) throw new Error(`EventRing: ${CHAINS} links and a tag do not fit a ${SLOT_BYTES}-byte slot beside its time`);
+
+/** Decides on an event from its time and tag alone (see `EventRing.earliestOnChain`). */
+export type SlotTest = (at: number, tag: number) => boolean;
 
 /** A ring's slot columns over one buffer (see SLOT_BYTES). */
 function slotColumns(capacity: number): { times: Float64Array; links: Uint32Array } {
@@ -81,8 +90,8 @@ export class EventRing {
     return this.mask + 1;
   }
 
-  /** Appends an event under the next sequence number, which it must carry as `seq`. */
-  push(event: SequencedEvent): void {
+  /** Appends an event under the next sequence number, which it must carry as `seq`; `tag`: a Uint32 kept beside its time. */
+  push(event: SequencedEvent, tag = 0): void {
     if (event.seq !== this.tail) throw new Error(`EventRing.push: expected seq ${this.tail}, got ${event.seq}`);
     if (this.tail - this.head > this.mask) this.grow();
     const slot = this.tail & this.mask;
@@ -92,6 +101,7 @@ export class EventRing {
     else this.latest = event.at;
     const links = slot * LINK_STRIDE + LINK_OFFSET;
     this.links.fill(0, links, links + CHAINS);
+    this.links[slot * LINK_STRIDE + TAG_OFFSET] = tag;
     this.tail += 1;
   }
 
@@ -187,6 +197,29 @@ export class EventRing {
     }
   }
 
+  /**
+   * The oldest event of one chain that `select` would list and `test` accepts, by its time and
+   * tag alone: its sequence number, -1 for none. The same events as `walkBack` visits (the same
+   * stop before `since`), so across a key's chains the smallest answer is the first event of
+   * the merged list that passes; only that event's object is read, by the caller.
+   */
+  earliestOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest): number {
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    let found = -1;
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot * TIME_STRIDE] as number;
+      if (at >= since) {
+        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) found = seq;
+      } else if (at < floor) break;
+      const delta = this.links[slot * LINK_STRIDE + LINK_OFFSET + chain] as number;
+      if (delta === 0) break;
+      seq -= delta;
+    }
+    return found;
+  }
+
   /** Whether no event pushed before `seq` has a later time than it. */
   inOrder(seq: number): boolean {
     return seq > this.disorder;
@@ -219,7 +252,7 @@ export class EventRing {
       const to = seq & mask;
       items[to] = this.items[from];
       times[to * TIME_STRIDE] = this.times[from * TIME_STRIDE] as number;
-      links.set(this.links.subarray(from * LINK_STRIDE + LINK_OFFSET, from * LINK_STRIDE + LINK_OFFSET + CHAINS), to * LINK_STRIDE + LINK_OFFSET);
+      links.set(this.links.subarray(from * LINK_STRIDE + LINK_OFFSET, from * LINK_STRIDE + TAG_OFFSET + 1), to * LINK_STRIDE + LINK_OFFSET);
     }
     this.items = items;
     this.times = times;

@@ -1,5 +1,5 @@
 import type { EventType } from '@tapio/domain';
-import type { EventRing, SequencedEvent } from './event-ring.js';
+import type { EventRing, SequencedEvent, SlotTest } from './event-ring.js';
 import { typeMaskOf } from './type-ids.js';
 
 /**
@@ -98,6 +98,28 @@ export class KeyedIndex {
     this.ring.walkBack(heads[0] as number, this.allChain, since, minSeq, types, visit);
   }
 
+  /**
+   * The first event `query` would list that `test` accepts by its time and tag: each of the
+   * key's chains of those types walked on its own (no merge), the smallest sequence number
+   * among their answers read back. The events tested are the ones `walkBack` visits.
+   */
+  earliest(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest): SequencedEvent | undefined {
+    const heads = this.heads.get(key);
+    if (!heads) return undefined;
+    if (!types) {
+      const seq = this.ring.earliestOnChain(heads[0] as number, this.allChain, since, minSeq, test);
+      return seq < 0 ? undefined : this.ring.get(seq);
+    }
+    const mask = typeMaskOf(types);
+    let best = -1;
+    for (let at = 1; at < heads.length; at += 2) {
+      if (mask[heads[at] as number] !== 1) continue;
+      const seq = this.ring.earliestOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test);
+      if (seq >= 0 && (best < 0 || seq < best)) best = seq;
+    }
+    return best < 0 ? undefined : this.ring.get(best);
+  }
+
   /** Forgets keys (and key + type pairs) whose newest event left the window: the chains need no trimming. */
   trim(minSeq: number): void {
     for (const [key, heads] of this.heads) {
@@ -127,8 +149,3 @@ export class KeyedIndex {
   }
 }
 
-/** The newest sequence number of one type in a key's heads, if the key has one. */
-function newestOfType(heads: Heads, typeId: number): number | undefined {
-  for (let at = 1; at < heads.length; at += 2) if (heads[at] === typeId) return heads[at + 1];
-  return undefined;
-}

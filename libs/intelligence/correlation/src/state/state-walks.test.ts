@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SEMANTICS, entityKey, type CorrelationState, type EventType, type IndexedEvent, type UnifiedEvent } from '@tapio/domain';
 import { WorkingState } from './working-state.js';
-import { anyOf, earliestOf, lastTimeOf, latestOf, walksBack, type Scope } from './state-walks.js';
+import { anyOf, earliestMatching, earliestOf, lastTimeOf, latestOf, passes, walksBack, type EventFilter, type Scope } from './state-walks.js';
 
 const START = Date.UTC(2026, 2, 2, 10);
 const TYPES: EventType[] = ['pod_restart', 'oom_killed', 'probe_failed', 'crash_loop', 'pod_ready'];
 
-function event(n: number, type: EventType, name: string, node: string, atMs: number): UnifiedEvent {
+function event(n: number, type: EventType, name: string, node: string, atMs: number, kind = 'Pod'): UnifiedEvent {
   return {
     id: `e${n}`,
     type,
@@ -15,7 +15,7 @@ function event(n: number, type: EventType, name: string, node: string, atMs: num
     severity: EVENT_SEMANTICS[type].severity,
     message: `e${n}`,
     semantic: { intent: EVENT_SEMANTICS[type].intent, category: EVENT_SEMANTICS[type].category, narrative: `e${n}` },
-    entity: { cluster: 'c', kind: 'Pod', namespace: 'shop', name },
+    entity: { cluster: 'c', kind, namespace: 'shop', name },
     k8sContext: { nodeName: node },
     processedAt: '2026-03-02T10:00:00Z',
   } as UnifiedEvent;
@@ -89,5 +89,78 @@ describe('state walks: the first, latest and last time of a list, read newest fi
     // Rounds where the newest arrival at or before the cut was not the latest in time: a walk
     // that stopped at the first event regardless of order would have failed them.
     expect(lateWins).toBeGreaterThan(5);
+  });
+});
+
+/** c/Deployment/shop/web owns the ReplicaSet web-a, which owns pods web-0 … web-5; web-b owns web-6 … web-11 alone. */
+function ownedTopology(state: WorkingState): void {
+  const at = new Date(START).toISOString();
+  const key = (kind: string, name: string) => `c/${kind}/shop/${name}`;
+  const node = (kind: string, name: string) => ({ key: key(kind, name), ref: { cluster: 'c', kind, namespace: 'shop', name }, deleted: false, updatedAt: at });
+  const owns = (ownerKind: string, owner: string, kind: string, name: string) => ({ op: 'upsert' as const, node: node(kind, name), replace: [{ type: 'OWNS' as const, direction: 'in' as const }], edges: [{ type: 'OWNS' as const, from: key(ownerKind, owner), to: key(kind, name) }] });
+  state.topology.apply({ op: 'upsert', node: node('Deployment', 'web'), replace: [], edges: [] });
+  state.topology.apply(owns('Deployment', 'web', 'ReplicaSet', 'web-a'));
+  state.topology.apply({ op: 'upsert', node: node('ReplicaSet', 'web-b'), replace: [], edges: [] });
+  for (let pod = 0; pod < 12; pod += 1) state.topology.apply(owns('ReplicaSet', pod < 6 ? 'web-a' : 'web-b', 'Pod', `web-${pod}`));
+}
+
+describe('earliestMatching: the first event of a list that passes a filter, tested on the ring\'s columns', () => {
+  it('answers as the list filtered would, for every filter field, with owners, other kinds, late arrivals and eviction', () => {
+    const next = random(41);
+    const state = new WorkingState({ maxEvents: 1_200 });
+    ownedTopology(state);
+    const fallback = listsOnly(state);
+    let at = START;
+    let rounds = 0;
+    let decided = 0;
+    for (let n = 0; n < 9_000; n += 1) {
+      at += Math.floor(next() * 3) * 100;
+      const late = next() < 0.05 ? Math.floor(next() * 90_000) : 0;
+      const type = TYPES[Math.floor(next() * TYPES.length)] as EventType;
+      // One event in six on the ReplicaSet web-a (listed under the Deployment's owner list, not a Pod).
+      const onReplicaSet = next() < 1 / 6;
+      const added = onReplicaSet ? event(n, type, 'web-a', `node-${n % 3}`, at - late, 'ReplicaSet') : event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, at - late);
+      state.add(added);
+      if (n % 29 !== 0) continue;
+      const self = entityKey(added.entity!);
+      const since = at - Math.floor(next() * 120_000);
+      const wanted = next() < 0.3 ? undefined : new Set<EventType>(TYPES.slice(0, 1 + Math.floor(next() * TYPES.length)));
+      const filters: EventFilter[] = [
+        {},
+        { until: at - Math.floor(next() * 60_000) },
+        { after: since + Math.floor(next() * 60_000), until: at },
+        { otherThan: self, podsOnly: true, until: at },
+        { otherThan: self },
+        { podsOnly: true },
+        { otherThan: 'c/Pod/shop/never-seen', podsOnly: true },
+      ];
+      const scopes: Array<[Scope, string]> = [['entity', self], ['owner', 'c/Deployment/shop/web'], ['owner', 'c/ReplicaSet/shop/web-b'], ['node', `node-${n % 3}`]];
+      for (const [scope, key] of scopes) {
+        const list = listOf(state, scope, key, since, wanted);
+        for (const filter of filters) {
+          const expected = list.find(passes(filter))?.event.id;
+          if (expected !== undefined && expected !== list[0]?.event.id) decided += 1;
+          expect(earliestMatching(state, scope, key, since, wanted, filter)?.event.id).toBe(expected);
+          expect(earliestMatching(fallback, scope, key, since, wanted, filter)?.event.id).toBe(expected);
+          rounds += 1;
+        }
+      }
+    }
+    expect(rounds).toBeGreaterThan(5_000);
+    // Answers that are not simply the list's first event: the filter decided them.
+    expect(decided).toBeGreaterThan(500);
+  });
+
+  it('filters by the entity and its kind as the key of the event says', () => {
+    const state = new WorkingState();
+    ownedTopology(state);
+    state.add(event(1, 'pod_restart', 'web-a', 'node-0', START, 'ReplicaSet'));
+    state.add(event(2, 'pod_restart', 'web-1', 'node-0', START + 1_000));
+    state.add(event(3, 'pod_restart', 'web-2', 'node-0', START + 2_000));
+    const owner = 'c/Deployment/shop/web';
+    expect(earliestMatching(state, 'owner', owner, START, undefined, {})?.event.id).toBe('e1');
+    expect(earliestMatching(state, 'owner', owner, START, undefined, { podsOnly: true })?.event.id).toBe('e2');
+    expect(earliestMatching(state, 'owner', owner, START, undefined, { podsOnly: true, otherThan: 'c/Pod/shop/web-1' })?.event.id).toBe('e3');
+    expect(earliestMatching(state, 'owner', owner, START, undefined, { podsOnly: true, until: START + 500 })).toBeUndefined();
   });
 });

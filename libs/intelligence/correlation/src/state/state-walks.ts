@@ -1,4 +1,4 @@
-import type { CorrelationState, EventType, IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 
 /** A reader of events walked newest first; returns false to stop the walk. `inOrder`: see `EventRing.walkBack`. */
 export type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
@@ -76,4 +76,41 @@ export function lastTimeOf(state: CorrelationState, scope: Scope, key: string, s
     return !inOrder;
   });
   return last;
+}
+
+/** What `earliestMatching` asks of an event beside being in the list; every field optional. */
+export interface EventFilter {
+  /** At or before this time (epoch ms). */
+  until?: number;
+  /** After this time (epoch ms). */
+  after?: number;
+  /** Not an event of this entity (key). */
+  otherThan?: string;
+  /** Only events of a Pod (by the entity key's kind). */
+  podsOnly?: boolean;
+}
+
+/** A state that answers `earliestMatching` from what it keeps beside each event, without reading the events it passes. */
+export interface FindsEarliest {
+  earliestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined;
+}
+
+function findsEarliest(state: CorrelationState): state is CorrelationState & FindsEarliest {
+  return typeof (state as CorrelationState & Partial<FindsEarliest>).earliestMatching === 'function';
+}
+
+/** The filter as a test of one event (what a state that cannot answer it itself applies). */
+export function passes(filter: EventFilter): (item: IndexedEvent) => boolean {
+  const { until = Number.POSITIVE_INFINITY, after = Number.NEGATIVE_INFINITY, otherThan, podsOnly = false } = filter;
+  return (item) => item.at <= until && item.at > after && (otherThan === undefined || item.entityKey !== otherThan) && (!podsOnly || entityKeyKind(item.entityKey ?? '') === 'Pod');
+}
+
+/**
+ * `earliestOf` with a filter the working state can test on its slot columns (time, entity
+ * and kind), so a long list is walked without reading each event object: the ownership
+ * correlator asks it for every pod failure, over all its siblings' failures of 30 minutes.
+ */
+export function earliestMatching(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+  if (findsEarliest(state)) return state.earliestMatching(scope, key, since, types, filter);
+  return earliestOf(state, scope, key, since, types, passes(filter));
 }

@@ -1,5 +1,6 @@
 import {
   entityKey,
+  entityKeyKind,
   type CorrelationState,
   type EntityRelation,
   type EventType,
@@ -18,6 +19,7 @@ import { KeyedIndex } from './keyed-index.js';
 import { SharedParts } from './shared-parts.js';
 import { typeIdOf } from './type-ids.js';
 import { dependenciesOf, related } from './relations.js';
+import type { EventFilter, Scope } from './state-walks.js';
 
 export interface WorkingStateOptions {
   /** How far back (event time) the recent-event index reaches. */
@@ -36,6 +38,14 @@ export type EventVisitor = (item: IndexedEvent, inOrder: boolean) => boolean;
 
 /** The ring's link columns: two per keyed index (all types, by type), one for the global by-type chains. */
 const TYPE_CHAIN = 8;
+/**
+ * An event's tag in the ring: its entity's id in the low 31 bits (0: no entity) and whether
+ * the entity is a Pod in the top bit. Ids count up and wrap after 2^31 - 1 entities; an id
+ * is only dropped with every event of its entity, so a live event's id is never reused
+ * unless its entity outlived two thousand million others in one window.
+ */
+const ENTITY_ID_MASK = 0x7fff_ffff;
+const POD_TAG = 0x8000_0000;
 
 /**
  * The correlation engine's bounded working state: the current topology (kept by the
@@ -58,6 +68,9 @@ export class WorkingState implements CorrelationState {
   private readonly byId = new Map<string, SequencedEvent>();
   /** The last entity reference, context and object facts per entity, shared by its events that repeat them. */
   private readonly shared = new SharedParts();
+  /** Each entity key's tag (see ENTITY_ID_MASK), while it has events in the window. */
+  private readonly entityTags = new Map<string, number>();
+  private nextEntityId = 1;
   private seq = 0;
   /** `seq` at the last trim of the per-index lists. */
   private trimmedAt = 0;
@@ -93,7 +106,7 @@ export class WorkingState implements CorrelationState {
     const at = Date.parse(event.timestamp);
     const indexed: SequencedEvent = { event, at, entityKey: key, seq: this.seq++ };
     this.byId.set(event.id, indexed);
-    this.ring.push(indexed);
+    this.ring.push(indexed, key === undefined ? 0 : this.tagOf(key));
     if (at > this.newest) this.newest = at;
     const typeId = typeIdOf(event.type);
     this.byEntity.add(key, indexed, typeId);
@@ -197,6 +210,30 @@ export class WorkingState implements CorrelationState {
     this.byNode.walkBack(nodeName, since, this.minLiveSeq(), types, visit);
   }
 
+  /**
+   * The first event of a scope's list that passes `filter` (`earliestOf` with it), tested on
+   * the ring's time and tag columns: only the answer's object is read, not each one walked.
+   */
+  earliestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+    const index = scope === 'entity' ? this.byEntity : scope === 'owner' ? this.byOwner : this.byNode;
+    const { until = Number.POSITIVE_INFINITY, after = Number.NEGATIVE_INFINITY, otherThan, podsOnly = false } = filter;
+    // An entity without events in the window has no id, and no event can be its: -1 matches none.
+    const otherTag = otherThan === undefined ? undefined : this.entityTags.get(otherThan);
+    const other = otherTag === undefined ? -1 : otherTag & ENTITY_ID_MASK;
+    return index.earliest(key, since, this.minLiveSeq(), types, (at, tag) => at <= until && at > after && (tag & ENTITY_ID_MASK) !== other && (!podsOnly || (tag & POD_TAG) !== 0));
+  }
+
+  /** The key's tag, given on its first event in the window. */
+  private tagOf(key: string): number {
+    const known = this.entityTags.get(key);
+    if (known !== undefined) return known;
+    const id = this.nextEntityId;
+    this.nextEntityId = id === ENTITY_ID_MASK ? 1 : id + 1;
+    const tag = entityKeyKind(key) === 'Pod' ? (id | POD_TAG) >>> 0 : id;
+    this.entityTags.set(key, tag);
+    return tag;
+  }
+
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
     const newest = this.byType[typeIdOf(type)] ?? -1;
     return newest < 0 ? [] : this.ring.select(newest, TYPE_CHAIN, since, this.minLiveSeq(), undefined);
@@ -238,7 +275,7 @@ export class WorkingState implements CorrelationState {
 
   /** What the window holds beside its live events (for memory accounting): ring slots, and keys of the indexes, stale ones included until the next trim. */
   get held(): { slots: number; keys: number } {
-    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.filter((newest) => newest >= 0).length + this.shared.size;
+    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.filter((newest) => newest >= 0).length + this.shared.size + this.entityTags.size;
     return { slots: this.ring.capacity, keys };
   }
 
@@ -270,5 +307,6 @@ export class WorkingState implements CorrelationState {
     for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
     for (let typeId = 0; typeId < this.byType.length; typeId += 1) if ((this.byType[typeId] as number) < minSeq) this.byType[typeId] = -1;
     this.shared.trim((key) => this.byEntity.has(key));
+    for (const key of this.entityTags.keys()) if (!this.byEntity.has(key)) this.entityTags.delete(key);
   }
 }

@@ -1,6 +1,6 @@
-import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
-import { earliestOf, latestOf } from '../../state/state-walks.js';
+import { earliestMatching, latestOf } from '../../state/state-walks.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
@@ -54,7 +54,7 @@ export class OwnershipCorrelator implements Correlator {
       }
     }
     const root = chain[chain.length - 1] as string;
-    const first = earliestOf(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, (item) => item.entityKey !== entityKey && item.at <= at && entityKeyKind(item.entityKey ?? '') === 'Pod');
+    const first = earliestMatching(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, { until: at, otherThan: entityKey, podsOnly: true });
     if (first) {
       edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.6, reason: `another pod of ${root.split('/').slice(1).join('/')} failed first (${first.event.type})`, correlator: this.id });
     }
