@@ -171,6 +171,10 @@ export class SharedLookups implements MatchState {
     return this.state.earliestMatching(scope, key, since, types, filter);
   }
 
+  latestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+    return this.state.latestMatching(scope, key, since, types, filter);
+  }
+
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
     return this.state.eventsOfType(type, since);
   }

@@ -220,6 +220,27 @@ export class EventRing {
     return found;
   }
 
+  /**
+   * The newest event of one chain that `select` would list and `test` accepts, by time and tag
+   * alone, if newer than `above`: its sequence number, -1 for none. The walk stops at the first
+   * one accepted, or once past `above` (a newer answer from another of the key's chains).
+   */
+  latestOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest, above: number): number {
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head, above + 1);
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot * TIME_STRIDE] as number;
+      if (at >= since) {
+        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) return seq;
+      } else if (at < floor) break;
+      const delta = this.links[slot * LINK_STRIDE + LINK_OFFSET + chain] as number;
+      if (delta === 0) break;
+      seq -= delta;
+    }
+    return -1;
+  }
+
   /** Whether no event pushed before `seq` has a later time than it. */
   inOrder(seq: number): boolean {
     return seq > this.disorder;

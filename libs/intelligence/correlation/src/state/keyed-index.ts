@@ -120,6 +120,24 @@ export class KeyedIndex {
     return best < 0 ? undefined : this.ring.get(best);
   }
 
+  /** The last event `query` would list that `test` accepts by its time and tag (as `earliest`, from the newest end). */
+  latest(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest): SequencedEvent | undefined {
+    const heads = this.heads.get(key);
+    if (!heads) return undefined;
+    if (!types) {
+      const seq = this.ring.latestOnChain(heads[0] as number, this.allChain, since, minSeq, test, -1);
+      return seq < 0 ? undefined : this.ring.get(seq);
+    }
+    const mask = typeMaskOf(types);
+    let best = -1;
+    for (let at = 1; at < heads.length; at += 2) {
+      if (mask[heads[at] as number] !== 1) continue;
+      const seq = this.ring.latestOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test, best);
+      if (seq > best) best = seq;
+    }
+    return best < 0 ? undefined : this.ring.get(best);
+  }
+
   /** Forgets keys (and key + type pairs) whose newest event left the window: the chains need no trimming. */
   trim(minSeq: number): void {
     for (const [key, heads] of this.heads) {

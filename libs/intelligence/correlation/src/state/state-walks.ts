@@ -90,13 +90,15 @@ export interface EventFilter {
   podsOnly?: boolean;
 }
 
-/** A state that answers `earliestMatching` from what it keeps beside each event, without reading the events it passes. */
-export interface FindsEarliest {
+/** A state that answers `earliestMatching` and `latestMatching` from what it keeps beside each event, without reading the events it passes. */
+export interface FindsMatching {
   earliestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined;
+  latestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined;
 }
 
-function findsEarliest(state: CorrelationState): state is CorrelationState & FindsEarliest {
-  return typeof (state as CorrelationState & Partial<FindsEarliest>).earliestMatching === 'function';
+function findsMatching(state: CorrelationState): state is CorrelationState & FindsMatching {
+  const candidate = state as CorrelationState & Partial<FindsMatching>;
+  return typeof candidate.earliestMatching === 'function' && typeof candidate.latestMatching === 'function';
 }
 
 /** The filter as a test of one event (what a state that cannot answer it itself applies). */
@@ -111,6 +113,17 @@ export function passes(filter: EventFilter): (item: IndexedEvent) => boolean {
  * correlator asks it for every pod failure, over all its siblings' failures of 30 minutes.
  */
 export function earliestMatching(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
-  if (findsEarliest(state)) return state.earliestMatching(scope, key, since, types, filter);
+  if (findsMatching(state)) return state.earliestMatching(scope, key, since, types, filter);
   return earliestOf(state, scope, key, since, types, passes(filter));
+}
+
+/** `latestOf` with a filter, as `earliestMatching`. */
+export function latestMatching(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+  if (findsMatching(state)) return state.latestMatching(scope, key, since, types, filter);
+  return latestOf(state, scope, key, since, types, passes(filter));
+}
+
+/** Whether any event of the list passes the filter. */
+export function anyMatching(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): boolean {
+  return latestMatching(state, scope, key, since, types, filter) !== undefined;
 }

@@ -14,7 +14,7 @@ import {
 } from '@tapio/domain';
 import { DependencyModel, type DependencyEdge } from '../dependencies/dependency-model.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
-import { EventRing, type SequencedEvent } from './event-ring.js';
+import { EventRing, type SequencedEvent, type SlotTest } from './event-ring.js';
 import { KeyedIndex } from './keyed-index.js';
 import { SharedParts } from './shared-parts.js';
 import { typeIdOf } from './type-ids.js';
@@ -215,12 +215,25 @@ export class WorkingState implements CorrelationState {
    * the ring's time and tag columns: only the answer's object is read, not each one walked.
    */
   earliestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
-    const index = scope === 'entity' ? this.byEntity : scope === 'owner' ? this.byOwner : this.byNode;
+    return this.indexOf(scope).earliest(key, since, this.minLiveSeq(), types, this.slotTest(filter));
+  }
+
+  /** The last event of a scope's list that passes `filter` (`latestOf` with it), tested as `earliestMatching` does. */
+  latestMatching(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, filter: EventFilter): IndexedEvent | undefined {
+    return this.indexOf(scope).latest(key, since, this.minLiveSeq(), types, this.slotTest(filter));
+  }
+
+  private indexOf(scope: Scope): KeyedIndex {
+    return scope === 'entity' ? this.byEntity : scope === 'owner' ? this.byOwner : this.byNode;
+  }
+
+  /** The filter as a test of a ring slot's time and tag. */
+  private slotTest(filter: EventFilter): SlotTest {
     const { until = Number.POSITIVE_INFINITY, after = Number.NEGATIVE_INFINITY, otherThan, podsOnly = false } = filter;
     // An entity without events in the window has no id, and no event can be its: -1 matches none.
     const otherTag = otherThan === undefined ? undefined : this.entityTags.get(otherThan);
     const other = otherTag === undefined ? -1 : otherTag & ENTITY_ID_MASK;
-    return index.earliest(key, since, this.minLiveSeq(), types, (at, tag) => at <= until && at > after && (tag & ENTITY_ID_MASK) !== other && (!podsOnly || (tag & POD_TAG) !== 0));
+    return (at, tag) => at <= until && at > after && (tag & ENTITY_ID_MASK) !== other && (!podsOnly || (tag & POD_TAG) !== 0);
   }
 
   /** The key's tag, given on its first event in the window. */

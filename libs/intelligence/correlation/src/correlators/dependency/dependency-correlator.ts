@@ -2,7 +2,7 @@ import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState,
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
-import { anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
+import { anyMatching, anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
@@ -85,7 +85,7 @@ export class DependencyCorrelator implements Correlator {
       // pod recovered from (it became ready since), did not take the endpoints: a recording's starting state
       // lists a pod's old FailedMount beside the Service serving from it. Most selected pods have no failure
       // since the Service was whole: their readiness is then not read.
-      if (!anyOf(state, 'entity', pod, since, POD_FAILURE_TYPES, (item) => item.at <= at && item.at > whole)) continue;
+      if (!anyMatching(state, 'entity', pod, since, POD_FAILURE_TYPES, { until: at, after: whole })) continue;
       const after = Math.max(whole, lastTimeOf(state, 'entity', pod, since, READY_TYPES, at));
       const first = earliestMatching(state, 'entity', pod, since, POD_FAILURE_TYPES, { until: at, after });
       if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });

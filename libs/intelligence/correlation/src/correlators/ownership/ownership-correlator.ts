@@ -1,6 +1,6 @@
 import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
-import { earliestMatching, latestOf } from '../../state/state-walks.js';
+import { earliestMatching, latestMatching, latestOf } from '../../state/state-walks.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
@@ -38,7 +38,7 @@ export class OwnershipCorrelator implements Correlator {
     const edges: Correlation[] = [];
     const created = Date.parse(state.resource(entityKey)?.facts?.creationTimestamp ?? '');
     for (const owner of chain) {
-      const rollout = latestOf(state, 'entity', owner, at - this.windowMs, ROLLOUT_TYPES, (change) => change.at <= at);
+      const rollout = latestMatching(state, 'entity', owner, at - this.windowMs, ROLLOUT_TYPES, { until: at });
       // Only pods the rollout created: older pods were not touched by it.
       if (rollout && Number.isFinite(created) && created >= rollout.at - 5_000) {
         const ref = parseEntityKey(owner);
@@ -84,7 +84,7 @@ export class OwnershipCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     const family = state.rootOwner(entityKey as string);
     if (family === entityKey) return [];
-    const latest = latestOf(state, 'owner', family, at - PREEMPTION_WINDOW_MS, PREEMPTED, (item) => item.at <= at && item.entityKey !== entityKey);
+    const latest = latestMatching(state, 'owner', family, at - PREEMPTION_WINDOW_MS, PREEMPTED, { until: at, otherThan: entityKey });
     if (!latest) return [];
     return [this.preemptionEdge(latest, indexed, family)];
   }
