@@ -27,7 +27,7 @@ const LINK_OFFSET = 2;
 const TAG_OFFSET = LINK_OFFSET + CHAINS;
 if (TAG_OFFSET + 1 > LINK_STRIDE) throw new Error(`EventRing: ${CHAINS} links and a tag do not fit a ${SLOT_BYTES}-byte slot beside its time`);
 
-/** Decides on an event from its time and tag alone (see `EventRing.earliestOnChain`). */
+/** Decides on an event from its time and tag alone (see `EventRing.matchOnChain`). */
 export type SlotTest = (at: number, tag: number) => boolean;
 
 /** A ring's slot columns over one buffer (see SLOT_BYTES). */
@@ -90,8 +90,8 @@ export class EventRing {
     return this.mask + 1;
   }
 
-  /** Appends an event under the next sequence number, which it must carry as `seq`; `tag`: a Uint32 kept beside its time. */
-  push(event: SequencedEvent, tag = 0): void {
+  /** Appends an event under the next sequence number, which it must carry as `seq`; its tag is 0 until `setTag`. */
+  push(event: SequencedEvent): void {
     if (event.seq !== this.tail) throw new Error(`EventRing.push: expected seq ${this.tail}, got ${event.seq}`);
     if (this.tail - this.head > this.mask) this.grow();
     const slot = this.tail & this.mask;
@@ -101,8 +101,13 @@ export class EventRing {
     else this.latest = event.at;
     const links = slot * LINK_STRIDE + LINK_OFFSET;
     this.links.fill(0, links, links + CHAINS);
-    this.links[slot * LINK_STRIDE + TAG_OFFSET] = tag;
+    this.links[slot * LINK_STRIDE + TAG_OFFSET] = 0;
     this.tail += 1;
+  }
+
+  /** Sets live event `seq`'s tag: a Uint32 kept beside its time (see TAG_OFFSET). */
+  setTag(seq: number, tag: number): void {
+    this.links[(seq & this.mask) * LINK_STRIDE + TAG_OFFSET] = tag;
   }
 
   /** Links live event `seq` on `chain` to the key's previous newest event `previous` (-1 or any evicted seq for none). */
@@ -198,47 +203,32 @@ export class EventRing {
   }
 
   /**
-   * The oldest event of one chain that `select` would list and `test` accepts, by its time and
-   * tag alone: its sequence number, -1 for none. The same events as `walkBack` visits (the same
-   * stop before `since`), so across a key's chains the smallest answer is the first event of
-   * the merged list that passes; only that event's object is read, by the caller.
+   * One chain's event that `select` would list and `test` accepts, by its time and tag alone:
+   * its sequence number, -1 for none. The same events as `walkBack` visits (the same stop
+   * before `since`). `latest` false: the oldest such event, so across a key's chains the
+   * smallest answer is the first event of the merged list that passes. `latest` true: the
+   * newest, if newer than `above` (a newer answer from another of the key's chains); the walk
+   * stops at the first one accepted, or once past `above`. Only the answer's object is read,
+   * by the caller.
    */
-  earliestOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest): number {
+  matchOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest, latest: boolean, above = -1): number {
     const floor = since - SLACK_MS;
-    const stop = Math.max(minSeq, this.head);
+    const stop = Math.max(minSeq, this.head, above + 1);
     let found = -1;
     for (let seq = newest; seq >= stop && seq < this.tail; ) {
       const slot = seq & this.mask;
       const at = this.times[slot * TIME_STRIDE] as number;
       if (at >= since) {
-        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) found = seq;
+        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) {
+          found = seq;
+          if (latest) break;
+        }
       } else if (at < floor) break;
       const delta = this.links[slot * LINK_STRIDE + LINK_OFFSET + chain] as number;
       if (delta === 0) break;
       seq -= delta;
     }
     return found;
-  }
-
-  /**
-   * The newest event of one chain that `select` would list and `test` accepts, by time and tag
-   * alone, if newer than `above`: its sequence number, -1 for none. The walk stops at the first
-   * one accepted, or once past `above` (a newer answer from another of the key's chains).
-   */
-  latestOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest, above: number): number {
-    const floor = since - SLACK_MS;
-    const stop = Math.max(minSeq, this.head, above + 1);
-    for (let seq = newest; seq >= stop && seq < this.tail; ) {
-      const slot = seq & this.mask;
-      const at = this.times[slot * TIME_STRIDE] as number;
-      if (at >= since) {
-        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) return seq;
-      } else if (at < floor) break;
-      const delta = this.links[slot * LINK_STRIDE + LINK_OFFSET + chain] as number;
-      if (delta === 0) break;
-      seq -= delta;
-    }
-    return -1;
   }
 
   /** Whether no event pushed before `seq` has a later time than it. */

@@ -3,11 +3,13 @@ import type { EventRing, SequencedEvent, SlotTest } from './event-ring.js';
 import { typeMaskOf } from './type-ids.js';
 
 /**
- * A key's newest sequence numbers: `[all, typeId, newest, typeId, newest, ...]`, over all its
- * events and per event type (a key sees few types, so a linear search of a short array of
- * small numbers beats a Map per key, in time and in bytes).
+ * A key's newest sequence numbers and its tag: `[all, tag, typeId, newest, typeId, newest, ...]`,
+ * over all its events and per event type (a key sees few types, so a linear search of a short
+ * array of small numbers beats a Map per key, in time and in bytes).
  */
 type Heads = number[];
+/** Where a key's type pairs start in its heads, after `all` and the tag. */
+const PAIRS = 2;
 
 /**
  * Recent events by one key (entity, owner, node or namespace), each also chained under
@@ -20,11 +22,17 @@ type Heads = number[];
 export class KeyedIndex {
   private readonly heads = new Map<string, Heads>();
 
-  /** `allChain` and `typedChain`: this index's two link columns in the ring. */
+  /**
+   * `allChain` and `typedChain`: this index's two link columns in the ring. `tagger`: gives a
+   * key its tag on its first event since it was last forgotten; each of its events then carries
+   * that tag in its ring slot (one index of a ring may tag). The tag lives in the key's heads, so
+   * it is forgotten with them, and found by the lookup `add` makes anyway.
+   */
   constructor(
     private readonly ring: EventRing,
     private readonly allChain: number,
     private readonly typedChain: number,
+    private readonly tagger?: (key: string) => number,
   ) {}
 
   add(key: string | undefined, event: SequencedEvent, typeId: number): void {
@@ -34,12 +42,15 @@ export class KeyedIndex {
     if (heads === undefined) {
       this.ring.link(seq, this.allChain, -1);
       this.ring.link(seq, this.typedChain, -1);
-      this.heads.set(key, [seq, typeId, seq]);
+      const tag = this.tagger ? this.tagger(key) : 0;
+      if (this.tagger) this.ring.setTag(seq, tag);
+      this.heads.set(key, [seq, tag, typeId, seq]);
       return;
     }
+    if (this.tagger) this.ring.setTag(seq, heads[1] as number);
     this.ring.link(seq, this.allChain, heads[0] as number);
     heads[0] = seq;
-    for (let at = 1; at < heads.length; at += 2) {
+    for (let at = PAIRS; at < heads.length; at += 2) {
       if (heads[at] !== typeId) continue;
       this.ring.link(seq, this.typedChain, heads[at + 1] as number);
       heads[at + 1] = seq;
@@ -59,7 +70,7 @@ export class KeyedIndex {
       const mask = typeMaskOf(types);
       let single: SequencedEvent[] | undefined;
       let parts: SequencedEvent[][] | undefined;
-      for (let at = 1; at < heads.length; at += 2) {
+      for (let at = PAIRS; at < heads.length; at += 2) {
         if (mask[heads[at] as number] !== 1) continue;
         const items = this.ring.select(heads[at + 1] as number, this.typedChain, since, minSeq, undefined);
         if (items.length === 0) continue;
@@ -85,7 +96,7 @@ export class KeyedIndex {
       const mask = typeMaskOf(types);
       let first = -1;
       let more: number[] | undefined;
-      for (let at = 1; at < heads.length; at += 2) {
+      for (let at = PAIRS; at < heads.length; at += 2) {
         if (mask[heads[at] as number] !== 1) continue;
         const head = heads[at + 1] as number;
         if (first < 0) first = head;
@@ -104,36 +115,29 @@ export class KeyedIndex {
    * among their answers read back. The events tested are the ones `walkBack` visits.
    */
   earliest(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest): SequencedEvent | undefined {
-    const heads = this.heads.get(key);
-    if (!heads) return undefined;
-    if (!types) {
-      const seq = this.ring.earliestOnChain(heads[0] as number, this.allChain, since, minSeq, test);
-      return seq < 0 ? undefined : this.ring.get(seq);
-    }
-    const mask = typeMaskOf(types);
-    let best = -1;
-    for (let at = 1; at < heads.length; at += 2) {
-      if (mask[heads[at] as number] !== 1) continue;
-      const seq = this.ring.earliestOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test);
-      if (seq >= 0 && (best < 0 || seq < best)) best = seq;
-    }
-    return best < 0 ? undefined : this.ring.get(best);
+    return this.match(key, since, minSeq, types, test, false);
   }
 
   /** The last event `query` would list that `test` accepts by its time and tag (as `earliest`, from the newest end). */
   latest(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest): SequencedEvent | undefined {
+    return this.match(key, since, minSeq, types, test, true);
+  }
+
+  /** `earliest` (`latest` false) or `latest`: the best of each chain's `matchOnChain` answer. */
+  private match(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest, latest: boolean): SequencedEvent | undefined {
     const heads = this.heads.get(key);
     if (!heads) return undefined;
     if (!types) {
-      const seq = this.ring.latestOnChain(heads[0] as number, this.allChain, since, minSeq, test, -1);
+      const seq = this.ring.matchOnChain(heads[0] as number, this.allChain, since, minSeq, test, latest);
       return seq < 0 ? undefined : this.ring.get(seq);
     }
     const mask = typeMaskOf(types);
     let best = -1;
-    for (let at = 1; at < heads.length; at += 2) {
+    for (let at = PAIRS; at < heads.length; at += 2) {
       if (mask[heads[at] as number] !== 1) continue;
-      const seq = this.ring.latestOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test, best);
-      if (seq > best) best = seq;
+      // A latest answer must beat the best so far: the walk stops once past it.
+      const seq = this.ring.matchOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test, latest, latest ? best : -1);
+      if (seq >= 0 && (best < 0 || (latest ? seq > best : seq < best))) best = seq;
     }
     return best < 0 ? undefined : this.ring.get(best);
   }
@@ -145,8 +149,8 @@ export class KeyedIndex {
         this.heads.delete(key);
         continue;
       }
-      let kept = 1;
-      for (let at = 1; at < heads.length; at += 2) {
+      let kept = PAIRS;
+      for (let at = PAIRS; at < heads.length; at += 2) {
         if ((heads[at + 1] as number) < minSeq) continue;
         heads[kept] = heads[at] as number;
         heads[kept + 1] = heads[at + 1] as number;
@@ -159,6 +163,11 @@ export class KeyedIndex {
   /** Whether `key` has had an event since the last trim. */
   has(key: string): boolean {
     return this.heads.has(key);
+  }
+
+  /** The key's tag (see `tagger`; 0 in an index without one), undefined for a key it does not hold. */
+  tagOf(key: string): number | undefined {
+    return this.heads.get(key)?.[1];
   }
 
   /** Keys held (for memory accounting and tests). */

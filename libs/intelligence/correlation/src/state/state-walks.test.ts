@@ -32,6 +32,19 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * Arrivals from START: mostly in time order (0 to 200 ms after the last), one in 20 up to 90 s
+ * late (past the 60 s slack of a walk). `at`: the clock; `eventAt`: the event's own time.
+ */
+function arrivals(next: () => number): () => { at: number; eventAt: number; type: EventType } {
+  let at = START;
+  return () => {
+    at += Math.floor(next() * 3) * 100;
+    const late = next() < 0.05 ? Math.floor(next() * 90_000) : 0;
+    return { at, eventAt: at - late, type: TYPES[Math.floor(next() * TYPES.length)] as EventType };
+  };
+}
+
 /** The same state with only the list reads of the plugin interface: the helpers' fallback. */
 function listsOnly(state: WorkingState): CorrelationState {
   return {
@@ -54,15 +67,12 @@ describe('state walks: the first, latest and last time of a list, read newest fi
     const fallback = listsOnly(state);
     expect(walksBack(state)).toBe(true);
     expect(walksBack(fallback)).toBe(false);
-    let at = START;
+    const arrive = arrivals(next);
     let rounds = 0;
     let lateWins = 0;
     for (let n = 0; n < 8_000; n += 1) {
-      // Mostly in time order; one event in 20 arrives up to 90 s late (past the 60 s slack of a walk).
-      at += Math.floor(next() * 3) * 100;
-      const late = next() < 0.05 ? Math.floor(next() * 90_000) : 0;
-      const type = TYPES[Math.floor(next() * TYPES.length)] as EventType;
-      const added = event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, at - late);
+      const { at, eventAt, type } = arrive();
+      const added = event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, eventAt);
       state.add(added);
       if (n % 37 !== 0) continue;
       const pod = entityKey(added.entity!);
@@ -110,16 +120,14 @@ describe('earliestMatching, latestMatching: the first and last event of a list t
     const state = new WorkingState({ maxEvents: 1_200 });
     ownedTopology(state);
     const fallback = listsOnly(state);
-    let at = START;
+    const arrive = arrivals(next);
     let rounds = 0;
     let decided = 0;
     for (let n = 0; n < 9_000; n += 1) {
-      at += Math.floor(next() * 3) * 100;
-      const late = next() < 0.05 ? Math.floor(next() * 90_000) : 0;
-      const type = TYPES[Math.floor(next() * TYPES.length)] as EventType;
+      const { at, eventAt, type } = arrive();
       // One event in six on the ReplicaSet web-a (listed under the Deployment's owner list, not a Pod).
       const onReplicaSet = next() < 1 / 6;
-      const added = onReplicaSet ? event(n, type, 'web-a', `node-${n % 3}`, at - late, 'ReplicaSet') : event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, at - late);
+      const added = onReplicaSet ? event(n, type, 'web-a', `node-${n % 3}`, eventAt, 'ReplicaSet') : event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, eventAt);
       state.add(added);
       if (n % 29 !== 0) continue;
       const self = entityKey(added.entity!);

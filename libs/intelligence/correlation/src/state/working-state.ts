@@ -59,7 +59,7 @@ export class WorkingState implements CorrelationState {
   readonly dependencies: DependencyModel;
   /** Every event in the window, once, by sequence number; the indexes below are chains through it. */
   private readonly ring = new EventRing();
-  private readonly byEntity = new KeyedIndex(this.ring, 0, 1);
+  private readonly byEntity = new KeyedIndex(this.ring, 0, 1, (key) => this.newTag(key));
   private readonly byOwner = new KeyedIndex(this.ring, 2, 3);
   private readonly byNode = new KeyedIndex(this.ring, 4, 5);
   private readonly byNamespace = new KeyedIndex(this.ring, 6, 7);
@@ -68,8 +68,6 @@ export class WorkingState implements CorrelationState {
   private readonly byId = new Map<string, SequencedEvent>();
   /** The last entity reference, context and object facts per entity, shared by its events that repeat them. */
   private readonly shared = new SharedParts();
-  /** Each entity key's tag (see ENTITY_ID_MASK), while it has events in the window. */
-  private readonly entityTags = new Map<string, number>();
   private nextEntityId = 1;
   private seq = 0;
   /** `seq` at the last trim of the per-index lists. */
@@ -106,7 +104,7 @@ export class WorkingState implements CorrelationState {
     const at = Date.parse(event.timestamp);
     const indexed: SequencedEvent = { event, at, entityKey: key, seq: this.seq++ };
     this.byId.set(event.id, indexed);
-    this.ring.push(indexed, key === undefined ? 0 : this.tagOf(key));
+    this.ring.push(indexed);
     if (at > this.newest) this.newest = at;
     const typeId = typeIdOf(event.type);
     this.byEntity.add(key, indexed, typeId);
@@ -231,20 +229,16 @@ export class WorkingState implements CorrelationState {
   private slotTest(filter: EventFilter): SlotTest {
     const { until = Number.POSITIVE_INFINITY, after = Number.NEGATIVE_INFINITY, otherThan, podsOnly = false } = filter;
     // An entity without events in the window has no id, and no event can be its: -1 matches none.
-    const otherTag = otherThan === undefined ? undefined : this.entityTags.get(otherThan);
+    const otherTag = otherThan === undefined ? undefined : this.byEntity.tagOf(otherThan);
     const other = otherTag === undefined ? -1 : otherTag & ENTITY_ID_MASK;
     return (at, tag) => at <= until && at > after && (tag & ENTITY_ID_MASK) !== other && (!podsOnly || (tag & POD_TAG) !== 0);
   }
 
-  /** The key's tag, given on its first event in the window. */
-  private tagOf(key: string): number {
-    const known = this.entityTags.get(key);
-    if (known !== undefined) return known;
+  /** An entity key's tag (see ENTITY_ID_MASK), given by the entity index on the key's first event in the window. */
+  private newTag(key: string): number {
     const id = this.nextEntityId;
     this.nextEntityId = id === ENTITY_ID_MASK ? 1 : id + 1;
-    const tag = entityKeyKind(key) === 'Pod' ? (id | POD_TAG) >>> 0 : id;
-    this.entityTags.set(key, tag);
-    return tag;
+    return entityKeyKind(key) === 'Pod' ? (id | POD_TAG) >>> 0 : id;
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
@@ -288,7 +282,7 @@ export class WorkingState implements CorrelationState {
 
   /** What the window holds beside its live events (for memory accounting): ring slots, and keys of the indexes, stale ones included until the next trim. */
   get held(): { slots: number; keys: number } {
-    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.filter((newest) => newest >= 0).length + this.shared.size + this.entityTags.size;
+    const keys = this.byEntity.keys + this.byOwner.keys + this.byNode.keys + this.byNamespace.keys + this.byType.filter((newest) => newest >= 0).length + this.shared.size;
     return { slots: this.ring.capacity, keys };
   }
 
@@ -320,6 +314,5 @@ export class WorkingState implements CorrelationState {
     for (const index of [this.byEntity, this.byOwner, this.byNode, this.byNamespace]) index.trim(minSeq);
     for (let typeId = 0; typeId < this.byType.length; typeId += 1) if ((this.byType[typeId] as number) < minSeq) this.byType[typeId] = -1;
     this.shared.trim((key) => this.byEntity.has(key));
-    for (const key of this.entityTags.keys()) if (!this.byEntity.has(key)) this.entityTags.delete(key);
   }
 }
