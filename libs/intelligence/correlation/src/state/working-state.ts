@@ -238,7 +238,10 @@ export class WorkingState implements CorrelationState {
   private newTag(key: string): number {
     const id = this.nextEntityId;
     this.nextEntityId = id === ENTITY_ID_MASK ? 1 : id + 1;
-    return entityKeyKind(key) === 'Pod' ? (id | POD_TAG) >>> 0 : id;
+    // `|` gives a signed 32-bit number: a small integer in the key's heads array, whose other
+    // entries are too (an unsigned 2^31 and above would turn the array into one of doubles).
+    // The ring's Uint32 column stores the same bits.
+    return entityKeyKind(key) === 'Pod' ? id | POD_TAG : id;
   }
 
   eventsOfType(type: EventType, since: number): IndexedEvent[] {
