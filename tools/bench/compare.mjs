@@ -190,5 +190,7 @@ if (!analyze.bundled) console.log('tapio analyze ran from its ~400 modules, NOT 
 if (servers) {
   const startup = Object.values(servers.nats.startupCpu).reduce((sum, cpu) => sum + cpu, 0);
   console.log(`NATS end to end: from the first RawEvent published (nats bench reports its rate once running); from the collectors' start ${Math.round(servers.nats.withStartRawEventsPerSecond)} RawEvents/s; the stages' start-up before it (${startup.toFixed(1)} s of CPU) is not in the CPU per RawEvent`);
+  const [one, many] = servers.workers.runs;
+  console.log(`NATS correlation workers: timed from the moment every worker consumes (each worker's start-up left out); from the spawn ${Math.round(many.withStartRawEventsPerSecond)} beside ${Math.round(one.withStartRawEventsPerSecond)} RawEvents/s, ${servers.workers.withStartGain.toFixed(2)}x`);
 }
 if (!servers) console.log('not run (add --servers): NATS end to end beside nats bench (npm run bench:nats-e2e), Neo4j ingest beside a bare UNWIND (npm run bench:neo4j)');

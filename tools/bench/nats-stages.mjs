@@ -99,32 +99,49 @@ export async function backlog(jsm, stream) {
 }
 
 /**
- * Events stored in a stream: a message is one event, or a batch envelope of several
- * (`Tapio-Envelope` header, `{ v: 1, events: [...] }`). Read with an ordered consumer.
+ * A stream's messages in order, each with its sequence, subject and how many events it
+ * carries: one, or a batch envelope's members (`Tapio-Envelope` header, `{ v: 1, events:
+ * [...] }`). Read with an ordered consumer.
  */
-export async function storedEvents(js, jsm, stream) {
+export async function storedMessages(js, jsm, stream) {
   let left = (await jsm.streams.info(stream)).state.messages;
-  let events = 0;
-  if (left === 0) return 0;
+  const stored = [];
+  if (left === 0) return stored;
   const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
   const messages = await consumer.consume();
   for await (const msg of messages) {
-    events += msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1;
+    stored.push({ seq: msg.seq, subject: msg.subject, events: msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1 });
     left -= 1;
     if (left <= 0) break;
   }
   messages.stop();
-  return events;
+  return stored;
 }
 
-/** Polls `probe` every 200 ms; fails with the stages' logs when one of them exits or time runs out. */
-export async function waitFor(what, probe, timeoutMs, procs) {
+/** Events stored in a stream (see `storedMessages`). */
+export async function storedEvents(js, jsm, stream) {
+  return (await storedMessages(js, jsm, stream)).reduce((sum, message) => sum + message.events, 0);
+}
+
+/** Whether a NATS subject matches a consumer's filter (`*`: one token, `>`: the rest). */
+export function subjectMatches(filter, subject) {
+  const want = filter.split('.');
+  const have = subject.split('.');
+  for (let index = 0; index < want.length; index += 1) {
+    if (want[index] === '>') return have.length > index;
+    if (index >= have.length || (want[index] !== '*' && want[index] !== have[index])) return false;
+  }
+  return want.length === have.length;
+}
+
+/** Polls `probe` every `everyMs` (200 ms); fails with the stages' logs when one of them exits or time runs out. */
+export async function waitFor(what, probe, timeoutMs, procs, everyMs = 200) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return;
     const dead = procs.find((proc) => proc.child.exitCode !== null && proc.mode !== 'collectors');
     if (dead) throw new Error(`tapio -mode ${dead.mode} exited while waiting for ${what}:\n${dead.log()}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${procs.map((proc) => `--- ${proc.mode}\n${proc.log()}`).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
