@@ -114,7 +114,8 @@ export class WorkingState implements CorrelationState {
     if (key) {
       const owner = this.topology.rootOwner(key);
       if (owner !== key) this.byOwner.add(owner, indexed, typeId);
-      this.byNode.add(this.nodeNameOf(key) ?? event.k8sContext?.nodeName, indexed, typeId);
+      // The node looked up above (nothing changed the topology since), or the one `ensure` made.
+      this.byNode.add(this.nodeNameOfResource(key, known ?? this.topology.node(key)) ?? event.k8sContext?.nodeName, indexed, typeId);
     }
     this.byNamespace.add(event.entity?.namespace ?? undefined, indexed, typeId);
     for (const caller of this.dependencies.observe(indexed)) {
@@ -179,7 +180,11 @@ export class WorkingState implements CorrelationState {
 
   /** The node a pod runs on (by name); a Node's own name; undefined otherwise. */
   nodeNameOf(key: string): string | undefined {
-    const node = this.topology.node(key);
+    return this.nodeNameOfResource(key, this.topology.node(key));
+  }
+
+  /** `nodeNameOf` with the key's topology node already looked up. */
+  private nodeNameOfResource(key: string, node: ResourceNode | undefined): string | undefined {
     if (node?.ref.kind === 'Node') return node.ref.name;
     const target = this.topology.firstOut(key, 'RUNS_ON');
     return target ? this.topology.node(target)?.ref.name ?? target.split('/').pop() : node?.facts?.nodeName;
