@@ -103,6 +103,8 @@ async function drain(dir, nats, config, workers) {
       running = { at: performance.now(), cpu: procs.map((proc) => cpuSeconds(proc.child.pid)), server: cpuSeconds(nats.pid), left: (total - work.reduce((sum, part) => sum + part.acked, 0)) / total };
       return true;
     }, 1_800_000, procs, 20);
+    // Too short a stream: drained (nearly) before every worker consumed, nothing left to time.
+    if (running.left < 0.5) throw new Error(`only ${(100 * running.left).toFixed(1)}% of the stream was left once every worker consumed: run with more --events than ${EVENTS}`);
     let quiet;
     let finished;
     await waitFor('every UnifiedEvent correlated and acknowledged', async () => {
