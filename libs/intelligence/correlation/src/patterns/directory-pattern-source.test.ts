@@ -73,6 +73,14 @@ describe('DirectoryPatternSource', () => {
     expect(set.errors).toEqual([{ file: join(dir, 'b.yaml'), reason: duplicateReason('alpha', join(dir, 'a.yaml')) }]);
   });
 
+  it('files are taken in code-point order of their paths, the same on every machine (not the locale\'s: "B" before "a")', async () => {
+    await writeFile(join(dir, 'a.yaml'), patternYaml('alpha', 'pod_restart'));
+    await writeFile(join(dir, 'B.yaml'), patternYaml('alpha', 'crash_loop'));
+    const set = await new DirectoryPatternSource([dir]).load();
+    expect(set.patterns.map((item) => item.spec.conditions?.[0]?.value)).toEqual(['crash_loop']);
+    expect(set.errors).toEqual([{ file: join(dir, 'a.yaml'), reason: duplicateReason('alpha', join(dir, 'B.yaml')) }]);
+  });
+
   it('a changed file is live in the engine within a second (bound 5 s); an invalid edit keeps the previous version; a deleted file goes away', async () => {
     const file = join(dir, 'outage.yaml');
     await writeFile(file, patternYaml('outage', 'service_unavailable'));

@@ -197,7 +197,9 @@ export class DirectoryPatternSource implements PatternSource {
     // Directories in the order configured (the built-in one first), files by name within
     // each: which of two files defining one name stays never depends on where they live.
     const rank = (file: string) => this.directories.findIndex((directory) => file.startsWith(`${directory}/`) && !file.slice(directory.length + 1).includes('/'));
-    for (const [file, state] of [...this.files].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))) {
+    // Paths in code-point order: the same on every machine (a locale's collation is not), and
+    // no ICU collator to build, ~10 ms of every command's start.
+    for (const [file, state] of [...this.files].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))) {
       errors.push(...state.errors);
       files[file] = [];
       for (const pattern of state.patterns) {
