@@ -82,6 +82,17 @@ describe('tapio.yaml loading', () => {
     }
   });
 
+  it('reads the memory thresholds as shares of the old space (defaults 0.6 and 0.7), and refuses one V8 would not live to see, saying why', () => {
+    expect(parseConfig('', 'tapio.yaml', {}).config.degradation).toEqual({ maintenance: false, degradedHeapRatio: 0.6, readOnlyHeapRatio: 0.7, recheckInterval: '5s' });
+    expect(parseConfig('degradation:\n  readOnlyHeapRatio: 0.75\n', 'tapio.yaml', {}).config.degradation.readOnlyHeapRatio).toBe(0.75);
+    const error = problemsOf('cluster: demo\ndegradation:\n  degradedHeapRatio: 0.8\n  readOnlyHeapRatio: 0.92\n');
+    expect(error.problems.map((problem) => [problem.path, problem.line])).toEqual([
+      ['degradation.degradedHeapRatio', 3],
+      ['degradation.readOnlyHeapRatio', 4],
+    ]);
+    expect(error.problems[1]?.message).toMatch(/at most 0.75 of the old-space limit: V8 ends the process once the old space stays above 0.8/);
+  });
+
   it('reads lifecycle.uncordonGrace and correlation.patternOverrides (defaults 60s and none), and refuses bad values naming where they are', () => {
     const defaults = parseConfig('', 'tapio.yaml', {}).config;
     expect(defaults.lifecycle).toEqual({ uncordonGrace: '60s' });

@@ -1,5 +1,6 @@
 import { DEFAULT_FEEDBACK_POLICY, DEFAULT_INPUT_LIMITS, Duration, FeedbackPolicy, InputLimits } from '@tapio/domain';
 import { API_CONFIG_DEFAULTS, ApiConfig } from '@tapio/api/config';
+import { DEGRADATION_DEFAULTS, DegradationConfig } from '@tapio/runtime/config';
 import { TELEMETRY_DEFAULTS, TelemetryConfig } from '@tapio/telemetry';
 import { z } from 'zod';
 
@@ -169,16 +170,7 @@ export const TapioConfig = z
     /** Tapio's own traces and metrics over OTLP (docs/telemetry.md); off by default. */
     telemetry: TelemetryConfig.default(TELEMETRY_DEFAULTS),
     /** When Tapio runs degraded (predictions skipped) or read-only (no event taken): docs/reliability.md. */
-    degradation: z
-      .object({
-        maintenance: z.boolean().default(false),
-        degradedHeapRatio: z.number().gt(0).max(1).default(0.8),
-        readOnlyHeapRatio: z.number().gt(0).max(1).default(0.92),
-        /** How often read-only by memory measures the live heap again (a full collection) and sheds one more step. */
-        recheckInterval: Duration.default('5s'),
-      })
-      .strict()
-      .default({ maintenance: false, degradedHeapRatio: 0.8, readOnlyHeapRatio: 0.92, recheckInterval: '5s' }),
+    degradation: DegradationConfig.default(DEGRADATION_DEFAULTS),
   })
   .strict()
   .refine(

@@ -5,7 +5,7 @@ import type { RunMode, TapioConfig } from '../config/schema.js';
 import type { ApiConfig } from '@tapio/api/config';
 import type { EventTracing } from '@tapio/runtime';
 import type { ApiServer } from './api-server.js';
-import { collectorHealth, DegradationMonitor, engineRelief, keptState, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
+import { admitWhenOpen, collectorHealth, DegradationMonitor, engineRelief, keptState, ProcessingStage, startCollectors, transformHandler, TransformerStateKeeper } from '@tapio/runtime';
 import { WalDurability } from './wal-durability.js';
 import { registerPredictionMetrics } from '../metrics/prediction-metrics.js';
 
@@ -240,7 +240,8 @@ export class TapioRuntime {
       await this.wal?.replay(recovered ?? []);
     }
     this.startStep = 'starting the collectors';
-    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing, this.wal?.admit);
+    // Read-only by memory accepts no new event: the collectors wait with theirs (admitWhenOpen).
+    if (stages.collectors) this.collectorFailures = await startCollectors(collectors, bus, logger, this.tracing, admitWhenOpen(this.degradation, this.wal?.admit));
     this.started = true;
     this.startStep = undefined;
     logger.info({ mode: this.mode, collectors: collectors.map((collector) => collector.id), plugins: this.composition.activePlugins }, 'tapio started');

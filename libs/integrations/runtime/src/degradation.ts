@@ -1,5 +1,7 @@
 import type { ComponentHealth, GaugeMetric, Logger, Metrics } from '@tapio/domain';
-import { heapInUseRatio, measureLiveHeap, MemoryGuard, watchMajorCollections, type MemoryRelief } from './memory-guard.js';
+import { measureLiveHeap, MemoryGuard, watchMajorCollections, type MemoryRelief } from './memory-guard.js';
+import { oldSpaceRatio } from './old-space.js';
+import { DEFAULT_DEGRADED_HEAP_RATIO, DEFAULT_READ_ONLY_HEAP_RATIO } from './config.js';
 
 /**
  * How Tapio runs when something is short (the seed's production modes):
@@ -7,22 +9,23 @@ import { heapInUseRatio, measureLiveHeap, MemoryGuard, watchMajorCollections, ty
  * - degraded: memory is getting short or a dependency is impaired: keep matching, skip predictions;
  * - read-only: memory is nearly gone or the graph cannot be written: the correlation stage
  *   stops taking events (they wait on the bus, which slows the collectors: backpressure)
- *   while the API keeps answering from what is stored. By memory, it sheds what can be
- *   rebuilt or done without until the live heap falls (memory-guard.ts), or says why it cannot;
+ *   while the API keeps answering from what is stored. By memory, no new event is accepted
+ *   either (intakeOpen), and it sheds what can be rebuilt or done without until the live heap
+ *   falls (memory-guard.ts), or says why it cannot;
  * - maintenance: set by the operator (`degradation.maintenance: true`): read-only on purpose.
  */
 export type RunningMode = 'normal' | 'degraded' | 'read-only' | 'maintenance';
 export const RUNNING_MODES: readonly RunningMode[] = ['normal', 'degraded', 'read-only', 'maintenance'];
 
 export interface DegradationOptions {
-  /** Heap used / heap limit from which predictions are skipped (default 0.8). */
+  /** Live old space / its limit (old-space.ts) from which predictions are skipped (default 0.6). */
   degradedHeapRatio?: number;
-  /** Heap used / heap limit from which no event is taken (default 0.92). */
+  /** Live old space / its limit from which no event is taken, nor any new one accepted (default 0.7; V8 gives up at 0.8). */
   readOnlyHeapRatio?: number;
   maintenance?: boolean;
   /** The dependencies whose health decides: the graph (read-only when down) and the bus (degraded). */
   dependencies: () => { graph?: ComponentHealth; bus?: ComponentHealth };
-  /** Heap in use / limit, garbage included (default: V8's statistics). */
+  /** Old space in use / its limit, garbage included (default: V8's statistics, old-space.ts). */
   heapRatio?: () => number;
   /** Heap in use / limit after a full collection (default: a full GC, then `heapRatio`). */
   liveHeapRatio?: () => number;
@@ -51,10 +54,10 @@ export class DegradationMonitor {
 
   constructor(options: DegradationOptions) {
     this.options = { maintenance: false, ...options };
-    const heapRatio = options.heapRatio ?? heapInUseRatio;
+    const heapRatio = options.heapRatio ?? oldSpaceRatio;
     this.memory = new MemoryGuard({
-      degradedHeapRatio: options.degradedHeapRatio ?? 0.8,
-      readOnlyHeapRatio: options.readOnlyHeapRatio ?? 0.92,
+      degradedHeapRatio: options.degradedHeapRatio ?? DEFAULT_DEGRADED_HEAP_RATIO,
+      readOnlyHeapRatio: options.readOnlyHeapRatio ?? DEFAULT_READ_ONLY_HEAP_RATIO,
       heapRatio,
       liveHeapRatio: options.liveHeapRatio ?? (() => measureLiveHeap(heapRatio)),
       reliefs: options.reliefs ?? (() => []),
@@ -64,7 +67,7 @@ export class DegradationMonitor {
       logger: options.logger,
     });
     // The real heap: V8's own full collections tell the live heap for free (tests give their own ratios).
-    if (!options.heapRatio) this.stopWatching = watchMajorCollections(() => this.memory.collected(Date.now(), heapInUseRatio()));
+    if (!options.heapRatio) this.stopWatching = watchMajorCollections(() => this.memory.collected(Date.now(), oldSpaceRatio()));
     this.gauge = options.metrics?.gauge('tapio_running_mode', 'The running mode (1 for the current one): normal, degraded (predictions skipped), read-only (no event taken), maintenance', ['mode']);
     this.causeGauge = options.metrics?.gauge('tapio_running_mode_cause', 'Why Tapio is not in normal mode (1 for each current cause): memory, memory-held (read-only by memory that cannot end by itself: more memory needed), graph, bus, maintenance', ['cause']);
   }
@@ -101,6 +104,24 @@ export class DegradationMonitor {
   get writable(): boolean {
     const { mode } = this.current();
     return mode === 'normal' || mode === 'degraded';
+  }
+
+  /**
+   * False while read-only by memory: no new event is accepted from the collectors either.
+   * The bus's queues are memory in this process (the embedded bus holds up to its capacity
+   * per consumer), so events that waited there would fill what read-only is freeing. They
+   * wait at their source instead (a watch's connection, a replayed file, the kernel's ring);
+   * nothing already accepted is dropped. Read-only for other causes (the graph down,
+   * maintenance) keeps accepting into the bus's bounded queues.
+   */
+  get intakeOpen(): boolean {
+    const { mode, causes } = this.current();
+    return mode !== 'read-only' || !(causes.includes('memory') || causes.includes('memory-held'));
+  }
+
+  /** Resolves once new events may be accepted again (checked every 250 ms). */
+  async whenIntakeOpen(): Promise<void> {
+    while (!this.intakeOpen) await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
   /** Resolves once events may be taken again (checked every 250 ms). */

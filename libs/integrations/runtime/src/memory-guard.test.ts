@@ -31,7 +31,7 @@ function pressure(options: { live: number; garbage?: number; freedPerStep?: numb
 describe('MemoryGuard: read-only by memory sheds what it can and ends by itself, or says why not', () => {
   it('garbage alone does not make it read-only or keep it degraded: the live heap decides, measured at most once per interval', () => {
     const { heap, guard } = pressure({ live: 0.55, garbage: 0.3 });
-    expect(guard.check(0)).toMatchObject({ mode: 'degraded', reason: 'memory: 55% of the heap limit live (predictions skipped from 50%)' });
+    expect(guard.check(0)).toMatchObject({ mode: 'degraded', reason: 'memory: 55% of the old-space limit live (predictions skipped from 50%)' });
     expect(heap.collections).toBe(1);
     heap.garbage = 0.3;
     expect(guard.check(1_000).mode).toBe('degraded');
@@ -50,7 +50,7 @@ describe('MemoryGuard: read-only by memory sheds what it can and ends by itself,
     const { heap, guard } = pressure({ live: 0.75, freedPerStep: 0.1 });
     const entered = guard.check(0);
     expect(entered).toMatchObject({ mode: 'read-only', held: false });
-    expect(entered.mode !== 'normal' && entered.reason).toBe('memory: 75% of the heap limit live after a full collection (read-only from 70%, until below 50%); shed: step 1; measured again every 5 s');
+    expect(entered.mode !== 'normal' && entered.reason).toBe('memory: 75% of the old-space limit live after a full collection (read-only from 70%, until below 50%); shed: step 1; measured again every 5 s');
     expect(heap.shed).toBe(1);
     // Before the interval: the same verdict, no collection, no step.
     expect(guard.check(4_000).mode).toBe('read-only');
@@ -82,7 +82,7 @@ describe('MemoryGuard: read-only by memory sheds what it can and ends by itself,
     const held = guard.check(5_000);
     expect(held).toMatchObject({ mode: 'read-only', held: true });
     expect(held.mode !== 'normal' && held.reason).toMatch(
-      /^memory: 85% of the heap limit live after a full collection \(read-only from 70%, until below 50%\); shed: step 1, and nothing more can go: the rest is state Tapio keeps for correct answers \(graph 9,000 resources\), which cannot fall while no event is taken .* read-only lasts until Tapio gets more memory .*; measured again every 30 s$/,
+      /^memory: 85% of the old-space limit live after a full collection \(read-only from 70%, until below 50%\); shed: step 1, and nothing more can go: the rest is state Tapio keeps for correct answers \(graph 9,000 resources\), which cannot fall while no event is taken .* read-only lasts until Tapio gets more memory .*; measured again every 30 s$/,
     );
     const collections = heap.collections;
     expect(guard.check(30_000).mode).toBe('read-only');
@@ -109,11 +109,11 @@ describe('MemoryGuard: read-only by memory sheds what it can and ends by itself,
     heap.live = 0.55;
     guard.collected(6_000, 0.57);
     expect(guard.check(7_000).mode).toBe('normal');
-    expect(guard.check(10_000)).toMatchObject({ mode: 'degraded', reason: 'memory: 55% of the heap limit live (predictions skipped from 50%)' });
+    expect(guard.check(10_000)).toMatchObject({ mode: 'degraded', reason: 'memory: 55% of the old-space limit live (predictions skipped from 50%)' });
     expect(heap.collections).toBe(3);
     // No worse than degraded: taken as it is, no collection of ours; nor for one that shows normal again.
     guard.collected(11_000, 0.58);
-    expect(guard.check(11_500)).toMatchObject({ mode: 'degraded', reason: 'memory: 58% of the heap limit live (predictions skipped from 50%)' });
+    expect(guard.check(11_500)).toMatchObject({ mode: 'degraded', reason: 'memory: 58% of the old-space limit live (predictions skipped from 50%)' });
     heap.live = 0.44;
     heap.garbage = 0.1;
     guard.collected(12_000, 0.46);

@@ -1,5 +1,5 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Logger } from '@tapio/domain';
 
@@ -15,9 +15,9 @@ export interface MemoryRelief {
 export interface MemoryGuardOptions {
   degradedHeapRatio: number;
   readOnlyHeapRatio: number;
-  /** Heap in use / heap limit, garbage included (cheap: read on every check). */
+  /** Old space in use / its limit (old-space.ts), garbage included (cheap: read on every check). */
   heapRatio: () => number;
-  /** Heap in use / heap limit right after a full collection: what is live (costs a full GC). */
+  /** The same right after a full collection: what is live (costs a full GC). */
   liveHeapRatio: () => number;
   reliefs: () => readonly MemoryRelief[];
   /** What the state Tapio keeps holds now (resources, events), to say why read-only cannot end by itself. */
@@ -70,11 +70,6 @@ export function watchMajorCollections(seen: () => void): () => void {
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();
 }
-
-export const heapInUseRatio = (): number => {
-  const heap = getHeapStatistics();
-  return heap.used_heap_size / heap.heap_size_limit;
-};
 
 /**
  * Memory's say in the running mode, decided on the live heap (after a full collection:
@@ -151,7 +146,7 @@ export class MemoryGuard {
     const unconfirmed = this.risen !== undefined && (this.risen >= readOnlyHeapRatio || now - this.ownAt >= recheckMs);
     if (stale || unconfirmed) this.measure(now);
     if (this.live >= readOnlyHeapRatio) return this.enter(now, this.live);
-    if (this.live >= degradedHeapRatio) return { mode: 'degraded', reason: `memory: ${percent(this.live)} of the heap limit live (predictions skipped from ${percent(degradedHeapRatio)})`, held: false };
+    if (this.live >= degradedHeapRatio) return { mode: 'degraded', reason: `memory: ${percent(this.live)} of the old-space limit live (predictions skipped from ${percent(degradedHeapRatio)})`, held: false };
     return { mode: 'normal' };
   }
 
@@ -173,7 +168,7 @@ export class MemoryGuard {
       this.live = state.live;
       this.measuredAt = now;
       this.ownAt = now;
-      this.options.logger?.info({ liveHeapRatio: Number(state.live.toFixed(3)), shed: state.shed }, `read-only by memory ended: ${percent(state.live)} of the heap limit live (below ${percent(this.exitRatio)}) after shedding ${state.shed.join('; ') || 'nothing'}`);
+      this.options.logger?.info({ liveHeapRatio: Number(state.live.toFixed(3)), shed: state.shed }, `read-only by memory ended: ${percent(state.live)} of the old-space limit live (below ${percent(this.exitRatio)}) after shedding ${state.shed.join('; ') || 'nothing'}`);
       // Live below the exit ratio, which is at or below the degraded threshold: normal.
       return { mode: 'normal' };
     }
@@ -203,7 +198,7 @@ export class MemoryGuard {
 
   private reason(state: NonNullable<MemoryGuard['readOnly']>): string {
     const { readOnlyHeapRatio, recheckMs } = this.options;
-    const live = `memory: ${percent(state.live)} of the heap limit live after a full collection (read-only from ${percent(readOnlyHeapRatio)}, until below ${percent(this.exitRatio)})`;
+    const live = `memory: ${percent(state.live)} of the old-space limit live after a full collection (read-only from ${percent(readOnlyHeapRatio)}, until below ${percent(this.exitRatio)})`;
     const shed = state.shed.length ? `shed: ${state.shed.join('; ')}` : 'nothing Tapio can shed';
     if (!state.held) return `${live}; ${shed}; measured again every ${recheckMs / 1000} s`;
     return (

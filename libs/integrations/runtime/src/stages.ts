@@ -3,6 +3,20 @@ import { rawForBus, type Pipeline } from '@tapio/pipeline';
 import { EventTracing } from './tracing/event-tracing.js';
 import type { TransformerStateKeeper } from './transformer-state.js';
 
+/** How a collector's RawEvent is handed to the bus: `publish` does it, after whatever comes first (the write-ahead log). */
+export type Admit = (raw: RawEvent, publish: () => Promise<void>) => Promise<void>;
+
+/**
+ * Holds each collector's hand-over while the intake is closed (read-only by memory:
+ * DegradationMonitor.intakeOpen), then admits it. A collector awaits its hand-over, so it
+ * stops reading its source meanwhile: the events wait there, not in this process's heap.
+ */
+export function admitWhenOpen(intake: { readonly intakeOpen: boolean; whenIntakeOpen(): Promise<void> } | undefined, admit?: Admit): Admit | undefined {
+  if (!intake) return admit;
+  const pass: Admit = admit ?? ((_raw, publish) => publish());
+  return (raw, publish) => (intake.intakeOpen ? pass(raw, publish) : intake.whenIntakeOpen().then(() => pass(raw, publish)));
+}
+
 /**
  * Starts the collectors; each publishes its RawEvents on the bus, through `admit` when
  * given (the write-ahead log of a single-process Tapio writes it first). A collector that
@@ -13,7 +27,7 @@ export async function startCollectors(
   bus: EventBus,
   logger: Logger,
   tracing = new EventTracing(),
-  admit?: (raw: RawEvent, publish: () => Promise<void>) => Promise<void>,
+  admit?: Admit,
 ): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const sink = {
