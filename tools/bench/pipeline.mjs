@@ -14,7 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { MAX_DEPTH_LIMIT, RawEvent, noteDepthBound, openingBrackets } from '@tapio/domain';
+import { MAX_DEPTH_LIMIT, RawEvent, noteDepthFromText } from '@tapio/domain';
 import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { GraphIngestor } from '@tapio/correlation';
@@ -117,10 +117,7 @@ function fromWire(raws) {
   const lines = raws.map((raw) => JSON.stringify(raw));
   const batch = validate(lines.map((line) => JSON.parse(line)));
   const noteDepth = () => {
-    for (let index = 0; index < batch.length; index += 1) {
-      const brackets = openingBrackets(lines[index], MAX_DEPTH_LIMIT);
-      if (brackets <= MAX_DEPTH_LIMIT) noteDepthBound(batch[index].data, brackets);
-    }
+    for (let index = 0; index < batch.length; index += 1) noteDepthFromText(batch[index].data, lines[index], MAX_DEPTH_LIMIT);
   };
   return { lines, batch, noteDepth };
 }

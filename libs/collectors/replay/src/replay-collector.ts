@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { readLines } from './read-lines.js';
 
-import { DEFAULT_INPUT_LIMITS, abortableSleep, ORIGIN_METADATA_KEY, RawEvent, nestsDeeperThan, noteDepthBound, openingBrackets, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
+import { DEFAULT_INPUT_LIMITS, abortableSleep, ORIGIN_METADATA_KEY, RawEvent, depthBoundOfText, nestsDeeperThan, noteDepthBound, redactSecretsInData, redactSecretsInPayload, silentLogger, type Collector, type InputLimits, type ComponentHealth, type DeadLetterSink, type Logger, type RawEventSink } from '@tapio/domain';
 
 export interface ReplayOptions {
   /** NDJSON recording; "-" reads standard input. */
@@ -155,14 +155,14 @@ export class ReplayCollector implements Collector {
     const limits = this.options.limits ?? DEFAULT_INPUT_LIMITS;
     let value: unknown;
     // An upper bound of the line's nesting, from its text: the object is walked only when it is above the limit.
-    const brackets = openingBrackets(line, limits.maxDepth);
+    const bound = depthBoundOfText(line, limits.maxDepth);
     try {
       value = JSON.parse(line);
     } catch (error) {
       return this.reject(origin, 'decode', `not JSON: ${(error as Error).message}`, line);
     }
     // Before anything recursive (schema, serialisation) touches it.
-    if (brackets > limits.maxDepth && nestsDeeperThan(value, limits.maxDepth)) {
+    if (bound === undefined && nestsDeeperThan(value, limits.maxDepth)) {
       return this.reject(origin, 'validate', `line nests deeper than the limit of ${limits.maxDepth} levels`, line.slice(0, 1024));
     }
     const result = RawEvent.safeParse(value);
@@ -172,9 +172,8 @@ export class ReplayCollector implements Collector {
     }
     // Recordings made before Secrets were read as metadata only may hold their values: redacted on read.
     const data = redactSecretsInData(result.data.data);
-    // The pipeline's depth check (limits.maxDepth) takes this bound instead of walking the event again
-    // (a count that stopped at the limit is no bound).
-    if (brackets <= limits.maxDepth) noteDepthBound(data, brackets);
+    // The pipeline's depth check (limits.maxDepth) takes this bound instead of walking the event again.
+    if (bound !== undefined) noteDepthBound(data, bound);
     // Where it was read, for the later stages' dead letters (not part of the event's id).
     return { ...result.data, data, metadata: { ...result.data.metadata, [ORIGIN_METADATA_KEY]: origin } };
   }

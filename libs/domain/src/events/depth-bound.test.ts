@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownDepthBound, noteDepthBound, openingBrackets } from './depth-bound.js';
+import { depthBoundOfText, knownDepthBound, noteDepthBound, noteDepthFromText, openingBrackets } from './depth-bound.js';
 import { nestsDeeperThan } from './input-limits.js';
 
 function nested(levels: number): unknown {
@@ -46,5 +46,17 @@ describe('depth bound from the parsed text', () => {
     const frozen = Object.freeze({ a: 1 });
     noteDepthBound(frozen, 1);
     expect(knownDepthBound(frozen)).toBeUndefined();
+  });
+
+  it('from a text: the bound when within the limit, less the levels that wrap the value; none past the limit', () => {
+    expect(depthBoundOfText('{"a":[1]}', 2)).toBe(2);
+    expect(depthBoundOfText('{"a":[[1]]}', 2)).toBeUndefined();
+    const text = '{"type":"ADDED","object":{"metadata":{"labels":{}}}}';
+    const message = JSON.parse(text) as { object: object };
+    expect(noteDepthFromText(message.object, text, 10, 1)).toBe(4);
+    expect(knownDepthBound(message.object)).toBe(3);
+    const past = JSON.parse(text) as { object: object };
+    expect(noteDepthFromText(past.object, text, 3, 1)).toBeUndefined();
+    expect(knownDepthBound(past.object)).toBeUndefined();
   });
 });

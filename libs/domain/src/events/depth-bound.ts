@@ -28,6 +28,23 @@ export function openingBrackets(text: string, stopAfter: number): number {
   return count;
 }
 
+/** The nesting the text of a JSON value allows, when within `limit` (undefined: the count passed it, which bounds nothing). */
+export function depthBoundOfText(text: string, limit: number): number | undefined {
+  const brackets = openingBrackets(text, limit);
+  return brackets <= limit ? brackets : undefined;
+}
+
+/**
+ * Notes on `value`, parsed from `text` (or from a text that wraps it in `enclosing` more
+ * levels, like a watch message around its object), the nesting the text allows, when within
+ * `limit`. Returns the bound of the text (undefined when there is none).
+ */
+export function noteDepthFromText(value: unknown, text: string, limit: number, enclosing = 0): number | undefined {
+  const bound = depthBoundOfText(text, limit);
+  if (bound !== undefined) noteDepthBound(value, bound - enclosing);
+  return bound;
+}
+
 /** Records that `value` nests at most `levels` deep (it came from text with that many opening brackets at most). */
 export function noteDepthBound(value: unknown, levels: number): void {
   if (value !== null && typeof value === 'object' && Object.isExtensible(value)) Object.defineProperty(value, DEPTH_BOUND, { value: levels, configurable: true });

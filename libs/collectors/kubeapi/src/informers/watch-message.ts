@@ -1,4 +1,4 @@
-import { MAX_DEPTH_LIMIT, noteDepthBound, openingBrackets } from '@tapio/domain';
+import { MAX_DEPTH_LIMIT, noteDepthFromText } from '@tapio/domain';
 import { KubeApiError } from './kube-api-error.js';
 import { isKubeObject, type WatchEvent } from './kube-object.js';
 
@@ -17,8 +17,7 @@ export function parseWatchEvent(what: string, text: string): WatchEvent {
   if (!isKubeObject(parsed) || typeof parsed['type'] !== 'string' || !isKubeObject(parsed['object'])) {
     throw new KubeApiError('protocol', `${what}: watch message has no type/object`);
   }
-  // The message's own `{` is one of the brackets and not inside the object; a count that stopped at the cap is no bound.
-  const brackets = openingBrackets(text, MAX_DEPTH_LIMIT);
-  if (brackets <= MAX_DEPTH_LIMIT) noteDepthBound(parsed['object'], brackets - 1);
+  // The message's own `{` is one of the brackets and not inside the object.
+  noteDepthFromText(parsed['object'], text, MAX_DEPTH_LIMIT, 1);
   return parsed as unknown as WatchEvent;
 }
