@@ -123,6 +123,29 @@ export async function storedEvents(js, jsm, stream) {
   return (await storedMessages(js, jsm, stream)).reduce((sum, message) => sum + message.events, 0);
 }
 
+/**
+ * The events stored in a stream as it fills, for polling: each call reads only the messages
+ * stored since the last one (an ordered consumer from the next sequence), where
+ * `storedEvents` reads the whole stream every time.
+ */
+export function eventTally(js, jsm, stream) {
+  let counted = 0;
+  let events = 0;
+  return async () => {
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    if (last <= counted) return events;
+    const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: counted + 1 });
+    const messages = await consumer.consume();
+    for await (const msg of messages) {
+      events += msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1;
+      counted = msg.seq;
+      if (counted >= last) break;
+    }
+    messages.stop();
+    return events;
+  };
+}
+
 /** Whether a NATS subject matches a consumer's filter (`*`: one token, `>`: the rest). */
 export function subjectMatches(filter, subject) {
   const want = filter.split('.');

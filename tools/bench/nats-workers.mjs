@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startNatsServer } from '../nats/nats-server.mjs';
-import { PREFIX, backlog, stopAll, storedEvents, storedMessages, subjectMatches, tapio, waitFor, writeConfig, writeRecording } from './nats-stages.mjs';
+import { PREFIX, backlog, eventTally, stopAll, storedMessages, subjectMatches, tapio, waitFor, writeConfig, writeRecording } from './nats-stages.mjs';
 import { cpuSeconds } from './proc-cpu.mjs';
 import { option } from './synthetic-graph.mjs';
 
@@ -39,10 +39,12 @@ async function fill(dir, nats, recording, counts, partitions) {
     const js = jetstream(connection);
     await waitFor('the transformer consumer', async () => (await backlog(jsm, `${PREFIX}_RAW`).catch(() => undefined))?.consumers >= 1, 120_000, procs);
     procs.push(tapio('collectors', config, dir));
+    const rawEvents = eventTally(js, jsm, `${PREFIX}_RAW`);
+    const unifiedEvents = eventTally(js, jsm, `${PREFIX}_UNIFIED`);
     await waitFor('every RawEvent transformed', async () => {
       const raw = await backlog(jsm, `${PREFIX}_RAW`);
-      if (raw.open !== 0 || (await storedEvents(js, jsm, `${PREFIX}_RAW`)) < counts.raws) return false;
-      return (await storedEvents(js, jsm, `${PREFIX}_UNIFIED`)) >= counts.unified;
+      if (raw.open !== 0 || (await rawEvents()) < counts.raws) return false;
+      return (await unifiedEvents()) >= counts.unified;
     }, 1_800_000, procs);
   } finally {
     await stopAll(procs);
