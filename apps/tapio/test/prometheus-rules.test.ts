@@ -58,7 +58,7 @@ describe('deploy/: Prometheus rules and the Grafana dashboard', () => {
   });
 
   it('the alert rules are valid and their unit tests pass', async () => {
-    expect(await promtool(['check', 'rules', 'prometheus/tapio-alerts.yaml'])).toContain('SUCCESS: 8 rules found');
+    expect(await promtool(['check', 'rules', 'prometheus/tapio-alerts.yaml'])).toContain('SUCCESS: 10 rules found');
     expect(await promtool(['test', 'rules', 'prometheus/tapio-alerts.test.yaml'])).toContain('SUCCESS');
   });
 
