@@ -27,7 +27,7 @@ export interface DegradationOptions {
   dependencies: () => { graph?: ComponentHealth; bus?: ComponentHealth };
   /** Old space in use / its limit, garbage included (default: V8's statistics, old-space.ts). */
   heapRatio?: () => number;
-  /** Heap in use / limit after a full collection (default: a full GC, then `heapRatio`). */
+  /** Old space in use / its limit after a full collection (default: a full GC, then `heapRatio`). */
   liveHeapRatio?: () => number;
   /** What read-only by memory may shed (read when it is entered: the engine may start after the monitor). */
   reliefs?: () => readonly MemoryRelief[];
