@@ -18,7 +18,7 @@ const NEO4J = { graph: { type: 'neo4j', neo4j: { uri: 'bolt://neo4j.graphs:7687'
 const PROFILES: Record<string, object> = {
   'all (default: single pod, node agent, NATS)': {},
   'all without the node agent (embedded bus, no NATS)': { agent: { enabled: false } },
-  'all on a PVC with an external NATS': { persistence: { type: 'pvc' }, nats: { enabled: false, external: { url: 'nats://nats.bus:4222' } } },
+  'all on a PVC with an external NATS, a sized old space': { maxOldSpaceMb: 1536, persistence: { type: 'pvc' }, nats: { enabled: false, external: { url: 'nats://nats.bus:4222' } } },
   'all with every collector, API tokens and Secret fingerprints': { ...agentCollectors([...COLLECTORS]), api: { tokenSecret: 'tapio-api' }, kubeapi: { secrets: { read: 'fingerprints', fingerprintKeySecret: { name: 'tapio-key' } }, namespaces: { include: ['shop'], exclude: ['kube-system'] } } },
   'distributed (3 partitions, Neo4j)': { profile: 'distributed', correlation: { partitions: 3 }, ...NEO4J },
 };
@@ -84,6 +84,22 @@ describe('deploy/helm/tapio', () => {
         expect(pod.serviceAccountName?.endsWith('-kubeapi'), workload.metadata.name).toBe(collectsKubeApi);
       }
     }
+  });
+
+  it('sets the central processes\' old space (--max-old-space-size, which the running modes measure) only when maxOldSpaceMb is given', async () => {
+    type Container = { name: string; env?: Array<{ name: string; value?: string }> };
+    const nodeOptions = (objects: Awaited<ReturnType<typeof render>>) =>
+      objects
+        .filter((object) => ['Deployment', 'StatefulSet'].includes(object.kind) && object.metadata.name.startsWith('tapio') && !object.metadata.name.endsWith('-nats') && !object.metadata.name.endsWith('-agent'))
+        .map((workload) => [workload.metadata.name, (workload.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]?.env?.find((variable) => variable.name === 'NODE_OPTIONS')?.value]);
+    for (const values of [{}, PROFILES['distributed (3 partitions, Neo4j)'] as object]) {
+      const unset = nodeOptions(await render(values));
+      expect(unset.length).toBeGreaterThan(0);
+      expect(unset.every(([, value]) => value === undefined)).toBe(true);
+      const sized = nodeOptions(await render({ ...values, maxOldSpaceMb: 1536 }));
+      expect(sized.map(([, value]) => value)).toEqual(sized.map(() => '--max-old-space-size=1536'));
+    }
+    await expect(render({ maxOldSpaceMb: 10 })).rejects.toThrow(/maxOldSpaceMb/);
   });
 
   it('grants the Kubernetes API collector reads only: get/list/watch, Secrets without get', async () => {

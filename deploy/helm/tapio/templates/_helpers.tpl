@@ -107,6 +107,10 @@ api:
 {{- define "tapio.centralEnv" -}}
 - name: NODE_NAME
   valueFrom: { fieldRef: { fieldPath: spec.nodeName } }
+{{- with .Values.maxOldSpaceMb }}
+- name: NODE_OPTIONS
+  value: {{ printf "--max-old-space-size=%d" (int .) | quote }}
+{{- end }}
 {{- if .Values.graph.neo4j.passwordSecret.name }}
 - name: NEO4J_PASSWORD
   valueFrom: { secretKeyRef: { name: {{ .Values.graph.neo4j.passwordSecret.name }}, key: {{ .Values.graph.neo4j.passwordSecret.key | default "password" }} } }
