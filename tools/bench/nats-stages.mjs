@@ -98,6 +98,9 @@ export async function backlog(jsm, stream) {
   return { messages: info.state.messages, open, consumers };
 }
 
+/** Events a stored message carries: one, or a batch envelope's members. */
+const eventsIn = (msg) => (msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1);
+
 /**
  * A stream's messages in order, each with its sequence, subject and how many events it
  * carries: one, or a batch envelope's members (`Tapio-Envelope` header, `{ v: 1, events:
@@ -110,7 +113,7 @@ export async function storedMessages(js, jsm, stream) {
   const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
   const messages = await consumer.consume();
   for await (const msg of messages) {
-    stored.push({ seq: msg.seq, subject: msg.subject, events: msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1 });
+    stored.push({ seq: msg.seq, subject: msg.subject, events: eventsIn(msg) });
     left -= 1;
     if (left <= 0) break;
   }
@@ -137,7 +140,7 @@ export function eventTally(js, jsm, stream) {
     const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: counted + 1 });
     const messages = await consumer.consume();
     for await (const msg of messages) {
-      events += msg.headers?.get('Tapio-Envelope') ? msg.json().events.length : 1;
+      events += eventsIn(msg);
       counted = msg.seq;
       if (counted >= last) break;
     }

@@ -14,6 +14,11 @@ import { DEFAULT_DEGRADED_HEAP_RATIO, DEFAULT_READ_ONLY_HEAP_RATIO } from './con
  *   falls (memory-guard.ts), or says why it cannot;
  * - maintenance: set by the operator (`degradation.maintenance: true`): read-only on purpose.
  */
+/** Resolves once `holds` is true, asked every 250 ms (the mode is computed at most that often). */
+async function until(holds: () => boolean): Promise<void> {
+  while (!holds()) await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
 export type RunningMode = 'normal' | 'degraded' | 'read-only' | 'maintenance';
 export const RUNNING_MODES: readonly RunningMode[] = ['normal', 'degraded', 'read-only', 'maintenance'];
 
@@ -120,13 +125,13 @@ export class DegradationMonitor {
   }
 
   /** Resolves once new events may be accepted again (checked every 250 ms). */
-  async whenIntakeOpen(): Promise<void> {
-    while (!this.intakeOpen) await new Promise((resolve) => setTimeout(resolve, 250));
+  whenIntakeOpen(): Promise<void> {
+    return until(() => this.intakeOpen);
   }
 
   /** Resolves once events may be taken again (checked every 250 ms). */
-  async whenWritable(): Promise<void> {
-    while (!this.writable) await new Promise((resolve) => setTimeout(resolve, 250));
+  whenWritable(): Promise<void> {
+    return until(() => this.writable);
   }
 
   stop(): void {
