@@ -6,6 +6,8 @@ export interface NatsServerHandle {
   readonly pid: number | undefined;
   /** Recent server log, for failure messages. */
   log(): string;
+  /** "running (pid N)" or how it ended: for failure messages. */
+  status(): string;
   /** Graceful stop, optional pause, then start again on the same port with the same store. */
   restart(downMs?: number): Promise<void>;
   /** Stops the server, keeping the store (start it again with restart()). */

@@ -136,6 +136,8 @@ export async function startNatsServer(options = {}) {
     },
     /** Recent server log, for failure messages. */
     log: () => output,
+    /** Whether the server runs, or how it ended (a failure message's first question). */
+    status: () => (child.exitCode === null && child.signalCode === null ? `running (pid ${child.pid})` : `exited (pid ${child.pid}, code ${child.exitCode}, signal ${child.signalCode})`),
     /** Graceful stop, then start again on the same port with the same store. */
     async restart(downMs = 0) {
       await halt('SIGTERM');

@@ -50,6 +50,15 @@ async function closedLoopbackPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A failed connection of `pid` to `port`. The probes see the whole machine, and a port
+ * closed here is free for any process: under a full test run another test's client, its
+ * server just killed, can be refused on the same port number (a tcp_close of its own).
+ */
+function failureOf(pid: number | undefined, port: number): (event: RawEvent) => boolean {
+  return (event) => (event.type === 'tcp_close' || event.type === 'connect_error') && dataOf(event)['socket'].dstPort === port && dataOf(event)['process']?.pid === pid;
+}
+
 beforeAll(async () => {
   await collector.start(sink);
 });
@@ -90,7 +99,7 @@ describe('kernel collector on the real kernel', () => {
     const caller = await run(process.execPath, ['-e', `require('net').connect(${port}, '127.0.0.1').on('error', (e) => process.exit(e.code === 'ECONNREFUSED' ? 0 : 1))`]);
     expect(caller.code).toBe(0);
 
-    const matches = (event: RawEvent): boolean => (event.type === 'tcp_close' || event.type === 'connect_error') && dataOf(event)['socket'].dstPort === port;
+    const matches = failureOf(caller.pid, port);
     const raw = await sink.waitFor('connection failure', matches);
     expect(dataOf(raw)['process'].pid).toBe(caller.pid);
     expect(dataOf(raw)['errnoName']).toBe('ECONNREFUSED');
@@ -108,9 +117,9 @@ describe('kernel collector on the real kernel', () => {
     const caller = await run('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]);
     expect(caller.code).not.toBe(0);
 
-    const matches = (event: RawEvent): boolean => (event.type === 'tcp_close' || event.type === 'connect_error') && dataOf(event)['socket'].dstPort === port;
+    const matches = failureOf(caller.pid, port);
     const raw = await sink.waitFor('connect() error', matches);
-    expect(raw.type).toBe('connect_error');
+    expect(raw.type, JSON.stringify(raw.data)).toBe('connect_error');
     expect(dataOf(raw)['process']).toMatchObject({ pid: caller.pid, comm: 'bash' });
     const [event] = unified(raw);
     expect(event?.type).toBe('connection_refused');

@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { BusDelivery, BusTopic, DeadLetterSink, Logger } from '@tapio/domain';
 import type { MessageCodec } from './codec.js';
-import { FailureBook } from './failure-book.js';
+import { FAILURE_BOOK_LIMIT, FailureBook } from './failure-book.js';
 import { NatsFailureStore } from './failure-store.js';
 import type { NatsBusOptions } from './options.js';
 import { DurableConsumer, type ConsumerCounters, type ConsumerSettings, type ConsumerSpec } from './durable-consumer.js';
@@ -34,12 +34,16 @@ export class BusSubscriptions {
   /** Why a consumer (by durable name or subscription label) cannot run right now. */
   readonly errors = new Map<string, string>();
   /** Handler failures per message, for every consumer of this bus (they outlive a reconnect's consumers). */
-  readonly failures = new FailureBook();
+  readonly failures: FailureBook;
   private readonly all = new Set<SubscriptionEntry>();
   /** The connection whose failure store the book writes to. */
   private storeOf: JetStreamManager | undefined;
 
-  constructor(private readonly deps: BusSubscriptionsDeps) {}
+  constructor(private readonly deps: BusSubscriptionsDeps) {
+    this.failures = new FailureBook(FAILURE_BOOK_LIMIT, (operation, key, error) =>
+      deps.logger.warn({ operation, message: key, err: error }, 'NATS failure count not kept on the server (this process still counts it)'),
+    );
+  }
 
   add(subscription: SubscriptionEntry): void {
     this.all.add(subscription);

@@ -34,6 +34,22 @@ describe('FailureBook', () => {
     expect(book.refusal(key, 2, limits, 'h')).toBeUndefined();
   });
 
+  it('reports a store that refuses a read, a write or a removal, and keeps counting here', async () => {
+    const store = new MapStore();
+    store.get = () => Promise.reject(new Error('TIMEOUT'));
+    store.put = () => Promise.reject(new Error('no responders'));
+    store.remove = () => Promise.reject(new Error('stream not found'));
+    const reported: string[] = [];
+    const book = new FailureBook(10, (operation, failed, error) => reported.push(`${operation} ${failed}: ${error.message}`));
+    book.attach(store);
+    await book.recall(key, 2);
+    expect(await book.failDurably(key, 'first')).toBe(1);
+    expect(await book.failDurably(key, 'second')).toBe(2);
+    book.forget(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([`get ${key}: TIMEOUT`, `put ${key}: no responders`, `put ${key}: no responders`, `remove ${key}: stream not found`]);
+  });
+
   it('counts failures per message and refuses it once they reach maxFailures, with the last reason', () => {
     const book = new FailureBook();
     expect(book.refusal(key, 1, limits, 'raw handler of transformer')).toBeUndefined();

@@ -34,7 +34,15 @@ export class FailureBook {
   private readonly records = new Map<string, FailureRecord>();
   private store: FailureStore | undefined;
 
-  constructor(private readonly limit = FAILURE_BOOK_LIMIT) {}
+  /**
+   * `onStoreError`: a store read or write that failed (the count stays here, so nothing
+   * stops; but a process killed next starts that message's count again, which an operator
+   * should be able to see).
+   */
+  constructor(
+    private readonly limit = FAILURE_BOOK_LIMIT,
+    private readonly onStoreError: (operation: 'get' | 'put' | 'remove', key: string, error: Error) => void = () => undefined,
+  ) {}
 
   /** `index`: the event's place in a batch envelope (events of one message fail apart). */
   static key(stream: string, durable: string, sequence: number, index = 0): string {
@@ -66,7 +74,7 @@ export class FailureBook {
       (record) => {
         if (record) this.merge(key, record);
       },
-      () => undefined,
+      (error: Error) => this.onStoreError('get', key, error),
     );
   }
 
@@ -74,7 +82,7 @@ export class FailureBook {
   async failDurably(key: string, reason: string): Promise<number> {
     const count = this.fail(key, reason);
     const record = this.records.get(key);
-    if (this.store && record) await this.store.put(key, { count, lastReason: record.lastReason.slice(0, 1_000) }).catch(() => undefined);
+    if (this.store && record) await this.store.put(key, { count, lastReason: record.lastReason.slice(0, 1_000) }).catch((error: Error) => this.onStoreError('put', key, error));
     return count;
   }
 
@@ -119,7 +127,7 @@ export class FailureBook {
 
   /** The message was acknowledged or dead-lettered: its failures no longer matter. */
   forget(key: string): void {
-    if (this.records.delete(key)) this.store?.remove(key).catch(() => undefined);
+    if (this.records.delete(key)) this.store?.remove(key).catch((error: Error) => this.onStoreError('remove', key, error));
   }
 
   get size(): number {

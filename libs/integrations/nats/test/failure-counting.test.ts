@@ -23,10 +23,13 @@ interface Child {
   process: ChildProcess;
   lines: Line[];
   exited: Promise<number | null>;
+  /** What the child said, with its bus's log (stderr), for a failure's message. */
+  story(): string;
 }
 
 function startChild(url: string, prefix: string, behaviour: 'hold' | 'crash' | 'throw', consume: NatsBusOptionsInput['consume']): Child {
   const child = spawn(process.execPath, [SCRIPT, url, prefix, behaviour, JSON.stringify(consume)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = new Date().toISOString();
   const lines: Line[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -39,11 +42,23 @@ function startChild(url: string, prefix: string, behaviour: 'hold' | 'crash' | '
       resolve(signal === 'SIGKILL' ? null : code);
     }),
   );
-  return { process: child, lines, exited };
+  const story = () => `child ${child.pid} (${behaviour}, started ${started}, exit ${child.exitCode ?? child.signalCode ?? 'none yet'}): ${JSON.stringify(lines)}\n${stderr.slice(-4_000)}`;
+  return { process: child, lines, exited, story };
+}
+
+let server!: NatsServerHandle;
+const serverStory = () => (server !== undefined ? `nats-server ${server.url}: ${server.status()}\n${server.log().slice(-3_000)}` : 'no nats-server');
+
+/** waitFor, whose timeout also tells what the children said and logged, and how the server is. */
+async function waitTelling(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, children: Child[], more = () => ''): Promise<void> {
+  try {
+    await waitFor(what, check, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} at ${new Date().toISOString()}\n${more()}\n${children.map((child) => child.story()).join('\n')}\n${serverStory()}`);
+  }
 }
 
 describe('NATS dead-lettering counts handler failures, not deliveries', () => {
-  let server: NatsServerHandle;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     server = await startNatsServer();
@@ -61,7 +76,7 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
     for (let kill = 0; kill < kills; kill += 1) {
       const child = startChild(server.url, prefix, 'hold', consume);
       children.push(child.process);
-      await waitFor(`holder ${kill + 1} to get the message`, () => child.lines.some((line) => line.delivered !== undefined), 30_000);
+      await waitTelling(`holder ${kill + 1} to get the message`, () => child.lines.some((line) => line.delivered !== undefined), 30_000, [child]);
       child.process.kill('SIGKILL');
       await child.exited;
       seen.push(...child.lines);
@@ -72,7 +87,10 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
   /** The one message of a test (raw-0) on a stream of its own, published before any consumer exists. */
   async function publishOne(prefix: string): Promise<void> {
     const publisher = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix });
-    await publisher.publish('raw', rawPodEvent('pod-0'), 'raw-0');
+    let stored = false;
+    const publishing = publisher.publish('raw', rawPodEvent('pod-0'), 'raw-0').then(() => (stored = true));
+    await waitTelling('the message stored', () => stored, 30_000, []);
+    await publishing;
     await publisher.close();
   }
 
@@ -135,11 +153,23 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
     const nc = await connect({ servers: server.url });
     try {
       const jsm = await jetstreamManager(nc);
-      const stored = async () => (await jsm.streams.getMessage(`${prefix.toUpperCase()}_FAILURES`, { last_by_subj: `${prefix}.failures.${prefix.toUpperCase()}_RAW.transformer.1.0` }).catch(() => null))?.json<{ count: number }>().count ?? 0;
+      // Every count read, with its time: a failure's message shows how it went.
+      const counts: string[] = [];
+      const stored = async () => {
+        const count = (await jsm.streams.getMessage(`${prefix.toUpperCase()}_FAILURES`, { last_by_subj: `${prefix}.failures.${prefix.toUpperCase()}_RAW.transformer.1.0` }).catch(() => null))?.json<{ count: number }>().count ?? 0;
+        if (counts.at(-1)?.endsWith(` ${count}`) !== true) counts.push(`${new Date().toISOString()} ${count}`);
+        return count;
+      };
+      const timeline = () => `stored counts: ${counts.join(', ')}`;
       const first = startChild(server.url, prefix, 'throw', settings);
       children.push(first.process);
+      // The count is read only once the child's consumer runs, which it starts after the
+      // failure-count stream exists: Debian's nats-server 2.9.10 panics (nil pointer in
+      // jsMsgGetRequest) on a message read that races a stream's creation, and polling
+      // from the start killed the server in loaded CI runs (docs/reliability.md).
+      await waitTelling('the first delivery', () => first.lines.some((line) => line.delivered !== undefined), 30_000, [first]);
       // Killed once its 2nd failure is stored on the server (the count the next process must go on from).
-      await waitFor('two failures stored', async () => (await stored()) === 2, 30_000);
+      await waitTelling('two failures stored', async () => (await stored()) === 2, 30_000, [first], timeline);
       first.process.kill('SIGKILL');
       await first.exited;
       expect(first.lines.filter((line) => line.delivered === 'raw-0')).toHaveLength(2);
@@ -147,14 +177,14 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
 
       const second = startChild(server.url, prefix, 'throw', settings);
       children.push(second.process);
-      await waitFor('the dead letter', () => second.lines.some((line) => line.deadLetter), 30_000);
+      await waitTelling('the dead letter', () => second.lines.some((line) => line.deadLetter), 30_000, [first, second], timeline);
       // Exactly 3 failures in all: one more here, not maxFailures more.
       expect(second.lines.filter((line) => line.delivered === 'raw-0')).toHaveLength(1);
       expect(second.lines.flatMap((line) => (line.deadLetter ? [line.deadLetter] : []))).toEqual([{ stage: 'process', reason: `raw handler of transformer failed 3 times: handler failed in process ${second.process.pid}` }]);
-      await waitFor('the message terminated and its count removed', async () => {
+      await waitTelling('the message terminated and its count removed', async () => {
         const info = await jsm.consumers.info(`${prefix.toUpperCase()}_RAW`, 'transformer');
         return info.num_pending === 0 && info.num_ack_pending === 0 && (await stored()) === 0;
-      }, 10_000);
+      }, 10_000, [first, second], timeline);
       second.process.kill('SIGKILL');
       await second.exited;
     } finally {
@@ -178,17 +208,25 @@ describe('NATS dead-lettering counts handler failures, not deliveries', () => {
     // kill at once could cut the termination off (the next process would then see the
     // message again, which is at-least-once, not what this test is about).
     let survivor: Child | undefined;
-    for (let start = 0; start < 16 && !deadLettered; start += 1) {
+    const started: Child[] = [];
+    // Bounded below the test's timeout, so that a failure says what the children did.
+    const deadline = Date.now() + 150_000;
+    for (let start = 0; start < 16 && !deadLettered && Date.now() < deadline; start += 1) {
       const child = startChild(server.url, prefix, 'crash', poisonConsume);
       children.push(child.process);
+      started.push(child);
       let died = false;
       void child.exited.then(() => (died = true));
-      await waitFor('the consumer to die on the message or dead-letter it', () => died || child.lines.some((line) => line.deadLetter), 60_000);
+      await waitTelling('the consumer to die on the message or dead-letter it', () => died || child.lines.some((line) => line.deadLetter), 60_000, started);
       deadLettered = child.lines.some((line) => line.deadLetter);
       if (!died) survivor = child;
       lines.push(...child.lines);
     }
-    expect(deadLettered).toBe(true);
+    if (!deadLettered) {
+      const nc = await connect({ servers: server.url });
+      const info = await (await jetstreamManager(nc)).consumers.info(`${prefix.toUpperCase()}_RAW`, 'transformer').finally(() => nc.close());
+      expect.fail(`no dead letter after ${started.length} consumers; the server's consumer: ${JSON.stringify({ delivered: info.delivered, ack_floor: info.ack_floor, num_ack_pending: info.num_ack_pending, num_redelivered: info.num_redelivered, num_pending: info.num_pending, num_waiting: info.num_waiting })}\n${started.map((child) => child.story()).join('\n')}`);
+    }
     const deliveries = lines.filter((line) => line.delivered === 'raw-0').length;
     const deadLetters = lines.flatMap((line) => (line.deadLetter ? [line.deadLetter] : []));
     // Processes died on it; the server counts more deliveries than handlers ran (a pull

@@ -21,7 +21,12 @@ const deadLetters = {
     return this.entries.slice(-limit);
   },
 };
-const bus = new NatsEventBus({ servers: url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: JSON.parse(consumeJson) }, { deadLetters });
+// The bus's own log on stderr, kept by the test and shown when it fails (why a count was
+// not stored, a consumer that could not start).
+const log = (level) => (fields, message) =>
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields, err: fields.err instanceof Error ? fields.err.message : fields.err })}\n`);
+const logger = { debug: () => undefined, info: log('info'), warn: log('warn'), error: log('error'), child: () => logger };
+const bus = new NatsEventBus({ servers: url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: JSON.parse(consumeJson) }, { deadLetters, logger });
 await bus.subscribe('raw', 'transformer', async (_raw, delivery) => {
   say({ delivered: delivery.id });
   if (behaviour === 'crash') process.kill(process.pid, 'SIGKILL');
