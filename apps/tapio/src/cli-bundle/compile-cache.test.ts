@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commandOf, compileCacheDir, compileCacheFile, fnv1a, runCachedCommonJs } from './compile-cache.js';
+import { commandOf, compileCacheDir, compileCacheFile, fnv1a, runCachedCommonJs, seedCacheFile } from './compile-cache.js';
 
 /** What the scripts run here leave on globalThis. */
 const globals = globalThis as unknown as Record<string, unknown>;
@@ -59,6 +59,14 @@ describe('compileCacheFile', () => {
   });
 });
 
+describe('seedCacheFile', () => {
+  it("is the user's file name in the bundle's code-cache folder, and none where the user's cache is off", () => {
+    const user = compileCacheFile('/opt/tapio/bundle/main.cjs', 'analyze', 'b0b0', { XDG_CACHE_HOME: '/c' }, home) as string;
+    expect(seedCacheFile('/opt/tapio/bundle/main.cjs', user)).toBe(`/opt/tapio/bundle/code-cache/${user.split('/').pop()}`);
+    expect(seedCacheFile('/opt/tapio/bundle/main.cjs', undefined)).toBeUndefined();
+  });
+});
+
 describe('commandOf', () => {
   it('is the first word that is not an option, or main', () => {
     expect(commandOf(['analyze', 'x.ndjson', '--json'])).toBe('analyze');
@@ -91,7 +99,7 @@ describe('runCachedCommonJs', () => {
 
   it('runs the file as a CommonJS module: hashbang, require, __filename, __dirname, and its own line numbers', () => {
     const file = script('tapioRunCachedA');
-    expect(runCachedCommonJs(file, 'b1', undefined)).toEqual({ cacheFile: undefined, fromCache: false });
+    expect(runCachedCommonJs(file, 'b1', undefined)).toEqual({ cacheFile: undefined, fromCache: false, fromSeed: false });
     const seen = globals['tapioRunCachedA'] as { filename: string; dirname: string; sep: string; line: string } | undefined;
     expect(seen).toMatchObject({ filename: file, dirname: dir, sep: '/' });
     // The Error is made on line 4 of the file: the wrapper adds no line and no column.
@@ -104,6 +112,15 @@ describe('runCachedCommonJs', () => {
     writeFileSync(corrupt, Buffer.alloc(4096, 0xa5));
     expect(runCachedCommonJs(file, 'b1', corrupt).fromCache).toBe(false);
     expect(runCachedCommonJs(file, 'b1', join(dir, 'absent.v8')).fromCache).toBe(false);
+    // A corrupt or missing build cache behind a missing user cache: the same. Each a source
+    // of its own: V8 reuses what this process compiled before and then reads no cache at all.
+    const other = (name: string) => {
+      const path = join(dir, `${name}.cjs`);
+      writeFileSync(path, `globalThis.tapioRunCached_${name} = 1;\n`);
+      return path;
+    };
+    expect(runCachedCommonJs(other('corruptSeed'), 'b1', join(dir, 'absent.v8'), corrupt)).toMatchObject({ fromCache: false, fromSeed: false });
+    expect(runCachedCommonJs(other('absentSeed'), 'b1', join(dir, 'absent.v8'), join(dir, 'absent-seed.v8'))).toMatchObject({ fromCache: false, fromSeed: false });
     expect(globals['tapioRunCachedB']).toBeDefined();
   });
 

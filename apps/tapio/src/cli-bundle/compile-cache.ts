@@ -53,6 +53,20 @@ export function compileCacheFile(entry: string, command: string, buildId: string
   return join(dir, `${basename(entry)}-${name}-${buildId}-${flags}.v8`);
 }
 
+/** The folder beside a bundle entry where the build leaves the caches of its own first runs (tools/seed-code-cache.mjs). */
+export const SEED_DIR = 'code-cache';
+
+/**
+ * The cache the build made for this entry, command and flags, read only: a user's first
+ * run of a command then starts as fast as the next ones, instead of compiling the bundle
+ * and writing its cache first. Named as the user's file is, so another Node version,
+ * other flags, or a copy that changed the bundle's size or mtime finds none and runs as
+ * without it. None where the user's cache is off (undefined `cacheFile`).
+ */
+export function seedCacheFile(entry: string, cacheFile: string | undefined): string | undefined {
+  return cacheFile === undefined ? undefined : join(dirname(entry), SEED_DIR, basename(cacheFile));
+}
+
 /**
  * The command a command line runs, for naming its cache: its first word that is not an
  * option (`tapio analyze x.ndjson` runs `analyze`; two-word commands such as `patterns
@@ -69,6 +83,8 @@ export interface CachedRun {
   readonly cacheFile: string | undefined;
   /** A cache was read and V8 took it: nothing of what it held was compiled again. */
   readonly fromCache: boolean;
+  /** That cache was the build's (`seedCacheFile`): the user had none of their own. */
+  readonly fromSeed: boolean;
 }
 
 function readCache(file: string | undefined): Buffer | undefined {
@@ -113,20 +129,22 @@ function writeCache(file: string, script: vm.Script, entry: string, buildId: str
  * Runs a CommonJS file (the bundled command, tools/build-cli-bundle.mjs) as Node's loader
  * would, but compiled from V8's code cache in `cacheFile` when there is one V8 accepts.
  * Node 20 has no compile cache of its own, and none for ES modules at all: this is why the
- * bundle is CommonJS. The cache is written at exit when there was none or V8 refused it (a
- * corrupt file, another V8). Modules the file imports (third-party plugins named in
+ * bundle is CommonJS. Without a cache of the user's, the build's (`seedFile`) is read. The
+ * user's cache is written at exit when V8 took neither (none, a corrupt file, another V8);
+ * the build's is never written. Modules the file imports (third-party plugins named in
  * tapio.yaml) go through Node's own ES module loader, by the `import()` given below.
  *
  * (v8-compile-cache does this for every `require`, but makes its cache before the code runs,
  * which holds the top level only, and gives the code no `import()`.)
  */
-export function runCachedCommonJs(entry: string, buildId: string, cacheFile: string | undefined): CachedRun {
+export function runCachedCommonJs(entry: string, buildId: string, cacheFile: string | undefined, seedFile?: string): CachedRun {
   // esbuild writes ASCII (it escapes the rest): read as such, that is half the time of
   // decoding UTF-8; a file that is not ASCII after all is decoded as UTF-8.
   const bytes = readFileSync(entry);
   // A hashbang is valid only at the very start of a script: keep its line as a comment.
   const text = (isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')).replace(/^#!/, '//');
-  const cached = readCache(cacheFile);
+  const own = readCache(cacheFile);
+  const cached = own ?? readCache(seedFile);
   // The wrapper stands on a line of its own, so the file's own lines and columns are the
   // script's (stack traces and their source map agree).
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${text}\n})`, {
@@ -145,5 +163,5 @@ export function runCachedCommonJs(entry: string, buildId: string, cacheFile: str
   const module = { exports: {}, filename: entry, id: entry, loaded: false };
   run.call(module.exports, module.exports, createRequire(entry), module, entry, dirname(entry));
   module.loaded = true;
-  return { cacheFile, fromCache };
+  return { cacheFile, fromCache, fromSeed: fromCache && own === undefined };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { mapStackTraces } from './bundle-stack-traces.js';
-import { commandOf, compileCacheFile, runCachedCommonJs } from './compile-cache.js';
+import { commandOf, compileCacheFile, runCachedCommonJs, seedCacheFile } from './compile-cache.js';
 import { freshBundle } from './fresh-bundle.js';
 import { prestartTransformWorker, wantsPrestart } from './prestart.js';
 
@@ -18,7 +18,8 @@ if (wantsPrestart(process.argv.slice(2), process.env)) {
 }
 if (bundle) {
   mapStackTraces([bundle.entry]);
-  runCachedCommonJs(bundle.entry, bundle.buildId, compileCacheFile(bundle.entry, commandOf(process.argv.slice(2)), bundle.buildId));
+  const cacheFile = compileCacheFile(bundle.entry, commandOf(process.argv.slice(2)), bundle.buildId);
+  runCachedCommonJs(bundle.entry, bundle.buildId, cacheFile, seedCacheFile(bundle.entry, cacheFile));
 } else {
   process.setSourceMapsEnabled(true);
   await import(new URL('../main.js', import.meta.url).href);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mapStackTraces } from './bundle-stack-traces.js';
-import { compileCacheFile, runCachedCommonJs } from './compile-cache.js';
+import { compileCacheFile, runCachedCommonJs, seedCacheFile } from './compile-cache.js';
 
 /**
  * The transformer worker of the bundled command (transform-worker.ts starts it): runs
@@ -13,4 +13,5 @@ const bundleDir = new URL('../bundle/', import.meta.url);
 const { buildId } = JSON.parse(readFileSync(new URL('manifest.json', bundleDir), 'utf8')) as { buildId: string };
 const entry = fileURLToPath(new URL('transform-worker.cjs', bundleDir));
 mapStackTraces([entry]);
-runCachedCommonJs(entry, buildId, compileCacheFile(entry, 'worker', buildId));
+const cacheFile = compileCacheFile(entry, 'worker', buildId);
+runCachedCommonJs(entry, buildId, cacheFile, seedCacheFile(entry, cacheFile));
