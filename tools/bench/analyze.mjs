@@ -8,13 +8,14 @@
 //   node tools/bench/analyze.mjs [--events 30000] [--runs 3] [--json]
 // With --json it prints one JSON document (bench:compare reads it).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeTraffic } from './kube-traffic.mjs';
+import { cpuSeconds } from './proc-cpu.mjs';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
 const EVENTS = Number(values.events);
@@ -57,31 +58,22 @@ function timed(args, command = process.execPath, extraEnv = {}) {
   return { wall, cpu: Number(cpu[1]) / 1e6 };
 }
 
-/** CPU seconds of the waited-for children of this process so far (user + system, /proc/self/stat: 10 ms steps). */
-function childrenCpu() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  // The fields after the command name (in parentheses, which may hold spaces): cutime and cstime are the 16th and 17th fields.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
-}
-/** The kernel's clock ticks per second, in which /proc counts CPU time. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
 /**
  * A user's first run after a build or an install: ./bin/tapio exactly as they run it, with no
  * NODE_OPTIONS (the CPU report above travels in NODE_OPTIONS, which names a code cache of its
  * own, so it would never find the one the build leaves beside the bundle:
- * tools/seed-code-cache.mjs). Its CPU is what this process's children used meanwhile.
+ * tools/seed-code-cache.mjs). Its CPU is what this process's reaped children used meanwhile
+ * (/proc, in 10 ms steps).
  */
 function timedFirstRun(args, cacheHome) {
   const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
   delete env.NODE_OPTIONS;
-  const cpuBefore = childrenCpu();
+  const cpuBefore = cpuSeconds('self', true);
   const started = performance.now();
   const result = spawnSync(tapio, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env });
   const wall = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`tapio ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 500)}`);
-  return { wall, cpu: childrenCpu() - cpuBefore };
+  return { wall, cpu: cpuSeconds('self', true) - cpuBefore };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -14,13 +14,13 @@ import { DEFAULT_DEGRADED_HEAP_RATIO, DEFAULT_READ_ONLY_HEAP_RATIO } from './con
  *   falls (memory-guard.ts), or says why it cannot;
  * - maintenance: set by the operator (`degradation.maintenance: true`): read-only on purpose.
  */
+export type RunningMode = 'normal' | 'degraded' | 'read-only' | 'maintenance';
+export const RUNNING_MODES: readonly RunningMode[] = ['normal', 'degraded', 'read-only', 'maintenance'];
+
 /** Resolves once `holds` is true, asked every 250 ms (the mode is computed at most that often). */
 async function until(holds: () => boolean): Promise<void> {
   while (!holds()) await new Promise((resolve) => setTimeout(resolve, 250));
 }
-
-export type RunningMode = 'normal' | 'degraded' | 'read-only' | 'maintenance';
-export const RUNNING_MODES: readonly RunningMode[] = ['normal', 'degraded', 'read-only', 'maintenance'];
 
 export interface DegradationOptions {
   /** Live old space / its limit (old-space.ts) from which predictions are skipped (default 0.6). */
