@@ -10,6 +10,10 @@
 //
 // A short window (`... 20000 600000 3000 36`) also exercises eviction by count and by time;
 // `lateMs` makes one event in 50 arrive up to that late (its time moved back, deterministically).
+// Besides `sha256` (every output byte for byte) it prints `unordered` (each output with its
+// insights, predictions and correlations sorted by id, the last version of an id within one
+// output kept) and `final` (only `insights()` and `predictions()` at the end): a change that
+// may reorder one event's outputs, or skip re-emitting an unchanged insight, keeps these two.
 import { createHash } from 'node:crypto';
 import { CorrelationEngine, loadBuiltinPatterns, builtinCorrelators } from '@tapio/correlation';
 import { StreamFactory, withMix } from './correlation-stream.mjs';
@@ -23,6 +27,10 @@ const engine = new CorrelationEngine(builtinCorrelators(), undefined, options);
 engine.setPatterns(loadBuiltinPatterns());
 const factory = withMix(new StreamFactory(42, spacingMs || undefined), 'incident');
 const hash = createHash('sha256');
+const unordered = createHash('sha256');
+const final = createHash('sha256');
+/** One output's items by id, the last of each id, sorted: what a store keyed by id ends up holding. */
+const byId = (items, idOf = (item) => item.id) => [...new Map(items.map((item) => [idOf(item), item])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
 const counts = { outputs: 0, insights: 0, correlations: 0, predictions: 0 };
 const take = (output) => {
   counts.outputs += 1;
@@ -31,6 +39,9 @@ const take = (output) => {
   counts.predictions += output.predictions.length;
   hash.update(JSON.stringify(output));
   hash.update('\n');
+  const { insights, predictions, correlations, ...rest } = output;
+  unordered.update(JSON.stringify({ ...rest, insights: byId(insights), predictions: byId(predictions), correlations: byId(correlations, (c) => JSON.stringify(c)) }));
+  unordered.update('\n');
 };
 for (const event of factory.topology()) take(engine.process(event));
 let late = 12345;
@@ -46,6 +57,8 @@ for (let i = 0; i < events; i += 1) {
   take(engine.process(event));
 }
 take(engine.releaseDue(Number.POSITIVE_INFINITY));
-hash.update(JSON.stringify(engine.insights()));
-hash.update(JSON.stringify(engine.predictions()));
-console.log(JSON.stringify({ events, ...options, spacingMs: spacingMs || 1, lateMs: lateMs || 0, ...counts, sha256: hash.digest('hex') }));
+for (const digest of [hash, unordered, final]) {
+  digest.update(JSON.stringify(engine.insights()));
+  digest.update(JSON.stringify(engine.predictions()));
+}
+console.log(JSON.stringify({ events, ...options, spacingMs: spacingMs || 1, lateMs: lateMs || 0, ...counts, sha256: hash.digest('hex'), unordered: unordered.digest('hex'), final: final.digest('hex') }));

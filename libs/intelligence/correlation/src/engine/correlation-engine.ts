@@ -245,6 +245,18 @@ export class CorrelationEngine {
 
   /** Recomputes confidences after feedback changed a pattern's accuracy: the re-rated insights and their predictions. */
   rerate(patternId: string): EngineOutput {
+    const output = this.rerateUnfolded(patternId);
+    if (output.insights.length) this.refold(output);
+    return output;
+  }
+
+  /**
+   * `rerate` without the fold pass: for callers that fold once after everything else the
+   * same event changed (`process`, `releaseDue`). One pass over all of an event's changes
+   * leaves the folds a pass after each change would (they are a function of the book); a
+   * pass per judged pattern re-folded every incident of the pattern each time.
+   */
+  private rerateUnfolded(patternId: string): EngineOutput {
     const base = this.patterns.find(patternId)?.baseConfidence;
     const output = emptyOutput();
     // The same evidence the incident was composed with (its trend included), with the pattern's confidence as feedback left it.
@@ -254,7 +266,6 @@ export class CorrelationEngine {
     output.insights = rerated.map((item) => item.insight);
     // An open prediction is re-rated; a judged one keeps the confidence it was judged with (what it claimed).
     output.predictions = rerated.map((item) => this.tracker.track(item.prediction)).filter((prediction) => !prediction.result);
-    if (output.insights.length) this.refold(output);
     return output;
   }
 
@@ -272,7 +283,7 @@ export class CorrelationEngine {
       patterns.add(prediction.patternId);
     }
     for (const patternId of patterns) {
-      const rerated = this.rerate(patternId);
+      const rerated = this.rerateUnfolded(patternId);
       output.insights.push(...rerated.insights);
       output.predictions.push(...rerated.predictions);
     }
