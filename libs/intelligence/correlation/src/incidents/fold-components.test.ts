@@ -89,8 +89,15 @@ describe('IncidentFolds.refoldBook in proportion to what changed', () => {
         } else if (action < 0.8) {
           const id = pick(ids);
           const before = shelf.get(id) as Insight;
-          // Half the time the same root with a new severity (a recomposition), else another root.
-          const after = next() < 0.5 ? { ...before, severity: pick(SEVERITIES) } : { ...make(id), firstSeen: before.firstSeen };
+          // The same root with a new severity (a recomposition); the same root re-rated or seen
+          // again (a pattern's confidence learnt, a repeat: the ranking may or may not move); another root.
+          const kind = next();
+          const after =
+            kind < 0.35
+              ? { ...before, severity: pick(SEVERITIES) }
+              : kind < 0.7
+                ? { ...before, confidence: pick([0.5, 0.7, 0.9, before.confidence]), lastSeen: `2026-03-02T11:${10 + step}:00Z` }
+                : { ...make(id), firstSeen: before.firstSeen };
           shelf.set(id, after);
           roots.replace(id, before, after);
         } else {

@@ -12,8 +12,10 @@ import { rankInsights } from './insight-ranking.js';
  */
 export interface FoldComponent {
   readonly roots: readonly string[];
-  /** The ids of its incidents. */
+  /** The ids of its incidents, most likely first (as they were ranked when it was folded). */
   readonly ids: readonly string[];
+  /** The root key of each of those incidents, in the same order. */
+  readonly keys: readonly string[];
   /** Which of its incidents fold into which, the folded ones most likely first (as foldRanked gives them). */
   readonly folds: ReadonlyMap<string, FoldTarget>;
 }
@@ -49,14 +51,7 @@ export function componentRoots(start: string, links: FoldLinks, visited: Set<str
 
 /** Folds the incidents of `roots` among themselves: ranked, each tried against the incidents of its causes' roots. */
 export function foldComponent(roots: readonly string[], inputs: ComponentInputs): FoldComponent {
-  const insights: Insight[] = [];
-  for (const key of roots) {
-    for (const id of inputs.present.get(key) ?? []) {
-      const insight = inputs.insight(id);
-      if (insight) insights.push(insight);
-    }
-  }
-  const ranked = insights.sort(rankInsights);
+  const ranked = rankedOf(roots, inputs);
   const keys = ranked.map(rootKeyOf);
   const indexes = new Map<string, number[]>();
   keys.forEach((key, index) => (indexes.get(key) ?? indexes.set(key, []).get(key))?.push(index));
@@ -68,5 +63,35 @@ export function foldComponent(roots: readonly string[], inputs: ComponentInputs)
     for (const cause of inputs.causesOf(root)) for (const other of indexes.get(cause) ?? []) found.add(other);
     return [...found].sort((a, b) => a - b);
   };
-  return { roots, ids: ranked.map((insight) => insight.id), folds: foldRanked(ranked, keys, candidatesOf, inputs.explains) };
+  return { roots, ids: ranked.map((insight) => insight.id), keys, folds: foldRanked(ranked, keys, candidatesOf, inputs.explains) };
+}
+
+/** The incidents of `roots` in the book, most likely first. */
+function rankedOf(roots: readonly string[], inputs: ComponentInputs): Insight[] {
+  const insights: Insight[] = [];
+  for (const key of roots) {
+    for (const id of inputs.present.get(key) ?? []) {
+      const insight = inputs.insight(id);
+      if (insight) insights.push(insight);
+    }
+  }
+  return insights.sort(rankInsights);
+}
+
+/**
+ * Whether folding `component`'s roots again would rank the same incidents, with the same root
+ * keys, in the same order. `foldRanked` reads nothing of an insight but its place in that
+ * order and its root key, so with the same causes (a root asked again is folded anew anyway)
+ * it would find the same folds: an insight changed only in what ranks below its place (a
+ * later last-seen time, a re-rated confidence that moves no incident past another) leaves
+ * its component as it is.
+ */
+export function sameRanking(component: FoldComponent, inputs: ComponentInputs): boolean {
+  const ranked = rankedOf(component.roots, inputs);
+  if (ranked.length !== component.ids.length) return false;
+  for (let index = 0; index < ranked.length; index += 1) {
+    const insight = ranked[index] as Insight;
+    if (insight.id !== component.ids[index] || rootKeyOf(insight) !== component.keys[index]) return false;
+  }
+  return true;
 }

@@ -2,7 +2,7 @@ import { type CorrelationState, type Insight } from '@tapio/domain';
 import { FoldMembers, type BookRootsView } from './fold-members.js';
 import type { FoldRelations } from './fold-relations.js';
 import { insightRootKey as rootKeyOf } from './book-roots.js';
-import { componentRoots, foldComponent, type ComponentInputs, type FoldComponent } from './fold-components.js';
+import { componentRoots, foldComponent, sameRanking, type ComponentInputs, type FoldComponent } from './fold-components.js';
 import { DEFAULT_MAX_INCIDENTS } from './incident-book.js';
 import { assignFolds, CAUSE_KINDS, type FoldTarget } from './incident-folding.js';
 import { rankInsights } from './insight-ranking.js';
@@ -59,7 +59,7 @@ export class IncidentFolds {
   refold(ranked: readonly Insight[], state: CorrelationState): Set<string> {
     const inBook = new Map(ranked.map((insight) => [insight.id, insight]));
     this.lastRoots = undefined;
-    const whole: FoldComponent = { roots: [], ids: ranked.map((insight) => insight.id), folds: assignFolds(ranked, state) };
+    const whole: FoldComponent = { roots: [], ids: ranked.map((insight) => insight.id), keys: ranked.map(rootKeyOf), folds: assignFolds(ranked, state) };
     return this.install([...this.live], [whole], (id) => inBook.get(id));
   }
 
@@ -95,28 +95,56 @@ export class IncidentFolds {
       removed.add(component);
       seeds.push(...component.roots);
     };
+    /** Components holding a changed insight that still has a root of theirs: folded again only if their ranking changed. */
+    const reranked = new Set<FoldComponent>();
     if (whole) {
       for (const component of this.live) removed.add(component);
       seeds.push(...taking);
     } else {
       seeds.push(...this.members.askedAgain);
       for (const id of changed.ids) {
-        take(this.componentOfId.get(id));
+        const component = this.componentOfId.get(id);
         const insight = book.insight(id);
+        if (component && insight && component.roots.includes(rootKeyOf(insight))) {
+          reranked.add(component);
+          continue;
+        }
+        take(component);
         if (insight) seeds.push(rootKeyOf(insight));
       }
     }
     const visited = new Set<string>();
     const added: FoldComponent[] = [];
-    for (let index = 0; index < seeds.length; index += 1) {
-      const key = seeds[index] as string;
-      take(this.componentOfRoot.get(key));
-      if (visited.has(key) || !this.members.takesPart(key)) continue;
-      const roots = componentRoots(key, this.members, visited);
-      for (const root of roots) take(this.componentOfRoot.get(root));
-      added.push(foldComponent(roots, inputs));
+    const kept: FoldComponent[] = [];
+    const foldSeeds = (from: number) => {
+      for (let index = from; index < seeds.length; index += 1) {
+        const key = seeds[index] as string;
+        take(this.componentOfRoot.get(key));
+        if (visited.has(key) || !this.members.takesPart(key)) continue;
+        const roots = componentRoots(key, this.members, visited);
+        for (const root of roots) take(this.componentOfRoot.get(root));
+        added.push(foldComponent(roots, inputs));
+      }
+    };
+    foldSeeds(0);
+    // After the other seeds took theirs: a component none of them took is folded again only when its ranking moved.
+    for (const component of reranked) {
+      if (removed.has(component)) continue;
+      if (sameRanking(component, inputs)) {
+        kept.push(component);
+        continue;
+      }
+      const from = seeds.length;
+      take(component);
+      foldSeeds(from);
     }
-    return this.install(removed, added, inBook);
+    const changedFolds = this.install(removed, added, inBook);
+    // What their folds name is read as it is now, as a component folded again would have noted it.
+    for (const component of kept) {
+      if (removed.has(component)) continue;
+      for (const [folded, target] of component.folds) (this.noteKnown(folded, inBook), this.noteKnown(target.rootId, inBook));
+    }
+    return changedFolds;
   }
 
   /** Which roots take part in a pass, kept from pass to pass. */
@@ -166,14 +194,16 @@ export class IncidentFolds {
     for (const id of previousGone.keys()) compare(id);
     for (const id of this.gone.keys()) compare(id);
     // What the folds name, as it reads now (or last read, for an incident gone from the book).
-    const note = (id: string) => {
-      const insight = inBook(id) ?? this.known.get(id);
-      if (insight) this.known.set(id, insight);
-    };
+    const note = (id: string) => this.noteKnown(id, inBook);
     for (const component of added) for (const [folded, target] of component.folds) (note(folded), note(target.rootId));
     for (const [folded, target] of this.gone) (note(folded), note(target.rootId));
     if (this.known.size > 4 * (this.folds.size + this.gone.size) + 1_000) this.sweepKnown();
     return changed;
+  }
+
+  private noteKnown(id: string, inBook: (id: string) => Insight | undefined): void {
+    const insight = inBook(id) ?? this.known.get(id);
+    if (insight) this.known.set(id, insight);
   }
 
   /**
