@@ -67,9 +67,10 @@ export class IncidentFolds {
    * `refold` over the whole book, the same folds, searching only around what changed. Only
    * incidents whose root may explain another's, or whose root another's may explain
    * (FoldRelations.causesOf), can fold, and they fold only within their component
-   * (fold-components.ts): a pass folds again the components holding an incident whose
-   * insight changed, came or left (the book notes them) or a root whose causes were asked
-   * again (FoldMembers), and keeps every other component's folds. A Service root can be
+   * (fold-components.ts): a pass folds again the components holding an incident that came,
+   * left or changed its root (the book notes them), a root whose causes were asked again
+   * (FoldMembers), or an incident whose insight changed in a way that moved the component's
+   * ranking (`sameRanking`), and keeps every other component's folds. A Service root can be
    * explained by any root: with one in the book, every incident takes part in one search.
    */
   refoldBook(book: FoldableBook, relations: FoldRelations): Set<string> {
