@@ -31,52 +31,42 @@ const note = (name, ms) => {
   figures.set(name, entry);
 };
 
+/** `fn` timed under `name`, called with the `this` it is called with. */
+function timing(name, fn) {
+  return function timed(...args) {
+    const started = performance.now();
+    try {
+      return fn.apply(this, args);
+    } finally {
+      note(name, performance.now() - started);
+    }
+  };
+}
+
 function wrap(type, className, methods) {
   for (const method of methods) {
     const original = type.prototype[method];
     if (typeof original !== 'function') throw new Error(`engine-calls: ${className}.${method} is not a method of the built class (renamed?)`);
-    type.prototype[method] = function timed(...args) {
-      const started = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        note(`${className}.${method}`, performance.now() - started);
-      }
-    };
+    type.prototype[method] = timing(`${className}.${method}`, original);
   }
 }
 
-wrap(CorrelationEngine, 'CorrelationEngine', ['record', 'refold', 'rerate', 'judge', 'tellProgress', 'releaseDue']);
+// `rerateUnfolded`: the re-ratings after judged predictions; `rerate`: those after a person's feedback.
+wrap(CorrelationEngine, 'CorrelationEngine', ['process', 'record', 'refold', 'rerate', 'rerateUnfolded', 'judge', 'tellProgress', 'releaseDue']);
 wrap(IncidentBook, 'IncidentBook', ['admit', 'recompose', 'retell', 'reRate']);
 wrap(IncidentFolds, 'IncidentFolds', ['refoldBook', 'view']);
 wrap(WorkingState, 'WorkingState', ['add']);
 wrap(PredictionTracker, 'PredictionTracker', ['observe', 'track']);
 
-// `process` last, so it also wraps the engine's correlators the first time an engine runs.
-const process_ = CorrelationEngine.prototype.process;
+// Each engine's correlators, the first time the engine processes an event.
+const timedProcess = CorrelationEngine.prototype.process;
 const seen = new WeakSet();
-CorrelationEngine.prototype.process = function timed(event) {
+CorrelationEngine.prototype.process = function process(event) {
   if (!seen.has(this)) {
     seen.add(this);
-    for (const correlator of this.correlators) {
-      const correlate = correlator.correlate.bind(correlator);
-      const name = `correlator ${correlator.id}`;
-      correlator.correlate = (...args) => {
-        const started = performance.now();
-        try {
-          return correlate(...args);
-        } finally {
-          note(name, performance.now() - started);
-        }
-      };
-    }
+    for (const correlator of this.correlators) correlator.correlate = timing(`correlator ${correlator.id}`, correlator.correlate);
   }
-  const started = performance.now();
-  try {
-    return process_.call(this, event);
-  } finally {
-    note('CorrelationEngine.process', performance.now() - started);
-  }
+  return timedProcess.call(this, event);
 };
 
 // The preload runs in worker threads too; only the main thread runs the engine.

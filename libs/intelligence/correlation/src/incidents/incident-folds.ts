@@ -106,7 +106,7 @@ export class IncidentFolds {
       for (const id of changed.ids) {
         const component = this.componentOfId.get(id);
         const insight = book.insight(id);
-        if (component && insight && component.roots.includes(rootKeyOf(insight))) {
+        if (component && insight && this.componentOfRoot.get(rootKeyOf(insight)) === component) {
           reranked.add(component);
           continue;
         }
@@ -143,7 +143,7 @@ export class IncidentFolds {
     // What their folds name is read as it is now, as a component folded again would have noted it.
     for (const component of kept) {
       if (removed.has(component)) continue;
-      for (const [folded, target] of component.folds) (this.noteKnown(folded, inBook), this.noteKnown(target.rootId, inBook));
+      this.noteKnown(component.folds, inBook);
     }
     return changedFolds;
   }
@@ -195,16 +195,19 @@ export class IncidentFolds {
     for (const id of previousGone.keys()) compare(id);
     for (const id of this.gone.keys()) compare(id);
     // What the folds name, as it reads now (or last read, for an incident gone from the book).
-    const note = (id: string) => this.noteKnown(id, inBook);
-    for (const component of added) for (const [folded, target] of component.folds) (note(folded), note(target.rootId));
-    for (const [folded, target] of this.gone) (note(folded), note(target.rootId));
+    for (const component of added) this.noteKnown(component.folds, inBook);
+    this.noteKnown(this.gone, inBook);
     if (this.known.size > 4 * (this.folds.size + this.gone.size) + 1_000) this.sweepKnown();
     return changed;
   }
 
-  private noteKnown(id: string, inBook: (id: string) => Insight | undefined): void {
-    const insight = inBook(id) ?? this.known.get(id);
-    if (insight) this.known.set(id, insight);
+  /** Keeps the insight of every incident these folds name, as it reads now (or last read, once gone from the book). */
+  private noteKnown(folds: Iterable<[string, FoldTarget]>, inBook: (id: string) => Insight | undefined): void {
+    const keep = (id: string) => {
+      const insight = inBook(id) ?? this.known.get(id);
+      if (insight) this.known.set(id, insight);
+    };
+    for (const [folded, { rootId }] of folds) (keep(folded), keep(rootId));
   }
 
   /**
