@@ -7,9 +7,12 @@
 // (publish of the RawEvent until its last UnifiedEvent is in the graph) and heap used,
 // and the peer: a bare `JSON.parse` of the same events' JSON lines in a fresh process
 // (target: the pipeline at >= 50% of that rate). `--json` prints one JSON document
-// (bench:compare reads it).
+// (bench:compare reads it). BENCH_PROFILE=file.cpuprofile samples the measured loop alone
+// (the inspector's profiler); the batches are then generated before the loop, so neither the
+// generator nor its garbage is in the profile (tools/bench/cpu-profile-summary.mjs reads it).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -131,6 +134,22 @@ for (const raws of [traffic.startingState(), traffic.next(WARMUP)]) {
 }
 await bus.drain();
 
+/** The measured batches: generated one at a time inside the loop, or all before it when profiling. */
+const PROFILE = process.env.BENCH_PROFILE;
+function* measuredBatches() {
+  for (let fed = 0; fed < TOTAL; fed += BATCH) yield fromWire(traffic.next(Math.min(BATCH, TOTAL - fed)));
+}
+const batches = PROFILE ? [...measuredBatches()] : measuredBatches();
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return session;
+}
+const profiler = PROFILE ? await startProfile() : undefined;
+
 measuring = true;
 const loadBefore = loadavg()[0];
 const batchRates = [];
@@ -139,8 +158,7 @@ let fed = 0;
 const producedBefore = produced;
 let peakHeap = 0;
 let cpuMicros = 0;
-while (fed < TOTAL) {
-  const { lines, batch, noteDepth } = fromWire(traffic.next(Math.min(BATCH, TOTAL - fed)));
+for (const { lines, batch, noteDepth } of batches) {
   for (const line of lines) measuredLines.push(line);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -157,6 +175,11 @@ while (fed < TOTAL) {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }
 measuring = false;
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  writeFileSync(PROFILE, JSON.stringify(profile));
+}
 
 latencies.sort((a, b) => a - b);
 
