@@ -37,7 +37,8 @@ const deadLetters = new DeadLetterStore();
 const kubeApi = new KubeApiTransformer();
 const builtIn = [...seedMappingTransformers, kubeApi];
 // A fixed clock: the pipeline stamps processedAt, which the digest would otherwise see move.
-const clock = { now: () => Date.parse('2026-03-02T12:00:00Z') };
+const FIXED_NOW = Date.parse('2026-03-02T12:00:00Z');
+const clock = { now: () => FIXED_NOW };
 const pipeline = new Pipeline({ transformers: builtIn, trusted: builtIn, deadLetters, cluster: 'bench', clock });
 // As the transformer stage runs with a state store (NATS, the write-ahead log): changes tracked, taken after each batch.
 kubeApi.durableState.restore([]);

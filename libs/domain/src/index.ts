@@ -7,6 +7,7 @@ export { RawEvent, RAW_SOURCES } from '@tapio/plugin-api';
 export { InputLimits, DEFAULT_INPUT_LIMITS, MAX_DEPTH_LIMIT, ORIGIN_METADATA_KEY, nestsDeeperThan, lineTooLong, rawEventLimitViolation } from './events/input-limits.js';
 export { depthBoundOfText, openingBrackets, noteDepthBound, noteDepthFromText, knownDepthBound } from './events/depth-bound.js';
 export type { InputLimitsInput } from './events/input-limits.js';
+export { timestampMs } from './events/timestamp-ms.js';
 export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from '@tapio/plugin-api';
 export { EVENT_SEMANTICS } from '@tapio/plugin-api';
 export type { EventSemantics } from '@tapio/plugin-api';

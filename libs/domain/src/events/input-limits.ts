@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChangeLimits, Duration, parseDuration } from '@tapio/plugin-api';
 import type { RawEvent } from '@tapio/plugin-api';
 import { knownDepthBound } from './depth-bound.js';
+import { timestampMs } from './timestamp-ms.js';
 
 /**
  * What one input may be before Tapio refuses it. Every recursive step after decoding
@@ -112,11 +113,13 @@ function objectLabels(data: unknown): unknown {
   return metadata !== null && typeof metadata === 'object' ? (metadata as { labels?: unknown }).labels : undefined;
 }
 
-/**
- * Why this RawEvent breaks a limit, or undefined. `now` is the wall clock in ms; the
- * event's own timestamp is compared with it (an event dated ahead by more than
- * `maxFutureSkew` is refused).
- */
+/** Whether an object has more than `limit` own keys: counted without listing them (runs per event; lists only to name a refusal). */
+function moreKeysThan(value: object, limit: number): boolean {
+  let keys = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++keys > limit) return true;
+  return false;
+}
+
 /** maxFutureSkew in ms, parsed once per limits object rather than once per event. */
 const futureSkewMs = new WeakMap<InputLimits, number>();
 
@@ -126,17 +129,22 @@ function maxFutureSkewMs(limits: InputLimits): number {
   return ms;
 }
 
+/**
+ * Why this RawEvent breaks a limit, or undefined. `now` is the wall clock in ms; the
+ * event's own timestamp is compared with it (an event dated ahead by more than
+ * `maxFutureSkew` is refused).
+ */
 export function rawEventLimitViolation(raw: RawEvent, limits: InputLimits, now: number): string | undefined {
-  const metadataKeys = Object.keys(raw.metadata).length;
-  if (metadataKeys > limits.maxLabels) return `metadata has ${metadataKeys} keys, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
+  if (moreKeysThan(raw.metadata, limits.maxLabels)) {
+    return `metadata has ${Object.keys(raw.metadata).length} keys, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
+  }
   const labels = objectLabels(raw.data);
-  if (labels !== null && typeof labels === 'object') {
-    const count = Object.keys(labels).length;
-    if (count > limits.maxLabels) return `the object has ${count} labels, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
+  if (labels !== null && typeof labels === 'object' && moreKeysThan(labels, limits.maxLabels)) {
+    return `the object has ${Object.keys(labels).length} labels, more than the limit of ${limits.maxLabels} (limits.maxLabels)`;
   }
   // The RawEvent is depth 1, its data depth 2.
   if (nestsDeeperThan(raw.data, limits.maxDepth - 1)) return `data nests deeper than the limit of ${limits.maxDepth} levels (limits.maxDepth)`;
-  const at = Date.parse(raw.timestamp);
+  const at = timestampMs(raw.timestamp);
   const ahead = at - now;
   if (ahead > maxFutureSkewMs(limits)) {
     return `timestamp ${raw.timestamp} is ${Math.round(ahead / 1000)} s ahead of this machine's clock, more than the limit of ${limits.maxFutureSkew} (limits.maxFutureSkew)`;

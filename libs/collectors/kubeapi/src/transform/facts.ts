@@ -37,6 +37,13 @@ function ownersOf(metadata: Json): OwnerReference[] | undefined {
   return owners.length ? owners : undefined;
 }
 
+/** Init containers, then containers: without copying both lists into a new one when there are no init containers. */
+function containersOf(spec: Json): Json[] {
+  const init = arr(spec['initContainers']);
+  const containers = arr(spec['containers']);
+  return init.length === 0 ? containers : [...init, ...containers];
+}
+
 /** ConfigMaps, Secrets and PVCs a pod spec uses: volumes, projected sources, envFrom, env valueFrom. */
 export function podReferences(spec: Json): { configMaps: string[]; secrets: string[]; claims: string[] } {
   const configMaps = new Set<string>();
@@ -56,7 +63,7 @@ export function podReferences(spec: Json): { configMaps: string[]; secrets: stri
       if (projectedSecret) secrets.add(projectedSecret);
     }
   }
-  for (const container of [...arr(spec['initContainers']), ...arr(spec['containers'])]) {
+  for (const container of containersOf(spec)) {
     for (const from of arr(container['envFrom'])) {
       const configMap = str(obj(from['configMapRef'])['name']);
       if (configMap) configMaps.add(configMap);
@@ -111,12 +118,16 @@ function containerFacts(spec: Json, status: Json): ContainerFacts[] {
 
 function conditionsOf(status: Json): Record<string, string> | undefined {
   const conditions: Record<string, string> = {};
+  let found = false;
   for (const condition of arr(status['conditions'])) {
     const type = str(condition['type']);
     const value = str(condition['status']);
-    if (type && value) conditions[type] = value;
+    if (type && value) {
+      conditions[type] = value;
+      found = true;
+    }
   }
-  return Object.keys(conditions).length ? conditions : undefined;
+  return found ? conditions : undefined;
 }
 
 function endpointCounts(object: Json): { ready: number; notReady: number } {

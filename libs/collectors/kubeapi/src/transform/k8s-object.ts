@@ -1,12 +1,26 @@
 /** The loosely typed shape of a Kubernetes object as JSON, for reading fields safely. */
 export type Json = Record<string, unknown>;
 
+/**
+ * What `obj` gives for a field that is missing or not an object: one shared, frozen empty
+ * object, not a new one per call (the transformer reads dozens of optional fields per watch
+ * event). Frozen, so a caller writing to it fails loudly instead of changing every later read.
+ */
+const NO_OBJECT: Json = Object.freeze({}) as Json;
+const NO_ITEMS: Json[] = Object.freeze([]) as unknown as Json[];
+
 export function obj(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : NO_OBJECT;
 }
 
+/** The object items of a list (read-only: the list itself when all of them are, as they are in every API server's JSON). */
 export function arr(value: unknown): Json[] {
-  return Array.isArray(value) ? (value.filter((item) => item !== null && typeof item === 'object') as Json[]) : [];
+  if (!Array.isArray(value)) return NO_ITEMS;
+  for (let index = 0; index < value.length; index += 1) {
+    const item: unknown = value[index];
+    if (item === null || typeof item !== 'object') return value.filter((each) => each !== null && typeof each === 'object') as Json[];
+  }
+  return value as Json[];
 }
 
 export function str(value: unknown): string | undefined {
@@ -20,7 +34,12 @@ export function num(value: unknown): number | undefined {
 export function strMap(value: unknown): Record<string, string> | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const result: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value as Json)) if (typeof item === 'string') result[key] = item;
+  // for-in, not Object.entries: the same keys in the same order (a parsed object has no inherited enumerable keys), no pair arrays.
+  const source = value as Json;
+  for (const key in source) {
+    const item = source[key];
+    if (typeof item === 'string') result[key] = item;
+  }
   return result;
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_CLUSTER,
   makeUnifiedEvent,
   redactSecret,
+  timestampMs,
   type ChangeItem,
   type ChangeLimits,
   type DurableTransformerState,
@@ -155,7 +156,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         const type = meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed';
         deleted.push(makeUnifiedEvent(raw, context, type, 'config-deleted', { entity, k8sContext, message: `${label} deleted${keys ? ` (data keys ${keys})` : ''}`, kubernetes: { watchType: 'DELETED', object: facts, changes } }));
       }
-      deleted.push(...this.signalEvents(raw, context, entity, k8sContext, this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: true, raw: token, at: Date.parse(raw.timestamp), current: this.objects.latest(memoryKey) === null })));
+      deleted.push(...this.signalEvents(raw, context, entity, k8sContext, this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: true, raw: token, at: timestampMs(raw.timestamp), current: this.objects.latest(memoryKey) === null })));
       return deleted;
     }
 
@@ -181,7 +182,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         signals.push(cordoned ? { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': cordoned } } : signal);
       }
     } else if (meta.kind === 'Node') {
-      this.planned.observe(context.cluster, facts, false, Date.parse(raw.timestamp));
+      this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp));
       signals.push(...cordonSignals(live?.facts, facts));
       // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
       const planned = this.planned.reason(context.cluster, facts.name);
@@ -200,7 +201,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }
-    signals.push(...this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: false, raw: token, at: Date.parse(raw.timestamp), current: this.objects.latest(memoryKey) === remembered }));
+    signals.push(...this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: false, raw: token, at: timestampMs(raw.timestamp), current: this.objects.latest(memoryKey) === remembered }));
 
     const events: UnifiedEvent[] = [];
     if (!previous) {
@@ -263,7 +264,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const eventType = str(object['type']) ?? 'Normal';
     const series = obj(object['series']);
     const count = typeof object['count'] === 'number' ? object['count'] : typeof series['count'] === 'number' ? series['count'] : 1;
-    const at = Date.parse(raw.timestamp);
+    const at = timestampMs(raw.timestamp);
     const previous = lookup.previous ?? undefined;
     if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) {
       this.folded.record(foldKey, lookup, meta.resourceVersion, token, previous, context.position);

@@ -47,6 +47,8 @@ const SECRET_LIKE = /(password|secret|token|key|credential)/i;
 
 /** Key-by-key comparison; values of secret-looking keys are never copied into the change. */
 export function diffMaps(before: Record<string, string>, after: Record<string, string>, prefix = '', hideValues = false): ChangeItem[] {
+  // Most versions change none of the keys compared: say so without sorting both key lists.
+  if (sameStrings(before, after)) return [];
   const changes: ChangeItem[] = [];
   const path = (key: string) => (prefix ? `${prefix}.${key}` : key);
   const shown = (key: string, value: string | undefined) => (hideValues || SECRET_LIKE.test(key) || value === undefined ? undefined : value.length > 200 ? `${value.slice(0, 197)}...` : value);
@@ -62,6 +64,17 @@ export function diffMaps(before: Record<string, string>, after: Record<string, s
   }
   for (const key of Object.keys(before).sort()) if (!(key in after)) changes.push({ path: path(key), op: 'removed' });
   return changes;
+}
+
+/** Whether two string maps hold the same keys with the same values (keys in any order). */
+function sameStrings(before: Record<string, string>, after: Record<string, string>): boolean {
+  let keys = 0;
+  for (const key in after) {
+    if (!(key in before) || before[key] !== after[key]) return false;
+    keys += 1;
+  }
+  for (const _key in before) keys -= 1;
+  return keys === 0;
 }
 
 /** A digest (a `checksum/config` annotation: 64 hex digits) says nothing to a reader beyond "it changed": shown as its first 7 digits, as git does. */

@@ -110,11 +110,14 @@ export class VersionMemory<T> {
     let same = -1;
     for (let index = 0; index < history.length; index += 1) {
       const version = history[index] as Version<T>;
+      // A RawEvent's token digests its resourceVersion: a version with another one was not brought by it
+      // (its token need not be read: the usual case, the next version, compares no token at all).
+      if (rv !== undefined && version.rv !== rv) continue;
       if (version.raw === raw) {
         replayed = index;
         break;
       }
-      if (same < 0 && rv !== undefined && version.rv === rv) same = index;
+      if (same < 0 && rv !== undefined) same = index;
     }
     if (replayed > 0) return { previous: (history[replayed - 1] as Version<T>).state, kind: 'replay', position: replayed };
     if (replayed === 0) return { previous: undefined, kind: (history[0] as Version<T>).first ? 'replay' : 'forgotten', position: 0 };
