@@ -23,7 +23,7 @@ export interface DraftContext {
  * default severity from the event-type table, trace context carried through.
  */
 /** The layers a draft may carry, copied when present. */
-const DRAFT_LAYERS = ['k8sContext', 'entity', 'kernel', 'network', 'kubernetes', 'application', 'metrics', 'impact', 'correlationHints', 'annotations'] as const;
+export const DRAFT_LAYERS = ['k8sContext', 'entity', 'kernel', 'network', 'kubernetes', 'application', 'metrics', 'impact', 'correlationHints', 'annotations'] as const;
 
 export function makeUnifiedEvent(raw: RawEvent, context: DraftContext, type: EventType, discriminator: string, draft: Omit<UnifiedEventDraft, 'type'>): UnifiedEvent {
   const semantics = EVENT_SEMANTICS[type];
@@ -41,10 +41,18 @@ export function makeUnifiedEvent(raw: RawEvent, context: DraftContext, type: Eve
       : { intent: semantics.intent, category: semantics.category, narrative: draft.narrative ?? draft.message },
     processedAt: context.processedAt,
   };
-  for (const layer of DRAFT_LAYERS) {
-    const value = draft[layer];
-    if (value !== undefined) (event as Record<string, unknown>)[layer] = value;
-  }
+  // Each layer by name, in DRAFT_LAYERS' order (a test holds the two together): a loop over the
+  // names reads the draft by a computed key, which every transformer's draft shape makes slow.
+  if (draft.k8sContext !== undefined) event.k8sContext = draft.k8sContext;
+  if (draft.entity !== undefined) event.entity = draft.entity;
+  if (draft.kernel !== undefined) event.kernel = draft.kernel;
+  if (draft.network !== undefined) event.network = draft.network;
+  if (draft.kubernetes !== undefined) event.kubernetes = draft.kubernetes;
+  if (draft.application !== undefined) event.application = draft.application;
+  if (draft.metrics !== undefined) event.metrics = draft.metrics;
+  if (draft.impact !== undefined) event.impact = draft.impact;
+  if (draft.correlationHints !== undefined) event.correlationHints = draft.correlationHints;
+  if (draft.annotations !== undefined) event.annotations = draft.annotations;
   if (raw.traceId) event.traceContext = raw.spanId ? { traceId: raw.traceId, spanId: raw.spanId } : { traceId: raw.traceId };
   return event;
 }

@@ -1,6 +1,6 @@
 import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSelector, type OwnerReference } from '@tapio/domain';
 import { contentHash, keyHashes } from './content-hash.js';
-import { arr, num, obj, str, strMap, type Json } from './k8s-object.js';
+import { arr, containersOf, num, obj, str, strMap, type Json } from './k8s-object.js';
 import { disruptionBudgetFacts } from './disruption-budget-signals.js';
 import { hpaConditions } from './lifecycle-signals.js';
 import { podCalls } from './pod-calls.js';
@@ -37,52 +37,43 @@ function ownersOf(metadata: Json): OwnerReference[] | undefined {
   return owners.length ? owners : undefined;
 }
 
-/** Init containers, then containers: without copying both lists into a new one when there are no init containers. */
-function containersOf(spec: Json): Json[] {
-  const init = arr(spec['initContainers']);
-  const containers = arr(spec['containers']);
-  return init.length === 0 ? containers : [...init, ...containers];
+/** Appends a name not in the list yet: a pod names a few of each, so a scan beats a Set built per version. */
+function addName(names: string[], name: string | undefined): void {
+  if (name && !names.includes(name)) names.push(name);
 }
 
 /** ConfigMaps, Secrets and PVCs a pod spec uses: volumes, projected sources, envFrom, env valueFrom. */
 export function podReferences(spec: Json): { configMaps: string[]; secrets: string[]; claims: string[] } {
-  const configMaps = new Set<string>();
-  const secrets = new Set<string>();
-  const claims = new Set<string>();
+  const configMaps: string[] = [];
+  const secrets: string[] = [];
+  const claims: string[] = [];
   for (const volume of arr(spec['volumes'])) {
-    const configMap = str(obj(volume['configMap'])['name']);
-    if (configMap) configMaps.add(configMap);
-    const secret = str(obj(volume['secret'])['secretName']);
-    if (secret) secrets.add(secret);
-    const claim = str(obj(volume['persistentVolumeClaim'])['claimName']);
-    if (claim) claims.add(claim);
+    addName(configMaps, str(obj(volume['configMap'])['name']));
+    addName(secrets, str(obj(volume['secret'])['secretName']));
+    addName(claims, str(obj(volume['persistentVolumeClaim'])['claimName']));
     for (const source of arr(obj(volume['projected'])['sources'])) {
       const projectedConfigMap = str(obj(source['configMap'])['name']);
-      if (projectedConfigMap && projectedConfigMap !== 'kube-root-ca.crt') configMaps.add(projectedConfigMap);
-      const projectedSecret = str(obj(source['secret'])['name']);
-      if (projectedSecret) secrets.add(projectedSecret);
+      if (projectedConfigMap !== 'kube-root-ca.crt') addName(configMaps, projectedConfigMap);
+      addName(secrets, str(obj(source['secret'])['name']));
     }
   }
   for (const container of containersOf(spec)) {
     for (const from of arr(container['envFrom'])) {
-      const configMap = str(obj(from['configMapRef'])['name']);
-      if (configMap) configMaps.add(configMap);
-      const secret = str(obj(from['secretRef'])['name']);
-      if (secret) secrets.add(secret);
+      addName(configMaps, str(obj(from['configMapRef'])['name']));
+      addName(secrets, str(obj(from['secretRef'])['name']));
     }
     for (const env of arr(container['env'])) {
       const valueFrom = obj(env['valueFrom']);
-      const configMap = str(obj(valueFrom['configMapKeyRef'])['name']);
-      if (configMap) configMaps.add(configMap);
-      const secret = str(obj(valueFrom['secretKeyRef'])['name']);
-      if (secret) secrets.add(secret);
+      addName(configMaps, str(obj(valueFrom['configMapKeyRef'])['name']));
+      addName(secrets, str(obj(valueFrom['secretKeyRef'])['name']));
     }
   }
-  for (const pullSecret of arr(spec['imagePullSecrets'])) {
-    const name = str(pullSecret['name']);
-    if (name) secrets.add(name);
-  }
-  return { configMaps: [...configMaps].sort(), secrets: [...secrets].sort(), claims: [...claims].sort() };
+  for (const pullSecret of arr(spec['imagePullSecrets'])) addName(secrets, str(pullSecret['name']));
+  // Sorted as before (the default order: UTF-16 code units); a list of one is already sorted.
+  if (configMaps.length > 1) configMaps.sort();
+  if (secrets.length > 1) secrets.sort();
+  if (claims.length > 1) claims.sort();
+  return { configMaps, secrets, claims };
 }
 
 function containerFacts(spec: Json, status: Json): ContainerFacts[] {

@@ -23,6 +23,13 @@ export function arr(value: unknown): Json[] {
   return value as Json[];
 }
 
+/** Init containers, then containers: without copying both lists into a new one when there are no init containers. */
+export function containersOf(spec: Json): Json[] {
+  const init = arr(spec['initContainers']);
+  const containers = arr(spec['containers']);
+  return init.length === 0 ? containers : [...init, ...containers];
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,5 +1,5 @@
 import { networkAddressesIn } from '@tapio/domain';
-import { arr, obj, str, type Json } from './k8s-object.js';
+import { arr, containersOf, obj, str, type Json } from './k8s-object.js';
 
 /** Addresses kept per pod at most: enough for any real workload, bounded for a hostile spec. */
 const MAX_CALLS = 16;
@@ -33,7 +33,7 @@ function containerTexts(container: Json): string[] {
  */
 export function podCalls(spec: Json): string[] {
   const calls = new Set<string>();
-  for (const container of [...arr(spec['initContainers']), ...arr(spec['containers'])]) {
+  for (const container of containersOf(spec)) {
     for (const text of containerTexts(container)) {
       for (const address of networkAddressesIn(text)) {
         if (calls.size >= MAX_CALLS) return [...calls];
