@@ -25,8 +25,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
-import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
 import {
   CorrelationEngine,
   BUILTIN_PATTERN_DIR,
@@ -68,21 +68,6 @@ async function bareParsePeer(events) {
   }
 }
 
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 500 });
-  await session.post('Profiler.start');
-  return session;
-}
-
-async function stopProfile(session, file) {
-  const { profile } = await session.post('Profiler.stop');
-  session.disconnect();
-  await writeFile(file, JSON.stringify(profile));
-}
-
 async function throughput(mix) {
   const engine = newEngine();
   const factory = withMix(new StreamFactory(42), mix);
@@ -98,7 +83,7 @@ async function throughput(mix) {
   const events = new Array(THROUGHPUT_EVENTS);
   for (let i = 0; i < THROUGHPUT_EVENTS; i += 1) events[i] = factory.next();
   const latencies = new Float64Array(THROUGHPUT_EVENTS);
-  const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
+  const profiler = process.env.BENCH_PROFILE ? await startLoopProfile() : undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < THROUGHPUT_EVENTS; i += 1) {
@@ -109,7 +94,7 @@ async function throughput(mix) {
   const elapsed = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  if (profiler) await stopProfile(profiler, process.env.BENCH_PROFILE);
+  if (profiler) await stopLoopProfile(profiler, process.env.BENCH_PROFILE);
   const sorted = Float64Array.from(latencies).sort();
   const peer = process.env.BENCH_PEER ? await bareParsePeer(events) : undefined;
   // Where the time goes, per event type: what to profile first when a target is missed.

@@ -12,7 +12,6 @@
 // generator nor its garbage is in the profile (tools/bench/cpu-profile-summary.mjs reads it).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +22,7 @@ import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { GraphIngestor } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { KubeTraffic } from './kube-traffic.mjs';
+import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -146,15 +146,7 @@ function* measuredBatches() {
   for (let fed = 0; fed < TOTAL; fed += BATCH) yield fromWire(traffic.next(Math.min(BATCH, TOTAL - fed)));
 }
 const batches = PROFILE ? [...measuredBatches()] : measuredBatches();
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 500 });
-  await session.post('Profiler.start');
-  return session;
-}
-const profiler = PROFILE ? await startProfile() : undefined;
+const profiler = PROFILE ? await startLoopProfile() : undefined;
 
 measuring = true;
 const loadBefore = loadavg()[0];
@@ -181,11 +173,7 @@ for (const { lines, batch, noteDepth } of batches) {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }
 measuring = false;
-if (profiler) {
-  const { profile } = await profiler.post('Profiler.stop');
-  profiler.disconnect();
-  writeFileSync(PROFILE, JSON.stringify(profile));
-}
+if (profiler) await stopLoopProfile(profiler, PROFILE);
 
 latencies.sort((a, b) => a - b);
 

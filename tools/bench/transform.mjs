@@ -12,7 +12,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +20,7 @@ import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
 import { KubeApiTransformer } from '@tapio/collector-kubeapi';
 import { DeadLetterStore } from '@tapio/embedded';
 import { KubeTraffic } from './kube-traffic.mjs';
+import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -67,14 +67,7 @@ for (const raws of [traffic.startingState(), traffic.next(Number(values.warmup))
 const batches = [];
 for (let fed = 0; fed < TOTAL; fed += BATCH) batches.push(fromWire(traffic.next(Math.min(BATCH, TOTAL - fed))));
 
-let profiler;
-if (process.env.BENCH_PROFILE) {
-  profiler = new Session();
-  profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
-  await profiler.post('Profiler.start');
-}
+const profiler = process.env.BENCH_PROFILE ? await startLoopProfile() : undefined;
 const loadBefore = loadavg()[0];
 /** Per kind and verb: events and nanoseconds (the clock read around each transform, its own cost included). */
 const perKind = new Map();
@@ -100,11 +93,7 @@ for (const { batch } of batches) {
   if (profiler) continue;
   digest(results);
 }
-if (profiler) {
-  const { profile } = await profiler.post('Profiler.stop');
-  profiler.disconnect();
-  writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
-}
+if (profiler) await stopLoopProfile(profiler, process.env.BENCH_PROFILE);
 
 const dir = mkdtempSync(join(tmpdir(), 'tapio-bench-transform-'));
 const file = join(dir, 'events.ndjson');
