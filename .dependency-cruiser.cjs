@@ -38,10 +38,18 @@ module.exports = {
     },
     {
       name: 'no-deep-imports',
-      comment: "reach another project only through its entry files (src/index.ts; src/plugin.ts: the light plugin entry; src/config.ts: the light config entry), never its internals",
+      comment: "reach another project only through its entry files (src/index.ts; src/plugin.ts: the light plugin entry; src/config.ts: the light config entry; src/testing.ts: helpers for tests), never its internals",
       severity: 'error',
       from: { path: PROJECT },
-      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin|config)\\.ts$'] },
+      to: { path: '^(libs|apps|examples)/.+/src/', pathNot: ['^$1/', '^(libs/domain|libs/plugin-api|libs/[^/]+/[^/]+|apps/[^/]+|examples/[^/]+)/src/(index|plugin|config|testing)\\.ts$'] },
+    },
+    {
+      name: 'testing-entry-for-tests-only',
+      comment: "a project's src/testing.ts (seeded generators and the like) serves tests and benchmarks; product code never depends on it",
+      severity: 'error',
+      from: { pathNot: ['\\.test\\.ts$', '/test/', '^tools/', '/src/testing(\\.ts|/)'] },
+      // (plugin-api's src/testing/ is different: helpers it publishes to plugin authors through its index.)
+      to: { path: ['^(libs|apps)/.+/src/testing\\.ts$', '^libs/domain/src/testing/'] },
     },
     {
       name: 'plugin-api-imports-nothing-of-tapio',

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { CorrelationEngine, loadBuiltinPatterns, builtinCorrelators } from '@tapio/correlation';
 import { StreamFactory, withMix } from './correlation-stream.mjs';
+import { seededRandom } from '@tapio/domain/testing';
 
 const [events = 40_000, windowMs, maxEvents, spacingMs, lateMs] = process.argv.slice(2).map(Number);
 const options = {
@@ -44,13 +45,7 @@ const take = (output) => {
   unordered.update('\n');
 };
 for (const event of factory.topology()) take(engine.process(event));
-let late = 12345;
-const lateBy = () => {
-  late ^= late << 13;
-  late ^= late >>> 17;
-  late ^= late << 5;
-  return (late >>> 0) / 4294967296;
-};
+const lateBy = seededRandom(12345);
 for (let i = 0; i < events; i += 1) {
   const event = factory.next();
   if (lateMs && lateBy() < 0.02) event.timestamp = new Date(Date.parse(event.timestamp) - Math.floor(lateBy() * lateMs)).toISOString();

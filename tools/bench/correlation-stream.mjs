@@ -1,6 +1,7 @@
 // The synthetic kubeapi stream of the correlation benchmark (tools/bench/correlation.mjs): a
 // 10,000-pod topology and a deterministic event mix over it, so every run sees the same stream.
 import { EVENT_SEMANTICS } from '@tapio/domain';
+import { seededRandom } from '@tapio/domain/testing';
 
 export const DEPLOYMENTS = 1000;
 export const PODS_PER_DEPLOYMENT = 10;
@@ -10,24 +11,13 @@ const NAMESPACES = 50;
 const EVENT_SPACING_MS = 1;
 const CLUSTER = 'bench';
 
-/** Deterministic xorshift32, so every run sees the same stream. */
-function random(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 const START = Date.parse('2026-03-10T08:00:00Z');
 const iso = (ms) => new Date(ms).toISOString();
 
 export class StreamFactory {
   constructor(seed, spacingMs = EVENT_SPACING_MS) {
     this.spacingMs = spacingMs;
-    this.rand = random(seed);
+    this.rand = seededRandom(seed);
     this.n = 0;
     this.clock = START;
     this.deployments = [];

@@ -139,6 +139,12 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
       to: 'libs/collectors/pipeline/src/index.ts',
     },
     {
+      rule: 'testing-entry-for-tests-only',
+      files: { 'libs/intelligence/correlation/src/planted-testing.ts': "export { seededRandom } from '@tapio/domain/testing';\n" },
+      from: 'libs/intelligence/correlation/src/planted-testing.ts',
+      to: 'libs/domain/src/testing.ts',
+    },
+    {
       rule: 'examples-use-plugin-api-only',
       files: { 'examples/tapio-collector-heartbeat/src/planted.ts': "export { GraphStore } from '@tapio/domain';\n" },
       from: 'examples/tapio-collector-heartbeat/src/planted.ts',
@@ -146,7 +152,7 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
     },
   ];
 
-  it('fails on an upward import, a deep import, a cycle, a same-level import and an example reaching past the plugin API', async () => {
+  it('fails on an upward import, a deep import, a cycle, a same-level import, product code on a testing entry and an example reaching past the plugin API', async () => {
     for (const violation of VIOLATIONS) for (const [file, text] of Object.entries(violation.files)) await plant(file, text);
     const { code, output } = await depcruise(copy);
     for (const file of planted.splice(0)) await unlink(join(copy, file));

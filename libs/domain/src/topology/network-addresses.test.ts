@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressesIn, lookupFailed, networkAddressesIn } from './network-addresses.js';
+import { seededRandom } from '../testing/seeded-random.js';
 
 describe('networkAddressesIn', () => {
   it('reads a failed lookup, its resolver not taken for a callee', () => {
@@ -45,13 +46,7 @@ describe('the pre-check before the patterns', () => {
       'Temporary failure in name resolution', 'no such host', 'LEDGER_DB_SERVICE_HOST', '_SERVICE_PORT', 'BackOff', 'Back-off restarting failed container',
       'checkout-h255j8bmp-5rkwm_shop(ec8add94)', 'Readiness probe failed', 'statuscode', '@', '/', '-', '.', ' ', ' ', ' ',
     ];
-    let seed = 17;
-    const next = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 4294967296;
-    };
+    const next = seededRandom(17);
     let named = 0;
     for (let round = 0; round < 20_000; round += 1) {
       let text = '';

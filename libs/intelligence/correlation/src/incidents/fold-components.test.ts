@@ -1,5 +1,6 @@
 import { insightWith, type EntityRef, type Insight } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@tapio/domain/testing';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { WorkingState } from '../state/working-state.js';
 import { BookRoots, insightRootKey } from './book-roots.js';
@@ -9,16 +10,6 @@ import { rankInsights } from './insight-ranking.js';
 
 const SEVERITIES: Insight['severity'][] = ['low', 'medium', 'high', 'critical'];
 
-/** A small deterministic generator, so a failing round can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 function cluster() {
   const fixture = new ClusterFixture();
@@ -52,7 +43,7 @@ describe('IncidentFolds.refoldBook in proportion to what changed', () => {
     let folded = 0;
     let foldedGone = 0;
     for (let round = 0; round < 20; round += 1) {
-      const next = random(round + 7);
+      const next = seededRandom(round + 7);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
       const { state, roots: entities, remount } = cluster();
       const relations = new FoldRelations(state);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@tapio/domain/testing';
 import { EVENT_SEMANTICS, entityKey, type EventType, type UnifiedEvent } from '@tapio/domain';
 import { WorkingState } from './working-state.js';
 
@@ -19,16 +20,6 @@ function event(n: number, options: { type?: EventType; name?: string; namespace?
   };
 }
 
-/** Deterministic xorshift32. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 describe('WorkingState: the event ring and its chains', () => {
   it('holds no slot or key for events that left a short window', () => {
@@ -44,7 +35,7 @@ describe('WorkingState: the event ring and its chains', () => {
 
   it('answers every query as a filter over the live events would, through ring growth and eviction', () => {
     const types: EventType[] = ['pod_restart', 'oom_killed', 'probe_failed', 'crash_loop', 'k8s_event'];
-    const next = random(7);
+    const next = seededRandom(7);
     const state = new WorkingState({ maxEvents: 3_000 });
     const added: UnifiedEvent[] = [];
     let at = START;
@@ -76,7 +67,7 @@ describe('WorkingState: the event ring and its chains', () => {
 
   it('walks a key back newest first as its list reversed, and says in order only when no earlier arrival is later', () => {
     const types: EventType[] = ['pod_restart', 'oom_killed', 'probe_failed', 'crash_loop', 'k8s_event'];
-    const next = random(11);
+    const next = seededRandom(11);
     const state = new WorkingState({ maxEvents: 2_000 });
     let at = START;
     for (let n = 0; n < 6_000; n += 1) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@tapio/domain/testing';
 import { EVENT_SEMANTICS, entityKey, type CorrelationState, type EventType, type IndexedEvent, type UnifiedEvent } from '@tapio/domain';
 import { WorkingState } from './working-state.js';
 import { anyMatching, anyOf, earliestMatching, earliestOf, lastTimeOf, latestMatching, latestOf, passes, walksBack, type EventFilter, type Scope } from './state-walks.js';
@@ -21,16 +22,6 @@ function event(n: number, type: EventType, name: string, node: string, atMs: num
   } as UnifiedEvent;
 }
 
-/** Deterministic xorshift32. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Arrivals from START: mostly in time order (0 to 200 ms after the last), one in 20 up to 90 s
@@ -62,7 +53,7 @@ function listOf(state: WorkingState, scope: Scope, key: string, since: number, t
 
 describe('state walks: the first, latest and last time of a list, read newest first', () => {
   it('answer as the list filtered would, with late arrivals, through eviction, walking or not', () => {
-    const next = random(23);
+    const next = seededRandom(23);
     const state = new WorkingState({ maxEvents: 1_500 });
     const fallback = listsOnly(state);
     expect(walksBack(state)).toBe(true);
@@ -116,7 +107,7 @@ function ownedTopology(state: WorkingState): void {
 
 describe('earliestMatching, latestMatching: the first and last event of a list that pass a filter, tested on the ring\'s columns', () => {
   it('answers as the list filtered would, for every filter field, with owners, other kinds, late arrivals and eviction', () => {
-    const next = random(41);
+    const next = seededRandom(41);
     const state = new WorkingState({ maxEvents: 1_200 });
     ownedTopology(state);
     const fallback = listsOnly(state);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@tapio/domain/testing';
 import type { EventType, IndexedEvent, UnifiedEvent } from '@tapio/domain';
 import { NearestEarlier } from './nearest-earlier.js';
 
 const TYPES: EventType[] = ['pod_restart', 'crash_loop', 'config_changed', 'k8s_event', 'oom_killed', 'pod_ready'];
-
-/** Deterministic xorshift32: the same lists on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 function indexed(id: string, at: number, type: EventType): IndexedEvent {
   return { event: { id, type } as UnifiedEvent, at, entityKey: undefined };
@@ -36,7 +26,7 @@ function reference(lists: Array<[IndexedEvent[], string]>, limit: number, eventI
 
 describe('NearestEarlier', () => {
   it('keeps the same events, order and reasons as sorting every candidate (ties, repeats across lists, later events, routine types)', () => {
-    const next = random(17);
+    const next = seededRandom(17);
     for (let round = 0; round < 500; round += 1) {
       const pool = Array.from({ length: 2 + Math.floor(next() * 12) }, (_, index) => indexed(`e${index}`, Math.floor(next() * 8) * 1000, TYPES[Math.floor(next() * TYPES.length)] as EventType));
       const lists: Array<[IndexedEvent[], string]> = ['same entity', 'same owner', 'uses it', 'same node'].map((why) => [pool.filter(() => next() < 0.5), why]);
@@ -49,7 +39,7 @@ describe('NearestEarlier', () => {
   });
 
   it('walking each list newest first and stopping early keeps the same events, order and reasons as reading it whole', () => {
-    const next = random(29);
+    const next = seededRandom(29);
     let stopped = 0;
     for (let round = 0; round < 2_000; round += 1) {
       // Each list in arrival order: times mostly rising, with ties and a few late arrivals.
