@@ -22,11 +22,11 @@
 //    2 h window, so closed incidents leave); heap after a full GC every 50K events, as a ratio
 //    to the heap at 100K (the same run once its window is full): flat means the engine forgets
 //    what left the window.
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
+import { bareParseOf } from './parse-peer.mjs';
 import {
   CorrelationEngine,
   BUILTIN_PATTERN_DIR,
@@ -52,17 +52,15 @@ function percentile(sorted, p) {
 // The peer (BENCH_PEER=1): a bare JSON.parse of the same events, one JSON line each, in a
 // fresh process (read the file, split it, parse every line): the least any consumer of
 // these events as JSON pays. The CPU of the parse loop alone (not Node's start or the read).
-const BARE_PARSE = `const text = require('node:fs').readFileSync(process.argv[1], 'utf8'); const c = process.cpuUsage(); let n = 0; for (const line of text.split('\\n')) if (line) { JSON.parse(line); n += 1; } const u = process.cpuUsage(c); console.log(JSON.stringify({ lines: n, cpuSeconds: (u.user + u.system) / 1e6 }));`;
 
 async function bareParsePeer(events) {
   const dir = await mkdtemp(join(tmpdir(), 'tapio-bench-correlation-'));
   try {
     const file = join(dir, 'events.ndjson');
-    await writeFile(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
-    const result = spawnSync(process.execPath, ['-e', BARE_PARSE, file], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`bare parse peer exited ${result.status}: ${result.stderr}`);
-    const { lines, cpuSeconds } = JSON.parse(result.stdout);
-    return { linesPerCpuSecond: Math.round(lines / cpuSeconds), bytesPerEvent: Math.round(Buffer.byteLength(events.map((event) => JSON.stringify(event)).join('\n')) / lines) };
+    const text = events.map((event) => JSON.stringify(event)).join('\n');
+    await writeFile(file, `${text}\n`);
+    const { lines, cpuMicrosPerLine } = bareParseOf(file);
+    return { linesPerCpuSecond: Math.round(1e6 / cpuMicrosPerLine), bytesPerEvent: Math.round(Buffer.byteLength(text) / lines) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,6 @@
 // (bench:compare reads it). BENCH_PROFILE=file.cpuprofile samples the measured loop alone
 // (the inspector's profiler); the batches are then generated before the loop, so neither the
 // generator nor its garbage is in the profile (tools/bench/cpu-profile-summary.mjs reads it).
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { GraphIngestor } from '@tapio/correlation';
 import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded';
 import { KubeTraffic } from './kube-traffic.mjs';
 import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
+import { bareParseOf } from './parse-peer.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +44,8 @@ const TARGET_RATIO = 0.5;
 const peerDir = mkdtempSync(join(tmpdir(), 'tapio-bench-pipeline-'));
 const peerFile = join(peerDir, 'events.ndjson');
 writeFileSync(peerFile, '');
+// Gone however the run ends (a failed run throws before the peer reads it).
+process.on('exit', () => rmSync(peerDir, { recursive: true, force: true }));
 
 const traffic = new KubeTraffic({ recording: new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url) });
 const deadLetters = new DeadLetterStore();
@@ -191,11 +193,8 @@ const heap = process.memoryUsage().heapUsed;
 
 // The peer: a bare JSON.parse of the same lines, timed inside a fresh process (its start
 // and the file read excluded), on the same machine at the same moment.
-const PARSE_PEER = `const lines = require('node:fs').readFileSync(process.argv[1], 'utf8').split('\\n'); const t = process.hrtime.bigint(); const c = process.cpuUsage(); let n = 0; for (const line of lines) if (line) { JSON.parse(line); n += 1; } const cpu = process.cpuUsage(c); process.stdout.write(JSON.stringify({ rate: n / (Number(process.hrtime.bigint() - t) / 1e9), cpuMicros: (cpu.user + cpu.system) / n }));`;
-const peer = spawnSync(process.execPath, ['-e', PARSE_PEER, peerFile], { encoding: 'utf8' });
+const { linesPerSecond: parseRate, cpuMicrosPerLine: parseCpuMicros } = bareParseOf(peerFile);
 rmSync(peerDir, { recursive: true, force: true });
-if (peer.status !== 0) throw new Error(`bare-parse peer failed: ${peer.stderr}`);
-const { rate: parseRate, cpuMicros: parseCpuMicros } = JSON.parse(peer.stdout);
 // On a shared machine the wall-clock rates depend on who else runs; CPU per event does not (much).
 const ratio = rate / parseRate;
 const cpuRatio = parseCpuMicros / (cpuMicros / fed);

@@ -9,9 +9,9 @@
 // shows the position bias of the harness.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeTraffic } from './kube-traffic.mjs';
+import { loadTransformStage } from './transform-stage.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -24,31 +24,16 @@ const { values } = parseArgs({
 if (!values.base) throw new Error('usage: transform-ab.mjs --base <other built checkout> [--rounds N] [--batch N]');
 const ROUNDS = Number(values.rounds);
 const BATCH = Number(values.batch);
-const FIXED_NOW = Date.parse('2026-03-02T12:00:00Z');
 
-/** One build's transform stage: its own domain (the depth-bound symbol), pipeline and transformer. */
+/** One build's stage, with the CPU of a batch and a digest of everything it produced. */
 async function stageOf(root) {
-  const load = (path) => import(pathToFileURL(resolve(root, path)).href);
-  const domain = await load('libs/domain/dist/index.js');
-  const { Pipeline, seedMappingTransformers } = await load('libs/collectors/pipeline/dist/index.js');
-  const { KubeApiTransformer } = await load('libs/collectors/kubeapi/dist/index.js');
-  const { DeadLetterStore } = await load('libs/integrations/embedded/dist/index.js');
-  const transformer = new KubeApiTransformer();
-  transformer.durableState.restore([]);
-  const builtIn = [...seedMappingTransformers, transformer];
-  const deadLetters = new DeadLetterStore();
-  const pipeline = new Pipeline({ transformers: builtIn, trusted: builtIn, deadLetters, cluster: 'bench', clock: { now: () => FIXED_NOW } });
+  const { pipeline, transformer, deadLetters, wire } = await loadTransformStage(root);
   const digest = createHash('sha256');
   return {
     root,
     deadLetters,
     digest,
-    /** The lines as this build's collector hands them on: parsed, validated, depth bound noted. */
-    wire(lines) {
-      const batch = lines.map((line) => domain.RawEvent.parse(JSON.parse(line)));
-      for (let index = 0; index < batch.length; index += 1) domain.noteDepthFromText(batch[index].data, lines[index], domain.MAX_DEPTH_LIMIT);
-      return batch;
-    },
+    wire,
     /** CPU microseconds to transform the batch; the outputs are hashed after the clock stops. */
     run(batch) {
       const results = new Array(batch.length);

@@ -9,18 +9,15 @@
 // (its JSON, in order) and of the durable state changes after each batch, both outside the
 // measured time: two builds whose digests agree transform this stream identically. BENCH_PROFILE=file.cpuprofile samples the
 // measured loop alone (tools/bench/cpu-profile-summary.mjs reads it).
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_DEPTH_LIMIT, RawEvent, noteDepthFromText } from '@tapio/domain';
-import { Pipeline, seedMappingTransformers } from '@tapio/pipeline';
-import { KubeApiTransformer } from '@tapio/collector-kubeapi';
-import { DeadLetterStore } from '@tapio/embedded';
 import { KubeTraffic } from './kube-traffic.mjs';
 import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
+import { bareParseOf } from './parse-peer.mjs';
+import { loadTransformStage } from './transform-stage.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,22 +30,11 @@ const TOTAL = Number(values.events);
 const BATCH = 10_000;
 
 const traffic = new KubeTraffic({ recording: new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url) });
-const deadLetters = new DeadLetterStore();
-const kubeApi = new KubeApiTransformer();
-const builtIn = [...seedMappingTransformers, kubeApi];
-// A fixed clock: the pipeline stamps processedAt, which the digest would otherwise see move.
-const FIXED_NOW = Date.parse('2026-03-02T12:00:00Z');
-const clock = { now: () => FIXED_NOW };
-const pipeline = new Pipeline({ transformers: builtIn, trusted: builtIn, deadLetters, cluster: 'bench', clock });
-// As the transformer stage runs with a state store (NATS, the write-ahead log): changes tracked, taken after each batch.
-kubeApi.durableState.restore([]);
+const { pipeline, transformer: kubeApi, deadLetters, wire } = await loadTransformStage(new URL('../..', import.meta.url).pathname);
 
-/** As a collector hands them on: through JSON, validated, the depth bound of each line noted. */
 function fromWire(raws) {
   const lines = raws.map((raw) => JSON.stringify(raw));
-  const batch = lines.map((line) => RawEvent.parse(JSON.parse(line)));
-  for (let index = 0; index < batch.length; index += 1) noteDepthFromText(batch[index].data, lines[index], MAX_DEPTH_LIMIT);
-  return { lines, batch };
+  return { lines, batch: wire(lines) };
 }
 
 const outputs = createHash('sha256');
@@ -98,11 +84,12 @@ if (profiler) await stopLoopProfile(profiler, process.env.BENCH_PROFILE);
 const dir = mkdtempSync(join(tmpdir(), 'tapio-bench-transform-'));
 const file = join(dir, 'events.ndjson');
 writeFileSync(file, `${batches.flatMap(({ lines }) => lines).join('\n')}\n`);
-const PARSE_PEER = `const lines = require('node:fs').readFileSync(process.argv[1], 'utf8').split('\\n'); const c = process.cpuUsage(); let n = 0; for (const line of lines) if (line) { JSON.parse(line); n += 1; } const cpu = process.cpuUsage(c); process.stdout.write(JSON.stringify({ cpuMicros: (cpu.user + cpu.system) / n }));`;
-const peer = spawnSync(process.execPath, ['-e', PARSE_PEER, file], { encoding: 'utf8' });
-rmSync(dir, { recursive: true, force: true });
-if (peer.status !== 0) throw new Error(`bare-parse peer failed: ${peer.stderr}`);
-const parseMicros = JSON.parse(peer.stdout).cpuMicros;
+let parseMicros;
+try {
+  parseMicros = bareParseOf(file).cpuMicrosPerLine;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const events = batches.reduce((sum, { batch }) => sum + batch.length, 0);
 const cpuMicros = cpuMicrosTotal / events;

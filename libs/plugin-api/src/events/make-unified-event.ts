@@ -17,14 +17,14 @@ export interface DraftContext {
   processedAt: string;
 }
 
+/** The layers a draft may carry, copied when present, in this order (makeUnifiedEvent names each; its test holds the two together). */
+export const DRAFT_LAYERS = ['k8sContext', 'entity', 'kernel', 'network', 'kubernetes', 'application', 'metrics', 'impact', 'correlationHints', 'annotations'] as const;
+
 /**
  * Completes a transformer's draft into a UnifiedEvent: id (deterministic from the raw
  * event and the discriminator), time and source from the raw event, semantics and
  * default severity from the event-type table, trace context carried through.
  */
-/** The layers a draft may carry, copied when present. */
-export const DRAFT_LAYERS = ['k8sContext', 'entity', 'kernel', 'network', 'kubernetes', 'application', 'metrics', 'impact', 'correlationHints', 'annotations'] as const;
-
 export function makeUnifiedEvent(raw: RawEvent, context: DraftContext, type: EventType, discriminator: string, draft: Omit<UnifiedEventDraft, 'type'>): UnifiedEvent {
   const semantics = EVENT_SEMANTICS[type];
   // Built field by field rather than by spreading the draft: this runs for every event

@@ -10,7 +10,6 @@ import { rankInsights } from './insight-ranking.js';
 
 const SEVERITIES: Insight['severity'][] = ['low', 'medium', 'high', 'critical'];
 
-
 function cluster() {
   const fixture = new ClusterFixture();
   fixture.nodes('node-1', 'node-2');

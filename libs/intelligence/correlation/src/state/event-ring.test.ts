@@ -20,7 +20,6 @@ function event(n: number, options: { type?: EventType; name?: string; namespace?
   };
 }
 
-
 describe('WorkingState: the event ring and its chains', () => {
   it('holds no slot or key for events that left a short window', () => {
     // 10 events a second, a 1-minute window: 600 live events, every one on a pod of its own.

@@ -22,7 +22,6 @@ function event(n: number, type: EventType, name: string, node: string, atMs: num
   } as UnifiedEvent;
 }
 
-
 /**
  * Arrivals from START: mostly in time order (0 to 200 ms after the last), one in 20 up to 90 s
  * late (past the 60 s slack of a walk). `at`: the clock; `eventAt`: the event's own time.
