@@ -1,9 +1,9 @@
 // `npm run bench:compare`: every throughput benchmark of issue 17 that has its peer in the
 // same run, each in fresh processes, printed as one table: figure, peer figure, ratio,
-// target, met or missed. Runs each benchmark `--runs` times (default 3) and reports the
-// median, with the load average (the development machine is shared: ratios to a peer
-// measured at the same moment are what stays comparable). Runs against the built app
-// (`npm run build` first). Usage:
+// target, met or missed; the fixed yardstick (yardstick.mjs) before and after. Runs each
+// benchmark `--runs` times (default 3) and reports the median, with the load average (the
+// development machine is shared: ratios to a peer measured at the same moment are what stays
+// comparable). Runs against the built app (`npm run build` first). Usage:
 //   npm run bench:compare [-- --runs 3 --events 30000 --pipeline-events 60000 --servers]
 // The correlation engine (incident mix beside a bare parse of the same events; heap with 1M
 // events beside their JSON size) runs once. With --servers also, once each: NATS end to end
@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { yardstick, yardstickLine } from './yardstick.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '30000' }, 'pipeline-events': { type: 'string', default: '60000' }, servers: { type: 'boolean', default: false } } });
 const RUNS = Number(values.runs);
@@ -27,6 +28,8 @@ function runJson(args, env = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg()[0];
+// The fixed yardstick before and after the benchmarks: how fast the machine was while they ran.
+const yardstickBefore = yardstick();
 
 // tapio analyze: large recording vs bare parse, one line vs node -e 0 (each sample a fresh process).
 const analyze = runJson([here('./analyze.mjs'), '--json', '--runs', String(RUNS), '--events', values.events]);
@@ -186,6 +189,8 @@ const pad = (text, width) => String(text).padEnd(width);
 console.log(`bench:compare: median of ${RUNS} runs, each figure beside its peer in fresh processes; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (2 cores)`);
 console.log(`${pad('figure', 46)}${pad('value', 22)}${pad('peer (same run)', 38)}${pad('ratio', 8)}${pad('target', 18)}result`);
 for (const row of rows) console.log(`${pad(row.figure, 46)}${pad(row.value, 22)}${pad(row.peer, 38)}${pad(row.ratio.toFixed(2), 8)}${pad(row.target, 18)}${row.met ? 'met' : 'MISSED'}`);
+console.log(`yardstick before: ${yardstickLine(yardstickBefore)}`);
+console.log(`yardstick after:  ${yardstickLine(yardstick())}`);
 if (!analyze.bundled) console.log('tapio analyze ran from its ~400 modules, NOT the bundle (missing or stale: npm install installs esbuild, npm run build makes it): not what a user of a built tree runs');
 if (servers) {
   const startup = Object.values(servers.nats.startupCpu).reduce((sum, cpu) => sum + cpu, 0);

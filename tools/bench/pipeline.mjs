@@ -23,6 +23,7 @@ import { DeadLetterStore, InProcessBus, MemoryGraphStore } from '@tapio/embedded
 import { KubeTraffic } from './kube-traffic.mjs';
 import { startLoopProfile, stopLoopProfile } from './loop-profile.mjs';
 import { bareParseOf } from './parse-peer.mjs';
+import { yardstick, yardstickLine } from './yardstick.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -216,15 +217,8 @@ console.log(`  per batch:     median ${Math.round(percentile(batchRates, 50)).to
 console.log(`  cpu:           ${(cpuMicros / 1000 / fed * 1000).toFixed(1)} us of CPU per RawEvent (${Math.round(fed / (cpuMicros / 1e6)).toLocaleString('en-US')} RawEvents per CPU-second; wall-clock figures drop when other work shares the cores)`);
 const micros = (ms) => `${(ms * 1000).toFixed(1)} us`;
 
-// A yardstick for how fast this machine is right now (other work shares the cores):
-// the CPU cost of serialising one recorded Pod, which a collector does per event anyway.
-const pod = traffic.objects.Pod[0];
-const yardstickStart = process.cpuUsage();
-for (let n = 0; n < 5000; n += 1) JSON.stringify(pod);
-const yardstick = process.cpuUsage(yardstickStart);
-const podJson = JSON.stringify(pod).length;
-const stringifyMicros = (yardstick.user + yardstick.system) / 5000;
-console.log(`  yardstick:     JSON.stringify of a ${(podJson / 1024).toFixed(1)} KB Pod costs ${stringifyMicros.toFixed(1)} us of CPU here now; one RawEvent through the pipeline costs ${(cpuMicros / fed / stringifyMicros).toFixed(1)} of those`);
+// The fixed yardstick, in a fresh process (a yardstick timed here would measure this heap too).
+console.log(`  yardstick:     ${yardstickLine(yardstick(), cpuMicros / fed)}`);
 console.log(`  latency:       p50 ${micros(percentile(idleLatencies, 50))}  p99 ${micros(percentile(idleLatencies, 99))}  (one RawEvent at a time, until its events are in the graph; ${idleLatencies.length} events)`);
 console.log(`  under load:    p50 ${micros(percentile(latencies, 50))}  p99 ${micros(percentile(latencies, 99))}  (same, while the stream saturates the pipeline: includes waiting in the bus queue)`);
 console.log(`  heap used:     ${mb(heap)} at the end${globalThis.gc ? ' (after GC)' : ''}, ${mb(peakHeap)} peak between batches`);
