@@ -1,6 +1,6 @@
 // Call counts and times of the correlation engine's parts, for finding work done more often
-// than the answers need (a flat CPU profile does not show that: docs/benchmarks.md, "Correlation
-// engine, ninth pass"). Loaded before a built Tapio command, it wraps the methods below in the
+// than the answers need (a flat CPU profile does not show that: docs/benchmarks-log.md,
+// "Correlation engine, ninth pass"). Loaded before a built Tapio command, it wraps the methods below in the
 // built classes and prints, when the process exits, how often each ran and how long it took
 // (wall clock, nested calls counted in their callers too), and per correlator.
 //

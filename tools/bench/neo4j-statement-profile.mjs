@@ -2,7 +2,7 @@
 // writes: the store's own statements (transactionStatements from a build, with their follow-ups) run one by one
 // in one transaction per batch against a running Neo4j, the database process's CPU read from
 // /proc around each statement and each commit. Not a figure with a peer: the breakdown behind
-// one (docs/benchmarks.md, "Neo4j ingest, sixth pass"). Empties the database first.
+// one (docs/benchmarks-log.md, "Neo4j ingest, sixth pass"). Empties the database first.
 //
 //   node tools/bench/neo4j-statement-profile.mjs --uri bolt://127.0.0.1:PORT --db-pid PID
 //        [--events 20000] [--pods 5000] [--batch 5000] [--store-dist libs/integrations/neo4j/dist]

@@ -13,7 +13,7 @@ const RECORDING = fileURLToPath(new URL('../../../examples/recordings/configmap-
 /** What only the plugins that use them may load: a second of start-up for the Kubernetes client alone. */
 const HEAVY = ['@kubernetes/client-node', 'neo4j-driver', '@nats-io/', '@tapio/ebpf-native', 'native/ebpf/'];
 /**
- * What only the commands and modes that use them may load (docs/benchmarks.md, start-up): the
+ * What only the commands and modes that use them may load (docs/benchmarks-log.md, start-up): the
  * metrics registry (nobody scrapes an analysis), the OpenTelemetry API (telemetry off), the
  * REST API server, the sinks' delivery (no sink configured), the pattern directory watcher.
  */
