@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { RecentIds, type BusDelivery, type DeadLetter } from '@tapio/domain';
+import { AckFloor } from './ack-floor.js';
 import type { ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
 import { decodeMessage, deliveryOf, invalidAfterFailure, type DeliveredEvent, type DeliveredMessage } from './delivered-message.js';
 import { FailureBook } from './failure-book.js';
@@ -10,9 +11,6 @@ import { deadLetter, MessageReplies } from './message-replies.js';
 const COMPLETED_IDS_LIMIT = 100_000;
 
 export type { ConsumerCounters, ConsumerDeps, ConsumerSettings, ConsumerSpec } from './consumer-types.js';
-
-/** How often the acknowledgement floor is read from the server (a lag only keeps a little more transformer state). */
-const SETTLED_REFRESH_MS = 1_000;
 
 /** A held message whose handler outlived its bound (counted once as a failure). */
 const HUNG = Number.NEGATIVE_INFINITY;
@@ -40,13 +38,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class DurableConsumer {
   /** Messages the server still has for this consumer (from the last delivery's metadata). */
   pending = 0;
-  /**
-   * The stream sequence up to which every message of this consumer is acknowledged or
-   * terminated (the server's ack floor, read every second): none of them comes again.
-   * Messages a killed process held are redelivered only after ack_wait, after newer ones.
-   */
-  settled = 0;
-  private settledTimer: NodeJS.Timeout | undefined;
+  /** The server's acknowledgement floor for this consumer (AckFloor): no message up to it comes again. */
+  private readonly floor: AckFloor;
   /** Messages this process holds (kept from redelivery while held), with their events' progress. */
   private readonly held = new Map<JsMsg, DeliveredMessage>();
   /** Events completed here within the stream's duplicate window, skipped when they come again. */
@@ -69,6 +62,7 @@ export class DurableConsumer {
     private readonly deps: ConsumerDeps,
   ) {
     this.completed = new RecentIds(COMPLETED_IDS_LIMIT, settings.duplicateWindowMs, Date.now);
+    this.floor = new AckFloor(spec.stream, spec.durable);
     this.replies = new MessageReplies(deps.logger, deps.counters, (msg) => this.held.delete(msg));
   }
 
@@ -154,7 +148,7 @@ export class DurableConsumer {
   /** Stop fetching; wait up to `graceMs` for running handlers (their messages are then acknowledged). */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    if (this.settledTimer) clearTimeout(this.settledTimer);
+    this.floor.stop();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.messages?.stop();
     this.returnWaiting();
@@ -177,7 +171,7 @@ export class DurableConsumer {
       try {
         await this.ensure(jsm);
         await this.deps.failures.load(this.spec.stream, this.spec.durable);
-        await this.readSettled(jsm);
+        await this.floor.refresh(jsm);
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
         // Callback delivery: half the per-message cost of the async iterator. The local
         // queue stays bounded because the server stops at max_ack_pending.
@@ -199,20 +193,6 @@ export class DurableConsumer {
     }
   }
 
-  /** Reads the ack floor now, then every SETTLED_REFRESH_MS while running (failures wait for the next turn). */
-  private async readSettled(jsm: JetStreamManager): Promise<void> {
-    if (this.settledTimer) clearTimeout(this.settledTimer);
-    try {
-      const info = await jsm.consumers.info(this.spec.stream, this.spec.durable);
-      this.settled = info.ack_floor.stream_seq;
-    } catch {
-      // The server is away or the consumer is being recreated: the old floor stays (a lower bound).
-    }
-    if (this.stopped) return;
-    this.settledTimer = setTimeout(() => void this.readSettled(jsm), SETTLED_REFRESH_MS);
-    this.settledTimer.unref();
-  }
-
   private receive(msg: JsMsg): void {
     if (this.stopped) {
       // Fetched but not started: hand it back at once rather than after ack_wait.
@@ -220,6 +200,7 @@ export class DurableConsumer {
       return;
     }
     this.pending = msg.info.pending;
+    this.floor.noteDelivery();
     const decoded = decodeMessage(msg, this.spec.topic, this.deps.codec);
     if (!decoded.ok) {
       deadLetter(this.deps, this.spec, msg, { stage: decoded.stage, reason: decoded.reason, payload: decoded.payload });
@@ -302,7 +283,7 @@ export class DurableConsumer {
       return;
     }
     try {
-      await this.handler(value, deliveryOf(message, index, this.settled));
+      await this.handler(value, deliveryOf(message, index, this.floor.settled));
     } catch (error) {
       const invalid = invalidAfterFailure(event, this.spec.topic, this.deps.codec, error as Error);
       if (invalid) return this.giveUp(message, index, key, invalid.reason, invalid.payload, invalid.stage);

@@ -60,6 +60,25 @@ describe('NATS deliveries: their stream position, the acknowledgement floor, and
     }
   }, 60_000);
 
+  it('while messages flow, the floor follows them within tenths of a second (a transformer keeps fewer old versions)', async () => {
+    const prefix = `flow${process.pid}`;
+    const bus = new NatsEventBus({ servers: server.url, streamPrefix: prefix.toUpperCase(), subjectPrefix: prefix, consume: { shutdownGrace: '100ms' } }, { deadLetters: new MemoryDeadLetters() });
+    try {
+      const seen: BusDelivery[] = [];
+      await bus.subscribe('raw', 'transformer', async (_raw, delivery) => void seen.push(delivery), { concurrency: 8 });
+      // 40 RawEvents over about a second: a floor read once a second would lag by most of them.
+      for (let n = 0; n < 40; n += 1) {
+        await bus.publish('raw', rawPodEvent(`pod-${n}`), `raw-${n}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await waitFor('40 deliveries', () => seen.length >= 40, 10_000);
+      const lags = seen.slice(20).map((delivery) => (delivery.position?.sequence ?? 0) - (delivery.position?.settled ?? 0));
+      expect(Math.max(...lags)).toBeLessThanOrEqual(12);
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
+
   it('a handler that takes longer than ack_wait (its dependency away) keeps its message: delivered once, not dead-lettered', async () => {
     const prefix = `slow${process.pid}`;
     const deadLetters = new MemoryDeadLetters();
