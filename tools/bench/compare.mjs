@@ -8,7 +8,8 @@
 // The correlation engine (incident mix beside a bare parse of the same events; heap with 1M
 // events beside their JSON size) runs once. With --servers also, once each: NATS end to end
 // beside `nats bench` on the same server (bench:nats-e2e), the correlation stage alone with
-// one worker beside N partitioned workers (bench:nats-workers), and Neo4j ingest beside a bare
+// one worker beside N partitioned workers (bench:nats-workers), the transformer stage alone
+// beside the same work in process (bench:nats-transformer), and Neo4j ingest beside a bare
 // UNWIND ... CREATE into the same database (bench:neo4j); they start servers and take minutes.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -44,6 +45,7 @@ const servers = values.servers
   ? {
       nats: runJson([here('./nats-e2e.mjs'), '--json', '--events', '30000']),
       workers: runJson([here('./nats-workers.mjs'), '--json', '--events', '60000']),
+      transformer: runJson([here('./nats-transformer.mjs'), '--json', '--events', '30000']),
       neo4j: runJson([here('./neo4j.mjs'), '--json', '--events', '100000', '--peer-events', '100000', '--queries', '50']),
     }
   : undefined;
@@ -197,5 +199,7 @@ if (servers) {
   console.log(`NATS end to end: from the first RawEvent published (nats bench reports its rate once running); from the collectors' start ${Math.round(servers.nats.withStartRawEventsPerSecond)} RawEvents/s; the stages' start-up before it (${startup.toFixed(1)} s of CPU) is not in the CPU per RawEvent`);
   const [one, many] = servers.workers.runs;
   console.log(`NATS correlation workers: timed from the moment every worker consumes (each worker's start-up left out); from the spawn ${Math.round(many.withStartRawEventsPerSecond)} beside ${Math.round(one.withStartRawEventsPerSecond)} RawEvents/s, ${servers.workers.withStartGain.toFixed(2)}x`);
+  const { transformer } = servers;
+  console.log(`NATS transformer stage alone (bench:nats-transformer): ${Math.round(transformer.stageMicros)} µs of CPU per RawEvent beside ${(transformer.inProcess.parseMicros + transformer.inProcess.transformMicros).toFixed(1)} µs for the same parse and transform in process (${transformer.ratio.toFixed(1)}x), ${Math.round(transformer.rawEventsPerSecond)} RawEvents/s`);
 }
 if (!servers) console.log('not run (add --servers): NATS end to end beside nats bench (npm run bench:nats-e2e), Neo4j ingest beside a bare UNWIND (npm run bench:neo4j)');
