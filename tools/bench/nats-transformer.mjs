@@ -126,7 +126,7 @@ try {
   const measured = counts.raws * run.left;
   const perRaw = (seconds) => (1e6 * seconds) / measured;
   const inProcessMicros = local.parseMicros + local.transformMicros;
-  const figures = { raws: counts.raws, unified: counts.unified, meanBytes: counts.meanBytes, seconds: run.seconds, share: run.left, rawEventsPerSecond: measured / run.seconds, stageMicros: perRaw(run.cpu), serverMicros: perRaw(run.server), startupCpu: run.startupCpu, inProcess: local, ratio: perRaw(run.cpu) / inProcessMicros, loadAverage: run.loadAverage };
+  const figures = { raws: counts.raws, unified: counts.unified, meanBytes: counts.meanBytes, seconds: run.seconds, share: run.left, rawEventsPerSecond: measured / run.seconds, stageMicros: perRaw(run.cpu), serverMicros: perRaw(run.server), startupCpu: run.startupCpu, inProcess: local, inProcessMicros, ratio: perRaw(run.cpu) / inProcessMicros, loadAverage: run.loadAverage };
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } else {

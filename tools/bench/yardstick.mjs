@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const YARDSTICK_RECORDING = fileURLToPath(new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
+const YARDSTICK_RECORDING = fileURLToPath(new URL('../../examples/recordings/configmap-cascade.ndjson', import.meta.url));
 
 // Warm-up rounds first (the optimising compiler settles), then the measured rounds of each operation.
 const SCRIPT = `
