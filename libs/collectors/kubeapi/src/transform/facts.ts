@@ -47,23 +47,30 @@ export function podReferences(spec: Json): { configMaps: string[]; secrets: stri
   const configMaps: string[] = [];
   const secrets: string[] = [];
   const claims: string[] = [];
-  for (const volume of arr(spec['volumes'])) {
+  const volumes = arr(spec['volumes']);
+  for (let index = 0; index < volumes.length; index += 1) {
+    const volume = volumes[index] as Json;
     addName(configMaps, str(obj(volume['configMap'])['name']));
     addName(secrets, str(obj(volume['secret'])['secretName']));
     addName(claims, str(obj(volume['persistentVolumeClaim'])['claimName']));
-    for (const source of arr(obj(volume['projected'])['sources'])) {
+    const sources = arr(obj(volume['projected'])['sources']);
+    for (let at = 0; at < sources.length; at += 1) {
+      const source = sources[at] as Json;
       const projectedConfigMap = str(obj(source['configMap'])['name']);
       if (projectedConfigMap !== 'kube-root-ca.crt') addName(configMaps, projectedConfigMap);
       addName(secrets, str(obj(source['secret'])['name']));
     }
   }
-  for (const container of containersOf(spec)) {
+  const containers = containersOf(spec);
+  for (let index = 0; index < containers.length; index += 1) {
+    const container = containers[index] as Json;
     for (const from of arr(container['envFrom'])) {
       addName(configMaps, str(obj(from['configMapRef'])['name']));
       addName(secrets, str(obj(from['secretRef'])['name']));
     }
-    for (const env of arr(container['env'])) {
-      const valueFrom = obj(env['valueFrom']);
+    const variables = arr(container['env']);
+    for (let at = 0; at < variables.length; at += 1) {
+      const valueFrom = obj((variables[at] as Json)['valueFrom']);
       addName(configMaps, str(obj(valueFrom['configMapKeyRef'])['name']));
       addName(secrets, str(obj(valueFrom['secretKeyRef'])['name']));
     }
@@ -110,7 +117,10 @@ function containerFacts(spec: Json, status: Json): ContainerFacts[] {
 function conditionsOf(status: Json): Record<string, string> | undefined {
   const conditions: Record<string, string> = {};
   let found = false;
-  for (const condition of arr(status['conditions'])) {
+  // Indexed, not for-of: this runs for every version of most kinds, and the iterator allocated.
+  const list = arr(status['conditions']);
+  for (let index = 0; index < list.length; index += 1) {
+    const condition = list[index] as Json;
     const type = str(condition['type']);
     const value = str(condition['status']);
     if (type && value) {

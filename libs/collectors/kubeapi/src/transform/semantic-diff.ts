@@ -52,7 +52,11 @@ export function diffMaps(before: Record<string, string>, after: Record<string, s
   const changes: ChangeItem[] = [];
   const path = (key: string) => (prefix ? `${prefix}.${key}` : key);
   const shown = (key: string, value: string | undefined) => (hideValues || SECRET_LIKE.test(key) || value === undefined ? undefined : value.length > 200 ? `${value.slice(0, 197)}...` : value);
-  for (const key of Object.keys(after).sort()) {
+  // Only the keys that differ are sorted (a handful of a pod's or a spec's dozens): the same
+  // order as all keys sorted, without copying and sorting the whole list per changed version.
+  const differing: string[] = [];
+  for (const key in after) if (!(key in before) || before[key] !== after[key]) differing.push(key);
+  for (const key of differing.sort()) {
     if (!(key in before)) {
       const value = shown(key, after[key]);
       changes.push({ path: path(key), op: 'added', ...(value !== undefined ? { after: value } : {}) });
@@ -62,7 +66,9 @@ export function diffMaps(before: Record<string, string>, after: Record<string, s
       changes.push({ path: path(key), op: 'changed', ...(was !== undefined ? { before: was } : {}), ...(now !== undefined ? { after: now } : {}) });
     }
   }
-  for (const key of Object.keys(before).sort()) if (!(key in after)) changes.push({ path: path(key), op: 'removed' });
+  const removed: string[] = [];
+  for (const key in before) if (!(key in after)) removed.push(key);
+  for (const key of removed.sort()) changes.push({ path: path(key), op: 'removed' });
   return changes;
 }
 

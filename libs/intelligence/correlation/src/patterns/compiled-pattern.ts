@@ -1,5 +1,5 @@
 import { metricFieldPath, parseDuration, type BehaviorPattern, type CountRequirement, type EntityRelation, type PatternPrediction, type PatternScope, type UnifiedEvent } from '@tapio/domain';
-import { compileConditions, pinnedValues, typesOf, type EventPredicate } from './condition.js';
+import { compileConditions, pinnedValues, testsTypeOnly, typesOf, type EventPredicate } from './condition.js';
 
 const NAMESPACE_FIELDS = ['entity.namespace', 'k8sContext.namespace'];
 
@@ -15,6 +15,8 @@ export interface CompiledStep {
   predicate: EventPredicate;
   /** Event types the step can match, when its conditions pin `type`. */
   types: Set<string> | undefined;
+  /** Whether `predicate` tests the type alone: every event of `types` passes it. */
+  typeOnly: boolean;
   /** Namespaces the step can match, when its conditions pin the entity's namespace. */
   namespaces: Set<string> | undefined;
   withinMs: number;
@@ -78,6 +80,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
       id: step.id,
       predicate: compileConditions(step.conditions),
       types: typesOf(step.conditions),
+      typeOnly: testsTypeOnly(step.conditions),
       namespaces: pinnedValues(step.conditions, NAMESPACE_FIELDS),
       withinMs: step.within ? parseDuration(step.within) : 30 * 60_000,
       relation: step.relation,
@@ -93,6 +96,7 @@ export function compilePattern(pattern: BehaviorPattern): CompiledPattern {
         id: 'match',
         predicate: compileConditions(eventConditions),
         types: typesOf(eventConditions),
+        typeOnly: testsTypeOnly(eventConditions),
         namespaces: pinnedValues(eventConditions, NAMESPACE_FIELDS),
         withinMs: 0,
         relation: 'any',

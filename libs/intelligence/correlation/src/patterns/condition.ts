@@ -68,6 +68,15 @@ export function typesOf(conditions: readonly PatternCondition[]): Set<string> | 
   return undefined;
 }
 
+/**
+ * Whether the conditions test the event type alone (one `type` condition that `typesOf`
+ * reads): an event of the types `typesOf` gives passes them, so a search already restricted
+ * to those types need not read the event.
+ */
+export function testsTypeOnly(conditions: readonly PatternCondition[]): boolean {
+  return conditions.length === 1 && typesOf(conditions) !== undefined;
+}
+
 /** Values a condition list pins one of `fields` to (equals / in), e.g. the namespaces of a step; for narrowing index lookups. */
 export function pinnedValues(conditions: readonly PatternCondition[], fields: readonly string[]): Set<string> | undefined {
   for (const condition of conditions) {

@@ -1,6 +1,6 @@
 import { parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
-import type { CompiledPattern, CompiledStep } from './compiled-pattern.js';
-import { anyOf, walkBack } from '../state/state-walks.js';
+import type { CompiledCount, CompiledPattern, CompiledStep } from './compiled-pattern.js';
+import { anyOf, countUntil, walkBack, type Scope } from '../state/state-walks.js';
 
 export interface PatternMatch {
   pattern: CompiledPattern;
@@ -62,6 +62,9 @@ function countOf(state: CorrelationState, step: CompiledStep, event: IndexedEven
   if (!count || !key) return 1;
   const since = event.at - count.windowMs;
   const types = step.types as ReadonlySet<EventType> | undefined;
+  // A step that tests the type alone counts the walked events of its types without reading them.
+  const scope = step.typeOnly && types ? countScope(state, count.by, key) : undefined;
+  if (scope) return countUntil(state, scope.scope, scope.key, since, types, event.at, count.distinct);
   const distinct = count.distinct ? new Set<string | undefined>() : undefined;
   let counted = 0;
   const take = (item: IndexedEvent): boolean => {
@@ -92,6 +95,20 @@ function countOf(state: CorrelationState, step: CompiledStep, event: IndexedEven
       break;
   }
   return distinct ? distinct.size : counted;
+}
+
+/** The keyed list `countOf` walks for a count `by` entity, owner or node (undefined: another list, or a pod on no node). */
+function countScope(state: CorrelationState, by: CompiledCount['by'], key: string): { scope: Scope; key: string } | undefined {
+  if (by === 'entity') return { scope: 'entity', key };
+  if (by === 'owner') {
+    const owner = state.rootOwner(key);
+    return { scope: owner === key ? 'entity' : 'owner', key: owner };
+  }
+  if (by === 'node') {
+    const node = state.nodeNameOf(key);
+    return node ? { scope: 'node', key: node } : undefined;
+  }
+  return undefined;
 }
 
 function countSatisfied(state: CorrelationState, step: CompiledStep, event: IndexedEvent): number | undefined {

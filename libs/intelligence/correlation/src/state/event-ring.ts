@@ -231,6 +231,27 @@ export class EventRing {
     return found;
   }
 
+  /**
+   * How many of one chain's events `matchOnChain` would test pass `test`: the same walk to
+   * the end, counted from the time and tag columns (no event object read).
+   */
+  countOnChain(newest: number, chain: number, since: number, minSeq: number, test: SlotTest): number {
+    const floor = since - SLACK_MS;
+    const stop = Math.max(minSeq, this.head);
+    let counted = 0;
+    for (let seq = newest; seq >= stop && seq < this.tail; ) {
+      const slot = seq & this.mask;
+      const at = this.times[slot * TIME_STRIDE] as number;
+      if (at >= since) {
+        if (test(at, this.links[slot * LINK_STRIDE + TAG_OFFSET] as number)) counted += 1;
+      } else if (at < floor) break;
+      const delta = this.links[slot * LINK_STRIDE + LINK_OFFSET + chain] as number;
+      if (delta === 0) break;
+      seq -= delta;
+    }
+    return counted;
+  }
+
   /** Whether no event pushed before `seq` has a later time than it. */
   inOrder(seq: number): boolean {
     return seq > this.disorder;

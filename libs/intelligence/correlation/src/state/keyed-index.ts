@@ -142,6 +142,20 @@ export class KeyedIndex {
     return best < 0 ? undefined : this.ring.get(best);
   }
 
+  /** How many of the events `walkBack` visits `test` accepts by their time and tag: each of the key's chains of those types counted on its own. */
+  count(key: string, since: number, minSeq: number, types: ReadonlySet<EventType> | undefined, test: SlotTest): number {
+    const heads = this.heads.get(key);
+    if (!heads) return 0;
+    if (!types) return this.ring.countOnChain(heads[0] as number, this.allChain, since, minSeq, test);
+    const mask = typeMaskOf(types);
+    let counted = 0;
+    // An event is on one chain of its type only, so the chains' counts add up without overlap.
+    for (let at = PAIRS; at < heads.length; at += 2) {
+      if (mask[heads[at] as number] === 1) counted += this.ring.countOnChain(heads[at + 1] as number, this.typedChain, since, minSeq, test);
+    }
+    return counted;
+  }
+
   /** Forgets keys (and key + type pairs) whose newest event left the window: the chains need no trimming. */
   trim(minSeq: number): void {
     for (const [key, heads] of this.heads) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@tapio/domain/testing';
 import { EVENT_SEMANTICS, entityKey, type CorrelationState, type EventType, type IndexedEvent, type UnifiedEvent } from '@tapio/domain';
 import { WorkingState } from './working-state.js';
-import { anyMatching, anyOf, earliestMatching, earliestOf, lastTimeOf, latestMatching, latestOf, passes, walksBack, type EventFilter, type Scope } from './state-walks.js';
+import { anyMatching, anyOf, countUntil, earliestMatching, earliestOf, lastTimeOf, latestMatching, latestOf, passes, walksBack, type EventFilter, type Scope } from './state-walks.js';
 
 const START = Date.UTC(2026, 2, 2, 10);
 const TYPES: EventType[] = ['pod_restart', 'oom_killed', 'probe_failed', 'crash_loop', 'pod_ready'];
@@ -167,5 +167,45 @@ describe('earliestMatching, latestMatching: the first and last event of a list t
     expect(earliestMatching(state, 'owner', owner, START, undefined, { podsOnly: true, until: START + 500 })).toBeUndefined();
     expect(latestMatching(state, 'owner', owner, START, undefined, { otherThan: 'c/Pod/shop/web-2' })?.event.id).toBe('e2');
     expect(latestMatching(state, 'owner', owner, START, undefined, { until: START + 500 })?.event.id).toBe('e1');
+  });
+});
+
+describe('countUntil: how many events of a list are at or before a time, or on how many entities, counted on the ring\'s columns', () => {
+  it('counts as the list filtered would, typed or not, with owners, late arrivals and eviction', () => {
+    const next = seededRandom(59);
+    const state = new WorkingState({ maxEvents: 1_300 });
+    ownedTopology(state);
+    const fallback = listsOnly(state);
+    const arrive = arrivals(next);
+    let rounds = 0;
+    let cutSome = 0;
+    let severalEntities = 0;
+    for (let n = 0; n < 9_000; n += 1) {
+      const { at, eventAt, type } = arrive();
+      const onReplicaSet = next() < 1 / 6;
+      const added = onReplicaSet ? event(n, type, 'web-a', `node-${n % 3}`, eventAt, 'ReplicaSet') : event(n, type, `web-${Math.floor(next() * 12)}`, `node-${Math.floor(next() * 3)}`, eventAt);
+      state.add(added);
+      if (n % 31 !== 0) continue;
+      const since = at - Math.floor(next() * 120_000);
+      const until = next() < 0.5 ? at : at - Math.floor(next() * 60_000);
+      const wanted = next() < 0.3 ? undefined : new Set<EventType>(TYPES.slice(0, 1 + Math.floor(next() * TYPES.length)));
+      const scopes: Array<[Scope, string]> = [['entity', entityKey(added.entity!)], ['owner', 'c/Deployment/shop/web'], ['owner', 'c/ReplicaSet/shop/web-b'], ['node', `node-${n % 3}`], ['node', 'node-never']];
+      for (const [scope, key] of scopes) {
+        const list = listOf(state, scope, key, since, wanted);
+        const counted = list.filter((item) => item.at <= until);
+        const entities = new Set(counted.map((item) => item.entityKey)).size;
+        if (counted.length < list.length) cutSome += 1;
+        if (entities > 1) severalEntities += 1;
+        for (const read of [state, fallback]) {
+          expect(countUntil(read, scope, key, since, wanted, until, false)).toBe(counted.length);
+          expect(countUntil(read, scope, key, since, wanted, until, true)).toBe(entities);
+        }
+        rounds += 1;
+      }
+    }
+    expect(rounds).toBeGreaterThan(1_400);
+    // Counts that the time bound and the distinct entities decided, not only the list's length.
+    expect(cutSome).toBeGreaterThan(100);
+    expect(severalEntities).toBeGreaterThan(300);
   });
 });

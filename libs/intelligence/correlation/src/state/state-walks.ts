@@ -78,6 +78,33 @@ export function lastTimeOf(state: CorrelationState, scope: Scope, key: string, s
   return last;
 }
 
+/** A state that counts a scope's events from what it keeps beside each event (see `countUntil`). */
+export interface CountsUntil {
+  countUntil(scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, until: number, distinct: boolean): number;
+}
+
+function countsUntil(state: CorrelationState): state is CorrelationState & CountsUntil {
+  return typeof (state as CorrelationState & Partial<CountsUntil>).countUntil === 'function';
+}
+
+/**
+ * How many events of the scope's list are at or before `until` (the list `walkBack` walks),
+ * or on how many distinct entities (an event without one counts as one entity, as
+ * `new Set(items.map((item) => item.entityKey)).size` would).
+ */
+export function countUntil(state: CorrelationState, scope: Scope, key: string, since: number, types: ReadonlySet<EventType> | undefined, until: number, distinct: boolean): number {
+  if (countsUntil(state)) return state.countUntil(scope, key, since, types, until, distinct);
+  const entities = distinct ? new Set<string | undefined>() : undefined;
+  let counted = 0;
+  walkBack(state, scope, key, since, types, (item) => {
+    if (item.at > until) return true;
+    if (entities) entities.add(item.entityKey);
+    else counted += 1;
+    return true;
+  });
+  return entities ? entities.size : counted;
+}
+
 /** What `earliestMatching` asks of an event beside being in the list; every field optional. */
 export interface EventFilter {
   /** At or before this time (epoch ms). */
