@@ -1,5 +1,5 @@
 /**
- * JSON text of a state value, reusing the text of array elements seen before. The
+ * JSON of a state value, reusing the text of array elements seen before. The
  * transformer's state of an object is its last few versions, and each write of it carries
  * them all while only the newest is new: serialising each version once (the text kept per
  * element object, forgotten with it) instead of the whole history on every write. Relies on
@@ -9,14 +9,12 @@
 export class ElementJson {
   private readonly texts = new WeakMap<object, string>();
 
-  stringify(value: unknown): string {
+  /** An array value as its elements' texts (the state log writes what changed of it), anything else as its text. */
+  json(value: unknown): string | string[] {
     if (!Array.isArray(value)) return JSON.stringify(value);
-    let text = '[';
-    for (let index = 0; index < value.length; index += 1) {
-      if (index > 0) text += ',';
-      text += this.element(value[index]);
-    }
-    return `${text}]`;
+    const texts: string[] = new Array(value.length);
+    for (let index = 0; index < value.length; index += 1) texts[index] = this.element(value[index]);
+    return texts;
   }
 
   private element(element: unknown): string {

@@ -7,7 +7,7 @@ import { readLastValues } from './last-value-stream.js';
 import type { NatsBusOptions } from './options.js';
 import { isOutage } from './publish-outcomes.js';
 import { JetStreamPublisher } from './publisher.js';
-import { foldStateMessages } from './state-batches.js';
+import { foldStateMessages, wholeJson } from './state-batches.js';
 import { StateLog } from './state-log.js';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -148,7 +148,7 @@ export class NatsStateStore implements StateStore {
   async load(scope: string): Promise<Array<[string, unknown]>> {
     const log = await this.scopeLog(scope);
     const entries: Array<[string, unknown]> = [];
-    for (const [key, json] of log.entries()) entries.push([key, JSON.parse(json)]);
+    for (const [key, json] of log.entries()) entries.push([key, JSON.parse(wholeJson(json))]);
     this.logger.info({ scope, entries: entries.length }, 'transformer state loaded from NATS');
     return entries;
   }
@@ -157,7 +157,7 @@ export class NatsStateStore implements StateStore {
     if (changes.length === 0) return;
     if (this.closed) throw new Error('state store closed');
     const log = await this.scopeLog(scope);
-    await log.write(changes.map(([key, value]) => [key, value === undefined ? undefined : this.json.stringify(value)] as const));
+    await log.write(changes.map(([key, value]) => [key, value === undefined ? undefined : this.json.json(value)] as const));
   }
 
   /** The scope's log, read back from the server the first time (a write needs every live key: a snapshot holds them all). */
@@ -180,7 +180,8 @@ export class NatsStateStore implements StateStore {
     let keyValuesLeft = legacy.size > 0;
     const log = new StateLog(
       {
-        send: (text) => this.publisher.publish(subject, this.encoder.encode(text), ''),
+        // Its id: a copy sent again within the duplicate window is not stored twice (the fold skips one stored anyway).
+        send: (text, id) => this.publisher.publish(subject, this.encoder.encode(text), id),
         purgeBefore: async (seq) => {
           // The connection of the moment: the one the scope was read on may have been replaced.
           const { jsm: manager } = await this.connect();

@@ -9,7 +9,7 @@ function memoryStream() {
   let seq = 0;
   let inFlight = 0;
   const options = (overrides: Partial<StateLogOptions> = {}): StateLogOptions => ({
-    send: (text) =>
+    send: (text, _id) =>
       new Promise<number>((resolve) => {
         inFlight += 1;
         held.push(() => {
@@ -34,6 +34,9 @@ function memoryStream() {
   return { stored, options, release, texts: () => stored.map((message) => message.text), inFlight: () => inFlight };
 }
 
+/** A batch message without its id (`{"b":"…",` before its entries). */
+const bodies = (texts: string[]) => texts.map((text) => text.replace(/^\{"b":"[^"]*",/, '{'));
+
 describe('StateLog', () => {
   it('sends one batch at a time and coalesces what is written meanwhile by key, so the log keeps the newest value last', async () => {
     const stream = memoryStream();
@@ -43,7 +46,7 @@ describe('StateLog', () => {
     await stream.release();
     await first;
     await second;
-    expect(stream.texts()).toEqual(['{"e":[["a",2],["b",1]]}']);
+    expect(bodies(stream.texts())).toEqual(['{"e":[["a",2],["b",1]]}']);
     const third = log.write([['a', '3']]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(stream.inFlight()).toBe(1);
@@ -56,7 +59,7 @@ describe('StateLog', () => {
     await third;
     await stream.release();
     await Promise.all([fourth, fifth]);
-    expect(stream.texts().slice(1)).toEqual(['{"e":[["a",3]]}', '{"e":[["a",4],["b"],["c",5]]}']);
+    expect(bodies(stream.texts().slice(1))).toEqual(['{"e":[["a",3]]}', '{"e":[["a",4],["b"],["c",5]]}']);
     expect(Object.fromEntries(foldStateMessages(stream.texts()))).toEqual({ a: 4, c: 5 });
     expect(log.waitingMs()).toBeUndefined();
   });
@@ -80,7 +83,7 @@ describe('StateLog', () => {
     let fail = false;
     const options = stream.options();
     const send = options.send;
-    const log = new StateLog({ ...options, send: (text) => (fail ? Promise.reject(new Error('refused')) : send(text)) }, new Map([['old', 1]]), 0, true);
+    const log = new StateLog({ ...options, send: (text, id) => (fail ? Promise.reject(new Error('refused')) : send(text, id)) }, new Map([['old', 1]]), 0, true);
     const first = log.write([['new', '2']]);
     await stream.release();
     await first;
@@ -96,4 +99,24 @@ describe('StateLog', () => {
     expect(Object.fromEntries(foldStateMessages(stream.texts()))).toEqual({ old: 1, new: 2, lost: 3, later: 4 });
     await log.whenIdle();
   });
+
+  it('writes what changed of an array value since its last entry, nothing for a value written unchanged, and the fold gives the values written', async () => {
+    const stream = memoryStream();
+    const ids: string[] = [];
+    const options = stream.options();
+    const log = new StateLog({ ...options, send: (text, id) => (ids.push(id), options.send(text, id)) }, new Map<string, unknown>([['k', [{ rv: '1' }, { rv: '2' }]]]), 0);
+    const versions = (...rvs: number[]) => rvs.map((rv) => `{"rv":"${rv}"}`);
+    for (const value of [versions(1, 2, 3), versions(2, 3, 4), versions(2, 3, 4), versions(3, 4, 5)]) {
+      const written = log.write([['k', value]]);
+      await stream.release();
+      await written;
+    }
+    // The restored value, then three changes (the unchanged write sent nothing).
+    expect(bodies(stream.texts())).toEqual(['{"e":[["k",0,[{"rv":"3"}]]]}', '{"e":[["k",1,[{"rv":"4"}]]]}', '{"e":[["k",1,[{"rv":"5"}]]]}']);
+    expect(new Set(ids).size).toBe(3);
+    const restored = '{"s":"restored","p":0,"n":1,"e":[["k",[{"rv":"1"},{"rv":"2"}]]]}';
+    expect(Object.fromEntries(foldStateMessages([restored, ...stream.texts()]))).toEqual({ k: [{ rv: '3' }, { rv: '4' }, { rv: '5' }] });
+    expect([...log.entries()]).toEqual([['k', versions(3, 4, 5)]]);
+  });
 });
+

@@ -1,7 +1,10 @@
-import { stateMessages, type StateChange } from './state-batches.js';
+import { changeEntry, entryText, jsonLength, stateMessages, type StateChange, type StateJson } from './state-batches.js';
 
-/** Stores one message's text on the scope's subject; resolves with its stream sequence once stored. */
-export type SendState = (text: string) => Promise<number>;
+/**
+ * Stores one message's text on the scope's subject; resolves with its stream sequence once
+ * stored. `id`: the message's own (the server drops a copy sent again within its duplicate window).
+ */
+export type SendState = (text: string, id: string) => Promise<number>;
 
 export interface StateLogOptions {
   send: SendState;
@@ -20,7 +23,9 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-let snapshots = 0;
+/** Names of this process's snapshots and batches: unique across restarts (time, pid, count). */
+let names = 0;
+const uniqueName = () => `${Date.now().toString(36)}-${process.pid}-${(names += 1)}`;
 
 /**
  * One scope's state written as a log: at most one batch in flight, every change made
@@ -28,13 +33,14 @@ let snapshots = 0;
  * wrote an older one resolves with it). With one batch in flight, a batch sent again after a
  * timeout is stored before the next one is sent, so the log holds the writes in order.
  * Keeps the live entries' JSON text so it can write a snapshot of them, after which the
- * older messages are purged.
+ * older messages are purged, and so a batch carries what changed of an array value since the
+ * key's last entry (state-batches.ts) rather than all of it.
  */
 export class StateLog {
-  private readonly live = new Map<string, string>();
+  private readonly live = new Map<string, StateJson>();
   private liveChars = 0;
   private logChars: number;
-  private pending = new Map<string, string | undefined>();
+  private pending = new Map<string, StateJson | undefined>();
   private waiters: Waiter[] = [];
   /** When the batch in flight was sent (none: undefined). */
   private since: number | undefined;
@@ -55,13 +61,13 @@ export class StateLog {
     restoredLogChars: number,
     snapshotNow = false,
   ) {
-    for (const [key, value] of restored) this.setLive(key, JSON.stringify(value));
+    for (const [key, value] of restored) this.setLive(key, Array.isArray(value) ? value.map((element) => JSON.stringify(element) ?? 'null') : JSON.stringify(value));
     this.logChars = restoredLogChars;
     this.snapshotDue = snapshotNow;
   }
 
-  /** The live entries' JSON text. */
-  entries(): IterableIterator<[string, string]> {
+  /** The live entries' JSON. */
+  entries(): IterableIterator<[string, StateJson]> {
     return this.live.entries();
   }
 
@@ -89,14 +95,19 @@ export class StateLog {
     });
   }
 
-  private setLive(key: string, json: string | undefined): void {
+  private setLive(key: string, json: StateJson | undefined): void {
     const before = this.live.get(key);
-    if (before !== undefined) this.liveChars -= key.length + before.length;
+    if (before !== undefined) this.liveChars -= key.length + jsonLength(before);
     if (json === undefined) this.live.delete(key);
     else {
       this.live.set(key, json);
-      this.liveChars += key.length + json.length;
+      this.liveChars += key.length + jsonLength(json);
     }
+  }
+
+  /** Every live key's entry with its whole value. */
+  private *snapshotEntries(): Iterable<string> {
+    for (const [key, json] of this.live) yield entryText(key, json);
   }
 
   private flush(): void {
@@ -109,13 +120,20 @@ export class StateLog {
     const waiters = this.waiters;
     this.pending = new Map();
     this.waiters = [];
-    for (const [key, json] of changes) this.setLive(key, json);
+    // Each key's entry against what the log last took of it (an unchanged value: none).
+    const entries: string[] = [];
+    for (const [key, json] of changes) {
+      const entry = changeEntry(key, this.live.get(key), json);
+      if (entry !== undefined) entries.push(entry);
+      this.setLive(key, json);
+    }
     const { compactAfterChars, compactRatio, maxMessageChars } = this.options;
     const snapshot = this.snapshotDue || (this.logChars > compactAfterChars && this.logChars > compactRatio * this.liveChars);
-    const texts = snapshot ? stateMessages(this.live, maxMessageChars, `${Date.now().toString(36)}-${process.pid}-${(snapshots += 1)}`) : stateMessages(changes, maxMessageChars);
+    const batch = uniqueName();
+    const texts = snapshot ? stateMessages(this.snapshotEntries(), maxMessageChars, { snapshot: batch }) : entries.length > 0 ? stateMessages(entries, maxMessageChars, { batch }) : [];
     this.since = Date.now();
     this.counters.batches += texts.length;
-    void Promise.all(texts.map((text) => this.options.send(text)))
+    void Promise.all(texts.map((text, part) => this.options.send(text, `${batch}.${part}`)))
       .then(async (seqs) => {
         const chars = texts.reduce((sum, text) => sum + text.length, 0);
         if (!snapshot) {
