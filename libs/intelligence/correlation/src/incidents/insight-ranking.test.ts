@@ -1,4 +1,5 @@
 import { insightWith, type ChainLink, type Insight } from '@tapio/domain';
+import { seededRandom } from '@tapio/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { chainStrength, RANK_KEYS, rankInsights } from './insight-ranking.js';
 
@@ -50,4 +51,35 @@ describe('rankInsights', () => {
     expect(order(insight('later', { firstSeen: '2026-03-02T10:02:00Z' }), insight('earlier'))).toEqual(['earlier', 'later']);
     expect(order(insight('b'), insight('a'))).toEqual(['a', 'b']);
   });
+
+  it('orders as the first of RANK_KEYS that tells two insights apart, over insights that tie on every key but one', () => {
+    const next = seededRandom(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    // Two values per key (and equal values written differently): pairs often tie on the keys before the one that decides.
+    const random = () =>
+      insight(pick(['a', 'b']), {
+        severity: pick(['high', 'critical'] as const),
+        chain: [link(), ...(next() < 0.5 ? [link(pick(['dependency', 'ownership']))] : [])],
+        confidence: pick([0.7, 0.7 + 1e-12, 0.9]),
+        symptoms: next() < 0.5 ? [] : [pod],
+        firstSeen: pick(['2026-03-02T10:00:00Z', '2026-03-02T10:00:00.000Z', '2026-03-02T10:01:00Z']),
+      });
+    const byKeys = (a: Insight, b: Insight) => {
+      for (const key of RANK_KEYS) {
+        const order = key.compare(a, b);
+        if (order !== 0) return order;
+      }
+      return 0;
+    };
+    const decidedBy = new Set<string>();
+    for (let n = 0; n < 4_000; n += 1) {
+      const [a, b] = [random(), random()];
+      expect(Math.sign(rankInsights(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(Math.sign(byKeys(a, b)));
+      const key = RANK_KEYS.find((candidate) => candidate.compare(a, b) !== 0);
+      decidedBy.add(key?.name ?? 'none');
+    }
+    // Every key decided some pairs, and some pairs tied on all of them.
+    expect(decidedBy).toEqual(new Set([...RANK_KEYS.map((key) => key.name), 'none']));
+  });
 });
+
