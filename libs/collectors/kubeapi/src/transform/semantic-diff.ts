@@ -60,7 +60,7 @@ export function diffMaps(before: Record<string, string>, after: Record<string, s
     if (!(key in before)) {
       const value = shown(key, after[key]);
       changes.push({ path: path(key), op: 'added', ...(value !== undefined ? { after: value } : {}) });
-    } else if (before[key] !== after[key]) {
+    } else {
       const was = shown(key, before[key]);
       const now = shown(key, after[key]);
       changes.push({ path: path(key), op: 'changed', ...(was !== undefined ? { before: was } : {}), ...(now !== undefined ? { after: now } : {}) });

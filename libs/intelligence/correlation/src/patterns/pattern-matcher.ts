@@ -62,9 +62,9 @@ function countOf(state: CorrelationState, step: CompiledStep, event: IndexedEven
   if (!count || !key) return 1;
   const since = event.at - count.windowMs;
   const types = step.types as ReadonlySet<EventType> | undefined;
+  const scope = countScope(state, count.by, key);
   // A step that tests the type alone counts the walked events of its types without reading them.
-  const scope = step.typeOnly && types ? countScope(state, count.by, key) : undefined;
-  if (scope) return countUntil(state, scope.scope, scope.key, since, types, event.at, count.distinct);
+  if (scope && step.typeOnly && types) return countUntil(state, scope.scope, scope.key, since, types, event.at, count.distinct);
   const distinct = count.distinct ? new Set<string | undefined>() : undefined;
   let counted = 0;
   const take = (item: IndexedEvent): boolean => {
@@ -73,31 +73,13 @@ function countOf(state: CorrelationState, step: CompiledStep, event: IndexedEven
     else counted += 1;
     return true;
   };
-  switch (count.by) {
-    case 'entity':
-      walkBack(state, 'entity', key, since, types, take);
-      break;
-    case 'owner': {
-      const owner = state.rootOwner(key);
-      walkBack(state, owner === key ? 'entity' : 'owner', owner, since, types, take);
-      break;
-    }
-    case 'node': {
-      const node = state.nodeNameOf(key);
-      if (node) walkBack(state, 'node', node, since, types, take);
-      break;
-    }
-    case 'namespace':
-      if (event.event.entity?.namespace) for (const item of state.eventsInNamespace(event.event.entity.namespace, since, types)) take(item);
-      break;
-    case 'cluster':
-      if (types) for (const type of types) for (const item of state.eventsOfType(type, since)) take(item);
-      break;
-  }
+  if (scope) walkBack(state, scope.scope, scope.key, since, types, take);
+  else if (count.by === 'namespace' && event.event.entity?.namespace) for (const item of state.eventsInNamespace(event.event.entity.namespace, since, types)) take(item);
+  else if (count.by === 'cluster' && types) for (const type of types) for (const item of state.eventsOfType(type, since)) take(item);
   return distinct ? distinct.size : counted;
 }
 
-/** The keyed list `countOf` walks for a count `by` entity, owner or node (undefined: another list, or a pod on no node). */
+/** The keyed list a count `by` entity, owner or node walks (undefined: another list, or a pod on no node). */
 function countScope(state: CorrelationState, by: CompiledCount['by'], key: string): { scope: Scope; key: string } | undefined {
   if (by === 'entity') return { scope: 'entity', key };
   if (by === 'owner') {
