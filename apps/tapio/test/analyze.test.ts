@@ -72,6 +72,18 @@ describe('tapio analyze on the shared scenarios (built CLI, full pipeline)', () 
 });
 
 describe('feedback moves confidence (the base weighs as 2.5 verdicts, bounded)', () => {
+  /** An incident's confidence is in whole percent (story/confidence.ts). */
+  const percent = (value: number) => Math.round(value * 100) / 100;
+  /**
+   * The evidence factor an incident was rated with at the base confidence of 0.85: 0.85, plus
+   * 0.075 for a causal chain and up to 0.075 for its symptoms, in steps of 0.025; the one
+   * step whose rating gives the confidence seen.
+   */
+  const evidenceOf = (confidence: number) => {
+    const factors = [0.85, 0.875, 0.9, 0.925, 0.95, 0.975, 1].filter((factor) => percent(0.85 * factor) === confidence);
+    expect(factors).toHaveLength(1);
+    return factors[0] as number;
+  };
   const cascade = readRecording(new URL('configmap-cascade.ndjson', SCENARIOS));
 
   it('confidence = learned pattern confidence × evidence, from feedback stored in the graph', async () => {
@@ -85,7 +97,7 @@ describe('feedback moves confidence (the base weighs as 2.5 verdicts, bounded)',
     expect(ledger.stats('config-cascade')).toEqual({ accurate: 1, total: 4 });
     const after = analyzeRecording(cascade, ledger).insights[0]!;
     expect(after.rootCause.entity).toEqual(before.rootCause.entity);
-    expect(after.confidence).toBeCloseTo((before.confidence * adjustedConfidence(0.85, 1, 4)) / 0.85, 6);
+    expect(after.confidence).toBe(percent(adjustedConfidence(0.85, 1, 4) * evidenceOf(before.confidence)));
     expect(adjustedConfidence(0.85, 1, 4)).toBeCloseTo((0.85 * 2.5 + 1) / 6.5, 6);
   });
 
@@ -116,10 +128,10 @@ describe('feedback moves confidence (the base weighs as 2.5 verdicts, bounded)',
     const refreshed = engine.refreshConfidence('config-cascade');
     expect(refreshed.map((insight) => insight.id)).toContain(original.id);
     // Three right verdicts raise it above the base.
-    expect(engine.insights()[0]?.confidence).toBeCloseTo((original.confidence * adjustedConfidence(0.85, 3, 3)) / 0.85, 6);
+    expect(engine.insights()[0]?.confidence).toBe(percent(adjustedConfidence(0.85, 3, 3) * evidenceOf(original.confidence)));
     expect(engine.insights()[0]?.confidence).toBeGreaterThan(original.confidence);
     ledger.record({ id: 'fb-no', predictionId: original.predictionId!, patternId: 'config-cascade', accurate: false, rating: -1, comment: 'wrong', timestamp: '2026-03-02T11:05:00Z' });
     engine.refreshConfidence('config-cascade');
-    expect(engine.insights()[0]?.confidence).toBeCloseTo((original.confidence * adjustedConfidence(0.85, 3, 4)) / 0.85, 6);
+    expect(engine.insights()[0]?.confidence).toBe(percent(adjustedConfidence(0.85, 3, 4) * evidenceOf(original.confidence)));
   });
 });

@@ -17,6 +17,7 @@ import { composeInsight, type ComposerContext } from '../story/insight-composer.
 import type { EngineOptions } from './engine-options.js';
 import { emptyOutput, type EngineOutput } from './engine-output.js';
 import { SharedLookups } from './shared-lookups.js';
+import { ToldInsights } from './told-insights.js';
 import { shedWindow, type WindowShed } from './memory-relief.js';
 
 export type { EngineOutput } from './engine-output.js';
@@ -43,6 +44,8 @@ export class CorrelationEngine {
   private readonly relations: FoldRelations;
   private readonly composer: ComposerContext;
   private readonly tracker: PredictionTracker;
+  /** The insight versions last output, so a version that says the same again is left out. */
+  private readonly told = new ToldInsights();
 
   constructor(
     private readonly correlators: readonly Correlator[],
@@ -154,10 +157,17 @@ export class CorrelationEngine {
   /**
    * Folding is part of what is stored: after incidents changed, the folds are recomputed
    * over the book, and every insight whose fold or folded content changed is output again
-   * as it now reads (a folded one names its root, a root lists what it explains).
+   * as it now reads (a folded one names its root, a root lists what it explains). Then the
+   * output keeps only the versions that say something new (ToldInsights): the last step of
+   * every output that carries insights.
    */
   private refold(output: EngineOutput): void {
-    if (!this.folds.worthRefolding(this.book)) return;
+    if (this.folds.worthRefolding(this.book)) this.foldOutput(output);
+    output.insights = this.told.news(output.insights);
+    this.told.trim(this.book.size, (id) => this.book.insight(id) !== undefined);
+  }
+
+  private foldOutput(output: EngineOutput): void {
     const touched = this.folds.refoldBook(this.book, this.relations);
     for (const insight of output.insights) {
       touched.add(insight.id);

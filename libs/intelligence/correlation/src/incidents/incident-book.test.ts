@@ -139,18 +139,34 @@ describe('IncidentBook', () => {
     expect(book.insights().find((insight) => insight.id === two?.insight.id)?.previousOccurrences).toEqual([one?.insight.firstSeen]);
   });
 
-  it('re-rates the incidents of one pattern and returns their insights and predictions, each with its own confidence', () => {
+  /** A book holding one incident of `restarts`: a pod restarting after a ConfigMap edit. */
+  function bookWithOneIncident(): IncidentBook {
     const { cluster, edit, rootKey, restartAfter } = cascade();
     const first = restartAfter(1, 0);
     const { state, indexed } = indexAll(cluster.events);
     const book = new IncidentBook();
-    const { compose } = recordingComposer();
-    book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), recordingComposer().compose);
+    return book;
+  }
+
+  it('re-rates the incidents of one pattern and returns their insights and predictions, each with its own confidence', () => {
+    const book = bookWithOneIncident();
     expect(book.reRate('crashes', () => ({ insight: 0.1, prediction: 0.1 }))).toEqual([]);
     const updated = book.reRate('restarts', (incident) => (incident.symptoms.size === 1 ? { insight: 0.9, prediction: 0.45 } : { insight: 0, prediction: 0 }));
     expect(updated.map((item) => [item.insight.confidence, item.prediction.confidence])).toEqual([[0.9, 0.45]]);
     expect(book.insights()[0]?.confidence).toBe(0.9);
     expect(book.predictions()[0]?.confidence).toBe(0.45);
+  });
+
+  it('returns no new version of an incident whose re-rating came out as before', () => {
+    const book = bookWithOneIncident();
+    expect(book.reRate('restarts', () => ({ insight: 0.9, prediction: 0.45 }))).toHaveLength(1);
+    const before = book.insights()[0];
+    expect(book.reRate('restarts', () => ({ insight: 0.9, prediction: 0.45 }))).toEqual([]);
+    expect(book.insights()[0]).toBe(before);
+    // Either confidence moving is a new version of both.
+    const moved = book.reRate('restarts', () => ({ insight: 0.9, prediction: 0.4 }));
+    expect(moved.map((item) => [item.insight.confidence, item.prediction.confidence])).toEqual([[0.9, 0.4]]);
   });
 
   describe('bounds', () => {

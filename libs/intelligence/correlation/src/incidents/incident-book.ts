@@ -1,6 +1,7 @@
 import { entityKeyKind, severityRank, type IndexedEvent, type Insight, type Prediction } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import { iso } from '../story/entity-refs.js';
+import { restateConfidence } from '../story/story.js';
 import { deterministicId } from './ids.js';
 import type { ComposeInsight, ComposedInsight, Incident } from './incident.js';
 import { BookRoots, insightRootKey } from './book-roots.js';
@@ -188,14 +189,18 @@ export class IncidentBook {
   /**
    * Gives every incident of `patternId` new confidences (feedback changed the pattern's
    * accuracy): its insight's and its prediction's, which may differ (a trend's own quality
-   * scales the prediction). Returns their insights and predictions.
+   * scales the prediction). Returns the insights and predictions whose confidence changed:
+   * every judged prediction re-rates its pattern's incidents, and one whose rating came out
+   * as before is not a new version (a book of 60 incidents of a pattern re-emitted them all on
+   * each judgement, a quarter of them unchanged: a quarter of all insight versions).
    */
   reRate(patternId: string, confidenceOf: (incident: Incident) => { insight: number; prediction: number }): ComposedInsight[] {
     const updated: ComposedInsight[] = [];
     for (const incident of this.incidents.values()) {
       if (incident.insight.pattern !== patternId) continue;
       const confidence = confidenceOf(incident);
-      incident.insight = { ...incident.insight, confidence: confidence.insight };
+      if (confidence.insight === incident.insight.confidence && confidence.prediction === incident.prediction.confidence) continue;
+      incident.insight = { ...incident.insight, confidence: confidence.insight, story: restateConfidence(incident.insight.story, confidence.insight) };
       this.insightRoots.touch(incident.id);
       incident.prediction = { ...incident.prediction, confidence: confidence.prediction };
       updated.push({ insight: incident.insight, prediction: incident.prediction });
@@ -236,6 +241,11 @@ export class IncidentBook {
   }
 
   /** What the book holds, to see that it stays bounded. */
+  /** Incidents in the book. */
+  get size(): number {
+    return this.incidents.size;
+  }
+
   stats(): { incidents: number; roots: number; historyKeys: number } {
     return { incidents: this.incidents.size, roots: this.latestByRoot.size, historyKeys: this.history.size };
   }

@@ -119,7 +119,8 @@ describe('composeInsight', () => {
   it('takes the pattern confidence after feedback from the context', () => {
     const { crash, context, draft } = cascade();
     const { insight, prediction } = composeInsight(draft(crash, [crash]), { ...context, patternConfidence: () => 0.5 });
-    expect(insight.confidence).toBeCloseTo(0.5 * 0.925, 10);
+    // 0.5 × 0.925 = 0.4625, in whole percent.
+    expect(insight.confidence).toBe(0.46);
     expect(prediction.confidence).toBe(insight.confidence);
   });
 

@@ -26,6 +26,9 @@ export interface StoryInput {
   nextCheck: string;
 }
 
+const CONFIDENCE_LINE = '  ├─ Confidence: ';
+const percent = (confidence: number) => `${Math.round(confidence * 100)}%`;
+
 function list(refs: readonly EntityRef[], limit = 3): string {
   const names = refs.slice(0, limit).map((ref) => ref.name);
   return refs.length > limit ? `${names.join(', ')} and ${refs.length - limit} more` : names.join(', ');
@@ -58,7 +61,21 @@ export function tellStory(input: StoryInput): string {
       ? `  ├─ Previous occurrence: same pattern at ${input.previousOccurrences[input.previousOccurrences.length - 1]} (${input.previousCount ?? input.previousOccurrences.length} before)`
       : '  ├─ Previous occurrence: none on record',
   );
-  lines.push(`  ├─ Confidence: ${Math.round(input.confidence * 100)}% (${input.pattern}${input.patternStatus ? `, ${input.patternStatus} by feedback` : ''})`);
+  lines.push(`${CONFIDENCE_LINE}${percent(input.confidence)} (${input.pattern}${input.patternStatus ? `, ${input.patternStatus} by feedback` : ''})`);
   lines.push(`  └─ Next: ${input.nextCheck}`);
   return [...new Set(lines)].join('\n');
+}
+
+/**
+ * The story with its confidence line saying `confidence`: a re-rating (a judged prediction,
+ * a verdict) changes an incident's confidence without telling its story again, and the story
+ * must not go on showing the percent it was told with.
+ */
+export function restateConfidence(story: string, confidence: number): string {
+  // The last such line: a headline or a chain step may start with the same words; only "Next" follows the confidence.
+  const at = story.lastIndexOf(`\n${CONFIDENCE_LINE}`);
+  if (at < 0) return story;
+  const from = at + 1 + CONFIDENCE_LINE.length;
+  const end = story.indexOf('%', from);
+  return end < 0 ? story : `${story.slice(0, from)}${percent(confidence)}${story.slice(end + 1)}`;
 }
