@@ -58,6 +58,26 @@ describe('CorrelationEngine', () => {
     expect(correlation.memory()).toMatchObject({ incidents: 1, roots: 1, held: 0 });
   });
 
+  it('tells an incident that goes on every five minutes of repeats, its insight as it stands and no new prediction', () => {
+    const { cluster, config, checkout } = shop();
+    const correlation = engine();
+    for (const event of cluster.events) correlation.process(event);
+    correlation.process(cluster.editConfig(config));
+    cluster.advance(60);
+    const opened = correlation.process(cluster.crashLoop(checkout.pods[0]!, 3));
+    expect(opened.predictions).toHaveLength(1);
+    const told: Array<{ minute: number; lastSeen: string; predictions: number }> = [];
+    for (let minute = 2; minute <= 12; minute += 2) {
+      cluster.advance(120);
+      const output = correlation.process(cluster.crashLoop(checkout.pods[0]!, 3 + minute));
+      for (const insight of output.insights) told.push({ minute, lastSeen: insight.lastSeen, predictions: output.predictions.length });
+    }
+    // The same symptom again and again: told at minute 6 and 12 (five minutes or more past the last version), with its time.
+    expect(told.map((item) => [item.minute, item.predictions])).toEqual([[6, 0], [12, 0]]);
+    expect(told.map((item) => item.lastSeen)).toEqual([told[0]?.lastSeen, cluster.now]);
+    expect(correlation.insights()[0]).toEqual({ ...opened.insights[0], lastSeen: cluster.now });
+  });
+
   it('holds a match until its hold ends in event time, and drops it when the trouble clears', () => {
     const { cluster } = shop();
     const correlation = engine();

@@ -320,7 +320,7 @@ export class CorrelationEngine {
     const changed = this.book.admit(match, root, (draft) => composeInsight(draft, this.composer));
     if (!changed) return;
     output.insights.push(changed.insight);
-    output.predictions.push(this.tracker.track(changed.prediction, changed.cascade));
+    if (!changed.lastSeenOnly) output.predictions.push(this.tracker.track(changed.prediction, changed.cascade));
   }
 
   /**

@@ -76,7 +76,7 @@ describe('IncidentBook', () => {
   it('a repeat within the merge window changes nothing worth telling, only the last-seen time', () => {
     const { cluster, edit, rootKey, restartAfter } = cascade();
     const first = restartAfter(1, 0);
-    const again = restartAfter(10, 0);
+    const again = restartAfter(4, 0);
     const { state, indexed } = indexAll(cluster.events);
     const book = new IncidentBook();
     const { drafts, compose } = recordingComposer();
@@ -84,6 +84,26 @@ describe('IncidentBook', () => {
     expect(book.admit(mustMatch(restarts, indexed(again), state), rootOf(rootKey, indexed(edit)), compose)).toBeUndefined();
     expect(drafts).toHaveLength(1);
     expect(book.insights()[0]?.lastSeen).toBe(again.timestamp);
+  });
+
+  it('repeats that move the last-seen time a step past the last version return the insight as it stands, with its time', () => {
+    const { cluster, edit, rootKey, restartAfter } = cascade();
+    const first = restartAfter(1, 0);
+    // Minutes 4, 7, 9, 12 and 14 (each restart comes the given minutes after the one before).
+    const repeats = [3, 3, 2, 3, 2].map((minutes) => restartAfter(minutes, 0));
+    const { state, indexed } = indexAll(cluster.events);
+    const book = new IncidentBook();
+    const { drafts, compose } = recordingComposer();
+    const opened = book.admit(mustMatch(restarts, indexed(first), state), rootOf(rootKey, indexed(edit)), compose);
+    const returned = repeats.map((repeat) => book.admit(mustMatch(restarts, indexed(repeat), state), rootOf(rootKey, indexed(edit)), compose));
+    // 1 → 4 → 7 (6 minutes past the version of minute 1: told) → 9 → 12 (5 past 7: told) → 14.
+    expect(returned.map((item) => item?.insight.lastSeen)).toEqual([undefined, repeats[1]!.timestamp, undefined, repeats[3]!.timestamp, undefined]);
+    expect(returned.map((item) => item?.lastSeenOnly)).toEqual([undefined, true, undefined, true, undefined]);
+    // Nothing composed again: the same insight with a later time, the same prediction.
+    expect(drafts).toHaveLength(1);
+    expect({ ...returned[3]!.insight, lastSeen: opened!.insight.lastSeen }).toEqual(opened!.insight);
+    expect(returned[3]!.prediction).toBe(opened!.prediction);
+    expect(book.insights()[0]?.lastSeen).toBe(repeats[4]!.timestamp);
   });
 
   it('a new symptom recomposes the same incident, keeping when it started', () => {

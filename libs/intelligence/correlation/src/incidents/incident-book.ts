@@ -26,11 +26,28 @@ export interface IncidentBookOptions extends OccurrenceHistoryLimits {
    * same Deployment is the same root), otherwise the root itself. Default: the root itself.
    */
   historyKeyOf?: (rootKey: string) => string;
+  /**
+   * A repeat that moves an incident's last-seen time this far (event time) past the last
+   * version returned is returned as a version of its own (`AdmittedInsight.lastSeenOnly`).
+   */
+  lastSeenStepMs?: number;
 }
+
+/**
+ * What `admit` returns: the incident's new insight and prediction, or (`lastSeenOnly`) its
+ * insight as it stands with a later last-seen time, its prediction unchanged.
+ */
+export type AdmittedInsight = ComposedInsight & { lastSeenOnly?: true };
 
 export const DEFAULT_MERGE_WINDOW_MS = 60 * 60_000;
 export const DEFAULT_RETAIN_MS = 2 * 60 * 60_000;
 export const DEFAULT_MAX_INCIDENTS = 10_000;
+/**
+ * Five minutes: the graph's last-seen time of a running incident stays that close to the
+ * truth, and the outputs, which take an incident without news for the merge window as ended,
+ * hear of one that goes on.
+ */
+export const DEFAULT_LAST_SEEN_STEP_MS = 5 * 60_000;
 
 /** Adds the match's symptom events (from its first symptom step on) that are not the root itself. */
 function addSymptoms(symptoms: Map<string, IndexedEvent>, match: PatternMatch, rootKey: string): void {
@@ -64,6 +81,9 @@ export class IncidentBook {
   private readonly retainMs: number;
   private readonly maxIncidents: number;
   private readonly historyKeyOf: (rootKey: string) => string;
+  private readonly lastSeenStepMs: number;
+  /** The last-seen time (ms) of the last version returned of each incident in the book. */
+  private readonly toldLastSeen = new Map<string, number>();
   private nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IncidentBookOptions = {}) {
@@ -72,6 +92,7 @@ export class IncidentBook {
     this.maxIncidents = Math.max(1, options.maxIncidents ?? DEFAULT_MAX_INCIDENTS);
     this.history = new OccurrenceHistory(options);
     this.historyKeyOf = options.historyKeyOf ?? ((rootKey) => rootKey);
+    this.lastSeenStepMs = options.lastSeenStepMs ?? DEFAULT_LAST_SEEN_STEP_MS;
   }
 
   /** Takes an incident stored in the graph (an earlier run's) as a previous occurrence of its pattern on its root. */
@@ -84,7 +105,7 @@ export class IncidentBook {
    * opened an incident or changed what its insight says; undefined when it changed nothing
    * worth telling.
    */
-  admit(match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): ComposedInsight | undefined {
+  admit(match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): AdmittedInsight | undefined {
     const { rootKey, rootEvent, path } = root;
     const latestId = this.latestByRoot.get(rootKey);
     const latest = latestId ? this.incidents.get(latestId) : undefined;
@@ -100,11 +121,12 @@ export class IncidentBook {
     this.countRoot(rootKey, 1);
     this.insightRoots.add(id, insightRootKey(composed.insight));
     this.latestByRoot.set(rootKey, id);
+    this.toldLastSeen.set(id, Date.parse(composed.insight.lastSeen));
     if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
   }
 
-  private extend(incident: Incident, match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): ComposedInsight | undefined {
+  private extend(incident: Incident, match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): AdmittedInsight | undefined {
     const before = incident.symptoms.size;
     const spec = match.pattern.pattern.spec;
     const upgrade =
@@ -115,9 +137,14 @@ export class IncidentBook {
     if (newSubject) incident.match = match;
     addSymptoms(incident.symptoms, match, root.rootKey);
     if (!upgrade && !newSubject && incident.symptoms.size === before) {
-      incident.insight = { ...incident.insight, lastSeen: iso(Math.max(Date.parse(incident.insight.lastSeen), match.trigger.at)) };
+      const lastSeen = Math.max(Date.parse(incident.insight.lastSeen), match.trigger.at);
+      incident.insight = { ...incident.insight, lastSeen: iso(lastSeen) };
       this.insightRoots.touch(incident.id);
-      return undefined;
+      // A repeat is no news, but an incident that goes on says so now and then: nothing else
+      // would (a re-rating no longer outputs incidents whose confidence stayed).
+      if (lastSeen - (this.toldLastSeen.get(incident.id) ?? lastSeen) < this.lastSeenStepMs) return undefined;
+      this.toldLastSeen.set(incident.id, lastSeen);
+      return { insight: incident.insight, prediction: incident.prediction, lastSeenOnly: true };
     }
     if (upgrade) {
       incident.priority = spec.priority;
@@ -152,6 +179,7 @@ export class IncidentBook {
       lastSeen: incident.insight.lastSeen,
     });
     this.insightRoots.replace(incident.id, incident.insight, composed.insight);
+    this.toldLastSeen.set(incident.id, Date.parse(composed.insight.lastSeen));
     incident.insight = composed.insight;
     incident.prediction = composed.prediction;
     incident.evidence = composed.evidence;
@@ -179,6 +207,7 @@ export class IncidentBook {
 
   private forget(incident: Incident): void {
     this.incidents.delete(incident.id);
+    this.toldLastSeen.delete(incident.id);
     this.countRoot(incident.rootKey, -1);
     this.insightRoots.remove(incident.id, insightRootKey(incident.insight));
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
@@ -203,6 +232,7 @@ export class IncidentBook {
       incident.insight = { ...incident.insight, confidence: confidence.insight, story: restateConfidence(incident.insight.story, confidence.insight) };
       this.insightRoots.touch(incident.id);
       incident.prediction = { ...incident.prediction, confidence: confidence.prediction };
+      this.toldLastSeen.set(incident.id, Date.parse(incident.insight.lastSeen));
       updated.push({ insight: incident.insight, prediction: incident.prediction });
     }
     return updated;
