@@ -220,8 +220,8 @@ export class IncidentBook {
    * accuracy): its insight's and its prediction's, which may differ (a trend's own quality
    * scales the prediction). Returns the insights and predictions whose confidence changed:
    * every judged prediction re-rates its pattern's incidents, and one whose rating came out
-   * as before is not a new version (a book of 60 incidents of a pattern re-emitted them all on
-   * each judgement, a quarter of them unchanged: a quarter of all insight versions).
+   * as before (in whole percent, most do) is not a new version. The story's confidence line
+   * is restated with it.
    */
   reRate(patternId: string, confidenceOf: (incident: Incident) => { insight: number; prediction: number }): ComposedInsight[] {
     const updated: ComposedInsight[] = [];
@@ -270,12 +270,12 @@ export class IncidentBook {
     return [...this.incidents.values()].map((incident) => incident.prediction);
   }
 
-  /** What the book holds, to see that it stays bounded. */
   /** Incidents in the book. */
   get size(): number {
     return this.incidents.size;
   }
 
+  /** What the book holds, to see that it stays bounded. */
   stats(): { incidents: number; roots: number; historyKeys: number } {
     return { incidents: this.incidents.size, roots: this.latestByRoot.size, historyKeys: this.history.size };
   }
