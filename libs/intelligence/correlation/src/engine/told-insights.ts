@@ -1,6 +1,11 @@
 import type { Insight } from '@tapio/domain';
 import { sameJson } from '../state/shared-parts.js';
 
+/** A field a new version most often changes differs (then the versions differ; otherwise they may still). */
+function differsAtOnce(a: Insight, b: Insight): boolean {
+  return a.lastSeen !== b.lastSeen || a.confidence !== b.confidence || a.symptoms.length !== b.symptoms.length || a.story !== b.story;
+}
+
 /**
  * The version of each insight the engine last put in an output, so one that would say the
  * same again is left out. A fold pass outputs an incident's root and the incidents folded into
@@ -17,10 +22,11 @@ export class ToldInsights {
     const fresh: Insight[] = [];
     for (const insight of insights) {
       const last = this.told.get(insight.id);
-      // Value for value and key for key: the same text for every store and subscriber. Most
-      // versions that are new differ in their first fields (confidence, severity), so the
-      // comparison stops early; one that repeats costs a walk, not a write and a message.
-      if (last !== undefined && sameJson(last, insight)) continue;
+      // Value for value and key for key: the same text for every store and subscriber. The
+      // fields a new version most often changes are looked at first (a recomposed insight
+      // differs after its root cause and symptoms, which the ordered walk reads before); one
+      // that repeats costs a walk, not a write and a message.
+      if (last !== undefined && !differsAtOnce(last, insight) && sameJson(last, insight)) continue;
       this.told.set(insight.id, insight);
       fresh.push(insight);
     }
