@@ -82,8 +82,6 @@ export class IncidentBook {
   private readonly maxIncidents: number;
   private readonly historyKeyOf: (rootKey: string) => string;
   private readonly lastSeenStepMs: number;
-  /** The last-seen time (ms) of the last version returned of each incident in the book. */
-  private readonly toldLastSeen = new Map<string, number>();
   private nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: IncidentBookOptions = {}) {
@@ -117,11 +115,10 @@ export class IncidentBook {
     const historyKey = this.historyKeyOf(rootKey);
     const previous = this.history.of(match.pattern.name, historyKey, id);
     const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
-    this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed });
+    this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed, toldLastSeenMs: Date.parse(composed.insight.lastSeen) });
     this.countRoot(rootKey, 1);
     this.insightRoots.add(id, insightRootKey(composed.insight));
     this.latestByRoot.set(rootKey, id);
-    this.toldLastSeen.set(id, Date.parse(composed.insight.lastSeen));
     if (this.incidents.size > this.maxIncidents) this.dropOldest();
     return composed;
   }
@@ -142,8 +139,8 @@ export class IncidentBook {
       this.insightRoots.touch(incident.id);
       // A repeat is no news, but an incident that goes on says so now and then: nothing else
       // would (a re-rating no longer outputs incidents whose confidence stayed).
-      if (lastSeen - (this.toldLastSeen.get(incident.id) ?? lastSeen) < this.lastSeenStepMs) return undefined;
-      this.toldLastSeen.set(incident.id, lastSeen);
+      if (lastSeen - incident.toldLastSeenMs < this.lastSeenStepMs) return undefined;
+      incident.toldLastSeenMs = lastSeen;
       return { insight: incident.insight, prediction: incident.prediction, lastSeenOnly: true };
     }
     if (upgrade) {
@@ -179,7 +176,7 @@ export class IncidentBook {
       lastSeen: incident.insight.lastSeen,
     });
     this.insightRoots.replace(incident.id, incident.insight, composed.insight);
-    this.toldLastSeen.set(incident.id, Date.parse(composed.insight.lastSeen));
+    incident.toldLastSeenMs = Date.parse(composed.insight.lastSeen);
     incident.insight = composed.insight;
     incident.prediction = composed.prediction;
     incident.evidence = composed.evidence;
@@ -207,7 +204,6 @@ export class IncidentBook {
 
   private forget(incident: Incident): void {
     this.incidents.delete(incident.id);
-    this.toldLastSeen.delete(incident.id);
     this.countRoot(incident.rootKey, -1);
     this.insightRoots.remove(incident.id, insightRootKey(incident.insight));
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;
@@ -232,7 +228,7 @@ export class IncidentBook {
       incident.insight = { ...incident.insight, confidence: confidence.insight, story: restateConfidence(incident.insight.story, confidence.insight) };
       this.insightRoots.touch(incident.id);
       incident.prediction = { ...incident.prediction, confidence: confidence.prediction };
-      this.toldLastSeen.set(incident.id, Date.parse(incident.insight.lastSeen));
+      incident.toldLastSeenMs = Date.parse(incident.insight.lastSeen);
       updated.push({ insight: incident.insight, prediction: incident.prediction });
     }
     return updated;

@@ -49,4 +49,6 @@ export interface Incident extends ComposedInsight {
   rootEvent: IndexedEvent;
   path: CausalPath;
   symptoms: Map<string, IndexedEvent>;
+  /** The last-seen time (ms) of the last version the book returned of it (a repeat is told a step past it). */
+  toldLastSeenMs: number;
 }

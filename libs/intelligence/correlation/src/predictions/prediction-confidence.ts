@@ -1,4 +1,4 @@
-import { incidentConfidence } from '../story/confidence.js';
+import { incidentConfidence, inWholePercent } from '../story/confidence.js';
 
 /**
  * A prediction's confidence: its incident's (the pattern's confidence after feedback,
@@ -11,7 +11,7 @@ import { incidentConfidence } from '../story/confidence.js';
 export function predictionConfidence(incidentConfidence: number, trendFactor?: number): number {
   if (trendFactor === undefined) return incidentConfidence;
   const factor = Number.isFinite(trendFactor) ? Math.min(1, Math.max(0, trendFactor)) : 1;
-  return Math.round(incidentConfidence * factor * 100) / 100;
+  return inWholePercent(incidentConfidence * factor);
 }
 
 /** What an incident's confidence is weighed by besides its pattern's: kept with the incident so a re-rating weighs the same evidence. */

@@ -18,5 +18,10 @@ export function evidenceFactor(symptomCount: number, chainLength: number): numbe
  * The pattern's own confidence keeps its precision (FeedbackLedger).
  */
 export function incidentConfidence(patternConfidence: number, symptomCount: number, chainLength: number): number {
-  return Math.round(Math.min(1, patternConfidence * evidenceFactor(symptomCount, chainLength)) * 100) / 100;
+  return inWholePercent(Math.min(1, patternConfidence * evidenceFactor(symptomCount, chainLength)));
+}
+
+/** A confidence rounded to the whole percent (incidents' and trend predictions' confidences). */
+export function inWholePercent(confidence: number): number {
+  return Math.round(confidence * 100) / 100;
 }
