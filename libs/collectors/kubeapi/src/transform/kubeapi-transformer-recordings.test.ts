@@ -42,8 +42,9 @@ describe('KubeApiTransformer on the configmap-cascade recording', () => {
 
   it('folds a repeated BackOff Event into a few signals with growing counts, not one per MODIFIED', () => {
     const backOff = outputs.filter(({ event }) => event.kubernetes?.eventReason === 'BackOff' && event.entity?.name === 'checkout-h255j8bmp-5rkwm');
-    // The recording MODIFIES this Event 27 times (count 1 -> 28).
-    expect(backOff.map(({ event }) => event.kubernetes?.count)).toEqual([1, 2, 4, 8, 16]);
+    // The recording MODIFIES this Event 27 times (count 1 -> 28): told again when its count
+    // doubles or its span since the first back-off has grown by half (6, 10, 15, 22).
+    expect(backOff.map(({ event }) => event.kubernetes?.count)).toEqual([1, 2, 4, 6, 10, 15, 22]);
     expect(new Set(backOff.map(({ event }) => event.id)).size).toBe(backOff.length);
     for (const { event } of backOff) {
       expect(event.type).toBe('crash_loop');

@@ -31,9 +31,11 @@ import type { Signal } from './signal.js';
 import { progressingReason, rolloutSignals } from './workload-signals.js';
 import { leaseSignals, leaseState } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
-import { ServiceEndpoints } from './service-endpoints.js';
+import { endpointSignal, ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
+import { repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
+import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { IngressBackends } from './ingress-backends.js';
@@ -42,7 +44,7 @@ import { kubeapiState, type Folded } from './kubeapi-state.js';
 
 
 export interface KubeApiTransformerOptions {
-  /** A repeating Event object is signalled again when its count doubles or after this long. */
+  /** A repeating Event object is signalled again when its count doubles, its span grew by half, or after this long. */
   eventRefoldMs?: number;
   /** What of a ConfigMap's content is kept and reported (limits in tapio.yaml). */
   limits?: ChangeLimits;
@@ -70,6 +72,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly limits: ChangeLimits;
   private readonly endpoints = new ServiceEndpoints();
   private readonly planned: PlannedNodes;
+  private readonly namespaces = new TerminatingNamespaces();
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -78,7 +81,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     this.planned = new PlannedNodes(options.uncordonGraceMs);
     this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
     this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
-    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses);
+    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses, this.namespaces);
   }
 
   /**
@@ -96,6 +99,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.set(memoryKey, { facts, stored: true });
       // A node cordoned or being drained when Tapio stopped is still under planned maintenance.
       if (resource.ref.kind === 'Node') this.planned.observe(cluster, facts, false, Date.parse(resource.updatedAt) || 0);
+      if (resource.ref.kind === 'Namespace') this.namespaces.observe(cluster, facts, false);
     }
   }
 
@@ -143,6 +147,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
+      if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, true);
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
@@ -197,7 +202,9 @@ export class KubeApiTransformer implements RawEventTransformer {
       signals.push(...rolloutSignals(live.progressing, remembered.progressing, facts, object));
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
-      if (signal) signals.push({ ...signal, about: { kind: 'Service', name: signal.service, ...(meta.namespace ? { namespace: meta.namespace } : {}) } });
+      if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
+    } else if (meta.kind === 'Namespace') {
+      this.namespaces.observe(context.cluster, facts, false);
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }
@@ -266,7 +273,10 @@ export class KubeApiTransformer implements RawEventTransformer {
     const count = typeof object['count'] === 'number' ? object['count'] : typeof series['count'] === 'number' ? series['count'] : 1;
     const at = timestampMs(raw.timestamp);
     const previous = lookup.previous ?? undefined;
-    if (previous && count < previous.count * 2 && at - previous.at < this.refoldMs) {
+    const lastSeen = str(object['lastTimestamp']) ?? str(series['lastObservedTime']) ?? str(object['eventTime']);
+    // events.k8s.io Events of a series first happened at their eventTime.
+    const firstSeen = str(object['firstTimestamp']) ?? (object['series'] ? str(object['eventTime']) : undefined);
+    if (previous && count < previous.count * 2 && at - previous.at < retellAfterMs(previous.at, firstSeen ? Date.parse(firstSeen) : Number.NaN, this.refoldMs)) {
       this.folded.record(foldKey, lookup, meta.resourceVersion, token, previous, context.position);
       return [];
     }
@@ -286,7 +296,6 @@ export class KubeApiTransformer implements RawEventTransformer {
     const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
     const source = obj(object['source']);
     const component = str(object['reportingComponent']) || str(source['component']) || str(object['reportingController']);
-    const lastSeen = str(object['lastTimestamp']) ?? str(series['lastObservedTime']) ?? str(object['eventTime']);
     const kubernetes: KubernetesData = {
       eventReason: reason,
       eventType,
@@ -307,6 +316,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         kubernetes,
         annotations: {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
+          ...repetitionAnnotation(count, firstSeen, lastSeen),
           ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned }),
         },
       }),

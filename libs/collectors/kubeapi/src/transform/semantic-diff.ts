@@ -4,12 +4,46 @@ import { contentHash } from './content-hash.js';
 import { arr, obj, str, type Json } from './k8s-object.js';
 
 /**
- * The parts of a pod template whose change matters to "why did it break": per
- * container image, env, resources and probes, plus template annotations (a
- * `checksum/config` bump is how many pipelines roll a ConfigMap change out), template
- * labels (what Services select) and volumes.
+ * The parts of a pod template whose change matters to "why did it break": per container
+ * (init containers too) image, env, resources, probes, command and every other field it sets
+ * (ports, volume mounts, security context...), plus template annotations (a
+ * `checksum/config` bump is how many pipelines roll a ConfigMap change out), template labels
+ * (what Services select), volumes and every other field of the pod spec (service account,
+ * affinity, priority class...). A field left out here is a rollout Tapio cannot see: an init
+ * container added by a release went unnoticed until every field counted.
  */
 export type TemplateDigest = Record<string, string>;
+
+/** Container fields read one by one below (env by variable, resources by quantity); every other field counts whole. */
+const CONTAINER_FIELDS = new Set(['name', 'image', 'env', 'envFrom', 'resources', 'livenessProbe', 'readinessProbe', 'startupProbe', 'command', 'args']);
+/** Pod spec fields read on their own below (volumes, node selector and tolerations keep their historical keys). */
+const POD_SPEC_FIELDS = new Set(['containers', 'initContainers', 'volumes', 'nodeSelector', 'tolerations']);
+/** A value too long to show in a change is compared by its hash (a pod's affinity, a long security context). */
+const SHOWN_LENGTH = 200;
+
+function shownOrHashed(value: unknown): string {
+  const text = canonical(value);
+  return text.length > SHOWN_LENGTH ? contentHash(text) : text;
+}
+
+function containerDigest(digest: TemplateDigest, container: Json, prefix: string): void {
+  if (container['image'] !== undefined) digest[`${prefix}.image`] = String(container['image']);
+  for (const env of arr(container['env'])) {
+    const envName = str(env['name']);
+    if (envName) digest[`${prefix}.env.${envName}`] = env['value'] !== undefined ? String(env['value']) : `valueFrom:${canonical(env['valueFrom'])}`;
+  }
+  if (container['envFrom'] !== undefined) digest[`${prefix}.envFrom`] = canonical(container['envFrom']);
+  const resources = obj(container['resources']);
+  for (const section of ['limits', 'requests']) {
+    for (const [resource, quantity] of Object.entries(obj(resources[section]))) digest[`${prefix}.resources.${section}.${resource}`] = String(quantity);
+  }
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    if (container[probe] !== undefined) digest[`${prefix}.${probe}`] = canonical(container[probe]);
+  }
+  if (container['command'] !== undefined) digest[`${prefix}.command`] = canonical(container['command']);
+  if (container['args'] !== undefined) digest[`${prefix}.args`] = canonical(container['args']);
+  for (const field in container) if (!CONTAINER_FIELDS.has(field) && container[field] !== undefined) digest[`${prefix}.${field}`] = shownOrHashed(container[field]);
+}
 
 export function templateDigest(template: Json): TemplateDigest {
   const digest: TemplateDigest = {};
@@ -18,28 +52,12 @@ export function templateDigest(template: Json): TemplateDigest {
   for (const [key, value] of Object.entries(obj(metadata['annotations']))) digest[`template.annotations.${key}`] = String(value);
   // Template labels decide which Services select the new pods: a change can empty a Service.
   for (const [key, value] of Object.entries(obj(metadata['labels']))) digest[`template.labels.${key}`] = String(value);
-  for (const container of arr(spec['containers'])) {
-    const name = str(container['name']) ?? '?';
-    const prefix = `containers[${name}]`;
-    if (container['image'] !== undefined) digest[`${prefix}.image`] = String(container['image']);
-    for (const env of arr(container['env'])) {
-      const envName = str(env['name']);
-      if (envName) digest[`${prefix}.env.${envName}`] = env['value'] !== undefined ? String(env['value']) : `valueFrom:${canonical(env['valueFrom'])}`;
-    }
-    if (container['envFrom'] !== undefined) digest[`${prefix}.envFrom`] = canonical(container['envFrom']);
-    const resources = obj(container['resources']);
-    for (const section of ['limits', 'requests']) {
-      for (const [resource, quantity] of Object.entries(obj(resources[section]))) digest[`${prefix}.resources.${section}.${resource}`] = String(quantity);
-    }
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      if (container[probe] !== undefined) digest[`${prefix}.${probe}`] = canonical(container[probe]);
-    }
-    if (container['command'] !== undefined) digest[`${prefix}.command`] = canonical(container['command']);
-    if (container['args'] !== undefined) digest[`${prefix}.args`] = canonical(container['args']);
-  }
+  for (const container of arr(spec['containers'])) containerDigest(digest, container, `containers[${str(container['name']) ?? '?'}]`);
+  for (const container of arr(spec['initContainers'])) containerDigest(digest, container, `initContainers[${str(container['name']) ?? '?'}]`);
   if (spec['volumes'] !== undefined) digest['volumes'] = contentHash(canonical(spec['volumes']));
   if (spec['nodeSelector'] !== undefined) digest['nodeSelector'] = canonical(spec['nodeSelector']);
   if (spec['tolerations'] !== undefined) digest['tolerations'] = contentHash(canonical(spec['tolerations']));
+  for (const field in spec) if (!POD_SPEC_FIELDS.has(field) && spec[field] !== undefined) digest[`template.spec.${field}`] = shownOrHashed(spec[field]);
   return digest;
 }
 

@@ -108,3 +108,19 @@ export class ServiceEndpoints {
     return total;
   }
 }
+
+/**
+ * An endpoint signal as the transformer emits it, about its Service. `namespaceEnding`: the
+ * Service's namespace is being deleted, so its last ready endpoint went on purpose: said, but
+ * as planned (`lifecycle: planned`), which the outage patterns leave alone.
+ */
+export function endpointSignal(signal: EndpointSignal, namespace: string | undefined, namespaceEnding: boolean): Signal {
+  const about = { kind: 'Service', name: signal.service, ...(namespace ? { namespace } : {}) };
+  if (!namespaceEnding) return { ...signal, about };
+  return {
+    ...signal,
+    about,
+    message: `${signal.message} while namespace ${namespace ?? ''} is being deleted`,
+    annotations: { ...signal.annotations, lifecycle: 'planned', 'lifecycle.reason': `namespace ${namespace ?? ''} deleted` },
+  };
+}

@@ -36,6 +36,8 @@ describe('built-in patterns', () => {
       'preemption',
       'preemption-starves',
       'pvc-deadlock',
+      'rollout-never-ready',
+      'rollout-pods-cannot-start',
       'rollout-regression',
       'runtime-restart',
       'scheduler-thrash',

@@ -1,0 +1,22 @@
+import type { RecordedLine } from '../../support/recording-variants.js';
+import { rolloutMissingConfig, rolloutNeverReady } from '../../support/rollout-stuck-incidents.js';
+import type { CorpusCase } from '../corpus-case.js';
+import { benignRecording, threeWays } from '../corpus-variants.js';
+
+const benign = (): RecordedLine[] => benignRecording();
+
+/**
+ * Rollouts whose new pods neither crash nor fail to pull: they cannot start (a ConfigMap the
+ * new template reads was never created) or never become ready (a readiness probe pointed at
+ * a path the app does not serve), with their look-alikes: a ConfigMap applied seconds late, a
+ * new version that only starts slowly. Their answer is the rolled workload, minutes before
+ * Kubernetes' progress deadline.
+ */
+export const corpusCases: readonly CorpusCase[] = [
+  ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'checkout', () => rolloutMissingConfig(benign(), 'shop', 'checkout')),
+  ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'payments-api', () => rolloutMissingConfig(benign(), 'payments', 'payments-api', { seed: 'missing-pay' })),
+  ...threeWays('benign: the ConfigMap a rollout reads applied seconds after it, the pod starts on a retry', 'checkout, 20 s late', () => rolloutMissingConfig(benign(), 'shop', 'checkout', { createdAfter: 20 })),
+  ...threeWays('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'catalog', () => rolloutNeverReady(benign(), 'shop', 'catalog')),
+  ...threeWays('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'frontend', () => rolloutNeverReady(benign(), 'shop', 'frontend', { seed: 'never-ready-fe' })),
+  ...threeWays('benign: a new version that starts slowly, its readiness probe refused for 50 s', 'catalog', () => rolloutNeverReady(benign(), 'shop', 'catalog', { readyAfter: 50 })),
+];

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { diffMaps, templateDigest } from './semantic-diff.js';
+
+const template = (spec: Record<string, unknown>) => ({ metadata: { labels: { app: 'ledger-api' } }, spec });
+const app = { name: 'ledger-api', image: 'busybox:3', ports: [{ containerPort: 8080 }] };
+
+describe('templateDigest', () => {
+  it('sees an init container added by a release', () => {
+    const before = templateDigest(template({ containers: [app] }));
+    const after = templateDigest(template({ containers: [app], initContainers: [{ name: 'check-schema', image: 'busybox:3', command: ['/bin/sh', '-c', 'exit 1'] }] }));
+    expect(diffMaps(before, after, 'spec').map((change) => `${change.path} ${change.op}`)).toEqual([
+      'spec.initContainers[check-schema].command added',
+      'spec.initContainers[check-schema].image added',
+    ]);
+  });
+
+  it('sees every other container and pod spec field, by name', () => {
+    const before = templateDigest(template({ containers: [app], serviceAccountName: 'ledger' }));
+    const after = templateDigest(template({ containers: [{ ...app, ports: [{ containerPort: 9090 }] }], serviceAccountName: 'ledger-v2' }));
+    expect(diffMaps(before, after, 'spec')).toEqual([
+      { path: 'spec.containers[ledger-api].ports', op: 'changed', before: '[{"containerPort":8080}]', after: '[{"containerPort":9090}]' },
+      { path: 'spec.template.spec.serviceAccountName', op: 'changed', before: '"ledger"', after: '"ledger-v2"' },
+    ]);
+  });
+
+  it('compares a long value by its hash', () => {
+    const affinity = (zone: string) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [zone, ...Array.from({ length: 20 }, (_, index) => `zone-${index}`)] }] }] } } });
+    const before = templateDigest(template({ containers: [app], affinity: affinity('a') }));
+    const after = templateDigest(template({ containers: [app], affinity: affinity('b') }));
+    expect((before['template.spec.affinity'] ?? '').length).toBeLessThan(100);
+    expect(before['template.spec.affinity']).not.toBe(after['template.spec.affinity']);
+  });
+
+  it('gives the same digest for the same template', () => {
+    expect(templateDigest(template({ containers: [app], dnsPolicy: 'ClusterFirst' }))).toEqual(templateDigest(template({ dnsPolicy: 'ClusterFirst', containers: [app] })));
+  });
+});
