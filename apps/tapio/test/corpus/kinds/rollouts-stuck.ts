@@ -13,8 +13,7 @@ const benign = (): RecordedLine[] => benignRecording();
  * new version that only starts slowly. Their answer is the rolled workload, minutes before
  * Kubernetes' progress deadline. The real recordings of the test cluster beside them: an env
  * var read from a ConfigMap never created, a CPU request no node can offer, an init container
- * added that exits 1, and a
- * ConfigMap edited to another valid value with a restart (benign).
+ * added that exits 1, and a ConfigMap edited to another valid value with a restart (benign).
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'checkout', () => rolloutMissingConfig(benign(), 'shop', 'checkout')),
