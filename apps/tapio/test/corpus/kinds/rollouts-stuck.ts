@@ -26,4 +26,6 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('rollout whose new pods cannot start: the CPU request raised beyond any node', 'requests-too-large'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
   ...realRecording('benign: a ConfigMap edited to another valid value, the Deployment restarted', 'configmap-edit-benign'),
+  // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
+  ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_RETELL_MS, REPEATING_SECONDS, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
+import { MIN_RETELL_MS, oneLine, REPEATING_SECONDS, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 
 describe('repetitionAnnotation', () => {
   it('gives the whole seconds between the first and the last occurrence of a repeated Event', () => {
@@ -33,5 +33,16 @@ describe('retellAfterMs', () => {
 
   it('without a first occurrence, by the least interval', () => {
     expect(retellAfterMs(first, Number.NaN, 600_000)).toBe(MIN_RETELL_MS);
+  });
+});
+
+describe('oneLine', () => {
+  it('joins a probe output spanning lines into one line and drops its trailing newline', () => {
+    expect(oneLine("Readiness probe failed: wget: can't connect to remote host (10.96.80.53): Connection refused\n")).toBe("Readiness probe failed: wget: can't connect to remote host (10.96.80.53): Connection refused");
+    expect(oneLine('Liveness probe failed: HTTP probe failed with statuscode: 500\r\n  body: oops\n')).toBe('Liveness probe failed: HTTP probe failed with statuscode: 500 body: oops');
+  });
+
+  it('leaves a one-line message as it is', () => {
+    expect(oneLine('Back-off restarting failed container app  ')).toBe('Back-off restarting failed container app  ');
   });
 });

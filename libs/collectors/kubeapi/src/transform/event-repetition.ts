@@ -36,3 +36,12 @@ export function retellAfterMs(toldAt: number, firstMs: number, refoldMs: number)
   const spanThen = Number.isFinite(firstMs) ? Math.max(0, toldAt - firstMs) : 0;
   return Math.min(refoldMs, Math.max(MIN_RETELL_MS, spanThen / 2));
 }
+
+/**
+ * An Event's message on one line: a probe's output often ends in a newline or spans several
+ * ("wget: can't connect to remote host ...: Connection refused\n"), which would break every
+ * one-line rendering of it (the story's tree, the CLI's tables, a Slack line).
+ */
+export function oneLine(message: string): string {
+  return message.includes('\n') || message.includes('\r') ? message.replace(/\s*[\r\n]+\s*/g, ' ').trim() : message;
+}

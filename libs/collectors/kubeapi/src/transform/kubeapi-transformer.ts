@@ -33,7 +33,7 @@ import { leaseSignals, leaseState } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
 import { endpointSignal, ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
-import { repetitionAnnotation, retellAfterMs } from './event-repetition.js';
+import { oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
@@ -267,7 +267,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const name = str(involved['name']);
     if (!kind || !name) throw new Error(`kubeapi: Event ${meta.namespace ?? ''}/${meta.name} has no involvedObject kind/name`);
     const reason = str(object['reason']) ?? 'Unknown';
-    const message = str(object['message']) ?? str(object['note']) ?? '';
+    const message = oneLine(str(object['message']) ?? str(object['note']) ?? '');
     const eventType = str(object['type']) ?? 'Normal';
     const series = obj(object['series']);
     const count = typeof object['count'] === 'number' ? object['count'] : typeof series['count'] === 'number' ? series['count'] : 1;
