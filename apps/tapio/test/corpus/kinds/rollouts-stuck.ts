@@ -12,8 +12,8 @@ const benign = (): RecordedLine[] => benignRecording();
  * a path the app does not serve), with their look-alikes: a ConfigMap applied seconds late, a
  * new version that only starts slowly. Their answer is the rolled workload, minutes before
  * Kubernetes' progress deadline. The real recordings of the test cluster beside them: an env
- * var read from a ConfigMap never created, a CPU request no node can offer, an init container
- * added that exits 1, and a ConfigMap edited to another valid value with a restart (benign).
+ * var read from a ConfigMap never created, a CPU request no node can offer, a readiness probe on
+ * a path not served, an init container added that exits 1, and a ConfigMap edited to another valid value with a restart (benign).
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'checkout', () => rolloutMissingConfig(benign(), 'shop', 'checkout')),
@@ -24,6 +24,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: a new version that starts slowly, its readiness probe refused for 50 s', 'catalog', () => rolloutNeverReady(benign(), 'shop', 'catalog', { readyAfter: 50 })),
   ...realRecording('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'config-ref-missing'),
   ...realRecording('rollout whose new pods cannot start: the CPU request raised beyond any node', 'requests-too-large'),
+  ...realRecording('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'readiness-path-broken'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
   ...realRecording('benign: a ConfigMap edited to another valid value, the Deployment restarted', 'configmap-edit-benign'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
