@@ -24,6 +24,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: a new version that starts slowly, its readiness probe refused for 50 s', 'catalog', () => rolloutNeverReady(benign(), 'shop', 'catalog', { readyAfter: 50 })),
   ...realRecording('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'config-ref-missing'),
   ...realRecording('rollout whose new pods cannot start: the CPU request raised beyond any node', 'requests-too-large'),
+  ...realRecording('rollout whose new pods cannot start: a claim that does not exist mounted', 'pvc-missing'),
   ...realRecording('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'readiness-path-broken'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
   ...realRecording('bad rollout of a DaemonSet: its image does not exist, the node runs none', 'daemonset-image-missing'),
