@@ -4,7 +4,7 @@ import type { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { rootIs, shop, withPattern } from '../../test/support/builtin-pattern-arrange.js';
 import { analyze, loud, summary } from '../../test/support/engine.js';
 
-/** The kubelet's or scheduler's one Event about `pod`, repeated `count` times over `seconds`, as the transformer folds it. */
+/** The kubelet's or scheduler's one Event about `pod`, repeated `count` times over `seconds`, as the transformer tells it. */
 function repeated(cluster: ClusterFixture, type: 'pod_failed' | 'pod_unschedulable' | 'probe_failed', pod: EntityRef, message: string, count: number, seconds: number, annotations: Record<string, string> = {}) {
   return cluster.signal(type, pod, {
     message: `${message}${count > 1 ? ` (x${count})` : ''}`,
@@ -38,6 +38,31 @@ describe('rollout-pods-cannot-start', () => {
     const insights = analyze(cluster.events);
     expect(insights[0]?.pattern, summary(insights)).toBe('rollout-pods-cannot-start');
     expect(rootIs(insights[0], checkout.ref), summary(insights)).toBe(true);
+  });
+
+  it('a claim that does not exist: the scheduler says so once and waits; two minutes later it is an incident', () => {
+    const { cluster, checkout } = shop();
+    const fresh = cluster.rollout(checkout, 'spec.volumes added', 1);
+    repeated(cluster, 'pod_unschedulable', fresh[0] as EntityRef, 'FailedScheduling: 0/3 nodes are available: persistentvolumeclaim "search-cache" not found.', 1, 0);
+    cluster.advance(150);
+    cluster.signal('pod_ready', checkout.pods[0] as EntityRef);
+    const insights = analyze(cluster.events);
+    expect(insights[0]?.pattern, summary(insights)).toBe('rollout-pods-cannot-start');
+    expect(rootIs(insights[0], checkout.ref), summary(insights)).toBe(true);
+  });
+
+  it('near miss: a surge pod that waits half a minute for room, then is scheduled', () => {
+    const { cluster, checkout } = shop();
+    const fresh = cluster.rollout(checkout, 'containers[checkout].image 2.14 -> 2.15', 1);
+    repeated(cluster, 'pod_unschedulable', fresh[0] as EntityRef, 'FailedScheduling: 0/3 nodes are available: 3 Insufficient memory.', 1, 0);
+    cluster.advance(30);
+    cluster.signal('pod_scheduled', fresh[0] as EntityRef);
+    cluster.advance(10);
+    cluster.signal('pod_ready', fresh[0] as EntityRef);
+    cluster.advance(150);
+    const insights = analyze(cluster.events);
+    expect(withPattern(insights, 'rollout-pods-cannot-start')).toEqual([]);
+    expect(loud(insights), summary(insights)).toEqual([]);
   });
 
   it('near miss: the ConfigMap applied seconds after the Deployment that reads it (the pod starts on a retry)', () => {
