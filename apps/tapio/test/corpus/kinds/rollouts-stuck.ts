@@ -27,6 +27,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('rollout whose new pods cannot start: a claim that does not exist mounted', 'pvc-missing'),
   ...realRecording('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'readiness-path-broken'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
+  ...realRecording('rollout regression of a StatefulSet: an env var its program rejects, the highest ordinal crash-loops', 'statefulset-bad-config'),
   ...realRecording('bad rollout of a DaemonSet: its image does not exist, the node runs none', 'daemonset-image-missing'),
   ...realRecording('benign: a ConfigMap edited to another valid value, the Deployment restarted', 'configmap-edit-benign'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
