@@ -34,6 +34,7 @@ import { metadataDigest } from './secret-facts.js';
 import { endpointSignal, ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
 import { oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
+import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
@@ -218,6 +219,7 @@ export class KubeApiTransformer implements RawEventTransformer {
           k8sContext,
           message: verb === 'ADDED' ? `${label} exists` : `${label} seen`,
           kubernetes: { watchType: verb, object: facts },
+          annotations: createdAge(facts.creationTimestamp, raw.timestamp),
         }),
       );
     } else {

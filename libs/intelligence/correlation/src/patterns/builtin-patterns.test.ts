@@ -27,6 +27,7 @@ describe('built-in patterns', () => {
       'memory-leak-oom',
       'memory-limit-approaching',
       'network-partition',
+      'new-workload-cannot-start',
       'node-failure',
       'node-memory-pressure',
       'noisy-neighbour',
