@@ -30,6 +30,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('rollout regression of a StatefulSet: an env var its program rejects, the highest ordinal crash-loops', 'statefulset-bad-config'),
   ...realRecording('bad rollout of a DaemonSet: its image does not exist, the node runs none', 'daemonset-image-missing'),
   ...realRecording('first deploy whose pods never start: its image does not exist', 'new-app-image-missing'),
+  ...realRecording('first deploy whose pods never start: a ConfigMap it reads does not exist', 'new-app-config-missing'),
   ...realRecording('benign: a ConfigMap edited to another valid value, the Deployment restarted', 'configmap-edit-benign'),
   ...realRecording('benign: a new version that starts slowly, its readiness probe refused for 40 s', 'slow-start-rollout'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
