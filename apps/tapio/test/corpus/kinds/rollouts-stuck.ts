@@ -11,9 +11,12 @@ const benign = (): RecordedLine[] => benignRecording();
  * new template reads was never created) or never become ready (a readiness probe pointed at
  * a path the app does not serve), with their look-alikes: a ConfigMap applied seconds late, a
  * new version that only starts slowly. Their answer is the rolled workload, minutes before
- * Kubernetes' progress deadline. The real recordings of the test cluster beside them: an env
- * var read from a ConfigMap never created, a CPU request no node can offer, a readiness probe on
- * a path not served, an init container added that exits 1, and a ConfigMap edited to another valid value with a restart (benign).
+ * Kubernetes' progress deadline. Beside them the real recordings of the test cluster: an env
+ * var read from a ConfigMap never created, a CPU request no node can offer, a claim that does
+ * not exist, a readiness probe on a path not served, an init container added that exits 1, a
+ * StatefulSet's and a DaemonSet's broken releases, first deploys whose pods never start, a
+ * Service's targetPort moved, and two benign ones (a ConfigMap edited to another valid value
+ * with a restart, a release that starts slowly).
  */
 export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'checkout', () => rolloutMissingConfig(benign(), 'shop', 'checkout')),
