@@ -36,6 +36,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('first deploy whose pods never start: a ConfigMap it reads does not exist', 'new-app-config-missing'),
   ...realRecording('benign: a ConfigMap edited to another valid value, the Deployment restarted', 'configmap-edit-benign'),
   ...realRecording('benign: a new version that starts slowly, its readiness probe refused for 40 s', 'slow-start-rollout'),
+  // A rollout that only reveals the cause: the Secret its pods mount was deleted before it.
+  ...realRecording('a Secret the pods mount deleted, then a routine restart cannot mount it', 'secret-deleted-restart'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
   ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
 ];
