@@ -8,7 +8,7 @@ import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
 import { isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
-import { describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
+import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
 
 /**
  * How the kubeapi transformer names a change: what it remembers of an object's previous
@@ -19,6 +19,8 @@ import { describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, service
 export type Classified = { type: EventType; message: string; changes: ChangeItem[] };
 
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** Kinds whose spec carries a pod template: the workloads, and CronJob (in its job template). */
+export const TEMPLATE_KINDS = new Set([...WORKLOAD_KINDS, 'CronJob']);
 
 /** What is remembered of an object between its versions (never Secret values). */
 export interface Remembered {
@@ -69,6 +71,7 @@ function sameJson(a: unknown, b: unknown, ignoredKey?: string): boolean {
 export function digestOf(kind: string, object: Json): Record<string, string> | undefined {
   const spec = obj(object['spec']);
   if (WORKLOAD_KINDS.has(kind)) return { ...templateDigest(obj(spec['template'])), replicas: String(spec['replicas'] ?? '') };
+  if (kind === 'CronJob') return cronJobDigest(spec);
   if (kind === 'ConfigMap') return keyHashes(object);
   if (kind === 'Secret') return secretDigest(object);
   if (isPolicyKind(kind)) return policyDigest(kind, object);
@@ -94,7 +97,7 @@ export function classify(kind: string, previous: Remembered, current: Remembered
     if (!changes.length) return undefined;
     return { type: 'config_changed', message: `${label} changed: ${describeConfigChanges(changes)}`, changes };
   }
-  if (WORKLOAD_KINDS.has(kind)) {
+  if (TEMPLATE_KINDS.has(kind)) {
     const changes = diffMaps(before, after, 'spec');
     if (!changes.length) return undefined;
     const templateChanges = changes.filter((change) => change.path !== 'spec.replicas');
@@ -142,7 +145,7 @@ export function classifyAgainstStored(kind: string, before: K8sObjectFacts, afte
     if (!changes.length) changes.push({ path: 'data', op: 'changed' });
     return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeConfigChanges(changes)}`, changes };
   }
-  if (WORKLOAD_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
+  if (TEMPLATE_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
     if (before.replicas !== after.replicas) {
       return { type: 'workload_scaled', message: `${label} scaled ${unseen}: replicas ${before.replicas ?? '?'} → ${after.replicas ?? '?'}`, changes: [{ path: 'spec.replicas', op: 'changed', before: String(before.replicas ?? ''), after: String(after.replicas ?? '') }] };
     }

@@ -19,7 +19,7 @@ import {
   type TransformContext,
   type UnifiedEvent,
 } from '@tapio/domain';
-import { classify, classifyAgainstStored, digestOf, sameFacts, WORKLOAD_KINDS, type Remembered } from './change-classifier.js';
+import { classify, classifyAgainstStored, digestOf, sameFacts, TEMPLATE_KINDS, type Remembered } from './change-classifier.js';
 import { configContent } from './config-content.js';
 import { diffMaps } from './semantic-diff.js';
 import { mapEventReason } from './event-reasons.js';
@@ -169,7 +169,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const remembered: Remembered = { facts };
     // A workload's spec only changes with its generation: status-only versions (most
     // of them) reuse the previous digest instead of re-reading the pod template.
-    const unchangedSpec = WORKLOAD_KINDS.has(meta.kind) && previous?.digest !== undefined && facts.generation !== undefined && facts.generation === previous.facts.generation;
+    const unchangedSpec = TEMPLATE_KINDS.has(meta.kind) && previous?.digest !== undefined && facts.generation !== undefined && facts.generation === previous.facts.generation;
     const digest = unchangedSpec ? previous?.digest : digestOf(meta.kind, object);
     if (digest) remembered.digest = digest;
     if (meta.kind === 'Pod') remembered.pod = podMemory(object);

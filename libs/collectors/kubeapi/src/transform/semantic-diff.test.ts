@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffMaps, templateDigest } from './semantic-diff.js';
+import { cronJobDigest, diffMaps, templateDigest } from './semantic-diff.js';
 
 const template = (spec: Record<string, unknown>) => ({ metadata: { labels: { app: 'ledger-api' } }, spec });
 const app = { name: 'ledger-api', image: 'busybox:3', ports: [{ containerPort: 8080 }] };
@@ -33,5 +33,24 @@ describe('templateDigest', () => {
 
   it('gives the same digest for the same template', () => {
     expect(templateDigest(template({ containers: [app], dnsPolicy: 'ClusterFirst' }))).toEqual(templateDigest(template({ dnsPolicy: 'ClusterFirst', containers: [app] })));
+  });
+});
+
+describe('cronJobDigest', () => {
+  const cron = (args: string[], backoffLimit: number, schedule = '* * * * *') => ({
+    schedule,
+    jobTemplate: { spec: { backoffLimit, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'export', image: 'busybox:3', args }] } } } },
+  });
+
+  it("reads the job template's pod template and the Jobs' retry bound", () => {
+    const changes = diffMaps(cronJobDigest(cron(['--format=csv'], 1)), cronJobDigest(cron(['--format=parquet'], 3)), 'spec');
+    expect(changes.map((change) => `${change.path} ${change.before} -> ${change.after}`)).toEqual([
+      'spec.containers[export].args ["--format=csv"] -> ["--format=parquet"]',
+      'spec.jobTemplate.backoffLimit 1 -> 3',
+    ]);
+  });
+
+  it('leaves the schedule out: when a job runs is not why it fails', () => {
+    expect(diffMaps(cronJobDigest(cron(['--format=csv'], 1)), cronJobDigest(cron(['--format=csv'], 1, '*/5 * * * *')), 'spec')).toEqual([]);
   });
 });

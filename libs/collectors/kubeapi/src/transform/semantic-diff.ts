@@ -61,6 +61,20 @@ export function templateDigest(template: Json): TemplateDigest {
   return digest;
 }
 
+/**
+ * A CronJob's pod template is its job template's; the Jobs' retry bound and deadline are part of
+ * what a release of a batch job changes (keys `jobTemplate.*`). The schedule is not: when a job
+ * runs is not why it fails.
+ */
+export function cronJobDigest(spec: Json): TemplateDigest {
+  const job = obj(obj(spec['jobTemplate'])['spec']);
+  const digest = templateDigest(obj(job['template']));
+  for (const field of ['backoffLimit', 'activeDeadlineSeconds', 'completions', 'parallelism']) {
+    if (job[field] !== undefined) digest[`jobTemplate.${field}`] = String(job[field]);
+  }
+  return digest;
+}
+
 const SECRET_LIKE = /(password|secret|token|key|credential)/i;
 
 /** Key-by-key comparison; values of secret-looking keys are never copied into the change. */

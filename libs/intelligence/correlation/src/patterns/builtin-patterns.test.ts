@@ -14,6 +14,7 @@ describe('built-in patterns', () => {
       'config-cascade',
       'config-drift',
       'crash-loop-death-spiral',
+      'cronjob-regression',
       'disruption-budget-violated',
       'dns-black-hole',
       'drain-unplaceable',
