@@ -1,9 +1,7 @@
 import type { K8sObject, RecordedLine } from './recording-variants.js';
 import { containerStatus, RecordingEditor, setReady } from './recording-editor.js';
-import { endpointsReady, type Json, records, ref, spec, startContainer, startRollout, status } from './rollout-steps.js';
+import { endpointsReady, firstContainer, type Json, nodesOf, records, ref, spec, startContainer, startRollout, status } from './rollout-steps.js';
 import type { SyntheticIncident } from './synthetic-incidents.js';
-
-const firstContainer = (template: Json) => records((template['spec'] as Json)['containers'])[0] as Json;
 
 /** Sets the Deployment's Progressing condition (ProgressDeadlineExceeded or NewReplicaSetAvailable) as the deployment controller writes it. */
 function progressing(editor: RecordingEditor, namespace: string, name: string, replicaSet: string, done: boolean): K8sObject {
@@ -33,7 +31,7 @@ export function stalledRollout(recording: readonly RecordedLine[], namespace: st
   editor.advance(70);
   const old = editor.podsOf(namespace, name);
   const deadline = Number(spec(editor.get('Deployment', namespace, name))['progressDeadlineSeconds'] ?? 600);
-  const nodes = [...new Set(old.map((pod) => spec(pod)['nodeName'] as string))];
+  const nodes = nodesOf(old);
   const benign = options.readyAfter !== undefined;
   const { replicaSet, pods } = startRollout(
     editor,
@@ -87,7 +85,7 @@ export function rolloutRegression(recording: readonly RecordedLine[], namespace:
   const editor = new RecordingEditor(recording, options.seed ?? `regress-${name}`);
   editor.advance(85);
   const old = editor.podsOf(namespace, name);
-  const nodes = [...new Set(old.map((pod) => spec(pod)['nodeName'] as string))].reverse();
+  const nodes = nodesOf(old).reverse();
   const { replicaSet, pods } = startRollout(
     editor,
     namespace,

@@ -7,6 +7,12 @@ export const records = (value: unknown): Json[] => (Array.isArray(value) ? (valu
 export const spec = (object: K8sObject) => object['spec'] as Json;
 export const status = (object: K8sObject) => object['status'] as Json;
 
+/** The first container of a pod template (what a rollout's template change edits). */
+export const firstContainer = (template: Json): Json => records((template['spec'] as Json)['containers'])[0] as Json;
+
+/** The nodes the pods run on, each once, in the pods' order. */
+export const nodesOf = (pods: readonly K8sObject[]): string[] => [...new Set(pods.map((pod) => spec(pod)['nodeName'] as string))];
+
 export const ref = (object: K8sObject): ExpectedEntity => ({ kind: object.kind, namespace: object.metadata.namespace ?? null, name: object.metadata.name });
 
 /** Moves the pods' endpoint addresses between ready and not ready in every Endpoints object that lists them. */

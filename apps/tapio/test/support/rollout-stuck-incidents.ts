@@ -1,9 +1,7 @@
 import type { K8sObject, RecordedLine } from './recording-variants.js';
 import { containerStatus, RecordingEditor, setReady } from './recording-editor.js';
-import { endpointsReady, type Json, records, ref, spec, startContainer, startRollout } from './rollout-steps.js';
+import { endpointsReady, firstContainer, type Json, nodesOf, records, ref, startContainer, startRollout } from './rollout-steps.js';
 import type { SyntheticIncident } from './synthetic-incidents.js';
-
-const firstContainer = (template: Json) => records((template['spec'] as Json)['containers'])[0] as Json;
 
 /** The old pod a healthy rollout step replaces: stopped and deleted. */
 function retireOne(editor: RecordingEditor, old: K8sObject, fieldPath: string, containerName: string): void {
@@ -23,7 +21,7 @@ export function rolloutMissingConfig(recording: readonly RecordedLine[], namespa
   const editor = new RecordingEditor(recording, options.seed ?? `missing-config-${name}`);
   editor.advance(75);
   const old = editor.podsOf(namespace, name);
-  const nodes = [...new Set(old.map((pod) => spec(pod)['nodeName'] as string))];
+  const nodes = nodesOf(old);
   const config = `${name}-settings`;
   const { replicaSet, pods } = startRollout(
     editor,
@@ -71,7 +69,7 @@ export function rolloutNeverReady(recording: readonly RecordedLine[], namespace:
   const editor = new RecordingEditor(recording, options.seed ?? `never-ready-${name}`);
   editor.advance(80);
   const old = editor.podsOf(namespace, name);
-  const nodes = [...new Set(old.map((pod) => spec(pod)['nodeName'] as string))].reverse();
+  const nodes = nodesOf(old).reverse();
   const benign = options.readyAfter !== undefined;
   const { replicaSet, pods } = startRollout(
     editor,
