@@ -37,6 +37,19 @@ describe('new-workload-cannot-start', () => {
     expect(withPattern(analyze(cluster.events), 'new-workload-cannot-start')).toEqual([]);
   });
 
+  it('near miss: a workload a minute old whose pods were ready when first seen (later replaced, and the replacements wait)', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes(...NODES);
+    cluster.advance(60);
+    const app = cluster.workload('labs', 'recommender', { replicas: 2 });
+    cluster.object('resource_created', { kind: 'Deployment', name: 'recommender', namespace: 'labs', uid: app.ref.uid as string, replicas: 2, readyReplicas: 2 }, 'Deployment labs/recommender exists');
+    cluster.events[cluster.events.length - 1]!.annotations = { 'created.age_seconds': '50' };
+    cluster.advance(5);
+    for (const pod of app.pods) cluster.signal('pod_unschedulable', pod, { message: 'FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu.' });
+    cluster.advance(150);
+    expect(withPattern(analyze(cluster.events), 'new-workload-cannot-start')).toEqual([]);
+  });
+
   it('near miss: a first pull that times out once, then the pods start', () => {
     const { cluster, app } = deployed(0);
     cluster.advance(5);
