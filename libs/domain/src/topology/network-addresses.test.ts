@@ -15,6 +15,12 @@ describe('networkAddressesIn', () => {
     expect(lookupFailed('dial tcp 10.100.7.21:8080: connect: connection refused')).toBe(false);
   });
 
+  it('takes a resolver that does not answer for a failed lookup (cluster DNS with no pod left)', () => {
+    expect(lookupFailed("Readiness probe failed: nslookup: write to '10.96.0.10': Connection refused\n")).toBe(true);
+    expect(lookupFailed(';; communications error to 10.96.0.10#53: connection refused')).toBe(true);
+    expect(lookupFailed("write to '10.100.7.21': Connection refused")).toBe(false);
+  });
+
   it('reads probe commands and Service environment variable names, never other words', () => {
     expect(networkAddressesIn('/bin/sh -c nslookup records.backoffice.svc.cluster.local >/dev/null')).toEqual([{ host: 'records.backoffice.svc.cluster.local', via: 'lookup' }]);
     expect(networkAddressesIn('timeout 2 wget -qO- http://inventory/ >/dev/null')).toEqual([{ host: 'inventory', via: 'url' }]);

@@ -96,8 +96,12 @@ export function addressesIn(text: string): NetworkAddress[] {
   return [...found.values()].sort((a, b) => (order.get(a.host) ?? 0) - (order.get(b.host) ?? 0));
 }
 
-/** Words in a message that say a name lookup failed (whatever resolver and tool). */
-const LOOKUP_FAILED = /\blookup [a-z0-9.-]+ on [0-9.:]+: (?:server misbehaving|no such host|i\/o timeout|read udp)|\bbad address '|could not resolve|Name or service not known|Temporary failure in name resolution|no such host|NXDOMAIN|SERVFAIL|connection timed out; no servers could be reached|can't resolve/i;
+/**
+ * Words in a message that say a name lookup failed (whatever resolver and tool), the resolver
+ * unreachable included: busybox nslookup's "write to '10.96.0.10': Connection refused" and
+ * dig's "communications error to 10.96.0.10#53" when cluster DNS has no pod left to answer.
+ */
+const LOOKUP_FAILED = /\blookup [a-z0-9.-]+ on [0-9.:]+: (?:server misbehaving|no such host|i\/o timeout|read udp)|\bbad address '|could not resolve|Name or service not known|Temporary failure in name resolution|no such host|NXDOMAIN|SERVFAIL|connection timed out; no servers could be reached|can't resolve|\bnslookup: write to '[0-9.:]+'|communications error to [0-9.]+#53/i;
 
 export function lookupFailed(text: string): boolean {
   return LOOKUP_FAILED.test(text);

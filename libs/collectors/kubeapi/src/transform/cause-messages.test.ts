@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, evictionMemory, preemptorOf } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByTaint, evictionMemory, preemptorOf } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -27,5 +27,14 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(blockedByCordon('0/3 nodes are available: 1 node(s) had untolerated taint {ToBeDeletedByClusterAutoscaler: 1733200000}, 2 node(s) didn\'t match pod anti-affinity rules.')).toBe(true);
     expect(blockedByCordon('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.')).toBe(false);
     expect(blockedByCordon('0/3 nodes are available: 3 Insufficient memory.')).toBe(false);
+  });
+
+  it('tells a pod kept off every node by taints alone, whatever the scheduler appends to its list', () => {
+    expect(blockedByTaint('0/1 nodes are available: 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.')).toBe(true);
+    expect(blockedByTaint('0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: batch}. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.')).toBe(true);
+    expect(blockedByTaint("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(false);
+    expect(blockedByTaint('0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.')).toBe(false);
+    expect(blockedByTaint('0/1 nodes are available: persistentvolumeclaim "search-cache" not found. not found')).toBe(false);
+    expect(blockedByTaint('pod has unbound immediate PersistentVolumeClaims')).toBe(false);
   });
 });

@@ -86,8 +86,25 @@ const SHORT_OF_CAPACITY = /Insufficient |Too many pods|didn't have free ports|vo
  * capacity shortage, not maintenance.
  */
 export function blockedByCordon(message: string): boolean {
-  const reasons = /nodes are available: (.*?)(?:\. preemption:|$)/.exec(message)?.[1];
-  if (!reasons) return false;
-  const parts = reasons.split(/,\s*/).map((part) => part.trim().replace(/\.$/, '')).filter((part) => part !== '');
+  const parts = schedulingReasons(message);
   return parts.some((part) => CORDONED.test(part)) && !parts.some((part) => SHORT_OF_CAPACITY.test(part));
+}
+
+/**
+ * Whether taints alone keep a pod off every node: each reason the scheduler lists is an
+ * untolerated taint ("0/1 nodes are available: 1 node(s) had untolerated taint(s)."), none a
+ * shortage, a selector or affinity that matches nothing, or a volume. Which node's taint, and
+ * whether it is new, the message does not say (PlannedNodes knows the nodes tainted lately).
+ */
+export function blockedByTaint(message: string): boolean {
+  const parts = schedulingReasons(message);
+  return parts.length > 0 && parts.every((part) => /had untolerated taint/.test(part));
+}
+
+/** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */
+function schedulingReasons(message: string): string[] {
+  const reasons = /nodes are available: (.*?)(?:[.,] preemption:|$)/.exec(message)?.[1];
+  if (!reasons) return [];
+  // Newer schedulers append sentences to the list ("... taint(s). no new claims to deallocate").
+  return reasons.split(/,\s*/).map((part) => (part.split('. ')[0] ?? '').trim().replace(/\.$/, '')).filter((part) => part !== '');
 }

@@ -1,5 +1,5 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { admissionCause, blockedByCordon, causeAnnotations, evictionMemory, preemptorOf } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByTaint, causeAnnotations, evictionMemory, preemptorOf } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import { memoryAnnotations } from './pod-signals.js';
@@ -48,6 +48,10 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     annotations['scheduling.blocked_by'] = 'cordon';
     const node = lookups.planned.anyCordoned(lookups.cluster);
     if (node) Object.assign(annotations, causeAnnotations({ kind: 'Node', name: node }));
+  } else if (reason === 'FailedScheduling' && blockedByTaint(message)) {
+    // Only taints keep the pod off: the node someone tainted lately, if any (PlannedNodes.attribute says why only then).
+    const node = lookups.planned.lastTainted(lookups.cluster);
+    if (node) Object.assign(annotations, { 'scheduling.blocked_by': 'taint' }, causeAnnotations({ kind: 'Node', name: node }));
   }
   const node = involved.kind === 'Node' ? involved.name : involved.uid ? lookups.byUid(involved.uid)?.nodeName : undefined;
   const planned = lookups.planned.reason(lookups.cluster, node);

@@ -182,13 +182,10 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
-      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) {
-        // A pod waiting only for a cordoned node: name the node being maintained (the scheduler's message does not).
-        const cordoned = signal.annotations?.['scheduling.blocked_by'] === 'cordon' ? this.planned.anyCordoned(context.cluster) : undefined;
-        signals.push(cordoned ? { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': cordoned } } : signal);
-      }
+      // A pod waiting only for a cordoned or newly tainted node: named after it (the scheduler's message does not).
+      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.planned.attribute(context.cluster, signal));
     } else if (meta.kind === 'Node') {
-      this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp));
+      this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
       signals.push(...cordonSignals(live?.facts, facts));
       // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
       const planned = this.planned.reason(context.cluster, facts.name);

@@ -36,6 +36,18 @@ export interface PlannedNodeState {
   reason?: string;
   /** When (event time, ms) it last left planned maintenance. */
   released?: number;
+  /** The taints someone put on it that keep pods off (NoSchedule, NoExecute), while it carries them. */
+  tainted?: string[];
+  /** When (event time, ms) one of them was added while Tapio watched (absent: they were there when first seen). */
+  taintedAt?: number;
+}
+
+/** Taint keys Kubernetes, its cloud providers and autoscalers set themselves: conditions, cordons, scale-downs, roles. */
+const SYSTEM_TAINT = /^(node\.kubernetes\.io\/|node\.cloudprovider\.kubernetes\.io\/|node-role\.kubernetes\.io\/|ToBeDeletedByClusterAutoscaler|DeletionCandidateOfClusterAutoscaler)/;
+
+/** The taints on a node (facts: `key[=value]:Effect`) that someone put there to keep pods off it. */
+export function userTaints(facts: K8sObjectFacts | undefined): string[] {
+  return (facts?.taints ?? []).filter((taint) => /:(NoSchedule|NoExecute)$/.test(taint) && !SYSTEM_TAINT.test(taint));
 }
 
 /**
@@ -58,20 +70,36 @@ export class PlannedNodes {
   /** `graceMs`: how long after an uncordon a taint refusal about the node is still the cordon's (tapio.yaml `lifecycle.uncordonGrace`). */
   constructor(private readonly graceMs = DEFAULT_UNCORDON_GRACE_MS) {}
 
-  observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at = 0): void {
+  /** `previous`: the node's facts before this version (undefined at first sight: its taints were not added now). */
+  observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at = 0, previous?: K8sObjectFacts): void {
     const key = `${cluster}|${facts.name}`;
-    const reason = deleted ? undefined : plannedReason(facts);
     const before = this.nodes.get(key);
-    let after: PlannedNodeState | undefined;
-    // A deleted node is forgotten; a cordoned one keeps when it was last released (the taint may still linger from then).
-    if (deleted) after = undefined;
-    else if (reason) after = { reason, ...(before?.released !== undefined ? { released: before.released } : {}) };
-    else if (before?.reason !== undefined) after = { released: at };
-    else after = before?.released !== undefined && at - before.released <= this.graceMs ? before : undefined;
-    if (before?.reason === after?.reason && before?.released === after?.released) return;
+    // A deleted node is forgotten.
+    const after = deleted ? undefined : this.next(before, facts, at, previous);
+    if (sameState(before, after)) return;
     if (after) this.nodes.set(key, after);
     else this.nodes.delete(key);
     if (this.tracking) this.dirty.add(key);
+  }
+
+  private next(before: PlannedNodeState | undefined, facts: K8sObjectFacts, at: number, previous: K8sObjectFacts | undefined): PlannedNodeState | undefined {
+    const reason = plannedReason(facts);
+    // A cordoned node keeps when it was last released (the taint may still linger from then).
+    let released: number | undefined;
+    if (reason) released = before?.released;
+    else if (before?.reason !== undefined) released = at;
+    else if (before?.released !== undefined && at - before.released <= this.graceMs) released = before.released;
+    const tainted = userTaints(facts);
+    const was = new Set(userTaints(previous));
+    const added = previous !== undefined && tainted.some((taint) => !was.has(taint));
+    const taintedAt = tainted.length === 0 ? undefined : added ? at : before?.taintedAt;
+    const state: PlannedNodeState = {
+      ...(reason ? { reason } : {}),
+      ...(released !== undefined ? { released } : {}),
+      ...(tainted.length ? { tainted } : {}),
+      ...(taintedAt !== undefined ? { taintedAt } : {}),
+    };
+    return Object.keys(state).length ? state : undefined;
   }
 
   /** Nodes changed since the last call, with their state now (undefined: nothing to keep). */
@@ -88,8 +116,10 @@ export class PlannedNodes {
     const kept: PlannedNodeState = {
       ...(typeof state.reason === 'string' ? { reason: state.reason } : {}),
       ...(typeof state.released === 'number' ? { released: state.released } : {}),
+      ...(Array.isArray(state.tainted) && state.tainted.every((taint) => typeof taint === 'string') ? { tainted: state.tainted } : {}),
+      ...(typeof state.taintedAt === 'number' ? { taintedAt: state.taintedAt } : {}),
     };
-    if (kept.reason !== undefined || kept.released !== undefined) this.nodes.set(key, kept);
+    if (Object.keys(kept).length) this.nodes.set(key, kept);
   }
 
   /**
@@ -105,12 +135,52 @@ export class PlannedNodes {
     return node === undefined ? undefined : this.nodes.get(`${cluster}|${node}`)?.reason;
   }
 
+  /** The node of the cluster whose taints someone added last while Tapio watched, still carrying them. */
+  lastTainted(cluster: string): string | undefined {
+    const prefix = `${cluster}|`;
+    let found: [string, number] | undefined;
+    for (const [key, state] of this.nodes) {
+      if (!key.startsWith(prefix) || state.taintedAt === undefined || state.tainted === undefined) continue;
+      if (!found || state.taintedAt > found[1] || (state.taintedAt === found[1] && key < found[0])) found = [key, state.taintedAt];
+    }
+    return found?.[0].slice(prefix.length);
+  }
+
+  /**
+   * A pod waiting only for a cordoned node, or only for taints, named after the node (the
+   * scheduler's message names none): the node being maintained, or the one someone tainted
+   * last. A taint refusal that no taint added while Tapio watched explains (the pod's own
+   * template lost a toleration, a taint that was always there) is not said to be the node's.
+   */
+  attribute(cluster: string, signal: Signal): Signal {
+    const blocked = signal.annotations?.['scheduling.blocked_by'];
+    if (blocked !== 'cordon' && blocked !== 'taint') return signal;
+    const node = blocked === 'cordon' ? this.anyCordoned(cluster) : this.lastTainted(cluster);
+    if (node && blocked === 'taint') return { ...signal, message: `${signal.message} (${this.taintNote(cluster, node)})`, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': node } };
+    if (node) return { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': node } };
+    if (blocked === 'cordon') return signal;
+    const { ['scheduling.blocked_by']: _taint, ...rest } = signal.annotations ?? {};
+    const { annotations: _annotations, ...bare } = signal;
+    return Object.keys(rest).length ? { ...bare, annotations: rest } : bare;
+  }
+
+  /** "Node n tainted k=v:NoSchedule at <time>": what the scheduler's message leaves out. */
+  private taintNote(cluster: string, node: string): string {
+    const state = this.nodes.get(`${cluster}|${node}`);
+    const at = state?.taintedAt !== undefined ? ` at ${new Date(state.taintedAt).toISOString().replace(/\.000Z$/, 'Z')}` : '';
+    return `Node ${node} tainted ${(state?.tainted ?? []).join(', ')}${at}`;
+  }
+
   /** Any node of the cluster under planned maintenance (the scheduler's messages do not name it). */
   anyCordoned(cluster: string): string | undefined {
     const prefix = `${cluster}|`;
     const names = [...this.nodes].filter(([key, state]) => key.startsWith(prefix) && state.reason !== undefined).map(([key]) => key.slice(prefix.length)).sort();
     return names[0];
   }
+}
+
+function sameState(a: PlannedNodeState | undefined, b: PlannedNodeState | undefined): boolean {
+  return a?.reason === b?.reason && a?.released === b?.released && a?.taintedAt === b?.taintedAt && (a?.tainted ?? []).join('\n') === (b?.tainted ?? []).join('\n');
 }
 
 function condition(object: Json, type: string): Json | undefined {

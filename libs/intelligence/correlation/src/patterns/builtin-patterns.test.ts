@@ -31,6 +31,7 @@ describe('built-in patterns', () => {
       'new-workload-cannot-start',
       'node-failure',
       'node-memory-pressure',
+      'node-taint-blocks-pods',
       'noisy-neighbour',
       'oom-cascade',
       'planned-maintenance',
@@ -45,6 +46,7 @@ describe('built-in patterns', () => {
       'scheduler-thrash',
       'service-without-endpoints',
       'stalled-rollout',
+      'workload-deleted-service-empty',
     ]);
   });
 });

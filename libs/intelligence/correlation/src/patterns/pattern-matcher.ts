@@ -1,4 +1,4 @@
-import { parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledCount, CompiledPattern, CompiledStep } from './compiled-pattern.js';
 import { anyOf, countUntil, walkBack, type Scope } from '../state/state-walks.js';
 
@@ -134,6 +134,9 @@ function relatedPool(state: CorrelationState, key: string, relation: EntityRelat
       for (const owner of state.ownerChain(pod)) targets.add(owner);
     }
     for (const item of [...services, ...targets]) pools.push(state.eventsOn(item, since, types));
+    // A Service's workloads by their selector, present or not (deleted, scaled to zero): its namespace's events; `related` decides.
+    const namespace = entityKeyKind(key) === 'Service' ? parseEntityKey(key)?.namespace : undefined;
+    if (namespace) pools.push(state.eventsInNamespace(namespace, since, types));
   };
   const node = () => {
     const name = state.nodeNameOf(key);

@@ -43,10 +43,29 @@ export function dependenciesOf(state: TopologyView, user: string): string[] {
   return [...result];
 }
 
+const SELECTED_WORKLOADS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
 function selects(state: TopologyView, service: string, target: string): boolean {
   const pods = state.neighbours(service, 'SELECTS', 'out');
   if (pods.includes(target)) return true;
-  return pods.some((pod) => state.ownerChain(pod).includes(target));
+  if (pods.some((pod) => state.ownerChain(pod).includes(target))) return true;
+  return SELECTED_WORKLOADS.has(entityKeyKind(target) ?? '') && selectorCovers(state, service, target);
+}
+
+/**
+ * Whether a workload's pods, present or not, are a Service's: same namespace, and its pod
+ * selector pins every label the Service selects on to the same value. Read from facts, so it
+ * still holds for a workload just deleted (its node keeps its facts, not its edges) or scaled
+ * to zero, whose emptied Service is the trouble it caused.
+ */
+function selectorCovers(state: TopologyView, service: string, workload: string): boolean {
+  const serviceNode = state.resource(service);
+  const workloadNode = state.resource(workload);
+  const selector = serviceNode?.facts?.serviceSelector;
+  const labels = workloadNode?.facts?.selector?.matchLabels;
+  if (!selector || !labels || serviceNode.ref.kind !== 'Service') return false;
+  const keys = Object.keys(selector);
+  return keys.length > 0 && (serviceNode.ref.namespace ?? null) === (workloadNode.ref.namespace ?? null) && keys.every((key) => labels[key] === selector[key]);
 }
 
 function sameOwner(state: TopologyView, a: string, b: string): boolean {

@@ -322,6 +322,12 @@ export class ClusterFixture {
     return this.signal(type, this.ref('Node', node), { message: `Node ${node} reports ${condition}=${status}`, kubernetes: { condition, conditionStatus: status } });
   }
 
+  /** `kubectl delete` of a workload: it goes (its facts kept, as the API's DELETED carries them), then its pods. */
+  deleteWorkload(workload: Workload): void {
+    this.object('resource_deleted', this.workloadFacts(workload), `${workload.kind} ${workload.namespace}/${workload.name} deleted`, 'DELETED');
+    for (const pod of workload.pods.splice(0)) this.retire(pod);
+  }
+
   evict(pod: EntityRef, why = 'The node was low on resource: memory.'): UnifiedEvent {
     return this.signal('pod_evicted', pod, { message: `Pod ${pod.namespace}/${pod.name} was evicted: ${why}`, kubernetes: { reason: 'Evicted' } });
   }
