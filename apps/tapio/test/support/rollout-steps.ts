@@ -30,7 +30,7 @@ export function endpointsReady(editor: RecordingEditor, pods: readonly K8sObject
   }
 }
 
-/** A rollout's first step: template changed, a new ReplicaSet, `count` new pods scheduled on `nodes` (Pending). */
+/** A rollout's first step: template changed, a new ReplicaSet, `count` new pods scheduled on `nodes` (Pending); with no nodes, left unscheduled. */
 export function startRollout(editor: RecordingEditor, namespace: string, name: string, changeTemplate: (template: Json) => void, nodes: string[], count = 1): { replicaSet: K8sObject; pods: K8sObject[] } {
   const deployment = editor.modify('Deployment', namespace, name, (object) => {
     changeTemplate(spec(object)['template'] as Json);
@@ -69,6 +69,10 @@ export function startRollout(editor: RecordingEditor, namespace: string, name: s
     pod['status'] = { phase: 'Pending', qosClass: status(oldPod)['qosClass'] };
     editor.add(pod);
     editor.event(replicaSet, 'SuccessfulCreate', `Created pod: ${podName}`, { component: 'replicaset-controller' });
+    if (nodes.length === 0) {
+      pods.push(editor.get('Pod', namespace, podName));
+      continue;
+    }
     const node = nodes[index % nodes.length] as string;
     const scheduled = editor.modify('Pod', namespace, podName, (object) => {
       spec(object)['nodeName'] = node;
