@@ -4,6 +4,7 @@ import { limitRangeTightened, quotaChange } from '../../support/capacity-inciden
 import { hpaPinned, jobRun, preemption } from '../../support/batch-and-scheduling-incidents.js';
 import { memoryPressureEviction, nodeLifecycle } from '../../support/node-lifecycle-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
+import { realRecording } from '../real-recording.js';
 import { SHARED_SCENARIOS } from '../../support/shared-scenarios.js';
 
 const SCENARIOS = SHARED_SCENARIOS;
@@ -48,6 +49,7 @@ export const corpusCases: readonly CorpusCase[] = [
   real('drain-uncordon', [], 'benign: drain of a node whose pods wait Pending for the maintenance window'),
   real('preemption', [{ kind: 'Deployment', namespace: 'batch-prio', name: 'ingest' }, { kind: 'PriorityClass', namespace: null, name: 'tapio-critical-batch-prio' }], 'pods preempted by a higher-priority workload'),
   real('cronjob-retries', [], 'benign: a Job that succeeds after retries'),
+  ...realRecording('Job gives up: DeadlineExceeded', 'job-deadline-exceeded'),
   ...threeWays('ResourceQuota lowered: scale-up refused (pods)', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods' })),
   ...threeWays('ResourceQuota lowered: scale-up refused (memory)', () => quotaChange(recorded().cascade, 'payments', 'payments-api', { quota: 'team-budget', resource: 'limits.memory' })),
   ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),

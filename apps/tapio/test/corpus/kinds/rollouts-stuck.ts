@@ -28,6 +28,9 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'config-ref-missing'),
   ...realRecording('rollout whose new pods cannot start: the CPU request raised beyond any node', 'requests-too-large'),
   ...realRecording('rollout whose new pods cannot start: a claim that does not exist mounted', 'pvc-missing'),
+  ...realRecording('rollout whose new pods cannot start: a claim of a storage class the cluster lacks mounted', 'pvc-unbound-storageclass'),
+  ...realRecording('rollout whose new pods cannot start: a command the image does not have', 'command-not-found'),
+  ...realRecording('rollout regression: a startup probe shorter than the app needs to start', 'startup-probe-strict'),
   ...realRecording('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'readiness-path-broken'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
   ...realRecording('rollout regression of a StatefulSet: an env var its program rejects, the highest ordinal crash-loops', 'statefulset-bad-config'),
@@ -39,6 +42,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording("a CronJob's job template changed to an argument its program rejects: the next Job gives up", 'cronjob-template-broken'),
   // A rollout that only reveals the cause: the Secret its pods mount was deleted before it.
   ...realRecording('a Secret the pods mount deleted, then a routine restart cannot mount it', 'secret-deleted-restart'),
+  ...realRecording('a ConfigMap the pods read their environment from deleted, then a routine restart cannot start', 'configmap-deleted-restart'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
   ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
 ];
