@@ -53,6 +53,12 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     const node = lookups.planned.lastTainted(lookups.cluster);
     if (node) Object.assign(annotations, { 'scheduling.blocked_by': 'taint' }, causeAnnotations({ kind: 'Node', name: node }));
   }
+  if ((reason === 'FailedMount' || reason === 'FailedAttachVolume') && involved.kind === 'Pod' && involved.uid) {
+    // A pod running and ready has its volumes: a mount failure said before it started (a
+    // watch's starting list repeats the last hour's Events) is history, not why it is stuck.
+    const pod = lookups.byUid(involved.uid);
+    if (pod?.phase === 'Running' && pod.ready === true) annotations['pod.running'] = 'true';
+  }
   const node = involved.kind === 'Node' ? involved.name : involved.uid ? lookups.byUid(involved.uid)?.nodeName : undefined;
   const planned = lookups.planned.reason(lookups.cluster, node);
   if (planned && /^Node(NotReady|NotSchedulable|Ready)$|^Rebooted$|^Shutdown$|^Starting$/.test(reason)) {

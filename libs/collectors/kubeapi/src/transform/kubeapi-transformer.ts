@@ -239,7 +239,7 @@ export class KubeApiTransformer implements RawEventTransformer {
 
   /** Signals as events: on the watched object, or on the object a signal is about (a Service for its EndpointSlice). */
   private signalEvents(raw: RawEvent, context: TransformContext, entity: EntityRef, k8sContext: K8sContext, signals: readonly Signal[]): UnifiedEvent[] {
-    return signals.map((signal) => {
+    return signals.filter((signal) => !this.namespaces.silences(context.cluster, (signal.about ? signal.about.namespace : entity.namespace) ?? undefined, signal.type)).map((signal) => {
       const target: EntityRef = signal.about ? { ...signal.about, cluster: context.cluster } : entity;
       return makeUnifiedEvent(raw, context, signal.type, `signal:${signal.key}`, {
         entity: target,
@@ -291,6 +291,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       ...(uid && kind !== 'Node' ? { uid } : {}),
     };
     const mapping = mapEventReason(reason, message, eventType, kind);
+    if (this.namespaces.silences(context.cluster, namespace, mapping.type)) return [];
     const fieldPath = str(involved['fieldPath']);
     const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
     const source = obj(object['source']);

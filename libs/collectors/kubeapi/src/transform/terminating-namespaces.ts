@@ -1,4 +1,4 @@
-import type { K8sObjectFacts } from '@tapio/domain';
+import { EVENT_SEMANTICS, type EventType, type K8sObjectFacts } from '@tapio/domain';
 
 /**
  * Namespaces being deleted (phase Terminating), by cluster. Deleting a namespace takes down
@@ -24,6 +24,16 @@ export class TerminatingNamespaces {
 
   has(cluster: string, namespace: string | undefined): boolean {
     return namespace !== undefined && this.terminating.has(`${cluster}|${namespace}`);
+  }
+
+  /**
+   * Whether a failure about an object of a namespace being deleted goes unsaid: its pods are
+   * killed on purpose, and what its watch's starting list repeats (the Event of a Job that gave
+   * up a minute before its namespace was deleted) is history. A Service losing its endpoints
+   * is still said, as planned (endpointSignal), for the record.
+   */
+  silences(cluster: string, namespace: string | undefined, type: EventType): boolean {
+    return type !== 'service_unavailable' && EVENT_SEMANTICS[type].failure && this.has(cluster, namespace);
   }
 
   /** Namespaces changed since the last call: true while terminating, undefined once not. */

@@ -225,4 +225,15 @@ describe('pvc-deadlock', () => {
     expect(withPattern(insights, 'pvc-deadlock')).toEqual([]);
     expect(loud(insights), summary(insights)).toEqual([]);
   });
+
+  it('near miss: mount failures a starting list repeats about a pod already running and ready', () => {
+    const { cluster, pod } = postgres({ claims: ['data-postgres-0'] });
+    for (const volume of ['kube-api-access-k85s7', 'data']) {
+      cluster.signal('volume_mount_failed', pod, { message: `FailedMount: MountVolume.SetUp failed for volume "${volume}" : failed to sync configmap cache: timed out waiting for the condition`, annotations: { 'pod.running': 'true' } });
+    }
+    cluster.advance(120);
+    const insights = analyze(cluster.events);
+    expect(withPattern(insights, 'pvc-deadlock')).toEqual([]);
+    expect(loud(insights), summary(insights)).toEqual([]);
+  });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { RawEvent, type UnifiedEvent } from '@tapio/domain';
+import { KubeApiTransformer } from './kubeapi-transformer.js';
+
+const at = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString().replace('.000Z', 'Z');
+function watch(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
+  return RawEvent.parse({ timestamp: at(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
+}
+function run(raws: RawEvent[]): UnifiedEvent[] {
+  const transformer = new KubeApiTransformer();
+  return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
+}
+const namespace = (phase: 'Active' | 'Terminating') => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing', uid: 'ns-billing', resourceVersion: phase === 'Active' ? '1' : '2' }, status: { phase } });
+function event(reason: string, involved: Record<string, unknown>, message: string, second = 0): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${String(involved['name'])}.${reason}`, namespace: 'billing', uid: `ev-${reason}-${String(involved['name'])}`, resourceVersion: String(300 + second) }, involvedObject: involved, reason, message, type: 'Warning', count: 1, lastTimestamp: at(second), source: { component: 'kubelet' } };
+}
+const job = { kind: 'Job', name: 'invoice-export', namespace: 'billing', uid: 'job-1' };
+const gaveUp = () => event('DeadlineExceeded', job, 'Job was active longer than specified deadline');
+function pod(ready: boolean): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'reporter-1', namespace: 'billing', uid: 'pod-1', resourceVersion: '50' },
+    spec: { nodeName: 'node-1', containers: [{ name: 'reporter', image: 'reporter:1' }] },
+    status: { phase: ready ? 'Running' : 'Pending', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }], containerStatuses: [{ name: 'reporter', ready, restartCount: 0, state: ready ? { running: { startedAt: at(0) } } : { waiting: { reason: 'ContainerCreating' } } }] },
+  };
+}
+const mountFailed = () => event('FailedMount', { kind: 'Pod', name: 'reporter-1', namespace: 'billing', uid: 'pod-1' }, 'MountVolume.SetUp failed for volume "kube-api-access-k85s7" : failed to sync configmap cache: timed out waiting for the condition');
+const types = (events: UnifiedEvent[]) => events.map((item) => item.type);
+
+describe('kubeapi transformer: what a starting list repeats is not news', () => {
+  it('a failure inside a namespace being deleted goes unsaid (a Job that gave up before the deletion)', () => {
+    expect(types(run([watch('ADDED', namespace('Active')), watch('ADDED', gaveUp())]))).toContain('job_failed');
+    expect(types(run([watch('ADDED', namespace('Terminating')), watch('ADDED', gaveUp())]))).not.toContain('job_failed');
+  });
+
+  it('a mount failure said of a pod that is now running and ready is marked so; of a pod still waiting, not', () => {
+    const marked = (ready: boolean) => run([watch('ADDED', pod(ready)), watch('ADDED', mountFailed())]).find((item) => item.type === 'volume_mount_failed')?.annotations?.['pod.running'];
+    expect(marked(true)).toBe('true');
+    expect(marked(false)).toBeUndefined();
+  });
+});
