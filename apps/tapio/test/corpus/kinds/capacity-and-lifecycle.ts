@@ -50,6 +50,7 @@ export const corpusCases: readonly CorpusCase[] = [
   real('preemption', [{ kind: 'Deployment', namespace: 'batch-prio', name: 'ingest' }, { kind: 'PriorityClass', namespace: null, name: 'tapio-critical-batch-prio' }], 'pods preempted by a higher-priority workload'),
   real('cronjob-retries', [], 'benign: a Job that succeeds after retries'),
   ...realRecording('Job gives up: DeadlineExceeded', 'job-deadline-exceeded'),
+  ...realRecording('LimitRange tightened: pods refused', 'limitrange-lowered'),
   ...threeWays('ResourceQuota lowered: scale-up refused (pods)', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods' })),
   ...threeWays('ResourceQuota lowered: scale-up refused (memory)', () => quotaChange(recorded().cascade, 'payments', 'payments-api', { quota: 'team-budget', resource: 'limits.memory' })),
   ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),
