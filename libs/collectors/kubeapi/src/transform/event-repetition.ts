@@ -1,3 +1,5 @@
+import { EVENT_SEMANTICS } from '@tapio/domain';
+import type { ReasonMapping } from './event-reasons.js';
 /**
  * The annotation that says for how long a Kubernetes Event has been repeating: seconds from
  * its first occurrence to its last. The kubelet keeps one Event per (object, reason, message)
@@ -44,4 +46,30 @@ export function retellAfterMs(toldAt: number, firstMs: number, refoldMs: number)
  */
 export function oneLine(message: string): string {
   return message.includes('\n') || message.includes('\r') ? message.replace(/\s*[\r\n]+\s*/g, ' ').trim() : message;
+}
+
+/**
+ * How old an Event's last occurrence may be at its first sight and still be news: a watch's
+ * starting list repeats the last hour of Events, and trouble that is still going on is said
+ * again within minutes (the kubelet's back-off restarts, the scheduler's retries of a pod it
+ * cannot place come at most five minutes apart), so an older one is over.
+ */
+export const HISTORY_MS = 10 * 60_000;
+
+/**
+ * A failure Event seen for the first time ten minutes or more after it last happened (a Job
+ * that gave up forty minutes before Tapio started) is history: kept as a plain Kubernetes event
+ * of severity info, with `event.history_seconds` (how old it was), so the graph and timelines
+ * still show it but no pattern takes it for trouble of now. `firstSight`: no earlier version of
+ * this Event was seen; `last`: its lastTimestamp (or series / event time); `at`: when seen.
+ */
+export function asHistory(mapping: ReasonMapping, firstSight: boolean, last: string | undefined, at: number): ReasonMapping & { historySeconds?: number } {
+  const age = last === undefined ? Number.NaN : at - Date.parse(last);
+  if (!firstSight || !Number.isFinite(age) || age < HISTORY_MS || !EVENT_SEMANTICS[mapping.type].failure) return mapping;
+  return { type: 'k8s_event', severity: 'info', historySeconds: Math.floor(age / 1000) };
+}
+
+/** The annotation of an Event told as history (asHistory). */
+export function historyAnnotation(mapping: { historySeconds?: number }): Record<string, string> {
+  return mapping.historySeconds === undefined ? {} : { 'event.history_seconds': String(mapping.historySeconds) };
 }

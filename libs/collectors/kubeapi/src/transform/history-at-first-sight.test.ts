@@ -34,6 +34,24 @@ describe('kubeapi transformer: what a starting list repeats is not news', () => 
     expect(types(run([watch('ADDED', namespace('Terminating')), watch('ADDED', gaveUp())]))).not.toContain('job_failed');
   });
 
+  it('a failure Event ten minutes old at its first sight is history: a plain event of severity info, not a failure', () => {
+    const listedAt = (second: number) => run([watch('ADDED', namespace('Active'), second), watch('ADDED', gaveUp(), second)]).find((item) => item.annotations?.['k8s_event']?.includes('DeadlineExceeded'));
+    const fresh = listedAt(9 * 60);
+    expect(fresh?.type).toBe('job_failed');
+    const old = listedAt(10 * 60 + 5);
+    expect(old?.type).toBe('k8s_event');
+    expect(old?.severity).toBe('info');
+    expect(old?.annotations?.['event.history_seconds']).toBe('605');
+    expect(old?.message).toContain('DeadlineExceeded');
+  });
+
+  it('an Event seen before and repeated late is news again, however old its first telling', () => {
+    const first = event('BackOff', { kind: 'Pod', name: 'reporter-1', namespace: 'billing', uid: 'pod-1' }, 'Back-off restarting failed container reporter');
+    const again = { ...first, count: 40, lastTimestamp: at(15 * 60), metadata: { ...(first['metadata'] as Record<string, unknown>), resourceVersion: '999' } };
+    const events = run([watch('ADDED', pod(false)), watch('ADDED', first), watch('MODIFIED', again, 15 * 60)]);
+    expect(events.filter((item) => item.type === 'crash_loop').length).toBe(2);
+  });
+
   it('a mount failure said of a pod that is now running and ready is marked so; of a pod still waiting, not', () => {
     const marked = (ready: boolean) => run([watch('ADDED', pod(ready)), watch('ADDED', mountFailed())]).find((item) => item.type === 'volume_mount_failed')?.annotations?.['pod.running'];
     expect(marked(true)).toBe('true');

@@ -33,7 +33,7 @@ import { leaseSignals, leaseState } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
 import { endpointSignal, ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
-import { oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
+import { asHistory, historyAnnotation, oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
@@ -290,7 +290,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       ...(namespace ? { namespace } : {}),
       ...(uid && kind !== 'Node' ? { uid } : {}),
     };
-    const mapping = mapEventReason(reason, message, eventType, kind);
+    const mapping = asHistory(mapEventReason(reason, message, eventType, kind), previous === undefined, lastSeen, at);
     if (this.namespaces.silences(context.cluster, namespace, mapping.type)) return [];
     const fieldPath = str(involved['fieldPath']);
     const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
@@ -317,6 +317,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         annotations: {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
           ...repetitionAnnotation(count, firstSeen, lastSeen),
+          ...historyAnnotation(mapping),
           ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned }),
         },
       }),
