@@ -45,6 +45,9 @@ export const corpusCases: readonly CorpusCase[] = [
   // A rollout that only reveals the cause: the Secret its pods mount was deleted before it.
   ...realRecording('a Secret the pods mount deleted, then a routine restart cannot mount it', 'secret-deleted-restart'),
   ...realRecording('a ConfigMap the pods read their environment from deleted, then a routine restart cannot start', 'configmap-deleted-restart'),
+  // Configuration edits a routine restart puts live: the restart is not the cause.
+  ...realRecording('a ConfigMap edit the restarted pods cannot hold in their memory limit: OOMKilled', 'configmap-oom-restart'),
+  ...realRecording('a credential rotation writes a password the database refuses: the restarted pods exit', 'secret-rotated-bad'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
   ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
 ];

@@ -162,6 +162,10 @@ export function classifyAgainstStored(kind: string, before: K8sObjectFacts, afte
  */
 export function classifySecret(previous: Remembered, current: Remembered, label: string): Classified | undefined {
   const changes = diffMaps(previous.digest ?? {}, current.digest ?? {}, 'data', true);
+  // Keys first known now (the first `kubectl apply` of a Secret made with `kubectl create` writes the
+  // last-applied annotation) were there before: with its values unread, that is an edit, not new keys.
+  const firstKnown = Object.keys(previous.digest ?? {}).length === 0 && contentUnread(current.digest) && changes.every((change) => change.op === 'added');
+  if (changes.length && firstKnown) return { type: 'secret_changed', message: `${label} changed: data edited (values are not read; keys ${Object.keys(current.digest ?? {}).join(', ')})`, changes: [{ path: 'data', op: 'changed' }] };
   if (changes.length) return { type: 'secret_changed', message: `${label} changed: ${describeConfigChanges(changes)}`, changes };
   const moved = previous.facts.resourceVersion !== undefined && previous.facts.resourceVersion !== current.facts.resourceVersion;
   if (!moved || !contentUnread(current.digest) || previous.metadata === undefined || previous.metadata !== current.metadata) return undefined;

@@ -129,6 +129,16 @@ describe('KubeApiTransformer keeps Secret values out of its output', () => {
     expect(text).not.toContain('<redacted:v1>');
   });
 
+  it('a Secret made with kubectl create, then applied: keys first known from the annotation are an edit, not keys added', () => {
+    const transformer = new KubeApiTransformer();
+    const secret = (resourceVersion: string, annotations?: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials', namespace: 'accounts', uid: 'sec-2', resourceVersion, ...(annotations ? { annotations } : {}) } });
+    transformer.transform(watch('ADDED', secret('1')), context(1));
+    const applied = transformer.transform(watch('MODIFIED', secret('2', { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ data: { password: '<redacted>', username: '<redacted>' } }) })), context(2));
+    expect(applied.map((event) => event.type)).toEqual(['secret_changed']);
+    expect(applied[0]?.message).toBe('Secret accounts/db-credentials changed: data edited (values are not read; keys password, username)');
+    expect(applied[0]?.kubernetes?.changes).toEqual([{ path: 'data', op: 'changed' }]);
+  });
+
   it('reports a rotation of values it may not read as secret_changed: the resourceVersion moved, the metadata did not', () => {
     const transformer = new KubeApiTransformer();
     const secret = (value: string, resourceVersion: string) => ({
