@@ -25,4 +25,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
   ...realRecording("a release drops a pod-template label the Service selects on: the Service empties", 'template-label-dropped'),
   ...realRecording('cluster DNS scaled to zero: every lookup refused, readiness fails in two namespaces', 'coredns-scaled-zero'),
+  ...realRecording("a cache scaled to zero: the api whose liveness probe calls it is restarted again and again", 'liveness-on-dependency'),
 ];
