@@ -32,6 +32,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('rollout whose new pods cannot start: a command the image does not have', 'command-not-found'),
   ...realRecording('rollout regression: a startup probe shorter than the app needs to start', 'startup-probe-strict'),
   ...realRecording('rollout that stalls silently: an init container waits for a Service that does not exist', 'init-waits-for-service'),
+  ...realRecording('bad image in a release twenty seconds after a harmless ConfigMap edit: the release, not the edit', 'two-changes-image-bad'),
   ...realRecording('rollout whose new pods never become ready: the readiness probe points at a path the app does not serve', 'readiness-path-broken'),
   ...realRecording('rollout regression: an init container added that keeps failing', 'init-container-failing'),
   ...realRecording('rollout regression of a StatefulSet: an env var its program rejects, the highest ordinal crash-loops', 'statefulset-bad-config'),

@@ -262,10 +262,10 @@ export class ClusterFixture {
    * ReplicaSet is created and `count` new pods (default: replicas) start on the nodes.
    * Old pods are not touched here; `retire()` removes them as the rollout proceeds.
    */
-  rollout(workload: Workload, what = 'spec.template.annotations.checksum/config changed', count?: number): EntityRef[] {
+  rollout(workload: Workload, what = 'spec.template.annotations.checksum/config changed', count?: number, paths = ['spec.template.annotations.checksum/config']): EntityRef[] {
     workload.revision += 1;
     this.push('workload_spec_changed', workload.ref, `${workload.kind} ${workload.namespace}/${workload.name} pod template changed: ${what}`, {
-      kubernetes: { watchType: 'MODIFIED', object: this.workloadFacts(workload), changes: [{ path: 'spec.template.annotations.checksum/config', op: 'changed' }] },
+      kubernetes: { watchType: 'MODIFIED', object: this.workloadFacts(workload), changes: paths.map((path) => ({ path, op: 'changed' as const })) },
     });
     if (workload.kind === 'Deployment') {
       this.newReplicaSet(workload);

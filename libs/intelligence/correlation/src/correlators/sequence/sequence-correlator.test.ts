@@ -29,6 +29,18 @@ describe('SequenceCorrelator', () => {
     expect(edges[1]?.delayMs).toBe(148_000);
   });
 
+  it('a release of its own (a new image, resources or probes) was not triggered by a ConfigMap edit just before it', () => {
+    for (const path of ['spec.containers[checkout].image', 'spec.containers[checkout].resources.limits.memory', 'spec.containers[checkout].livenessProbe']) {
+      const { fixture, config, checkout } = cluster();
+      fixture.editConfig(config);
+      fixture.advance(20);
+      const mark = fixture.events.length;
+      fixture.rollout(checkout, `${path} changed`, undefined, [path]);
+      const rollout = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+      expect(fromTo(edgesFor(correlator, fixture.events, rollout)), path).toEqual([]);
+    }
+  });
+
   it('the rollout of a workload that does not use the ConfigMap is not linked to its change', () => {
     const { fixture, config, cart } = cluster();
     fixture.editConfig(config);

@@ -5,6 +5,18 @@ import { latestOf } from '../../state/state-walks.js';
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
 /**
+ * Template fields a ConfigMap or Secret edit never makes anyone change: the code (image,
+ * command, arguments), its resources and probes. A rollout that only bumps an annotation
+ * (`kubectl rollout restart`, `checksum/config`) or edits how the configuration is referenced
+ * may be how an edit is put live; one that changes these is a release of its own.
+ */
+const OWN_RELEASE = /\.(image|command|args)$|\.resources\.|\.(liveness|readiness|startup)Probe$/;
+
+function ownRelease(changes: readonly { path: string }[] | undefined): boolean {
+  return (changes ?? []).some((change) => OWN_RELEASE.test(change.path));
+}
+
+/**
  * Sequence correlation: A → B → C chains such as config change → rollout → crash.
  * A ConfigMap / Secret change followed by a rollout of a workload that uses it is
  * TRIGGERED; every change followed by failures of what depends on it gets PRECEDED
@@ -30,6 +42,9 @@ export class SequenceCorrelator implements Correlator {
     const since = at - this.windowMs;
     const edges: Correlation[] = [];
     if (event.type === 'workload_spec_changed') {
+      // A release of its own (a new image, command, resources or probes) was not triggered by a
+      // config edit of the minutes before: what it breaks is its own doing.
+      if (ownRelease(event.kubernetes?.changes)) return edges;
       // A change already carried by an earlier rollout of this workload is not this rollout's doing.
       const earlier = latestOf(state, 'entity', entityKey, at - this.carryMs, ROLLOUT_TYPES, (item) => item.at <= at && item.event.id !== event.id);
       const carriedSince = Math.max(at - this.carryMs, earlier?.at ?? Number.NEGATIVE_INFINITY);
