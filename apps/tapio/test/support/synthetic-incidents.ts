@@ -7,10 +7,14 @@ export interface SyntheticIncident {
   accept: ExpectedEntity[];
 }
 
-/** A rollout to an image tag that does not exist: the new pod never pulls it, the rollout stalls. */
-export function badImageRollout(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'pull'): SyntheticIncident {
+/**
+ * A rollout to an image tag that does not exist: the new pod never pulls it, the rollout stalls.
+ * `beforeRollout` writes what happens just before the release (a harmless ConfigMap edit).
+ */
+export function badImageRollout(recording: readonly RecordedLine[], namespace: string, name: string, seed = 'pull', beforeRollout?: (editor: RecordingEditor) => void): SyntheticIncident {
   const editor = new RecordingEditor(recording, seed);
   editor.advance(95);
+  beforeRollout?.(editor);
   let image = '';
   const { pods } = startRollout(editor, namespace, name, (template) => {
     const container = records((template['spec'] as Json)['containers'])[0] as Json;

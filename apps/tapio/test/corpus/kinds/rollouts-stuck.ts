@@ -1,5 +1,7 @@
 import type { RecordedLine } from '../../support/recording-variants.js';
 import { rolloutMissingConfig, rolloutNeverReady } from '../../support/rollout-stuck-incidents.js';
+import { badImageRollout } from '../../support/synthetic-incidents.js';
+import type { RecordingEditor } from '../../support/recording-editor.js';
 import type { CorpusCase } from '../corpus-case.js';
 import { realRecording } from '../real-recording.js';
 import { benignRecording, threeWays } from '../corpus-variants.js';
@@ -18,7 +20,18 @@ const benign = (): RecordedLine[] => benignRecording();
  * Service's targetPort moved, and two benign ones (a ConfigMap edited to another valid value
  * with a restart, a release that starts slowly).
  */
+/** A harmless edit of the ConfigMap the workload reads, twenty seconds before its release. */
+const harmlessEdit = (namespace: string, configMap: string, key: string) => (editor: RecordingEditor) => {
+  editor.modify('ConfigMap', namespace, configMap, (object) => {
+    const data = object['data'] as Record<string, string>;
+    data[key] = `${data[key] ?? ''}\nlogLevel: debug\n`;
+  });
+  editor.advance(20);
+};
+
 export const corpusCases: readonly CorpusCase[] = [
+  ...threeWays('bad image in a release twenty seconds after a harmless ConfigMap edit: the release, not the edit', 'checkout', () => badImageRollout(benign(), 'shop', 'checkout', 'two-changes', harmlessEdit('shop', 'checkout-config', 'application.yaml'))),
+  ...threeWays('bad image in a release twenty seconds after a harmless ConfigMap edit: the release, not the edit', 'frontend', () => badImageRollout(benign(), 'shop', 'frontend', 'two-changes-fe', harmlessEdit('shop', 'frontend-config', 'config.json'))),
   ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'checkout', () => rolloutMissingConfig(benign(), 'shop', 'checkout')),
   ...threeWays('rollout whose new pods cannot start: a ConfigMap the template reads does not exist', 'payments-api', () => rolloutMissingConfig(benign(), 'payments', 'payments-api', { seed: 'missing-pay' })),
   ...threeWays('benign: the ConfigMap a rollout reads applied seconds after it, the pod starts on a retry', 'checkout, 20 s late', () => rolloutMissingConfig(benign(), 'shop', 'checkout', { createdAfter: 20 })),
