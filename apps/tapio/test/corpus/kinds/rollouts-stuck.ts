@@ -56,6 +56,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('benign: a new version that starts slowly, its readiness probe refused for 40 s', 'slow-start-rollout'),
   ...realRecording('benign: a Secret rotated, the Deployment restarted', 'secret-rotation-benign'),
   ...realRecording('benign: an app decommissioned whole (Deployment, Service, ConfigMap)', 'app-decommissioned-benign'),
+  ...realRecording('benign: a ConfigMap and a Secret nobody uses deleted, then a restart', 'unused-config-deleted-benign'),
+  ...realRecording('benign: the node cordoned for a minute and uncordoned', 'cordon-uncordon-benign'),
   ...realRecording("a CronJob's job template changed to an argument its program rejects: the next Job gives up", 'cronjob-template-broken'),
   // A rollout that only reveals the cause: the Secret its pods mount was deleted before it.
   ...realRecording('a Secret the pods mount deleted, then a routine restart cannot mount it', 'secret-deleted-restart'),
