@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RawEvent, type UnifiedEvent } from '@tapio/domain';
-import { KubeApiTransformer } from './kubeapi-transformer.js';
+import type { UnifiedEvent } from '@tapio/domain';
+import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
-const at = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString().replace('.000Z', 'Z');
-function watch(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
-  return RawEvent.parse({ timestamp: at(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
-}
-function run(raws: RawEvent[]): UnifiedEvent[] {
-  const transformer = new KubeApiTransformer();
-  return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
-}
 const namespace = (phase: 'Active' | 'Terminating') => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'billing', uid: 'ns-billing', resourceVersion: phase === 'Active' ? '1' : '2' }, status: { phase } });
 function event(reason: string, involved: Record<string, unknown>, message: string, second = 0): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${String(involved['name'])}.${reason}`, namespace: 'billing', uid: `ev-${reason}-${String(involved['name'])}`, resourceVersion: String(300 + second) }, involvedObject: involved, reason, message, type: 'Warning', count: 1, lastTimestamp: at(second), source: { component: 'kubelet' } };

@@ -31,3 +31,16 @@ export const on = (outputs: Output[], type: string, name?: string) => outputs.fi
 export function watch(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<string, unknown>, timestamp = '2026-03-02T10:00:00Z'): RawEvent {
   return RawEvent.parse({ timestamp, type, source: 'kubeapi', metadata: { cluster: 'prod-west', collector: 'kubeapi' }, data: { type, object } });
 }
+
+/** An event time `second` seconds after 2026-03-02T10:00:00Z. */
+export const atSecond = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString().replace('.000Z', 'Z');
+
+/** A watch event of cluster c1 at `atSecond(second)`. */
+export function watchAt(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
+  return RawEvent.parse({ timestamp: atSecond(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
+}
+
+/** Every RawEvent through one new transformer (cluster c1), in order. */
+export function transformAll(raws: RawEvent[], transformer = new KubeApiTransformer()): UnifiedEvent[] {
+  return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
+}

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RawEvent, type UnifiedEvent } from '@tapio/domain';
-import { KubeApiTransformer } from './kubeapi-transformer.js';
+import type { UnifiedEvent } from '@tapio/domain';
 import { PlannedNodes } from './lifecycle-signals.js';
+import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
-const at = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString().replace('.000Z', 'Z');
-function watch(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
-  return RawEvent.parse({ timestamp: at(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
-}
-function run(raws: RawEvent[]): UnifiedEvent[] {
-  const transformer = new KubeApiTransformer();
-  return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
-}
 function node(version: number, taints: Array<{ key: string; value?: string; effect: string }>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2', uid: 'n-2', resourceVersion: String(version) }, spec: taints.length ? { taints } : {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
 }
