@@ -20,4 +20,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: CoreDNS restarted, nothing fails', 'frontend resolves catalog', () => corednsRestart(benignRecording(), frontendCallsCatalog)),
   ...threeWays('benign: permissive NetworkPolicy, one probe blip', 'frontend -> catalog', () => permissivePolicyWithBlip(benignRecording(), frontendCallsCatalog)),
   ...realRecording('benign: deny-all NetworkPolicy on a network that does not enforce it, nothing fails', 'networkpolicy-deny'),
+  ...realRecording("a database's release crash-loops it; the api that exits without it crash-loops too", 'db-release-breaks-callers'),
 ];

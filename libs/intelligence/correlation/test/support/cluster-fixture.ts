@@ -7,6 +7,8 @@ export interface WorkloadOptions {
   configMaps?: string[];
   secrets?: string[];
   claims?: string[];
+  /** Addresses its pod spec calls (`host` or `host:port`, as the transformer's facts say). */
+  calls?: string[];
   kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet';
 }
 
@@ -163,6 +165,7 @@ export class ClusterFixture {
       ...(workload.options.configMaps.length ? { configMaps: workload.options.configMaps } : {}),
       ...(workload.options.secrets.length ? { secrets: workload.options.secrets } : {}),
       ...(workload.options.claims.length ? { persistentVolumeClaims: workload.options.claims } : {}),
+      ...(workload.options.calls.length ? { calls: workload.options.calls } : {}),
     };
   }
 
@@ -223,7 +226,7 @@ export class ClusterFixture {
       ref: { ...this.ref(kind, name, namespace), uid },
       replicaSet: undefined,
       pods: [],
-      options: { replicas: options.replicas ?? 3, nodes: options.nodes ?? ['node-1', 'node-2', 'node-3'], configMaps: options.configMaps ?? [], secrets: options.secrets ?? [], claims: options.claims ?? [] },
+      options: { replicas: options.replicas ?? 3, nodes: options.nodes ?? ['node-1', 'node-2', 'node-3'], configMaps: options.configMaps ?? [], secrets: options.secrets ?? [], claims: options.claims ?? [], calls: options.calls ?? [] },
       revision: 1,
     };
     this.workloads.set(`${namespace}/${name}`, workload);

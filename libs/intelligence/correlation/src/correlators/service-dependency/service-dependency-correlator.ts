@@ -69,8 +69,15 @@ export class ServiceDependencyCorrelator implements Correlator {
     return changes.length ? Math.max(...changes.map((item) => item.at)) : undefined;
   }
 
-  /** True when the pod already failed (other than probes) before `time`: the callee cannot explain it. */
+  /**
+   * True when the pod already failed (other than probes) before `time` and was not ready again
+   * since: the callee cannot explain it. A pod that restarted once at start-up (its callee not
+   * up yet) and then became ready was healthy when the callee's trouble came.
+   */
   private failingBefore(state: CorrelationState, pod: string, time: number, since: number): boolean {
-    return state.eventsOn(pod, since).some((item) => item.at < time && isFailure(item.event.type) && item.event.type !== 'probe_failed' && item.event.type !== 'pod_not_ready');
+    const before = state.eventsOn(pod, since).filter((item) => item.at < time);
+    const readyAt = Math.max(Number.NEGATIVE_INFINITY, ...before.filter((item) => item.event.type === 'pod_ready').map((item) => item.at));
+    // A failure in the same second as the readiness is taken as before it (the restart, then ready).
+    return before.some((item) => item.at > readyAt && isFailure(item.event.type) && item.event.type !== 'probe_failed' && item.event.type !== 'pod_not_ready');
   }
 }

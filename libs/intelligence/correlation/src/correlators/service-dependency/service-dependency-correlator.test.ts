@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityRef } from '@tapio/domain';
+import { ClusterFixture } from '../../../test/support/cluster-fixture.js';
+import { analyze, summary } from '../../../test/support/engine.js';
+
+/** An api whose pod spec calls Service db (http://db.inventory/), beside the database, both a minute old. */
+function apiAndDb() {
+  const cluster = new ClusterFixture();
+  cluster.nodes('node-1');
+  const db = cluster.workload('inventory', 'db', { replicas: 1, nodes: ['node-1'] });
+  cluster.service(db);
+  const api = cluster.workload('inventory', 'api', { replicas: 2, nodes: ['node-1'], calls: ['db.inventory.svc.cluster.local'] });
+  cluster.service(api);
+  return { cluster, db, api };
+}
+
+/** The database's release breaks it; the api, which exits without it, crash-loops after it. */
+function releaseBreaksDb(cluster: ClusterFixture, db: ReturnType<typeof apiAndDb>['db'], api: ReturnType<typeof apiAndDb>['api']) {
+  const [fresh] = cluster.rollout(db, 'spec.containers[db].args added', 1, ['spec.containers[db].args']);
+  cluster.signal('service_unavailable', cluster.ref('Service', 'db', 'inventory'), { message: 'Service inventory/db has no ready endpoints (was 1)' });
+  cluster.advance(3);
+  cluster.crashLoop(fresh as EntityRef, 1);
+  for (const pod of api.pods) cluster.crashLoop(pod, 1);
+  cluster.advance(40);
+  for (const pod of api.pods) cluster.signal('pod_not_ready', pod);
+  cluster.signal('service_unavailable', cluster.ref('Service', 'api', 'inventory'), { message: 'Service inventory/api has no ready endpoints (was 2)' });
+  cluster.advance(150);
+}
+
+describe('ServiceDependencyCorrelator', () => {
+  it('callers that restarted once at start-up, then became ready, are broken by their callee later: one incident, the callee', () => {
+    const { cluster, db, api } = apiAndDb();
+    // Started before the database answered: each api pod exited once, then became ready.
+    for (const pod of api.pods) cluster.restart(pod, 1);
+    cluster.advance(1);
+    for (const pod of api.pods) cluster.signal('pod_ready', pod);
+    cluster.advance(20);
+    releaseBreaksDb(cluster, db, api);
+    const insights = analyze(cluster.events);
+    const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
+    expect(loud[0]?.rootCause.entity.name, summary(insights)).toBe('db');
+    expect(loud.filter((insight) => insight.rootCause.entity.name === 'api'), summary(insights)).toEqual([]);
+  });
+
+  it('a caller already failing, never ready again, before its callee broke is not explained by it', () => {
+    const { cluster, db, api } = apiAndDb();
+    for (const pod of api.pods) cluster.restart(pod, 1);
+    cluster.advance(20);
+    releaseBreaksDb(cluster, db, api);
+    const insights = analyze(cluster.events);
+    const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
+    expect(loud.some((insight) => insight.rootCause.entity.name === 'api' || insight.rootCause.entity.name.startsWith('api-')), summary(insights)).toBe(true);
+  });
+});
