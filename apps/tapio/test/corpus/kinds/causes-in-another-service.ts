@@ -21,4 +21,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: permissive NetworkPolicy, one probe blip', 'frontend -> catalog', () => permissivePolicyWithBlip(benignRecording(), frontendCallsCatalog)),
   ...realRecording('benign: deny-all NetworkPolicy on a network that does not enforce it, nothing fails', 'networkpolicy-deny'),
   ...realRecording("a database's release crash-loops it; the api that exits without it crash-loops too", 'db-release-breaks-callers'),
+  ...realRecording('a namespace deleted while another namespace still calls its Service', 'namespace-deleted-while-called'),
 ];

@@ -1,6 +1,7 @@
 import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
+import { namespaceDeletion } from './namespace-deletion.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 import { anyMatching, anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
 
@@ -77,6 +78,8 @@ export class DependencyCorrelator implements Correlator {
       if (!ready || Number(ready.after ?? 0) >= Number(ready.before ?? 0)) return [];
     }
     const serviceKey = entityKey?.replace('/Endpoints/', '/Service/') as string;
+    const deletion = namespaceDeletion(indexed, serviceKey, state, this.id);
+    if (deletion.length) return deletion;
     const edges: Correlation[] = [];
     const since = at - 10 * MINUTE;
     const whole = lastTimeOf(state, 'entity', serviceKey, since, WHOLE_TYPES, at);
