@@ -22,4 +22,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('benign: deny-all NetworkPolicy on a network that does not enforce it, nothing fails', 'networkpolicy-deny'),
   ...realRecording("a database's release crash-loops it; the api that exits without it crash-loops too", 'db-release-breaks-callers'),
   ...realRecording('a namespace deleted while another namespace still calls its Service', 'namespace-deleted-while-called'),
+  ...realRecording('benign: the Service a frontend calls restarted (rolling), always a ready endpoint', 'callee-restart-benign'),
 ];
