@@ -28,6 +28,7 @@ describe('built-in patterns', () => {
       'memory-leak-oom',
       'memory-limit-approaching',
       'network-partition',
+      'new-job-cannot-start',
       'new-workload-cannot-start',
       'node-failure',
       'node-memory-pressure',
