@@ -66,6 +66,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a ConfigMap edit the restarted pods cannot hold in their memory limit: OOMKilled', 'configmap-oom-restart'),
   ...realRecording('a credential rotation writes a password the database refuses: the restarted pods exit', 'secret-rotated-bad'),
   ...realRecording('a ConfigMap value the app rejects, put live by a restart, beside a harmless Service edit', 'config-bad-beside-service-edit'),
+  ...realRecording('a mounted ConfigMap edited in place to a value the app rejects, no rollout: both pods crash on reload', 'configmap-hot-reload-crash'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
   ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
 ];
