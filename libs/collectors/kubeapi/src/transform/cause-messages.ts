@@ -101,6 +101,11 @@ export function blockedByTaint(message: string): boolean {
   return parts.length > 0 && parts.every((part) => /had untolerated taint/.test(part));
 }
 
+/** What alone keeps a pod off every node, when it is a node's state: its cordon or its taints. */
+export function schedulingBlock(message: string): 'cordon' | 'taint' | undefined {
+  return blockedByCordon(message) ? 'cordon' : blockedByTaint(message) ? 'taint' : undefined;
+}
+
 /** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */
 function schedulingReasons(message: string): string[] {
   const reasons = /nodes are available: (.*?)(?:[.,] preemption:|$)/.exec(message)?.[1];

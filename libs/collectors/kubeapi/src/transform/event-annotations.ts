@@ -1,5 +1,5 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { admissionCause, blockedByCordon, blockedByTaint, causeAnnotations, evictionMemory, preemptorOf } from './cause-messages.js';
+import { admissionCause, causeAnnotations, evictionMemory, preemptorOf, schedulingBlock } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import { memoryAnnotations } from './pod-signals.js';
@@ -44,14 +44,10 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     if (usage) Object.assign(annotations, memoryAnnotations(usage));
   }
   const lingeringTaint = /had untolerated taint/.test(message) && !/Insufficient /.test(message) && lookups.planned.justReleased(lookups.cluster, lookups.at);
-  if (reason === 'FailedScheduling' && (blockedByCordon(message) || lingeringTaint)) {
-    annotations['scheduling.blocked_by'] = 'cordon';
-    const node = lookups.planned.anyCordoned(lookups.cluster);
-    if (node) Object.assign(annotations, causeAnnotations({ kind: 'Node', name: node }));
-  } else if (reason === 'FailedScheduling' && blockedByTaint(message)) {
-    // Only taints keep the pod off: the node someone tainted lately, if any (PlannedNodes.attribute says why only then).
-    const node = lookups.planned.lastTainted(lookups.cluster);
-    if (node) Object.assign(annotations, { 'scheduling.blocked_by': 'taint' }, causeAnnotations({ kind: 'Node', name: node }));
+  if (reason === 'FailedScheduling') {
+    // A cordon's taint lingering right after the uncordon is still the cordon's.
+    const blocked = lingeringTaint ? 'cordon' : schedulingBlock(message);
+    Object.assign(annotations, lookups.planned.schedulingCause(lookups.cluster, blocked).annotations);
   }
   if ((reason === 'FailedMount' || reason === 'FailedAttachVolume') && involved.kind === 'Pod' && involved.uid) {
     // A pod running and ready has its volumes: a mount failure said before it started (a

@@ -1,6 +1,7 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
 import type { Signal } from './signal.js';
+import { causeAnnotations } from './cause-messages.js';
 
 /** The taint cluster-autoscaler puts on a node it is about to delete (scale-down). */
 export const AUTOSCALER_TAINT = 'ToBeDeletedByClusterAutoscaler';
@@ -147,21 +148,29 @@ export class PlannedNodes {
   }
 
   /**
-   * A pod waiting only for a cordoned node, or only for taints, named after the node (the
-   * scheduler's message names none): the node being maintained, or the one someone tainted
-   * last. A taint refusal that no taint added while Tapio watched explains (the pod's own
-   * template lost a toleration, a taint that was always there) is not said to be the node's.
+   * What a refusal blocked by a node's state (`blocked`, read from the scheduler's message,
+   * which names no node) says of the node: the one being maintained, or the one someone tainted
+   * last, with what the message leaves out (which taint, since when). A taint refusal that no
+   * taint added while Tapio watched explains (a toleration the pod's release dropped, a taint
+   * that was always there) is not said to be a node's: nothing.
    */
+  schedulingCause(cluster: string, blocked: string | undefined): { annotations: Record<string, string>; note?: string } {
+    if (blocked !== 'cordon' && blocked !== 'taint') return { annotations: {} };
+    const node = blocked === 'cordon' ? this.anyCordoned(cluster) : this.lastTainted(cluster);
+    if (!node) return { annotations: blocked === 'cordon' ? { 'scheduling.blocked_by': 'cordon' } : {} };
+    const annotations = { 'scheduling.blocked_by': blocked, ...causeAnnotations({ kind: 'Node', name: node }) };
+    return blocked === 'taint' ? { annotations, note: this.taintNote(cluster, node) } : { annotations };
+  }
+
+  /** A pod signal named after the node its refusal is about (schedulingCause), or without the mark when none is. */
   attribute(cluster: string, signal: Signal): Signal {
     const blocked = signal.annotations?.['scheduling.blocked_by'];
-    if (blocked !== 'cordon' && blocked !== 'taint') return signal;
-    const node = blocked === 'cordon' ? this.anyCordoned(cluster) : this.lastTainted(cluster);
-    if (node && blocked === 'taint') return { ...signal, message: `${signal.message} (${this.taintNote(cluster, node)})`, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': node } };
-    if (node) return { ...signal, annotations: { ...signal.annotations, 'cause.kind': 'Node', 'cause.name': node } };
-    if (blocked === 'cordon') return signal;
-    const { ['scheduling.blocked_by']: _taint, ...rest } = signal.annotations ?? {};
+    if (blocked === undefined) return signal;
+    const { annotations: cause, note } = this.schedulingCause(cluster, blocked);
+    const { ['scheduling.blocked_by']: _mark, ...others } = signal.annotations ?? {};
+    const annotations = { ...others, ...cause };
     const { annotations: _annotations, ...bare } = signal;
-    return Object.keys(rest).length ? { ...bare, annotations: rest } : bare;
+    return { ...bare, ...(note ? { message: `${signal.message} (${note})` } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) };
   }
 
   /** "Node n tainted k=v:NoSchedule at <time>": what the scheduler's message leaves out. */

@@ -1,6 +1,6 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
-import { blockedByCordon, blockedByTaint, evictionMemory } from './cause-messages.js';
+import { evictionMemory, schedulingBlock } from './cause-messages.js';
 import type { Signal } from './signal.js';
 
 /** The kubelet's eviction figures as annotations (bytes). */
@@ -150,7 +150,7 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
       key: 'unschedulable',
       message: `Pod ${name} cannot be scheduled${why ? `: ${why}` : ''}`,
       kubernetes: { reason: 'Unschedulable' },
-      ...(why && (blockedByCordon(why) || blockedByTaint(why)) ? { annotations: { 'scheduling.blocked_by': blockedByCordon(why) ? 'cordon' : 'taint' } } : {}),
+      ...(why && schedulingBlock(why) ? { annotations: { 'scheduling.blocked_by': schedulingBlock(why) as string } } : {}),
     });
   }
   if (memory.disruption && memory.disruption !== previous?.memory.disruption) {

@@ -1,4 +1,7 @@
 import { entityKey, entityKeyKind, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type Insight } from '@tapio/domain';
+import { workloadBehind } from '../state/relations.js';
+
+export { workloadBehind };
 
 const keyOf = (ref: EntityRef) => entityKey(ref);
 const kindOf = (key: string) => entityKeyKind(key) ?? '';
@@ -55,13 +58,6 @@ export class FoldLookups {
   }
 }
 
-/** True when the workload's pod selector covers every label the Service selects on (its pods, present or not, are the Service's). */
-export function workloadBehind(state: CorrelationState, service: string, workload: string): boolean {
-  const selector = state.resource(service)?.facts?.serviceSelector ?? {};
-  const labels = state.resource(workload)?.facts?.selector?.matchLabels ?? {};
-  const keys = Object.keys(selector);
-  return keys.length > 0 && parseEntityKey(service)?.namespace === parseEntityKey(workload)?.namespace && keys.every((key) => labels[key] === selector[key]);
-}
 
 /** Kinds of root that can explain a root of another kind than Service (see `explains`). */
 export const CAUSE_KINDS: ReadonlySet<string> = new Set(['Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'NetworkPolicy']);

@@ -49,7 +49,7 @@ function selects(state: TopologyView, service: string, target: string): boolean 
   const pods = state.neighbours(service, 'SELECTS', 'out');
   if (pods.includes(target)) return true;
   if (pods.some((pod) => state.ownerChain(pod).includes(target))) return true;
-  return SELECTED_WORKLOADS.has(entityKeyKind(target) ?? '') && selectorCovers(state, service, target);
+  return SELECTED_WORKLOADS.has(entityKeyKind(target) ?? '') && entityKeyKind(service) === 'Service' && workloadBehind(state, service, target);
 }
 
 /**
@@ -58,14 +58,11 @@ function selects(state: TopologyView, service: string, target: string): boolean 
  * still holds for a workload just deleted (its node keeps its facts, not its edges) or scaled
  * to zero, whose emptied Service is the trouble it caused.
  */
-function selectorCovers(state: TopologyView, service: string, workload: string): boolean {
-  const serviceNode = state.resource(service);
-  const workloadNode = state.resource(workload);
-  const selector = serviceNode?.facts?.serviceSelector;
-  const labels = workloadNode?.facts?.selector?.matchLabels;
-  if (!selector || !labels || serviceNode.ref.kind !== 'Service') return false;
+export function workloadBehind(state: Pick<CorrelationState, 'resource'>, service: string, workload: string): boolean {
+  const selector = state.resource(service)?.facts?.serviceSelector ?? {};
+  const labels = state.resource(workload)?.facts?.selector?.matchLabels ?? {};
   const keys = Object.keys(selector);
-  return keys.length > 0 && (serviceNode.ref.namespace ?? null) === (workloadNode.ref.namespace ?? null) && keys.every((key) => labels[key] === selector[key]);
+  return keys.length > 0 && parseEntityKey(service)?.namespace === parseEntityKey(workload)?.namespace && keys.every((key) => labels[key] === selector[key]);
 }
 
 function sameOwner(state: TopologyView, a: string, b: string): boolean {

@@ -4,6 +4,7 @@ import { ingressCauses } from './ingress-causes.js';
 import { namespaceDeletion } from './namespace-deletion.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 import { anyMatching, anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
+import { workloadBehind } from '../../state/relations.js';
 
 const SERVICE_CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>(['service_changed']);
 const ROLLOUT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
@@ -115,12 +116,7 @@ export class DependencyCorrelator implements Correlator {
     const rollouts = state.eventsInNamespace(namespace, since, ROLLOUT_TYPES).filter((item) => item.at <= at);
     // The workloads behind the Service: owners of the pods it selects now, and workloads whose own selector covers it.
     const served = new Set(state.neighbours(serviceKey, 'SELECTS', 'out').map((pod) => state.rootOwner(pod)));
-    const serves = (workload: string | undefined) => {
-      if (!workload) return false;
-      if (served.has(workload)) return true;
-      const labels = state.resource(workload)?.facts?.selector?.matchLabels ?? {};
-      return selectorKeys.every((key) => labels[key] === selector[key]);
-    };
+    const serves = (workload: string | undefined) => workload !== undefined && (served.has(workload) || workloadBehind(state, serviceKey, workload));
     const linked = new Set<string>();
     for (const rollout of rollouts) {
       const relabel = rollout.event.kubernetes?.changes?.some((change) => selectorKeys.some((key) => change.path === `spec.template.labels.${key}`));
