@@ -83,4 +83,43 @@ describe('HoldQueue', () => {
     expect(queue.size).toBe(3);
     expect(queue.releaseDue(Number.POSITIVE_INFINITY).map((match) => match.trigger.event.id)).toEqual(downs.slice(1).map((event) => event.id));
   });
+
+  it('releases matches due at once oldest first, and a match held again after clearing at its new time, once', () => {
+    const { cluster, refs } = services(3);
+    const downs = refs.map((ref) => cluster.signal('service_unavailable', ref));
+    cluster.advance(10);
+    const restored = cluster.signal('service_restored', refs[0]!);
+    cluster.advance(10);
+    const downAgain = cluster.signal('service_unavailable', refs[0]!);
+    const { state, indexed } = indexAll(cluster.events);
+    const queue = new HoldQueue();
+    for (const event of downs) queue.hold(mustMatch(outage, indexed(event), state), 2 * MINUTE, indexed(event));
+    queue.clear(indexed(restored));
+    queue.hold(mustMatch(outage, indexed(downAgain), state), 2 * MINUTE, indexed(downAgain));
+    // The first hold of svc-0 was cleared: its old release time passes without it.
+    expect(queue.releaseDue(indexed(downs[0]!).at + 2 * MINUTE).map((match) => match.trigger.event.id)).toEqual([downs[1]!.id, downs[2]!.id]);
+    expect(queue.releaseDue(indexed(downAgain).at + 2 * MINUTE - 1)).toEqual([]);
+    expect(queue.releaseDue(indexed(downAgain).at + 2 * MINUTE).map((match) => match.trigger.event.id)).toEqual([downAgain.id]);
+    expect(queue.releaseDue(Number.POSITIVE_INFINITY)).toEqual([]);
+    expect(queue.size).toBe(0);
+  });
+
+  it('stays correct when one trouble flaps far more often than the queue holds', () => {
+    const { cluster, refs } = services(2);
+    const steady = cluster.signal('service_unavailable', refs[1]!);
+    const flaps: Array<[ReturnType<typeof cluster.signal>, ReturnType<typeof cluster.signal>]> = [];
+    for (let round = 0; round < 3000; round += 1) {
+      cluster.advance(0.01);
+      flaps.push([cluster.signal('service_unavailable', refs[0]!), cluster.signal('service_restored', refs[0]!)]);
+    }
+    const { state, indexed } = indexAll(cluster.events);
+    const queue = new HoldQueue(10);
+    queue.hold(mustMatch(outage, indexed(steady), state), 2 * MINUTE, indexed(steady));
+    for (const [down, up] of flaps) {
+      expect(queue.hold(mustMatch(outage, indexed(down), state), 2 * MINUTE, indexed(down))).toBeUndefined();
+      queue.clear(indexed(up));
+    }
+    expect(queue.size).toBe(1);
+    expect(queue.releaseDue(Number.POSITIVE_INFINITY).map((match) => match.trigger.event.id)).toEqual([steady.id]);
+  });
 });

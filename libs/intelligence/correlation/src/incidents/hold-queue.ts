@@ -1,5 +1,6 @@
 import type { IndexedEvent } from '@tapio/domain';
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
+import { ReleaseHeap } from './release-heap.js';
 
 /** A match of a pattern with `holdFor`, waiting to see whether its trouble clears by itself. */
 interface HeldMatch {
@@ -12,25 +13,36 @@ interface HeldMatch {
   entityKey: string | undefined;
   /** One held match per pattern and entity. */
   key: string;
+  /** Order of holding, oldest first. */
+  seq: number;
 }
 
 /** Held matches kept at most by default; beyond, the oldest are released early rather than dropped. */
 export const DEFAULT_MAX_HELD = 10_000;
+
+/** Heap entries of matches no longer held, kept at most before the heap is rebuilt. */
+const STALE_ENTRIES_KEPT = 1_024;
 
 /**
  * The hold/release scheduler for patterns with `holdFor` (a Service without endpoints
  * during a rollout is normal for seconds): a match waits until its hold ends in event
  * time, unless an event on the same entity clears it (`clearedBy`). Bounded: when full,
  * the oldest held match is released at once, so trouble is reported early, never lost.
+ *
+ * Every event asks `clear`, so held matches are found by their entity (not by a scan of
+ * all of them), and due ones by a heap of release times.
  */
 export class HoldQueue {
-  private held: HeldMatch[] = [];
-  private readonly keys = new Set<string>();
+  /** By key, in the order held (a Map keeps insertion order): the first is the oldest. */
+  private readonly held = new Map<string, HeldMatch>();
+  private readonly byEntity = new Map<string, HeldMatch[]>();
+  private readonly releases = new ReleaseHeap<HeldMatch>();
+  private nextSeq = 0;
 
   constructor(private readonly maxHeld = DEFAULT_MAX_HELD) {}
 
   get size(): number {
-    return this.held.length;
+    return this.held.size;
   }
 
   /**
@@ -40,33 +52,55 @@ export class HoldQueue {
    */
   hold(match: PatternMatch, holdMs: number, trigger: IndexedEvent): PatternMatch | undefined {
     const key = `${match.pattern.name}|${trigger.entityKey ?? ''}`;
-    if (this.keys.has(key)) return undefined;
-    this.keys.add(key);
-    this.held.push({ match, triggerAt: trigger.at, releaseAt: trigger.at + holdMs, entityKey: trigger.entityKey, key });
-    if (this.held.length <= this.maxHeld) return undefined;
-    const oldest = this.held.shift();
-    if (!oldest) return undefined;
-    this.keys.delete(oldest.key);
+    if (this.held.has(key)) return undefined;
+    const held: HeldMatch = { match, triggerAt: trigger.at, releaseAt: trigger.at + holdMs, entityKey: trigger.entityKey, key, seq: this.nextSeq++ };
+    this.held.set(key, held);
+    if (held.entityKey !== undefined) {
+      const onEntity = this.byEntity.get(held.entityKey);
+      if (onEntity) onEntity.push(held);
+      else this.byEntity.set(held.entityKey, [held]);
+    }
+    this.releases.push(held);
+    // Entries of cleared matches wait in the heap for their time; a trouble that flaps
+    // thousands of times within one hold would keep them all, so they are dropped here.
+    if (this.releases.size > 2 * this.held.size + STALE_ENTRIES_KEPT) this.releases.rebuild(this.held.values());
+    if (this.held.size <= this.maxHeld) return undefined;
+    const oldest = this.held.values().next().value!;
+    this.remove(oldest);
     return oldest.match;
   }
 
   /** Drops held matches the event shows have cleared (the Service got its endpoints back). */
   clear(event: IndexedEvent): void {
-    if (!event.entityKey || this.held.length === 0) return;
-    this.held = this.held.filter((held) => {
-      if (held.entityKey !== event.entityKey || event.at < held.triggerAt) return true;
-      if (!held.match.pattern.clearedBy?.(event.event)) return true;
-      this.keys.delete(held.key);
-      return false;
-    });
+    if (!event.entityKey) return;
+    const onEntity = this.byEntity.get(event.entityKey);
+    if (!onEntity) return;
+    for (const held of [...onEntity]) {
+      if (event.at < held.triggerAt) continue;
+      if (held.match.pattern.clearedBy?.(event.event)) this.remove(held);
+    }
   }
 
   /** Removes and returns, oldest first, the matches whose hold ended by `nowMs` (event time). */
   releaseDue(nowMs: number): PatternMatch[] {
-    if (!this.held.some((held) => held.releaseAt <= nowMs)) return [];
-    const due = this.held.filter((held) => held.releaseAt <= nowMs);
-    this.held = this.held.filter((held) => held.releaseAt > nowMs);
-    for (const held of due) this.keys.delete(held.key);
+    const due: HeldMatch[] = [];
+    for (let entry = this.releases.popDue(nowMs); entry; entry = this.releases.popDue(nowMs)) {
+      // A heap entry outlives a match cleared or released early: only one still held is due.
+      if (this.held.get(entry.key) !== entry) continue;
+      this.remove(entry);
+      due.push(entry);
+    }
+    if (due.length > 1) due.sort((a, b) => a.seq - b.seq);
     return due.map((held) => held.match);
+  }
+
+  private remove(held: HeldMatch): void {
+    this.held.delete(held.key);
+    if (held.entityKey === undefined) return;
+    const onEntity = this.byEntity.get(held.entityKey);
+    if (!onEntity) return;
+    const at = onEntity.indexOf(held);
+    if (at >= 0) onEntity.splice(at, 1);
+    if (onEntity.length === 0) this.byEntity.delete(held.entityKey);
   }
 }
