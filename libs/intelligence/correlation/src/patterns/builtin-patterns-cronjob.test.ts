@@ -32,6 +32,8 @@ describe('cronjob-regression', () => {
     const { insights, cron } = cronJobRun({ templateChanged: true });
     expect(insights[0]?.pattern, summary(insights)).toBe('cronjob-regression');
     expect(rootIs(insights[0], cron), summary(insights)).toBe(true);
+    // One incident: the Job's own giving up is the change's too, not a second incident rooted at the Job.
+    expect(insights.filter((insight) => !rootIs(insight, cron)), summary(insights)).toEqual([]);
   });
 
   it('near miss: the same Job failing with no change to its CronJob is the Job\u2019s own (job-backoff-exceeded)', () => {

@@ -44,6 +44,30 @@ describe('OwnershipCorrelator', () => {
     expect(edgesFor(correlator, fixture.events, crash).filter((edge) => edge.kind === 'CAUSED')).toEqual([]);
   });
 
+  it('a Job that gives up was CAUSED by its CronJob\'s template change when the CronJob started it since; an older Job was not', () => {
+    const fixture = new ClusterFixture();
+    const cronUid = '00000000-0000-4000-8000-00000000c001';
+    fixture.object('resource_created', { kind: 'CronJob', name: 'export', namespace: 'billing', uid: cronUid, creationTimestamp: fixture.now }, 'CronJob billing/export exists');
+    const owner = [{ kind: 'CronJob', name: 'export', uid: cronUid, controller: true }];
+    const job = (name: string, uid: string) => {
+      fixture.object('resource_created', { kind: 'Job', name, namespace: 'billing', uid, creationTimestamp: fixture.now, ownerReferences: owner }, `Job billing/${name} exists`);
+      return { ...fixture.ref('Job', name, 'billing'), uid };
+    };
+    fixture.advance(60);
+    const older = job('export-1', '00000000-0000-4000-8000-00000000c002');
+    fixture.advance(30);
+    const change = fixture.signal('workload_spec_changed', { ...fixture.ref('CronJob', 'export', 'billing'), uid: cronUid }, { message: 'CronJob billing/export pod template changed' });
+    fixture.advance(30);
+    const newer = job('export-2', '00000000-0000-4000-8000-00000000c003');
+    fixture.advance(40);
+    const olderFailed = fixture.signal('job_failed', older, { message: 'DeadlineExceeded: Job was active longer than specified deadline' });
+    const newerFailed = fixture.signal('job_failed', newer, { message: 'BackoffLimitExceeded: Job has reached the specified backoff limit' });
+    expect(edgesFor(correlator, fixture.events, olderFailed)).toEqual([]);
+    const edges = edgesFor(correlator, fixture.events, newerFailed);
+    expect(fromTo(edges)).toEqual([`CAUSED ${change.id} -> ${newerFailed.id}`]);
+    expect(edges[0]?.reason).toContain('Job created by the rollout of CronJob export');
+  });
+
   it('sibling failures roll up: a later pod failure is CORRELATED_WITH the first failure in the family', () => {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1', 'node-2');

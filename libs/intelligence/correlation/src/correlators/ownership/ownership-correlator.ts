@@ -1,4 +1,4 @@
-import { parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 import { earliestMatching, latestMatching, latestOf } from '../../state/state-walks.js';
 
@@ -32,33 +32,48 @@ export class OwnershipCorrelator implements Correlator {
       return preempted.length > 0 ? preempted : this.evictedForMemoryReplacement(indexed, state);
     }
     if (entityKey && event.type === 'pod_preempted') return this.replacementsSeenFirst(indexed, state);
+    // A Job that gives up was started by its CronJob: from a changed job template, the change is why.
+    if (entityKey && event.type === 'job_failed' && entityKeyKind(entityKey) === 'Job') {
+      const caused = this.createdByRollout(indexed, state, state.ownerChain(entityKey), 'Job');
+      return caused ? [caused] : [];
+    }
     if (!entityKey || !POD_FAILURE_TYPES.has(event.type)) return [];
     const chain = state.ownerChain(entityKey);
     if (chain.length === 0) return [];
     const edges: Correlation[] = [];
-    const created = Date.parse(state.resource(entityKey)?.facts?.creationTimestamp ?? '');
-    for (const owner of chain) {
-      const rollout = latestMatching(state, 'entity', owner, at - this.windowMs, ROLLOUT_TYPES, { until: at });
-      // Only pods the rollout created: older pods were not touched by it.
-      if (rollout && Number.isFinite(created) && created >= rollout.at - 5_000) {
-        const ref = parseEntityKey(owner);
-        edges.push({
-          kind: 'CAUSED',
-          fromEventId: rollout.event.id,
-          toEventId: event.id,
-          confidence: 0.65,
-          reason: `pod created by the rollout of ${ref?.kind ?? ''} ${ref?.name ?? owner} ${Math.round((at - rollout.at) / 1000)}s earlier`,
-          correlator: this.id,
-        });
-        break;
-      }
-    }
+    const caused = this.createdByRollout(indexed, state, chain, 'pod');
+    if (caused) edges.push(caused);
     const root = chain[chain.length - 1] as string;
     const first = earliestMatching(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, { until: at, otherThan: entityKey, podsOnly: true });
     if (first) {
       edges.push({ kind: 'CORRELATED_WITH', fromEventId: first.event.id, toEventId: event.id, confidence: 0.6, reason: `another pod of ${root.split('/').slice(1).join('/')} failed first (${first.event.type})`, correlator: this.id });
     }
     return edges;
+  }
+
+  /**
+   * CAUSED from the latest rollout of an owner in `chain` (nearest first) that the failing
+   * object was created by (created at or after it): only objects the rollout created, as older
+   * ones were not touched by it.
+   */
+  private createdByRollout(indexed: IndexedEvent, state: CorrelationState, chain: readonly string[], what: 'pod' | 'Job'): Correlation | undefined {
+    const { event, at, entityKey } = indexed;
+    const created = Date.parse(state.resource(entityKey as string)?.facts?.creationTimestamp ?? '');
+    if (!Number.isFinite(created)) return undefined;
+    for (const owner of chain) {
+      const rollout = latestMatching(state, 'entity', owner, at - this.windowMs, ROLLOUT_TYPES, { until: at });
+      if (!rollout || created < rollout.at - 5_000) continue;
+      const ref = parseEntityKey(owner);
+      return {
+        kind: 'CAUSED',
+        fromEventId: rollout.event.id,
+        toEventId: event.id,
+        confidence: 0.65,
+        reason: `${what} created by the rollout of ${ref?.kind ?? ''} ${ref?.name ?? owner} ${Math.round((at - rollout.at) / 1000)}s earlier`,
+        correlator: this.id,
+      };
+    }
+    return undefined;
   }
 
   /**
