@@ -44,6 +44,7 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   disruption_budget_changed: s('disruption-budget-change', 'availability', 'low', false),
   autoscaler_changed: s('autoscaler-change', 'capacity', 'low', false),
   priority_changed: s('priority-change', 'capacity', 'low', false),
+  admission_policy_changed: s('admission-policy-change', 'security', 'low', false),
   lease_holder_changed: s('leader-change', 'lifecycle', 'info', false),
   pod_not_ready: s('pod-not-ready', 'availability', 'medium', true),
   oom_killed: s('oom-kill', 'performance', 'high', true),

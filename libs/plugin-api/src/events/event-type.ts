@@ -37,6 +37,8 @@ export const EVENT_TYPES = [
   // Capacity and scheduling policy: HorizontalPodAutoscaler bounds, PriorityClass
   'autoscaler_changed',
   'priority_changed',
+  // Admission policy: a Namespace's Pod Security Standard labels
+  'admission_policy_changed',
   // Leases: leader failover, node heartbeats
   'lease_holder_changed',
   // Pod failure signals

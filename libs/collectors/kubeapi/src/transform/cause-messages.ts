@@ -28,7 +28,8 @@ export function causeAnnotations(cause: NamedCause | undefined): Record<string, 
 /**
  * What refused a controller's pod (`FailedCreate`, "Error creating: pods "x" is forbidden: ..."):
  * a ResourceQuota ("exceeded quota: compute, requested: ..."), a LimitRange ("maximum memory
- * usage per Container is 256Mi, but limit is 512Mi"), a PriorityClass that does not exist.
+ * usage per Container is 256Mi, but limit is 512Mi"), a PriorityClass or ServiceAccount that
+ * does not exist, the namespace's Pod Security level ("violates PodSecurity "restricted:latest"").
  */
 export function admissionCause(message: string, namespace: string | undefined): NamedCause | undefined {
   const quota = /exceeded quota: ([a-z0-9]([-a-z0-9.]*[a-z0-9])?)/.exec(message);
@@ -38,6 +39,9 @@ export function admissionCause(message: string, namespace: string | undefined): 
   }
   const priority = /no PriorityClass with name ([a-z0-9]([-a-z0-9.]*[a-z0-9])?) was found/.exec(message);
   if (priority) return { kind: 'PriorityClass', name: priority[1] as string };
+  const account = /error looking up service account ([a-z0-9][-a-z0-9.]*)\/([a-z0-9][-a-z0-9.]*): serviceaccount "[^"]*" not found/.exec(message);
+  if (account) return { kind: 'ServiceAccount', name: account[2] as string, namespace: account[1] as string };
+  if (/violates PodSecurity "/.test(message) && namespace) return { kind: 'Namespace', name: namespace };
   return undefined;
 }
 
@@ -72,6 +76,18 @@ export function evictionMemory(message: string): { usageBytes: number; requestBy
     requestBytes += parseQuantity(match[2]) ?? 0;
   }
   return found ? { usageBytes: Math.round(usageBytes), requestBytes: Math.round(requestBytes) } : undefined;
+}
+
+/**
+ * Which of its own limits a pod broke when the kubelet evicted it for local storage: an
+ * emptyDir volume over its sizeLimit ("Usage of EmptyDir volume "spool" exceeds the limit
+ * "8Mi"."), a container over its ephemeral-storage limit, or the pod over its containers' total.
+ * Such an eviction is the workload's own doing, like an OOM kill, not the node's.
+ */
+export function storageLimitEvicted(message: string): 'emptyDir' | 'ephemeral-storage' | undefined {
+  if (/Usage of EmptyDir volume "[^"]*" exceeds the limit/.test(message)) return 'emptyDir';
+  if (/exceeded its local ephemeral storage limit|ephemeral local storage usage exceeds the total limit/.test(message)) return 'ephemeral-storage';
+  return undefined;
 }
 
 const CORDONED = /node\(s\) were unschedulable|ToBeDeletedByClusterAutoscaler|node\.kubernetes\.io\/unschedulable/;

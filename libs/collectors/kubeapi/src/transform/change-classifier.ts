@@ -6,7 +6,7 @@ import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
-import { isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
+import { admissionDigest, isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
 import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
 
@@ -79,6 +79,7 @@ export function digestOf(kind: string, object: Json): Record<string, string> | u
   if (kind === 'NetworkPolicy') return networkPolicyDigest(spec);
   if (kind === 'Node') return nodeSpecDigest(spec);
   if (kind === 'Ingress') return ingressDigest(object);
+  if (kind === 'Namespace') return admissionDigest(object);
   return undefined;
 }
 
@@ -115,6 +116,11 @@ export function classify(kind: string, previous: Remembered, current: Remembered
     const changes = diffMaps(before, after, 'spec');
     if (!changes.length) return undefined;
     return { type: 'resource_updated', message: `${label} routes changed: ${describeChanges(changes)}`, changes };
+  }
+  if (kind === 'Namespace') {
+    // Its Pod Security labels decide which pods it admits from now on; other updates (its phase) are facts.
+    const changes = diffMaps(before, after, 'metadata');
+    if (changes.length) return { type: 'admission_policy_changed', message: `${label} changed its Pod Security admission: ${describeChanges(changes)}`, changes };
   }
   const changes = factChanges(previous.facts, current.facts);
   if (!changes.length) return undefined;

@@ -1,6 +1,7 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { admissionCause, causeAnnotations, evictionMemory, preemptorOf, schedulingBlock } from './cause-messages.js';
+import { admissionCause, causeAnnotations, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
+import type { AdmissionLabels } from './admission-labels.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import { memoryAnnotations } from './pod-signals.js';
 
@@ -16,6 +17,8 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
+  /** The Pod Security level of each namespace and when it changed. */
+  admission: AdmissionLabels;
   /** The Event's time (ms), for what changed just before it. */
   at: number;
 }
@@ -29,7 +32,7 @@ export interface EventLookups {
  */
 export function eventAnnotations(reason: string, message: string, involved: InvolvedObject, lookups: EventLookups): Record<string, string> {
   const annotations: Record<string, string> = {};
-  if (reason === 'FailedCreate') Object.assign(annotations, causeAnnotations(admissionCause(message, involved.namespace)));
+  if (reason === 'FailedCreate') Object.assign(annotations, causeAnnotations(refusedBy(message, involved.namespace, lookups)));
   if (reason === 'Preempted') {
     const preemptor = preemptorOf(message);
     const facts = preemptor?.uid ? lookups.byUid(preemptor.uid) : undefined;
@@ -42,6 +45,8 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   if (reason === 'Evicted' || reason === 'Evicting') {
     const usage = evictionMemory(message);
     if (usage) Object.assign(annotations, memoryAnnotations(usage));
+    const limit = storageLimitEvicted(message);
+    if (limit) annotations['eviction.limit'] = limit;
   }
   const lingeringTaint = /had untolerated taint/.test(message) && !/Insufficient /.test(message) && lookups.planned.justReleased(lookups.cluster, lookups.at);
   if (reason === 'FailedScheduling') {
@@ -62,4 +67,18 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     annotations['lifecycle.reason'] = planned;
   }
   return annotations;
+}
+
+/** How long after a namespace raised its Pod Security level a refusal for it is the raise's doing. */
+const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
+
+/**
+ * What refused a controller's pod. A Pod Security refusal names the namespace only when its
+ * level changed shortly before: under a level that stood, the new pod template broke it (the
+ * rollout's doing, which the rollout patterns name).
+ */
+function refusedBy(message: string, namespace: string | undefined, lookups: EventLookups) {
+  const cause = admissionCause(message, namespace);
+  if (cause?.kind !== 'Namespace') return cause;
+  return lookups.admission.changedBetween(lookups.cluster, namespace, lookups.at - POLICY_CHANGE_WINDOW_MS, lookups.at) ? cause : undefined;
 }

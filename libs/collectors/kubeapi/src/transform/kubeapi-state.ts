@@ -4,6 +4,7 @@ import type { IngressBackends } from './ingress-backends.js';
 import type { PlannedNodes, PlannedNodeState } from './lifecycle-signals.js';
 import type { ServiceEndpoints } from './service-endpoints.js';
 import type { TerminatingNamespaces } from './terminating-namespaces.js';
+import type { AdmissionLabels } from './admission-labels.js';
 import type { Version, VersionMemory } from './version-memory.js';
 
 /** A Kubernetes Event object's last signalled count and time. */
@@ -20,7 +21,7 @@ export interface Folded {
  * delivered again after a crash is diffed against the version before its own (see
  * VersionMemory), so it derives the same events.
  */
-export function kubeapiState(objects: VersionMemory<Remembered>, folded: VersionMemory<Folded>, endpoints: ServiceEndpoints, planned: PlannedNodes, ingresses: IngressBackends, namespaces: TerminatingNamespaces): DurableTransformerState {
+export function kubeapiState(objects: VersionMemory<Remembered>, folded: VersionMemory<Folded>, endpoints: ServiceEndpoints, planned: PlannedNodes, ingresses: IngressBackends, namespaces: TerminatingNamespaces, admission: AdmissionLabels): DurableTransformerState {
   return {
     scope: 'kubeapi',
     restore: (entries) => {
@@ -30,6 +31,7 @@ export function kubeapiState(objects: VersionMemory<Remembered>, folded: Version
       planned.restore('', undefined);
       ingresses.restore('', undefined);
       namespaces.restore('', undefined);
+      admission.restore('', undefined);
       for (const [key, value] of entries) {
         if (key.startsWith('o|')) objects.restore(key.slice(2), value as Version<Remembered>[]);
         else if (key.startsWith('e|')) folded.restore(key.slice(2), value as Version<Folded>[]);
@@ -37,6 +39,7 @@ export function kubeapiState(objects: VersionMemory<Remembered>, folded: Version
         else if (key.startsWith('p|')) planned.restore(key.slice(2), value as PlannedNodeState);
         else if (key.startsWith('i|')) ingresses.restore(key.slice(2), value);
         else if (key.startsWith('n|')) namespaces.restore(key.slice(2), value);
+        else if (key.startsWith('a|')) admission.restore(key.slice(2), value);
       }
     },
     changes: () => [
@@ -46,6 +49,7 @@ export function kubeapiState(objects: VersionMemory<Remembered>, folded: Version
       ...planned.changes().map(([key, state]) => [`p|${key}`, state] as const),
       ...ingresses.changes().map(([key, state]) => [`i|${key}`, state] as const),
       ...namespaces.changes().map(([key, state]) => [`n|${key}`, state] as const),
+      ...admission.changes().map(([key, state]) => [`a|${key}`, state] as const),
     ],
   };
 }

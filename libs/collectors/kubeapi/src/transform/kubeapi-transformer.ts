@@ -37,12 +37,12 @@ import { asHistory, historyAnnotation, oneLine, repetitionAnnotation, retellAfte
 import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
+import { AdmissionLabels } from './admission-labels.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { IngressBackends } from './ingress-backends.js';
 import { configDeletion } from './config-deletion.js';
 import { kubeapiState, type Folded } from './kubeapi-state.js';
-
 
 export interface KubeApiTransformerOptions {
   /** A repeating Event object is signalled again when its count doubles, its span grew by half, or after this long. */
@@ -74,6 +74,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly endpoints = new ServiceEndpoints();
   private readonly planned: PlannedNodes;
   private readonly namespaces = new TerminatingNamespaces();
+  private readonly admission = new AdmissionLabels();
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -82,7 +83,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     this.planned = new PlannedNodes(options.uncordonGraceMs);
     this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
     this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
-    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses, this.namespaces);
+    this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses, this.namespaces, this.admission);
   }
 
   /**
@@ -100,7 +101,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.set(memoryKey, { facts, stored: true });
       // A node cordoned or being drained when Tapio stopped is still under planned maintenance.
       if (resource.ref.kind === 'Node') this.planned.observe(cluster, facts, false, Date.parse(resource.updatedAt) || 0);
-      if (resource.ref.kind === 'Namespace') this.namespaces.observe(cluster, facts, false);
+      if (resource.ref.kind === 'Namespace') (this.namespaces.observe(cluster, facts, false), this.admission.observe(cluster, facts, false));
     }
   }
 
@@ -148,7 +149,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
-      if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, true);
+      if (meta.kind === 'Namespace') (this.namespaces.observe(context.cluster, facts, true), this.admission.observe(context.cluster, facts, true));
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
@@ -202,7 +203,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
     } else if (meta.kind === 'Namespace') {
-      this.namespaces.observe(context.cluster, facts, false);
+      (this.namespaces.observe(context.cluster, facts, false), this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined));
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }
@@ -318,7 +319,7 @@ export class KubeApiTransformer implements RawEventTransformer {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
           ...repetitionAnnotation(count, firstSeen, lastSeen),
           ...historyAnnotation(mapping),
-          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned }),
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned, admission: this.admission }),
         },
       }),
     ];

@@ -1,6 +1,6 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
-import { evictionMemory, schedulingBlock } from './cause-messages.js';
+import { evictionMemory, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
 
 /** The kubelet's eviction figures as annotations (bytes). */
@@ -130,12 +130,13 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
       const evicted = memory.statusReason === 'Evicted';
       const statusMessage = str(obj(object['status'])['message']);
       const usage = evicted ? evictionMemory(statusMessage ?? '') : undefined;
+      const limit = evicted ? storageLimitEvicted(statusMessage ?? '') : undefined;
       signals.push({
         type: evicted ? 'pod_evicted' : 'pod_failed',
         key: `phase:${phase}`,
         message: evicted ? `Pod ${name} was evicted${statusMessage ? `: ${statusMessage}` : ''}` : `Pod ${name} failed${memory.statusReason ? `: ${memory.statusReason}` : ''}${statusMessage ? ` (${statusMessage})` : ''}`,
         kubernetes: { ...(memory.statusReason ? { reason: memory.statusReason } : {}) },
-        ...(usage ? { annotations: memoryAnnotations(usage) } : {}),
+        ...(usage ? { annotations: memoryAnnotations(usage) } : limit ? { annotations: { 'eviction.limit': limit } } : {}),
         ...(evicted && /low on resource: memory/i.test(statusMessage ?? '') ? { severity: 'high' as const } : {}),
       });
     } else if (phase === 'Succeeded' && previous) {

@@ -73,3 +73,14 @@ export function policyDigest(kind: string, object: Json): Record<string, string>
       return undefined;
   }
 }
+
+/** Pod Security admission labels: the level a Namespace enforces (and its version) decide which pods it admits. */
+const ADMISSION_LABELS = ['pod-security.kubernetes.io/enforce', 'pod-security.kubernetes.io/enforce-version'];
+
+/** A Namespace's admission policy, flattened to `labels.<label> → value` for diffMaps. */
+export function admissionDigest(object: Json): Record<string, string> {
+  const labels = obj(obj(object['metadata'])['labels']);
+  const digest: Record<string, string> = {};
+  for (const label of ADMISSION_LABELS) put(digest, `labels.${label}`, labels[label]);
+  return digest;
+}

@@ -10,6 +10,7 @@ export const CHANGE_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'node_spec_changed',
   'quota_changed',
   'limits_changed',
+  'admission_policy_changed',
   'disruption_budget_changed',
 ]);
 

@@ -1,4 +1,4 @@
-import { entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledCount, CompiledPattern, CompiledStep } from './compiled-pattern.js';
 import { anyOf, countUntil, walkBack, type Scope } from '../state/state-walks.js';
 
@@ -145,9 +145,11 @@ function relatedPool(state: CorrelationState, key: string, relation: EntityRelat
   const governed = () => {
     // Policies govern by namespace (quotas, limit ranges, autoscalers, budgets, network
     // policies) or cluster-wide (priority classes, nodes): the namespace's events, the node's,
-    // and for a cluster-scoped entity every event of the step's types.
-    const namespace = parseEntityKey(key)?.namespace;
-    if (namespace) pools.push(state.eventsInNamespace(namespace, since, types));
+    // and for a cluster-scoped entity every event of the step's types. A Namespace (its Pod
+    // Security level) governs what it holds: its own events are not in its namespace's index.
+    const ref = parseEntityKey(key);
+    const namespace = ref?.namespace;
+    if (namespace) pools.push(state.eventsInNamespace(namespace, since, types), state.eventsOn(entityKey({ kind: 'Namespace', name: namespace, ...(ref.cluster ? { cluster: ref.cluster } : {}) }), since, types));
     else if (types) for (const type of types) pools.push(state.eventsOfType(type, since));
     node();
   };

@@ -4,7 +4,7 @@ import { matchesSelector } from '../topology/label-selector.js';
 type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'rootOwner' | 'neighbours' | 'nodeNameOf'>;
 
 /** The kinds that set bounds on other objects: capacity, scheduling and network policy, and a node's own resources. */
-export const GOVERNING_KINDS: ReadonlySet<string> = new Set(['ResourceQuota', 'LimitRange', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'PriorityClass', 'NetworkPolicy', 'Node']);
+export const GOVERNING_KINDS: ReadonlySet<string> = new Set(['ResourceQuota', 'LimitRange', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'PriorityClass', 'NetworkPolicy', 'Node', 'Namespace']);
 
 /** The target itself and, for a pod, the workloads that own it. */
 function family(state: TopologyView, target: string): string[] {
@@ -16,7 +16,8 @@ function family(state: TopologyView, target: string): string[] {
  * or LimitRange everything in its namespace; a HorizontalPodAutoscaler the workload it scales
  * and that workload's pods; a PodDisruptionBudget the pods its selector matches; a
  * NetworkPolicy the pods it applies to; a PriorityClass the pods that name it; a Node the pods
- * that run on it. Asked both ways by the `governs` relation.
+ * that run on it; a Namespace (its Pod Security level) what it holds. Asked both ways by the
+ * `governs` relation.
  */
 export function governs(state: TopologyView, policy: string, target: string): boolean {
   const ref = parseEntityKey(policy);
@@ -43,6 +44,8 @@ export function governs(state: TopologyView, policy: string, target: string): bo
       return state.resource(target)?.facts?.priorityClassName === ref.name;
     case 'Node':
       return targetRef.kind === 'Pod' && state.nodeNameOf(target) === ref.name;
+    case 'Namespace':
+      return targetRef.namespace === ref.name;
     default:
       return false;
   }

@@ -37,7 +37,9 @@ export class OwnershipCorrelator implements Correlator {
       const caused = this.createdByRollout(indexed, state, state.ownerChain(entityKey), 'Job');
       return caused ? [caused] : [];
     }
-    if (!entityKey || !POD_FAILURE_TYPES.has(event.type)) return [];
+    // A pod evicted for breaking its own storage limit failed of its own doing, like an OOM kill.
+    const ownEviction = event.type === 'pod_evicted' && event.annotations?.['eviction.limit'] !== undefined;
+    if (!entityKey || !(POD_FAILURE_TYPES.has(event.type) || ownEviction)) return [];
     const chain = state.ownerChain(entityKey);
     if (chain.length === 0) return [];
     const edges: Correlation[] = [];
