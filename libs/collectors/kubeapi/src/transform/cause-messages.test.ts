@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByTaint, evictionMemory, preemptorOf } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByTaint, evictionMemory, preemptorOf, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -7,6 +7,19 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(admissionCause('Error creating: pods "cart-x" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi', 'shop')).toEqual({ kind: 'LimitRange', namespace: 'shop' });
     expect(admissionCause('Error creating: pods "x" is forbidden: no PriorityClass with name critical-batch was found', 'shop')).toEqual({ kind: 'PriorityClass', name: 'critical-batch' });
     expect(admissionCause('Error creating: pods "x" is forbidden: error looking up service account shop/builder', 'shop')).toBeUndefined();
+  });
+
+  it('names a ServiceAccount that does not exist and the namespace whose Pod Security level a pod violates', () => {
+    expect(admissionCause('Error creating: pods "ledger-766f9c5548-" is forbidden: error looking up service account payments/ledger-writer: serviceaccount "ledger-writer" not found', 'payments')).toEqual({ kind: 'ServiceAccount', name: 'ledger-writer', namespace: 'payments' });
+    expect(admissionCause('(combined from similar events): Error creating: pods "api-1" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false', 'secure-apps')).toEqual({ kind: 'Namespace', name: 'secure-apps' });
+    expect(admissionCause('Error creating: pods "api-1" is forbidden: violates PodSecurity "baseline:v1.30": host namespaces', undefined)).toBeUndefined();
+  });
+
+  it('tells an eviction for the pod\'s own storage limit from one for node pressure', () => {
+    expect(storageLimitEvicted('Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ')).toBe('emptyDir');
+    expect(storageLimitEvicted('Container app exceeded its local ephemeral storage limit "1Gi". ')).toBe('ephemeral-storage');
+    expect(storageLimitEvicted('Pod ephemeral local storage usage exceeds the total limit of containers 2Gi. ')).toBe('ephemeral-storage');
+    expect(storageLimitEvicted('The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. ')).toBeUndefined();
   });
 
   it('finds the preemptor by uid (1.26+) or by name (older schedulers)', () => {

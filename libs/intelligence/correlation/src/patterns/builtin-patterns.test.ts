@@ -47,6 +47,7 @@ describe('built-in patterns', () => {
       'scheduler-thrash',
       'service-without-endpoints',
       'stalled-rollout',
+      'storage-limit-eviction',
       'workload-deleted-service-empty',
     ]);
   });

@@ -32,6 +32,21 @@ describe('OwnershipCorrelator', () => {
     expect(edges[0]?.reason).toContain('rollout of Deployment checkout');
   });
 
+  it('a pod the rollout created, evicted for breaking its own storage limit, was CAUSED by the rollout; a node-pressure eviction was not', () => {
+    const fixture = new ClusterFixture();
+    fixture.nodes('node-1');
+    const app = fixture.workload('batch', 'spooler', { replicas: 2, nodes: ['node-1'] });
+    fixture.advance(60);
+    const mark = fixture.events.length;
+    const [first, second] = fixture.rollout(app);
+    const rollout = fixture.since(mark).find((event) => event.type === 'workload_spec_changed')!;
+    fixture.advance(40);
+    const own = fixture.signal('pod_evicted', first as EntityRef, { message: 'Evicted: Usage of EmptyDir volume "spool" exceeds the limit "8Mi".', annotations: { 'eviction.limit': 'emptyDir' } });
+    const pressure = fixture.signal('pod_evicted', second as EntityRef, { message: 'Evicted: The node was low on resource: ephemeral-storage.' });
+    expect(fromTo(edgesFor(correlator, fixture.events, own).filter((edge) => edge.kind === 'CAUSED'))).toEqual([`CAUSED ${rollout.id} -> ${own.id}`]);
+    expect(edgesFor(correlator, fixture.events, pressure)).toEqual([]);
+  });
+
   it('a failure of an old pod the rollout did not touch is not blamed on it', () => {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1');

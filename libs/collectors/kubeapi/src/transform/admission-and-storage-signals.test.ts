@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { UnifiedEvent } from '@tapio/domain';
+import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
+
+const NS = 'secure-apps';
+function namespace(enforce: string | undefined, resourceVersion: string, phase = 'Active'): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, uid: 'ns-1', resourceVersion, ...(enforce ? { labels: { 'pod-security.kubernetes.io/enforce': enforce } } : {}) }, status: { phase } };
+}
+function event(reason: string, involved: Record<string, unknown>, message: string, second: number): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${String(involved['name'])}.${reason}.${second}`, namespace: NS, uid: `ev-${reason}-${second}`, resourceVersion: String(300 + second) }, involvedObject: involved, reason, message, type: 'Warning', count: 1, lastTimestamp: at(second), source: { component: 'replicaset-controller' } };
+}
+const replicaSet = { kind: 'ReplicaSet', name: 'api-649c7f97f4', namespace: NS, uid: 'rs-1' };
+const violates = (second: number) => event('FailedCreate', replicaSet, 'Error creating: pods "api-649c7f97f4-rwsmm" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true (pod or container "api" must set securityContext.runAsNonRoot=true)', second);
+const refusal = (events: UnifiedEvent[]) => events.find((item) => item.type === 'replica_create_failed');
+
+describe('kubeapi transformer: admission policy and storage-limit evictions', () => {
+  it("a Namespace's Pod Security label change is an admission_policy_changed; its phase moving is not", () => {
+    const events = run([watch('ADDED', namespace(undefined, '1')), watch('MODIFIED', namespace('restricted', '2'), 10), watch('MODIFIED', namespace('restricted', '3', 'Terminating'), 20)]);
+    const changed = events.filter((item) => item.type === 'admission_policy_changed');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.message).toContain('pod-security.kubernetes.io/enforce');
+    expect(events.at(-1)?.type).toBe('resource_updated');
+  });
+
+  it('a Pod Security refusal names the Namespace when its level was raised within 30 minutes, not when the level stood', () => {
+    const raised = refusal(run([watch('ADDED', namespace(undefined, '1')), watch('MODIFIED', namespace('restricted', '2'), 10), watch('ADDED', violates(25), 25)]));
+    expect(raised?.annotations?.['cause.kind']).toBe('Namespace');
+    expect(raised?.annotations?.['cause.name']).toBe(NS);
+    // The same refusal under a level Tapio found already set, or raised more than 30 minutes before.
+    expect(refusal(run([watch('ADDED', namespace('restricted', '1')), watch('ADDED', violates(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
+    expect(refusal(run([watch('ADDED', namespace(undefined, '1')), watch('MODIFIED', namespace('restricted', '2'), 10), watch('ADDED', violates(31 * 60 + 10), 31 * 60 + 10)]))?.annotations?.['cause.kind']).toBeUndefined();
+  });
+
+  it('a refusal for a ServiceAccount that does not exist names it', () => {
+    const missing = event('FailedCreate', replicaSet, 'Error creating: pods "ledger-766f9c5548-" is forbidden: error looking up service account secure-apps/ledger-writer: serviceaccount "ledger-writer" not found', 5);
+    expect(refusal(run([watch('ADDED', missing)]))?.annotations).toMatchObject({ 'cause.kind': 'ServiceAccount', 'cause.name': 'ledger-writer', 'cause.namespace': NS });
+  });
+
+  it('an eviction for the pod breaking its own storage limit says which limit, on the Event and on the pod; a node-pressure eviction does not', () => {
+    const pod = { kind: 'Pod', name: 'spooler-1', namespace: NS, uid: 'pod-1' };
+    const emptyDir = run([watch('ADDED', event('Evicted', pod, 'Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ', 3))]).find((item) => item.type === 'pod_evicted');
+    expect(emptyDir?.annotations?.['eviction.limit']).toBe('emptyDir');
+    const container = run([watch('ADDED', event('Evicted', pod, 'Container spooler exceeded its local ephemeral storage limit "1Gi". ', 3))]).find((item) => item.type === 'pod_evicted');
+    expect(container?.annotations?.['eviction.limit']).toBe('ephemeral-storage');
+    const pressure = run([watch('ADDED', event('Evicted', pod, 'The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. ', 3))]).find((item) => item.type === 'pod_evicted');
+    expect(pressure?.annotations?.['eviction.limit']).toBeUndefined();
+
+    const running = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'spooler-1', namespace: NS, uid: 'pod-1', resourceVersion: '10' }, spec: { nodeName: 'node-1', containers: [{ name: 'spooler', image: 'spooler:1' }] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'spooler', ready: true, restartCount: 0, state: { running: { startedAt: at(0) } } }] } };
+    const evicted = { ...running, metadata: { ...running.metadata, resourceVersion: '11' }, status: { phase: 'Failed', reason: 'Evicted', message: 'Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [] } };
+    const fromStatus = run([watch('ADDED', running), watch('MODIFIED', evicted, 40)]).find((item) => item.type === 'pod_evicted');
+    expect(fromStatus?.annotations?.['eviction.limit']).toBe('emptyDir');
+  });
+});
