@@ -31,6 +31,15 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     expect(refusal(run([watch('ADDED', namespace(undefined, '1')), watch('MODIFIED', namespace('restricted', '2'), 10), watch('ADDED', violates(31 * 60 + 10), 31 * 60 + 10)]))?.annotations?.['cause.kind']).toBeUndefined();
   });
 
+  it('a refusal for a missing PriorityClass names it only when it was deleted within 30 minutes (else the template named one that never was)', () => {
+    const cls = (resourceVersion: string) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch-high', uid: 'pc-1', resourceVersion }, value: 1000 });
+    const missing = (second: number) => event('FailedCreate', replicaSet, 'Error creating: pods "api-1" is forbidden: no PriorityClass with name batch-high was found', second);
+    const deleted = refusal(run([watch('ADDED', cls('1')), watch('DELETED', cls('2'), 10), watch('ADDED', missing(25), 25)]));
+    expect(deleted?.annotations).toMatchObject({ 'cause.kind': 'PriorityClass', 'cause.name': 'batch-high' });
+    expect(refusal(run([watch('ADDED', missing(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
+    expect(refusal(run([watch('ADDED', cls('1')), watch('DELETED', cls('2'), 10), watch('ADDED', missing(31 * 60 + 10), 31 * 60 + 10)]))?.annotations?.['cause.kind']).toBeUndefined();
+  });
+
   it('a refusal for a ServiceAccount that does not exist names it', () => {
     const missing = event('FailedCreate', replicaSet, 'Error creating: pods "ledger-766f9c5548-" is forbidden: error looking up service account secure-apps/ledger-writer: serviceaccount "ledger-writer" not found', 5);
     expect(refusal(run([watch('ADDED', missing)]))?.annotations).toMatchObject({ 'cause.kind': 'ServiceAccount', 'cause.name': 'ledger-writer', 'cause.namespace': NS });

@@ -1,7 +1,7 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { admissionCause, causeAnnotations, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
-import type { AdmissionLabels } from './admission-labels.js';
+import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import { memoryAnnotations } from './pod-signals.js';
 
@@ -17,8 +17,8 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
-  /** The Pod Security level of each namespace and when it changed. */
-  admission: AdmissionLabels;
+  /** The Pod Security level of each namespace and when it changed; PriorityClasses deleted. */
+  admission: AdmissionPolicies;
   /** The Event's time (ms), for what changed just before it. */
   at: number;
 }
@@ -74,11 +74,14 @@ const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 
 /**
  * What refused a controller's pod. A Pod Security refusal names the namespace only when its
- * level changed shortly before: under a level that stood, the new pod template broke it (the
- * rollout's doing, which the rollout patterns name).
+ * level changed shortly before, a missing PriorityClass only when it was deleted shortly
+ * before: when nothing changed, the pod template that breaks the level or names a class that
+ * is not there is the cause (the rollout's or the new workload's, which their patterns name).
  */
 function refusedBy(message: string, namespace: string | undefined, lookups: EventLookups) {
   const cause = admissionCause(message, namespace);
-  if (cause?.kind !== 'Namespace') return cause;
-  return lookups.admission.changedBetween(lookups.cluster, namespace, lookups.at - POLICY_CHANGE_WINDOW_MS, lookups.at) ? cause : undefined;
+  const since = lookups.at - POLICY_CHANGE_WINDOW_MS;
+  if (cause?.kind === 'Namespace') return lookups.admission.changedBetween(lookups.cluster, namespace, since, lookups.at) ? cause : undefined;
+  if (cause?.kind === 'PriorityClass') return lookups.admission.deletedBetween(lookups.cluster, cause.name ?? '', since, lookups.at) ? cause : undefined;
+  return cause;
 }

@@ -4,7 +4,7 @@ import type { IngressBackends } from './ingress-backends.js';
 import type { PlannedNodes, PlannedNodeState } from './lifecycle-signals.js';
 import type { ServiceEndpoints } from './service-endpoints.js';
 import type { TerminatingNamespaces } from './terminating-namespaces.js';
-import type { AdmissionLabels } from './admission-labels.js';
+import type { AdmissionPolicies } from './admission-policies.js';
 import type { Version, VersionMemory } from './version-memory.js';
 
 /** A Kubernetes Event object's last signalled count and time. */
@@ -21,7 +21,7 @@ export interface Folded {
  * delivered again after a crash is diffed against the version before its own (see
  * VersionMemory), so it derives the same events.
  */
-export function kubeapiState(objects: VersionMemory<Remembered>, folded: VersionMemory<Folded>, endpoints: ServiceEndpoints, planned: PlannedNodes, ingresses: IngressBackends, namespaces: TerminatingNamespaces, admission: AdmissionLabels): DurableTransformerState {
+export function kubeapiState(objects: VersionMemory<Remembered>, folded: VersionMemory<Folded>, endpoints: ServiceEndpoints, planned: PlannedNodes, ingresses: IngressBackends, namespaces: TerminatingNamespaces, admission: AdmissionPolicies): DurableTransformerState {
   return {
     scope: 'kubeapi',
     restore: (entries) => {

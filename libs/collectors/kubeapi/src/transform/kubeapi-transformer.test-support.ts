@@ -36,7 +36,7 @@ export function watch(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<str
 export const atSecond = (second: number) => new Date(Date.UTC(2026, 2, 2, 10, 0, second)).toISOString().replace('.000Z', 'Z');
 
 /** A watch event of cluster c1 at `atSecond(second)`. */
-export function watchAt(type: 'ADDED' | 'MODIFIED', object: Record<string, unknown>, second = 0): RawEvent {
+export function watchAt(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<string, unknown>, second = 0): RawEvent {
   return RawEvent.parse({ timestamp: atSecond(second), type, source: 'kubeapi', metadata: { cluster: 'c1', collector: 'kubeapi' }, data: { type, object } });
 }
 

@@ -37,21 +37,13 @@ import { asHistory, historyAnnotation, oneLine, repetitionAnnotation, retellAfte
 import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
-import { AdmissionLabels } from './admission-labels.js';
+import { AdmissionPolicies } from './admission-policies.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { IngressBackends } from './ingress-backends.js';
 import { configDeletion } from './config-deletion.js';
 import { kubeapiState, type Folded } from './kubeapi-state.js';
-
-export interface KubeApiTransformerOptions {
-  /** A repeating Event object is signalled again when its count doubles, its span grew by half, or after this long. */
-  eventRefoldMs?: number;
-  /** What of a ConfigMap's content is kept and reported (limits in tapio.yaml). */
-  limits?: ChangeLimits;
-  /** How long after an uncordon a taint refusal is still the cordon's (tapio.yaml `lifecycle.uncordonGrace`; default 60 s). */
-  uncordonGraceMs?: number;
-}
+import type { KubeApiTransformerOptions } from './kubeapi-transformer-options.js';
 
 /**
  * RawEvents of the Kubernetes API collector (watch events) → UnifiedEvents: one
@@ -74,7 +66,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly endpoints = new ServiceEndpoints();
   private readonly planned: PlannedNodes;
   private readonly namespaces = new TerminatingNamespaces();
-  private readonly admission = new AdmissionLabels();
+  private readonly admission = new AdmissionPolicies();
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -101,7 +93,8 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.set(memoryKey, { facts, stored: true });
       // A node cordoned or being drained when Tapio stopped is still under planned maintenance.
       if (resource.ref.kind === 'Node') this.planned.observe(cluster, facts, false, Date.parse(resource.updatedAt) || 0);
-      if (resource.ref.kind === 'Namespace') (this.namespaces.observe(cluster, facts, false), this.admission.observe(cluster, facts, false));
+      if (resource.ref.kind === 'Namespace') this.namespaces.observe(cluster, facts, false);
+      this.admission.observe(cluster, facts, false);
     }
   }
 
@@ -149,7 +142,8 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
-      if (meta.kind === 'Namespace') (this.namespaces.observe(context.cluster, facts, true), this.admission.observe(context.cluster, facts, true));
+      if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, true);
+      this.admission.observe(context.cluster, facts, true, timestampMs(raw.timestamp));
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,
@@ -202,8 +196,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
-    } else if (meta.kind === 'Namespace') {
-      (this.namespaces.observe(context.cluster, facts, false), this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined));
+    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass') {
+      if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, false);
+      this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined);
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }

@@ -14,7 +14,7 @@ export function workloadOrSelf(state: WorkingState, key: string): string {
 /**
  * The object the root event's message names as the cause (`annotations.cause.*`, set by the
  * transformer: the ResourceQuota that refused a pod, the preemptor of a victim, a missing
- * PriorityClass). A cause named by kind only (a LimitRange: its admission message does not
+ * PriorityClass deleted lately). A cause named by kind only (a LimitRange: its admission message does not
  * name it) is the one of that kind in the event's namespace that changed last. Undefined when
  * the topology does not know it; a preemptor pod answers as its workload.
  */
@@ -27,7 +27,8 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   const name = annotations['cause.name'];
   if (name) {
     const key = entityKey({ kind, name, namespace: annotations['cause.namespace'] ?? null, ...(cluster ? { cluster } : {}) });
-    return state.resource(key) && !state.resource(key)?.deleted ? workloadOrSelf(state, key) : undefined;
+    // A deleted object is a cause too: the transformer names a missing PriorityClass only when it saw it deleted lately.
+    return state.resource(key) ? workloadOrSelf(state, key) : undefined;
   }
   const namespace = annotations['cause.namespace'] ?? ref.namespace ?? null;
   let best: { key: string; at: string } | undefined;

@@ -1,0 +1,83 @@
+import type { K8sObjectFacts } from '@tapio/domain';
+
+/** The label by which a Namespace enforces a Pod Security Standard (privileged, baseline, restricted). */
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** What is kept per object: a Namespace's enforced level ('' for none) and when Tapio saw it change; when a PriorityClass was deleted. */
+export interface AdmissionPolicyState {
+  enforce?: string;
+  changedAt?: number;
+  deletedAt?: number;
+}
+
+/**
+ * What admission refuses pods for, and when it changed: the Pod Security level each watched
+ * Namespace enforces, and the PriorityClasses deleted while Tapio watched. A controller's pod
+ * refused for violating PodSecurity, or for naming a PriorityClass that is not there, is that
+ * object's doing when it changed shortly before (a level raised while pods ran, a class
+ * deleted before a routine restart), and the workload's when nothing changed and a new
+ * template broke it. Kept as durable entries (`cluster|kind|name` -> state) like the other
+ * trackers, so a restarted transformer still knows.
+ */
+export class AdmissionPolicies {
+  private readonly states = new Map<string, AdmissionPolicyState>();
+  private readonly dirty = new Set<string>();
+  private tracking = false;
+
+  /** A watched object at `at` (ms; undefined: read from the graph, not seen changing); kinds other than Namespace and PriorityClass are ignored. */
+  observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at?: number): void {
+    if (facts.kind === 'Namespace') this.namespace(`${cluster}|Namespace|${facts.name}`, facts, deleted, at);
+    else if (facts.kind === 'PriorityClass') this.priorityClass(`${cluster}|PriorityClass|${facts.name}`, deleted, at);
+  }
+
+  /** Whether the namespace's enforced level changed at or after `sinceMs` and at or before `untilMs`. */
+  changedBetween(cluster: string, namespace: string | undefined, sinceMs: number, untilMs: number): boolean {
+    const at = namespace === undefined ? undefined : this.states.get(`${cluster}|Namespace|${namespace}`)?.changedAt;
+    return at !== undefined && at >= sinceMs && at <= untilMs;
+  }
+
+  /** Whether the PriorityClass was deleted at or after `sinceMs` and at or before `untilMs` (and not created again since). */
+  deletedBetween(cluster: string, name: string, sinceMs: number, untilMs: number): boolean {
+    const at = this.states.get(`${cluster}|PriorityClass|${name}`)?.deletedAt;
+    return at !== undefined && at >= sinceMs && at <= untilMs;
+  }
+
+  private namespace(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined): void {
+    const previous = this.states.get(key);
+    if (deleted) return this.set(key, undefined);
+    const enforce = facts.labels?.[ENFORCE_LABEL] ?? '';
+    if (previous?.enforce === enforce) return;
+    // First sight is no change: a level already set when Tapio started has stood for a while.
+    this.set(key, previous && at !== undefined ? { enforce, changedAt: at } : { enforce });
+  }
+
+  private priorityClass(key: string, deleted: boolean, at: number | undefined): void {
+    if (deleted && at !== undefined) this.set(key, { deletedAt: at });
+    else if (!deleted && this.states.has(key)) this.set(key, undefined);
+  }
+
+  private set(key: string, state: AdmissionPolicyState | undefined): void {
+    if (state === undefined && !this.states.delete(key)) return;
+    if (state !== undefined) this.states.set(key, state);
+    if (this.tracking) this.dirty.add(key);
+  }
+
+  /** Objects changed since the last call: their state, undefined once forgotten. */
+  changes(): Array<[string, AdmissionPolicyState | undefined]> {
+    const changed = [...this.dirty].map((key): [string, AdmissionPolicyState | undefined] => [key, this.states.get(key)]);
+    this.dirty.clear();
+    return changed;
+  }
+
+  /** An object a durable store kept ('' only starts tracking); from now on changes are tracked. */
+  restore(key: string, state: unknown): void {
+    this.tracking = true;
+    if (!key || typeof state !== 'object' || state === null) return;
+    const { enforce, changedAt, deletedAt } = state as Record<string, unknown>;
+    const kept: AdmissionPolicyState = {};
+    if (typeof enforce === 'string') kept.enforce = enforce;
+    if (typeof changedAt === 'number') kept.changedAt = changedAt;
+    if (typeof deletedAt === 'number') kept.deletedAt = deletedAt;
+    if (Object.keys(kept).length) this.states.set(key, kept);
+  }
+}
