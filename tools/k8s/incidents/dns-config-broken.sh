@@ -10,9 +10,9 @@ prepare() {
   fresh_namespace "$ns"
   app "$ns" orders 1 "$SERVE"
   app "$ns" checkout 2 "$SERVE"
-  kubectl -n "$ns" patch deployment checkout --type json -p "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/readinessProbe\",\"value\":{\"exec\":{\"command\":[\"/bin/sh\",\"-c\",\"timeout 2 wget -q -O - http://orders.$ns.svc.cluster.local/ >/dev/null\"]},\"periodSeconds\":3,\"failureThreshold\":2}}]" >/dev/null
+  probe_calls "$ns" checkout "http://orders.$ns.svc.cluster.local/"
   app "$ns" storefront 1 "$SERVE"
-  kubectl -n "$ns" patch deployment storefront --type json -p "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/readinessProbe\",\"value\":{\"exec\":{\"command\":[\"/bin/sh\",\"-c\",\"timeout 2 wget -q -O - http://orders.$ns.svc.cluster.local/ >/dev/null\"]},\"periodSeconds\":3,\"failureThreshold\":2}}]" >/dev/null
+  probe_calls "$ns" storefront "http://orders.$ns.svc.cluster.local/"
   rolled_out "$ns" orders
   rolled_out "$ns" checkout
   rolled_out "$ns" storefront

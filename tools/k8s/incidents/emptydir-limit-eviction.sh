@@ -20,10 +20,8 @@ provoke() {
   log "released $ns/spooler spooling 1 MiB a second to its 8 MiB emptyDir"
 }
 
-evicted() { kubectl -n "$ns" get events --field-selector reason=Evicted -o jsonpath='{.items[*].message}' | grep -q 'EmptyDir'; }
-
 settle() {
-  wait_until 180 "a spooler pod evicted for its emptyDir" evicted
+  wait_until 180 "a spooler pod evicted for its emptyDir" event_seen "$ns" Evicted EmptyDir
   sleep 45
 }
 

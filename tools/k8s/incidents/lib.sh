@@ -77,6 +77,14 @@ fresh_namespace() {
 
 rolled_out() { kubectl -n "$1" rollout status "deployment/$2" --timeout=120s >/dev/null; }
 
+# event_seen NAMESPACE REASON TEXT: an Event of that reason in the namespace whose message contains TEXT.
+event_seen() { kubectl -n "$1" get events --field-selector "reason=$2" -o jsonpath='{.items[*].message}' | grep -qF -- "$3"; }
+
+# probe_calls NAMESPACE DEPLOYMENT URL: the Deployment's readiness fetches URL (every 3 s, unready after two misses).
+probe_calls() {
+  kubectl -n "$1" patch deployment "$2" --type json -p "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/readinessProbe\",\"value\":{\"exec\":{\"command\":[\"/bin/sh\",\"-c\",\"timeout 2 wget -q -O - $3 >/dev/null\"]},\"periodSeconds\":3,\"failureThreshold\":2}}]" >/dev/null
+}
+
 run_incident() {
   case "${1:-all}" in
     prepare) prepare;;

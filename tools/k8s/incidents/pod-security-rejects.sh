@@ -22,10 +22,8 @@ provoke() {
   log "routine restart of $ns/api"
 }
 
-failed_create() { kubectl -n "$ns" get events --field-selector reason=FailedCreate -o jsonpath='{.items[*].message}' | grep -q 'PodSecurity'; }
-
 settle() {
-  wait_until 90 "ReplicaSet reports FailedCreate for PodSecurity" failed_create
+  wait_until 90 "ReplicaSet reports FailedCreate for PodSecurity" event_seen "$ns" FailedCreate PodSecurity
   sleep 40
 }
 

@@ -14,7 +14,7 @@ prepare() {
   kubectl -n "$ns" patch deployment inventory --type json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/ports","value":[{"name":"http","containerPort":8080}]}]' >/dev/null
   kubectl -n "$ns" patch service inventory --type json -p '[{"op":"replace","path":"/spec/ports","value":[{"port":80,"targetPort":"http"}]}]' >/dev/null
   app "$ns" front 1 "$SERVE"
-  kubectl -n "$ns" patch deployment front --type json -p "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/readinessProbe\",\"value\":{\"exec\":{\"command\":[\"/bin/sh\",\"-c\",\"timeout 2 wget -q -O - http://inventory.$ns.svc.cluster.local/ >/dev/null\"]},\"periodSeconds\":3,\"failureThreshold\":2}}]" >/dev/null
+  probe_calls "$ns" front "http://inventory.$ns.svc.cluster.local/"
   rolled_out "$ns" inventory
   rolled_out "$ns" front
 }

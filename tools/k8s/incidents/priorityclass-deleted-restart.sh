@@ -30,10 +30,8 @@ provoke() {
   log "routine restart of $ns/renderer"
 }
 
-failed_create() { kubectl -n "$ns" get events --field-selector reason=FailedCreate -o jsonpath='{.items[*].message}' | grep -q "$class"; }
-
 settle() {
-  wait_until 90 "ReplicaSet reports FailedCreate for the deleted PriorityClass" failed_create
+  wait_until 90 "ReplicaSet reports FailedCreate for the deleted PriorityClass" event_seen "$ns" FailedCreate "$class"
   sleep 60
 }
 

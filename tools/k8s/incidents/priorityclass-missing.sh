@@ -18,10 +18,8 @@ provoke() {
   log "gave $ns/renderer's pods PriorityClass batch-high, which does not exist"
 }
 
-failed_create() { kubectl -n "$ns" get events --field-selector reason=FailedCreate -o jsonpath='{.items[*].message}' | grep -q 'batch-high'; }
-
 settle() {
-  wait_until 90 "ReplicaSet reports FailedCreate for the missing PriorityClass" failed_create
+  wait_until 90 "ReplicaSet reports FailedCreate for the missing PriorityClass" event_seen "$ns" FailedCreate batch-high
   sleep 60
 }
 

@@ -18,10 +18,8 @@ provoke() {
   log "pointed $ns/ledger's pods at ServiceAccount ledger-writer, which does not exist"
 }
 
-failed_create() { kubectl -n "$ns" get events --field-selector reason=FailedCreate -o jsonpath='{.items[*].message}' | grep -q 'ledger-writer'; }
-
 settle() {
-  wait_until 90 "ReplicaSet reports FailedCreate for the missing ServiceAccount" failed_create
+  wait_until 90 "ReplicaSet reports FailedCreate for the missing ServiceAccount" event_seen "$ns" FailedCreate ledger-writer
   sleep 40
 }
 
