@@ -1,9 +1,9 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { admissionCause, causeAnnotations, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, causeAnnotations, preemptorOf, schedulingBlock } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
-import { memoryAnnotations } from './pod-signals.js';
+import { evictionAnnotations } from './pod-signals.js';
 
 export interface InvolvedObject {
   kind: string;
@@ -42,12 +42,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   }
   const blocked = evictionBlockedBy(message);
   if (blocked.budget) Object.assign(annotations, causeAnnotations({ kind: 'PodDisruptionBudget', name: blocked.budget, ...((blocked.namespace ?? involved.namespace) ? { namespace: (blocked.namespace ?? involved.namespace) as string } : {}) }));
-  if (reason === 'Evicted' || reason === 'Evicting') {
-    const usage = evictionMemory(message);
-    if (usage) Object.assign(annotations, memoryAnnotations(usage));
-    const limit = storageLimitEvicted(message);
-    if (limit) annotations['eviction.limit'] = limit;
-  }
+  if (reason === 'Evicted' || reason === 'Evicting') Object.assign(annotations, evictionAnnotations(message));
   const lingeringTaint = /had untolerated taint/.test(message) && !/Insufficient /.test(message) && lookups.planned.justReleased(lookups.cluster, lookups.at);
   if (reason === 'FailedScheduling') {
     // A cordon's taint lingering right after the uncordon is still the cordon's.
@@ -69,7 +64,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   return annotations;
 }
 
-/** How long after a namespace raised its Pod Security level a refusal for it is the raise's doing. */
+/** How long after a namespace's Pod Security level changed, or a PriorityClass was deleted, a refusal is that change's doing. */
 const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 
 /**

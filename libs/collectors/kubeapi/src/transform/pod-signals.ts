@@ -3,9 +3,16 @@ import { arr, obj, str, type Json } from './k8s-object.js';
 import { evictionMemory, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
 
-/** The kubelet's eviction figures as annotations (bytes). */
-export function memoryAnnotations(usage: { usageBytes: number; requestBytes: number }): Record<string, string> {
-  return { 'memory.usage_bytes': String(usage.usageBytes), 'memory.request_bytes': String(usage.requestBytes) };
+/**
+ * What the kubelet's eviction message says, as annotations: the memory figures of a
+ * node-pressure eviction (bytes), or which of its own storage limits the pod broke. Read the
+ * same from the `Evicted` Event and from the pod's own status.
+ */
+export function evictionAnnotations(message: string): Record<string, string> | undefined {
+  const usage = evictionMemory(message);
+  if (usage) return { 'memory.usage_bytes': String(usage.usageBytes), 'memory.request_bytes': String(usage.requestBytes) };
+  const limit = storageLimitEvicted(message);
+  return limit ? { 'eviction.limit': limit } : undefined;
 }
 
 const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);
@@ -129,14 +136,13 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
     } else if (phase === 'Failed') {
       const evicted = memory.statusReason === 'Evicted';
       const statusMessage = str(obj(object['status'])['message']);
-      const usage = evicted ? evictionMemory(statusMessage ?? '') : undefined;
-      const limit = evicted ? storageLimitEvicted(statusMessage ?? '') : undefined;
+      const annotations = evicted ? evictionAnnotations(statusMessage ?? '') : undefined;
       signals.push({
         type: evicted ? 'pod_evicted' : 'pod_failed',
         key: `phase:${phase}`,
         message: evicted ? `Pod ${name} was evicted${statusMessage ? `: ${statusMessage}` : ''}` : `Pod ${name} failed${memory.statusReason ? `: ${memory.statusReason}` : ''}${statusMessage ? ` (${statusMessage})` : ''}`,
         kubernetes: { ...(memory.statusReason ? { reason: memory.statusReason } : {}) },
-        ...(usage ? { annotations: memoryAnnotations(usage) } : limit ? { annotations: { 'eviction.limit': limit } } : {}),
+        ...(annotations ? { annotations } : {}),
         ...(evicted && /low on resource: memory/i.test(statusMessage ?? '') ? { severity: 'high' as const } : {}),
       });
     } else if (phase === 'Succeeded' && previous) {
@@ -146,12 +152,13 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   if (memory.scheduledReason === 'Unschedulable' && previous?.memory.scheduledReason !== 'Unschedulable') {
     const scheduled = arr(obj(object['status'])['conditions']).find((condition) => condition['type'] === 'PodScheduled');
     const why = str(scheduled?.['message']);
+    const blocked = why ? schedulingBlock(why) : undefined;
     signals.push({
       type: 'pod_unschedulable',
       key: 'unschedulable',
       message: `Pod ${name} cannot be scheduled${why ? `: ${why}` : ''}`,
       kubernetes: { reason: 'Unschedulable' },
-      ...(why && schedulingBlock(why) ? { annotations: { 'scheduling.blocked_by': schedulingBlock(why) as string } } : {}),
+      ...(blocked ? { annotations: { 'scheduling.blocked_by': blocked } } : {}),
     });
   }
   if (memory.disruption && memory.disruption !== previous?.memory.disruption) {

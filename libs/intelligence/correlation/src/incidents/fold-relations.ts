@@ -1,6 +1,7 @@
 import { entityKeyKind } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
-import { CAUSE_KINDS, mayExplain, podsOf, REASONS, workloadBehind } from './incident-folding.js';
+import { CAUSE_KINDS, mayExplain, podsOf, REASONS } from './incident-folding.js';
+import { workloadBehind } from '../state/relations.js';
 
 /** What may have changed `causesOf` answers since a fold pass last asked (FoldRelations.takeForgotten). */
 export interface Forgotten {

@@ -1,8 +1,6 @@
 import { entityKey, entityKeyKind, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type Insight } from '@tapio/domain';
 import { workloadBehind } from '../state/relations.js';
 
-export { workloadBehind };
-
 const keyOf = (ref: EntityRef) => entityKey(ref);
 const kindOf = (key: string) => entityKeyKind(key) ?? '';
 
