@@ -65,6 +65,38 @@ spec: { selector: { app: $name }, ports: [{ port: 80, targetPort: 8080 }] }
 YAML
 }
 
+# statefulset NAMESPACE NAME REPLICAS SCRIPT [EXTRA_CONTAINER_YAML]: a StatefulSet running SCRIPT
+# in busybox with its readiness on an httpd at 8080, and its headless Service; waited for.
+statefulset() {
+  local ns="$1" name="$2" replicas="$3" script="$4" container_extra="${5:-}"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Service
+metadata: { name: $name, namespace: $ns }
+spec: { clusterIP: None, selector: { app: $name }, ports: [{ port: 8080 }] }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: $name, namespace: $ns, labels: { app: $name } }
+spec:
+  serviceName: $name
+  replicas: $replicas
+  selector: { matchLabels: { app: $name } }
+  template:
+    metadata: { labels: { app: $name } }
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+        - name: $name
+          image: $IMAGE
+          imagePullPolicy: Never
+          command: ["/bin/sh", "-c", $(printf '%s' "$script" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))')]
+          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
+$container_extra
+YAML
+  kubectl -n "$ns" rollout status "statefulset/$name" --timeout=150s >/dev/null
+}
+
 # The httpd every app serves its readiness on.
 SERVE='mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'
 

@@ -9,31 +9,7 @@ BROKER='case "${MODE:-standalone}" in standalone) ;; *) echo "unknown MODE $MODE
 
 prepare() {
   fresh_namespace "$ns"
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Service
-metadata: { name: broker, namespace: $ns }
-spec: { clusterIP: None, selector: { app: broker }, ports: [{ port: 8080 }] }
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: { name: broker, namespace: $ns, labels: { app: broker } }
-spec:
-  serviceName: broker
-  replicas: 2
-  selector: { matchLabels: { app: broker } }
-  template:
-    metadata: { labels: { app: broker } }
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-        - name: broker
-          image: $IMAGE
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", $(printf '%s' "$BROKER" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))')]
-          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
-YAML
-  kubectl -n "$ns" rollout status statefulset/broker --timeout=150s >/dev/null
+  statefulset "$ns" broker 2 "$BROKER"
 }
 
 provoke() {

@@ -3,29 +3,48 @@ import { RecordingEditor } from './recording-editor.js';
 import { endpointsReady, type Json, records, ref, spec, startContainer, startRollout } from './rollout-steps.js';
 import type { SyntheticIncident } from './synthetic-incidents.js';
 
-/** The scheduler's refusal when every node carries a taint the pod does not tolerate (1.34's wording). */
-const refusal = (nodes: number) => `0/${nodes} nodes are available: ${nodes} node(s) had untolerated taint(s). preemption: 0/${nodes} nodes are available: ${nodes} Preemption is not helpful for scheduling.`;
+/** The scheduler's refusal when every node carries a taint the pod does not tolerate, or lacks the label it requires (1.34's wording). */
+const refusal = (nodes: number, by: 'taint' | 'label') =>
+  `0/${nodes} nodes are available: ${nodes} node(s) ${by === 'taint' ? 'had untolerated taint(s)' : "didn't match Pod's node affinity/selector"}. preemption: 0/${nodes} nodes are available: ${nodes} Preemption is not helpful for scheduling.`;
+
+/** The label the pods require (their selector is not written out: nothing Tapio reads keeps it). */
+const POOL_LABEL = 'pool';
 
 /**
  * Someone taints every node of the cluster NoSchedule (`kubectl taint nodes --all
- * dedicated=batch:NoSchedule`, a pool being prepared): running pods stay, then a routine
- * restart of the workload makes a pod no node takes; the scheduler says so at each retry for
- * four minutes here. With `removedAfter` (benign) the taint is taken off that many seconds
- * after it went on and the pod is scheduled and runs.
+ * dedicated=batch:NoSchedule`, a pool being prepared), or (`by: 'label'`) takes off every node
+ * the label the workload's pods require (`kubectl label nodes --all pool-`, a pool renamed; the
+ * nodes get it a minute before): running pods stay, then a routine restart of the workload
+ * makes a pod no node takes; the scheduler says so at each retry for four minutes here. With
+ * `removedAfter` (benign) the change is undone that many seconds after it was made and the pod
+ * is scheduled and runs.
  */
-export function nodesTaintedThenRestart(recording: readonly RecordedLine[], namespace: string, name: string, options: { seed?: string; removedAfter?: number } = {}): SyntheticIncident {
+export function nodesTaintedThenRestart(recording: readonly RecordedLine[], namespace: string, name: string, options: { seed?: string; removedAfter?: number; by?: 'taint' | 'label' } = {}): SyntheticIncident {
+  const by = options.by ?? 'taint';
   const editor = new RecordingEditor(recording, options.seed ?? `tainted-${name}`);
-  editor.advance(70);
   const nodes = editor.find('Node', () => true);
+  const label = (object: Json, value: string | undefined) => {
+    const labels = { ...((object['metadata'] as Json)['labels'] as Json | undefined) };
+    if (value === undefined) delete labels[POOL_LABEL];
+    else labels[POOL_LABEL] = value;
+    (object['metadata'] as Json)['labels'] = labels;
+  };
+  if (by === 'label') {
+    editor.advance(10);
+    for (const node of nodes) editor.modify('Node', undefined, node.metadata.name, (object) => label(object, 'web'));
+  }
+  editor.advance(by === 'label' ? 60 : 70);
   const taint = { key: 'dedicated', value: 'batch', effect: 'NoSchedule', timeAdded: editor.now };
-  for (const node of nodes) editor.modify('Node', undefined, node.metadata.name, (object) => void (spec(object)['taints'] = [...records(spec(object)['taints']), taint]));
+  for (const node of nodes) {
+    editor.modify('Node', undefined, node.metadata.name, (object) => (by === 'taint' ? void (spec(object)['taints'] = [...records(spec(object)['taints']), taint]) : label(object, undefined)));
+  }
   editor.advance(20);
   const { pods } = startRollout(editor, namespace, name, (template) => {
     const metadata = template['metadata'] as Json;
     metadata['annotations'] = { ...(metadata['annotations'] as Json | undefined), 'kubectl.kubernetes.io/restartedAt': editor.now };
   }, []);
   const [pod] = pods as [K8sObject];
-  const message = refusal(nodes.length);
+  const message = refusal(nodes.length, by);
   editor.modify('Pod', namespace, pod.metadata.name, (object) => void (object['status'] = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: editor.now }] }));
   const waitFor = options.removedAfter !== undefined ? Math.max(0, options.removedAfter - 20) : 240;
   for (let waited = 0; waited < waitFor; waited += 30) {
@@ -36,7 +55,9 @@ export function nodesTaintedThenRestart(recording: readonly RecordedLine[], name
     editor.advance(20);
     return { lines: editor.lines, accept: nodes.map(ref) };
   }
-  for (const node of nodes) editor.modify('Node', undefined, node.metadata.name, (object) => void (spec(object)['taints'] = records(spec(object)['taints']).filter((item) => item['key'] !== 'dedicated')));
+  for (const node of nodes) {
+    editor.modify('Node', undefined, node.metadata.name, (object) => (by === 'taint' ? void (spec(object)['taints'] = records(spec(object)['taints']).filter((item) => item['key'] !== 'dedicated')) : label(object, 'web')));
+  }
   editor.advance(2);
   const node = nodes[0]?.metadata.name as string;
   editor.modify('Pod', namespace, pod.metadata.name, (object) => {

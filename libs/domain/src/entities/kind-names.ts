@@ -25,6 +25,7 @@ const KIND_SPELLINGS: ReadonlyArray<readonly [kind: string, ...spellings: string
   ['StorageClass', 'storageclass', 'storageclasses', 'sc'],
   ['VolumeAttachment', 'volumeattachment', 'volumeattachments'],
   ['PriorityClass', 'priorityclass', 'priorityclasses', 'pc'],
+  ['ServiceAccount', 'serviceaccount', 'serviceaccounts', 'sa'],
   ['PodDisruptionBudget', 'poddisruptionbudget', 'poddisruptionbudgets', 'pdb'],
   ['ClusterRole', 'clusterrole', 'clusterroles'],
   ['ClusterRoleBinding', 'clusterrolebinding', 'clusterrolebindings'],

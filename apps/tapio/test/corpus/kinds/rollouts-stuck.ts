@@ -71,4 +71,10 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a mounted ConfigMap edited in place to a value the app rejects, no rollout: both pods crash on reload', 'configmap-hot-reload-crash'),
   // Not a rollout, recorded with them: the change is the callee Service's port, the caller's readiness is what fails.
   ...realRecording("Service targetPort moved to a port nothing listens on: the callers' readiness is refused", 'service-targetport-wrong'),
+  // Releases the kubelet or the scheduler refuses in ways of their own (recorded 2026-12-06, asked before any change).
+  ...realRecording('a release pins the pods to a node label no node has (a typo): the new pod stays Pending', 'nodeselector-typo'),
+  ...realRecording('a hardening release sets runAsNonRoot for an image that runs as root: the container is never created', 'runasnonroot-rejected'),
+  ...realRecording('a release adds a postStart hook that fails: the kubelet kills each new container', 'poststart-hook-failing'),
+  ...realRecording('benign: a routine release of a three-replica StatefulSet, replaced one pod at a time', 'statefulset-rollout-benign'),
+  ...realRecording('benign: a routine release of a DaemonSet, its one pod replaced', 'daemonset-rollout-benign'),
 ];

@@ -7,8 +7,8 @@ import { benignRecording, threeWays } from '../corpus-variants.js';
 const benign = (): RecordedLine[] => benignRecording();
 
 /**
- * Causes that are not the workload whose pods fail: a node someone tainted (a routine restart
- * afterwards only reveals it), the workload behind a Service deleted while the Service stays,
+ * Causes that are not the workload whose pods fail: a node someone tainted or took a label
+ * from (a routine restart afterwards only reveals it), the workload behind a Service deleted while the Service stays,
  * cluster DNS scaled to zero, and a release whose pod-template labels no longer match the
  * Service; with their look-alikes (the taint removed in time, an app decommissioned whole, a
  * workload deleted and applied again). Beside them the real recordings of the test cluster.
@@ -17,11 +17,14 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('nodes tainted NoSchedule, then a routine restart cannot place its pod', 'checkout', () => nodesTaintedThenRestart(benign(), 'shop', 'checkout')),
   ...threeWays('nodes tainted NoSchedule, then a routine restart cannot place its pod', 'payments-api', () => nodesTaintedThenRestart(benign(), 'payments', 'payments-api', { seed: 'tainted-pay' })),
   ...threeWays('benign: nodes tainted by mistake, the taint removed within a minute, the pod scheduled', 'catalog', () => nodesTaintedThenRestart(benign(), 'shop', 'catalog', { removedAfter: 45 })),
+  ...threeWays('nodes lose the label the pods require, then a routine restart cannot place its pod', 'cart', () => nodesTaintedThenRestart(benign(), 'shop', 'cart', { by: 'label', seed: 'unlabeled-cart' })),
+  ...threeWays('benign: a node label removed by mistake and put back within a minute, the pod scheduled', 'frontend', () => nodesTaintedThenRestart(benign(), 'shop', 'frontend', { by: 'label', removedAfter: 40, seed: 'unlabeled-front' })),
   ...threeWays('the Deployment behind a Service deleted, the Service stays empty', 'cart', () => workloadDeleted(benign(), 'shop', 'cart')),
   ...threeWays('the Deployment behind a Service deleted, the Service stays empty', 'grafana', () => workloadDeleted(benign(), 'monitoring', 'grafana', { seed: 'deleted-graf' })),
   ...threeWays('benign: an app decommissioned whole (Deployment, then its Service)', 'catalog', () => workloadDeleted(benign(), 'shop', 'catalog', { then: 'service' })),
   ...threeWays('benign: a Deployment deleted and applied again (a replace), ready within a minute', 'frontend', () => workloadDeleted(benign(), 'shop', 'frontend', { then: 'reapply' })),
   ...realRecording('nodes tainted NoSchedule, then a routine restart cannot place its pod', 'node-taint-noschedule'),
+  ...realRecording('a node loses the label the pods require, then a routine restart cannot place its pod', 'node-label-removed'),
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
   ...realRecording("a release drops a pod-template label the Service selects on: the Service empties", 'template-label-dropped'),
   ...realRecording('cluster DNS scaled to zero: every lookup refused, readiness fails in two namespaces', 'coredns-scaled-zero'),

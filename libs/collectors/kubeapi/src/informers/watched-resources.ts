@@ -37,6 +37,8 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { id: 'ResourceQuota', kind: 'ResourceQuota', apiVersion: 'v1', plural: 'resourcequotas', namespaced: true },
   { id: 'LimitRange', kind: 'LimitRange', apiVersion: 'v1', plural: 'limitranges', namespaced: true },
   { id: 'PodDisruptionBudget', kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
+  // What a pod runs as: a pod naming one that is gone is refused (admission-policies.ts).
+  { id: 'ServiceAccount', kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true },
   { id: 'PriorityClass', kind: 'PriorityClass', apiVersion: 'scheduling.k8s.io/v1', plural: 'priorityclasses', namespaced: false },
   { id: 'StorageClass', kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', plural: 'storageclasses', namespaced: false },
   { id: 'VolumeAttachment', kind: 'VolumeAttachment', apiVersion: 'storage.k8s.io/v1', plural: 'volumeattachments', namespaced: false },

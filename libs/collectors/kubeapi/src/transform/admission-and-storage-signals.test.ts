@@ -40,9 +40,15 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     expect(refusal(run([watch('ADDED', cls('1')), watch('DELETED', cls('2'), 10), watch('ADDED', missing(31 * 60 + 10), 31 * 60 + 10)]))?.annotations?.['cause.kind']).toBeUndefined();
   });
 
-  it('a refusal for a ServiceAccount that does not exist names it', () => {
-    const missing = event('FailedCreate', replicaSet, 'Error creating: pods "ledger-766f9c5548-" is forbidden: error looking up service account secure-apps/ledger-writer: serviceaccount "ledger-writer" not found', 5);
-    expect(refusal(run([watch('ADDED', missing)]))?.annotations).toMatchObject({ 'cause.kind': 'ServiceAccount', 'cause.name': 'ledger-writer', 'cause.namespace': NS });
+  it('a refusal for a missing ServiceAccount names it only when it was deleted within 30 minutes, in that namespace', () => {
+    const account = (resourceVersion: string, namespace = NS) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ledger-writer', namespace, uid: `sa-${namespace}`, resourceVersion } });
+    const missing = (second: number) => event('FailedCreate', replicaSet, 'Error creating: pods "ledger-766f9c5548-" is forbidden: error looking up service account secure-apps/ledger-writer: serviceaccount "ledger-writer" not found', second);
+    const deleted = refusal(run([watch('ADDED', account('1')), watch('DELETED', account('2'), 10), watch('ADDED', missing(25), 25)]));
+    expect(deleted?.annotations).toMatchObject({ 'cause.kind': 'ServiceAccount', 'cause.name': 'ledger-writer', 'cause.namespace': NS });
+    // Never there (a release named it), deleted long ago, or deleted in another namespace: the template's doing.
+    expect(refusal(run([watch('ADDED', missing(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
+    expect(refusal(run([watch('ADDED', account('1')), watch('DELETED', account('2'), 10), watch('ADDED', missing(31 * 60 + 10), 31 * 60 + 10)]))?.annotations?.['cause.kind']).toBeUndefined();
+    expect(refusal(run([watch('ADDED', account('1', 'other')), watch('DELETED', account('2', 'other'), 10), watch('ADDED', missing(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
   });
 
   it('an eviction for the pod breaking its own storage limit says which limit, on the Event and on the pod; a node-pressure eviction does not', () => {

@@ -3,6 +3,7 @@ import { AdmissionPolicies } from './admission-policies.js';
 
 const ns = (name: string, enforce?: string) => ({ kind: 'Namespace', name, ...(enforce ? { labels: { 'pod-security.kubernetes.io/enforce': enforce } } : {}) });
 const priorityClass = (name: string) => ({ kind: 'PriorityClass', name });
+const account = (namespace: string, name: string) => ({ kind: 'ServiceAccount', name, namespace });
 
 describe('AdmissionPolicies', () => {
   it('a level found already set is no change; a level that moves while watched is, at its time', () => {
@@ -26,15 +27,28 @@ describe('AdmissionPolicies', () => {
   it('knows a PriorityClass deleted while watched until it is created again; other kinds are not its business', () => {
     const policies = new AdmissionPolicies();
     policies.observe('c', priorityClass('batch-high'), false, 1_000);
-    expect(policies.deletedBetween('c', 'batch-high', 0, 10_000)).toBe(false);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 0, 10_000)).toBe(false);
     policies.observe('c', priorityClass('batch-high'), true, 2_000);
-    expect(policies.deletedBetween('c', 'batch-high', 1_500, 10_000)).toBe(true);
-    expect(policies.deletedBetween('c', 'batch-high', 2_500, 10_000)).toBe(false);
-    expect(policies.deletedBetween('c', 'other', 0, 10_000)).toBe(false);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 1_500, 10_000)).toBe(true);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 2_500, 10_000)).toBe(false);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'other', undefined, 0, 10_000)).toBe(false);
     policies.observe('c', priorityClass('batch-high'), false, 3_000);
-    expect(policies.deletedBetween('c', 'batch-high', 0, 10_000)).toBe(false);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 0, 10_000)).toBe(false);
     policies.observe('c', { kind: 'ConfigMap', name: 'batch-high', namespace: 'shop' }, true, 4_000);
-    expect(policies.deletedBetween('c', 'batch-high', 0, 10_000)).toBe(false);
+    expect(policies.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 0, 10_000)).toBe(false);
+  });
+
+  it('knows a ServiceAccount deleted while watched by its namespace, until it is created again', () => {
+    const policies = new AdmissionPolicies();
+    policies.observe('c', account('shop', 'cart'), false, 1_000);
+    expect(policies.deletedBetween('c', 'ServiceAccount', 'cart', 'shop', 0, 10_000)).toBe(false);
+    policies.observe('c', account('shop', 'cart'), true, 2_000);
+    expect(policies.deletedBetween('c', 'ServiceAccount', 'cart', 'shop', 1_500, 10_000)).toBe(true);
+    expect(policies.deletedBetween('c', 'ServiceAccount', 'cart', 'billing', 0, 10_000)).toBe(false);
+    // A PriorityClass of the same name is another object.
+    expect(policies.deletedBetween('c', 'PriorityClass', 'cart', undefined, 0, 10_000)).toBe(false);
+    policies.observe('c', account('shop', 'cart'), false, 3_000);
+    expect(policies.deletedBetween('c', 'ServiceAccount', 'cart', 'shop', 0, 10_000)).toBe(false);
   });
 
   it('keeps its changes for a durable store once restored, and reads them back', () => {
@@ -43,10 +57,12 @@ describe('AdmissionPolicies', () => {
     policies.observe('c', ns('shop'), false, 1_000);
     policies.observe('c', ns('shop', 'restricted'), false, 2_000);
     policies.observe('c', priorityClass('batch-high'), true, 2_500);
+    policies.observe('c', account('shop', 'cart'), true, 2_600);
     const changes = policies.changes();
     expect(changes).toEqual([
       ['c|Namespace|shop', { enforce: 'restricted', changedAt: 2_000 }],
       ['c|PriorityClass|batch-high', { deletedAt: 2_500 }],
+      ['c|ServiceAccount|shop/cart', { deletedAt: 2_600 }],
     ]);
     expect(policies.changes()).toEqual([]);
 
@@ -54,7 +70,8 @@ describe('AdmissionPolicies', () => {
     for (const [key, state] of changes) restarted.restore(key, state);
     restarted.restore('c|Namespace|bogus', 'restricted');
     expect(restarted.changedBetween('c', 'shop', 1_500, 3_000)).toBe(true);
-    expect(restarted.deletedBetween('c', 'batch-high', 2_000, 3_000)).toBe(true);
+    expect(restarted.deletedBetween('c', 'PriorityClass', 'batch-high', undefined, 2_000, 3_000)).toBe(true);
+    expect(restarted.deletedBetween('c', 'ServiceAccount', 'cart', 'shop', 2_000, 3_000)).toBe(true);
     restarted.observe('c', ns('shop', 'restricted'), true);
     expect(restarted.changes()).toEqual([['c|Namespace|shop', undefined]]);
   });

@@ -3,7 +3,7 @@ import type { K8sObjectFacts } from '@tapio/domain';
 /** The label by which a Namespace enforces a Pod Security Standard (privileged, baseline, restricted). */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
-/** What is kept per object: a Namespace's enforced level ('' for none) and when Tapio saw it change; when a PriorityClass was deleted. */
+/** What is kept per object: a Namespace's enforced level ('' for none) and when Tapio saw it change; when a PriorityClass or ServiceAccount was deleted. */
 export interface AdmissionPolicyState {
   enforce?: string;
   changedAt?: number;
@@ -12,22 +12,27 @@ export interface AdmissionPolicyState {
 
 /**
  * What admission refuses pods for, and when it changed: the Pod Security level each watched
- * Namespace enforces, and the PriorityClasses deleted while Tapio watched. A controller's pod
- * refused for violating PodSecurity, or for naming a PriorityClass that is not there, is that
- * object's doing when it changed shortly before (a level raised while pods ran, a class
- * deleted before a routine restart), and the workload's when nothing changed and a new
- * template broke it. Kept as durable entries (`cluster|kind|name` -> state) like the other
+ * Namespace enforces, and the PriorityClasses and ServiceAccounts deleted while Tapio watched.
+ * A controller's pod refused for violating PodSecurity, or for naming a PriorityClass or
+ * ServiceAccount that is not there, is that object's doing when it changed shortly before (a
+ * level raised while pods ran, a class or account deleted before a routine restart), and the
+ * workload's when nothing changed and a new template broke it (or named one never created). Kept as durable entries (`cluster|kind|name` -> state) like the other
  * trackers, so a restarted transformer still knows.
  */
+/** The durable key of a deletion: a PriorityClass by name, a ServiceAccount by namespace and name (`cluster|kind|[namespace/]name`). */
+function deletionKey(cluster: string, kind: string, name: string, namespace: string | undefined): string {
+  return kind === 'ServiceAccount' ? `${cluster}|${kind}|${namespace ?? ''}/${name}` : `${cluster}|${kind}|${name}`;
+}
+
 export class AdmissionPolicies {
   private readonly states = new Map<string, AdmissionPolicyState>();
   private readonly dirty = new Set<string>();
   private tracking = false;
 
-  /** A watched object at `at` (ms; undefined: read from the graph, not seen changing); kinds other than Namespace and PriorityClass are ignored. */
+  /** A watched object at `at` (ms; undefined: read from the graph, not seen changing); kinds other than Namespace, PriorityClass and ServiceAccount are ignored. */
   observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at?: number): void {
     if (facts.kind === 'Namespace') this.namespace(`${cluster}|Namespace|${facts.name}`, facts, deleted, at);
-    else if (facts.kind === 'PriorityClass') this.priorityClass(`${cluster}|PriorityClass|${facts.name}`, deleted, at);
+    else if (facts.kind === 'PriorityClass' || facts.kind === 'ServiceAccount') this.deletable(deletionKey(cluster, facts.kind, facts.name, facts.namespace ?? undefined), deleted, at);
   }
 
   /** Whether the namespace's enforced level changed at or after `sinceMs` and at or before `untilMs`. */
@@ -36,9 +41,9 @@ export class AdmissionPolicies {
     return at !== undefined && at >= sinceMs && at <= untilMs;
   }
 
-  /** Whether the PriorityClass was deleted at or after `sinceMs` and at or before `untilMs` (and not created again since). */
-  deletedBetween(cluster: string, name: string, sinceMs: number, untilMs: number): boolean {
-    const at = this.states.get(`${cluster}|PriorityClass|${name}`)?.deletedAt;
+  /** Whether the PriorityClass or ServiceAccount (`namespace`: the account's) was deleted at or after `sinceMs` and at or before `untilMs` (and not created again since). */
+  deletedBetween(cluster: string, kind: 'PriorityClass' | 'ServiceAccount', name: string, namespace: string | undefined, sinceMs: number, untilMs: number): boolean {
+    const at = this.states.get(deletionKey(cluster, kind, name, namespace))?.deletedAt;
     return at !== undefined && at >= sinceMs && at <= untilMs;
   }
 
@@ -51,7 +56,8 @@ export class AdmissionPolicies {
     this.set(key, previous && at !== undefined ? { enforce, changedAt: at } : { enforce });
   }
 
-  private priorityClass(key: string, deleted: boolean, at: number | undefined): void {
+  /** A PriorityClass or ServiceAccount: kept from its deletion (seen live) until it is created again. */
+  private deletable(key: string, deleted: boolean, at: number | undefined): void {
     if (deleted && at !== undefined) this.set(key, { deletedAt: at });
     else if (!deleted && this.states.has(key)) this.set(key, undefined);
   }

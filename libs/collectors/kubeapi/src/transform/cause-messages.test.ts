@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByTaint, evictionMemory, preemptorOf, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -49,5 +49,16 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(blockedByTaint('0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.')).toBe(false);
     expect(blockedByTaint('0/1 nodes are available: persistentvolumeclaim "search-cache" not found. not found')).toBe(false);
     expect(blockedByTaint('pod has unbound immediate PersistentVolumeClaims')).toBe(false);
+  });
+
+  it('tells a pod kept off every node by node selectors or required affinity alone', () => {
+    const selectorOnly = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    expect(blockedByLabels(selectorOnly)).toBe(true);
+    expect(schedulingBlock(selectorOnly)).toBe('labels');
+    expect(blockedByLabels("0/2 nodes are available: 2 node(s) didn't match node selector.")).toBe(true);
+    expect(blockedByLabels("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(false);
+    expect(blockedByLabels("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(false);
+    expect(blockedByLabels("0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.")).toBe(false);
+    expect(schedulingBlock('0/1 nodes are available: 1 node(s) had untolerated taint(s).')).toBe('taint');
   });
 });

@@ -117,9 +117,21 @@ export function blockedByTaint(message: string): boolean {
   return parts.length > 0 && parts.every((part) => /had untolerated taint/.test(part));
 }
 
-/** What alone keeps a pod off every node, when it is a node's state: its cordon or its taints. */
-export function schedulingBlock(message: string): 'cordon' | 'taint' | undefined {
-  return blockedByCordon(message) ? 'cordon' : blockedByTaint(message) ? 'taint' : undefined;
+/**
+ * Whether node labels alone keep a pod off every node: each reason is a node selector or
+ * required affinity that matches no node ("1 node(s) didn't match Pod's node affinity/selector";
+ * before Kubernetes 1.22 "didn't match node selector"). Whether a node lost the label lately, or
+ * the pod's release asked for one no node ever had, the message does not say (PlannedNodes knows
+ * the labels nodes lost while Tapio watched).
+ */
+export function blockedByLabels(message: string): boolean {
+  const parts = schedulingReasons(message);
+  return parts.length > 0 && parts.every((part) => /didn't match (Pod's )?node (affinity\/selector|selector)/.test(part));
+}
+
+/** What alone keeps a pod off every node, when it may be a node's state: its cordon, its taints or its labels. */
+export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | undefined {
+  return blockedByCordon(message) ? 'cordon' : blockedByTaint(message) ? 'taint' : blockedByLabels(message) ? 'labels' : undefined;
 }
 
 /** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */

@@ -17,7 +17,7 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
-  /** The Pod Security level of each namespace and when it changed; PriorityClasses deleted. */
+  /** The Pod Security level of each namespace and when it changed; PriorityClasses and ServiceAccounts deleted. */
   admission: AdmissionPolicies;
   /** The Event's time (ms), for what changed just before it. */
   at: number;
@@ -64,19 +64,22 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   return annotations;
 }
 
-/** How long after a namespace's Pod Security level changed, or a PriorityClass was deleted, a refusal is that change's doing. */
+/** How long after a namespace's Pod Security level changed, or a PriorityClass or ServiceAccount was deleted, a refusal is that change's doing. */
 const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 
 /**
  * What refused a controller's pod. A Pod Security refusal names the namespace only when its
- * level changed shortly before, a missing PriorityClass only when it was deleted shortly
- * before: when nothing changed, the pod template that breaks the level or names a class that
- * is not there is the cause (the rollout's or the new workload's, which their patterns name).
+ * level changed shortly before, a missing PriorityClass or ServiceAccount only when it was
+ * deleted shortly before: when nothing changed, the pod template that breaks the level or names
+ * an object that is not there is the cause (the rollout's or the new workload's, which their
+ * patterns name).
  */
 function refusedBy(message: string, namespace: string | undefined, lookups: EventLookups) {
   const cause = admissionCause(message, namespace);
   const since = lookups.at - POLICY_CHANGE_WINDOW_MS;
   if (cause?.kind === 'Namespace') return lookups.admission.changedBetween(lookups.cluster, namespace, since, lookups.at) ? cause : undefined;
-  if (cause?.kind === 'PriorityClass') return lookups.admission.deletedBetween(lookups.cluster, cause.name ?? '', since, lookups.at) ? cause : undefined;
+  if (cause?.kind === 'PriorityClass' || cause?.kind === 'ServiceAccount') {
+    return lookups.admission.deletedBetween(lookups.cluster, cause.kind, cause.name ?? '', cause.namespace ?? undefined, since, lookups.at) ? cause : undefined;
+  }
   return cause;
 }

@@ -36,6 +36,7 @@ import { eventAnnotations } from './event-annotations.js';
 import { asHistory, historyAnnotation, oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
+import { nodeLabelSignals } from './node-labels.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { AdmissionPolicies } from './admission-policies.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
@@ -181,7 +182,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.planned.attribute(context.cluster, signal));
     } else if (meta.kind === 'Node') {
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
-      signals.push(...cordonSignals(live?.facts, facts));
+      signals.push(...cordonSignals(live?.facts, facts), ...nodeLabelSignals(live?.facts, facts));
       // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
       const planned = this.planned.reason(context.cluster, facts.name);
       for (const signal of nodeSignals(live?.facts, facts)) {
@@ -196,7 +197,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
-    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass') {
+    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass' || meta.kind === 'ServiceAccount') {
       if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, false);
       this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined);
     } else if (meta.kind === 'Lease') {

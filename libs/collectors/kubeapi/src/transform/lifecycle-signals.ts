@@ -2,6 +2,7 @@ import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
 import type { Signal } from './signal.js';
 import { causeAnnotations } from './cause-messages.js';
+import { labelsLost, stillLost } from './node-labels.js';
 
 /** The taint cluster-autoscaler puts on a node it is about to delete (scale-down). */
 export const AUTOSCALER_TAINT = 'ToBeDeletedByClusterAutoscaler';
@@ -41,6 +42,10 @@ export interface PlannedNodeState {
   tainted?: string[];
   /** When (event time, ms) one of them was added while Tapio watched (absent: they were there when first seen). */
   taintedAt?: number;
+  /** The `key=value` labels it lost while Tapio watched (removed or given another value), while it still lacks them. */
+  unlabeled?: string[];
+  /** When (event time, ms) it last lost one of them. */
+  unlabeledAt?: number;
 }
 
 /** Taint keys Kubernetes, its cloud providers and autoscalers set themselves: conditions, cordons, scale-downs, roles. */
@@ -94,11 +99,16 @@ export class PlannedNodes {
     const was = new Set(userTaints(previous));
     const added = previous !== undefined && tainted.some((taint) => !was.has(taint));
     const taintedAt = tainted.length === 0 ? undefined : added ? at : before?.taintedAt;
+    const lost = labelsLost(previous, facts);
+    const unlabeled = stillLost(before?.unlabeled, lost, facts);
+    const unlabeledAt = unlabeled.length === 0 ? undefined : lost.length ? at : before?.unlabeledAt;
     const state: PlannedNodeState = {
       ...(reason ? { reason } : {}),
       ...(released !== undefined ? { released } : {}),
       ...(tainted.length ? { tainted } : {}),
       ...(taintedAt !== undefined ? { taintedAt } : {}),
+      ...(unlabeled.length ? { unlabeled } : {}),
+      ...(unlabeledAt !== undefined ? { unlabeledAt } : {}),
     };
     return Object.keys(state).length ? state : undefined;
   }
@@ -117,8 +127,10 @@ export class PlannedNodes {
     const kept: PlannedNodeState = {
       ...(typeof state.reason === 'string' ? { reason: state.reason } : {}),
       ...(typeof state.released === 'number' ? { released: state.released } : {}),
-      ...(Array.isArray(state.tainted) && state.tainted.every((taint) => typeof taint === 'string') ? { tainted: state.tainted } : {}),
+      ...(isStrings(state.tainted) ? { tainted: state.tainted } : {}),
       ...(typeof state.taintedAt === 'number' ? { taintedAt: state.taintedAt } : {}),
+      ...(isStrings(state.unlabeled) ? { unlabeled: state.unlabeled } : {}),
+      ...(typeof state.unlabeledAt === 'number' ? { unlabeledAt: state.unlabeledAt } : {}),
     };
     if (Object.keys(kept).length) this.nodes.set(key, kept);
   }
@@ -138,28 +150,41 @@ export class PlannedNodes {
 
   /** The node of the cluster whose taints someone added last while Tapio watched, still carrying them. */
   lastTainted(cluster: string): string | undefined {
+    return this.latest(cluster, (state) => (state.tainted === undefined ? undefined : state.taintedAt));
+  }
+
+  /** The node of the cluster that lost labels last while Tapio watched, still lacking them. */
+  lastUnlabeled(cluster: string): string | undefined {
+    return this.latest(cluster, (state) => (state.unlabeled === undefined ? undefined : state.unlabeledAt));
+  }
+
+  /** The node of the cluster with the latest time `timeOf` gives (the first by name on a tie). */
+  private latest(cluster: string, timeOf: (state: PlannedNodeState) => number | undefined): string | undefined {
     const prefix = `${cluster}|`;
     let found: [string, number] | undefined;
     for (const [key, state] of this.nodes) {
-      if (!key.startsWith(prefix) || state.taintedAt === undefined || state.tainted === undefined) continue;
-      if (!found || state.taintedAt > found[1] || (state.taintedAt === found[1] && key < found[0])) found = [key, state.taintedAt];
+      const at = key.startsWith(prefix) ? timeOf(state) : undefined;
+      if (at === undefined) continue;
+      if (!found || at > found[1] || (at === found[1] && key < found[0])) found = [key, at];
     }
     return found?.[0].slice(prefix.length);
   }
 
   /**
    * What a refusal blocked by a node's state (`blocked`, read from the scheduler's message,
-   * which names no node) says of the node: the one being maintained, or the one someone tainted
-   * last, with what the message leaves out (which taint, since when). A taint refusal that no
-   * taint added while Tapio watched explains (a toleration the pod's release dropped, a taint
-   * that was always there) is not said to be a node's: nothing.
+   * which names no node) says of the node: the one being maintained, the one someone tainted
+   * last, or the one that lost labels last, with what the message leaves out (which taint or
+   * label, since when). A taint or selector refusal that no change seen while Tapio watched
+   * explains (a toleration the pod's release dropped, a selector on a label no node ever had, a
+   * taint that was always there) is not said to be a node's: nothing.
    */
   schedulingCause(cluster: string, blocked: string | undefined): { annotations: Record<string, string>; note?: string } {
-    if (blocked !== 'cordon' && blocked !== 'taint') return { annotations: {} };
-    const node = blocked === 'cordon' ? this.anyCordoned(cluster) : this.lastTainted(cluster);
+    if (blocked !== 'cordon' && blocked !== 'taint' && blocked !== 'labels') return { annotations: {} };
+    const node = blocked === 'cordon' ? this.anyCordoned(cluster) : blocked === 'taint' ? this.lastTainted(cluster) : this.lastUnlabeled(cluster);
     if (!node) return { annotations: blocked === 'cordon' ? { 'scheduling.blocked_by': 'cordon' } : {} };
     const annotations = { 'scheduling.blocked_by': blocked, ...causeAnnotations({ kind: 'Node', name: node }) };
-    return blocked === 'taint' ? { annotations, note: this.taintNote(cluster, node) } : { annotations };
+    if (blocked === 'cordon') return { annotations };
+    return { annotations, note: this.changeNote(cluster, node, blocked) };
   }
 
   /** A pod signal named after the node its refusal is about (schedulingCause), or without the mark when none is. */
@@ -173,11 +198,13 @@ export class PlannedNodes {
     return { ...bare, ...(note ? { message: `${signal.message} (${note})` } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) };
   }
 
-  /** "Node n tainted k=v:NoSchedule at <time>": what the scheduler's message leaves out. */
-  private taintNote(cluster: string, node: string): string {
+  /** "Node n tainted k=v:NoSchedule at <time>", "Node n lost label k=v at <time>": what the scheduler's message leaves out. */
+  private changeNote(cluster: string, node: string, blocked: 'taint' | 'labels'): string {
     const state = this.nodes.get(`${cluster}|${node}`);
-    const at = state?.taintedAt !== undefined ? ` at ${new Date(state.taintedAt).toISOString().replace(/\.000Z$/, 'Z')}` : '';
-    return `Node ${node} tainted ${(state?.tainted ?? []).join(', ')}${at}`;
+    const time = blocked === 'taint' ? state?.taintedAt : state?.unlabeledAt;
+    const at = time !== undefined ? ` at ${new Date(time).toISOString().replace(/\.000Z$/, 'Z')}` : '';
+    const lost = state?.unlabeled ?? [];
+    return blocked === 'taint' ? `Node ${node} tainted ${(state?.tainted ?? []).join(', ')}${at}` : `Node ${node} lost label${lost.length === 1 ? '' : 's'} ${lost.join(', ')}${at}`;
   }
 
   /** Any node of the cluster under planned maintenance (the scheduler's messages do not name it). */
@@ -189,7 +216,18 @@ export class PlannedNodes {
 }
 
 function sameState(a: PlannedNodeState | undefined, b: PlannedNodeState | undefined): boolean {
-  return a?.reason === b?.reason && a?.released === b?.released && a?.taintedAt === b?.taintedAt && (a?.tainted ?? []).join('\n') === (b?.tainted ?? []).join('\n');
+  return (
+    a?.reason === b?.reason &&
+    a?.released === b?.released &&
+    a?.taintedAt === b?.taintedAt &&
+    (a?.tainted ?? []).join('\n') === (b?.tainted ?? []).join('\n') &&
+    a?.unlabeledAt === b?.unlabeledAt &&
+    (a?.unlabeled ?? []).join('\n') === (b?.unlabeled ?? []).join('\n')
+  );
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function condition(object: Json, type: string): Json | undefined {

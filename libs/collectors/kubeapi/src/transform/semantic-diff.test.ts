@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronJobDigest, diffMaps, templateDigest } from './semantic-diff.js';
+import { cronJobDigest, describeChanges, diffMaps, templateDigest } from './semantic-diff.js';
 
 const template = (spec: Record<string, unknown>) => ({ metadata: { labels: { app: 'ledger-api' } }, spec });
 const app = { name: 'ledger-api', image: 'busybox:3', ports: [{ containerPort: 8080 }] };
@@ -52,5 +52,31 @@ describe('cronJobDigest', () => {
 
   it('leaves the schedule out: when a job runs is not why it fails', () => {
     expect(diffMaps(cronJobDigest(cron(['--format=csv'], 1)), cronJobDigest(cron(['--format=csv'], 1, '*/5 * * * *')), 'spec')).toEqual([]);
+  });
+});
+
+describe('describeChanges', () => {
+  it('says what was added, as it says what a change became, and hides what diffMaps hid', () => {
+    const before = templateDigest(template({ containers: [app] }));
+    const after = templateDigest(template({ containers: [app], nodeSelector: { disktype: 'sdd' } }));
+    expect(describeChanges(diffMaps(before, after, 'spec'))).toBe('spec.nodeSelector added: {"disktype":"sdd"}');
+    expect(describeChanges(diffMaps({}, { 'env.API_TOKEN': 'abc' }))).toBe('env.API_TOKEN added');
+    expect(describeChanges(diffMaps({ replicas: '2' }, {}))).toBe('replicas removed');
+  });
+});
+
+describe('describeChanges of a container added or removed whole', () => {
+  it('says a sidecar added once, with its image, and lists every other change as before', () => {
+    const sidecar = { name: 'log-shipper', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'exec sleep 3600'], env: [{ name: 'SHIP_TO', value: 'logs:514' }] };
+    const before = templateDigest(template({ containers: [app] }));
+    const after = templateDigest(template({ containers: [{ ...app, image: 'busybox:4' }, sidecar] }));
+    expect(describeChanges(diffMaps(before, after, 'spec'))).toBe('spec.containers[ledger-api].image busybox:3 -> busybox:4, spec.containers[log-shipper] added (image busybox:1.36)');
+    expect(describeChanges(diffMaps(after, before, 'spec'))).toBe('spec.containers[ledger-api].image busybox:4 -> busybox:3, spec.containers[log-shipper] removed');
+  });
+
+  it('does not call a container added when only some of its fields are', () => {
+    const before = templateDigest(template({ containers: [app] }));
+    const after = templateDigest(template({ containers: [{ ...app, command: ['serve'] }] }));
+    expect(describeChanges(diffMaps(before, after, 'spec'))).toBe('spec.containers[ledger-api].command added: ["serve"]');
   });
 });

@@ -120,12 +120,50 @@ export function readableValue(value: string): string {
   return /^[0-9a-f]{32,}$/i.test(value) ? `${value.slice(0, 7)}…` : value;
 }
 
+/** One change as a reader sees it: the path, and what it was and became where the values are shown. */
+function describeChange(change: ChangeItem): string {
+  if (change.op === 'changed' && change.before !== undefined && change.after !== undefined) return `${change.path} ${readableValue(change.before)} -> ${readableValue(change.after)}`;
+  // What was added is what a reader asks next ("nodeSelector added: which label?"); a hidden value stays hidden.
+  if (change.op === 'added' && change.after !== undefined) return `${change.path} added: ${readableValue(change.after)}`;
+  return `${change.path} ${change.op}`;
+}
+
+const CONTAINER_FIELD = /^(.*(?:containers|initContainers)\[[^\]]*\])\.(.+)$/;
+
+/**
+ * A container added or removed whole (a sidecar a release adds) is every one of its fields
+ * added or removed, its image among them: said once, "spec.containers[log-shipper] added
+ * (image busybox:1.36)", instead of a field at a time.
+ */
+function wholeContainers(changes: readonly ChangeItem[]): Array<ChangeItem | string> {
+  const groups = new Map<string, ChangeItem[]>();
+  for (const change of changes) {
+    const container = CONTAINER_FIELD.exec(change.path)?.[1];
+    if (container !== undefined) groups.set(container, [...(groups.get(container) ?? []), change]);
+  }
+  const whole = new Map<string, string>();
+  for (const [container, fields] of groups) {
+    const op = fields[0]?.op;
+    const image = fields.find((field) => field.path === `${container}.image`);
+    if (!image || op === 'changed' || fields.some((field) => field.op !== op)) continue;
+    const value = op === 'added' ? image.after : image.before;
+    whole.set(container, `${container} ${op}${value !== undefined ? ` (image ${value})` : ''}`);
+  }
+  const told = new Set<string>();
+  const result: Array<ChangeItem | string> = [];
+  for (const change of changes) {
+    const container = CONTAINER_FIELD.exec(change.path)?.[1];
+    const said = container === undefined ? undefined : whole.get(container);
+    if (said === undefined) result.push(change);
+    else if (!told.has(said)) result.push((told.add(said), said));
+  }
+  return result;
+}
+
 export function describeChanges(changes: readonly ChangeItem[], limit = 3): string {
-  const shown = changes.slice(0, limit).map((change) => {
-    if (change.op === 'changed' && change.before !== undefined && change.after !== undefined) return `${change.path} ${readableValue(change.before)} -> ${readableValue(change.after)}`;
-    return `${change.path} ${change.op}`;
-  });
-  return changes.length > limit ? `${shown.join(', ')} and ${changes.length - limit} more` : shown.join(', ');
+  const items = wholeContainers(changes);
+  const shown = items.slice(0, limit).map((item) => (typeof item === 'string' ? item : describeChange(item)));
+  return items.length > limit ? `${shown.join(', ')} and ${items.length - limit} more` : shown.join(', ');
 }
 
 export function serviceDigest(spec: Json): Record<string, string> {

@@ -16,13 +16,28 @@ const MISSING_ACCOUNT = { message: 'error looking up service account shop/checko
 const POD_SECURITY = 'violates PodSecurity "restricted:latest": runAsNonRoot != true (pod or container "checkout" must set securityContext.runAsNonRoot=true)';
 
 describe('pods a ReplicaSet cannot create', () => {
-  it('a release that names a ServiceAccount that does not exist is the rollout\u2019s', () => {
+  it('a release that names a ServiceAccount that does not exist (no cause named: never deleted) is the rollout\u2019s', () => {
     const { cluster, checkout } = shop();
     cluster.rollout(checkout, 'spec.serviceAccountName added', 0);
-    keepsRefusing(cluster, checkout.replicaSet as EntityRef, MISSING_ACCOUNT.message, MISSING_ACCOUNT.annotations);
+    keepsRefusing(cluster, checkout.replicaSet as EntityRef, MISSING_ACCOUNT.message, {});
     const insights = analyze(cluster.events);
     expect(insights[0]?.pattern, summary(insights)).toBe('rollout-pods-cannot-start');
     expect(rootIs(insights[0], checkout.ref), summary(insights)).toBe(true);
+  });
+
+  it('a ServiceAccount deleted, then a routine restart its absence refuses: the deleted account, one incident', () => {
+    const { cluster, checkout } = shop();
+    cluster.object('resource_created', { kind: 'ServiceAccount', name: 'checkout-writer', namespace: 'shop', uid: 'sa-1', creationTimestamp: cluster.now }, 'ServiceAccount shop/checkout-writer exists');
+    const account = cluster.ref('ServiceAccount', 'checkout-writer', 'shop');
+    cluster.advance(60);
+    cluster.object('resource_deleted', { kind: 'ServiceAccount', name: 'checkout-writer', namespace: 'shop', uid: 'sa-1' }, 'ServiceAccount shop/checkout-writer deleted', 'DELETED');
+    cluster.advance(20);
+    cluster.rollout(checkout, 'spec.template.annotations.kubectl.kubernetes.io/restartedAt added', 0);
+    keepsRefusing(cluster, checkout.replicaSet as EntityRef, MISSING_ACCOUNT.message, MISSING_ACCOUNT.annotations);
+    const insights = analyze(cluster.events);
+    expect(insights[0]?.pattern, summary(insights)).toBe('admission-refused');
+    expect(rootIs(insights[0], account), summary(insights)).toBe(true);
+    expect(loud(insights).filter((insight) => !rootIs(insight, account)), summary(insights)).toEqual([]);
   });
 
   it('near miss: refused once, then created (the ServiceAccount applied a few seconds after the Deployment)', () => {

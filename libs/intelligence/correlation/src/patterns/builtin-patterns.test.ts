@@ -31,6 +31,7 @@ describe('built-in patterns', () => {
       'new-job-cannot-start',
       'new-workload-cannot-start',
       'node-failure',
+      'node-labels-block-pods',
       'node-memory-pressure',
       'node-taint-blocks-pods',
       'noisy-neighbour',
