@@ -28,10 +28,7 @@ interface Analysis {
  * names the wrong first root cause. Their expected files hold the truth; each entry says what
  * Tapio answers instead and why. When Tapio learns one, this test fails until the entry is removed.
  */
-const KNOWN_WRONG: Record<string, string> = {
-  'capacity-taken-by-new-app':
-    'names the routine restart of shop/cart (rollout-pods-cannot-start): an Insufficient cpu refusal is read as the pods of the restarted workload not fitting; nothing tells which workload took the capacity (pods carry no requests in their facts)',
-};
+const KNOWN_WRONG: Record<string, string> = {};
 
 const LOUD = new Set(['medium', 'high', 'critical']);
 const same = (a: Entity, b: { kind: string; namespace?: string | null; name: string }) =>

@@ -75,6 +75,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a release pins the pods to a node label no node has (a typo): the new pod stays Pending', 'nodeselector-typo'),
   ...realRecording('a hardening release sets runAsNonRoot for an image that runs as root: the container is never created', 'runasnonroot-rejected'),
   ...realRecording('a release adds a postStart hook that fails: the kubelet kills each new container', 'poststart-hook-failing'),
+  ...realRecording('a release adds a sidecar that exits at once: the new pods never get ready', 'sidecar-crash'),
+  ...realRecording('a release caps the CPU so low the warm-up outlasts the liveness probe: killed again and again', 'cpu-limit-starves-startup'),
   ...realRecording('benign: a routine release of a three-replica StatefulSet, replaced one pod at a time', 'statefulset-rollout-benign'),
   ...realRecording('benign: a routine release of a DaemonSet, its one pod replaced', 'daemonset-rollout-benign'),
 ];

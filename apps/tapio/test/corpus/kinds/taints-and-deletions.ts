@@ -8,7 +8,8 @@ const benign = (): RecordedLine[] => benignRecording();
 
 /**
  * Causes that are not the workload whose pods fail: a node someone tainted or took a label
- * from (a routine restart afterwards only reveals it), the workload behind a Service deleted while the Service stays,
+ * from, another app that took the room, a ServiceAccount deleted (a routine restart afterwards
+ * only reveals each), the workload behind a Service deleted while the Service stays,
  * cluster DNS scaled to zero, and a release whose pod-template labels no longer match the
  * Service; with their look-alikes (the taint removed in time, an app decommissioned whole, a
  * workload deleted and applied again). Beside them the real recordings of the test cluster.
@@ -25,6 +26,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: a Deployment deleted and applied again (a replace), ready within a minute', 'frontend', () => workloadDeleted(benign(), 'shop', 'frontend', { then: 'reapply' })),
   ...realRecording('nodes tainted NoSchedule, then a routine restart cannot place its pod', 'node-taint-noschedule'),
   ...realRecording('a node loses the label the pods require, then a routine restart cannot place its pod', 'node-label-removed'),
+  ...realRecording("another team's new app takes the node's CPU, then a routine restart cannot place its pod", 'capacity-taken-by-new-app'),
+  ...realRecording('the ServiceAccount the pods run as deleted, then a routine restart cannot create pods', 'serviceaccount-deleted-restart'),
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
   ...realRecording("a release drops a pod-template label the Service selects on: the Service empties", 'template-label-dropped'),
   ...realRecording('cluster DNS scaled to zero: every lookup refused, readiness fails in two namespaces', 'coredns-scaled-zero'),

@@ -129,9 +129,24 @@ export function blockedByLabels(message: string): boolean {
   return parts.length > 0 && parts.every((part) => /didn't match (Pod's )?node (affinity\/selector|selector)/.test(part));
 }
 
-/** What alone keeps a pod off every node, when it may be a node's state: its cordon, its taints or its labels. */
-export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | undefined {
-  return blockedByCordon(message) ? 'cordon' : blockedByTaint(message) ? 'taint' : blockedByLabels(message) ? 'labels' : undefined;
+/**
+ * Whether the nodes that could take a pod lack the CPU or memory it requests: some reason is
+ * "Insufficient cpu" or "Insufficient memory" and every other node is out for its taints,
+ * labels or cordon (never a candidate). Who took the room, the message does not say
+ * (CapacityLedger knows what each workload placed lately).
+ */
+export function blockedByCapacity(message: string): boolean {
+  const parts = schedulingReasons(message);
+  const short = (part: string) => /Insufficient (cpu|memory)$/.test(part);
+  const never = (part: string) => /had untolerated taint|didn't match (Pod's )?node (affinity\/selector|selector)|node\(s\) were unschedulable/.test(part);
+  return parts.some(short) && parts.every((part) => short(part) || never(part));
+}
+
+/** What alone keeps a pod off every node, when it may be another object's doing: a cordon, taints, labels, or capacity someone took. */
+export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | undefined {
+  if (blockedByCordon(message)) return 'cordon';
+  if (blockedByTaint(message)) return 'taint';
+  return blockedByLabels(message) ? 'labels' : blockedByCapacity(message) ? 'capacity' : undefined;
 }
 
 /** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */

@@ -3,6 +3,7 @@ import { admissionCause, causeAnnotations, preemptorOf, schedulingBlock } from '
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
+import type { CapacityLedger } from './capacity-ledger.js';
 import { evictionAnnotations } from './pod-signals.js';
 
 export interface InvolvedObject {
@@ -17,6 +18,8 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
+  /** What each node has and each workload took lately: who took the room a pod lacks. */
+  capacity: CapacityLedger;
   /** The Pod Security level of each namespace and when it changed; PriorityClasses and ServiceAccounts deleted. */
   admission: AdmissionPolicies;
   /** The Event's time (ms), for what changed just before it. */
@@ -47,7 +50,8 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   if (reason === 'FailedScheduling') {
     // A cordon's taint lingering right after the uncordon is still the cordon's.
     const blocked = lingeringTaint ? 'cordon' : schedulingBlock(message);
-    Object.assign(annotations, lookups.planned.schedulingCause(lookups.cluster, blocked).annotations);
+    if (blocked === 'capacity') Object.assign(annotations, lookups.capacity.eventCause(lookups.cluster, involved.uid, message, lookups.at));
+    else Object.assign(annotations, lookups.planned.schedulingCause(lookups.cluster, blocked).annotations);
   }
   if ((reason === 'FailedMount' || reason === 'FailedAttachVolume') && involved.kind === 'Pod' && involved.uid) {
     // A pod running and ready has its volumes: a mount failure said before it started (a

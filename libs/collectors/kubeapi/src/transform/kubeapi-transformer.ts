@@ -12,7 +12,6 @@ import {
   type EventType,
   type K8sContext,
   type K8sObjectFacts,
-  type KubernetesData,
   type RawEvent,
   type RawEventTransformer,
   type ResourceNode,
@@ -39,6 +38,8 @@ import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js'
 import { nodeLabelSignals } from './node-labels.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { AdmissionPolicies } from './admission-policies.js';
+import { CapacityLedger, topOwner } from './capacity-ledger.js';
+import { kubernetesEventData } from './event-data.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { IngressBackends } from './ingress-backends.js';
@@ -68,6 +69,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly planned: PlannedNodes;
   private readonly namespaces = new TerminatingNamespaces();
   private readonly admission = new AdmissionPolicies();
+  private readonly capacity = new CapacityLedger();
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -143,6 +145,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.stored.delete(memoryKey);
       if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') this.endpoints.observe(context.cluster, meta.kind, facts, true, token);
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
+      if (meta.kind === 'Pod') this.capacity.forgetPod(context.cluster, meta.uid, timestampMs(raw.timestamp));
       if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, true);
       this.admission.observe(context.cluster, facts, true, timestampMs(raw.timestamp));
       const deleted = [
@@ -178,9 +181,12 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
-      // A pod waiting only for a cordoned or newly tainted node: named after it (the scheduler's message does not).
-      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.planned.attribute(context.cluster, signal));
+      const at = timestampMs(raw.timestamp);
+      this.capacity.observePod(context.cluster, meta.uid, object, () => topOwner(facts, (uid) => this.factsOf(context.cluster, uid)), at);
+      // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not).
+      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.capacity.attribute(context.cluster, this.planned.attribute(context.cluster, signal), meta.uid, at));
     } else if (meta.kind === 'Node') {
+      this.capacity.observeNode(context.cluster, object);
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
       signals.push(...cordonSignals(live?.facts, facts), ...nodeLabelSignals(live?.facts, facts));
       // A node taken out of service on purpose (drained, scaled down) that goes NotReady is maintenance, not a failure.
@@ -289,21 +295,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     };
     const mapping = asHistory(mapEventReason(reason, message, eventType, kind), previous === undefined, lastSeen, at);
     if (this.namespaces.silences(context.cluster, namespace, mapping.type)) return [];
-    const fieldPath = str(involved['fieldPath']);
-    const container = fieldPath ? /\{(.+)\}/.exec(fieldPath)?.[1] : undefined;
-    const source = obj(object['source']);
-    const component = str(object['reportingComponent']) || str(source['component']) || str(object['reportingController']);
-    const kubernetes: KubernetesData = {
-      eventReason: reason,
-      eventType,
-      count,
-      ...(str(object['firstTimestamp']) ? { firstTimestamp: str(object['firstTimestamp']) as string } : {}),
-      // events.k8s.io Events say when they last happened in their series (or eventTime) instead.
-      ...(lastSeen ? { lastTimestamp: lastSeen } : {}),
-      ...(component ? { reportingComponent: component } : {}),
-      ...(container ? { container } : {}),
-      reason,
-    };
+    const kubernetes = kubernetesEventData(object, involved, { reason, eventType, count, lastSeen });
     return [
       makeUnifiedEvent(raw, context, mapping.type, `event:${count}`, {
         entity,
@@ -315,10 +307,15 @@ export class KubeApiTransformer implements RawEventTransformer {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
           ...repetitionAnnotation(count, firstSeen, lastSeen),
           ...historyAnnotation(mapping),
-          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => (this.objects.latest(`${context.cluster}|${id}`) ?? this.stored.get(`${context.cluster}|${id}`))?.facts, planned: this.planned, admission: this.admission }),
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => this.factsOf(context.cluster, id), planned: this.planned, admission: this.admission, capacity: this.capacity }),
         },
       }),
     ];
+  }
+
+  /** The last facts known of an object (seen, or read from the graph), by uid. */
+  private factsOf(cluster: string, uid: string): K8sObjectFacts | undefined {
+    return (this.objects.latest(`${cluster}|${uid}`) ?? this.stored.get(`${cluster}|${uid}`))?.facts;
   }
 
   private entityOf(meta: ObjectMeta, cluster: string): EntityRef {

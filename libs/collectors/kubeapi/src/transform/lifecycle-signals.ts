@@ -190,7 +190,8 @@ export class PlannedNodes {
   /** A pod signal named after the node its refusal is about (schedulingCause), or without the mark when none is. */
   attribute(cluster: string, signal: Signal): Signal {
     const blocked = signal.annotations?.['scheduling.blocked_by'];
-    if (blocked === undefined) return signal;
+    // Capacity someone took is the CapacityLedger's to name.
+    if (blocked === undefined || blocked === 'capacity') return signal;
     const { annotations: cause, note } = this.schedulingCause(cluster, blocked);
     const { ['scheduling.blocked_by']: _mark, ...others } = signal.annotations ?? {};
     const annotations = { ...others, ...cause };

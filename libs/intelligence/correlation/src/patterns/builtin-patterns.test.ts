@@ -11,6 +11,7 @@ describe('built-in patterns', () => {
       'admission-refused',
       'bad-rollout',
       'capacity-policy-change',
+      'capacity-taken',
       'config-cascade',
       'config-drift',
       'crash-loop-death-spiral',
