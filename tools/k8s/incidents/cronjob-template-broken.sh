@@ -30,7 +30,7 @@ spec:
             - name: export
               image: $IMAGE
               imagePullPolicy: Never
-              command: ["/bin/sh", "-c", $(printf '%s' "$EXPORT" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))'), "export"]
+              command: ["/bin/sh", "-c", $(json_string "$EXPORT"), "export"]
               args: ["--format=csv"]
 YAML
   wait_until 90 "a first invoice-export Job succeeded" job_succeeded

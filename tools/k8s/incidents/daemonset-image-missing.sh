@@ -9,24 +9,7 @@ ns="${INCIDENT_NS:-monitoring}"
 
 prepare() {
   fresh_namespace "$ns"
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: node-probe, namespace: $ns, labels: { app: node-probe } }
-spec:
-  selector: { matchLabels: { app: node-probe } }
-  template:
-    metadata: { labels: { app: node-probe } }
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-        - name: node-probe
-          image: $IMAGE
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", "$SERVE"]
-          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
-YAML
-  kubectl -n "$ns" rollout status daemonset/node-probe --timeout=120s >/dev/null
+  daemonset "$ns" node-probe "$SERVE"
 }
 
 provoke() {

@@ -7,24 +7,7 @@ ns="${INCIDENT_NS:-logging}"
 
 prepare() {
   fresh_namespace "$ns"
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: log-agent, namespace: $ns, labels: { app: log-agent } }
-spec:
-  selector: { matchLabels: { app: log-agent } }
-  template:
-    metadata: { labels: { app: log-agent } }
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-        - name: log-agent
-          image: $IMAGE
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", "$SERVE"]
-          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
-YAML
-  kubectl -n "$ns" rollout status daemonset/log-agent --timeout=120s >/dev/null
+  daemonset "$ns" log-agent "$SERVE"
 }
 
 provoke() {

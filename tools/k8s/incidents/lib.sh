@@ -33,6 +33,9 @@ pod_in_state() {
   kubectl -n "$1" get pods -l "app=$2" -o jsonpath='{range .items[*]}{.status.containerStatuses[*].state.waiting.reason} {.status.containerStatuses[*].lastState.terminated.reason}{"\n"}{end}' | grep -qw "$3"
 }
 
+# json_string TEXT: TEXT as a JSON string (a YAML flow scalar any shell script survives).
+json_string() { printf '%s' "$1" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))'; }
+
 # app NAMESPACE NAME REPLICAS SCRIPT [EXTRA_CONTAINER_YAML] [EXTRA_POD_YAML]: a Deployment
 # running SCRIPT in busybox with an httpd on 8080 for its Service, and that Service.
 app() {
@@ -53,7 +56,7 @@ $pod_extra
         - name: $name
           image: $IMAGE
           imagePullPolicy: Never
-          command: ["/bin/sh", "-c", $(printf '%s' "$script" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))')]
+          command: ["/bin/sh", "-c", $(json_string "$script")]
           ports: [{ containerPort: 8080 }]
           readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
 $container_extra
@@ -90,11 +93,35 @@ spec:
         - name: $name
           image: $IMAGE
           imagePullPolicy: Never
-          command: ["/bin/sh", "-c", $(printf '%s' "$script" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))')]
+          command: ["/bin/sh", "-c", $(json_string "$script")]
           readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
 $container_extra
 YAML
   kubectl -n "$ns" rollout status "statefulset/$name" --timeout=150s >/dev/null
+}
+
+# daemonset NAMESPACE NAME SCRIPT: a DaemonSet running SCRIPT in busybox with its readiness on an
+# httpd at 8080 (its image as the other apps'); waited for.
+daemonset() {
+  local ns="$1" name="$2" script="$3"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: $name, namespace: $ns, labels: { app: $name } }
+spec:
+  selector: { matchLabels: { app: $name } }
+  template:
+    metadata: { labels: { app: $name } }
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+        - name: $name
+          image: $IMAGE
+          imagePullPolicy: Never
+          command: ["/bin/sh", "-c", $(json_string "$script")]
+          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
+YAML
+  kubectl -n "$ns" rollout status "daemonset/$name" --timeout=120s >/dev/null
 }
 
 # The httpd every app serves its readiness on.

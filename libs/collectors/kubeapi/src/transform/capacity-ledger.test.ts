@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UnifiedEvent } from '@tapio/domain';
 import { CapacityLedger, podRequests, shortOf, topOwner } from './capacity-ledger.js';
-import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
+import { atSecond as at, failedScheduling, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
 const MS = (second: number) => Date.parse(at(second));
 const cartOwner = { kind: 'Deployment', name: 'cart', namespace: 'shop' };
@@ -67,18 +67,7 @@ describe('CapacityLedger', () => {
 });
 
 const INSUFFICIENT = '0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
-const refusal = (second: number, podName: string) => ({
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: { name: `${podName}.${second}`, namespace: 'shop', uid: `ev-${second}`, resourceVersion: String(700 + second) },
-  involvedObject: { kind: 'Pod', name: podName, namespace: 'shop', uid: `p-${podName}` },
-  reason: 'FailedScheduling',
-  message: INSUFFICIENT,
-  type: 'Warning',
-  count: 1,
-  lastTimestamp: at(second),
-  source: { component: 'default-scheduler' },
-});
+const refusal = (second: number, podName: string) => failedScheduling(second, INSUFFICIENT, { name: podName, namespace: 'shop' });
 const refused = (events: UnifiedEvent[]) => events.filter((event) => event.type === 'pod_unschedulable').map((event) => `${event.annotations?.['scheduling.blocked_by'] ?? '-'}:${event.annotations?.['cause.kind'] ?? '-'}/${event.annotations?.['cause.name'] ?? '-'}`);
 
 describe('kubeapi transformer: a pod refused for room another workload took', () => {

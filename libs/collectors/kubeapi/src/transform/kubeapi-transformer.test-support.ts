@@ -44,3 +44,23 @@ export function watchAt(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Record<s
 export function transformAll(raws: RawEvent[], transformer = new KubeApiTransformer()): UnifiedEvent[] {
   return raws.flatMap((raw, index) => transformer.transform(raw, { eventId: (_raw, discriminator) => `r${index}#${discriminator}`, processedAt: '2026-03-02T12:00:00.000Z', cluster: 'c1' }));
 }
+
+/** The scheduler's `FailedScheduling` Event about pod `name` (uid `p-<name>`) at `second`. */
+export function failedScheduling(second: number, message: string, pod: { name: string; namespace: string }): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${pod.name}.${second}`, namespace: pod.namespace, uid: `ev-fs-${pod.name}-${second}`, resourceVersion: String(500 + second) },
+    involvedObject: { kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: `p-${pod.name}` },
+    reason: 'FailedScheduling',
+    message,
+    type: 'Warning',
+    count: 1,
+    lastTimestamp: atSecond(second),
+    source: { component: 'default-scheduler' },
+  };
+}
+
+/** What a `pod_unschedulable` of these events says of its cause: `blocked_by:cause.name` ('-' for none). */
+export const unschedulableCauses = (events: UnifiedEvent[]) =>
+  events.filter((event) => event.type === 'pod_unschedulable').map((event) => `${event.annotations?.['scheduling.blocked_by'] ?? '-'}:${event.annotations?.['cause.name'] ?? '-'}`);

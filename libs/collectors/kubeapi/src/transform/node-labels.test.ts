@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { UnifiedEvent } from '@tapio/domain';
 import { PlannedNodes } from './lifecycle-signals.js';
 import { labelsLost, nodeLabelSignals, stillLost } from './node-labels.js';
-import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
+import { atSecond as at, failedScheduling, transformAll as run, unschedulableCauses, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
 function node(version: number, labels: Record<string, string>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2', uid: 'n-2', resourceVersion: String(version), labels: { 'kubernetes.io/hostname': 'node-2', ...labels } }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
 }
 const SELECTOR_ONLY = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
-function refusal(second: number, message = SELECTOR_ONLY): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `web-1.${second}`, namespace: 'storefront', uid: `ev-fs-${second}`, resourceVersion: String(500 + second) },
-    involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'storefront', uid: 'p-web-1' },
-    reason: 'FailedScheduling',
-    message,
-    type: 'Warning',
-    count: 1,
-    lastTimestamp: at(second),
-    source: { component: 'default-scheduler' },
-  };
-}
+const refusal = (second: number, message = SELECTOR_ONLY) => failedScheduling(second, message, { name: 'web-1', namespace: 'storefront' });
 function pendingPod(second: number): Record<string, unknown> {
   return {
     apiVersion: 'v1',
@@ -31,8 +17,7 @@ function pendingPod(second: number): Record<string, unknown> {
     status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: SELECTOR_ONLY }] },
   };
 }
-const blocked = (events: UnifiedEvent[]) =>
-  events.filter((event) => event.type === 'pod_unschedulable').map((event) => `${event.annotations?.['scheduling.blocked_by'] ?? '-'}:${event.annotations?.['cause.name'] ?? '-'}`);
+const blocked = unschedulableCauses;
 const frontend = { tier: 'frontend' };
 const facts = (labels: Record<string, string> | undefined) => ({ kind: 'Node', name: 'node-2', ...(labels ? { labels } : {}) });
 

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { UnifiedEvent } from '@tapio/domain';
 import { PlannedNodes } from './lifecycle-signals.js';
-import { atSecond as at, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
+import { atSecond as at, failedScheduling, transformAll as run, unschedulableCauses, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
 function node(version: number, taints: Array<{ key: string; value?: string; effect: string }>): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2', uid: 'n-2', resourceVersion: String(version) }, spec: taints.length ? { taints } : {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
 }
 const ONLY_TAINTS = '0/1 nodes are available: 1 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
-function refusal(second: number, message = ONLY_TAINTS): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `router-1.${second}`, namespace: 'dispatch', uid: `ev-fs-${second}`, resourceVersion: String(500 + second) },
-    involvedObject: { kind: 'Pod', name: 'router-1', namespace: 'dispatch', uid: 'p-router-1' },
-    reason: 'FailedScheduling',
-    message,
-    type: 'Warning',
-    count: 1,
-    lastTimestamp: at(second),
-    source: { component: 'default-scheduler' },
-  };
-}
+const refusal = (second: number, message = ONLY_TAINTS) => failedScheduling(second, message, { name: 'router-1', namespace: 'dispatch' });
 function pendingPod(version: number, second: number): Record<string, unknown> {
   return {
     apiVersion: 'v1',
@@ -30,8 +16,7 @@ function pendingPod(version: number, second: number): Record<string, unknown> {
     status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: ONLY_TAINTS }] },
   };
 }
-const blocked = (events: UnifiedEvent[]) =>
-  events.filter((event) => event.type === 'pod_unschedulable').map((event) => `${event.annotations?.['scheduling.blocked_by'] ?? '-'}:${event.annotations?.['cause.name'] ?? '-'}`);
+const blocked = unschedulableCauses;
 const dedicated = { key: 'dedicated', value: 'batch', effect: 'NoSchedule' };
 
 describe('kubeapi transformer: pods kept off a node someone tainted', () => {
