@@ -79,4 +79,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a release caps the CPU so low the warm-up outlasts the liveness probe: killed again and again', 'cpu-limit-starves-startup'),
   ...realRecording('benign: a routine release of a three-replica StatefulSet, replaced one pod at a time', 'statefulset-rollout-benign'),
   ...realRecording('benign: a routine release of a DaemonSet, its one pod replaced', 'daemonset-rollout-benign'),
+  ...realRecording('benign: a release mounts a ConfigMap key that is not there by subPath; the kubelet makes an empty directory, nothing fails', 'configmap-subpath-absent-benign'),
 ];

@@ -25,6 +25,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('benign: an app decommissioned whole (Deployment, then its Service)', 'catalog', () => workloadDeleted(benign(), 'shop', 'catalog', { then: 'service' })),
   ...threeWays('benign: a Deployment deleted and applied again (a replace), ready within a minute', 'frontend', () => workloadDeleted(benign(), 'shop', 'frontend', { then: 'reapply' })),
   ...realRecording('nodes tainted NoSchedule, then a routine restart cannot place its pod', 'node-taint-noschedule'),
+  ...realRecording('the only node tainted NoExecute: every pod deleted, none placed again, four Services empty', 'node-taint-noexecute'),
   ...realRecording('a node loses the label the pods require, then a routine restart cannot place its pod', 'node-label-removed'),
   ...realRecording("another team's new app takes the node's CPU, then a routine restart cannot place its pod", 'capacity-taken-by-new-app'),
   ...realRecording('the ServiceAccount the pods run as deleted, then a routine restart cannot create pods', 'serviceaccount-deleted-restart'),

@@ -29,6 +29,8 @@ export interface SignalOptions {
   kubernetes?: KubernetesData;
   severity?: Severity;
   annotations?: Record<string, string>;
+  /** The labels of the object it is about, as the transformer's context carries them (a pod's, read from its version). */
+  labels?: Record<string, string>;
 }
 
 const HASH_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -91,9 +93,9 @@ export class ClusterFixture {
     return text;
   }
 
-  private push(type: EventType, entity: EntityRef, message: string, extra: { kubernetes?: KubernetesData; severity?: Severity; facts?: K8sObjectFacts; annotations?: Record<string, string> } = {}): UnifiedEvent {
+  private push(type: EventType, entity: EntityRef, message: string, extra: { kubernetes?: KubernetesData; severity?: Severity; facts?: K8sObjectFacts; annotations?: Record<string, string>; labels?: Record<string, string> } = {}): UnifiedEvent {
     const semantics = EVENT_SEMANTICS[type];
-    const facts = extra.facts;
+    const facts = extra.facts ?? (extra.labels ? { kind: entity.kind, name: entity.name, labels: extra.labels } : undefined);
     const event: UnifiedEvent = {
       id: `evt-${String(this.events.length + 1).padStart(6, '0')}`,
       type,
@@ -113,7 +115,7 @@ export class ClusterFixture {
         ...(facts?.ownerReferences ? { ownerReferences: facts.ownerReferences } : {}),
         ...(facts?.nodeName ? { nodeName: facts.nodeName } : {}),
       },
-      ...(extra.kubernetes || facts ? { kubernetes: { ...(facts ? { watchType: 'ADDED' as const, object: facts } : {}), ...extra.kubernetes } } : {}),
+      ...(extra.kubernetes || extra.facts ? { kubernetes: { ...(extra.facts ? { watchType: 'ADDED' as const, object: extra.facts } : {}), ...extra.kubernetes } } : {}),
       ...(extra.annotations ? { annotations: extra.annotations } : {}),
       processedAt: this.now,
     };
@@ -251,6 +253,7 @@ export class ClusterFixture {
       ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
       ...(options.severity ? { severity: options.severity } : {}),
       ...(options.annotations ? { annotations: options.annotations } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
     });
   }
 

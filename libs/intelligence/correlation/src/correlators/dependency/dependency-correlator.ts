@@ -2,6 +2,7 @@ import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState,
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { namespaceDeletion } from './namespace-deletion.js';
+import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 import { anyMatching, anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
 import { workloadBehind } from '../../state/relations.js';
@@ -24,6 +25,8 @@ function minutes(ms: number): string {
  * change) was CAUSED by the change; trouble on a pod's node CAUSED its failures; pod
  * failures TRIGGERED their Service losing its endpoints; a PodDisruptionBudget violated was
  * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts);
+ * pods the taint manager deleted were CAUSED by their node's new NoExecute taint, and TRIGGERED
+ * their Service losing its endpoints (taint-evictions.ts);
  * users failing through an Ingress were CAUSED by its backend's trouble or the edit that
  * broke its route (ingress-causes.ts).
  */
@@ -38,6 +41,7 @@ export class DependencyCorrelator implements Correlator {
     if (event.type === 'service_unavailable' || event.type === 'endpoints_changed') return this.serviceImpact(indexed, state);
     if (event.type === 'disruption_budget_violated') return budgetCauses(indexed, state, this.id);
     if (event.type === 'ingress_backend_unavailable') return ingressCauses(indexed, state, this.id);
+    if (event.type === 'pod_disrupted') return taintEvictionCause(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;
@@ -94,6 +98,7 @@ export class DependencyCorrelator implements Correlator {
       const first = earliestMatching(state, 'entity', pod, since, POD_FAILURE_TYPES, { until: at, after });
       if (first) edges.push({ kind: 'TRIGGERED', fromEventId: first.event.id, toEventId: event.id, confidence: 0.7, reason: `a pod the Service selects was failing (${first.event.type})`, correlator: this.id });
     }
+    if (edges.length === 0) edges.push(...taintEvictionsOf(indexed, serviceKey, state, this.id));
     if (edges.length === 0 && event.type === 'service_unavailable') edges.push(...this.selectionChanges(indexed, serviceKey, state));
     return edges;
   }
