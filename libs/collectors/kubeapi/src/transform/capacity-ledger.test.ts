@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnifiedEvent } from '@tapio/domain';
-import { CapacityLedger, podRequests, shortOf, topOwner } from './capacity-ledger.js';
+import { CapacityLedger, controllerOf, podRequests, shortOf, topOwner, type Owner } from './capacity-ledger.js';
 import { atSecond as at, failedScheduling, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
 const MS = (second: number) => Date.parse(at(second));
@@ -57,12 +57,26 @@ describe('CapacityLedger', () => {
     expect(ledger.takenBy('c', 'cart-2', new Set(['cpu']), MS(97))).toBeUndefined();
   });
 
-  it('reads the short resources of a message and a pod\'s top owner', () => {
+  it('reads the short resources of a message, and a pod\'s owner up its chain as known when asked', () => {
     expect([...shortOf('0/3 nodes are available: 1 Insufficient cpu, 2 Insufficient memory.')]).toEqual(['cpu', 'memory']);
     const facts = { kind: 'Pod', name: 'cart-2', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cart-7d9', uid: 'rs-1', controller: true }] };
-    const byUid = (uid: string) => (uid === 'rs-1' ? { kind: 'ReplicaSet', name: 'cart-7d9', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'd-1', controller: true }] } : uid === 'd-1' ? { kind: 'Deployment', name: 'cart', namespace: 'shop' } : undefined);
-    expect(topOwner(facts, byUid)).toEqual(cartOwner);
-    expect(topOwner({ kind: 'Pod', name: 'solo', namespace: 'shop' }, byUid)).toEqual({ kind: 'Pod', name: 'solo', namespace: 'shop' });
+    const byUid = (uid: string) => (uid === 'rs-1' ? { kind: 'ReplicaSet', name: 'cart-7d9', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'd-1', controller: true }] } : undefined);
+    expect(controllerOf(facts)).toEqual({ kind: 'ReplicaSet', name: 'cart-7d9', namespace: 'shop', uid: 'rs-1' });
+    expect(topOwner(controllerOf(facts), byUid)).toEqual({ ...cartOwner, uid: 'd-1' });
+    // Its ReplicaSet not known yet (a pod listed before it): the ReplicaSet, asked again later.
+    expect(topOwner(controllerOf(facts), () => undefined)).toEqual({ kind: 'ReplicaSet', name: 'cart-7d9', namespace: 'shop', uid: 'rs-1' });
+    expect(controllerOf({ kind: 'Pod', name: 'solo', namespace: 'shop' })).toEqual({ kind: 'Pod', name: 'solo', namespace: 'shop' });
+  });
+
+  it('resolves owners when a refusal asks: a pod seen before its ReplicaSet is still its own workload\'s', () => {
+    const known = new Map<string, Owner>();
+    const ledger = new CapacityLedger((_cluster, owner) => known.get(owner.name) ?? owner);
+    ledger.observeNode('c', node('node-1', '2'));
+    const replicaSet = { kind: 'ReplicaSet', name: 'cart-7d9', namespace: 'shop' };
+    ledger.observePod('c', 'cart-1', pod('cart-1', 'shop', '1500m', 'node-1'), () => replicaSet, MS(10));
+    ledger.observePod('c', 'cart-2', pod('cart-2', 'shop', '1000m'), () => cartOwner, MS(20));
+    known.set('cart-7d9', cartOwner);
+    expect(ledger.takenBy('c', 'cart-2', new Set(['cpu']), MS(30))).toBeUndefined();
   });
 });
 

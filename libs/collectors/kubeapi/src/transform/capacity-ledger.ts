@@ -10,11 +10,12 @@ interface Requests {
   memory: number;
 }
 
-/** A workload as a cause names it. */
-interface Owner {
+/** A workload as a cause names it (`uid`: to find its own owner). */
+export interface Owner {
   kind: string;
   name: string;
   namespace?: string;
+  uid?: string;
 }
 
 interface PodState {
@@ -52,17 +53,27 @@ export function podRequests(pod: Json): Requests {
   return sum;
 }
 
-/** The workload at the top of a pod's owners (its ReplicaSet's Deployment, its Job's CronJob), or the pod itself. */
-export function topOwner(facts: K8sObjectFacts, byUid: (uid: string) => K8sObjectFacts | undefined): Owner {
-  let current: K8sObjectFacts = facts;
-  for (let depth = 0; depth < 4; depth += 1) {
-    const reference = current.ownerReferences?.find((owner) => owner.controller !== false) ?? current.ownerReferences?.[0];
-    if (!reference) break;
-    const next = reference.uid ? byUid(reference.uid) : undefined;
-    if (!next) return { kind: reference.kind, name: reference.name, ...(current.namespace ? { namespace: current.namespace } : {}) };
-    current = next;
+/** What controls an object: its controller owner reference (its ReplicaSet, its Job), or the object itself. */
+export function controllerOf(facts: K8sObjectFacts): Owner {
+  const reference = facts.ownerReferences?.find((owner) => owner.controller !== false) ?? facts.ownerReferences?.[0];
+  const namespace = facts.namespace ? { namespace: facts.namespace } : {};
+  if (!reference) return { kind: facts.kind, name: facts.name, ...namespace, ...(facts.uid ? { uid: facts.uid } : {}) };
+  return { kind: reference.kind, name: reference.name, ...namespace, ...(reference.uid ? { uid: reference.uid } : {}) };
+}
+
+/**
+ * The workload at the top of an owner's chain (a ReplicaSet's Deployment, a Job's CronJob), as
+ * known when asked: a pod of the starting list may come before its ReplicaSet, so the chain is
+ * followed when a refusal asks, not when the pod is first seen.
+ */
+export function topOwner(owner: Owner, byUid: (uid: string) => K8sObjectFacts | undefined): Owner {
+  let current = owner;
+  for (let depth = 0; depth < 4 && current.uid; depth += 1) {
+    const facts = byUid(current.uid);
+    if (!facts?.ownerReferences?.length) break;
+    current = controllerOf(facts);
   }
-  return { kind: current.kind, name: current.name, ...(current.namespace ? { namespace: current.namespace } : {}) };
+  return current;
 }
 
 const sameOwner = (a: Owner, b: Owner) => a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
@@ -78,6 +89,9 @@ const sameOwner = (a: Owner, b: Owner) => a.kind === b.kind && a.name === b.name
  * placements before it are not known as recent).
  */
 export class CapacityLedger {
+  /** `top`: an owner's top workload in a cluster, as known now (topOwner over the transformer's objects). */
+  constructor(private readonly top: (cluster: string, owner: Owner) => Owner = (_cluster, owner) => owner) {}
+
   private readonly pods = new Map<string, PodState>();
   private readonly allocatable = new Map<string, Requests>();
   private readonly used = new Map<string, Requests>();
@@ -91,7 +105,7 @@ export class CapacityLedger {
     if (name && cpu !== undefined && memory !== undefined) this.allocatable.set(`${cluster}|${name}`, { cpu, memory });
   }
 
-  /** A pod's version at `at` (ms); `owner` gives its top workload (asked once, at first sight). */
+  /** A pod's version at `at` (ms); `owner` gives what controls it (asked once, at first sight). */
   observePod(cluster: string, uid: string, pod: Json, owner: () => Owner, at: number): void {
     const spec = obj(pod['spec']);
     const phase = str(obj(pod['status'])['phase']);
@@ -139,11 +153,16 @@ export class CapacityLedger {
   takenBy(cluster: string, uid: string | undefined, short: ReadonlySet<'cpu' | 'memory'>, at: number): { owner: Owner; took: Requests; since: number } | undefined {
     const pod = uid === undefined ? undefined : this.pods.get(`${cluster}|${uid}`);
     if (!pod || short.size === 0) return undefined;
+    const tops = new Map<Owner, Owner>();
+    const topOf = (owner: Owner) => tops.get(owner) ?? (tops.set(owner, this.top(cluster, owner)), tops.get(owner) as Owner);
+    const refused = topOf(pod.owner);
     const taken = new Map<string, { owner: Owner; node: string; took: Requests; since: number }>();
     for (const item of this.movements) {
-      if (item.cluster !== cluster || item.at > at || item.at < at - TAKEN_WINDOW_MS || sameOwner(item.owner, pod.owner)) continue;
-      const key = `${item.owner.kind}|${item.owner.namespace ?? ''}|${item.owner.name}|${item.node}`;
-      const entry = taken.get(key) ?? { owner: item.owner, node: item.node, took: { ...ZERO }, since: item.at };
+      if (item.cluster !== cluster || item.at > at || item.at < at - TAKEN_WINDOW_MS) continue;
+      const owner = topOf(item.owner);
+      if (sameOwner(owner, refused)) continue;
+      const key = `${owner.kind}|${owner.namespace ?? ''}|${owner.name}|${item.node}`;
+      const entry = taken.get(key) ?? { owner, node: item.node, took: { ...ZERO }, since: item.at };
       entry.took.cpu += item.cpu;
       entry.took.memory += item.memory;
       entry.since = Math.max(entry.since, item.at);

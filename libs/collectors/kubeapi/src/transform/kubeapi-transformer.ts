@@ -38,7 +38,7 @@ import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js'
 import { nodeLabelSignals } from './node-labels.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { AdmissionPolicies } from './admission-policies.js';
-import { CapacityLedger, topOwner } from './capacity-ledger.js';
+import { CapacityLedger, controllerOf, topOwner } from './capacity-ledger.js';
 import { kubernetesEventData } from './event-data.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
@@ -69,7 +69,7 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly planned: PlannedNodes;
   private readonly namespaces = new TerminatingNamespaces();
   private readonly admission = new AdmissionPolicies();
-  private readonly capacity = new CapacityLedger();
+  private readonly capacity = new CapacityLedger((cluster, owner) => topOwner(owner, (uid) => this.factsOf(cluster, uid)));
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
@@ -182,7 +182,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     const signals: Signal[] = [];
     if (meta.kind === 'Pod') {
       const at = timestampMs(raw.timestamp);
-      this.capacity.observePod(context.cluster, meta.uid, object, () => topOwner(facts, (uid) => this.factsOf(context.cluster, uid)), at);
+      this.capacity.observePod(context.cluster, meta.uid, object, () => controllerOf(facts), at);
       // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not).
       for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.capacity.attribute(context.cluster, this.planned.attribute(context.cluster, signal), meta.uid, at));
     } else if (meta.kind === 'Node') {
