@@ -10,20 +10,21 @@ export interface AdmissionPolicyState {
   deletedAt?: number;
 }
 
+/** The durable key of a deletion: a PriorityClass by name, a ServiceAccount by namespace and name (`cluster|kind|[namespace/]name`). */
+function deletionKey(cluster: string, kind: string, name: string, namespace: string | undefined): string {
+  return kind === 'ServiceAccount' ? `${cluster}|${kind}|${namespace ?? ''}/${name}` : `${cluster}|${kind}|${name}`;
+}
+
 /**
  * What admission refuses pods for, and when it changed: the Pod Security level each watched
  * Namespace enforces, and the PriorityClasses and ServiceAccounts deleted while Tapio watched.
  * A controller's pod refused for violating PodSecurity, or for naming a PriorityClass or
  * ServiceAccount that is not there, is that object's doing when it changed shortly before (a
  * level raised while pods ran, a class or account deleted before a routine restart), and the
- * workload's when nothing changed and a new template broke it (or named one never created). Kept as durable entries (`cluster|kind|name` -> state) like the other
- * trackers, so a restarted transformer still knows.
+ * workload's when nothing changed and a new template broke it (or named one never created).
+ * Kept as durable entries (`cluster|kind|name` -> state) like the other trackers, so a
+ * restarted transformer still knows.
  */
-/** The durable key of a deletion: a PriorityClass by name, a ServiceAccount by namespace and name (`cluster|kind|[namespace/]name`). */
-function deletionKey(cluster: string, kind: string, name: string, namespace: string | undefined): string {
-  return kind === 'ServiceAccount' ? `${cluster}|${kind}|${namespace ?? ''}/${name}` : `${cluster}|${kind}|${name}`;
-}
-
 export class AdmissionPolicies {
   private readonly states = new Map<string, AdmissionPolicyState>();
   private readonly dirty = new Set<string>();
