@@ -36,17 +36,12 @@ pod_in_state() {
 # json_string TEXT: TEXT as a JSON string (a YAML flow scalar any shell script survives).
 json_string() { printf '%s' "$1" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8")))'; }
 
-# app NAMESPACE NAME REPLICAS SCRIPT [EXTRA_CONTAINER_YAML] [EXTRA_POD_YAML]: a Deployment
-# running SCRIPT in busybox with an httpd on 8080 for its Service, and that Service.
-app() {
-  local ns="$1" name="$2" replicas="$3" script="$4" container_extra="${5:-}" pod_extra="${6:-}"
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: $name, namespace: $ns, labels: { app: $name } }
-spec:
-  replicas: $replicas
-  selector: { matchLabels: { app: $name } }
+# busybox_template NAME SCRIPT [EXTRA_CONTAINER_YAML] [EXTRA_POD_YAML]: the pod template every
+# workload of these scripts runs (label app=NAME, SCRIPT in busybox, readiness on its httpd at
+# 8080), indented for a workload's spec.
+busybox_template() {
+  local name="$1" script="$2" container_extra="${3:-}" pod_extra="${4:-}"
+  cat <<YAML
   template:
     metadata: { labels: { app: $name } }
     spec:
@@ -60,6 +55,21 @@ $pod_extra
           ports: [{ containerPort: 8080 }]
           readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
 $container_extra
+YAML
+}
+
+# app NAMESPACE NAME REPLICAS SCRIPT [EXTRA_CONTAINER_YAML] [EXTRA_POD_YAML]: a Deployment
+# running SCRIPT in busybox with an httpd on 8080 for its Service, and that Service.
+app() {
+  local ns="$1" name="$2" replicas="$3" script="$4" container_extra="${5:-}" pod_extra="${6:-}"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: $name, namespace: $ns, labels: { app: $name } }
+spec:
+  replicas: $replicas
+  selector: { matchLabels: { app: $name } }
+$(busybox_template "$name" "$script" "$container_extra" "$pod_extra")
 ---
 apiVersion: v1
 kind: Service
@@ -85,17 +95,7 @@ spec:
   serviceName: $name
   replicas: $replicas
   selector: { matchLabels: { app: $name } }
-  template:
-    metadata: { labels: { app: $name } }
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-        - name: $name
-          image: $IMAGE
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", $(json_string "$script")]
-          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
-$container_extra
+$(busybox_template "$name" "$script" "$container_extra")
 YAML
   kubectl -n "$ns" rollout status "statefulset/$name" --timeout=150s >/dev/null
 }
@@ -110,16 +110,7 @@ kind: DaemonSet
 metadata: { name: $name, namespace: $ns, labels: { app: $name } }
 spec:
   selector: { matchLabels: { app: $name } }
-  template:
-    metadata: { labels: { app: $name } }
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-        - name: $name
-          image: $IMAGE
-          imagePullPolicy: Never
-          command: ["/bin/sh", "-c", $(json_string "$script")]
-          readinessProbe: { httpGet: { path: /, port: 8080 }, periodSeconds: 2 }
+$(busybox_template "$name" "$script")
 YAML
   kubectl -n "$ns" rollout status "daemonset/$name" --timeout=120s >/dev/null
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UnifiedEvent } from '@tapio/domain';
-import { CapacityLedger, controllerOf, podRequests, shortOf, topOwner, type Owner } from './capacity-ledger.js';
+import { CapacityLedger, controllerOf, podRequests, topOwner, type Owner } from './capacity-ledger.js';
+import { shortOf } from './cause-messages.js';
 import { atSecond as at, failedScheduling, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 
 const MS = (second: number) => Date.parse(at(second));

@@ -1,8 +1,7 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { causeAnnotations } from './cause-messages.js';
+import { causeAnnotations, shortOf } from './cause-messages.js';
 import { arr, obj, str, type Json } from './k8s-object.js';
 import { parseQuantity } from './quantity.js';
-import type { Signal } from './signal.js';
 
 /** CPU (cores) and memory (bytes) a pod asks the scheduler for. */
 interface Requests {
@@ -94,7 +93,6 @@ export class CapacityLedger {
 
   private readonly pods = new Map<string, PodState>();
   private readonly allocatable = new Map<string, Requests>();
-  private readonly used = new Map<string, Requests>();
   private movements: Movement[] = [];
 
   observeNode(cluster: string, node: Json): void {
@@ -133,9 +131,6 @@ export class CapacityLedger {
     if (from === to) return;
     for (const [node, sign] of [[from, -1], [to, 1]] as const) {
       if (node === undefined) continue;
-      const key = `${cluster}|${node}`;
-      const used = this.used.get(key) ?? ZERO;
-      this.used.set(key, { cpu: used.cpu + sign * pod.requests.cpu, memory: used.memory + sign * pod.requests.memory });
       // What moved longer ago than the window (a pod of the starting list, created long before) is no news.
       if ((pod.requests.cpu || pod.requests.memory) && at >= now - TAKEN_WINDOW_MS) this.movements.push({ at, cluster, owner: pod.owner, node, cpu: sign * pod.requests.cpu, memory: sign * pod.requests.memory });
     }
@@ -168,10 +163,11 @@ export class CapacityLedger {
       entry.since = Math.max(entry.since, item.at);
       taken.set(key, entry);
     }
+    const usedOn = this.usedOn(cluster, new Set([...taken.values()].map((entry) => entry.node)));
     let best: { owner: Owner; took: Requests; since: number } | undefined;
     for (const entry of taken.values()) {
       const allocatable = this.allocatable.get(`${cluster}|${entry.node}`);
-      const used = this.used.get(`${cluster}|${entry.node}`) ?? ZERO;
+      const used = usedOn.get(entry.node) ?? ZERO;
       if (!allocatable) continue;
       const fitsWithout = (resource: 'cpu' | 'memory') => entry.took[resource] > 0 && allocatable[resource] - used[resource] + entry.took[resource] >= pod.requests[resource];
       const others: Array<'cpu' | 'memory'> = (['cpu', 'memory'] as const).filter((resource) => !short.has(resource));
@@ -182,28 +178,24 @@ export class CapacityLedger {
     return best;
   }
 
-  /** A pod signal refused for capacity (`scheduling.blocked_by: capacity`) named after the workload that took it, or without the mark when none did. */
-  attribute(cluster: string, signal: Signal, uid: string | undefined, at: number): Signal {
-    if (signal.annotations?.['scheduling.blocked_by'] !== 'capacity') return signal;
-    const found = this.takenBy(cluster, uid, shortOf(signal.message), at);
-    const { ['scheduling.blocked_by']: _mark, ...others } = signal.annotations;
-    if (!found) return { ...signal, annotations: others };
-    return { ...signal, message: `${signal.message} (${takenNote(found, shortOf(signal.message))})`, annotations: { ...others, ...capacityAnnotations(found) } };
+  /** What the pods placed on each of `nodes` request: summed when a refusal asks (refusals are rare; pod versions are not). */
+  private usedOn(cluster: string, nodes: ReadonlySet<string>): Map<string, Requests> {
+    const used = new Map<string, Requests>();
+    const prefix = `${cluster}|`;
+    for (const [key, pod] of this.pods) {
+      if (pod.holds === undefined || !nodes.has(pod.holds) || !key.startsWith(prefix)) continue;
+      const sum = used.get(pod.holds) ?? ZERO;
+      used.set(pod.holds, { cpu: sum.cpu + pod.requests.cpu, memory: sum.memory + pod.requests.memory });
+    }
+    return used;
   }
 
-  /** The same for a FailedScheduling Event about pod `uid`: its annotations. */
-  eventCause(cluster: string, uid: string | undefined, message: string, at: number): Record<string, string> {
-    const found = this.takenBy(cluster, uid, shortOf(message), at);
-    return found ? capacityAnnotations(found) : {};
+  /** The cause of a refusal for capacity of pod `uid` (its message says what is short): the workload that took the room, or nothing. */
+  schedulingCause(cluster: string, uid: string | undefined, message: string, at: number): { annotations: Record<string, string>; note?: string } {
+    const short = shortOf(message);
+    const found = this.takenBy(cluster, uid, short, at);
+    return found ? { annotations: capacityAnnotations(found), note: takenNote(found, short) } : { annotations: {} };
   }
-}
-
-/** The resources a FailedScheduling message says are short ("2 Insufficient cpu, 1 Insufficient memory"). */
-export function shortOf(message: string): Set<'cpu' | 'memory'> {
-  const short = new Set<'cpu' | 'memory'>();
-  if (/Insufficient cpu/.test(message)) short.add('cpu');
-  if (/Insufficient memory/.test(message)) short.add('memory');
-  return short;
 }
 
 function capacityAnnotations(found: { owner: Owner }): Record<string, string> {

@@ -93,6 +93,12 @@ export function storageLimitEvicted(message: string): 'emptyDir' | 'ephemeral-st
 const CORDONED = /node\(s\) were unschedulable|ToBeDeletedByClusterAutoscaler|node\.kubernetes\.io\/unschedulable/;
 const SHORT_OF_CAPACITY = /Insufficient |Too many pods|didn't have free ports|volume node affinity conflict|exceed max volume count/;
 
+const CORDONED_PART = (part: string) => CORDONED.test(part);
+const SHORT_PART = (part: string) => SHORT_OF_CAPACITY.test(part);
+const TAINT_PART = (part: string) => /had untolerated taint/.test(part);
+const SELECTOR_PART = (part: string) => /didn't match (Pod's )?node (affinity\/selector|selector)/.test(part);
+const INSUFFICIENT_PART = (part: string) => /Insufficient (cpu|memory)$/.test(part);
+
 /**
  * Why the scheduler could place a pod on no node, when planned node lifecycle is what stops
  * it: a node it lists is cordoned ("node(s) were unschedulable") or carries the
@@ -102,8 +108,7 @@ const SHORT_OF_CAPACITY = /Insufficient |Too many pods|didn't have free ports|vo
  * capacity shortage, not maintenance.
  */
 export function blockedByCordon(message: string): boolean {
-  const parts = schedulingReasons(message);
-  return parts.some((part) => CORDONED.test(part)) && !parts.some((part) => SHORT_OF_CAPACITY.test(part));
+  return cordoned(schedulingReasons(message));
 }
 
 /**
@@ -113,8 +118,7 @@ export function blockedByCordon(message: string): boolean {
  * whether it is new, the message does not say (PlannedNodes knows the nodes tainted lately).
  */
 export function blockedByTaint(message: string): boolean {
-  const parts = schedulingReasons(message);
-  return parts.length > 0 && parts.every((part) => /had untolerated taint/.test(part));
+  return only(schedulingReasons(message), TAINT_PART);
 }
 
 /**
@@ -125,8 +129,7 @@ export function blockedByTaint(message: string): boolean {
  * the labels nodes lost while Tapio watched).
  */
 export function blockedByLabels(message: string): boolean {
-  const parts = schedulingReasons(message);
-  return parts.length > 0 && parts.every((part) => /didn't match (Pod's )?node (affinity\/selector|selector)/.test(part));
+  return only(schedulingReasons(message), SELECTOR_PART);
 }
 
 /**
@@ -136,18 +139,28 @@ export function blockedByLabels(message: string): boolean {
  * (CapacityLedger knows what each workload placed lately).
  */
 export function blockedByCapacity(message: string): boolean {
-  const parts = schedulingReasons(message);
-  const short = (part: string) => /Insufficient (cpu|memory)$/.test(part);
-  const never = (part: string) => /had untolerated taint|didn't match (Pod's )?node (affinity\/selector|selector)|node\(s\) were unschedulable/.test(part);
-  return parts.some(short) && parts.every((part) => short(part) || never(part));
+  return capacityShort(schedulingReasons(message));
 }
 
-/** What alone keeps a pod off every node, when it may be another object's doing: a cordon, taints, labels, or capacity someone took. */
-export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | undefined {
-  if (blockedByCordon(message)) return 'cordon';
-  if (blockedByTaint(message)) return 'taint';
-  return blockedByLabels(message) ? 'labels' : blockedByCapacity(message) ? 'capacity' : undefined;
+/** The resources a FailedScheduling message says are short ("2 Insufficient cpu, 1 Insufficient memory"). */
+export function shortOf(message: string): Set<'cpu' | 'memory'> {
+  const short = new Set<'cpu' | 'memory'>();
+  if (/Insufficient cpu/.test(message)) short.add('cpu');
+  if (/Insufficient memory/.test(message)) short.add('memory');
+  return short;
 }
+
+/** What alone keeps a pod off every node, when it may be another object's doing: a cordon, taints, labels, or capacity someone took. The message's reasons are read once. */
+export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | undefined {
+  const parts = schedulingReasons(message);
+  if (cordoned(parts)) return 'cordon';
+  if (only(parts, TAINT_PART)) return 'taint';
+  return only(parts, SELECTOR_PART) ? 'labels' : capacityShort(parts) ? 'capacity' : undefined;
+}
+
+const only = (parts: readonly string[], test: (part: string) => boolean) => parts.length > 0 && parts.every(test);
+const cordoned = (parts: readonly string[]) => parts.some(CORDONED_PART) && !parts.some(SHORT_PART);
+const capacityShort = (parts: readonly string[]) => parts.some(INSUFFICIENT_PART) && parts.every((part) => INSUFFICIENT_PART(part) || TAINT_PART(part) || SELECTOR_PART(part) || CORDONED_PART(part));
 
 /** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */
 function schedulingReasons(message: string): string[] {

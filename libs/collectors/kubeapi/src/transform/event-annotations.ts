@@ -3,7 +3,7 @@ import { admissionCause, causeAnnotations, preemptorOf, schedulingBlock } from '
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
-import type { CapacityLedger } from './capacity-ledger.js';
+import type { SchedulingCauses } from './scheduling-causes.js';
 import { evictionAnnotations } from './pod-signals.js';
 
 export interface InvolvedObject {
@@ -18,8 +18,8 @@ export interface EventLookups {
   cluster: string;
   byUid: (uid: string) => K8sObjectFacts | undefined;
   planned: PlannedNodes;
-  /** What each node has and each workload took lately: who took the room a pod lacks. */
-  capacity: CapacityLedger;
+  /** Who keeps a pod off every node when the scheduler names no one. */
+  scheduling: SchedulingCauses;
   /** The Pod Security level of each namespace and when it changed; PriorityClasses and ServiceAccounts deleted. */
   admission: AdmissionPolicies;
   /** The Event's time (ms), for what changed just before it. */
@@ -50,8 +50,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   if (reason === 'FailedScheduling') {
     // A cordon's taint lingering right after the uncordon is still the cordon's.
     const blocked = lingeringTaint ? 'cordon' : schedulingBlock(message);
-    if (blocked === 'capacity') Object.assign(annotations, lookups.capacity.eventCause(lookups.cluster, involved.uid, message, lookups.at));
-    else Object.assign(annotations, lookups.planned.schedulingCause(lookups.cluster, blocked).annotations);
+    Object.assign(annotations, lookups.scheduling.cause(lookups.cluster, blocked, { uid: involved.uid, message, at: lookups.at }).annotations);
   }
   if ((reason === 'FailedMount' || reason === 'FailedAttachVolume') && involved.kind === 'Pod' && involved.uid) {
     // A pod running and ready has its volumes: a mount failure said before it started (a

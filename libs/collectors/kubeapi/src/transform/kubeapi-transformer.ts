@@ -40,6 +40,7 @@ import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { AdmissionPolicies } from './admission-policies.js';
 import { CapacityLedger, controllerOf, topOwner } from './capacity-ledger.js';
 import { kubernetesEventData } from './event-data.js';
+import { SchedulingCauses } from './scheduling-causes.js';
 import { disruptionBudgetSignals } from './disruption-budget-signals.js';
 import { VersionMemory } from './version-memory.js';
 import { IngressBackends } from './ingress-backends.js';
@@ -70,12 +71,14 @@ export class KubeApiTransformer implements RawEventTransformer {
   private readonly namespaces = new TerminatingNamespaces();
   private readonly admission = new AdmissionPolicies();
   private readonly capacity = new CapacityLedger((cluster, owner) => topOwner(owner, (uid) => this.factsOf(cluster, uid)));
+  private readonly scheduling: SchedulingCauses;
   private readonly ingresses = new IngressBackends((cluster, namespace, service) => this.endpoints.available(cluster, namespace, service));
 
   constructor(options: KubeApiTransformerOptions = {}) {
     this.refoldMs = options.eventRefoldMs ?? 10 * 60_000;
     this.limits = options.limits ?? DEFAULT_CHANGE_LIMITS;
     this.planned = new PlannedNodes(options.uncordonGraceMs);
+    this.scheduling = new SchedulingCauses(this.planned, this.capacity);
     this.objects = new VersionMemory<Remembered>(3, this.limits.maxDeletedObjects);
     this.folded = new VersionMemory<Folded>(3, this.limits.maxDeletedObjects);
     this.durableState = kubeapiState(this.objects, this.folded, this.endpoints, this.planned, this.ingresses, this.namespaces, this.admission);
@@ -184,7 +187,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       const at = timestampMs(raw.timestamp);
       this.capacity.observePod(context.cluster, meta.uid, object, () => controllerOf(facts), at);
       // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not).
-      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.capacity.attribute(context.cluster, this.planned.attribute(context.cluster, signal), meta.uid, at));
+      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.scheduling.attribute(context.cluster, signal, meta.uid, at));
     } else if (meta.kind === 'Node') {
       this.capacity.observeNode(context.cluster, object);
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
@@ -307,7 +310,7 @@ export class KubeApiTransformer implements RawEventTransformer {
           k8s_event: `${meta.namespace ?? ''}/${meta.name}`,
           ...repetitionAnnotation(count, firstSeen, lastSeen),
           ...historyAnnotation(mapping),
-          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => this.factsOf(context.cluster, id), planned: this.planned, admission: this.admission, capacity: this.capacity }),
+          ...eventAnnotations(reason, message, { kind, name, namespace, uid }, { cluster: context.cluster, at, byUid: (id) => this.factsOf(context.cluster, id), planned: this.planned, admission: this.admission, scheduling: this.scheduling }),
         },
       }),
     ];

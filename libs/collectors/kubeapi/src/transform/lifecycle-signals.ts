@@ -187,18 +187,6 @@ export class PlannedNodes {
     return { annotations, note: this.changeNote(cluster, node, blocked) };
   }
 
-  /** A pod signal named after the node its refusal is about (schedulingCause), or without the mark when none is. */
-  attribute(cluster: string, signal: Signal): Signal {
-    const blocked = signal.annotations?.['scheduling.blocked_by'];
-    // Capacity someone took is the CapacityLedger's to name.
-    if (blocked === undefined || blocked === 'capacity') return signal;
-    const { annotations: cause, note } = this.schedulingCause(cluster, blocked);
-    const { ['scheduling.blocked_by']: _mark, ...others } = signal.annotations ?? {};
-    const annotations = { ...others, ...cause };
-    const { annotations: _annotations, ...bare } = signal;
-    return { ...bare, ...(note ? { message: `${signal.message} (${note})` } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) };
-  }
-
   /** "Node n tainted k=v:NoSchedule at <time>", "Node n lost label k=v at <time>": what the scheduler's message leaves out. */
   private changeNote(cluster: string, node: string, blocked: 'taint' | 'labels'): string {
     const state = this.nodes.get(`${cluster}|${node}`);

@@ -1,6 +1,7 @@
 import { entityKey as keyOf, parseEntityKey, type Correlation, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE } from '../event-classes.js';
 import { latestOf } from '../../state/state-walks.js';
+import { matchesServiceSelector } from '../../topology/label-selector.js';
 
 const NODE_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['node_spec_changed']);
 const DISRUPTIONS: ReadonlySet<EventType> = new Set<EventType>(['pod_disrupted']);
@@ -30,12 +31,6 @@ export function taintEvictionCause(indexed: IndexedEvent, state: CorrelationStat
   return [{ kind: 'CAUSED', fromEventId: taint.event.id, toEventId: event.id, confidence: 0.85, reason: `Node ${node} got a NoExecute taint the pod does not tolerate ${Math.round((at - taint.at) / 1000)}s earlier`, correlator }];
 }
 
-/** Whether the labels carry every key and value of the selector (an empty selector selects nothing). */
-function selected(labels: Readonly<Record<string, string>> | undefined, selector: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(selector);
-  return keys.length > 0 && labels !== undefined && keys.every((key) => labels[key] === selector[key]);
-}
-
 /**
  * A Service that lost its endpoints because the taint manager deleted the pods it selects:
  * TRIGGERED by those deletions (the last one before it, within two minutes). The pods are
@@ -48,7 +43,7 @@ export function taintEvictionsOf(indexed: IndexedEvent, serviceKey: string, stat
   if (!namespace || !selector) return [];
   const evictions = state
     .eventsInNamespace(namespace, indexed.at - 2 * MINUTE, DISRUPTIONS)
-    .filter((item) => item.at <= indexed.at && item.event.kubernetes?.reason === TAINT_EVICTION && selected(item.event.k8sContext?.labels, selector));
+    .filter((item) => item.at <= indexed.at && item.event.kubernetes?.reason === TAINT_EVICTION && matchesServiceSelector(item.event.k8sContext?.labels, selector));
   const last = evictions[evictions.length - 1];
   if (!last) return [];
   return [{ kind: 'TRIGGERED', fromEventId: last.event.id, toEventId: indexed.event.id, confidence: 0.8, reason: `the taint manager deleted the pods the Service selects (${evictions.length})`, correlator }];
