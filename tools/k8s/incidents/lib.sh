@@ -145,3 +145,24 @@ run_incident() {
     *) echo "usage: $0 [prepare|provoke|settle|cleanup|all]" >&2; exit 2;;
   esac
 }
+
+# policy_webhook NAME NAMESPACE SERVICE_NAMESPACE: a ValidatingWebhookConfiguration NAME
+# (failurePolicy Fail) that every pod created in NAMESPACE must pass, calling Service
+# SERVICE_NAMESPACE/NAME on 443 (a policy engine's admission webhook).
+policy_webhook() {
+  local name="$1" ns="$2" service_ns="$3"
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: { name: $name }
+webhooks:
+  - name: gate.policy.example.com
+    admissionReviewVersions: [v1]
+    sideEffects: None
+    failurePolicy: Fail
+    timeoutSeconds: 5
+    namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: $ns } }
+    rules: [{ apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods] }]
+    clientConfig: { service: { name: $name, namespace: $service_ns, path: /validate, port: 443 } }
+YAML
+}

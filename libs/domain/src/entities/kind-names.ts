@@ -27,6 +27,8 @@ const KIND_SPELLINGS: ReadonlyArray<readonly [kind: string, ...spellings: string
   ['PriorityClass', 'priorityclass', 'priorityclasses', 'pc'],
   ['ServiceAccount', 'serviceaccount', 'serviceaccounts', 'sa'],
   ['PodDisruptionBudget', 'poddisruptionbudget', 'poddisruptionbudgets', 'pdb'],
+  ['ValidatingWebhookConfiguration', 'validatingwebhookconfiguration', 'validatingwebhookconfigurations'],
+  ['MutatingWebhookConfiguration', 'mutatingwebhookconfiguration', 'mutatingwebhookconfigurations'],
   ['ClusterRole', 'clusterrole', 'clusterroles'],
   ['ClusterRoleBinding', 'clusterrolebinding', 'clusterrolebindings'],
   ['CustomResourceDefinition', 'customresourcedefinition', 'customresourcedefinitions', 'crd', 'crds'],

@@ -21,6 +21,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'StorageClass',
   'VolumeAttachment',
   'PriorityClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
   'ClusterRole',
   'ClusterRoleBinding',
   'CustomResourceDefinition',

@@ -40,6 +40,9 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   // What a pod runs as: a pod naming one that is gone is refused (admission-policies.ts).
   { id: 'ServiceAccount', kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true },
   { id: 'PriorityClass', kind: 'PriorityClass', apiVersion: 'scheduling.k8s.io/v1', plural: 'priorityclasses', namespaced: false },
+  // What admission calls before it admits a pod: a webhook that cannot be reached refuses it (admission-policies.ts).
+  { id: 'ValidatingWebhookConfiguration', kind: 'ValidatingWebhookConfiguration', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingwebhookconfigurations', namespaced: false },
+  { id: 'MutatingWebhookConfiguration', kind: 'MutatingWebhookConfiguration', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'mutatingwebhookconfigurations', namespaced: false },
   { id: 'StorageClass', kind: 'StorageClass', apiVersion: 'storage.k8s.io/v1', plural: 'storageclasses', namespaced: false },
   { id: 'VolumeAttachment', kind: 'VolumeAttachment', apiVersion: 'storage.k8s.io/v1', plural: 'volumeattachments', namespaced: false },
   { id: 'ControllerRevision', kind: 'ControllerRevision', apiVersion: 'apps/v1', plural: 'controllerrevisions', namespaced: true },

@@ -51,6 +51,38 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     expect(refusal(run([watch('ADDED', account('1', 'other')), watch('DELETED', account('2', 'other'), 10), watch('ADDED', missing(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
   });
 
+  describe('a refusal by an admission webhook', () => {
+    const configuration = (resourceVersion: string, createdSecond: number, failurePolicy = 'Fail') => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'policy-gate', uid: 'vwc-1', resourceVersion, creationTimestamp: at(createdSecond) },
+      webhooks: [{ name: 'gate.policy.example.com', failurePolicy, clientConfig: { service: { name: 'policy-gate', namespace: 'policy' } } }],
+    });
+    const failedCall = (second: number, why = 'no endpoints available for service "policy-gate"') =>
+      event('FailedCreate', replicaSet, `Error creating: Internal error occurred: failed calling webhook "gate.policy.example.com": failed to call webhook: Post "https://policy-gate.policy.svc:443/validate?timeout=5s": ${why}`, second);
+    const denied = (second: number) => event('FailedCreate', replicaSet, 'Error creating: admission webhook "gate.policy.example.com" denied the request: image tag latest is not allowed', second);
+
+    it('names the configuration created or changed within 30 minutes, and the Service the call went to', () => {
+      const created = refusal(run([watch('ADDED', configuration('1', 5), 5), watch('ADDED', failedCall(25, 'service "policy-gate" not found'), 25)]));
+      expect(created?.annotations).toMatchObject({ 'cause.kind': 'ValidatingWebhookConfiguration', 'cause.name': 'policy-gate', 'webhook.service': 'policy/policy-gate' });
+      const changed = refusal(run([watch('ADDED', configuration('1', -7200), 0), watch('MODIFIED', configuration('2', -7200, 'Ignore'), 10), watch('MODIFIED', configuration('3', -7200), 20), watch('ADDED', failedCall(25), 25)]));
+      expect(changed?.annotations).toMatchObject({ 'cause.kind': 'ValidatingWebhookConfiguration', 'cause.name': 'policy-gate' });
+    });
+
+    it('under a configuration that stood, a failed call names the Service it went to; a denial names nothing (the template broke the policy)', () => {
+      const stood = refusal(run([watch('ADDED', configuration('1', -7200), 0), watch('ADDED', failedCall(25), 25)]));
+      expect(stood?.annotations).toMatchObject({ 'cause.kind': 'Service', 'cause.name': 'policy-gate', 'cause.namespace': 'policy', 'webhook.service': 'policy/policy-gate' });
+      const answered = refusal(run([watch('ADDED', configuration('1', -7200), 0), watch('ADDED', denied(25), 25)]));
+      expect(answered?.annotations?.['cause.kind']).toBeUndefined();
+      // A denial right after the configuration was created is the configuration's doing.
+      expect(refusal(run([watch('ADDED', configuration('1', 5), 5), watch('ADDED', denied(25), 25)]))?.annotations).toMatchObject({ 'cause.kind': 'ValidatingWebhookConfiguration' });
+    });
+
+    it('a failed call to a webhook Tapio does not know still names the Service the message gives', () => {
+      expect(refusal(run([watch('ADDED', failedCall(25), 25)]))?.annotations).toMatchObject({ 'cause.kind': 'Service', 'cause.name': 'policy-gate' });
+    });
+  });
+
   it('an eviction for the pod breaking its own storage limit says which limit, on the Event and on the pod; a node-pressure eviction does not', () => {
     const pod = { kind: 'Pod', name: 'spooler-1', namespace: NS, uid: 'pod-1' };
     const emptyDir = run([watch('ADDED', event('Evicted', pod, 'Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ', 3))]).find((item) => item.type === 'pod_evicted');

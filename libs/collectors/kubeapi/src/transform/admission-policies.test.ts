@@ -76,3 +76,38 @@ describe('AdmissionPolicies', () => {
     expect(restarted.changes()).toEqual([['c|Namespace|shop', undefined]]);
   });
 });
+
+describe('AdmissionPolicies: webhook configurations', () => {
+  const hook = (name: string, createdAt: string) => ({ kind: 'ValidatingWebhookConfiguration', name, creationTimestamp: createdAt });
+  const webhooks = (failurePolicy: string) => ({ webhooks: [{ name: 'gate.policy.example.com', failurePolicy }] });
+  const created = Date.parse('2026-12-07T10:00:00Z');
+
+  it('a configuration changed at its creation (however late first seen), and when its webhooks change while watched', () => {
+    const policies = new AdmissionPolicies();
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false, undefined, webhooks('Fail'));
+    expect(policies.webhookNamed('c', 'gate.policy.example.com')).toEqual({ kind: 'ValidatingWebhookConfiguration', name: 'policy-gate', changedAt: created });
+    expect(policies.webhookNamed('other', 'gate.policy.example.com')).toBeUndefined();
+    expect(policies.webhookNamed('c', 'audit.example.com')).toBeUndefined();
+    // The same webhooks again (a status-free resync, a label added) are no change.
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false, created + 60_000, webhooks('Fail'));
+    expect(policies.webhookNamed('c', 'gate.policy.example.com')?.changedAt).toBe(created);
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false, created + 120_000, webhooks('Ignore'));
+    expect(policies.webhookNamed('c', 'gate.policy.example.com')?.changedAt).toBe(created + 120_000);
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), true, created + 180_000);
+    expect(policies.webhookNamed('c', 'gate.policy.example.com')).toBeUndefined();
+  });
+
+  it('a version read from the graph (no object) teaches nothing; the durable store keeps names and digest', () => {
+    const policies = new AdmissionPolicies();
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false);
+    expect(policies.webhookNamed('c', 'gate.policy.example.com')).toBeUndefined();
+    policies.restore('', undefined);
+    policies.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false, undefined, webhooks('Fail'));
+    const restarted = new AdmissionPolicies();
+    for (const [key, state] of policies.changes()) restarted.restore(key, state);
+    expect(restarted.webhookNamed('c', 'gate.policy.example.com')).toEqual({ kind: 'ValidatingWebhookConfiguration', name: 'policy-gate', changedAt: created });
+    // The same webhooks seen again after the restart are no change.
+    restarted.observe('c', hook('policy-gate', '2026-12-07T10:00:00Z'), false, created + 3_600_000, webhooks('Fail'));
+    expect(restarted.webhookNamed('c', 'gate.policy.example.com')?.changedAt).toBe(created);
+  });
+});

@@ -5,6 +5,7 @@ import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import type { SchedulingCauses } from './scheduling-causes.js';
 import { evictionAnnotations } from './pod-signals.js';
+import { webhookRefusal, type WebhookRefusal } from './webhook-calls.js';
 
 export interface InvolvedObject {
   kind: string;
@@ -35,7 +36,12 @@ export interface EventLookups {
  */
 export function eventAnnotations(reason: string, message: string, involved: InvolvedObject, lookups: EventLookups): Record<string, string> {
   const annotations: Record<string, string> = {};
-  if (reason === 'FailedCreate') Object.assign(annotations, causeAnnotations(refusedBy(message, involved.namespace, lookups)));
+  if (reason === 'FailedCreate') {
+    const webhook = webhookRefusal(message);
+    Object.assign(annotations, causeAnnotations(webhook ? webhookCause(webhook, lookups) : refusedBy(message, involved.namespace, lookups)));
+    // The Service a failed webhook call went to: the correlation links the refusal to that Service losing its endpoints.
+    if (webhook?.service) annotations['webhook.service'] = `${webhook.service.namespace}/${webhook.service.name}`;
+  }
   if (reason === 'Preempted') {
     const preemptor = preemptorOf(message);
     const facts = preemptor?.uid ? lookups.byUid(preemptor.uid) : undefined;
@@ -67,7 +73,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   return annotations;
 }
 
-/** How long after a namespace's Pod Security level changed, or a PriorityClass or ServiceAccount was deleted, a refusal is that change's doing. */
+/** How long after a namespace's Pod Security level changed, a PriorityClass or ServiceAccount was deleted, or a webhook configuration changed, a refusal is that change's doing. */
 const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 
 /**
@@ -85,4 +91,22 @@ function refusedBy(message: string, namespace: string | undefined, lookups: Even
     return lookups.admission.deletedBetween(lookups.cluster, cause.kind, cause.name ?? '', cause.namespace ?? undefined, since, lookups.at) ? cause : undefined;
   }
   return cause;
+}
+
+/**
+ * What a webhook refusal is the doing of. A webhook configuration created or changed shortly
+ * before is (a policy engine installed before its backend runs, a rule widened to a namespace
+ * it should not cover). Otherwise a failed call is the webhook's Service's (no endpoint, no
+ * such Service: the backend is down; the correlation walks on to why), or the configuration's
+ * when the message names no Service (a URL webhook). A webhook that answered no under an
+ * unchanged configuration refused a pod its policy forbids: the new template's doing, which
+ * the rollout's patterns name.
+ */
+function webhookCause(refusal: WebhookRefusal, lookups: EventLookups) {
+  const configuration = lookups.admission.webhookNamed(lookups.cluster, refusal.webhook);
+  const changedAt = configuration?.changedAt;
+  const named = configuration ? { kind: configuration.kind, name: configuration.name } : undefined;
+  if (named && changedAt !== undefined && changedAt >= lookups.at - POLICY_CHANGE_WINDOW_MS && changedAt <= lookups.at) return named;
+  if (!refusal.callFailed) return undefined;
+  return refusal.service ? { kind: 'Service', name: refusal.service.name, namespace: refusal.service.namespace } : named;
 }

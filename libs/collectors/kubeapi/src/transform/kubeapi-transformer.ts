@@ -38,6 +38,7 @@ import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js'
 import { nodeLabelSignals } from './node-labels.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
 import { AdmissionPolicies } from './admission-policies.js';
+import { WEBHOOK_CONFIGURATION_KINDS } from './webhook-calls.js';
 import { CapacityLedger, controllerOf, topOwner } from './capacity-ledger.js';
 import { kubernetesEventData } from './event-data.js';
 import { SchedulingCauses } from './scheduling-causes.js';
@@ -206,9 +207,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
-    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass' || meta.kind === 'ServiceAccount') {
+    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass' || meta.kind === 'ServiceAccount' || WEBHOOK_CONFIGURATION_KINDS.has(meta.kind)) {
       if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, false);
-      this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined);
+      this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined, object);
     } else if (meta.kind === 'Lease') {
       signals.push(...leaseSignals(live?.lease, object));
     }

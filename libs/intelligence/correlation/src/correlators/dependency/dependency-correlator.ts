@@ -3,6 +3,7 @@ import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { namespaceDeletion } from './namespace-deletion.js';
 import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
+import { webhookServiceCause } from './webhook-services.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
 import { anyMatching, anyOf, earliestMatching, lastTimeOf, latestOf } from '../../state/state-walks.js';
 import { workloadBehind } from '../../state/relations.js';
@@ -26,7 +27,9 @@ function minutes(ms: number): string {
  * failures TRIGGERED their Service losing its endpoints; a PodDisruptionBudget violated was
  * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts);
  * pods the taint manager deleted were CAUSED by their node's new NoExecute taint, and TRIGGERED
- * their Service losing its endpoints (taint-evictions.ts);
+ * their Service losing its endpoints (taint-evictions.ts); a pod refused because an admission
+ * webhook could not be called was CAUSED by the webhook's Service losing its endpoints
+ * (webhook-services.ts);
  * users failing through an Ingress were CAUSED by its backend's trouble or the edit that
  * broke its route (ingress-causes.ts).
  */
@@ -42,6 +45,7 @@ export class DependencyCorrelator implements Correlator {
     if (event.type === 'disruption_budget_violated') return budgetCauses(indexed, state, this.id);
     if (event.type === 'ingress_backend_unavailable') return ingressCauses(indexed, state, this.id);
     if (event.type === 'pod_disrupted') return taintEvictionCause(indexed, state, this.id);
+    if (event.type === 'replica_create_failed') return webhookServiceCause(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;

@@ -1,0 +1,54 @@
+import { contentHash } from './content-hash.js';
+import { arr, str, type Json } from './k8s-object.js';
+
+/** The kinds whose webhooks admission calls before it admits an object. */
+export const WEBHOOK_CONFIGURATION_KINDS: ReadonlySet<string> = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+
+/** What Tapio keeps of a webhook configuration: the names of its webhooks and a digest of what they say. */
+export interface WebhookSummary {
+  webhooks: string[];
+  digest: string;
+}
+
+/**
+ * A webhook configuration's webhooks: their names (what a refusal quotes) and one digest of
+ * the whole list (rules, selectors, failure policy, client config with its CA bundle), so
+ * any change to what admission calls, or how, is seen as a change.
+ */
+export function webhookSummary(object: Json): WebhookSummary {
+  const webhooks = arr(object['webhooks']);
+  return { webhooks: webhooks.map((webhook) => str(webhook['name']) ?? '').filter((name) => name !== ''), digest: contentHash(webhooks) };
+}
+
+/** A refusal by an admission webhook, as the API server words it in a controller's FailedCreate. */
+export interface WebhookRefusal {
+  /** The webhook's name ("gate.policy.example.com"). */
+  webhook: string;
+  /** The call failed (unreachable, timed out, bad certificate): the webhook's side is broken, not the pod. */
+  callFailed: boolean;
+  /** The Service the failed call was addressed to, when the message names it. */
+  service?: { name: string; namespace: string };
+}
+
+/**
+ * Reads "failed calling webhook "NAME": failed to call webhook: Post
+ * "https://SVC.NS.svc:443/path?timeout=5s": service "SVC" not found" (or "no endpoints
+ * available for service", a timeout, a certificate error) and "admission webhook "NAME"
+ * denied the request: ..." (the webhook answered no: the pod broke its policy).
+ */
+export function webhookRefusal(message: string): WebhookRefusal | undefined {
+  const failed = /failed calling webhook "([^"]+)"/.exec(message);
+  if (failed) {
+    const host = /https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc[:/."]/.exec(message);
+    return { webhook: failed[1] as string, callFailed: true, ...(host ? { service: { name: host[1] as string, namespace: host[3] as string } } : {}) };
+  }
+  const denied = /admission webhook "([^"]+)" denied the request/.exec(message);
+  return denied ? { webhook: denied[1] as string, callFailed: false } : undefined;
+}
+
+/** A webhook configuration's summary from a durable store's entry (`webhooks`, `digest`), undefined when absent or malformed. */
+export function restoredSummary(state: Record<string, unknown>): WebhookSummary | undefined {
+  const { webhooks, digest } = state;
+  if (!Array.isArray(webhooks) || typeof digest !== 'string') return undefined;
+  return { webhooks: webhooks.filter((name): name is string => typeof name === 'string'), digest };
+}
