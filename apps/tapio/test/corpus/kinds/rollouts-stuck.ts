@@ -80,4 +80,6 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('benign: a routine release of a three-replica StatefulSet, replaced one pod at a time', 'statefulset-rollout-benign'),
   ...realRecording('benign: a routine release of a DaemonSet, its one pod replaced', 'daemonset-rollout-benign'),
   ...realRecording('benign: a release mounts a ConfigMap key that is not there by subPath; the kubelet makes an empty directory, nothing fails', 'configmap-subpath-absent-benign'),
+  ...realRecording('a release adds a required pod anti-affinity on a one-node cluster: the new pod fits beside no old one', 'anti-affinity-rollout-stuck'),
+  ...realRecording('a release ships a one-shot command that exits 0: the new pod restarts and backs off (Completed)', 'release-exits-zero'),
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -60,5 +60,14 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(blockedByLabels("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(false);
     expect(blockedByLabels("0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.")).toBe(false);
     expect(schedulingBlock('0/1 nodes are available: 1 node(s) had untolerated taint(s).')).toBe('taint');
+  });
+
+  it('tells a pod refused for a claim whose deletion was asked, and names the claim (kube-scheduler 1.34)', () => {
+    const deleting = '0/1 nodes are available: persistentvolumeclaim "report-cache" is being deleted. not found';
+    expect(claimBeingDeleted(deleting)).toBe('report-cache');
+    expect(schedulingBlock(deleting)).toBe('claim-deleted');
+    // A claim that does not exist (a release naming one never created) is the template's doing.
+    expect(claimBeingDeleted('0/1 nodes are available: persistentvolumeclaim "search-cache" not found. not found')).toBeUndefined();
+    expect(schedulingBlock('0/1 nodes are available: persistentvolumeclaim "search-cache" not found. not found')).toBeUndefined();
   });
 });

@@ -150,8 +150,22 @@ export function shortOf(message: string): Set<'cpu' | 'memory'> {
   return short;
 }
 
-/** What alone keeps a pod off every node, when it may be another object's doing: a cordon, taints, labels, or capacity someone took. The message's reasons are read once. */
-export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | undefined {
+/**
+ * The claim the scheduler refuses a pod for because its deletion was asked while pods still use
+ * it ("persistentvolumeclaim "report-cache" is being deleted": Kubernetes keeps a claim in use
+ * until its pods stop, so running pods carry on and only new ones are refused).
+ */
+export function claimBeingDeleted(message: string): string | undefined {
+  return /persistentvolumeclaim "([a-z0-9]([-a-z0-9.]*[a-z0-9])?)" is being deleted/.exec(message)?.[1];
+}
+
+/**
+ * What alone keeps a pod off every node, when it may be another object's doing: a cordon,
+ * taints, labels, capacity someone took, or a claim someone deleted. The message's reasons are
+ * read once.
+ */
+export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | 'claim-deleted' | undefined {
+  if (claimBeingDeleted(message)) return 'claim-deleted';
   const parts = schedulingReasons(message);
   if (cordoned(parts)) return 'cordon';
   if (only(parts, TAINT_PART)) return 'taint';

@@ -56,7 +56,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   if (reason === 'FailedScheduling') {
     // A cordon's taint lingering right after the uncordon is still the cordon's.
     const blocked = lingeringTaint ? 'cordon' : schedulingBlock(message);
-    Object.assign(annotations, lookups.scheduling.cause(lookups.cluster, blocked, { uid: involved.uid, message, at: lookups.at }).annotations);
+    Object.assign(annotations, lookups.scheduling.cause(lookups.cluster, blocked, { uid: involved.uid, namespace: involved.namespace, message, at: lookups.at }).annotations);
   }
   if ((reason === 'FailedMount' || reason === 'FailedAttachVolume') && involved.kind === 'Pod' && involved.uid) {
     // A pod running and ready has its volumes: a mount failure said before it started (a

@@ -188,7 +188,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       const at = timestampMs(raw.timestamp);
       this.capacity.observePod(context.cluster, meta.uid, object, () => controllerOf(facts), at);
       // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not).
-      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.scheduling.attribute(context.cluster, signal, meta.uid, at));
+      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.scheduling.attribute(context.cluster, signal, meta, at));
     } else if (meta.kind === 'Node') {
       this.capacity.observeNode(context.cluster, object);
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);

@@ -9,7 +9,8 @@ const NOT_HELPFUL = 'preemption: 0/3 nodes are available: 3 Preemption is not he
 /**
  * Objects a routine restart only reveals: the scheduler's refusal names none of them, the
  * kubeapi transformer does (`scheduling.blocked_by` and `cause.*`) when it saw the change: a
- * node tainted or relabelled lately, a workload that took the room lately. Each row: the
+ * node tainted or relabelled lately, a workload that took the room lately, a claim deleted while
+ * pods use it (which the scheduler does name). Each row: the
  * pattern, the scheduler's words, the refusal as the transformer tells it with the cause named,
  * the cause, and the release whose refusal names none (the rollout patterns' answer).
  */
@@ -38,6 +39,19 @@ const CAUSES: SchedulingCause[] = [
     scheduler: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
     named: (cluster) => ({ annotations: { 'scheduling.blocked_by': 'capacity', 'cause.kind': 'Deployment', 'cause.name': 'cart', 'cause.namespace': 'shop' }, note: 'Deployment shop/cart took 1450m CPU on the node lately', root: cluster.ref('Deployment', 'cart', 'shop') }),
     release: 'spec.containers[checkout].resources.requests.cpu 200m -> 8',
+  },
+  {
+    pattern: 'claim-deleted-in-use',
+    scheduler: '0/3 nodes are available: persistentvolumeclaim "checkout-cache" is being deleted. not found',
+    named: (cluster) => {
+      cluster.object('resource_created', { kind: 'PersistentVolumeClaim', name: 'checkout-cache', namespace: 'shop', uid: 'pvc-1', creationTimestamp: cluster.now }, 'PersistentVolumeClaim shop/checkout-cache seen');
+      return {
+        annotations: { 'scheduling.blocked_by': 'claim-deleted', 'cause.kind': 'PersistentVolumeClaim', 'cause.name': 'checkout-cache', 'cause.namespace': 'shop' },
+        note: 'PersistentVolumeClaim shop/checkout-cache was deleted while pods use it',
+        root: cluster.ref('PersistentVolumeClaim', 'checkout-cache', 'shop'),
+      };
+    },
+    release: 'spec.template.spec.volumes added',
   },
 ];
 
