@@ -9,7 +9,7 @@ const benign = (): RecordedLine[] => benignRecording();
 /**
  * Causes that are not the workload whose pods fail: a node someone tainted or took a label
  * from, another app that took the room, a ServiceAccount deleted, an admission webhook configured
- * or whose backend went away, a claim deleted while in use, a ConfigMap key renamed (a routine
+ * or whose backend went away, a claim deleted while in use, a ConfigMap key renamed, a quota on limits added (a routine
  * restart afterwards only reveals each), the workload behind a Service deleted while the Service stays,
  * cluster DNS scaled to zero, and a release whose pod-template labels no longer match the
  * Service; with their look-alikes (the taint removed in time, an app decommissioned whole, a
@@ -34,6 +34,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording("an admission webhook's backend scaled to zero, then a routine restart cannot create pods", 'webhook-backend-scaled-zero'),
   ...realRecording('a claim deleted while the pods use it, then a routine restart cannot place its pod', 'pvc-deleted-in-use'),
   ...realRecording('a ConfigMap key the pods read as an environment variable renamed, then a routine restart cannot start', 'configmap-key-removed-env'),
+  ...realRecording('a quota on limits added to a namespace whose pods name none, then a routine restart cannot create pods', 'quota-requires-limits'),
+  ...realRecording('a release drops the limits a quota that stood requires: the new pods are refused', 'quota-requires-limits-release'),
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
   ...realRecording("a release drops a pod-template label the Service selects on: the Service empties", 'template-label-dropped'),
   ...realRecording('cluster DNS scaled to zero: every lookup refused, readiness fails in two namespaces', 'coredns-scaled-zero'),

@@ -51,6 +51,35 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     expect(refusal(run([watch('ADDED', account('1', 'other')), watch('DELETED', account('2', 'other'), 10), watch('ADDED', missing(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
   });
 
+  it('a refusal by a quota that requires limits names it only when it was created or changed within 30 minutes (else the template dropped them)', () => {
+    const quota = (resourceVersion: string, createdSecond: number, cpu = '4') => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'team-share', namespace: NS, uid: 'rq-1', resourceVersion, creationTimestamp: at(createdSecond) }, spec: { hard: { 'limits.cpu': cpu, 'limits.memory': '4Gi' } } });
+    const mustSpecify = (second: number) => event('FailedCreate', replicaSet, 'Error creating: pods "api-1" is forbidden: failed quota: team-share: must specify limits.cpu for: api; limits.memory for: api', second);
+    expect(refusal(run([watch('ADDED', quota('1', 5), 5), watch('ADDED', mustSpecify(25), 25)]))?.annotations).toMatchObject({ 'cause.kind': 'ResourceQuota', 'cause.name': 'team-share', 'cause.namespace': NS });
+    // A quota that stood for hours: the new template dropped its limits.
+    expect(refusal(run([watch('ADDED', quota('1', -7200), 0), watch('ADDED', mustSpecify(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
+    // Its limits changed while watched: the change is recent, whenever it was created.
+    expect(refusal(run([watch('ADDED', quota('1', -7200), 0), watch('MODIFIED', quota('2', -7200, '8'), 10), watch('ADDED', mustSpecify(25), 25)]))?.annotations?.['cause.kind']).toBe('ResourceQuota');
+    // Never seen: nothing tells when it came.
+    expect(refusal(run([watch('ADDED', mustSpecify(25), 25)]))?.annotations?.['cause.kind']).toBeUndefined();
+  });
+
+  it('a quota created lately is not named when the workload dropped its limits after it (a release), and is after a routine restart', () => {
+    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'team-share', namespace: NS, uid: 'rq-1', resourceVersion: '1', creationTimestamp: at(5) }, spec: { hard: { 'limits.cpu': '4' } } };
+    const deployment = (resourceVersion: string, template: Record<string, unknown>) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: NS, uid: 'dep-1', resourceVersion, generation: Number(resourceVersion) },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' }, ...template['metadata'] as object }, spec: { containers: [{ name: 'api', image: 'api:1', ...template['container'] as object }] } } },
+    });
+    const limited = { container: { resources: { limits: { cpu: '200m' } } } };
+    const ownedReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'api-649c7f97f4', namespace: NS, uid: 'rs-1', resourceVersion: '40', ownerReferences: [{ kind: 'Deployment', name: 'api', uid: 'dep-1', controller: true }] }, spec: { replicas: 1 } };
+    const mustSpecify = event('FailedCreate', replicaSet, 'Error creating: pods "api-1" is forbidden: failed quota: team-share: must specify limits.cpu for: api', 25);
+    const released = refusal(run([watch('ADDED', deployment('1', limited), 0), watch('ADDED', quota, 5), watch('MODIFIED', deployment('2', {}), 10), watch('ADDED', ownedReplicaSet, 10), watch('ADDED', mustSpecify, 25)]));
+    expect(released?.annotations?.['cause.kind']).toBeUndefined();
+    const restarted = refusal(run([watch('ADDED', deployment('1', {}), 0), watch('ADDED', quota, 5), watch('MODIFIED', deployment('2', { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at(10) } } }), 10), watch('ADDED', ownedReplicaSet, 10), watch('ADDED', mustSpecify, 25)]));
+    expect(restarted?.annotations).toMatchObject({ 'cause.kind': 'ResourceQuota', 'cause.name': 'team-share' });
+  });
+
   describe('a refusal by an admission webhook', () => {
     const configuration = (resourceVersion: string, createdSecond: number, failurePolicy = 'Fail') => ({
       apiVersion: 'admissionregistration.k8s.io/v1',

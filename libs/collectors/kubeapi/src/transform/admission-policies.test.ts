@@ -111,3 +111,25 @@ describe('AdmissionPolicies: webhook configurations', () => {
     expect(restarted.webhookNamed('c', 'gate.policy.example.com')?.changedAt).toBe(created);
   });
 });
+
+describe('AdmissionPolicies: ResourceQuotas', () => {
+  const quota = (createdAt: string) => ({ kind: 'ResourceQuota', name: 'team-share', namespace: 'ledger', creationTimestamp: createdAt });
+  const hard = (cpu: string) => ({ spec: { hard: { 'limits.cpu': cpu } } });
+  const created = Date.parse('2026-12-07T10:00:00Z');
+
+  it('a quota changed at its creation, and when its hard limits change; a restart keeps the digest, so the same limits are no change', () => {
+    const policies = new AdmissionPolicies();
+    policies.restore('', undefined);
+    policies.observe('c', quota('2026-12-07T10:00:00Z'), false, undefined, hard('4'));
+    expect(policies.createdOrChangedBetween('c', 'ResourceQuota', 'team-share', 'ledger', created, created)).toBe(true);
+    expect(policies.createdOrChangedBetween('c', 'ResourceQuota', 'team-share', 'other', created, created)).toBe(false);
+    const restarted = new AdmissionPolicies();
+    for (const [key, state] of policies.changes()) restarted.restore(key, state);
+    restarted.observe('c', quota('2026-12-07T10:00:00Z'), false, created + 3_600_000, hard('4'));
+    expect(restarted.createdOrChangedBetween('c', 'ResourceQuota', 'team-share', 'ledger', created + 1, Infinity)).toBe(false);
+    restarted.observe('c', quota('2026-12-07T10:00:00Z'), false, created + 7_200_000, hard('8'));
+    expect(restarted.createdOrChangedBetween('c', 'ResourceQuota', 'team-share', 'ledger', created + 7_200_000, Infinity)).toBe(true);
+    restarted.observe('c', quota('2026-12-07T10:00:00Z'), true, created + 7_300_000);
+    expect(restarted.createdOrChangedBetween('c', 'ResourceQuota', 'team-share', 'ledger', 0, Infinity)).toBe(false);
+  });
+});

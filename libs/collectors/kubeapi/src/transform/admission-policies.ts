@@ -1,14 +1,16 @@
-import type { K8sObjectFacts } from '@tapio/domain';
-import type { Json } from './k8s-object.js';
-import { restoredSummary, WEBHOOK_CONFIGURATION_KINDS, webhookSummary } from './webhook-calls.js';
+import type { ChangeItem, K8sObjectFacts } from '@tapio/domain';
+import { contentHash } from './content-hash.js';
+import { obj, type Json } from './k8s-object.js';
+import { restoredSummary, WEBHOOK_CONFIGURATION_KINDS, webhookSummary, type WebhookSummary } from './webhook-calls.js';
 
 /** The label by which a Namespace enforces a Pod Security Standard (privileged, baseline, restricted). */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /**
  * What is kept per object: a Namespace's enforced level ('' for none) and when Tapio saw it
- * change; when a PriorityClass or ServiceAccount was deleted; a webhook configuration's
- * webhook names, the digest of what they say, and when it was created or last changed.
+ * change; when a PriorityClass or ServiceAccount was deleted; for a webhook configuration or a
+ * ResourceQuota, a digest of what it asks (a configuration's webhooks, whose names are kept too;
+ * a quota's hard limits) and when it was created or last changed.
  */
 export interface AdmissionPolicyState {
   enforce?: string;
@@ -25,15 +27,28 @@ export interface WebhookConfiguration {
   changedAt: number | undefined;
 }
 
-/** The durable key of a deletion: a PriorityClass by name, a ServiceAccount by namespace and name (`cluster|kind|[namespace/]name`). */
-function deletionKey(cluster: string, kind: string, name: string, namespace: string | undefined): string {
-  return kind === 'ServiceAccount' ? `${cluster}|${kind}|${namespace ?? ''}/${name}` : `${cluster}|${kind}|${name}`;
+/** How many workloads' resource changes are kept, and for how long they are worth keeping once that many are. */
+const MAX_RESOURCE_CHANGES = 4_096;
+const RESOURCE_CHANGE_MEMORY_MS = 60 * 60_000;
+
+/** The kinds whose versions AdmissionPolicies reads. */
+export const ADMISSION_KINDS: ReadonlySet<string> = new Set(['Namespace', 'PriorityClass', 'ServiceAccount', 'ResourceQuota', ...WEBHOOK_CONFIGURATION_KINDS]);
+
+/** An object's durable key: `cluster|kind|name` for a cluster-scoped one, `cluster|kind|namespace/name` for a namespaced one. */
+function objectKey(cluster: string, kind: string, name: string, namespace: string | null | undefined): string {
+  return namespace ? `${cluster}|${kind}|${namespace}/${name}` : `${cluster}|${kind}|${name}`;
+}
+
+/** A ResourceQuota's hard limits, as one digest: raising or lowering any, or adding one, is a change. */
+function quotaSummary(object: Json): WebhookSummary {
+  return { webhooks: [], digest: contentHash(obj(obj(object['spec'])['hard'])) };
 }
 
 /**
  * What admission refuses pods for, and when it changed: the Pod Security level each watched
- * Namespace enforces, the PriorityClasses and ServiceAccounts deleted while Tapio watched, and
- * the webhooks each webhook configuration makes admission call.
+ * Namespace enforces, the PriorityClasses and ServiceAccounts deleted while Tapio watched, the
+ * webhooks each webhook configuration makes admission call, and when each ResourceQuota's
+ * limits were set (a quota on limits makes every new pod name its limits).
  * A controller's pod refused for violating PodSecurity, or for naming a PriorityClass or
  * ServiceAccount that is not there, is that object's doing when it changed shortly before (a
  * level raised while pods ran, a class or account deleted before a routine restart), and the
@@ -43,19 +58,54 @@ function deletionKey(cluster: string, kind: string, name: string, namespace: str
  */
 export class AdmissionPolicies {
   private readonly states = new Map<string, AdmissionPolicyState>();
+  /** Workloads whose containers' resources changed lately, oldest first. */
+  private readonly resourcesChanged = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private tracking = false;
 
   /**
    * A watched object at `at` (ms; undefined: read from the graph, not seen changing), with its
    * whole `object` when the watch delivered it (a webhook configuration's webhooks are read
-   * from it); kinds other than Namespace, PriorityClass, ServiceAccount and the two webhook
-   * configurations are ignored.
+   * and a quota's limits from it); kinds other than Namespace, PriorityClass, ServiceAccount,
+   * ResourceQuota and the two webhook configurations are ignored.
    */
   observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at?: number, object?: Json): void {
-    if (facts.kind === 'Namespace') this.namespace(`${cluster}|Namespace|${facts.name}`, facts, deleted, at);
-    else if (facts.kind === 'PriorityClass' || facts.kind === 'ServiceAccount') this.deletable(deletionKey(cluster, facts.kind, facts.name, facts.namespace ?? undefined), deleted, at);
-    else if (WEBHOOK_CONFIGURATION_KINDS.has(facts.kind)) this.webhookConfiguration(`${cluster}|${facts.kind}|${facts.name}`, facts, deleted, at, object);
+    const key = objectKey(cluster, facts.kind, facts.name, facts.namespace);
+    if (facts.kind === 'Namespace') this.namespace(key, facts, deleted, at);
+    else if (facts.kind === 'PriorityClass' || facts.kind === 'ServiceAccount') this.deletable(key, deleted, at);
+    else if (WEBHOOK_CONFIGURATION_KINDS.has(facts.kind)) this.changeTracked(key, facts, deleted, at, object && webhookSummary(object));
+    else if (facts.kind === 'ResourceQuota') this.changeTracked(key, facts, deleted, at, object && quotaSummary(object));
+  }
+
+  /** Whether the ResourceQuota (or webhook configuration) was created or changed at or after `sinceMs` and at or before `untilMs`. */
+  createdOrChangedBetween(cluster: string, kind: string, name: string, namespace: string | undefined, sinceMs: number, untilMs: number): boolean {
+    const at = this.states.get(objectKey(cluster, kind, name, namespace))?.changedAt;
+    return at !== undefined && at >= sinceMs && at <= untilMs;
+  }
+
+  /**
+   * A workload's pod template changed at `at`: kept when the change touched a container's
+   * resources (requests or limits), so a quota that requires them can tell whether it or the
+   * workload changed last. Not durable: only the last half hour is asked about.
+   */
+  templateChanged(cluster: string, kind: string, name: string, namespace: string | undefined, changes: readonly ChangeItem[], at: number): void {
+    if (!changes.some((change) => change.path.includes('.resources.'))) return;
+    if (this.resourcesChanged.size >= MAX_RESOURCE_CHANGES) this.forgetResourceChangesBefore(at - RESOURCE_CHANGE_MEMORY_MS);
+    this.resourcesChanged.delete(objectKey(cluster, kind, name, namespace));
+    this.resourcesChanged.set(objectKey(cluster, kind, name, namespace), at);
+  }
+
+  /** When the workload's containers' resources last changed while watched (within the last half hour or so). */
+  resourcesChangedAt(cluster: string, kind: string, name: string, namespace: string | undefined): number | undefined {
+    return this.resourcesChanged.get(objectKey(cluster, kind, name, namespace));
+  }
+
+  private forgetResourceChangesBefore(ms: number): void {
+    // Oldest first (a key is moved to the end when it changes again): stop at the first kept.
+    for (const [key, at] of this.resourcesChanged) {
+      if (at >= ms && this.resourcesChanged.size < MAX_RESOURCE_CHANGES) return;
+      this.resourcesChanged.delete(key);
+    }
   }
 
   /** The webhook configuration (of `cluster`) that holds a webhook of this name, the newest changed first when two do. */
@@ -77,7 +127,7 @@ export class AdmissionPolicies {
 
   /** Whether the PriorityClass or ServiceAccount (`namespace`: the account's) was deleted at or after `sinceMs` and at or before `untilMs` (and not created again since). */
   deletedBetween(cluster: string, kind: 'PriorityClass' | 'ServiceAccount', name: string, namespace: string | undefined, sinceMs: number, untilMs: number): boolean {
-    const at = this.states.get(deletionKey(cluster, kind, name, namespace))?.deletedAt;
+    const at = this.states.get(objectKey(cluster, kind, name, namespace))?.deletedAt;
     return at !== undefined && at >= sinceMs && at <= untilMs;
   }
 
@@ -97,19 +147,19 @@ export class AdmissionPolicies {
   }
 
   /**
-   * A webhook configuration: created at its creationTimestamp (a configuration already there
-   * for days is no recent change), changed when what its webhooks say changed while watched;
-   * forgotten when deleted (a configuration gone refuses nothing).
+   * A webhook configuration or ResourceQuota: created at its creationTimestamp (one already there
+   * for days is no recent change), changed when what it asks changed while watched (`summary`:
+   * undefined for a version read from the graph, which teaches nothing); forgotten when deleted
+   * (one gone refuses nothing).
    */
-  private webhookConfiguration(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, object: Json | undefined): void {
+  private changeTracked(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, summary: WebhookSummary | undefined): void {
     if (deleted) return this.set(key, undefined);
-    if (!object) return;
+    if (!summary) return;
     const previous = this.states.get(key);
-    const { webhooks, digest } = webhookSummary(object);
-    if (previous?.digest === digest) return;
+    if (previous?.digest === summary.digest) return;
     const created = facts.creationTimestamp ? Date.parse(facts.creationTimestamp) : Number.NaN;
     const changedAt = previous && at !== undefined ? at : Number.isFinite(created) ? created : undefined;
-    this.set(key, { webhooks, digest, ...(changedAt !== undefined ? { changedAt } : {}) });
+    this.set(key, { ...(summary.webhooks.length ? { webhooks: summary.webhooks } : {}), digest: summary.digest, ...(changedAt !== undefined ? { changedAt } : {}) });
   }
 
   private set(key: string, state: AdmissionPolicyState | undefined): void {

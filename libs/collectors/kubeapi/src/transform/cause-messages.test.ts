@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, evictionMemory, preemptorOf, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, evictionMemory, preemptorOf, quotaRequiring, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -60,6 +60,11 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(blockedByLabels("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.")).toBe(false);
     expect(blockedByLabels("0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.")).toBe(false);
     expect(schedulingBlock('0/1 nodes are available: 1 node(s) had untolerated taint(s).')).toBe('taint');
+  });
+
+  it('reads the quota that refused a pod for not naming its limits, and only that refusal', () => {
+    expect(quotaRequiring('Error creating: pods "reconciler-646774b754-zmfr8" is forbidden: failed quota: team-share: must specify limits.cpu for: reconciler; limits.memory for: reconciler')).toBe('team-share');
+    expect(quotaRequiring('Error creating: pods "x" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2')).toBeUndefined();
   });
 
   it('tells a pod refused for a claim whose deletion was asked, and names the claim (kube-scheduler 1.34)', () => {

@@ -46,6 +46,16 @@ export function admissionCause(message: string, namespace: string | undefined): 
 }
 
 /**
+ * The ResourceQuota that refused a pod for not naming what it limits ("failed quota:
+ * team-share: must specify limits.cpu for: app; limits.memory for: app"): a quota on limits or
+ * requests makes every new pod name them. Whose doing that is depends on what changed, so it is
+ * not an `admissionCause`.
+ */
+export function quotaRequiring(message: string): string | undefined {
+  return /failed quota: ([a-z0-9]([-a-z0-9.]*[a-z0-9])?): must specify/.exec(message)?.[1];
+}
+
+/**
  * The preemptor the scheduler names on its victim: "Preempted by pod <uid> on node <node>"
  * (Kubernetes 1.26+) or "Preempted by <namespace>/<name> on node <node>" (older).
  */

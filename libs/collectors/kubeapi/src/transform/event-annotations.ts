@@ -1,5 +1,5 @@
 import type { K8sObjectFacts } from '@tapio/domain';
-import { admissionCause, causeAnnotations, preemptorOf, schedulingBlock } from './cause-messages.js';
+import { admissionCause, causeAnnotations, preemptorOf, quotaRequiring, schedulingBlock } from './cause-messages.js';
 import { evictionBlockedBy } from './disruption-budget-signals.js';
 import type { AdmissionPolicies } from './admission-policies.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
@@ -38,7 +38,7 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   const annotations: Record<string, string> = {};
   if (reason === 'FailedCreate') {
     const webhook = webhookRefusal(message);
-    Object.assign(annotations, causeAnnotations(webhook ? webhookCause(webhook, lookups) : refusedBy(message, involved.namespace, lookups)));
+    Object.assign(annotations, causeAnnotations(webhook ? webhookCause(webhook, lookups) : refusedBy(message, involved, lookups)));
     // The Service a failed webhook call went to: the correlation links the refusal to that Service losing its endpoints.
     if (webhook?.service) annotations['webhook.service'] = `${webhook.service.namespace}/${webhook.service.name}`;
   }
@@ -73,19 +73,23 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
   return annotations;
 }
 
-/** How long after a namespace's Pod Security level changed, a PriorityClass or ServiceAccount was deleted, or a webhook configuration changed, a refusal is that change's doing. */
+/** How long after a namespace's Pod Security level changed, a PriorityClass or ServiceAccount was deleted, or a webhook configuration or quota changed, a refusal is that change's doing. */
 const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 
 /**
  * What refused a controller's pod. A Pod Security refusal names the namespace only when its
  * level changed shortly before, a missing PriorityClass or ServiceAccount only when it was
- * deleted shortly before: when nothing changed, the pod template that breaks the level or names
+ * deleted shortly before, a quota that requires limits the pod does not name only when it was
+ * created or changed shortly before: when nothing changed, the pod template that breaks the level or names
  * an object that is not there is the cause (the rollout's or the new workload's, which their
  * patterns name).
  */
-function refusedBy(message: string, namespace: string | undefined, lookups: EventLookups) {
-  const cause = admissionCause(message, namespace);
+function refusedBy(message: string, involved: InvolvedObject, lookups: EventLookups) {
+  const namespace = involved.namespace;
   const since = lookups.at - POLICY_CHANGE_WINDOW_MS;
+  const requiring = quotaRequiring(message);
+  if (requiring) return quotaRequiringCause(requiring, involved, lookups, since);
+  const cause = admissionCause(message, namespace);
   if (cause?.kind === 'Namespace') return lookups.admission.changedBetween(lookups.cluster, namespace, since, lookups.at) ? cause : undefined;
   if (cause?.kind === 'PriorityClass' || cause?.kind === 'ServiceAccount') {
     return lookups.admission.deletedBetween(lookups.cluster, cause.kind, cause.name ?? '', cause.namespace ?? undefined, since, lookups.at) ? cause : undefined;
@@ -109,4 +113,19 @@ function webhookCause(refusal: WebhookRefusal, lookups: EventLookups) {
   if (named && changedAt !== undefined && changedAt >= lookups.at - POLICY_CHANGE_WINDOW_MS && changedAt <= lookups.at) return named;
   if (!refusal.callFailed) return undefined;
   return refusal.service ? { kind: 'Service', name: refusal.service.name, namespace: refusal.service.namespace } : named;
+}
+
+/**
+ * A quota that requires limits (or requests) the refused pod does not name is the cause when it
+ * was created or changed lately and the workload's containers' resources did not change after
+ * it (the pods were admitted before it came; a routine restart only revealed it); when the
+ * workload's resources changed since, or the quota stood, the template dropped them.
+ */
+function quotaRequiringCause(quota: string, involved: InvolvedObject, lookups: EventLookups, since: number) {
+  const { cluster, admission, at } = lookups;
+  if (!admission.createdOrChangedBetween(cluster, 'ResourceQuota', quota, involved.namespace, since, at)) return undefined;
+  const owner = involved.uid ? lookups.byUid(involved.uid)?.ownerReferences?.find((reference) => reference.controller) : undefined;
+  const resourcesAt = owner ? admission.resourcesChangedAt(cluster, owner.kind, owner.name, involved.namespace) : undefined;
+  if (resourcesAt !== undefined && admission.createdOrChangedBetween(cluster, 'ResourceQuota', quota, involved.namespace, since, resourcesAt)) return undefined;
+  return { kind: 'ResourceQuota', name: quota, ...(involved.namespace ? { namespace: involved.namespace } : {}) };
 }

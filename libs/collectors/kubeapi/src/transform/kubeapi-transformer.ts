@@ -37,8 +37,7 @@ import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
 import { nodeLabelSignals } from './node-labels.js';
 import { TerminatingNamespaces } from './terminating-namespaces.js';
-import { AdmissionPolicies } from './admission-policies.js';
-import { WEBHOOK_CONFIGURATION_KINDS } from './webhook-calls.js';
+import { ADMISSION_KINDS, AdmissionPolicies } from './admission-policies.js';
 import { CapacityLedger, controllerOf, topOwner } from './capacity-ledger.js';
 import { kubernetesEventData } from './event-data.js';
 import { SchedulingCauses } from './scheduling-causes.js';
@@ -207,7 +206,7 @@ export class KubeApiTransformer implements RawEventTransformer {
     } else if (meta.kind === 'Endpoints' || meta.kind === 'EndpointSlice') {
       const signal = this.endpoints.observe(context.cluster, meta.kind, facts, false, token);
       if (signal) signals.push(endpointSignal(signal, meta.namespace, signal.type === 'service_unavailable' && this.namespaces.has(context.cluster, meta.namespace)));
-    } else if (meta.kind === 'Namespace' || meta.kind === 'PriorityClass' || meta.kind === 'ServiceAccount' || WEBHOOK_CONFIGURATION_KINDS.has(meta.kind)) {
+    } else if (ADMISSION_KINDS.has(meta.kind)) {
       if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, false);
       this.admission.observe(context.cluster, facts, false, live ? timestampMs(raw.timestamp) : undefined, object);
     } else if (meta.kind === 'Lease') {
@@ -228,6 +227,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       );
     } else {
       const change = previous.stored ? classifyAgainstStored(meta.kind, previous.facts, facts, label) : classify(meta.kind, previous, remembered, label, this.limits);
+      if (change?.type === 'workload_spec_changed') this.admission.templateChanged(context.cluster, meta.kind, meta.name, meta.namespace, change.changes, timestampMs(raw.timestamp));
       if (change || !sameFacts(previous.facts, facts)) {
         const type = change?.type ?? 'resource_updated';
         events.push(

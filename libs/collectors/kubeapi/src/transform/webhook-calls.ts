@@ -46,9 +46,10 @@ export function webhookRefusal(message: string): WebhookRefusal | undefined {
   return denied ? { webhook: denied[1] as string, callFailed: false } : undefined;
 }
 
-/** A webhook configuration's summary from a durable store's entry (`webhooks`, `digest`), undefined when absent or malformed. */
-export function restoredSummary(state: Record<string, unknown>): WebhookSummary | undefined {
+/** A tracked object's digest (and a webhook configuration's names) from a durable store's entry, empty when absent or malformed. */
+export function restoredSummary(state: Record<string, unknown>): { webhooks?: string[]; digest?: string } {
   const { webhooks, digest } = state;
-  if (!Array.isArray(webhooks) || typeof digest !== 'string') return undefined;
-  return { webhooks: webhooks.filter((name): name is string => typeof name === 'string'), digest };
+  if (typeof digest !== 'string') return {};
+  const names = Array.isArray(webhooks) ? webhooks.filter((name): name is string => typeof name === 'string') : [];
+  return { ...(names.length ? { webhooks: names } : {}), digest };
 }
