@@ -36,6 +36,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a ConfigMap key the pods read as an environment variable renamed, then a routine restart cannot start', 'configmap-key-removed-env'),
   ...realRecording('a quota on limits added to a namespace whose pods name none, then a routine restart cannot create pods', 'quota-requires-limits'),
   ...realRecording('a release drops the limits a quota that stood requires: the new pods are refused', 'quota-requires-limits-release'),
+  ...realRecording("a Service's port changed while its callers dial the old one: the callers' readiness fails (the callee's start-up history beside it)", 'service-port-changed'),
+  ...realRecording("a ConfigMap a CronJob's pods mount deleted between two runs: the next run's pod cannot mount it", 'configmap-deleted-cronjob'),
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
   ...realRecording("a release drops a pod-template label the Service selects on: the Service empties", 'template-label-dropped'),
   ...realRecording('cluster DNS scaled to zero: every lookup refused, readiness fails in two namespaces', 'coredns-scaled-zero'),

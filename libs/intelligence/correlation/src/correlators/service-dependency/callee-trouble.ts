@@ -5,6 +5,7 @@ import { CONFIG_CHANGE_TYPES } from '../event-classes.js';
 const SERVICE_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['service_changed', 'service_unavailable']);
 /** Trouble of the pods behind a Service that its callers feel. */
 const BACKEND_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['pod_not_ready', 'crash_loop', 'pod_failed', 'oom_killed', 'pod_evicted', 'volume_attach_failed', 'volume_mount_failed', 'pod_unschedulable', 'pod_pending']);
+const READY: ReadonlySet<EventType> = new Set<EventType>(['pod_ready']);
 /** A NetworkPolicy that starts selecting the pods behind a Service. */
 const POLICY_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['resource_created', 'network_policy_changed']);
 /** What breaks a server that keeps running: its rollout or its configuration (cluster DNS serving a broken Corefile). */
@@ -12,7 +13,8 @@ const SILENT_BREAKS: ReadonlySet<EventType> = new Set<EventType>(['workload_spec
 
 /**
  * Events on the callee's side, between `since` and `until`, that can explain a caller's
- * failure: the Service's own change or loss of endpoints; failures of the pods it selects;
+ * failure: the Service's own change or loss of endpoints; failures of the pods it selects
+ * that they have not recovered from;
  * a NetworkPolicy created or changed over them. `silent` adds the changes that break a
  * server without making it fail (its rollout, its ConfigMaps): asked when the caller's
  * evidence points at that server specifically (failed lookups for cluster DNS).
@@ -25,7 +27,10 @@ export function calleeTrouble(state: CorrelationState, service: string, since: n
   const policies = new Set<string>();
   const configs = new Set<string>();
   for (const pod of pods) {
-    found.push(...state.eventsOn(pod, since, BACKEND_TROUBLE).filter(within));
+    // Trouble the pod is over by now is not what its callers feel: it became ready since, or the
+    // report is history the kubelet repeated about a pod running and ready (`pod.running`).
+    const readyAt = Math.max(Number.NEGATIVE_INFINITY, ...state.eventsOn(pod, since, READY).filter(within).map((item) => item.at));
+    found.push(...state.eventsOn(pod, since, BACKEND_TROUBLE).filter((item) => within(item) && item.at >= readyAt && item.event.annotations?.['pod.running'] !== 'true'));
     owners.add(state.rootOwner(pod));
     for (const policy of state.neighbours(pod, 'APPLIES_TO', 'in')) policies.add(policy);
     if (silent) for (const dependency of state.dependenciesOf(pod)) if (entityKeyKind(dependency) === 'ConfigMap') configs.add(dependency);

@@ -51,4 +51,23 @@ describe('ServiceDependencyCorrelator', () => {
     const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
     expect(loud.some((insight) => insight.rootCause.entity.name === 'api' || insight.rootCause.entity.name.startsWith('api-')), summary(insights)).toBe(true);
   });
+
+  it("a callee's port changed under its callers after its pods' start-up mount failure (history): the Service's change, not the start-up", () => {
+    const { cluster, db, api } = apiAndDb();
+    const service = cluster.ref('Service', 'db', 'inventory');
+    // Listed at the start: the kubelet's first try to mount a volume failed, then the pod ran and became ready.
+    for (const pod of db.pods) cluster.signal('volume_mount_failed', pod, { message: 'FailedMount: MountVolume.SetUp failed for volume "kube-api-access-x" : failed to sync configmap cache', annotations: { 'pod.running': 'true' } });
+    cluster.advance(20);
+    cluster.object('service_changed', { kind: 'Service', name: 'db', namespace: 'inventory', uid: 'svc-db', serviceSelector: { app: 'db' } }, 'Service inventory/db changed: spec.ports[8080] added, spec.ports[80] removed', 'MODIFIED', [{ path: 'spec.ports[80]', op: 'removed' }]);
+    cluster.advance(3);
+    const dialsOldPort = 'Unhealthy: Readiness probe failed: command timed out: "/bin/sh -c timeout 2 wget -q -O - http://db.inventory:80/ >/dev/null" timed out after 1s';
+    for (const pod of api.pods) cluster.signal('probe_failed', pod, { message: dialsOldPort, kubernetes: { eventReason: 'Unhealthy', eventType: 'Warning', count: 2, reason: 'Unhealthy' } });
+    cluster.advance(3);
+    for (const pod of api.pods) cluster.signal('pod_not_ready', pod);
+    cluster.signal('service_unavailable', cluster.ref('Service', 'api', 'inventory'), { message: 'Service inventory/api has no ready endpoints (was 2)' });
+    cluster.advance(150);
+    const insights = analyze(cluster.events);
+    const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
+    expect(loud[0]?.rootCause.entity, summary(insights)).toMatchObject({ kind: service.kind, name: 'db' });
+  });
 });
