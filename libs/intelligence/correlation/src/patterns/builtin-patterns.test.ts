@@ -12,6 +12,7 @@ describe('built-in patterns', () => {
       'bad-rollout',
       'capacity-policy-change',
       'capacity-taken',
+      'claim-deleted-in-use',
       'config-cascade',
       'config-drift',
       'crash-loop-death-spiral',
