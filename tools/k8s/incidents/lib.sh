@@ -146,11 +146,11 @@ run_incident() {
   esac
 }
 
-# policy_webhook NAME NAMESPACE SERVICE_NAMESPACE: a ValidatingWebhookConfiguration NAME
-# (failurePolicy Fail) that every pod created in NAMESPACE must pass, calling Service
-# SERVICE_NAMESPACE/NAME on 443 (a policy engine's admission webhook).
+# policy_webhook NAME NAMESPACE SERVICE_NAMESPACE [FAILURE_POLICY]: a ValidatingWebhookConfiguration
+# NAME (failurePolicy Fail unless given) that every pod created in NAMESPACE must pass, calling
+# Service SERVICE_NAMESPACE/NAME on 443 (a policy engine's admission webhook).
 policy_webhook() {
-  local name="$1" ns="$2" service_ns="$3"
+  local name="$1" ns="$2" service_ns="$3" failure_policy="${4:-Fail}"
   kubectl apply -f - >/dev/null <<YAML
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
@@ -159,7 +159,7 @@ webhooks:
   - name: gate.policy.example.com
     admissionReviewVersions: [v1]
     sideEffects: None
-    failurePolicy: Fail
+    failurePolicy: $failure_policy
     timeoutSeconds: 5
     namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: $ns } }
     rules: [{ apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods] }]
