@@ -29,8 +29,12 @@ export function calleeTrouble(state: CorrelationState, service: string, since: n
   for (const pod of pods) {
     // Trouble the pod is over by now is not what its callers feel: it became ready since, or the
     // report is history the kubelet repeated about a pod running and ready (`pod.running`).
-    const readyAt = Math.max(Number.NEGATIVE_INFINITY, ...state.eventsOn(pod, since, READY).filter(within).map((item) => item.at));
-    found.push(...state.eventsOn(pod, since, BACKEND_TROUBLE).filter((item) => within(item) && item.at >= readyAt && item.event.annotations?.['pod.running'] !== 'true'));
+    const troubles = state.eventsOn(pod, since, BACKEND_TROUBLE).filter((item) => within(item) && item.event.annotations?.['pod.running'] !== 'true');
+    if (troubles.length) {
+      // Read only for a pod with trouble: most pods behind a Service have none.
+      const readyAt = Math.max(Number.NEGATIVE_INFINITY, ...state.eventsOn(pod, since, READY).filter(within).map((item) => item.at));
+      found.push(...troubles.filter((item) => item.at >= readyAt));
+    }
     owners.add(state.rootOwner(pod));
     for (const policy of state.neighbours(pod, 'APPLIES_TO', 'in')) policies.add(policy);
     if (silent) for (const dependency of state.dependenciesOf(pod)) if (entityKeyKind(dependency) === 'ConfigMap') configs.add(dependency);
