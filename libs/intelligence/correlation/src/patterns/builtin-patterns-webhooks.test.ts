@@ -34,32 +34,29 @@ function policyEngine() {
 }
 
 describe('pods an admission webhook refuses', () => {
-  it("the webhook's backend scaled to zero, then a routine restart it refuses: the scaled Deployment, one incident", () => {
-    const { cluster, checkout, engine, service } = policyEngine();
+  /** The engine's Deployment scaled to zero (its Service empties), then a routine restart of the checkout. */
+  function backendScaledToZeroThenRestart() {
+    const arranged = policyEngine();
+    const { cluster, checkout, engine, service } = arranged;
     cluster.scale(engine, 0);
     cluster.advance(2);
     cluster.signal('service_unavailable', service, { message: 'Service policy/policy-gate has no ready endpoints (was 1)' });
     cluster.advance(20);
     cluster.rollout(checkout, 'spec.template.annotations.kubectl.kubernetes.io/restartedAt added', 0);
-    keepsRefusing(cluster, checkout.replicaSet as EntityRef, 'no endpoints available for service "policy-gate"', { 'cause.kind': 'Service', 'cause.name': 'policy-gate', 'cause.namespace': 'policy' });
+    return arranged;
+  }
+
+  // What the transformer names: the Service the failed call went to, or the configuration when it was created within 30 minutes.
+  it.each([
+    ['the Service the call went to', { 'cause.kind': 'Service', 'cause.name': 'policy-gate', 'cause.namespace': 'policy' }],
+    ['the configuration, created a minute before', { 'cause.kind': 'ValidatingWebhookConfiguration', 'cause.name': 'policy-gate' }],
+  ])("the webhook's backend scaled to zero, then a routine restart it refuses (named: %s): the scaled Deployment, one incident", (_named, cause) => {
+    const { cluster, checkout, engine } = backendScaledToZeroThenRestart();
+    keepsRefusing(cluster, checkout.replicaSet as EntityRef, 'no endpoints available for service "policy-gate"', cause);
     const insights = analyze(cluster.events);
     expect(rootIs(insights[0], engine.ref), summary(insights)).toBe(true);
     expect(loud(insights).filter((insight) => !rootIs(insight, engine.ref)), summary(insights)).toEqual([]);
     // The refusal's own incident blames the scaled Deployment too (not only the Service's incident it folds into).
-    const refused = everyIncident(cluster).find((insight) => insight.pattern === 'admission-refused');
-    expect(refused && rootIs(refused, engine.ref), summary(everyIncident(cluster))).toBe(true);
-  });
-
-  it('the same while the configuration itself was created a minute before (named by the transformer): the backend going away still explains it', () => {
-    const { cluster, checkout, engine, service } = policyEngine();
-    cluster.scale(engine, 0);
-    cluster.advance(2);
-    cluster.signal('service_unavailable', service, { message: 'Service policy/policy-gate has no ready endpoints (was 1)' });
-    cluster.advance(20);
-    cluster.rollout(checkout, 'spec.template.annotations.kubectl.kubernetes.io/restartedAt added', 0);
-    keepsRefusing(cluster, checkout.replicaSet as EntityRef, 'no endpoints available for service "policy-gate"', { 'cause.kind': 'ValidatingWebhookConfiguration', 'cause.name': 'policy-gate' });
-    const insights = analyze(cluster.events);
-    expect(rootIs(insights[0], engine.ref), summary(insights)).toBe(true);
     const refused = everyIncident(cluster).find((insight) => insight.pattern === 'admission-refused');
     expect(refused && rootIs(refused, engine.ref), summary(everyIncident(cluster))).toBe(true);
   });
