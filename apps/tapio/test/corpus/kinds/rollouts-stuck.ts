@@ -82,4 +82,5 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('benign: a release mounts a ConfigMap key that is not there by subPath; the kubelet makes an empty directory, nothing fails', 'configmap-subpath-absent-benign'),
   ...realRecording('a release adds a required pod anti-affinity on a one-node cluster: the new pod fits beside no old one', 'anti-affinity-rollout-stuck'),
   ...realRecording('a release ships a one-shot command that exits 0: the new pod restarts and backs off (Completed)', 'release-exits-zero'),
+  ...realRecording("a DaemonSet's release selects nodes none is: its pod deleted, nothing Pending, its Service empty", 'daemonset-selector-matches-none'),
 ];

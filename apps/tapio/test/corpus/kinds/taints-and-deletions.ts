@@ -38,6 +38,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a release drops the limits a quota that stood requires: the new pods are refused', 'quota-requires-limits-release'),
   ...realRecording("a Service's port changed while its callers dial the old one: the callers' readiness fails (the callee's start-up history beside it)", 'service-port-changed'),
   ...realRecording("a ConfigMap a CronJob's pods mount deleted between two runs: the next run's pod cannot mount it", 'configmap-deleted-cronjob'),
+  ...realRecording("a sidecar injector's Deployment deleted while its mutating webhook stays, then a routine restart cannot create pods", 'mutating-webhook-backend-deleted'),
   ...realRecording('benign: an admission webhook configured in audit mode (failurePolicy Ignore) before its backend exists, then a routine restart', 'webhook-ignore-benign'),
   ...realRecording('benign: a quota on limits added to a namespace whose pods name them, then a routine restart', 'quota-on-limits-benign'),
   ...realRecording('the Deployment behind a Service deleted, the Service stays empty', 'dependency-deleted'),
