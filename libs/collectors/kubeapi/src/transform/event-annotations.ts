@@ -80,9 +80,9 @@ const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
  * What refused a controller's pod. A Pod Security refusal names the namespace only when its
  * level changed shortly before, a missing PriorityClass or ServiceAccount only when it was
  * deleted shortly before, a quota that requires limits the pod does not name only when it was
- * created or changed shortly before: when nothing changed, the pod template that breaks the level or names
- * an object that is not there is the cause (the rollout's or the new workload's, which their
- * patterns name).
+ * created or changed shortly before: when nothing changed, the pod template that breaks the
+ * level or names an object that is not there is the cause (the rollout's or the new
+ * workload's, which their patterns name).
  */
 function refusedBy(message: string, involved: InvolvedObject, lookups: EventLookups) {
   const namespace = involved.namespace;
