@@ -1,7 +1,7 @@
 import type { ChangeItem, K8sObjectFacts } from '@tapio/domain';
 import { contentHash } from './content-hash.js';
 import { obj, type Json } from './k8s-object.js';
-import { restoredSummary, WEBHOOK_CONFIGURATION_KINDS, webhookSummary, type WebhookSummary } from './webhook-calls.js';
+import { restoredSummary, WEBHOOK_CONFIGURATION_KINDS, webhookSummary, type TrackedSummary } from './webhook-calls.js';
 
 /** The label by which a Namespace enforces a Pod Security Standard (privileged, baseline, restricted). */
 export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
@@ -40,8 +40,8 @@ function objectKey(cluster: string, kind: string, name: string, namespace: strin
 }
 
 /** A ResourceQuota's hard limits, as one digest: raising or lowering any, or adding one, is a change. */
-function quotaSummary(object: Json): WebhookSummary {
-  return { webhooks: [], digest: contentHash(obj(obj(object['spec'])['hard'])) };
+function quotaSummary(object: Json): TrackedSummary {
+  return { digest: contentHash(obj(obj(object['spec'])['hard'])) };
 }
 
 /**
@@ -152,14 +152,14 @@ export class AdmissionPolicies {
    * undefined for a version read from the graph, which teaches nothing); forgotten when deleted
    * (one gone refuses nothing).
    */
-  private changeTracked(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, summary: WebhookSummary | undefined): void {
+  private changeTracked(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, summary: TrackedSummary | undefined): void {
     if (deleted) return this.set(key, undefined);
     if (!summary) return;
     const previous = this.states.get(key);
     if (previous?.digest === summary.digest) return;
     const created = facts.creationTimestamp ? Date.parse(facts.creationTimestamp) : Number.NaN;
     const changedAt = previous && at !== undefined ? at : Number.isFinite(created) ? created : undefined;
-    this.set(key, { ...(summary.webhooks.length ? { webhooks: summary.webhooks } : {}), digest: summary.digest, ...(changedAt !== undefined ? { changedAt } : {}) });
+    this.set(key, { ...(summary.webhooks?.length ? { webhooks: summary.webhooks } : {}), digest: summary.digest, ...(changedAt !== undefined ? { changedAt } : {}) });
   }
 
   private set(key: string, state: AdmissionPolicyState | undefined): void {

@@ -107,10 +107,10 @@ function refusedBy(message: string, involved: InvolvedObject, lookups: EventLook
  * the rollout's patterns name.
  */
 function webhookCause(refusal: WebhookRefusal, lookups: EventLookups) {
-  const configuration = lookups.admission.webhookNamed(lookups.cluster, refusal.webhook);
-  const changedAt = configuration?.changedAt;
+  const { cluster, admission, at } = lookups;
+  const configuration = admission.webhookNamed(cluster, refusal.webhook);
   const named = configuration ? { kind: configuration.kind, name: configuration.name } : undefined;
-  if (named && changedAt !== undefined && changedAt >= lookups.at - POLICY_CHANGE_WINDOW_MS && changedAt <= lookups.at) return named;
+  if (named && admission.createdOrChangedBetween(cluster, named.kind, named.name, undefined, at - POLICY_CHANGE_WINDOW_MS, at)) return named;
   if (!refusal.callFailed) return undefined;
   return refusal.service ? { kind: 'Service', name: refusal.service.name, namespace: refusal.service.namespace } : named;
 }

@@ -4,9 +4,9 @@ import { arr, str, type Json } from './k8s-object.js';
 /** The kinds whose webhooks admission calls before it admits an object. */
 export const WEBHOOK_CONFIGURATION_KINDS: ReadonlySet<string> = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
-/** What Tapio keeps of a webhook configuration: the names of its webhooks and a digest of what they say. */
-export interface WebhookSummary {
-  webhooks: string[];
+/** What Tapio keeps of an object whose changes admission follows: a digest of what it asks, and a webhook configuration's webhook names. */
+export interface TrackedSummary {
+  webhooks?: string[];
   digest: string;
 }
 
@@ -15,7 +15,7 @@ export interface WebhookSummary {
  * the whole list (rules, selectors, failure policy, client config with its CA bundle), so
  * any change to what admission calls, or how, is seen as a change.
  */
-export function webhookSummary(object: Json): WebhookSummary {
+export function webhookSummary(object: Json): TrackedSummary {
   const webhooks = arr(object['webhooks']);
   return { webhooks: webhooks.map((webhook) => str(webhook['name']) ?? '').filter((name) => name !== ''), digest: contentHash(webhooks) };
 }
@@ -47,7 +47,7 @@ export function webhookRefusal(message: string): WebhookRefusal | undefined {
 }
 
 /** A tracked object's digest (and a webhook configuration's names) from a durable store's entry, empty when absent or malformed. */
-export function restoredSummary(state: Record<string, unknown>): { webhooks?: string[]; digest?: string } {
+export function restoredSummary(state: Record<string, unknown>): Partial<TrackedSummary> {
   const { webhooks, digest } = state;
   if (typeof digest !== 'string') return {};
   const names = Array.isArray(webhooks) ? webhooks.filter((name): name is string => typeof name === 'string') : [];
