@@ -146,23 +146,36 @@ run_incident() {
   esac
 }
 
-# policy_webhook NAME NAMESPACE SERVICE_NAMESPACE [FAILURE_POLICY]: a ValidatingWebhookConfiguration
-# NAME (failurePolicy Fail unless given) that every pod created in NAMESPACE must pass, calling
-# Service SERVICE_NAMESPACE/NAME on 443 (a policy engine's admission webhook).
-policy_webhook() {
-  local name="$1" ns="$2" service_ns="$3" failure_policy="${4:-Fail}"
+# admission_webhook KIND NAME WEBHOOK PATH NAMESPACE SERVICE_NAMESPACE [FAILURE_POLICY]: a
+# ValidatingWebhookConfiguration or MutatingWebhookConfiguration (KIND) NAME whose one webhook
+# WEBHOOK (failurePolicy Fail unless given) every pod created in NAMESPACE must pass, calling
+# Service SERVICE_NAMESPACE/NAME on 443 at PATH (a policy engine's or sidecar injector's webhook).
+admission_webhook() {
+  local kind="$1" name="$2" webhook="$3" path="$4" ns="$5" service_ns="$6" failure_policy="${7:-Fail}"
   kubectl apply -f - >/dev/null <<YAML
 apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingWebhookConfiguration
+kind: $kind
 metadata: { name: $name }
 webhooks:
-  - name: gate.policy.example.com
+  - name: $webhook
     admissionReviewVersions: [v1]
     sideEffects: None
     failurePolicy: $failure_policy
     timeoutSeconds: 5
     namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: $ns } }
     rules: [{ apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods] }]
-    clientConfig: { service: { name: $name, namespace: $service_ns, path: /validate, port: 443 } }
+    clientConfig: { service: { name: $name, namespace: $service_ns, path: $path, port: 443 } }
 YAML
+}
+
+# policy_webhook NAME NAMESPACE SERVICE_NAMESPACE [FAILURE_POLICY]: the policy engine's
+# ValidatingWebhookConfiguration (webhook gate.policy.example.com at /validate).
+policy_webhook() { admission_webhook ValidatingWebhookConfiguration "$1" gate.policy.example.com /validate "$2" "$3" "${4:-Fail}"; }
+
+# webhook_backend NAMESPACE NAME: a one-replica Deployment whose Service listens on 443 (as
+# webhooks require) and answers on the pods' 8080; waited for.
+webhook_backend() {
+  app "$1" "$2" 1 "$SERVE"
+  kubectl -n "$1" patch service "$2" --type json -p '[{"op":"replace","path":"/spec/ports/0/port","value":443}]' >/dev/null
+  rolled_out "$1" "$2"
 }

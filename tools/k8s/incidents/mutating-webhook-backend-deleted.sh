@@ -16,23 +16,8 @@ prepare() {
   kubectl delete mutatingwebhookconfiguration "$hook" --ignore-not-found >/dev/null
   app "$ns" api 2 "$SERVE"
   rolled_out "$ns" api
-  app "$mesh_ns" "$hook" 1 "$SERVE"
-  kubectl -n "$mesh_ns" patch service "$hook" --type json -p '[{"op":"replace","path":"/spec/ports/0/port","value":443}]' >/dev/null
-  rolled_out "$mesh_ns" "$hook"
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: admissionregistration.k8s.io/v1
-kind: MutatingWebhookConfiguration
-metadata: { name: $hook }
-webhooks:
-  - name: inject.mesh.example.com
-    admissionReviewVersions: [v1]
-    sideEffects: None
-    failurePolicy: Fail
-    timeoutSeconds: 5
-    namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: $ns } }
-    rules: [{ apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods] }]
-    clientConfig: { service: { name: $hook, namespace: $mesh_ns, path: /inject, port: 443 } }
-YAML
+  webhook_backend "$mesh_ns" "$hook"
+  admission_webhook MutatingWebhookConfiguration "$hook" inject.mesh.example.com /inject "$ns" "$mesh_ns"
 }
 
 provoke() {

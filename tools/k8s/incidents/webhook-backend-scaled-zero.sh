@@ -19,10 +19,7 @@ prepare() {
   kubectl delete validatingwebhookconfiguration "$hook" --ignore-not-found >/dev/null
   app "$ns" ledger 2 "$SERVE"
   rolled_out "$ns" ledger
-  # The engine's pods answer on 8080; its Service listens on 443 as webhooks require.
-  app "$engine_ns" "$hook" 1 "$SERVE"
-  kubectl -n "$engine_ns" patch service "$hook" --type json -p '[{"op":"replace","path":"/spec/ports/0/port","value":443}]' >/dev/null
-  rolled_out "$engine_ns" "$hook"
+  webhook_backend "$engine_ns" "$hook"
   policy_webhook "$hook" "$ns" "$engine_ns"
 }
 
