@@ -147,3 +147,23 @@ export function renameEntity(entity: ExpectedEntity, renames: Readonly<Record<st
   const metadata = line!.data.object.metadata;
   return { kind: entity.kind, namespace: metadata.namespace ?? null, name: metadata.name };
 }
+
+/**
+ * The kinds the shared scenarios' recording format lists (shared/scenarios/README.md, "Kinds
+ * that appear"): what a recording made by another recorder may hold. No Lease, EndpointSlice,
+ * ServiceAccount, ResourceQuota, LimitRange or webhook configuration, and only core/v1 Events.
+ */
+export const SHARED_FORMAT_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision', 'DaemonSet', 'Job', 'CronJob', 'Service', 'Endpoints', 'Ingress',
+  'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'VolumeAttachment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'PriorityClass',
+  'NetworkPolicy', 'Event',
+]);
+
+/** A recording as the shared format's recorder would have made it: the Kubernetes API collector's lines of the listed kinds only (no node agent's, no events.k8s.io Events). */
+export function asSharedFormat(lines: readonly RecordedLine[]): RecordedLine[] {
+  return lines.filter((line) => {
+    const object = line.data?.object;
+    if (line.source !== 'kubeapi' || !object || !SHARED_FORMAT_KINDS.has(object.kind)) return false;
+    return object.kind !== 'Event' || (object['apiVersion'] ?? 'v1') === 'v1';
+  });
+}

@@ -50,6 +50,15 @@ describe('rootEntityKey', () => {
     expect(rootEntityKey(state, indexed(scaled), true, undefined)).toBe(entityKey(checkout.ref));
     expect(rootEntityKey(state, { ...indexed(scaled), entityKey: undefined }, false, undefined)).toBeUndefined();
   });
+
+  it("a ReplicaSet's trouble (a FailedCreate) is its Deployment's; a ReplicaSet the topology knows no owner of stays itself", () => {
+    const { cluster, checkout } = shop();
+    const refused = cluster.signal('replica_create_failed', checkout.replicaSet!, { message: 'FailedCreate: Error creating: pods "checkout-x" is forbidden: exceeded quota: compute' });
+    const orphan = cluster.signal('replica_create_failed', cluster.ref('ReplicaSet', 'orphan-5d8f', 'shop'));
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(refused), false, undefined)).toBe(entityKey(checkout.ref));
+    expect(rootEntityKey(state, indexed(orphan), false, undefined)).toBe(entityKey(cluster.ref('ReplicaSet', 'orphan-5d8f', 'shop')));
+  });
 });
 
 describe('resolveIncidentRoot', () => {

@@ -16,7 +16,8 @@ export interface IncidentRoot {
 /**
  * The entity an incident is about. A pod-level root rolls up to its workload when its
  * siblings show the same trouble, or when the pattern counted the trouble per owner
- * (the count is about the workload, not about whichever pod tipped it over).
+ * (the count is about the workload, not about whichever pod tipped it over). A ReplicaSet's
+ * root is its Deployment's.
  */
 export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedByOwner: boolean, blame: RootCauseResource | undefined): string | undefined {
   const key = root.entityKey;
@@ -24,6 +25,9 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   const blamed = blame ? rootCauseResourceOf(state, key, blame, root.event.message, root) : undefined;
   if (blamed) return blamed;
   const ref = parseEntityKey(key);
+  // A ReplicaSet reports for its Deployment (FailedCreate on the ReplicaSet a rollout made):
+  // the Deployment is what an operator changes, and what the incident is about.
+  if (ref?.kind === 'ReplicaSet') return deploymentOf(state, key) ?? key;
   if (ref?.kind !== 'Pod') return key;
   const chain = state.ownerChain(key);
   const top = chain[chain.length - 1];
@@ -31,6 +35,12 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   if (countedByOwner) return top;
   const siblings = state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
   return siblings.length > 0 ? top : key;
+}
+
+/** The Deployment that owns a ReplicaSet, when the topology knows it. */
+function deploymentOf(state: WorkingState, replicaSet: string): string | undefined {
+  const owner = state.ownerChain(replicaSet)[0];
+  return owner && entityKeyKind(owner) === 'Deployment' ? owner : undefined;
 }
 
 /** The node's memory pressure, or the kubelet evicting a pod for memory (its message's figures). */

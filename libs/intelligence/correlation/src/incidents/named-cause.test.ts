@@ -2,7 +2,7 @@ import { entityKey, type EntityRef, type UnifiedEvent } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
 import { WorkingState } from '../state/working-state.js';
-import { topConsumer } from './named-cause.js';
+import { namedCause, topConsumer } from './named-cause.js';
 
 const MIB = 1024 * 1024;
 
@@ -69,5 +69,56 @@ describe('topConsumer', () => {
     const last = evict(web.pods[0] as EntityRef, 900_000);
     // By their eviction messages web would win; the kubelet measured cart at 400 MiB and web at 100 MiB.
     expect(run(last)).toBe(entityKey(cart.ref));
+  });
+
+  it('when only a negligible figure is known (a low-priority victim evicted first), blames the unbounded workload released just before', () => {
+    const { cluster, cart, web, evict, run } = node();
+    cluster.advance(60);
+    cluster.rollout(cart, 'spec.containers[cart].command changed');
+    cluster.advance(20);
+    // web (268 KiB) goes first for its priority; cart, which grew, is evicted only later.
+    const first = evict(web.pods[0] as EntityRef, 268);
+    expect(run(first)).toBe(entityKey(cart.ref));
+  });
+
+  it('keeps a negligible figure when no unbounded workload on the node was released (nothing points elsewhere)', () => {
+    const { cluster, web, evict, run } = node();
+    cluster.advance(60);
+    const first = evict(web.pods[0] as EntityRef, 268);
+    expect(run(first)).toBe(entityKey(web.ref));
+  });
+
+  it('a release does not outrank a figure big enough to explain the pressure', () => {
+    const { cluster, cart, web, evict, run } = node();
+    cluster.advance(60);
+    cluster.rollout(cart, 'spec.containers[cart].command changed');
+    cluster.advance(20);
+    const first = evict(web.pods[0] as EntityRef, 900_000);
+    expect(run(first)).toBe(entityKey(web.ref));
+  });
+});
+
+describe('namedCause', () => {
+  function refusal(cause: Record<string, string>) {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const cart = cluster.workload('shop', 'cart', { replicas: 1, nodes: ['node-1'] });
+    cluster.advance(60);
+    const refused = cluster.signal('replica_create_failed', cart.replicaSet as EntityRef, { annotations: cause });
+    const state = new WorkingState();
+    let indexed;
+    for (const event of cluster.events) {
+      const added = state.add(event);
+      if (event === refused) indexed = added?.indexed;
+    }
+    return indexed ? namedCause(state, indexed) : 'not indexed';
+  }
+
+  it('names a quota the refusal names even when the topology does not know it (it exists: it refused)', () => {
+    expect(refusal({ 'cause.kind': 'ResourceQuota', 'cause.name': 'compute', 'cause.namespace': 'shop' })).toBe(entityKey({ kind: 'ResourceQuota', name: 'compute', namespace: 'shop', cluster: 'test' }));
+  });
+
+  it('does not name an object of another kind the topology does not know', () => {
+    expect(refusal({ 'cause.kind': 'PriorityClass', 'cause.name': 'batch-low' })).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@ import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedE
 import type { WorkingState } from '../state/working-state.js';
 
 const EVICTION_LOOKBACK_MS = 30 * 60_000;
+/** Kinds a refusal names only when the object exists: "exceeded quota: compute" comes from quota compute. */
+const PROVEN_BY_REFUSAL: ReadonlySet<string> = new Set(['ResourceQuota']);
 
 /** A pod's top workload (Deployment, StatefulSet, Job, ...) when it has one: what an operator changes. */
 export function workloadOrSelf(state: WorkingState, key: string): string {
@@ -16,7 +18,8 @@ export function workloadOrSelf(state: WorkingState, key: string): string {
  * transformer: the ResourceQuota that refused a pod, the preemptor of a victim, a missing
  * PriorityClass deleted lately). A cause named by kind only (a LimitRange: its admission message does not
  * name it) is the one of that kind in the event's namespace that changed last. Undefined when
- * the topology does not know it; a preemptor pod answers as its workload.
+ * the topology does not know it (but a quota a refusal names: it exists); a preemptor pod
+ * answers as its workload.
  */
 export function namedCause(state: WorkingState, root: IndexedEvent): string | undefined {
   const annotations = root.event.annotations ?? {};
@@ -28,7 +31,9 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   if (name) {
     const key = entityKey({ kind, name, namespace: annotations['cause.namespace'] ?? null, ...(cluster ? { cluster } : {}) });
     // A deleted object is a cause too: the transformer names a missing PriorityClass only when it saw it deleted lately.
-    return state.resource(key) ? workloadOrSelf(state, key) : undefined;
+    if (state.resource(key)) return workloadOrSelf(state, key);
+    // A quota the refusal names exists (it refused), watched or not (a recording without quotas, a collector not allowed to list them).
+    return PROVEN_BY_REFUSAL.has(kind) ? key : undefined;
   }
   const namespace = annotations['cause.namespace'] ?? ref.namespace ?? null;
   let best: { key: string; at: string } | undefined;
@@ -40,6 +45,37 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
 }
 
 const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
+const RELEASES = new Set(['workload_spec_changed'] as const);
+
+/**
+ * A figure below this cannot have pushed a node into memory pressure: a pod that small was
+ * evicted first for its priority or its QoS class (a BestEffort pod goes before the
+ * Burstable one that grew), so it is a victim, whatever its eviction message reports.
+ */
+const NEGLIGIBLE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Without a figure that could explain the pressure: of the pods on the node with a container
+ * that has no memory limit (nothing bounds their growth), the workload released last within
+ * the window, before `until`. Undefined when none was released (nothing points at one).
+ */
+function lastReleasedUnbounded(state: WorkingState, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
+  const nodeKey = entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
+  const releasedAt = new Map<string, number | undefined>();
+  let best: { key: string; at: number } | undefined;
+  for (const pod of state.neighbours(nodeKey, 'RUNS_ON', 'in')) {
+    const containers = state.resource(pod)?.facts?.containers;
+    if (!containers?.some((container) => container.memoryLimitBytes === undefined)) continue;
+    const workload = workloadOrSelf(state, pod);
+    if (!releasedAt.has(workload)) {
+      const releases = state.eventsOn(workload, since, RELEASES).filter((item) => item.at <= until);
+      releasedAt.set(workload, releases.length ? Math.max(...releases.map((item) => item.at)) : undefined);
+    }
+    const at = releasedAt.get(workload);
+    if (at !== undefined && (!best || at > best.at)) best = { key: workload, at };
+  }
+  return best?.key;
+}
 
 /**
  * Each pod's memory on a node by the kubelet's own figures (the kubelet collector's
@@ -74,9 +110,10 @@ function kubeletMemoryByPod(state: WorkingState, node: string, since: number, un
  * message's (`annotations.memory.usage_bytes`). Without kubelet figures: the kubelet evicts
  * the pods that exceed their requests the most first, so the consumer is usually the first
  * evicted and the pods evicted after it are its victims (not when the victims have a lower
- * priority: the kubelet takes them first). `until` (default: the root's time) is how late a
- * figure may be: the evidence known when the incident is resolved, not only when the
- * pressure began. Undefined without any figure.
+ * priority: the kubelet takes them first). When every figure is negligible (only such
+ * victims evicted so far), the unbounded workload released last on the node is the consumer.
+ * `until` (default: the root's time) is how late a figure may be: the evidence known when the
+ * incident is resolved, not only when the pressure began. Undefined without any figure or release.
  */
 export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
@@ -96,5 +133,9 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   }
   let best: { key: string; usage: number } | undefined;
   for (const [pod, bytes] of usage) if (!best || bytes > best.usage || (bytes === best.usage && pod < best.key)) best = { key: pod, usage: bytes };
-  return best ? workloadOrSelf(state, best.key) : undefined;
+  if (best && best.usage >= NEGLIGIBLE_BYTES) return workloadOrSelf(state, best.key);
+  // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
+  // workload nothing bounds, just before, is what grew.
+  const released = node ? lastReleasedUnbounded(state, node, parseEntityKey(key)?.cluster, since, until) : undefined;
+  return released ?? (best ? workloadOrSelf(state, best.key) : undefined);
 }
