@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { asSharedFormat, readRecording, retime, SHARED_FORMAT_KINDS, type ExpectedEntity } from '../support/recording-variants.js';
+import { asSharedFormat, besideControlPlane, readRecording, retime, SHARED_FORMAT_KINDS, type ExpectedEntity } from '../support/recording-variants.js';
 import type { CorpusCase } from './corpus-case.js';
 import { threeWays } from './corpus-variants.js';
 
@@ -16,8 +16,9 @@ interface Expected {
  * uids, slower, with noise (as the generated ones, and a day earlier); a day EARLIER (a recording of today moved
  * a day later would lie in the future, which the pipeline refuses) and 1.25 times slower (not
  * faster: a real outage of 150 s replayed at 0.6 times is shorter than its pattern's 2-minute
- * hold, which rightly is no incident); and, when its truth can be in it, a fourth way: reduced
- * to what the shared scenarios' format records (`asSharedFormat`).
+ * hold, which rightly is no incident); when its truth can be in it, reduced to what the shared
+ * scenarios' format records (`asSharedFormat`); and when the scheduler refused a pod in it, as
+ * on a cluster with a tainted control plane node beside its one worker (`besideControlPlane`).
  */
 export function realRecording(kind: string, name: string): CorpusCase[] {
   const accepted = () => {
@@ -53,8 +54,19 @@ export function realRecording(kind: string, name: string): CorpusCase[] {
       return { lines: asSharedFormat(lines), accept };
     },
   };
+  // As on a cluster with a control plane node of its own (kind, kubeadm), when the scheduler
+  // refused a pod: its messages then count the control plane's standing taint beside the reason.
+  const withControlPlane: CorpusCase = {
+    kind,
+    name: `${label}; beside a tainted control plane node`,
+    make: () => {
+      const { lines, accept } = make();
+      return { lines: besideControlPlane(lines), accept };
+    },
+  };
   const accept = accepted();
   const truthListed = accept.length === 0 || accept.some((entity) => SHARED_FORMAT_KINDS.has(entity.kind));
-  return truthListed ? [recorded, renamed, earlier, sharedFormat] : [recorded, renamed, earlier];
+  const refusedByScheduler = readFileSync(new URL(`${name}.ndjson`, REAL), 'utf8').includes('0/1 nodes are available: 1 ');
+  return [recorded, renamed, earlier, ...(truthListed ? [sharedFormat] : []), ...(refusedByScheduler ? [withControlPlane] : [])];
 }
 

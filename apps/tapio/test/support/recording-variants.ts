@@ -167,3 +167,44 @@ export function asSharedFormat(lines: readonly RecordedLine[]): RecordedLine[] {
     return object.kind !== 'Event' || (object['apiVersion'] ?? 'v1') === 'v1';
   });
 }
+
+const CONTROL_PLANE_TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
+
+/** A scheduler message of a one-node cluster as it reads with a control plane node beside that node. */
+function countingControlPlane(message: string): string {
+  return message
+    .replace(/0\/1 nodes are available: 1 /g, `0/2 nodes are available: ${CONTROL_PLANE_TAINT}, 1 `)
+    .replace(/preemption: 0\/2 nodes are available: 1 node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}, 1 /g, 'preemption: 0/2 nodes are available: 2 ');
+}
+
+/**
+ * A recording of a one-node cluster as a cluster with a control plane node of its own would have
+ * it (kind, kubeadm): a second Node in the starting state, tainted
+ * node-role.kubernetes.io/control-plane:NoSchedule, which every scheduler message then counts
+ * ("0/2 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 …").
+ */
+export function besideControlPlane(lines: readonly RecordedLine[]): RecordedLine[] {
+  const worker = lines.find((line) => line.data?.object?.kind === 'Node');
+  const start = lines[0]?.timestamp;
+  if (!worker || !start) return lines.map(clone);
+  const node = clone(worker).data.object;
+  const labels = { ...((node.metadata['labels'] as Record<string, string> | undefined) ?? {}), 'kubernetes.io/hostname': 'control-plane', 'node-role.kubernetes.io/control-plane': '' };
+  const { unschedulable: _cordon, taints: _taints, ...spec } = (node['spec'] as Record<string, unknown> | undefined) ?? {};
+  const controlPlane: K8sObject = {
+    ...node,
+    metadata: { ...node.metadata, name: 'control-plane', uid: 'control-plane-node-uid', labels },
+    spec: { ...spec, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+  };
+  const added: RecordedLine = { ...clone(worker), timestamp: start, type: 'ADDED', data: { type: 'ADDED', object: controlPlane } };
+  const rest = lines.map((line) => {
+    const copy = clone(line);
+    const object = copy.data?.object;
+    if (object?.kind === 'Event' && typeof object['message'] === 'string') object['message'] = countingControlPlane(object['message']);
+    if (object?.kind === 'Pod') {
+      const conditions = ((object['status'] as Record<string, unknown> | undefined)?.['conditions'] ?? []) as Array<Record<string, unknown>>;
+      for (const condition of conditions) if (typeof condition['message'] === 'string') condition['message'] = countingControlPlane(condition['message']);
+    }
+    return copy;
+  });
+  return [added, ...rest];
+}

@@ -62,6 +62,14 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(schedulingBlock('0/1 nodes are available: 1 node(s) had untolerated taint(s).')).toBe('taint');
   });
 
+  it('tells a pod kept off some nodes by their taints and the others by their labels (a cluster with a control plane node of its own)', () => {
+    const kind = "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    expect(schedulingBlock(kind)).toBe('taint-or-labels');
+    expect(schedulingBlock("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match Pod's node affinity/selector.")).toBe('taint-or-labels');
+    expect(schedulingBlock("0/3 nodes are available: 1 node(s) had untolerated taint(s), 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector.")).toBe('capacity');
+    expect(schedulingBlock("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match pod anti-affinity rules.")).toBeUndefined();
+  });
+
   it('reads the quota that refused a pod for not naming its limits, and only that refusal', () => {
     expect(quotaRequiring('Error creating: pods "reconciler-646774b754-zmfr8" is forbidden: failed quota: team-share: must specify limits.cpu for: reconciler; limits.memory for: reconciler')).toBe('team-share');
     expect(quotaRequiring('Error creating: pods "x" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2')).toBeUndefined();

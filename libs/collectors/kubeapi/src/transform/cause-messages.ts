@@ -174,13 +174,23 @@ export function claimBeingDeleted(message: string): string | undefined {
  * taints, labels, capacity someone took, or a claim someone deleted. The message's reasons are
  * read once.
  */
-export function schedulingBlock(message: string): 'cordon' | 'taint' | 'labels' | 'capacity' | 'claim-deleted' | undefined {
+export function schedulingBlock(message: string): SchedulingBlock | undefined {
   if (claimBeingDeleted(message)) return 'claim-deleted';
   const parts = schedulingReasons(message);
   if (cordoned(parts)) return 'cordon';
   if (only(parts, TAINT_PART)) return 'taint';
-  return only(parts, SELECTOR_PART) ? 'labels' : capacityShort(parts) ? 'capacity' : undefined;
+  if (only(parts, SELECTOR_PART)) return 'labels';
+  if (only(parts, (part) => TAINT_PART(part) || SELECTOR_PART(part))) return 'taint-or-labels';
+  return capacityShort(parts) ? 'capacity' : undefined;
 }
+
+/**
+ * What keeps a pod off every node. `taint-or-labels`: some nodes for their taints, the others
+ * for their labels ("1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: },
+ * 2 node(s) didn't match Pod's node affinity/selector" on any cluster with a control plane node
+ * of its own): whichever of the two changed last on a node is why (PlannedNodes).
+ */
+export type SchedulingBlock = 'cordon' | 'taint' | 'labels' | 'taint-or-labels' | 'capacity' | 'claim-deleted';
 
 const only = (parts: readonly string[], test: (part: string) => boolean) => parts.length > 0 && parts.every(test);
 const cordoned = (parts: readonly string[]) => parts.some(CORDONED_PART) && !parts.some(SHORT_PART);

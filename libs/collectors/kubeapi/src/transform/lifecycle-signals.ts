@@ -178,13 +178,24 @@ export class PlannedNodes {
    * explains (a toleration the pod's release dropped, a selector on a label no node ever had, a
    * taint that was always there) is not said to be a node's: nothing.
    */
-  schedulingCause(cluster: string, blocked: string | undefined): { annotations: Record<string, string>; note?: string } {
+  schedulingCause(cluster: string, mark: string | undefined): { annotations: Record<string, string>; note?: string } {
+    const blocked = mark === 'taint-or-labels' ? this.lastNodeChange(cluster) : mark;
     if (blocked !== 'cordon' && blocked !== 'taint' && blocked !== 'labels') return { annotations: {} };
     const node = blocked === 'cordon' ? this.anyCordoned(cluster) : blocked === 'taint' ? this.lastTainted(cluster) : this.lastUnlabeled(cluster);
     if (!node) return { annotations: blocked === 'cordon' ? { 'scheduling.blocked_by': 'cordon' } : {} };
     const annotations = { 'scheduling.blocked_by': blocked, ...causeAnnotations({ kind: 'Node', name: node }) };
     if (blocked === 'cordon') return { annotations };
     return { annotations, note: this.changeNote(cluster, node, blocked) };
+  }
+
+  /** Whether a node was tainted or lost labels last (a refusal for both names that change); undefined when neither was seen. */
+  private lastNodeChange(cluster: string): 'taint' | 'labels' | undefined {
+    const tainted = this.lastTainted(cluster);
+    const unlabeled = this.lastUnlabeled(cluster);
+    if (!tainted || !unlabeled) return tainted ? 'taint' : unlabeled ? 'labels' : undefined;
+    const taintedAt = this.nodes.get(`${cluster}|${tainted}`)?.taintedAt ?? 0;
+    const unlabeledAt = this.nodes.get(`${cluster}|${unlabeled}`)?.unlabeledAt ?? 0;
+    return taintedAt > unlabeledAt ? 'taint' : 'labels';
   }
 
   /** "Node n tainted k=v:NoSchedule at <time>", "Node n lost label k=v at <time>": what the scheduler's message leaves out. */

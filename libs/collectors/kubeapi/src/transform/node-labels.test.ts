@@ -56,6 +56,14 @@ describe('kubeapi transformer: pods kept off a node that lost a label', () => {
     expect(fromStatus?.message).toContain('(Node node-2 lost label tier=frontend at 2026-03-02T10:00:10Z)');
   });
 
+  it('on a cluster whose control plane node is tainted, names whichever node change came last: the lost label, or a taint put on after it', () => {
+    const beside = "0/2 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";
+    expect(blocked(run([watch('ADDED', node(1, frontend)), watch('MODIFIED', node(2, {}), 10), watch('ADDED', refusal(30, beside), 30)]))).toEqual(['labels:node-2']);
+    expect(blocked(run([watch('ADDED', node(1, frontend)), watch('ADDED', refusal(30, beside), 30)]))).toEqual(['-:-']);
+    const tainted = { ...node(3, {}), spec: { taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] } };
+    expect(blocked(run([watch('ADDED', node(1, frontend)), watch('MODIFIED', node(2, {}), 10), watch('MODIFIED', tainted, 20), watch('ADDED', refusal(30, beside), 30)]))).toEqual(['taint:node-2']);
+  });
+
   it('leaves the refusal to the rollout when no node lost a label (a selector nobody could match), the label came back, or more than labels stop the pod', () => {
     expect(blocked(run([watch('ADDED', node(1, frontend)), watch('ADDED', refusal(30), 30)]))).toEqual(['-:-']);
     expect(blocked(run([watch('ADDED', node(1, frontend)), watch('MODIFIED', node(2, { ...frontend, disk: 'ssd' }), 10), watch('ADDED', refusal(30), 30)]))).toEqual(['-:-']);

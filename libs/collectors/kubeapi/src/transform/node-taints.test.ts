@@ -28,13 +28,16 @@ describe('kubeapi transformer: pods kept off a node someone tainted', () => {
     expect(fromStatus?.annotations?.['cause.kind']).toBe('Node');
   });
 
-  it('leaves the refusal unattributed when the taint was there when first seen, is the system\'s, was removed, or is not all that stops the pod', () => {
+  it('leaves the refusal unattributed when the taint was there when first seen, is the system\'s, was removed, or is not all that stops the pod; names it when the other nodes are out for their labels', () => {
     expect(blocked(run([watch('ADDED', node(1, [dedicated])), watch('ADDED', refusal(30), 30), watch('ADDED', pendingPod(1, 30), 30)]))).toEqual(['-:-', '-:-']);
     const notReady = { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' };
     expect(blocked(run([watch('ADDED', node(1, [])), watch('MODIFIED', node(2, [notReady]), 10), watch('ADDED', refusal(30), 30)]))).toEqual(['-:-']);
     expect(blocked(run([watch('ADDED', node(1, [])), watch('MODIFIED', node(2, [dedicated]), 10), watch('MODIFIED', node(3, []), 20), watch('ADDED', refusal(30), 30)]))).toEqual(['-:-']);
-    const mixed = "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match Pod's node affinity/selector.";
+    const mixed = "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.";
     expect(blocked(run([watch('ADDED', node(1, [])), watch('MODIFIED', node(2, [dedicated]), 10), watch('ADDED', refusal(30, mixed), 30)]))).toEqual(['-:-']);
+    // The nodes the pod's selector matches none of stood as they were: the taint took the last one it could go to.
+    const besideLabels = "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match Pod's node affinity/selector.";
+    expect(blocked(run([watch('ADDED', node(1, [])), watch('MODIFIED', node(2, [dedicated]), 10), watch('ADDED', refusal(30, besideLabels), 30)]))).toEqual(['taint:node-2']);
   });
 
   it('a PreferNoSchedule taint keeps no pod off; a NoExecute one does', () => {
