@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { asSharedFormat, besideControlPlane, readRecording, retime, SHARED_FORMAT_KINDS, type ExpectedEntity } from '../support/recording-variants.js';
+import { asSharedFormat, besideControlPlane, readRecording, retime, SHARED_FORMAT_KINDS, withNoiseBeside, type ExpectedEntity } from '../support/recording-variants.js';
 import type { CorpusCase } from './corpus-case.js';
-import { threeWays } from './corpus-variants.js';
+import { benignRecording, threeWays } from './corpus-variants.js';
 
 const REAL = new URL('../../../../examples/recordings/real/', import.meta.url);
 
 interface Expected {
   rootCause: ExpectedEntity | null;
   alsoAcceptable?: ExpectedEntity[];
+  symptom?: ExpectedEntity | null;
 }
 
 /**
@@ -17,12 +18,14 @@ interface Expected {
  * a day later would lie in the future, which the pipeline refuses) and 1.25 times slower (not
  * faster: a real outage of 150 s replayed at 0.6 times is shorter than its pattern's 2-minute
  * hold, which rightly is no incident); when its truth can be in it, reduced to what the shared
- * scenarios' format records (`asSharedFormat`); and when the scheduler refused a pod in it, as
- * on a cluster with a tainted control plane node beside its one worker (`besideControlPlane`).
+ * scenarios' format records (`asSharedFormat`); when the scheduler refused a pod in it, as
+ * on a cluster with a tainted control plane node beside its one worker (`besideControlPlane`);
+ * and with another app's routine in its own namespace and on its node (`withNoiseBeside`).
  */
 export function realRecording(kind: string, name: string): CorpusCase[] {
+  const expectedOf = () => JSON.parse(readFileSync(new URL(`${name}.expected.json`, REAL), 'utf8')) as Expected;
   const accepted = () => {
-    const expected = JSON.parse(readFileSync(new URL(`${name}.expected.json`, REAL), 'utf8')) as Expected;
+    const expected = expectedOf();
     const accept = expected.rootCause ? [expected.rootCause, ...(expected.alsoAcceptable ?? [])] : [];
     return accept.map(({ kind: entityKind, namespace, name: entityName }) => ({ kind: entityKind, namespace, name: entityName }));
   };
@@ -64,9 +67,23 @@ export function realRecording(kind: string, name: string): CorpusCase[] {
       return { lines: besideControlPlane(lines), accept };
     },
   };
+  // Another team's routine (the shared benign recording's shop namespace: rollouts, a CronJob,
+  // probe blips) in the incident's own namespace and on its node, its rollout two minutes in:
+  // beside the incident's changes, never their cause.
+  const besideRoutine: CorpusCase = {
+    kind,
+    name: `${label}; another app's routine in its namespace`,
+    make: () => {
+      const { lines, accept } = make();
+      const expected = expectedOf();
+      const namespace = expected.rootCause?.namespace ?? expected.symptom?.namespace ?? 'default';
+      const node = lines.find((line) => line.data.object.kind === 'Node')?.data.object.metadata.name;
+      return { lines: withNoiseBeside(lines, benignRecording(), { from: 'shop', namespace, node, prefix: 'bg-', offsetMs: 60_000 }), accept };
+    },
+  };
   const accept = accepted();
   const truthListed = accept.length === 0 || accept.some((entity) => SHARED_FORMAT_KINDS.has(entity.kind));
   const refusedByScheduler = readFileSync(new URL(`${name}.ndjson`, REAL), 'utf8').includes('0/1 nodes are available: 1 ');
-  return [recorded, renamed, earlier, ...(truthListed ? [sharedFormat] : []), ...(refusedByScheduler ? [withControlPlane] : [])];
+  return [recorded, renamed, earlier, besideRoutine, ...(truthListed ? [sharedFormat] : []), ...(refusedByScheduler ? [withControlPlane] : [])];
 }
 

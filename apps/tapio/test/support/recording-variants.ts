@@ -208,3 +208,31 @@ export function besideControlPlane(lines: readonly RecordedLine[]): RecordedLine
   });
   return [added, ...rest];
 }
+
+/**
+ * Another recording's routine moved into the incident's own namespace and onto its node: the
+ * noise's objects of namespace `from` only (its other namespaces and cluster-scoped objects
+ * dropped, so nothing collides), renamed with `prefix` (names, labels, selectors, messages),
+ * their namespace become `namespace`, their nodes `node`; shifted to start when the base starts
+ * and merged in time order. Rollouts, CronJob runs and probe blips of unrelated apps then happen
+ * beside the incident's own objects, as in a real namespace.
+ */
+export function withNoiseBeside(base: readonly RecordedLine[], noise: readonly RecordedLine[], options: { from: string; namespace: string; node: string | undefined; prefix: string; offsetMs?: number }): RecordedLine[] {
+  const own = noise.filter((line) => line.data.object.metadata.namespace === options.from);
+  const names = new Set<string>();
+  for (const line of own) {
+    const object = line.data.object;
+    if (object.kind === 'Deployment' || object.kind === 'CronJob' || object.kind === 'StatefulSet' || object.kind === 'DaemonSet' || object.kind === 'Service') names.add(object.metadata.name);
+  }
+  const nodes = new Set(noise.filter((line) => line.data.object.kind === 'Node').map((line) => line.data.object.metadata.name));
+  const renames: Record<string, string> = { [options.from]: options.namespace };
+  for (const name of names) renames[name] = `${options.prefix}${name}`;
+  if (options.node) for (const name of nodes) renames[name] = options.node;
+  const baseStart = Date.parse(base[0]?.timestamp ?? '');
+  const noiseStart = Date.parse(noise[0]?.timestamp ?? '');
+  const moved = retime(remapUids(renameEverywhere(own, renames), options.prefix), { shiftMs: baseStart - noiseStart });
+  // Its routine moved later by `offsetMs` (its starting state stays the base's), to fall beside the incident's own changes.
+  const offset = options.offsetMs ?? 0;
+  const tail = moved.map((line) => (offset !== 0 && Date.parse(line.timestamp) > baseStart ? (moveLines([line], () => true, offset)[0] as RecordedLine) : line));
+  return normalise([...base, ...tail.filter((line) => Date.parse(line.timestamp) >= baseStart)]);
+}
