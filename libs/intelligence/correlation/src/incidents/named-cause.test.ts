@@ -91,6 +91,14 @@ describe('topConsumer', () => {
     expect(blamed).toBe(web);
   });
 
+  it('without any figure, names no consumer, whatever was released (nothing says the evicted pod is a victim)', () => {
+    const { cluster, cart, web, run } = node();
+    cluster.advance(60);
+    cluster.rollout(cart, 'spec.containers[cart].command changed');
+    cluster.advance(20);
+    expect(run(cluster.evict(web.pods[0] as EntityRef, 'The node was low on resource: memory.'))).toBeUndefined();
+  });
+
   it('keeps a negligible figure when no unbounded workload on the node was released (nothing points elsewhere)', () => {
     const { cluster, web, evict, run } = node();
     cluster.advance(60);

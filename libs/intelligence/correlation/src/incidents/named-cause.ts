@@ -133,9 +133,11 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   }
   let best: { key: string; usage: number } | undefined;
   for (const [pod, bytes] of usage) if (!best || bytes > best.usage || (bytes === best.usage && pod < best.key)) best = { key: pod, usage: bytes };
-  if (best && best.usage >= NEGLIGIBLE_BYTES) return workloadOrSelf(state, best.key);
+  if (!best) return undefined;
+  if (best.usage >= NEGLIGIBLE_BYTES) return workloadOrSelf(state, best.key);
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
-  // workload nothing bounds, just before, is what grew.
+  // workload nothing bounds, just before, is what grew. (Without any figure nothing says the
+  // evicted pods are victims: no guess is made.)
   const released = node ? lastReleasedUnbounded(state, node, parseEntityKey(key)?.cluster, since, until) : undefined;
-  return released ?? (best ? workloadOrSelf(state, best.key) : undefined);
+  return released ?? workloadOrSelf(state, best.key);
 }
