@@ -11,16 +11,6 @@ node_name="${INCIDENT_NODE:-tapio-node}"
 
 REQUESTS='          resources: { requests: { cpu: 200m } }'
 
-# CPU millicores the node can still place: allocatable less every running pod's requests, less a margin of 100m.
-free_cpu() {
-  local allocatable requested
-  allocatable=$(kubectl get node "$node_name" -o jsonpath='{.status.allocatable.cpu}')
-  case "$allocatable" in *m) allocatable=${allocatable%m};; *) allocatable=$((allocatable * 1000));; esac
-  requested=$(kubectl get pods -A --field-selector "spec.nodeName=$node_name,status.phase!=Succeeded,status.phase!=Failed" -o jsonpath='{range .items[*]}{range .spec.containers[*]}{.resources.requests.cpu}{"\n"}{end}{end}' \
-    | awk '/m$/ { sub(/m$/, ""); total += $1; next } /./ { total += $1 * 1000 } END { print total + 0 }')
-  echo $((allocatable - requested - 100))
-}
-
 prepare() {
   fresh_namespace "$other_ns"
   fresh_namespace "$ns"
@@ -30,7 +20,7 @@ prepare() {
 
 provoke() {
   local take
-  take=$(free_cpu)
+  take=$(free_cpu "$node_name")
   [ "$take" -gt 0 ] || { log "no CPU left to take on $node_name"; return 1; }
   app "$other_ns" cruncher 1 "$SERVE" "          resources: { requests: { cpu: ${take}m } }"
   rolled_out "$other_ns" cruncher

@@ -127,6 +127,31 @@ fresh_namespace() {
 
 rolled_out() { kubectl -n "$1" rollout status "deployment/$2" --timeout=120s >/dev/null; }
 
+# autoscaler NAMESPACE DEPLOYMENT MIN MAX: a HorizontalPodAutoscaler of the Deployment, on CPU at
+# 80% (this cluster has no metrics server: the autoscaler still holds the replicas within its bounds).
+autoscaler() {
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: $2, namespace: $1 }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: $2 }
+  minReplicas: $3
+  maxReplicas: $4
+  metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 80 } } }]
+YAML
+}
+
+# free_cpu NODE: CPU millicores the node can still place: allocatable less every running pod's requests, less a margin of 100m.
+free_cpu() {
+  local allocatable requested
+  allocatable=$(kubectl get node "$1" -o jsonpath='{.status.allocatable.cpu}')
+  case "$allocatable" in *m) allocatable=${allocatable%m};; *) allocatable=$((allocatable * 1000));; esac
+  requested=$(kubectl get pods -A --field-selector "spec.nodeName=$1,status.phase!=Succeeded,status.phase!=Failed" -o jsonpath='{range .items[*]}{range .spec.containers[*]}{.resources.requests.cpu}{"\n"}{end}{end}' \
+    | awk '/m$/ { sub(/m$/, ""); total += $1; next } /./ { total += $1 * 1000 } END { print total + 0 }')
+  echo $((allocatable - requested - 100))
+}
+
 # event_seen NAMESPACE REASON TEXT: an Event of that reason in the namespace whose message contains TEXT.
 event_seen() { kubectl -n "$1" get events --field-selector "reason=$2" -o jsonpath='{.items[*].message}' | grep -qF -- "$3"; }
 

@@ -213,8 +213,8 @@ export function besideControlPlane(lines: readonly RecordedLine[]): RecordedLine
  * Another recording's routine moved into the incident's own namespace and onto its node: the
  * noise's objects of namespace `from` only (its other namespaces and cluster-scoped objects
  * dropped, so nothing collides), renamed with `prefix` (names, labels, selectors, messages),
- * their namespace become `namespace`, their nodes `node`; shifted to start when the base starts
- * and merged in time order. Rollouts, CronJob runs and probe blips of unrelated apps then happen
+ * their namespace become `namespace`, their nodes `node`; shifted to start when the base starts,
+ * cut where it ends, and merged in time order. Rollouts, CronJob runs and probe blips of unrelated apps then happen
  * beside the incident's own objects, as in a real namespace.
  */
 export function withNoiseBeside(base: readonly RecordedLine[], noise: readonly RecordedLine[], options: { from: string; namespace: string; node: string | undefined; prefix: string; offsetMs?: number }): RecordedLine[] {
@@ -234,5 +234,8 @@ export function withNoiseBeside(base: readonly RecordedLine[], noise: readonly R
   // Its routine moved later by `offsetMs` (its starting state stays the base's), to fall beside the incident's own changes.
   const offset = options.offsetMs ?? 0;
   const tail = moved.map((line) => (offset !== 0 && Date.parse(line.timestamp) > baseStart ? (moveLines([line], () => true, offset)[0] as RecordedLine) : line));
-  return normalise([...base, ...tail.filter((line) => Date.parse(line.timestamp) >= baseStart)]);
+  // Within the base's own time: its routine after the recording ended is beside nothing (and a
+  // recording made minutes ago would reach into the future, which the pipeline refuses).
+  const baseEnd = Date.parse(base[base.length - 1]?.timestamp ?? '');
+  return normalise([...base, ...tail.filter((line) => Date.parse(line.timestamp) >= baseStart && Date.parse(line.timestamp) <= baseEnd)]);
 }

@@ -53,6 +53,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('a Job run once whose image does not exist: its pod never starts', 'job-image-missing'),
   ...realRecording('LimitRange tightened: pods refused', 'limitrange-lowered'),
   ...realRecording('a new app deployed into a namespace whose quota is used up: pods refused', 'quota-full-new-app'),
+  ...realRecording("an autoscaler's minReplicas raised beyond what the node can place: pods Pending", 'hpa-min-raised-pending'),
+  ...realRecording("benign: an autoscaler's maxReplicas lowered, its Deployment scaled down, nothing fails", 'hpa-max-lowered-benign'),
   ...threeWays('ResourceQuota lowered: scale-up refused (pods)', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods' })),
   ...threeWays('ResourceQuota lowered: scale-up refused (memory)', () => quotaChange(recorded().cascade, 'payments', 'payments-api', { quota: 'team-budget', resource: 'limits.memory' })),
   ...threeWays('LimitRange tightened: pods refused', () => limitRangeTightened(recorded().benign, 'shop', 'cart')),

@@ -23,4 +23,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording("a database's release crash-loops it; the api that exits without it crash-loops too", 'db-release-breaks-callers'),
   ...realRecording('a namespace deleted while another namespace still calls its Service', 'namespace-deleted-while-called'),
   ...realRecording('benign: the Service a frontend calls restarted (rolling), always a ready endpoint', 'callee-restart-benign'),
+  ...realRecording('benign: the Service a frontend calls released with the Recreate strategy, empty for 20 s', 'recreate-rollout-benign'),
+  ...realRecording('the Service a frontend calls by name deleted: its pods run on, the frontend goes unready', 'service-deleted-while-called'),
+  ...realRecording('an ExternalName Service a frontend calls repointed at a name that does not exist', 'service-externalname-changed'),
 ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cronJobDigest, describeChanges, diffMaps, templateDigest } from './semantic-diff.js';
+import { atSecond, transformAll, watch } from './kubeapi-transformer.test-support.js';
 
 const template = (spec: Record<string, unknown>) => ({ metadata: { labels: { app: 'ledger-api' } }, spec });
 const app = { name: 'ledger-api', image: 'busybox:3', ports: [{ containerPort: 8080 }] };
@@ -78,5 +79,19 @@ describe('describeChanges of a container added or removed whole', () => {
     const before = templateDigest(template({ containers: [app] }));
     const after = templateDigest(template({ containers: [{ ...app, command: ['serve'] }] }));
     expect(describeChanges(diffMaps(before, after, 'spec'))).toBe('spec.containers[ledger-api].command added: ["serve"]');
+  });
+});
+
+describe('a Service repointed', () => {
+  it('says an ExternalName Service now points at another name (its callers call that one now)', () => {
+    const alias = (version: number, externalName: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'payments', namespace: 'shop', uid: 'svc-payments', resourceVersion: String(version) },
+      spec: { type: 'ExternalName', externalName, ports: [{ port: 80 }] },
+    });
+    const events = transformAll([watch('ADDED', alias(1, 'inventory.shop.svc.cluster.local'), atSecond(0)), watch('MODIFIED', alias(2, 'inventory-v2.shop.svc.cluster.local'), atSecond(30))]);
+    const changed = events.filter((event) => event.type === 'service_changed');
+    expect(changed.map((event) => event.message)).toEqual(['Service shop/payments changed: spec.externalName inventory.shop.svc.cluster.local -> inventory-v2.shop.svc.cluster.local']);
   });
 });

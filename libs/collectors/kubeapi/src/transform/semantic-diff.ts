@@ -174,6 +174,8 @@ export function serviceDigest(spec: Json): Record<string, string> {
     digest[`ports[${name}]`] = `${String(port['port'])}/${str(port['protocol']) ?? 'TCP'}->${String(port['targetPort'] ?? port['port'])}`;
   }
   if (spec['type'] !== undefined) digest['type'] = String(spec['type']);
+  // An ExternalName Service is an alias: the name it points at is where its callers' calls go.
+  if (spec['externalName'] !== undefined) digest['externalName'] = String(spec['externalName']);
   return digest;
 }
 

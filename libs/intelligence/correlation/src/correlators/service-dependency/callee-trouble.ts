@@ -1,8 +1,8 @@
 import { entityKeyKind, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { CONFIG_CHANGE_TYPES } from '../event-classes.js';
 
-/** Changes to a Service itself that can cut its callers off (a selector or port change), or it losing every endpoint. */
-const SERVICE_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['service_changed', 'service_unavailable']);
+/** Changes to a Service itself that can cut its callers off (a selector or port change, its deletion), or it losing every endpoint. */
+const SERVICE_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['service_changed', 'service_unavailable', 'resource_deleted']);
 /** Trouble of the pods behind a Service that its callers feel. */
 const BACKEND_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['pod_not_ready', 'crash_loop', 'pod_failed', 'oom_killed', 'pod_evicted', 'volume_attach_failed', 'volume_mount_failed', 'pod_unschedulable', 'pod_pending']);
 const READY: ReadonlySet<EventType> = new Set<EventType>(['pod_ready']);

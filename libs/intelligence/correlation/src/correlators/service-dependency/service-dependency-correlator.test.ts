@@ -27,6 +27,17 @@ function releaseBreaksDb(cluster: ClusterFixture, db: ReturnType<typeof apiAndDb
   cluster.advance(150);
 }
 
+/** The api's readiness, which fetches `url`, fails on both pods; they go unready and the api Service empties; the insights 150 s on. */
+function callersUnready(cluster: ClusterFixture, api: ReturnType<typeof apiAndDb>['api'], url: string) {
+  const failed = `Unhealthy: Readiness probe failed: command timed out: "/bin/sh -c timeout 2 wget -q -O - ${url} >/dev/null" timed out after 1s`;
+  for (const pod of api.pods) cluster.signal('probe_failed', pod, { message: failed, kubernetes: { eventReason: 'Unhealthy', eventType: 'Warning', count: 2, reason: 'Unhealthy' } });
+  cluster.advance(3);
+  for (const pod of api.pods) cluster.signal('pod_not_ready', pod);
+  cluster.signal('service_unavailable', cluster.ref('Service', 'api', 'inventory'), { message: 'Service inventory/api has no ready endpoints (was 2)' });
+  cluster.advance(150);
+  return analyze(cluster.events);
+}
+
 describe('ServiceDependencyCorrelator', () => {
   it('callers that restarted once at start-up, then became ready, are broken by their callee later: one incident, the callee', () => {
     const { cluster, db, api } = apiAndDb();
@@ -60,14 +71,18 @@ describe('ServiceDependencyCorrelator', () => {
     cluster.advance(20);
     cluster.object('service_changed', { kind: 'Service', name: 'db', namespace: 'inventory', uid: 'svc-db', serviceSelector: { app: 'db' } }, 'Service inventory/db changed: spec.ports[8080] added, spec.ports[80] removed', 'MODIFIED', [{ path: 'spec.ports[80]', op: 'removed' }]);
     cluster.advance(3);
-    const dialsOldPort = 'Unhealthy: Readiness probe failed: command timed out: "/bin/sh -c timeout 2 wget -q -O - http://db.inventory:80/ >/dev/null" timed out after 1s';
-    for (const pod of api.pods) cluster.signal('probe_failed', pod, { message: dialsOldPort, kubernetes: { eventReason: 'Unhealthy', eventType: 'Warning', count: 2, reason: 'Unhealthy' } });
-    cluster.advance(3);
-    for (const pod of api.pods) cluster.signal('pod_not_ready', pod);
-    cluster.signal('service_unavailable', cluster.ref('Service', 'api', 'inventory'), { message: 'Service inventory/api has no ready endpoints (was 2)' });
-    cluster.advance(150);
-    const insights = analyze(cluster.events);
+    const insights = callersUnready(cluster, api, 'http://db.inventory:80/');
     const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
     expect(loud[0]?.rootCause.entity, summary(insights)).toMatchObject({ kind: service.kind, name: 'db' });
+  });
+
+  it('a Service deleted while its callers call it by name: the deletion, not the callers (their pods run on, healthy behind it)', () => {
+    const { cluster, api } = apiAndDb();
+    cluster.advance(20);
+    cluster.object('resource_deleted', { kind: 'Service', name: 'db', namespace: 'inventory', uid: 'svc-db', serviceSelector: { app: 'db' } }, 'Service inventory/db deleted', 'DELETED');
+    cluster.advance(3);
+    const insights = callersUnready(cluster, api, 'http://db.inventory.svc.cluster.local/');
+    const loud = insights.filter((insight) => ['medium', 'high', 'critical'].includes(insight.severity));
+    expect(loud[0]?.rootCause.entity, summary(insights)).toMatchObject({ kind: 'Service', name: 'db' });
   });
 });
