@@ -113,7 +113,7 @@ function kubeletMemoryByPod(state: WorkingState, node: string, since: number, un
  * priority: the kubelet takes them first). When every figure is negligible (only such
  * victims evicted so far), the unbounded workload released last on the node is the consumer.
  * `until` (default: the root's time) is how late a figure may be: the evidence known when the
- * incident is resolved, not only when the pressure began. Undefined without any figure or release.
+ * incident is resolved, not only when the pressure began. Undefined without any figure.
  */
 export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
