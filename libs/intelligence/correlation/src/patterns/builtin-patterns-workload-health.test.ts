@@ -145,6 +145,20 @@ describe('scheduler-thrash', () => {
     expect(withPattern(insights, 'scheduler-thrash')).toEqual([]);
     expect(loud(insights), summary(insights)).toEqual([]);
   });
+
+  it('near miss: a scale-up whose two new pods wait for a node the autoscaler adds (pod status and Events say so, the scheduler retries), placed within a minute', () => {
+    const { cluster, cart } = shop();
+    const fresh = cluster.scale(cart, 5);
+    const refused = { message: 'FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu.' };
+    for (const pod of fresh) for (let report = 0; report < 2; report += 1) cluster.signal('pod_unschedulable', pod, refused);
+    cluster.advance(10);
+    for (const pod of fresh) cluster.signal('pod_unschedulable', pod, refused);
+    cluster.advance(50);
+    for (const pod of fresh) cluster.signal('pod_scheduled', pod);
+    cluster.advance(120);
+    const insights = analyze(cluster.events);
+    expect(withPattern(insights, 'scheduler-thrash'), summary(insights)).toEqual([]);
+  });
 });
 
 describe('liveness-death-spiral', () => {
