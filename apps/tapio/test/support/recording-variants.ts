@@ -129,13 +129,20 @@ export function withNoise(base: readonly RecordedLine[], noise: readonly Recorde
   const nodes = new Set(noise.filter((line) => line.data.object.kind === 'Node').map((line) => line.data.object.metadata.name));
   const renames: Record<string, string> = {};
   for (const name of [...namespaces, ...nodes]) renames[name] = `${prefix}${name}`;
-  const baseStart = Date.parse(base[0]?.timestamp ?? '');
-  const noiseStart = Date.parse(noise[0]?.timestamp ?? '');
-  const renamed = remapUids(renameEverywhere(noise, renames), prefix);
   // Namespace objects are named by their own name too, which the rename already covered.
-  const moved = retime(renamed, { shiftMs: baseStart - noiseStart });
-  const tail = moved.map((line) => (Date.parse(line.timestamp) > baseStart ? moveLines([line], () => true, offsetMs)[0] as RecordedLine : line));
-  return normalise([...base, ...tail]);
+  return interleave(base, remapUids(renameEverywhere(noise, renames), prefix), offsetMs);
+}
+
+/**
+ * Noise already renamed, merged into `base`: shifted to start when the base starts, what follows
+ * its starting state moved later by `offsetMs`; with `cutAtEnd`, nothing after the base's last line.
+ */
+function interleave(base: readonly RecordedLine[], noise: readonly RecordedLine[], offsetMs: number, cutAtEnd = false): RecordedLine[] {
+  const baseStart = Date.parse(base[0]?.timestamp ?? '');
+  const baseEnd = cutAtEnd ? Date.parse(base[base.length - 1]?.timestamp ?? '') : Number.POSITIVE_INFINITY;
+  const moved = retime(noise, { shiftMs: baseStart - Date.parse(noise[0]?.timestamp ?? '') });
+  const tail = moved.map((line) => (Date.parse(line.timestamp) > baseStart ? (moveLines([line], () => true, offsetMs)[0] as RecordedLine) : line));
+  return normalise([...base, ...tail.filter((line) => Date.parse(line.timestamp) <= baseEnd)]);
 }
 
 /** Renames an expected entity the way `renameEverywhere` renames the recording. */
@@ -228,14 +235,7 @@ export function withNoiseBeside(base: readonly RecordedLine[], noise: readonly R
   const renames: Record<string, string> = { [options.from]: options.namespace };
   for (const name of names) renames[name] = `${options.prefix}${name}`;
   if (options.node) for (const name of nodes) renames[name] = options.node;
-  const baseStart = Date.parse(base[0]?.timestamp ?? '');
-  const noiseStart = Date.parse(noise[0]?.timestamp ?? '');
-  const moved = retime(remapUids(renameEverywhere(own, renames), options.prefix), { shiftMs: baseStart - noiseStart });
-  // Its routine moved later by `offsetMs` (its starting state stays the base's), to fall beside the incident's own changes.
-  const offset = options.offsetMs ?? 0;
-  const tail = moved.map((line) => (offset !== 0 && Date.parse(line.timestamp) > baseStart ? (moveLines([line], () => true, offset)[0] as RecordedLine) : line));
-  // Within the base's own time: its routine after the recording ended is beside nothing (and a
+  // Cut where the base ends: its routine after the recording ended is beside nothing (and a
   // recording made minutes ago would reach into the future, which the pipeline refuses).
-  const baseEnd = Date.parse(base[base.length - 1]?.timestamp ?? '');
-  return normalise([...base, ...tail.filter((line) => Date.parse(line.timestamp) >= baseStart && Date.parse(line.timestamp) <= baseEnd)]);
+  return interleave(base, remapUids(renameEverywhere(own, renames), options.prefix), options.offsetMs ?? 0, true);
 }

@@ -3,7 +3,7 @@ import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claim
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
-    expect(admissionCause('Error creating: pods "worker-c7c79d874-2qz47" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2', 'analytics')).toEqual({ kind: 'ResourceQuota', name: 'compute', namespace: 'analytics' });
+    expect(admissionCause('Error creating: pods "worker-c7c79d874-2qz47" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2', 'analytics')).toEqual({ kind: 'ResourceQuota', name: 'compute', namespace: 'analytics', exists: true });
     expect(admissionCause('Error creating: pods "cart-x" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi', 'shop')).toEqual({ kind: 'LimitRange', namespace: 'shop' });
     expect(admissionCause('Error creating: pods "x" is forbidden: no PriorityClass with name critical-batch was found', 'shop')).toEqual({ kind: 'PriorityClass', name: 'critical-batch' });
     expect(admissionCause('Error creating: pods "x" is forbidden: error looking up service account shop/builder', 'shop')).toBeUndefined();

@@ -13,15 +13,22 @@ export interface NamedCause {
   kind: string;
   name?: string;
   namespace?: string;
+  /** The message itself proves the object exists ("exceeded quota: compute" comes from quota compute), watched or not. */
+  exists?: true;
 }
 
-/** Annotations naming a cause; a cause without a name (a LimitRange) is resolved by the correlation within the namespace. */
+/**
+ * Annotations naming a cause; a cause without a name (a LimitRange) is resolved by the
+ * correlation within the namespace. `cause.exists`: the correlation names it even when it does
+ * not know the object (a recording without quotas, a collector not allowed to list them).
+ */
 export function causeAnnotations(cause: NamedCause | undefined): Record<string, string> {
   if (!cause) return {};
   return {
     'cause.kind': cause.kind,
     ...(cause.name ? { 'cause.name': cause.name } : {}),
     ...(cause.namespace ? { 'cause.namespace': cause.namespace } : {}),
+    ...(cause.exists ? { 'cause.exists': 'true' } : {}),
   };
 }
 
@@ -33,7 +40,7 @@ export function causeAnnotations(cause: NamedCause | undefined): Record<string, 
  */
 export function admissionCause(message: string, namespace: string | undefined): NamedCause | undefined {
   const quota = /exceeded quota: ([a-z0-9]([-a-z0-9.]*[a-z0-9])?)/.exec(message);
-  if (quota) return { kind: 'ResourceQuota', name: quota[1] as string, ...(namespace ? { namespace } : {}) };
+  if (quota) return { kind: 'ResourceQuota', name: quota[1] as string, ...(namespace ? { namespace } : {}), exists: true };
   if (/(maximum|minimum) (cpu|memory|ephemeral-storage|storage) usage per (Container|Pod)|(cpu|memory) max limit to request ratio/i.test(message)) {
     return { kind: 'LimitRange', ...(namespace ? { namespace } : {}) };
   }

@@ -127,5 +127,5 @@ function quotaRequiringCause(quota: string, involved: InvolvedObject, lookups: E
   const owner = involved.uid ? lookups.byUid(involved.uid)?.ownerReferences?.find((reference) => reference.controller) : undefined;
   const resourcesAt = owner ? admission.resourcesChangedAt(cluster, owner.kind, owner.name, involved.namespace) : undefined;
   if (resourcesAt !== undefined && admission.createdOrChangedBetween(cluster, 'ResourceQuota', quota, involved.namespace, since, resourcesAt)) return undefined;
-  return { kind: 'ResourceQuota', name: quota, ...(involved.namespace ? { namespace: involved.namespace } : {}) };
+  return { kind: 'ResourceQuota', name: quota, ...(involved.namespace ? { namespace: involved.namespace } : {}), exists: true as const };
 }

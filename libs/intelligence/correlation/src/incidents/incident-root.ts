@@ -26,8 +26,9 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   if (blamed) return blamed;
   const ref = parseEntityKey(key);
   // A ReplicaSet reports for its Deployment (FailedCreate on the ReplicaSet a rollout made):
-  // the Deployment is what an operator changes, and what the incident is about.
-  if (ref?.kind === 'ReplicaSet') return deploymentOf(state, key) ?? key;
+  // the Deployment is what an operator changes, and what the incident is about (one the
+  // topology knows no owner of stays itself).
+  if (ref?.kind === 'ReplicaSet') return state.rootOwner(key);
   if (ref?.kind !== 'Pod') return key;
   const chain = state.ownerChain(key);
   const top = chain[chain.length - 1];
@@ -35,12 +36,6 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   if (countedByOwner) return top;
   const siblings = state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
   return siblings.length > 0 ? top : key;
-}
-
-/** The Deployment that owns a ReplicaSet, when the topology knows it. */
-function deploymentOf(state: WorkingState, replicaSet: string): string | undefined {
-  const owner = state.ownerChain(replicaSet)[0];
-  return owner && entityKeyKind(owner) === 'Deployment' ? owner : undefined;
 }
 
 /** The node's memory pressure, or the kubelet evicting a pod for memory (its message's figures). */

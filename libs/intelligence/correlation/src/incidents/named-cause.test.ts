@@ -1,6 +1,7 @@
 import { entityKey, type EntityRef, type UnifiedEvent } from '@tapio/domain';
 import { describe, expect, it } from 'vitest';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { indexAll } from '../../test/support/units.js';
 import { WorkingState } from '../state/working-state.js';
 import { namedCause, topConsumer } from './named-cause.js';
 
@@ -114,17 +115,12 @@ describe('namedCause', () => {
     const cart = cluster.workload('shop', 'cart', { replicas: 1, nodes: ['node-1'] });
     cluster.advance(60);
     const refused = cluster.signal('replica_create_failed', cart.replicaSet as EntityRef, { annotations: cause });
-    const state = new WorkingState();
-    let indexed;
-    for (const event of cluster.events) {
-      const added = state.add(event);
-      if (event === refused) indexed = added?.indexed;
-    }
-    return indexed ? namedCause(state, indexed) : 'not indexed';
+    const { state, indexed } = indexAll(cluster.events);
+    return namedCause(state, indexed(refused));
   }
 
   it('names a quota the refusal names even when the topology does not know it (it exists: it refused)', () => {
-    expect(refusal({ 'cause.kind': 'ResourceQuota', 'cause.name': 'compute', 'cause.namespace': 'shop' })).toBe(entityKey({ kind: 'ResourceQuota', name: 'compute', namespace: 'shop', cluster: 'test' }));
+    expect(refusal({ 'cause.kind': 'ResourceQuota', 'cause.name': 'compute', 'cause.namespace': 'shop', 'cause.exists': 'true' })).toBe(entityKey({ kind: 'ResourceQuota', name: 'compute', namespace: 'shop', cluster: 'test' }));
   });
 
   it('does not name an object of another kind the topology does not know', () => {

@@ -1,9 +1,8 @@
-import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type EventType, type IndexedEvent } from '@tapio/domain';
+import { latestMatching } from '../state/state-walks.js';
 import type { WorkingState } from '../state/working-state.js';
 
 const EVICTION_LOOKBACK_MS = 30 * 60_000;
-/** Kinds a refusal names only when the object exists: "exceeded quota: compute" comes from quota compute. */
-const PROVEN_BY_REFUSAL: ReadonlySet<string> = new Set(['ResourceQuota']);
 
 /** A pod's top workload (Deployment, StatefulSet, Job, ...) when it has one: what an operator changes. */
 export function workloadOrSelf(state: WorkingState, key: string): string {
@@ -18,8 +17,8 @@ export function workloadOrSelf(state: WorkingState, key: string): string {
  * transformer: the ResourceQuota that refused a pod, the preemptor of a victim, a missing
  * PriorityClass deleted lately). A cause named by kind only (a LimitRange: its admission message does not
  * name it) is the one of that kind in the event's namespace that changed last. Undefined when
- * the topology does not know it (but a quota a refusal names: it exists); a preemptor pod
- * answers as its workload.
+ * the topology does not know it (unless the message proves it exists, `cause.exists`: a quota
+ * that refused); a preemptor pod answers as its workload.
  */
 export function namedCause(state: WorkingState, root: IndexedEvent): string | undefined {
   const annotations = root.event.annotations ?? {};
@@ -32,8 +31,8 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
     const key = entityKey({ kind, name, namespace: annotations['cause.namespace'] ?? null, ...(cluster ? { cluster } : {}) });
     // A deleted object is a cause too: the transformer names a missing PriorityClass only when it saw it deleted lately.
     if (state.resource(key)) return workloadOrSelf(state, key);
-    // A quota the refusal names exists (it refused), watched or not (a recording without quotas, a collector not allowed to list them).
-    return PROVEN_BY_REFUSAL.has(kind) ? key : undefined;
+    // One the message proves exists (a quota that refused: `cause.exists`), watched or not.
+    return annotations['cause.exists'] === 'true' ? key : undefined;
   }
   const namespace = annotations['cause.namespace'] ?? ref.namespace ?? null;
   let best: { key: string; at: string } | undefined;
@@ -45,7 +44,7 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
 }
 
 const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
-const RELEASES = new Set(['workload_spec_changed'] as const);
+const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
 /**
  * A figure below this cannot have pushed a node into memory pressure: a pod that small was
@@ -61,18 +60,15 @@ const NEGLIGIBLE_BYTES = 64 * 1024 * 1024;
  */
 function lastReleasedUnbounded(state: WorkingState, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
   const nodeKey = entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
-  const releasedAt = new Map<string, number | undefined>();
-  let best: { key: string; at: number } | undefined;
+  const workloads = new Set<string>();
   for (const pod of state.neighbours(nodeKey, 'RUNS_ON', 'in')) {
     const containers = state.resource(pod)?.facts?.containers;
-    if (!containers?.some((container) => container.memoryLimitBytes === undefined)) continue;
-    const workload = workloadOrSelf(state, pod);
-    if (!releasedAt.has(workload)) {
-      const releases = state.eventsOn(workload, since, RELEASES).filter((item) => item.at <= until);
-      releasedAt.set(workload, releases.length ? Math.max(...releases.map((item) => item.at)) : undefined);
-    }
-    const at = releasedAt.get(workload);
-    if (at !== undefined && (!best || at > best.at)) best = { key: workload, at };
+    if (containers?.some((container) => container.memoryLimitBytes === undefined)) workloads.add(workloadOrSelf(state, pod));
+  }
+  let best: { key: string; at: number } | undefined;
+  for (const workload of workloads) {
+    const release = latestMatching(state, 'entity', workload, since, RELEASES, { until });
+    if (release && (!best || release.at > best.at)) best = { key: workload, at: release.at };
   }
   return best?.key;
 }
