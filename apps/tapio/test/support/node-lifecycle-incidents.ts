@@ -18,13 +18,37 @@ function nodeCondition(editor: RecordingEditor, node: string, type: string, valu
 
 const workloadOf = (pod: K8sObject): string => String(records(pod.metadata['ownerReferences'])[0]?.['name'] ?? '').replace(/-[a-z0-9]{8,10}$/, '');
 
+/** How the kubelet tells each node pressure: the Node condition, its Events, the resource its eviction messages name. */
+const PRESSURE = {
+  memory: { condition: 'MemoryPressure', reason: 'KubeletHasInsufficientMemory', event: 'NodeHasInsufficientMemory', resource: 'memory' },
+  disk: { condition: 'DiskPressure', reason: 'KubeletHasDiskPressure', event: 'NodeHasDiskPressure', resource: 'ephemeral-storage' },
+} as const;
+
+export interface NodePressureOptions {
+  /** What the node runs low on: memory (the default), or disk (ephemeral-storage: writable layers, logs, emptyDir). */
+  pressure?: keyof typeof PRESSURE;
+  /** Neighbours evicted beside the consumer. */
+  victims?: number;
+  seed?: string;
+  /**
+   * consumer-first (the default): the consumer is the most above its request and goes first,
+   * then neighbours within theirs. victims-first: the neighbours have a lower priority and a
+   * negligible use, so the kubelet takes them first and the consumer last; with `consumerEvicted:
+   * false` the recording ends before it (the consumer was released just before it grew).
+   */
+  order?: 'consumer-first' | 'victims-first';
+  consumerEvicted?: boolean;
+}
+
 /**
- * A Deployment without a memory limit grows on `node` until the kubelet reports
- * MemoryPressure and evicts: first the consumer (the most above its request, by the figures
- * in its eviction message), then `victims` neighbours that were within their requests.
+ * A Deployment without a memory (or ephemeral-storage) limit grows on `node` until the kubelet
+ * reports MemoryPressure (DiskPressure) and evicts by its ranking: the consumer and `victims`
+ * neighbours, in the order `options.order` says, each with the figures of its eviction message.
  */
-export function memoryPressureEviction(recording: readonly RecordedLine[], node: string, namespace: string, consumer: string, victims = 2, seed = 'pressure'): SyntheticIncident {
-  const editor = new RecordingEditor(recording, seed);
+export function nodePressureEviction(recording: readonly RecordedLine[], node: string, namespace: string, consumer: string, options: NodePressureOptions = {}): SyntheticIncident {
+  const pressure = PRESSURE[options.pressure ?? 'memory'];
+  const victims = options.victims ?? 2;
+  const editor = new RecordingEditor(recording, options.seed ?? 'pressure');
   const [first] = editor.podsOf(namespace, consumer);
   if (!first) throw new Error(`no pod of ${namespace}/${consumer}`);
   editor.rewriteStart('Deployment', namespace, consumer, (object) => {
@@ -35,15 +59,24 @@ export function memoryPressureEviction(recording: readonly RecordedLine[], node:
     for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
   });
   editor.advance(150);
+  const victimsFirst = options.order === 'victims-first';
+  if (victimsFirst) {
+    // The release that makes it grow (a new spool, a cache, a verbose log): its template changes.
+    editor.modify('Deployment', namespace, consumer, (object) => {
+      object.metadata['generation'] = Number(object.metadata['generation'] ?? 1) + 1;
+      for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['args'] = ['--cache-dir=/var/cache/app', '--cache-size=unbounded'];
+    });
+    editor.advance(20);
+  }
   const hog = runPod(editor, activeReplicaSet(editor, namespace, consumer), node);
   editor.advance(240);
-  nodeCondition(editor, node, 'MemoryPressure', 'True', 'KubeletHasInsufficientMemory');
+  nodeCondition(editor, node, pressure.condition, 'True', pressure.reason);
   const nodeObject = editor.get('Node', undefined, node);
-  editor.event(nodeObject, 'NodeHasInsufficientMemory', `Node ${node} status is now: NodeHasInsufficientMemory`, { host: node });
-  editor.event(nodeObject, 'EvictionThresholdMet', 'Attempting to reclaim memory', { type: 'Warning', host: node });
+  editor.event(nodeObject, pressure.event, `Node ${node} status is now: ${pressure.event}`, { host: node });
+  editor.event(nodeObject, 'EvictionThresholdMet', `Attempting to reclaim ${pressure.resource}`, { type: 'Warning', host: node });
   const evict = (pod: K8sObject, usage: string, request: string) => {
     const container = String(records(spec(pod)['containers'])[0]?.['name'] ?? 'app');
-    const message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: 61232Ki. Container ${container} was using ${usage}, request is ${request}, has larger consumption of memory. `;
+    const message = `The node was low on resource: ${pressure.resource}. Threshold quantity: 100Mi, available: 61232Ki. Container ${container} was using ${usage}, request is ${request}, has larger consumption of ${pressure.resource}. `;
     editor.event(pod, 'Evicted', message, { type: 'Warning', host: node });
     editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
       Object.assign(object['status'] as Json, { phase: 'Failed', reason: 'Evicted', message });
@@ -51,9 +84,14 @@ export function memoryPressureEviction(recording: readonly RecordedLine[], node:
     });
     editor.advance(12);
   };
-  evict(hog, '11534336Ki', '0');
-  const neighbours = editor.podsOn(node).filter((pod) => pod.metadata.namespace !== namespace || workloadOf(pod) !== consumer).slice(0, victims);
-  neighbours.forEach((pod, index) => evict(pod, `${420_000 + index * 17_000}Ki`, '256Mi'));
+  const neighbours = () => editor.podsOn(node).filter((pod) => pod.metadata.namespace !== namespace || workloadOf(pod) !== consumer).slice(0, victims);
+  if (!victimsFirst) {
+    evict(hog, '11534336Ki', '0');
+    neighbours().forEach((pod, index) => evict(pod, `${420_000 + index * 17_000}Ki`, '256Mi'));
+  } else {
+    neighbours().forEach((pod, index) => evict(pod, `${268 + index * 12}Ki`, '0'));
+    if (options.consumerEvicted ?? true) evict(hog, '2516582Ki', '0');
+  }
   editor.advance(60);
   return { lines: editor.lines, accept: [ref(editor.get('Deployment', namespace, consumer)), ref(set)] };
 }

@@ -32,6 +32,8 @@ export const ContainerFacts = z.object({
   lastTerminationReason: z.string().optional(),
   lastExitCode: z.number().int().optional(),
   memoryLimitBytes: z.number().nonnegative().optional(),
+  /** Its ephemeral-storage limit (writable layer and logs): whether anything bounds what it writes to the node's disk. */
+  storageLimitBytes: z.number().nonnegative().optional(),
 });
 export type ContainerFacts = z.infer<typeof ContainerFacts>;
 

@@ -2,7 +2,7 @@ import { readRecording, remapUids, renameEntity, renameEverywhere, retime, withN
 import type { SyntheticIncident } from '../../support/synthetic-incidents.js';
 import { limitRangeTightened, quotaChange } from '../../support/capacity-incidents.js';
 import { hpaPinned, jobRun, preemption } from '../../support/batch-and-scheduling-incidents.js';
-import { memoryPressureEviction, nodeLifecycle } from '../../support/node-lifecycle-incidents.js';
+import { nodeLifecycle, nodePressureEviction } from '../../support/node-lifecycle-incidents.js';
 import type { CorpusCase } from '../corpus-case.js';
 import { realRecording } from '../real-recording.js';
 import { SHARED_SCENARIOS } from '../../support/shared-scenarios.js';
@@ -63,7 +63,11 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays("preempted pods' replacements cannot be placed: one incident", () => preemption(recorded().benign, 'shop', 'checkout', 'node-2', 'preempt-retry', { schedulerRetries: 5 })),
   ...threeWays('HPA pinned at its max while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'frontend')),
   ...threeWays('HPA max lowered, then pinned while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'catalog', { loweredFrom: 10 })),
-  ...threeWays('node memory pressure: evictions caused by a pod without a limit', () => memoryPressureEviction(recorded().benign, 'node-1', 'shop', 'cart')),
+  ...threeWays('node memory pressure: evictions caused by a pod without a limit', () => nodePressureEviction(recorded().benign, 'node-1', 'shop', 'cart')),
+  ...threeWays('node memory pressure: low-priority pods evicted first, the released consumer last', () => nodePressureEviction(recorded().benign, 'node-2', 'payments', 'payments-api', { order: 'victims-first', seed: 'pressure-late' })),
+  ...threeWays('node disk pressure: evictions caused by a pod that writes without a limit', () => nodePressureEviction(recorded().benign, 'node-3', 'monitoring', 'prometheus', { pressure: 'disk', seed: 'disk' })),
+  ...threeWays('node disk pressure: low-priority pods evicted first, the released writer last', () => nodePressureEviction(recorded().benign, 'node-1', 'monitoring', 'grafana', { pressure: 'disk', order: 'victims-first', seed: 'disk-late' })),
+  ...threeWays('node disk pressure: only victims evicted so far, the writer released just before', () => nodePressureEviction(recorded().benign, 'node-2', 'shop', 'catalog', { pressure: 'disk', order: 'victims-first', consumerEvicted: false, seed: 'disk-victims' })),
   ...threeWays('drain leaves pods that cannot be placed', () => nodeLifecycle(recorded().benign, 'node-3', 'unplaceable')),
   ...threeWays('benign: ResourceQuota raised before a scale-up', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods', benign: true })),
   ...threeWays('benign: a Job that succeeds after retries', () => jobRun(recorded().benign, 'shop', 'sitemap-builder', { succeedOnAttempt: 3 })),

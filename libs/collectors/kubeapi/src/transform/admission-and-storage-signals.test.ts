@@ -112,7 +112,7 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     });
   });
 
-  it('an eviction for the pod breaking its own storage limit says which limit, on the Event and on the pod; a node-pressure eviction does not', () => {
+  it('an eviction for the pod breaking its own storage limit says which limit, on the Event and on the pod; a node-pressure eviction names the resource reclaimed and the pod\'s figure of it', () => {
     const pod = { kind: 'Pod', name: 'spooler-1', namespace: NS, uid: 'pod-1' };
     const emptyDir = run([watch('ADDED', event('Evicted', pod, 'Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ', 3))]).find((item) => item.type === 'pod_evicted');
     expect(emptyDir?.annotations?.['eviction.limit']).toBe('emptyDir');
@@ -120,6 +120,12 @@ describe('kubeapi transformer: admission policy and storage-limit evictions', ()
     expect(container?.annotations?.['eviction.limit']).toBe('ephemeral-storage');
     const pressure = run([watch('ADDED', event('Evicted', pod, 'The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. ', 3))]).find((item) => item.type === 'pod_evicted');
     expect(pressure?.annotations?.['eviction.limit']).toBeUndefined();
+    expect(pressure?.annotations?.['eviction.resource']).toBe('ephemeral-storage');
+    const figures = run([watch('ADDED', event('Evicted', pod, 'The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 512Mi. Container spooler was using 2Gi, request is 0, has larger consumption of ephemeral-storage. ', 3))]).find((item) => item.type === 'pod_evicted');
+    expect(figures?.annotations).toMatchObject({ 'eviction.resource': 'ephemeral-storage', 'storage.usage_bytes': String(2 * 2 ** 30), 'storage.request_bytes': '0' });
+    expect(figures?.annotations?.['memory.usage_bytes']).toBeUndefined();
+    const memory = run([watch('ADDED', event('Evicted', pod, 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 84Mi. Container spooler was using 1Gi, request is 0, has larger consumption of memory. ', 3))]).find((item) => item.type === 'pod_evicted');
+    expect(memory?.annotations).toMatchObject({ 'eviction.resource': 'memory', 'memory.usage_bytes': String(2 ** 30) });
 
     const running = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'spooler-1', namespace: NS, uid: 'pod-1', resourceVersion: '10' }, spec: { nodeName: 'node-1', containers: [{ name: 'spooler', image: 'spooler:1' }] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'spooler', ready: true, restartCount: 0, state: { running: { startedAt: at(0) } } }] } };
     const evicted = { ...running, metadata: { ...running.metadata, resourceVersion: '11' }, status: { phase: 'Failed', reason: 'Evicted', message: 'Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [] } };

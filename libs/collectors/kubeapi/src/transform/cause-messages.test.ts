@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, evictionMemory, preemptorOf, quotaRequiring, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, preemptorOf, pressureEviction, quotaRequiring, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -28,10 +28,13 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(preemptorOf('Stopping container app')).toBeUndefined();
   });
 
-  it("sums the kubelet's eviction figures, and reads nothing from a disk eviction", () => {
-    expect(evictionMemory('The node was low on resource: memory. Threshold quantity: 100Mi, available: 61232Ki. Container hog was using 11534336Ki, request is 0, has larger consumption of memory. ')).toEqual({ usageBytes: 11534336 * 1024, requestBytes: 0 });
-    expect(evictionMemory('The node was low on resource: memory. Container a was using 100Mi, request is 64Mi, has larger consumption of memory. Container b was using 50Mi, request is 0, has larger consumption of memory.')).toEqual({ usageBytes: 150 * 2 ** 20, requestBytes: 64 * 2 ** 20 });
-    expect(evictionMemory('The node was low on resource: ephemeral-storage. Container a was using 3Gi, request is 0.')).toBeUndefined();
+  it("reads the resource a node-pressure eviction reclaimed and sums the kubelet's figures of it", () => {
+    expect(pressureEviction('The node was low on resource: memory. Threshold quantity: 100Mi, available: 61232Ki. Container hog was using 11534336Ki, request is 0, has larger consumption of memory. ')).toEqual({ resource: 'memory', usageBytes: 11534336 * 1024, requestBytes: 0 });
+    expect(pressureEviction('The node was low on resource: memory. Container a was using 100Mi, request is 64Mi, has larger consumption of memory. Container b was using 50Mi, request is 0, has larger consumption of memory.')).toEqual({ resource: 'memory', usageBytes: 150 * 2 ** 20, requestBytes: 64 * 2 ** 20 });
+    expect(pressureEviction('The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 9Gi. Container logger was using 3Gi, request is 0, has larger consumption of ephemeral-storage. ')).toEqual({ resource: 'ephemeral-storage', usageBytes: 3 * 2 ** 30, requestBytes: 0 });
+    expect(pressureEviction('The node was low on resource: pids. Threshold quantity: 100, available: 12. ')).toEqual({ resource: 'pids' });
+    expect(pressureEviction('Usage of EmptyDir volume "spool" exceeds the limit "8Mi". ')).toBeUndefined();
+    expect(pressureEviction('Pod was rejected: Predicate NodeAffinity failed')).toBeUndefined();
   });
 
   it('tells pods waiting for a cordoned node from pods short of capacity', () => {

@@ -5,7 +5,7 @@ import { parseQuantity } from './quantity.js';
  * stops a pod: they name the object (a quota, a missing PriorityClass, the preemptor), or
  * carry figures (the kubelet's eviction message: how much memory each container used).
  * What they find becomes event annotations the correlation reads (`cause.kind`,
- * `cause.name`, `cause.namespace`, `memory.usage_bytes`, `scheduling.blocked_by`), so a
+ * `cause.name`, `cause.namespace`, `eviction.resource`, `memory.usage_bytes`, `scheduling.blocked_by`), so a
  * pattern can blame the object the message names instead of the pod that reported it.
  */
 
@@ -74,14 +74,26 @@ export function preemptorOf(message: string): { uid?: string; namespace?: string
   return undefined;
 }
 
+/** What the kubelet reclaims when it evicts a pod for node pressure, and what it says the pod used of it. */
+export interface PressureEviction {
+  /** The resource the node ran low on, as the kubelet names it: memory, ephemeral-storage, pids, ... */
+  resource: string;
+  /** Summed over the containers the message lists (the kubelet lists figures for memory and ephemeral-storage only). */
+  usageBytes?: number;
+  /** The requests of the containers it lists, summed (the pod's request of the resource). */
+  requestBytes?: number;
+}
+
 /**
- * Memory the kubelet says a pod used when it evicted it under node memory pressure:
+ * What the kubelet says when it evicts a pod under node pressure:
  * "The node was low on resource: memory. Threshold quantity: 100Mi, available: 84Mi.
  * Container hog was using 1843200Ki, request is 0, has larger consumption of memory."
- * (summed over the containers it lists), with the largest request it names.
+ * The same for ephemeral-storage (disk pressure: the containers' writable layers and logs)
+ * and, without figures, for pids. Undefined for any other eviction message.
  */
-export function evictionMemory(message: string): { usageBytes: number; requestBytes: number } | undefined {
-  if (!/low on resource: memory/i.test(message)) return undefined;
+export function pressureEviction(message: string): PressureEviction | undefined {
+  const resource = /low on resource: ([a-z][a-z.-]*[a-z])/i.exec(message)?.[1];
+  if (!resource) return undefined;
   let usageBytes = 0;
   let requestBytes = 0;
   let found = false;
@@ -92,7 +104,7 @@ export function evictionMemory(message: string): { usageBytes: number; requestBy
     usageBytes += usage;
     requestBytes += parseQuantity(match[2]) ?? 0;
   }
-  return found ? { usageBytes: Math.round(usageBytes), requestBytes: Math.round(requestBytes) } : undefined;
+  return found ? { resource, usageBytes: Math.round(usageBytes), requestBytes: Math.round(requestBytes) } : { resource };
 }
 
 /**

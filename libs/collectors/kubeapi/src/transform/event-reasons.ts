@@ -60,7 +60,7 @@ export const EVENT_REASON_TABLE: Readonly<Record<string, ReasonMapping>> = {
   NodeHasSufficientMemory: { type: 'node_pressure_relieved' },
   NodeHasNoDiskPressure: { type: 'node_pressure_relieved' },
   NodeHasSufficientPID: { type: 'node_pressure_relieved' },
-  EvictionThresholdMet: { type: 'memory_pressure' },
+  // EvictionThresholdMet ("Attempting to reclaim ephemeral-storage"): by the resource it names, mapByReason.
   Rebooted: { type: 'node_rebooted' },
   SystemOOM: { type: 'oom_killed' },
   NodeNotSchedulable: { type: 'node_spec_changed' },
@@ -91,9 +91,19 @@ function mapByReason(reason: string, message: string, eventType: string): Reason
   if (reason === 'BackOff' && /pull/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Failed' && /(pull|image)/i.test(message)) return { type: 'image_pull_failed' };
   if (reason === 'Evicted' || reason === 'Evicting') {
-    return /memory/i.test(message) ? { type: 'pod_evicted', severity: 'high' } : { type: 'pod_evicted' };
+    // Node pressure (memory, disk, pids) takes pods that did nothing wrong: high. A pod over its own storage limit: its own doing.
+    return /memory|low on resource/i.test(message) ? { type: 'pod_evicted', severity: 'high' } : { type: 'pod_evicted' };
   }
+  if (reason === 'EvictionThresholdMet') return { type: reclaimedPressure(message) };
   const mapped = EVENT_REASON_TABLE[reason];
   if (mapped) return mapped;
   return { type: 'k8s_event', severity: eventType === 'Warning' ? 'low' : 'info' };
+}
+
+/** The node pressure the kubelet's "Attempting to reclaim <resource>" is about: memory, disk (ephemeral-storage, inodes) or pids. */
+function reclaimedPressure(message: string): EventType {
+  const resource = /reclaim (\S+)/i.exec(message)?.[1]?.toLowerCase() ?? '';
+  if (resource.startsWith('ephemeral-storage') || resource.startsWith('inodes') || resource.includes('fs')) return 'disk_pressure';
+  if (resource.startsWith('pid')) return 'pid_pressure';
+  return 'memory_pressure';
 }

@@ -108,8 +108,11 @@ function containerFacts(spec: Json, status: Json): ContainerFacts[] {
     if (lastReason) facts.lastTerminationReason = lastReason;
     const lastExit = num(lastTerminated['exitCode']);
     if (lastExit !== undefined) facts.lastExitCode = lastExit;
-    const memoryLimit = parseQuantity(str(obj(obj(container['resources'])['limits'])['memory']));
+    const limits = obj(obj(container['resources'])['limits']);
+    const memoryLimit = parseQuantity(str(limits['memory']));
     if (memoryLimit !== undefined) facts.memoryLimitBytes = memoryLimit;
+    const storageLimit = parseQuantity(str(limits['ephemeral-storage']));
+    if (storageLimit !== undefined) facts.storageLimitBytes = storageLimit;
     return facts;
   });
 }

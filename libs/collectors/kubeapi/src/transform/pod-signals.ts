@@ -1,16 +1,28 @@
 import type { K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
-import { evictionMemory, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { pressureEviction, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
 
+/** Where a node-pressure eviction's figures go, by the resource the kubelet reclaimed (read by the correlation's `pressure-resources`). */
+const FIGURE_PREFIX: Readonly<Record<string, string>> = { memory: 'memory', 'ephemeral-storage': 'storage' };
+
 /**
- * What the kubelet's eviction message says, as annotations: the memory figures of a
- * node-pressure eviction (bytes), or which of its own storage limits the pod broke. Read the
- * same from the `Evicted` Event and from the pod's own status.
+ * What the kubelet's eviction message says, as annotations: for a node-pressure eviction the
+ * resource it reclaimed (`eviction.resource`) and the pod's figures of it (`memory.usage_bytes`,
+ * `storage.usage_bytes`, with the request beside), or which of its own storage limits the pod
+ * broke (`eviction.limit`). Read the same from the `Evicted` Event and from the pod's own status.
  */
 export function evictionAnnotations(message: string): Record<string, string> | undefined {
-  const usage = evictionMemory(message);
-  if (usage) return { 'memory.usage_bytes': String(usage.usageBytes), 'memory.request_bytes': String(usage.requestBytes) };
+  const pressure = pressureEviction(message);
+  if (pressure) {
+    const prefix = FIGURE_PREFIX[pressure.resource];
+    const annotations: Record<string, string> = { 'eviction.resource': pressure.resource };
+    if (prefix && pressure.usageBytes !== undefined) {
+      annotations[`${prefix}.usage_bytes`] = String(pressure.usageBytes);
+      annotations[`${prefix}.request_bytes`] = String(pressure.requestBytes ?? 0);
+    }
+    return annotations;
+  }
   const limit = storageLimitEvicted(message);
   return limit ? { 'eviction.limit': limit } : undefined;
 }
@@ -143,7 +155,7 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
         message: evicted ? `Pod ${name} was evicted${statusMessage ? `: ${statusMessage}` : ''}` : `Pod ${name} failed${memory.statusReason ? `: ${memory.statusReason}` : ''}${statusMessage ? ` (${statusMessage})` : ''}`,
         kubernetes: { ...(memory.statusReason ? { reason: memory.statusReason } : {}) },
         ...(annotations ? { annotations } : {}),
-        ...(evicted && /low on resource: memory/i.test(statusMessage ?? '') ? { severity: 'high' as const } : {}),
+        ...(annotations?.['eviction.resource'] !== undefined ? { severity: 'high' as const } : {}),
       });
     } else if (phase === 'Succeeded' && previous) {
       signals.push({ type: 'pod_completed', key: 'phase:Succeeded', message: `Pod ${name} completed` });

@@ -2,6 +2,7 @@ import { entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type 
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
+import { isPressureEvidence } from '../correlators/pressure-resources.js';
 import { topConsumer } from './named-cause.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
@@ -38,13 +39,6 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   return siblings.length > 0 ? top : key;
 }
 
-/** The node's memory pressure, or the kubelet evicting a pod for memory (its message's figures). */
-function memoryPressureSignal(item: IndexedEvent): boolean {
-  const { type, annotations } = item.event;
-  if (type === 'memory_pressure') return entityKeyKind(item.entityKey ?? '') === 'Node';
-  return type === 'pod_evicted' && annotations?.['memory.usage_bytes'] !== undefined;
-}
-
 /**
  * Resolves a match to its incident's root, given the causal walk back from the match's
  * root step: the walk's earliest cause outranks the resource the pattern blames. Undefined
@@ -53,17 +47,17 @@ function memoryPressureSignal(item: IndexedEvent): boolean {
 export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, path: CausalPath): IncidentRoot | undefined {
   const pattern = match.pattern;
   if (pattern.pattern.spec.rootCauseResource === 'top_consumer' && match.symptomStepEvent.entityKey) {
-    // Node pressure is explained by whoever consumed the node's memory, even when the causal
-    // walk goes back to the node's pressure condition: the consumer outranks the node.
+    // Node pressure is explained by whoever consumed the node's memory (or disk), even when the
+    // causal walk goes back to the node's pressure condition: the consumer outranks the node.
     const consumer = topConsumer(state, match.rootStepEvent);
     if (consumer) return { rootKey: consumer, rootEvent: match.rootStepEvent, path };
   }
   const rootEvent = path.events[0];
   if (!rootEvent) return undefined;
-  if (memoryPressureSignal(rootEvent) && match.symptomStepEvent.entityKey) {
+  if (isPressureEvidence(rootEvent) && match.symptomStepEvent.entityKey) {
     // Whatever the pattern (an eviction loop, pods left unscheduled): when the causal walk
-    // ends at the node's memory pressure or at a kubelet eviction for memory, the node is only
-    // where it happened and the evicted pod often a victim: the consumer is the cause.
+    // ends at the node's memory or disk pressure or at a kubelet eviction for it, the node is
+    // only where it happened and the evicted pod often a victim: the consumer is the cause.
     const consumer = topConsumer(state, rootEvent, Math.max(rootEvent.at, match.symptomStepEvent.at));
     if (consumer) return { rootKey: consumer, rootEvent, path };
   }

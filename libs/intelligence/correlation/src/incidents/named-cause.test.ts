@@ -108,6 +108,50 @@ describe('topConsumer', () => {
   });
 });
 
+describe('topConsumer under disk pressure', () => {
+  const diskEviction = (cluster: ClusterFixture, pod: EntityRef, usedKi: number) => {
+    const event = cluster.evict(pod, `The node was low on resource: ephemeral-storage. Container app was using ${usedKi}Ki, request is 0, has larger consumption of ephemeral-storage.`);
+    event.annotations = { 'eviction.resource': 'ephemeral-storage', 'storage.usage_bytes': String(usedKi * 1024), 'storage.request_bytes': '0' };
+    return event;
+  };
+
+  it('reads the ephemeral-storage figures, not the memory ones: the pod that wrote the most to the node is blamed', () => {
+    const { cluster, cart, db, web, evict, run } = node();
+    cluster.advance(60);
+    // db's memory eviction figure is the biggest of all, but it is not what the node ran low on.
+    evict(db.pods[0] as EntityRef, 5_000_000);
+    cluster.advance(5);
+    diskEviction(cluster, cart.pods[0] as EntityRef, 2_000_000);
+    cluster.advance(5);
+    const last = diskEviction(cluster, web.pods[0] as EntityRef, 300_000);
+    expect(run(last)).toBe(entityKey(cart.ref));
+  });
+
+  it("with the kubelet's pod figures, blames the pod without an ephemeral-storage limit that used the most, even when it was not evicted", () => {
+    const { cluster, cart, db, web, run } = node();
+    const storage = (pod: EntityRef, bytes: number, limit?: number) => {
+      const event = cluster.signal('resource_usage', pod);
+      event.source = 'kubelet_api';
+      event.k8sContext = { ...pod, nodeName: 'node-1' };
+      event.metrics = { 'ephemeral_storage.used_bytes': bytes, ...(limit ? { 'ephemeral_storage.limit_bytes': limit } : {}) };
+    };
+    storage(cart.pods[0] as EntityRef, 3000 * MIB);
+    storage(db.pods[0] as EntityRef, 6000 * MIB, 8000 * MIB);
+    cluster.advance(30);
+    const last = diskEviction(cluster, web.pods[0] as EntityRef, 268);
+    // db is bigger but bounded by its limit; web, evicted first for its priority, is a victim.
+    expect(run(last)).toBe(entityKey(cart.ref));
+  });
+
+  it('when only a victim’s negligible figure is known, blames the workload released just before, as under memory pressure', () => {
+    const { cluster, cart, web, run } = node();
+    cluster.advance(60);
+    cluster.rollout(cart, 'spec.containers[cart].command changed');
+    cluster.advance(20);
+    expect(run(diskEviction(cluster, web.pods[0] as EntityRef, 12))).toBe(entityKey(cart.ref));
+  });
+});
+
 describe('namedCause', () => {
   function refusal(cause: Record<string, string>) {
     const cluster = new ClusterFixture();

@@ -1,4 +1,5 @@
 import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type EventType, type IndexedEvent } from '@tapio/domain';
+import { MEMORY, pressureResourceOf, type PressureResource } from '../correlators/pressure-resources.js';
 import { latestMatching } from '../state/state-walks.js';
 import type { WorkingState } from '../state/working-state.js';
 
@@ -47,23 +48,25 @@ const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] a
 const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
 /**
- * A figure below this cannot have pushed a node into memory pressure: a pod that small was
- * evicted first for its priority or its QoS class (a BestEffort pod goes before the
- * Burstable one that grew), so it is a victim, whatever its eviction message reports.
+ * A figure below this cannot have pushed a node into pressure: a pod that small was evicted
+ * first for its priority or its QoS class (a BestEffort pod goes before the Burstable one that
+ * grew), so it is a victim, whatever its eviction message reports.
  */
 const NEGLIGIBLE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Without a figure that could explain the pressure: of the pods on the node with a container
- * that has no memory limit (nothing bounds their growth), the workload released last within
- * the window, before `until`. Undefined when none was released (nothing points at one).
+ * that nothing bounds in the resource (no memory limit, no ephemeral-storage limit), the
+ * workload released last within the window (a release is what makes a workload grow; the
+ * kubelet then evicts the smallest, lowest-priority pods first, and the consumer may not be
+ * evicted before the analysis ends).
  */
-function lastReleasedUnbounded(state: WorkingState, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
+function lastReleasedUnbounded(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
   const nodeKey = entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
   const workloads = new Set<string>();
   for (const pod of state.neighbours(nodeKey, 'RUNS_ON', 'in')) {
     const containers = state.resource(pod)?.facts?.containers;
-    if (containers?.some((container) => container.memoryLimitBytes === undefined)) workloads.add(workloadOrSelf(state, pod));
+    if (containers?.some((container) => resource.unbounded(container))) workloads.add(workloadOrSelf(state, pod));
   }
   let best: { key: string; at: number } | undefined;
   for (const workload of workloads) {
@@ -74,18 +77,19 @@ function lastReleasedUnbounded(state: WorkingState, node: string, cluster: strin
 }
 
 /**
- * Each pod's memory on a node by the kubelet's own figures (the kubelet collector's
- * `resource_usage` and `memory_limit_approaching` events: `memory.working_set_bytes` per
- * container): the latest figure of each container at or before `until`, summed per pod.
+ * Each pod's use of the resource on a node by the kubelet's own figures (the kubelet
+ * collector's `resource_usage` and `memory_limit_approaching` events: `memory.working_set_bytes`
+ * per container, `ephemeral_storage.used_bytes` per pod): the latest figure of each container
+ * (or pod) at or before `until`, summed per pod; unlimited when one has no limit beside it.
  */
-function kubeletMemoryByPod(state: WorkingState, node: string, since: number, until: number): Map<string, { bytes: number; unlimited: boolean }> {
+function kubeletFiguresByPod(state: WorkingState, resource: PressureResource, node: string, since: number, until: number): Map<string, { bytes: number; unlimited: boolean }> {
   const latest = new Map<string, { at: number; bytes: number; pod: string; unlimited: boolean }>();
   for (const item of state.eventsOnNode(node, since, KUBELET_FIGURES)) {
-    const bytes = item.event.metrics?.['memory.working_set_bytes'];
+    const bytes = item.event.metrics?.[resource.kubeletMetric];
     if (!item.entityKey || bytes === undefined || !Number.isFinite(bytes) || item.at > until) continue;
     const container = `${item.entityKey}\u0000${item.event.kubernetes?.container ?? ''}`;
     const known = latest.get(container);
-    const unlimited = item.event.metrics?.['memory.limit_bytes'] === undefined;
+    const unlimited = item.event.metrics?.[resource.kubeletLimitMetric] === undefined;
     if (!known || item.at >= known.at) latest.set(container, { at: item.at, bytes, pod: item.entityKey, unlimited });
   }
   const byPod = new Map<string, { bytes: number; unlimited: boolean }>();
@@ -97,33 +101,36 @@ function kubeletMemoryByPod(state: WorkingState, node: string, since: number, un
 }
 
 /**
- * The consumer behind node memory pressure: of the pods on the root's node, the one that
- * used the most memory in the last 30 minutes, as its workload. Candidates are the pods the
- * kubelet evicted there and, when the kubelet collector reports figures, the pods with a
- * container without a memory limit (the usual runaway; a pod within its limits is bounded
- * by design, however big). A pod's figure is the kubelet's when the collector reported it
- * (its measured working set, latest per container, summed), otherwise its own eviction
- * message's (`annotations.memory.usage_bytes`). Without kubelet figures: the kubelet evicts
- * the pods that exceed their requests the most first, so the consumer is usually the first
- * evicted and the pods evicted after it are its victims (not when the victims have a lower
- * priority: the kubelet takes them first). When every figure is negligible (only such
- * victims evicted so far), the unbounded workload released last on the node is the consumer.
- * `until` (default: the root's time) is how late a figure may be: the evidence known when the
- * incident is resolved, not only when the pressure began. Undefined without any figure.
+ * The consumer behind node pressure (memory, or ephemeral storage under disk pressure: the
+ * resource the root event names, memory when it names none): of the pods on the root's node,
+ * the one that used the most of it in the last 30 minutes, as its workload. Candidates are the
+ * pods the kubelet evicted there for that resource and, when the kubelet collector reports
+ * figures, the pods with a container without a limit on it (the usual runaway; a pod within
+ * its limits is bounded by design, however big). A pod's figure is the kubelet's when the
+ * collector reported it (latest per container, summed), otherwise its own eviction message's
+ * (`annotations.memory.usage_bytes`, `annotations.storage.usage_bytes`). Without kubelet
+ * figures: the kubelet evicts the pods that exceed their requests the most first, so the
+ * consumer is usually the first evicted and the pods evicted after it are its victims (not
+ * when the victims have a lower priority: the kubelet takes them first). When every figure is
+ * negligible (only such victims evicted so far), the unbounded workload released last on the
+ * node is the consumer. `until` (default: the root's time) is how late a figure may be: the
+ * evidence known when the incident is resolved, not only when the pressure began. Undefined
+ * without any figure.
  */
 export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
   if (!key) return undefined;
+  const resource = pressureResourceOf(root) ?? MEMORY;
   const node = entityKeyKind(key) === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
   const since = root.at - EVICTION_LOOKBACK_MS;
-  const kubelet = node ? kubeletMemoryByPod(state, node, since, until) : new Map<string, { bytes: number; unlimited: boolean }>();
+  const kubelet = node ? kubeletFiguresByPod(state, resource, node, since, until) : new Map<string, { bytes: number; unlimited: boolean }>();
   const usage = new Map<string, number>();
   for (const [pod, figure] of kubelet) if (figure.unlimited) usage.set(pod, figure.bytes);
   const evictions = node ? state.eventsOnNode(node, since, new Set(['pod_evicted'])) : [];
   for (const item of [root, ...evictions]) {
     if (!item.entityKey || item.at > until) continue;
     const measured = kubelet.get(item.entityKey)?.bytes;
-    const reported = Number(item.event.annotations?.['memory.usage_bytes'] ?? Number.NaN);
+    const reported = Number(item.event.annotations?.[resource.evictionFigure] ?? Number.NaN);
     const bytes = measured ?? (Number.isFinite(reported) ? reported : undefined);
     if (bytes !== undefined) usage.set(item.entityKey, Math.max(bytes, usage.get(item.entityKey) ?? 0));
   }
@@ -134,6 +141,6 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
   // workload nothing bounds, just before, is what grew. (Without any figure nothing says the
   // evicted pods are victims: no guess is made.)
-  const released = node ? lastReleasedUnbounded(state, node, parseEntityKey(key)?.cluster, since, until) : undefined;
+  const released = node ? lastReleasedUnbounded(state, resource, node, parseEntityKey(key)?.cluster, since, until) : undefined;
   return released ?? workloadOrSelf(state, best.key);
 }

@@ -170,3 +170,41 @@ describe('node-failure roots at the Node, not at the pods the node controller al
     expect(rootIs(insights[0], cluster.ref('Node', 'node-2')), summary(insights)).toBe(true);
   });
 });
+
+describe('node-disk-pressure', () => {
+  /** node-1 runs a low-priority batch and a log writer; the writer is released, the node fills, the kubelet evicts by its ranking. */
+  function diskFills(writerEvicted: boolean) {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const batch = cluster.workload('reports', 'thumbnails', { replicas: 2, nodes: ['node-1'] });
+    const writer = cluster.workload('reports', 'log-writer', { replicas: 1, nodes: ['node-1'] });
+    cluster.advance(60);
+    cluster.rollout(writer, 'spec.containers[log-writer].command changed');
+    cluster.advance(20);
+    cluster.nodeCondition('node-1', 'disk_pressure', 'DiskPressure');
+    const evictForDisk = (pod: EntityRef, usedKi: number) => {
+      const event = cluster.evict(pod, `The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 9Gi. Container app was using ${usedKi}Ki, request is 0, has larger consumption of ephemeral-storage. `);
+      event.annotations = { 'eviction.resource': 'ephemeral-storage', 'storage.usage_bytes': String(usedKi * 1024), 'storage.request_bytes': '0' };
+    };
+    // The victims go first for their priority; the writer (2.4 GiB written) last, if at all.
+    for (const pod of batch.pods) {
+      evictForDisk(pod, 268);
+      cluster.advance(4);
+    }
+    if (writerEvicted) evictForDisk(writer.pods[0] as EntityRef, 2_516_582);
+    cluster.advance(5);
+    return { insights: analyze(cluster.events), writer };
+  }
+
+  it('blames the workload that wrote the most to the node, not the node or the low-priority pods evicted first', () => {
+    const { insights, writer } = diskFills(true);
+    expect(insights[0]?.pattern, summary(insights)).toBe('node-disk-pressure');
+    expect(rootIs(insights[0], writer.ref), summary(insights)).toBe(true);
+  });
+
+  it('before the writer is evicted, the victims’ negligible figures point to the unbounded workload released just before', () => {
+    const { insights, writer } = diskFills(false);
+    expect(insights[0]?.pattern, summary(insights)).toBe('node-disk-pressure');
+    expect(rootIs(insights[0], writer.ref), summary(insights)).toBe(true);
+  });
+});

@@ -32,6 +32,7 @@ describe('built-in patterns', () => {
       'network-partition',
       'new-job-cannot-start',
       'new-workload-cannot-start',
+      'node-disk-pressure',
       'node-failure',
       'node-labels-block-pods',
       'node-memory-pressure',

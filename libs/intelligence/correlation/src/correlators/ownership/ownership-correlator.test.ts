@@ -146,15 +146,15 @@ describe('OwnershipCorrelator: preempted pods and their replacements', () => {
   });
 });
 
-describe('OwnershipCorrelator: replacements of pods the kubelet evicted for memory', () => {
-  function evicted(usage?: string) {
+describe('OwnershipCorrelator: replacements of pods the kubelet evicted for node pressure', () => {
+  function evicted(usage?: string, annotations: Record<string, string> = usage ? { 'memory.usage_bytes': usage } : {}) {
     const fixture = new ClusterFixture();
     fixture.nodes('node-1');
     const batch = fixture.workload('shop', 'thumbnails', { replicas: 2, nodes: ['node-1'] });
     const other = fixture.workload('shop', 'web', { replicas: 1, nodes: ['node-1'] });
     fixture.advance(30);
     const eviction = fixture.evict(batch.pods[0] as EntityRef);
-    if (usage) eviction.annotations = { 'memory.usage_bytes': usage };
+    if (Object.keys(annotations).length > 0) eviction.annotations = annotations;
     fixture.advance(3);
     return { fixture, batch, other, eviction };
   }
@@ -164,6 +164,14 @@ describe('OwnershipCorrelator: replacements of pods the kubelet evicted for memo
     const { pending, edges } = unschedulableReplacement(fixture, batch, 3, '0/1 nodes are available: 1 node(s) had untolerated taint(s).');
     expect(fromTo(edges)).toEqual([`CAUSED ${eviction.id} -> ${pending.id}`]);
     expect(edges[0]?.reason).toContain('evicted for memory 3s earlier');
+  });
+
+  it('so was one whose family the kubelet evicted for ephemeral storage under disk pressure', () => {
+    const { fixture, batch, eviction } = evicted(undefined, { 'eviction.resource': 'ephemeral-storage', 'storage.usage_bytes': '274432', 'storage.request_bytes': '0' });
+    const { pending, edges } = unschedulableReplacement(fixture, batch, 3, '0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }.');
+    expect(fromTo(edges)).toEqual([`CAUSED ${eviction.id} -> ${pending.id}`]);
+    expect(edges[0]?.reason).toContain('evicted for ephemeral storage 3s earlier');
+    expect(edges[0]?.reason).toContain('until its disk pressure ends');
   });
 
   it('neither an eviction without the kubelet\'s memory figures nor another workload\'s pod is linked', () => {

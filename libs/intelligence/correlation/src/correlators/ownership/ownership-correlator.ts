@@ -1,5 +1,6 @@
 import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
+import { isPressureEvidence, pressureResourceOf } from '../pressure-resources.js';
 import { earliestMatching, latestMatching, latestOf } from '../../state/state-walks.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
@@ -29,7 +30,7 @@ export class OwnershipCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     if (entityKey && event.type === 'pod_unschedulable') {
       const preempted = this.preemptedReplacement(indexed, state);
-      return preempted.length > 0 ? preempted : this.evictedForMemoryReplacement(indexed, state);
+      return preempted.length > 0 ? preempted : this.evictedForPressureReplacement(indexed, state);
     }
     if (entityKey && event.type === 'pod_preempted') return this.replacementsSeenFirst(indexed, state);
     // A Job that gives up was started by its CronJob: from a changed job template, the change is why.
@@ -107,20 +108,22 @@ export class OwnershipCorrelator implements Correlator {
   }
 
   /**
-   * The latest kubelet eviction for memory (its message's figures: `memory.usage_bytes`) of a
-   * pod of the same family within 10 minutes before this pod failed scheduling: a node under
-   * memory pressure carries the taint node.kubernetes.io/memory-pressure until the pressure
-   * ends, so the replacement waits for it. Its cause is the eviction's (the pressure, and the
-   * consumer behind it), not its own workload.
+   * The latest kubelet eviction for node pressure with its figures (memory, or ephemeral
+   * storage under disk pressure: `pressureResourceOf`) of a pod of the same family within 10
+   * minutes before this pod failed scheduling: a node under pressure carries the taint
+   * node.kubernetes.io/memory-pressure (disk-pressure) until the pressure ends, so the
+   * replacement waits for it. Its cause is the eviction's (the pressure, and the consumer
+   * behind it), not its own workload.
    */
-  private evictedForMemoryReplacement(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+  private evictedForPressureReplacement(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
     const family = state.rootOwner(entityKey as string);
     if (family === entityKey) return [];
-    const latest = latestOf(state, 'owner', family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED, (item) => item.at <= at && item.entityKey !== entityKey && item.event.annotations?.['memory.usage_bytes'] !== undefined);
-    if (!latest) return [];
+    const latest = latestOf(state, 'owner', family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED, (item) => item.at <= at && item.entityKey !== entityKey && item.event.type === 'pod_evicted' && isPressureEvidence(item));
+    const resource = latest ? pressureResourceOf(latest) : undefined;
+    if (!latest || !resource) return [];
     const seconds = Math.round((at - latest.at) / 1000);
-    const reason = `replaces pods of ${family.split('/').slice(1).join('/')} the kubelet evicted for memory ${seconds}s earlier (${parseEntityKey(latest.entityKey ?? '')?.name ?? 'a pod'}); the node is tainted until its memory pressure ends`;
+    const reason = `replaces pods of ${family.split('/').slice(1).join('/')} the kubelet evicted for ${resource.words} ${seconds}s earlier (${parseEntityKey(latest.entityKey ?? '')?.name ?? 'a pod'}); the node is tainted until its ${resource.pressureWords} ends`;
     return [{ kind: 'CAUSED', fromEventId: latest.event.id, toEventId: event.id, confidence: 0.7, reason, correlator: this.id }];
   }
 
