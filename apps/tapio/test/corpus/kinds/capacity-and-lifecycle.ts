@@ -65,6 +65,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('HPA max lowered, then pinned while pods fail readiness', () => hpaPinned(recorded().benign, 'shop', 'catalog', { loweredFrom: 10 })),
   ...threeWays('node memory pressure: evictions caused by a pod without a limit', () => nodePressureEviction(recorded().benign, 'node-1', 'shop', 'cart')),
   ...threeWays('node memory pressure: low-priority pods evicted first, the released consumer last', () => nodePressureEviction(recorded().benign, 'node-2', 'payments', 'payments-api', { order: 'victims-first', seed: 'pressure-late' })),
+  ...realRecording('node memory pressure: a release grows without a memory limit, the kubelet evicts', 'memory-pressure-eviction'),
+  ...realRecording('node disk pressure: a release fills its writable layer without a limit, the kubelet evicts', 'disk-pressure-eviction'),
   ...threeWays('node disk pressure: evictions caused by a pod that writes without a limit', () => nodePressureEviction(recorded().benign, 'node-3', 'monitoring', 'prometheus', { pressure: 'disk', seed: 'disk' })),
   ...threeWays('node disk pressure: low-priority pods evicted first, the released writer last', () => nodePressureEviction(recorded().benign, 'node-1', 'monitoring', 'grafana', { pressure: 'disk', order: 'victims-first', seed: 'disk-late' })),
   ...threeWays('node disk pressure: only victims evicted so far, the writer released just before', () => nodePressureEviction(recorded().benign, 'node-2', 'shop', 'catalog', { pressure: 'disk', order: 'victims-first', consumerEvicted: false, seed: 'disk-victims' })),
