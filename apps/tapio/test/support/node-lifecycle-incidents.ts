@@ -34,10 +34,17 @@ export interface NodePressureOptions {
    * consumer-first (the default): the consumer is the most above its request and goes first,
    * then neighbours within theirs. victims-first: the neighbours have a lower priority and a
    * negligible use, so the kubelet takes them first and the consumer last; with `consumerEvicted:
-   * false` the recording ends before it (the consumer was released just before it grew).
+   * false` the recording ends before it.
    */
   order?: 'consumer-first' | 'victims-first';
   consumerEvicted?: boolean;
+  /**
+   * With victims-first, what made the node run low: a release of the consumer just before
+   * (the default), a leak (no change: it grows on its own), or nothing Kubernetes shows (a
+   * process of the host's own: the consumer is left as it was and never evicted; the truth is
+   * the Node).
+   */
+  grows?: 'release' | 'leak' | 'outside';
 }
 
 /**
@@ -51,16 +58,19 @@ export function nodePressureEviction(recording: readonly RecordedLine[], node: s
   const editor = new RecordingEditor(recording, options.seed ?? 'pressure');
   const [first] = editor.podsOf(namespace, consumer);
   if (!first) throw new Error(`no pod of ${namespace}/${consumer}`);
-  editor.rewriteStart('Deployment', namespace, consumer, (object) => {
-    for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
-  });
-  const set = activeReplicaSet(editor, namespace, consumer);
-  editor.rewriteStart('ReplicaSet', namespace, set.metadata.name, (object) => {
-    for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
-  });
-  editor.advance(150);
   const victimsFirst = options.order === 'victims-first';
-  if (victimsFirst) {
+  const grows = victimsFirst ? (options.grows ?? 'release') : 'release';
+  const set = activeReplicaSet(editor, namespace, consumer);
+  if (grows !== 'outside') {
+    editor.rewriteStart('Deployment', namespace, consumer, (object) => {
+      for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
+    });
+    editor.rewriteStart('ReplicaSet', namespace, set.metadata.name, (object) => {
+      for (const container of records(((spec(object)['template'] as Json)['spec'] as Json)['containers'])) container['resources'] = { requests: { cpu: '100m' } };
+    });
+  }
+  editor.advance(150);
+  if (victimsFirst && grows === 'release') {
     // The release that makes it grow (a new spool, a cache, a verbose log): its template changes.
     editor.modify('Deployment', namespace, consumer, (object) => {
       object.metadata['generation'] = Number(object.metadata['generation'] ?? 1) + 1;
@@ -68,7 +78,7 @@ export function nodePressureEviction(recording: readonly RecordedLine[], node: s
     });
     editor.advance(20);
   }
-  const hog = runPod(editor, activeReplicaSet(editor, namespace, consumer), node);
+  const hog = grows === 'outside' ? undefined : runPod(editor, activeReplicaSet(editor, namespace, consumer), node);
   editor.advance(240);
   nodeCondition(editor, node, pressure.condition, 'True', pressure.reason);
   const nodeObject = editor.get('Node', undefined, node);
@@ -85,14 +95,15 @@ export function nodePressureEviction(recording: readonly RecordedLine[], node: s
     editor.advance(12);
   };
   const neighbours = () => editor.podsOn(node).filter((pod) => pod.metadata.namespace !== namespace || workloadOf(pod) !== consumer).slice(0, victims);
-  if (!victimsFirst) {
+  if (!victimsFirst && hog) {
     evict(hog, '11534336Ki', '0');
     neighbours().forEach((pod, index) => evict(pod, `${420_000 + index * 17_000}Ki`, '256Mi'));
   } else {
     neighbours().forEach((pod, index) => evict(pod, `${268 + index * 12}Ki`, '0'));
-    if (options.consumerEvicted ?? true) evict(hog, '2516582Ki', '0');
+    if (hog && (options.consumerEvicted ?? true)) evict(hog, '2516582Ki', '0');
   }
   editor.advance(60);
+  if (grows === 'outside') return { lines: editor.lines, accept: [ref(editor.get('Node', undefined, node))] };
   return { lines: editor.lines, accept: [ref(editor.get('Deployment', namespace, consumer)), ref(set)] };
 }
 

@@ -69,6 +69,8 @@ export const corpusCases: readonly CorpusCase[] = [
   ...realRecording('node disk pressure: a release fills its writable layer without a limit, the kubelet evicts', 'disk-pressure-eviction'),
   ...threeWays('node disk pressure: evictions caused by a pod that writes without a limit', () => nodePressureEviction(recorded().benign, 'node-3', 'monitoring', 'prometheus', { pressure: 'disk', seed: 'disk' })),
   ...threeWays('node disk pressure: low-priority pods evicted first, the released writer last', () => nodePressureEviction(recorded().benign, 'node-1', 'monitoring', 'grafana', { pressure: 'disk', order: 'victims-first', seed: 'disk-late' })),
+  ...threeWays('node memory pressure: a leak without a limit, only low-priority victims evicted so far', () => nodePressureEviction(recorded().benign, 'node-3', 'shop', 'catalog', { order: 'victims-first', consumerEvicted: false, grows: 'leak', seed: 'leak' })),
+  ...threeWays('node disk pressure from outside Kubernetes: only small pods evicted, nothing names a consumer', () => nodePressureEviction(recorded().benign, 'node-1', 'shop', 'cart', { pressure: 'disk', order: 'victims-first', grows: 'outside', seed: 'host-disk' })),
   ...threeWays('node disk pressure: only victims evicted so far, the writer released just before', () => nodePressureEviction(recorded().benign, 'node-2', 'shop', 'catalog', { pressure: 'disk', order: 'victims-first', consumerEvicted: false, seed: 'disk-victims' })),
   ...threeWays('drain leaves pods that cannot be placed', () => nodeLifecycle(recorded().benign, 'node-3', 'unplaceable')),
   ...threeWays('benign: ResourceQuota raised before a scale-up', () => quotaChange(recorded().benign, 'shop', 'catalog', { quota: 'compute', resource: 'pods', benign: true })),

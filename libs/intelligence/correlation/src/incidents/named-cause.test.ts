@@ -100,11 +100,19 @@ describe('topConsumer', () => {
     expect(run(cluster.evict(web.pods[0] as EntityRef, 'The node was low on resource: memory.'))).toBeUndefined();
   });
 
-  it('keeps a negligible figure when no unbounded workload on the node was released (nothing points elsewhere)', () => {
+  it('without a release, blames the one unbounded workload the kubelet left running (a leak grows without one)', () => {
+    const { cluster, cart, db, web, evict, run } = node();
+    cluster.advance(60);
+    evict(db.pods[0] as EntityRef, 300);
+    cluster.advance(4);
+    expect(run(evict(web.pods[0] as EntityRef, 268))).toBe(entityKey(cart.ref));
+  });
+
+  it('with several unbounded workloads left running and no release, names the Node: nothing names the consumer, and a 268 KiB pod is not it', () => {
     const { cluster, web, evict, run } = node();
     cluster.advance(60);
     const first = evict(web.pods[0] as EntityRef, 268);
-    expect(run(first)).toBe(entityKey(web.ref));
+    expect(run(first)).toBe(entityKey(cluster.ref('Node', 'node-1')));
   });
 });
 

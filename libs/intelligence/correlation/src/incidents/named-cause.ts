@@ -113,9 +113,9 @@ function kubeletFiguresByPod(state: WorkingState, resource: PressureResource, no
  * consumer is usually the first evicted and the pods evicted after it are its victims (not
  * when the victims have a lower priority: the kubelet takes them first). When every figure is
  * negligible (only such victims evicted so far), the unbounded workload released last on the
- * node is the consumer. `until` (default: the root's time) is how late a figure may be: the
- * evidence known when the incident is resolved, not only when the pressure began. Undefined
- * without any figure.
+ * node is the consumer, else the only unbounded one left running, else the Node. `until`
+ * (default: the root's time) is how late a figure may be: the evidence known when the incident
+ * is resolved, not only when the pressure began. Undefined without any figure.
  */
 export function topConsumer(state: WorkingState, root: IndexedEvent, until = root.at): string | undefined {
   const key = root.entityKey;
@@ -139,8 +139,30 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   if (!best) return undefined;
   if (best.usage >= NEGLIGIBLE_BYTES) return workloadOrSelf(state, best.key);
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
-  // workload nothing bounds, just before, is what grew. (Without any figure nothing says the
-  // evicted pods are victims: no guess is made.)
-  const released = node ? lastReleasedUnbounded(state, resource, node, parseEntityKey(key)?.cluster, since, until) : undefined;
-  return released ?? workloadOrSelf(state, best.key);
+  // workload nothing bounds, just before, is what grew; else the one such workload the kubelet
+  // left running; else the node itself (its own processes, or several candidates: nothing Tapio
+  // saw names one). (Without any figure nothing says the evicted pods are victims: no guess is made.)
+  if (!node) return workloadOrSelf(state, best.key);
+  const cluster = parseEntityKey(key)?.cluster;
+  const evicted = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
+  return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, evicted) ?? entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
+}
+
+/**
+ * The one workload on the node with a running pod nothing bounds in the resource, that the
+ * kubelet did not evict (a pod growing without a release: a leak), leaving out the node's own
+ * agents (DaemonSet pods, system-critical priority classes). Undefined for none or several.
+ */
+function soleUnboundedBystander(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, evicted: ReadonlySet<string>): string | undefined {
+  const candidates = new Set<string>();
+  for (const pod of state.neighbours(entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) }), 'RUNS_ON', 'in')) {
+    const facts = state.resource(pod)?.facts;
+    if (!facts || facts.phase !== 'Running' || facts.priorityClassName?.startsWith('system-')) continue;
+    if (!facts.containers?.some((container) => resource.unbounded(container))) continue;
+    const workload = workloadOrSelf(state, pod);
+    if (entityKeyKind(workload) === 'DaemonSet' || evicted.has(workload)) continue;
+    candidates.add(workload);
+    if (candidates.size > 1) return undefined;
+  }
+  return candidates.values().next().value;
 }
