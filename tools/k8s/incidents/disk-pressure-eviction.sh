@@ -25,7 +25,13 @@ prepare() {
   app "$ns" thumbnails 2 "$SERVE" "" "      priorityClassName: $low"
   # The archiver keeps 32 MiB on the node's disk before the release (the most of the node's
   # ordinary pods); no ephemeral-storage limit or request: nothing bounds it but the node.
-  app "$ns" archiver 1 "$(writer 32 32)"
+  # WRITE_TO=emptydir: its spool is an emptyDir without a sizeLimit, which the kubelet counts in
+  # its ranking but not in the eviction message's figures (the writable layer and logs only).
+  if [ "${WRITE_TO:-layer}" = emptydir ]; then
+    app "$ns" archiver 1 "$(writer 32 32)" "          volumeMounts: [{ name: spool, mountPath: /var/spool/archive }]" "      volumes: [{ name: spool, emptyDir: {} }]"
+  else
+    app "$ns" archiver 1 "$(writer 32 32)"
+  fi
   rolled_out "$ns" thumbnails
   rolled_out "$ns" archiver
 }
@@ -35,7 +41,7 @@ provoke() {
   cap="$(raise_threshold)"
   # The release: the archiver now spools RATE_MIB a second up to the margin plus an overshoot.
   kubectl -n "$ns" patch deployment archiver --type=json -p "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/command/2\",\"value\":$(json_string "$(writer "$cap" "$rate_mib")")}]" >/dev/null
-  log "released $ns/archiver: writes ${rate_mib} MiB/s to ${cap} MiB in its writable layer, no ephemeral-storage limit"
+  log "released $ns/archiver: writes ${rate_mib} MiB/s to ${cap} MiB in its ${WRITE_TO:-layer}, no ephemeral-storage limit"
 }
 
 settle() { settle_on_eviction archiver thumbnails; }
