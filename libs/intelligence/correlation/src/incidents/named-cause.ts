@@ -47,6 +47,8 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
 const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
 const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
 
+const nodeKeyOf = (node: string, cluster: string | undefined): string => entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
+
 /**
  * A figure below this cannot have pushed a node into pressure: a pod that small was evicted
  * first for its priority or its QoS class (a BestEffort pod goes before the Burstable one that
@@ -62,9 +64,8 @@ const NEGLIGIBLE_BYTES = 64 * 1024 * 1024;
  * evicted before the analysis ends).
  */
 function lastReleasedUnbounded(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
-  const nodeKey = entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
   const workloads = new Set<string>();
-  for (const pod of state.neighbours(nodeKey, 'RUNS_ON', 'in')) {
+  for (const pod of state.neighbours(nodeKeyOf(node, cluster), 'RUNS_ON', 'in')) {
     const containers = state.resource(pod)?.facts?.containers;
     if (containers?.some((container) => resource.unbounded(container))) workloads.add(workloadOrSelf(state, pod));
   }
@@ -145,7 +146,7 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   if (!node) return workloadOrSelf(state, best.key);
   const cluster = parseEntityKey(key)?.cluster;
   const evicted = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
-  return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, evicted) ?? entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
+  return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, evicted) ?? nodeKeyOf(node, cluster);
 }
 
 /**
@@ -155,7 +156,7 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
  */
 function soleUnboundedBystander(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, evicted: ReadonlySet<string>): string | undefined {
   const candidates = new Set<string>();
-  for (const pod of state.neighbours(entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) }), 'RUNS_ON', 'in')) {
+  for (const pod of state.neighbours(nodeKeyOf(node, cluster), 'RUNS_ON', 'in')) {
     const facts = state.resource(pod)?.facts;
     if (!facts || facts.phase !== 'Running' || facts.priorityClassName?.startsWith('system-')) continue;
     if (!facts.containers?.some((container) => resource.unbounded(container))) continue;
