@@ -67,6 +67,7 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('node memory pressure: low-priority pods evicted first, the released consumer last', () => nodePressureEviction(recorded().benign, 'node-2', 'payments', 'payments-api', { order: 'victims-first', seed: 'pressure-late' })),
   ...realRecording('node memory pressure: a release grows without a memory limit, the kubelet evicts', 'memory-pressure-eviction'),
   ...realRecording('node disk pressure: a release fills its writable layer without a limit, the kubelet evicts', 'disk-pressure-eviction'),
+  ...realRecording('node disk pressure: a release fills an emptyDir the eviction messages do not count', 'disk-pressure-emptydir'),
   ...threeWays('node disk pressure: evictions caused by a pod that writes without a limit', () => nodePressureEviction(recorded().benign, 'node-3', 'monitoring', 'prometheus', { pressure: 'disk', seed: 'disk' })),
   ...threeWays('node disk pressure: low-priority pods evicted first, the released writer last', () => nodePressureEviction(recorded().benign, 'node-1', 'monitoring', 'grafana', { pressure: 'disk', order: 'victims-first', seed: 'disk-late' })),
   ...threeWays('node memory pressure: a leak without a limit, only low-priority victims evicted so far', () => nodePressureEviction(recorded().benign, 'node-3', 'shop', 'catalog', { order: 'victims-first', consumerEvicted: false, grows: 'leak', seed: 'leak' })),
