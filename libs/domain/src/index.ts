@@ -8,6 +8,7 @@ export { InputLimits, DEFAULT_INPUT_LIMITS, MAX_DEPTH_LIMIT, ORIGIN_METADATA_KEY
 export { depthBoundOfText, openingBrackets, noteDepthBound, noteDepthFromText, knownDepthBound } from './events/depth-bound.js';
 export type { InputLimitsInput } from './events/input-limits.js';
 export { timestampMs } from './events/timestamp-ms.js';
+export { evictionRequestKey, evictionUsageKey } from './events/pressure-figures.js';
 export { EVENT_TYPES, EventType, EVENT_CATEGORIES, EventCategory } from '@tapio/plugin-api';
 export { EVENT_SEMANTICS } from '@tapio/plugin-api';
 export type { EventSemantics } from '@tapio/plugin-api';

@@ -100,10 +100,10 @@ function mapByReason(reason: string, message: string, eventType: string): Reason
   return { type: 'k8s_event', severity: eventType === 'Warning' ? 'low' : 'info' };
 }
 
-/** The node pressure the kubelet's "Attempting to reclaim <resource>" is about: memory, disk (ephemeral-storage, inodes) or pids. */
+/** The node pressure the kubelet's "Attempting to reclaim <resource>" is about (the resource names it gives): memory, disk (ephemeral-storage, inodes) or pids. */
 function reclaimedPressure(message: string): EventType {
   const resource = /reclaim (\S+)/i.exec(message)?.[1]?.toLowerCase() ?? '';
-  if (resource.startsWith('ephemeral-storage') || resource.startsWith('inodes') || resource.includes('fs')) return 'disk_pressure';
-  if (resource.startsWith('pid')) return 'pid_pressure';
+  if (resource === 'ephemeral-storage' || resource === 'inodes') return 'disk_pressure';
+  if (resource === 'pids') return 'pid_pressure';
   return 'memory_pressure';
 }

@@ -1,10 +1,7 @@
-import type { K8sObjectFacts } from '@tapio/domain';
+import { evictionRequestKey, evictionUsageKey, type K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
 import { pressureEviction, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
-
-/** Where a node-pressure eviction's figures go, by the resource the kubelet reclaimed (read by the correlation's `pressure-resources`). */
-const FIGURE_PREFIX: Readonly<Record<string, string>> = { memory: 'memory', 'ephemeral-storage': 'storage' };
 
 /**
  * What the kubelet's eviction message says, as annotations: for a node-pressure eviction the
@@ -15,11 +12,12 @@ const FIGURE_PREFIX: Readonly<Record<string, string>> = { memory: 'memory', 'eph
 export function evictionAnnotations(message: string): Record<string, string> | undefined {
   const pressure = pressureEviction(message);
   if (pressure) {
-    const prefix = FIGURE_PREFIX[pressure.resource];
     const annotations: Record<string, string> = { 'eviction.resource': pressure.resource };
-    if (prefix && pressure.usageBytes !== undefined) {
-      annotations[`${prefix}.usage_bytes`] = String(pressure.usageBytes);
-      annotations[`${prefix}.request_bytes`] = String(pressure.requestBytes ?? 0);
+    const usageKey = evictionUsageKey(pressure.resource);
+    const requestKey = evictionRequestKey(pressure.resource);
+    if (usageKey && requestKey && pressure.usageBytes !== undefined) {
+      annotations[usageKey] = String(pressure.usageBytes);
+      annotations[requestKey] = String(pressure.requestBytes ?? 0);
     }
     return annotations;
   }

@@ -1,4 +1,4 @@
-import { entityKeyKind, type ContainerFacts, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, evictionUsageKey, type ContainerFacts, type EventType, type IndexedEvent } from '@tapio/domain';
 
 /**
  * A node resource the kubelet takes back by evicting pods when the node runs low on it, and
@@ -13,7 +13,7 @@ export interface PressureResource {
   name: string;
   /** The node condition's event while the node is low on it. */
   nodeEvent: EventType;
-  /** The annotation holding what the eviction message says the pod used (bytes). */
+  /** The annotation holding what the eviction message says the pod used (bytes): the transformer's `evictionUsageKey`. */
   evictionFigure: string;
   /** The kubelet collector's metric of a pod's or container's use (bytes). */
   kubeletMetric: string;
@@ -29,7 +29,7 @@ export interface PressureResource {
 export const MEMORY: PressureResource = {
   name: 'memory',
   nodeEvent: 'memory_pressure',
-  evictionFigure: 'memory.usage_bytes',
+  evictionFigure: evictionUsageKey('memory') as string,
   kubeletMetric: 'memory.working_set_bytes',
   kubeletLimitMetric: 'memory.limit_bytes',
   unbounded: (container) => container.memoryLimitBytes === undefined,
@@ -40,7 +40,7 @@ export const MEMORY: PressureResource = {
 export const EPHEMERAL_STORAGE: PressureResource = {
   name: 'ephemeral-storage',
   nodeEvent: 'disk_pressure',
-  evictionFigure: 'storage.usage_bytes',
+  evictionFigure: evictionUsageKey('ephemeral-storage') as string,
   kubeletMetric: 'ephemeral_storage.used_bytes',
   kubeletLimitMetric: 'ephemeral_storage.limit_bytes',
   unbounded: (container) => container.storageLimitBytes === undefined,

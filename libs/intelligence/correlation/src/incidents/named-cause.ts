@@ -46,6 +46,7 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
 
 const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
 const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
+const EVICTED: ReadonlySet<EventType> = new Set<EventType>(['pod_evicted']);
 
 const nodeKeyOf = (node: string, cluster: string | undefined): string => entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
 
@@ -127,7 +128,7 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   const kubelet = node ? kubeletFiguresByPod(state, resource, node, since, until) : new Map<string, { bytes: number; unlimited: boolean }>();
   const usage = new Map<string, number>();
   for (const [pod, figure] of kubelet) if (figure.unlimited) usage.set(pod, figure.bytes);
-  const evictions = node ? state.eventsOnNode(node, since, new Set(['pod_evicted'])) : [];
+  const evictions = node ? state.eventsOnNode(node, since, EVICTED) : [];
   for (const item of [root, ...evictions]) {
     if (!item.entityKey || item.at > until) continue;
     const measured = kubelet.get(item.entityKey)?.bytes;
@@ -145,23 +146,24 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   // saw names one). (Without any figure nothing says the evicted pods are victims: no guess is made.)
   if (!node) return workloadOrSelf(state, best.key);
   const cluster = parseEntityKey(key)?.cluster;
-  const evicted = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
-  return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, evicted) ?? nodeKeyOf(node, cluster);
+  // Every workload with a figure here has a negligible one: none of them is the consumer.
+  const measured = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
+  return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, measured) ?? nodeKeyOf(node, cluster);
 }
 
 /**
- * The one workload on the node with a running pod nothing bounds in the resource, that the
- * kubelet did not evict (a pod growing without a release: a leak), leaving out the node's own
+ * The one workload on the node with a running pod nothing bounds in the resource, whose
+ * figure (if any) is not known to be negligible (a pod growing without a release: a leak), leaving out the node's own
  * agents (DaemonSet pods, system-critical priority classes). Undefined for none or several.
  */
-function soleUnboundedBystander(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, evicted: ReadonlySet<string>): string | undefined {
+function soleUnboundedBystander(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, measured: ReadonlySet<string>): string | undefined {
   const candidates = new Set<string>();
   for (const pod of state.neighbours(nodeKeyOf(node, cluster), 'RUNS_ON', 'in')) {
     const facts = state.resource(pod)?.facts;
     if (!facts || facts.phase !== 'Running' || facts.priorityClassName?.startsWith('system-')) continue;
     if (!facts.containers?.some((container) => resource.unbounded(container))) continue;
     const workload = workloadOrSelf(state, pod);
-    if (entityKeyKind(workload) === 'DaemonSet' || evicted.has(workload)) continue;
+    if (entityKeyKind(workload) === 'DaemonSet' || measured.has(workload)) continue;
     candidates.add(workload);
     if (candidates.size > 1) return undefined;
   }

@@ -119,7 +119,7 @@ export class OwnershipCorrelator implements Correlator {
     const { event, at, entityKey } = indexed;
     const family = state.rootOwner(entityKey as string);
     if (family === entityKey) return [];
-    const latest = latestOf(state, 'owner', family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED, (item) => item.at <= at && item.entityKey !== entityKey && item.event.type === 'pod_evicted' && isPressureEvidence(item));
+    const latest = latestOf(state, 'owner', family, at - PRESSURE_EVICTION_WINDOW_MS, EVICTED, (item) => item.at <= at && item.entityKey !== entityKey && isPressureEvidence(item));
     const resource = latest ? pressureResourceOf(latest) : undefined;
     if (!latest || !resource) return [];
     const seconds = Math.round((at - latest.at) / 1000);
