@@ -29,6 +29,8 @@ const KIND_SPELLINGS: ReadonlyArray<readonly [kind: string, ...spellings: string
   ['PodDisruptionBudget', 'poddisruptionbudget', 'poddisruptionbudgets', 'pdb'],
   ['ValidatingWebhookConfiguration', 'validatingwebhookconfiguration', 'validatingwebhookconfigurations'],
   ['MutatingWebhookConfiguration', 'mutatingwebhookconfiguration', 'mutatingwebhookconfigurations'],
+  ['Role', 'role', 'roles'],
+  ['RoleBinding', 'rolebinding', 'rolebindings'],
   ['ClusterRole', 'clusterrole', 'clusterroles'],
   ['ClusterRoleBinding', 'clusterrolebinding', 'clusterrolebindings'],
   ['CustomResourceDefinition', 'customresourcedefinition', 'customresourcedefinitions', 'crd', 'crds'],

@@ -98,6 +98,15 @@ export const K8sObjectFacts = z.object({
   unschedulable: z.boolean().optional(),
   /** Pod (or pod template) spec.priorityClassName: the PriorityClass that governs its preemption. */
   priorityClassName: z.string().optional(),
+  /** Pod (or pod template) spec.serviceAccountName: the identity its containers call the API server as (unset: `default`). */
+  serviceAccountName: z.string().optional(),
+  /** RoleBinding / ClusterRoleBinding roleRef: the Role or ClusterRole it grants. */
+  roleRef: z.object({ kind: z.string(), name: z.string() }).optional(),
+  /**
+   * RoleBinding / ClusterRoleBinding subjects: `ServiceAccount:namespace/name` (a RoleBinding's
+   * namespace when the subject names none), `Group:name`, `User:name`.
+   */
+  subjects: z.array(z.string()).optional(),
   /** HorizontalPodAutoscaler bounds. */
   minReplicas: z.number().int().optional(),
   maxReplicas: z.number().int().optional(),

@@ -45,6 +45,7 @@ export const EVENT_SEMANTICS: Readonly<Record<EventType, EventSemantics>> = {
   autoscaler_changed: s('autoscaler-change', 'capacity', 'low', false),
   priority_changed: s('priority-change', 'capacity', 'low', false),
   admission_policy_changed: s('admission-policy-change', 'security', 'low', false),
+  permission_changed: s('permission-change', 'security', 'low', false),
   lease_holder_changed: s('leader-change', 'lifecycle', 'info', false),
   pod_not_ready: s('pod-not-ready', 'availability', 'medium', true),
   oom_killed: s('oom-kill', 'performance', 'high', true),

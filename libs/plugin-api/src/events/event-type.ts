@@ -39,6 +39,8 @@ export const EVENT_TYPES = [
   'priority_changed',
   // Admission policy: a Namespace's Pod Security Standard labels
   'admission_policy_changed',
+  // RBAC: a Role's or ClusterRole's rules, a binding's subjects changed, or one of them deleted
+  'permission_changed',
   // Leases: leader failover, node heartbeats
   'lease_holder_changed',
   // Pod failure signals

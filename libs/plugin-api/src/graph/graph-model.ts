@@ -42,6 +42,10 @@ export const TOPOLOGY_RELATIONSHIPS = [
   'ROUTES_TO',
   'APPLIES_TO',
   'SCALES',
+  // Who may do what: a Pod runs as a ServiceAccount; a RoleBinding or ClusterRoleBinding grants its Role or ClusterRole to a ServiceAccount.
+  'RUNS_AS',
+  'GRANTS',
+  'BINDS',
   // Who calls whom, from evidence (probe commands, failure messages, kernel and DNS reports).
   'DEPENDS_ON',
 ] as const;

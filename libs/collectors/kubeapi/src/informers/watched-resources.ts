@@ -39,6 +39,11 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { id: 'PodDisruptionBudget', kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
   // What a pod runs as: a pod naming one that is gone is refused (admission-policies.ts).
   { id: 'ServiceAccount', kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true },
+  // Who may do what: a narrowed Role or a deleted binding makes the pods running as its ServiceAccount fail (permission-revoked).
+  { id: 'Role', kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'roles', namespaced: true },
+  { id: 'RoleBinding', kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'rolebindings', namespaced: true },
+  { id: 'ClusterRole', kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'clusterroles', namespaced: false },
+  { id: 'ClusterRoleBinding', kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', plural: 'clusterrolebindings', namespaced: false },
   { id: 'PriorityClass', kind: 'PriorityClass', apiVersion: 'scheduling.k8s.io/v1', plural: 'priorityclasses', namespaced: false },
   // What admission calls before it admits a pod: a webhook that cannot be reached refuses it (admission-policies.ts).
   { id: 'ValidatingWebhookConfiguration', kind: 'ValidatingWebhookConfiguration', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingwebhookconfigurations', namespaced: false },

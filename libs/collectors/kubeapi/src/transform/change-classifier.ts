@@ -6,6 +6,7 @@ import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
+import { accessRevoked, describeAccessChange, isRbacKind, rbacDigest } from './rbac-kinds.js';
 import { admissionDigest, isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
 import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
@@ -16,7 +17,7 @@ import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpec
  * that gives a change its type, message and semantic diff.
  */
 
-export type Classified = { type: EventType; message: string; changes: ChangeItem[] };
+export type Classified = { type: EventType; message: string; changes: ChangeItem[]; annotations?: Record<string, string> };
 
 export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 /** Kinds whose spec carries a pod template: the workloads, and CronJob (in its job template). */
@@ -80,6 +81,7 @@ export function digestOf(kind: string, object: Json): Record<string, string> | u
   if (kind === 'Node') return nodeSpecDigest(spec);
   if (kind === 'Ingress') return ingressDigest(object);
   if (kind === 'Namespace') return admissionDigest(object);
+  if (isRbacKind(kind)) return rbacDigest(kind, object);
   return undefined;
 }
 
@@ -88,6 +90,7 @@ export function classify(kind: string, previous: Remembered, current: Remembered
   const before = previous.digest ?? {};
   const after = current.digest ?? {};
   if (kind === 'Secret') return classifySecret(previous, current, label);
+  if (isRbacKind(kind)) return classifyPermission(before, after, label);
   if (isPolicyKind(kind)) {
     const changes = diffMaps(before, after, 'spec');
     if (!changes.length) return undefined;
@@ -187,4 +190,13 @@ export function factChanges(before: K8sObjectFacts, after: K8sObjectFacts): Chan
     return result;
   };
   return diffMaps(flat(before), flat(after));
+}
+
+/** A Role's rules or a binding's subjects changed: `access: revoked` when it took any access away, with what. */
+function classifyPermission(before: Record<string, string>, after: Record<string, string>, label: string): Classified | undefined {
+  const changes = diffMaps(before, after);
+  if (!changes.length) return undefined;
+  const revoked = accessRevoked(before, after);
+  const annotations: Record<string, string> = revoked.length ? { access: 'revoked', 'access.revoked': revoked.join('; ') } : { access: 'granted' };
+  return { type: 'permission_changed', message: describeAccessChange(label, revoked, changes, describeChanges), changes, annotations };
 }

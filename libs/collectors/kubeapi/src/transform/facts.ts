@@ -4,6 +4,7 @@ import { arr, containersOf, num, obj, str, strMap, type Json } from './k8s-objec
 import { disruptionBudgetFacts } from './disruption-budget-signals.js';
 import { hpaConditions } from './lifecycle-signals.js';
 import { podCalls } from './pod-calls.js';
+import { roleRefOf, subjectsOf } from './rbac-kinds.js';
 import { parseQuantity } from './quantity.js';
 import { secretContentHash, secretKeys } from './secret-facts.js';
 
@@ -165,6 +166,11 @@ function ingressServices(spec: Json): string[] {
   return [...services].sort();
 }
 
+/** The ServiceAccount a pod spec names (`serviceAccount` is its deprecated spelling). */
+function accountOf(spec: Json): string | undefined {
+  return str(spec['serviceAccountName']) ?? str(spec['serviceAccount']);
+}
+
 /**
  * What Tapio keeps of an object: identity, labels, owners and the fields that define
  * topology and health. Secret and ConfigMap values are reduced to key names and a
@@ -199,6 +205,7 @@ export function factsOf(object: Json): K8sObjectFacts {
       put('phase', str(status['phase']));
       put('qosClass', str(status['qosClass']));
       put('priorityClassName', str(spec['priorityClassName']));
+      put('serviceAccountName', accountOf(spec));
       const conditions = conditionsOf(status);
       put('conditions', conditions);
       if (conditions?.['Ready']) facts.ready = conditions['Ready'] === 'True';
@@ -230,12 +237,19 @@ export function factsOf(object: Json): K8sObjectFacts {
       put('replicas', num(spec['replicas']) ?? num(spec['parallelism']));
       put('readyReplicas', num(status['readyReplicas']) ?? num(status['numberReady']) ?? num(status['succeeded']));
       put('conditions', conditionsOf(status));
-      const references = podReferences(obj(obj(spec['template'])['spec']));
+      const template = obj(obj(spec['template'])['spec']);
+      const references = podReferences(template);
       if (references.configMaps.length) facts.configMaps = references.configMaps;
       if (references.secrets.length) facts.secrets = references.secrets;
       if (references.claims.length) facts.persistentVolumeClaims = references.claims;
+      put('serviceAccountName', accountOf(template));
       break;
     }
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      put('roleRef', roleRefOf(object));
+      put('subjects', subjectsOf(object, str(metadata['namespace'])));
+      break;
     case 'NetworkPolicy':
       facts.selector = selectorOf(spec['podSelector']) ?? {};
       break;

@@ -39,6 +39,7 @@ describe('built-in patterns', () => {
       'node-taint-blocks-pods',
       'noisy-neighbour',
       'oom-cascade',
+      'permission-revoked',
       'planned-maintenance',
       'pod-ip-exhaustion',
       'preemption',

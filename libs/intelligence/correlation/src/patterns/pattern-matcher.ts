@@ -157,6 +157,11 @@ function relatedPool(state: CorrelationState, key: string, relation: EntityRelat
     case 'same_entity':
       pools.push(state.eventsOn(key, since, types));
       break;
+    case 'authorizes':
+      // Bindings grant across namespaces (a ClusterRoleBinding), and a deleted one has lost its
+      // edges: every event of the step's types (RBAC changes are few); `related` decides.
+      if (types) for (const type of types) pools.push(state.eventsOfType(type, since));
+      break;
     case 'governs':
       governed();
       break;

@@ -1,4 +1,5 @@
 import { entityKey, entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation } from '@tapio/domain';
+import { authorizes } from './authorizes.js';
 import { governs } from './governs.js';
 
 /** What relation checks read: topology lookups only, so any CorrelationState can answer them. */
@@ -101,6 +102,8 @@ export function related(state: TopologyView, a: string | undefined, b: string | 
       return sameNode(state, a, b) && !sameOwner(state, a, b);
     case 'governs':
       return governs(state, a, b) || governs(state, b, a);
+    case 'authorizes':
+      return authorizes(state, a, b) || authorizes(state, b, a);
     case 'same_namespace':
       return parseEntityKey(a)?.namespace === parseEntityKey(b)?.namespace && parseEntityKey(a)?.namespace != null;
     case 'related': {

@@ -59,6 +59,7 @@ const POD_EDGE_SETS: EdgeSet[] = [
   { type: 'MOUNTS', direction: 'out' },
   { type: 'USES_SECRET', direction: 'out' },
   { type: 'CLAIMS', direction: 'out' },
+  { type: 'RUNS_AS', direction: 'out' },
   { type: 'SELECTS', direction: 'in' },
   { type: 'APPLIES_TO', direction: 'in' },
 ];
@@ -133,6 +134,7 @@ export class TopologyProjector {
         for (const name of facts.configMaps ?? []) edges.push({ type: 'MOUNTS', from: key, to: this.keyIn(ref, 'ConfigMap', name) });
         for (const name of facts.secrets ?? []) edges.push({ type: 'USES_SECRET', from: key, to: this.keyIn(ref, 'Secret', name) });
         for (const name of facts.persistentVolumeClaims ?? []) edges.push({ type: 'CLAIMS', from: key, to: this.keyIn(ref, 'PersistentVolumeClaim', name) });
+        if (facts.serviceAccountName) edges.push({ type: 'RUNS_AS', from: key, to: this.keyIn(ref, 'ServiceAccount', facts.serviceAccountName) });
         if (namespace) {
           const state = this.state(ref.cluster, namespace);
           state.pods.set(facts.name, facts.labels ?? {});
@@ -173,6 +175,16 @@ export class TopologyProjector {
       case 'PersistentVolumeClaim':
         replace.push({ type: 'BOUND_TO', direction: 'out' });
         if (facts.volumeName) edges.push({ type: 'BOUND_TO', from: key, to: this.keyIn(ref, 'PersistentVolume', facts.volumeName, null) });
+        break;
+      case 'RoleBinding':
+      case 'ClusterRoleBinding':
+        replace.push({ type: 'BINDS', direction: 'out' }, { type: 'GRANTS', direction: 'out' });
+        // A RoleBinding's Role is in its own namespace; a ClusterRole has none.
+        if (facts.roleRef) edges.push({ type: 'BINDS', from: key, to: this.keyIn(ref, facts.roleRef.kind, facts.roleRef.name, facts.roleRef.kind === 'Role' ? namespace : null) });
+        for (const subject of facts.subjects ?? []) {
+          const account = /^ServiceAccount:([^/]+)\/(.+)$/.exec(subject);
+          if (account) edges.push({ type: 'GRANTS', from: key, to: this.keyIn(ref, 'ServiceAccount', account[2] as string, account[1] as string) });
+        }
         break;
       case 'HorizontalPodAutoscaler':
         replace.push({ type: 'SCALES', direction: 'out' });

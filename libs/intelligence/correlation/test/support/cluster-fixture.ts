@@ -10,6 +10,8 @@ export interface WorkloadOptions {
   /** Addresses its pod spec calls (`host` or `host:port`, as the transformer's facts say). */
   calls?: string[];
   kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  /** The ServiceAccount its pods run as (the pod template's and each pod's serviceAccountName). */
+  serviceAccount?: string;
 }
 
 export interface Workload {
@@ -20,7 +22,7 @@ export interface Workload {
   /** The current ReplicaSet (Deployments only). */
   replicaSet: EntityRef | undefined;
   pods: EntityRef[];
-  options: Required<Omit<WorkloadOptions, 'kind'>>;
+  options: Required<Omit<WorkloadOptions, 'kind' | 'serviceAccount'>> & Pick<WorkloadOptions, 'serviceAccount'>;
   revision: number;
 }
 
@@ -168,6 +170,7 @@ export class ClusterFixture {
       ...(workload.options.secrets.length ? { secrets: workload.options.secrets } : {}),
       ...(workload.options.claims.length ? { persistentVolumeClaims: workload.options.claims } : {}),
       ...(workload.options.calls.length ? { calls: workload.options.calls } : {}),
+      ...(workload.options.serviceAccount ? { serviceAccountName: workload.options.serviceAccount } : {}),
     };
   }
 
@@ -203,6 +206,7 @@ export class ClusterFixture {
       ...(workload.options.configMaps.length ? { configMaps: workload.options.configMaps } : {}),
       ...(workload.options.secrets.length ? { secrets: workload.options.secrets } : {}),
       ...(workload.options.claims.length ? { persistentVolumeClaims: workload.options.claims } : {}),
+      ...(workload.options.serviceAccount ? { serviceAccountName: workload.options.serviceAccount } : {}),
     };
   }
 
@@ -228,7 +232,7 @@ export class ClusterFixture {
       ref: { ...this.ref(kind, name, namespace), uid },
       replicaSet: undefined,
       pods: [],
-      options: { replicas: options.replicas ?? 3, nodes: options.nodes ?? ['node-1', 'node-2', 'node-3'], configMaps: options.configMaps ?? [], secrets: options.secrets ?? [], claims: options.claims ?? [], calls: options.calls ?? [] },
+      options: { replicas: options.replicas ?? 3, nodes: options.nodes ?? ['node-1', 'node-2', 'node-3'], configMaps: options.configMaps ?? [], secrets: options.secrets ?? [], claims: options.claims ?? [], calls: options.calls ?? [], ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}) },
       revision: 1,
     };
     this.workloads.set(`${namespace}/${name}`, workload);
