@@ -52,7 +52,7 @@ RETURN i, explains, e, causal, affects, r;
 // events on it and on the resources directly connected to it.
 // params: {"kind": "Node", "name": "node-1", "since": "2026-03-02T10:00:00Z"}
 MATCH (n:Resource {kind: $kind, name: $name})
-OPTIONAL MATCH (n)-[:OWNS|SELECTS|MOUNTS|USES_SECRET|CLAIMS|BOUND_TO|RUNS_ON|ROUTES_TO|APPLIES_TO|SCALES]-(neighbour:Resource)
+OPTIONAL MATCH (n)-[:OWNS|SELECTS|MOUNTS|USES_SECRET|CLAIMS|BOUND_TO|RUNS_ON|ROUTES_TO|APPLIES_TO|SCALES|RUNS_AS|GRANTS|BINDS]-(neighbour:Resource)
 WITH n, collect(DISTINCT neighbour) + [n] AS around
 UNWIND around AS r
 MATCH (r)<-[:AFFECTS]-(e:Event)

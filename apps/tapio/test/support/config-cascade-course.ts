@@ -22,8 +22,8 @@ function usersOf(editor: RecordingEditor, namespace: string, name: string): K8sO
   return users.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
-/** A container of the pod restarting after it exited 1 on the bad configuration, then waiting in CrashLoopBackOff. */
-function crash(editor: RecordingEditor, pod: K8sObject): void {
+/** A container of the pod restarting after it exited 1 (on a bad configuration, a refused call), then waiting in CrashLoopBackOff. */
+export function crash(editor: RecordingEditor, pod: K8sObject): void {
   const { namespace, name } = pod.metadata;
   const containerName = String(containerStatus(pod)['name']);
   for (let restart = 1; restart <= 2; restart += 1) {

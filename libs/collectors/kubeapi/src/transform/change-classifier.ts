@@ -6,7 +6,7 @@ import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
-import { accessRevoked, describeAccessChange, isRbacKind, rbacDigest } from './rbac-kinds.js';
+import { accessRevoked, accountsRevoked, describeAccessChange, isRbacKind, rbacDigest, revokedAnnotations } from './rbac-kinds.js';
 import { admissionDigest, isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
 import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
@@ -197,6 +197,6 @@ function classifyPermission(before: Record<string, string>, after: Record<string
   const changes = diffMaps(before, after);
   if (!changes.length) return undefined;
   const revoked = accessRevoked(before, after);
-  const annotations: Record<string, string> = revoked.length ? { access: 'revoked', 'access.revoked': revoked.join('; ') } : { access: 'granted' };
+  const annotations = revoked.length ? revokedAnnotations(revoked, accountsRevoked(before, after)) : { access: 'granted' };
   return { type: 'permission_changed', message: describeAccessChange(label, revoked, changes, describeChanges), changes, annotations };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factsOf } from './facts.js';
 import { transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
-import { accessRevoked, rbacDigest } from './rbac-kinds.js';
+import { accessRevoked, accountsRevoked, rbacDigest } from './rbac-kinds.js';
 
 const rbac = 'rbac.authorization.k8s.io/v1';
 
@@ -56,6 +56,12 @@ describe('RBAC objects: what a change compares', () => {
     expect(factsOf(object)).toMatchObject({ roleRef: { kind: 'Role', name: 'stock-sync' }, subjects: ['Group:system:serviceaccounts:inventory', 'ServiceAccount:inventory/stock-sync', 'ServiceAccount:ops/audit'] });
   });
 
+  it('names the accounts a binding change took its role from, groups of accounts as wildcards', () => {
+    const before = { roleRef: 'Role/sync', 'subjects[ServiceAccount:a/b]': 'bound', 'subjects[Group:system:serviceaccounts:c]': 'bound', 'subjects[Group:system:serviceaccounts]': 'bound', 'subjects[User:jane]': 'bound' };
+    expect(accountsRevoked(before, { roleRef: 'Role/sync' })).toEqual(['c/*', '*/*', 'a/b']);
+    expect(accountsRevoked(before, before)).toEqual([]);
+  });
+
   it('says which verbs and subjects a change took away; a wildcard after covers every verb', () => {
     expect(accessRevoked({ 'rules[configmaps]': 'get,list,watch', 'rules[leases]': 'get' }, { 'rules[configmaps]': 'get' })).toEqual(['list, watch on configmaps', 'get on leases']);
     expect(accessRevoked({ 'rules[configmaps]': 'get,list' }, { 'rules[configmaps]': '*' })).toEqual([]);
@@ -93,7 +99,7 @@ describe('kubeapi transformer: RBAC changes', () => {
     const events = run([watch('ADDED', binding(subjects), 0), watch('DELETED', binding(subjects, '21'), 40)]);
     expect(events.map((event) => event.type)).toEqual(['resource_created', 'resource_deleted', 'permission_changed']);
     const change = events[2];
-    expect(change?.annotations).toEqual({ access: 'revoked', 'access.revoked': 'Role/stock-sync to ServiceAccount inventory/stock-sync' });
+    expect(change?.annotations).toEqual({ access: 'revoked', 'access.revoked': 'Role/stock-sync to ServiceAccount inventory/stock-sync', 'access.accounts': 'inventory/stock-sync' });
     expect(change?.message).toBe('RoleBinding inventory/stock-sync deleted: no longer grants Role/stock-sync to ServiceAccount inventory/stock-sync');
     expect(new Set(events.map((event) => event.id)).size).toBe(3);
   });
@@ -101,6 +107,8 @@ describe('kubeapi transformer: RBAC changes', () => {
   it('a subject taken out of a ClusterRoleBinding is access revoked; a deleted role with no rules revokes nothing', () => {
     const both = [{ kind: 'ServiceAccount', name: 'a', namespace: 'x' }, { kind: 'ServiceAccount', name: 'b', namespace: 'y' }];
     const events = run([watch('ADDED', binding(both, '1', 'ClusterRoleBinding'), 0), watch('MODIFIED', binding([both[0]], '2', 'ClusterRoleBinding'), 10), watch('ADDED', role([], '3'), 20), watch('DELETED', role([], '4'), 30)]);
-    expect(events.filter((event) => event.type === 'permission_changed').map((event) => event.annotations?.['access.revoked'])).toEqual(['Role/stock-sync to ServiceAccount y/b']);
+    const changes = events.filter((event) => event.type === 'permission_changed');
+    expect(changes.map((event) => event.annotations?.['access.revoked'])).toEqual(['Role/stock-sync to ServiceAccount y/b']);
+    expect(changes[0]?.annotations?.['access.accounts']).toBe('y/b');
   });
 });

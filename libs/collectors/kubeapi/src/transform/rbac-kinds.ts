@@ -115,6 +115,28 @@ export function accessRevoked(before: Record<string, string>, after: Record<stri
   return lost;
 }
 
+/**
+ * The ServiceAccounts a binding change took its role from, as `namespace/name`, with `*` for
+ * any name or namespace (the service-account groups): the correlation cannot read them from the
+ * binding once its subjects no longer name them.
+ */
+export function accountsRevoked(before: Record<string, string>, after: Record<string, string>): string[] {
+  const accounts: string[] = [];
+  for (const key of Object.keys(before).sort()) {
+    if (!key.startsWith('subjects[') || key in after) continue;
+    const subject = inside(key);
+    if (subject.startsWith('ServiceAccount:')) accounts.push(subject.slice('ServiceAccount:'.length));
+    else if (subject === 'Group:system:serviceaccounts') accounts.push('*/*');
+    else if (subject.startsWith('Group:system:serviceaccounts:')) accounts.push(`${subject.slice('Group:system:serviceaccounts:'.length)}/*`);
+  }
+  return accounts;
+}
+
+/** The annotations of a change that took access away: what was taken, and from which accounts when it names them. */
+export function revokedAnnotations(revoked: readonly string[], accounts: readonly string[]): Record<string, string> {
+  return { access: 'revoked', 'access.revoked': revoked.join('; '), ...(accounts.length ? { 'access.accounts': accounts.join(',') } : {}) };
+}
+
 function listed(revoked: readonly string[]): string {
   return `${revoked.slice(0, 3).join('; ')}${revoked.length > 3 ? ` and ${revoked.length - 3} more` : ''}`;
 }
@@ -129,7 +151,8 @@ export function describeAccessChange(label: string, revoked: readonly string[], 
  * the `permission_changed` beside its `resource_deleted`; undefined when it gave none.
  */
 export function permissionDeletion(kind: string, object: Json, label: string): { message: string; annotations: Record<string, string> } | undefined {
-  const revoked = accessRevoked(rbacDigest(kind, object), {});
+  const digest = rbacDigest(kind, object);
+  const revoked = accessRevoked(digest, {});
   if (!revoked.length) return undefined;
-  return { message: `${label} deleted: no longer grants ${listed(revoked)}`, annotations: { access: 'revoked', 'access.revoked': revoked.join('; ') } };
+  return { message: `${label} deleted: no longer grants ${listed(revoked)}`, annotations: revokedAnnotations(revoked, accountsRevoked(digest, {})) };
 }

@@ -71,6 +71,33 @@ describe('permission-revoked', () => {
     expectRoot(cluster, binding);
   });
 
+  it('its ServiceAccount taken out of the binding’s subjects: the RoleBinding, by the account the change names', () => {
+    const { cluster, sync, bindingFacts, binding } = inventory({ subjects: ['ServiceAccount:inventory/stock-sync', 'User:audit'] });
+    const after: K8sObjectFacts = { ...bindingFacts, subjects: ['User:audit'] };
+    cluster.signal('permission_changed', binding, {
+      message: 'RoleBinding inventory/stock-sync no longer grants Role/stock-sync to ServiceAccount inventory/stock-sync',
+      annotations: { access: 'revoked', 'access.revoked': 'Role/stock-sync to ServiceAccount inventory/stock-sync', 'access.accounts': 'inventory/stock-sync' },
+      kubernetes: { watchType: 'MODIFIED', object: after, changes: [{ path: 'subjects[ServiceAccount:inventory/stock-sync]', op: 'removed' }] },
+    });
+    cluster.advance(20);
+    crashNewPods(cluster, sync.pods, 3);
+    expectRoot(cluster, binding);
+  });
+
+  it('every pod refused and the Service emptied: one incident, the Role, the Service among what it affected', () => {
+    const { cluster, sync, roleFacts, role } = inventory();
+    narrow(cluster, roleFacts);
+    cluster.advance(1);
+    for (const pod of sync.pods) cluster.signal('pod_not_ready', pod, { message: `Pod inventory/${pod.name} is no longer ready` });
+    cluster.advance(1);
+    cluster.signal('service_unavailable', cluster.ref('Service', 'stock-sync', 'inventory'), { message: 'Service inventory/stock-sync has no ready endpoints (was 2)' });
+    cluster.advance(2);
+    crashNewPods(cluster, sync.pods, 3);
+    cluster.advance(180);
+    const insights = expectRoot(cluster, role);
+    expect(insights.filter((insight) => insight.severity === 'critical' || insight.severity === 'high').length, summary(insights)).toBe(1);
+  });
+
   it('a ClusterRole narrowed, granted by a ClusterRoleBinding: the ClusterRole', () => {
     const { cluster, sync, roleFacts, role } = inventory({ bindingKind: 'ClusterRoleBinding', roleKind: 'ClusterRole' });
     narrow(cluster, roleFacts);

@@ -1,6 +1,7 @@
 import { entityKey, entityKeyKind, parseEntityKey, type CorrelationState, type EntityRelation, type EventType, type IndexedEvent } from '@tapio/domain';
 import type { CompiledCount, CompiledPattern, CompiledStep } from './compiled-pattern.js';
 import { anyOf, countUntil, walkBack, type Scope } from '../state/state-walks.js';
+import { namesRevokedAccount } from '../state/authorizes.js';
 
 export interface PatternMatch {
   pattern: CompiledPattern;
@@ -249,7 +250,7 @@ export function matchPattern(pattern: CompiledPattern, event: IndexedEvent, stat
     const next = steps[index + 1] as CompiledStep;
     const after = chain[index + 1] as IndexedEvent;
     for (const candidate of candidatesFor(state, step, after, next.withinMs, next.relation).slice(0, MAX_CANDIDATES)) {
-      if (!state.related(candidate.entityKey, after.entityKey, next.relation)) continue;
+      if (!state.related(candidate.entityKey, after.entityKey, next.relation) && !(next.relation === 'authorizes' && (namesRevokedAccount(state, candidate, after.entityKey) || namesRevokedAccount(state, after, candidate.entityKey)))) continue;
       if (alreadyHappening(state, next, after, candidate)) continue;
       if (countSatisfied(state, step, candidate) === undefined || !metricsHold(state, step, candidate)) continue;
       chain[index] = candidate;

@@ -1,4 +1,4 @@
-import { entityKey, parseEntityKey, type CorrelationState } from '@tapio/domain';
+import { entityKey, parseEntityKey, type CorrelationState, type IndexedEvent } from '@tapio/domain';
 
 type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'neighbours'>;
 
@@ -53,4 +53,23 @@ export function authorizes(state: TopologyView, rbac: string, target: string): b
     if (ref.kind === 'ClusterRole' || parseEntityKey(binding)?.namespace === ref.namespace) return true;
   }
   return false;
+}
+
+/**
+ * Whether an RBAC change names the account `target` runs as among those it took access from
+ * (`annotations.access.accounts`: a ServiceAccount taken out of a binding's subjects, which the
+ * binding's facts no longer name).
+ */
+export function namesRevokedAccount(state: TopologyView, change: IndexedEvent, target: string | undefined): boolean {
+  const named = change.event.annotations?.['access.accounts'];
+  if (!named || !target || !RUNS_AS_ACCOUNT.has(parseEntityKey(target)?.kind ?? '')) return false;
+  const account = serviceAccountOf(state, target);
+  if (!account) return false;
+  return named.split(',').some((item) => item === `${account.namespace}/${account.name}` || item === `${account.namespace}/*` || item === '*/*');
+}
+
+/** Whether an RBAC change that took access away covered what `target` runs as: by the object's relation to it, or by the accounts it names. */
+export function revokedAccessOf(state: TopologyView, change: IndexedEvent, target: string): boolean {
+  if (change.event.annotations?.['access'] !== 'revoked' || !change.entityKey) return false;
+  return authorizes(state, change.entityKey, target) || namesRevokedAccount(state, change, target);
 }

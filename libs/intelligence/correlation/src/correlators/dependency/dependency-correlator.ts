@@ -2,6 +2,7 @@ import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState,
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
 import { namespaceDeletion } from './namespace-deletion.js';
+import { permissionCauses } from './permission-causes.js';
 import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
 import { webhookServiceCause } from './webhook-services.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
@@ -23,7 +24,8 @@ function minutes(ms: number): string {
 /**
  * Dependency correlation over shared things: a failure of a pod that uses a
  * ConfigMap / Secret / PVC changed shortly before (and that was healthy before the
- * change) was CAUSED by the change; trouble on a pod's node CAUSED its failures; pod
+ * change) was CAUSED by the change, and one whose ServiceAccount just lost RBAC access by the
+ * RBAC change (permission-causes.ts); trouble on a pod's node CAUSED its failures; pod
  * failures TRIGGERED their Service losing its endpoints; a PodDisruptionBudget violated was
  * CAUSED by its own change, a drain that took its pods, or their failures (budget-causes.ts);
  * pods the taint manager deleted were CAUSED by their node's new NoExecute taint, and TRIGGERED
@@ -62,6 +64,7 @@ export class DependencyCorrelator implements Correlator {
         correlator: this.id,
       });
     }
+    edges.push(...permissionCauses(indexed, state, this.id, this.windowMs, (time) => this.failingBefore(state, entityKey, time)));
     const node = state.nodeNameOf(entityKey);
     // Node trouble explains pods going NotReady, failing or being evicted, not OOM kills or
     // crash loops (those cause pressure, not the other way round), and only for pods that
