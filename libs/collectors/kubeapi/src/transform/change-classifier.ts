@@ -6,7 +6,7 @@ import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
-import { accessRevoked, accountsRevoked, describeAccessChange, isRbacKind, rbacDigest, revokedAnnotations } from './rbac-kinds.js';
+import { accessRevoked, accountsRevoked, BINDING_KINDS, bindingDigestOfFacts, describeAccessChange, isRbacKind, rbacDigest, revokedAnnotations } from './rbac-kinds.js';
 import { admissionDigest, isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
 import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';
@@ -154,6 +154,8 @@ export function classifyAgainstStored(kind: string, before: K8sObjectFacts, afte
     if (!changes.length) changes.push({ path: 'data', op: 'changed' });
     return { type: kind === 'ConfigMap' ? 'config_changed' : 'secret_changed', message: `${label} changed ${unseen}: ${describeConfigChanges(changes)}`, changes };
   }
+  // A binding's subjects are in its facts (a role's rules are not: its changes unseen stay unknown).
+  if (BINDING_KINDS.has(kind)) return classifyPermission(bindingDigestOfFacts(before), bindingDigestOfFacts(after), label, ` ${unseen}`);
   if (TEMPLATE_KINDS.has(kind) && before.generation !== undefined && before.generation !== after.generation) {
     if (before.replicas !== after.replicas) {
       return { type: 'workload_scaled', message: `${label} scaled ${unseen}: replicas ${before.replicas ?? '?'} → ${after.replicas ?? '?'}`, changes: [{ path: 'spec.replicas', op: 'changed', before: String(before.replicas ?? ''), after: String(after.replicas ?? '') }] };
@@ -193,10 +195,10 @@ export function factChanges(before: K8sObjectFacts, after: K8sObjectFacts): Chan
 }
 
 /** A Role's rules or a binding's subjects changed: `access: revoked` when it took any access away, with what. */
-function classifyPermission(before: Record<string, string>, after: Record<string, string>, label: string): Classified | undefined {
+function classifyPermission(before: Record<string, string>, after: Record<string, string>, label: string, when = ''): Classified | undefined {
   const changes = diffMaps(before, after);
   if (!changes.length) return undefined;
   const revoked = accessRevoked(before, after);
   const annotations = revoked.length ? revokedAnnotations(revoked, accountsRevoked(before, after)) : { access: 'granted' };
-  return { type: 'permission_changed', message: describeAccessChange(label, revoked, changes, describeChanges), changes, annotations };
+  return { type: 'permission_changed', message: `${describeAccessChange(label, revoked, changes, describeChanges)}${when}`, changes, annotations };
 }

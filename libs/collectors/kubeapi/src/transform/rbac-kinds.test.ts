@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { entityKey, type ResourceNode } from '@tapio/domain';
 import { factsOf } from './facts.js';
-import { transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
+import { KubeApiTransformer } from './kubeapi-transformer.js';
+import { context, transformAll as run, watchAt as watch } from './kubeapi-transformer.test-support.js';
 import { accessRevoked, accountsRevoked, rbacDigest } from './rbac-kinds.js';
 
 const rbac = 'rbac.authorization.k8s.io/v1';
@@ -110,5 +112,26 @@ describe('kubeapi transformer: RBAC changes', () => {
     const changes = events.filter((event) => event.type === 'permission_changed');
     expect(changes.map((event) => event.annotations?.['access.revoked'])).toEqual(['Role/stock-sync to ServiceAccount y/b']);
     expect(changes[0]?.annotations?.['access.accounts']).toBe('y/b');
+  });
+});
+
+describe('kubeapi transformer after a restart: a binding changed while it was away', () => {
+  /** What the graph holds after a first Tapio saw `object`: the node its lifecycle event set. */
+  function stored(object: Record<string, unknown>): ResourceNode {
+    const [event] = new KubeApiTransformer().transform(watch('ADDED', object), context(1));
+    return { key: entityKey(event!.entity!), ref: event!.entity!, facts: event!.kubernetes!.object!, deleted: false, updatedAt: event!.timestamp };
+  }
+
+  it('tells a subject taken out from the facts the graph kept; the same subjects are no change', () => {
+    const both = [{ kind: 'ServiceAccount', name: 'stock-sync' }, { kind: 'User', name: 'audit' }];
+    const transformer = new KubeApiTransformer();
+    transformer.remember([stored(binding(both))]);
+    const events = transformer.transform(watch('ADDED', binding([both[1]], '25'), 60), context(2));
+    const change = events.find((event) => event.type === 'permission_changed');
+    expect(change?.message).toBe('RoleBinding inventory/stock-sync no longer grants Role/stock-sync to ServiceAccount inventory/stock-sync while Tapio was not watching');
+    expect(change?.annotations).toMatchObject({ access: 'revoked', 'access.accounts': 'inventory/stock-sync' });
+    const again = new KubeApiTransformer();
+    again.remember([stored(binding(both))]);
+    expect(again.transform(watch('ADDED', binding(both, '26'), 60), context(3)).map((event) => event.type)).toEqual([]);
   });
 });

@@ -89,6 +89,14 @@ export function rbacDigest(kind: string, object: Json): Record<string, string> {
   return digest;
 }
 
+/** A binding's digest from the facts the graph keeps (roleRef, subjects): what a restarted Tapio compares a binding with. */
+export function bindingDigestOfFacts(facts: K8sObjectFacts): Record<string, string> {
+  const digest: Record<string, string> = {};
+  if (facts.roleRef) digest['roleRef'] = `${facts.roleRef.kind}/${facts.roleRef.name}`;
+  for (const subject of facts.subjects ?? []) digest[`subjects[${subject}]`] = 'bound';
+  return digest;
+}
+
 /** `rules[apps/deployments]` → `apps/deployments`; `subjects[User:x]` → `User:x`. */
 function inside(key: string): string {
   const open = key.indexOf('[');
