@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { asSharedFormat, besideControlPlane, readRecording, retime, SHARED_FORMAT_KINDS, withNoiseBeside, type ExpectedEntity } from '../support/recording-variants.js';
+import { asSharedFormat, type RecordedLine, besideControlPlane, readRecording, retime, SHARED_FORMAT_KINDS, withNoiseBeside, type ExpectedEntity } from '../support/recording-variants.js';
 import type { CorpusCase } from './corpus-case.js';
 import { benignRecording, threeWays } from './corpus-variants.js';
 
@@ -22,15 +22,19 @@ interface Expected {
  * on a cluster with a tainted control plane node beside its one worker (`besideControlPlane`);
  * and with another app's routine in its own namespace and on its node (`withNoiseBeside`).
  */
-export function realRecording(kind: string, name: string): CorpusCase[] {
+export function realRecording(kind: string, name: string, retold?: { as: string; retell: (lines: RecordedLine[]) => RecordedLine[] }): CorpusCase[] {
   const expectedOf = () => JSON.parse(readFileSync(new URL(`${name}.expected.json`, REAL), 'utf8')) as Expected;
   const accepted = () => {
     const expected = expectedOf();
     const accept = expected.rootCause ? [expected.rootCause, ...(expected.alsoAcceptable ?? [])] : [];
     return accept.map(({ kind: entityKind, namespace, name: entityName }) => ({ kind: entityKind, namespace, name: entityName }));
   };
-  const make = () => ({ lines: readRecording(new URL(`${name}.ndjson`, REAL)), accept: accepted() });
-  const label = `recorded on the real test cluster (${name})`;
+  // Retold: the same incident as another kind the kubelet tells alike (memory pressure as PID pressure).
+  const make = () => {
+    const lines = readRecording(new URL(`${name}.ndjson`, REAL));
+    return { lines: retold ? retold.retell(lines) : lines, accept: accepted() };
+  };
+  const label = `recorded on the real test cluster (${name})${retold ? `, told as ${retold.as}` : ''}`;
   const recorded: CorpusCase = { kind, name: label, make };
   // Slowed down, a recording made minutes before the test run would end in the future, which
   // the pipeline refuses (limits.maxFutureSkew): the renamed one is moved a day earlier too.

@@ -22,10 +22,12 @@ const workloadOf = (pod: K8sObject): string => String(records(pod.metadata['owne
 const PRESSURE = {
   memory: { condition: 'MemoryPressure', reason: 'KubeletHasInsufficientMemory', event: 'NodeHasInsufficientMemory', resource: 'memory' },
   disk: { condition: 'DiskPressure', reason: 'KubeletHasDiskPressure', event: 'NodeHasDiskPressure', resource: 'ephemeral-storage' },
+  // The kubelet's PID eviction message names the resource without any container's figure.
+  pids: { condition: 'PIDPressure', reason: 'KubeletHasInsufficientPID', event: 'NodeHasInsufficientPID', resource: 'pids' },
 } as const;
 
 export interface NodePressureOptions {
-  /** What the node runs low on: memory (the default), or disk (ephemeral-storage: writable layers, logs, emptyDir). */
+  /** What the node runs low on: memory (the default), disk (ephemeral-storage: writable layers, logs, emptyDir), or pids (processes). */
   pressure?: keyof typeof PRESSURE;
   /** Neighbours evicted beside the consumer. */
   victims?: number;
@@ -86,7 +88,10 @@ export function nodePressureEviction(recording: readonly RecordedLine[], node: s
   editor.event(nodeObject, 'EvictionThresholdMet', `Attempting to reclaim ${pressure.resource}`, { type: 'Warning', host: node });
   const evict = (pod: K8sObject, usage: string, request: string) => {
     const container = String(records(spec(pod)['containers'])[0]?.['name'] ?? 'app');
-    const message = `The node was low on resource: ${pressure.resource}. Threshold quantity: 100Mi, available: 61232Ki. Container ${container} was using ${usage}, request is ${request}, has larger consumption of ${pressure.resource}. `;
+    const message =
+      pressure.resource === 'pids'
+        ? 'The node was low on resource: pids. Threshold quantity: 1000, available: 812. '
+        : `The node was low on resource: ${pressure.resource}. Threshold quantity: 100Mi, available: 61232Ki. Container ${container} was using ${usage}, request is ${request}, has larger consumption of ${pressure.resource}. `;
     editor.event(pod, 'Evicted', message, { type: 'Warning', host: node });
     editor.modify('Pod', pod.metadata.namespace, pod.metadata.name, (object) => {
       Object.assign(object['status'] as Json, { phase: 'Failed', reason: 'Evicted', message });

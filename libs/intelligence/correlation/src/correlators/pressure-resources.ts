@@ -13,8 +13,14 @@ export interface PressureResource {
   name: string;
   /** The node condition's event while the node is low on it. */
   nodeEvent: EventType;
-  /** The annotation holding what the eviction message says the pod used (bytes): the transformer's `evictionUsageKey`. */
-  evictionFigure: string;
+  /** The annotation holding what the eviction message says the pod used (bytes): the transformer's `evictionUsageKey`; undefined when the kubelet's message gives no figure (pids). */
+  evictionFigure: string | undefined;
+  /**
+   * A figure below this cannot have pushed the node into pressure (bytes; processes for pids): a
+   * pod that small was evicted first for its priority or its QoS class (a BestEffort pod goes
+   * before the Burstable one that grew), so it is a victim, whatever its eviction reports.
+   */
+  negligible: number;
   /** The kubelet collector's metric of a pod's or container's use (bytes). */
   kubeletMetric: string;
   /** The kubelet collector's metric of the limit beside it: absent when nothing bounds the use. */
@@ -30,6 +36,7 @@ export const MEMORY: PressureResource = {
   name: 'memory',
   nodeEvent: 'memory_pressure',
   evictionFigure: evictionUsageKey('memory') as string,
+  negligible: 64 * 1024 * 1024,
   kubeletMetric: 'memory.working_set_bytes',
   kubeletLimitMetric: 'memory.limit_bytes',
   unbounded: (container) => container.memoryLimitBytes === undefined,
@@ -41,6 +48,7 @@ export const EPHEMERAL_STORAGE: PressureResource = {
   name: 'ephemeral-storage',
   nodeEvent: 'disk_pressure',
   evictionFigure: evictionUsageKey('ephemeral-storage') as string,
+  negligible: 64 * 1024 * 1024,
   kubeletMetric: 'ephemeral_storage.used_bytes',
   kubeletLimitMetric: 'ephemeral_storage.limit_bytes',
   unbounded: (container) => container.storageLimitBytes === undefined,
@@ -48,8 +56,28 @@ export const EPHEMERAL_STORAGE: PressureResource = {
   pressureWords: 'disk pressure',
 };
 
-const BY_NAME: ReadonlyMap<string, PressureResource> = new Map([MEMORY, EPHEMERAL_STORAGE].map((resource) => [resource.name, resource]));
-const BY_NODE_EVENT: ReadonlyMap<string, PressureResource> = new Map([MEMORY, EPHEMERAL_STORAGE].map((resource) => [resource.nodeEvent, resource]));
+/**
+ * Process IDs: a fork loop or a thread leak takes the node's PIDs. The kubelet's eviction message
+ * names the resource without any figure, and nothing in a pod's spec bounds its processes (the
+ * kubelet's podPidsLimit bounds every pod alike), so the evidence is the kubelet collector's
+ * process counts, a release just before, and the kubelet's own ranking (lowest priority first,
+ * then the most processes).
+ */
+export const PIDS: PressureResource = {
+  name: 'pids',
+  nodeEvent: 'pid_pressure',
+  evictionFigure: undefined,
+  negligible: 100,
+  kubeletMetric: 'pids.count',
+  kubeletLimitMetric: 'pids.limit',
+  unbounded: () => true,
+  words: 'processes',
+  pressureWords: 'PID pressure',
+};
+
+const RESOURCES: readonly PressureResource[] = [MEMORY, EPHEMERAL_STORAGE, PIDS];
+const BY_NAME: ReadonlyMap<string, PressureResource> = new Map(RESOURCES.map((resource) => [resource.name, resource]));
+const BY_NODE_EVENT: ReadonlyMap<string, PressureResource> = new Map(RESOURCES.map((resource) => [resource.nodeEvent, resource]));
 
 /**
  * The resource an event says a node ran low on: the Node's pressure condition, or the
@@ -61,7 +89,7 @@ export function pressureResourceOf(item: IndexedEvent): PressureResource | undef
   if (type === 'pod_evicted') {
     const named = annotations?.['eviction.resource'];
     if (named !== undefined) return BY_NAME.get(named);
-    return annotations?.[MEMORY.evictionFigure] !== undefined ? MEMORY : undefined;
+    return annotations?.[MEMORY.evictionFigure as string] !== undefined ? MEMORY : undefined;
   }
   const resource = BY_NODE_EVENT.get(type);
   return resource && entityKeyKind(item.entityKey ?? '') === 'Node' ? resource : undefined;
@@ -74,5 +102,6 @@ export function pressureResourceOf(item: IndexedEvent): PressureResource | undef
 export function isPressureEvidence(item: IndexedEvent): boolean {
   const resource = pressureResourceOf(item);
   if (!resource) return false;
-  return item.event.type !== 'pod_evicted' || item.event.annotations?.[resource.evictionFigure] !== undefined;
+  // A resource the kubelet gives no figure for: its eviction is all the evidence there is.
+  return item.event.type !== 'pod_evicted' || resource.evictionFigure === undefined || item.event.annotations?.[resource.evictionFigure] !== undefined;
 }

@@ -160,6 +160,46 @@ describe('topConsumer under disk pressure', () => {
   });
 });
 
+describe('topConsumer under PID pressure (the kubelet gives no figure)', () => {
+  const pidEviction = (cluster: ClusterFixture, pod: EntityRef) => {
+    const event = cluster.evict(pod, 'The node was low on resource: pids. Threshold quantity: 1000, available: 812. ');
+    event.annotations = { 'eviction.resource': 'pids' };
+    return event;
+  };
+
+  it('blames the workload released just before, though the kubelet evicted a victim first', () => {
+    const { cluster, cart, web, run } = node();
+    cluster.advance(60);
+    cluster.rollout(cart, 'spec.containers[cart].command changed');
+    cluster.advance(20);
+    expect(run(pidEviction(cluster, web.pods[0] as EntityRef))).toBe(entityKey(cart.ref));
+  });
+
+  it('without a release, the first pod the kubelet evicted for pids (its ranking: the most processes), not one evicted for memory', () => {
+    const { cluster, cart, db, web, evict, run } = node();
+    cluster.advance(60);
+    evict(db.pods[0] as EntityRef, 5_000_000);
+    cluster.advance(5);
+    pidEviction(cluster, cart.pods[0] as EntityRef);
+    cluster.advance(5);
+    expect(run(pidEviction(cluster, web.pods[0] as EntityRef))).toBe(entityKey(cart.ref));
+  });
+
+  it("with the kubelet collector's process counts, the pod with the most processes, even when it was not evicted", () => {
+    const { cluster, cart, db, web, run } = node();
+    const processes = (pod: EntityRef, count: number) => {
+      const event = cluster.signal('resource_usage', pod);
+      event.source = 'kubelet_api';
+      event.k8sContext = { ...pod, nodeName: 'node-1' };
+      event.metrics = { 'pids.count': count };
+    };
+    processes(db.pods[0] as EntityRef, 40);
+    processes(cart.pods[0] as EntityRef, 9000);
+    cluster.advance(30);
+    expect(run(pidEviction(cluster, web.pods[0] as EntityRef))).toBe(entityKey(cart.ref));
+  });
+});
+
 describe('namedCause', () => {
   function refusal(cause: Record<string, string>) {
     const cluster = new ClusterFixture();

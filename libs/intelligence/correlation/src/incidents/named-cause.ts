@@ -51,13 +51,6 @@ const EVICTED: ReadonlySet<EventType> = new Set<EventType>(['pod_evicted']);
 const nodeKeyOf = (node: string, cluster: string | undefined): string => entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
 
 /**
- * A figure below this cannot have pushed a node into pressure: a pod that small was evicted
- * first for its priority or its QoS class (a BestEffort pod goes before the Burstable one that
- * grew), so it is a victim, whatever its eviction message reports.
- */
-const NEGLIGIBLE_BYTES = 64 * 1024 * 1024;
-
-/**
  * Without a figure that could explain the pressure: of the pods on the node with a container
  * that nothing bounds in the resource (no memory limit, no ephemeral-storage limit), the
  * workload released last within the window (a release is what makes a workload grow; the
@@ -132,14 +125,14 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   for (const item of [root, ...evictions]) {
     if (!item.entityKey || item.at > until) continue;
     const measured = kubelet.get(item.entityKey)?.bytes;
-    const reported = Number(item.event.annotations?.[resource.evictionFigure] ?? Number.NaN);
+    const reported = Number((resource.evictionFigure && item.event.annotations?.[resource.evictionFigure]) ?? Number.NaN);
     const bytes = measured ?? (Number.isFinite(reported) ? reported : undefined);
     if (bytes !== undefined) usage.set(item.entityKey, Math.max(bytes, usage.get(item.entityKey) ?? 0));
   }
   let best: { key: string; usage: number } | undefined;
   for (const [pod, bytes] of usage) if (!best || bytes > best.usage || (bytes === best.usage && pod < best.key)) best = { key: pod, usage: bytes };
-  if (!best) return undefined;
-  if (best.usage >= NEGLIGIBLE_BYTES) return workloadOrSelf(state, best.key);
+  if (!best) return node && resource.evictionFigure === undefined ? byRanking(state, resource, [root, ...evictions], node, parseEntityKey(key)?.cluster, since, until) : undefined;
+  if (best.usage >= resource.negligible) return workloadOrSelf(state, best.key);
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
   // workload nothing bounds, just before, is what grew; else the one such workload the kubelet
   // left running; else the node itself (its own processes, or several candidates: nothing Tapio
@@ -149,6 +142,22 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   // Every workload with a figure here has a negligible one: none of them is the consumer.
   const measured = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
   return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, measured) ?? nodeKeyOf(node, cluster);
+}
+
+/**
+ * Without any figure (the kubelet gives none for pids, and no kubelet collector counted): a
+ * release just before on the node is what grew; else the first pod the kubelet evicted for the
+ * resource, its ranking's choice (lowest priority first, then the most processes); else the Node.
+ */
+function byRanking(state: WorkingState, resource: PressureResource, evictions: readonly IndexedEvent[], node: string, cluster: string | undefined, since: number, until: number): string {
+  const released = lastReleasedUnbounded(state, resource, node, cluster, since, until);
+  if (released) return released;
+  let first: IndexedEvent | undefined;
+  for (const item of evictions) {
+    if (item.event.type !== 'pod_evicted' || !item.entityKey || item.at > until || pressureResourceOf(item) !== resource) continue;
+    if (!first || item.at < first.at) first = item;
+  }
+  return first?.entityKey ? workloadOrSelf(state, first.entityKey) : nodeKeyOf(node, cluster);
 }
 
 /**

@@ -36,6 +36,7 @@ describe('built-in patterns', () => {
       'node-failure',
       'node-labels-block-pods',
       'node-memory-pressure',
+      'node-pid-pressure',
       'node-taint-blocks-pods',
       'noisy-neighbour',
       'oom-cascade',
