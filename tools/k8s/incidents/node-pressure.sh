@@ -1,8 +1,9 @@
-# Shared by the node-pressure incidents (memory-pressure-eviction.sh, disk-pressure-eviction.sh):
-# real kubelet evictions on a node that is the whole shared host, without starving the host.
+# Shared by the node-pressure incidents (memory-pressure-eviction.sh, disk-pressure-eviction.sh,
+# pid-pressure-eviction.sh): real kubelet evictions on a node that is the whole shared host,
+# without starving the host.
 # Sourced after lib.sh, with the incident's own settings set first:
 #   ns            the incident's namespace
-#   signal        the kubelet's eviction signal: memory.available or nodefs.available
+#   signal        the kubelet's eviction signal: memory.available, nodefs.available or pid.available
 #   incident      the incident script's path (the watchdog runs its `restore`)
 # Just before the release, the signal's value as the kubelet sees it (its summary API) minus
 # MARGIN_MIB becomes the threshold of a kubelet started for this incident with --eviction-hard
@@ -11,9 +12,13 @@
 # gigabytes free. The kubelet's normal flags come back in cleanup (record.sh runs it on any
 # exit), and a detached watchdog restores them after WINDOW_MAX seconds whatever happens to the
 # script. An eviction in another namespace ends the window at once.
+# pid.available is a count of tasks, not MiB: the threshold is what is available minus
+# MARGIN_PIDS (a plain number), the consumer creates MARGIN_PIDS + OVERSHOOT_PIDS processes,
+# RATE_PIDS a second, and stops there; the threshold must leave at least 8192 task IDs free.
 node="${TAPIO_K8S_NODE_NAME:-tapio-node}"
 low="tapio-batch-low-$ns"
 margin_mib="${MARGIN_MIB:-1536}" overshoot_mib="${OVERSHOOT_MIB:-1024}" rate_mib="${RATE_MIB:-128}"
+margin_pids="${MARGIN_PIDS:-400}" overshoot_pids="${OVERSHOOT_PIDS:-300}" rate_pids="${RATE_PIDS:-25}"
 window_max="${WINDOW_MAX:-300}"
 state="${TMPDIR:-/tmp}/tapio-incident-$(basename "$incident" .sh)-$ns.env"
 cluster() { bash "$incidents_dir/../cluster.sh" "$@"; }
@@ -27,10 +32,23 @@ available_mib() {
     process.stdout.write(String(Math.floor(bytes / 1048576)))'
 }
 
+# pid.available as the kubelet's eviction manager computes it: the node's task limit (the lower of
+# kernel.pid_max and kernel.threads-max) minus the tasks that exist (/proc/loadavg's total, threads
+# included), from its summary API's node.rlimit.
+available_pids() {
+  kubectl get --raw "/api/v1/nodes/$node/proxy/stats/summary" | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8")).node.rlimit;
+    if (!r || r.maxpid === undefined || r.curproc === undefined) process.exit(1);
+    process.stdout.write(String(r.maxpid - r.curproc))'
+}
+
+# The signal's value in its own unit (MiB, or tasks for pid.available).
+signal_available() { if [ "$signal" = pid.available ]; then available_pids; else available_mib; fi; }
+
 kubelet_pid() { cat "$k8s_home/pids/kubelet.pid" 2>/dev/null; }
 kubelet_raised() { local pid; pid="$(kubelet_pid)" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--eviction-hard'; }
 node_ready() { [ "$(kubectl get node "$node" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]; }
-kubelet_serving() { node_ready && available_mib >/dev/null; }
+kubelet_serving() { node_ready && signal_available >/dev/null; }
 
 # Back to kubelet.yaml's flags: only a kubelet this incident raised is restarted; a stopped one
 # is started (as drain-uncordon's cleanup does).
@@ -56,13 +74,19 @@ description: best-effort batch work, evicted first
 YAML
 }
 
-# raise_threshold: prints the consumer's cap (MARGIN_MIB + OVERSHOOT_MIB) once the kubelet is
-# back with the signal's threshold just under what is available now.
+# raise_threshold: prints the consumer's cap (MARGIN_MIB + OVERSHOOT_MIB, or MARGIN_PIDS +
+# OVERSHOOT_PIDS processes) once the kubelet is back with the signal's threshold just under what
+# is available now.
 raise_threshold() {
-  local available threshold others
-  available="$(available_mib)"
-  threshold=$((available - margin_mib))
-  [ "$threshold" -ge 4096 ] || { log "only ${available} MiB of $signal on $node: too little to raise the threshold safely"; return 1; }
+  local available threshold others margin=$margin_mib overshoot=$overshoot_mib unit=MiB suffix=Mi floor=4096 extra=""
+  # For pids the kubelet ranks pods of one priority by their process counts, which come from
+  # cAdvisor's containerd factory only: it looks for containerd at /run/containerd/containerd.sock
+  # unless told (the kubelet's deprecated --containerd), and without it every pod counts 0.
+  [ "$signal" != pid.available ] || { margin=$margin_pids overshoot=$overshoot_pids unit=tasks suffix="" floor=8192
+    extra=" --containerd=$k8s_home/run/containerd.sock"; }
+  available="$(signal_available)"
+  threshold=$((available - margin))
+  [ "$threshold" -ge "$floor" ] || { log "only ${available} ${unit} of $signal on $node: too little to raise the threshold safely"; return 1; }
   echo "window_start=$(date -u +%FT%TZ)" > "$state"
   # The watchdog outlives this script (setsid), holds no lock, and is stopped by PID in cleanup.
   setsid bash -c "sleep $window_max; TAPIO_K8S_HOME='$k8s_home' bash '$incident' restore" \
@@ -71,13 +95,14 @@ raise_threshold() {
   # The other signals at the kubelet.yaml defaults' level, so only this one can fire.
   case "$signal" in
     memory.available) others="nodefs.available<1%,nodefs.inodesFree<1%,imagefs.available<1%";;
+    pid.available) others="memory.available<100Mi,nodefs.available<1%,nodefs.inodesFree<1%,imagefs.available<1%";;
     *) others="memory.available<100Mi,nodefs.inodesFree<1%,imagefs.available<1%";;
   esac
   cluster stop-kubelet >/dev/null
-  TAPIO_K8S_KUBELET_FLAGS="--eviction-hard=$signal<${threshold}Mi,$others --eviction-pressure-transition-period=10s" \
+  TAPIO_K8S_KUBELET_FLAGS="--eviction-hard=$signal<${threshold}${suffix},$others --eviction-pressure-transition-period=10s$extra" \
     cluster start-kubelet >/dev/null
-  wait_until 60 "kubelet of $node back with $signal<${threshold}Mi (${available} MiB available, margin ${margin_mib} MiB)" kubelet_serving
-  echo $((margin_mib + overshoot_mib))
+  wait_until 60 "kubelet of $node back with $signal<${threshold}${suffix} (${available} ${unit} available, margin ${margin} ${unit})" kubelet_serving
+  echo $((margin + overshoot))
 }
 
 evicted_in() { kubectl -n "$ns" get pods -l "app=$1" -o jsonpath='{.items[*].status.reason}' | grep -qw Evicted; }

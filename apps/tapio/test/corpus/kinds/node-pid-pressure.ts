@@ -15,5 +15,6 @@ export const corpusCases: readonly CorpusCase[] = [
   ...threeWays('node PID pressure: the forker evicted first, no figure in any message', 'frontend on node-2', () => nodePressureEviction(benignRecording(), 'node-2', 'shop', 'frontend', { pressure: 'pids', seed: 'pids' })),
   ...threeWays('node PID pressure: low-priority pods evicted first, the released forker last', 'payments-api on node-1', () => nodePressureEviction(benignRecording(), 'node-1', 'payments', 'payments-api', { pressure: 'pids', order: 'victims-first', seed: 'pids-late' })),
   ...threeWays('node PID pressure: only victims evicted so far, the forker released just before', 'catalog on node-3', () => nodePressureEviction(benignRecording(), 'node-3', 'shop', 'catalog', { pressure: 'pids', order: 'victims-first', consumerEvicted: false, seed: 'pids-victims' })),
+  ...realRecording('node PID pressure: a release forks without a bound, the kubelet evicts', 'pid-pressure-eviction'),
   ...realRecording('node PID pressure: a release forks without a bound, the kubelet evicts', 'memory-pressure-eviction', { as: 'PID pressure', retell: asPidPressure }),
 ];
