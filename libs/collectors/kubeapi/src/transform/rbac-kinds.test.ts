@@ -67,6 +67,9 @@ describe('RBAC objects: what a change compares', () => {
   it('says which verbs and subjects a change took away; a wildcard after covers every verb', () => {
     expect(accessRevoked({ 'rules[configmaps]': 'get,list,watch', 'rules[leases]': 'get' }, { 'rules[configmaps]': 'get' })).toEqual(['list, watch on configmaps', 'get on leases']);
     expect(accessRevoked({ 'rules[configmaps]': 'get,list' }, { 'rules[configmaps]': '*' })).toEqual([]);
+    // Widened to wildcards: nothing taken; a named resource covered by the whole resource.
+    expect(accessRevoked({ 'rules[configmaps]': 'get,list', 'rules[apps/deployments]': 'get', 'rules[secrets db]': 'get' }, { 'rules[*]': 'get,list', 'rules[*/deployments]': 'get', 'rules[secrets]': 'get' })).toEqual([]);
+    expect(accessRevoked({ 'rules[apps/deployments]': 'get,list' }, { 'rules[*/*]': 'get' })).toEqual(['list on apps/deployments']);
     expect(accessRevoked({ 'rules[configmaps]': 'get' }, { 'rules[configmaps]': 'get,list', 'rules[secrets]': 'get' })).toEqual([]);
     expect(accessRevoked({ roleRef: 'Role/sync', 'subjects[ServiceAccount:a/b]': 'bound', 'subjects[User:jane]': 'bound' }, { roleRef: 'Role/sync', 'subjects[User:jane]': 'bound' })).toEqual(['Role/sync to ServiceAccount a/b']);
   });

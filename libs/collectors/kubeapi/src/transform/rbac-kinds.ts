@@ -60,12 +60,7 @@ export function subjectsOf(object: Json, namespace: string | undefined): string[
  */
 export function rbacDigest(kind: string, object: Json): Record<string, string> {
   const digest: Record<string, string> = {};
-  if (BINDING_KINDS.has(kind)) {
-    const ref = roleRefOf(object);
-    if (ref) digest['roleRef'] = `${ref.kind}/${ref.name}`;
-    for (const subject of subjectsOf(object, str(obj(object['metadata'])['namespace'])) ?? []) digest[`subjects[${subject}]`] = 'bound';
-    return digest;
-  }
+  if (BINDING_KINDS.has(kind)) return bindingDigestOfFacts({ kind, name: '', roleRef: roleRefOf(object), subjects: subjectsOf(object, str(obj(object['metadata'])['namespace'])) });
   const verbs = new Map<string, Set<string>>();
   const grant = (key: string, granted: readonly string[]) => {
     let set = verbs.get(key);
@@ -104,6 +99,23 @@ function inside(key: string): string {
 }
 
 /**
+ * The verbs `after` grants on what `key` names: on it, and on the wildcards that cover it (any
+ * resource of its group, its resource in any group, anything; a resource without a name for a
+ * named one), so a role widened to `*` takes nothing away.
+ */
+function grantedAfter(after: Record<string, string>, key: string): string[] {
+  const verbs = (at: string) => (after[at] === undefined ? [] : (after[at] as string).split(','));
+  if (!key.startsWith('rules[')) return verbs(key);
+  const [what = '', name] = inside(key).split(' ');
+  const slash = what.lastIndexOf('/');
+  const group = slash >= 0 ? what.slice(0, slash) : '';
+  const resource = slash >= 0 ? what.slice(slash + 1) : what;
+  const prefix = group ? `${group}/` : '';
+  const covering = [key, ...(name ? [`rules[${what}]`] : []), `rules[${prefix}*]`, `rules[*/${resource}]`, 'rules[*/*]'];
+  return covering.flatMap(verbs);
+}
+
+/**
  * The access a change took away, one phrase each: verbs no longer granted on a resource
  * ("list, watch on configmaps"), a subject no longer bound ("ServiceAccount shop/sync"). A
  * wildcard verb granted after covers every verb before. Empty when nothing was taken.
@@ -113,7 +125,7 @@ export function accessRevoked(before: Record<string, string>, after: Record<stri
   for (const key of Object.keys(before).sort()) {
     if (key === 'roleRef') continue;
     const was = (before[key] ?? '').split(',');
-    const now = after[key] === undefined ? [] : (after[key] as string).split(',');
+    const now = grantedAfter(after, key);
     if (now.includes('*')) continue;
     const taken = was.filter((verb) => !now.includes(verb));
     if (!taken.length) continue;
