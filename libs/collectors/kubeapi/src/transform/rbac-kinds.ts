@@ -60,7 +60,7 @@ export function subjectsOf(object: Json, namespace: string | undefined): string[
  */
 export function rbacDigest(kind: string, object: Json): Record<string, string> {
   const digest: Record<string, string> = {};
-  if (BINDING_KINDS.has(kind)) return bindingDigestOfFacts({ kind, name: '', roleRef: roleRefOf(object), subjects: subjectsOf(object, str(obj(object['metadata'])['namespace'])) });
+  if (BINDING_KINDS.has(kind)) return bindingDigest(roleRefOf(object), subjectsOf(object, str(obj(object['metadata'])['namespace'])));
   const verbs = new Map<string, Set<string>>();
   const grant = (key: string, granted: readonly string[]) => {
     let set = verbs.get(key);
@@ -84,12 +84,16 @@ export function rbacDigest(kind: string, object: Json): Record<string, string> {
   return digest;
 }
 
+function bindingDigest(roleRef: K8sObjectFacts['roleRef'], subjects: readonly string[] | undefined): Record<string, string> {
+  const digest: Record<string, string> = {};
+  if (roleRef) digest['roleRef'] = `${roleRef.kind}/${roleRef.name}`;
+  for (const subject of subjects ?? []) digest[`subjects[${subject}]`] = 'bound';
+  return digest;
+}
+
 /** A binding's digest from the facts the graph keeps (roleRef, subjects): what a restarted Tapio compares a binding with. */
 export function bindingDigestOfFacts(facts: K8sObjectFacts): Record<string, string> {
-  const digest: Record<string, string> = {};
-  if (facts.roleRef) digest['roleRef'] = `${facts.roleRef.kind}/${facts.roleRef.name}`;
-  for (const subject of facts.subjects ?? []) digest[`subjects[${subject}]`] = 'bound';
-  return digest;
+  return bindingDigest(facts.roleRef, facts.subjects);
 }
 
 /** `rules[apps/deployments]` → `apps/deployments`; `subjects[User:x]` → `User:x`. */

@@ -1,11 +1,14 @@
-import { entityKey, parseEntityKey, type CorrelationState, type IndexedEvent } from '@tapio/domain';
+import { entityKey, parseEntityKey, WORKLOAD_KINDS, type CorrelationState, type IndexedEvent } from '@tapio/domain';
 
 type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'neighbours'>;
 
 const BINDING_KINDS: ReadonlySet<string> = new Set(['RoleBinding', 'ClusterRoleBinding']);
 const ROLE_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole']);
 /** What runs as a ServiceAccount: pods, and the workloads through their pod templates. */
-const RUNS_AS_ACCOUNT: ReadonlySet<string> = new Set(['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const runsAsAccount = (key: string): boolean => {
+  const kind = parseEntityKey(key)?.kind ?? '';
+  return kind === 'Pod' || WORKLOAD_KINDS.has(kind);
+};
 
 /**
  * The ServiceAccount a pod, or a workload through its pod template, runs as: the first of
@@ -38,7 +41,7 @@ function bindsAccount(subjects: readonly string[] | undefined, account: { namesp
 export function authorizes(state: TopologyView, rbac: string, target: string): boolean {
   const ref = parseEntityKey(rbac);
   if (!ref || rbac === target || !(BINDING_KINDS.has(ref.kind) || ROLE_KINDS.has(ref.kind))) return false;
-  if (!RUNS_AS_ACCOUNT.has(parseEntityKey(target)?.kind ?? '')) return false;
+  if (!runsAsAccount(target)) return false;
   const account = serviceAccountOf(state, target);
   if (!account) return false;
   if (BINDING_KINDS.has(ref.kind)) return bindsAccount(state.resource(rbac)?.facts?.subjects, account);
@@ -62,7 +65,7 @@ export function authorizes(state: TopologyView, rbac: string, target: string): b
  */
 export function namesRevokedAccount(state: TopologyView, change: IndexedEvent, target: string | undefined): boolean {
   const named = change.event.annotations?.['access.accounts'];
-  if (!named || !target || !RUNS_AS_ACCOUNT.has(parseEntityKey(target)?.kind ?? '')) return false;
+  if (!named || !target || !runsAsAccount(target)) return false;
   const account = serviceAccountOf(state, target);
   if (!account) return false;
   return named.split(',').some((item) => item === `${account.namespace}/${account.name}` || item === `${account.namespace}/*` || item === '*/*');

@@ -2,7 +2,6 @@ import type { Correlation, CorrelationState, EventType, IndexedEvent } from '@ta
 import { revokedAccessOf } from '../../state/authorizes.js';
 import { MINUTE } from '../event-classes.js';
 
-const PERMISSION_TYPES: ReadonlySet<EventType> = new Set<EventType>(['permission_changed']);
 /** Failures an API call refused can cause: the process exits or stops answering; not an image pull, a mount or a kill. */
 const REFUSAL_FAILURES: ReadonlySet<EventType> = new Set<EventType>(['crash_loop', 'pod_restart', 'pod_failed', 'pod_not_ready', 'probe_failed']);
 
@@ -16,10 +15,8 @@ export function permissionCauses(indexed: IndexedEvent, state: CorrelationState,
   const { event, at, entityKey } = indexed;
   if (!entityKey || !REFUSAL_FAILURES.has(event.type)) return [];
   let latest: IndexedEvent | undefined;
-  for (const type of PERMISSION_TYPES) {
-    for (const change of state.eventsOfType(type, at - windowMs)) {
-      if (change.at <= at && (!latest || change.at >= latest.at) && revokedAccessOf(state, change, entityKey)) latest = change;
-    }
+  for (const change of state.eventsOfType('permission_changed', at - windowMs)) {
+    if (change.at <= at && (!latest || change.at >= latest.at) && revokedAccessOf(state, change, entityKey)) latest = change;
   }
   if (!latest || failingBefore(latest.at)) return [];
   const seconds = Math.round((at - latest.at) / 1000);
