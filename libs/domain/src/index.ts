@@ -104,6 +104,7 @@ export type { Page } from './graph/queries.js';
 export { newestFirst, oldestFirst, insightRelevance, byEntityKey, summariseEvent, insightEntities, insightEntityKeys } from './graph/answer-order.js';
 export { TopologyIndex } from './topology/topology-index.js';
 export { WORKLOAD_KINDS } from './topology/workload-kinds.js';
+export { BINDING_KINDS, isRbacKind, ROLE_KINDS } from './topology/rbac-kinds.js';
 export { PODS_REACHED, reachPath, podsReachedBy } from './topology/pods-reached.js';
 export { LiveTopology } from './topology/live-topology.js';
 export type { ReachHop } from './topology/pods-reached.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_CHANGE_LIMITS, type ChangeItem, type ChangeLimits, type EventType, type K8sObjectFacts } from '@tapio/domain';
+import { BINDING_KINDS, DEFAULT_CHANGE_LIMITS, isRbacKind, type ChangeItem, type ChangeLimits, type EventType, type K8sObjectFacts } from '@tapio/domain';
 import { configMapChanges, describeConfigChanges, type ConfigContent } from './config-content.js';
 import { keyHashes } from './content-hash.js';
 import { ingressDigest } from './ingress-routes.js';
@@ -6,7 +6,7 @@ import type { Json } from './k8s-object.js';
 import { obj } from './k8s-object.js';
 import type { LeaseState } from './lease-heartbeats.js';
 import type { PodMemory } from './pod-signals.js';
-import { accessRevoked, accountsRevoked, BINDING_KINDS, bindingDigestOfFacts, describeAccessChange, isRbacKind, rbacDigest, revokedAnnotations } from './rbac-kinds.js';
+import { accessRevoked, accountsRevoked, bindingDigestOfFacts, describeAccessChange, rbacDigest, revokedAnnotations } from './rbac-kinds.js';
 import { admissionDigest, isPolicyKind, policyChangeType, policyDigest } from './policy-kinds.js';
 import { contentUnread, secretDigest } from './secret-facts.js';
 import { cronJobDigest, describeChanges, diffMaps, networkPolicyDigest, nodeSpecDigest, serviceDigest, templateDigest } from './semantic-diff.js';

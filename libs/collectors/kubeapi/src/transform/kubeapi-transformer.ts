@@ -31,7 +31,7 @@ import { leaseSignals, leaseState } from './lease-heartbeats.js';
 import { metadataDigest } from './secret-facts.js';
 import { endpointSignal, ServiceEndpoints } from './service-endpoints.js';
 import { eventAnnotations } from './event-annotations.js';
-import { isRbacKind, permissionDeletion } from './rbac-kinds.js';
+import { permissionDeletion } from './rbac-kinds.js';
 import { asHistory, historyAnnotation, oneLine, repetitionAnnotation, retellAfterMs } from './event-repetition.js';
 import { createdAge } from './created-age.js';
 import { cordonSignals, hpaSignals, PlannedNodes } from './lifecycle-signals.js';
@@ -164,7 +164,7 @@ export class KubeApiTransformer implements RawEventTransformer {
         const type = meta.kind === 'ConfigMap' ? 'config_changed' : 'secret_changed';
         deleted.push(makeUnifiedEvent(raw, context, type, 'config-deleted', { entity, k8sContext, message: `${label} deleted${keys ? ` (data keys ${keys})` : ''}`, kubernetes: { watchType: 'DELETED', object: facts, changes } }));
       }
-      const revoked = isRbacKind(meta.kind) ? permissionDeletion(meta.kind, object, label) : undefined;
+      const revoked = permissionDeletion(meta.kind, object, label);
       if (revoked) deleted.push(makeUnifiedEvent(raw, context, 'permission_changed', 'permission-deleted', { entity, k8sContext, ...revoked, kubernetes: { watchType: 'DELETED', object: facts } }));
       deleted.push(...this.signalEvents(raw, context, entity, k8sContext, this.ingresses.observe({ cluster: context.cluster, kind: meta.kind, facts, object, deleted: true, raw: token, at: timestampMs(raw.timestamp), current: this.objects.latest(memoryKey) === null })));
       return deleted;

@@ -1,4 +1,4 @@
-import type { ChangeItem, K8sObjectFacts } from '@tapio/domain';
+import { BINDING_KINDS, isRbacKind, ROLE_KINDS, type ChangeItem, type K8sObjectFacts } from '@tapio/domain';
 import { arr, obj, str, type Json } from './k8s-object.js';
 
 /**
@@ -9,13 +9,6 @@ import { arr, obj, str, type Json } from './k8s-object.js';
  * and crash-loops with nothing in its own spec changed. This module reads the objects into
  * what a change compares, and says what access a change took away.
  */
-
-export const ROLE_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole']);
-export const BINDING_KINDS: ReadonlySet<string> = new Set(['RoleBinding', 'ClusterRoleBinding']);
-
-export function isRbacKind(kind: string): boolean {
-  return ROLE_KINDS.has(kind) || BINDING_KINDS.has(kind);
-}
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.length > 0) : [];
@@ -172,9 +165,11 @@ export function describeAccessChange(label: string, revoked: readonly string[], 
 
 /**
  * A deleted role or binding takes away all the access it gave: the message and annotations of
- * the `permission_changed` beside its `resource_deleted`; undefined when it gave none.
+ * the `permission_changed` beside its `resource_deleted`; undefined when it gave none (or is
+ * not a role or binding).
  */
 export function permissionDeletion(kind: string, object: Json, label: string): { message: string; annotations: Record<string, string> } | undefined {
+  if (!isRbacKind(kind)) return undefined;
   const digest = rbacDigest(kind, object);
   const revoked = accessRevoked(digest, {});
   if (!revoked.length) return undefined;

@@ -1,9 +1,7 @@
-import { entityKey, parseEntityKey, WORKLOAD_KINDS, type CorrelationState, type IndexedEvent } from '@tapio/domain';
+import { BINDING_KINDS, entityKey, parseEntityKey, ROLE_KINDS, WORKLOAD_KINDS, type CorrelationState, type IndexedEvent } from '@tapio/domain';
 
 type TopologyView = Pick<CorrelationState, 'resource' | 'ownerChain' | 'neighbours'>;
 
-const BINDING_KINDS: ReadonlySet<string> = new Set(['RoleBinding', 'ClusterRoleBinding']);
-const ROLE_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole']);
 /** What runs as a ServiceAccount: pods, and the workloads through their pod templates. */
 const runsAsAccount = (key: string): boolean => {
   const kind = parseEntityKey(key)?.kind ?? '';
