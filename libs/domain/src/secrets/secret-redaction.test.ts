@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedactedValue, redactSecret, redactSecretsIn, REDACTED_VALUE } from './secret-redaction.js';
+import { isRedactedValue, isValueStandIn, redactSecret, redactSecretsIn, REDACTED_VALUE } from './secret-redaction.js';
 
 const PLANTED = 'tapio-planted-value-9f3e';
 const b64 = (text: string): string => btoa(text);
@@ -24,6 +24,22 @@ describe('secret redaction', () => {
     expect(metadata.annotations['team']).toBe('pay');
     expect(JSON.parse(metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] as string)).toEqual({ kind: 'Secret', data: { password: REDACTED_VALUE } });
     expect(redacted['type']).toBe('Opaque');
+  });
+
+  it("keeps a recording's versioned placeholders (decoded), which hold no secret, and redacts anything merely like one", () => {
+    const recorded = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop' },
+      data: { password: b64('<redacted:v2>'), near: b64('<redacted:v2> and more'), plain: b64('<redacted:'), wrapped: b64(' <redacted:v1>') },
+      stringData: { token: '<redacted:rotation-7>' },
+    };
+    const once = redactSecret(recorded);
+    expect(once['data']).toEqual({ password: '<redacted:v2>', near: REDACTED_VALUE, plain: REDACTED_VALUE, wrapped: REDACTED_VALUE });
+    expect(once['stringData']).toEqual({ token: '<redacted:rotation-7>' });
+    expect(isValueStandIn('<redacted:v2>')).toBe(true);
+    expect(isValueStandIn(REDACTED_VALUE)).toBe(false);
+    expect(redactSecret(once)).toEqual(once);
   });
 
   it('uses the fingerprint it is given, over the decoded bytes, so data and stringData agree; redacting twice changes nothing', () => {

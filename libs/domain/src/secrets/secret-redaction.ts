@@ -6,6 +6,12 @@
  * fingerprint (`hmac-sha256:<hex>`, see the collectors) that shows a rotation without
  * allowing a dictionary attack. Keys, labels and annotations stay (except the kubectl
  * last-applied annotation, whose copy of the values is redacted the same way).
+ *
+ * A recording made by another tool may already carry stand-ins of its own: the shared
+ * recording format writes every value as the base64 of a placeholder such as
+ * `<redacted:v1>` and a rotation as a new placeholder (`<redacted:v2>`). A placeholder holds
+ * no secret, only which version of the value it was, so it is kept (decoded): without it a
+ * rotation in such a recording would be invisible.
  */
 
 export const REDACTED_VALUE = '<redacted>';
@@ -14,6 +20,8 @@ export const REDACTED_VALUE = '<redacted>';
 export type SecretFingerprint = (bytes: Uint8Array) => string;
 
 const FINGERPRINT = /^hmac-sha256:[0-9a-f]{64}$/;
+/** A recorder's placeholder: `<redacted:` a short version tag `>`, nothing else. */
+const PLACEHOLDER = /^<redacted:[A-Za-z0-9._-]{1,64}>$/;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -30,7 +38,15 @@ export function isSecretObject(value: unknown): value is JsonObject {
 
 /** True for what redaction writes, so redacting twice changes nothing. */
 export function isRedactedValue(value: unknown): boolean {
-  return value === REDACTED_VALUE || (typeof value === 'string' && FINGERPRINT.test(value));
+  return value === REDACTED_VALUE || isValueStandIn(value);
+}
+
+/**
+ * A stand-in that changes when the value does (a keyed fingerprint, or a recorder's
+ * versioned placeholder): what shows a rotation without the value.
+ */
+export function isValueStandIn(value: unknown): value is string {
+  return typeof value === 'string' && (FINGERPRINT.test(value) || PLACEHOLDER.test(value));
 }
 
 function bytesOf(value: string, encoded: boolean): Uint8Array {
@@ -43,11 +59,22 @@ function bytesOf(value: string, encoded: boolean): Uint8Array {
   return new TextEncoder().encode(value);
 }
 
+/** The placeholder a value is (decoded from base64 in `data`), else undefined. */
+function placeholderOf(value: string, encoded: boolean): string | undefined {
+  if (PLACEHOLDER.test(value)) return value;
+  // The longest placeholder is 76 characters, 104 in base64: longer values are never decoded.
+  if (!encoded || value.length > 104 || !value.startsWith('PHJlZGFjdGVkO') || !BASE64.test(value)) return undefined;
+  const decoded = atob(value);
+  return PLACEHOLDER.test(decoded) ? decoded : undefined;
+}
+
 function redactValues(values: unknown, encoded: boolean, fingerprint: SecretFingerprint | undefined): unknown {
   if (!isObject(values)) return values === undefined || values === null ? values : REDACTED_VALUE;
   const redacted: JsonObject = {};
   for (const [key, value] of Object.entries(values)) {
-    if (isRedactedValue(value)) redacted[key] = value;
+    const placeholder = typeof value === 'string' ? placeholderOf(value, encoded) : undefined;
+    if (placeholder) redacted[key] = placeholder;
+    else if (isRedactedValue(value)) redacted[key] = value;
     else if (typeof value === 'string' && fingerprint) redacted[key] = fingerprint(bytesOf(value, encoded));
     else redacted[key] = REDACTED_VALUE;
   }
