@@ -84,9 +84,10 @@ export function podReferences(spec: Json): { configMaps: string[]; secrets: stri
   return { configMaps, secrets, claims };
 }
 
-function containerFacts(spec: Json, status: Json): ContainerFacts[] {
-  const statuses = new Map(arr(status['containerStatuses']).map((item) => [str(item['name']) ?? '', item]));
-  return arr(spec['containers']).map((container) => {
+/** The containers of a spec list (`containers`, `initContainers`) with their statuses (`containerStatuses`, `initContainerStatuses`). */
+function containerFacts(containers: unknown, containerStatuses: unknown): ContainerFacts[] {
+  const statuses = new Map(arr(containerStatuses).map((item) => [str(item['name']) ?? '', item]));
+  return arr(containers).map((container) => {
     const name = str(container['name']) ?? '';
     const item = statuses.get(name) ?? {};
     const state = obj(item['state']);
@@ -116,6 +117,16 @@ function containerFacts(spec: Json, status: Json): ContainerFacts[] {
     if (storageLimit !== undefined) facts.storageLimitBytes = storageLimit;
     return facts;
   });
+}
+
+/**
+ * A pod's init containers as its containers are read (restarts, state, last exit), or
+ * undefined when it has none: they run before the others, so a pod whose init container
+ * fails (`Init:Error`, `Init:CrashLoopBackOff`) never starts its containers at all.
+ */
+export function initContainerFacts(object: Json): ContainerFacts[] | undefined {
+  const init = arr(obj(object['spec'])['initContainers']);
+  return init.length === 0 ? undefined : containerFacts(init, obj(object['status'])['initContainerStatuses']);
 }
 
 function conditionsOf(status: Json): Record<string, string> | undefined {
@@ -209,7 +220,7 @@ export function factsOf(object: Json): K8sObjectFacts {
       const conditions = conditionsOf(status);
       put('conditions', conditions);
       if (conditions?.['Ready']) facts.ready = conditions['Ready'] === 'True';
-      facts.containers = containerFacts(spec, status);
+      facts.containers = containerFacts(spec['containers'], status['containerStatuses']);
       const references = podReferences(spec);
       if (references.configMaps.length) facts.configMaps = references.configMaps;
       if (references.secrets.length) facts.secrets = references.secrets;

@@ -112,6 +112,17 @@ describe('Ingress failure signal', () => {
     ]);
   });
 
+  it('leaves a TLS Secret that was missing when the Ingress was first seen as it stood, and claims it once seen and then deleted', () => {
+    // The Ingress serves from before the recording with a Secret the recording does not hold: nothing changed.
+    const { send } = healthyShop({ tls: 'shop-tls', secrets: true });
+    expect(ingressSignals(send('MODIFIED', endpoints('web', '12', ['10.0.0.2', '10.0.0.3']), 120))).toEqual([]);
+    expect(ingressSignals(send('MODIFIED', ingress('13', undefined, 'shop-tls'), 130))).toEqual([]);
+    // Seen now, it exists; deleted, users entering over HTTPS lose it.
+    expect(ingressSignals(send('ADDED', secret('shop-tls', '14'), 140))).toEqual([]);
+    const deleted = ingressSignals(send('DELETED', secret('shop-tls', '15'), 150));
+    expect(deleted.map((event) => event.message)).toEqual(['Ingress shop/storefront: users entering over HTTPS need TLS Secret shop/shop-tls, which does not exist']);
+  });
+
   it('says nothing during the initial list: a Service not seen yet is missing only once the Services have been listed', () => {
     const { send } = feed();
     // The Ingress informer lists first, then the Services arrive, the one it names last.

@@ -32,6 +32,13 @@ interface IngressState {
   pending?: number;
   /** The last signals and the RawEvent that said them: the same RawEvent delivered again says them again. */
   said?: { raw: string; signals: Signal[] };
+  /**
+   * TLS Secrets it named, not seen, since it was first seen: a state that stood before Tapio
+   * looked (or a recording began), which nothing changed, is not claimed broken (a recorder
+   * may leave Secrets out; cert-manager writes a new Ingress's Secret after it). One seen and
+   * then deleted, or named by a later version, is.
+   */
+  standing?: string[];
 }
 
 export interface IngressObservation {
@@ -112,7 +119,8 @@ export class IngressBackends {
         affected.delete(ingressKey);
       } else {
         const { routes, tls } = ingressRoutes(input.object);
-        this.setIngress(ingressKey, { routes, tls, broken: before?.broken ?? [], ...(before?.said ? { said: before.said } : {}) });
+        const standing = before ? before.standing?.filter((name) => tls.includes(name)) : tls.filter((name) => !this.secrets.has(key(cluster, namespace, name)));
+        this.setIngress(ingressKey, { routes, tls, broken: before?.broken ?? [], ...(before?.said ? { said: before.said } : {}), ...(standing?.length ? { standing } : {}) });
       }
     }
     // Ingresses whose check waited for a kind's initial list.
@@ -142,21 +150,25 @@ export class IngressBackends {
       } else if (!hasPort(ports, route.port)) finding('port-missing');
       else if (this.availability(cluster, namespace, route.service) === false) finding('no-ready-endpoint');
     }
+    // A standing Secret seen since exists: from now on its deletion is claimed.
+    const standing = state.standing?.filter((secret) => !this.secrets.has(key(cluster, namespace, secret)));
     for (const secret of state.tls) {
-      if (!this.secrets.has(key(cluster, namespace, secret)) && missing('Secret')) findings.push({ problem: 'tls-secret-missing', route: 'HTTPS', target: secret });
+      if (!standing?.includes(secret) && !this.secrets.has(key(cluster, namespace, secret)) && missing('Secret')) findings.push({ problem: 'tls-secret-missing', route: 'HTTPS', target: secret });
     }
     const broken = [...new Set(findings.map((item) => `${item.problem}|${item.route}|${item.target}`))];
     const fresh = findings.filter((item) => !state.broken.includes(`${item.problem}|${item.route}|${item.target}`));
     const next: IngressState = { ...state, broken };
     if (pending !== undefined) next.pending = pending;
     else delete next.pending;
+    if (standing?.length) next.standing = standing;
+    else delete next.standing;
     const signals: Signal[] = [];
     const about = own ? undefined : { kind: 'Ingress', name, namespace };
     if (fresh.length > 0) signals.push(unavailable(name, namespace, fresh, findings.length, this.services.get(key(cluster, namespace, fresh[0]?.target ?? ''))));
     else if (broken.length === 0 && state.broken.length > 0) signals.push(restored(name, namespace, 'every route reaches a Service with a ready endpoint again'));
     const withAbout = signals.map((signal) => ({ ...signal, key: `${signal.key}:${namespace}/${name}`, ...(about ? { about } : {}) }));
     if (withAbout.length > 0) next.said = { raw, signals: withAbout };
-    if (withAbout.length > 0 || broken.join() !== state.broken.join() || next.pending !== state.pending) this.setIngress(ingressKey, next);
+    if (withAbout.length > 0 || broken.join() !== state.broken.join() || next.pending !== state.pending || next.standing?.length !== state.standing?.length) this.setIngress(ingressKey, next);
     return withAbout;
   }
 

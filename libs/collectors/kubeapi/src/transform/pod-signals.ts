@@ -1,4 +1,5 @@
-import { evictionRequestKey, evictionUsageKey, type K8sObjectFacts } from '@tapio/domain';
+import { evictionRequestKey, evictionUsageKey, type ContainerFacts, type K8sObjectFacts } from '@tapio/domain';
+import { initContainerFacts } from './facts.js';
 import { arr, obj, str, type Json } from './k8s-object.js';
 import { pressureEviction, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
@@ -36,22 +37,100 @@ export interface PodMemory {
   disruption?: string | undefined;
   /** Its deletion was asked (metadata.deletionTimestamp): a scale-down, a rollout retiring it, `kubectl delete`. */
   deleting?: true;
+  /** Its init containers, when it has any: not among its facts' containers, and their restarts are failures too. */
+  initContainers?: ContainerFacts[];
 }
 
 export function podMemory(object: Json): PodMemory {
   const status = obj(object['status']);
   const scheduled = arr(status['conditions']).find((condition) => condition['type'] === 'PodScheduled');
   const disruption = arr(status['conditions']).find((condition) => condition['type'] === 'DisruptionTarget' && condition['status'] === 'True');
+  const initContainers = initContainerFacts(object);
   return {
     scheduledReason: scheduled && scheduled['status'] === 'False' ? str(scheduled['reason']) : undefined,
     statusReason: str(status['reason']),
     ...(disruption ? { disruption: str(disruption['reason']) ?? 'DisruptionTarget' } : {}),
     ...(str(obj(object['metadata'])['deletionTimestamp']) ? { deleting: true as const } : {}),
+    ...(initContainers ? { initContainers } : {}),
   };
 }
 
 function isOom(reason: string | undefined, exitCode: number | undefined): boolean {
   return reason === 'OOMKilled' || (exitCode === 137 && (reason === undefined || reason === 'OOMKilled'));
+}
+
+/**
+ * A container's restart, OOM kill, crash loop, failed pull or failed start, from its previous
+ * and current state; `who` names it in messages ("Container app of pod shop/web-1").
+ */
+function containerSignals(signals: Signal[], container: ContainerFacts, old: ContainerFacts | undefined, status: Json, who: string): void {
+  const restarts = container.restartCount ?? 0;
+  const delta = old ? restarts - (old.restartCount ?? 0) : 0;
+  const terminated = obj(obj(status['state'])['terminated']);
+  if (delta > 0) {
+    const reason = container.lastTerminationReason;
+    const exitCode = container.lastExitCode;
+    signals.push({
+      type: 'pod_restart',
+      key: `restart:${container.name}:${restarts}`,
+      message: `${who} restarted (${restarts} restarts${reason ? `, last exit: ${reason}` : ''}${exitCode !== undefined ? ` code ${exitCode}` : ''})`,
+      kubernetes: {
+        container: container.name,
+        restartCount: restarts,
+        restartDelta: delta,
+        ...(reason ? { reason } : {}),
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      },
+    });
+    // A kill already reported when the container was seen terminated is the same kill, now restarted.
+    const reportedWhenTerminated = old?.state === 'terminated' && old.stateReason === 'OOMKilled';
+    if (isOom(reason, exitCode) && !reportedWhenTerminated) {
+      signals.push({
+        type: 'oom_killed',
+        key: `oom:${container.name}:${restarts}`,
+        message: `${who} was OOMKilled (exit ${exitCode ?? 137})${container.memoryLimitBytes ? `, memory limit ${Math.round(container.memoryLimitBytes / 2 ** 20)}Mi` : ''}`,
+        kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+      });
+    }
+  } else if (container.state === 'terminated' && old?.state !== 'terminated') {
+    const reason = str(terminated['reason']);
+    const exitCode = typeof terminated['exitCode'] === 'number' ? terminated['exitCode'] : undefined;
+    if (isOom(reason, exitCode)) {
+      signals.push({
+        type: 'oom_killed',
+        key: `oom:${container.name}:${restarts}:terminated`,
+        message: `${who} was OOMKilled (exit ${exitCode ?? 137})`,
+        kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+      });
+    }
+  }
+  const waiting = container.state === 'waiting' ? container.stateReason : undefined;
+  const wasWaiting = old?.state === 'waiting' ? old.stateReason : undefined;
+  if (waiting && waiting !== wasWaiting) {
+    const message = str(obj(obj(status['state'])['waiting'])['message']);
+    if (waiting === 'CrashLoopBackOff') {
+      signals.push({
+        type: 'crash_loop',
+        key: `crashloop:${container.name}:${restarts}`,
+        message: `${who} is in CrashLoopBackOff (${restarts} restarts${container.lastTerminationReason ? `, last exit: ${container.lastTerminationReason}` : ''}${container.lastExitCode !== undefined ? ` code ${container.lastExitCode}` : ''})`,
+        kubernetes: { container: container.name, reason: waiting, restartCount: restarts, ...(container.lastExitCode !== undefined ? { exitCode: container.lastExitCode } : {}) },
+      });
+    } else if (IMAGE_PULL_REASONS.has(waiting)) {
+      signals.push({
+        type: 'image_pull_failed',
+        key: `imagepull:${container.name}:${waiting}`,
+        message: `${who} cannot pull image ${container.image ?? ''}: ${waiting}${message ? ` (${message})` : ''}`,
+        kubernetes: { container: container.name, reason: waiting },
+      });
+    } else if (CONFIG_ERROR_REASONS.has(waiting)) {
+      signals.push({
+        type: 'pod_failed',
+        key: `configerror:${container.name}:${waiting}`,
+        message: `${who} cannot start: ${waiting}${message ? ` (${message})` : ''}`,
+        kubernetes: { container: container.name, reason: waiting },
+      });
+    }
+  }
 }
 
 /**
@@ -65,76 +144,11 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   const before = new Map((previous?.facts.containers ?? []).map((container) => [container.name, container]));
   const statuses = new Map(arr(obj(object['status'])['containerStatuses']).map((item) => [str(item['name']) ?? '', item]));
 
-  for (const container of facts.containers ?? []) {
-    const old = before.get(container.name);
-    const status = statuses.get(container.name) ?? {};
-    const restarts = container.restartCount ?? 0;
-    const delta = old ? restarts - (old.restartCount ?? 0) : 0;
-    const terminated = obj(obj(status['state'])['terminated']);
-    if (delta > 0) {
-      const reason = container.lastTerminationReason;
-      const exitCode = container.lastExitCode;
-      signals.push({
-        type: 'pod_restart',
-        key: `restart:${container.name}:${restarts}`,
-        message: `Container ${container.name} of pod ${name} restarted (${restarts} restarts${reason ? `, last exit: ${reason}` : ''}${exitCode !== undefined ? ` code ${exitCode}` : ''})`,
-        kubernetes: {
-          container: container.name,
-          restartCount: restarts,
-          restartDelta: delta,
-          ...(reason ? { reason } : {}),
-          ...(exitCode !== undefined ? { exitCode } : {}),
-        },
-      });
-      // A kill already reported when the container was seen terminated is the same kill, now restarted.
-      const reportedWhenTerminated = old?.state === 'terminated' && old.stateReason === 'OOMKilled';
-      if (isOom(reason, exitCode) && !reportedWhenTerminated) {
-        signals.push({
-          type: 'oom_killed',
-          key: `oom:${container.name}:${restarts}`,
-          message: `Container ${container.name} of pod ${name} was OOMKilled (exit ${exitCode ?? 137})${container.memoryLimitBytes ? `, memory limit ${Math.round(container.memoryLimitBytes / 2 ** 20)}Mi` : ''}`,
-          kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
-        });
-      }
-    } else if (container.state === 'terminated' && old?.state !== 'terminated') {
-      const reason = str(terminated['reason']);
-      const exitCode = typeof terminated['exitCode'] === 'number' ? terminated['exitCode'] : undefined;
-      if (isOom(reason, exitCode)) {
-        signals.push({
-          type: 'oom_killed',
-          key: `oom:${container.name}:${restarts}:terminated`,
-          message: `Container ${container.name} of pod ${name} was OOMKilled (exit ${exitCode ?? 137})`,
-          kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
-        });
-      }
-    }
-    const waiting = container.state === 'waiting' ? container.stateReason : undefined;
-    const wasWaiting = old?.state === 'waiting' ? old.stateReason : undefined;
-    if (waiting && waiting !== wasWaiting) {
-      const message = str(obj(obj(status['state'])['waiting'])['message']);
-      if (waiting === 'CrashLoopBackOff') {
-        signals.push({
-          type: 'crash_loop',
-          key: `crashloop:${container.name}:${restarts}`,
-          message: `Container ${container.name} of pod ${name} is in CrashLoopBackOff (${restarts} restarts${container.lastTerminationReason ? `, last exit: ${container.lastTerminationReason}` : ''}${container.lastExitCode !== undefined ? ` code ${container.lastExitCode}` : ''})`,
-          kubernetes: { container: container.name, reason: waiting, restartCount: restarts, ...(container.lastExitCode !== undefined ? { exitCode: container.lastExitCode } : {}) },
-        });
-      } else if (IMAGE_PULL_REASONS.has(waiting)) {
-        signals.push({
-          type: 'image_pull_failed',
-          key: `imagepull:${container.name}:${waiting}`,
-          message: `Container ${container.name} of pod ${name} cannot pull image ${container.image ?? ''}: ${waiting}${message ? ` (${message})` : ''}`,
-          kubernetes: { container: container.name, reason: waiting },
-        });
-      } else if (CONFIG_ERROR_REASONS.has(waiting)) {
-        signals.push({
-          type: 'pod_failed',
-          key: `configerror:${container.name}:${waiting}`,
-          message: `Container ${container.name} of pod ${name} cannot start: ${waiting}${message ? ` (${message})` : ''}`,
-          kubernetes: { container: container.name, reason: waiting },
-        });
-      }
-    }
+  for (const container of facts.containers ?? []) containerSignals(signals, container, before.get(container.name), statuses.get(container.name) ?? {}, `Container ${container.name} of pod ${name}`);
+  if (memory.initContainers) {
+    const initBefore = new Map((previous?.memory.initContainers ?? []).map((container) => [container.name, container]));
+    const initStatuses = new Map(arr(obj(object['status'])['initContainerStatuses']).map((item) => [str(item['name']) ?? '', item]));
+    for (const container of memory.initContainers) containerSignals(signals, container, initBefore.get(container.name), initStatuses.get(container.name) ?? {}, `Init container ${container.name} of pod ${name}`);
   }
 
   const phase = facts.phase;
