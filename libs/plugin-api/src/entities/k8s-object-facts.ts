@@ -116,7 +116,8 @@ export const K8sObjectFacts = z.object({
   /**
    * Pod: the network addresses its own spec says it calls (`host` or `host:port` from probe
    * commands and hosts, environment values and names such as FOO_SERVICE_HOST, command
-   * arguments); only the address is kept, never the rest of a value.
+   * arguments); only the address is kept, never the rest of a value. ConfigMap: the addresses
+   * its values name (an upstream URL in a properties file), which the pods using it call.
    */
   calls: z.array(z.string()).optional(),
   ports: z.array(z.string()).optional(),

@@ -3,7 +3,7 @@ import { contentHash, keyHashes } from './content-hash.js';
 import { arr, containersOf, num, obj, str, strMap, type Json } from './k8s-object.js';
 import { disruptionBudgetFacts } from './disruption-budget-signals.js';
 import { hpaConditions } from './lifecycle-signals.js';
-import { podCalls } from './pod-calls.js';
+import { configCalls, podCalls } from './pod-calls.js';
 import { roleRefOf, subjectsOf } from './rbac-kinds.js';
 import { parseQuantity } from './quantity.js';
 import { secretContentHash, secretKeys } from './secret-facts.js';
@@ -307,6 +307,8 @@ export function factsOf(object: Json): K8sObjectFacts {
       const hashes = keyHashes(object);
       facts.dataKeys = Object.keys(hashes).sort();
       facts.contentHash = contentHash(hashes);
+      const calls = configCalls(obj(object['data']));
+      if (calls.length) facts.calls = calls;
       break;
     }
     case 'Secret': {

@@ -43,3 +43,23 @@ export function podCalls(spec: Json): string[] {
   }
   return [...calls];
 }
+
+/** Text read of a ConfigMap for addresses at most: configuration files, not bundled data. */
+const MAX_CONFIG_TEXT = 64 * 1024;
+
+/**
+ * The network addresses a ConfigMap's values name (`inventory.url=http://inventory-api.booking:8080`
+ * in a properties file): what the pods that use it are configured to call. Bounded like a pod's.
+ */
+export function configCalls(data: Json): string[] {
+  const calls = new Set<string>();
+  let read = 0;
+  for (const value of Object.values(data)) {
+    if (typeof value !== 'string' || (read += value.length) > MAX_CONFIG_TEXT) continue;
+    for (const address of networkAddressesIn(value)) {
+      if (calls.size >= MAX_CALLS) return [...calls];
+      calls.add(address.port !== undefined ? `${address.host}:${address.port}` : address.host);
+    }
+  }
+  return [...calls];
+}

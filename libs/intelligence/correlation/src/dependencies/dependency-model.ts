@@ -23,6 +23,10 @@ export interface DependencyTopology {
   servicesOf(podKey: string): string[];
   /** What a pod's spec calls (its facts' `calls`). */
   callsOf(podKey: string): readonly string[];
+  /** What the ConfigMaps a pod uses name (their facts' `calls`), by ConfigMap. */
+  configCallsOf(podKey: string): ReadonlyArray<{ configMap: string; calls: readonly string[] }>;
+  /** The pods using a ConfigMap. */
+  podsUsing(configMapKey: string): readonly string[];
 }
 
 const MAX_EVIDENCE = 3;
@@ -37,6 +41,11 @@ const CLUSTER_DNS = ['kube-dns', 'coredns', 'node-local-dns'];
 const excerpt = (text: string) => {
   const once = text.replace(/ \(x\d+\)$/, '');
   return once.length > EXCERPT ? `${once.slice(0, EXCERPT - 1)}…` : once;
+};
+/** The evidence of a call a ConfigMap names. */
+const configEvidence = (configMap: string) => {
+  const ref = parseEntityKey(configMap);
+  return (call: string) => `its ConfigMap ${ref?.namespace ?? ''}/${ref?.name ?? configMap} names ${call}`;
 };
 const isIp = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
 
@@ -71,8 +80,10 @@ export class DependencyModel {
     if (facts) {
       const deleted = event.kubernetes?.watchType === 'DELETED';
       this.book.observe(key, facts, deleted);
-      if (facts.kind === 'Service' && !deleted) for (const pod of this.waitingFor(facts.name, facts.clusterIP)) this.learnSpec(pod, this.topology.callsOf(pod), at, changed);
-      if (facts.kind === 'Pod' && !deleted) this.learnSpec(key, facts.calls ?? [], at, changed);
+      if (facts.kind === 'Service' && !deleted) for (const pod of this.waitingFor(facts.name, facts.clusterIP)) this.learnPod(pod, this.topology.callsOf(pod), at, changed);
+      if (facts.kind === 'Pod' && !deleted) this.learnPod(key, facts.calls ?? [], at, changed);
+      // A ConfigMap naming an upstream (listed after its pods, or edited): what the pods using it call.
+      if (facts.kind === 'ConfigMap' && !deleted && facts.calls?.length) for (const pod of this.topology.podsUsing(key)) this.learnSpec(pod, facts.calls, at, changed, configEvidence(key));
       if (facts.kind === 'Ingress') this.learnBackends(key, deleted ? [] : (facts.services ?? []), at, changed);
       return [...changed];
     }
@@ -88,8 +99,14 @@ export class DependencyModel {
     return [...changed];
   }
 
-  /** Learns what a pod's spec calls; a host no Service answers yet waits for one. */
-  private learnSpec(pod: string, calls: readonly string[], at: number, changed: Set<string>): void {
+  /** Learns what a pod's spec and the ConfigMaps it uses call. */
+  private learnPod(pod: string, calls: readonly string[], at: number, changed: Set<string>): void {
+    this.learnSpec(pod, calls, at, changed, (call) => `its pod spec calls ${call}`);
+    for (const config of this.topology.configCallsOf(pod)) this.learnSpec(pod, config.calls, at, changed, configEvidence(config.configMap));
+  }
+
+  /** Learns what a pod calls (`says`: the evidence of one call); a host no Service answers yet waits for one. */
+  private learnSpec(pod: string, calls: readonly string[], at: number, changed: Set<string>, says: (call: string) => string): void {
     if (calls.length === 0) return;
     const caller = this.callerOf(pod);
     for (const call of calls) {
@@ -100,7 +117,7 @@ export class DependencyModel {
       this.learn(pod, [address], '', (target, isDns) => {
         if (isDns) dns = true;
         else service = true;
-        this.link(caller, target, isDns ? `resolves ${host} (its pod spec calls ${call})` : `its pod spec calls ${call}`, isDns, false, at, changed);
+        this.link(caller, target, isDns ? `resolves ${host} (${says(call)})` : says(call), isDns, false, at, changed);
       });
       if (!service) this.wait(isIp(host) ? host : (host.split('.')[0] as string), pod);
       if (!dns) for (const name of CLUSTER_DNS) this.wait(name, pod);

@@ -57,10 +57,13 @@ function addSymptoms(symptoms: Map<string, IndexedEvent>, match: PatternMatch, r
   }
 }
 
+const isQuiet = (severity: string): boolean => severity === 'info' || severity === 'low';
+
 /**
  * The incident book: one incident per root cause at a time. A match whose root has an
  * open incident (last seen within the merge window) joins it: new symptoms, or a pattern of
- * higher priority (or equal priority and higher severity), recompose its insight; a repeat
+ * higher priority (or equal priority and higher severity; a loud one over a quiet one, never
+ * the reverse), recompose its insight; a repeat
  * only moves its last-seen time. Otherwise the match opens a new incident. An incident that
  * is over (replaced, or gone from the book) joins the history of its pattern and root
  * ("the same thing happened three days ago").
@@ -126,9 +129,13 @@ export class IncidentBook {
   private extend(incident: Incident, match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): AdmittedInsight | undefined {
     const before = incident.symptoms.size;
     const spec = match.pattern.pattern.spec;
-    const upgrade =
-      spec.priority > incident.priority ||
-      (spec.priority === incident.priority && match.pattern.name !== incident.insight.pattern && severityRank(spec.severity) > severityRank(incident.insight.severity));
+    const byPriority = spec.priority > incident.priority || (spec.priority === incident.priority && match.pattern.name !== incident.insight.pattern && severityRank(spec.severity) > severityRank(incident.insight.severity));
+    // Two readings of one symptom: the higher priority (the more specific) names it, quiet or not
+    // (a Service emptied by a scale to zero, not an outage). Other symptoms of the same root: a
+    // quiet pattern (info, low) never names an incident a louder one names, whatever its
+    // priority, and a loud one takes over a quiet one: users failing through that root are the news.
+    const quietNow = isQuiet(incident.match.pattern.pattern.spec.severity);
+    const upgrade = match.trigger.event.id === incident.match.trigger.event.id || quietNow === isQuiet(spec.severity) ? byPriority : quietNow;
     // The same pattern predicting about another container of the incident: a prediction of its own (the match becomes the latest).
     const newSubject = !upgrade && match.pattern.name === incident.match.pattern.name && predictionSubject(match) !== predictionSubject(incident.match);
     if (newSubject) incident.match = match;

@@ -55,6 +55,7 @@ describe('built-in patterns', () => {
       'stalled-rollout',
       'storage-limit-eviction',
       'workload-deleted-service-empty',
+      'workload-scaled-to-zero',
     ]);
   });
 });

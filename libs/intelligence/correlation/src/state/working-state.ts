@@ -87,6 +87,15 @@ export class WorkingState implements CorrelationState {
       rootOwner: (key) => topology.rootOwner(key),
       servicesOf: (pod) => [...topology.in(pod, 'SELECTS')],
       callsOf: (pod) => topology.node(pod)?.facts?.calls ?? [],
+      configCallsOf: (pod) => {
+        const found: Array<{ configMap: string; calls: readonly string[] }> = [];
+        for (const configMap of topology.out(pod, 'MOUNTS')) {
+          const calls = topology.node(configMap)?.facts?.calls;
+          if (calls?.length && entityKeyKind(configMap) === 'ConfigMap') found.push({ configMap, calls });
+        }
+        return found;
+      },
+      podsUsing: (configMap) => [...topology.in(configMap, 'MOUNTS')],
     });
   }
 

@@ -11,6 +11,15 @@ const POLICY_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['resource_cre
 /** What breaks a server that keeps running: its rollout or its configuration (cluster DNS serving a broken Corefile). */
 const SILENT_BREAKS: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed', ...CONFIG_CHANGE_TYPES]);
 
+/** Older than this when first seen, a "created" object was listed (it stood before Tapio looked), not just made. */
+const NEWLY_CREATED_SECONDS = 600;
+
+/** A `resource_created` of an object that already existed when the watch began (the starting list): no change at all. */
+function listedLongAfterCreation(item: IndexedEvent): boolean {
+  const age = Number(item.event.annotations?.['created.age_seconds']);
+  return item.event.type === 'resource_created' && Number.isFinite(age) && age > NEWLY_CREATED_SECONDS;
+}
+
 /**
  * Events on the callee's side, between `since` and `until`, that can explain a caller's
  * failure: the Service's own change or loss of endpoints; failures of the pods it selects
@@ -39,7 +48,7 @@ export function calleeTrouble(state: CorrelationState, service: string, since: n
     for (const policy of state.neighbours(pod, 'APPLIES_TO', 'in')) policies.add(policy);
     if (silent) for (const dependency of state.dependenciesOf(pod)) if (entityKeyKind(dependency) === 'ConfigMap') configs.add(dependency);
   }
-  for (const policy of policies) found.push(...state.eventsOn(policy, since, POLICY_CHANGES).filter(within));
+  for (const policy of policies) found.push(...state.eventsOn(policy, since, POLICY_CHANGES).filter((item) => within(item) && !listedLongAfterCreation(item)));
   if (silent) {
     for (const owner of owners) found.push(...state.eventsOn(owner, since, SILENT_BREAKS).filter(within));
     for (const config of configs) found.push(...state.eventsOn(config, since, CONFIG_CHANGE_TYPES).filter(within));
