@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, preemptorOf, pressureEviction, quotaRequiring, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { admissionCause, blockedByCordon, blockedByLabels, blockedByTaint, claimBeingDeleted, listsCordonedNode, preemptorOf, pressureEviction, quotaRequiring, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 
 describe('reading the cause a Kubernetes message names', () => {
   it('names the ResourceQuota, the LimitRange (by kind) or the missing PriorityClass that refused a pod', () => {
@@ -43,6 +43,13 @@ describe('reading the cause a Kubernetes message names', () => {
     expect(blockedByCordon('0/3 nodes are available: 1 node(s) had untolerated taint {ToBeDeletedByClusterAutoscaler: 1733200000}, 2 node(s) didn\'t match pod anti-affinity rules.')).toBe(true);
     expect(blockedByCordon('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.')).toBe(false);
     expect(blockedByCordon('0/3 nodes are available: 3 Insufficient memory.')).toBe(false);
+    // A local volume pinned to the cordoned node: the others can never take the pod, as if its selector excluded them.
+    expect(blockedByCordon('0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.')).toBe(true);
+    expect(blockedByCordon('0/3 nodes are available: 3 node(s) had volume node affinity conflict.')).toBe(false);
+    // Short of room beside a cordoned node: capacity, which names the cordon when nobody took the room (SchedulingCauses).
+    expect(schedulingBlock('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient memory.')).toBe('capacity');
+    expect(listsCordonedNode('0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient memory.')).toBe(true);
+    expect(listsCordonedNode('0/3 nodes are available: 3 Insufficient memory.')).toBe(false);
   });
 
   it('tells a pod kept off every node by taints alone, whatever the scheduler appends to its list', () => {

@@ -171,6 +171,11 @@ export function blockedByCapacity(message: string): boolean {
   return capacityShort(schedulingReasons(message));
 }
 
+/** Whether the scheduler's message lists a node out of service (cordoned, or being deleted by the autoscaler). */
+export function listsCordonedNode(message: string): boolean {
+  return schedulingReasons(message).some(CORDONED_PART);
+}
+
 /** The resources a FailedScheduling message says are short ("2 Insufficient cpu, 1 Insufficient memory"). */
 export function shortOf(message: string): Set<'cpu' | 'memory'> {
   const short = new Set<'cpu' | 'memory'>();
@@ -212,7 +217,9 @@ export function schedulingBlock(message: string): SchedulingBlock | undefined {
 export type SchedulingBlock = 'cordon' | 'taint' | 'labels' | 'taint-or-labels' | 'capacity' | 'claim-deleted';
 
 const only = (parts: readonly string[], test: (part: string) => boolean) => parts.length > 0 && parts.every(test);
-const cordoned = (parts: readonly string[]) => parts.some(CORDONED_PART) && !parts.some(SHORT_PART);
+/** Nodes a pod's bound volume can never reach (a local volume pinned elsewhere): no more a candidate than a node its selector excludes. */
+const VOLUME_ELSEWHERE_PART = (part: string) => /volume node affinity conflict/.test(part);
+const cordoned = (parts: readonly string[]) => parts.some(CORDONED_PART) && !parts.some((part) => SHORT_PART(part) && !VOLUME_ELSEWHERE_PART(part));
 const capacityShort = (parts: readonly string[]) => parts.some(INSUFFICIENT_PART) && parts.every((part) => INSUFFICIENT_PART(part) || TAINT_PART(part) || SELECTOR_PART(part) || CORDONED_PART(part));
 
 /** The per-node reasons of a FailedScheduling message, without its preemption and claim notes. */

@@ -1,7 +1,7 @@
 import type { CapacityLedger } from './capacity-ledger.js';
 import type { PlannedNodes } from './lifecycle-signals.js';
 import type { Signal } from './signal.js';
-import { causeAnnotations, claimBeingDeleted } from './cause-messages.js';
+import { causeAnnotations, claimBeingDeleted, listsCordonedNode } from './cause-messages.js';
 
 /** What names a refusal's cause: annotations (`scheduling.blocked_by` with `cause.*`) and a note the message lacks. */
 export interface SchedulingCause {
@@ -25,7 +25,12 @@ export class SchedulingCauses {
 
   /** The cause of a refusal of pod `uid` (in `namespace`) blocked as `blocked`, by its message at `at` (ms). */
   cause(cluster: string, blocked: string | undefined, refusal: { uid: string | undefined; namespace: string | undefined; message: string; at: number }): SchedulingCause {
-    if (blocked === 'capacity') return this.capacity.schedulingCause(cluster, refusal.uid, refusal.message, refusal.at);
+    if (blocked === 'capacity') {
+      const taken = this.capacity.schedulingCause(cluster, refusal.uid, refusal.message, refusal.at);
+      // Room nobody took lately, beside a node out of service: the drain took it (the pods it held find none elsewhere).
+      if (taken.annotations['scheduling.blocked_by'] === undefined && listsCordonedNode(refusal.message)) return this.planned.schedulingCause(cluster, 'cordon');
+      return taken;
+    }
     if (blocked === 'claim-deleted') return deletedClaim(refusal.message, refusal.namespace);
     return this.planned.schedulingCause(cluster, blocked);
   }

@@ -1,6 +1,6 @@
 import { entityKeyKind } from '@tapio/domain';
 import type { WorkingState } from '../state/working-state.js';
-import { CAUSE_KINDS, mayExplain, podsOf, REASONS } from './incident-folding.js';
+import { CAUSE_KINDS, keptOffBy, mayExplain, podsOf, REASONS } from './incident-folding.js';
 import { workloadBehind } from '../state/relations.js';
 
 /** What may have changed `causesOf` answers since a fold pass last asked (FoldRelations.takeForgotten). */
@@ -166,7 +166,7 @@ export class FoldRelations {
     const rootKind = this.kindOf(root);
     if (!mayExplain(causeKind, rootKind)) return undefined;
     const facts = this.facts(root);
-    if (rootKind === 'Service' && (facts.serviceOwners?.has(cause) || workloadBehind(this.state, root, cause))) return REASONS.service;
+    if (rootKind === 'Service' && (facts.serviceOwners?.has(cause) || workloadBehind(this.state, root, cause) || keptOffBy(this.state, root, cause, causeKind))) return REASONS.service;
     if (causeKind === 'Service' && facts.calls.has(cause)) return REASONS.calls;
     if (facts.pods.length === 0) return undefined;
     if (USED_KINDS.has(causeKind) && facts.used.has(cause)) return REASONS.uses;

@@ -1,4 +1,4 @@
-import { entityKey, entityKeyKind, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type Insight } from '@tapio/domain';
+import { entityKey, entityKeyKind, parseEntityKey, severityRank, type CorrelationState, type EntityRef, type EventType, type Insight } from '@tapio/domain';
 import { workloadBehind } from '../state/relations.js';
 
 const keyOf = (ref: EntityRef) => entityKey(ref);
@@ -65,6 +65,19 @@ export function mayExplain(causeKind: string, rootKind: string): boolean {
   return rootKind === 'Service' || CAUSE_KINDS.has(causeKind);
 }
 
+const UNSCHEDULABLE: ReadonlySet<EventType> = new Set<EventType>(['pod_unschedulable']);
+
+/**
+ * Whether the pods a Service selects are kept off every node by the Node `cause` (their
+ * refusals name it: a drained node whose pods find no room elsewhere). The Service emptied
+ * for the node's sake, though no causal edge can say so: its pods went before they failed.
+ */
+export function keptOffBy(state: CorrelationState, service: string, cause: string, causeKind: string): boolean {
+  if (causeKind !== 'Node') return false;
+  const node = parseEntityKey(cause)?.name;
+  return state.neighbours(service, 'SELECTS', 'out').some((pod) => state.eventsOn(pod, Number.NEGATIVE_INFINITY, UNSCHEDULABLE).some((item) => item.event.annotations?.['cause.kind'] === 'Node' && item.event.annotations['cause.name'] === node));
+}
+
 /** Why one root explains another, as the fold says it. */
 export const REASONS = {
   service: 'its pods are the ones that fail',
@@ -87,7 +100,7 @@ export function explains(state: CorrelationState, cause: string, root: string, l
   if (!mayExplain(causeKind, rootKind)) return undefined;
   if (rootKind === 'Service') {
     const owners = new Set(state.neighbours(root, 'SELECTS', 'out').flatMap((pod) => [pod, state.rootOwner(pod)]));
-    if (owners.has(cause) || workloadBehind(state, root, cause)) return REASONS.service;
+    if (owners.has(cause) || workloadBehind(state, root, cause) || keptOffBy(state, root, cause, causeKind)) return REASONS.service;
   }
   if (causeKind === 'Service' && state.dependsOn(root).some((edge) => edge.to === cause)) return REASONS.calls;
   const pods = lookups.podsOf(root);

@@ -3,6 +3,7 @@ import { CONFIG_CHANGE_TYPES } from '../event-classes.js';
 
 /** Changes to a Service itself that can cut its callers off (a selector or port change, its deletion), or it losing every endpoint. */
 const SERVICE_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['service_changed', 'service_unavailable', 'resource_deleted']);
+const DELETION: ReadonlySet<EventType> = new Set<EventType>(['resource_deleted']);
 /** Trouble of the pods behind a Service that its callers feel. */
 const BACKEND_TROUBLE: ReadonlySet<EventType> = new Set<EventType>(['pod_not_ready', 'crash_loop', 'pod_failed', 'oom_killed', 'pod_evicted', 'volume_attach_failed', 'volume_mount_failed', 'pod_unschedulable', 'pod_pending']);
 const READY: ReadonlySet<EventType> = new Set<EventType>(['pod_ready']);
@@ -22,7 +23,8 @@ function listedLongAfterCreation(item: IndexedEvent): boolean {
 
 /**
  * Events on the callee's side, between `since` and `until`, that can explain a caller's
- * failure: the Service's own change or loss of endpoints; failures of the pods it selects
+ * failure: the Service's own change or loss of endpoints (its deletion, while it stays
+ * deleted, from any time before); failures of the pods it selects
  * that they have not recovered from;
  * a NetworkPolicy created or changed over them. `silent` adds the changes that break a
  * server without making it fail (its rollout, its ConfigMaps): asked when the caller's
@@ -31,6 +33,11 @@ function listedLongAfterCreation(item: IndexedEvent): boolean {
 export function calleeTrouble(state: CorrelationState, service: string, since: number, until: number, silent: boolean): IndexedEvent[] {
   const within = (item: IndexedEvent) => item.at <= until;
   const found = state.eventsOn(service, since, SERVICE_TROUBLE).filter(within);
+  // A Service still deleted is trouble however long ago it went: every later call still fails.
+  if (state.resource(service)?.deleted && !found.some((item) => item.event.type === 'resource_deleted')) {
+    const deletion = state.eventsOn(service, Number.NEGATIVE_INFINITY, DELETION).filter(within).at(-1);
+    if (deletion) found.unshift(deletion);
+  }
   const pods = state.neighbours(service, 'SELECTS', 'out');
   const owners = new Set<string>();
   const policies = new Set<string>();
