@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, insightWith, type IndexedEvent } from '@tapio/domain';
+import { entityKey, type IndexedEvent } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { recordingComposer } from '../../test/support/recording-composer.js';
 import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
-import { iso } from '../story/entity-refs.js';
-import type { ComposeInsight } from './incident.js';
 import { IncidentBook } from './incident-book.js';
 import type { IncidentRoot } from './incident-root.js';
 
@@ -12,24 +11,7 @@ const RESTART = [{ field: 'type', operator: 'equals', value: 'pod_restart' }];
 const parked = compiled('parked', { priority: 82, severity: 'low', conditions: RESTART });
 const outage = compiled('outage', { priority: 75, severity: 'critical', conditions: RESTART });
 
-const compose: ComposeInsight = (draft) => {
-  const firstSeen = draft.firstSeen ?? iso(draft.rootEvent.at);
-  const pattern = draft.match.pattern;
-  const insight = insightWith({
-    id: draft.id,
-    title: pattern.name,
-    severity: pattern.pattern.spec.severity,
-    confidence: 0.5,
-    pattern: pattern.name,
-    rootCause: { entity: { kind: 'Deployment', name: draft.rootKey }, what: draft.rootEvent.event.message },
-    symptoms: [...draft.symptoms.keys()].map((key) => ({ kind: 'Pod', name: key })),
-    previousOccurrences: [],
-    firstSeen,
-    lastSeen: iso(draft.match.trigger.at),
-    createdAt: firstSeen,
-  });
-  return { insight, prediction: { id: `pred-${draft.id}`, patternId: pattern.name, insightId: draft.id, type: 'outage', confidence: 0.5, message: '', impact: [], createdAt: firstSeen } };
-};
+const { compose } = recordingComposer();
 
 function twoRestarts() {
   const cluster = new ClusterFixture();

@@ -1,42 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { entityKey, insightWith, type IndexedEvent, type Prediction } from '@tapio/domain';
+import { entityKey, type IndexedEvent } from '@tapio/domain';
 import { ClusterFixture } from '../../test/support/cluster-fixture.js';
+import { recordingComposer } from '../../test/support/recording-composer.js';
 import { compiled, indexAll, mustMatch } from '../../test/support/units.js';
-import { iso } from '../story/entity-refs.js';
-import type { ComposeInsight, IncidentDraft } from './incident.js';
+import type { ComposeInsight } from './incident.js';
 import { IncidentBook } from './incident-book.js';
 import type { IncidentRoot } from './incident-root.js';
 
 const restarts = compiled('restarts', { priority: 50, severity: 'medium' });
 const crashes = compiled('crashes', { priority: 80, severity: 'high', conditions: [{ field: 'type', operator: 'equals', value: 'pod_restart' }] });
 const MINUTE = 60_000;
-
-/** A composer that tells what it was given: the drafts, copied as they were, and an insight made of them. */
-function recordingComposer() {
-  const drafts: Array<IncidentDraft & { symptomKeys: string[] }> = [];
-  const compose: ComposeInsight = (draft) => {
-    drafts.push({ ...draft, symptomKeys: [...draft.symptoms.keys()] });
-    const firstSeen = draft.firstSeen ?? iso(draft.rootEvent.at);
-    const pattern = draft.match.pattern;
-    const insight = insightWith({
-      id: draft.id,
-      title: pattern.name,
-      severity: pattern.pattern.spec.severity,
-      confidence: 0.5,
-      pattern: pattern.name,
-      predictionId: `pred-${draft.id}`,
-      rootCause: { entity: { kind: 'ConfigMap', name: draft.rootKey }, what: draft.rootEvent.event.message },
-      symptoms: [...draft.symptoms.keys()].map((key) => ({ kind: 'Pod', name: key })),
-      previousOccurrences: [...draft.previous.times],
-      firstSeen,
-      lastSeen: iso(Math.max(draft.match.trigger.at, Date.parse(draft.lastSeen ?? firstSeen))),
-      createdAt: firstSeen,
-    });
-    const prediction: Prediction = { id: `pred-${draft.id}`, patternId: pattern.name, insightId: draft.id, type: 'outage', confidence: 0.5, message: '', impact: [], createdAt: firstSeen };
-    return { insight, prediction };
-  };
-  return { drafts, compose };
-}
 
 /** A ConfigMap edit and its pods restarting, minutes apart. */
 function cascade() {
