@@ -42,6 +42,15 @@ describe('CapacityLedger', () => {
     expect(ledger.takenBy('c', 'huge-1', new Set(['cpu']), MS(95))).toBeUndefined();
   });
 
+  it("never names a DaemonSet: its pod belongs on every node, one just added (the autoscaler's) included", () => {
+    const ledger = new CapacityLedger();
+    const proxy = { kind: 'DaemonSet', name: 'kube-proxy', namespace: 'kube-system' };
+    ledger.observeNode('c', node('node-4', '2'));
+    ledger.observePod('c', 'proxy-4', pod('proxy-4', 'kube-system', '1800m', 'node-4'), () => proxy, MS(30));
+    ledger.observePod('c', 'cart-3', pod('cart-3', 'shop', '500m'), () => cartOwner, MS(40));
+    expect(ledger.takenBy('c', 'cart-3', new Set(['cpu']), MS(45))).toBeUndefined();
+  });
+
   it('counts what a workload gave back: a finished or deleted pod frees its room, a replaced one takes none', () => {
     const ledger = new CapacityLedger();
     ledger.observeNode('c', node('node-1', '2'));

@@ -155,7 +155,8 @@ export class CapacityLedger {
     for (const item of this.movements) {
       if (item.cluster !== cluster || item.at > at || item.at < at - TAKEN_WINDOW_MS) continue;
       const owner = topOf(item.owner);
-      if (sameOwner(owner, refused)) continue;
+      // A DaemonSet's pod belongs on every node, a node just added included: it takes no room a workload was owed.
+      if (sameOwner(owner, refused) || owner.kind === 'DaemonSet') continue;
       const key = `${owner.kind}|${owner.namespace ?? ''}|${owner.name}|${item.node}`;
       const entry = taken.get(key) ?? { owner, node: item.node, took: { ...ZERO }, since: item.at };
       entry.took.cpu += item.cpu;
