@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 /** One recorded line (shared/scenarios/README.md): a kubeapi RawEvent carrying a watch event. */
 export interface RecordedLine {
@@ -18,8 +19,11 @@ export interface ExpectedEntity {
   name: string;
 }
 
+/** A recording's lines (gunzipped first when its name ends in `.gz`). */
 export function readRecording(path: string | URL): RecordedLine[] {
-  return readFileSync(path, 'utf8')
+  const bytes = readFileSync(path);
+  return (String(path).endsWith('.gz') ? gunzipSync(bytes) : bytes)
+    .toString('utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as RecordedLine);

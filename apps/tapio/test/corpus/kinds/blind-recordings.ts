@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import type { ExpectedEntity, RecordedLine } from '../../support/recording-variants.js';
+import { readRecording, type ExpectedEntity, type RecordedLine } from '../../support/recording-variants.js';
 import type { CorpusCase } from '../corpus-case.js';
 import { threeWays } from '../corpus-variants.js';
 
@@ -17,11 +16,7 @@ interface Expected {
 function blindRecording(name: string): () => { lines: RecordedLine[]; accept: ExpectedEntity[] } {
   return () => {
     const expected = JSON.parse(readFileSync(new URL(`${name}.expected.json`, BLIND), 'utf8')) as Expected;
-    const lines = gunzipSync(readFileSync(new URL(`${name}.ndjson.gz`, BLIND)))
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as RecordedLine);
+    const lines = readRecording(new URL(`${name}.ndjson.gz`, BLIND));
     const accept = expected.rootCause ? [expected.rootCause, ...(expected.alsoAcceptable ?? [])] : [];
     return { lines, accept: accept.map(({ kind, namespace, name: entity }) => ({ kind, namespace, name: entity })) };
   };

@@ -32,13 +32,16 @@ function containerTexts(container: Json): string[] {
  * depends on cluster DNS and on that Service). Nothing but the address is kept.
  */
 export function podCalls(spec: Json): string[] {
+  return addressesIn(containersOf(spec).flatMap(containerTexts));
+}
+
+/** The addresses the texts name, as `host` or `host:port`, once each, at most MAX_CALLS. */
+function addressesIn(texts: Iterable<string>): string[] {
   const calls = new Set<string>();
-  for (const container of containersOf(spec)) {
-    for (const text of containerTexts(container)) {
-      for (const address of networkAddressesIn(text)) {
-        if (calls.size >= MAX_CALLS) return [...calls];
-        calls.add(address.port !== undefined ? `${address.host}:${address.port}` : address.host);
-      }
+  for (const text of texts) {
+    for (const address of networkAddressesIn(text)) {
+      if (calls.size >= MAX_CALLS) return [...calls];
+      calls.add(address.port !== undefined ? `${address.host}:${address.port}` : address.host);
     }
   }
   return [...calls];
@@ -52,14 +55,7 @@ const MAX_CONFIG_TEXT = 64 * 1024;
  * in a properties file): what the pods that use it are configured to call. Bounded like a pod's.
  */
 export function configCalls(data: Json): string[] {
-  const calls = new Set<string>();
   let read = 0;
-  for (const value of Object.values(data)) {
-    if (typeof value !== 'string' || (read += value.length) > MAX_CONFIG_TEXT) continue;
-    for (const address of networkAddressesIn(value)) {
-      if (calls.size >= MAX_CALLS) return [...calls];
-      calls.add(address.port !== undefined ? `${address.host}:${address.port}` : address.host);
-    }
-  }
-  return [...calls];
+  const texts = Object.values(data).filter((value): value is string => typeof value === 'string' && (read += value.length) <= MAX_CONFIG_TEXT);
+  return addressesIn(texts);
 }

@@ -13,6 +13,7 @@ import {
   TopologyIndex,
 } from '@tapio/domain';
 import { DependencyModel, type DependencyEdge } from '../dependencies/dependency-model.js';
+import { dependencyTopologyOf } from '../dependencies/dependency-topology.js';
 import { TopologyProjector } from '../topology/topology-projector.js';
 import { EventRing, type SequencedEvent, type SlotTest } from './event-ring.js';
 import { KeyedIndex } from './keyed-index.js';
@@ -81,22 +82,7 @@ export class WorkingState implements CorrelationState {
     this.windowMs = options.windowMs ?? 2 * 3_600_000;
     this.maxEvents = options.maxEvents ?? 1_000_000;
     this.topology = options.topology ?? new TopologyIndex();
-    const topology = this.topology;
-    this.dependencies = new DependencyModel({
-      has: (key) => topology.has(key),
-      rootOwner: (key) => topology.rootOwner(key),
-      servicesOf: (pod) => [...topology.in(pod, 'SELECTS')],
-      callsOf: (pod) => topology.node(pod)?.facts?.calls ?? [],
-      configCallsOf: (pod) => {
-        const found: Array<{ configMap: string; calls: readonly string[] }> = [];
-        for (const configMap of topology.out(pod, 'MOUNTS')) {
-          const calls = topology.node(configMap)?.facts?.calls;
-          if (calls?.length && entityKeyKind(configMap) === 'ConfigMap') found.push({ configMap, calls });
-        }
-        return found;
-      },
-      podsUsing: (configMap) => [...topology.in(configMap, 'MOUNTS')],
-    });
+    this.dependencies = new DependencyModel(dependencyTopologyOf(this.topology));
   }
 
   /** Applies the event's topology change and indexes it; returns the indexed event (undefined for a duplicate). */
