@@ -3,9 +3,11 @@ import { FeedbackLedger } from '../feedback/feedback-ledger.js';
 import { HoldQueue } from '../incidents/hold-queue.js';
 import { FoldRelations } from '../incidents/fold-relations.js';
 import { IncidentBook } from '../incidents/incident-book.js';
+import type { IncidentDraft } from '../incidents/incident.js';
 import { IncidentFolds } from '../incidents/incident-folds.js';
 import { rankInsights } from '../incidents/insight-ranking.js';
 import { resolveIncidentRoot } from '../incidents/incident-root.js';
+import { rejudgeConsumers } from '../incidents/consumer-rejudging.js';
 import { PatternIndex } from '../patterns/pattern-index.js';
 import { matchPattern, type PatternMatch } from '../patterns/pattern-matcher.js';
 import { rateIncident } from '../predictions/prediction-confidence.js';
@@ -317,10 +319,12 @@ export class CorrelationEngine {
   private record(match: PatternMatch, output: EngineOutput): void {
     const root = resolveIncidentRoot(this.state, match, this.walks.rootPath(match.rootStepEvent));
     if (!root) return;
-    const changed = this.book.admit(match, root, (draft) => composeInsight(draft, this.composer));
-    if (!changed) return;
-    output.insights.push(changed.insight);
-    if (!changed.lastSeenOnly) output.predictions.push(this.tracker.track(changed.prediction, changed.cascade));
+    const compose = (draft: IncidentDraft) => composeInsight(draft, this.composer);
+    for (const changed of [...rejudgeConsumers(this.book, this.state, root, match, compose), this.book.admit(match, root, compose)]) {
+      if (!changed) continue;
+      output.insights.push(changed.insight);
+      if (!changed.lastSeenOnly) output.predictions.push(this.tracker.track(changed.prediction, changed.cascade));
+    }
   }
 
   /**

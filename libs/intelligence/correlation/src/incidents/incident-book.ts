@@ -8,6 +8,7 @@ import { BookRoots, insightRootKey } from './book-roots.js';
 import type { BookRootsView } from './fold-members.js';
 import type { IncidentRoot } from './incident-root.js';
 import { rankInsights } from './insight-ranking.js';
+import { foldLink } from './root-views.js';
 import { OccurrenceHistory, type OccurrenceHistoryLimits } from './occurrence-history.js';
 import { predictionSubject } from '../predictions/prediction-subject.js';
 
@@ -80,6 +81,8 @@ export class IncidentBook {
   private readonly rootKinds = new Map<string, number>();
   /** The insights' root keys, counted as they come and go (what folding reads). */
   private readonly insightRoots = new BookRoots();
+  /** Incidents whose root was judged the consumer behind a node's pressure, by episode (IncidentRoot.episode). */
+  private readonly episodes = new Map<string, Set<string>>();
   private readonly mergeWindowMs: number;
   private readonly retainMs: number;
   private readonly maxIncidents: number;
@@ -118,7 +121,9 @@ export class IncidentBook {
     const historyKey = this.historyKeyOf(rootKey);
     const previous = this.history.of(match.pattern.name, historyKey, id);
     const composed = compose({ id, rootKey, match, rootEvent, path, symptoms, previous, firstSeen: undefined, lastSeen: undefined });
-    this.incidents.set(id, { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed, toldLastSeenMs: Date.parse(composed.insight.lastSeen) });
+    const incident: Incident = { id, rootKey, historyKey, priority: match.pattern.pattern.spec.priority, match, rootEvent, path, symptoms, ...composed, toldLastSeenMs: Date.parse(composed.insight.lastSeen) };
+    this.incidents.set(id, incident);
+    this.noteEpisode(incident, root.episode);
     this.countRoot(rootKey, 1);
     this.insightRoots.add(id, insightRootKey(composed.insight));
     this.latestByRoot.set(rootKey, id);
@@ -127,6 +132,7 @@ export class IncidentBook {
   }
 
   private extend(incident: Incident, match: PatternMatch, root: IncidentRoot, compose: ComposeInsight): AdmittedInsight | undefined {
+    this.noteEpisode(incident, root.episode);
     const before = incident.symptoms.size;
     const spec = match.pattern.pattern.spec;
     const byPriority = spec.priority > incident.priority || (spec.priority === incident.priority && match.pattern.name !== incident.insight.pattern && severityRank(spec.severity) > severityRank(incident.insight.severity));
@@ -159,6 +165,53 @@ export class IncidentBook {
       }
     }
     return this.recompose(incident, compose);
+  }
+
+  private noteEpisode(incident: Incident, episode: string | undefined): void {
+    if (!episode || incident.episodes?.has(episode)) return;
+    (incident.episodes ??= new Set()).add(episode);
+    let ids = this.episodes.get(episode);
+    if (!ids) this.episodes.set(episode, (ids = new Set()));
+    ids.add(incident.id);
+  }
+
+  /** The open incidents (last seen within the merge window of `nowMs`) whose root was judged a consumer in `episode`. */
+  inEpisode(episode: string, nowMs: number): Incident[] {
+    const open: Incident[] = [];
+    for (const id of this.episodes.get(episode) ?? []) {
+      const incident = this.incidents.get(id);
+      if (incident && nowMs - Date.parse(incident.insight.lastSeen) <= this.mergeWindowMs) open.push(incident);
+    }
+    return open;
+  }
+
+  /**
+   * An incident whose root is judged again (a consumer named from a victim's figure, before
+   * the real consumer's came): it is about `root` from now on, its former root one of its
+   * symptoms, and no occurrence of that root goes to the history (it never had the trouble).
+   * When `root` has an open incident already, that one takes this one's symptoms and this one
+   * leaves the book: its last version is returned as explained by it (`reason`).
+   */
+  reRoot(id: string, root: IncidentRoot, match: PatternMatch, compose: ComposeInsight, reason: string): AdmittedInsight[] {
+    const incident = this.incidents.get(id);
+    if (!incident || incident.rootKey === root.rootKey) return [];
+    const former = incident.rootEvent;
+    if (former.entityKey && former.entityKey !== root.rootKey && !incident.symptoms.has(former.entityKey)) incident.symptoms.set(former.entityKey, former);
+    if (this.latestByRoot.get(incident.rootKey) === id) this.latestByRoot.delete(incident.rootKey);
+    const intoId = this.latestByRoot.get(root.rootKey);
+    const into = intoId ? this.incidents.get(intoId) : undefined;
+    if (into && match.trigger.at - Date.parse(into.insight.lastSeen) <= this.mergeWindowMs) {
+      for (const [key, event] of incident.symptoms) if (key !== into.rootKey && !into.symptoms.has(key)) into.symptoms.set(key, event);
+      for (const episode of incident.episodes ?? []) this.noteEpisode(into, episode);
+      this.forget(incident);
+      const merged = this.recompose(into, compose);
+      return [merged, { insight: { ...incident.insight, explainedBy: foldLink(merged.insight, reason) }, prediction: incident.prediction, lastSeenOnly: true }];
+    }
+    this.countRoot(incident.rootKey, -1);
+    Object.assign(incident, { rootKey: root.rootKey, historyKey: this.historyKeyOf(root.rootKey), rootEvent: root.rootEvent, path: root.path, match, priority: match.pattern.pattern.spec.priority });
+    this.countRoot(root.rootKey, 1);
+    this.latestByRoot.set(root.rootKey, id);
+    return [this.recompose(incident, compose)];
   }
 
   /**
@@ -211,6 +264,11 @@ export class IncidentBook {
 
   private forget(incident: Incident): void {
     this.incidents.delete(incident.id);
+    for (const episode of incident.episodes ?? []) {
+      const ids = this.episodes.get(episode);
+      ids?.delete(incident.id);
+      if (ids?.size === 0) this.episodes.delete(episode);
+    }
     this.countRoot(incident.rootKey, -1);
     this.insightRoots.remove(incident.id, insightRootKey(incident.insight));
     if (this.latestByRoot.get(incident.rootKey) !== incident.id) return;

@@ -3,7 +3,7 @@ import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
 import { isPressureEvidence } from '../correlators/pressure-resources.js';
-import { topConsumer } from './named-cause.js';
+import { pressureEpisodeOf, topConsumer } from './named-cause.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
 /** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
@@ -12,6 +12,8 @@ export interface IncidentRoot {
   rootEvent: IndexedEvent;
   /** The causal path from the root event to the match's root step. */
   path: CausalPath;
+  /** For a root judged the consumer behind node pressure: the episode (node and resource) it was judged in. */
+  episode?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
     // Node pressure is explained by whoever consumed the node's memory (or disk), even when the
     // causal walk goes back to the node's pressure condition: the consumer outranks the node.
     const consumer = topConsumer(state, match.rootStepEvent);
-    if (consumer) return { rootKey: consumer, rootEvent: match.rootStepEvent, path };
+    if (consumer) return withEpisode(state, { rootKey: consumer, rootEvent: match.rootStepEvent, path });
   }
   const rootEvent = path.events[0];
   if (!rootEvent) return undefined;
@@ -59,7 +61,7 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
     // ends at the node's memory or disk pressure or at a kubelet eviction for it, the node is
     // only where it happened and the evicted pod often a victim: the consumer is the cause.
     const consumer = topConsumer(state, rootEvent, Math.max(rootEvent.at, match.symptomStepEvent.at));
-    if (consumer) return { rootKey: consumer, rootEvent, path };
+    if (consumer) return withEpisode(state, { rootKey: consumer, rootEvent, path });
   }
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
   const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
@@ -69,4 +71,9 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
   const rootKey = rootEntityKey(state, rootEvent, countedByOwner, blame);
   if (!rootKey || !match.symptomStepEvent.entityKey) return undefined;
   return { rootKey, rootEvent, path };
+}
+
+function withEpisode(state: WorkingState, root: IncidentRoot): IncidentRoot {
+  const episode = pressureEpisodeOf(state, root.rootEvent);
+  return episode ? { ...root, episode } : root;
 }

@@ -51,4 +51,6 @@ export interface Incident extends ComposedInsight {
   symptoms: Map<string, IndexedEvent>;
   /** The last-seen time (ms) of the last version the book returned of it (a repeat is told a step past it). */
   toldLastSeenMs: number;
+  /** The node pressure episodes whose consumer its root was judged to be (IncidentRoot.episode). */
+  episodes?: Set<string>;
 }

@@ -96,6 +96,18 @@ function kubeletFiguresByPod(state: WorkingState, resource: PressureResource, no
 }
 
 /**
+ * The pressure episode a root event belongs to: its node and the resource the node ran low
+ * on (memory when the event names none), as one key. Incidents rooted at a consumer of the
+ * same episode are judged again together (consumer-rejudging.ts). Undefined off any node.
+ */
+export function pressureEpisodeOf(state: WorkingState, root: IndexedEvent): string | undefined {
+  const key = root.entityKey;
+  if (!key) return undefined;
+  const node = entityKeyKind(key) === 'Node' ? parseEntityKey(key)?.name : state.nodeNameOf(key);
+  return node ? `${node}\u0000${(pressureResourceOf(root) ?? MEMORY).name}` : undefined;
+}
+
+/**
  * The consumer behind node pressure (memory, or ephemeral storage under disk pressure: the
  * resource the root event names, memory when it names none): of the pods on the root's node,
  * the one that used the most of it in the last 30 minutes, as its workload. Candidates are the

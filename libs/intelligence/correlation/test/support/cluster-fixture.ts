@@ -9,7 +9,7 @@ export interface WorkloadOptions {
   claims?: string[];
   /** Addresses its pod spec calls (`host` or `host:port`, as the transformer's facts say). */
   calls?: string[];
-  kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
   /** The ServiceAccount its pods run as (the pod template's and each pod's serviceAccountName). */
   serviceAccount?: string;
 }

@@ -1,6 +1,7 @@
 import { networkAddressesIn, entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
 import { calleeTrouble } from './callee-trouble.js';
+import { calleeCapacityLoss, isDeadlineExceeded } from './callee-capacity.js';
 
 /** Failures of a caller that a dependency can explain: unreadiness, crashes, failed calls and lookups. */
 const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
@@ -35,6 +36,7 @@ export class ServiceDependencyCorrelator implements Correlator {
 
   correlate(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
     const { event, at, entityKey } = indexed;
+    if (isDeadlineExceeded(indexed)) return this.slowJob(indexed, state);
     if (!entityKey || !CALLER_FAILURES.has(event.type) || entityKeyKind(entityKey) !== 'Pod') return [];
     const dependencies = state.dependsOn(entityKey, event.message);
     if (dependencies.length === 0) return [];
@@ -58,6 +60,23 @@ export class ServiceDependencyCorrelator implements Correlator {
         toEventId: event.id,
         confidence: 0.8,
         reason: `depends on Service ${callee?.namespace ?? ''}/${callee?.name ?? best.to} (${best.evidence}); ${best.cause.event.type.replace(/_/g, ' ')} there ${minutes(at - best.cause.at)} earlier`,
+        correlator: this.id,
+      },
+    ];
+  }
+
+  /** A Job out of its deadline: a callee that lost capacity before or during its run (callee-capacity.ts). */
+  private slowJob(indexed: IndexedEvent, state: CorrelationState): Correlation[] {
+    const loss = calleeCapacityLoss(state, indexed, this.windowMs);
+    if (!loss) return [];
+    const callee = parseEntityKey(loss.to);
+    return [
+      {
+        kind: 'CAUSED',
+        fromEventId: loss.cause.event.id,
+        toEventId: indexed.event.id,
+        confidence: 0.7,
+        reason: `its pods call Service ${callee?.namespace ?? ''}/${callee?.name ?? loss.to} (${loss.evidence}), whose workload was scaled down ${minutes(indexed.at - loss.cause.at)} before the Job ran out of its deadline`,
         correlator: this.id,
       },
     ];
