@@ -42,7 +42,7 @@ export {
   formatEntity,
 } from '@tapio/plugin-api';
 export { canonicalKind, knownKinds, kindSpellings } from './entities/kind-names.js';
-export { REDACTED_VALUE, isSecretObject, isRedactedValue, isValueStandIn, redactSecret, redactSecretsIn, redactSecretsInData, redactSecretsInPayload } from './secrets/secret-redaction.js';
+export { REDACTED_VALUE, isSecretObject, isKeyedFingerprint, isRedactedValue, isValueStandIn, redactSecret, redactSecretsIn, redactSecretsInData, redactSecretsInPayload } from './secrets/secret-redaction.js';
 export type { SecretFingerprint } from './secrets/secret-redaction.js';
 export {
   OwnerReference,

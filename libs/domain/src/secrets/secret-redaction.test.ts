@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRedactedValue, isValueStandIn, redactSecret, redactSecretsIn, REDACTED_VALUE } from './secret-redaction.js';
+import { isKeyedFingerprint, isRedactedValue, isValueStandIn, redactSecret, redactSecretsIn, REDACTED_VALUE } from './secret-redaction.js';
 
 const PLANTED = 'tapio-planted-value-9f3e';
 const b64 = (text: string): string => btoa(text);
@@ -39,6 +39,10 @@ describe('secret redaction', () => {
     expect(once['stringData']).toEqual({ token: '<redacted:rotation-7>' });
     expect(isValueStandIn('<redacted:v2>')).toBe(true);
     expect(isValueStandIn(REDACTED_VALUE)).toBe(false);
+    // A recorder's placeholder is a stand-in but not a keyed fingerprint (which only a collector writes).
+    expect(isKeyedFingerprint('<redacted:v2>')).toBe(false);
+    expect(isKeyedFingerprint(`hmac-sha256:${'0f'.repeat(32)}`)).toBe(true);
+    expect(isKeyedFingerprint(`hmac-sha256:${'0F'.repeat(32)}`)).toBe(false);
     expect(redactSecret(once)).toEqual(once);
   });
 

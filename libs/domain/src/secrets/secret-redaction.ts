@@ -41,6 +41,11 @@ export function isRedactedValue(value: unknown): boolean {
   return value === REDACTED_VALUE || isValueStandIn(value);
 }
 
+/** Whether a value is a keyed fingerprint (`hmac-sha256:<64 hex>`), the only stand-in a collector writes itself. */
+export function isKeyedFingerprint(value: unknown): value is string {
+  return typeof value === 'string' && FINGERPRINT.test(value);
+}
+
 /**
  * A stand-in that changes when the value does (a keyed fingerprint, or a recorder's
  * versioned placeholder): what shows a rotation without the value.

@@ -1,4 +1,4 @@
-import { isRedactedValue, isValueStandIn } from '@tapio/domain';
+import { isKeyedFingerprint, isRedactedValue, isValueStandIn } from '@tapio/domain';
 import { canonical } from './canonical.js';
 import { contentHash } from './content-hash.js';
 import { obj, type Json } from './k8s-object.js';
@@ -11,7 +11,6 @@ import { obj, type Json } from './k8s-object.js';
  * means the content changed.
  */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-const FINGERPRINT = /^hmac-sha256:[0-9a-f]{64}$/;
 /** Stands for a value that was not read (metadata only) or was redacted. */
 const UNREAD = 'unread';
 
@@ -56,7 +55,7 @@ export function secretDigest(object: Json): Record<string, string> {
 export function secretContentHash(object: Json): string | undefined {
   const digest = secretDigest(object);
   const keys = Object.keys(digest);
-  if (keys.length === 0 || keys.some((key) => !FINGERPRINT.test(digest[key] as string))) return undefined;
+  if (keys.length === 0 || keys.some((key) => !isKeyedFingerprint(digest[key]))) return undefined;
   return contentHash(digest);
 }
 
