@@ -42,6 +42,24 @@ describe('CapacityLedger', () => {
     expect(ledger.takenBy('c', 'huge-1', new Set(['cpu']), MS(95))).toBeUndefined();
   });
 
+  it('names no one when the refused pod is one of its own workload\'s scale-up, which took as much or more', () => {
+    const ledger = new CapacityLedger();
+    ledger.observeNode('c', node('node-1', '2'));
+    ledger.observeNode('c', node('node-2', '2'));
+    ledger.observePod('c', 'big-1', pod('big-1', 'analytics', '1500m', 'node-1'), () => cruncher, MS(30));
+    // cart scaled to 6 replicas: five are placed (2.5 CPU, both nodes full), the last finds no room.
+    for (let replica = 1; replica <= 5; replica += 1) ledger.observePod('c', `cart-${replica}`, pod(`cart-${replica}`, 'shop', '500m', replica === 1 ? 'node-1' : 'node-2'), () => cartOwner, MS(60));
+    ledger.observePod('c', 'cart-6', pod('cart-6', 'shop', '500m'), () => cartOwner, MS(60));
+    expect(ledger.takenBy('c', 'cart-6', new Set(['cpu']), MS(65))).toBeUndefined();
+    // A routine restart of one cart pod (its workload took less than the cruncher) still names the cruncher.
+    const other = new CapacityLedger();
+    other.observeNode('c', node('node-1', '2'));
+    other.observePod('c', 'big-1', pod('big-1', 'analytics', '1600m', 'node-1'), () => cruncher, MS(30));
+    other.observePod('c', 'cart-1', pod('cart-1', 'shop', '200m', 'node-1'), () => cartOwner, MS(60));
+    other.observePod('c', 'cart-2', pod('cart-2', 'shop', '200m'), () => cartOwner, MS(61));
+    expect(other.takenBy('c', 'cart-2', new Set(['cpu']), MS(65))?.owner).toEqual(cruncher);
+  });
+
   it("never names a DaemonSet: its pod belongs on every node, one just added (the autoscaler's) included", () => {
     const ledger = new CapacityLedger();
     const proxy = { kind: 'DaemonSet', name: 'kube-proxy', namespace: 'kube-system' };

@@ -152,11 +152,17 @@ export class CapacityLedger {
     const topOf = (owner: Owner) => tops.get(owner) ?? (tops.set(owner, this.top(cluster, owner)), tops.get(owner) as Owner);
     const refused = topOf(pod.owner);
     const taken = new Map<string, { owner: Owner; node: string; took: Requests; since: number }>();
+    const own = { ...ZERO };
     for (const item of this.movements) {
       if (item.cluster !== cluster || item.at > at || item.at < at - TAKEN_WINDOW_MS) continue;
       const owner = topOf(item.owner);
+      if (sameOwner(owner, refused)) {
+        own.cpu += item.cpu;
+        own.memory += item.memory;
+        continue;
+      }
       // A DaemonSet's pod belongs on every node, a node just added included: it takes no room a workload was owed.
-      if (sameOwner(owner, refused) || owner.kind === 'DaemonSet') continue;
+      if (owner.kind === 'DaemonSet') continue;
       const key = `${owner.kind}|${owner.namespace ?? ''}|${owner.name}|${item.node}`;
       const entry = taken.get(key) ?? { owner, node: item.node, took: { ...ZERO }, since: item.at };
       entry.took.cpu += item.cpu;
@@ -176,6 +182,9 @@ export class CapacityLedger {
       const size = (took: Requests) => [...short].reduce((total, resource) => total + took[resource] / Math.max(allocatable[resource], 1), 0);
       if (!best || size(entry.took) > size(best.took)) best = entry;
     }
+    // The refused pod's own workload grew at least as much (a scale-up whose last replicas find
+    // no room): its own growth asked for the room, not another's; the scale-up's cause answers.
+    if (best && [...short].every((resource) => own[resource] >= (best as { took: Requests }).took[resource])) return undefined;
     return best;
   }
 
