@@ -29,6 +29,14 @@ describe('networkAddressesIn', () => {
     expect(networkAddressesIn('Readiness probe failed: HTTP probe failed with statuscode: 503')).toEqual([]);
   });
 
+  it('reads a Service DNS name written bare (a configuration value), but no other bare dotted word', () => {
+    expect(networkAddressesIn('tenants-db.core.svc.cluster.local')).toEqual([{ host: 'tenants-db.core.svc.cluster.local', via: 'name' }]);
+    expect(networkAddressesIn('host=ledger.payments.svc port=5432')).toEqual([{ host: 'ledger.payments.svc', via: 'name' }]);
+    // The same name in a URL is read once, as the URL's.
+    expect(networkAddressesIn('http://tenants-db.core.svc.cluster.local:8080/')).toEqual([{ host: 'tenants-db.core.svc.cluster.local', via: 'url', port: 8080 }]);
+    for (const text of ['app.kubernetes.io/name', 'v1.2.svc-tools', 'registry.example.com/team/app', 'svc.cluster.local']) expect(networkAddressesIn(text), text).toEqual([]);
+  });
+
   it('names nothing in a text without a colon, _SERVICE_ or a lookup word, and the same (shared, frozen) answer for a text seen again', () => {
     for (const text of ['--max-connections=200', 'production', 'Back-off restarting failed container', 'LOG_LEVEL']) expect(networkAddressesIn(text)).toEqual([]);
     // Each of the words that may name an address still reaches the patterns.
@@ -47,7 +55,7 @@ describe('the pre-check before the patterns', () => {
   it('passes by no text in which the patterns find an address (20,000 texts built from the pieces they read)', () => {
     // Pieces of every form the patterns read, and of messages that name nothing, joined at random.
     const pieces = [
-      'http', '://', 'postgres', 'ledger-db', 'cache.sessions.svc.cluster.local', '10.96.0.10', '10.1.2.3', ':', ':53', ':8080', ': ', '5432', '503', '8',
+      'http', '://', 'postgres', 'ledger-db', 'cache.sessions.svc.cluster.local', '.svc', 'db.core', '.cluster.local', '10.96.0.10', '10.1.2.3', ':', ':53', ':8080', ': ', '5432', '503', '8',
       'lookup', 'nslookup', 'dig', 'host', 'getent hosts', 'on', 'bad address', "'", 'could not resolve', 'Name or service not known',
       'Temporary failure in name resolution', 'no such host', 'LEDGER_DB_SERVICE_HOST', '_SERVICE_PORT', 'BackOff', 'Back-off restarting failed container',
       'checkout-h255j8bmp-5rkwm_shop(ec8add94)', 'Readiness probe failed', 'statuscode', '@', '/', '-', '.', ' ', ' ', ' ',

@@ -7,8 +7,8 @@
 export interface NetworkAddress {
   host: string;
   port?: number;
-  /** `lookup`: a name resolution (nslookup, `lookup X on`, `bad address`); `url`: scheme://host; `hostport`: host:port; `env`: FOO_SERVICE_HOST. */
-  via: 'lookup' | 'url' | 'hostport' | 'env';
+  /** `lookup`: a name resolution (nslookup, `lookup X on`, `bad address`); `url`: scheme://host; `hostport`: host:port; `env`: FOO_SERVICE_HOST; `name`: a bare Service DNS name (`db.core.svc.cluster.local`, a configuration value). */
+  via: 'lookup' | 'url' | 'hostport' | 'env' | 'name';
   /** The resolver a failed lookup went to (`lookup X on 10.96.0.10:53`). */
   resolver?: string;
 }
@@ -24,6 +24,8 @@ const TOOL_RE = /\b(?:nslookup|dig|host|getent hosts)\s+(?:[-+][^\s]*\s+)*([a-z0
 const BAD_ADDRESS_RE = /\bbad address '([a-z0-9.-]+)'|could not resolve(?: host)?:? '?([a-z0-9.-]+)'?|\b([a-z0-9.-]+): (?:Name or service not known|Temporary failure in name resolution|no such host)/gi;
 const HOSTPORT_RE = /(?<![\w./:-])([a-z0-9][a-z0-9.-]*):(\d{2,5})(?![\w.])/gi;
 const ENV_RE = /\b([A-Z][A-Z0-9_]*)_SERVICE_(?:HOST|PORT)\b/g;
+/** A Service's DNS name with its namespace, written bare (`DB_HOST: tenants-db.core.svc.cluster.local`): only the cluster's service domain says a bare word is a host. */
+const SERVICE_NAME_RE = /(?<![\w.-])([a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.svc(?:\.cluster\.local)?)(?![\w-])/gi;
 
 function plausible(host: string): boolean {
   const lower = host.toLowerCase();
@@ -35,14 +37,14 @@ function plausible(host: string): boolean {
 
 /**
  * Passes every text one of the patterns above can match, and few others: each pattern needs
- * `://` (a URL), a colon followed by two digits (host:port), `_SERVICE_`, or one of these
+ * `://` (a URL), a colon followed by two digits (host:port), `_SERVICE_`, `.svc` (a Service's DNS name), or one of these
  * words (`lookup` and `nslookup`; `dig`, `host`, `getent`; `resol` in "could not resolve" and
  * "name resolution"; `bad address`; `not known` in "Name or service not known"; "no such host"
  * has `host`). One scan instead of six: most messages name no address, and a bare colon
  * passed them all ("BackOff: Back-off restarting failed container …", unique per pod, so
  * never found among the answers kept below).
  */
-const MAY_NAME_ADDRESS = /:\/\/|:\d\d|_SERVICE_|lookup|dig|host|getent|resol|bad address|not known/i;
+const MAY_NAME_ADDRESS = /:\/\/|:\d\d|_SERVICE_|\.svc|lookup|dig|host|getent|resol|bad address|not known/i;
 const NONE: readonly NetworkAddress[] = Object.freeze([]);
 
 /**
@@ -93,6 +95,7 @@ export function addressesIn(text: string): NetworkAddress[] {
     add({ host: match[1] as string, via: 'hostport', port: Number(match[2]) }, match.index, order);
   }
   for (const match of text.matchAll(ENV_RE)) add({ host: (match[1] as string).toLowerCase().replace(/_/g, '-'), via: 'env' }, match.index, order);
+  for (const match of text.matchAll(SERVICE_NAME_RE)) add({ host: match[1] as string, via: 'name' }, match.index, order);
   return [...found.values()].sort((a, b) => (order.get(a.host) ?? 0) - (order.get(b.host) ?? 0));
 }
 

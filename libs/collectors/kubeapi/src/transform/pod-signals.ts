@@ -1,7 +1,7 @@
 import { evictionRequestKey, evictionUsageKey, type ContainerFacts, type K8sObjectFacts } from '@tapio/domain';
 import { initContainerFacts } from './facts.js';
 import { arr, obj, str, type Json } from './k8s-object.js';
-import { pressureEviction, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
+import { causeAnnotations, pressureEviction, schedulingBlock, storageLimitEvicted } from './cause-messages.js';
 import type { Signal } from './signal.js';
 
 /**
@@ -55,6 +55,40 @@ export function podMemory(object: Json): PodMemory {
   };
 }
 
+/**
+ * The containers whose memory limit the LimitRanger admission plugin set from its namespace's
+ * default (`kubernetes.io/limit-ranger: LimitRanger plugin set: memory request for container app;
+ * memory limit for container app`): a kill at that limit is the default's doing, not the pod
+ * spec's, whose template never asked for one.
+ */
+export function limitRangerMemoryDefaults(object: Json): ReadonlySet<string> {
+  const note = str(obj(obj(object['metadata'])['annotations'])['kubernetes.io/limit-ranger']);
+  if (!note) return NO_NAMES;
+  const names = new Set<string>();
+  for (const match of note.matchAll(/memory limit for (?:init )?container ([a-z0-9][a-z0-9.-]*)/g)) names.add(match[1] as string);
+  return names;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** What a program writes when the disk it writes to is full (ENOSPC), or its quota on it ran out. */
+const DISK_FULL = /No space left on device|ENOSPC|Disk quota exceeded/i;
+
+/**
+ * Whether the container's last exit was for a full disk, by its termination message (what it
+ * wrote to /dev/termination-log or, with FallbackToLogsOnError, its last log lines): a volume or
+ * filesystem it writes to is full, which no restart mends. Only that fact is kept, never the text.
+ */
+function exitedForFullDisk(status: Json): boolean {
+  const message = str(obj(obj(status['state'])['terminated'])['message']) ?? str(obj(obj(status['lastState'])['terminated'])['message']);
+  return message !== undefined && DISK_FULL.test(message);
+}
+
+const DISK_FULL_NOTE = { annotations: { 'storage.full': 'true' } };
+
+/** An OOM kill at a limit the LimitRanger set: blamed on the namespace's LimitRange (the correlation finds which). */
+const LIMIT_RANGE_CAUSE = causeAnnotations({ kind: 'LimitRange' });
+
 function isOom(reason: string | undefined, exitCode: number | undefined): boolean {
   return reason === 'OOMKilled' || (exitCode === 137 && (reason === undefined || reason === 'OOMKilled'));
 }
@@ -63,7 +97,11 @@ function isOom(reason: string | undefined, exitCode: number | undefined): boolea
  * A container's restart, OOM kill, crash loop, failed pull or failed start, from its previous
  * and current state; `who` names it in messages ("Container app of pod shop/web-1").
  */
-function containerSignals(signals: Signal[], container: ContainerFacts, old: ContainerFacts | undefined, status: Json, who: string): void {
+function containerSignals(signals: Signal[], container: ContainerFacts, old: ContainerFacts | undefined, status: Json, who: string, defaulted: ReadonlySet<string>): void {
+  const oomCause = defaulted.has(container.name) ? { annotations: { ...LIMIT_RANGE_CAUSE, 'memory.limit_from': 'LimitRange' } } : {};
+  const full = exitedForFullDisk(status);
+  const fullNote = full ? DISK_FULL_NOTE : {};
+  const fullWords = full ? '; it exited for a full disk (No space left on device)' : '';
   const restarts = container.restartCount ?? 0;
   const delta = old ? restarts - (old.restartCount ?? 0) : 0;
   const terminated = obj(obj(status['state'])['terminated']);
@@ -73,7 +111,7 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
     signals.push({
       type: 'pod_restart',
       key: `restart:${container.name}:${restarts}`,
-      message: `${who} restarted (${restarts} restarts${reason ? `, last exit: ${reason}` : ''}${exitCode !== undefined ? ` code ${exitCode}` : ''})`,
+      message: `${who} restarted (${restarts} restarts${reason ? `, last exit: ${reason}` : ''}${exitCode !== undefined ? ` code ${exitCode}` : ''})${fullWords}`,
       kubernetes: {
         container: container.name,
         restartCount: restarts,
@@ -81,6 +119,7 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
         ...(reason ? { reason } : {}),
         ...(exitCode !== undefined ? { exitCode } : {}),
       },
+      ...fullNote,
     });
     // A kill already reported when the container was seen terminated is the same kill, now restarted.
     const reportedWhenTerminated = old?.state === 'terminated' && old.stateReason === 'OOMKilled';
@@ -90,6 +129,7 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
         key: `oom:${container.name}:${restarts}`,
         message: `${who} was OOMKilled (exit ${exitCode ?? 137})${container.memoryLimitBytes ? `, memory limit ${Math.round(container.memoryLimitBytes / 2 ** 20)}Mi` : ''}`,
         kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+        ...oomCause,
       });
     }
   } else if (container.state === 'terminated' && old?.state !== 'terminated') {
@@ -101,6 +141,7 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
         key: `oom:${container.name}:${restarts}:terminated`,
         message: `${who} was OOMKilled (exit ${exitCode ?? 137})`,
         kubernetes: { container: container.name, reason: 'OOMKilled', exitCode: exitCode ?? 137, restartCount: restarts },
+        ...oomCause,
       });
     }
   }
@@ -112,8 +153,9 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
       signals.push({
         type: 'crash_loop',
         key: `crashloop:${container.name}:${restarts}`,
-        message: `${who} is in CrashLoopBackOff (${restarts} restarts${container.lastTerminationReason ? `, last exit: ${container.lastTerminationReason}` : ''}${container.lastExitCode !== undefined ? ` code ${container.lastExitCode}` : ''})`,
+        message: `${who} is in CrashLoopBackOff (${restarts} restarts${container.lastTerminationReason ? `, last exit: ${container.lastTerminationReason}` : ''}${container.lastExitCode !== undefined ? ` code ${container.lastExitCode}` : ''})${fullWords}`,
         kubernetes: { container: container.name, reason: waiting, restartCount: restarts, ...(container.lastExitCode !== undefined ? { exitCode: container.lastExitCode } : {}) },
+        ...fullNote,
       });
     } else if (IMAGE_PULL_REASONS.has(waiting)) {
       signals.push({
@@ -144,11 +186,12 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   const before = new Map((previous?.facts.containers ?? []).map((container) => [container.name, container]));
   const statuses = new Map(arr(obj(object['status'])['containerStatuses']).map((item) => [str(item['name']) ?? '', item]));
 
-  for (const container of facts.containers ?? []) containerSignals(signals, container, before.get(container.name), statuses.get(container.name) ?? {}, `Container ${container.name} of pod ${name}`);
+  const defaulted = limitRangerMemoryDefaults(object);
+  for (const container of facts.containers ?? []) containerSignals(signals, container, before.get(container.name), statuses.get(container.name) ?? {}, `Container ${container.name} of pod ${name}`, defaulted);
   if (memory.initContainers) {
     const initBefore = new Map((previous?.memory.initContainers ?? []).map((container) => [container.name, container]));
     const initStatuses = new Map(arr(obj(object['status'])['initContainerStatuses']).map((item) => [str(item['name']) ?? '', item]));
-    for (const container of memory.initContainers) containerSignals(signals, container, initBefore.get(container.name), initStatuses.get(container.name) ?? {}, `Init container ${container.name} of pod ${name}`);
+    for (const container of memory.initContainers) containerSignals(signals, container, initBefore.get(container.name), initStatuses.get(container.name) ?? {}, `Init container ${container.name} of pod ${name}`, defaulted);
   }
 
   const phase = facts.phase;

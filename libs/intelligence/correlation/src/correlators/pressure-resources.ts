@@ -1,4 +1,4 @@
-import { entityKeyKind, evictionUsageKey, type ContainerFacts, type EventType, type IndexedEvent } from '@tapio/domain';
+import { entityKeyKind, evictionUsageKey, type ContainerFacts, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 
 /**
  * A node resource the kubelet takes back by evicting pods when the node runs low on it, and
@@ -104,4 +104,21 @@ export function isPressureEvidence(item: IndexedEvent): boolean {
   if (!resource) return false;
   // A resource the kubelet gives no figure for: its eviction is all the evidence there is.
   return item.event.type !== 'pod_evicted' || resource.evictionFigure === undefined || item.event.annotations?.[resource.evictionFigure] !== undefined;
+}
+
+const OOM_KILLS: ReadonlySet<EventType> = new Set<EventType>(['oom_killed', 'oom_kill']);
+/** How close a container's kill and its node's SystemOOM report are when they are the same kill. */
+const SYSTEM_OOM_NEAR_MS = 60_000;
+
+/**
+ * Whether a container's OOM kill was the kernel's, for its node (the kubelet reported SystemOOM
+ * on the Node within a minute of it), not its own cgroup limit: the node ran out of memory, and
+ * the killed container is as likely a victim as the consumer (the kernel picks by its score,
+ * not by who grew). A pod's own limit kill happens without a SystemOOM on its node.
+ */
+export function isSystemOomVictim(state: Pick<CorrelationState, 'nodeNameOf' | 'eventsOnNode'>, item: IndexedEvent): boolean {
+  if (!OOM_KILLS.has(item.event.type) || entityKeyKind(item.entityKey ?? '') !== 'Pod') return false;
+  const node = state.nodeNameOf(item.entityKey as string);
+  if (!node) return false;
+  return state.eventsOnNode(node, item.at - SYSTEM_OOM_NEAR_MS, OOM_KILLS).some((other) => entityKeyKind(other.entityKey ?? '') === 'Node' && Math.abs(other.at - item.at) <= SYSTEM_OOM_NEAR_MS);
 }

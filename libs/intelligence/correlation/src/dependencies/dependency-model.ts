@@ -23,6 +23,8 @@ export interface DependencyTopology {
   servicesOf(podKey: string): string[];
   /** What a pod's spec calls (its facts' `calls`). */
   callsOf(podKey: string): readonly string[];
+  /** The pod's own IPs (what its probes name). */
+  ownAddresses(podKey: string): readonly string[];
   /** What the ConfigMaps a pod uses name (their facts' `calls`), by ConfigMap. */
   configCallsOf(podKey: string): ReadonlyArray<{ configMap: string; calls: readonly string[] }>;
   /** The pods using a ConfigMap. */
@@ -164,7 +166,8 @@ export class DependencyModel {
    */
   dependsOn(key: string, text?: string): DependencyEdge[] {
     const all = [...(this.edges.get(this.callerOf(key))?.values() ?? [])];
-    const addresses = text ? networkAddressesIn(text) : [];
+    const addresses = text ? networkAddressesIn(text).filter((address) => !this.isOwnAddress(key, address.host)) : [];
+    // A text that names only the caller itself (a probe of its own IP) names no dependency.
     if (!text || addresses.length === 0) return all;
     const named = new Set<string>();
     this.learn(key, addresses, text, (target) => named.add(target));
@@ -209,6 +212,11 @@ export class DependencyModel {
   }
 
   /** A pod "calling" its own Service or IP is the kubelet probing it, not a dependency. */
+  /** Whether `host` is the pod's own IP (what its probes and its own listeners report). */
+  isOwnAddress(pod: string, host: string): boolean {
+    return this.topology.ownAddresses(pod).includes(host);
+  }
+
   private isSelf(pod: string, target: string): boolean {
     return target === pod || this.topology.servicesOf(pod).includes(target) || this.callerOf(target) === this.callerOf(pod);
   }

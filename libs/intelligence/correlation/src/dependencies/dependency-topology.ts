@@ -8,6 +8,10 @@ export function dependencyTopologyOf(topology: TopologyIndex): DependencyTopolog
     rootOwner: (key) => topology.rootOwner(key),
     servicesOf: (pod) => [...topology.in(pod, 'SELECTS')],
     callsOf: (pod) => topology.node(pod)?.facts?.calls ?? [],
+    ownAddresses: (pod) => {
+      const facts = topology.node(pod)?.facts;
+      return [...(facts?.podIP ? [facts.podIP] : []), ...(facts?.podIPs ?? [])];
+    },
     configCallsOf: (pod) => {
       const found: Array<{ configMap: string; calls: readonly string[] }> = [];
       for (const configMap of topology.out(pod, 'MOUNTS')) {

@@ -2,8 +2,8 @@ import { entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type IndexedEvent, type 
 import type { PatternMatch } from '../patterns/pattern-matcher.js';
 import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
-import { isPressureEvidence } from '../correlators/pressure-resources.js';
-import { pressureEpisodeOf, topConsumer } from './named-cause.js';
+import { isPressureEvidence, isSystemOomVictim } from '../correlators/pressure-resources.js';
+import { namedCause, pressureEpisodeOf, topConsumer } from './named-cause.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
 /** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
@@ -56,14 +56,22 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
   }
   const rootEvent = path.events[0];
   if (!rootEvent) return undefined;
-  if (isPressureEvidence(rootEvent) && match.symptomStepEvent.entityKey) {
-    // Whatever the pattern (an eviction loop, pods left unscheduled): when the causal walk
-    // ends at the node's memory or disk pressure or at a kubelet eviction for it, the node is
-    // only where it happened and the evicted pod often a victim: the consumer is the cause.
+  if ((isPressureEvidence(rootEvent) || isSystemOomVictim(state, rootEvent)) && match.symptomStepEvent.entityKey) {
+    // Whatever the pattern (an eviction loop, pods left unscheduled, kills): when the causal
+    // walk ends at the node's memory or disk pressure, at a kubelet eviction for it, or at a
+    // kill the kernel made for the node (SystemOOM), the node is only where it happened and the
+    // pod often a victim: the consumer is the cause.
     const consumer = topConsumer(state, rootEvent, Math.max(rootEvent.at, match.symptomStepEvent.at));
     if (consumer) return withEpisode(state, { rootKey: consumer, rootEvent, path });
   }
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
+  const step = match.rootStepEvent;
+  if (!rootIsStep && pattern.pattern.spec.rootCauseResource === 'named_cause' && step.event.annotations?.['cause.kind'] && step.entityKey && rootEvent.entityKey === state.rootOwner(step.entityKey)) {
+    // The walk went back to the reporter's own workload (its rollout made the pods), but the
+    // report names what the pods met (the LimitRange whose default killed them): that is the cause.
+    const named = namedCause(state, step);
+    if (named) return { rootKey: named, rootEvent: step, path };
+  }
   const countedByOwner = rootIsStep && pattern.steps[pattern.rootStep]?.count?.by === 'owner';
   // A walked-back root whose report names what caused it (a victim's Preempted Event names its
   // preemptor) is blamed on that cause, as a pattern matching it directly would blame it.

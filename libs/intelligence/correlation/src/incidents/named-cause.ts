@@ -1,5 +1,5 @@
 import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type EventType, type IndexedEvent } from '@tapio/domain';
-import { MEMORY, pressureResourceOf, type PressureResource } from '../correlators/pressure-resources.js';
+import { EPHEMERAL_STORAGE, MEMORY, pressureResourceOf, type PressureResource } from '../correlators/pressure-resources.js';
 import { latestMatching } from '../state/state-walks.js';
 import type { WorkingState } from '../state/working-state.js';
 
@@ -30,6 +30,10 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   const name = annotations['cause.name'];
   if (name) {
     const key = entityKey({ kind, name, namespace: annotations['cause.namespace'] ?? null, ...(cluster ? { cluster } : {}) });
+    if (kind === 'ResourceQuota') {
+      const release = releaseOutgrowingQuota(state, root, key);
+      if (release) return release;
+    }
     // A deleted object is a cause too: the transformer names a missing PriorityClass only when it saw it deleted lately.
     if (state.resource(key)) return workloadOrSelf(state, key);
     // One the message proves exists (a quota that refused: `cause.exists`), watched or not.
@@ -44,8 +48,30 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   return best?.key;
 }
 
+const QUOTA_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['quota_changed']);
+const TEMPLATE_CHANGES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
+/** What a quota refusal says was asked: `requested: requests.memory=2Gi,limits.memory=3Gi`. */
+const REQUESTED = /requested: ([^\s]+)/;
+const QUOTA_WINDOW_MS = 30 * 60_000;
+
+/**
+ * The refused workload, when its own release in the half hour before changed what the quota
+ * refused (`resources.requests.memory` for `requests.memory`) and the quota itself did not
+ * change: the release asked for more than the namespace has left, as a routine rollout of the
+ * old template would not. Undefined otherwise (the quota's answer stands).
+ */
+function releaseOutgrowingQuota(state: WorkingState, root: IndexedEvent, quota: string): string | undefined {
+  const refused = (REQUESTED.exec(root.event.message)?.[1] ?? '').split(',').map((item) => item.split('=')[0]).filter((name): name is string => !!name);
+  if (!root.entityKey || refused.length === 0) return undefined;
+  if (state.eventsOn(quota, root.at - QUOTA_WINDOW_MS, QUOTA_CHANGES).some((item) => item.at <= root.at)) return undefined;
+  const workload = state.rootOwner(root.entityKey);
+  const release = latestMatching(state, 'entity', workload, root.at - QUOTA_WINDOW_MS, TEMPLATE_CHANGES, { until: root.at });
+  return release?.event.kubernetes?.changes?.some((change) => refused.some((name) => change.path.endsWith(`resources.${name}`))) ? workload : undefined;
+}
+
 const KUBELET_FIGURES = new Set(['resource_usage', 'memory_limit_approaching'] as const);
-const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed']);
+/** What makes a workload take more of a node: a release, or more of its pods (a scale-up placing them there). */
+const RELEASES: ReadonlySet<EventType> = new Set<EventType>(['workload_spec_changed', 'workload_scaled']);
 const EVICTED: ReadonlySet<EventType> = new Set<EventType>(['pod_evicted']);
 
 const nodeKeyOf = (node: string, cluster: string | undefined): string => entityKey({ kind: 'Node', name: node, ...(cluster ? { cluster } : {}) });
@@ -143,6 +169,9 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   }
   let best: { key: string; usage: number } | undefined;
   for (const [pod, bytes] of usage) if (!best || bytes > best.usage || (bytes === best.usage && pod < best.key)) best = { key: pod, usage: bytes };
+  // The kubelet could not free the images it had to (all in use): when no pod wrote as much as
+  // it tried to free, the node's images fill its disk, not a pod.
+  if (node && resource === EPHEMERAL_STORAGE && (best?.usage ?? 0) < imagesToFree(state, node, since, until)) return nodeKeyOf(node, parseEntityKey(key)?.cluster);
   if (!best) return node && resource.evictionFigure === undefined ? byRanking(state, resource, [root, ...evictions], node, parseEntityKey(key)?.cluster, since, until) : undefined;
   if (best.usage >= resource.negligible) return workloadOrSelf(state, best.key);
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
@@ -154,6 +183,19 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   // Every workload with a figure here has a negligible one: none of them is the consumer.
   const measured = new Set([...usage.keys()].map((pod) => workloadOrSelf(state, pod)));
   return lastReleasedUnbounded(state, resource, node, cluster, since, until) ?? soleUnboundedBystander(state, resource, node, cluster, measured) ?? nodeKeyOf(node, cluster);
+}
+
+const DISK_PRESSURE: ReadonlySet<EventType> = new Set<EventType>(['disk_pressure']);
+const IMAGE_GC_FAILED = /garbage collect required amount of images\. Attempted to free (\d+) bytes/;
+
+/** The most the kubelet's image garbage collection tried and failed to free on the node lately (bytes; 0 for none). */
+function imagesToFree(state: WorkingState, node: string, since: number, until: number): number {
+  let most = 0;
+  for (const item of state.eventsOnNode(node, since, DISK_PRESSURE)) {
+    const bytes = item.at <= until ? Number(IMAGE_GC_FAILED.exec(item.event.message)?.[1]) : Number.NaN;
+    if (Number.isFinite(bytes) && bytes > most) most = bytes;
+  }
+  return most;
 }
 
 /**

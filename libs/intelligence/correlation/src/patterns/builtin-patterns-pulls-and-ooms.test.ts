@@ -67,3 +67,71 @@ describe('oom-kills-repeated', () => {
     expect(withPattern(ooms(3, 1_500).insights, 'oom-kills-repeated')).toEqual([]);
   });
 });
+
+describe('limit-range-default-oom', () => {
+  /** A LimitRange with a small default memory limit, then a release whose new pods get it; `defaulted`: admission noted it on them. */
+  function defaultThenRelease(defaulted: boolean) {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1', 'node-2');
+    const renderer = cluster.workload('content', 'renderer', { replicas: 2 });
+    cluster.advance(300);
+    cluster.object('resource_created', { kind: 'LimitRange', name: 'content-defaults', namespace: 'content', uid: 'lr-1', creationTimestamp: '2026-03-02T10:05:00Z' }, 'LimitRange content/content-defaults exists');
+    cluster.advance(600);
+    const fresh = cluster.rollout(renderer, 'containers[renderer].image renderer:0.14 -> renderer:0.15', 2, ['spec.template.spec.containers[renderer].image']);
+    for (let kill = 1; kill <= 3; kill += 1) {
+      cluster.advance(20);
+      for (const pod of fresh) {
+        const message = `Container renderer of pod content/${pod.name} was OOMKilled (exit 137), memory limit 128Mi`;
+        cluster.signal('oom_killed', pod, { message, kubernetes: { container: 'renderer', reason: 'OOMKilled', exitCode: 137, restartCount: kill }, ...(defaulted ? { annotations: { 'cause.kind': 'LimitRange', 'memory.limit_from': 'LimitRange' } } : {}) });
+        cluster.crashLoop(pod, kill);
+      }
+    }
+    cluster.advance(60);
+    return { insights: analyze(cluster.events), renderer };
+  }
+
+  it('pods killed at the limit their namespace’s default gave them: the LimitRange, not the release that made the pods', () => {
+    const { insights } = defaultThenRelease(true);
+    expect(insights[0]?.pattern, summary(insights)).toBe('limit-range-default-oom');
+    expect(insights[0]?.rootCause.entity, summary(insights)).toMatchObject({ kind: 'LimitRange', name: 'content-defaults' });
+  });
+
+  it('near miss: a limit of the pod spec’s own is the release’s', () => {
+    const { insights, renderer } = defaultThenRelease(false);
+    expect(withPattern(insights, 'limit-range-default-oom')).toEqual([]);
+    expect(rootIs(insights[0], renderer.ref), summary(insights)).toBe(true);
+  });
+});
+
+describe('kills the kernel made for the node (SystemOOM)', () => {
+  /** A search app and a renderer on node-1; the renderer scaled 2 → 6 onto it; `system`: each kill comes with the node's SystemOOM. */
+  function overcommit(system: boolean) {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1', 'node-2');
+    const search = cluster.workload('storefront', 'product-search', { replicas: 1, nodes: ['node-1'] });
+    const renderer = cluster.workload('orders', 'invoice-renderer', { replicas: 2, nodes: ['node-1'] });
+    cluster.advance(600);
+    cluster.scale(renderer, 6);
+    cluster.advance(180);
+    for (let kill = 1; kill <= 3; kill += 1) {
+      if (system) cluster.signal('oom_killed', cluster.ref('Node', 'node-1'), { message: 'SystemOOM: System OOM encountered, victim process: java, pid: 21139' });
+      cluster.oomKill(search.pods[0] as EntityRef, kill);
+      cluster.advance(40);
+    }
+    cluster.nodeCondition('node-1', 'memory_pressure', 'MemoryPressure');
+    const evicted = cluster.evict(renderer.pods[3] as EntityRef, 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 70Mi. Container invoice-renderer was using 4270424Ki, request is 0, has larger consumption of memory. ');
+    evicted.annotations = { 'eviction.resource': 'memory', 'memory.usage_bytes': String(4_270_424 * 1024), 'memory.request_bytes': '0' };
+    cluster.advance(60);
+    return { insights: analyze(cluster.events), search, renderer };
+  }
+
+  it('a container killed with its node’s SystemOOM is a victim: the node’s consumer, the workload that grew there', () => {
+    const { insights, renderer } = overcommit(true);
+    expect(rootIs(insights[0], renderer.ref), summary(insights)).toBe(true);
+  });
+
+  it('near miss: kills at the container’s own limit (no SystemOOM) stay its own', () => {
+    const { insights, search } = overcommit(false);
+    expect(rootIs(insights[0], search.ref), summary(insights)).toBe(true);
+  });
+});

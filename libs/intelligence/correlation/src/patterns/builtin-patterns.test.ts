@@ -26,6 +26,7 @@ describe('built-in patterns', () => {
       'hpa-maxed-out-late',
       'ingress-backend-unavailable',
       'job-backoff-exceeded',
+      'limit-range-default-oom',
       'liveness-death-spiral',
       'memory-leak-oom',
       'memory-limit-approaching',

@@ -153,6 +153,8 @@ export class ClusterFixture {
     return this.ref('Secret', name, namespace);
   }
 
+  private podIps = 0;
+
   private podFacts(workload: Workload, owner: { kind: string; name: string; uid: string }, name: string, node: string): K8sObjectFacts {
     return {
       kind: 'Pod',
@@ -163,6 +165,7 @@ export class ClusterFixture {
       labels: { app: workload.name },
       ownerReferences: [{ ...owner, controller: true }],
       nodeName: node,
+      podIP: `10.244.${Math.floor(this.podIps / 250)}.${(this.podIps++ % 250) + 2}`,
       phase: 'Running',
       ready: true,
       containers: [{ name: workload.name, image: `registry.example/${workload.name}:${workload.revision}`, ready: true, restartCount: 0, state: 'running' }],

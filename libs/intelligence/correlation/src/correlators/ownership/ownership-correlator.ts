@@ -2,6 +2,7 @@ import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState,
 import { MINUTE, POD_FAILURE_TYPES } from '../event-classes.js';
 import { isPressureEvidence, pressureResourceOf } from '../pressure-resources.js';
 import { earliestMatching, latestMatching, latestOf } from '../../state/state-walks.js';
+import { isScaleDown, replicasChange, SCALED } from '../scale-change.js';
 
 const ROLLOUT_TYPES = new Set(['workload_spec_changed'] as const);
 const PREEMPTED: ReadonlySet<EventType> = new Set<EventType>(['pod_preempted']);
@@ -11,6 +12,10 @@ const EVICTED: ReadonlySet<EventType> = new Set<EventType>(['pod_evicted']);
 const PRESSURE_EVICTION_WINDOW_MS = 10 * MINUTE;
 /** How long after a preemption its victims' replacements still wait for the capacity the preemptor took. */
 const PREEMPTION_WINDOW_MS = 15 * MINUTE;
+/** Readiness lost by the pods a scale-down left: what losing their peers does to them (a quorum lost, the load of three on one). */
+const READINESS_LOST: ReadonlySet<EventType> = new Set<EventType>(['probe_failed', 'pod_not_ready']);
+/** How soon after a scale-down the pods it left fail for it. */
+const SCALE_DOWN_WINDOW_MS = 10 * MINUTE;
 
 /**
  * Ownership correlation: failures of pods created by a rollout were CAUSED by the
@@ -44,7 +49,7 @@ export class OwnershipCorrelator implements Correlator {
     const chain = state.ownerChain(entityKey);
     if (chain.length === 0) return [];
     const edges: Correlation[] = [];
-    const caused = this.createdByRollout(indexed, state, chain, 'pod');
+    const caused = this.createdByRollout(indexed, state, chain, 'pod') ?? this.leftByScaleDown(indexed, state, chain);
     if (caused) edges.push(caused);
     const root = chain[chain.length - 1] as string;
     const first = earliestMatching(state, 'owner', root, at - 30 * MINUTE, POD_FAILURE_TYPES, { until: at, otherThan: entityKey, podsOnly: true });
@@ -77,6 +82,32 @@ export class OwnershipCorrelator implements Correlator {
       };
     }
     return undefined;
+  }
+
+  /**
+   * CAUSED from a scale-down of the pod's workload in the 10 minutes before the pod, which
+   * it left running, lost its readiness: its peers went (a clustered store below its quorum,
+   * the load of three on one). Only pods created before the scale-down, and not already
+   * failing in the half hour before it.
+   */
+  private leftByScaleDown(indexed: IndexedEvent, state: CorrelationState, chain: readonly string[]): Correlation | undefined {
+    const { event, at, entityKey } = indexed;
+    if (!READINESS_LOST.has(event.type)) return undefined;
+    const workload = chain[chain.length - 1] as string;
+    const scaleDown = latestOf(state, 'entity', workload, at - SCALE_DOWN_WINDOW_MS, SCALED, (item) => item.at <= at && isScaleDown(item));
+    const created = Date.parse(state.resource(entityKey as string)?.facts?.creationTimestamp ?? '');
+    if (!scaleDown || !Number.isFinite(created) || created > scaleDown.at) return undefined;
+    if (state.eventsOn(entityKey as string, scaleDown.at - 30 * MINUTE, POD_FAILURE_TYPES).some((item) => item.at < scaleDown.at)) return undefined;
+    const change = replicasChange(scaleDown);
+    const ref = parseEntityKey(workload);
+    return {
+      kind: 'CAUSED',
+      fromEventId: scaleDown.event.id,
+      toEventId: event.id,
+      confidence: 0.6,
+      reason: `left running when ${ref?.kind ?? ''} ${ref?.name ?? workload} was scaled down (${change?.before} -> ${change?.after}) ${Math.round((at - scaleDown.at) / 1000)}s earlier`,
+      correlator: this.id,
+    };
   }
 
   /**

@@ -1,22 +1,14 @@
 import { entityKeyKind, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
+import { replicasChange, SCALED } from '../scale-change.js';
 
 /** A Job the controller stopped for running past `activeDeadlineSeconds`: slow, not broken. */
 const DEADLINE_EXCEEDED = /DeadlineExceeded|longer than specified deadline/;
-const SCALED: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled']);
 /** What a server short of capacity shows while it is being called: slow or failed probes, unreadiness. */
 const STRAIN: ReadonlySet<EventType> = new Set<EventType>(['probe_failed', 'pod_not_ready', 'connection_timeout']);
 
 /** Whether a failure is a Job running out of its deadline (the trouble of a slow run, where a slower callee is a cause). */
 export function isDeadlineExceeded(item: IndexedEvent): boolean {
   return item.event.type === 'job_failed' && entityKeyKind(item.entityKey ?? '') === 'Job' && DEADLINE_EXCEEDED.test(item.event.message);
-}
-
-/** The replica counts of a `spec.replicas` change, when the event carries them. */
-function replicasChange(item: IndexedEvent): { before: number; after: number } | undefined {
-  const change = item.event.kubernetes?.changes?.find((entry) => entry.path === 'spec.replicas');
-  const before = Number(change?.before);
-  const after = Number(change?.after);
-  return Number.isFinite(before) && Number.isFinite(after) ? { before, after } : undefined;
 }
 
 /** When the run that ran out of time started: the Job's creation, else the window before its end. */

@@ -17,6 +17,9 @@ const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
   'dns_timeout',
 ]);
 
+/** What a caller reports when it gave up waiting (a probe's or a client's deadline). */
+const TIMED_OUT = /deadline exceeded|timed out|i\/o timeout|Client\.Timeout/i;
+
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
 }
@@ -40,13 +43,18 @@ export class ServiceDependencyCorrelator implements Correlator {
     if (!entityKey || !CALLER_FAILURES.has(event.type) || entityKeyKind(entityKey) !== 'Pod') return [];
     const dependencies = state.dependsOn(entityKey, event.message);
     if (dependencies.length === 0) return [];
-    const named = networkAddressesIn(event.message).length > 0;
+    // Addresses other than the pod's own (its probes name its own IP): the failure points at them.
+    const own = state.resource(entityKey)?.facts;
+    const named = networkAddressesIn(event.message).some((address) => address.host !== own?.podIP && !own?.podIPs?.includes(address.host));
+    // A caller that timed out waited on something slow: a callee that keeps running after its
+    // rollout or configuration change can be that, named or not.
+    const slow = event.type === 'connection_timeout' || TIMED_OUT.test(event.message);
     const since = at - this.windowMs;
     const ownChange = this.latestOwnChange(state, entityKey, since, at);
     let best: { cause: IndexedEvent; to: string; evidence: string } | undefined;
     for (const dependency of dependencies) {
       // A Service the failure names, and cluster DNS (a broken Corefile answers without failing), may break silently.
-      const troubles = calleeTrouble(state, dependency.to, since, at, named || dependency.clusterDns);
+      const troubles = calleeTrouble(state, dependency.to, since, at, named || dependency.clusterDns || slow);
       // The caller's own later change (its rollout, its ConfigMap) explains its failure better.
       const cause = troubles.find((trouble) => trouble.at >= (ownChange ?? Number.NEGATIVE_INFINITY) && !this.failingBefore(state, entityKey, trouble.at, since));
       if (cause && (!best || cause.at < best.cause.at)) best = { cause, to: dependency.to, evidence: dependency.evidence[0] ?? '' };
