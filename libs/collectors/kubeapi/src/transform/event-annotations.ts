@@ -79,7 +79,7 @@ const POLICY_CHANGE_WINDOW_MS = 30 * 60_000;
 /**
  * What refused a controller's pod. A Pod Security refusal names the namespace only when its
  * level changed shortly before, a missing PriorityClass or ServiceAccount only when it was
- * deleted shortly before, a quota that requires limits the pod does not name only when it was
+ * deleted while watched (and is still missing), a quota that requires limits the pod does not name only when it was
  * created or changed shortly before: when nothing changed, the pod template that breaks the
  * level or names an object that is not there is the cause (the rollout's or the new
  * workload's, which their patterns name).
@@ -92,7 +92,9 @@ function refusedBy(message: string, involved: InvolvedObject, lookups: EventLook
   const cause = admissionCause(message, namespace);
   if (cause?.kind === 'Namespace') return lookups.admission.changedBetween(lookups.cluster, namespace, since, lookups.at) ? cause : undefined;
   if (cause?.kind === 'PriorityClass' || cause?.kind === 'ServiceAccount') {
-    return lookups.admission.deletedBetween(lookups.cluster, cause.kind, cause.name ?? '', cause.namespace ?? undefined, since, lookups.at) ? cause : undefined;
+    // Deleted while Tapio watched and not created again: its absence refuses every pod that names
+    // it, however long after the deletion the next one comes (a restart, a drain, a scale-up).
+    return lookups.admission.deletedBetween(lookups.cluster, cause.kind, cause.name ?? '', cause.namespace ?? undefined, Number.NEGATIVE_INFINITY, lookups.at) ? cause : undefined;
   }
   return cause;
 }

@@ -83,11 +83,13 @@ const nodeKeyOf = (node: string, cluster: string | undefined): string => entityK
  * kubelet then evicts the smallest, lowest-priority pods first, and the consumer may not be
  * evicted before the analysis ends).
  */
-function lastReleasedUnbounded(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, since: number, until: number): string | undefined {
+function lastReleasedUnbounded(state: WorkingState, resource: PressureResource, node: string, cluster: string | undefined, since: number, until: number, kind?: string): string | undefined {
   const workloads = new Set<string>();
   for (const pod of state.neighbours(nodeKeyOf(node, cluster), 'RUNS_ON', 'in')) {
     const containers = state.resource(pod)?.facts?.containers;
-    if (containers?.some((container) => resource.unbounded(container))) workloads.add(workloadOrSelf(state, pod));
+    if (!containers?.some((container) => resource.unbounded(container))) continue;
+    const workload = workloadOrSelf(state, pod);
+    if (!kind || entityKeyKind(workload) === kind) workloads.add(workload);
   }
   let best: { key: string; at: number } | undefined;
   for (const workload of workloads) {
@@ -173,6 +175,10 @@ export function topConsumer(state: WorkingState, root: IndexedEvent, until = roo
   // it tried to free, the node's images fill its disk, not a pod.
   if (node && resource === EPHEMERAL_STORAGE && (best?.usage ?? 0) < imagesToFree(state, node, since, until)) return nodeKeyOf(node, parseEntityKey(key)?.cluster);
   if (!best) return node && resource.evictionFigure === undefined ? byRanking(state, resource, [root, ...evictions], node, parseEntityKey(key)?.cluster, since, until) : undefined;
+  // A node agent (DaemonSet) released just before without a bound on the resource grows on every
+  // node at once; its pods run at a node-critical priority, so the kubelet evicts others, whatever they use.
+  const agent = node ? lastReleasedUnbounded(state, resource, node, parseEntityKey(key)?.cluster, since, until, 'DaemonSet') : undefined;
+  if (agent && !usage.has(agent)) return agent;
   if (best.usage >= resource.negligible) return workloadOrSelf(state, best.key);
   // Only victims' figures so far (the consumer is evicted later, if at all): a release of a
   // workload nothing bounds, just before, is what grew; else the one such workload the kubelet

@@ -118,3 +118,30 @@ describe('volume-full', () => {
     expect(insights.some((insight) => insight.rootCause.entity.kind === 'PersistentVolumeClaim'), summary(insights)).toBe(false);
   });
 });
+
+describe('memory pressure from a node agent released without a bound', () => {
+  function agentGrows(released: boolean) {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const agent = cluster.workload('observability', 'otel-agent', { replicas: 1, kind: 'DaemonSet', nodes: ['node-1'] });
+    const recs = cluster.workload('recs', 'recs-api', { replicas: 2, nodes: ['node-1'] });
+    cluster.advance(900);
+    if (released) cluster.rollout(agent, 'spec.containers[otel-agent].resources.limits.memory 512Mi removed', 0, ['spec.template.spec.containers[otel-agent].resources.limits.memory']);
+    cluster.advance(600);
+    cluster.nodeCondition('node-1', 'memory_pressure', 'MemoryPressure');
+    const evicted = cluster.evict(recs.pods[0] as EntityRef, 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 80024Ki. Container recs-api was using 2717696Ki, request is 1Gi, has larger consumption of memory. ');
+    evicted.annotations = { 'eviction.resource': 'memory', 'memory.usage_bytes': String(2_717_696 * 1024), 'memory.request_bytes': String(2 ** 30) };
+    cluster.advance(60);
+    return { insights: analyze(cluster.events), agent, recs };
+  }
+
+  it('an agent DaemonSet released just before, its pods never evicted (node-critical): the agent, not the app the kubelet evicted', () => {
+    const { insights, agent } = agentGrows(true);
+    expect(rootIs(insights[0], agent.ref), summary(insights)).toBe(true);
+  });
+
+  it('near miss: without the agent’s release the evicted app’s own figure names it', () => {
+    const { insights, recs } = agentGrows(false);
+    expect(rootIs(insights[0], recs.ref), summary(insights)).toBe(true);
+  });
+});

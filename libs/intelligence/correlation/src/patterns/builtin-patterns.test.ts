@@ -57,6 +57,7 @@ describe('built-in patterns', () => {
       'service-without-endpoints',
       'stalled-rollout',
       'storage-limit-eviction',
+      'volume-full',
       'workload-deleted-service-empty',
       'workload-scaled-to-zero',
     ]);

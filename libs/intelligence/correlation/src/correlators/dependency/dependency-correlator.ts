@@ -1,8 +1,9 @@
 import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
-import { namespaceDeletion } from './namespace-deletion.js';
+import { deletedWithNamespace, namespaceDeletion } from './namespace-deletion.js';
 import { permissionCauses } from './permission-causes.js';
+import { nodeAgentCause } from './node-agent-causes.js';
 import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
 import { webhookServiceCause } from './webhook-services.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
@@ -48,6 +49,8 @@ export class DependencyCorrelator implements Correlator {
     if (event.type === 'ingress_backend_unavailable') return ingressCauses(indexed, state, this.id);
     if (event.type === 'pod_disrupted') return taintEvictionCause(indexed, state, this.id);
     if (event.type === 'replica_create_failed') return webhookServiceCause(indexed, state, this.id);
+    if (event.type === 'cni_error') return nodeAgentCause(indexed, state, this.id);
+    if (event.type === 'resource_deleted') return deletedWithNamespace(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;

@@ -39,4 +39,15 @@ describe('DependencyCorrelator: a namespace deleted', () => {
     expect(fromTo(edgesFor(correlator, fixture.events, empty)).filter((edge) => edge.startsWith('TRIGGERED') && edge.includes('ns-1'))).toEqual([]);
     expect(edgesFor(correlator, fixture.events, empty).some((edge) => edge.reason.includes('namespace'))).toBe(false);
   });
+
+  it('an object deleted while its namespace is terminating was deleted with it (TRIGGERED); one deleted in an Active namespace was not', () => {
+    const fixture = pricing();
+    const terminating = fixture.object('resource_updated', { kind: 'Namespace', name: 'pricing-svc', uid: 'ns-1', phase: 'Terminating' }, 'Namespace pricing-svc updated: phase Active -> Terminating', 'MODIFIED');
+    fixture.advance(1);
+    const gone = fixture.object('resource_deleted', { kind: 'Service', name: 'pricing', namespace: 'pricing-svc', uid: 'svc-1' }, 'Service pricing-svc/pricing deleted', 'DELETED');
+    expect(fromTo(edgesFor(correlator, fixture.events, gone))).toEqual([`TRIGGERED ${terminating.id} -> ${gone.id}`]);
+    const active = pricing();
+    const alone = active.object('resource_deleted', { kind: 'Service', name: 'pricing', namespace: 'pricing-svc', uid: 'svc-1' }, 'Service pricing-svc/pricing deleted', 'DELETED');
+    expect(edgesFor(correlator, active.events, alone)).toEqual([]);
+  });
 });

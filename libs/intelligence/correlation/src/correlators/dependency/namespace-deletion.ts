@@ -21,3 +21,18 @@ export function namespaceDeletion(indexed: IndexedEvent, serviceKey: string, sta
   if (!terminating) return [];
   return [{ kind: 'TRIGGERED', fromEventId: terminating.event.id, toEventId: event.id, confidence: 0.85, reason: `namespace ${service.namespace} is being deleted, and everything in it with it`, correlator }];
 }
+
+/**
+ * An object deleted while its namespace is terminating (a Service, a ConfigMap, a Deployment)
+ * was deleted with it: TRIGGERED by the namespace turning Terminating, so a walk from what
+ * needed the object (callers of the deleted Service) ends at the namespace's deletion.
+ */
+export function deletedWithNamespace(indexed: IndexedEvent, state: CorrelationState, correlator: string): Correlation[] {
+  const { event, at, entityKey: key } = indexed;
+  const ref = key ? parseEntityKey(key) : undefined;
+  if (event.type !== 'resource_deleted' || !ref?.namespace || ref.kind === 'Namespace') return [];
+  const namespaceKey = entityKey({ kind: 'Namespace', name: ref.namespace, ...(ref.cluster ? { cluster: ref.cluster } : {}) });
+  const terminating = latestOf(state, 'entity', namespaceKey, at - 15 * MINUTE, NAMESPACE_CHANGES, (item) => item.at <= at && item.event.kubernetes?.object?.phase === 'Terminating');
+  if (!terminating) return [];
+  return [{ kind: 'TRIGGERED', fromEventId: terminating.event.id, toEventId: event.id, confidence: 0.9, reason: `deleted with namespace ${ref.namespace}`, correlator }];
+}

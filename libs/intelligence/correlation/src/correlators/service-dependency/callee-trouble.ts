@@ -26,11 +26,13 @@ function listedLongAfterCreation(item: IndexedEvent): boolean {
  * failure: the Service's own change or loss of endpoints (its deletion, while it stays
  * deleted, from any time before); failures of the pods it selects
  * that they have not recovered from;
- * a NetworkPolicy created or changed over them. `silent` adds the changes that break a
- * server without making it fail (its rollout, its ConfigMaps): asked when the caller's
- * evidence points at that server specifically (failed lookups for cluster DNS).
+ * a NetworkPolicy created or changed over them. `silentSince` adds the changes since then that
+ * break a server without making it fail (its rollout, its ConfigMaps): asked when the caller's
+ * evidence points at that server specifically (failed lookups for cluster DNS), or at a slow
+ * server (a timeout: only changes just before count).
  */
-export function calleeTrouble(state: CorrelationState, service: string, since: number, until: number, silent: boolean): IndexedEvent[] {
+export function calleeTrouble(state: CorrelationState, service: string, since: number, until: number, silentSince: number | undefined): IndexedEvent[] {
+  const silent = silentSince !== undefined;
   const within = (item: IndexedEvent) => item.at <= until;
   const found = state.eventsOn(service, since, SERVICE_TROUBLE).filter(within);
   // A Service still deleted is trouble however long ago it went: every later call still fails.
@@ -57,8 +59,8 @@ export function calleeTrouble(state: CorrelationState, service: string, since: n
   }
   for (const policy of policies) found.push(...state.eventsOn(policy, since, POLICY_CHANGES).filter((item) => within(item) && !listedLongAfterCreation(item)));
   if (silent) {
-    for (const owner of owners) found.push(...state.eventsOn(owner, since, SILENT_BREAKS).filter(within));
-    for (const config of configs) found.push(...state.eventsOn(config, since, CONFIG_CHANGE_TYPES).filter(within));
+    for (const owner of owners) found.push(...state.eventsOn(owner, silentSince, SILENT_BREAKS).filter(within));
+    for (const config of configs) found.push(...state.eventsOn(config, silentSince, CONFIG_CHANGE_TYPES).filter(within));
   }
   return found.sort((a, b) => a.at - b.at || a.event.id.localeCompare(b.event.id));
 }

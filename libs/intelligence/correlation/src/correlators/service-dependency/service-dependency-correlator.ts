@@ -19,6 +19,8 @@ const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
 
 /** What a caller reports when it gave up waiting (a probe's or a client's deadline). */
 const TIMED_OUT = /deadline exceeded|timed out|i\/o timeout|Client\.Timeout/i;
+/** How soon after a callee's rollout or configuration change a caller's timeouts are its doing. */
+const SLOW_CALLEE_MS = 5 * MINUTE;
 
 function minutes(ms: number): string {
   return ms < MINUTE ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / MINUTE)}m`;
@@ -54,7 +56,10 @@ export class ServiceDependencyCorrelator implements Correlator {
     let best: { cause: IndexedEvent; to: string; evidence: string } | undefined;
     for (const dependency of dependencies) {
       // A Service the failure names, and cluster DNS (a broken Corefile answers without failing), may break silently.
-      const troubles = calleeTrouble(state, dependency.to, since, at, named || dependency.clusterDns || slow);
+      // A timeout alone points at a slow callee only when it changed just before (a routine rollout
+      // a quarter of an hour ago does not explain a probe that times out now).
+      const silentSince = named || dependency.clusterDns ? since : slow ? at - SLOW_CALLEE_MS : undefined;
+      const troubles = calleeTrouble(state, dependency.to, since, at, silentSince);
       // The caller's own later change (its rollout, its ConfigMap) explains its failure better.
       const cause = troubles.find((trouble) => trouble.at >= (ownChange ?? Number.NEGATIVE_INFINITY) && !this.failingBefore(state, entityKey, trouble.at, since));
       if (cause && (!best || cause.at < best.cause.at)) best = { cause, to: dependency.to, evidence: dependency.evidence[0] ?? '' };
