@@ -68,11 +68,16 @@ export function policyDigest(kind: string, object: Json): Record<string, string>
     case 'StorageClass':
       for (const field of ['provisioner', 'reclaimPolicy', 'volumeBindingMode', 'allowVolumeExpansion']) put(digest, field, object[field]);
       for (const [key, value] of Object.entries(obj(object['parameters']))) put(digest, `parameters.${key}`, value);
+      // Which class is the default decides where every claim that names none goes.
+      for (const annotation of DEFAULT_CLASS_ANNOTATIONS) put(digest, `annotations.${annotation}`, obj(obj(object['metadata'])['annotations'])[annotation]);
       return digest;
     default:
       return undefined;
   }
 }
+
+/** The annotations that make a StorageClass the cluster's default (the beta one is still honoured). */
+const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
 /** Pod Security admission labels: the level a Namespace enforces (and its version) decide which pods it admits. */
 const ADMISSION_LABELS = ['pod-security.kubernetes.io/enforce', 'pod-security.kubernetes.io/enforce-version'];

@@ -4,6 +4,7 @@ import { ingressCauses } from './ingress-causes.js';
 import { deletedWithNamespace, namespaceDeletion } from './namespace-deletion.js';
 import { permissionCauses } from './permission-causes.js';
 import { nodeAgentCause } from './node-agent-causes.js';
+import { storageClassCause } from './storage-class-causes.js';
 import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
 import { webhookServiceCause } from './webhook-services.js';
 import { CONFIG_CHANGE_TYPES, isFailure, MINUTE, NODE_TROUBLE_TYPES, NODE_VICTIM_TYPES, POD_FAILURE_TYPES } from '../event-classes.js';
@@ -51,6 +52,7 @@ export class DependencyCorrelator implements Correlator {
     if (event.type === 'replica_create_failed') return webhookServiceCause(indexed, state, this.id);
     if (event.type === 'cni_error') return nodeAgentCause(indexed, state, this.id);
     if (event.type === 'resource_deleted') return deletedWithNamespace(indexed, state, this.id);
+    if (event.type === 'volume_attach_failed' && entityKeyKind(entityKey) === 'PersistentVolumeClaim') return storageClassCause(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
     const edges: Correlation[] = [];
     const since = at - this.windowMs;
