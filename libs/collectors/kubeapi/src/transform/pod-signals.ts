@@ -99,11 +99,12 @@ function isOom(reason: string | undefined, exitCode: number | undefined): boolea
  */
 function containerSignals(signals: Signal[], container: ContainerFacts, old: ContainerFacts | undefined, status: Json, who: string, defaulted: ReadonlySet<string>): void {
   const oomCause = defaulted.has(container.name) ? { annotations: { ...LIMIT_RANGE_CAUSE, 'memory.limit_from': 'LimitRange' } } : {};
-  const full = exitedForFullDisk(status);
-  const fullNote = full ? DISK_FULL_NOTE : {};
-  const fullWords = full ? '; it exited for a full disk (No space left on device)' : '';
   const restarts = container.restartCount ?? 0;
   const delta = old ? restarts - (old.restartCount ?? 0) : 0;
+  // Read only for what says it (a restart, a crash loop): every other pod version skips it.
+  const full = (delta > 0 || container.stateReason === 'CrashLoopBackOff') && exitedForFullDisk(status);
+  const fullNote = full ? DISK_FULL_NOTE : {};
+  const fullWords = full ? '; it exited for a full disk (No space left on device)' : '';
   const terminated = obj(obj(status['state'])['terminated']);
   if (delta > 0) {
     const reason = container.lastTerminationReason;

@@ -1,8 +1,8 @@
 import { entityKey, formatEntity, entityKeyKind, parseEntityKey, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
 import { MINUTE } from '../event-classes.js';
+import { replicasLowered, SCALED } from '../scale-change.js';
 import { matchesSelector } from '../../topology/label-selector.js';
 
-const SCALED: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled']);
 /** What an autoscaler does to a workload's replicas: its own rescale (SuccessfulRescale) or an edit of its bounds. */
 const AUTOSCALER_MOVES: ReadonlySet<EventType> = new Set<EventType>(['workload_scaled', 'autoscaler_changed']);
 const SCALABLE_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -16,14 +16,6 @@ export interface ScaleDown {
   /** The workload's spec.replicas edit. */
   scaled: IndexedEvent;
   reason: string;
-}
-
-function replicasLowered(item: IndexedEvent): { before: number; after: number } | undefined {
-  const change = item.event.kubernetes?.changes?.find((entry) => entry.path === 'spec.replicas');
-  const before = Number(change?.before);
-  const after = Number(change?.after);
-  if (!change || !Number.isFinite(before) || !Number.isFinite(after) || change.before === '' || change.after === '') return undefined;
-  return after < before ? { before, after } : undefined;
 }
 
 function budgetBound(state: CorrelationState, budget: string): string {

@@ -1,5 +1,5 @@
 import { entityKeyKind, type CorrelationState, type EventType, type IndexedEvent } from '@tapio/domain';
-import { replicasChange, SCALED } from '../scale-change.js';
+import { replicasLowered, SCALED } from '../scale-change.js';
 
 /** A Job the controller stopped for running past `activeDeadlineSeconds`: slow, not broken. */
 const DEADLINE_EXCEEDED = /DeadlineExceeded|longer than specified deadline/;
@@ -38,8 +38,8 @@ export function calleeCapacityLoss(state: CorrelationState, failure: IndexedEven
       const strained = servers.some((server) => state.eventsOn(server, start, STRAIN).some((item) => item.at <= failure.at));
       for (const owner of new Set(servers.map((server) => state.rootOwner(server)))) {
         for (const item of state.eventsOn(owner, since, SCALED)) {
-          const change = replicasChange(item);
-          if (!change || change.after >= change.before || item.at > failure.at) continue;
+          const change = replicasLowered(item);
+          if (!change || item.at > failure.at) continue;
           if (!strained && change.after * 2 > change.before) continue;
           if (!best || item.at > best.cause.at) best = { cause: item, to: dependency.to, evidence: dependency.evidence[0] ?? '' };
         }
