@@ -18,6 +18,9 @@ export interface AdmissionPolicyState {
   deletedAt?: number;
   webhooks?: string[];
   digest?: string;
+  /** A PriorityClass's value, and when it was created again with a lower one (its value is immutable: deleting and creating it is the only way to change it). */
+  value?: number;
+  loweredAt?: number;
 }
 
 /** The webhook configuration a refusal's webhook belongs to, and when it was created or last changed (undefined: not known). */
@@ -72,7 +75,8 @@ export class AdmissionPolicies {
   observe(cluster: string, facts: K8sObjectFacts, deleted: boolean, at?: number, object?: Json): void {
     const key = objectKey(cluster, facts.kind, facts.name, facts.namespace);
     if (facts.kind === 'Namespace') this.namespace(key, facts, deleted, at);
-    else if (facts.kind === 'PriorityClass' || facts.kind === 'ServiceAccount') this.deletable(key, deleted, at);
+    else if (facts.kind === 'PriorityClass') this.priorityClass(key, facts, deleted, at, object);
+    else if (facts.kind === 'ServiceAccount') this.deletable(key, deleted, at);
     else if (WEBHOOK_CONFIGURATION_KINDS.has(facts.kind)) this.changeTracked(key, facts, deleted, at, object && webhookSummary(object));
     else if (facts.kind === 'ResourceQuota') this.changeTracked(key, facts, deleted, at, object && quotaSummary(object));
   }
@@ -131,6 +135,11 @@ export class AdmissionPolicies {
     return at !== undefined && at >= sinceMs && at <= untilMs;
   }
 
+  /** When the PriorityClass was created again with a lower value than the one it replaced, if it was (while watched). */
+  priorityLoweredAt(cluster: string, name: string): number | undefined {
+    return this.states.get(objectKey(cluster, 'PriorityClass', name, undefined))?.loweredAt;
+  }
+
   private namespace(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined): void {
     const previous = this.states.get(key);
     if (deleted) return this.set(key, undefined);
@@ -144,6 +153,23 @@ export class AdmissionPolicies {
   private deletable(key: string, deleted: boolean, at: number | undefined): void {
     if (deleted && at !== undefined) this.set(key, { deletedAt: at });
     else if (!deleted && this.states.has(key)) this.set(key, undefined);
+  }
+
+  /**
+   * A PriorityClass: its value kept (classes are few), and when it is deleted, when; created
+   * again with a lower value, when that was (the new object's creation: pods admitted since get
+   * the lower priority and become preemption victims of workloads they used to outrank).
+   */
+  private priorityClass(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, object: Json | undefined): void {
+    const previous = this.states.get(key);
+    const read = object?.['value'];
+    const value = typeof read === 'number' ? read : previous?.value;
+    if (deleted) return at === undefined ? undefined : this.set(key, { deletedAt: at, ...(value !== undefined ? { value } : {}) });
+    const created = facts.creationTimestamp ? Date.parse(facts.creationTimestamp) : Number.NaN;
+    const lowered = previous?.deletedAt !== undefined && previous.value !== undefined && value !== undefined && value < previous.value;
+    const loweredAt = lowered ? (at ?? (Number.isFinite(created) ? created : previous.deletedAt)) : previous?.deletedAt === undefined ? previous?.loweredAt : undefined;
+    const next: AdmissionPolicyState = { ...(value !== undefined ? { value } : {}), ...(loweredAt !== undefined ? { loweredAt } : {}) };
+    if (previous?.value !== next.value || previous?.loweredAt !== next.loweredAt || previous?.deletedAt !== undefined) this.set(key, Object.keys(next).length ? next : undefined);
   }
 
   /**
@@ -179,11 +205,13 @@ export class AdmissionPolicies {
   restore(key: string, state: unknown): void {
     this.tracking = true;
     if (!key || typeof state !== 'object' || state === null) return;
-    const { enforce, changedAt, deletedAt } = state as Record<string, unknown>;
+    const { enforce, changedAt, deletedAt, value, loweredAt } = state as Record<string, unknown>;
     const kept: AdmissionPolicyState = { ...restoredSummary(state as Record<string, unknown>) };
     if (typeof enforce === 'string') kept.enforce = enforce;
     if (typeof changedAt === 'number') kept.changedAt = changedAt;
     if (typeof deletedAt === 'number') kept.deletedAt = deletedAt;
+    if (typeof value === 'number') kept.value = value;
+    if (typeof loweredAt === 'number') kept.loweredAt = loweredAt;
     if (Object.keys(kept).length) this.states.set(key, kept);
   }
 }

@@ -47,7 +47,9 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     const facts = preemptor?.uid ? lookups.byUid(preemptor.uid) : undefined;
     const name = facts?.name ?? preemptor?.name;
     const namespace = facts?.namespace ?? preemptor?.namespace;
-    if (name) Object.assign(annotations, causeAnnotations({ kind: 'Pod', name, ...(namespace ? { namespace } : {}) }));
+    const lowered = loweredPriorityOf(involved, lookups);
+    if (lowered) Object.assign(annotations, causeAnnotations({ kind: 'PriorityClass', name: lowered, exists: true }));
+    else if (name) Object.assign(annotations, causeAnnotations({ kind: 'Pod', name, ...(namespace ? { namespace } : {}) }));
   }
   const blocked = evictionBlockedBy(message);
   if (blocked.budget) Object.assign(annotations, causeAnnotations({ kind: 'PodDisruptionBudget', name: blocked.budget, ...((blocked.namespace ?? involved.namespace) ? { namespace: (blocked.namespace ?? involved.namespace) as string } : {}) }));
@@ -71,6 +73,18 @@ export function eventAnnotations(reason: string, message: string, involved: Invo
     annotations['lifecycle.reason'] = planned;
   }
   return annotations;
+}
+
+/**
+ * The victim's PriorityClass when it was created again with a lower value before the victim was
+ * created (the victim got the lower priority at admission): a workload it used to outrank now
+ * preempts it, by the class's change, not by anything the preemptor did.
+ */
+function loweredPriorityOf(involved: InvolvedObject, lookups: EventLookups): string | undefined {
+  const victim = involved.kind === 'Pod' && involved.uid ? lookups.byUid(involved.uid) : undefined;
+  const loweredAt = victim?.priorityClassName ? lookups.admission.priorityLoweredAt(lookups.cluster, victim.priorityClassName) : undefined;
+  const created = victim?.creationTimestamp ? Date.parse(victim.creationTimestamp) : Number.NaN;
+  return loweredAt !== undefined && loweredAt <= lookups.at && (!Number.isFinite(created) || created >= loweredAt) ? victim?.priorityClassName : undefined;
 }
 
 /** How long after a namespace's Pod Security level changed, a PriorityClass or ServiceAccount was deleted, or a webhook configuration or quota changed, a refusal is that change's doing. */

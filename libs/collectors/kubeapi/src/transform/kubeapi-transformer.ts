@@ -150,7 +150,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       if (meta.kind === 'Node') this.planned.observe(context.cluster, facts, true);
       if (meta.kind === 'Pod') this.capacity.forgetPod(context.cluster, meta.uid, timestampMs(raw.timestamp));
       if (meta.kind === 'Namespace') this.namespaces.observe(context.cluster, facts, true);
-      this.admission.observe(context.cluster, facts, true, timestampMs(raw.timestamp));
+      this.admission.observe(context.cluster, facts, true, timestampMs(raw.timestamp), object);
       const deleted = [
         makeUnifiedEvent(raw, context, 'resource_deleted', 'lifecycle', {
           entity,

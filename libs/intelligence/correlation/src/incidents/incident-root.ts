@@ -4,6 +4,7 @@ import type { CausalPath } from '../rootcause/find-root-cause.js';
 import type { WorkingState } from '../state/working-state.js';
 import { isPressureEvidence, isSystemOomVictim } from '../correlators/pressure-resources.js';
 import { namedCause, pressureEpisodeOf, topConsumer } from './named-cause.js';
+import { causeRevealedByRestart } from './restart-reveals.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
 /** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
@@ -64,6 +65,9 @@ export function resolveIncidentRoot(state: WorkingState, match: PatternMatch, pa
     const consumer = topConsumer(state, rootEvent, Math.max(rootEvent.at, match.symptomStepEvent.at));
     if (consumer) return withEpisode(state, { rootKey: consumer, rootEvent, path });
   }
+  // A restart changes nothing its pods run: what stopped the pods it made is the cause.
+  const revealed = causeRevealedByRestart(state, rootEvent, match.symptomStepEvent.at);
+  if (revealed && match.symptomStepEvent.entityKey) return { rootKey: revealed, rootEvent, path };
   const rootIsStep = rootEvent.event.id === match.rootStepEvent.event.id;
   const step = match.rootStepEvent;
   if (!rootIsStep && pattern.pattern.spec.rootCauseResource === 'named_cause' && step.event.annotations?.['cause.kind'] && step.entityKey && rootEvent.entityKey === state.rootOwner(step.entityKey)) {
