@@ -86,6 +86,30 @@ function exitedForFullDisk(status: Json): boolean {
 
 const DISK_FULL_NOTE = { annotations: { 'storage.full': 'true' } };
 
+/** What a client of the API writes when the kind it watches or writes is not served (its CustomResourceDefinition gone); its quotes escaped inside a JSON log line. */
+const NO_KIND = /no matches for kind \\?"([A-Z][A-Za-z0-9]*)\\?" in version \\?"([a-z0-9.-]+\.[a-z0-9.-]+)\/[a-z0-9]+\\?"/;
+
+/** The plural a CustomResourceDefinition is named by (`kafkatopics.kafka.strimzi.io` for KafkaTopic): what `kubectl` derives too. */
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return /(s|x|z|ch|sh)$/.test(lower) ? `${lower}es` : `${lower}s`;
+}
+
+/**
+ * The CustomResourceDefinition a container's last exit says is missing ("no matches for kind
+ * "KafkaTopic" in version "kafka.strimzi.io/v1beta2"": an operator or client whose kind the API
+ * no longer serves), named as the object, `plural.group`; the correlation names it only when it
+ * knows the object (watched, deleted or not). Only the kind and group are kept, never the text.
+ */
+function missingKindOf(status: Json): { annotations: Record<string, string>; words: string } | undefined {
+  const message = str(obj(obj(status['state'])['terminated'])['message']) ?? str(obj(obj(status['lastState'])['terminated'])['message']);
+  const match = message === undefined ? null : NO_KIND.exec(message);
+  if (!match) return undefined;
+  const [, kind, group] = match as unknown as [string, string, string];
+  return { annotations: causeAnnotations({ kind: 'CustomResourceDefinition', name: `${pluralOf(kind)}.${group}` }), words: `; it exited because the API serves no kind ${kind} in ${group}` };
+}
+
 /** An OOM kill at a limit the LimitRanger set: blamed on the namespace's LimitRange (the correlation finds which). */
 const LIMIT_RANGE_CAUSE = causeAnnotations({ kind: 'LimitRange' });
 
@@ -102,9 +126,11 @@ function containerSignals(signals: Signal[], container: ContainerFacts, old: Con
   const restarts = container.restartCount ?? 0;
   const delta = old ? restarts - (old.restartCount ?? 0) : 0;
   // Read only for what says it (a restart, a crash loop): every other pod version skips it.
-  const full = (delta > 0 || container.stateReason === 'CrashLoopBackOff') && exitedForFullDisk(status);
-  const fullNote = full ? DISK_FULL_NOTE : {};
-  const fullWords = full ? '; it exited for a full disk (No space left on device)' : '';
+  const exited = delta > 0 || container.stateReason === 'CrashLoopBackOff';
+  const full = exited && exitedForFullDisk(status);
+  const missing = exited && !full ? missingKindOf(status) : undefined;
+  const fullNote = full ? DISK_FULL_NOTE : missing ? { annotations: missing.annotations } : {};
+  const fullWords = full ? '; it exited for a full disk (No space left on device)' : (missing?.words ?? '');
   const terminated = obj(obj(status['state'])['terminated']);
   if (delta > 0) {
     const reason = container.lastTerminationReason;

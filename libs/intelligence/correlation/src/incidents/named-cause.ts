@@ -1,6 +1,7 @@
 import { entityKey, entityKeyKind, parseEntityKey, WORKLOAD_KINDS, type EventType, type IndexedEvent } from '@tapio/domain';
 import { EPHEMERAL_STORAGE, MEMORY, pressureResourceOf, type PressureResource } from '../correlators/pressure-resources.js';
 import { latestMatching } from '../state/state-walks.js';
+import { podQuotaTakenBy } from './quota-takers.js';
 import type { WorkingState } from '../state/working-state.js';
 
 const EVICTION_LOOKBACK_MS = 30 * 60_000;
@@ -31,8 +32,8 @@ export function namedCause(state: WorkingState, root: IndexedEvent): string | un
   if (name) {
     const key = entityKey({ kind, name, namespace: annotations['cause.namespace'] ?? null, ...(cluster ? { cluster } : {}) });
     if (kind === 'ResourceQuota') {
-      const release = releaseOutgrowingQuota(state, root, key);
-      if (release) return release;
+      const taker = releaseOutgrowingQuota(state, root, key) ?? podQuotaTakenBy(state, root, key);
+      if (taker) return taker;
     }
     // A deleted object is a cause too: the transformer names a missing PriorityClass only when it saw it deleted lately.
     if (state.resource(key)) return workloadOrSelf(state, key);

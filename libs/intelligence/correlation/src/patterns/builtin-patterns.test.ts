@@ -9,6 +9,7 @@ describe('built-in patterns', () => {
     const names = builtinPatterns().map((pattern) => pattern.metadata.name).sort();
     expect(names).toEqual([
       'admission-refused',
+      'api-kind-missing',
       'bad-rollout',
       'capacity-policy-change',
       'capacity-taken',
