@@ -32,6 +32,11 @@ describe('networkAddressesIn', () => {
   it('reads a Service DNS name written bare (a configuration value), but no other bare dotted word', () => {
     expect(networkAddressesIn('tenants-db.core.svc.cluster.local')).toEqual([{ host: 'tenants-db.core.svc.cluster.local', via: 'name' }]);
     expect(networkAddressesIn('host=ledger.payments.svc port=5432')).toEqual([{ host: 'ledger.payments.svc', via: 'name' }]);
+    // A StatefulSet's peers by their names under its headless Service (a comma-separated seed list).
+    expect(networkAddressesIn('es-data-0.es-data.logging.svc.cluster.local,es-data-1.es-data.logging.svc.cluster.local')).toEqual([
+      { host: 'es-data-0.es-data.logging.svc.cluster.local', via: 'name' },
+      { host: 'es-data-1.es-data.logging.svc.cluster.local', via: 'name' },
+    ]);
     // The same name in a URL is read once, as the URL's.
     expect(networkAddressesIn('http://tenants-db.core.svc.cluster.local:8080/')).toEqual([{ host: 'tenants-db.core.svc.cluster.local', via: 'url', port: 8080 }]);
     for (const text of ['app.kubernetes.io/name', 'v1.2.svc-tools', 'registry.example.com/team/app', 'svc.cluster.local']) expect(networkAddressesIn(text), text).toEqual([]);

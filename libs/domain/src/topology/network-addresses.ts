@@ -24,8 +24,8 @@ const TOOL_RE = /\b(?:nslookup|dig|host|getent hosts)\s+(?:[-+][^\s]*\s+)*([a-z0
 const BAD_ADDRESS_RE = /\bbad address '([a-z0-9.-]+)'|could not resolve(?: host)?:? '?([a-z0-9.-]+)'?|\b([a-z0-9.-]+): (?:Name or service not known|Temporary failure in name resolution|no such host)/gi;
 const HOSTPORT_RE = /(?<![\w./:-])([a-z0-9][a-z0-9.-]*):(\d{2,5})(?![\w.])/gi;
 const ENV_RE = /\b([A-Z][A-Z0-9_]*)_SERVICE_(?:HOST|PORT)\b/g;
-/** A Service's DNS name with its namespace, written bare (`DB_HOST: tenants-db.core.svc.cluster.local`): only the cluster's service domain says a bare word is a host. */
-const SERVICE_NAME_RE = /(?<![\w.-])([a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.svc(?:\.cluster\.local)?)(?![\w-])/gi;
+/** A Service's DNS name with its namespace, written bare (`DB_HOST: tenants-db.core.svc.cluster.local`), or a pod's under its headless Service (`es-0.es.logging.svc`): only the cluster's service domain says a bare word is a host. */
+const SERVICE_NAME_RE = /(?<![\w.-])((?:[a-z0-9][a-z0-9-]*\.)?[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*\.svc(?:\.cluster\.local)?)(?![\w-])/gi;
 
 function plausible(host: string): boolean {
   const lower = host.toLowerCase();

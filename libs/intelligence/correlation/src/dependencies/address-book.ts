@@ -31,7 +31,8 @@ export class AddressBook {
 
   /**
    * The Service a DNS name means for a caller in `namespace`: `name` (the caller's own
-   * namespace), `name.ns`, `name.ns.svc`, `name.ns.svc.<cluster domain>`. Undefined for a
+   * namespace), `name.ns`, `name.ns.svc`, `name.ns.svc.<cluster domain>`, and a pod's name
+   * under its headless Service (`member-0.name.ns.svc…`: a StatefulSet's peers). Undefined for a
    * name outside the cluster or a Service the topology does not know.
    */
   serviceNamed(host: string, namespace: string | undefined, cluster: string, exists: (key: string) => boolean): string | undefined {
@@ -40,6 +41,7 @@ export class AddressBook {
     let name: string | undefined;
     let inNamespace: string | undefined;
     if (svcAt === 2) [name, inNamespace] = parts;
+    else if (svcAt === 3) [, name, inNamespace] = parts;
     else if (parts.length === 1) [name, inNamespace] = [parts[0], namespace];
     else if (parts.length === 2) [name, inNamespace] = parts;
     if (!name || !inNamespace) return undefined;
