@@ -2,6 +2,7 @@ import { networkAddressesIn, entityKeyKind, parseEntityKey, type Correlation, ty
 import { CHANGE_TYPES, isFailure, MINUTE } from '../event-classes.js';
 import { calleeTrouble } from './callee-trouble.js';
 import { calleeCapacityLoss, isDeadlineExceeded } from './callee-capacity.js';
+import { serviceProxyFailure } from './service-proxy.js';
 
 /** Failures of a caller that a dependency can explain: unreadiness, crashes, failed calls and lookups. */
 const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
@@ -17,6 +18,8 @@ const CALLER_FAILURES: ReadonlySet<EventType> = new Set<EventType>([
   'dns_timeout',
 ]);
 
+/** Callee trouble that is the callee being down (not only changed): its own failure explains its callers, whatever routes to it. */
+const BACKEND_DOWN: ReadonlySet<EventType> = new Set<EventType>(['service_unavailable', 'resource_deleted', 'pod_not_ready', 'crash_loop', 'pod_failed', 'oom_killed', 'pod_evicted', 'volume_attach_failed', 'volume_mount_failed', 'pod_unschedulable', 'pod_pending']);
 /** What a caller reports when it gave up waiting (a probe's or a client's deadline). */
 const TIMED_OUT = /deadline exceeded|timed out|i\/o timeout|Client\.Timeout/i;
 /** How soon after a callee's rollout or configuration change a caller's timeouts are its doing. */
@@ -65,6 +68,9 @@ export class ServiceDependencyCorrelator implements Correlator {
       if (cause && (!best || cause.at < best.cause.at)) best = { cause, to: dependency.to, evidence: dependency.evidence[0] ?? '' };
     }
     if (!best) return [];
+    // A callee that is up (its trouble only a change) unreachable from a node whose Service proxy is failing: the proxy's.
+    const proxy = named && !BACKEND_DOWN.has(best.cause.event.type) ? serviceProxyFailure(state, entityKey, at) : undefined;
+    if (proxy) return [this.proxyCaused(proxy, indexed, best.to)];
     const callee = parseEntityKey(best.to);
     return [
       {
@@ -76,6 +82,19 @@ export class ServiceDependencyCorrelator implements Correlator {
         correlator: this.id,
       },
     ];
+  }
+
+  private proxyCaused(proxy: { item: IndexedEvent; agent: string }, indexed: IndexedEvent, service: string): Correlation {
+    const agent = parseEntityKey(proxy.agent);
+    const callee = parseEntityKey(service);
+    return {
+      kind: 'CAUSED',
+      fromEventId: proxy.item.event.id,
+      toEventId: indexed.event.id,
+      confidence: 0.75,
+      reason: `calls Service ${callee?.namespace ?? ''}/${callee?.name ?? service}, whose pods are up; the Service proxy on its node, ${agent?.kind ?? 'DaemonSet'} ${agent?.namespace ?? ''}/${agent?.name ?? proxy.agent}, failed there ${minutes(indexed.at - proxy.item.at)} earlier (${proxy.item.event.type.replace(/_/g, ' ')})`,
+      correlator: this.id,
+    };
   }
 
   /** A Job out of its deadline: a callee that lost capacity before or during its run (callee-capacity.ts). */
