@@ -98,8 +98,15 @@ export const K8sObjectFacts = z.object({
   unschedulable: z.boolean().optional(),
   /** Pod (or pod template) spec.priorityClassName: the PriorityClass that governs its preemption. */
   priorityClassName: z.string().optional(),
+  /**
+   * Workload: the names of its pod template's containers and init containers. A pod container
+   * not among them was added at admission (a sidecar injector's).
+   */
+  templateContainers: z.array(z.string()).optional(),
   /** Pod (or pod template) spec.serviceAccountName: the identity its containers call the API server as (unset: `default`). */
   serviceAccountName: z.string().optional(),
+  /** ServiceAccount imagePullSecrets: the pull Secrets every pod running as it gets. */
+  imagePullSecrets: z.array(z.string()).optional(),
   /** RoleBinding / ClusterRoleBinding roleRef: the Role or ClusterRole it grants. */
   roleRef: z.object({ kind: z.string(), name: z.string() }).optional(),
   /**

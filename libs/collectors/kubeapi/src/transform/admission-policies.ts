@@ -17,10 +17,15 @@ export interface AdmissionPolicyState {
   changedAt?: number;
   deletedAt?: number;
   webhooks?: string[];
+  /** A webhook configuration's Services (`namespace/name`). */
+  services?: string[];
   digest?: string;
   /** A PriorityClass's value, and when it was created again with a lower one (its value is immutable: deleting and creating it is the only way to change it). */
   value?: number;
   loweredAt?: number;
+  /** A PriorityClass that is the cluster's global default (pods naming none get its value), and when one stopped being it. */
+  globalDefault?: boolean;
+  defaultUntil?: number;
 }
 
 /** The webhook configuration a refusal's webhook belongs to, and when it was created or last changed (undefined: not known). */
@@ -135,6 +140,13 @@ export class AdmissionPolicies {
     return at !== undefined && at >= sinceMs && at <= untilMs;
   }
 
+  /** The Services the cluster's mutating webhooks call (`namespace/name`): the injectors that add containers to pods at admission. */
+  injectorServices(cluster: string): string[] {
+    const services = new Set<string>();
+    for (const [key, state] of this.states) if (key.startsWith(`${cluster}|MutatingWebhookConfiguration|`)) for (const service of state.services ?? []) services.add(service);
+    return [...services];
+  }
+
   /** When the PriorityClass was created again with a lower value than the one it replaced, if it was (while watched). */
   priorityLoweredAt(cluster: string, name: string): number | undefined {
     return this.states.get(objectKey(cluster, 'PriorityClass', name, undefined))?.loweredAt;
@@ -156,20 +168,44 @@ export class AdmissionPolicies {
   }
 
   /**
-   * A PriorityClass: its value kept (classes are few), and when it is deleted, when; created
-   * again with a lower value, when that was (the new object's creation: pods admitted since get
-   * the lower priority and become preemption victims of workloads they used to outrank).
+   * A PriorityClass: its value and whether it is the global default kept (classes are few), and
+   * when it is deleted, when. When it was lowered: created again with a lower value, or made the
+   * global default with a lower value than the default before it (pods admitted since get the
+   * lower priority and become preemption victims of workloads they used to outrank).
    */
   private priorityClass(key: string, facts: K8sObjectFacts, deleted: boolean, at: number | undefined, object: Json | undefined): void {
     const previous = this.states.get(key);
     const read = object?.['value'];
     const value = typeof read === 'number' ? read : previous?.value;
-    if (deleted) return at === undefined ? undefined : this.set(key, { deletedAt: at, ...(value !== undefined ? { value } : {}) });
+    const isDefault = object ? object['globalDefault'] === true : previous?.globalDefault === true;
     const created = facts.creationTimestamp ? Date.parse(facts.creationTimestamp) : Number.NaN;
-    const lowered = previous?.deletedAt !== undefined && previous.value !== undefined && value !== undefined && value < previous.value;
-    const loweredAt = lowered ? (at ?? (Number.isFinite(created) ? created : previous.deletedAt)) : previous?.deletedAt === undefined ? previous?.loweredAt : undefined;
-    const next: AdmissionPolicyState = { ...(value !== undefined ? { value } : {}), ...(loweredAt !== undefined ? { loweredAt } : {}) };
-    if (previous?.value !== next.value || previous?.loweredAt !== next.loweredAt || previous?.deletedAt !== undefined) this.set(key, Object.keys(next).length ? next : undefined);
+    // When this version came: its watch time, else (a new object) its creation.
+    const when = at ?? (Number.isFinite(created) ? created : undefined);
+    const defaultUntil = previous?.globalDefault && (deleted || !isDefault) ? when : previous?.defaultUntil;
+    const kept = { ...(value !== undefined ? { value } : {}), ...(defaultUntil !== undefined ? { defaultUntil } : {}) };
+    if (deleted) return at === undefined ? undefined : this.set(key, { deletedAt: at, ...kept });
+    const recreatedLower = previous?.deletedAt !== undefined && previous.value !== undefined && value !== undefined && value < previous.value;
+    const defaultLowered = isDefault && !previous?.globalDefault && when !== undefined && value !== undefined && value < this.defaultValueBefore(key, when);
+    const loweredAt = recreatedLower || defaultLowered ? (when ?? previous?.deletedAt) : previous?.deletedAt === undefined ? previous?.loweredAt : undefined;
+    const next: AdmissionPolicyState = { ...kept, ...(isDefault ? { globalDefault: true } : {}), ...(loweredAt !== undefined ? { loweredAt } : {}) };
+    const same = previous !== undefined && previous.deletedAt === undefined && (Object.keys(next) as Array<keyof AdmissionPolicyState>).every((field) => previous[field] === next[field]) && Object.keys(previous).length === Object.keys(next).length;
+    if (!same) this.set(key, Object.keys(next).length ? next : undefined);
+  }
+
+  /**
+   * The value pods without a class got before `when`: the cluster's global default PriorityClass
+   * still marked so, or the one that stopped being it within the hour before (the swap is two
+   * writes, in either order); 0 when there was none (the API server's own default).
+   */
+  private defaultValueBefore(key: string, when: number): number {
+    const prefix = key.slice(0, key.indexOf('|PriorityClass|') + '|PriorityClass|'.length);
+    let value = 0;
+    for (const [other, state] of this.states) {
+      if (other === key || !other.startsWith(prefix) || state.value === undefined) continue;
+      const wasDefault = state.globalDefault === true || (state.defaultUntil !== undefined && state.defaultUntil >= when - 60 * 60_000 && state.defaultUntil <= when);
+      if (wasDefault) value = Math.max(value, state.value);
+    }
+    return value;
   }
 
   /**
@@ -185,7 +221,7 @@ export class AdmissionPolicies {
     if (previous?.digest === summary.digest) return;
     const created = facts.creationTimestamp ? Date.parse(facts.creationTimestamp) : Number.NaN;
     const changedAt = previous && at !== undefined ? at : Number.isFinite(created) ? created : undefined;
-    this.set(key, { ...(summary.webhooks?.length ? { webhooks: summary.webhooks } : {}), digest: summary.digest, ...(changedAt !== undefined ? { changedAt } : {}) });
+    this.set(key, { ...(summary.webhooks?.length ? { webhooks: summary.webhooks } : {}), ...(summary.services?.length ? { services: summary.services } : {}), digest: summary.digest, ...(changedAt !== undefined ? { changedAt } : {}) });
   }
 
   private set(key: string, state: AdmissionPolicyState | undefined): void {
@@ -205,13 +241,15 @@ export class AdmissionPolicies {
   restore(key: string, state: unknown): void {
     this.tracking = true;
     if (!key || typeof state !== 'object' || state === null) return;
-    const { enforce, changedAt, deletedAt, value, loweredAt } = state as Record<string, unknown>;
+    const { enforce, changedAt, deletedAt, value, loweredAt, globalDefault, defaultUntil } = state as Record<string, unknown>;
     const kept: AdmissionPolicyState = { ...restoredSummary(state as Record<string, unknown>) };
     if (typeof enforce === 'string') kept.enforce = enforce;
     if (typeof changedAt === 'number') kept.changedAt = changedAt;
     if (typeof deletedAt === 'number') kept.deletedAt = deletedAt;
     if (typeof value === 'number') kept.value = value;
     if (typeof loweredAt === 'number') kept.loweredAt = loweredAt;
+    if (globalDefault === true) kept.globalDefault = true;
+    if (typeof defaultUntil === 'number') kept.defaultUntil = defaultUntil;
     if (Object.keys(kept).length) this.states.set(key, kept);
   }
 }

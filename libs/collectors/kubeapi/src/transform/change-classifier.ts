@@ -189,6 +189,8 @@ export function factChanges(before: K8sObjectFacts, after: K8sObjectFacts): Chan
     for (const key of ['replicas', 'readyReplicas', 'readyEndpoints', 'notReadyEndpoints', 'phase', 'ready', 'nodeName', 'podIP', 'volumeName'] as const) {
       if (facts[key] !== undefined) result[key] = String(facts[key]);
     }
+    // A ServiceAccount's pull credentials: dropping one breaks the next pulls of every pod running as it.
+    if (facts.imagePullSecrets?.length) result['imagePullSecrets'] = facts.imagePullSecrets.join(', ');
     return result;
   };
   return diffMaps(flat(before), flat(after));

@@ -1,6 +1,7 @@
 import { bareContainerId, type ContainerFacts, type K8sObjectFacts, type LabelSelector, type OwnerReference } from '@tapio/domain';
 import { contentHash, keyHashes } from './content-hash.js';
 import { arr, containersOf, num, obj, str, strMap, type Json } from './k8s-object.js';
+import { configMapsNamedByFlags } from './config-flags.js';
 import { disruptionBudgetFacts } from './disruption-budget-signals.js';
 import { hpaConditions } from './lifecycle-signals.js';
 import { configCalls, podCalls } from './pod-calls.js';
@@ -77,6 +78,7 @@ export function podReferences(spec: Json): { configMaps: string[]; secrets: stri
     }
   }
   for (const pullSecret of arr(spec['imagePullSecrets'])) addName(secrets, str(pullSecret['name']));
+  for (const name of configMapsNamedByFlags(containers)) addName(configMaps, name);
   // Sorted as before (the default order: UTF-16 code units); a list of one is already sorted.
   if (configMaps.length > 1) configMaps.sort();
   if (secrets.length > 1) secrets.sort();
@@ -254,6 +256,8 @@ export function factsOf(object: Json): K8sObjectFacts {
       if (references.secrets.length) facts.secrets = references.secrets;
       if (references.claims.length) facts.persistentVolumeClaims = references.claims;
       put('serviceAccountName', accountOf(template));
+      const names = [...arr(template['initContainers']), ...arr(template['containers'])].map((container) => str(container['name'])).filter((name): name is string => !!name);
+      if (names.length) facts.templateContainers = names;
       break;
     }
     case 'RoleBinding':
@@ -328,6 +332,12 @@ export function factsOf(object: Json): K8sObjectFacts {
     case 'Namespace':
       put('phase', str(status['phase']));
       break;
+    case 'ServiceAccount': {
+      // The pull credentials it gives every pod that runs as it: dropping one breaks their next pulls.
+      const pulls = arr(object['imagePullSecrets']).map((reference) => str(reference['name'])).filter((name): name is string => !!name);
+      if (pulls.length) facts.imagePullSecrets = pulls.sort();
+      break;
+    }
     default:
       break;
   }

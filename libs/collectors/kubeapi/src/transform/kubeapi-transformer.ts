@@ -24,7 +24,7 @@ import { mapEventReason } from './event-reasons.js';
 import { factsOf } from './facts.js';
 import { obj, readMeta, readWatchEvent, str, type Json, type ObjectMeta } from './k8s-object.js';
 import { nodeSignals } from './node-signals.js';
-import { podMemory, podSignals, type PodMemory } from './pod-signals.js';
+import { markInjected, podMemory, podSignals, type PodMemory } from './pod-signals.js';
 import type { Signal } from './signal.js';
 import { progressingReason, rolloutSignals } from './workload-signals.js';
 import { leaseSignals, leaseState } from './lease-heartbeats.js';
@@ -188,8 +188,9 @@ export class KubeApiTransformer implements RawEventTransformer {
     if (meta.kind === 'Pod') {
       const at = timestampMs(raw.timestamp);
       this.capacity.observePod(context.cluster, meta.uid, object, () => controllerOf(facts), at);
-      // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not).
-      for (const signal of podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object)) signals.push(this.scheduling.attribute(context.cluster, signal, meta, at));
+      // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not); a container its controller never asked for marked injected.
+      const own = podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object);
+      for (const signal of markInjected(own, this.factsOf(context.cluster, controllerOf(facts).uid ?? '')?.templateContainers, () => this.admission.injectorServices(context.cluster))) signals.push(this.scheduling.attribute(context.cluster, signal, meta, at));
     } else if (meta.kind === 'Node') {
       this.capacity.observeNode(context.cluster, object);
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
@@ -293,13 +294,7 @@ export class KubeApiTransformer implements RawEventTransformer {
 
     const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : (str(involved['namespace']) ?? meta.namespace);
     const uid = str(involved['uid']);
-    const entity: EntityRef = {
-      kind,
-      name,
-      cluster: context.cluster,
-      ...(namespace ? { namespace } : {}),
-      ...(uid && kind !== 'Node' ? { uid } : {}),
-    };
+    const entity: EntityRef = { kind, name, cluster: context.cluster, ...(namespace ? { namespace } : {}), ...(uid && kind !== 'Node' ? { uid } : {}) };
     const mapping = asHistory(mapEventReason(reason, message, eventType, kind), previous === undefined, lastSeen, at);
     if (this.namespaces.silences(context.cluster, namespace, mapping.type)) return [];
     const kubernetes = kubernetesEventData(object, involved, { reason, eventType, count, lastSeen });

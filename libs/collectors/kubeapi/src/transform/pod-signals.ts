@@ -268,3 +268,23 @@ export function podSignals(previous: { facts: K8sObjectFacts; memory: PodMemory 
   }
   return signals;
 }
+
+/**
+ * Marks the signals of containers the pod's controller never asked for: a container whose name
+ * is not in the controller's template (`templateContainers`) was added at admission by a
+ * mutating webhook (a service mesh's proxy, a log shipper). Its failure is the injector's
+ * doing before it is the workload's: `container.injected: "true"`, and `container.injectors`
+ * the Services the cluster's mutating webhooks call (`namespace/name`, comma-separated), asked
+ * only when such a container is found. Signals without a container, or when the template is
+ * unknown, pass unchanged.
+ */
+export function markInjected(signals: Signal[], templateContainers: readonly string[] | undefined, injectors: () => readonly string[]): Signal[] {
+  if (!templateContainers?.length || signals.length === 0) return signals;
+  let services: readonly string[] | undefined;
+  return signals.map((signal) => {
+    const container = signal.kubernetes?.container;
+    if (!container || templateContainers.includes(container)) return signal;
+    services ??= injectors();
+    return { ...signal, annotations: { ...signal.annotations, 'container.injected': 'true', ...(services.length ? { 'container.injectors': services.join(',') } : {}) } };
+  });
+}

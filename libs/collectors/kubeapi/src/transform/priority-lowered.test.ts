@@ -64,3 +64,39 @@ describe('kubeapi transformer: a victim preempted under a PriorityClass created 
     expect(restored.priorityLoweredAt('c', 'other')).toBeUndefined();
   });
 });
+
+describe('kubeapi transformer: a new global default PriorityClass lower than the one before', () => {
+  const cls = (name: string, uid: string, resourceVersion: string, value: number, globalDefault: boolean, createdSecond = 0) => ({
+    apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name, uid, resourceVersion, creationTimestamp: at(createdSecond) }, value, globalDefault,
+  });
+  const admitted = (name: string, uid: string, createdSecond: number, priorityClassName: string) => ({
+    ...pod(name, uid, createdSecond), spec: { nodeName: 'node-1', priorityClassName, containers: [{ name: 'web', image: 'web:1' }] },
+  });
+
+  it('names the new default for victims admitted under it, the old default unmarked first or last', () => {
+    for (const order of ['old first', 'new first']) {
+      const unmark = watch('MODIFIED', cls('standard', 'pc-s', '2', 10_000, false), 10);
+      const created = watch('ADDED', cls('default-low', 'pc-d', '3', 0, true, 10), 10);
+      const events = run([
+        watch('ADDED', cls('standard', 'pc-s', '1', 10_000, true)),
+        ...(order === 'old first' ? [unmark, created] : [created, unmark]),
+        watch('ADDED', admitted('web-1', 'pod-1', 20, 'default-low'), 20),
+        watch('ADDED', preemptor, 100),
+        watch('ADDED', preempted({ name: 'web-1', uid: 'pod-1' }, 110), 110),
+      ]);
+      expect(causeOf(events), order).toMatchObject({ 'cause.kind': 'PriorityClass', 'cause.name': 'default-low' });
+    }
+  });
+
+  it('leaves the preemptor named when the new default is as high as the old one', () => {
+    const events = run([
+      watch('ADDED', cls('standard', 'pc-s', '1', 10_000, true)),
+      watch('MODIFIED', cls('standard', 'pc-s', '2', 10_000, false), 10),
+      watch('ADDED', cls('default-high', 'pc-d', '3', 20_000, true, 10), 10),
+      watch('ADDED', admitted('web-1', 'pod-1', 20, 'default-high'), 20),
+      watch('ADDED', preemptor, 100),
+      watch('ADDED', preempted({ name: 'web-1', uid: 'pod-1' }, 110), 110),
+    ]);
+    expect(causeOf(events)?.['cause.kind']).toBe('Pod');
+  });
+});

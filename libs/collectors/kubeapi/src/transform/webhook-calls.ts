@@ -1,5 +1,5 @@
 import { contentHash } from './content-hash.js';
-import { arr, str, type Json } from './k8s-object.js';
+import { arr, obj, str, type Json } from './k8s-object.js';
 
 /** The kinds whose webhooks admission calls before it admits an object. */
 export const WEBHOOK_CONFIGURATION_KINDS: ReadonlySet<string> = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
@@ -7,6 +7,8 @@ export const WEBHOOK_CONFIGURATION_KINDS: ReadonlySet<string> = new Set(['Valida
 /** What Tapio keeps of an object whose changes admission follows: a digest of what it asks, and a webhook configuration's webhook names. */
 export interface TrackedSummary {
   webhooks?: string[];
+  /** The Services its webhooks call (`namespace/name`): for a mutating one, the injector behind it. */
+  services?: string[];
   digest: string;
 }
 
@@ -17,7 +19,14 @@ export interface TrackedSummary {
  */
 export function webhookSummary(object: Json): TrackedSummary {
   const webhooks = arr(object['webhooks']);
-  return { webhooks: webhooks.map((webhook) => str(webhook['name']) ?? '').filter((name) => name !== ''), digest: contentHash(webhooks) };
+  const services = new Set<string>();
+  for (const webhook of webhooks) {
+    const service = obj(obj(webhook['clientConfig'])['service']);
+    const name = str(service['name']);
+    const namespace = str(service['namespace']);
+    if (name && namespace) services.add(`${namespace}/${name}`);
+  }
+  return { webhooks: webhooks.map((webhook) => str(webhook['name']) ?? '').filter((name) => name !== ''), ...(services.size ? { services: [...services] } : {}), digest: contentHash(webhooks) };
 }
 
 /** A refusal by an admission webhook, as the API server words it in a controller's FailedCreate. */
@@ -48,8 +57,10 @@ export function webhookRefusal(message: string): WebhookRefusal | undefined {
 
 /** A tracked object's digest (and a webhook configuration's names) from a durable store's entry, empty when absent or malformed. */
 export function restoredSummary(state: Record<string, unknown>): Partial<TrackedSummary> {
-  const { webhooks, digest } = state;
+  const { webhooks, services, digest } = state;
   if (typeof digest !== 'string') return {};
-  const names = Array.isArray(webhooks) ? webhooks.filter((name): name is string => typeof name === 'string') : [];
-  return { ...(names.length ? { webhooks: names } : {}), digest };
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+  const names = strings(webhooks);
+  const called = strings(services);
+  return { ...(names.length ? { webhooks: names } : {}), ...(called.length ? { services: called } : {}), digest };
 }

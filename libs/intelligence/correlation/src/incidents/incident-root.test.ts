@@ -29,6 +29,16 @@ describe('rootEntityKey', () => {
     expect(rootEntityKey(state, indexed(oom), false, undefined)).toBe(entityKey(checkout.ref));
   });
 
+  it('rolls the only pod of a one-replica workload up to it (an operator, a singleton): the pod is all of it', () => {
+    const cluster = new ClusterFixture();
+    cluster.nodes('node-1');
+    const operator = cluster.workload('redis-operator', 'redis-operator', { replicas: 1, nodes: ['node-1'] });
+    cluster.advance(60);
+    const crash = cluster.crashLoop(operator.pods[0]!, 3);
+    const { state, indexed } = indexAll(cluster.events);
+    expect(rootEntityKey(state, indexed(crash), false, undefined)).toBe(entityKey(operator.ref));
+  });
+
   it('rolls up when the pattern counted the trouble per owner, even alone', () => {
     const { cluster, checkout } = shop();
     const oom = cluster.oomKill(checkout.pods[0]!, 1);

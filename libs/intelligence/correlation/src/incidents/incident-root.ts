@@ -7,6 +7,8 @@ import { namedCause, pressureEpisodeOf, topConsumer } from './named-cause.js';
 import { causeRevealedByRestart } from './restart-reveals.js';
 import { rootCauseResourceOf } from './root-cause-resource.js';
 
+const CRASHES: ReadonlySet<string> = new Set(['crash_loop', 'pod_restart']);
+
 /** What an incident is about: its root entity, and the event (with its causal path) that blames it. */
 export interface IncidentRoot {
   rootKey: string;
@@ -19,7 +21,7 @@ export interface IncidentRoot {
 
 /**
  * The entity an incident is about. A pod-level root rolls up to its workload when its
- * siblings show the same trouble, or when the pattern counted the trouble per owner
+ * siblings show the same trouble, when it crash-loops as the only pod of a one-replica workload, or when the pattern counted the trouble per owner
  * (the count is about the workload, not about whichever pod tipped it over). A ReplicaSet's
  * root is its Deployment's.
  */
@@ -37,7 +39,9 @@ export function rootEntityKey(state: WorkingState, root: IndexedEvent, countedBy
   const chain = state.ownerChain(key);
   const top = chain[chain.length - 1];
   if (!top || !WORKLOAD_KINDS.has(entityKeyKind(top) ?? '')) return key;
-  if (countedByOwner) return top;
+  // Counted per owner, or the only pod of a one-replica workload crash-looping (its program or
+  // its configuration, the same in any replacement): the trouble is the workload's.
+  if (countedByOwner || (CRASHES.has(root.event.type) && state.resource(top)?.facts?.replicas === 1)) return top;
   const siblings = state.eventsOnOwner(top, root.at - 30 * 60_000).filter((item) => item.event.type === root.event.type && item.entityKey !== key);
   return siblings.length > 0 ? top : key;
 }

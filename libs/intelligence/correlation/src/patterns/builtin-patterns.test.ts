@@ -48,6 +48,7 @@ describe('built-in patterns', () => {
       'pod-ip-exhaustion',
       'preemption',
       'preemption-starves',
+      'pull-credentials-removed',
       'pull-secret-broken',
       'pvc-deadlock',
       'rollout-never-ready',

@@ -1,8 +1,10 @@
 import { entityKeyKind, parseEntityKey, type Correlation, type CorrelationState, type Correlator, type EventType, type IndexedEvent } from '@tapio/domain';
 import { budgetCauses } from './budget-causes.js';
 import { ingressCauses } from './ingress-causes.js';
+import { injectorCause } from './injector-causes.js';
 import { deletedWithNamespace, namespaceDeletion } from './namespace-deletion.js';
 import { permissionCauses } from './permission-causes.js';
+import { pullCredentialCause } from './pull-credential-causes.js';
 import { nodeAgentCause } from './node-agent-causes.js';
 import { storageClassCause } from './storage-class-causes.js';
 import { taintEvictionCause, taintEvictionsOf } from './taint-evictions.js';
@@ -51,9 +53,14 @@ export class DependencyCorrelator implements Correlator {
     if (event.type === 'pod_disrupted') return taintEvictionCause(indexed, state, this.id);
     if (event.type === 'replica_create_failed') return webhookServiceCause(indexed, state, this.id);
     if (event.type === 'cni_error') return nodeAgentCause(indexed, state, this.id);
+    const credentials = event.type === 'image_pull_failed' ? pullCredentialCause(indexed, state, this.id) : [];
+    if (credentials.length) return credentials;
     if (event.type === 'resource_deleted') return deletedWithNamespace(indexed, state, this.id);
     if (event.type === 'volume_attach_failed' && entityKeyKind(entityKey) === 'PersistentVolumeClaim') return storageClassCause(indexed, state, this.id);
     if (!POD_FAILURE_TYPES.has(event.type)) return [];
+    // A container a mutating webhook added fails: what the injector injected, before anything the workload did.
+    const injected = injectorCause(indexed, state, this.id);
+    if (injected.length) return injected;
     const edges: Correlation[] = [];
     const since = at - this.windowMs;
     for (const dependency of state.dependenciesOf(entityKey)) {
