@@ -190,7 +190,7 @@ export class KubeApiTransformer implements RawEventTransformer {
       this.capacity.observePod(context.cluster, meta.uid, object, () => controllerOf(facts), at);
       // A pod waiting only for a cordoned, newly tainted or relabelled node, or for room another workload took: named after it (the scheduler's message does not); a container its controller never asked for marked injected.
       const own = podSignals(live?.pod ? { facts: live.facts, memory: live.pod } : undefined, facts, remembered.pod as PodMemory, object);
-      for (const signal of markInjected(own, this.factsOf(context.cluster, controllerOf(facts).uid ?? '')?.templateContainers, () => this.admission.injectorServices(context.cluster))) signals.push(this.scheduling.attribute(context.cluster, signal, meta, at));
+      for (const signal of own.length ? markInjected(own, this.factsOf(context.cluster, controllerOf(facts).uid ?? '')?.templateContainers, () => this.admission.injectorServices(context.cluster)) : own) signals.push(this.scheduling.attribute(context.cluster, signal, meta, at));
     } else if (meta.kind === 'Node') {
       this.capacity.observeNode(context.cluster, object);
       this.planned.observe(context.cluster, facts, false, timestampMs(raw.timestamp), live?.facts);
